@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Telemed for a demo or development: ./run.sh   (Ctrl-C stops the server; ./run.sh stop stops the database)
+set -euo pipefail
+cd "$(dirname "$0")"
+source deploy/local/services.sh
+
+PG_DIR="$PWD/.data/pg"
+PG_PORT="${TELEMED_PG_PORT:-55432}"
+URL="${TELEMED_URL:-http://127.0.0.1:5080}"
+
+if [ "${1:-}" = "stop" ]; then
+  pg_stop "$PG_DIR"
+  echo "PostgreSQL stopped."
+  exit 0
+fi
+
+ensure_postgres
+echo "==> Building"
+dotnet build src/Telemed.Server -c Release -nologo -v quiet
+pg_start "$PG_DIR" "$PG_PORT"
+pg_ensure_database "$PG_PORT" telemed
+
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=telemed"
+export Auth__SigningKeyPath="$PWD/.data/keys/access-token-es256.pem"
+export Demo__Seed=true
+export Demo__Password="${TELEMED_DEMO_PASSWORD:-telemed-demo}"
+
+cat <<INFO
+
+Telemed is starting on $URL  (PostgreSQL on 127.0.0.1:$PG_PORT, data in .data/)
+  API document   $URL/openapi/v1.json
+  Staff sign-in  POST $URL/api/auth/sign-in  {"email":"admin@telemed.local","password":"$Demo__Password"}
+                 doctors asha.verma@telemed.local, rahul.nair@telemed.local; pharmacist meena.iyer@telemed.local (same password)
+  Patients       POST $URL/api/auth/otp {"mobile":"9876543210"}; the code is in GET $URL/api/admin/outbox (as admin);
+                 then POST $URL/api/auth/otp/verify {"mobile":"9876543210","code":"123456"}
+  Ctrl-C stops the server; ./run.sh stop stops PostgreSQL.
+
+INFO
+exec dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$URL" --contentRoot "$PWD/src/Telemed.Server"

@@ -1,0 +1,16 @@
+using Telemed.Domain.Identity;
+
+namespace Telemed.Server.Identity;
+
+// The audit trail of an account: a stream per account id in the event store (not the log).
+public sealed record PatientRegistered(Guid PatientId, DateTimeOffset At);
+
+public sealed record StaffRegistered(Guid StaffId, Role Role, Guid? RegisteredBy, DateTimeOffset At);
+
+public sealed record SignedIn(Guid AccountId, string Method, DateTimeOffset At);
+
+public sealed record SignInFailed(Guid AccountId, string Reason, DateTimeOffset At);
+
+public sealed record RefreshTokenReused(Guid AccountId, Guid FamilyId, DateTimeOffset At);
+
+public sealed record SignedOut(Guid AccountId, Guid FamilyId, DateTimeOffset At);

@@ -1,0 +1,53 @@
+using Telemed.Domain.Identity;
+
+namespace Telemed.Server.Identity;
+
+/// <summary>A patient: signs in with a one-time code sent to their mobile number.</summary>
+public sealed record PatientAccount(
+    Guid Id,
+    string Name,
+    int YearOfBirth,
+    DateOnly? DateOfBirth,
+    Sex Sex,
+    string Mobile,
+    string? AbhaNumber,
+    string? AbhaAddress,
+    DateTimeOffset RegisteredAt);
+
+/// <summary>Doctors, pharmacists and admins: registered by an admin, sign in with email and password.</summary>
+public sealed record StaffAccount(
+    Guid Id,
+    Role Role,
+    string Name,
+    string Email,
+    string PasswordHash,
+    DoctorDetails? Doctor,
+    PharmacistDetails? Pharmacist,
+    DateTimeOffset RegisteredAt,
+    bool Active = true);
+
+public sealed record DoctorDetails(
+    string HprId,
+    string Qualification,
+    string RegistrationNumber,
+    string StateCouncil,
+    string? Specialty,
+    IReadOnlyList<Guid> FacilityIds);
+
+public sealed record PharmacistDetails(string RegistrationNumber, string StateCouncil);
+
+public sealed record Facility(Guid Id, string HfrId, string Name, string District, string State, DateTimeOffset RegisteredAt);
+
+/// <summary>A refresh token, stored only as its hash. Rotated on every use; reuse revokes its whole family.</summary>
+public sealed record RefreshTokenRecord(
+    string Id,
+    Guid AccountId,
+    Role Role,
+    Guid FamilyId,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? UsedAt = null,
+    DateTimeOffset? RevokedAt = null);
+
+/// <summary>The one-time code challenge of a mobile number, keyed by that number.</summary>
+public sealed record OtpChallengeDocument(string Id, OtpChallenge Challenge);

@@ -1,0 +1,166 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Telemed.Domain;
+using Telemed.Domain.Identity;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Notifications;
+
+namespace Telemed.Server.Identity;
+
+public sealed record RegisterFacilityRequest(string? HfrId, string? Name, string? District, string? State);
+
+public sealed record RegisterDoctorRequest(
+    string? Name,
+    string? Email,
+    string? Password,
+    string? HprId,
+    string? Qualification,
+    string? RegistrationNumber,
+    string? StateCouncil,
+    string? Specialty,
+    IReadOnlyList<Guid>? FacilityIds);
+
+public sealed record RegisterPharmacistRequest(string? Name, string? Email, string? Password, string? RegistrationNumber, string? StateCouncil);
+
+/// <summary>Admins register the people and places patients cannot vouch for: doctors, pharmacists, facilities.</summary>
+public static class AdminEndpoints
+{
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(Roles.Admin);
+        admin.MapPost("/facilities", RegisterFacility).WithSummary("Register a health facility (HFR ID).");
+        admin.MapPost("/doctors", RegisterDoctor).WithSummary("Register a doctor (HPR ID, registration with a state council).");
+        admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist.");
+        admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
+        admin.MapOutbox();
+    }
+
+    private static async Task<Results<Created<Facility>, ProblemHttpResult>> RegisterFacility(
+        RegisterFacilityRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var hfrId = errors.Require("hfrId", HfrId.Parse(request.HfrId));
+        var name = errors.Require("name", PersonRules.Text(request.Name, "Facility name", 150));
+        var district = errors.Require("district", PersonRules.Text(request.District, "District", 80));
+        var state = errors.Require("state", PersonRules.Text(request.State, "State", 80));
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await session.Query<Facility>().AnyAsync(f => f.HfrId == hfrId!.Value, cancellationToken))
+        {
+            return Problems.Conflict($"A facility with HFR ID {hfrId} is already registered.");
+        }
+        var facility = new Facility(Ids.New(), hfrId!.Value, name!, district!, state!, time.GetUtcNow());
+        session.Insert(facility);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/facilities/{facility.Id}", facility);
+    }
+
+    private static async Task<Results<Created<StaffView>, ProblemHttpResult>> RegisterDoctor(
+        RegisterDoctorRequest request,
+        ClaimsPrincipal user,
+        IDocumentSession session,
+        IPasswordHasher<StaffAccount> hasher,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var credentials = StaffCredentials(request.Name, request.Email, request.Password, errors);
+        var hprId = errors.Require("hprId", HprId.Parse(request.HprId));
+        var qualification = errors.Require("qualification", PersonRules.Text(request.Qualification, "Qualification", 120));
+        var registration = errors.Require("registrationNumber", PersonRules.Text(request.RegistrationNumber, "Registration number", 40));
+        var council = errors.Require("stateCouncil", PersonRules.Text(request.StateCouncil, "State medical council", 120));
+        var specialty = errors.Optional("specialty", request.Specialty, raw => PersonRules.Text(raw, "Specialty", 80));
+        var facilityIds = request.FacilityIds?.Distinct().ToList() ?? [];
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (facilityIds.Count > 0)
+        {
+            var known = await session.LoadManyAsync<Facility>(cancellationToken, facilityIds);
+            if (known.Count != facilityIds.Count)
+            {
+                return Problems.Invalid("facilityIds", "One or more facilities are not registered.");
+            }
+        }
+        if (await EmailTaken(session, credentials.Email, cancellationToken))
+        {
+            return Problems.Conflict("Another staff account already uses this email.");
+        }
+        if (await session.Query<StaffAccount>().AnyAsync(s => s.Doctor!.HprId == hprId!.Value, cancellationToken))
+        {
+            return Problems.Conflict($"A doctor with HPR ID {hprId} is already registered.");
+        }
+        var doctor = new DoctorDetails(hprId!.Value, qualification!, registration!, council!, specialty, facilityIds);
+        return await Register(session, hasher, user, time, credentials, Role.Doctor, doctor, null, cancellationToken);
+    }
+
+    private static async Task<Results<Created<StaffView>, ProblemHttpResult>> RegisterPharmacist(
+        RegisterPharmacistRequest request,
+        ClaimsPrincipal user,
+        IDocumentSession session,
+        IPasswordHasher<StaffAccount> hasher,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var credentials = StaffCredentials(request.Name, request.Email, request.Password, errors);
+        var registration = errors.Require("registrationNumber", PersonRules.Text(request.RegistrationNumber, "Registration number", 40));
+        var council = errors.Require("stateCouncil", PersonRules.Text(request.StateCouncil, "State pharmacy council", 120));
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await EmailTaken(session, credentials.Email, cancellationToken))
+        {
+            return Problems.Conflict("Another staff account already uses this email.");
+        }
+        var pharmacist = new PharmacistDetails(registration!, council!);
+        return await Register(session, hasher, user, time, credentials, Role.Pharmacist, null, pharmacist, cancellationToken);
+    }
+
+    private static async Task<Ok<IReadOnlyList<StaffView>>> ListStaff(Role? role, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var query = session.Query<StaffAccount>().AsQueryable();
+        if (role is { } only)
+        {
+            query = query.Where(s => s.Role == only);
+        }
+        var staff = await query.OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<StaffView>>(staff.Select(StaffView.Of).ToList());
+    }
+
+    private sealed record Credentials(string Name, string Email, string Password);
+
+    private static Credentials StaffCredentials(string? name, string? email, string? password, FieldErrors errors) => new(
+        errors.Require("name", PersonRules.Name(name)) ?? "",
+        errors.Require("email", PersonRules.Email(email)) ?? "",
+        errors.Require("password", PersonRules.NewPassword(password)) ?? "");
+
+    private static Task<bool> EmailTaken(IQuerySession session, string email, CancellationToken cancellationToken) =>
+        session.Query<StaffAccount>().AnyAsync(s => s.Email == email, cancellationToken);
+
+    private static async Task<Results<Created<StaffView>, ProblemHttpResult>> Register(
+        IDocumentSession session,
+        IPasswordHasher<StaffAccount> hasher,
+        ClaimsPrincipal admin,
+        TimeProvider time,
+        Credentials credentials,
+        Role role,
+        DoctorDetails? doctor,
+        PharmacistDetails? pharmacist,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var account = new StaffAccount(Ids.New(), role, credentials.Name, credentials.Email, "", doctor, pharmacist, now);
+        account = account with { PasswordHash = hasher.HashPassword(account, credentials.Password) };
+        session.Insert(account);
+        session.Events.StartStream(account.Id, new StaffRegistered(account.Id, role, admin.AccountId(), now));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/admin/staff/{account.Id}", StaffView.Of(account));
+    }
+}

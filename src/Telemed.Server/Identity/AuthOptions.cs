@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Telemed.Server.Identity;
+
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>PEM file of the ES256 (P-256) key that signs access tokens; created on first start if missing.</summary>
+    [Required]
+    public string SigningKeyPath { get; set; } = ".data/keys/access-token-es256.pem";
+
+    [Required]
+    public string Issuer { get; set; } = "telemed";
+
+    [Required]
+    public string Audience { get; set; } = "telemed";
+
+    [Range(1, 120)]
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    [Range(1, 90)]
+    public int RefreshTokenDays { get; set; } = 7;
+
+    /// <summary>
+    /// When set, tokens from this external OpenID Connect issuer are accepted instead of Telemed's own,
+    /// and Telemed's sign-in endpoints are switched off.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The claim that carries the Telemed role in externally issued tokens.</summary>
+    public string RoleClaim { get; set; } = "role";
+}
+
+public sealed class OtpOptions
+{
+    public const string Section = "Otp";
+
+    [Range(1, 30)]
+    public int LifetimeMinutes { get; set; } = 5;
+
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    [Range(1, 1440)]
+    public int LockoutMinutes { get; set; } = 15;
+
+    [Range(0, 600)]
+    public int ResendCooldownSeconds { get; set; } = 30;
+}

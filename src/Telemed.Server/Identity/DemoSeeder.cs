@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using Marten;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Telemed.Domain.Identity;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Identity;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Create the demo facility and accounts on start (idempotent). run.sh turns this on; production leaves it off.</summary>
+    public bool Seed { get; set; }
+
+    [MinLength(10)]
+    public string Password { get; set; } = "telemed-demo";
+}
+
+/// <summary>The demo cast: one admin, two doctors, one pharmacist, three patients, one facility. Fixed ids, so seeding twice changes nothing.</summary>
+public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccount> hasher, IOptions<DemoOptions> options, TimeProvider time)
+    : StartupTask
+{
+    public static readonly Guid FacilityId = new("0193a000-0000-7000-8000-000000000001");
+    public static readonly Guid AdminId = new("0193a000-0000-7000-8000-000000000010");
+    public static readonly Guid DoctorAshaId = new("0193a000-0000-7000-8000-000000000011");
+    public static readonly Guid DoctorRahulId = new("0193a000-0000-7000-8000-000000000012");
+    public static readonly Guid PharmacistId = new("0193a000-0000-7000-8000-000000000013");
+
+    public static readonly IReadOnlyList<PatientAccount> Patients =
+    [
+        new(new Guid("0193a000-0000-7000-8000-000000000021"), "Priya Sharma", 1988, new DateOnly(1988, 6, 14), Sex.Female,
+            "+919876543210", "91-1111-2222-3333", "priya.sharma@sbx", DateTimeOffset.UnixEpoch),
+        new(new Guid("0193a000-0000-7000-8000-000000000022"), "Ramesh Kumar", 1956, null, Sex.Male,
+            "+919812345678", "91-2222-3333-4444", "ramesh.kumar56@sbx", DateTimeOffset.UnixEpoch),
+        new(new Guid("0193a000-0000-7000-8000-000000000023"), "Fatima Shaikh", 1995, new DateOnly(1995, 1, 30), Sex.Female,
+            "+917012345678", "91-3333-4444-5555", "fatima.shaikh@sbx", DateTimeOffset.UnixEpoch),
+    ];
+
+    public override Task StartingAsync(CancellationToken cancellationToken) => options.Value.Seed ? Seed(cancellationToken) : Task.CompletedTask;
+
+    private async Task Seed(CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<StaffAccount>(AdminId, cancellationToken) is not null)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        session.Insert(new Facility(FacilityId, "IN2710000123", "Telemed District Hospital", "Pune", "Maharashtra", now));
+        Staff(session, AdminId, Role.Admin, "Telemed Admin", "admin@telemed.local", null, null, now);
+        Staff(session, DoctorAshaId, Role.Doctor, "Dr. Asha Verma", "asha.verma@telemed.local",
+            new DoctorDetails("71-1234-5678-9012", "MBBS, MD (General Medicine)", "MMC-2009-04512", "Maharashtra Medical Council", "General Medicine", [FacilityId]),
+            null, now);
+        Staff(session, DoctorRahulId, Role.Doctor, "Dr. Rahul Nair", "rahul.nair@telemed.local",
+            new DoctorDetails("71-2345-6789-0123", "MBBS, DCH", "TCMC-51234", "Travancore-Cochin Medical Council", "Paediatrics", [FacilityId]),
+            null, now);
+        Staff(session, PharmacistId, Role.Pharmacist, "Meena Iyer", "meena.iyer@telemed.local",
+            null, new PharmacistDetails("MSPC-123456", "Maharashtra State Pharmacy Council"), now);
+        foreach (var patient in Patients)
+        {
+            session.Insert(patient with { RegisteredAt = now });
+            session.Events.StartStream(patient.Id, new PatientRegistered(patient.Id, now));
+        }
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    private void Staff(IDocumentSession session, Guid id, Role role, string name, string email, DoctorDetails? doctor, PharmacistDetails? pharmacist, DateTimeOffset now)
+    {
+        var account = new StaffAccount(id, role, name, email, "", doctor, pharmacist, now);
+        session.Insert(account with { PasswordHash = hasher.HashPassword(account, options.Value.Password) });
+        session.Events.StartStream(id, new StaffRegistered(id, role, null, now));
+    }
+}

@@ -1,0 +1,16 @@
+namespace Telemed.Server.Identity;
+
+public static class IdentityEndpoints
+{
+    public static WebApplication MapIdentity(this WebApplication app)
+    {
+        // With an external OpenID Connect issuer, sign-in and registration happen there.
+        if (!app.Configuration.UsesExternalIssuer())
+        {
+            app.MapSignIn();
+        }
+        app.MapPatients();
+        app.MapAdmin();
+        return app;
+    }
+}

@@ -1,0 +1,115 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Schema;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Telemed.Domain.Identity;
+
+namespace Telemed.Server.Identity;
+
+public static class IdentitySetup
+{
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public static IHostApplicationBuilder AddTelemedIdentity(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OtpOptions>().Bind(builder.Configuration.GetSection(OtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SigningKey>();
+        services.AddSingleton<Tokens>();
+        services.AddSingleton<OneTimeCodeService>();
+        services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<DemoSeeder>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, IServiceProvider, TimeProvider>((jwt, auth, provider, time) =>
+                ConfigureBearer(jwt, auth.Value, provider, time));
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.Doctor, policy => policy.RequireRole(Roles.Doctor))
+            .AddPolicy(Roles.Patient, policy => policy.RequireRole(Roles.Patient))
+            .AddPolicy(Roles.Pharmacist, policy => policy.RequireRole(Roles.Pharmacist));
+
+        services.ConfigureMarten(options =>
+        {
+            options.Schema.For<PatientAccount>()
+                .UniqueIndex(UniqueIndexType.Computed, "uq_patient_mobile", x => x.Mobile)
+                .UniqueIndex(UniqueIndexType.Computed, "uq_patient_abha_number", x => x.AbhaNumber!)
+                .UniqueIndex(UniqueIndexType.Computed, "uq_patient_abha_address", x => x.AbhaAddress!);
+            options.Schema.For<StaffAccount>()
+                .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", x => x.Email)
+                .UniqueIndex(UniqueIndexType.Computed, "uq_doctor_hpr_id", x => x.Doctor!.HprId);
+            options.Schema.For<Facility>().UniqueIndex(UniqueIndexType.Computed, "uq_facility_hfr_id", x => x.HfrId);
+            options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId);
+            options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
+            options.Events.AddEventTypes([
+                typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
+                typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut),
+            ]);
+        });
+        return builder;
+    }
+
+    private static void ConfigureBearer(JwtBearerOptions jwt, AuthOptions auth, IServiceProvider provider, TimeProvider time)
+    {
+        jwt.MapInboundClaims = false;
+        jwt.TimeProvider = time;
+        jwt.Events = new JwtBearerEvents
+        {
+            // Browsers cannot set headers on WebSocket requests, so the hub takes the token from the query string.
+            OnMessageReceived = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query.TryGetValue("access_token", out var token))
+                {
+                    context.Token = token;
+                }
+                return Task.CompletedTask;
+            },
+        };
+        if (!string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            jwt.Authority = auth.Authority;
+            jwt.Audience = auth.Audience;
+            jwt.RequireHttpsMetadata = auth.Authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidAudience = auth.Audience,
+                NameClaimType = JwtRegisteredClaimNames.Sub,
+                RoleClaimType = auth.RoleClaim,
+                ClockSkew = ClockSkew,
+                LifetimeValidator = LifetimeAt(time),
+            };
+            return;
+        }
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Issuer,
+            ValidAudience = auth.Audience,
+            IssuerSigningKey = provider.GetRequiredService<SigningKey>().ValidationKey,
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            NameClaimType = JwtRegisteredClaimNames.Sub,
+            RoleClaimType = ClaimNames.Role,
+            ClockSkew = ClockSkew,
+            LifetimeValidator = LifetimeAt(time),
+        };
+    }
+
+    /// <summary>Token lifetimes are judged by the same clock as everything else (so tests can move it).</summary>
+    private static LifetimeValidator LifetimeAt(TimeProvider time) => (notBefore, expires, _, _) =>
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return expires is { } until && until > now - ClockSkew && (notBefore is not { } from || from <= now + ClockSkew);
+    };
+
+    public static bool UsesExternalIssuer(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.Authority)}"]);
+}

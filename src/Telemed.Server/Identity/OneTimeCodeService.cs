@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Telemed.Domain;
+using Telemed.Domain.Identity;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Notifications;
+
+namespace Telemed.Server.Identity;
+
+/// <summary>Sends and checks the one-time codes patients sign in and register with.</summary>
+public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvider time)
+{
+    private OtpPolicy Policy
+    {
+        get
+        {
+            var settings = options.Value;
+            return new OtpPolicy(
+                TimeSpan.FromMinutes(settings.LifetimeMinutes),
+                settings.MaxAttempts,
+                TimeSpan.FromMinutes(settings.LockoutMinutes),
+                TimeSpan.FromSeconds(settings.ResendCooldownSeconds));
+        }
+    }
+
+    /// <summary>Creates a new code and queues the SMS in the same unit of work; the caller saves.</summary>
+    public async Task<Result<OtpChallenge, Invalid>> Send(IDocumentSession session, MobileNumber mobile, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var current = await session.LoadAsync<OtpChallengeDocument>(mobile.Value, cancellationToken);
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        var issued = OneTimeCodes.Issue(current?.Challenge, mobile.Value, Hash(mobile, code), now, Policy);
+        if (issued.IsSuccess)
+        {
+            session.Store(new OtpChallengeDocument(mobile.Value, issued.Value));
+            session.QueueSms(mobile.Value, $"Your Telemed code is {code}. It expires in {options.Value.LifetimeMinutes} minutes. Never share it.", now);
+        }
+        return issued;
+    }
+
+    /// <summary>
+    /// Checks a code and records the attempt in the session (the caller saves, also on failure, so wrong tries count).
+    /// With <paramref name="consume"/> false a right code stays usable, for a number that must register first.
+    /// </summary>
+    public async Task<OtpVerification> Check(IDocumentSession session, MobileNumber mobile, string code, bool consume, CancellationToken cancellationToken)
+    {
+        var current = await session.LoadAsync<OtpChallengeDocument>(mobile.Value, cancellationToken);
+        var matches = current is not null && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(Hash(mobile, code)), Encoding.ASCII.GetBytes(current.Challenge.CodeHash));
+        var verification = OneTimeCodes.Verify(current?.Challenge, matches, time.GetUtcNow(), Policy);
+        var keep = verification.Outcome == OtpOutcome.Verified && !consume;
+        if (current is not null && verification.Challenge is { } changed && changed != current.Challenge && !keep)
+        {
+            session.Store(current with { Challenge = changed });
+        }
+        return verification;
+    }
+
+    /// <summary>How a failed check reads to the caller.</summary>
+    public static ProblemHttpResult Refusal(OtpVerification verification) => verification.Outcome switch
+    {
+        OtpOutcome.WrongCode => Problems.Invalid("code", $"The code is wrong. {verification.AttemptsLeft} attempt(s) left."),
+        OtpOutcome.Expired => Problems.Invalid("code", "The code has expired. Ask for a new one."),
+        OtpOutcome.NoCodeIssued => Problems.Invalid("code", "No code is waiting for this number (none was sent, or it was used). Ask for a new one."),
+        OtpOutcome.Locked => Problems.Locked($"Too many wrong codes. This number is locked until {verification.LockedUntil:yyyy-MM-dd HH:mm} UTC."),
+        _ => throw new ArgumentOutOfRangeException(nameof(verification), verification.Outcome, "Not a refusal."),
+    };
+
+    public static Result<string, Invalid> ParseCode(string? raw)
+    {
+        var code = raw?.Trim() ?? "";
+        return code.Length == 6 && code.All(char.IsAsciiDigit) ? code : new Invalid("Code must be the 6 digits sent by SMS.");
+    }
+
+    private static string Hash(MobileNumber mobile, string code) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{mobile.Value}:{code}")));
+}

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Telemed.Domain;
+using Telemed.Domain.Identity;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Identity;
+
+public sealed record RegisterPatientRequest(
+    string? Name,
+    DateOnly? DateOfBirth,
+    int? YearOfBirth,
+    string? Sex,
+    string? Mobile,
+    string? Code,
+    string? AbhaNumber,
+    string? AbhaAddress);
+
+public sealed record PatientRegistration(PatientView Patient, TokenResponse Tokens);
+
+public static class PatientEndpoints
+{
+    public static void MapPatients(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/patients", Register)
+            .AllowAnonymous()
+            .WithTags("Patients")
+            .WithSummary("Register as a patient with the one-time code sent to your mobile; signs you in.");
+        app.MapGet("/api/me", Me).WithTags("Accounts").WithSummary("The signed-in account.");
+        app.MapGet("/api/doctors", Doctors).WithTags("Accounts").WithSummary("Active doctors, for finding an OPD.");
+        app.MapGet("/api/facilities", Facilities).WithTags("Accounts").WithSummary("Registered health facilities.");
+    }
+
+    private static async Task<Results<Created<PatientRegistration>, ProblemHttpResult>> Register(
+        RegisterPatientRequest request,
+        IDocumentSession session,
+        OneTimeCodeService codes,
+        Tokens tokens,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var errors = new FieldErrors();
+        var name = errors.Require("name", PersonRules.Name(request.Name));
+        var yearOfBirth = PersonRules.YearOfBirth(request.DateOfBirth, request.YearOfBirth, DateOnly.FromDateTime(now.UtcDateTime));
+        if (!yearOfBirth.IsSuccess)
+        {
+            errors.Add(request.DateOfBirth is null ? "yearOfBirth" : "dateOfBirth", yearOfBirth.Error.Message);
+        }
+        var sex = errors.RequireValue("sex", PersonRules.ParseSex(request.Sex));
+        var mobile = errors.Require("mobile", MobileNumber.Parse(request.Mobile));
+        var code = errors.Require("code", OneTimeCodeService.ParseCode(request.Code));
+        var abhaNumber = errors.Optional("abhaNumber", request.AbhaNumber, AbhaNumber.Parse);
+        var abhaAddress = errors.Optional("abhaAddress", request.AbhaAddress, AbhaAddress.Parse);
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (await session.Query<PatientAccount>().AnyAsync(p => p.Mobile == mobile!.Value, cancellationToken))
+        {
+            return Problems.Conflict("A patient is already registered with this mobile number. Sign in instead.");
+        }
+        if (abhaNumber is not null && await session.Query<PatientAccount>().AnyAsync(p => p.AbhaNumber == abhaNumber.Value, cancellationToken))
+        {
+            return Problems.Conflict("This ABHA number is already linked to another patient.");
+        }
+        if (abhaAddress is not null && await session.Query<PatientAccount>().AnyAsync(p => p.AbhaAddress == abhaAddress.Value, cancellationToken))
+        {
+            return Problems.Conflict("This ABHA address is already linked to another patient.");
+        }
+
+        var verification = await codes.Check(session, mobile!, code!, consume: true, cancellationToken);
+        if (verification.Outcome != OtpOutcome.Verified)
+        {
+            await session.SaveChangesAsync(cancellationToken);
+            return OneTimeCodeService.Refusal(verification);
+        }
+
+        var patient = new PatientAccount(
+            Ids.New(), name!, yearOfBirth.Value, request.DateOfBirth, sex!.Value, mobile!.Value, abhaNumber?.Value, abhaAddress?.Value, now);
+        session.Insert(patient);
+        session.Events.StartStream(patient.Id, new PatientRegistered(patient.Id, now));
+        var issued = tokens.Issue(session, patient.Id, Role.Patient);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created("/api/me", new PatientRegistration(PatientView.Of(patient), issued));
+    }
+
+    private static async Task<Results<Ok<PatientView>, Ok<StaffView>, ProblemHttpResult>> Me(
+        ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var id = user.AccountId();
+        if (user.IsInRole(Roles.Patient))
+        {
+            return await session.LoadAsync<PatientAccount>(id, cancellationToken) is { } patient
+                ? TypedResults.Ok(PatientView.Of(patient))
+                : Problems.NotFound("Your patient record no longer exists.");
+        }
+        return await session.LoadAsync<StaffAccount>(id, cancellationToken) is { } staff
+            ? TypedResults.Ok(StaffView.Of(staff))
+            : Problems.NotFound("Your staff account no longer exists.");
+    }
+
+    private static async Task<Ok<IReadOnlyList<DoctorListing>>> Doctors(IQuerySession session, CancellationToken cancellationToken)
+    {
+        var doctors = await session.Query<StaffAccount>()
+            .Where(s => s.Role == Role.Doctor && s.Active)
+            .OrderBy(s => s.Name)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<DoctorListing>>(doctors.Select(DoctorListing.Of).ToList());
+    }
+
+    private static async Task<Ok<IReadOnlyList<Facility>>> Facilities(IQuerySession session, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await session.Query<Facility>().OrderBy(f => f.Name).ToListAsync(cancellationToken));
+}

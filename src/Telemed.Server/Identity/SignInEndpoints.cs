@@ -1,0 +1,189 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Telemed.Domain;
+using Telemed.Domain.Identity;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Identity;
+
+public sealed record OtpRequest(string? Mobile);
+
+public sealed record OtpSent(DateTimeOffset ExpiresAt);
+
+public sealed record OtpSignInRequest(string? Mobile, string? Code);
+
+public sealed record PasswordSignInRequest(string? Email, string? Password);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+/// <summary>Patients sign in with a one-time code, staff with a password; both get an access and a refresh token.</summary>
+public static class SignInEndpoints
+{
+    public static void MapSignIn(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Sign-in").AllowAnonymous();
+        auth.MapPost("/otp", SendCode).WithSummary("Send a one-time sign-in code by SMS to a mobile number.");
+        auth.MapPost("/otp/verify", SignInWithCode).WithSummary("Patients: sign in with the code.");
+        auth.MapPost("/sign-in", SignInWithPassword).WithSummary("Staff: sign in with email and password.");
+        auth.MapPost("/refresh", Refresh).WithSummary("Swap a refresh token for new tokens (the old refresh token stops working).");
+        auth.MapPost("/sign-out", SignOut).WithSummary("End the session the refresh token belongs to.");
+    }
+
+    private static async Task<Results<Accepted<OtpSent>, ProblemHttpResult>> SendCode(
+        OtpRequest request, IDocumentSession session, OneTimeCodeService codes, CancellationToken cancellationToken)
+    {
+        var mobile = MobileNumber.Parse(request.Mobile);
+        if (!mobile.IsSuccess)
+        {
+            return Problems.Invalid("mobile", mobile.Error.Message);
+        }
+        var sent = await codes.Send(session, mobile.Value, cancellationToken);
+        if (!sent.IsSuccess)
+        {
+            return Problems.TooManyRequests(sent.Error.Message);
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted((string?)null, new OtpSent(sent.Value.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SignInWithCode(
+        OtpSignInRequest request, IDocumentSession session, OneTimeCodeService codes, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var mobile = errors.Require("mobile", MobileNumber.Parse(request.Mobile));
+        var code = errors.Require("code", OneTimeCodeService.ParseCode(request.Code));
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        var patient = await session.Query<PatientAccount>().SingleOrDefaultAsync(p => p.Mobile == mobile!.Value, cancellationToken);
+        var verification = await codes.Check(session, mobile!, code!, consume: patient is not null, cancellationToken);
+        if (verification.Outcome != OtpOutcome.Verified)
+        {
+            if (patient is not null)
+            {
+                session.Events.Append(patient.Id, new SignInFailed(patient.Id, verification.Outcome.ToString(), time.GetUtcNow()));
+            }
+            await session.SaveChangesAsync(cancellationToken);
+            return OneTimeCodeService.Refusal(verification);
+        }
+        if (patient is null)
+        {
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.NotFound("No patient is registered with this mobile number. Register with the same code: POST /api/patients.");
+        }
+        var issued = tokens.Issue(session, patient.Id, Role.Patient);
+        session.Events.Append(patient.Id, new SignedIn(patient.Id, "otp", time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(issued);
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SignInWithPassword(
+        PasswordSignInRequest request,
+        IDocumentSession session,
+        IPasswordHasher<StaffAccount> hasher,
+        Tokens tokens,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var email = errors.Require("email", PersonRules.Email(request.Email));
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors.Add("password", "Password is required.");
+        }
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
+        // Hash even for an unknown email so the answer takes as long either way.
+        var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? UnknownAccountHash, request.Password!);
+        if (staff is null || verdict == PasswordVerificationResult.Failed)
+        {
+            if (staff is not null)
+            {
+                session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password", time.GetUtcNow()));
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            return Problems.Unauthorized("Email or password is wrong.");
+        }
+        if (!staff.Active)
+        {
+            return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
+        }
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            session.Store(staff with { PasswordHash = hasher.HashPassword(staff, request.Password!) });
+        }
+        var issued = tokens.Issue(session, staff.Id, staff.Role);
+        session.Events.Append(staff.Id, new SignedIn(staff.Id, "password", time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(issued);
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
+        RefreshRequest request, IDocumentSession session, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        {
+            return Problems.Invalid("refreshToken", "Refresh token is required.");
+        }
+        var now = time.GetUtcNow();
+        var record = await session.LoadAsync<RefreshTokenRecord>(Tokens.Hash(request.RefreshToken), cancellationToken);
+        if (record is null || record.ExpiresAt <= now)
+        {
+            return Problems.Unauthorized("The refresh token is unknown or expired. Sign in again.");
+        }
+        if (record.UsedAt is not null || record.RevokedAt is not null)
+        {
+            // A rotated token coming back means it was copied: end every session descended from it.
+            await RevokeFamily(session, record.FamilyId, now, cancellationToken);
+            if (record.RevokedAt is null)
+            {
+                session.Events.Append(record.AccountId, new RefreshTokenReused(record.AccountId, record.FamilyId, now));
+            }
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.Unauthorized("The refresh token was already used or revoked. Sign in again.");
+        }
+        if (record.Role != Role.Patient && await session.LoadAsync<StaffAccount>(record.AccountId, cancellationToken) is not { Active: true })
+        {
+            return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
+        }
+        session.Store(record with { UsedAt = now });
+        var issued = tokens.Issue(session, record.AccountId, record.Role, record.FamilyId);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(issued);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SignOut(
+        RefreshRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        {
+            return Problems.Invalid("refreshToken", "Refresh token is required.");
+        }
+        var record = await session.LoadAsync<RefreshTokenRecord>(Tokens.Hash(request.RefreshToken), cancellationToken);
+        if (record is not null)
+        {
+            var now = time.GetUtcNow();
+            await RevokeFamily(session, record.FamilyId, now, cancellationToken);
+            session.Events.Append(record.AccountId, new SignedOut(record.AccountId, record.FamilyId, now));
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task RevokeFamily(IDocumentSession session, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var family = await session.Query<RefreshTokenRecord>().Where(t => t.FamilyId == familyId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        foreach (var token in family)
+        {
+            session.Store(token with { RevokedAt = now });
+        }
+    }
+
+    // A valid PasswordHasher v3 hash of a random string, used only to spend the same time on unknown emails.
+    private static readonly string UnknownAccountHash = new PasswordHasher<StaffAccount>().HashPassword(null!, Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+}

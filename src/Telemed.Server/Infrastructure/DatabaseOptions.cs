@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Telemed.Server.Infrastructure;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Npgsql connection string of the PostgreSQL database that holds every event stream and document.</summary>
+    [Required(ErrorMessage = "Database:ConnectionString is required (the PostgreSQL connection string).")]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>PostgreSQL schema for Telemed's tables; tests use one per test class.</summary>
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Database:Schema must be a lower-case PostgreSQL identifier.")]
+    public string Schema { get; set; } = "telemed";
+}

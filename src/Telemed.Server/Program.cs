@@ -1,0 +1,23 @@
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddTelemedLogging()
+    .AddTelemedProblemDetails()
+    .AddTelemedApi()
+    .AddTelemedMarten()
+    .AddTelemedHealth()
+    .AddTelemedIdentity();
+
+var app = builder.Build();
+// Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
+app.UseTelemedRequestLogging();
+app.UseTelemedProblemDetails();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapTelemedHealth();
+app.MapApiDocument();
+app.MapIdentity();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Telemed.Server.Identity;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Identity;
+
+public class SignInTests(TelemedServer server) : IClassFixture<TelemedServer>
+{
+    private TelemedFactory Host => server.Host;
+
+    [Fact]
+    public async Task A_patient_registers_with_a_code_and_reaches_their_own_record()
+    {
+        var mobile = Api.NewMobile();
+        var registration = await Host.RegisterPatient(mobile, abhaNumber: "12345678901234");
+
+        var me = await Host.As(registration.Tokens.AccessToken).GetFromJsonAsync<JsonElement>("/api/me");
+
+        me.GetProperty("id").GetGuid().ShouldBe(registration.Patient.Id);
+        me.GetProperty("role").GetString().ShouldBe("patient");
+        me.GetProperty("mobile").GetString().ShouldBe(mobile);
+        me.GetProperty("abhaNumber").GetString().ShouldBe("12-3456-7890-1234");
+    }
+
+    [Fact]
+    public async Task A_registered_patient_signs_in_again_with_a_new_code()
+    {
+        var mobile = Api.NewMobile();
+        var registration = await Host.RegisterPatient(mobile);
+        server.Time.Advance(TimeSpan.FromSeconds(31));
+
+        var code = await Host.SendCodeAndRead(mobile);
+        var response = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code });
+
+        await response.ShouldHave(HttpStatusCode.OK);
+        var tokens = await response.Content.ReadFromJsonAsync<TokenResponse>(Api.Json);
+        tokens!.AccountId.ShouldBe(registration.Patient.Id);
+        tokens.Role.ShouldBe("patient");
+    }
+
+    [Fact]
+    public async Task A_code_for_an_unregistered_number_stays_usable_for_registration()
+    {
+        var mobile = Api.NewMobile();
+        var code = await Host.SendCodeAndRead(mobile);
+
+        var signIn = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code });
+        await signIn.ShouldHave(HttpStatusCode.NotFound);
+        (await signIn.Problem()).GetProperty("detail").GetString().ShouldContain("Register");
+
+        var register = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Anil Joshi", yearOfBirth = 1970, sex = "m", mobile, code });
+        await register.ShouldHave(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_used_code_does_not_work_twice()
+    {
+        var mobile = Api.NewMobile();
+        var code = await Host.SendCodeAndRead(mobile);
+        var first = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Anil Joshi", yearOfBirth = 1970, sex = "m", mobile, code });
+        await first.ShouldHave(HttpStatusCode.Created);
+
+        var again = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code });
+
+        await again.ShouldHave(HttpStatusCode.BadRequest);
+        (await again.Problem()).GetProperty("errors").GetProperty("code")[0].GetString().ShouldContain("Ask for a new one");
+    }
+
+    [Fact]
+    public async Task Five_wrong_codes_lock_the_number_even_against_the_right_code()
+    {
+        var registration = await Host.RegisterPatient(Api.NewMobile());
+        var mobile = registration.Patient.Mobile;
+        server.Time.Advance(TimeSpan.FromSeconds(31));
+        var code = await Host.SendCodeAndRead(mobile);
+        var wrong = code == "000000" ? "111111" : "000000";
+        var client = Host.CreateClient();
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            var response = await client.PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code = wrong });
+            await response.ShouldHave(HttpStatusCode.BadRequest);
+            (await response.Problem()).GetProperty("errors").GetProperty("code")[0].GetString().ShouldContain($"{5 - attempt} attempt(s) left");
+        }
+        var fifth = await client.PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code = wrong });
+        await fifth.ShouldHave(HttpStatusCode.Locked);
+        (await fifth.Problem()).GetProperty("detail").GetString().ShouldContain("locked until");
+
+        var right = await client.PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code });
+        await right.ShouldHave(HttpStatusCode.Locked);
+        var resend = await client.PostAsJsonAsync("/api/auth/otp", new { mobile });
+        await resend.ShouldHave(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Codes_cannot_be_requested_again_within_the_cooldown()
+    {
+        var mobile = Api.NewMobile();
+        await Host.SendCodeAndRead(mobile);
+
+        var again = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile });
+
+        await again.ShouldHave(HttpStatusCode.TooManyRequests);
+        (await again.Problem()).GetProperty("detail").GetString().ShouldContain("seconds");
+    }
+
+    [Fact]
+    public async Task Staff_sign_in_with_a_password_and_see_their_professional_details()
+    {
+        var tokens = await Host.SignInStaff(Api.DoctorEmail);
+
+        var me = await Host.As(tokens.AccessToken).GetFromJsonAsync<JsonElement>("/api/me");
+
+        me.GetProperty("role").GetString().ShouldBe("doctor");
+        me.GetProperty("doctor").GetProperty("hprId").GetString().ShouldBe("71-1234-5678-9012");
+        me.TryGetProperty("passwordHash", out _).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(Api.DoctorEmail, "not-the-password")]
+    [InlineData("nobody@telemed.local", Api.DemoPassword)]
+    public async Task A_wrong_email_or_password_is_refused_without_saying_which(string email, string password)
+    {
+        var response = await Host.CreateClient().PostAsJsonAsync("/api/auth/sign-in", new { email, password });
+
+        await response.ShouldHave(HttpStatusCode.Unauthorized);
+        (await response.Problem()).GetProperty("detail").GetString().ShouldBe("Email or password is wrong.");
+    }
+
+    [Fact]
+    public async Task Calling_without_a_token_is_refused()
+    {
+        var response = await Host.CreateClient().GetAsync("/api/me");
+
+        await response.ShouldHave(HttpStatusCode.Unauthorized);
+        await response.Problem();
+    }
+
+    [Fact]
+    public async Task A_forged_token_is_refused()
+    {
+        var tokens = await Host.SignInStaff(Api.AdminEmail);
+        var parts = tokens.AccessToken.Split('.');
+        var forged = $"{parts[0]}.{parts[1]}.{parts[2][..^4]}AAAA";
+
+        var response = await Host.As(forged).GetAsync("/api/me");
+
+        await response.ShouldHave(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_patient_may_not_use_admin_endpoints()
+    {
+        var registration = await Host.RegisterPatient(Api.NewMobile());
+
+        var response = await Host.As(registration.Tokens.AccessToken).GetAsync("/api/admin/staff");
+
+        await response.ShouldHave(HttpStatusCode.Forbidden);
+        await response.Problem();
+    }
+
+    [Fact]
+    public async Task An_expired_access_token_is_refused_and_the_refresh_token_renews_it()
+    {
+        var tokens = await Host.SignInStaff(Api.DoctorEmail);
+        server.Time.Advance(TimeSpan.FromMinutes(16));
+
+        var expired = await Host.As(tokens.AccessToken).GetAsync("/api/me");
+        await expired.ShouldHave(HttpStatusCode.Unauthorized);
+
+        var refreshed = await Host.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { tokens.RefreshToken });
+        await refreshed.ShouldHave(HttpStatusCode.OK);
+        var renewed = await refreshed.Content.ReadFromJsonAsync<TokenResponse>(Api.Json);
+        var me = await Host.As(renewed!.AccessToken).GetAsync("/api/me");
+        await me.ShouldHave(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_works_once_and_its_reuse_ends_the_whole_session()
+    {
+        var tokens = await Host.SignInStaff(Api.DoctorEmail);
+        var client = Host.CreateClient();
+        var first = await client.PostAsJsonAsync("/api/auth/refresh", new { tokens.RefreshToken });
+        await first.ShouldHave(HttpStatusCode.OK);
+        var rotated = (await first.Content.ReadFromJsonAsync<TokenResponse>(Api.Json))!;
+
+        var replay = await client.PostAsJsonAsync("/api/auth/refresh", new { tokens.RefreshToken });
+        await replay.ShouldHave(HttpStatusCode.Unauthorized);
+
+        var descendant = await client.PostAsJsonAsync("/api/auth/refresh", new { rotated.RefreshToken });
+        await descendant.ShouldHave(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_refresh_token()
+    {
+        var tokens = await Host.SignInStaff(Api.DoctorEmail);
+        var client = Host.CreateClient();
+
+        var signOut = await client.PostAsJsonAsync("/api/auth/sign-out", new { tokens.RefreshToken });
+        await signOut.ShouldHave(HttpStatusCode.NoContent);
+
+        var refresh = await client.PostAsJsonAsync("/api/auth/refresh", new { tokens.RefreshToken });
+        await refresh.ShouldHave(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_mobile_number_registers_only_once()
+    {
+        var registration = await Host.RegisterPatient(Api.NewMobile());
+        server.Time.Advance(TimeSpan.FromSeconds(31));
+        var code = await Host.SendCodeAndRead(registration.Patient.Mobile);
+
+        var again = await Host.CreateClient().PostAsJsonAsync("/api/patients",
+            new { name = "Someone Else", yearOfBirth = 1990, sex = "f", mobile = registration.Patient.Mobile, code });
+
+        await again.ShouldHave(HttpStatusCode.Conflict);
+        (await again.Problem()).GetProperty("detail").GetString().ShouldContain("Sign in instead");
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Infrastructure;
+
+public class HostTests(TelemedServer server) : IClassFixture<TelemedServer>
+{
+    [Fact]
+    public async Task Liveness_and_readiness_answer_without_sign_in()
+    {
+        var client = server.Host.CreateClient();
+
+        (await client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+        ready.GetProperty("status").GetString().ShouldBe("Healthy");
+        ready.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString().ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        var document = await server.Host.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        paths.TryGetProperty("/api/auth/otp", out _).ShouldBeTrue();
+        paths.TryGetProperty("/api/patients", out _).ShouldBeTrue();
+        paths.TryGetProperty("/api/admin/doctors", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Accounts_and_tokens_survive_a_restart()
+    {
+        var mobile = Api.NewMobile();
+        var registration = await server.Host.RegisterPatient(mobile);
+
+        var restarted = await server.Restart();
+
+        var me = await restarted.As(registration.Tokens.AccessToken).GetFromJsonAsync<JsonElement>("/api/me");
+        me.GetProperty("mobile").GetString().ShouldBe(mobile);
+        var refreshed = await restarted.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { registration.Tokens.RefreshToken });
+        await refreshed.ShouldHave(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Logs_carry_no_personal_details()
+    {
+        var mobile = Api.NewMobile();
+        var abha = Api.NewAbhaNumber();
+        var registration = await server.Host.RegisterPatient(mobile, abha);
+        await server.Host.CreateClient().PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code = "999999" });
+
+        var logs = string.Join('\n', server.Logs.Lines);
+
+        logs.ShouldContain("/api/patients"); // the requests were logged...
+        logs.ShouldNotContain(mobile[3..]); // ...but not who made them
+        logs.ShouldNotContain(registration.Patient.Name);
+        logs.ShouldNotContain(abha[..2] + "-" + abha[2..6]);
+    }
+
+    [Fact]
+    public void A_missing_database_setting_stops_the_start_with_a_clear_message()
+    {
+        using var host = server.Start(new Dictionary<string, string?> { ["Database:ConnectionString"] = "" });
+
+        var failure = Should.Throw<OptionsValidationException>(() => host.CreateClient());
+
+        failure.Message.ShouldContain("Database:ConnectionString is required");
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Telemed.Server.Tests.Support;
+
+/// <summary>
+/// A Telemed host on a real PostgreSQL database, in a schema of its own (one per test class, so classes run in parallel).
+/// The database comes from TELEMED_TEST_PG, which ./test.sh sets after starting a private cluster.
+/// </summary>
+public sealed class TelemedServer : IAsyncLifetime
+{
+    private readonly List<TelemedFactory> hosts = [];
+
+    public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
+
+    public string KeyPath { get; } = Path.Combine(Path.GetTempPath(), $"telemed-test-{Guid.NewGuid():N}.pem");
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public CapturedLogs Logs { get; } = new();
+
+    public TelemedFactory Host { get; private set; } = null!;
+
+    public static string ConnectionString => Environment.GetEnvironmentVariable("TELEMED_TEST_PG")
+        ?? throw new InvalidOperationException("TELEMED_TEST_PG is not set. Run the tests with ./test.sh, which starts PostgreSQL and sets it.");
+
+    public ValueTask InitializeAsync()
+    {
+        Host = Start();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops the current host and starts a new one on the same database, as a server restart would.</summary>
+    public async Task<TelemedFactory> Restart()
+    {
+        await Host.DisposeAsync();
+        Host = Start();
+        return Host;
+    }
+
+    public TelemedFactory Start(IDictionary<string, string?>? settings = null)
+    {
+        var host = new TelemedFactory(this, settings ?? new Dictionary<string, string?>());
+        hosts.Add(host);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync();
+        }
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
+        File.Delete(KeyPath);
+    }
+}
+
+public sealed class TelemedFactory(TelemedServer server, IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:ConnectionString", TelemedServer.ConnectionString);
+        builder.UseSetting("Database:Schema", server.Schema);
+        builder.UseSetting("Auth:SigningKeyPath", server.KeyPath);
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Logging:Json", "true");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(server.Time);
+            services.AddSingleton<ILoggerProvider>(server.Logs);
+        });
+    }
+}
+
+/// <summary>Every log line the host writes, so tests can check what does (not) end up in logs.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> lines = new();
+
+    public IReadOnlyCollection<string> Lines => lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}
