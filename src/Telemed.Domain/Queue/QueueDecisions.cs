@@ -1,0 +1,169 @@
+namespace Telemed.Domain.Queue;
+
+/// <summary>
+/// Every queue command as a pure decision: given the session and the command, the events that happen
+/// (none when the command changes nothing, as with a repeated check-in) or the reason it is refused.
+/// Whether the caller may manage this session at all (its doctor, or an admin) is checked before deciding;
+/// the decisions check what only the domain knows: which doctor holds which token.
+/// </summary>
+public static class QueueDecisions
+{
+    private static Result<IReadOnlyList<IQueueEvent>, QueueError> Events(params IQueueEvent[] events) => events;
+
+    private static Result<IReadOnlyList<IQueueEvent>, QueueError> Nothing() => Array.Empty<IQueueEvent>();
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Pause(OpdSession session, Guid by, DateTimeOffset now) => session.Status switch
+    {
+        SessionStatus.Open => Events(new SessionPaused(session.Id, by, now)),
+        SessionStatus.Paused => new QueueError(QueueErrorCode.AlreadyInState, "The session is already paused."),
+        _ => QueueError.Closed,
+    };
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Resume(OpdSession session, Guid by, DateTimeOffset now) => session.Status switch
+    {
+        SessionStatus.Paused => Events(new SessionResumed(session.Id, by, now)),
+        SessionStatus.Open => new QueueError(QueueErrorCode.AlreadyInState, "The session is already open."),
+        _ => QueueError.Closed,
+    };
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Close(OpdSession session, Guid by, DateTimeOffset now) =>
+        session.Status == SessionStatus.Closed
+            ? new QueueError(QueueErrorCode.AlreadyInState, "The session is already closed.")
+            : Events(new SessionClosed(session.Id, by, now));
+
+    /// <summary>Checking in twice returns the same token: no event, the caller reads the existing entry.</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> CheckIn(
+        OpdSession session, Guid patientId, PatientSummary patient, string? complaint, IReadOnlyList<AttachmentRef> attachments, DateTimeOffset now)
+    {
+        if (session.Entries.Any(e => e.PatientId == patientId && e.IsActive))
+        {
+            return Nothing();
+        }
+        if (session.Status == SessionStatus.Closed)
+        {
+            return new QueueError(QueueErrorCode.SessionClosed, "This OPD session is closed to new patients.");
+        }
+        if (now >= session.EndsAt)
+        {
+            return new QueueError(QueueErrorCode.SessionEnded, $"This OPD session ended at {session.EndsAt:HH:mm} UTC.");
+        }
+        if (session.PlacesTaken >= session.Capacity)
+        {
+            return new QueueError(QueueErrorCode.SessionFull, $"This OPD session is full ({session.Capacity} patients).");
+        }
+        return Events(new PatientCheckedIn(session.Id, session.Entries.Count + 1, patientId, patient, complaint, attachments, now));
+    }
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> CallNext(OpdSession session, Guid doctorId, Func<Guid, bool> isOnline, DateTimeOffset now)
+    {
+        var refusal = CanCall(session, doctorId);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        return session.Line().FirstOrDefault() is { } next
+            ? Events(new TokenCalled(session.Id, next.Token, doctorId, !isOnline(next.PatientId), now))
+            : new QueueError(QueueErrorCode.NobodyWaiting, "Nobody is waiting.");
+    }
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> CallToken(OpdSession session, int token, Guid doctorId, Func<Guid, bool> isOnline, DateTimeOffset now)
+    {
+        var refusal = CanCall(session, doctorId);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        if (session.Entry(token) is not { } entry)
+        {
+            return QueueError.TokenNotFound(token);
+        }
+        return entry.IsInLine
+            ? Events(new TokenCalled(session.Id, token, doctorId, !isOnline(entry.PatientId), now))
+            : QueueError.WrongState(entry, "called");
+    }
+
+    /// <summary>A skip counts as a missed call; enough missed calls make the token a no-show.</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Skip(OpdSession session, int token, Guid by, DateTimeOffset now) =>
+        WithEntry(session, token, entry => entry.State != TokenState.Called
+            ? QueueError.WrongState(entry, "skipped")
+            : entry.MissedCalls + 1 >= session.NoShowAfterMissedCalls
+                ? Events(new TokenMarkedNoShow(session.Id, token, by, AfterMissedCalls: true, now))
+                : Events(new TokenSkipped(session.Id, token, by, now)));
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> MarkNoShow(OpdSession session, int token, Guid by, DateTimeOffset now) =>
+        WithEntry(session, token, entry => entry.State is TokenState.Called or TokenState.Skipped
+            ? Events(new TokenMarkedNoShow(session.Id, token, by, AfterMissedCalls: false, now))
+            : QueueError.WrongState(entry, "marked no-show"));
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Recall(OpdSession session, int token, Guid by, DateTimeOffset now)
+    {
+        if (session.Status == SessionStatus.Closed)
+        {
+            return QueueError.Closed;
+        }
+        return WithEntry(session, token, entry => entry.State is TokenState.Skipped or TokenState.NoShow
+            ? Events(new TokenRecalled(session.Id, token, by, now))
+            : QueueError.WrongState(entry, "recalled"));
+    }
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> StartConsultation(OpdSession session, int token, Guid doctorId, DateTimeOffset now) =>
+        WithEntry(session, token, entry => entry.State != TokenState.Called
+            ? QueueError.WrongState(entry, "started")
+            : entry.DoctorId != doctorId
+                ? new QueueError(QueueErrorCode.CalledByAnotherDoctor, $"Token {token} was called by another doctor.")
+                : Events(new TokenConsultationStarted(session.Id, token, doctorId, now)));
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Complete(OpdSession session, int token, Guid doctorId, DateTimeOffset now) =>
+        WithEntry(session, token, entry => entry.State != TokenState.InConsultation
+            ? QueueError.WrongState(entry, "completed")
+            : entry.DoctorId != doctorId
+                ? new QueueError(QueueErrorCode.CalledByAnotherDoctor, $"Token {token} is with another doctor.")
+                : Events(new TokenCompleted(session.Id, token, doctorId, now)));
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> MarkLeft(OpdSession session, int token, Guid by, DateTimeOffset now) =>
+        WithEntry(session, token, entry => entry.State is TokenState.Waiting or TokenState.Recalled or TokenState.Called or TokenState.Skipped
+            ? Events(new TokenLeft(session.Id, token, by, now))
+            : QueueError.WrongState(entry, "marked as left"));
+
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Prioritise(OpdSession session, int token, Priority priority, Guid by, DateTimeOffset now) =>
+        WithEntry(session, token, entry => !entry.IsInLine
+            ? QueueError.WrongState(entry, "prioritised")
+            : entry.Priority == priority
+                ? Nothing()
+                : Events(new TokenPrioritised(session.Id, token, priority, by, now)));
+
+    /// <summary>A patient cancels their own token at any point before the consultation starts.</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> Cancel(OpdSession session, int token, Guid patientId, DateTimeOffset now)
+    {
+        if (session.Entry(token) is not { } entry)
+        {
+            return QueueError.TokenNotFound(token);
+        }
+        if (entry.PatientId != patientId)
+        {
+            return QueueError.NotYourToken;
+        }
+        return entry.State is TokenState.Waiting or TokenState.Recalled or TokenState.Called or TokenState.Skipped
+            ? Events(new TokenCancelled(session.Id, token, patientId, now))
+            : QueueError.WrongState(entry, "cancelled");
+    }
+
+    private static QueueError? CanCall(OpdSession session, Guid doctorId)
+    {
+        if (!session.HasDoctor(doctorId))
+        {
+            return QueueError.NotSessionDoctor;
+        }
+        if (session.Status != SessionStatus.Open)
+        {
+            return session.Status == SessionStatus.Paused ? QueueError.Paused : QueueError.Closed;
+        }
+        return session.Entries.FirstOrDefault(e => e.IsWithDoctor && e.DoctorId == doctorId) is { } current
+            ? new QueueError(QueueErrorCode.DoctorBusy, $"Token {current.Token} is still {QueueError.Describe(current.State)} with you; complete or skip it first.")
+            : null;
+    }
+
+    private static Result<IReadOnlyList<IQueueEvent>, QueueError> WithEntry(
+        OpdSession session, int token, Func<QueueEntry, Result<IReadOnlyList<IQueueEvent>, QueueError>> decide) =>
+        session.Entry(token) is { } entry ? decide(entry) : QueueError.TokenNotFound(token);
+}

@@ -1,0 +1,61 @@
+namespace Telemed.Domain.Queue;
+
+/// <summary>An event on an OPD session stream.</summary>
+public interface IQueueEvent
+{
+    Guid SessionId { get; }
+
+    DateTimeOffset At { get; }
+}
+
+public sealed record SessionOpened(
+    Guid SessionId,
+    Guid FacilityId,
+    IReadOnlyList<Guid> DoctorIds,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    long FeePaise,
+    int Capacity,
+    string? Specialty,
+    int SlotMinutes,
+    int NoShowAfterMissedCalls,
+    Guid OpenedBy,
+    DateTimeOffset At) : IQueueEvent;
+
+public sealed record SessionPaused(Guid SessionId, Guid By, DateTimeOffset At) : IQueueEvent;
+
+public sealed record SessionResumed(Guid SessionId, Guid By, DateTimeOffset At) : IQueueEvent;
+
+public sealed record SessionClosed(Guid SessionId, Guid By, DateTimeOffset At) : IQueueEvent;
+
+/// <summary>Who checked in, as the queue shows them to staff (captured at check-in).</summary>
+public sealed record PatientSummary(string Name, int Age, string Sex);
+
+public sealed record AttachmentRef(Guid Id, string FileName, string ContentType, long Size);
+
+public sealed record PatientCheckedIn(
+    Guid SessionId,
+    int Token,
+    Guid PatientId,
+    PatientSummary Patient,
+    string? Complaint,
+    IReadOnlyList<AttachmentRef> Attachments,
+    DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenCalled(Guid SessionId, int Token, Guid DoctorId, bool PatientWasOffline, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenSkipped(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenMarkedNoShow(Guid SessionId, int Token, Guid By, bool AfterMissedCalls, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenRecalled(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenConsultationStarted(Guid SessionId, int Token, Guid DoctorId, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenCompleted(Guid SessionId, int Token, Guid DoctorId, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenCancelled(Guid SessionId, int Token, Guid PatientId, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenLeft(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenPrioritised(Guid SessionId, int Token, Priority Priority, Guid By, DateTimeOffset At) : IQueueEvent;

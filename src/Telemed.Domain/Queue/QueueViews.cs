@@ -1,0 +1,92 @@
+namespace Telemed.Domain.Queue;
+
+/// <summary>What a patient sees while waiting. Position 1 is next; null once the token has left the line.</summary>
+public sealed record PatientPosition(
+    Guid SessionId,
+    int Token,
+    TokenState State,
+    Priority Priority,
+    int? Position,
+    int? EstimatedWaitMinutes,
+    SessionStatus SessionStatus,
+    long Version);
+
+public sealed record QueueRow(
+    int Token,
+    Guid PatientId,
+    PatientSummary Patient,
+    TokenState State,
+    Priority Priority,
+    int? Position,
+    DateTimeOffset CheckedInAt,
+    string? Complaint,
+    IReadOnlyList<AttachmentRef> Attachments,
+    int MissedCalls,
+    Guid? DoctorId,
+    bool Online,
+    bool CalledWhileOffline);
+
+/// <summary>The doctor's live queue.</summary>
+public sealed record QueueView(
+    Guid SessionId,
+    Guid FacilityId,
+    SessionStatus Status,
+    long Version,
+    int Capacity,
+    int PlacesTaken,
+    int AverageConsultationMinutes,
+    IReadOnlyList<QueueRow> Rows);
+
+/// <summary>One session's line on a waiting-room display: token numbers only, never names.</summary>
+public sealed record BoardLine(Guid SessionId, string? Specialty, SessionStatus Status, IReadOnlyList<int> NowServing, IReadOnlyList<int> UpNext, int Waiting);
+
+public static class QueueViews
+{
+    public const int BoardUpNext = 5;
+
+    /// <summary>Every in-line patient's position, computed once per change (not once per patient).</summary>
+    public static Dictionary<int, int> Positions(OpdSession session)
+    {
+        var positions = new Dictionary<int, int>();
+        var position = 0;
+        foreach (var entry in session.Line())
+        {
+            positions[entry.Token] = ++position;
+        }
+        return positions;
+    }
+
+    public static PatientPosition Position(OpdSession session, QueueEntry entry, IReadOnlyDictionary<int, int> positions)
+    {
+        int? position = positions.TryGetValue(entry.Token, out var p) ? p : null;
+        return new PatientPosition(session.Id, entry.Token, entry.State, entry.Priority, position, EstimatedWaitMinutes(session, position), session.Status, session.Version);
+    }
+
+    /// <summary>
+    /// Average consultation length (recent ones in this session, else the slot length) times the patients to be seen
+    /// before this one, including the one with the doctor now, shared among the session's doctors.
+    /// </summary>
+    public static int? EstimatedWaitMinutes(OpdSession session, int? position) => position is { } p
+        ? (int)Math.Ceiling(session.AverageConsultation.TotalMinutes * p / Math.Max(1, session.DoctorIds.Count))
+        : null;
+
+    public static QueueView Queue(OpdSession session, Func<Guid, bool> isOnline)
+    {
+        var positions = Positions(session);
+        var rows = session.Entries
+            .Select(e => new QueueRow(
+                e.Token, e.PatientId, e.Patient, e.State, e.Priority, positions.TryGetValue(e.Token, out var p) ? p : null,
+                e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline))
+            .ToList();
+        return new QueueView(session.Id, session.FacilityId, session.Status, session.Version, session.Capacity, session.PlacesTaken,
+            (int)Math.Round(session.AverageConsultation.TotalMinutes), rows);
+    }
+
+    public static BoardLine Board(OpdSession session) => new(
+        session.Id,
+        session.Specialty,
+        session.Status,
+        session.Entries.Where(e => e.IsWithDoctor).Select(e => e.Token).ToList(),
+        session.Line().Take(BoardUpNext).Select(e => e.Token).ToList(),
+        session.Entries.Count(e => e.IsInLine));
+}

@@ -1,0 +1,46 @@
+using Telemed.Domain.Queue;
+
+namespace Telemed.Domain.Tests.Queue;
+
+public class CheckInTests : QueueSpec
+{
+    [Fact]
+    public void The_first_patient_gets_token_one_and_the_next_token_two()
+    {
+        Then(QueueDecisions.CheckIn(Given(Opened()), Patient1, Summary, "fever", [], Now),
+            new PatientCheckedIn(SessionId, 1, Patient1, Summary, "fever", [], Now));
+        Then(QueueDecisions.CheckIn(Given(Opened(), CheckedIn(1, Patient1)), Patient2, Summary, null, [], Now),
+            new PatientCheckedIn(SessionId, 2, Patient2, Summary, null, [], Now));
+    }
+
+    [Fact]
+    public void Checking_in_twice_changes_nothing() =>
+        Then(QueueDecisions.CheckIn(Given(Opened(), CheckedIn(1, Patient1)), Patient1, Summary, null, [], Now));
+
+    [Fact]
+    public void Tokens_are_never_reused_after_a_cancellation() =>
+        Then(QueueDecisions.CheckIn(Given(Opened(), CheckedIn(1, Patient1), new TokenCancelled(SessionId, 1, Patient1, Now)), Patient1, Summary, null, [], Now),
+            new PatientCheckedIn(SessionId, 2, Patient1, Summary, null, [], Now));
+
+    [Fact]
+    public void A_full_session_refuses_check_in() =>
+        Refused(QueueDecisions.CheckIn(Given(Opened(capacity: 1), CheckedIn(1, Patient1)), Patient2, Summary, null, [], Now), QueueErrorCode.SessionFull);
+
+    [Fact]
+    public void A_cancelled_place_is_free_again() =>
+        Then(QueueDecisions.CheckIn(Given(Opened(capacity: 1), CheckedIn(1, Patient1), new TokenCancelled(SessionId, 1, Patient1, Now)), Patient2, Summary, null, [], Now),
+            new PatientCheckedIn(SessionId, 2, Patient2, Summary, null, [], Now));
+
+    [Fact]
+    public void A_closed_session_refuses_check_in() =>
+        Refused(QueueDecisions.CheckIn(Given(Opened(), new SessionClosed(SessionId, DoctorA, Now)), Patient1, Summary, null, [], Now), QueueErrorCode.SessionClosed);
+
+    [Fact]
+    public void A_session_past_its_end_refuses_check_in() =>
+        Refused(QueueDecisions.CheckIn(Given(Opened()), Patient1, Summary, null, [], Now.AddHours(4)), QueueErrorCode.SessionEnded);
+
+    [Fact]
+    public void A_paused_session_still_takes_check_ins() =>
+        Then(QueueDecisions.CheckIn(Given(Opened(), new SessionPaused(SessionId, DoctorA, Now)), Patient1, Summary, null, [], Now),
+            new PatientCheckedIn(SessionId, 1, Patient1, Summary, null, [], Now));
+}

@@ -1,0 +1,65 @@
+using Telemed.Domain.Queue;
+
+namespace Telemed.Domain.Tests.Queue;
+
+public class QueueViewTests : QueueSpec
+{
+    [Fact]
+    public void Positions_follow_the_calling_order_and_skip_patients_with_the_doctor()
+    {
+        var session = Given(Opened(), CheckedIn(1, Patient1), CheckedIn(2, Patient2), CheckedIn(3, Patient3),
+            new TokenCalled(SessionId, 1, DoctorA, false, Now), new TokenPrioritised(SessionId, 3, Priority.Emergency, DoctorA, Now));
+
+        var positions = QueueViews.Positions(session);
+
+        positions.ShouldNotContainKey(1);
+        positions[3].ShouldBe(1);
+        positions[2].ShouldBe(2);
+    }
+
+    [Fact]
+    public void Before_any_consultation_ends_the_wait_is_estimated_from_the_slot_length()
+    {
+        var session = Given(Opened(slotMinutes: 12), CheckedIn(1, Patient1), CheckedIn(2, Patient2), CheckedIn(3, Patient3));
+
+        // Two doctors share the line: the third in line waits about 1.5 slots.
+        QueueViews.EstimatedWaitMinutes(session, 3).ShouldBe(18);
+    }
+
+    [Fact]
+    public void Once_consultations_finish_the_wait_follows_their_recent_average()
+    {
+        var session = Given(Opened(slotMinutes: 10), CheckedIn(1, Patient1), CheckedIn(2, Patient2),
+            new TokenCalled(SessionId, 1, DoctorA, false, Now.AddMinutes(-30)),
+            new TokenConsultationStarted(SessionId, 1, DoctorA, Now.AddMinutes(-24)),
+            new TokenCompleted(SessionId, 1, DoctorA, Now));
+
+        session.AverageConsultation.ShouldBe(TimeSpan.FromMinutes(24));
+        QueueViews.EstimatedWaitMinutes(session, 1).ShouldBe(12);
+    }
+
+    [Fact]
+    public void The_board_shows_token_numbers_only()
+    {
+        var session = Given(Opened(), CheckedIn(1, Patient1), CheckedIn(2, Patient2), CheckedIn(3, Patient3), new TokenCalled(SessionId, 1, DoctorA, false, Now));
+
+        var board = QueueViews.Board(session);
+
+        board.NowServing.ShouldBe([1]);
+        board.UpNext.ShouldBe([2, 3]);
+        board.Waiting.ShouldBe(2);
+    }
+
+    [Fact]
+    public void The_doctors_view_shows_who_is_offline_and_who_was_called_while_offline()
+    {
+        var session = Given(Opened(), CheckedIn(1, Patient1), CheckedIn(2, Patient2), new TokenCalled(SessionId, 1, DoctorA, true, Now));
+
+        var view = QueueViews.Queue(session, patient => patient == Patient2);
+
+        view.Rows[0].Online.ShouldBeFalse();
+        view.Rows[0].CalledWhileOffline.ShouldBeTrue();
+        view.Rows[1].Online.ShouldBeTrue();
+        view.Rows[1].Position.ShouldBe(1);
+    }
+}
