@@ -1,7 +1,6 @@
 namespace Telemed.Domain;
 
 /// <summary>Either a value or the reason there is none. Decisions and parsers return this instead of throwing.</summary>
-#pragma warning disable CA1000 // Success/Failure factories belong on the type they make.
 public readonly struct Result<T, TError>
 {
     private readonly T? value;

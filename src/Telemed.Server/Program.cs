@@ -1,5 +1,6 @@
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Queue;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTelemedLogging()
@@ -7,7 +8,8 @@ builder.AddTelemedLogging()
     .AddTelemedApi()
     .AddTelemedMarten()
     .AddTelemedHealth()
-    .AddTelemedIdentity();
+    .AddTelemedIdentity()
+    .AddTelemedQueue();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -18,6 +20,7 @@ app.UseAuthorization();
 app.MapTelemedHealth();
 app.MapApiDocument();
 app.MapIdentity();
+app.MapTelemedQueue();
 app.Run();
 
 public partial class Program;

@@ -73,14 +73,14 @@ public static class QueueViews
     public static QueueView Queue(OpdSession session, Func<Guid, bool> isOnline)
     {
         var positions = Positions(session);
-        var rows = session.Entries
-            .Select(e => new QueueRow(
-                e.Token, e.PatientId, e.Patient, e.State, e.Priority, positions.TryGetValue(e.Token, out var p) ? p : null,
-                e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline))
-            .ToList();
+        var rows = session.Entries.Select(e => Row(e, positions, isOnline)).ToList();
         return new QueueView(session.Id, session.FacilityId, session.Status, session.Version, session.Capacity, session.PlacesTaken,
             (int)Math.Round(session.AverageConsultation.TotalMinutes), rows);
     }
+
+    public static QueueRow Row(QueueEntry e, IReadOnlyDictionary<int, int> positions, Func<Guid, bool> isOnline) => new(
+        e.Token, e.PatientId, e.Patient, e.State, e.Priority, positions.TryGetValue(e.Token, out var p) ? p : null,
+        e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline);
 
     public static BoardLine Board(OpdSession session) => new(
         session.Id,

@@ -14,3 +14,6 @@ public sealed record SignInFailed(Guid AccountId, string Reason, DateTimeOffset 
 public sealed record RefreshTokenReused(Guid AccountId, Guid FamilyId, DateTimeOffset At);
 
 public sealed record SignedOut(Guid AccountId, Guid FamilyId, DateTimeOffset At);
+
+/// <summary>The account tried to read or change something that is not theirs (another patient's token, another doctor's session).</summary>
+public sealed record AccessRefused(Guid AccountId, string Resource, string Action, DateTimeOffset At);

@@ -53,7 +53,7 @@ public static class IdentitySetup
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
-                typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut),
+                typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused),
             ]);
         });
         return builder;

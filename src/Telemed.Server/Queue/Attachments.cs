@@ -1,0 +1,48 @@
+using Telemed.Domain;
+using Telemed.Domain.Queue;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Queue;
+
+/// <summary>A file a patient attached at check-in. Stored beside the session; the check-in event keeps only its reference.</summary>
+public sealed record CheckInAttachment(Guid Id, Guid SessionId, Guid PatientId, string FileName, string ContentType, byte[] Data, DateTimeOffset UploadedAt);
+
+public static class AttachmentUpload
+{
+    public const long MaxRequestBytes = AttachmentRules.MaxFiles * AttachmentRules.MaxBytes + 64 * 1024;
+
+    /// <summary>Reads and type-checks uploaded files; every problem is reported against the "attachments" field.</summary>
+    public static async Task<List<CheckInAttachment>> Read(
+        IFormFileCollection files, Guid sessionId, Guid patientId, DateTimeOffset now, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        var attachments = new List<CheckInAttachment>();
+        if (files.Count > AttachmentRules.MaxFiles)
+        {
+            errors.Add("attachments", $"At most {AttachmentRules.MaxFiles} attachments; {files.Count} were sent.");
+            return attachments;
+        }
+        foreach (var file in files)
+        {
+            var name = AttachmentRules.FileName(file.FileName);
+            if (file.Length > AttachmentRules.MaxBytes)
+            {
+                errors.Add("attachments", AttachmentRules.ContentType(name, file.Length, []).Error.Message);
+                continue;
+            }
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, cancellationToken);
+            var data = buffer.ToArray();
+            var type = AttachmentRules.ContentType(name, data.Length, data.AsSpan(0, Math.Min(AttachmentRules.HeaderBytes, data.Length)));
+            if (!type.IsSuccess)
+            {
+                errors.Add("attachments", type.Error.Message);
+                continue;
+            }
+            attachments.Add(new CheckInAttachment(Ids.New(), sessionId, patientId, name, type.Value, data, now));
+        }
+        return attachments;
+    }
+
+    public static AttachmentRef Ref(this CheckInAttachment attachment) =>
+        new(attachment.Id, attachment.FileName, attachment.ContentType, attachment.Data.Length);
+}

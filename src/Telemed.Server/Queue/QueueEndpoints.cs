@@ -1,0 +1,376 @@
+using System.Globalization;
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+using Telemed.Domain;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Queue;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Realtime;
+
+namespace Telemed.Server.Queue;
+
+public sealed record OpenSessionRequest(
+    Guid? FacilityId,
+    IReadOnlyList<Guid>? DoctorIds,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    long? FeePaise,
+    int? Capacity,
+    string? Specialty,
+    int? SlotMinutes,
+    int? NoShowAfterMissedCalls);
+
+public sealed record SessionDoctor(Guid Id, string Name, string? Specialty);
+
+public sealed record SessionSummary(
+    Guid Id,
+    Guid FacilityId,
+    IReadOnlyList<SessionDoctor> Doctors,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    long FeePaise,
+    int Capacity,
+    int PlacesTaken,
+    int Waiting,
+    string? Specialty,
+    SessionStatus Status,
+    int AverageConsultationMinutes,
+    long Version);
+
+public sealed record PriorityRequest(Priority? Priority);
+
+/// <summary>OPD sessions over REST. The hub offers the same commands live; both run through <see cref="QueueService"/>.</summary>
+public static class QueueEndpoints
+{
+    public static void MapQueue(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/api/sessions").WithTags("OPD sessions");
+        sessions.MapPost("/", Open).WithSummary("Open an OPD session (doctor for themselves, admin for a group of doctors).");
+        sessions.MapGet("/", List).WithSummary("Sessions that have not ended, optionally of one facility or doctor.");
+        sessions.MapGet("/{sessionId:guid}", Get).WithSummary("One session: doctors, window, fee, places taken.");
+        sessions.MapGet("/{sessionId:guid}/queue", GetQueue).WithSummary("Staff: the full live queue (ETag = stream version).");
+        sessions.MapPost("/{sessionId:guid}/check-in", CheckInPatient)
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(AttachmentUpload.MaxRequestBytes))
+            .WithSummary("Patient: check in (JSON {complaint}, or multipart with 'complaint' and up to 3 'attachments').");
+        sessions.MapGet("/{sessionId:guid}/my-token", MyToken).WithSummary("Patient: my token, position and estimated wait.");
+        sessions.MapGet("/{sessionId:guid}/attachments/{attachmentId:guid}", Attachment).WithSummary("A check-in attachment (its patient or the session's staff).");
+
+        sessions.MapPost("/{sessionId:guid}/pause", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new PauseSession(), http, queue, ct));
+        sessions.MapPost("/{sessionId:guid}/resume", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new ResumeSession(), http, queue, ct));
+        sessions.MapPost("/{sessionId:guid}/close", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new CloseSession(), http, queue, ct));
+        sessions.MapPost("/{sessionId:guid}/call-next", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new CallNext(), http, queue, ct));
+
+        var tokens = sessions.MapGroup("/{sessionId:guid}/tokens/{token:int}");
+        tokens.MapPost("/call", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new CallToken(token), http, queue, ct));
+        tokens.MapPost("/skip", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new SkipToken(token), http, queue, ct));
+        tokens.MapPost("/no-show", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new MarkNoShow(token), http, queue, ct));
+        tokens.MapPost("/recall", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new RecallToken(token), http, queue, ct));
+        tokens.MapPost("/start", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new StartConsultation(token), http, queue, ct));
+        tokens.MapPost("/complete", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new CompleteConsultation(token), http, queue, ct));
+        tokens.MapPost("/left", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new MarkLeft(token), http, queue, ct));
+        tokens.MapPost("/cancel", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new CancelToken(token), http, queue, ct));
+        tokens.MapPut("/priority", (Guid sessionId, int token, PriorityRequest request, HttpContext http, QueueService queue, CancellationToken ct) =>
+            request.Priority is { } priority
+                ? Run(sessionId, new PrioritiseToken(token, priority), http, queue, ct)
+                : Task.FromResult<IResult>(Problems.Invalid("priority", "Priority is required: normal, elderly or emergency.")));
+
+        app.MapGet("/api/boards/{facilityId:guid}", Board).AllowAnonymous().WithTags("OPD sessions")
+            .WithSummary("Public waiting-room board of a facility: token numbers only.");
+    }
+
+    private static async Task<Results<Created<SessionSummary>, ProblemHttpResult>> Open(
+        OpenSessionRequest request, ClaimsPrincipal user, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var isAdmin = user.IsInRole(Roles.Admin);
+        if (!isAdmin && !user.IsInRole(Roles.Doctor))
+        {
+            return TypedResults.Problem("Only doctors and admins open OPD sessions.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+        var callerId = user.AccountId();
+        var now = time.GetUtcNow();
+        var errors = new FieldErrors();
+        if (request.FacilityId is null)
+        {
+            errors.Add("facilityId", "Facility is required.");
+        }
+        var doctorIds = (request.DoctorIds ?? (isAdmin ? [] : [callerId])).Distinct().ToList();
+        if (doctorIds.Count == 0)
+        {
+            errors.Add("doctorIds", "At least one doctor is required.");
+        }
+        else if (doctorIds.Count > SessionRules.MaxDoctors)
+        {
+            errors.Add("doctorIds", $"At most {SessionRules.MaxDoctors} doctors share a session.");
+        }
+        else if (!isAdmin && !doctorIds.Contains(callerId))
+        {
+            errors.Add("doctorIds", "A doctor opens sessions they take part in.");
+        }
+        var window = SessionRules.Window(request.StartsAt, request.EndsAt, now);
+        if (!window.IsSuccess)
+        {
+            errors.Add("endsAt", window.Error.Message);
+        }
+        var capacity = errors.RequireValue("capacity", SessionRules.Capacity(request.Capacity));
+        var fee = errors.RequireValue("feePaise", SessionRules.FeePaise(request.FeePaise));
+        var slot = errors.RequireValue("slotMinutes", SessionRules.SlotMinutes(request.SlotMinutes));
+        var noShow = errors.RequireValue("noShowAfterMissedCalls", SessionRules.NoShowAfterMissedCalls(request.NoShowAfterMissedCalls));
+        var specialty = errors.Optional("specialty", request.Specialty, raw => PersonRules.Text(raw, "Specialty", 80));
+        if (fee > 0)
+        {
+            errors.Add("feePaise", "Paid sessions need online payments, which are not set up on this server yet. Open a free session (fee 0).");
+        }
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await db.LoadAsync<Facility>(request.FacilityId!.Value, cancellationToken) is null)
+        {
+            return Problems.Invalid("facilityId", "No facility is registered with this id.");
+        }
+        var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, doctorIds);
+        if (doctors.Count != doctorIds.Count || doctors.Any(d => d.Role != Role.Doctor || !d.Active))
+        {
+            return Problems.Invalid("doctorIds", "Every id must be an active doctor's.");
+        }
+        var opened = new SessionOpened(Ids.New(), request.FacilityId.Value, doctorIds, window.Value.Starts, window.Value.Ends,
+            fee!.Value, capacity!.Value, specialty, slot!.Value, noShow!.Value, callerId, now);
+        var session = await queue.Open(opened, cancellationToken);
+        return TypedResults.Created($"/api/sessions/{session.Id}", Summary(session, doctors));
+    }
+
+    private static async Task<Ok<IReadOnlyList<SessionSummary>>> List(
+        Guid? facilityId, Guid? doctorId, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var query = db.Query<OpdSession>().Where(s => s.EndsAt > now && s.Status != SessionStatus.Closed);
+        if (facilityId is { } facility)
+        {
+            query = query.Where(s => s.FacilityId == facility);
+        }
+        var sessions = (await query.OrderBy(s => s.StartsAt).Take(200).ToListAsync(cancellationToken))
+            .Where(s => doctorId is not { } doctor || s.HasDoctor(doctor))
+            .ToList();
+        var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, sessions.SelectMany(s => s.DoctorIds).Distinct());
+        return TypedResults.Ok<IReadOnlyList<SessionSummary>>(sessions.Select(s => Summary(s, doctors)).ToList());
+    }
+
+    private static async Task<Results<Ok<SessionSummary>, ProblemHttpResult>> Get(Guid sessionId, IQuerySession db, CancellationToken cancellationToken)
+    {
+        var session = await db.LoadAsync<OpdSession>(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return Problems.NotFound("There is no such OPD session.");
+        }
+        var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, session.DoctorIds);
+        return TypedResults.Ok(Summary(session, doctors));
+    }
+
+    private static async Task<IResult> GetQueue(
+        Guid sessionId, ClaimsPrincipal user, HttpContext http, QueueService queue, Presence presence, CancellationToken cancellationToken)
+    {
+        var session = await queue.Load(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return Problems.NotFound("There is no such OPD session.");
+        }
+        if (!QueueService.IsStaffOf(user, user.AccountId(), session))
+        {
+            await queue.Audit(user.AccountId(), $"opd-session/{sessionId}", "read queue", cancellationToken);
+            return Forbidden(QueueError.NotSessionDoctor.Message);
+        }
+        SetVersion(http, session.Version);
+        return TypedResults.Ok(QueueViews.Queue(session, presence.IsOnline));
+    }
+
+    private static async Task<IResult> CheckInPatient(
+        Guid sessionId, HttpContext http, ClaimsPrincipal user, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!user.IsInRole(Roles.Patient))
+        {
+            return Forbidden("Only patients check in.");
+        }
+        var patientId = user.AccountId();
+        var now = time.GetUtcNow();
+        var errors = new FieldErrors();
+        string? rawComplaint;
+        var attachments = new List<CheckInAttachment>();
+        if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(cancellationToken);
+            rawComplaint = form["complaint"].FirstOrDefault();
+            attachments = await AttachmentUpload.Read(form.Files, sessionId, patientId, now, errors, cancellationToken);
+        }
+        else if (http.Request.HasJsonContentType())
+        {
+            var body = await http.Request.ReadFromJsonAsync<CheckInRequest>(cancellationToken);
+            rawComplaint = body?.Complaint;
+        }
+        else
+        {
+            return TypedResults.Problem("Send JSON or multipart/form-data.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+        var complaint = SessionRules.Complaint(rawComplaint);
+        if (!complaint.IsSuccess)
+        {
+            errors.Add("complaint", complaint.Error.Message);
+        }
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        var patient = await db.LoadAsync<PatientAccount>(patientId, cancellationToken);
+        if (patient is null)
+        {
+            return Problems.NotFound("Your patient record no longer exists.");
+        }
+        var summary = new PatientSummary(patient.Name, now.Year - patient.YearOfBirth, patient.Sex.ToString().ToLowerInvariant());
+        var command = new CheckIn(patientId, summary, complaint.Value, attachments.Select(a => a.Ref()).ToList());
+        var outcome = await queue.Execute(user, sessionId, command, IfMatch(http), cancellationToken, session =>
+        {
+            foreach (var attachment in attachments)
+            {
+                session.Insert(attachment);
+            }
+        });
+        if (!outcome.Succeeded)
+        {
+            return Failure(outcome, http);
+        }
+        var state = outcome.Session!;
+        var entry = state.Entries.Last(e => e.PatientId == patientId && e.IsActive);
+        var position = QueueViews.Position(state, entry, QueueViews.Positions(state));
+        SetVersion(http, state.Version);
+        return outcome.Events.Count > 0
+            ? TypedResults.Created($"/api/sessions/{sessionId}/my-token", position)
+            : TypedResults.Ok(position);
+    }
+
+    private sealed record CheckInRequest(string? Complaint);
+
+    private static async Task<IResult> MyToken(Guid sessionId, ClaimsPrincipal user, QueueService queue, CancellationToken cancellationToken)
+    {
+        var session = await queue.Load(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return Problems.NotFound("There is no such OPD session.");
+        }
+        var entry = session.Entries.LastOrDefault(e => e.PatientId == user.AccountId());
+        return entry is null
+            ? Problems.NotFound("You have not checked in to this session.")
+            : TypedResults.Ok(QueueViews.Position(session, entry, QueueViews.Positions(session)));
+    }
+
+    private static async Task<IResult> Attachment(
+        Guid sessionId, Guid attachmentId, ClaimsPrincipal user, IQuerySession db, QueueService queue, CancellationToken cancellationToken)
+    {
+        var attachment = await db.LoadAsync<CheckInAttachment>(attachmentId, cancellationToken);
+        var session = await queue.Load(sessionId, cancellationToken);
+        if (attachment is null || session is null || attachment.SessionId != sessionId)
+        {
+            return Problems.NotFound("There is no such attachment.");
+        }
+        var callerId = user.AccountId();
+        if (attachment.PatientId != callerId && !QueueService.IsStaffOf(user, callerId, session))
+        {
+            await queue.Audit(callerId, $"opd-session/{sessionId}/attachment/{attachmentId}", "read attachment", cancellationToken);
+            return Forbidden("This attachment belongs to another patient.");
+        }
+        return TypedResults.File(attachment.Data, attachment.ContentType, attachment.FileName);
+    }
+
+    private static async Task<IResult> Board(Guid facilityId, IQuerySession db, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await BoardHub.Lines(db, facilityId, time.GetUtcNow(), cancellationToken));
+
+    private static async Task<IResult> Run(Guid sessionId, QueueCommand command, HttpContext http, QueueService queue, CancellationToken cancellationToken)
+    {
+        var version = IfMatch(http);
+        if (version == InvalidVersion)
+        {
+            return Problems.Invalid("If-Match", "If-Match must be the ETag of the queue, e.g. \"12\".");
+        }
+        var outcome = await queue.Execute(http.User, sessionId, command, version, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return Failure(outcome, http);
+        }
+        SetVersion(http, outcome.Session!.Version);
+        return command.PatientOnly
+            ? TypedResults.Ok(QueueViews.Position(outcome.Session, outcome.Session.Entries[command.Token!.Value - 1], QueueViews.Positions(outcome.Session)))
+            : QueueReplies.TouchedRow(outcome, command, _ => false) is { } row
+                ? TypedResults.Ok(row)
+                : TypedResults.Ok(new { outcome.Session.Id, outcome.Session.Status, outcome.Session.Version });
+    }
+
+    private static ProblemHttpResult Failure(QueueOutcome outcome, HttpContext http)
+    {
+        var (code, message) = QueueReplies.Describe(outcome);
+        var status = outcome.Failure switch
+        {
+            QueueFailure.NotFound => StatusCodes.Status404NotFound,
+            QueueFailure.Forbidden => StatusCodes.Status403Forbidden,
+            QueueFailure.StaleVersion => StatusCodes.Status412PreconditionFailed,
+            QueueFailure.Conflict => StatusCodes.Status409Conflict,
+            _ when outcome.Error?.Code == QueueErrorCode.TokenNotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status409Conflict,
+        };
+        if (outcome.Session is { } session)
+        {
+            SetVersion(http, session.Version);
+        }
+        return TypedResults.Problem(message, statusCode: status, title: code, extensions: new Dictionary<string, object?> { ["code"] = code });
+    }
+
+    private static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    private const long InvalidVersion = -1;
+
+    /// <summary>The stream version the client last saw (If-Match: "12"), or null to act on the current one.</summary>
+    private static long? IfMatch(HttpContext http)
+    {
+        var header = http.Request.Headers.IfMatch.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+        return long.TryParse(header.Trim().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : InvalidVersion;
+    }
+
+    private static void SetVersion(HttpContext http, long version) =>
+        http.Response.Headers[HeaderNames.ETag] = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    private static SessionSummary Summary(OpdSession session, IReadOnlyList<StaffAccount> doctors) => new(
+        session.Id,
+        session.FacilityId,
+        session.DoctorIds
+            .Select(id => doctors.FirstOrDefault(d => d.Id == id) is { } d ? new SessionDoctor(d.Id, d.Name, d.Doctor?.Specialty) : new SessionDoctor(id, "", null))
+            .ToList(),
+        session.StartsAt,
+        session.EndsAt,
+        session.FeePaise,
+        session.Capacity,
+        session.PlacesTaken,
+        session.Entries.Count(e => e.IsInLine),
+        session.Specialty,
+        session.Status,
+        (int)Math.Round(session.AverageConsultation.TotalMinutes),
+        session.Version);
+}

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using JasperFx.Events;
+using Marten;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Queue;
+using Telemed.Server.Identity;
+using Telemed.Server.Realtime;
+
+namespace Telemed.Server.Queue;
+
+public enum QueueFailure
+{
+    None,
+    NotFound,
+    Forbidden,
+    Refused,
+    StaleVersion,
+    Conflict,
+}
+
+/// <summary>What became of a command: the session as it now is, the events it caused, or why it failed.</summary>
+public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IReadOnlyList<IQueueEvent> Events, QueueError? Error = null)
+{
+    public bool Succeeded => Failure == QueueFailure.None;
+
+    public static QueueOutcome NotFound { get; } = new(QueueFailure.NotFound, null, []);
+}
+
+/// <summary>
+/// Runs queue commands: load the session snapshot, check the caller may touch it, decide, then append the events
+/// with the expected stream version and store the new snapshot in one transaction. Two writers on one session
+/// cannot both win: the loser's append fails on the version and (for commands that allow it) runs again on the
+/// new state, which is how a second doctor calling at the same moment gets the next patient.
+/// Within one node, writes to a session also queue behind a per-session lock: a burst of check-ins then costs
+/// one round trip each instead of a storm of retries; the version check still guards against other nodes.
+/// </summary>
+public sealed class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier)
+{
+    private const int Attempts = 20;
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> writeLocks = new();
+
+    public async Task<OpdSession?> Load(Guid sessionId, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<OpdSession>(sessionId, cancellationToken);
+    }
+
+    public async Task<QueueOutcome> Execute(
+        ClaimsPrincipal caller,
+        Guid sessionId,
+        QueueCommand command,
+        long? expectedVersion,
+        CancellationToken cancellationToken,
+        Action<IDocumentSession>? alsoOnChange = null)
+    {
+        var callerId = caller.AccountId();
+        var writeLock = writeLocks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
+        await writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await Decide(caller, callerId, sessionId, command, expectedVersion, alsoOnChange, cancellationToken);
+        }
+        finally
+        {
+            writeLock.Release();
+        }
+    }
+
+    private async Task<QueueOutcome> Decide(
+        ClaimsPrincipal caller,
+        Guid callerId,
+        Guid sessionId,
+        QueueCommand command,
+        long? expectedVersion,
+        Action<IDocumentSession>? alsoOnChange,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var state = await session.LoadAsync<OpdSession>(sessionId, cancellationToken);
+            if (state is null)
+            {
+                return QueueOutcome.NotFound;
+            }
+            if (!MayAct(caller, callerId, state, command))
+            {
+                await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
+                return new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor);
+            }
+            if (expectedVersion is { } expected && expected != state.Version)
+            {
+                return new QueueOutcome(QueueFailure.StaleVersion, state, []);
+            }
+            var decision = command.Decide(state, callerId, presence.IsOnline, time.GetUtcNow());
+            if (!decision.IsSuccess)
+            {
+                if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotSessionDoctor)
+                {
+                    await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
+                    return new QueueOutcome(QueueFailure.Forbidden, state, [], decision.Error);
+                }
+                return new QueueOutcome(QueueFailure.Refused, state, [], decision.Error);
+            }
+            var events = decision.Value;
+            if (events.Count == 0)
+            {
+                return new QueueOutcome(QueueFailure.None, state, []);
+            }
+            var next = events.Aggregate(state, OpdSession.Evolve);
+            session.Events.Append(sessionId, next.Version, events.Cast<object>().ToArray());
+            session.Store(next);
+            alsoOnChange?.Invoke(session);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            catch (EventStreamUnexpectedMaxEventIdException) when (expectedVersion is null && attempt < Attempts)
+            {
+                // Another node wrote first: decide again on what it wrote, after a short random pause.
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
+                continue;
+            }
+            catch (EventStreamUnexpectedMaxEventIdException)
+            {
+                return new QueueOutcome(QueueFailure.Conflict, await Load(sessionId, cancellationToken), []);
+            }
+            await notifier.Changed(state, next, events);
+            return new QueueOutcome(QueueFailure.None, next, events);
+        }
+    }
+
+    /// <summary>Opens a new session: its stream starts with SessionOpened and its first snapshot.</summary>
+    public async Task<OpdSession> Open(SessionOpened opened, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var state = OpdSession.Create(opened);
+        session.Events.StartStream<OpdSession>(opened.SessionId, opened);
+        session.Store(state);
+        await session.SaveChangesAsync(cancellationToken);
+        await notifier.Changed(null, state, [opened]);
+        return state;
+    }
+
+    /// <summary>Folds the session's events afresh: what the snapshot must equal (used to check and to repair it).</summary>
+    public async Task<OpdSession?> Replay(Guid sessionId, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(sessionId, token: cancellationToken);
+        return events.Count == 0 ? null : events.Select(e => (IQueueEvent)e.Data).Aggregate((OpdSession?)null, OpdSession.Evolve);
+    }
+
+    public static bool IsStaffOf(ClaimsPrincipal caller, Guid callerId, OpdSession session) =>
+        caller.IsInRole(Roles.Admin) || (caller.IsInRole(Roles.Doctor) && session.HasDoctor(callerId));
+
+    private static bool MayAct(ClaimsPrincipal caller, Guid callerId, OpdSession session, QueueCommand command) =>
+        command.PatientOnly ? caller.IsInRole(Roles.Patient)
+        : command.DoctorOnly ? caller.IsInRole(Roles.Doctor) && session.HasDoctor(callerId)
+        : IsStaffOf(caller, callerId, session);
+
+    /// <summary>Records a refused attempt on the caller's own audit stream (never on the session's, whose version guards the queue).</summary>
+    public async Task Audit(Guid callerId, string resource, string action, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        session.Events.Append(callerId, new AccessRefused(callerId, resource, action, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public static string Resource(Guid sessionId, QueueCommand command) =>
+        command.Token is { } token ? $"opd-session/{sessionId}/token/{token}" : $"opd-session/{sessionId}";
+}

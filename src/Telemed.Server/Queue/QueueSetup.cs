@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Marten;
+using Telemed.Domain.Queue;
+using Telemed.Server.Realtime;
+
+namespace Telemed.Server.Queue;
+
+public static class QueueSetup
+{
+    public static IHostApplicationBuilder AddTelemedQueue(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<Presence>();
+        services.AddSingleton<QueueNotifier>();
+        services.AddSingleton<QueueService>();
+        services.AddSignalR(options => options.EnableDetailedErrors = false)
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.ConfigureMarten(options =>
+        {
+            options.Schema.For<OpdSession>().Index(x => x.FacilityId).Index(x => x.EndsAt);
+            options.Schema.For<CheckInAttachment>().Index(x => x.SessionId);
+            options.Events.AddEventTypes([
+                typeof(SessionOpened), typeof(SessionPaused), typeof(SessionResumed), typeof(SessionClosed), typeof(PatientCheckedIn),
+                typeof(TokenCalled), typeof(TokenSkipped), typeof(TokenMarkedNoShow), typeof(TokenRecalled), typeof(TokenConsultationStarted),
+                typeof(TokenCompleted), typeof(TokenCancelled), typeof(TokenLeft), typeof(TokenPrioritised),
+            ]);
+        });
+        return builder;
+    }
+
+    public static WebApplication MapTelemedQueue(this WebApplication app)
+    {
+        app.MapQueue();
+        app.MapHub<ClinicHub>("/hubs/clinic");
+        app.MapHub<BoardHub>("/hubs/board");
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Telemed.Domain.Queue;
+
+namespace Telemed.Server.Realtime;
+
+public interface IBoardClient
+{
+    Task BoardChanged(BoardLine line);
+}
+
+/// <summary>
+/// The public waiting-room display (/hubs/board): no sign-in, token numbers only, per facility.
+/// It can only listen; it has no way to change anything.
+/// </summary>
+[AllowAnonymous]
+public sealed class BoardHub(IQuerySession session, TimeProvider time) : Hub<IBoardClient>
+{
+    public async Task<IReadOnlyList<BoardLine>> WatchFacility(Guid facilityId)
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Board(facilityId));
+        return await Lines(session, facilityId, time.GetUtcNow(), Context.ConnectionAborted);
+    }
+
+    public static async Task<IReadOnlyList<BoardLine>> Lines(IQuerySession session, Guid facilityId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sessions = await session.Query<OpdSession>()
+            .Where(s => s.FacilityId == facilityId && s.Status != SessionStatus.Closed && s.EndsAt > now)
+            .OrderBy(s => s.StartsAt)
+            .ToListAsync(cancellationToken);
+        return sessions.Select(QueueViews.Board).ToList();
+    }
+}

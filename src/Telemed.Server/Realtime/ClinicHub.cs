@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Telemed.Domain.Identity;
+using Telemed.Server.Identity;
+using Telemed.Server.Queue;
+
+namespace Telemed.Server.Realtime;
+
+/// <summary>What the server pushes to signed-in clients. Every push goes to a group (a session's staff, one patient), never to all.</summary>
+public interface IClinicClient
+{
+    Task QueueUpdated(QueueDelta delta);
+
+    Task PositionChanged(Telemed.Domain.Queue.PatientPosition position);
+
+    Task PatientPresenceChanged(PresenceChange change);
+}
+
+/// <summary>A hub reply: the value, or a typed error for this caller only (the connection stays open).</summary>
+public sealed record HubResult<T>(bool Ok, T? Value, HubError? Error)
+{
+    public static HubResult<T> Success(T value) => new(true, value, null);
+
+    public static HubResult<T> Failure(string code, string message) => new(false, default, new HubError(code, message));
+}
+
+public sealed record HubError(string Code, string Message);
+
+public static class HubGroups
+{
+    public static string SessionStaff(Guid sessionId) => $"session:{sessionId}:staff";
+
+    public static string Patient(Guid patientId) => $"patient:{patientId}";
+
+    public static string Board(Guid facilityId) => $"board:{facilityId}";
+}
+
+/// <summary>
+/// The clinic hub at /hubs/clinic: the live queue now, consultation signalling later. Feature slices add their
+/// methods to this partial class in their own folders.
+/// </summary>
+[Authorize]
+public sealed partial class ClinicHub(QueueService queue, Presence presence, QueueNotifier notifier) : Hub<IClinicClient>
+{
+    private Guid CallerId => Context.User!.AccountId();
+
+    private bool CallerIsPatient => Context.User!.IsInRole(Roles.Patient);
+
+    public override async Task OnConnectedAsync()
+    {
+        if (CallerIsPatient)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Patient(CallerId));
+            if (presence.Connected(CallerId))
+            {
+                await notifier.PresenceChanged(CallerId, online: true);
+            }
+        }
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (CallerIsPatient && presence.Disconnected(CallerId))
+        {
+            await notifier.PresenceChanged(CallerId, online: false);
+        }
+        await base.OnDisconnectedAsync(exception);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Telemed.Server.Tests.Support;
+
+/// <summary>A real SignalR client over WebSockets to a test host, collecting what the server pushes.</summary>
+public sealed class HubClient : IAsyncDisposable
+{
+    private readonly Dictionary<string, Channel<JsonElement>> pushes = [];
+
+    private HubClient(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+
+    public static async Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames)
+    {
+        var server = host.Server;
+        var query = accessToken is null ? "" : $"?access_token={Uri.EscapeDataString(accessToken)}";
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, path + query), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                options.WebSocketFactory = (context, cancellationToken) => new ValueTask<System.Net.WebSockets.WebSocket>(
+                    server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken));
+            })
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
+            .Build();
+        var client = new HubClient(connection);
+        foreach (var name in pushNames)
+        {
+            var channel = Channel.CreateUnbounded<JsonElement>();
+            client.pushes[name] = channel;
+            connection.On<JsonElement>(name, message => channel.Writer.TryWrite(message));
+        }
+        await connection.StartAsync();
+        return client;
+    }
+
+    public Task<JsonElement> Invoke(string method, params object?[] args) => Connection.InvokeCoreAsync<JsonElement>(method, args);
+
+    /// <summary>The next push of this name that satisfies the condition (earlier ones are dropped).</summary>
+    public async Task<JsonElement> Next(string name, Func<JsonElement, bool>? where = null, int timeoutSeconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        while (true)
+        {
+            var message = await pushes[name].Reader.ReadAsync(timeout.Token);
+            if (where is null || where(message))
+            {
+                return message;
+            }
+        }
+    }
+
+    public bool Received(string name) => pushes[name].Reader.TryPeek(out _);
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
