@@ -34,14 +34,16 @@ public static class Logging
                     configuration.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                 }
             },
+            preserveStaticLogger: true,
             writeToProviders: true);
         return builder;
     }
 
     public static WebApplication UseTelemedRequestLogging(this WebApplication app)
     {
-        // Logs method, route path (no query string), status and elapsed time.
-        app.UseSerilogRequestLogging();
+        // Logs method, route path (no query string), status and elapsed time — through this host's logger,
+        // not Serilog's process-wide static one (which another host in the same process could own).
+        app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         return app;
     }
 }

@@ -60,32 +60,17 @@ public static class QueueEndpoints
         sessions.MapGet("/{sessionId:guid}/my-token", MyToken).WithSummary("Patient: my token, position and estimated wait.");
         sessions.MapGet("/{sessionId:guid}/attachments/{attachmentId:guid}", Attachment).WithSummary("A check-in attachment (its patient or the session's staff).");
 
-        sessions.MapPost("/{sessionId:guid}/pause", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new PauseSession(), http, queue, ct));
-        sessions.MapPost("/{sessionId:guid}/resume", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new ResumeSession(), http, queue, ct));
-        sessions.MapPost("/{sessionId:guid}/close", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new CloseSession(), http, queue, ct));
-        sessions.MapPost("/{sessionId:guid}/call-next", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new CallNext(), http, queue, ct));
-
+        foreach (var (path, command) in SessionCommands)
+        {
+            sessions.MapPost($"/{{sessionId:guid}}/{path}", (Guid sessionId, HttpContext http, QueueService queue, CancellationToken ct) =>
+                Run(sessionId, command(), http, queue, ct));
+        }
         var tokens = sessions.MapGroup("/{sessionId:guid}/tokens/{token:int}");
-        tokens.MapPost("/call", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new CallToken(token), http, queue, ct));
-        tokens.MapPost("/skip", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new SkipToken(token), http, queue, ct));
-        tokens.MapPost("/no-show", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new MarkNoShow(token), http, queue, ct));
-        tokens.MapPost("/recall", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new RecallToken(token), http, queue, ct));
-        tokens.MapPost("/start", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new StartConsultation(token), http, queue, ct));
-        tokens.MapPost("/complete", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new CompleteConsultation(token), http, queue, ct));
-        tokens.MapPost("/left", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new MarkLeft(token), http, queue, ct));
-        tokens.MapPost("/cancel", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
-            Run(sessionId, new CancelToken(token), http, queue, ct));
+        foreach (var (path, command) in TokenCommands)
+        {
+            tokens.MapPost($"/{path}", (Guid sessionId, int token, HttpContext http, QueueService queue, CancellationToken ct) =>
+                Run(sessionId, command(token), http, queue, ct));
+        }
         tokens.MapPut("/priority", (Guid sessionId, int token, PriorityRequest request, HttpContext http, QueueService queue, CancellationToken ct) =>
             request.Priority is { } priority
                 ? Run(sessionId, new PrioritiseToken(token, priority), http, queue, ct)
@@ -94,6 +79,26 @@ public static class QueueEndpoints
         app.MapGet("/api/boards/{facilityId:guid}", Board).AllowAnonymous().WithTags("OPD sessions")
             .WithSummary("Public waiting-room board of a facility: token numbers only.");
     }
+
+    private static readonly (string Path, Func<QueueCommand> Command)[] SessionCommands =
+    [
+        ("pause", () => new PauseSession()),
+        ("resume", () => new ResumeSession()),
+        ("close", () => new CloseSession()),
+        ("call-next", () => new CallNext()),
+    ];
+
+    private static readonly (string Path, Func<int, QueueCommand> Command)[] TokenCommands =
+    [
+        ("call", token => new CallToken(token)),
+        ("skip", token => new SkipToken(token)),
+        ("no-show", token => new MarkNoShow(token)),
+        ("recall", token => new RecallToken(token)),
+        ("start", token => new StartConsultation(token)),
+        ("complete", token => new CompleteConsultation(token)),
+        ("left", token => new MarkLeft(token)),
+        ("cancel", token => new CancelToken(token)),
+    ];
 
     private static async Task<Results<Created<SessionSummary>, ProblemHttpResult>> Open(
         OpenSessionRequest request, ClaimsPrincipal user, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
@@ -157,7 +162,7 @@ public static class QueueEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<SessionSummary>>> List(
-        Guid? facilityId, Guid? doctorId, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
+        Guid? facilityId, Guid? doctorId, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var query = db.Query<OpdSession>().Where(s => s.EndsAt > now && s.Status != SessionStatus.Closed);
@@ -165,16 +170,22 @@ public static class QueueEndpoints
         {
             query = query.Where(s => s.FacilityId == facility);
         }
-        var sessions = (await query.OrderBy(s => s.StartsAt).Take(200).ToListAsync(cancellationToken))
-            .Where(s => doctorId is not { } doctor || s.HasDoctor(doctor))
-            .ToList();
+        var sessions = new List<OpdSession>();
+        foreach (var snapshot in await query.OrderBy(s => s.StartsAt).Take(200).ToListAsync(cancellationToken))
+        {
+            if ((doctorId is not { } doctor || snapshot.HasDoctor(doctor)) && await queue.Load(snapshot.Id, cancellationToken) is { } latest)
+            {
+                sessions.Add(latest);
+            }
+        }
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, sessions.SelectMany(s => s.DoctorIds).Distinct());
         return TypedResults.Ok<IReadOnlyList<SessionSummary>>(sessions.Select(s => Summary(s, doctors)).ToList());
     }
 
-    private static async Task<Results<Ok<SessionSummary>, ProblemHttpResult>> Get(Guid sessionId, IQuerySession db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SessionSummary>, ProblemHttpResult>> Get(
+        Guid sessionId, IQuerySession db, QueueService queue, CancellationToken cancellationToken)
     {
-        var session = await db.LoadAsync<OpdSession>(sessionId, cancellationToken);
+        var session = await queue.Load(sessionId, cancellationToken);
         if (session is null)
         {
             return Problems.NotFound("There is no such OPD session.");
@@ -296,8 +307,8 @@ public static class QueueEndpoints
         return TypedResults.File(attachment.Data, attachment.ContentType, attachment.FileName);
     }
 
-    private static async Task<IResult> Board(Guid facilityId, IQuerySession db, TimeProvider time, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await BoardHub.Lines(db, facilityId, time.GetUtcNow(), cancellationToken));
+    private static async Task<IResult> Board(Guid facilityId, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await BoardHub.Lines(db, queue, facilityId, time.GetUtcNow(), cancellationToken));
 
     private static async Task<IResult> Run(Guid sessionId, QueueCommand command, HttpContext http, QueueService queue, CancellationToken cancellationToken)
     {

@@ -19,23 +19,47 @@ public sealed record QueueDelta(
 
 public sealed record PresenceChange(Guid SessionId, int Token, bool Online);
 
+/// <summary>The pushes of one change: sent now, and sent once the change's lock is released.</summary>
+public sealed record QueuePushes(Task Urgent, Func<Task> Rest);
+
 /// <summary>Pushes a queue change to exactly those who see it: the session's staff, the patients whose wait changed, the facility board.</summary>
 public sealed class QueueNotifier(IHubContext<ClinicHub, IClinicClient> clinic, IHubContext<BoardHub, IBoardClient> boards, Presence presence)
 {
-    public Task Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
+    /// <summary>
+    /// Urgent: the doctor's screen, every patient whose own token changed (the one just called hears it first) and
+    /// the board. The rest — a thousand patients whose place moved up by one — follow without holding up the next
+    /// command; each carries the session version, so a client ignores an older position that arrives late.
+    /// </summary>
+    public QueuePushes Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
     {
         var positions = QueueViews.Positions(after);
-        var tasks = new List<Task>
+        var previous = before is null ? [] : QueueViews.Positions(before);
+        var urgent = new List<Task>
         {
             clinic.Clients.Group(HubGroups.SessionStaff(after.Id)).QueueUpdated(Delta(after, events, positions)),
         };
-        tasks.AddRange(PatientPushes(before, after, positions));
+        var moved = new List<PatientPosition>();
+        foreach (var entry in after.Entries)
+        {
+            var now = QueueViews.Position(after, entry, positions);
+            var old = before?.Entry(entry.Token) is { } earlier ? QueueViews.Position(before, earlier, previous) : null;
+            if (old is null || old.State != now.State)
+            {
+                urgent.Add(clinic.Clients.Group(HubGroups.Patient(entry.PatientId)).PositionChanged(now));
+            }
+            else if (old with { Version = now.Version } != now)
+            {
+                moved.Add(now);
+            }
+        }
         var line = QueueViews.Board(after);
         if (before is null || !SameBoard(QueueViews.Board(before), line))
         {
-            tasks.Add(boards.Clients.Group(HubGroups.Board(after.FacilityId)).BoardChanged(line));
+            urgent.Add(boards.Clients.Group(HubGroups.Board(after.FacilityId)).BoardChanged(line));
         }
-        return Task.WhenAll(tasks);
+        var patients = after.Entries;
+        return new QueuePushes(Task.WhenAll(urgent), () => Task.WhenAll(moved.Select(position =>
+            clinic.Clients.Group(HubGroups.Patient(patients[position.Token - 1].PatientId)).PositionChanged(position))));
     }
 
     public Task PresenceChanged(Guid patientId, bool online) => Task.WhenAll(presence.TokensWatchedBy(patientId).Select(watched =>
@@ -48,21 +72,6 @@ public sealed class QueueNotifier(IHubContext<ClinicHub, IClinicClient> clinic, 
             .ToList();
         return new QueueDelta(after.Id, after.Version, after.Status, after.PlacesTaken,
             (int)Math.Round(after.AverageConsultation.TotalMinutes), rows, after.Line().Select(e => e.Token).ToList());
-    }
-
-    /// <summary>Only patients whose state, place, estimate or session status changed hear about it.</summary>
-    private IEnumerable<Task> PatientPushes(OpdSession? before, OpdSession after, Dictionary<int, int> positions)
-    {
-        var previous = before is null ? [] : QueueViews.Positions(before);
-        foreach (var entry in after.Entries)
-        {
-            var now = QueueViews.Position(after, entry, positions);
-            var old = before?.Entry(entry.Token) is { } earlier ? QueueViews.Position(before, earlier, previous) : null;
-            if (old is null || old with { Version = now.Version } != now)
-            {
-                yield return clinic.Clients.Group(HubGroups.Patient(entry.PatientId)).PositionChanged(now);
-            }
-        }
     }
 
     private static bool SameBoard(BoardLine a, BoardLine b) =>

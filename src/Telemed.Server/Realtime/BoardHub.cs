@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Telemed.Domain.Queue;
+using Telemed.Server.Queue;
 
 namespace Telemed.Server.Realtime;
 
@@ -15,20 +16,30 @@ public interface IBoardClient
 /// It can only listen; it has no way to change anything.
 /// </summary>
 [AllowAnonymous]
-public sealed class BoardHub(IQuerySession session, TimeProvider time) : Hub<IBoardClient>
+public sealed class BoardHub(IQuerySession session, QueueService queue, TimeProvider time) : Hub<IBoardClient>
 {
     public async Task<IReadOnlyList<BoardLine>> WatchFacility(Guid facilityId)
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Board(facilityId));
-        return await Lines(session, facilityId, time.GetUtcNow(), Context.ConnectionAborted);
+        return await Lines(session, queue, facilityId, time.GetUtcNow(), Context.ConnectionAborted);
     }
 
-    public static async Task<IReadOnlyList<BoardLine>> Lines(IQuerySession session, Guid facilityId, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<BoardLine>> Lines(
+        IQuerySession session, QueueService queue, Guid facilityId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var sessions = await session.Query<OpdSession>()
+        var ids = await session.Query<OpdSession>()
             .Where(s => s.FacilityId == facilityId && s.Status != SessionStatus.Closed && s.EndsAt > now)
             .OrderBy(s => s.StartsAt)
+            .Select(s => s.Id)
             .ToListAsync(cancellationToken);
-        return sessions.Select(QueueViews.Board).ToList();
+        var lines = new List<BoardLine>();
+        foreach (var id in ids)
+        {
+            if (await queue.Load(id, cancellationToken) is { } current)
+            {
+                lines.Add(QueueViews.Board(current));
+            }
+        }
+        return lines;
     }
 }

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Telemed.Benchmarks;
+
+// dotnet Telemed.Benchmarks.dll micro                          — BenchmarkDotNet, queue hot path
+// dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
+// Both write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
+var mode = args.FirstOrDefault() ?? "micro";
+var docs = Path.Combine(BenchmarkReport.RepositoryRoot(), "docs", "benchmarks.md");
+switch (mode)
+{
+    case "micro":
+        var summary = BenchmarkRunner.Run<QueueBenchmarks>(ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(Job.ShortRun)
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator));
+        var report = Directory.GetFiles(summary.ResultsDirectoryPath, "*-report-github.md").Single();
+        var table = string.Join('\n', File.ReadAllLines(report).SkipWhile(line => !line.StartsWith('|')));
+        BenchmarkReport.Write(docs, "Queue decisions (micro)", "BenchmarkDotNet ShortRun, `dotnet tests/Telemed.Benchmarks/bin/Release/net10.0/Telemed.Benchmarks.dll micro`.\n\n" + table);
+        break;
+    case "queue-latency":
+        var server = new Uri(args[1]);
+        var pid = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var patients = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var samples = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var result = await new QueueLatency(server, patients, samples).Run();
+        var memory = BenchmarkReport.ResidentMegabytes(pid);
+        var gc = Environment.GetEnvironmentVariable("DOTNET_gcServer") == "0" ? "workstation GC" : "server GC";
+        BenchmarkReport.Write(docs, $"Queue latency at {patients} waiting patients ({gc})",
+            "`tests/Telemed.Benchmarks/run-queue-latency.sh` (release build; server, PostgreSQL and driver on one machine, loopback only).\n\n"
+            + result + $"\n\nServer: {gc} (`DOTNET_gcServer={(gc == "server GC" ? 1 : 0)}`), resident memory after the run {memory} MB. Target: p99 < 20 ms.");
+        Console.WriteLine(result);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown mode {mode}; use micro or queue-latency.");
+        return 2;
+}
+return 0;
+
+internal static class BenchmarkReport
+{
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Telemed.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? Directory.GetCurrentDirectory();
+    }
+
+    public static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), "
+            + $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024 / 1024 / 1024} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+
+    public static long ResidentMegabytes(int pid)
+    {
+        var status = $"/proc/{pid}/status";
+        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) : null;
+        return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    /// <summary>Replaces this benchmark's section of docs/benchmarks.md (or appends it), leaving the others as they are.</summary>
+    public static void Write(string path, string title, string body)
+    {
+        var start = $"<!-- {title}: start -->";
+        var end = $"<!-- {title}: end -->";
+        var section = $"{start}\n## {title}\n\nMeasured {DateTime.UtcNow:yyyy-MM-dd} on {Machine()}.\n\n{body}\n{end}";
+        var text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\nFigures written by `tests/Telemed.Benchmarks`; each section says how it was run.\n";
+        var from = text.IndexOf(start, StringComparison.Ordinal);
+        var to = text.IndexOf(end, StringComparison.Ordinal);
+        text = from >= 0 && to > from ? text[..from] + section + text[(to + end.Length)..] : text.TrimEnd() + "\n\n" + section + "\n";
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}
