@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Telemed.Server.Tests.Support;
+
+/// <summary>
+/// The real server as its own process on a loopback port (what run.sh runs), for tests that must kill it the way
+/// a crash or an OOM-kill would. Always waited on, so no zombie is left behind, even when a test fails.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ServerProcess> Start(TelemedServer database)
+    {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var root = RepositoryRoot();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(root, "src", "Telemed.Server", "bin", Configuration, "net10.0", "Telemed.Server.dll"),
+                "--urls", address.ToString(),
+                "--contentRoot", Path.Combine(root, "src", "Telemed.Server"),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+                ["Database__ConnectionString"] = TelemedServer.ConnectionString,
+                ["Database__Schema"] = database.Schema,
+                ["Auth__SigningKeyPath"] = database.KeyPath,
+                ["Demo__Seed"] = "true",
+            },
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, address);
+        using var client = new HttpClient { BaseAddress = address };
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (process.HasExited)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"The server process did not become ready on {address}.");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, exactly like a crash.</summary>
+    public async Task Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Kill();
+        process.Dispose();
+    }
+
+    private static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+        ? "Release"
+        : "Debug";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Telemed.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("Telemed.sln not found above the test binaries.");
+    }
+}
