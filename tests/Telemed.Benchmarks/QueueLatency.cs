@@ -74,11 +74,13 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
 
         Console.WriteLine($"Sampling call-next → patient notified ({samples})…");
         var called = new List<double>();
+        var replies = new List<double>();
         var everyone = new List<double>();
         for (var round = 0; round < samples; round++)
         {
             var start = Stopwatch.GetTimestamp();
             var reply = await doctorHub.InvokeAsync<JsonElement>("CallNext", sessionId);
+            replies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             reply.GetProperty("ok").GetBoolean().ShouldBeTrue($"call-next: {reply}");
             var token = reply.GetProperty("value").GetProperty("token").GetInt32();
             var stillWaiting = clients.Where(c => c.Token > token).ToList();
@@ -96,10 +98,10 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
 
         await doctorHub.DisposeAsync();
         await Parallel(clients.Count, async i => { await clients[i].DisposeAsync(); return 0; });
-        return Report(checkIn, called, everyone);
+        return Report(checkIn, replies, called, everyone);
     }
 
-    private string Report(List<double> checkIn, List<double> called, List<double> everyone)
+    private string Report(List<double> checkIn, List<double> replies, List<double> called, List<double> everyone)
     {
         string Row(string what, List<double> ms) => string.Create(CultureInfo.InvariantCulture,
             $"| {what} | {ms.Count} | {Percentile(ms, 50):0.00} | {Percentile(ms, 90):0.00} | {Percentile(ms, 99):0.00} | {ms.Max():0.00} |");
@@ -111,6 +113,7 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
             "| latency | samples | p50 ms | p90 ms | p99 ms | max ms |",
             "|---|---|---|---|---|---|",
             Row("check-in (REST) → doctor's queue updated (hub push)", checkIn),
+            Row("call-next (hub) → doctor's reply (sent after the urgent pushes)", replies),
             Row("call-next (hub) → called patient notified", called),
             Row($"call-next (hub) → all ~{patients} waiting patients have their new position", everyone));
     }

@@ -19,47 +19,34 @@ public sealed record QueueDelta(
 
 public sealed record PresenceChange(Guid SessionId, int Token, bool Online);
 
-/// <summary>The pushes of one change: sent now, and sent once the change's lock is released.</summary>
-public sealed record QueuePushes(Task Urgent, Func<Task> Rest);
-
 /// <summary>Pushes a queue change to exactly those who see it: the session's staff, the patients whose wait changed, the facility board.</summary>
-public sealed class QueueNotifier(IHubContext<ClinicHub, IClinicClient> clinic, IHubContext<BoardHub, IBoardClient> boards, Presence presence)
+public sealed class QueueNotifier(
+    IHubContext<ClinicHub, IClinicClient> clinic, IHubContext<BoardHub, IBoardClient> boards, PositionBroadcaster broadcaster, Presence presence)
 {
     /// <summary>
-    /// Urgent: the doctor's screen, every patient whose own token changed (the one just called hears it first) and
-    /// the board. The rest — a thousand patients whose place moved up by one — follow without holding up the next
-    /// command; each carries the session version, so a client ignores an older position that arrives late.
+    /// Sends the urgent part now — the doctor's screen, every patient whose own token changed (the one just called),
+    /// the board — and leaves the patients who merely moved up a place to the <see cref="PositionBroadcaster"/>.
     /// </summary>
-    public QueuePushes Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
+    public Task Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
     {
         var positions = QueueViews.Positions(after);
-        var previous = before is null ? [] : QueueViews.Positions(before);
         var urgent = new List<Task>
         {
             clinic.Clients.Group(HubGroups.SessionStaff(after.Id)).QueueUpdated(Delta(after, events, positions)),
         };
-        var moved = new List<PatientPosition>();
-        foreach (var entry in after.Entries)
+        foreach (var entry in events.Select(TokenOf).OfType<int>().Distinct().Select(token => after.Entries[token - 1]))
         {
-            var now = QueueViews.Position(after, entry, positions);
-            var old = before?.Entry(entry.Token) is { } earlier ? QueueViews.Position(before, earlier, previous) : null;
-            if (old is null || old.State != now.State)
-            {
-                urgent.Add(clinic.Clients.Group(HubGroups.Patient(entry.PatientId)).PositionChanged(now));
-            }
-            else if (old with { Version = now.Version } != now)
-            {
-                moved.Add(now);
-            }
+            var position = QueueViews.Position(after, entry, positions);
+            broadcaster.Sent(position);
+            urgent.Add(clinic.Clients.Group(HubGroups.Patient(entry.PatientId)).PositionChanged(position));
         }
         var line = QueueViews.Board(after);
         if (before is null || !SameBoard(QueueViews.Board(before), line))
         {
             urgent.Add(boards.Clients.Group(HubGroups.Board(after.FacilityId)).BoardChanged(line));
         }
-        var patients = after.Entries;
-        return new QueuePushes(Task.WhenAll(urgent), () => Task.WhenAll(moved.Select(position =>
-            clinic.Clients.Group(HubGroups.Patient(patients[position.Token - 1].PatientId)).PositionChanged(position))));
+        broadcaster.Schedule(after);
+        return Task.WhenAll(urgent);
     }
 
     public Task PresenceChanged(Guid patientId, bool online) => Task.WhenAll(presence.TokensWatchedBy(patientId).Select(watched =>

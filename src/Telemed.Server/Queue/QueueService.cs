@@ -40,7 +40,7 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// folding from) is written with every session-level change and every <see cref="SnapshotEvery"/> events, not on
 /// every click: rewriting a 1,000-patient snapshot per check-in was most of the latency.
 /// </summary>
-public sealed partial class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, ILogger<QueueService> logger)
+public sealed class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier)
 {
     private const int Attempts = 20;
     private const int SnapshotEvery = 100;
@@ -91,42 +91,17 @@ public sealed partial class QueueService(IDocumentStore store, TimeProvider time
         var callerId = caller.AccountId();
         var writeLock = writeLocks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
         await writeLock.WaitAsync(cancellationToken);
-        (QueueOutcome Outcome, QueuePushes? Pushes) result;
         try
         {
-            result = await Decide(caller, callerId, sessionId, command, expectedVersion, alsoOnChange, cancellationToken);
-            if (result.Pushes is { } pushes)
-            {
-                await pushes.Urgent;
-            }
+            return await Decide(caller, callerId, sessionId, command, expectedVersion, alsoOnChange, cancellationToken);
         }
         finally
         {
             writeLock.Release();
         }
-        if (result.Pushes is { } later)
-        {
-            _ = SendLater(later);
-        }
-        return result.Outcome;
     }
 
-    private async Task SendLater(QueuePushes pushes)
-    {
-        try
-        {
-            await pushes.Rest();
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            LogPushFailed(logger, exception.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue position pushes failed: {ExceptionType}")]
-    private static partial void LogPushFailed(ILogger logger, string exceptionType);
-
-    private async Task<(QueueOutcome, QueuePushes?)> Decide(
+    private async Task<QueueOutcome> Decide(
         ClaimsPrincipal caller,
         Guid callerId,
         Guid sessionId,
@@ -141,16 +116,16 @@ public sealed partial class QueueService(IDocumentStore store, TimeProvider time
             var state = await CatchUp(session, sessionId, checkStream: false, cancellationToken);
             if (state is null)
             {
-                return (QueueOutcome.NotFound, null);
+                return QueueOutcome.NotFound;
             }
             if (!MayAct(caller, callerId, state, command))
             {
                 await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
-                return (new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor), null);
+                return new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor);
             }
             if (expectedVersion is { } expected && expected != state.Version)
             {
-                return (new QueueOutcome(QueueFailure.StaleVersion, state, []), null);
+                return new QueueOutcome(QueueFailure.StaleVersion, state, []);
             }
             var decision = command.Decide(state, callerId, presence.IsOnline, time.GetUtcNow());
             if (!decision.IsSuccess)
@@ -158,14 +133,14 @@ public sealed partial class QueueService(IDocumentStore store, TimeProvider time
                 if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotSessionDoctor)
                 {
                     await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
-                    return (new QueueOutcome(QueueFailure.Forbidden, state, [], decision.Error), null);
+                    return new QueueOutcome(QueueFailure.Forbidden, state, [], decision.Error);
                 }
-                return (new QueueOutcome(QueueFailure.Refused, state, [], decision.Error), null);
+                return new QueueOutcome(QueueFailure.Refused, state, [], decision.Error);
             }
             var events = decision.Value;
             if (events.Count == 0)
             {
-                return (new QueueOutcome(QueueFailure.None, state, []), null);
+                return new QueueOutcome(QueueFailure.None, state, []);
             }
             var next = events.Aggregate(state, OpdSession.Evolve);
             session.Events.Append(sessionId, next.Version, events.Cast<object>().ToArray());
@@ -188,10 +163,11 @@ public sealed partial class QueueService(IDocumentStore store, TimeProvider time
             catch (EventStreamUnexpectedMaxEventIdException)
             {
                 current.TryRemove(sessionId, out _);
-                return (new QueueOutcome(QueueFailure.Conflict, await Load(sessionId, cancellationToken), []), null);
+                return new QueueOutcome(QueueFailure.Conflict, await Load(sessionId, cancellationToken), []);
             }
             Remember(next);
-            return (new QueueOutcome(QueueFailure.None, next, events), notifier.Changed(state, next, events));
+            await notifier.Changed(state, next, events);
+            return new QueueOutcome(QueueFailure.None, next, events);
         }
     }
 
@@ -204,9 +180,7 @@ public sealed partial class QueueService(IDocumentStore store, TimeProvider time
         session.Store(state);
         await session.SaveChangesAsync(cancellationToken);
         Remember(state);
-        var pushes = notifier.Changed(null, state, [opened]);
-        await pushes.Urgent;
-        await pushes.Rest();
+        await notifier.Changed(null, state, [opened]);
         return state;
     }
 

@@ -12,6 +12,7 @@ public static class QueueSetup
     {
         var services = builder.Services;
         services.AddSingleton<Presence>();
+        services.AddSingleton<PositionBroadcaster>();
         services.AddSingleton<QueueNotifier>();
         services.AddSingleton<QueueService>();
         services.AddSignalR(options => options.EnableDetailedErrors = false)
