@@ -1,3 +1,4 @@
+using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Queue;
@@ -9,7 +10,8 @@ builder.AddTelemedLogging()
     .AddTelemedMarten()
     .AddTelemedHealth()
     .AddTelemedIdentity()
-    .AddTelemedQueue();
+    .AddTelemedQueue()
+    .AddTelemedConsultations();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -21,6 +23,7 @@ app.MapTelemedHealth();
 app.MapApiDocument();
 app.MapIdentity();
 app.MapTelemedQueue();
+app.MapConsultations();
 app.Run();
 
 public partial class Program;

@@ -43,7 +43,8 @@ public sealed record QueueEntry(
     DateTimeOffset CheckedInAt,
     DateTimeOffset? CalledAt = null,
     DateTimeOffset? StartedAt = null,
-    bool CalledWhileOffline = false)
+    bool CalledWhileOffline = false,
+    Guid? ConsultationId = null)
 {
     /// <summary>Waiting to be called: fresh, or recalled after a skip.</summary>
     public bool IsInLine => State is TokenState.Waiting or TokenState.Recalled;
@@ -125,7 +126,7 @@ public sealed record OpdSession(
                 State = TokenState.NoShow, MissedCalls = entry.MissedCalls + (e.AfterMissedCalls ? 1 : 0), DoctorId = null,
             }),
             TokenRecalled e => state.Update(e.Token, entry => entry with { State = TokenState.Recalled }),
-            TokenConsultationStarted e => state.Update(e.Token, entry => entry with { State = TokenState.InConsultation, StartedAt = e.At }),
+            TokenConsultationStarted e => state.Update(e.Token, entry => entry with { State = TokenState.InConsultation, StartedAt = e.At, ConsultationId = e.ConsultationId }),
             TokenCompleted e => state.Complete(e),
             TokenCancelled e => state.Update(e.Token, entry => entry with { State = TokenState.Cancelled, DoctorId = null }),
             TokenLeft e => state.Update(e.Token, entry => entry with { State = TokenState.Left, DoctorId = null }),

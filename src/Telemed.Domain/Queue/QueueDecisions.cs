@@ -106,12 +106,12 @@ public static class QueueDecisions
             : QueueError.WrongState(entry, "recalled"));
     }
 
-    public static Result<IReadOnlyList<IQueueEvent>, QueueError> StartConsultation(OpdSession session, int token, Guid doctorId, DateTimeOffset now) =>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> StartConsultation(OpdSession session, int token, Guid doctorId, Guid consultationId, DateTimeOffset now) =>
         WithEntry(session, token, entry => entry.State != TokenState.Called
             ? QueueError.WrongState(entry, "started")
             : entry.DoctorId != doctorId
                 ? new QueueError(QueueErrorCode.CalledByAnotherDoctor, $"Token {token} was called by another doctor.")
-                : Events(new TokenConsultationStarted(session.Id, token, doctorId, now)));
+                : Events(new TokenConsultationStarted(session.Id, token, doctorId, consultationId, now)));
 
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> Complete(OpdSession session, int token, Guid doctorId, DateTimeOffset now) =>
         WithEntry(session, token, entry => entry.State != TokenState.InConsultation

@@ -50,7 +50,8 @@ public sealed record TokenMarkedNoShow(Guid SessionId, int Token, Guid By, bool 
 
 public sealed record TokenRecalled(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
 
-public sealed record TokenConsultationStarted(Guid SessionId, int Token, Guid DoctorId, DateTimeOffset At) : IQueueEvent;
+/// <summary>The doctor started the consultation of a called token; its room and record live on the consultation's own stream.</summary>
+public sealed record TokenConsultationStarted(Guid SessionId, int Token, Guid DoctorId, Guid ConsultationId, DateTimeOffset At) : IQueueEvent;
 
 public sealed record TokenCompleted(Guid SessionId, int Token, Guid DoctorId, DateTimeOffset At) : IQueueEvent;
 

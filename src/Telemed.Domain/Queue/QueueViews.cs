@@ -9,7 +9,8 @@ public sealed record PatientPosition(
     int? Position,
     int? EstimatedWaitMinutes,
     SessionStatus SessionStatus,
-    long Version);
+    long Version,
+    Guid? ConsultationId = null);
 
 public sealed record QueueRow(
     int Token,
@@ -24,7 +25,8 @@ public sealed record QueueRow(
     int MissedCalls,
     Guid? DoctorId,
     bool Online,
-    bool CalledWhileOffline);
+    bool CalledWhileOffline,
+    Guid? ConsultationId);
 
 /// <summary>The doctor's live queue.</summary>
 public sealed record QueueView(
@@ -59,7 +61,8 @@ public static class QueueViews
     public static PatientPosition Position(OpdSession session, QueueEntry entry, IReadOnlyDictionary<int, int> positions)
     {
         int? position = positions.TryGetValue(entry.Token, out var p) ? p : null;
-        return new PatientPosition(session.Id, entry.Token, entry.State, entry.Priority, position, EstimatedWaitMinutes(session, position), session.Status, session.Version);
+        return new PatientPosition(session.Id, entry.Token, entry.State, entry.Priority, position, EstimatedWaitMinutes(session, position), session.Status, session.Version,
+            entry.State == TokenState.InConsultation ? entry.ConsultationId : null);
     }
 
     /// <summary>
@@ -80,7 +83,7 @@ public static class QueueViews
 
     public static QueueRow Row(QueueEntry e, IReadOnlyDictionary<int, int> positions, Func<Guid, bool> isOnline) => new(
         e.Token, e.PatientId, e.Patient, e.State, e.Priority, positions.TryGetValue(e.Token, out var p) ? p : null,
-        e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline);
+        e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline, e.ConsultationId);
 
     public static BoardLine Board(OpdSession session) => new(
         session.Id,

@@ -23,6 +23,7 @@ public static class IdentitySetup
         services.AddSingleton<SigningKey>();
         services.AddSingleton<Tokens>();
         services.AddSingleton<OneTimeCodeService>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoSeeder>();

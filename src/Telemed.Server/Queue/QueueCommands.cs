@@ -76,12 +76,15 @@ public sealed record RecallToken(int TokenNumber) : TokenCommand(TokenNumber, "r
         QueueDecisions.Recall(session, TokenNumber, caller, now);
 }
 
+/// <summary>The consultation id is chosen once, so a retried decision starts the same consultation.</summary>
 public sealed record StartConsultation(int TokenNumber) : TokenCommand(TokenNumber, "start consultation")
 {
+    public Guid ConsultationId { get; } = Telemed.Server.Infrastructure.Ids.New();
+
     public override bool DoctorOnly => true;
 
     public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
-        QueueDecisions.StartConsultation(session, TokenNumber, caller, now);
+        QueueDecisions.StartConsultation(session, TokenNumber, caller, ConsultationId, now);
 }
 
 public sealed record CompleteConsultation(int TokenNumber) : TokenCommand(TokenNumber, "complete")

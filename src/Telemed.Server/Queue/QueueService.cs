@@ -4,6 +4,7 @@ using JasperFx.Events;
 using Marten;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
+using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Realtime;
 
@@ -40,7 +41,7 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// folding from) is written with every session-level change and every <see cref="SnapshotEvery"/> events, not on
 /// every click: rewriting a 1,000-patient snapshot per check-in was most of the latency.
 /// </summary>
-public sealed class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier)
+public sealed class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit)
 {
     private const int Attempts = 20;
     private const int SnapshotEvery = 100;
@@ -148,6 +149,7 @@ public sealed class QueueService(IDocumentStore store, TimeProvider time, Presen
             {
                 session.Store(next);
             }
+            ConsultationLedger.Record(session, next, events);
             alsoOnChange?.Invoke(session);
             try
             {
@@ -205,12 +207,8 @@ public sealed class QueueService(IDocumentStore store, TimeProvider time, Presen
         : IsStaffOf(caller, callerId, session);
 
     /// <summary>Records a refused attempt on the caller's own audit stream (never on the session's, whose version guards the queue).</summary>
-    public async Task Audit(Guid callerId, string resource, string action, CancellationToken cancellationToken)
-    {
-        await using var session = store.LightweightSession();
-        session.Events.Append(callerId, new AccessRefused(callerId, resource, action, time.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
-    }
+    public Task Audit(Guid callerId, string resource, string action, CancellationToken cancellationToken) =>
+        audit.Refused(callerId, resource, action, cancellationToken);
 
     public static string Resource(Guid sessionId, QueueCommand command) =>
         command.Token is { } token ? $"opd-session/{sessionId}/token/{token}" : $"opd-session/{sessionId}";

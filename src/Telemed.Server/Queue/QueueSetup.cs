@@ -33,7 +33,8 @@ public static class QueueSetup
     public static WebApplication MapTelemedQueue(this WebApplication app)
     {
         app.MapQueue();
-        app.MapHub<ClinicHub>("/hubs/clinic");
+        // Stateful reconnect: a client that loses its WebSocket briefly resumes without losing messages in between.
+        app.MapHub<ClinicHub>("/hubs/clinic", options => options.AllowStatefulReconnects = true);
         app.MapHub<BoardHub>("/hubs/board");
         return app;
     }

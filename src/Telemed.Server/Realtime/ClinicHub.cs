@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Telemed.Domain.Identity;
 using Telemed.Server.Identity;
+using Telemed.Server.Consultations;
 using Telemed.Server.Queue;
 
 namespace Telemed.Server.Realtime;
@@ -14,6 +15,32 @@ public interface IClinicClient
     Task PositionChanged(Telemed.Domain.Queue.PatientPosition position);
 
     Task PatientPresenceChanged(PresenceChange change);
+
+    Task PeerJoined(RoomPeer peer);
+
+    Task PeerLeft(RoomPeer peer);
+
+    Task PeerDisconnected(RoomPeer peer);
+
+    Task Offer(SdpMessage offer);
+
+    Task Answer(SdpMessage answer);
+
+    Task IceCandidate(CandidateMessage candidate);
+
+    Task EndOfCandidates(PeerSignal signal);
+
+    Task IceRestartRequested(PeerSignal signal);
+
+    Task PeerTyping(PeerSignal signal);
+
+    Task PeerMediaState(MediaStateMessage state);
+
+    Task CallModeChanged(CallModeMessage mode);
+
+    Task ChatMessage(ChatMessageView message);
+
+    Task ChatReceipt(ChatReceipt receipt);
 }
 
 /// <summary>A hub reply: the value, or a typed error for this caller only (the connection stays open).</summary>
@@ -40,7 +67,14 @@ public static class HubGroups
 /// methods to this partial class in their own folders.
 /// </summary>
 [Authorize]
-public sealed partial class ClinicHub(QueueService queue, Presence presence, QueueNotifier notifier) : Hub<IClinicClient>
+public sealed partial class ClinicHub(
+    QueueService queue,
+    Presence presence,
+    QueueNotifier notifier,
+    ConsultationService consultations,
+    ConsultationRooms rooms,
+    RoomRegistry registry,
+    TimeProvider time) : Hub<IClinicClient>
 {
     private Guid CallerId => Context.User!.AccountId();
 
@@ -61,6 +95,10 @@ public sealed partial class ClinicHub(QueueService queue, Presence presence, Que
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        if (registry.Exit(Context.ConnectionId) is { } member)
+        {
+            await rooms.Dropped(member);
+        }
         if (CallerIsPatient && presence.Disconnected(CallerId))
         {
             await notifier.PresenceChanged(CallerId, online: false);

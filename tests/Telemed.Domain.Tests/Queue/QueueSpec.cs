@@ -17,6 +17,7 @@ public abstract class QueueSpec
     protected static readonly DateTimeOffset Now = new(2026, 11, 25, 4, 0, 0, TimeSpan.Zero);
     protected static readonly PatientSummary Summary = new("P", 40, "female");
     protected static readonly Func<Guid, bool> Online = _ => true;
+    protected static readonly Guid Consultation = Guid.Parse("55555555-0000-0000-0000-000000000001");
 
     protected static SessionOpened Opened(int capacity = 10, int noShowAfter = 3, int slotMinutes = 10) =>
         new(SessionId, FacilityId, [DoctorA, DoctorB], Now.AddMinutes(-30), Now.AddHours(3), 0, capacity, "General Medicine", slotMinutes, noShowAfter, DoctorA, Now.AddMinutes(-30));

@@ -31,7 +31,7 @@ public class QueueViewTests : QueueSpec
     {
         var session = Given(Opened(slotMinutes: 10), CheckedIn(1, Patient1), CheckedIn(2, Patient2),
             new TokenCalled(SessionId, 1, DoctorA, false, Now.AddMinutes(-30)),
-            new TokenConsultationStarted(SessionId, 1, DoctorA, Now.AddMinutes(-24)),
+            new TokenConsultationStarted(SessionId, 1, DoctorA, Consultation, Now.AddMinutes(-24)),
             new TokenCompleted(SessionId, 1, DoctorA, Now));
 
         session.AverageConsultation.ShouldBe(TimeSpan.FromMinutes(24));

@@ -5,7 +5,7 @@ namespace Telemed.Domain.Tests.Queue;
 public class TokenTransitionTests : QueueSpec
 {
     private static readonly TokenCalled CalledByA = new(SessionId, 1, DoctorA, false, Now.AddMinutes(-10));
-    private static readonly TokenConsultationStarted StartedByA = new(SessionId, 1, DoctorA, Now.AddMinutes(-9));
+    private static readonly TokenConsultationStarted StartedByA = new(SessionId, 1, DoctorA, Consultation, Now.AddMinutes(-9));
 
     private static OpdSession Called(int noShowAfter = 3) => Given(Opened(noShowAfter: noShowAfter), CheckedIn(1, Patient1), CheckedIn(2, Patient2), CalledByA);
 
@@ -61,15 +61,15 @@ public class TokenTransitionTests : QueueSpec
 
     [Fact]
     public void The_calling_doctor_starts_the_consultation() =>
-        Then(QueueDecisions.StartConsultation(Called(), 1, DoctorA, Now), new TokenConsultationStarted(SessionId, 1, DoctorA, Now));
+        Then(QueueDecisions.StartConsultation(Called(), 1, DoctorA, Consultation, Now), new TokenConsultationStarted(SessionId, 1, DoctorA, Consultation, Now));
 
     [Fact]
     public void Another_doctor_cannot_start_a_consultation_with_someone_elses_patient() =>
-        Refused(QueueDecisions.StartConsultation(Called(), 1, DoctorB, Now), QueueErrorCode.CalledByAnotherDoctor);
+        Refused(QueueDecisions.StartConsultation(Called(), 1, DoctorB, Consultation, Now), QueueErrorCode.CalledByAnotherDoctor);
 
     [Fact]
     public void A_waiting_token_cannot_start_a_consultation() =>
-        Refused(QueueDecisions.StartConsultation(Called(), 2, DoctorA, Now), QueueErrorCode.WrongTokenState);
+        Refused(QueueDecisions.StartConsultation(Called(), 2, DoctorA, Consultation, Now), QueueErrorCode.WrongTokenState);
 
     [Fact]
     public void A_consultation_in_progress_can_be_completed() =>

@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+
+namespace Telemed.Domain.Consultations;
+
+public enum ConsultationStatus
+{
+    Open,
+    Completed,
+    Abandoned,
+}
+
+/// <summary>
+/// One consultation (one called token): who may be in its room, who is, how the call runs, what was said.
+/// Built only from its events.
+/// </summary>
+public sealed record Consultation(
+    Guid Id,
+    long Version,
+    Guid SessionId,
+    int Token,
+    Guid DoctorId,
+    Guid PatientId,
+    ImmutableHashSet<Guid> Staff,
+    ImmutableHashSet<Guid> Present,
+    ConsultationStatus Status,
+    CallMode Mode,
+    bool Connected,
+    ImmutableHashSet<Guid> ChatMessageIds)
+{
+    public ParticipantRole? RoleOf(Guid accountId) =>
+        accountId == DoctorId ? ParticipantRole.Doctor
+        : accountId == PatientId ? ParticipantRole.Patient
+        : Staff.Contains(accountId) ? ParticipantRole.Staff
+        : null;
+
+    public static Consultation Evolve(Consultation? state, IConsultationEvent @event)
+    {
+        if (@event is ConsultationStarted started)
+        {
+            return new Consultation(started.ConsultationId, 1, started.SessionId, started.Token, started.DoctorId, started.PatientId,
+                [], [], ConsultationStatus.Open, CallMode.Video, false, []);
+        }
+        if (state is null)
+        {
+            throw new InvalidOperationException($"{@event.GetType().Name} before ConsultationStarted on consultation {@event.ConsultationId}.");
+        }
+        var next = @event switch
+        {
+            StaffInvited e => state with { Staff = state.Staff.Add(e.StaffId) },
+            ParticipantJoined e => state with { Present = state.Present.Add(e.AccountId) },
+            ParticipantLeft e => state with { Present = state.Present.Remove(e.AccountId), Connected = false },
+            CallConnected => state with { Connected = true },
+            CallModeChanged e => state with { Mode = e.Mode },
+            ChatMessagePosted e => state with { ChatMessageIds = state.ChatMessageIds.Add(e.MessageId) },
+            ChatMessageRead => state,
+            ConsultationCompleted => state with { Status = ConsultationStatus.Completed, Present = [], Connected = false },
+            ConsultationAbandoned => state with { Status = ConsultationStatus.Abandoned, Present = [], Connected = false },
+            _ => throw new InvalidOperationException($"Unknown consultation event {@event.GetType().Name}."),
+        };
+        return next with { Version = state.Version + 1 };
+    }
+}
+
+public sealed record ConsultationError(string Code, string Message)
+{
+    public static ConsultationError NotParticipant { get; } = new("NotParticipant", "You are not a participant of this consultation.");
+
+    public static ConsultationError Ended { get; } = new("ConsultationEnded", "This consultation has ended.");
+
+    public static ConsultationError NotInRoom { get; } = new("NotInRoom", "Join the consultation room first.");
+}
+
+/// <summary>Room decisions. Each returns the events to record (none when nothing changes) or why it is refused.</summary>
+public static class ConsultationDecisions
+{
+    public const int MaxChatLength = 2000;
+
+    private static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Events(params IConsultationEvent[] events) => events;
+
+    private static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Nothing() => Array.Empty<IConsultationEvent>();
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Join(Consultation consultation, Guid accountId, DateTimeOffset now)
+    {
+        if (consultation.RoleOf(accountId) is not { } role)
+        {
+            return ConsultationError.NotParticipant;
+        }
+        if (consultation.Status != ConsultationStatus.Open)
+        {
+            return ConsultationError.Ended;
+        }
+        return consultation.Present.Contains(accountId) ? Nothing() : Events(new ParticipantJoined(consultation.Id, accountId, role, now));
+    }
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Leave(Consultation consultation, Guid accountId, string reason, DateTimeOffset now) =>
+        consultation.Present.Contains(accountId) ? Events(new ParticipantLeft(consultation.Id, accountId, reason, now)) : Nothing();
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Invite(Consultation consultation, Guid doctorId, Guid staffId, DateTimeOffset now)
+    {
+        if (doctorId != consultation.DoctorId)
+        {
+            return new ConsultationError("NotTheDoctor", "Only the consulting doctor adds people to the room.");
+        }
+        if (consultation.Status != ConsultationStatus.Open)
+        {
+            return ConsultationError.Ended;
+        }
+        return consultation.RoleOf(staffId) is not null ? Nothing() : Events(new StaffInvited(consultation.Id, staffId, doctorId, now));
+    }
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> ReportConnected(Consultation consultation, Guid accountId, DateTimeOffset now) =>
+        InRoom(consultation, accountId) ?? (consultation.Connected ? Nothing() : Events(new CallConnected(consultation.Id, accountId, now)));
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> ChangeMode(Consultation consultation, Guid accountId, CallMode mode, DateTimeOffset now) =>
+        InRoom(consultation, accountId) ?? (consultation.Mode == mode ? Nothing() : Events(new CallModeChanged(consultation.Id, mode, accountId, now)));
+
+    /// <summary>A message id posted twice (a client retry) is recorded once.</summary>
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> PostChat(Consultation consultation, Guid accountId, Guid messageId, string? text, DateTimeOffset now)
+    {
+        if (InRoom(consultation, accountId) is { } refused)
+        {
+            return refused;
+        }
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Length == 0 || trimmed.Length > MaxChatLength)
+        {
+            return new ConsultationError("InvalidChat", $"A chat message has 1 to {MaxChatLength} characters.");
+        }
+        if (trimmed.Any(c => char.IsControl(c) && c is not ('\n' or '\t')))
+        {
+            return new ConsultationError("InvalidChat", "A chat message may not contain control characters.");
+        }
+        return consultation.ChatMessageIds.Contains(messageId) ? Nothing() : Events(new ChatMessagePosted(consultation.Id, messageId, accountId, trimmed, now));
+    }
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> MarkRead(Consultation consultation, Guid accountId, Guid messageId, DateTimeOffset now)
+    {
+        if (InRoom(consultation, accountId) is { } refused)
+        {
+            return refused;
+        }
+        return consultation.ChatMessageIds.Contains(messageId)
+            ? Events(new ChatMessageRead(consultation.Id, messageId, accountId, now))
+            : new ConsultationError("UnknownMessage", "There is no such chat message in this consultation.");
+    }
+
+    private static ConsultationError? InRoom(Consultation consultation, Guid accountId) =>
+        consultation.RoleOf(accountId) is null ? ConsultationError.NotParticipant
+        : consultation.Status != ConsultationStatus.Open ? ConsultationError.Ended
+        : !consultation.Present.Contains(accountId) ? ConsultationError.NotInRoom
+        : null;
+}

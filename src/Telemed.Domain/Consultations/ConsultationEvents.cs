@@ -1,0 +1,41 @@
+namespace Telemed.Domain.Consultations;
+
+public interface IConsultationEvent
+{
+    Guid ConsultationId { get; }
+
+    DateTimeOffset At { get; }
+}
+
+public enum CallMode
+{
+    Video,
+    AudioOnly,
+}
+
+public enum ParticipantRole
+{
+    Doctor,
+    Patient,
+    Staff,
+}
+
+public sealed record ConsultationStarted(Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record StaffInvited(Guid ConsultationId, Guid StaffId, Guid InvitedBy, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record ParticipantJoined(Guid ConsultationId, Guid AccountId, ParticipantRole Role, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record ParticipantLeft(Guid ConsultationId, Guid AccountId, string Reason, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record CallConnected(Guid ConsultationId, Guid ReportedBy, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record CallModeChanged(Guid ConsultationId, CallMode Mode, Guid By, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record ChatMessagePosted(Guid ConsultationId, Guid MessageId, Guid SenderId, string Text, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record ChatMessageRead(Guid ConsultationId, Guid MessageId, Guid ReaderId, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record ConsultationCompleted(Guid ConsultationId, Guid DoctorId, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record ConsultationAbandoned(Guid ConsultationId, string Reason, DateTimeOffset At) : IConsultationEvent;

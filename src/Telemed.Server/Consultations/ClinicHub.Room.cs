@@ -1,0 +1,193 @@
+using Telemed.Domain;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Signalling;
+using Telemed.Server.Consultations;
+
+namespace Telemed.Server.Realtime;
+
+/// <summary>
+/// Consultation rooms on the clinic hub: joining, relaying WebRTC signalling between the room's participants only
+/// (after validating it), call mode, media state and chat. The server never carries media.
+/// </summary>
+public sealed partial class ClinicHub
+{
+    public async Task<HubResult<RoomState>> JoinRoom(Guid consultationId)
+    {
+        var recorded = await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.Join(state, CallerId, now), Context.ConnectionAborted);
+        if (!recorded.IsSuccess)
+        {
+            if (recorded.Error == ConsultationError.NotParticipant)
+            {
+                await queue.Audit(CallerId, $"consultation/{consultationId}", "join room", Context.ConnectionAborted);
+            }
+            return HubResult<RoomState>.Failure(recorded.Error.Code, recorded.Error.Message);
+        }
+        var state = recorded.Value.State;
+        var member = new RoomMember(consultationId, CallerId, state.RoleOf(CallerId)!.Value, Context.ConnectionId);
+        var rejoined = registry.Enter(member);
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomRegistry.Group(consultationId));
+        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerJoined(new RoomPeer(consultationId, CallerId, member.Role));
+        var present = state.Present.Select(id => new RoomPeer(consultationId, id, state.RoleOf(id)!.Value)).ToList();
+        return HubResult<RoomState>.Success(new RoomState(consultationId, state.Status, state.Mode, present, rejoined));
+    }
+
+    public Task<HubResult<bool>> SendOffer(Guid consultationId, string sdp) => RelaySdp(consultationId, "offer", sdp);
+
+    public Task<HubResult<bool>> SendAnswer(Guid consultationId, string sdp) => RelaySdp(consultationId, "answer", sdp);
+
+    /// <summary>Relays a candidate; one the deployment forbids is dropped (value false) rather than refused.</summary>
+    public async Task<HubResult<bool>> SendIceCandidate(Guid consultationId, string candidate, string? sdpMid, int? sdpMLineIndex)
+    {
+        if (await InRoom(consultationId, "send ICE candidate") is { } refused)
+        {
+            return refused;
+        }
+        var parsed = IceCandidateValidator.Parse(candidate);
+        if (!parsed.IsSuccess)
+        {
+            return HubResult<bool>.Failure(parsed.Error.Code, parsed.Error.Message);
+        }
+        if (sdpMid is { Length: > 32 } || sdpMLineIndex is < 0 or > 16)
+        {
+            return HubResult<bool>.Failure("InvalidCandidate", "sdpMid or sdpMLineIndex is out of range.");
+        }
+        if (!rooms.CandidateFilter.Allows(parsed.Value))
+        {
+            return HubResult<bool>.Success(false);
+        }
+        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).IceCandidate(new CandidateMessage(consultationId, CallerId, candidate, sdpMid, sdpMLineIndex));
+        return HubResult<bool>.Success(true);
+    }
+
+    public Task<HubResult<bool>> SendEndOfCandidates(Guid consultationId) =>
+        Signal(consultationId, "end of candidates", (clients, signal) => clients.EndOfCandidates(signal));
+
+    public Task<HubResult<bool>> RequestIceRestart(Guid consultationId) =>
+        Signal(consultationId, "request ICE restart", (clients, signal) => clients.IceRestartRequested(signal));
+
+    public Task<HubResult<bool>> SendTyping(Guid consultationId) =>
+        Signal(consultationId, "typing", (clients, signal) => clients.PeerTyping(signal));
+
+    public async Task<HubResult<bool>> SetMediaState(Guid consultationId, bool microphone, bool camera)
+    {
+        if (await InRoom(consultationId, "media state") is { } refused)
+        {
+            return refused;
+        }
+        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerMediaState(new MediaStateMessage(consultationId, CallerId, microphone, camera));
+        return HubResult<bool>.Success(true);
+    }
+
+    public async Task<HubResult<bool>> SetCallMode(Guid consultationId, CallMode mode)
+    {
+        var recorded = await Record(consultationId, "call mode", (state, now) => ConsultationDecisions.ChangeMode(state, CallerId, mode, now));
+        if (recorded is { Ok: true, Value: true })
+        {
+            await Clients.Group(RoomRegistry.Group(consultationId)).CallModeChanged(new CallModeMessage(consultationId, mode, CallerId));
+        }
+        return recorded.Ok ? HubResult<bool>.Success(true) : recorded;
+    }
+
+    public Task<HubResult<bool>> ReportConnected(Guid consultationId) =>
+        Record(consultationId, "report connected", (state, now) => ConsultationDecisions.ReportConnected(state, CallerId, now));
+
+    /// <summary>The reply is the server's receipt (stored); the others get the message and answer with receipts.</summary>
+    public async Task<HubResult<ChatMessageView>> SendChat(Guid consultationId, Guid messageId, string text)
+    {
+        var recorded = await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.PostChat(state, CallerId, messageId, text, now), Context.ConnectionAborted);
+        if (!recorded.IsSuccess)
+        {
+            return HubResult<ChatMessageView>.Failure(recorded.Error.Code, recorded.Error.Message);
+        }
+        if (registry.Member(Context.ConnectionId, consultationId) is null)
+        {
+            return HubResult<ChatMessageView>.Failure(ConsultationError.NotInRoom.Code, ConsultationError.NotInRoom.Message);
+        }
+        var posted = recorded.Value.Events.OfType<ChatMessagePosted>().FirstOrDefault();
+        var view = new ChatMessageView(consultationId, messageId, CallerId, posted?.Text ?? text.Trim(), posted?.At ?? time.GetUtcNow());
+        if (posted is not null)
+        {
+            await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).ChatMessage(view);
+        }
+        return HubResult<ChatMessageView>.Success(view);
+    }
+
+    /// <summary>"delivered" when the message reached this client, "read" when it was shown (recorded).</summary>
+    public async Task<HubResult<bool>> AcknowledgeChat(Guid consultationId, Guid messageId, bool read)
+    {
+        var result = read
+            ? await Record(consultationId, "read receipt", (state, now) => ConsultationDecisions.MarkRead(state, CallerId, messageId, now))
+            : await InRoom(consultationId, "delivery receipt") ?? HubResult<bool>.Success(true);
+        if (result.Ok)
+        {
+            await Clients.OthersInGroup(RoomRegistry.Group(consultationId))
+                .ChatReceipt(new ChatReceipt(consultationId, messageId, CallerId, read ? "read" : "delivered", time.GetUtcNow()));
+        }
+        return result.Ok ? HubResult<bool>.Success(true) : result;
+    }
+
+    public async Task<HubResult<bool>> HangUp(Guid consultationId)
+    {
+        if (registry.Member(Context.ConnectionId, consultationId) is not { } member)
+        {
+            return HubResult<bool>.Failure(ConsultationError.NotInRoom.Code, ConsultationError.NotInRoom.Message);
+        }
+        registry.Exit(Context.ConnectionId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomRegistry.Group(consultationId));
+        await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.Leave(state, CallerId, "hung up", now), Context.ConnectionAborted);
+        await Clients.Group(RoomRegistry.Group(consultationId)).PeerLeft(new RoomPeer(consultationId, CallerId, member.Role));
+        return HubResult<bool>.Success(true);
+    }
+
+    private async Task<HubResult<bool>> RelaySdp(Guid consultationId, string type, string sdp)
+    {
+        if (await InRoom(consultationId, $"send {type}") is { } refused)
+        {
+            return refused;
+        }
+        var valid = SdpValidator.Validate(sdp, SdpLimits.Consultation);
+        if (!valid.IsSuccess)
+        {
+            return HubResult<bool>.Failure(valid.Error.Code, valid.Error.Message);
+        }
+        var message = new SdpMessage(consultationId, CallerId, type, sdp);
+        var others = Clients.OthersInGroup(RoomRegistry.Group(consultationId));
+        await (type == "offer" ? others.Offer(message) : others.Answer(message));
+        return HubResult<bool>.Success(true);
+    }
+
+    private async Task<HubResult<bool>> Signal(Guid consultationId, string action, Func<IClinicClient, PeerSignal, Task> send)
+    {
+        if (await InRoom(consultationId, action) is { } refused)
+        {
+            return refused;
+        }
+        await send(Clients.OthersInGroup(RoomRegistry.Group(consultationId)), new PeerSignal(consultationId, CallerId));
+        return HubResult<bool>.Success(true);
+    }
+
+    /// <summary>Records a decision for a caller in the room; the value says whether anything was recorded.</summary>
+    private async Task<HubResult<bool>> Record(
+        Guid consultationId, string action, Func<Consultation, DateTimeOffset, Result<IReadOnlyList<IConsultationEvent>, ConsultationError>> decide)
+    {
+        if (await InRoom(consultationId, action) is { } refused)
+        {
+            return refused;
+        }
+        var recorded = await consultations.Execute(consultationId, decide, Context.ConnectionAborted);
+        return recorded.IsSuccess
+            ? HubResult<bool>.Success(recorded.Value.Events.Count > 0)
+            : HubResult<bool>.Failure(recorded.Error.Code, recorded.Error.Message);
+    }
+
+    /// <summary>Null when this connection has joined the room; otherwise the refusal, audited.</summary>
+    private async Task<HubResult<bool>?> InRoom(Guid consultationId, string action)
+    {
+        if (registry.Member(Context.ConnectionId, consultationId) is not null)
+        {
+            return null;
+        }
+        await queue.Audit(CallerId, $"consultation/{consultationId}", action, Context.ConnectionAborted);
+        return HubResult<bool>.Failure(ConsultationError.NotInRoom.Code, ConsultationError.NotInRoom.Message);
+    }
+}

@@ -1,0 +1,31 @@
+using Marten;
+using Microsoft.AspNetCore.SignalR;
+using Telemed.Domain.Consultations;
+using Telemed.Server.Realtime;
+
+namespace Telemed.Server.Consultations;
+
+public static class ConsultationSetup
+{
+    public static IHostApplicationBuilder AddTelemedConsultations(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SignallingOptions>().Bind(builder.Configuration.GetSection(SignallingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TurnOptions>().Bind(builder.Configuration.GetSection(TurnOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ConsultationService>();
+        services.AddSingleton<RoomRegistry>();
+        services.AddSingleton<ConsultationRooms>();
+        services.AddSingleton<HubRateLimit>();
+        services.AddSignalR().AddHubOptions<ClinicHub>(options =>
+        {
+            options.AddFilter<HubRateLimit>();
+            // Above the 64 KB SDP limit, so an oversized offer gets a typed refusal instead of a closed connection.
+            options.MaximumReceiveMessageSize = 128 * 1024;
+        });
+        services.ConfigureMarten(options => options.Events.AddEventTypes([
+            typeof(ConsultationStarted), typeof(StaffInvited), typeof(ParticipantJoined), typeof(ParticipantLeft), typeof(CallConnected),
+            typeof(CallModeChanged), typeof(ChatMessagePosted), typeof(ChatMessageRead), typeof(ConsultationCompleted), typeof(ConsultationAbandoned),
+        ]));
+        return builder;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Telemed.Domain.Consultations;
+
+namespace Telemed.Server.Consultations;
+
+public sealed record RoomMember(Guid ConsultationId, Guid AccountId, ParticipantRole Role, string ConnectionId);
+
+/// <summary>
+/// Which connection is in which consultation room on this node, and who dropped out and may still come back.
+/// A participant whose connection closes without hanging up gets a grace period to rejoin (page reload, network
+/// switch); only when it runs out is the other side told they left.
+/// </summary>
+public sealed class RoomRegistry(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, RoomMember> byConnection = new();
+    private readonly ConcurrentDictionary<(Guid Consultation, Guid Account), ITimer> graceTimers = new();
+
+    public static string Group(Guid consultationId) => $"room:{consultationId}";
+
+    public RoomMember? Member(string connectionId, Guid consultationId) =>
+        byConnection.TryGetValue(connectionId, out var member) && member.ConsultationId == consultationId ? member : null;
+
+    /// <summary>Records the connection in the room; true when it came back within someone's grace period.</summary>
+    public bool Enter(RoomMember member)
+    {
+        byConnection[member.ConnectionId] = member;
+        if (graceTimers.TryRemove((member.ConsultationId, member.AccountId), out var timer))
+        {
+            timer.Dispose();
+            return true;
+        }
+        return false;
+    }
+
+    public RoomMember? Exit(string connectionId) => byConnection.TryRemove(connectionId, out var member) ? member : null;
+
+    public bool StillConnected(Guid consultationId, Guid accountId) =>
+        byConnection.Values.Any(m => m.ConsultationId == consultationId && m.AccountId == accountId);
+
+    /// <summary>Runs <paramref name="expired"/> after the grace period unless the participant re-enters first.</summary>
+    public void StartGrace(RoomMember member, TimeSpan grace, Func<Task> expired)
+    {
+        var key = (member.ConsultationId, member.AccountId);
+        ITimer? timer = null;
+        timer = time.CreateTimer(_ =>
+        {
+            if (graceTimers.TryRemove(KeyValuePair.Create(key, timer!)))
+            {
+                timer!.Dispose();
+                _ = expired();
+            }
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (graceTimers.TryGetValue(key, out var previous))
+        {
+            previous.Dispose();
+        }
+        graceTimers[key] = timer;
+        timer.Change(grace, Timeout.InfiniteTimeSpan);
+    }
+}

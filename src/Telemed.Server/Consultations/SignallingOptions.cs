@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Telemed.Server.Consultations;
+
+public sealed class SignallingOptions
+{
+    public const string Section = "Signalling";
+
+    /// <summary>Hub messages a connection may send in a burst, refilled at <see cref="MessagesPerSecond"/>.</summary>
+    [Range(1, 10_000)]
+    public int Burst { get; set; } = 50;
+
+    [Range(1, 10_000)]
+    public int MessagesPerSecond { get; set; } = 50;
+
+    /// <summary>How long a dropped participant may take to rejoin before the other side is told they left.</summary>
+    [Range(1, 3600)]
+    public int ReconnectGraceSeconds { get; set; } = 120;
+
+    /// <summary>CIDR ranges whose ICE candidates are dropped before relay (e.g. the deployment's own private networks).</summary>
+    public string[] ForbiddenCandidateNetworks { get; set; } = [];
+}
+
+public sealed class TurnOptions
+{
+    public const string Section = "Turn";
+
+    /// <summary>coturn's static-auth-secret (use-auth-secret). Without it, only the STUN servers are handed out.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>e.g. stun:turn.example.in:3478</summary>
+    public string[] StunUrls { get; set; } = [];
+
+    /// <summary>e.g. turn:turn.example.in:3478?transport=udp, turn:…?transport=tcp, turns:turn.example.in:5349?transport=tcp</summary>
+    public string[] TurnUrls { get; set; } = [];
+
+    [Range(1, 1440)]
+    public int CredentialMinutes { get; set; } = 120;
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Telemed.Domain.Signalling;
+using Telemed.Server.Consultations;
+
+namespace Telemed.Server.Realtime;
+
+/// <summary>
+/// A message budget per connection (burst, then a steady rate). Over budget, the call is answered with a
+/// typed RateLimited error and the connection stays open.
+/// </summary>
+public sealed class HubRateLimit(IOptions<SignallingOptions> options) : IHubFilter
+{
+    private static readonly object BucketKey = new();
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var items = invocationContext.Context.Items;
+        if (items[BucketKey] is not TokenBucket bucket)
+        {
+            items[BucketKey] = bucket = new TokenBucket(options.Value.Burst, options.Value.MessagesPerSecond, Stopwatch.Frequency);
+        }
+        if (!bucket.TryTake(Stopwatch.GetTimestamp()))
+        {
+            return HubResult<object>.Failure("RateLimited", $"Too many messages: at most {options.Value.MessagesPerSecond} per second. Slow down and retry.");
+        }
+        return await next(invocationContext);
+    }
+}

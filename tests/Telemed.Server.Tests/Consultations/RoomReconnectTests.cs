@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Consultations;
+
+/// <summary>Hosts with short grace periods, TURN and candidate filtering configured.</summary>
+public class RoomReconnectTests(TelemedServer server) : IClassFixture<TelemedServer>
+{
+    private TelemedFactory Configured(int graceSeconds) => server.Start(new Dictionary<string, string?>
+    {
+        ["Signalling:ReconnectGraceSeconds"] = graceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Signalling:ForbiddenCandidateNetworks:0"] = "10.0.0.0/8",
+        ["Turn:Secret"] = "turn-test-secret",
+        ["Turn:StunUrls:0"] = "stun:127.0.0.1:3478",
+        ["Turn:TurnUrls:0"] = "turn:127.0.0.1:3478?transport=udp",
+        ["Turn:TurnUrls:1"] = "turn:127.0.0.1:3478?transport=tcp",
+        ["Turn:TurnUrls:2"] = "turns:127.0.0.1:5349?transport=tcp",
+    });
+
+    [Fact]
+    public async Task A_patient_who_reloads_within_the_grace_period_rejoins_the_same_room()
+    {
+        var host = Configured(graceSeconds: 30);
+        var room = await Room.Start(host);
+        var (doctor, patient) = await room.JoinBoth(host);
+        await using var _ = doctor;
+
+        await patient.DisposeAsync();
+        (await doctor.Next("PeerDisconnected")).GetProperty("role").GetString().ShouldBe("patient");
+        await using var reloaded = await HubClient.Connect(host, "/hubs/clinic", room.Patient.AccessToken, Room.Pushes);
+        var rejoin = await reloaded.Invoke("JoinRoom", room.ConsultationId);
+
+        rejoin.GetProperty("value").GetProperty("rejoined").GetBoolean().ShouldBeTrue();
+        (await doctor.Next("PeerJoined")).GetProperty("role").GetString().ShouldBe("patient");
+        await reloaded.Invoke("RequestIceRestart", room.ConsultationId);
+        await doctor.Next("IceRestartRequested");
+        doctor.Received("PeerLeft").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task After_the_grace_period_the_other_side_is_told_the_peer_left()
+    {
+        var host = Configured(graceSeconds: 60);
+        var room = await Room.Start(host);
+        var (doctor, patient) = await room.JoinBoth(host);
+        await using var _ = doctor;
+
+        await patient.DisposeAsync();
+        await doctor.Next("PeerDisconnected");
+        server.Time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(200);
+        doctor.Received("PeerLeft").ShouldBeFalse("still within the grace period");
+        server.Time.Advance(TimeSpan.FromSeconds(2));
+
+        (await doctor.Next("PeerLeft")).GetProperty("role").GetString().ShouldBe("patient");
+        var history = await host.As(room.DoctorToken).GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}");
+        history.GetProperty("history").EnumerateArray().Last().GetProperty("event").GetString().ShouldBe("ParticipantLeft");
+    }
+
+    [Fact]
+    public async Task Participants_get_stun_and_time_limited_turn_credentials()
+    {
+        var host = Configured(graceSeconds: 30);
+        var room = await Room.Start(host);
+
+        var servers = await host.As(room.Patient.AccessToken).GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}/ice-servers");
+
+        var list = servers.GetProperty("servers");
+        list[0].GetProperty("urls")[0].GetString().ShouldBe("stun:127.0.0.1:3478");
+        list[1].GetProperty("urls").GetArrayLength().ShouldBe(3);
+        var username = list[1].GetProperty("username").GetString()!;
+        long.Parse(username.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        list[1].GetProperty("credential").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task Candidates_from_forbidden_networks_are_dropped_not_relayed()
+    {
+        var host = Configured(graceSeconds: 30);
+        var room = await Room.Start(host);
+        var (doctor, patient) = await room.JoinBoth(host);
+        await using var _ = doctor;
+        await using var __ = patient;
+
+        var dropped = await doctor.Invoke("SendIceCandidate", room.ConsultationId, "candidate:1 1 udp 2122260223 10.20.30.40 5000 typ host", "0", 0);
+        var relayed = await doctor.Invoke("SendIceCandidate", room.ConsultationId, Room.Candidate, "0", 0);
+
+        dropped.GetProperty("value").GetBoolean().ShouldBeFalse();
+        relayed.GetProperty("value").GetBoolean().ShouldBeTrue();
+        (await patient.Next("IceCandidate")).GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
+    }
+}
