@@ -16,6 +16,7 @@ fi
 
 ensure_postgres
 echo "==> Building"
+build_web_client
 dotnet build src/Telemed.Server -c Release -nologo -v quiet
 pg_start "$PG_DIR" "$PG_PORT"
 pg_ensure_database "$PG_PORT" telemed

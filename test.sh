@@ -12,7 +12,9 @@ RESULTS="$PWD/.data/test-results"
 if [ "${1:-}" != "--inside" ]; then
   # Phase 1, with the network: install, restore, build.
   ensure_postgres
+  ensure_debian_packages chromium:chromium
   echo "==> Restoring and building"
+  build_web_client
   dotnet restore Telemed.sln -nologo -v quiet
   dotnet build Telemed.sln --no-restore -nologo -v quiet -clp:ErrorsOnly
   # Phase 2, without it: a fresh network namespace with only loopback, so nothing a test starts
@@ -39,7 +41,7 @@ filter=()
 [ $# -gt 0 ] && filter=(--filter "$1")
 
 passed=0; failed=0; status=0
-for project in tests/Telemed.Domain.Tests tests/Telemed.Server.Tests; do
+for project in tests/Telemed.Domain.Tests tests/Telemed.Server.Tests tests/Telemed.Browser.Tests; do
   name="$(basename "$project")"
   echo "==> $name"
   set +e
@@ -56,6 +58,20 @@ for project in tests/Telemed.Domain.Tests tests/Telemed.Server.Tests; do
   passed=$((passed + p)); failed=$((failed + f))
   [ "$code" -ne 0 ] && status=1
 done
+
+if [ ${#filter[@]} -eq 0 ]; then
+  echo "==> web-client (vitest)"
+  set +e
+  (cd web-client && NO_COLOR=1 npx vitest run --reporter=default) 2>&1 | grep -v nodedir | tee "$RESULTS/vitest.log"
+  code=${PIPESTATUS[0]}
+  set -e
+  summary="$(sed 's/\x1b\[[0-9;]*m//g' "$RESULTS/vitest.log" | grep -E '^ +Tests ' | tail -1 || true)"
+  p="$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$summary")"; f="$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$summary")"
+  p="${p:-0}"; f="${f:-0}"
+  if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then echo "vitest: the run itself failed (exit $code)" >&2; f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$code" -ne 0 ] && status=1
+fi
 
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -26,6 +26,11 @@ ensure_debian_packages() {
 
 ensure_postgres() { ensure_debian_packages "/usr/lib/postgresql/*/bin/initdb:postgresql"; }
 
+# The browser client: npm packages from the lock file, built into the server's wwwroot.
+build_web_client() {
+  (cd web-client && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build >/dev/null)
+}
+
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 
 # Commands that touch the cluster run as the postgres user when we are root (initdb refuses root).

@@ -17,6 +17,7 @@ var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
 app.UseTelemedRequestLogging();
 app.UseTelemedProblemDetails();
+app.UseWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapTelemedHealth();

@@ -31,9 +31,9 @@ public sealed partial class ClinicHub
         return HubResult<RoomState>.Success(new RoomState(consultationId, state.Status, state.Mode, present, rejoined));
     }
 
-    public Task<HubResult<bool>> SendOffer(Guid consultationId, string sdp) => RelaySdp(consultationId, "offer", sdp);
+    public Task<HubResult<bool>> SendOffer(Guid consultationId, string sdp, int negotiation) => RelaySdp(consultationId, "offer", sdp, negotiation);
 
-    public Task<HubResult<bool>> SendAnswer(Guid consultationId, string sdp) => RelaySdp(consultationId, "answer", sdp);
+    public Task<HubResult<bool>> SendAnswer(Guid consultationId, string sdp, int negotiation) => RelaySdp(consultationId, "answer", sdp, negotiation);
 
     /// <summary>Relays a candidate; one the deployment forbids is dropped (value false) rather than refused.</summary>
     public async Task<HubResult<bool>> SendIceCandidate(Guid consultationId, string candidate, string? sdpMid, int? sdpMLineIndex)
@@ -139,7 +139,7 @@ public sealed partial class ClinicHub
         return HubResult<bool>.Success(true);
     }
 
-    private async Task<HubResult<bool>> RelaySdp(Guid consultationId, string type, string sdp)
+    private async Task<HubResult<bool>> RelaySdp(Guid consultationId, string type, string sdp, int negotiation)
     {
         if (await InRoom(consultationId, $"send {type}") is { } refused)
         {
@@ -150,7 +150,7 @@ public sealed partial class ClinicHub
         {
             return HubResult<bool>.Failure(valid.Error.Code, valid.Error.Message);
         }
-        var message = new SdpMessage(consultationId, CallerId, type, sdp);
+        var message = new SdpMessage(consultationId, CallerId, type, sdp, negotiation);
         var others = Clients.OthersInGroup(RoomRegistry.Group(consultationId));
         await (type == "offer" ? others.Offer(message) : others.Answer(message));
         return HubResult<bool>.Success(true);

@@ -6,7 +6,8 @@ public sealed record RoomPeer(Guid ConsultationId, Guid AccountId, ParticipantRo
 
 public sealed record RoomState(Guid ConsultationId, ConsultationStatus Status, CallMode Mode, IReadOnlyList<RoomPeer> Present, bool Rejoined);
 
-public sealed record SdpMessage(Guid ConsultationId, Guid From, string Type, string Sdp);
+/// <summary>An offer or answer. <c>Negotiation</c> numbers the offerer's attempts; an answer echoes its offer's number.</summary>
+public sealed record SdpMessage(Guid ConsultationId, Guid From, string Type, string Sdp, int Negotiation);
 
 public sealed record CandidateMessage(Guid ConsultationId, Guid From, string Candidate, string? SdpMid, int? SdpMLineIndex);
 

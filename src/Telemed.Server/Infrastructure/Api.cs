@@ -15,6 +15,23 @@ public static class Api
         return builder;
     }
 
+    /// <summary>The browser client (built from web-client/ into wwwroot). Hashed asset names can be cached for good.</summary>
+    public static WebApplication UseWebClient(this WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context =>
+            {
+                if (context.Context.Request.Path.StartsWithSegments("/assets"))
+                {
+                    context.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                }
+            },
+        });
+        return app;
+    }
+
     public static WebApplication MapApiDocument(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();

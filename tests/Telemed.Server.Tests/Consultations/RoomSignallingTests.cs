@@ -38,9 +38,9 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         await using var _ = doctor;
         await using var __ = patient;
 
-        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patient.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
-        (await patient.Invoke("SendAnswer", room.ConsultationId, Room.Answer)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patient.Invoke("SendAnswer", room.ConsultationId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctor.Next("Answer")).GetProperty("sdp").GetString().ShouldBe(Room.Answer);
         (await patient.Invoke("SendIceCandidate", room.ConsultationId, Room.Candidate, "0", 0)).GetProperty("value").GetBoolean().ShouldBeTrue();
         var candidate = await doctor.Next("IceCandidate");
@@ -69,7 +69,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         {
             await using var intruder = await HubClient.Connect(Host, "/hubs/clinic", outsider.AccessToken);
             (await intruder.Invoke("JoinRoom", room.ConsultationId)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotParticipant");
-            (await intruder.Invoke("SendOffer", room.ConsultationId, Room.Offer)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotInRoom");
+            (await intruder.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotInRoom");
             (await intruder.Invoke("SendChat", room.ConsultationId, Guid.NewGuid(), "hello")).GetProperty("ok").GetBoolean().ShouldBeFalse();
             await (await Host.As(outsider.AccessToken).GetAsync($"/api/consultations/{room.ConsultationId}/ice-servers")).ShouldHave(HttpStatusCode.Forbidden);
 
@@ -90,8 +90,8 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         await using var _ = doctor;
         await using var __ = patient;
 
-        var garbage = await doctor.Invoke("SendOffer", room.ConsultationId, "v=0\r\n<script>alert(1)</script>");
-        var oversized = await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer + new string('a', 70_000));
+        var garbage = await doctor.Invoke("SendOffer", room.ConsultationId, "v=0\r\n<script>alert(1)</script>", 1);
+        var oversized = await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer + new string('a', 70_000), 1);
         var badCandidate = await doctor.Invoke("SendIceCandidate", room.ConsultationId, "candidate:1 1 udp 1 1.2.3.4 5 typ evil", null, null);
 
         garbage.GetProperty("error").GetProperty("code").GetString().ShouldBe("InvalidSdp");
@@ -99,7 +99,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         badCandidate.GetProperty("error").GetProperty("code").GetString().ShouldBe("InvalidCandidate");
         patient.Received("Offer").ShouldBeFalse();
         patient.Received("IceCandidate").ShouldBeFalse();
-        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patient.Next("Offer")).GetProperty("type").GetString().ShouldBe("offer");
     }
 
@@ -116,7 +116,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         replies.Count(r => !r.GetProperty("ok").GetBoolean()).ShouldBeGreaterThan(0);
         replies.Where(r => !r.GetProperty("ok").GetBoolean()).ShouldAllBe(r => r.GetProperty("error").GetProperty("code").GetString() == "RateLimited");
         await Task.Delay(TimeSpan.FromSeconds(1.1));
-        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patient.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
     }
 

@@ -14,7 +14,7 @@ public class CrashRecoveryTests(TelemedServer server) : IClassFixture<TelemedSer
         var patients = await server.Host.CreatePatients(4);
         Guid sessionId;
         string before;
-        await using (var node = await ServerProcess.Start(server))
+        await using (var node = await ServerProcess.Start(server.Schema, server.KeyPath))
         {
             using var http = new HttpClient { BaseAddress = node.Address };
             var doctor = await SignIn(http, Api.DoctorEmail);
@@ -35,7 +35,7 @@ public class CrashRecoveryTests(TelemedServer server) : IClassFixture<TelemedSer
             await node.Kill();
         }
 
-        await using var restarted = await ServerProcess.Start(server);
+        await using var restarted = await ServerProcess.Start(server.Schema, server.KeyPath);
         using var again = new HttpClient { BaseAddress = restarted.Address };
         var doctorAgain = await SignIn(again, Api.DoctorEmail);
         using var reread = Authorised(HttpMethod.Get, $"/api/sessions/{sessionId}/queue", doctorAgain);

@@ -20,7 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> Start(TelemedServer database)
+    public static async Task<ServerProcess> Start(string schema, string keyPath, IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -38,12 +38,16 @@ public sealed class ServerProcess : IAsyncDisposable
             Environment =
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-                ["Database__ConnectionString"] = TelemedServer.ConnectionString,
-                ["Database__Schema"] = database.Schema,
-                ["Auth__SigningKeyPath"] = database.KeyPath,
+                ["Database__ConnectionString"] = TestDatabase.ConnectionString,
+                ["Database__Schema"] = schema,
+                ["Auth__SigningKeyPath"] = keyPath,
                 ["Demo__Seed"] = "true",
             },
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

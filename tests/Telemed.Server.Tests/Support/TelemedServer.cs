@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace Telemed.Server.Tests.Support;
 
@@ -17,7 +16,7 @@ public sealed class TelemedServer : IAsyncLifetime
 {
     private readonly List<TelemedFactory> hosts = [];
 
-    public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
+    public string Schema { get; } = TestDatabase.NewSchema();
 
     public string KeyPath { get; } = Path.Combine(Path.GetTempPath(), $"telemed-test-{Guid.NewGuid():N}.pem");
 
@@ -27,8 +26,7 @@ public sealed class TelemedServer : IAsyncLifetime
 
     public TelemedFactory Host { get; private set; } = null!;
 
-    public static string ConnectionString => Environment.GetEnvironmentVariable("TELEMED_TEST_PG")
-        ?? throw new InvalidOperationException("TELEMED_TEST_PG is not set. Run the tests with ./test.sh, which starts PostgreSQL and sets it.");
+    public static string ConnectionString => TestDatabase.ConnectionString;
 
     public ValueTask InitializeAsync()
     {
@@ -57,10 +55,7 @@ public sealed class TelemedServer : IAsyncLifetime
         {
             await host.DisposeAsync();
         }
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
+        await TestDatabase.DropSchema(Schema);
         File.Delete(KeyPath);
     }
 }

@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Browser.Tests;
+
+/// <summary>
+/// The real server process (fresh schema) and Debian's Chromium, headless, with fake camera and microphone.
+/// ./test.sh runs this inside a network namespace that has only loopback, so WebRTC can only find 127.0.0.1.
+/// </summary>
+public sealed partial class BrowserFixture : IAsyncLifetime
+{
+    private readonly string schema = TestDatabase.NewSchema();
+    private readonly string keyPath = Path.Combine(Path.GetTempPath(), $"telemed-browser-{Guid.NewGuid():N}.pem");
+    private IPlaywright? playwright;
+
+    public ServerProcess Server { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Server = await ServerProcess.Start(schema, keyPath);
+        Http = new HttpClient { BaseAddress = Server.Address };
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
+            ],
+        });
+    }
+
+    public async Task<IPage> NewPage()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString(), Permissions = ["camera", "microphone"] });
+        return await context.NewPageAsync();
+    }
+
+    public async Task<string> SignIn(string email)
+    {
+        var response = await Http.PostAsJsonAsync("/api/auth/sign-in", new { email, password = "telemed-demo" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>The newest one-time code sent to a number, read from the outbox as an admin would.</summary>
+    public async Task<string> LatestCode(string mobile)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await SignIn("admin@telemed.local"));
+        var messages = await (await Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        return SixDigits().Match(messages[0].GetProperty("body").GetString()!).Value;
+    }
+
+    public async Task<Guid> OpenSession(string doctorEmail)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions")
+        {
+            Content = JsonContent.Create(new
+            {
+                facilityId = Guid.Parse("0193a000-0000-7000-8000-000000000001"),
+                startsAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+                endsAt = DateTimeOffset.UtcNow.AddHours(2),
+                capacity = 20,
+                specialty = "General Medicine",
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await SignIn(doctorEmail));
+        var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        playwright?.Dispose();
+        Http?.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+        await TestDatabase.DropSchema(schema);
+        File.Delete(keyPath);
+    }
+
+    [GeneratedRegex(@"\d{6}")]
+    private static partial Regex SixDigits();
+}

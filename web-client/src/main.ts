@@ -1,0 +1,148 @@
+import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
+import { Api, type Tokens } from './api';
+import { Call } from './call';
+import { toRtcIceServers, type ServerIceServer } from './negotiation';
+
+const api = new Api();
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
+let hub: HubConnection | undefined;
+let call: Call | undefined;
+
+// The browser test reads the live call from here.
+(window as unknown as { telemed: { call?: Call } }).telemed = {
+  get call() { return call; },
+};
+
+function show(section: 'signin' | 'patient' | 'doctor' | 'call') {
+  for (const id of ['signin', 'patient', 'doctor', 'call']) $(id).hidden = id !== section && !(id === 'call' && section === 'call');
+}
+
+async function connectHub(): Promise<HubConnection> {
+  hub = new HubConnectionBuilder()
+    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.tokens!.accessToken })
+    .withAutomaticReconnect()
+    .withStatefulReconnect()
+    .configureLogging(LogLevel.Warning)
+    .build();
+  await hub.start();
+  return hub;
+}
+
+async function signedIn(tokens: Tokens) {
+  api.tokens = tokens;
+  sessionStorage.setItem('telemed.tokens', JSON.stringify(tokens));
+  $('who').textContent = tokens.role;
+  await connectHub();
+  if (tokens.role === 'patient') await patientHome();
+  else await doctorHome();
+}
+
+async function failSafely(action: () => Promise<void>) {
+  try {
+    $('signin-error').textContent = '';
+    await action();
+  } catch (error) {
+    $('signin-error').textContent = (error as Error).message;
+  }
+}
+
+$('staff-form').addEventListener('submit', event => {
+  event.preventDefault();
+  void failSafely(async () => signedIn(await api.post<Tokens>('/api/auth/sign-in', { email: $<HTMLInputElement>('email').value, password: $<HTMLInputElement>('password').value })));
+});
+$('send-code').addEventListener('click', () => void failSafely(async () => { await api.post('/api/auth/otp', { mobile: $<HTMLInputElement>('mobile').value }); }));
+$('patient-form').addEventListener('submit', event => {
+  event.preventDefault();
+  void failSafely(async () => signedIn(await api.post<Tokens>('/api/auth/otp/verify', { mobile: $<HTMLInputElement>('mobile').value, code: $<HTMLInputElement>('code').value })));
+});
+
+interface Session { id: string; specialty?: string; doctors: { name: string }[]; waiting: number; status: string }
+interface Position { sessionId: string; token: number; state: string; position?: number; estimatedWaitMinutes?: number; consultationId?: string }
+
+async function patientHome() {
+  show('patient');
+  const sessions = await api.get<Session[]>('/api/sessions');
+  const list = $('sessions');
+  list.replaceChildren(...sessions.map(session => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.textContent = `Check in: ${session.doctors.map(d => d.name).join(', ')} — ${session.specialty ?? 'OPD'} (${session.waiting} waiting)`;
+    button.dataset.session = session.id;
+    button.addEventListener('click', () => void failSafely(() => checkIn(session.id)));
+    item.append(button);
+    return item;
+  }));
+  const resume = sessionStorage.getItem('telemed.session');
+  if (resume) await watchToken(resume);
+}
+
+async function checkIn(sessionId: string) {
+  await api.post(`/api/sessions/${sessionId}/check-in`, {});
+  sessionStorage.setItem('telemed.session', sessionId);
+  await watchToken(sessionId);
+}
+
+async function watchToken(sessionId: string) {
+  const render = (p: Position) => {
+    $('waiting').hidden = false;
+    $('token').textContent = String(p.token);
+    $('position').textContent = p.position ? String(p.position) : '—';
+    $('wait').textContent = p.estimatedWaitMinutes !== undefined && p.estimatedWaitMinutes !== null ? String(p.estimatedWaitMinutes) : '—';
+    $('token-state').textContent = p.state === 'called' ? 'You are next — the doctor is calling you.' : p.state;
+    if (p.state === 'inConsultation' && p.consultationId && !call) void failSafely(() => joinCall(p.consultationId!, false));
+  };
+  hub!.on('PositionChanged', (p: Position) => p.sessionId === sessionId && render(p));
+  const reply = await hub!.invoke<{ ok: boolean; value: Position }>('WatchMyToken', sessionId);
+  if (reply.ok) render(reply.value);
+}
+
+async function doctorHome() {
+  show('doctor');
+  const sessions = await api.get<Session[]>(`/api/sessions?doctorId=${api.tokens!.accountId}`);
+  $('doctor-sessions').replaceChildren(...sessions.map(session => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.textContent = `Open queue: ${session.specialty ?? 'OPD'} (${session.waiting} waiting)`;
+    button.dataset.session = session.id;
+    button.addEventListener('click', () => void failSafely(() => runQueue(session.id)));
+    item.append(button);
+    return item;
+  }));
+}
+
+async function runQueue(sessionId: string) {
+  $('queue-controls').hidden = false;
+  let current: number | undefined;
+  const command = async (method: string, ...args: unknown[]) => {
+    const reply = await hub!.invoke<{ ok: boolean; value?: { token: number; consultationId?: string }; error?: { message: string } }>(method, sessionId, ...args);
+    if (!reply.ok) throw new Error(reply.error!.message);
+    return reply.value!;
+  };
+  await command('WatchQueue');
+  $('call-next').onclick = () => void failSafely(async () => { current = (await command('CallNext')).token; });
+  $('start').onclick = () => void failSafely(async () => {
+    const row = await command('StartConsultation', current);
+    await joinCall(row.consultationId!, true);
+  });
+  $('complete').onclick = () => void failSafely(async () => { await command('Complete', current); await call?.hangUp(); });
+}
+
+async function joinCall(consultationId: string, isOfferer: boolean) {
+  $('call').hidden = false;
+  const servers = await api.get<{ servers: ServerIceServer[] }>(`/api/consultations/${consultationId}/ice-servers`);
+  call = new Call(hub!, consultationId, isOfferer, toRtcIceServers(servers.servers), relayOnly, {
+    local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote'), status: $('call-status'), chatLog: $('chat-log'),
+  });
+  await call.start();
+  $('audio-only').onclick = () => void call!.switchToAudioOnly();
+  $('hangup').onclick = () => void call!.hangUp();
+  $('chat-send').onclick = () => {
+    const input = $<HTMLInputElement>('chat-text');
+    if (input.value.trim()) void call!.sendChat(input.value.trim()).then(() => { input.value = ''; });
+  };
+}
+
+// A reload keeps the session (tab-scoped storage): the patient lands back in the waiting room or the call.
+const saved = sessionStorage.getItem('telemed.tokens');
+if (saved) void failSafely(() => signedIn(JSON.parse(saved) as Tokens));
