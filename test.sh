@@ -12,7 +12,7 @@ RESULTS="$PWD/.data/test-results"
 if [ "${1:-}" != "--inside" ]; then
   # Phase 1, with the network: install, restore, build.
   ensure_postgres
-  ensure_debian_packages chromium:chromium
+  ensure_debian_packages chromium:chromium turnserver:coturn
   echo "==> Restoring and building"
   build_web_client
   dotnet restore Telemed.sln -nologo -v quiet

@@ -11,7 +11,7 @@ namespace Telemed.Browser.Tests;
 /// The real server process (fresh schema) and Debian's Chromium, headless, with fake camera and microphone.
 /// ./test.sh runs this inside a network namespace that has only loopback, so WebRTC can only find 127.0.0.1.
 /// </summary>
-public sealed partial class BrowserFixture : IAsyncLifetime
+public partial class BrowserFixture : IAsyncLifetime
 {
     private readonly string schema = TestDatabase.NewSchema();
     private readonly string keyPath = Path.Combine(Path.GetTempPath(), $"telemed-browser-{Guid.NewGuid():N}.pem");
@@ -23,9 +23,12 @@ public sealed partial class BrowserFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>Extra server settings (environment variables) for fixtures that need them.</summary>
+    protected virtual Task<IDictionary<string, string>> ServerSettings() => Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string>());
+
     public async ValueTask InitializeAsync()
     {
-        Server = await ServerProcess.Start(schema, keyPath);
+        Server = await ServerProcess.Start(schema, keyPath, await ServerSettings());
         Http = new HttpClient { BaseAddress = Server.Address };
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -44,7 +47,27 @@ public sealed partial class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPage()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString(), Permissions = ["camera", "microphone"] });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) => console.Enqueue($"{page.Url}: {message.Type}: {message.Text}");
+        page.PageError += (_, error) => console.Enqueue($"{page.Url}: page error: {error}");
+        return page;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> console = new();
+
+    /// <summary>What the pages printed and the state of their calls, for a failure message.</summary>
+    public async Task<string> Diagnose(params IPage[] pages)
+    {
+        var states = new List<string>();
+        foreach (var page in pages)
+        {
+            states.Add(await page.EvaluateAsync<string>("""
+                () => JSON.stringify({ status: document.getElementById('call-status').textContent, error: document.getElementById('signin-error').textContent,
+                  pc: window.telemed.call?.pc && { connection: window.telemed.call.pc.connectionState, signalling: window.telemed.call.pc.signalingState,
+                    ice: window.telemed.call.pc.iceConnectionState, gathering: window.telemed.call.pc.iceGatheringState } })
+                """));
+        }
+        return string.Join("\n", states.Concat(console));
     }
 
     public async Task<string> SignIn(string email)
@@ -82,7 +105,7 @@ public sealed partial class BrowserFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -35,8 +35,15 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");
         await doctor.ClickAsync("#start");
 
-        await ConnectedWithVideo(doctor);
-        await ConnectedWithVideo(patient);
+        try
+        {
+            await ConnectedWithVideo(doctor);
+            await ConnectedWithVideo(patient);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException(await fixture.Diagnose(doctor, patient), timeout);
+        }
 
         await patient.ReloadAsync();
         await ConnectedWithVideo(patient);
