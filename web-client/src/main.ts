@@ -2,6 +2,7 @@ import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/s
 import { Api, type Tokens } from './api';
 import { Call } from './call';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
+import { runPreCallCheck } from './precheck';
 
 const api = new Api();
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -59,6 +60,12 @@ $('patient-form').addEventListener('submit', event => {
 
 interface Session { id: string; specialty?: string; doctors: { name: string }[]; waiting: number; status: string }
 interface Position { sessionId: string; token: number; state: string; position?: number; estimatedWaitMinutes?: number; consultationId?: string }
+
+$('precheck-run').addEventListener('click', () => void failSafely(async () => {
+  $('precheck-verdict').textContent = 'Testing…';
+  const result = await runPreCallCheck(api);
+  $('precheck-verdict').textContent = `${result.verdict}: ${result.advice}`;
+}));
 
 async function patientHome() {
   show('patient');

@@ -25,13 +25,14 @@ public sealed class ConsultationRooms(
             return;
         }
         var peer = new RoomPeer(member.ConsultationId, member.AccountId, member.Role);
-        await hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerDisconnected(peer);
+        // The grace period starts before anyone hears of the drop, so no reaction to the news can outrun it.
         registry.StartGrace(member, TimeSpan.FromSeconds(signalling.Value.ReconnectGraceSeconds), async () =>
         {
             await consultations.Execute(member.ConsultationId,
                 (state, now) => ConsultationDecisions.Leave(state, member.AccountId, "connection lost", now), CancellationToken.None);
             await hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerLeft(peer);
         });
+        await hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerDisconnected(peer);
     }
 
     /// <summary>STUN for everyone; TURN (UDP, TCP, TLS) with credentials that expire, when coturn is configured.</summary>

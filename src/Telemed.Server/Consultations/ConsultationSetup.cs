@@ -25,6 +25,7 @@ public static class ConsultationSetup
         services.ConfigureMarten(options => options.Events.AddEventTypes([
             typeof(ConsultationStarted), typeof(StaffInvited), typeof(ParticipantJoined), typeof(ParticipantLeft), typeof(CallConnected),
             typeof(CallModeChanged), typeof(ChatMessagePosted), typeof(ChatMessageRead), typeof(ConsultationCompleted), typeof(ConsultationAbandoned),
+            typeof(PreCallCheckRecorded),
         ]));
         return builder;
     }
