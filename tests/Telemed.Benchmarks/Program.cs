@@ -3,10 +3,12 @@ using System.Runtime.InteropServices;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using Microsoft.Extensions.DependencyInjection;
 using Telemed.Benchmarks;
 
 // dotnet Telemed.Benchmarks.dll micro                          — BenchmarkDotNet, queue hot path
 // dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
+// dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS — hub vs PeerJS (run-signalling-relay.sh)
 // Both write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
 var mode = args.FirstOrDefault() ?? "micro";
 var docs = Path.Combine(BenchmarkReport.RepositoryRoot(), "docs", "benchmarks.md");
@@ -33,8 +35,18 @@ switch (mode)
             + result + $"\n\nServer: {gc} (`DOTNET_gcServer={(gc == "server GC" ? 1 : 0)}`), resident memory after the run {memory} MB. Target: p99 < 20 ms.");
         Console.WriteLine(result);
         break;
+    case "signalling-relay":
+        var rooms = int.Parse(args[5], CultureInfo.InvariantCulture);
+        var seconds = int.Parse(args[6], CultureInfo.InvariantCulture);
+        var relay = await new SignallingRelay(new Uri(args[1]), new Uri(args[2]), rooms, seconds)
+            .Run(int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+        BenchmarkReport.Write(docs, $"Signalling relay at {rooms} rooms",
+            "`tests/Telemed.Benchmarks/run-signalling-relay.sh` (release build; both servers, PostgreSQL and the driver on one machine, loopback only; "
+            + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC).\n\n" + relay.Table);
+        Console.WriteLine(relay.Table);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown mode {mode}; use micro or queue-latency.");
+        Console.Error.WriteLine($"Unknown mode {mode}; use micro, queue-latency or signalling-relay.");
         return 2;
 }
 return 0;
@@ -59,6 +71,22 @@ internal static class BenchmarkReport
         return $"{Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), "
             + $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024 / 1024 / 1024} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     }
+
+    public static double Percentile(List<double> values, double percentile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    /// <summary>A clinic hub client as the web client makes it: WebSockets, JSON, token in the query string.</summary>
+    public static Microsoft.AspNetCore.SignalR.Client.HubConnection Hub(Uri server, string accessToken) =>
+        Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilderHttpExtensions.WithUrl(
+                new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder(),
+                new Uri(server, $"/hubs/clinic?access_token={Uri.EscapeDataString(accessToken)}"),
+                options => { options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets; options.SkipNegotiation = true; })
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(
+                new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)))
+            .Build();
 
     public static long ResidentMegabytes(int pid)
     {

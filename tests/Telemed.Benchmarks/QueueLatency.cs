@@ -104,7 +104,7 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
     private string Report(List<double> checkIn, List<double> replies, List<double> called, List<double> everyone)
     {
         string Row(string what, List<double> ms) => string.Create(CultureInfo.InvariantCulture,
-            $"| {what} | {ms.Count} | {Percentile(ms, 50):0.00} | {Percentile(ms, 90):0.00} | {Percentile(ms, 99):0.00} | {ms.Max():0.00} |");
+            $"| {what} | {ms.Count} | {BenchmarkReport.Percentile(ms, 50):0.00} | {BenchmarkReport.Percentile(ms, 90):0.00} | {BenchmarkReport.Percentile(ms, 99):0.00} | {ms.Max():0.00} |");
         return string.Join('\n',
             $"{patients} patients waiting, each with a SignalR WebSocket connection to `/hubs/clinic`, one session, one doctor connected.",
             "Samples are taken one at a time (no other load); times are wall-clock from the driver sending the request",
@@ -118,12 +118,6 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
             Row($"call-next (hub) → all ~{patients} waiting patients have their new position", everyone));
     }
 
-    private static double Percentile(List<double> values, double percentile)
-    {
-        var sorted = values.Order().ToList();
-        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Count) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
-    }
 
     private async Task<string> SignIn(string email)
     {
@@ -173,10 +167,7 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
         return 0;
     }
 
-    private HubConnection Connect(string token) => new HubConnectionBuilder()
-        .WithUrl(new Uri(server, $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; })
-        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
-        .Build();
+    private HubConnection Connect(string token) => BenchmarkReport.Hub(server, token);
 
     private static HttpRequestMessage Authorised(HttpMethod method, string path, string token)
     {
@@ -217,10 +208,7 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
 
         public static async Task<PatientClient> Connect(Uri server, string token, Guid sessionId)
         {
-            var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(server, $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; })
-                .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
-                .Build();
+            var connection = BenchmarkReport.Hub(server, token);
             var client = new PatientClient(connection);
             connection.On<JsonElement>("PositionChanged", position =>
             {

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Telemed.Benchmarks;
+
+/// <summary>
+/// Signalling relay latency, Telemed's clinic hub against the PeerJS server, same load in one run:
+/// N rooms = 2N WebSockets; every client sends one ICE candidate per second to the other in its room,
+/// stamped with the send time; the receiving client records the delay. Both sides are fire-and-forget
+/// (one message in, one out), as PeerJS is.
+/// </summary>
+public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds)
+{
+    private const int WarmupSeconds = 5;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+    private readonly HttpClient http = new() { BaseAddress = telemed, Timeout = TimeSpan.FromSeconds(60) };
+
+    public async Task<(string Table, List<double> Telemed, List<double> PeerJs)> Run(int telemedPid, int peerPid)
+    {
+        Console.WriteLine($"PeerJS: {rooms} rooms…");
+        var peer = await MeasurePeerJs();
+        var peerMemory = BenchmarkReport.ResidentMegabytes(peerPid);
+        Console.WriteLine($"Telemed: setting up {rooms} consultations…");
+        var roomsToUse = await CreateConsultations();
+        Console.WriteLine($"Telemed: {rooms} rooms…");
+        var hub = await MeasureTelemed(roomsToUse);
+        var hubMemory = BenchmarkReport.ResidentMegabytes(telemedPid);
+        string Row(string what, List<double> ms, long memory) => string.Create(CultureInfo.InvariantCulture,
+            $"| {what} | {ms.Count} | {BenchmarkReport.Percentile(ms, 50):0.000} | {BenchmarkReport.Percentile(ms, 90):0.000} | {BenchmarkReport.Percentile(ms, 99):0.000} | {ms.Max():0.00} | {memory} |");
+        var table = string.Join('\n',
+            $"{rooms} rooms ({2 * rooms} WebSockets on loopback), each client sends one ICE candidate per second to its peer for {seconds} s "
+            + $"(first {WarmupSeconds} s not counted). Latency = send on one client → receive on the other, same process clock.",
+            "",
+            "| server | samples | p50 ms | p90 ms | p99 ms | max ms | server RSS MB |",
+            "|---|---|---|---|---|---|---|",
+            Row("PeerJS server 1.0.2 (Node " + NodeVersion() + ")", peer, peerMemory),
+            Row("Telemed `/hubs/clinic` (SignalR JSON, SDP/ICE validation, room authorisation, rate limit)", hub, hubMemory));
+        return (table, hub, peer);
+    }
+
+    private async Task<List<double>> MeasureTelemed(IReadOnlyList<(Guid Consultation, string Doctor, string Patient)> consultations)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var measuring = 0;
+        var clients = new List<(HubConnection Connection, Guid Room)>();
+        foreach (var batch in consultations.Chunk(50))
+        {
+            clients.AddRange(await Task.WhenAll(batch.SelectMany(room => new[] { room.Doctor, room.Patient }.Select(async token =>
+            {
+                var connection = BenchmarkReport.Hub(telemed, token);
+                connection.On<JsonElement>("IceCandidate", message =>
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    if (Volatile.Read(ref measuring) == 1 && Stamp().Match(message.GetProperty("candidate").GetString()!) is { Success: true } stamp)
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(long.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture), now).TotalMilliseconds);
+                    }
+                });
+                await connection.StartAsync();
+                var joined = await connection.InvokeAsync<JsonElement>("JoinRoom", room.Consultation);
+                if (!joined.GetProperty("ok").GetBoolean())
+                {
+                    throw new InvalidOperationException($"JoinRoom: {joined}");
+                }
+                return (connection, room.Consultation);
+            }))));
+        }
+        await Load(clients, async (client, stamp) =>
+            await client.Connection.SendAsync("SendIceCandidate", client.Room, Candidate(stamp), "0", 0), () => Volatile.Write(ref measuring, 1));
+        await Task.WhenAll(clients.Select(c => c.Connection.DisposeAsync().AsTask()));
+        return [.. latencies];
+    }
+
+    private async Task<List<double>> MeasurePeerJs()
+    {
+        var latencies = new ConcurrentBag<double>();
+        var measuring = 0;
+        using var stop = new CancellationTokenSource();
+        var sockets = new List<(ClientWebSocket Socket, string Peer)>();
+        var receivers = new List<Task>();
+        for (var room = 0; room < rooms; room++)
+        {
+            foreach (var (self, other) in new[] { ($"a{room}", $"b{room}"), ($"b{room}", $"a{room}") })
+            {
+                var socket = new ClientWebSocket();
+                await socket.ConnectAsync(new Uri(peerjs, $"/peerjs?key=peerjs&id={self}&token=t{self}"), CancellationToken.None);
+                sockets.Add((socket, other));
+                receivers.Add(Task.Run(async () =>
+                {
+                    var buffer = new byte[4096];
+                    while (!stop.IsCancellationRequested && socket.State == WebSocketState.Open)
+                    {
+                        var received = await socket.ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
+                        var now = Stopwatch.GetTimestamp();
+                        if (Volatile.Read(ref measuring) == 1 && Stamp().Match(Encoding.UTF8.GetString(buffer, 0, received.Count)) is { Success: true } stamp)
+                        {
+                            latencies.Add(Stopwatch.GetElapsedTime(long.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture), now).TotalMilliseconds);
+                        }
+                    }
+                }));
+            }
+        }
+        var gates = sockets.ToDictionary(s => s.Socket, _ => new SemaphoreSlim(1, 1));
+        await Load(sockets, async (client, stamp) =>
+        {
+            var message = JsonSerializer.SerializeToUtf8Bytes(new { type = "CANDIDATE", dst = client.Peer, payload = new { candidate = new { candidate = Candidate(stamp), sdpMid = "0", sdpMLineIndex = 0 }, type = "media" } });
+            await gates[client.Socket].WaitAsync();
+            try
+            {
+                await client.Socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            finally
+            {
+                gates[client.Socket].Release();
+            }
+        }, () => Volatile.Write(ref measuring, 1));
+        await stop.CancelAsync();
+        foreach (var (socket, _) in sockets)
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+        await Task.WhenAll(receivers.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
+        return [.. latencies];
+    }
+
+    /// <summary>Every client sends once a second, spread evenly over the second, for the run's length.</summary>
+    private async Task Load<T>(IReadOnlyList<T> clients, Func<T, long, Task> send, Action startMeasuring)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var loops = clients.Select((client, index) => Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(1000.0 * index / clients.Count));
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            do
+            {
+                await send(client, Stopwatch.GetTimestamp());
+            }
+            while (await timer.WaitForNextTickAsync() && Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(seconds));
+        })).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(WarmupSeconds));
+        startMeasuring();
+        await Task.WhenAll(loops);
+        await Task.Delay(500);
+    }
+
+    private static string Candidate(long stamp) => string.Create(CultureInfo.InvariantCulture, $"candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host ts {stamp}");
+
+    [GeneratedRegex(@" ts (\d+)")]
+    private static partial Regex Stamp();
+
+    private async Task<IReadOnlyList<(Guid Consultation, string Doctor, string Patient)>> CreateConsultations()
+    {
+        var admin = await SignIn("admin@telemed.local", "telemed-demo");
+        var result = new (Guid, string, string)[rooms];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rooms), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var email = string.Create(CultureInfo.InvariantCulture, $"bench{i}@telemed.local");
+            await Send(HttpMethod.Post, "/api/admin/doctors", admin, new
+            {
+                name = $"Bench Doctor {i}", email, password = "bench-password-1", hprId = string.Create(CultureInfo.InvariantCulture, $"71{i:D12}"),
+                qualification = "MBBS", registrationNumber = $"B-{i}", stateCouncil = "Bench Council",
+            });
+            var doctor = await SignIn(email, "bench-password-1");
+            var patient = await RegisterPatient(admin, i);
+            var now = DateTimeOffset.UtcNow;
+            var session = (await Send(HttpMethod.Post, "/api/sessions", doctor, new
+            {
+                facilityId = Guid.Parse("0193a000-0000-7000-8000-000000000001"), startsAt = now, endsAt = now.AddHours(4), capacity = 1,
+            })).GetProperty("id").GetGuid();
+            await Send(HttpMethod.Post, $"/api/sessions/{session}/check-in", patient, new { });
+            await Send(HttpMethod.Post, $"/api/sessions/{session}/call-next", doctor, null);
+            var consultation = (await Send(HttpMethod.Post, $"/api/sessions/{session}/tokens/1/start", doctor, null)).GetProperty("consultationId").GetGuid();
+            result[i] = (consultation, doctor, patient);
+        });
+        return result;
+    }
+
+    private async Task<string> RegisterPatient(string admin, int index)
+    {
+        var mobile = string.Create(CultureInfo.InvariantCulture, $"+9170{index:D8}");
+        await Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile });
+        var messages = await Send(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}", admin, null);
+        var code = Regex.Match(messages[0].GetProperty("body").GetString()!, @"\d{6}").Value;
+        var registered = await Send(HttpMethod.Post, "/api/patients", null, new { name = $"Bench Patient {index}", yearOfBirth = 1980, sex = "other", mobile, code });
+        return registered.GetProperty("tokens").GetProperty("accessToken").GetString()!;
+    }
+
+    private async Task<string> SignIn(string email, string password) =>
+        (await Send(HttpMethod.Post, "/api/auth/sign-in", null, new { email, password })).GetProperty("accessToken").GetString()!;
+
+    private async Task<JsonElement> Send(HttpMethod method, string path, string? token, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(body ?? new { }) };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+        return JsonSerializer.Deserialize<JsonElement>(text, Json);
+    }
+
+
+    private static string NodeVersion()
+    {
+        try
+        {
+            using var node = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true })!;
+            var version = node.StandardOutput.ReadToEnd().Trim();
+            node.WaitForExit();
+            return version;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "?";
+        }
+    }
+}
