@@ -8,6 +8,7 @@ using Telemed.Benchmarks;
 
 // dotnet Telemed.Benchmarks.dll micro                          — BenchmarkDotNet, queue hot path
 // dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
+// dotnet Telemed.Benchmarks.dll idle-connections URL PID N — idle hub connections and server memory (run-idle-connections.sh)
 // dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS — hub vs PeerJS (run-signalling-relay.sh)
 // Both write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
 var mode = args.FirstOrDefault() ?? "micro";
@@ -45,8 +46,16 @@ switch (mode)
             + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC).\n\n" + relay.Table);
         Console.WriteLine(relay.Table);
         break;
+    case "idle-connections":
+        var count = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var idle = await new IdleConnections(new Uri(args[1]), count).Run(int.Parse(args[2], CultureInfo.InvariantCulture));
+        BenchmarkReport.Write(docs, "Idle hub connections per node",
+            "`tests/Telemed.Benchmarks/run-idle-connections.sh` (release build, loopback only, "
+            + $"{(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC).\n\n" + idle);
+        Console.WriteLine(idle);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown mode {mode}; use micro, queue-latency or signalling-relay.");
+        Console.Error.WriteLine($"Unknown mode {mode}; use micro, queue-latency, signalling-relay or idle-connections.");
         return 2;
 }
 return 0;

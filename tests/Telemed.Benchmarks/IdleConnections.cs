@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Telemed.Benchmarks;
+
+/// <summary>
+/// How many idle clinic-hub connections one node holds, and what each costs in server memory. Clients are raw
+/// WebSockets speaking the SignalR JSON handshake and answering with pings, so the driver itself stays small.
+/// </summary>
+public sealed class IdleConnections(Uri server, int connections)
+{
+    private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
+    private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
+
+    // One handler for every socket: by default each ClientWebSocket builds its own, which at 20,000 costs the driver gigabytes.
+    private static readonly HttpMessageInvoker Invoker = new(new SocketsHttpHandler());
+
+    public async Task<string> Run(int serverPid)
+    {
+        using var http = new HttpClient { BaseAddress = server };
+        var token = await PatientToken(http);
+        var before = BenchmarkReport.ResidentMegabytes(serverPid);
+        var sockets = new List<ClientWebSocket>(connections);
+        var uri = new Uri(new Uri(server.ToString().Replace("http", "ws", StringComparison.Ordinal)), $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}");
+        var started = DateTime.UtcNow;
+        for (var batch = 0; batch < connections; batch += 500)
+        {
+            sockets.AddRange(await Task.WhenAll(Enumerable.Range(batch, Math.Min(500, connections - batch)).Select(_ => Open(uri))));
+            if (batch % 5000 == 0)
+            {
+                Console.WriteLine($"{sockets.Count} connected");
+            }
+        }
+        var connectSeconds = (DateTime.UtcNow - started).TotalSeconds;
+        using var keepAlive = new CancellationTokenSource();
+        var pinger = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+            while (await timer.WaitForNextTickAsync(keepAlive.Token).ConfigureAwait(false))
+            {
+                await Task.WhenAll(sockets.Select(s => s.SendAsync(Ping, WebSocketMessageType.Text, true, CancellationToken.None)));
+            }
+        });
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        var open = sockets.Count(s => s.State == WebSocketState.Open);
+        var after = BenchmarkReport.ResidentMegabytes(serverPid);
+        await keepAlive.CancelAsync();
+        await pinger.ContinueWith(_ => { }, TaskScheduler.Default);
+        foreach (var socket in sockets)
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+        var perConnection = open == 0 ? 0 : (after - before) * 1024.0 / open;
+        return string.Join('\n',
+            $"{connections} WebSocket connections to `/hubs/clinic` (JSON protocol, signed in, idle but for protocol pings), opened in {connectSeconds:0.0} s.",
+            "",
+            "| connections still open after 20 s | server RSS before | server RSS with them | per connection |",
+            "|---|---|---|---|",
+            $"| {open} | {before} MB | {after} MB | {perConnection:0.0} KB |",
+            "",
+            $"Target: at least 20,000 connections under 2 GB. At the measured cost, 20,000 connections take about {before + perConnection * 20_000 / 1024:0} MB. "
+            + $"Open files per process here: {OpenFilesLimit()} (a hard limit on this machine), which caps how many connections one process can hold or make.");
+    }
+
+    private static string OpenFilesLimit() =>
+        File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal))?
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] ?? "unknown";
+
+    private static async Task<ClientWebSocket> Open(Uri uri)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await socket.ConnectAsync(uri, Invoker, CancellationToken.None);
+        await socket.SendAsync(Handshake, WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[128];
+        await socket.ReceiveAsync(buffer, CancellationToken.None);
+        return socket;
+    }
+
+    private static async Task<string> PatientToken(HttpClient http)
+    {
+        var admin = await SignIn(http, "admin@telemed.local");
+        const string mobile = "+919876543210";
+        (await http.PostAsJsonAsync("/api/auth/otp", new { mobile })).EnsureSuccessStatusCode();
+        using var outbox = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}");
+        outbox.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
+        var messages = await (await http.SendAsync(outbox)).Content.ReadFromJsonAsync<JsonElement>();
+        var code = System.Text.RegularExpressions.Regex.Match(messages[0].GetProperty("body").GetString()!, @"\d{6}").Value;
+        var response = await http.PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private static async Task<string> SignIn(HttpClient http, string email)
+    {
+        var response = await http.PostAsJsonAsync("/api/auth/sign-in", new { email, password = "telemed-demo" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+}
