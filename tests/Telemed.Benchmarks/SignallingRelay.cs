@@ -17,8 +17,8 @@ namespace Telemed.Benchmarks;
 /// <summary>
 /// Signalling relay latency, Telemed's clinic hub against the PeerJS server, same load in one run:
 /// N rooms = 2N WebSockets; every client sends one ICE candidate per second to the other in its room,
-/// stamped with the send time; the receiving client records the delay. Both sides are fire-and-forget
-/// (one message in, one out), as PeerJS is.
+/// stamped with the send time; the receiving client records the delay. Both sides use raw WebSocket clients and
+/// fire-and-forget messages (one in, one out), as PeerJS does.
 /// </summary>
 public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds)
 {
@@ -40,45 +40,86 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             $"| {what} | {ms.Count} | {BenchmarkReport.Percentile(ms, 50):0.000} | {BenchmarkReport.Percentile(ms, 90):0.000} | {BenchmarkReport.Percentile(ms, 99):0.000} | {ms.Max():0.00} | {memory} |");
         var table = string.Join('\n',
             $"{rooms} rooms ({2 * rooms} WebSockets on loopback), each client sends one ICE candidate per second to its peer for {seconds} s "
-            + $"(first {WarmupSeconds} s not counted). Latency = send on one client → receive on the other, same process clock.",
+            + $"(first {WarmupSeconds} s not counted). Latency = send on one client → receive on the other, same process clock. "
+            + "Both sides' clients are raw WebSockets in the driver process.",
             "",
             "| server | samples | p50 ms | p90 ms | p99 ms | max ms | server RSS MB |",
             "|---|---|---|---|---|---|---|",
             Row("PeerJS server 1.0.2 (Node " + NodeVersion() + ")", peer, peerMemory),
-            Row("Telemed `/hubs/clinic` (SignalR JSON, SDP/ICE validation, room authorisation, rate limit)", hub, hubMemory));
+            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit)", hub, hubMemory));
         return (table, hub, peer);
     }
 
+    /// <summary>
+    /// Raw WebSockets speaking SignalR's JSON protocol (handshake, JoinRoom with its completion, then fire-and-forget
+    /// invocations), so the client side costs the same as PeerJS's raw clients and only the servers differ.
+    /// </summary>
     private async Task<List<double>> MeasureTelemed(IReadOnlyList<(Guid Consultation, string Doctor, string Patient)> consultations)
     {
         var latencies = new ConcurrentBag<double>();
         var measuring = 0;
-        var clients = new List<(HubConnection Connection, Guid Room)>();
-        foreach (var batch in consultations.Chunk(50))
+        using var stop = new CancellationTokenSource();
+        var clients = new List<(ClientWebSocket Socket, Guid Room)>();
+        var receivers = new List<Task>();
+        var hubUri = new Uri(telemed.ToString().Replace("http", "ws", StringComparison.Ordinal));
+        foreach (var room in consultations)
         {
-            clients.AddRange(await Task.WhenAll(batch.SelectMany(room => new[] { room.Doctor, room.Patient }.Select(async token =>
+            foreach (var token in new[] { room.Doctor, room.Patient })
             {
-                var connection = BenchmarkReport.Hub(telemed, token);
-                connection.On<JsonElement>("IceCandidate", message =>
+                var socket = new ClientWebSocket();
+                await socket.ConnectAsync(new Uri(hubUri, $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}"), CancellationToken.None);
+                await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
+                var join = $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\"{room.Consultation}\"]}}\u001e";
+                await socket.SendAsync(Encoding.UTF8.GetBytes(join), WebSocketMessageType.Text, true, CancellationToken.None);
+                var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                receivers.Add(Task.Run(async () =>
                 {
-                    var now = Stopwatch.GetTimestamp();
-                    if (Volatile.Read(ref measuring) == 1 && Stamp().Match(message.GetProperty("candidate").GetString()!) is { Success: true } stamp)
+                    var buffer = new byte[8192];
+                    while (!stop.IsCancellationRequested && socket.State == WebSocketState.Open)
                     {
-                        latencies.Add(Stopwatch.GetElapsedTime(long.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture), now).TotalMilliseconds);
+                        var received = await socket.ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
+                        var now = Stopwatch.GetTimestamp();
+                        var text = Encoding.UTF8.GetString(buffer, 0, received.Count);
+                        if (text.Contains("\"invocationId\":\"1\"", StringComparison.Ordinal))
+                        {
+                            if (!text.Contains("\"ok\":true", StringComparison.Ordinal))
+                            {
+                                joined.TrySetException(new InvalidOperationException($"JoinRoom: {text}"));
+                            }
+                            joined.TrySetResult();
+                        }
+                        else if (Volatile.Read(ref measuring) == 1 && Stamp().Match(text) is { Success: true } stamp)
+                        {
+                            latencies.Add(Stopwatch.GetElapsedTime(long.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture), now).TotalMilliseconds);
+                        }
                     }
-                });
-                await connection.StartAsync();
-                var joined = await connection.InvokeAsync<JsonElement>("JoinRoom", room.Consultation);
-                if (!joined.GetProperty("ok").GetBoolean())
-                {
-                    throw new InvalidOperationException($"JoinRoom: {joined}");
-                }
-                return (connection, room.Consultation);
-            }))));
+                }));
+                await joined.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                clients.Add((socket, room.Consultation));
+            }
         }
+        var gates = clients.ToDictionary(c => c.Socket, _ => new SemaphoreSlim(1, 1));
         await Load(clients, async (client, stamp) =>
-            await client.Connection.SendAsync("SendIceCandidate", client.Room, Candidate(stamp), "0", 0), () => Volatile.Write(ref measuring, 1));
-        await Task.WhenAll(clients.Select(c => c.Connection.DisposeAsync().AsTask()));
+        {
+            var message = Encoding.UTF8.GetBytes(
+                $"{{\"type\":1,\"target\":\"SendIceCandidate\",\"arguments\":[\"{client.Room}\",\"{Candidate(stamp)}\",\"0\",0]}}\u001e");
+            await gates[client.Socket].WaitAsync();
+            try
+            {
+                await client.Socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            finally
+            {
+                gates[client.Socket].Release();
+            }
+        }, () => Volatile.Write(ref measuring, 1));
+        await stop.CancelAsync();
+        foreach (var (socket, _) in clients)
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+        await Task.WhenAll(receivers.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
         return [.. latencies];
     }
 
