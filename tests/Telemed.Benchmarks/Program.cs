@@ -16,12 +16,14 @@ var docs = Path.Combine(BenchmarkReport.RepositoryRoot(), "docs", "benchmarks.md
 switch (mode)
 {
     case "micro":
-        var summary = BenchmarkRunner.Run<QueueBenchmarks>(ManualConfig.Create(DefaultConfig.Instance)
-            .AddJob(Job.ShortRun)
-            .WithOptions(ConfigOptions.DisableOptimizationsValidator));
-        var report = Directory.GetFiles(summary.ResultsDirectoryPath, "*-report-github.md").Single();
-        var table = string.Join('\n', File.ReadAllLines(report).SkipWhile(line => !line.StartsWith('|')));
-        BenchmarkReport.Write(docs, "Queue decisions (micro)", "BenchmarkDotNet ShortRun, `dotnet tests/Telemed.Benchmarks/bin/Release/net10.0/Telemed.Benchmarks.dll micro`.\n\n" + table);
+        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        foreach (var (type, title) in new[] { (typeof(QueueBenchmarks), "Queue decisions (micro)"), (typeof(SignallingBenchmarks), "Signalling validation (micro)") })
+        {
+            var summary = BenchmarkRunner.Run(type, config);
+            var report = Directory.GetFiles(summary.ResultsDirectoryPath, $"*{type.Name}-report-github.md").Single();
+            var table = string.Join('\n', File.ReadAllLines(report).SkipWhile(line => !line.StartsWith('|')));
+            BenchmarkReport.Write(docs, title, "BenchmarkDotNet ShortRun, `dotnet tests/Telemed.Benchmarks/bin/Release/net10.0/Telemed.Benchmarks.dll micro`.\n\n" + table);
+        }
         break;
     case "queue-latency":
         var server = new Uri(args[1]);

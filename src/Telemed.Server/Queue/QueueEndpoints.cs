@@ -325,7 +325,7 @@ public static class QueueEndpoints
         SetVersion(http, outcome.Session!.Version);
         return command.PatientOnly
             ? TypedResults.Ok(QueueViews.Position(outcome.Session, outcome.Session.Entries[command.Token!.Value - 1], QueueViews.Positions(outcome.Session)))
-            : QueueReplies.TouchedRow(outcome, command, _ => false) is { } row
+            : QueueReplies.TouchedRow(outcome, command, http.RequestServices.GetRequiredService<Presence>().IsOnline) is { } row
                 ? TypedResults.Ok(row)
                 : TypedResults.Ok(new { outcome.Session.Id, outcome.Session.Status, outcome.Session.Version });
     }

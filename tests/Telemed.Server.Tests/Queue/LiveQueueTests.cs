@@ -63,6 +63,22 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Calling_a_patient_who_has_the_page_open_is_not_flagged()
+    {
+        var sessionId = await Sessions.Open(Host);
+        var patients = await Host.CreatePatients(1);
+        await Sessions.CheckIn(Host, sessionId, patients[0]);
+        await using var patient = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken);
+        await patient.Invoke("WatchMyToken", sessionId);
+
+        var called = await (await Sessions.Doctor(Host)).PostAsync($"/api/sessions/{sessionId}/call-next", null);
+
+        var row = await called.Content.ReadFromJsonAsync<JsonElement>();
+        row.GetProperty("online").GetBoolean().ShouldBeTrue();
+        row.GetProperty("calledWhileOffline").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Calling_a_patient_who_closed_the_page_is_allowed_but_flagged()
     {
         var sessionId = await Sessions.Open(Host);
