@@ -43,9 +43,11 @@ switch (mode)
         var seconds = int.Parse(args[6], CultureInfo.InvariantCulture);
         var relay = await new SignallingRelay(new Uri(args[1]), new Uri(args[2]), rooms, seconds)
             .Run(int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
-        BenchmarkReport.Write(docs, $"Signalling relay at {rooms} rooms",
+        var inline = Environment.GetEnvironmentVariable("INLINE_COMPLETIONS") == "1" ? ", inline socket completions" : "";
+        BenchmarkReport.Write(docs, $"Signalling relay at {rooms} rooms{inline}",
             "`tests/Telemed.Benchmarks/run-signalling-relay.sh` (release build; both servers, PostgreSQL and the driver on one machine, loopback only; "
-            + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC).\n\n" + relay.Table);
+            + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC"
+            + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "") + ").\n\n" + relay.Table);
         Console.WriteLine(relay.Table);
         break;
     case "idle-connections":

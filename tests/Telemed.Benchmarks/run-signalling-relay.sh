@@ -31,7 +31,7 @@ trap cleanup EXIT
 pg_ensure_database "$PG_PORT" telemed_bench
 
 Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=telemed_bench;Maximum Pool Size=60" \
-Auth__SigningKeyPath="$PWD/.data/bench-key.pem" Demo__Seed=true Otp__ResendCooldownSeconds=0 \
+Auth__SigningKeyPath="$PWD/.data/bench-key.pem" Demo__Seed=true Otp__ResendCooldownSeconds=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-0}" \
   dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$URL" --contentRoot "$PWD/src/Telemed.Server" > .data/bench-server.log 2>&1 &
 SERVER_PID=$!
 node tests/Telemed.Benchmarks/peerjs/node_modules/peer/dist/bin/peerjs.js --port 9000 --host 127.0.0.1 > .data/bench-peerjs.log 2>&1 &
