@@ -10,6 +10,9 @@ public sealed class FieldErrors
 
     public bool Any => errors.Count > 0;
 
+    /// <summary>How many problems are recorded, so a parser can tell whether its own part added any.</summary>
+    public int Count => errors.Values.Sum(messages => messages.Count);
+
     public void Add(string field, string message)
     {
         if (!errors.TryGetValue(field, out var messages))

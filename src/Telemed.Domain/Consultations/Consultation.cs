@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Telemed.Domain.Prescriptions;
 
 namespace Telemed.Domain.Consultations;
 
@@ -25,8 +26,17 @@ public sealed record Consultation(
     ConsultationStatus Status,
     CallMode Mode,
     bool Connected,
-    ImmutableHashSet<Guid> ChatMessageIds)
+    ImmutableHashSet<Guid> ChatMessageIds,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    bool EverConnected,
+    bool SeenOnVideo,
+    ClinicalRecord Record)
 {
+    /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
+    public ConsultationMedium Medium =>
+        SeenOnVideo ? ConsultationMedium.Video : EverConnected ? ConsultationMedium.AudioOnly : ConsultationMedium.Chat;
+
     public ParticipantRole? RoleOf(Guid accountId) =>
         accountId == DoctorId ? ParticipantRole.Doctor
         : accountId == PatientId ? ParticipantRole.Patient
@@ -38,7 +48,7 @@ public sealed record Consultation(
         if (@event is ConsultationStarted started)
         {
             return new Consultation(started.ConsultationId, 1, started.SessionId, started.Token, started.DoctorId, started.PatientId,
-                [], [], ConsultationStatus.Open, CallMode.Video, false, []);
+                [], [], ConsultationStatus.Open, CallMode.Video, false, [], started.At, null, false, false, ClinicalRecord.Empty);
         }
         if (state is null)
         {
@@ -49,20 +59,46 @@ public sealed record Consultation(
             StaffInvited e => state with { Staff = state.Staff.Add(e.StaffId) },
             ParticipantJoined e => state with { Present = state.Present.Add(e.AccountId) },
             ParticipantLeft e => state with { Present = state.Present.Remove(e.AccountId), Connected = false },
-            CallConnected => state with { Connected = true },
-            CallModeChanged e => state with { Mode = e.Mode },
+            CallConnected => state with { Connected = true, EverConnected = true, SeenOnVideo = state.SeenOnVideo || state.Mode == CallMode.Video },
+            CallModeChanged e => state with { Mode = e.Mode, SeenOnVideo = state.SeenOnVideo || (state.Connected && e.Mode == CallMode.Video) },
             ChatMessagePosted e => state with { ChatMessageIds = state.ChatMessageIds.Add(e.MessageId) },
             ChatMessageRead => state,
-            ConsultationCompleted => state with { Status = ConsultationStatus.Completed, Present = [], Connected = false },
-            ConsultationAbandoned => state with { Status = ConsultationStatus.Abandoned, Present = [], Connected = false },
+            VitalsRecorded e => state with { Record = state.Record with { Vitals = e.Vitals } },
+            NotesRecorded e => state with { Record = state.Record with { Notes = e.Notes } },
+            DiagnosisRecorded e => state with { Record = state.Record with { Diagnosis = e.Diagnosis } },
+            MedicinesPrescribed e => state with { Record = state.Record with { Kind = e.Kind, Medicines = [.. e.Medicines] } },
+            AddendumRecorded e => state with { Record = state.Record with { Addenda = state.Record.Addenda.Add(new Addendum(e.AddendumId, e.Text, e.By, e.At)) } },
+            PrescriptionIssued e => state with { Record = state.Record with { PrescriptionId = e.PrescriptionId } },
+            ConsultationCompleted e => state with { Status = ConsultationStatus.Completed, Present = [], Connected = false, EndedAt = e.At },
+            ConsultationAbandoned e => state with { Status = ConsultationStatus.Abandoned, Present = [], Connected = false, EndedAt = e.At },
             _ => throw new InvalidOperationException($"Unknown consultation event {@event.GetType().Name}."),
         };
         return next with { Version = state.Version + 1 };
     }
 }
 
+/// <summary>What the doctor has recorded so far; each part is replaced whole when edited, until completion.</summary>
+public sealed record ClinicalRecord(
+    Vitals? Vitals,
+    ClinicalNotes? Notes,
+    Diagnosis? Diagnosis,
+    ConsultKind Kind,
+    ImmutableList<PrescribedMedicine> Medicines,
+    ImmutableList<Addendum> Addenda,
+    Guid? PrescriptionId)
+{
+    public static ClinicalRecord Empty { get; } = new(null, null, null, ConsultKind.FirstConsult, [], [], null);
+}
+
+public sealed record Addendum(Guid Id, string Text, Guid By, DateTimeOffset At);
+
 public sealed record ConsultationError(string Code, string Message)
 {
+    public static ConsultationError NotTheDoctor { get; } = new("NotTheDoctor", "Only the consulting doctor may do this.");
+
+    public static ConsultationError RecordLocked { get; } =
+        new("RecordLocked", "This consultation has ended: its record can no longer change. Add an addendum to correct it.");
+
     public static ConsultationError NotParticipant { get; } = new("NotParticipant", "You are not a participant of this consultation.");
 
     public static ConsultationError Ended { get; } = new("ConsultationEnded", "This consultation has ended.");
@@ -99,7 +135,7 @@ public static class ConsultationDecisions
     {
         if (doctorId != consultation.DoctorId)
         {
-            return new ConsultationError("NotTheDoctor", "Only the consulting doctor adds people to the room.");
+            return ConsultationError.NotTheDoctor;
         }
         if (consultation.Status != ConsultationStatus.Open)
         {

@@ -39,3 +39,18 @@ public sealed record ChatMessageRead(Guid ConsultationId, Guid MessageId, Guid R
 public sealed record ConsultationCompleted(Guid ConsultationId, Guid DoctorId, DateTimeOffset At) : IConsultationEvent;
 
 public sealed record ConsultationAbandoned(Guid ConsultationId, string Reason, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record VitalsRecorded(Guid ConsultationId, Vitals Vitals, Guid By, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record NotesRecorded(Guid ConsultationId, ClinicalNotes Notes, Guid By, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record DiagnosisRecorded(Guid ConsultationId, Diagnosis Diagnosis, Guid By, DateTimeOffset At) : IConsultationEvent;
+
+/// <summary>The prescription being written: replaced as a whole on each edit, signed when the consultation completes.</summary>
+public sealed record MedicinesPrescribed(Guid ConsultationId, ConsultKind Kind, IReadOnlyList<Prescriptions.PrescribedMedicine> Medicines, Guid By, DateTimeOffset At)
+    : IConsultationEvent;
+
+/// <summary>A correction after completion: the record itself stays as it was signed.</summary>
+public sealed record AddendumRecorded(Guid ConsultationId, Guid AddendumId, string Text, Guid By, DateTimeOffset At) : IConsultationEvent;
+
+public sealed record PrescriptionIssued(Guid ConsultationId, Guid PrescriptionId, DateTimeOffset At) : IConsultationEvent;

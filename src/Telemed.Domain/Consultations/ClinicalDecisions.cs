@@ -1,0 +1,66 @@
+using Telemed.Domain.Prescriptions;
+
+namespace Telemed.Domain.Consultations;
+
+/// <summary>
+/// What the doctor records in a consultation. Inputs arrive already checked (<see cref="ClinicalRules"/>,
+/// <see cref="MedicineRules.Lines"/>); these decide whether they may be recorded now, by this person.
+/// The record is editable until the consultation ends; afterwards only addenda are added.
+/// </summary>
+public static class ClinicalDecisions
+{
+    private static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Events(params IConsultationEvent[] events) => events;
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordVitals(Consultation consultation, Guid by, Vitals vitals, DateTimeOffset now) =>
+        Editable(consultation, by) is { } refused ? refused : Events(new VitalsRecorded(consultation.Id, vitals, by, now));
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordNotes(Consultation consultation, Guid by, ClinicalNotes notes, DateTimeOffset now) =>
+        Editable(consultation, by) is { } refused ? refused : Events(new NotesRecorded(consultation.Id, notes, by, now));
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordDiagnosis(Consultation consultation, Guid by, Diagnosis diagnosis, DateTimeOffset now) =>
+        Editable(consultation, by) is { } refused ? refused : Events(new DiagnosisRecorded(consultation.Id, diagnosis, by, now));
+
+    /// <summary>Replaces the prescription being written. Every line must be allowed by TPG 2020 for how the patient is being seen.</summary>
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Prescribe(
+        Consultation consultation, Guid by, ConsultKind kind, IReadOnlyList<PrescribedMedicine> medicines, DateTimeOffset now)
+    {
+        if (Editable(consultation, by) is { } refused)
+        {
+            return refused;
+        }
+        return TpgRefusal(medicines, consultation.Medium, kind) is { } notAllowed
+            ? notAllowed
+            : Events(new MedicinesPrescribed(consultation.Id, kind, medicines, by, now));
+    }
+
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> AddAddendum(
+        Consultation consultation, Guid by, Guid addendumId, string text, DateTimeOffset now)
+    {
+        if (by != consultation.DoctorId)
+        {
+            return ConsultationError.NotTheDoctor;
+        }
+        if (consultation.Status == ConsultationStatus.Open)
+        {
+            return new ConsultationError("RecordStillOpen", "The consultation is still open: edit its notes instead of adding an addendum.");
+        }
+        return consultation.Record.Addenda.Any(a => a.Id == addendumId)
+            ? Array.Empty<IConsultationEvent>()
+            : Events(new AddendumRecorded(consultation.Id, addendumId, text, by, now));
+    }
+
+    /// <summary>All TPG refusals of a prescription, one sentence per line, or null when every line is allowed.</summary>
+    public static ConsultationError? TpgRefusal(IReadOnlyList<PrescribedMedicine> medicines, ConsultationMedium medium, ConsultKind kind)
+    {
+        var refusals = medicines
+            .Select((line, i) => MedicineRules.Refusal(line, medium, kind) is { } why ? $"Line {i + 1}: {why}" : null)
+            .OfType<string>()
+            .ToList();
+        return refusals.Count == 0 ? null : new ConsultationError("NotAllowedByTpg", string.Join(" ", refusals));
+    }
+
+    private static ConsultationError? Editable(Consultation consultation, Guid by) =>
+        by != consultation.DoctorId ? ConsultationError.NotTheDoctor
+        : consultation.Status != ConsultationStatus.Open ? ConsultationError.RecordLocked
+        : null;
+}

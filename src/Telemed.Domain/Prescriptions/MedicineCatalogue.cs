@@ -1,0 +1,81 @@
+using System.Collections.Frozen;
+
+namespace Telemed.Domain.Prescriptions;
+
+/// <summary>The lists of the Telemedicine Practice Guidelines 2020 (India), Annex: which medicines may be prescribed how.</summary>
+public enum TpgList
+{
+    /// <summary>Over-the-counter type: any mode of teleconsultation.</summary>
+    O,
+
+    /// <summary>Low potential for abuse: in a video consultation, for a first consult or a refill.</summary>
+    A,
+
+    /// <summary>Add-on medicines optimising an existing condition: follow-up consultations only.</summary>
+    B,
+
+    /// <summary>Schedule X and NDPS substances: never by telemedicine.</summary>
+    Prohibited,
+}
+
+public sealed record CatalogueMedicine(string Generic, IReadOnlyList<string> Forms, TpgList List);
+
+/// <summary>Generic medicines the doctor may pick from, each with its TPG list. Seeded from medicines.csv in this assembly.</summary>
+public sealed class MedicineCatalogue
+{
+    private readonly FrozenDictionary<string, CatalogueMedicine> byGeneric;
+
+    public MedicineCatalogue(IEnumerable<CatalogueMedicine> medicines) =>
+        byGeneric = medicines.ToFrozenDictionary(m => Key(m.Generic), StringComparer.Ordinal);
+
+    public static MedicineCatalogue Seeded { get; } = new(ReadSeed());
+
+    public IReadOnlyCollection<CatalogueMedicine> All => byGeneric.Values;
+
+    public CatalogueMedicine? Find(string? generic) => generic is null ? null : byGeneric.GetValueOrDefault(Key(generic));
+
+    /// <summary>Medicines whose generic name contains the text, best (prefix) matches first; for the doctor's picker.</summary>
+    public IEnumerable<CatalogueMedicine> Search(string text, int limit)
+    {
+        var key = Key(text);
+        return byGeneric.Values
+            .Where(m => m.Generic.Contains(key, StringComparison.Ordinal))
+            .OrderBy(m => m.Generic.StartsWith(key, StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(m => m.Generic, StringComparer.Ordinal)
+            .Take(limit);
+    }
+
+    private static string Key(string generic) =>
+        string.Join(' ', generic.Trim().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private static List<CatalogueMedicine> ReadSeed()
+    {
+        using var stream = typeof(MedicineCatalogue).Assembly.GetManifestResourceStream("Telemed.Domain.Prescriptions.medicines.csv")
+            ?? throw new InvalidOperationException("medicines.csv is not embedded in Telemed.Domain.");
+        using var reader = new StreamReader(stream);
+        var header = reader.ReadLine();
+        if (header != "generic,forms,list")
+        {
+            throw new InvalidOperationException($"medicines.csv starts with '{header}', expected 'generic,forms,list'.");
+        }
+        var medicines = new List<CatalogueMedicine>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            var fields = line.Split(',');
+            var list = fields[2] switch
+            {
+                "O" => TpgList.O,
+                "A" => TpgList.A,
+                "B" => TpgList.B,
+                "P" => TpgList.Prohibited,
+                _ => throw new InvalidOperationException($"medicines.csv: unknown list '{fields[2]}' for {fields[0]}."),
+            };
+            medicines.Add(new CatalogueMedicine(fields[0], fields[1].Split('|'), list));
+        }
+        return medicines;
+    }
+}

@@ -1,0 +1,81 @@
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Identity;
+
+namespace Telemed.Domain.Prescriptions;
+
+public sealed record FacilityDetails(Guid Id, string Name, string HfrId);
+
+public sealed record PrescriberDetails(Guid Id, string Name, string Qualification, string RegistrationNumber, string StateCouncil, string HprId);
+
+public sealed record PatientDetails(Guid Id, string Name, int AgeYears, Sex Sex, string? AbhaNumber, string? AbhaAddress);
+
+/// <summary>
+/// What the doctor signs: everything TPG 2020 asks of a prescription, and nothing that changes afterwards.
+/// Numbers are whole (canonical JSON then has one spelling for each value).
+/// </summary>
+public sealed record PrescriptionContent(
+    Guid PrescriptionId,
+    Guid ConsultationId,
+    DateTimeOffset IssuedAt,
+    DateOnly ValidUntil,
+    ConsultKind Kind,
+    ConsultationMedium Medium,
+    FacilityDetails Facility,
+    PrescriberDetails Doctor,
+    PatientDetails Patient,
+    string? ChiefComplaints,
+    Diagnosis Diagnosis,
+    IReadOnlyList<PrescribedMedicine> Medicines,
+    string? InvestigationsAdvised,
+    string? Advice,
+    DateOnly? FollowUpOn);
+
+/// <summary>Composes the prescription of a consultation at the moment it completes.</summary>
+public static class PrescriptionRules
+{
+    public const int DefaultValidityDays = 30;
+
+    /// <summary>
+    /// The content to sign, or why it cannot be issued. A consultation without medicines has no prescription (null).
+    /// </summary>
+    public static Result<PrescriptionContent?, ConsultationError> Compose(
+        Consultation consultation,
+        Guid prescriptionId,
+        FacilityDetails facility,
+        PrescriberDetails doctor,
+        PatientDetails patient,
+        DateTimeOffset now,
+        int validityDays = DefaultValidityDays)
+    {
+        var record = consultation.Record;
+        if (record.Medicines.IsEmpty)
+        {
+            return (PrescriptionContent?)null;
+        }
+        if (record.Diagnosis is null)
+        {
+            return new ConsultationError("DiagnosisMissing", "Record a provisional diagnosis before completing a consultation with a prescription.");
+        }
+        if (string.IsNullOrWhiteSpace(doctor.RegistrationNumber) || string.IsNullOrWhiteSpace(doctor.StateCouncil))
+        {
+            return new ConsultationError("RegistrationMissing", "The doctor's registration number and state council must be on record to prescribe.");
+        }
+        if (patient.Sex == Sex.Unknown || patient.AgeYears is < 0 or > 130)
+        {
+            return new ConsultationError("PatientDetailsMissing", "The patient's age and sex must be recorded to prescribe.");
+        }
+        if (ClinicalDecisions.TpgRefusal(record.Medicines, consultation.Medium, record.Kind) is { } refused)
+        {
+            return refused;
+        }
+        return new PrescriptionContent(prescriptionId, consultation.Id, now, DateOnly.FromDateTime(now.UtcDateTime).AddDays(validityDays),
+            record.Kind, consultation.Medium, facility, doctor, patient, record.Notes?.ChiefComplaints, record.Diagnosis, record.Medicines,
+            record.Notes?.InvestigationsAdvised, record.Notes?.Advice, record.Notes?.FollowUpOn);
+    }
+
+    /// <summary>Age in whole years on a date; from the year alone when the date of birth is not known.</summary>
+    public static int AgeOn(DateOnly today, int yearOfBirth, DateOnly? dateOfBirth) =>
+        dateOfBirth is { } born
+            ? today.Year - born.Year - (today < born.AddYears(today.Year - born.Year) ? 1 : 0)
+            : today.Year - yearOfBirth;
+}

@@ -1,0 +1,64 @@
+namespace Telemed.Domain.Prescriptions;
+
+public interface IPrescriptionEvent
+{
+    Guid PrescriptionId { get; }
+
+    DateTimeOffset At { get; }
+}
+
+/// <summary>The first event of a prescription stream: the signed content, exactly as it was signed.</summary>
+public sealed record PrescriptionSigned(Guid PrescriptionId, PrescriptionContent Content, string Jws, string KeyId, DateTimeOffset At) : IPrescriptionEvent;
+
+public sealed record PrescriptionRevoked(Guid PrescriptionId, Guid By, string Reason, DateTimeOffset At) : IPrescriptionEvent;
+
+public enum PrescriptionStatus
+{
+    Valid,
+    Revoked,
+}
+
+/// <summary>A prescription's life after signing, built from its stream.</summary>
+public sealed record Prescription(
+    Guid Id,
+    long Version,
+    PrescriptionContent Content,
+    string Jws,
+    string KeyId,
+    PrescriptionStatus Status,
+    string? RevocationReason,
+    DateTimeOffset? RevokedAt)
+{
+    public static Prescription Evolve(Prescription? state, IPrescriptionEvent @event) => @event switch
+    {
+        PrescriptionSigned e => new Prescription(e.PrescriptionId, 1, e.Content, e.Jws, e.KeyId, PrescriptionStatus.Valid, null, null),
+        _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before PrescriptionSigned on {@event.PrescriptionId}."),
+        PrescriptionRevoked e => state with { Version = state.Version + 1, Status = PrescriptionStatus.Revoked, RevocationReason = e.Reason, RevokedAt = e.At },
+        _ => throw new InvalidOperationException($"Unknown prescription event {@event.GetType().Name}."),
+    };
+}
+
+public sealed record PrescriptionError(string Code, string Message);
+
+public static class PrescriptionDecisions
+{
+    public const int MaxReasonLength = 500;
+
+    public static Result<IReadOnlyList<IPrescriptionEvent>, PrescriptionError> Revoke(Prescription prescription, Guid by, string? reason, DateTimeOffset now)
+    {
+        if (by != prescription.Content.Doctor.Id)
+        {
+            return new PrescriptionError("NotTheDoctor", "Only the doctor who signed a prescription may revoke it.");
+        }
+        var why = reason?.Trim() ?? "";
+        if (why.Length is < 3 or > MaxReasonLength || why.Any(char.IsControl))
+        {
+            return new PrescriptionError("ReasonRequired", $"Give the reason for revoking in 3 to {MaxReasonLength} characters (it is shown to the pharmacy).");
+        }
+        if (prescription.Status == PrescriptionStatus.Revoked)
+        {
+            return Array.Empty<IPrescriptionEvent>();
+        }
+        return new IPrescriptionEvent[] { new PrescriptionRevoked(prescription.Id, by, why, now) };
+    }
+}

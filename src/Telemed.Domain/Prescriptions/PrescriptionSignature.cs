@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Telemed.Domain.Prescriptions;
+
+public enum SignatureProblem
+{
+    Malformed,
+    UnsupportedAlgorithm,
+    UnknownKey,
+    BadSignature,
+}
+
+public sealed record VerifiedPrescription(string KeyId, PrescriptionContent Content);
+
+/// <summary>
+/// Prescriptions are signed as compact JWS (RFC 7515) with ES256 over the canonical JSON of their content, so anyone
+/// holding the published JWKS can check one offline: header.payload.signature, each base64url.
+/// </summary>
+public static class PrescriptionSignature
+{
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static byte[] Payload(PrescriptionContent content) =>
+        CanonicalJson.Serialize(JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(content, JsonOptions)));
+
+    public static string Sign(PrescriptionContent content, string keyId, ECDsa key)
+    {
+        var header = CanonicalJson.Serialize(new JsonObject { ["alg"] = "ES256", ["kid"] = keyId, ["typ"] = "JOSE" });
+        var signingInput = $"{Base64Url.Encode(header)}.{Base64Url.Encode(Payload(content))}";
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return $"{signingInput}.{Base64Url.Encode(signature)}";
+    }
+
+    public static Result<VerifiedPrescription, SignatureProblem> Verify(string? jws, Func<string, ECDsa?> publicKeyFor)
+    {
+        var parts = (jws ?? "").Trim().Split('.');
+        if (parts.Length != 3 || Base64Url.Decode(parts[0]) is not { } headerBytes || Base64Url.Decode(parts[1]) is not { } payload
+            || Base64Url.Decode(parts[2]) is not { } signature)
+        {
+            return SignatureProblem.Malformed;
+        }
+        string? alg, kid;
+        try
+        {
+            var header = JsonNode.Parse(headerBytes);
+            alg = header?["alg"]?.GetValue<string>();
+            kid = header?["kid"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return SignatureProblem.Malformed;
+        }
+        if (alg != "ES256")
+        {
+            return SignatureProblem.UnsupportedAlgorithm;
+        }
+        if (kid is null || publicKeyFor(kid) is not { } key)
+        {
+            return SignatureProblem.UnknownKey;
+        }
+        var signingInput = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
+        if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        {
+            return SignatureProblem.BadSignature;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<PrescriptionContent>(payload, JsonOptions) is { } content
+                ? new VerifiedPrescription(kid, content)
+                : SignatureProblem.Malformed;
+        }
+        catch (JsonException)
+        {
+            return SignatureProblem.Malformed;
+        }
+    }
+}
+
+/// <summary>Public signing keys as JWK (RFC 7517), identified by their RFC 7638 thumbprint.</summary>
+public static class Jwk
+{
+    public static JsonObject Public(ECDsa key)
+    {
+        var parameters = key.ExportParameters(includePrivateParameters: false);
+        return new JsonObject
+        {
+            ["kty"] = "EC",
+            ["crv"] = "P-256",
+            ["x"] = Base64Url.Encode(parameters.Q.X!),
+            ["y"] = Base64Url.Encode(parameters.Q.Y!),
+            ["kid"] = Thumbprint(key),
+            ["use"] = "sig",
+            ["alg"] = "ES256",
+        };
+    }
+
+    public static string Thumbprint(ECDsa key)
+    {
+        var parameters = key.ExportParameters(includePrivateParameters: false);
+        var required = new JsonObject
+        {
+            ["crv"] = "P-256",
+            ["kty"] = "EC",
+            ["x"] = Base64Url.Encode(parameters.Q.X!),
+            ["y"] = Base64Url.Encode(parameters.Q.Y!),
+        };
+        return Base64Url.Encode(SHA256.HashData(CanonicalJson.Serialize(required)));
+    }
+
+    /// <summary>A P-256 public key from a JWK, or null when the JWK is not one.</summary>
+    public static ECDsa? ToPublicKey(JsonNode? jwk)
+    {
+        if (jwk?["kty"]?.GetValue<string>() != "EC" || jwk["crv"]?.GetValue<string>() != "P-256"
+            || Base64Url.Decode(jwk["x"]?.GetValue<string>()) is not { Length: 32 } x || Base64Url.Decode(jwk["y"]?.GetValue<string>()) is not { Length: 32 } y)
+        {
+            return null;
+        }
+        try
+        {
+            return ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } });
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
+
+public static class Base64Url
+{
+    public static string Encode(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    public static byte[]? Decode(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        try
+        {
+            return System.Buffers.Text.Base64Url.DecodeFromChars(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
