@@ -15,6 +15,7 @@ if [ "${1:-}" = "stop" ]; then
 fi
 
 ensure_postgres
+ensure_pdf_fonts
 echo "==> Building"
 build_web_client
 dotnet build src/Telemed.Server -c Release -nologo -v quiet

@@ -12,7 +12,8 @@ RESULTS="$PWD/.data/test-results"
 if [ "${1:-}" != "--inside" ]; then
   # Phase 1, with the network: install, restore, build.
   ensure_postgres
-  ensure_debian_packages chromium:chromium turnserver:coturn
+  ensure_pdf_fonts
+  ensure_debian_packages chromium:chromium turnserver:coturn pdftotext:poppler-utils zbarimg:zbar-tools
   echo "==> Restoring and building"
   build_web_client
   dotnet restore Telemed.sln -nologo -v quiet

@@ -26,6 +26,12 @@ ensure_debian_packages() {
 
 ensure_postgres() { ensure_debian_packages "/usr/lib/postgresql/*/bin/initdb:postgresql"; }
 
+# Prescription PDFs: DejaVu for Latin, Lohit for Devanagari, and the font library SkiaSharp loads.
+ensure_pdf_fonts() {
+  ensure_debian_packages /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core \
+    /usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf:fonts-lohit-deva "/usr/lib/*/libfontconfig.so.1:libfontconfig1"
+}
+
 # The browser client: npm packages from the lock file, built into the server's wwwroot.
 build_web_client() {
   (cd web-client && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build >/dev/null)

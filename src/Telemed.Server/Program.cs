@@ -1,6 +1,7 @@
 using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Prescriptions;
 using Telemed.Server.Queue;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,7 +12,8 @@ builder.AddTelemedLogging()
     .AddTelemedHealth()
     .AddTelemedIdentity()
     .AddTelemedQueue()
-    .AddTelemedConsultations();
+    .AddTelemedConsultations()
+    .AddTelemedPrescriptions();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -25,6 +27,7 @@ app.MapApiDocument();
 app.MapIdentity();
 app.MapTelemedQueue();
 app.MapConsultations();
+app.MapPrescriptions();
 app.Run();
 
 public partial class Program;

@@ -94,6 +94,11 @@ public sealed record Addendum(Guid Id, string Text, Guid By, DateTimeOffset At);
 
 public sealed record ConsultationError(string Code, string Message)
 {
+    public static ConsultationError NotFound { get; } = new("ConsultationNotFound", "There is no such consultation.");
+
+    public static ConsultationError Stale(long version) =>
+        new("StaleVersion", $"The consultation changed since you loaded it (it is now at version {version}); reload it and apply your change again.");
+
     public static ConsultationError NotTheDoctor { get; } = new("NotTheDoctor", "Only the consulting doctor may do this.");
 
     public static ConsultationError RecordLocked { get; } =

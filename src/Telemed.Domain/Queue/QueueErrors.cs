@@ -14,6 +14,7 @@ public enum QueueErrorCode
     WrongTokenState,
     DoctorBusy,
     CalledByAnotherDoctor,
+    RecordIncomplete,
 }
 
 /// <summary>Why a queue command was refused: a code clients can switch on and a sentence people can read.</summary>

@@ -24,6 +24,7 @@ public static class ConsultationEndpoints
         consultations.MapGet("/ice-servers", Servers).WithSummary("STUN/TURN servers with time-limited TURN credentials (participants only).");
         consultations.MapPost("/staff", Invite).WithSummary("The consulting doctor adds a staff member (interpreter, specialist) to the room.");
         app.MapPreCall();
+        app.MapClinicalRecord();
     }
 
     private static async Task<Results<Ok<ConsultationView>, ProblemHttpResult>> Get(

@@ -1,16 +1,19 @@
 using Marten;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Queue;
+using Telemed.Server.Prescriptions;
 
 namespace Telemed.Server.Consultations;
 
 /// <summary>
 /// What the queue's events mean for consultation streams, written in the queue's own transaction:
-/// starting a token's consultation opens its stream; completing the token completes it.
+/// starting a token's consultation opens its stream; completing the token completes it and signs its prescription,
+/// so a completed consultation never lacks the prescription its doctor wrote.
 /// </summary>
-public static class ConsultationLedger
+public sealed class ConsultationLedger(PrescriptionIssuer issuer)
 {
-    public static void Record(IDocumentSession session, OpdSession after, IReadOnlyList<IQueueEvent> events)
+    /// <summary>Adds the consultation events to the session, or says why the queue command may not go ahead.</summary>
+    public async Task<QueueError?> Record(IDocumentSession session, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
     {
         foreach (var @event in events)
         {
@@ -22,9 +25,13 @@ public static class ConsultationLedger
                         new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At));
                     break;
                 case TokenCompleted completed when after.Entries[completed.Token - 1].ConsultationId is { } consultationId:
-                    session.Events.Append(consultationId, new ConsultationCompleted(consultationId, completed.DoctorId, completed.At));
+                    if (await issuer.Complete(session, consultationId, completed, cancellationToken) is { } refused)
+                    {
+                        return new QueueError(QueueErrorCode.RecordIncomplete, $"Token {completed.Token} cannot be completed yet: {refused.Message}");
+                    }
                     break;
             }
         }
+        return null;
     }
 }

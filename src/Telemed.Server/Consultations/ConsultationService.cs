@@ -27,7 +27,8 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
     public async Task<Result<(Consultation State, IReadOnlyList<IConsultationEvent> Events), ConsultationError>> Execute(
         Guid consultationId,
         Func<Consultation, DateTimeOffset, Result<IReadOnlyList<IConsultationEvent>, ConsultationError>> decide,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long? expectedVersion = null)
     {
         var writeLock = writeLocks.GetOrAdd(consultationId, _ => new SemaphoreSlim(1, 1));
         await writeLock.WaitAsync(cancellationToken);
@@ -39,7 +40,11 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
                 var state = await Load(session, consultationId, cancellationToken);
                 if (state is null)
                 {
-                    return new ConsultationError("ConsultationNotFound", "There is no such consultation.");
+                    return ConsultationError.NotFound;
+                }
+                if (expectedVersion is { } expected && expected != state.Version)
+                {
+                    return ConsultationError.Stale(state.Version);
                 }
                 var decision = decide(state, time.GetUtcNow());
                 if (!decision.IsSuccess)
@@ -57,7 +62,7 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
                     await session.SaveChangesAsync(cancellationToken);
                     return (next, decision.Value);
                 }
-                catch (EventStreamUnexpectedMaxEventIdException) when (attempt < 10)
+                catch (EventStreamUnexpectedMaxEventIdException) when (expectedVersion is null && attempt < 10)
                 {
                     // Another node recorded first (or the queue completed the consultation): decide again on the new state.
                 }

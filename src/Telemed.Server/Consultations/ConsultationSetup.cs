@@ -13,6 +13,7 @@ public static class ConsultationSetup
         services.AddOptions<SignallingOptions>().Bind(builder.Configuration.GetSection(SignallingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TurnOptions>().Bind(builder.Configuration.GetSection(TurnOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ConsultationService>();
+        services.AddSingleton<ConsultationLedger>();
         services.AddSingleton<RoomRegistry>();
         services.AddSingleton<ConsultationRooms>();
         services.AddSingleton<HubRateLimit>();
@@ -25,7 +26,8 @@ public static class ConsultationSetup
         services.ConfigureMarten(options => options.Events.AddEventTypes([
             typeof(ConsultationStarted), typeof(StaffInvited), typeof(ParticipantJoined), typeof(ParticipantLeft), typeof(CallConnected),
             typeof(CallModeChanged), typeof(ChatMessagePosted), typeof(ChatMessageRead), typeof(ConsultationCompleted), typeof(ConsultationAbandoned),
-            typeof(PreCallCheckRecorded),
+            typeof(PreCallCheckRecorded), typeof(VitalsRecorded), typeof(NotesRecorded), typeof(DiagnosisRecorded), typeof(MedicinesPrescribed),
+            typeof(AddendumRecorded), typeof(PrescriptionIssued),
         ]));
         return builder;
     }

@@ -205,9 +205,9 @@ public static class QueueEndpoints
         if (!QueueService.IsStaffOf(user, user.AccountId(), session))
         {
             await queue.Audit(user.AccountId(), $"opd-session/{sessionId}", "read queue", cancellationToken);
-            return Forbidden(QueueError.NotSessionDoctor.Message);
+            return Problems.Forbidden(QueueError.NotSessionDoctor.Message);
         }
-        SetVersion(http, session.Version);
+        StreamVersions.SetETag(http, session.Version);
         return TypedResults.Ok(QueueViews.Queue(session, presence.IsOnline));
     }
 
@@ -216,7 +216,7 @@ public static class QueueEndpoints
     {
         if (!user.IsInRole(Roles.Patient))
         {
-            return Forbidden("Only patients check in.");
+            return Problems.Forbidden("Only patients check in.");
         }
         var patientId = user.AccountId();
         var now = time.GetUtcNow();
@@ -254,7 +254,7 @@ public static class QueueEndpoints
         }
         var summary = new PatientSummary(patient.Name, now.Year - patient.YearOfBirth, patient.Sex.ToString().ToLowerInvariant());
         var command = new CheckIn(patientId, summary, complaint.Value, attachments.Select(a => a.Ref()).ToList());
-        var outcome = await queue.Execute(user, sessionId, command, IfMatch(http), cancellationToken, session =>
+        var outcome = await queue.Execute(user, sessionId, command, StreamVersions.IfMatch(http), cancellationToken, session =>
         {
             foreach (var attachment in attachments)
             {
@@ -268,7 +268,7 @@ public static class QueueEndpoints
         var state = outcome.Session!;
         var entry = state.Entries.Last(e => e.PatientId == patientId && e.IsActive);
         var position = QueueViews.Position(state, entry, QueueViews.Positions(state));
-        SetVersion(http, state.Version);
+        StreamVersions.SetETag(http, state.Version);
         return outcome.Events.Count > 0
             ? TypedResults.Created($"/api/sessions/{sessionId}/my-token", position)
             : TypedResults.Ok(position);
@@ -302,7 +302,7 @@ public static class QueueEndpoints
         if (attachment.PatientId != callerId && !QueueService.IsStaffOf(user, callerId, session))
         {
             await queue.Audit(callerId, $"opd-session/{sessionId}/attachment/{attachmentId}", "read attachment", cancellationToken);
-            return Forbidden("This attachment belongs to another patient.");
+            return Problems.Forbidden("This attachment belongs to another patient.");
         }
         return TypedResults.File(attachment.Data, attachment.ContentType, attachment.FileName);
     }
@@ -312,8 +312,8 @@ public static class QueueEndpoints
 
     private static async Task<IResult> Run(Guid sessionId, QueueCommand command, HttpContext http, QueueService queue, CancellationToken cancellationToken)
     {
-        var version = IfMatch(http);
-        if (version == InvalidVersion)
+        var version = StreamVersions.IfMatch(http);
+        if (version == StreamVersions.Invalid)
         {
             return Problems.Invalid("If-Match", "If-Match must be the ETag of the queue, e.g. \"12\".");
         }
@@ -322,7 +322,7 @@ public static class QueueEndpoints
         {
             return Failure(outcome, http);
         }
-        SetVersion(http, outcome.Session!.Version);
+        StreamVersions.SetETag(http, outcome.Session!.Version);
         return command.PatientOnly
             ? TypedResults.Ok(QueueViews.Position(outcome.Session, outcome.Session.Entries[command.Token!.Value - 1], QueueViews.Positions(outcome.Session)))
             : QueueReplies.TouchedRow(outcome, command, http.RequestServices.GetRequiredService<Presence>().IsOnline) is { } row
@@ -344,29 +344,10 @@ public static class QueueEndpoints
         };
         if (outcome.Session is { } session)
         {
-            SetVersion(http, session.Version);
+            StreamVersions.SetETag(http, session.Version);
         }
         return TypedResults.Problem(message, statusCode: status, title: code, extensions: new Dictionary<string, object?> { ["code"] = code });
     }
-
-    private static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
-
-    private const long InvalidVersion = -1;
-
-    /// <summary>The stream version the client last saw (If-Match: "12"), or null to act on the current one.</summary>
-    private static long? IfMatch(HttpContext http)
-    {
-        var header = http.Request.Headers.IfMatch.ToString();
-        if (string.IsNullOrEmpty(header))
-        {
-            return null;
-        }
-        return long.TryParse(header.Trim().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : InvalidVersion;
-    }
-
-    private static void SetVersion(HttpContext http, long version) =>
-        http.Response.Headers[HeaderNames.ETag] = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     private static SessionSummary Summary(OpdSession session, IReadOnlyList<StaffAccount> doctors) => new(
         session.Id,

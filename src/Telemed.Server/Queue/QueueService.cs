@@ -41,7 +41,7 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// folding from) is written with every session-level change and every <see cref="SnapshotEvery"/> events, not on
 /// every click: rewriting a 1,000-patient snapshot per check-in was most of the latency.
 /// </summary>
-public sealed class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit)
+public sealed class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger)
 {
     private const int Attempts = 20;
     private const int SnapshotEvery = 100;
@@ -149,7 +149,10 @@ public sealed class QueueService(IDocumentStore store, TimeProvider time, Presen
             {
                 session.Store(next);
             }
-            ConsultationLedger.Record(session, next, events);
+            if (await ledger.Record(session, next, events, cancellationToken) is { } incomplete)
+            {
+                return new QueueOutcome(QueueFailure.Refused, state, [], incomplete);
+            }
             alsoOnChange?.Invoke(session);
             try
             {

@@ -41,6 +41,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 ["Database__ConnectionString"] = TestDatabase.ConnectionString,
                 ["Database__Schema"] = schema,
                 ["Auth__SigningKeyPath"] = keyPath,
+                ["Prescriptions__KeyDirectory"] = keyPath + ".rx",
                 ["Demo__Seed"] = "true",
             },
         };

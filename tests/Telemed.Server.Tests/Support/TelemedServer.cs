@@ -20,6 +20,9 @@ public sealed class TelemedServer : IAsyncLifetime
 
     public string KeyPath { get; } = Path.Combine(Path.GetTempPath(), $"telemed-test-{Guid.NewGuid():N}.pem");
 
+    /// <summary>Next to the auth key, where <see cref="ServerProcess"/> puts it too, so restarts sign with the same keys.</summary>
+    public string PrescriptionKeyDirectory => KeyPath + ".rx";
+
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public CapturedLogs Logs { get; } = new();
@@ -57,6 +60,10 @@ public sealed class TelemedServer : IAsyncLifetime
         }
         await TestDatabase.DropSchema(Schema);
         File.Delete(KeyPath);
+        if (Directory.Exists(PrescriptionKeyDirectory))
+        {
+            Directory.Delete(PrescriptionKeyDirectory, recursive: true);
+        }
     }
 }
 
@@ -68,6 +75,7 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         builder.UseSetting("Database:ConnectionString", TelemedServer.ConnectionString);
         builder.UseSetting("Database:Schema", server.Schema);
         builder.UseSetting("Auth:SigningKeyPath", server.KeyPath);
+        builder.UseSetting("Prescriptions:KeyDirectory", server.PrescriptionKeyDirectory);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Logging:Json", "true");
         foreach (var (key, value) in settings)

@@ -1,0 +1,159 @@
+using System.Security.Claims;
+using Telemed.Domain;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Prescriptions;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Consultations;
+
+public sealed record DiagnosisInput(string? Text, string? CodeSystem, string? Code);
+
+public sealed record PrescriptionInput(ConsultKind? Kind, IReadOnlyList<MedicineInput>? Medicines);
+
+public sealed record AddendumInput(Guid? AddendumId, string? Text);
+
+public sealed record ClinicalRecordView(
+    Guid ConsultationId,
+    long Version,
+    ConsultationStatus Status,
+    ConsultationMedium Medium,
+    Vitals? Vitals,
+    ClinicalNotes? Notes,
+    Diagnosis? Diagnosis,
+    ConsultKind Kind,
+    IReadOnlyList<PrescribedMedicine> Medicines,
+    IReadOnlyList<Addendum> Addenda,
+    Guid? PrescriptionId)
+{
+    public static ClinicalRecordView Of(Consultation c) => new(c.Id, c.Version, c.Status, c.Medium, c.Record.Vitals, c.Record.Notes, c.Record.Diagnosis,
+        c.Record.Kind, c.Record.Medicines, c.Record.Addenda, c.Record.PrescriptionId);
+}
+
+/// <summary>
+/// The doctor's record of a consultation: vitals, notes, diagnosis and the prescription being written. Every change
+/// sends If-Match with the version it was based on (two open tabs cannot overwrite each other). The record is signed
+/// when the doctor completes the token in the queue; after that only addenda are added.
+/// </summary>
+public static class ClinicalEndpoints
+{
+    public static void MapClinicalRecord(this IEndpointRouteBuilder app)
+    {
+        var record = app.MapGroup("/api/consultations/{consultationId:guid}/record").WithTags("Clinical record");
+        record.MapGet("/", Get).WithSummary("The clinical record so far (its doctor and its patient; ETag = consultation version).");
+        record.MapPut("/vitals", (Guid consultationId, VitalsInput input, HttpContext http, CancellationToken ct) =>
+            Change(consultationId, http, errors => ClinicalRules.Vitals(input, errors) is { } vitals
+                ? (state, by, now) => ClinicalDecisions.RecordVitals(state, by, vitals, now)
+                : null, ct))
+            .WithSummary("Doctor: record vitals, each with its unit (mmHg, /min, Cel or [degF], %, kg or [lb_av]).");
+        record.MapPut("/notes", (Guid consultationId, ClinicalNotes input, HttpContext http, TimeProvider time, CancellationToken ct) =>
+            Change(consultationId, http, errors => ClinicalRules.Notes(input, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), errors) is { } notes
+                ? (state, by, now) => ClinicalDecisions.RecordNotes(state, by, notes, now)
+                : null, ct))
+            .WithSummary("Doctor: chief complaints, history, examination, investigations advised, advice, follow-up date.");
+        record.MapPut("/diagnosis", (Guid consultationId, DiagnosisInput input, HttpContext http, CancellationToken ct) =>
+            Change(consultationId, http, errors => ClinicalRules.Diagnosis(input.Text, input.CodeSystem, input.Code, errors) is { } diagnosis
+                ? (state, by, now) => ClinicalDecisions.RecordDiagnosis(state, by, diagnosis, now)
+                : null, ct))
+            .WithSummary("Doctor: provisional diagnosis in words, optionally coded (icd10 or snomed).");
+        record.MapPut("/prescription", (Guid consultationId, PrescriptionInput input, HttpContext http, CancellationToken ct) =>
+            Change(consultationId, http, errors => Prescription(input, errors), ct))
+            .WithSummary("Doctor: the medicines to prescribe (replaces the list); checked against the catalogue and TPG 2020.");
+        record.MapPost("/addenda", (Guid consultationId, AddendumInput input, HttpContext http, CancellationToken ct) =>
+            Change(consultationId, http, errors => Addendum(input, errors), ct, versionRequired: false))
+            .WithSummary("Doctor, after completion: a correction appended to the signed record (idempotent by addendumId).");
+        app.MapGet("/api/medicines", SearchMedicines).WithTags("Clinical record").RequireAuthorization(Roles.Doctor)
+            .WithSummary("Doctor: search the medicine catalogue by generic name, with each medicine's TPG list.");
+    }
+
+    private delegate Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Decision(Consultation state, Guid by, DateTimeOffset now);
+
+    private static Decision? Prescription(PrescriptionInput input, FieldErrors errors)
+    {
+        if (input.Kind is not { } kind)
+        {
+            errors.Add("kind", "Say whether this is a firstConsult or a followUp (TPG 2020 ties the medicine lists to it).");
+        }
+        var lines = MedicineRules.Lines(input.Medicines, MedicineCatalogue.Seeded, errors);
+        return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind!.Value, lines!, now);
+    }
+
+    private static Decision? Addendum(AddendumInput input, FieldErrors errors)
+    {
+        var text = ClinicalRules.Text(input.Text, "text", ClinicalRules.MaxNoteLength, errors);
+        if (text is null && !errors.Any)
+        {
+            errors.Add("text", "An addendum needs text.");
+        }
+        if (input.AddendumId is null || input.AddendumId == Guid.Empty)
+        {
+            errors.Add("addendumId", "Send a client-chosen addendumId so a retried request is recorded once.");
+        }
+        return errors.Any ? null : (state, by, now) => ClinicalDecisions.AddAddendum(state, by, input.AddendumId!.Value, text!, now);
+    }
+
+    private static async Task<IResult> Get(Guid consultationId, HttpContext http, ConsultationService consultations, AuditTrail audit, CancellationToken cancellationToken)
+    {
+        var consultation = await consultations.Load(consultationId, cancellationToken);
+        if (consultation is null)
+        {
+            return Problems.NotFound("There is no such consultation.");
+        }
+        var caller = http.User.AccountId();
+        if (caller != consultation.DoctorId && caller != consultation.PatientId)
+        {
+            await audit.Refused(caller, $"consultation/{consultationId}/record", "read clinical record", cancellationToken);
+            return Problems.Forbidden("Only the consultation's doctor and patient see its clinical record.");
+        }
+        StreamVersions.SetETag(http, consultation.Version);
+        return TypedResults.Ok(ClinicalRecordView.Of(consultation));
+    }
+
+    private static async Task<IResult> Change(Guid consultationId, HttpContext http, Func<FieldErrors, Decision?> parse, CancellationToken cancellationToken,
+        bool versionRequired = true)
+    {
+        var errors = new FieldErrors();
+        var decide = parse(errors);
+        if (decide is null)
+        {
+            return Problems.Invalid(errors);
+        }
+        var version = StreamVersions.IfMatch(http);
+        if (version == StreamVersions.Invalid || (versionRequired && version is null))
+        {
+            return TypedResults.Problem("Send If-Match with the ETag of the record you edited, e.g. \"7\".",
+                statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required");
+        }
+        var caller = http.User.AccountId();
+        var consultations = http.RequestServices.GetRequiredService<ConsultationService>();
+        var outcome = await consultations.Execute(consultationId, (state, now) => decide(state, caller, now), cancellationToken, version);
+        if (outcome.IsSuccess)
+        {
+            StreamVersions.SetETag(http, outcome.Value.State.Version);
+            return TypedResults.Ok(ClinicalRecordView.Of(outcome.Value.State));
+        }
+        if (outcome.Error == ConsultationError.NotTheDoctor)
+        {
+            await http.RequestServices.GetRequiredService<AuditTrail>().Refused(caller, $"consultation/{consultationId}/record", "change clinical record", cancellationToken);
+        }
+        return TypedResults.Problem(outcome.Error.Message, title: outcome.Error.Code, extensions: new Dictionary<string, object?> { ["code"] = outcome.Error.Code },
+            statusCode: outcome.Error.Code switch
+            {
+                "ConsultationNotFound" => StatusCodes.Status404NotFound,
+                "NotTheDoctor" => StatusCodes.Status403Forbidden,
+                "StaleVersion" => StatusCodes.Status412PreconditionFailed,
+                "NotAllowedByTpg" => StatusCodes.Status422UnprocessableEntity,
+                _ => StatusCodes.Status409Conflict,
+            });
+    }
+
+    private static IResult SearchMedicines(string? search, int? limit)
+    {
+        if (string.IsNullOrWhiteSpace(search) || search.Trim().Length < 2)
+        {
+            return Problems.Invalid("search", "Type at least 2 letters of the generic name.");
+        }
+        return TypedResults.Ok(MedicineCatalogue.Seeded.Search(search, Math.Clamp(limit ?? 20, 1, 100)));
+    }
+}

@@ -1,0 +1,29 @@
+using Marten;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Queue;
+using Telemed.Server.Identity;
+
+namespace Telemed.Server.Consultations;
+
+/// <summary>Who a consultation's record names: the facility of its OPD session, its doctor and its patient, as they are now.</summary>
+public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails Doctor, PatientDetails Patient)
+{
+    public static async Task<ClinicalParties> Load(IQuerySession session, Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var opd = await session.LoadAsync<OpdSession>(consultation.SessionId, cancellationToken)
+            ?? throw new InvalidOperationException($"Consultation {consultation.Id} belongs to a session without a snapshot.");
+        var facility = await session.LoadAsync<Facility>(opd.FacilityId, cancellationToken)
+            ?? throw new InvalidOperationException($"OPD session {opd.Id} names an unknown facility.");
+        var doctor = await session.LoadAsync<StaffAccount>(consultation.DoctorId, cancellationToken);
+        var patient = await session.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken)
+            ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an unknown patient.");
+        var details = doctor?.Doctor ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an account that is not a doctor.");
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        return new ClinicalParties(
+            new FacilityDetails(facility.Id, facility.Name, facility.HfrId),
+            new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId),
+            new PatientDetails(patient.Id, patient.Name, PrescriptionRules.AgeOn(today, patient.YearOfBirth, patient.DateOfBirth), patient.Sex,
+                patient.AbhaNumber, patient.AbhaAddress));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using JasperFx.Events;
+using Marten;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Prescriptions;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Prescriptions;
+
+public sealed record PrescriptionView(
+    Guid Id, PrescriptionStatus Status, string? RevocationReason, DateTimeOffset? RevokedAt, PrescriptionContent Content, string Jws, string KeyId,
+    string VerificationUrl);
+
+public sealed record RevokeRequest(string? Reason);
+
+public static class PrescriptionEndpoints
+{
+    public static void MapPrescriptions(this IEndpointRouteBuilder app)
+    {
+        var prescriptions = app.MapGroup("/api/prescriptions/{prescriptionId:guid}").WithTags("Prescriptions");
+        prescriptions.MapGet("/", Get).WithSummary("A signed prescription with its status (its patient and its doctor).");
+        prescriptions.MapPost("/revoke", Revoke).WithSummary("Its doctor revokes a prescription, with a reason the pharmacy sees.");
+        app.MapGet("/.well-known/jwks.json", (HttpContext http, PrescriptionKeys keys) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=300";
+            return TypedResults.Json(keys.Jwks(), contentType: "application/jwk-set+json");
+        }).AllowAnonymous().WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
+        app.MapPost("/api/admin/prescription-keys", (PrescriptionKeys keys) => TypedResults.Ok(new { KeyId = keys.Rotate() }))
+            .RequireAuthorization(Roles.Admin).WithTags("Admin").WithSummary("Rotate the prescription signing key; older keys stay published.");
+    }
+
+    /// <summary>The prescription if the caller may read it; otherwise the refusal to send (refusals are audited).</summary>
+    public static async Task<(Prescription? Prescription, IResult? Refusal)> Readable(
+        Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, AuditTrail audit, string action, CancellationToken cancellationToken)
+    {
+        var prescription = await Load(db, prescriptionId, cancellationToken);
+        if (prescription is null)
+        {
+            return (null, Problems.NotFound("There is no such prescription."));
+        }
+        var caller = user.AccountId();
+        if (caller != prescription.Content.Patient.Id && caller != prescription.Content.Doctor.Id)
+        {
+            await audit.Refused(caller, $"prescription/{prescriptionId}", action, cancellationToken);
+            return (null, Problems.Forbidden("Only the prescription's patient and its doctor may see it."));
+        }
+        return (prescription, null);
+    }
+
+    public static async Task<Prescription?> Load(IQuerySession db, Guid prescriptionId, CancellationToken cancellationToken)
+    {
+        var events = await db.Events.FetchStreamAsync(prescriptionId, token: cancellationToken);
+        return events.Count == 0 ? null : events.Select(e => (IPrescriptionEvent)e.Data).Aggregate((Prescription?)null, Prescription.Evolve);
+    }
+
+    private static async Task<IResult> Get(
+        Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, AuditTrail audit, Microsoft.Extensions.Options.IOptions<PrescriptionOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var (prescription, refusal) = await Readable(prescriptionId, user, db, audit, "read prescription", cancellationToken);
+        return refusal ?? TypedResults.Ok(View(prescription!, options.Value));
+    }
+
+    private static PrescriptionView View(Prescription p, PrescriptionOptions options) =>
+        new(p.Id, p.Status, p.RevocationReason, p.RevokedAt, p.Content, p.Jws, p.KeyId, options.VerificationUrl(p.Id));
+
+    private static async Task<IResult> Revoke(
+        Guid prescriptionId, RevokeRequest request, ClaimsPrincipal user, IDocumentStore store, AuditTrail audit, TimeProvider time,
+        Microsoft.Extensions.Options.IOptions<PrescriptionOptions> options, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var prescription = await Load(session, prescriptionId, cancellationToken);
+        if (prescription is null)
+        {
+            return Problems.NotFound("There is no such prescription.");
+        }
+        var decision = PrescriptionDecisions.Revoke(prescription, user.AccountId(), request.Reason, time.GetUtcNow());
+        if (!decision.IsSuccess)
+        {
+            if (decision.Error.Code == "NotTheDoctor")
+            {
+                await audit.Refused(user.AccountId(), $"prescription/{prescriptionId}", "revoke prescription", cancellationToken);
+                return Problems.Forbidden(decision.Error.Message);
+            }
+            return Problems.Invalid("reason", decision.Error.Message);
+        }
+        var after = decision.Value.Aggregate(prescription, Prescription.Evolve);
+        if (decision.Value.Count > 0)
+        {
+            session.Events.Append(prescriptionId, after.Version, [.. decision.Value]);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            catch (EventStreamUnexpectedMaxEventIdException)
+            {
+                return Problems.Conflict("The prescription changed at the same moment (dispensed or revoked); reload it and try again.");
+            }
+        }
+        return TypedResults.Ok(View(after, options.Value));
+    }
+}

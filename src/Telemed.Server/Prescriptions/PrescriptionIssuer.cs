@@ -1,0 +1,40 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Queue;
+using Telemed.Server.Consultations;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Prescriptions;
+
+/// <summary>Completes a consultation inside the queue's transaction: signs what the doctor prescribed and starts its stream.</summary>
+public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<PrescriptionOptions> options)
+{
+    public async Task<ConsultationError?> Complete(IDocumentSession session, Guid consultationId, TokenCompleted completed, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchStreamAsync(consultationId, token: cancellationToken);
+        var consultation = stream.Select(e => (IConsultationEvent)e.Data).Aggregate((Consultation?)null, Consultation.Evolve)
+            ?? throw new InvalidOperationException($"Token {completed.Token} names consultation {consultationId}, which has no events.");
+        var recorded = new List<IConsultationEvent>();
+        if (!consultation.Record.Medicines.IsEmpty)
+        {
+            var parties = await ClinicalParties.Load(session, consultation, completed.At, cancellationToken);
+            var prescriptionId = Ids.New();
+            var composed = PrescriptionRules.Compose(consultation, prescriptionId, parties.Facility, parties.Doctor, parties.Patient, completed.At,
+                options.Value.ValidityDays);
+            if (!composed.IsSuccess)
+            {
+                return composed.Error;
+            }
+            var (jws, keyId) = keys.Sign(composed.Value!);
+            session.Events.StartStream<Prescription>(prescriptionId, new PrescriptionSigned(prescriptionId, composed.Value!, jws, keyId, completed.At));
+            recorded.Add(new PrescriptionIssued(consultationId, prescriptionId, completed.At));
+        }
+        recorded.Add(new ConsultationCompleted(consultationId, completed.DoctorId, completed.At));
+        // The expected version makes a note saved at this very moment fail the whole completion (which is then decided again),
+        // rather than land after the prescription was signed without it.
+        session.Events.Append(consultationId, consultation.Version + recorded.Count, [.. recorded]);
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+using Marten;
+using Telemed.Domain.Prescriptions;
+
+namespace Telemed.Server.Prescriptions;
+
+public static class PrescriptionSetup
+{
+    public static IHostApplicationBuilder AddTelemedPrescriptions(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PrescriptionOptions>().Bind(builder.Configuration.GetSection(PrescriptionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PrescriptionKeys>();
+        services.AddSingleton<PrescriptionIssuer>();
+        services.ConfigureMarten(options => options.Events.AddEventTypes([typeof(PrescriptionSigned), typeof(PrescriptionRevoked)]));
+        return builder;
+    }
+}
