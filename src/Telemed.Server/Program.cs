@@ -3,6 +3,7 @@ using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Prescriptions;
 using Telemed.Server.Queue;
+using Telemed.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTelemedLogging()
@@ -13,7 +14,8 @@ builder.AddTelemedLogging()
     .AddTelemedIdentity()
     .AddTelemedQueue()
     .AddTelemedConsultations()
-    .AddTelemedPrescriptions();
+    .AddTelemedPrescriptions()
+    .AddTelemedRecords();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -28,6 +30,7 @@ app.MapIdentity();
 app.MapTelemedQueue();
 app.MapConsultations();
 app.MapPrescriptions();
+app.MapHealthRecords();
 app.Run();
 
 public partial class Program;

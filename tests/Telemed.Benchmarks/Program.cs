@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.Benchmarks;
 
-// dotnet Telemed.Benchmarks.dll micro                          — BenchmarkDotNet, queue hot path
+// dotnet Telemed.Benchmarks.dll micro [NAME]                   — BenchmarkDotNet: queue, signalling, prescriptions (or only NAME)
 // dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
 // dotnet Telemed.Benchmarks.dll idle-connections URL PID N — idle hub connections and server memory (run-idle-connections.sh)
 // dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS — hub vs PeerJS (run-signalling-relay.sh)
@@ -17,7 +17,13 @@ switch (mode)
 {
     case "micro":
         var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableOptimizationsValidator);
-        foreach (var (type, title) in new[] { (typeof(QueueBenchmarks), "Queue decisions (micro)"), (typeof(SignallingBenchmarks), "Signalling validation (micro)") })
+        var suites = new[]
+        {
+            (typeof(QueueBenchmarks), "Queue decisions (micro)"),
+            (typeof(SignallingBenchmarks), "Signalling validation (micro)"),
+            (typeof(PrescriptionBenchmarks), "Prescriptions: sign, verify, PDF, FHIR (micro)"),
+        };
+        foreach (var (type, title) in suites.Where(s => args.Length < 2 || s.Item1.Name.StartsWith(args[1], StringComparison.OrdinalIgnoreCase)))
         {
             var summary = BenchmarkRunner.Run(type, config);
             var report = Directory.GetFiles(summary.ResultsDirectoryPath, $"*{type.Name}-report-github.md").Single();

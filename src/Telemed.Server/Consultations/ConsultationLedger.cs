@@ -2,6 +2,7 @@ using Marten;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Queue;
 using Telemed.Server.Prescriptions;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Consultations;
 
@@ -23,6 +24,7 @@ public sealed class ConsultationLedger(PrescriptionIssuer issuer)
                     var patient = after.Entries[started.Token - 1].PatientId;
                     session.Events.StartStream<Consultation>(started.ConsultationId,
                         new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At));
+                    session.Store(new CareContext(started.ConsultationId, patient, started.DoctorId, started.SessionId, started.At, ConsultationStatus.Open, null, null));
                     break;
                 case TokenCompleted completed when after.Entries[completed.Token - 1].ConsultationId is { } consultationId:
                     if (await issuer.Complete(session, consultationId, completed, cancellationToken) is { } refused)

@@ -5,6 +5,7 @@ using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Queue;
 using Telemed.Server.Consultations;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Prescriptions;
 
@@ -32,6 +33,8 @@ public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<Prescript
             recorded.Add(new PrescriptionIssued(consultationId, prescriptionId, completed.At));
         }
         recorded.Add(new ConsultationCompleted(consultationId, completed.DoctorId, completed.At));
+        session.Store(new CareContext(consultationId, consultation.PatientId, consultation.DoctorId, consultation.SessionId, consultation.StartedAt,
+            ConsultationStatus.Completed, completed.At, (recorded[0] as PrescriptionIssued)?.PrescriptionId));
         // The expected version makes a note saved at this very moment fail the whole completion (which is then decided again),
         // rather than land after the prescription was signed without it.
         session.Events.Append(consultationId, consultation.Version + recorded.Count, [.. recorded]);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,74 +11,18 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
 {
     private TelemedFactory Host => server.Host;
 
-    private static readonly object Paracetamol = new
-    {
-        generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral",
-        durationDays = 3, quantity = 6, instructions = "दिन में दो बार खाने के बाद",
-    };
-
-    private static readonly object Amoxicillin = new
-    {
-        generic = "amoxicillin", strength = "500 mg", form = "capsule", dose = "1 capsule", frequency = "TDS", route = "oral", durationDays = 5, quantity = 15,
-    };
-
-    /// <summary>A started consultation whose call connected on video (both joined, one reported the media flowing).</summary>
-    private async Task<Room> OnVideo()
-    {
-        var room = await Room.Start(Host);
-        var (doctor, patient) = await room.JoinBoth(Host);
-        (await patient.Invoke("ReportConnected", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        await doctor.DisposeAsync();
-        await patient.DisposeAsync();
-        return room;
-    }
-
-    private static async Task<HttpResponseMessage> Put(HttpClient client, Room room, string part, object body, string? etag)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/consultations/{room.ConsultationId}/record/{part}") { Content = JsonContent.Create(body) };
-        if (etag is not null)
-        {
-            request.Headers.IfMatch.Add(new EntityTagHeaderValue(etag));
-        }
-        return await client.SendAsync(request);
-    }
-
-    /// <summary>Writes a whole record, each change on the version the previous one returned.</summary>
-    private static async Task<string> Write(HttpClient doctor, Room room, params (string Part, object Body)[] parts)
-    {
-        var current = await doctor.GetAsync($"/api/consultations/{room.ConsultationId}/record");
-        await current.ShouldHave(HttpStatusCode.OK);
-        var etag = current.Headers.ETag!.Tag;
-        foreach (var (part, body) in parts)
-        {
-            var changed = await Put(doctor, room, part, body, etag);
-            await changed.ShouldHave(HttpStatusCode.OK);
-            etag = changed.Headers.ETag!.Tag;
-        }
-        return etag;
-    }
-
-    private static async Task<Guid> Complete(HttpClient doctor, Room room)
-    {
-        var completed = await doctor.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null);
-        await completed.ShouldHave(HttpStatusCode.OK);
-        var record = await doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}/record");
-        record.GetProperty("status").GetString().ShouldBe("completed");
-        return record.GetProperty("prescriptionId").GetGuid();
-    }
-
     [Fact]
     public async Task Completing_a_consultation_signs_its_prescription_verifiably_against_the_published_keys()
     {
-        var room = await OnVideo();
+        var room = await Clinical.OnVideo(Host);
         var doctor = Host.As(room.DoctorToken);
-        await Write(doctor, room,
+        await Clinical.Write(doctor, room,
             ("vitals", new { systolic = new { value = 128, unit = "mmHg" }, diastolic = new { value = 82, unit = "mmHg" }, temperature = new { value = 100.4, unit = "[degF]" } }),
             ("notes", new { chiefComplaints = "Fever and sore throat for 2 days", advice = "Warm fluids, rest", investigationsAdvised = "CBC if fever persists" }),
             ("diagnosis", new { text = "Acute pharyngitis", codeSystem = "icd10", code = "J02.9" }),
-            ("prescription", new { kind = "firstConsult", medicines = new[] { Paracetamol, Amoxicillin } }));
+            ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol, Clinical.Amoxicillin } }));
 
-        var prescriptionId = await Complete(doctor, room);
+        var prescriptionId = await Clinical.Complete(doctor, room);
 
         var patient = Host.As(room.Patient.AccessToken);
         var prescription = await patient.GetFromJsonAsync<JsonElement>($"/api/prescriptions/{prescriptionId}");
@@ -102,10 +45,10 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
     [Fact]
     public async Task Only_its_patient_and_its_doctor_read_a_prescription()
     {
-        var room = await OnVideo();
+        var room = await Clinical.OnVideo(Host);
         var doctor = Host.As(room.DoctorToken);
-        await Write(doctor, room, ("diagnosis", new { text = "Fever" }), ("prescription", new { kind = "firstConsult", medicines = new[] { Paracetamol } }));
-        var prescriptionId = await Complete(doctor, room);
+        await Clinical.Write(doctor, room, ("diagnosis", new { text = "Fever" }), ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
+        var prescriptionId = await Clinical.Complete(doctor, room);
         var stranger = (await Host.CreatePatients(1))[0];
 
         await (await Host.As(stranger.AccessToken).GetAsync($"/api/prescriptions/{prescriptionId}")).ShouldHave(HttpStatusCode.Forbidden);
@@ -120,16 +63,16 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
     {
         var room = await Room.Start(Host); // joined by nobody: no call, so this is a chat consultation
         var doctor = Host.As(room.DoctorToken);
-        var etag = await Write(doctor, room);
+        var etag = await Clinical.Write(doctor, room);
 
-        var refused = await Put(doctor, room, "prescription", new { kind = "firstConsult", medicines = new[] { Paracetamol, Amoxicillin } }, etag);
+        var refused = await Clinical.Put(doctor, room, "prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol, Clinical.Amoxicillin } }, etag);
 
         await refused.ShouldHave(HttpStatusCode.UnprocessableEntity);
         var problem = await refused.Problem();
         problem.GetProperty("code").GetString().ShouldBe("NotAllowedByTpg");
         problem.GetProperty("detail").GetString()!.ShouldContain("Line 2: amoxicillin is on List A");
 
-        var prohibited = await Put(doctor, room, "prescription", new
+        var prohibited = await Clinical.Put(doctor, room, "prescription", new
         {
             kind = "followUp",
             medicines = new[] { new { generic = "alprazolam", strength = "0.25 mg", form = "tablet", dose = "1", frequency = "HS", route = "oral", durationDays = 7, quantity = 7 } },
@@ -142,30 +85,30 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
     {
         var room = await Room.Start(Host);
         var doctor = Host.As(room.DoctorToken);
-        var etag = await Write(doctor, room);
+        var etag = await Clinical.Write(doctor, room);
 
-        var invalid = await Put(doctor, room, "vitals", new { spO2 = new { value = 140, unit = "%" }, weight = new { value = 70, unit = "stone" } }, etag);
+        var invalid = await Clinical.Put(doctor, room, "vitals", new { spO2 = new { value = 140, unit = "%" }, weight = new { value = 70, unit = "stone" } }, etag);
         await invalid.ShouldHave(HttpStatusCode.BadRequest);
         var errors = (await invalid.Problem()).GetProperty("errors");
         errors.GetProperty("vitals.spO2").EnumerateArray().ShouldNotBeEmpty();
         errors.GetProperty("vitals.weight").EnumerateArray().ShouldNotBeEmpty();
 
-        var unknown = await Put(doctor, room, "prescription", new { kind = "firstConsult", medicines = new[] { new { generic = "Crocin", strength = "500 mg" } } }, etag);
+        var unknown = await Clinical.Put(doctor, room, "prescription", new { kind = "firstConsult", medicines = new[] { new { generic = "Crocin", strength = "500 mg" } } }, etag);
         (await unknown.Problem()).GetProperty("errors").GetProperty("medicines[0].generic")[0].GetString()!.ShouldContain("generic name");
 
-        await (await Put(doctor, room, "notes", new { chiefComplaints = "Cough" }, null)).ShouldHave(HttpStatusCode.PreconditionRequired);
-        await (await Put(doctor, room, "notes", new { chiefComplaints = "Cough" }, etag)).ShouldHave(HttpStatusCode.OK);
-        await (await Put(doctor, room, "notes", new { chiefComplaints = "Cough and cold" }, etag)).ShouldHave(HttpStatusCode.PreconditionFailed);
+        await (await Clinical.Put(doctor, room, "notes", new { chiefComplaints = "Cough" }, null)).ShouldHave(HttpStatusCode.PreconditionRequired);
+        await (await Clinical.Put(doctor, room, "notes", new { chiefComplaints = "Cough" }, etag)).ShouldHave(HttpStatusCode.OK);
+        await (await Clinical.Put(doctor, room, "notes", new { chiefComplaints = "Cough and cold" }, etag)).ShouldHave(HttpStatusCode.PreconditionFailed);
     }
 
     [Fact]
     public async Task Only_the_consulting_doctor_writes_the_record()
     {
         var room = await Room.Start(Host);
-        var etag = await Write(Host.As(room.DoctorToken), room);
-        await (await Put(Host.As(room.Patient.AccessToken), room, "notes", new { chiefComplaints = "I feel fine" }, etag)).ShouldHave(HttpStatusCode.Forbidden);
+        var etag = await Clinical.Write(Host.As(room.DoctorToken), room);
+        await (await Clinical.Put(Host.As(room.Patient.AccessToken), room, "notes", new { chiefComplaints = "I feel fine" }, etag)).ShouldHave(HttpStatusCode.Forbidden);
         var otherDoctor = await Sessions.Doctor(Host, "rahul.nair@telemed.local");
-        await (await Put(otherDoctor, room, "notes", new { chiefComplaints = "x" }, etag)).ShouldHave(HttpStatusCode.Forbidden);
+        await (await Clinical.Put(otherDoctor, room, "notes", new { chiefComplaints = "x" }, etag)).ShouldHave(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -173,10 +116,10 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
     {
         var room = await Room.Start(Host);
         var doctor = Host.As(room.DoctorToken);
-        var etag = await Write(doctor, room, ("notes", new { chiefComplaints = "Cough for 3 days" }));
+        var etag = await Clinical.Write(doctor, room, ("notes", new { chiefComplaints = "Cough for 3 days" }));
         await (await doctor.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null)).ShouldHave(HttpStatusCode.OK);
 
-        var locked = await Put(doctor, room, "notes", new { chiefComplaints = "Cough for 5 days" }, (await doctor.GetAsync($"/api/consultations/{room.ConsultationId}/record")).Headers.ETag!.Tag);
+        var locked = await Clinical.Put(doctor, room, "notes", new { chiefComplaints = "Cough for 5 days" }, (await doctor.GetAsync($"/api/consultations/{room.ConsultationId}/record")).Headers.ETag!.Tag);
         await locked.ShouldHave(HttpStatusCode.Conflict);
         (await locked.Problem()).GetProperty("code").GetString().ShouldBe("RecordLocked");
 
@@ -196,7 +139,7 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
     {
         var room = await Room.Start(Host);
         var doctor = Host.As(room.DoctorToken);
-        await Write(doctor, room, ("prescription", new { kind = "firstConsult", medicines = new[] { Paracetamol } }));
+        await Clinical.Write(doctor, room, ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
 
         var refused = await doctor.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null);
 
@@ -209,10 +152,10 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
     [Fact]
     public async Task Its_doctor_revokes_a_prescription_with_a_reason_and_the_keys_rotate_without_breaking_old_ones()
     {
-        var room = await OnVideo();
+        var room = await Clinical.OnVideo(Host);
         var doctor = Host.As(room.DoctorToken);
-        await Write(doctor, room, ("diagnosis", new { text = "Fever" }), ("prescription", new { kind = "firstConsult", medicines = new[] { Paracetamol } }));
-        var prescriptionId = await Complete(doctor, room);
+        await Clinical.Write(doctor, room, ("diagnosis", new { text = "Fever" }), ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
+        var prescriptionId = await Clinical.Complete(doctor, room);
         var before = await doctor.GetFromJsonAsync<JsonElement>($"/api/prescriptions/{prescriptionId}");
 
         var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);

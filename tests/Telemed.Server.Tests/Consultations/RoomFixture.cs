@@ -14,10 +14,10 @@ public sealed record Room(Guid SessionId, Guid ConsultationId, TestPatient Patie
 
     private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Signalling", "TestData", name));
 
-    public static async Task<Room> Start(TelemedFactory host)
+    public static async Task<Room> Start(TelemedFactory host, TestPatient? patient = null)
     {
         var sessionId = await Sessions.Open(host);
-        var patient = (await host.CreatePatients(1))[0];
+        patient ??= (await host.CreatePatients(1))[0];
         await Sessions.CheckIn(host, sessionId, patient);
         var doctorToken = (await host.SignInStaff(Api.DoctorEmail)).AccessToken;
         var doctor = host.As(doctorToken);

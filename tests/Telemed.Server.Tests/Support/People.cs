@@ -13,7 +13,7 @@ public static class People
     /// Patients for queue tests, made straight in the store with real tokens (registration itself is tested elsewhere;
     /// going through OTP for hundreds of patients would only slow these tests down).
     /// </summary>
-    public static async Task<IReadOnlyList<TestPatient>> CreatePatients(this TelemedFactory host, int count)
+    public static async Task<IReadOnlyList<TestPatient>> CreatePatients(this TelemedFactory host, int count, string? abhaNumber = null)
     {
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var tokens = host.Services.GetRequiredService<Tokens>();
@@ -23,7 +23,7 @@ public static class People
         for (var i = 0; i < count; i++)
         {
             var id = Guid.NewGuid();
-            session.Insert(new PatientAccount(id, $"Test Patient {i}", 1980 + (i % 30), null, i % 2 == 0 ? Sex.Female : Sex.Male, Api.NewMobile(), null, null, now));
+            session.Insert(new PatientAccount(id, $"Test Patient {i}", 1980 + (i % 30), null, i % 2 == 0 ? Sex.Female : Sex.Male, Api.NewMobile(), abhaNumber, null, now));
             patients.Add(new TestPatient(id, tokens.Issue(session, id, Role.Patient).AccessToken));
         }
         await session.SaveChangesAsync();

@@ -1,0 +1,38 @@
+namespace Telemed.Domain.Records;
+
+/// <summary>A patient's permission for one doctor to read their records until a time.</summary>
+public sealed record RecordConsent(Guid PatientId, Guid DoctorId, DateTimeOffset GrantedAt, DateTimeOffset Until, DateTimeOffset? RevokedAt)
+{
+    public bool ActiveAt(DateTimeOffset now) => RevokedAt is null && now < Until;
+}
+
+public enum RecordAccessBasis
+{
+    Self,
+    Author,
+    InConsultation,
+    Consent,
+}
+
+/// <summary>
+/// Who may read a patient's health records: the patient; the doctor who wrote a record (that record only); a doctor
+/// while that patient is in their open consultation; a doctor the patient has consented to, until the consent ends.
+/// Nobody else.
+/// </summary>
+public static class RecordAccess
+{
+    public const int MaxConsentDays = 90;
+
+    public static RecordAccessBasis? Basis(
+        Guid readerId, Guid patientId, Guid? authorId, bool readerInOpenConsultationWithPatient, RecordConsent? consent, DateTimeOffset now) =>
+        readerId == patientId ? RecordAccessBasis.Self
+        : readerId == authorId ? RecordAccessBasis.Author
+        : readerInOpenConsultationWithPatient ? RecordAccessBasis.InConsultation
+        : consent is not null && consent.PatientId == patientId && consent.DoctorId == readerId && consent.ActiveAt(now) ? RecordAccessBasis.Consent
+        : null;
+
+    public static Result<RecordConsent, Invalid> Grant(Guid patientId, Guid doctorId, int? days, DateTimeOffset now) =>
+        days is >= 1 and <= MaxConsentDays
+            ? new RecordConsent(patientId, doctorId, now, now.AddDays(days.Value), null)
+            : new Invalid($"Consent lasts 1 to {MaxConsentDays} days.");
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using SkiaSharp;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Prescriptions;
+using Telemed.Server.Documents;
+
+namespace Telemed.Server.Prescriptions;
+
+/// <summary>The printable prescription in the format of the Telemedicine Practice Guidelines 2020: one A4 page, more only for a long medicine list.</summary>
+public sealed class PrescriptionPdf(PdfFonts fonts)
+{
+    // India has kept +05:30 without daylight saving since 1945, so no time zone database is needed.
+    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
+
+    private static readonly SKColor Ink = new(0x1A, 0x1A, 0x1A);
+    private static readonly SKColor Muted = new(0x55, 0x55, 0x55);
+    private static readonly TextStyle Title = new(15, Ink);
+    private static readonly TextStyle Heading = new(11, Ink);
+    private static readonly TextStyle Body = new(9.5f, Ink);
+    private static readonly TextStyle Cell = new(8.5f, Ink);
+    private static readonly TextStyle Small = new(7.5f, Muted);
+    private static readonly TextStyle Rx = new(18, Ink);
+
+    // Where the left column (facility, doctor, patient) ends and the right one (prescription, ABHA) begins.
+    private const float Split = 0.58f;
+
+    // Wide enough for the longest route ("subcutaneous") and header word, so no word is cut.
+    private static readonly PdfColumn[] MedicineColumns =
+    [
+        new("#", 4, Align.Right), new("Medicine", 24), new("Dose", 10), new("Frequency", 12), new("Route", 13),
+        new("Days", 6, Align.Right), new("Qty", 5, Align.Right), new("Instructions", 21), new("List", 5, Align.Center),
+    ];
+
+    /// <param name="verificationUrl">Where the QR code points: the public page that checks this prescription's signature and status.</param>
+    /// <param name="keyId">The signing key's id (JWS "kid"), printed so a pharmacist can match it against the published keys.</param>
+    public byte[] Render(PrescriptionContent content, string verificationUrl, string? keyId = null)
+    {
+        var page = new PdfComposer(fonts);
+        page.NewPage();
+        Letterhead(page, content);
+        Parties(page, content);
+        Clinical(page, content);
+        Medicines(page, content);
+        Afterwards(page, content);
+        Signature(page, content, verificationUrl, keyId);
+        return page.ToPdf($"Prescription {content.PrescriptionId}", content.IssuedAt,
+            (number, count) => $"Prescription {content.PrescriptionId} · page {number} of {count} · valid only with its digital signature");
+    }
+
+    private static void Letterhead(PdfComposer page, PrescriptionContent content)
+    {
+        var split = page.Width * Split;
+        var left = page.Text([new(content.Facility.Name, Bold: true)], Title, page.Left, page.Y, split);
+        left += page.Text([new($"HFR ID: {content.Facility.HfrId}")], Small, page.Left, page.Y + left, split);
+        var right = page.Text([new("e-Prescription", Bold: true)], Heading, page.Left + split, page.Y, page.Width - split, Align.Right);
+        right += page.Text([new("Telemedicine Practice Guidelines 2020")], Small, page.Left + split, page.Y + right, page.Width - split, Align.Right);
+        page.Y += Math.Max(left, right);
+        page.Rule(1.2f);
+    }
+
+    private static void Parties(PdfComposer page, PrescriptionContent content)
+    {
+        var doctor = content.Doctor;
+        var split = page.Width * Split;
+        var left = page.Text([new(doctor.Name, Bold: true)], Heading, page.Left, page.Y, split);
+        left += page.Text(
+            [new($"{doctor.Qualification}\nReg. no. {doctor.RegistrationNumber}, {doctor.StateCouncil}\nHPR ID: {doctor.HprId}")],
+            Body, page.Left, page.Y + left, split);
+        var right = page.Text(
+            [
+                new("Prescription no. ", Bold: true), new($"{content.PrescriptionId}\n"),
+                new("Date: ", Bold: true), new($"{Stamp(content.IssuedAt)}\n"),
+                new($"{Kind(content.Kind)} · {Medium(content.Medium)}\n"),
+                new("Valid until: ", Bold: true), new(Date(content.ValidUntil)),
+            ],
+            Body, page.Left + split, page.Y, page.Width - split, Align.Right);
+        page.Y += Math.Max(left, right);
+        page.Rule();
+
+        var patient = content.Patient;
+        left = page.Text([new("Patient: ", Bold: true), new(patient.Name, Bold: true)], Heading, page.Left, page.Y, split);
+        left += page.Text([new("Age / sex: ", Bold: true), new($"{patient.AgeYears} years / {Describe(patient.Sex)}")], Body, page.Left, page.Y + left, split);
+        var abha = new List<Phrase>();
+        if (!string.IsNullOrWhiteSpace(patient.AbhaNumber))
+        {
+            abha.AddRange([new("ABHA number: ", Bold: true), new(patient.AbhaNumber)]);
+        }
+        if (!string.IsNullOrWhiteSpace(patient.AbhaAddress))
+        {
+            abha.AddRange([new(abha.Count > 0 ? "\nABHA address: " : "ABHA address: ", Bold: true), new(patient.AbhaAddress)]);
+        }
+        right = abha.Count > 0 ? page.Text(abha, Body, page.Left + split, page.Y, page.Width - split, Align.Right) : 0;
+        page.Y += Math.Max(left, right);
+        page.Rule();
+    }
+
+    private static void Clinical(PdfComposer page, PrescriptionContent content)
+    {
+        Labelled(page, "Chief complaints", content.ChiefComplaints);
+        var diagnosis = content.Diagnosis;
+        var code = diagnosis.Code switch
+        {
+            { System: ClinicalRules.Icd10 } c => $" (ICD-10 {c.Code})",
+            { System: ClinicalRules.Snomed } c => $" (SNOMED CT {c.Code})",
+            { } c => $" ({c.System} {c.Code})",
+            null => "",
+        };
+        Labelled(page, "Provisional diagnosis", diagnosis.Text + code);
+    }
+
+    private static void Medicines(PdfComposer page, PrescriptionContent content)
+    {
+        page.KeepTogether(Rx.LineHeight + 3 * Cell.LineHeight);
+        page.Y += page.Text([new("℞", Bold: true)], Rx, page.Left, page.Y, page.Width);
+        var rows = content.Medicines.Select((m, i) => (IReadOnlyList<IReadOnlyList<Phrase>>)
+        [
+            [new($"{i + 1}")],
+            [new(m.Generic, Bold: true), new($" {m.Strength} {m.Form}{(m.Refill ? " (refill)" : "")}")],
+            [new(m.Dose)],
+            [new(m.Frequency)],
+            [new(m.Route)],
+            [new(m.DurationDays.ToString(CultureInfo.InvariantCulture))],
+            [new(m.Quantity.ToString(CultureInfo.InvariantCulture))],
+            [new(m.Instructions ?? "")],
+            [new(m.List.ToString())],
+        ]);
+        page.Table(MedicineColumns, rows, Cell);
+        page.Y += 2;
+        page.Paragraph([new("List: the medicine's list under the Telemedicine Practice Guidelines 2020 (O, A or B).")], Small, 6);
+    }
+
+    private static void Afterwards(PdfComposer page, PrescriptionContent content)
+    {
+        Labelled(page, "Investigations advised", content.InvestigationsAdvised);
+        Labelled(page, "Advice", content.Advice);
+        if (content.FollowUpOn is { } followUp)
+        {
+            Labelled(page, "Follow-up", Date(followUp));
+        }
+    }
+
+    private static void Signature(PdfComposer page, PrescriptionContent content, string verificationUrl, string? keyId)
+    {
+        const float qr = 112;
+        page.KeepTogether(qr + 2 * Small.LineHeight + 12);
+        page.Rule();
+        var doctor = content.Doctor;
+        var width = page.Width - qr - 16;
+        var height = page.Text(
+            [new("Digitally signed by "), new(doctor.Name, Bold: true), new($", Reg. no. {doctor.RegistrationNumber}, on {Stamp(content.IssuedAt)}")],
+            Body, page.Left, page.Y, width);
+        height += 4;
+        height += page.Text(
+            [new("Signed as a JSON Web Signature (ES256) over the prescription's contents"
+                + (keyId is null ? "" : $" with key id {keyId}")
+                + ". Scan the QR code or open the link below to check the signature and that the prescription has not been revoked or fully dispensed.")],
+            Small, page.Left, page.Y + height, width);
+        page.QrCode(verificationUrl, page.Right - qr, page.Y, qr);
+        page.Y += Math.Max(height, qr);
+        page.Y += page.Text([new("Verify: ", Bold: true), new(verificationUrl)], Small, page.Left, page.Y, page.Width, Align.Right);
+    }
+
+    private static void Labelled(PdfComposer page, string label, string? text)
+    {
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            page.Paragraph([new($"{label}: ", Bold: true), new(text.Trim())], Body, 4);
+        }
+    }
+
+    private static string Stamp(DateTimeOffset at) => at.ToOffset(Ist).ToString("d MMM yyyy, HH:mm '(IST)'", CultureInfo.InvariantCulture);
+
+    private static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string Kind(ConsultKind kind) => kind == ConsultKind.FollowUp ? "Follow-up" : "First consult";
+
+    private static string Medium(ConsultationMedium medium) => medium switch
+    {
+        ConsultationMedium.AudioOnly => "audio only",
+        ConsultationMedium.Chat => "chat",
+        _ => "video",
+    };
+
+    private static string Describe(Sex sex) => sex == Sex.Unknown ? "not recorded" : sex.ToString();
+}

@@ -1,0 +1,30 @@
+using Telemed.Domain.Consultations;
+
+namespace Telemed.Server.Records;
+
+/// <summary>
+/// One consultation as an entry in the patient's health record (ABDM's "care context"), written in the same
+/// transaction as the consultation events it summarises, so the list never disagrees with the streams.
+/// </summary>
+public sealed record CareContext(
+    Guid Id,
+    Guid PatientId,
+    Guid DoctorId,
+    Guid SessionId,
+    DateTimeOffset StartedAt,
+    ConsultationStatus Status,
+    DateTimeOffset? EndedAt,
+    Guid? PrescriptionId);
+
+/// <summary>The patient's consent for one doctor, keyed "patientId:doctorId".</summary>
+public sealed record ConsentDocument(string Id, Domain.Records.RecordConsent Consent)
+{
+    public static string Key(Guid patientId, Guid doctorId) => $"{patientId:N}:{doctorId:N}";
+}
+
+// The patient's own account stream records who read their records and whom they let do so.
+public sealed record RecordRead(Guid PatientId, Guid ReaderId, string Basis, string Resource, DateTimeOffset At);
+
+public sealed record RecordConsentGranted(Guid PatientId, Guid DoctorId, DateTimeOffset Until, DateTimeOffset At);
+
+public sealed record RecordConsentRevoked(Guid PatientId, Guid DoctorId, DateTimeOffset At);

@@ -1,0 +1,452 @@
+using System.Globalization;
+using System.Text;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Validation;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Prescriptions;
+using static Telemed.Server.Records.FhirResources;
+
+namespace Telemed.Server.Records;
+
+/// <summary>
+/// The ABDM health records of a consultation: FHIR R4 document bundles in the NRCeS profiles
+/// (https://nrces.in/ndhm/fhir/r4/). The same inputs always give the same bundle, byte for byte.
+/// </summary>
+public static class FhirDocuments
+{
+    private const string CompositionKey = "Composition";
+    private const string BundleKey = "Bundle";
+    private const string EncounterKey = "Encounter";
+    private const string FollowUpKey = "Appointment/follow-up";
+    private const string PdfKey = "Binary/signed-pdf";
+    private static readonly TimeSpan IndiaOffset = TimeSpan.FromMinutes(330);
+
+    public static Bundle OpConsultRecord(Consultation consultation, FacilityDetails facility, PrescriberDetails doctor, PatientDetails patient, DateTimeOffset now)
+    {
+        var entries = new FhirEntries(consultation.Id, "op-consult");
+        var record = consultation.Record;
+        var notes = record.Notes;
+        var date = consultation.EndedAt ?? now;
+        var encounter = entries.Ref(EncounterKey, "Encounter");
+        var hasDiagnosis = record.Diagnosis is not null;
+
+        entries.Add(PatientKey, Patient(patient, consultation.StartedAt));
+        entries.Add(PractitionerKey, Practitioner(doctor));
+        entries.Add(OrganizationKey, Organization(facility));
+        entries.Add(EncounterKey, Encounter(entries, consultation, hasDiagnosis));
+        if (record.Diagnosis is { } diagnosis)
+        {
+            entries.Add(DiagnosisKey, Diagnosis(entries, diagnosis, date, encounter));
+        }
+
+        List<Composition.SectionComponent?> sections =
+        [
+            ChiefComplaints(entries, notes?.ChiefComplaints, date, encounter),
+            notes?.History is { } history ? Section("Medical History", FhirCodes.Sections.MedicalHistory, [], history) : null,
+            PhysicalExamination(entries, record.Vitals, notes?.Examination, consultation.StartedAt, encounter),
+            InvestigationAdvice(entries, notes?.InvestigationsAdvised, date, encounter, hasDiagnosis),
+            Medications(entries, record, date, encounter, hasDiagnosis),
+            notes?.FollowUpOn is { } followUp ? FollowUp(entries, followUp, date, hasDiagnosis) : null,
+            notes?.Advice is { } advice ? Section("Advice", null, [], advice) : null,
+            record.Addenda.IsEmpty ? null : Section("Addenda", null, [], [.. record.Addenda.Select(a => $"{Moment(a.At)}: {a.Text}")]),
+        ];
+        var present = sections.OfType<Composition.SectionComponent>().ToList();
+        if (present.Count == 0)
+        {
+            present.Add(Section("Consultation", null, [], $"{Describe(consultation.Medium)} on {Day(consultation.StartedAt)}; nothing was recorded."));
+        }
+
+        entries.AddFirst(CompositionKey, new Composition
+        {
+            Meta = FhirEntries.Profile("OPConsultRecord"),
+            Language = "en-IN",
+            Identifier = new Identifier(FhirCodes.Rfc3986, entries.UrlOf(CompositionKey)),
+            Status = CompositionStatus.Final,
+            Type = new CodeableConcept { Coding = [FhirCodes.Documents.OpConsult], Text = "Clinical consultation report" },
+            Subject = entries.Ref(PatientKey, "Patient", patient.Name),
+            Encounter = encounter,
+            DateElement = new FhirDateTime(date),
+            Author = [entries.Ref(PractitionerKey, "Practitioner", doctor.Name)],
+            Title = "Consultation Report",
+            Custodian = entries.Ref(OrganizationKey, "Organization", facility.Name),
+            Section = present,
+            Text = FhirEntries.Narrative(
+                $"Consultation Report: {patient.Name} with {doctor.Name}, {facility.Name}",
+                $"{Describe(consultation.Medium)} on {Moment(consultation.StartedAt)}",
+                record.Diagnosis is { } d ? $"Diagnosis: {d.Text}" : null),
+        });
+        return Document(entries, now);
+    }
+
+    public static Bundle PrescriptionRecord(PrescriptionContent content, byte[] signedPdf, string jws)
+    {
+        var entries = new FhirEntries(content.PrescriptionId, "prescription");
+        var issued = content.IssuedAt;
+
+        entries.Add(PatientKey, Patient(content.Patient, issued));
+        entries.Add(PractitionerKey, Practitioner(content.Doctor));
+        entries.Add(OrganizationKey, Organization(content.Facility));
+        entries.Add(DiagnosisKey, Diagnosis(entries, content.Diagnosis, issued, encounter: null));
+        var orders = content.Medicines
+            .Select((medicine, i) => entries.Add(MedicationKey(i),
+                Medication(entries, medicine, issued, hasDiagnosis: true, encounter: null, content.PrescriptionId, content.ValidUntil)))
+            .ToList();
+        var pdf = entries.Add(PdfKey, new Binary { Meta = FhirEntries.Profile("Binary"), ContentType = "application/pdf", Data = signedPdf });
+
+        var summary = new List<string?>
+        {
+            $"Prescription by {content.Doctor.Name} ({content.Doctor.Qualification}, reg. {content.Doctor.RegistrationNumber}) on {Day(issued)}",
+            $"Patient: {content.Patient.Name}, {content.Patient.Sex}, {content.Patient.AgeYears} years",
+            content.ChiefComplaints is { } complaints ? $"Complaints: {complaints}" : null,
+            $"Diagnosis: {content.Diagnosis.Text}",
+        };
+        summary.AddRange(content.Medicines.Select((m, i) => $"{i + 1}. {MedicineName(m)}: {FhirDosage.Text(m)}"));
+        summary.Add(content.InvestigationsAdvised is { } investigations ? $"Investigations: {investigations}" : null);
+        summary.Add(content.Advice is { } advice ? $"Advice: {advice}" : null);
+        summary.Add(content.FollowUpOn is { } followUp ? $"Follow up on {Day(followUp)}" : null);
+        summary.Add($"Valid until {Day(content.ValidUntil)}");
+
+        entries.AddFirst(CompositionKey, new Composition
+        {
+            Meta = FhirEntries.Profile("PrescriptionRecord"),
+            Language = "en-IN",
+            Identifier = new Identifier(FhirCodes.Rfc3986, entries.UrlOf(CompositionKey)),
+            Status = CompositionStatus.Final,
+            Type = new CodeableConcept { Coding = [FhirCodes.Documents.Prescription], Text = "Prescription record" },
+            Subject = entries.Ref(PatientKey, "Patient", content.Patient.Name),
+            DateElement = new FhirDateTime(issued),
+            Author = [entries.Ref(PractitionerKey, "Practitioner", content.Doctor.Name)],
+            Title = "Prescription record",
+            Attester =
+            [
+                new Composition.AttesterComponent
+                {
+                    Mode = Composition.CompositionAttestationMode.Legal,
+                    TimeElement = new FhirDateTime(issued),
+                    Party = entries.Ref(PractitionerKey, "Practitioner", content.Doctor.Name),
+                },
+            ],
+            Custodian = entries.Ref(OrganizationKey, "Organization", content.Facility.Name),
+            Section = [Section("Prescription record", FhirCodes.Sections.Prescription, [.. orders, pdf], [.. summary])],
+            Text = FhirEntries.Narrative([.. summary]),
+        });
+
+        var bundle = Document(entries, issued);
+        bundle.Signature = new Signature
+        {
+            Type = [new Coding(FhirCodes.SignatureType, "1.2.840.10065.1.12.1.1", "Author's Signature")],
+            When = issued,
+            Who = entries.Ref(PractitionerKey, "Practitioner", content.Doctor.Name),
+            SigFormat = "application/jose",
+            Data = Encoding.UTF8.GetBytes(jws),
+        };
+        return bundle;
+    }
+
+    public static string ToJson(Bundle bundle) => FhirJsonSerializer.Default.SerializeToString(bundle, pretty: false);
+
+    /// <summary>What is wrong with a document bundle, in words; empty when nothing is.</summary>
+    public static IReadOnlyList<string> Problems(Bundle bundle)
+    {
+        var problems = bundle.Validate(ModelInfo.ModelInspector, NarrativeValidationKind.FhirXhtml, validator: null, validateRecursively: true)
+            .Select(error => error.Message)
+            .ToList();
+        if (bundle.Type != Bundle.BundleType.Document)
+        {
+            problems.Add($"The bundle is a {bundle.Type?.ToString() ?? "bundle without type"}, not a document.");
+        }
+        if (bundle.Entry.FirstOrDefault()?.Resource is not Composition)
+        {
+            problems.Add("The first entry of a document must be its Composition.");
+        }
+        var fullUrls = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (entry, index) in bundle.Entry.Select((e, i) => (e, i)))
+        {
+            var what = $"Entry {index} ({entry.Resource?.TypeName ?? "empty"})";
+            if (string.IsNullOrEmpty(entry.FullUrl))
+            {
+                problems.Add($"{what} has no fullUrl.");
+            }
+            else if (!fullUrls.Add(entry.FullUrl))
+            {
+                problems.Add($"{what} repeats the fullUrl {entry.FullUrl}.");
+            }
+            if (entry.Resource is DomainResource { Text: null })
+            {
+                problems.Add($"{what} has no narrative text.");
+            }
+        }
+        foreach (var entry in bundle.Entry)
+        {
+            if (entry.Resource is { } resource)
+            {
+                problems.AddRange(Dangling(resource, fullUrls, $"{resource.TypeName} {entry.FullUrl}"));
+            }
+        }
+        if (bundle.Signature is { } signature)
+        {
+            problems.AddRange(Dangling(signature, fullUrls, "The bundle's signature"));
+        }
+        return problems;
+    }
+
+    private static IEnumerable<string> Dangling(Base root, HashSet<string> fullUrls, string holder) =>
+        DescendantsAndSelf(root)
+            .OfType<ResourceReference>()
+            .Where(r => r.Reference is { } target && !target.StartsWith('#') && !fullUrls.Contains(target))
+            .Select(r => $"{holder} refers to {r.Reference}, which is not an entry of the bundle.");
+
+    private static IEnumerable<Base> DescendantsAndSelf(Base node) =>
+        node.EnumerateElements()
+            .SelectMany(element => element.Value switch
+            {
+                Base child => [child],
+                IEnumerable<Base> children => children,
+                _ => [],
+            })
+            .SelectMany(DescendantsAndSelf)
+            .Prepend(node);
+
+    private static Bundle Document(FhirEntries entries, DateTimeOffset timestamp) => new()
+    {
+        Id = entries.IdOf(BundleKey).ToString(),
+        Meta = new Meta { VersionId = "1", LastUpdated = timestamp, Profile = [FhirCodes.ProfileBase + "DocumentBundle"] },
+        Identifier = new Identifier(FhirCodes.Rfc3986, entries.UrlOf(BundleKey)),
+        Type = Bundle.BundleType.Document,
+        Timestamp = timestamp,
+        Entry = [.. entries.All],
+    };
+
+    private static Encounter Encounter(FhirEntries entries, Consultation consultation, bool hasDiagnosis) => new()
+    {
+        Meta = FhirEntries.Profile("Encounter"),
+        Identifier = [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{consultation.Id}")],
+        Status = consultation.Status switch
+        {
+            ConsultationStatus.Completed => Hl7.Fhir.Model.Encounter.EncounterStatus.Finished,
+            ConsultationStatus.Abandoned => Hl7.Fhir.Model.Encounter.EncounterStatus.Cancelled,
+            _ => Hl7.Fhir.Model.Encounter.EncounterStatus.InProgress,
+        },
+        Class = new Coding(FhirCodes.ActCode, "VR", "virtual"),
+        Type = [new CodeableConcept { Text = Describe(consultation.Medium) }],
+        Subject = entries.Ref(PatientKey, "Patient"),
+        Participant = [new Hl7.Fhir.Model.Encounter.ParticipantComponent { Individual = entries.Ref(PractitionerKey, "Practitioner") }],
+        Period = new Period
+        {
+            StartElement = new FhirDateTime(consultation.StartedAt),
+            EndElement = consultation.EndedAt is { } ended ? new FhirDateTime(ended) : null,
+        },
+        Diagnosis = hasDiagnosis
+            ? [new Hl7.Fhir.Model.Encounter.DiagnosisComponent
+            {
+                Condition = entries.Ref(DiagnosisKey, "Condition"),
+                Use = FhirCodes.Concept(FhirCodes.Snomed, "148006", "Preliminary diagnosis"),
+                Rank = 1,
+            }]
+            : [],
+        ServiceProvider = entries.Ref(OrganizationKey, "Organization"),
+        Text = FhirEntries.Narrative(
+            $"{Describe(consultation.Medium)}, token {consultation.Token.ToString(CultureInfo.InvariantCulture)}",
+            $"From {Moment(consultation.StartedAt)}{(consultation.EndedAt is { } end ? $" to {Moment(end)}" : "")}"),
+    };
+
+    private static Composition.SectionComponent? ChiefComplaints(FhirEntries entries, string? text, DateTimeOffset recordedAt, ResourceReference encounter)
+    {
+        var complaints = Items(text);
+        if (complaints.Count == 0)
+        {
+            return null;
+        }
+        var references = complaints.Select((complaint, i) => entries.Add($"Condition/complaint/{i}", new Condition
+            {
+                Meta = FhirEntries.Profile("Condition"),
+                ClinicalStatus = FhirCodes.Concept(FhirCodes.ConditionClinical, "active", "Active"),
+                Code = new CodeableConcept { Text = complaint },
+                Subject = entries.Ref(PatientKey, "Patient"),
+                Encounter = encounter,
+                RecordedDateElement = new FhirDateTime(recordedAt),
+                Text = FhirEntries.Narrative($"Chief complaint: {complaint}"),
+            }))
+            .ToList();
+        return Section("Chief complaints", FhirCodes.Sections.ChiefComplaints, references, [.. complaints]);
+    }
+
+    private static Composition.SectionComponent? PhysicalExamination(
+        FhirEntries entries, Vitals? vitals, string? examination, DateTimeOffset at, ResourceReference encounter)
+    {
+        var findings = new List<(string Key, string Line, Observation Observation)>();
+        void Add(string key, string line, Observation observation) => findings.Add((key, line, observation));
+        Observation Vital(Coding[] codes, string label, string line, Quantity? value, List<Observation.ComponentComponent> components) =>
+            VitalSign(entries, codes, label, line, value, components, at, encounter);
+
+        if (vitals is { SystolicMmHg: not null } or { DiastolicMmHg: not null })
+        {
+            var components = new List<Observation.ComponentComponent>();
+            if (vitals.SystolicMmHg is { } systolic)
+            {
+                components.Add(new Observation.ComponentComponent { Code = Code(FhirCodes.Vitals.Systolic), Value = Ucum(systolic, "mmHg", "mm[Hg]") });
+            }
+            if (vitals.DiastolicMmHg is { } diastolic)
+            {
+                components.Add(new Observation.ComponentComponent { Code = Code(FhirCodes.Vitals.Diastolic), Value = Ucum(diastolic, "mmHg", "mm[Hg]") });
+            }
+            var line = Invariant($"Blood pressure: {vitals.SystolicMmHg?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{vitals.DiastolicMmHg?.ToString(CultureInfo.InvariantCulture) ?? "-"} mmHg");
+            Add("Observation/blood-pressure", line, Vital([FhirCodes.Vitals.BloodPressurePanel], "Blood pressure", line, null, components));
+        }
+        if (vitals?.PulsePerMinute is { } pulse)
+        {
+            var line = Invariant($"Pulse: {pulse} /min");
+            Add("Observation/pulse", line, Vital([FhirCodes.Vitals.Pulse], "Pulse", line, Ucum(pulse, "beats/minute", "/min"), []));
+        }
+        if (vitals?.TemperatureCelsius is { } temperature)
+        {
+            var line = Invariant($"Temperature: {temperature} °C");
+            Add("Observation/temperature", line, Vital([FhirCodes.Vitals.Temperature], "Temperature", line, Ucum(temperature, "°C", "Cel"), []));
+        }
+        if (vitals?.SpO2Percent is { } spO2)
+        {
+            var line = Invariant($"SpO2: {spO2} %");
+            Add("Observation/spo2", line, Vital([FhirCodes.Vitals.SpO2, FhirCodes.Vitals.OxygenSaturation], "SpO2", line, Ucum(spO2, "%", "%"), []));
+        }
+        if (vitals?.WeightKg is { } weight)
+        {
+            var line = Invariant($"Weight: {weight} kg");
+            Add("Observation/weight", line, Vital([FhirCodes.Vitals.Weight], "Weight", line, Ucum(weight, "kg", "kg"), []));
+        }
+        if (!string.IsNullOrWhiteSpace(examination))
+        {
+            var line = $"Examination: {examination}";
+            Add("Observation/examination", line, new Observation
+            {
+                Meta = FhirEntries.Profile("Observation"),
+                Status = ObservationStatus.Final,
+                Category = [FhirCodes.Concept(FhirCodes.ObservationCategory, "exam", "Exam")],
+                Code = new CodeableConcept { Coding = [FhirCodes.Vitals.Examination], Text = "Examination findings" },
+                Subject = entries.Ref(PatientKey, "Patient"),
+                Encounter = encounter,
+                Effective = new FhirDateTime(at),
+                Performer = [entries.Ref(PractitionerKey, "Practitioner")],
+                Value = new FhirString(examination),
+                Text = FhirEntries.Narrative(line),
+            });
+        }
+        if (findings.Count == 0)
+        {
+            return null;
+        }
+        return Section("Physical examination", FhirCodes.Sections.PhysicalExamination,
+            [.. findings.Select(f => entries.Add(f.Key, f.Observation))], [.. findings.Select(f => f.Line)]);
+    }
+
+    private static Observation VitalSign(
+        FhirEntries entries, Coding[] codes, string label, string line, Quantity? value, List<Observation.ComponentComponent> components,
+        DateTimeOffset at, ResourceReference encounter) => new()
+    {
+        Meta = FhirEntries.Profile("ObservationVitalSigns"),
+        Status = ObservationStatus.Final,
+        Category = [FhirCodes.Concept(FhirCodes.ObservationCategory, "vital-signs", "Vital Signs")],
+        Code = new CodeableConcept { Coding = [.. codes], Text = label },
+        Subject = entries.Ref(PatientKey, "Patient"),
+        Encounter = encounter,
+        Effective = new FhirDateTime(at),
+        Performer = [entries.Ref(PractitionerKey, "Practitioner")],
+        Value = value,
+        Component = components,
+        Text = FhirEntries.Narrative(line),
+    };
+
+    private static Composition.SectionComponent? InvestigationAdvice(
+        FhirEntries entries, string? text, DateTimeOffset date, ResourceReference encounter, bool hasDiagnosis)
+    {
+        var investigations = Items(text);
+        if (investigations.Count == 0)
+        {
+            return null;
+        }
+        var references = investigations.Select((investigation, i) => entries.Add($"ServiceRequest/{i}", new ServiceRequest
+            {
+                Meta = FhirEntries.Profile("ServiceRequest"),
+                Status = RequestStatus.Active,
+                Intent = RequestIntent.Order,
+                Code = new CodeableConcept { Text = investigation },
+                Subject = entries.Ref(PatientKey, "Patient"),
+                Encounter = encounter,
+                AuthoredOnElement = new FhirDateTime(date),
+                Requester = entries.Ref(PractitionerKey, "Practitioner"),
+                ReasonReference = hasDiagnosis ? [entries.Ref(DiagnosisKey, "Condition")] : [],
+                Text = FhirEntries.Narrative($"Investigation advised: {investigation}"),
+            }))
+            .ToList();
+        return Section("Investigation Advice", FhirCodes.Sections.InvestigationAdvice, references, [.. investigations]);
+    }
+
+    private static Composition.SectionComponent? Medications(
+        FhirEntries entries, ClinicalRecord record, DateTimeOffset date, ResourceReference encounter, bool hasDiagnosis)
+    {
+        if (record.Medicines.IsEmpty)
+        {
+            return null;
+        }
+        var references = record.Medicines
+            .Select((medicine, i) =>
+                entries.Add(MedicationKey(i), Medication(entries, medicine, date, hasDiagnosis, encounter, record.PrescriptionId, validUntil: null)))
+            .ToList();
+        return Section("Medications", FhirCodes.Sections.Medications, references,
+            [.. record.Medicines.Select(m => $"{MedicineName(m)}: {FhirDosage.Text(m)}")]);
+    }
+
+    private static Composition.SectionComponent FollowUp(FhirEntries entries, DateOnly on, DateTimeOffset date, bool hasDiagnosis)
+    {
+        var day = new FhirDateTime(on.Year, on.Month, on.Day);
+        var appointment = entries.Add(FollowUpKey, new Appointment
+        {
+            Meta = FhirEntries.Profile("Appointment"),
+            Status = Appointment.AppointmentStatus.Proposed,
+            ServiceType = [FhirCodes.Concept(FhirCodes.Snomed, "11429006", "Consultation")],
+            AppointmentType = FhirCodes.Concept(FhirCodes.Snomed, "185389009", "Follow-up visit"),
+            ReasonReference = hasDiagnosis ? [entries.Ref(DiagnosisKey, "Condition")] : [],
+            Description = $"Follow-up consultation on {Day(on)}",
+            RequestedPeriod = [new Period { StartElement = day, EndElement = (FhirDateTime)day.DeepCopy() }],
+            CreatedElement = new FhirDateTime(date),
+            Participant =
+            [
+                new Appointment.ParticipantComponent { Actor = entries.Ref(PatientKey, "Patient"), Status = ParticipationStatus.NeedsAction },
+                new Appointment.ParticipantComponent { Actor = entries.Ref(PractitionerKey, "Practitioner"), Status = ParticipationStatus.Accepted },
+            ],
+            Text = FhirEntries.Narrative($"Follow-up consultation on {Day(on)}"),
+        });
+        return Section("Follow Up", FhirCodes.Sections.FollowUp, [appointment], $"Follow up on {Day(on)}");
+    }
+
+    private static Composition.SectionComponent Section(string title, Coding? code, List<ResourceReference> entries, params string?[] lines) => new()
+    {
+        Title = title,
+        Code = new CodeableConcept { Coding = code is null ? [] : [code], Text = title },
+        Entry = entries,
+        Text = FhirEntries.Narrative(lines),
+    };
+
+    private static CodeableConcept Code(Coding coding) => new() { Coding = [coding], Text = coding.Display };
+
+    private static Quantity Ucum(decimal value, string unit, string code) => new() { Value = value, Unit = unit, System = FhirCodes.Ucum, Code = code };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Free text as items: one per line or semicolon.</summary>
+    private static List<string> Items(string? text) =>
+        text?.Split(['\n', '\r', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() ?? [];
+
+    private static string Describe(ConsultationMedium medium) => medium switch
+    {
+        ConsultationMedium.Video => "Video teleconsultation",
+        ConsultationMedium.AudioOnly => "Audio teleconsultation",
+        _ => "Chat teleconsultation",
+    };
+
+    private static string Day(DateTimeOffset at) => at.ToOffset(IndiaOffset).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string Moment(DateTimeOffset at) => at.ToOffset(IndiaOffset).ToString("d MMM yyyy, HH:mm 'IST'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Hl7.Fhir.Model;
+using Telemed.Domain.Prescriptions;
+
+namespace Telemed.Server.Records;
+
+/// <summary>
+/// A prescription line as a FHIR dosage: the doctor's words are kept as text, and the frequency is also given as a timing when it is
+/// one of the ways Indian prescriptions write it ("1-0-1", "BD", "TDS", "HS", "SOS", "q8h", ...).
+/// </summary>
+internal static partial class FhirDosage
+{
+    private static readonly Timing.EventTiming[] ThreeSlots = [Timing.EventTiming.MORN, Timing.EventTiming.AFT, Timing.EventTiming.NIGHT];
+    private static readonly Timing.EventTiming[] FourSlots =
+        [Timing.EventTiming.MORN, Timing.EventTiming.AFT, Timing.EventTiming.EVE, Timing.EventTiming.NIGHT];
+
+    public static Dosage For(PrescribedMedicine medicine)
+    {
+        var repeat = new Timing.RepeatComponent { Bounds = Days(medicine.DurationDays) };
+        var asNeeded = Apply(medicine.Frequency, repeat);
+        var route = FhirCodes.Route(medicine.Route);
+        return new Dosage
+        {
+            Sequence = 1,
+            Text = Text(medicine),
+            PatientInstruction = medicine.Instructions,
+            Timing = new Timing { Repeat = repeat },
+            AsNeeded = asNeeded ? new FhirBoolean(true) : null,
+            Route = new CodeableConcept { Coding = route is null ? [] : [route], Text = medicine.Route },
+        };
+    }
+
+    public static string Text(PrescribedMedicine medicine)
+    {
+        var text = $"{medicine.Dose}, {medicine.Frequency}, {medicine.Route}, for {Plural(medicine.DurationDays, "day")}";
+        return string.IsNullOrWhiteSpace(medicine.Instructions) ? text : $"{text}. {medicine.Instructions}";
+    }
+
+    public static Duration Days(int days) =>
+        new() { Value = days, Unit = days == 1 ? "day" : "days", System = FhirCodes.Ucum, Code = "d" };
+
+    public static string Plural(int count, string unit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {unit}{(count == 1 ? "" : "s")}");
+
+    /// <summary>Fills in the repeat from the frequency text when it is understood; true when the medicine is taken as needed.</summary>
+    private static bool Apply(string frequency, Timing.RepeatComponent repeat)
+    {
+        var text = frequency.Trim().ToUpperInvariant().Replace(".", "", StringComparison.Ordinal);
+        if (Slots(text) is { } slots)
+        {
+            repeat.Frequency = slots.Count;
+            PerDay(repeat);
+            repeat.When = [.. slots.Cast<Timing.EventTiming?>()];
+            return false;
+        }
+        if (EveryHours().Match(text) is { Success: true } every)
+        {
+            repeat.Frequency = 1;
+            repeat.Period = int.Parse(every.Groups["hours"].Value, CultureInfo.InvariantCulture);
+            repeat.PeriodUnit = Timing.UnitsOfTime.H;
+            return false;
+        }
+        switch (text)
+        {
+            case "OD" or "QD" or "DAILY" or "ONCE DAILY" or "ONCE A DAY":
+                Daily(repeat, 1);
+                return false;
+            case "BD" or "BID" or "TWICE DAILY" or "TWICE A DAY":
+                Daily(repeat, 2);
+                return false;
+            case "TDS" or "TID" or "THRICE DAILY" or "THREE TIMES A DAY":
+                Daily(repeat, 3);
+                return false;
+            case "QID" or "QDS" or "FOUR TIMES A DAY":
+                Daily(repeat, 4);
+                return false;
+            case "HS" or "AT BEDTIME":
+                Daily(repeat, 1);
+                repeat.When = [Timing.EventTiming.HS];
+                return false;
+            case "QOD" or "ALTERNATE DAYS" or "EVERY OTHER DAY":
+                repeat.Frequency = 1;
+                repeat.Period = 2;
+                repeat.PeriodUnit = Timing.UnitsOfTime.D;
+                return false;
+            case "WEEKLY" or "ONCE A WEEK" or "ONCE WEEKLY":
+                repeat.Frequency = 1;
+                repeat.Period = 1;
+                repeat.PeriodUnit = Timing.UnitsOfTime.Wk;
+                return false;
+            case "STAT":
+                repeat.Count = 1;
+                return false;
+            case "SOS" or "PRN" or "AS NEEDED" or "AS REQUIRED":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void Daily(Timing.RepeatComponent repeat, int times)
+    {
+        repeat.Frequency = times;
+        PerDay(repeat);
+    }
+
+    private static void PerDay(Timing.RepeatComponent repeat)
+    {
+        repeat.Period = 1;
+        repeat.PeriodUnit = Timing.UnitsOfTime.D;
+    }
+
+    /// <summary>"1-0-1" (morning, afternoon, night) or "1-1-1-1" (with evening): the times of day with a dose.</summary>
+    private static List<Timing.EventTiming>? Slots(string text)
+    {
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        var names = parts.Length switch { 3 => ThreeSlots, 4 => FourSlots, _ => null };
+        if (names is null || !parts.All(p => SlotDose().IsMatch(p)))
+        {
+            return null;
+        }
+        var taken = names.Where((_, i) => !IsZero(parts[i])).ToList();
+        return taken.Count == 0 ? null : taken;
+    }
+
+    private static bool IsZero(string dose) => dose.All(c => c is '0' or '.');
+
+    [GeneratedRegex(@"^(\d+(\.\d+)?|\d+/\d+|½|¼|¾|1½)$")]
+    private static partial Regex SlotDose();
+
+    [GeneratedRegex(@"^(Q|EVERY )(?<hours>[1-9]\d?) ?(H|HR|HRS|HOURS?|HOURLY)$")]
+    private static partial Regex EveryHours();
+}

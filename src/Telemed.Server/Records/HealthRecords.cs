@@ -1,0 +1,31 @@
+using Marten;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Records;
+using Telemed.Server.Identity;
+
+namespace Telemed.Server.Records;
+
+/// <summary>
+/// Decides whether someone may read a patient's records and writes every read (and every refusal) to the event store:
+/// reads on the patient's own stream, so the patient can see who looked; refusals on the caller's.
+/// </summary>
+public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimeProvider time)
+{
+    /// <summary>Null when the reader may not; otherwise the read is recorded before the caller answers.</summary>
+    public async Task<RecordAccessBasis?> Open(Guid readerId, Guid patientId, Guid? authorId, string resource, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var now = time.GetUtcNow();
+        var inConsultation = readerId != patientId && await session.Query<CareContext>()
+            .AnyAsync(c => c.PatientId == patientId && c.DoctorId == readerId && c.Status == ConsultationStatus.Open, cancellationToken);
+        var consent = (await session.LoadAsync<ConsentDocument>(ConsentDocument.Key(patientId, readerId), cancellationToken))?.Consent;
+        if (RecordAccess.Basis(readerId, patientId, authorId, inConsultation, consent, now) is not { } basis)
+        {
+            await audit.Refused(readerId, resource, "read health record", cancellationToken);
+            return null;
+        }
+        session.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return basis;
+    }
+}

@@ -1,0 +1,20 @@
+using Marten;
+using Telemed.Server.Documents;
+
+namespace Telemed.Server.Records;
+
+public static class RecordsSetup
+{
+    public static IHostApplicationBuilder AddTelemedRecords(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddTelemedDocuments(builder.Configuration);
+        builder.Services.AddSingleton<HealthRecords>();
+        builder.Services.ConfigureMarten(options =>
+        {
+            options.Schema.For<CareContext>().Index(x => x.PatientId);
+            options.Schema.For<ConsentDocument>().Index(x => x.Consent.PatientId);
+            options.Events.AddEventTypes([typeof(RecordRead), typeof(RecordConsentGranted), typeof(RecordConsentRevoked)]);
+        });
+        return builder;
+    }
+}

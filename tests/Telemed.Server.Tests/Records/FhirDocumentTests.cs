@@ -1,0 +1,296 @@
+using System.Text;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Prescriptions;
+using Telemed.Server.Records;
+
+namespace Telemed.Server.Tests.Records;
+
+public class FhirDocumentTests
+{
+    private static readonly Guid Id = Guid.Parse("77777777-0000-0000-0000-000000000001");
+    private static readonly Guid Doctor = Guid.Parse("77777777-0000-0000-0000-00000000000d");
+    private static readonly Guid PatientId = Guid.Parse("77777777-0000-0000-0000-00000000000e");
+    private static readonly Guid PrescriptionId = Guid.Parse("77777777-0000-0000-0000-0000000000aa");
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 5, 30, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset End = Start.AddMinutes(12);
+    private static readonly DateTimeOffset Now = End.AddSeconds(5);
+
+    private static readonly FacilityDetails Facility = new(Guid.Parse("77777777-0000-0000-0000-0000000000f1"), "PHC Rampur", "IN2710000001");
+    private static readonly PrescriberDetails Prescriber =
+        new(Doctor, "Dr Asha Rao", "MBBS, MD", "KMC-12345", "Karnataka Medical Council", "71-1234-5678-9012");
+    private static readonly PatientDetails Sunita = new(PatientId, "सुनीता देवी", 42, Sex.Female, "91-1234-5678-9012", "sunita@sbx");
+
+    private static readonly PrescribedMedicine[] Medicines =
+    [
+        new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 5, 10, "दिन में दो बार खाने के बाद", TpgList.O, false),
+        new("cetirizine", "10 mg", "tablet", "1 tablet", "HS", "oral", 5, 5, null, TpgList.O, false),
+        new("amoxicillin", "500 mg", "capsule", "1 capsule", "TDS", "oral", 5, 15, "Complete the course", TpgList.A, false),
+        new("pantoprazole", "40 mg", "tablet", "1 tablet", "OD", "oral", 5, 5, "Before breakfast", TpgList.O, false),
+        new("salbutamol", "100 mcg", "inhaler", "2 puffs", "SOS", "inhalation", 30, 1, "For breathlessness & wheeze", TpgList.O, false),
+    ];
+
+    private static readonly Consultation Completed = new IConsultationEvent[]
+        {
+            new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start),
+            new CallConnected(Id, PatientId, Start.AddMinutes(1)),
+            new VitalsRecorded(Id, new Vitals(128, 84, 88, 38.4m, 97, 61.5m), Doctor, Start.AddMinutes(3)),
+            new NotesRecorded(Id, new ClinicalNotes("Fever for 3 days\nDry cough", "Type 2 diabetes for 5 years", "Throat congested, chest clear",
+                "CBC; Dengue NS1 antigen", "Plenty of fluids, rest", new DateOnly(2026, 12, 2)), Doctor, Start.AddMinutes(6)),
+            new DiagnosisRecorded(Id, new Diagnosis("Acute viral fever", new CodedConcept(ClinicalRules.Icd10, "B34.9")), Doctor, Start.AddMinutes(8)),
+            new MedicinesPrescribed(Id, ConsultKind.FirstConsult, Medicines, Doctor, Start.AddMinutes(10)),
+            new PrescriptionIssued(Id, PrescriptionId, End),
+            new ConsultationCompleted(Id, Doctor, End),
+            new AddendumRecorded(Id, Guid.Parse("77777777-0000-0000-0000-0000000000ad"), "Patient called: fever settled <38 °C", Doctor, End.AddHours(20)),
+        }
+        .Aggregate((Consultation?)null, Consultation.Evolve)!;
+
+    private static readonly PrescriptionContent Content = PrescriptionRules.Compose(Completed, PrescriptionId, Facility, Prescriber, Sunita, End).Value!;
+    private static readonly byte[] Pdf = [.. Encoding.ASCII.GetBytes("%PDF-1.7\n"), .. Enumerable.Range(0, 60 * 1024).Select(i => (byte)(i * 31))];
+    private const string Jws = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJwcmVzY3JpcHRpb24iOiJ4In0.c2lnbmF0dXJl";
+
+    private static Bundle OpConsult() => FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita, Now);
+
+    private static Bundle Prescription() => FhirDocuments.PrescriptionRecord(Content, Pdf, Jws);
+
+    private static T Single<T>(Bundle bundle) where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>().ShouldHaveSingleItem();
+
+    private static T Resolve<T>(Bundle bundle, ResourceReference reference) where T : Resource =>
+        bundle.Entry.Where(e => e.FullUrl == reference.Reference).ShouldHaveSingleItem().Resource.ShouldBeOfType<T>();
+
+    public static TheoryData<string> Documents => ["op-consult", "prescription"];
+
+    private static Bundle Build(string document) => document == "op-consult" ? OpConsult() : Prescription();
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void A_document_parses_back_to_the_same_json_and_has_no_problems(string document)
+    {
+        var bundle = Build(document);
+        var json = FhirDocuments.ToJson(bundle);
+
+        var parsed = new FhirJsonDeserializer(new DeserializerSettings()).Deserialize<Bundle>(json);
+
+        FhirDocuments.ToJson(parsed).ShouldBe(json);
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+        FhirDocuments.Problems(parsed).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void The_same_record_always_gives_the_same_document(string document)
+    {
+        FhirDocuments.ToJson(Build(document)).ShouldBe(FhirDocuments.ToJson(Build(document)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Every_entry_has_a_uuid_url_its_id_and_narrative(string document)
+    {
+        var bundle = Build(document);
+
+        bundle.Type.ShouldBe(Bundle.BundleType.Document);
+        bundle.Meta.Profile.ShouldBe(["https://nrces.in/ndhm/fhir/r4/StructureDefinition/DocumentBundle"]);
+        bundle.Meta.VersionId.ShouldNotBeNull();
+        bundle.Identifier.Value.ShouldStartWith("urn:uuid:");
+        bundle.Entry[0].Resource.ShouldBeOfType<Composition>();
+        bundle.Entry.Select(e => e.FullUrl).ShouldBeUnique();
+        foreach (var entry in bundle.Entry)
+        {
+            entry.FullUrl.ShouldBe($"urn:uuid:{entry.Resource.Id}");
+            Guid.TryParse(entry.Resource.Id, out _).ShouldBeTrue();
+            if (entry.Resource is DomainResource resource)
+            {
+                resource.Text.Status.ShouldBe(Narrative.NarrativeStatus.Generated);
+                resource.Text.Div.ShouldStartWith("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_consultation_report_is_an_OPConsultRecord_with_the_NRCeS_sections()
+    {
+        var bundle = OpConsult();
+        var composition = bundle.Entry[0].Resource.ShouldBeOfType<Composition>();
+
+        composition.Meta.Profile.ShouldBe(["https://nrces.in/ndhm/fhir/r4/StructureDefinition/OPConsultRecord"]);
+        composition.Status.ShouldBe(CompositionStatus.Final);
+        composition.Type.Coding.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            c => c.System.ShouldBe("http://snomed.info/sct"), c => c.Code.ShouldBe("371530004"), c => c.Display.ShouldBe("Clinical consultation report"));
+        composition.Title.ShouldBe("Consultation Report");
+        composition.Date.ShouldBe(new FhirDateTime(End).Value);
+        Resolve<Patient>(bundle, composition.Subject);
+        Resolve<Practitioner>(bundle, composition.Author.ShouldHaveSingleItem());
+        Resolve<Organization>(bundle, composition.Custodian);
+        var encounter = Resolve<Encounter>(bundle, composition.Encounter);
+        encounter.Class.Code.ShouldBe("VR");
+        encounter.Status.ShouldBe(Encounter.EncounterStatus.Finished);
+        encounter.Period.Start.ShouldBe(new FhirDateTime(Start).Value);
+
+        composition.Section.Select(s => s.Code.Coding.FirstOrDefault()?.Code).ShouldBe(
+            ["422843007", "371529009", "425044008", "721963009", "721912009", "736271009", null, null]);
+        var sections = composition.Section.ToDictionary(s => s.Title!);
+        sections["Chief complaints"].Entry.Select(r => Resolve<Condition>(bundle, r).Code.Text).ShouldBe(["Fever for 3 days", "Dry cough"]);
+        sections["Investigation Advice"].Entry.Select(r => Resolve<ServiceRequest>(bundle, r).Code.Text).ShouldBe(["CBC", "Dengue NS1 antigen"]);
+        sections["Medications"].Entry.Select(r => Resolve<MedicationRequest>(bundle, r)).Count().ShouldBe(Medicines.Length);
+        var followUp = Resolve<Appointment>(bundle, sections["Follow Up"].Entry.ShouldHaveSingleItem());
+        followUp.RequestedPeriod.ShouldHaveSingleItem().Start.ShouldBe("2026-12-02");
+        sections["Advice"].Text.Div.ShouldContain("Plenty of fluids, rest");
+        sections["Addenda"].Text.Div.ShouldContain("Patient called: fever settled &lt;38");
+    }
+
+    [Fact]
+    public void Vitals_are_LOINC_observations_in_UCUM_units_with_blood_pressure_as_a_panel()
+    {
+        var bundle = OpConsult();
+        var examination = bundle.Entry[0].Resource.ShouldBeOfType<Composition>().Section.Single(s => s.Title == "Physical examination");
+        var observations = examination.Entry.Select(r => Resolve<Observation>(bundle, r)).ToDictionary(o => o.Code.Coding[0].Code!);
+
+        observations.Keys.ShouldBe(["85354-9", "8867-4", "8310-5", "59408-5", "29463-7", "29545-1"]);
+        var panel = observations["85354-9"];
+        panel.Value.ShouldBeNull();
+        panel.Component.Select(c => (c.Code.Coding[0].Code, c.Value.ShouldBeOfType<Quantity>().Value, c.Value.ShouldBeOfType<Quantity>().Code))
+            .ShouldBe([("8480-6", 128m, "mm[Hg]"), ("8462-4", 84m, "mm[Hg]")]);
+        Quantity Value(string code) => observations[code].Value.ShouldBeOfType<Quantity>();
+        (Value("8867-4").Value, Value("8867-4").Code).ShouldBe((88m, "/min"));
+        (Value("8310-5").Value, Value("8310-5").Code).ShouldBe((38.4m, "Cel"));
+        (Value("59408-5").Value, Value("59408-5").Code).ShouldBe((97m, "%"));
+        (Value("29463-7").Value, Value("29463-7").Code).ShouldBe((61.5m, "kg"));
+        Value("29463-7").System.ShouldBe("http://unitsofmeasure.org");
+        observations["85354-9"].Category.ShouldHaveSingleItem().Coding[0].Code.ShouldBe("vital-signs");
+        observations["29545-1"].Value.ShouldBeOfType<FhirString>().Value.ShouldBe("Throat congested, chest clear");
+    }
+
+    [Fact]
+    public void The_diagnosis_is_an_encounter_diagnosis_with_its_ICD10_code()
+    {
+        var bundle = OpConsult();
+        var diagnosis = Resolve<Condition>(bundle, Single<Encounter>(bundle).Diagnosis.ShouldHaveSingleItem().Condition);
+
+        diagnosis.Category.ShouldHaveSingleItem().Coding[0].Code.ShouldBe("encounter-diagnosis");
+        diagnosis.Code.Text.ShouldBe("Acute viral fever");
+        diagnosis.Code.Coding.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            c => c.System.ShouldBe("http://hl7.org/fhir/sid/icd-10"), c => c.Code.ShouldBe("B34.9"));
+
+        var snomed = FhirDocuments.OpConsultRecord(
+            Consultation.Evolve(Completed, new DiagnosisRecorded(Id, new Diagnosis("Common cold", new CodedConcept(ClinicalRules.Snomed, "82272006")), Doctor, End)),
+            Facility, Prescriber, Sunita, Now);
+        Single<Condition>(snomed, c => c.Category.Count > 0).Code.Coding.ShouldHaveSingleItem().System.ShouldBe("http://snomed.info/sct");
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void The_patient_doctor_and_facility_carry_their_ABDM_identifiers(string document)
+    {
+        var bundle = Build(document);
+
+        var patient = Single<Patient>(bundle);
+        var abha = patient.Identifier.Where(i => i.System == "https://healthid.ndhm.gov.in").ToList();
+        abha.Select(i => (i.Type.Coding[0].Code, i.Value)).ShouldBe([("HIN", "91-1234-5678-9012"), ("ABHA", "sunita@sbx")]);
+        patient.Name.ShouldHaveSingleItem().Text.ShouldBe("सुनीता देवी");
+        patient.Gender.ShouldBe(AdministrativeGender.Female);
+        patient.BirthDate.ShouldBe("1984");
+
+        var practitioner = Single<Practitioner>(bundle);
+        practitioner.Identifier.ShouldContain(i => i.System == "https://doctor.ndhm.gov.in" && i.Value == "71-1234-5678-9012");
+        practitioner.Identifier.ShouldContain(i => i.Value == "KMC-12345" && i.Assigner.Display == "Karnataka Medical Council");
+        practitioner.Qualification.ShouldHaveSingleItem().Code.Text.ShouldBe("MBBS, MD");
+
+        Single<Organization>(bundle).Identifier.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            i => i.System.ShouldBe("https://facility.ndhm.gov.in"), i => i.Value.ShouldBe("IN2710000001"));
+    }
+
+    [Fact]
+    public void A_patient_without_ABHA_still_has_a_record_identifier()
+    {
+        var bundle = FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita with { AbhaNumber = null, AbhaAddress = null }, Now);
+
+        Single<Patient>(bundle).Identifier.ShouldHaveSingleItem().Value.ShouldBe($"urn:uuid:{PatientId}");
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_prescription_is_a_PrescriptionRecord_of_one_order_per_medicine_and_the_signed_pdf()
+    {
+        var bundle = Prescription();
+        var composition = bundle.Entry[0].Resource.ShouldBeOfType<Composition>();
+
+        composition.Meta.Profile.ShouldBe(["https://nrces.in/ndhm/fhir/r4/StructureDefinition/PrescriptionRecord"]);
+        composition.Type.Coding.ShouldHaveSingleItem().Code.ShouldBe("440545006");
+        var section = composition.Section.ShouldHaveSingleItem();
+        section.Code.Coding.ShouldHaveSingleItem().Code.ShouldBe("440545006");
+        section.Entry.Select(r => r.Type).ShouldBe([.. Enumerable.Repeat("MedicationRequest", Medicines.Length), "Binary"]);
+
+        var orders = section.Entry.Take(Medicines.Length).Select(r => Resolve<MedicationRequest>(bundle, r)).ToList();
+        orders.Select(o => o.DispenseRequest.Quantity.Value).ShouldBe([10m, 5m, 15m, 5m, 1m]);
+        orders.Select(o => ((CodeableConcept)o.Medication).Text).ShouldBe(
+            ["paracetamol 500 mg tablet", "cetirizine 10 mg tablet", "amoxicillin 500 mg capsule", "pantoprazole 40 mg tablet", "salbutamol 100 mcg inhaler"]);
+        foreach (var order in orders)
+        {
+            Resolve<Patient>(bundle, order.Subject);
+            Resolve<Practitioner>(bundle, order.Requester);
+            Resolve<Condition>(bundle, order.ReasonReference.ShouldHaveSingleItem()).Code.Text.ShouldBe("Acute viral fever");
+            order.AuthoredOn.ShouldBe(new FhirDateTime(End).Value);
+            order.GroupIdentifier.Value.ShouldBe($"urn:uuid:{PrescriptionId}");
+        }
+        var paracetamol = orders[0];
+        paracetamol.DispenseRequest.ExpectedSupplyDuration.ShouldSatisfyAllConditions(d => d.Value.ShouldBe(5m), d => d.Code.ShouldBe("d"));
+        var dosage = paracetamol.DosageInstruction.ShouldHaveSingleItem();
+        dosage.Text.ShouldBe("1 tablet, 1-0-1, oral, for 5 days. दिन में दो बार खाने के बाद");
+        dosage.Route.Coding.ShouldHaveSingleItem().Code.ShouldBe("26643006");
+        dosage.Timing.Repeat.ShouldSatisfyAllConditions(
+            r => r.Frequency.ShouldBe(2), r => r.Period.ShouldBe(1m), r => r.PeriodUnit.ShouldBe(Timing.UnitsOfTime.D),
+            r => r.When.ShouldBe([Timing.EventTiming.MORN, Timing.EventTiming.NIGHT]),
+            r => r.Bounds.ShouldBeOfType<Duration>().Value.ShouldBe(5m));
+        orders[1].DosageInstruction[0].Timing.Repeat.When.ShouldBe([Timing.EventTiming.HS]);
+        orders[2].DosageInstruction[0].Timing.Repeat.Frequency.ShouldBe(3);
+        orders[3].DosageInstruction[0].Timing.Repeat.Frequency.ShouldBe(1);
+        orders[4].DosageInstruction[0].AsNeeded.ShouldBeOfType<FhirBoolean>().Value.ShouldBe(true);
+
+        var binary = Resolve<Binary>(bundle, section.Entry[^1]);
+        binary.ContentType.ShouldBe("application/pdf");
+        binary.Data.ShouldBe(Pdf);
+    }
+
+    [Fact]
+    public void The_prescription_bundle_is_signed_by_the_doctor_with_the_JWS()
+    {
+        var bundle = Prescription();
+
+        bundle.Signature.Type.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            c => c.System.ShouldBe("urn:iso-astm:E1762-95:2013"), c => c.Code.ShouldBe("1.2.840.10065.1.12.1.1"));
+        bundle.Signature.SigFormat.ShouldBe("application/jose");
+        Encoding.UTF8.GetString(bundle.Signature.Data).ShouldBe(Jws);
+        bundle.Signature.When.ShouldBe(End);
+        Resolve<Practitioner>(bundle, bundle.Signature.Who.ShouldBeOfType<ResourceReference>());
+    }
+
+    [Fact]
+    public void A_dangling_reference_and_a_misplaced_composition_are_problems()
+    {
+        var bundle = OpConsult();
+        var lost = bundle.Entry.Single(e => e.Resource is Organization);
+        bundle.Entry.Remove(lost);
+
+        FhirDocuments.Problems(bundle).ShouldContain(p => p.Contains(lost.FullUrl, StringComparison.Ordinal) && p.Contains("not an entry", StringComparison.Ordinal));
+
+        var composition = bundle.Entry[0];
+        bundle.Entry.RemoveAt(0);
+        bundle.Entry.Add(composition);
+        FhirDocuments.Problems(bundle).ShouldContain("The first entry of a document must be its Composition.");
+    }
+
+    [Fact]
+    public void A_missing_required_element_is_a_problem()
+    {
+        var bundle = Prescription();
+        Single<Binary>(bundle).ContentType = null;
+
+        FhirDocuments.Problems(bundle).ShouldContain(p => p.Contains("contentType", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static T Single<T>(Bundle bundle, Func<T, bool> where) where T : Resource =>
+        bundle.Entry.Select(e => e.Resource).OfType<T>().Where(where).ShouldHaveSingleItem();
+}

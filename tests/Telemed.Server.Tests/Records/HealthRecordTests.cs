@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Telemed.Server.Records;
+using Telemed.Server.Tests.Consultations;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Records;
+
+public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServer>
+{
+    private const string Abha = "91-2345-6789-0123";
+    private const string Rahul = "rahul.nair@telemed.local";
+
+    private TelemedFactory Host => server.Host;
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_patient_lists_and_downloads_their_records_as_PDF_and_FHIR()
+    {
+        var patient = (await Host.CreatePatients(1, Abha))[0];
+        var (room, prescriptionId) = await Clinical.Prescribed(Host, patient);
+        var client = Host.As(patient.AccessToken);
+
+        var records = await client.GetFromJsonAsync<JsonElement>("/api/records");
+        var entry = records.EnumerateArray().ShouldHaveSingleItem();
+        entry.GetProperty("consultationId").GetGuid().ShouldBe(room.ConsultationId);
+        entry.GetProperty("prescriptionId").GetGuid().ShouldBe(prescriptionId);
+        entry.GetProperty("patientAbha").GetString().ShouldBe(Abha);
+        entry.GetProperty("doctorName").GetString().ShouldNotBeNullOrWhiteSpace();
+
+        var pdf = await client.GetAsync($"/api/prescriptions/{prescriptionId}/pdf");
+        await pdf.ShouldHave(HttpStatusCode.OK);
+        pdf.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        var text = await PdfText(await pdf.Content.ReadAsByteArrayAsync());
+        text.ShouldContain("Acute pharyngitis");
+        text.ShouldContain(Abha);
+        text.ShouldContain("दिन में दो बार खाने के बाद");
+
+        var prescriptionBundle = await Bundle(client, $"/api/prescriptions/{prescriptionId}/fhir");
+        FhirDocuments.Problems(prescriptionBundle).ShouldBeEmpty();
+        prescriptionBundle.Entry.Select(e => e.Resource).OfType<MedicationRequest>().Count().ShouldBe(2);
+        prescriptionBundle.Entry.Select(e => e.Resource).OfType<Binary>().ShouldHaveSingleItem().ContentType.ShouldBe("application/pdf");
+
+        var consultBundle = await Bundle(client, $"/api/consultations/{room.ConsultationId}/fhir");
+        FhirDocuments.Problems(consultBundle).ShouldBeEmpty();
+        var composition = consultBundle.Entry[0].Resource.ShouldBeOfType<Composition>();
+        composition.Type.Coding[0].Code.ShouldBe("371530004");
+        var fhirPatient = consultBundle.Entry.Select(e => e.Resource).OfType<Patient>().ShouldHaveSingleItem();
+        fhirPatient.Identifier.ShouldContain(i => i.System == "https://healthid.ndhm.gov.in" && i.Value == Abha);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Another_patient_gets_none_of_it_and_the_attempt_is_audited()
+    {
+        var (room, prescriptionId) = await Clinical.Prescribed(Host);
+        var stranger = Host.As((await Host.CreatePatients(1))[0].AccessToken);
+
+        await (await stranger.GetAsync($"/api/prescriptions/{prescriptionId}/pdf")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await stranger.GetAsync($"/api/prescriptions/{prescriptionId}/fhir")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await stranger.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.Forbidden);
+        (await stranger.GetFromJsonAsync<JsonElement>("/api/records")).GetArrayLength().ShouldBe(0);
+        await (await stranger.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Another_doctor_reads_a_patients_records_only_with_consent_and_every_read_is_logged()
+    {
+        var (room, _) = await Clinical.Prescribed(Host);
+        var patient = Host.As(room.Patient.AccessToken);
+        var rahul = await Sessions.Doctor(Host, Rahul);
+        var rahulId = Telemed.Server.Identity.DemoSeeder.DoctorRahulId;
+
+        await (await rahul.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await rahul.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.Forbidden);
+
+        await (await patient.PostAsJsonAsync("/api/records/consents", new { doctorId = rahulId, days = 0 })).ShouldHave(HttpStatusCode.BadRequest);
+        await (await patient.PostAsJsonAsync("/api/records/consents", new { doctorId = rahulId, days = 7 })).ShouldHave(HttpStatusCode.OK);
+        (await patient.GetFromJsonAsync<JsonElement>("/api/records/consents")).EnumerateArray().ShouldHaveSingleItem()
+            .GetProperty("doctorId").GetGuid().ShouldBe(rahulId);
+        (await rahul.GetFromJsonAsync<JsonElement>($"/api/patients/{room.Patient.Id}/records")).GetArrayLength().ShouldBe(1);
+        await (await rahul.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.OK);
+
+        await (await patient.DeleteAsync($"/api/records/consents/{rahulId}")).ShouldHave(HttpStatusCode.NoContent);
+        await (await rahul.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.Forbidden);
+
+        var log = (await patient.GetFromJsonAsync<JsonElement>("/api/records/access-log")).EnumerateArray().ToList();
+        log.Count(e => e.GetProperty("readerId").GetGuid() == rahulId && e.GetProperty("basis").GetString() == "Consent").ShouldBe(2);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_doctor_sees_the_records_of_the_patient_in_their_open_consultation()
+    {
+        var (first, _) = await Clinical.Prescribed(Host);
+        var again = await Room.Start(Host, first.Patient);
+        var doctor = Host.As(again.DoctorToken);
+
+        (await doctor.GetFromJsonAsync<JsonElement>($"/api/patients/{first.Patient.Id}/records")).GetArrayLength().ShouldBe(2);
+        await (await doctor.GetAsync($"/api/consultations/{again.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.Conflict);
+
+        var log = await Host.As(first.Patient.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
+        log.EnumerateArray().ShouldContain(e => e.GetProperty("basis").GetString() == "InConsultation");
+    }
+
+    private static async Task<Bundle> Bundle(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        await response.ShouldHave(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/fhir+json");
+        return new FhirJsonDeserializer(new DeserializerSettings()).Deserialize<Bundle>(await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> PdfText(byte[] pdf)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"telemed-{Guid.NewGuid():N}.pdf");
+        try
+        {
+            await File.WriteAllBytesAsync(path, pdf);
+            using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-enc", "UTF-8", path, "-"]) { RedirectStandardOutput = true })!;
+            var text = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            process.ExitCode.ShouldBe(0);
+            return text;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
