@@ -1,4 +1,5 @@
 using Telemed.Server.Consultations;
+using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Prescriptions;
@@ -15,7 +16,8 @@ builder.AddTelemedLogging()
     .AddTelemedQueue()
     .AddTelemedConsultations()
     .AddTelemedPrescriptions()
-    .AddTelemedRecords();
+    .AddTelemedRecords()
+    .AddTelemedDispensing();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -31,6 +33,7 @@ app.MapTelemedQueue();
 app.MapConsultations();
 app.MapPrescriptions();
 app.MapHealthRecords();
+app.MapPharmacy();
 app.Run();
 
 public partial class Program;

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Telemed.Domain.Prescriptions;
 
 public interface IPrescriptionEvent
@@ -11,6 +13,13 @@ public interface IPrescriptionEvent
 public sealed record PrescriptionSigned(Guid PrescriptionId, PrescriptionContent Content, string Jws, string KeyId, DateTimeOffset At) : IPrescriptionEvent;
 
 public sealed record PrescriptionRevoked(Guid PrescriptionId, Guid By, string Reason, DateTimeOffset At) : IPrescriptionEvent;
+
+/// <summary>What one pharmacy handed out, per prescription line (0-based), under the client's request id.</summary>
+public sealed record PrescriptionDispensed(
+    Guid PrescriptionId, Guid RequestId, Guid PharmacyId, Guid PharmacistId, IReadOnlyList<DispensedLine> Lines, DateTimeOffset At) : IPrescriptionEvent;
+
+/// <summary>A quantity handed out for one line; the brand may differ from any other pharmacy's, the generic never.</summary>
+public sealed record DispensedLine(int Line, int Quantity, string? Brand, string? Batch);
 
 public enum PrescriptionStatus
 {
@@ -27,13 +36,26 @@ public sealed record Prescription(
     string KeyId,
     PrescriptionStatus Status,
     string? RevocationReason,
-    DateTimeOffset? RevokedAt)
+    DateTimeOffset? RevokedAt,
+    ImmutableArray<int> Dispensed,
+    ImmutableList<PrescriptionDispensed> Dispensations)
 {
+    public int Remaining(int line) => Content.Medicines[line].Quantity - Dispensed[line];
+
+    public bool FullyDispensed => Enumerable.Range(0, Dispensed.Length).All(line => Remaining(line) == 0);
+
     public static Prescription Evolve(Prescription? state, IPrescriptionEvent @event) => @event switch
     {
-        PrescriptionSigned e => new Prescription(e.PrescriptionId, 1, e.Content, e.Jws, e.KeyId, PrescriptionStatus.Valid, null, null),
+        PrescriptionSigned e => new Prescription(e.PrescriptionId, 1, e.Content, e.Jws, e.KeyId, PrescriptionStatus.Valid, null, null,
+            [.. e.Content.Medicines.Select(_ => 0)], []),
         _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before PrescriptionSigned on {@event.PrescriptionId}."),
         PrescriptionRevoked e => state with { Version = state.Version + 1, Status = PrescriptionStatus.Revoked, RevocationReason = e.Reason, RevokedAt = e.At },
+        PrescriptionDispensed e => state with
+        {
+            Version = state.Version + 1,
+            Dispensed = e.Lines.Aggregate(state.Dispensed, (totals, line) => totals.SetItem(line.Line, totals[line.Line] + line.Quantity)),
+            Dispensations = state.Dispensations.Add(e),
+        },
         _ => throw new InvalidOperationException($"Unknown prescription event {@event.GetType().Name}."),
     };
 }

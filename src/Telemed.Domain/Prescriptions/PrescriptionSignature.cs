@@ -39,6 +39,10 @@ public static class PrescriptionSignature
         return $"{signingInput}.{Base64Url.Encode(signature)}";
     }
 
+    /// <summary>True when the JWS verifies against a published key and signs exactly this content (nothing altered since).</summary>
+    public static bool Signs(string jws, PrescriptionContent content, Func<string, ECDsa?> publicKeyFor) =>
+        Verify(jws, publicKeyFor).IsSuccess && Base64Url.Decode(jws.Split('.')[1]) is { } signed && signed.AsSpan().SequenceEqual(Payload(content));
+
     public static Result<VerifiedPrescription, SignatureProblem> Verify(string? jws, Func<string, ECDsa?> publicKeyFor)
     {
         var parts = (jws ?? "").Trim().Split('.');

@@ -34,7 +34,11 @@ public sealed record DoctorDetails(
     string? Specialty,
     IReadOnlyList<Guid> FacilityIds);
 
-public sealed record PharmacistDetails(string RegistrationNumber, string StateCouncil);
+/// <summary>A pharmacist works for one registered pharmacy, which is recorded on everything they dispense.</summary>
+public sealed record PharmacistDetails(string RegistrationNumber, string StateCouncil, Guid PharmacyId);
+
+/// <summary>A pharmacy registered by an admin, identified by its drug licence (Form 20/21) number.</summary>
+public sealed record Pharmacy(Guid Id, string Name, string LicenceNumber, string District, string State, DateTimeOffset RegisteredAt);
 
 public sealed record Facility(Guid Id, string HfrId, string Name, string District, string State, DateTimeOffset RegisteredAt);
 

@@ -22,7 +22,9 @@ public sealed record RegisterDoctorRequest(
     string? Specialty,
     IReadOnlyList<Guid>? FacilityIds);
 
-public sealed record RegisterPharmacistRequest(string? Name, string? Email, string? Password, string? RegistrationNumber, string? StateCouncil);
+public sealed record RegisterPharmacistRequest(string? Name, string? Email, string? Password, string? RegistrationNumber, string? StateCouncil, Guid? PharmacyId);
+
+public sealed record RegisterPharmacyRequest(string? Name, string? LicenceNumber, string? District, string? State);
 
 /// <summary>Admins register the people and places patients cannot vouch for: doctors, pharmacists, facilities.</summary>
 public static class AdminEndpoints
@@ -32,7 +34,8 @@ public static class AdminEndpoints
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(Roles.Admin);
         admin.MapPost("/facilities", RegisterFacility).WithSummary("Register a health facility (HFR ID).");
         admin.MapPost("/doctors", RegisterDoctor).WithSummary("Register a doctor (HPR ID, registration with a state council).");
-        admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist.");
+        admin.MapPost("/pharmacies", RegisterPharmacy).WithSummary("Register a pharmacy (drug licence number).");
+        admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist of a registered pharmacy.");
         admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
         admin.MapOutbox();
     }
@@ -57,6 +60,28 @@ public static class AdminEndpoints
         session.Insert(facility);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/facilities/{facility.Id}", facility);
+    }
+
+    private static async Task<Results<Created<Pharmacy>, ProblemHttpResult>> RegisterPharmacy(
+        RegisterPharmacyRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var name = errors.Require("name", PersonRules.Text(request.Name, "Pharmacy name", 150));
+        var licence = errors.Require("licenceNumber", PersonRules.Text(request.LicenceNumber, "Drug licence number", 40));
+        var district = errors.Require("district", PersonRules.Text(request.District, "District", 80));
+        var state = errors.Require("state", PersonRules.Text(request.State, "State", 80));
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await session.Query<Pharmacy>().AnyAsync(p => p.LicenceNumber == licence, cancellationToken))
+        {
+            return Problems.Conflict($"A pharmacy with drug licence {licence} is already registered.");
+        }
+        var pharmacy = new Pharmacy(Ids.New(), name!, licence!, district!, state!, time.GetUtcNow());
+        session.Insert(pharmacy);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/pharmacies/{pharmacy.Id}", pharmacy);
     }
 
     private static async Task<Results<Created<StaffView>, ProblemHttpResult>> RegisterDoctor(
@@ -111,6 +136,10 @@ public static class AdminEndpoints
         var credentials = StaffCredentials(request.Name, request.Email, request.Password, errors);
         var registration = errors.Require("registrationNumber", PersonRules.Text(request.RegistrationNumber, "Registration number", 40));
         var council = errors.Require("stateCouncil", PersonRules.Text(request.StateCouncil, "State pharmacy council", 120));
+        if (request.PharmacyId is not { } pharmacyId || await session.LoadAsync<Pharmacy>(pharmacyId, cancellationToken) is null)
+        {
+            errors.Add("pharmacyId", "Name the registered pharmacy this pharmacist works for.");
+        }
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -119,7 +148,7 @@ public static class AdminEndpoints
         {
             return Problems.Conflict("Another staff account already uses this email.");
         }
-        var pharmacist = new PharmacistDetails(registration!, council!);
+        var pharmacist = new PharmacistDetails(registration!, council!, request.PharmacyId!.Value);
         return await Register(session, hasher, user, time, credentials, Role.Pharmacist, null, pharmacist, cancellationToken);
     }
 

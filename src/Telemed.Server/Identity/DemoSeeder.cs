@@ -27,6 +27,7 @@ public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccoun
     public static readonly Guid DoctorAshaId = new("0193a000-0000-7000-8000-000000000011");
     public static readonly Guid DoctorRahulId = new("0193a000-0000-7000-8000-000000000012");
     public static readonly Guid PharmacistId = new("0193a000-0000-7000-8000-000000000013");
+    public static readonly Guid PharmacyId = new("0193a000-0000-7000-8000-000000000021");
 
     public static readonly IReadOnlyList<PatientAccount> Patients =
     [
@@ -56,8 +57,9 @@ public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccoun
         Staff(session, DoctorRahulId, Role.Doctor, "Dr. Rahul Nair", "rahul.nair@telemed.local",
             new DoctorDetails("71-2345-6789-0123", "MBBS, DCH", "TCMC-51234", "Travancore-Cochin Medical Council", "Paediatrics", [FacilityId]),
             null, now);
+        session.Insert(new Pharmacy(PharmacyId, "Jan Aushadhi Kendra, Shivajinagar", "MH-PZ1-20B-123456", "Pune", "Maharashtra", now));
         Staff(session, PharmacistId, Role.Pharmacist, "Meena Iyer", "meena.iyer@telemed.local",
-            null, new PharmacistDetails("MSPC-123456", "Maharashtra State Pharmacy Council"), now);
+            null, new PharmacistDetails("MSPC-123456", "Maharashtra State Pharmacy Council", PharmacyId), now);
         foreach (var patient in Patients)
         {
             session.Insert(patient with { RegisteredAt = now });

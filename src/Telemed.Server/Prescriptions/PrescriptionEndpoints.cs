@@ -8,9 +8,10 @@ using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Prescriptions;
 
+/// <summary>The prescription for its patient and doctor, with what pharmacies have handed out (per line, in prescription order).</summary>
 public sealed record PrescriptionView(
     Guid Id, PrescriptionStatus Status, string? RevocationReason, DateTimeOffset? RevokedAt, PrescriptionContent Content, string Jws, string KeyId,
-    string VerificationUrl);
+    string VerificationUrl, IReadOnlyList<int> Dispensed, IReadOnlyList<PrescriptionDispensed> Dispensations);
 
 public sealed record RevokeRequest(string? Reason);
 
@@ -63,7 +64,7 @@ public static class PrescriptionEndpoints
     }
 
     private static PrescriptionView View(Prescription p, PrescriptionOptions options) =>
-        new(p.Id, p.Status, p.RevocationReason, p.RevokedAt, p.Content, p.Jws, p.KeyId, options.VerificationUrl(p.Id));
+        new(p.Id, p.Status, p.RevocationReason, p.RevokedAt, p.Content, p.Jws, p.KeyId, options.VerificationUrl(p.Id), p.Dispensed, p.Dispensations);
 
     private static async Task<IResult> Revoke(
         Guid prescriptionId, RevokeRequest request, ClaimsPrincipal user, IDocumentStore store, AuditTrail audit, TimeProvider time,

@@ -115,6 +115,15 @@ public class PrescriptionTests
     }
 
     [Fact]
+    public void A_stored_content_that_differs_from_what_was_signed_is_caught()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var jws = PrescriptionSignature.Sign(Content(), Jwk.Thumbprint(key), key);
+        PrescriptionSignature.Signs(jws, Content(), _ => key).ShouldBeTrue();
+        PrescriptionSignature.Signs(jws, Content() with { Advice = "Take double" }, _ => key).ShouldBeFalse();
+    }
+
+    [Fact]
     public void An_unknown_key_id_or_another_key_fails()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -44,18 +44,30 @@ public class AdminTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
-    public async Task An_admin_registers_a_pharmacist_who_can_then_sign_in()
+    public async Task An_admin_registers_a_pharmacy_and_its_pharmacist_who_can_then_sign_in()
     {
         var admin = await Admin();
-        var response = await admin.PostAsJsonAsync("/api/admin/pharmacists", new
+        var pharmacy = await admin.PostAsJsonAsync("/api/admin/pharmacies", new
+        {
+            name = "Mathew Medicals", licenceNumber = "KL-EKM-20-4411", district = "Ernakulam", state = "Kerala",
+        });
+        await pharmacy.ShouldHave(HttpStatusCode.Created);
+        var pharmacyId = (await pharmacy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var pharmacist = new
         {
             name = "Joseph Mathew",
             email = "joseph@pharmacy.example.in",
             password = "another-long-password",
             registrationNumber = "KSPC-4411",
             stateCouncil = "Kerala State Pharmacy Council",
-        });
+            pharmacyId = (Guid?)null,
+        };
+        var withoutPharmacy = await admin.PostAsJsonAsync("/api/admin/pharmacists", pharmacist);
+        (await withoutPharmacy.Problem()).GetProperty("errors").GetProperty("pharmacyId").GetArrayLength().ShouldBe(1);
+        var response = await admin.PostAsJsonAsync("/api/admin/pharmacists", pharmacist with { pharmacyId = pharmacyId });
         await response.ShouldHave(HttpStatusCode.Created);
+        await (await admin.PostAsJsonAsync("/api/admin/pharmacies", new { name = "Copy", licenceNumber = "KL-EKM-20-4411", district = "x", state = "y" }))
+            .ShouldHave(HttpStatusCode.Conflict);
 
         (await Host.SignInStaff("joseph@pharmacy.example.in", "another-long-password")).Role.ShouldBe("pharmacist");
     }

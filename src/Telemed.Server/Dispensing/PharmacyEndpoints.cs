@@ -1,0 +1,177 @@
+using System.Security.Claims;
+using JasperFx.Events;
+using Marten;
+using Telemed.Domain.Dispensing;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Prescriptions;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Prescriptions;
+
+namespace Telemed.Server.Dispensing;
+
+public sealed record PrescriptionLine(int Line, PrescribedMedicine Medicine, int Dispensed, int Remaining);
+
+/// <summary>What a registered pharmacist sees: the verdict, the full content, and what has been handed out so far.</summary>
+public sealed record PharmacyView(
+    Guid PrescriptionId, long Version, Verdict Verdict, string Explanation, DateOnly ValidUntil, string? RevocationReason,
+    PrescriptionContent Content, IReadOnlyList<PrescriptionLine> Lines, IReadOnlyList<PrescriptionDispensed> Dispensations)
+{
+    public static PharmacyView Of(Prescription p, Verdict verdict) => new(p.Id, p.Version, verdict, Dispensation.Explain(verdict), p.Content.ValidUntil,
+        p.RevocationReason, p.Content, [.. p.Content.Medicines.Select((m, i) => new PrescriptionLine(i, m, p.Dispensed[i], p.Remaining(i)))], p.Dispensations);
+}
+
+public sealed record VerifyRequest(string? Jws);
+
+public sealed record DispenseRequest(Guid? RequestId, IReadOnlyList<DispenseInput>? Lines);
+
+public sealed record PharmacyActivity(string Id, Guid PharmacistId, Guid PrescriptionId, DateTimeOffset LastSeenAt);
+
+/// <summary>
+/// Registered pharmacists check prescriptions (by id from the QR code, or by the JWS itself) and record what they hand out.
+/// A dispense appends to the prescription stream with its expected version: two pharmacies at the same moment cannot both
+/// take the last tablets; the loser gets 409 with the prescription as it now is.
+/// </summary>
+public static class PharmacyEndpoints
+{
+    public static void MapPharmacy(this IEndpointRouteBuilder app)
+    {
+        var pharmacy = app.MapGroup("/api/pharmacy").WithTags("Pharmacy").RequireAuthorization(Roles.Pharmacist);
+        pharmacy.MapGet("/prescriptions", Mine).WithSummary("Prescriptions I checked or dispensed, latest first.");
+        pharmacy.MapGet("/prescriptions/{prescriptionId:guid}", Check).WithSummary("Verify a prescription by id: verdict, content, dispensed so far.");
+        pharmacy.MapPost("/verify", VerifyJws).WithSummary("Verify a prescription from its JWS (e.g. pasted or read offline).");
+        pharmacy.MapPost("/prescriptions/{prescriptionId:guid}/dispensations", Dispense)
+            .WithSummary("Record what was handed out, per line (idempotent by requestId; never beyond the prescribed quantity).");
+        app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().WithTags("Pharmacy")
+            .WithSummary("Public: is this prescription authentic? Doctor and date only; no medicines, no patient details beyond initials and age.");
+    }
+
+    private static async Task<IResult> Check(
+        Guid prescriptionId, ClaimsPrincipal user, IDocumentStore store, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        if (await PharmacyOf(session, user, cancellationToken) is null)
+        {
+            return NotAttached();
+        }
+        var prescription = await PrescriptionEndpoints.Load(session, prescriptionId, cancellationToken);
+        if (prescription is null)
+        {
+            return Problems.NotFound("There is no such prescription.");
+        }
+        return TypedResults.Ok(await Seen(session, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
+    }
+
+    private static async Task<IResult> VerifyJws(
+        VerifyRequest request, ClaimsPrincipal user, IDocumentStore store, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        if (await PharmacyOf(session, user, cancellationToken) is null)
+        {
+            return NotAttached();
+        }
+        var verified = PrescriptionSignature.Verify(request.Jws, keys.VerificationKey);
+        if (!verified.IsSuccess)
+        {
+            var why = verified.Error == SignatureProblem.Malformed ? "This is not a Telemed prescription signature (JWS)." : Dispensation.Explain(Domain.Dispensing.Verdict.InvalidSignature);
+            return TypedResults.Problem(why, statusCode: StatusCodes.Status422UnprocessableEntity, title: "InvalidSignature",
+                extensions: new Dictionary<string, object?> { ["code"] = "InvalidSignature", ["signatureProblem"] = verified.Error.ToString() });
+        }
+        var prescription = await PrescriptionEndpoints.Load(session, verified.Value.Content.PrescriptionId, cancellationToken);
+        if (prescription is null)
+        {
+            return Problems.NotFound("The signature is genuine but this server has no record of the prescription (issued by another Telemed deployment?).");
+        }
+        return TypedResults.Ok(await Seen(session, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
+    }
+
+    private static async Task<IResult> Dispense(
+        Guid prescriptionId, DispenseRequest request, ClaimsPrincipal user, IDocumentStore store, PrescriptionKeys keys, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (request.RequestId is not { } requestId || requestId == Guid.Empty)
+        {
+            return Problems.Invalid("requestId", "Send a client-chosen requestId so a retried request dispenses once.");
+        }
+        await using var session = store.LightweightSession();
+        if (await PharmacyOf(session, user, cancellationToken) is not { } pharmacyId)
+        {
+            return NotAttached();
+        }
+        var prescription = await PrescriptionEndpoints.Load(session, prescriptionId, cancellationToken);
+        if (prescription is null)
+        {
+            return Problems.NotFound("There is no such prescription.");
+        }
+        var now = time.GetUtcNow();
+        var verdict = Verdict(prescription, keys, time);
+        var decision = Dispensation.Dispense(prescription, verdict, requestId, pharmacyId, user.AccountId(), request.Lines, now);
+        if (!decision.IsSuccess)
+        {
+            return TypedResults.Problem(decision.Error.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: decision.Error.Code,
+                extensions: new Dictionary<string, object?> { ["code"] = decision.Error.Code, ["current"] = PharmacyView.Of(prescription, verdict) });
+        }
+        var after = decision.Value.Aggregate(prescription, Prescription.Evolve);
+        if (decision.Value.Count > 0)
+        {
+            session.Events.Append(prescriptionId, after.Version, [.. decision.Value]);
+            Remember(session, user.AccountId(), prescriptionId, now);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            catch (EventStreamUnexpectedMaxEventIdException)
+            {
+                await using var fresh = store.QuerySession();
+                var current = (await PrescriptionEndpoints.Load(fresh, prescriptionId, cancellationToken))!;
+                return TypedResults.Problem("Another dispense of this prescription was recorded at the same moment; check what remains and try again.",
+                    statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+                    extensions: new Dictionary<string, object?> { ["code"] = "Conflict", ["current"] = PharmacyView.Of(current, Verdict(current, keys, time)) });
+            }
+        }
+        return TypedResults.Ok(PharmacyView.Of(after, Verdict(after, keys, time)));
+    }
+
+    private static async Task<IResult> Mine(ClaimsPrincipal user, IQuerySession db, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var pharmacistId = user.AccountId();
+        var seen = await db.Query<PharmacyActivity>().Where(a => a.PharmacistId == pharmacistId).OrderByDescending(a => a.LastSeenAt).Take(200)
+            .ToListAsync(cancellationToken);
+        var views = new List<PharmacyView>();
+        foreach (var activity in seen)
+        {
+            var prescription = (await PrescriptionEndpoints.Load(db, activity.PrescriptionId, cancellationToken))!;
+            views.Add(PharmacyView.Of(prescription, Verdict(prescription, keys, time)));
+        }
+        return TypedResults.Ok(views);
+    }
+
+    public static Verdict Verdict(Prescription prescription, PrescriptionKeys keys, TimeProvider time) =>
+        Dispensation.Check(prescription, PrescriptionSignature.Signs(prescription.Jws, prescription.Content, keys.VerificationKey), time.GetUtcNow());
+
+    /// <summary>The pharmacist's list remembers what they looked at; the check itself is on their own audit stream.</summary>
+    private static async Task<PharmacyView> Seen(
+        IDocumentSession session, Guid pharmacistId, Prescription prescription, Verdict verdict, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        Remember(session, pharmacistId, prescription.Id, now);
+        session.Events.Append(pharmacistId, new PrescriptionChecked(pharmacistId, prescription.Id, verdict, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return PharmacyView.Of(prescription, verdict);
+    }
+
+    private static void Remember(IDocumentSession session, Guid pharmacistId, Guid prescriptionId, DateTimeOffset now) =>
+        session.Store(new PharmacyActivity($"{pharmacistId:N}:{prescriptionId:N}", pharmacistId, prescriptionId, now));
+
+    private static async Task<Guid?> PharmacyOf(IQuerySession session, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        (await session.LoadAsync<StaffAccount>(user.AccountId(), cancellationToken))?.Pharmacist?.PharmacyId is { } id
+        && await session.LoadAsync<Pharmacy>(id, cancellationToken) is not null
+            ? id
+            : null;
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotAttached() =>
+        Problems.Forbidden("Your account is not attached to a registered pharmacy; ask an admin to register it.");
+}
+
+/// <summary>A pharmacist checked a prescription (on the pharmacist's account stream).</summary>
+public sealed record PrescriptionChecked(Guid PharmacistId, Guid PrescriptionId, Verdict Verdict, DateTimeOffset At);

@@ -1,0 +1,36 @@
+using Marten;
+using Telemed.Domain.Dispensing;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Prescriptions;
+
+namespace Telemed.Server.Dispensing;
+
+public sealed record PublicPrescriber(string Name, string Qualification, string RegistrationNumber, string StateCouncil, string HprId);
+
+/// <summary>What anyone holding the QR code may learn: that the prescription is genuine, who signed it, when. No medicines.</summary>
+public sealed record PublicVerificationView(
+    Guid PrescriptionId, Verdict Verdict, string Explanation, DateOnly IssuedOn, DateOnly ValidUntil, PublicPrescriber Doctor, string Facility,
+    string PatientInitials, int PatientAge);
+
+public static class PublicVerification
+{
+    public static async Task<IResult> Get(Guid prescriptionId, IQuerySession db, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
+        if (prescription is null)
+        {
+            return Problems.NotFound("There is no such prescription: it was not issued by this Telemed service.");
+        }
+        var verdict = PharmacyEndpoints.Verdict(prescription, keys, time);
+        var content = prescription.Content;
+        var doctor = content.Doctor;
+        return TypedResults.Ok(new PublicVerificationView(prescription.Id, verdict, Dispensation.Explain(verdict),
+            Dispensation.TodayInIndia(content.IssuedAt), content.ValidUntil,
+            new PublicPrescriber(doctor.Name, doctor.Qualification, doctor.RegistrationNumber, doctor.StateCouncil, doctor.HprId),
+            content.Facility.Name, Initials(content.Patient.Name), content.Patient.AgeYears));
+    }
+
+    /// <summary>"Priya Sharma" → "P. S.": enough for the pharmacist to match the person in front of them, not to identify them.</summary>
+    public static string Initials(string name) =>
+        string.Join(' ', name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(part => char.IsSurrogate(part[0]) ? part[..2] + "." : part[..1] + "."));
+}
