@@ -216,7 +216,7 @@ internal sealed class PdfComposer(PdfFonts fonts, float margin = 40)
     }
 
     /// <summary>The PDF: footers (given page number and count) are added last, then fonts are subset and pages played back.</summary>
-    public byte[] ToPdf(string title, DateTimeOffset created, Func<int, int, string>? footer = null)
+    public byte[] ToPdf(string title, DateTimeOffset created, Func<int, int, string>? footer = null, string? keywords = null)
     {
         if (pages.Count == 0)
         {
@@ -245,6 +245,7 @@ internal sealed class PdfComposer(PdfFonts fonts, float margin = 40)
             var metadata = SKDocumentPdfMetadata.Default with
             {
                 Title = title,
+                Keywords = keywords,
                 Creator = "Telemed",
                 Creation = created.UtcDateTime,
                 Modified = created.UtcDateTime,

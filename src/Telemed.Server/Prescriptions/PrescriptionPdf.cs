@@ -34,7 +34,8 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
 
     /// <param name="verificationUrl">Where the QR code points: the public page that checks this prescription's signature and status.</param>
     /// <param name="keyId">The signing key's id (JWS "kid"), printed so a pharmacist can match it against the published keys.</param>
-    public byte[] Render(PrescriptionContent content, string verificationUrl, string? keyId = null)
+    /// <param name="jws">The signature, embedded in the document's Keywords as "telemed-jws:…" so the PDF alone can be verified offline.</param>
+    public byte[] Render(PrescriptionContent content, string verificationUrl, string? keyId = null, string? jws = null)
     {
         var page = new PdfComposer(fonts);
         page.NewPage();
@@ -45,7 +46,8 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         Afterwards(page, content);
         Signature(page, content, verificationUrl, keyId);
         return page.ToPdf($"Prescription {content.PrescriptionId}", content.IssuedAt,
-            (number, count) => $"Prescription {content.PrescriptionId} · page {number} of {count} · valid only with its digital signature");
+            (number, count) => $"Prescription {content.PrescriptionId} · page {number} of {count} · valid only with its digital signature",
+            jws is null ? null : EmbeddedSignature.Prefix + jws);
     }
 
     private static void Letterhead(PdfComposer page, PrescriptionContent content)

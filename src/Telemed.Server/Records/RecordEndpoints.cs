@@ -107,7 +107,7 @@ public static class RecordEndpoints
         {
             return NoAccess();
         }
-        var document = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId);
+        var document = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws);
         return TypedResults.File(document, "application/pdf", $"prescription-{prescriptionId}.pdf");
     }
 
@@ -125,7 +125,7 @@ public static class RecordEndpoints
         {
             return NoAccess();
         }
-        var document = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId);
+        var document = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws);
         return TypedResults.Text(FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, document, prescription.Jws)), FhirJson);
     }
 

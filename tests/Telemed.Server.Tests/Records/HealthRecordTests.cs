@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -118,11 +117,7 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
         try
         {
             await File.WriteAllBytesAsync(path, pdf);
-            using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-enc", "UTF-8", path, "-"]) { RedirectStandardOutput = true })!;
-            var text = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            process.ExitCode.ShouldBe(0);
-            return text;
+            return await Tool.Text("pdftotext", "-enc", "UTF-8", path, "-");
         }
         finally
         {

@@ -94,7 +94,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.Dispose();
     }
 
-    private static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+    public static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
         ? "Release"
         : "Debug";
 
