@@ -62,7 +62,7 @@ public partial class BrowserFixture : IAsyncLifetime
         foreach (var page in pages)
         {
             states.Add(await page.EvaluateAsync<string>("""
-                () => JSON.stringify({ status: document.getElementById('call-status').textContent, error: document.getElementById('signin-error').textContent,
+                () => JSON.stringify({ status: document.getElementById('call-status').textContent, error: document.getElementById('error').textContent,
                   pc: window.telemed.call?.pc && { connection: window.telemed.call.pc.connectionState, signalling: window.telemed.call.pc.signalingState,
                     ice: window.telemed.call.pc.iceConnectionState, gathering: window.telemed.call.pc.iceGatheringState } })
                 """));

@@ -2,6 +2,7 @@ import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/s
 import { Api, type Tokens } from './api';
 import { Call } from './call';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
+import { Pharmacy } from './pharmacy';
 import { runPreCallCheck } from './precheck';
 
 const api = new Api();
@@ -15,8 +16,8 @@ let call: Call | undefined;
   get call() { return call; },
 };
 
-function show(section: 'signin' | 'patient' | 'doctor' | 'call') {
-  for (const id of ['signin', 'patient', 'doctor', 'call']) $(id).hidden = id !== section && !(id === 'call' && section === 'call');
+function show(section: 'signin' | 'patient' | 'doctor' | 'pharmacy' | 'call') {
+  for (const id of ['signin', 'patient', 'doctor', 'pharmacy', 'call']) $(id).hidden = id !== section;
 }
 
 async function connectHub(): Promise<HubConnection> {
@@ -34,6 +35,7 @@ async function signedIn(tokens: Tokens) {
   api.tokens = tokens;
   sessionStorage.setItem('telemed.tokens', JSON.stringify(tokens));
   $('who').textContent = tokens.role;
+  if (tokens.role === 'pharmacist') return pharmacyHome();
   await connectHub();
   if (tokens.role === 'patient') await patientHome();
   else await doctorHome();
@@ -41,10 +43,10 @@ async function signedIn(tokens: Tokens) {
 
 async function failSafely(action: () => Promise<void>) {
   try {
-    $('signin-error').textContent = '';
+    $('error').textContent = '';
     await action();
   } catch (error) {
-    $('signin-error').textContent = (error as Error).message;
+    $('error').textContent = (error as Error).message;
   }
 }
 
@@ -133,6 +135,20 @@ async function runQueue(sessionId: string) {
     await joinCall(row.consultationId!, true);
   });
   $('complete').onclick = () => void failSafely(async () => { await command('Complete', current); await call?.hangUp(); });
+}
+
+function pharmacyHome() {
+  show('pharmacy');
+  const pharmacy = new Pharmacy(api, $);
+  $('rx-form').addEventListener('submit', event => {
+    event.preventDefault();
+    void failSafely(() => pharmacy.check($<HTMLInputElement>('rx-id').value));
+  });
+  $<HTMLInputElement>('rx-qr').addEventListener('change', event => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (file) void failSafely(() => pharmacy.scan(file));
+  });
+  $('rx-dispense').addEventListener('click', () => void failSafely(() => pharmacy.dispense()));
 }
 
 async function joinCall(consultationId: string, isOfferer: boolean) {

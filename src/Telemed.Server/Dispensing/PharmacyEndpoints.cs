@@ -42,6 +42,11 @@ public static class PharmacyEndpoints
         pharmacy.MapPost("/verify", VerifyJws).WithSummary("Verify a prescription from its JWS (e.g. pasted or read offline).");
         pharmacy.MapPost("/prescriptions/{prescriptionId:guid}/dispensations", Dispense)
             .WithSummary("Record what was handed out, per line (idempotent by requestId; never beyond the prescribed quantity).");
+        app.MapGet("/verify/{prescriptionId:guid}", (IWebHostEnvironment environment) =>
+            environment.WebRootFileProvider.GetFileInfo("verify.html") is { Exists: true, PhysicalPath: { } page }
+                ? Results.File(page, "text/html; charset=utf-8")
+                : Problems.NotFound("The web client is not built (run ./run.sh)."))
+            .AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().WithTags("Pharmacy")
             .WithSummary("Public: is this prescription authentic? Doctor and date only; no medicines, no patient details beyond initials and age.");
     }

@@ -23,7 +23,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await patient.GotoAsync("/");
         await patient.FillAsync("#mobile", PatientMobile);
         await patient.ClickAsync("#send-code");
-        await patient.WaitForFunctionAsync("() => document.getElementById('signin-error').textContent === ''");
+        await patient.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
         await Task.Delay(300);
         await patient.FillAsync("#code", await fixture.LatestCode("+91" + PatientMobile));
         await patient.ClickAsync("#patient-signin");

@@ -1,0 +1,131 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Browser.Tests.Pharmacy;
+
+/// <summary>A pharmacist photographs the QR code of a real prescription PDF, checks it in the page and dispenses it.</summary>
+public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<PharmacyTests.Fixture>, IDisposable
+{
+    /// <summary>Each test signs the patient in afresh, so codes may be resent at once.</summary>
+    public sealed class Fixture : BrowserFixture
+    {
+        protected override Task<IDictionary<string, string>> ServerSettings() =>
+            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
+    }
+
+    private const string PatientMobile = "+919812345678";
+    private readonly string folder = Directory.CreateTempSubdirectory("telemed-pharmacy-").FullName;
+
+    [Fact]
+    public async Task A_pharmacist_scans_the_QR_code_of_a_prescription_PDF_verifies_it_and_dispenses()
+    {
+        var (prescriptionId, patientToken) = await IssuePrescription();
+        var pdf = await Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}/pdf", patientToken);
+        var pdfPath = Path.Combine(folder, "prescription.pdf");
+        await File.WriteAllBytesAsync(pdfPath, await pdf.Content.ReadAsByteArrayAsync());
+        // What a phone camera would capture: the printed page as an image.
+        await Tool.Text("pdftoppm", "-png", "-r", "110", "-singlefile", pdfPath, Path.Combine(folder, "photo"));
+
+        var page = await fixture.NewPage();
+        await page.GotoAsync("/");
+        await page.FillAsync("#email", "meena.iyer@telemed.local");
+        await page.FillAsync("#password", "telemed-demo");
+        await page.ClickAsync("#staff-signin");
+        await Assertions.Expect(page.Locator("#pharmacy")).ToBeVisibleAsync();
+        await page.SetInputFilesAsync("#rx-qr", Path.Combine(folder, "photo.png"));
+
+        await page.WaitForFunctionAsync("() => document.getElementById('rx-verdict').dataset.verdict || document.getElementById('error').textContent");
+        (await page.TextContentAsync("#error")).ShouldBeNullOrEmpty();
+        await Assertions.Expect(page.Locator("#rx-verdict")).ToHaveAttributeAsync("data-verdict", "valid");
+        await Assertions.Expect(page.Locator("#rx-id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"/verify/{prescriptionId}$"));
+        await Assertions.Expect(page.Locator("#rx-prescriber")).ToContainTextAsync("MMC-2009-04512");
+        await Assertions.Expect(page.Locator("#rx-lines")).ToContainTextAsync("paracetamol 500 mg tablet");
+
+        await page.FillAsync("#rx-lines tbody tr[data-line='0'] .qty", "4");
+        await page.FillAsync("#rx-lines tbody tr[data-line='0'] .brand", "Crocin");
+        await page.ClickAsync("#rx-dispense");
+        await Assertions.Expect(page.Locator("#rx-result")).ToHaveTextAsync("Dispensing recorded.");
+        await Assertions.Expect(page.Locator("#rx-lines tbody tr[data-line='0'] td").Nth(3)).ToHaveTextAsync("4");
+
+        await page.FillAsync("#rx-lines tbody tr[data-line='0'] .qty", "5");
+        await page.ClickAsync("#rx-dispense");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("only 2 of 6 remain");
+
+        var recorded = await (await Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}", patientToken)).Content.ReadFromJsonAsync<JsonElement>();
+        recorded.GetProperty("dispensed")[0].GetInt32().ShouldBe(4);
+        recorded.GetProperty("dispensations")[0].GetProperty("lines")[0].GetProperty("brand").GetString().ShouldBe("Crocin");
+    }
+
+    [Fact]
+    public async Task The_QR_link_opens_a_public_page_that_confirms_the_doctor_without_the_medicines()
+    {
+        var (prescriptionId, _) = await IssuePrescription();
+        var page = await fixture.NewPage();
+
+        await page.GotoAsync($"/verify/{prescriptionId}");
+
+        await Assertions.Expect(page.Locator("#verdict")).ToHaveTextAsync("Genuine prescription");
+        await Assertions.Expect(page.Locator("#doctor")).ToContainTextAsync("Dr. Asha Verma");
+        await Assertions.Expect(page.Locator("#patient")).ToContainTextAsync("R. K.");
+        (await page.ContentAsync()).ShouldNotContain("paracetamol");
+    }
+
+    /// <summary>Through the API, as the doctor's and patient's apps would: queue, consult, write, complete.</summary>
+    private async Task<(Guid PrescriptionId, string PatientToken)> IssuePrescription()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.SignIn("asha.verma@telemed.local");
+        var patient = await PatientToken();
+        await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { });
+        await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
+        var started = await (await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        var consultationId = started.GetProperty("consultationId").GetGuid();
+        var record = $"/api/consultations/{consultationId}/record";
+        var etag = (await Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
+        etag = (await Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Viral fever" }, etag)).Headers.ETag!.Tag;
+        await Send(HttpMethod.Put, $"{record}/prescription", doctor, new
+        {
+            kind = "firstConsult",
+            medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
+        }, etag);
+        await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
+        var completed = await (await Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        return (completed.GetProperty("prescriptionId").GetGuid(), patient);
+    }
+
+    private async Task<string> PatientToken()
+    {
+        await Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = PatientMobile });
+        var code = await fixture.LatestCode(PatientMobile);
+        var tokens = await (await Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = PatientMobile, code })).Content.ReadFromJsonAsync<JsonElement>();
+        return tokens.GetProperty("accessToken").GetString()!;
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        if (ifMatch is not null)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+        }
+        var response = await fixture.Http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        return response;
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(folder, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+}

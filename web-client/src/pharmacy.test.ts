@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { dispenseLines, prescriptionIdFrom } from './pharmacy';
+
+describe('prescriptionIdFrom', () => {
+  it('reads the id in a verification link', () =>
+    expect(prescriptionIdFrom('https://telemed.example.in/verify/0193A000-0000-7000-8000-0000000000AA')).toBe('0193a000-0000-7000-8000-0000000000aa'));
+  it('accepts a bare id', () => expect(prescriptionIdFrom(' 0193a000-0000-7000-8000-0000000000aa ')).toBe('0193a000-0000-7000-8000-0000000000aa'));
+  it('refuses anything else', () => expect(prescriptionIdFrom('paracetamol')).toBeUndefined());
+});
+
+describe('dispenseLines', () => {
+  it('sends only the lines with a quantity, without empty brand or batch', () =>
+    expect(dispenseLines([
+      { line: 0, quantity: '6', brand: ' Crocin ', batch: '' },
+      { line: 1, quantity: '', brand: 'x', batch: 'y' },
+    ])).toEqual([{ line: 0, quantity: 6, brand: 'Crocin', batch: undefined }]));
+});
