@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Records;
 using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
@@ -93,27 +94,21 @@ public static class RecordEndpoints
         return TypedResults.Text(FhirDocuments.ToJson(bundle), FhirJson);
     }
 
-    private static async Task<IResult> Pdf(
-        Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf, IOptions<PrescriptionOptions> options,
-        CancellationToken cancellationToken)
-    {
-        var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
-        if (prescription is null)
-        {
-            return Problems.NotFound("There is no such prescription.");
-        }
-        var content = prescription.Content;
-        if (await records.Open(user.AccountId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/pdf", cancellationToken) is null)
-        {
-            return NoAccess();
-        }
-        var document = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws);
-        return TypedResults.File(document, "application/pdf", $"prescription-{prescriptionId}.pdf");
-    }
+    private static Task<IResult> Pdf(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
+        IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
+        WithPrescriptionPdf(prescriptionId, "pdf", user, db, records, pdf, options,
+            (_, document) => TypedResults.File(document, "application/pdf", $"prescription-{prescriptionId}.pdf"), cancellationToken);
 
-    private static async Task<IResult> PrescriptionFhir(
-        Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf, IOptions<PrescriptionOptions> options,
-        CancellationToken cancellationToken)
+    private static Task<IResult> PrescriptionFhir(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
+        IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
+        WithPrescriptionPdf(prescriptionId, "fhir", user, db, records, pdf, options,
+            (prescription, document) => TypedResults.Text(FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(prescription.Content, document, prescription.Jws)), FhirJson),
+            cancellationToken);
+
+    /// <summary>Loads the prescription, records the read (or refuses it), renders its signed PDF and answers with it.</summary>
+    private static async Task<IResult> WithPrescriptionPdf(
+        Guid prescriptionId, string what, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf, IOptions<PrescriptionOptions> options,
+        Func<Prescription, byte[], IResult> answer, CancellationToken cancellationToken)
     {
         var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
         if (prescription is null)
@@ -121,12 +116,11 @@ public static class RecordEndpoints
             return Problems.NotFound("There is no such prescription.");
         }
         var content = prescription.Content;
-        if (await records.Open(user.AccountId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/fhir", cancellationToken) is null)
+        if (await records.Open(user.AccountId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/{what}", cancellationToken) is null)
         {
             return NoAccess();
         }
-        var document = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws);
-        return TypedResults.Text(FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, document, prescription.Jws)), FhirJson);
+        return answer(prescription, pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws));
     }
 
     private static async Task<IResult> Consents(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
