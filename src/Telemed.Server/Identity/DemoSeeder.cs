@@ -27,7 +27,7 @@ public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccoun
     public static readonly Guid DoctorAshaId = new("0193a000-0000-7000-8000-000000000011");
     public static readonly Guid DoctorRahulId = new("0193a000-0000-7000-8000-000000000012");
     public static readonly Guid PharmacistId = new("0193a000-0000-7000-8000-000000000013");
-    public static readonly Guid PharmacyId = new("0193a000-0000-7000-8000-000000000021");
+    public static readonly Guid PharmacyId = new("0193a000-0000-7000-8000-000000000031");
 
     public static readonly IReadOnlyList<PatientAccount> Patients =
     [
