@@ -20,6 +20,15 @@ public enum TokenState
     Recalled,
     Cancelled,
     Left,
+
+    /// <summary>Checked in to a paid session: the place is held until the payment succeeds or the hold expires.</summary>
+    AwaitingPayment,
+
+    /// <summary>The held place lapsed unpaid.</summary>
+    PaymentExpired,
+
+    /// <summary>The doctor could not hold the consultation (network failure, wrong patient…); a paid fee is refunded.</summary>
+    NotHeld,
 }
 
 /// <summary>Set by staff; a higher priority is called first, and the queue shows why.</summary>
@@ -44,13 +53,15 @@ public sealed record QueueEntry(
     DateTimeOffset? CalledAt = null,
     DateTimeOffset? StartedAt = null,
     bool CalledWhileOffline = false,
-    Guid? ConsultationId = null)
+    Guid? ConsultationId = null,
+    Guid? PaymentId = null)
 {
     /// <summary>Waiting to be called: fresh, or recalled after a skip.</summary>
     public bool IsInLine => State is TokenState.Waiting or TokenState.Recalled;
 
     /// <summary>Still expected to be seen today: a second check-in returns this token instead of a new one.</summary>
-    public bool IsActive => State is TokenState.Waiting or TokenState.Recalled or TokenState.Called or TokenState.InConsultation or TokenState.Skipped;
+    public bool IsActive => State is TokenState.Waiting or TokenState.Recalled or TokenState.Called or TokenState.InConsultation or TokenState.Skipped
+        or TokenState.AwaitingPayment;
 
     public bool IsWithDoctor => State is TokenState.Called or TokenState.InConsultation;
 }
@@ -84,7 +95,7 @@ public sealed record OpdSession(
     public bool HasDoctor(Guid doctorId) => DoctorIds.Contains(doctorId);
 
     /// <summary>Places taken against capacity: everyone who checked in, less those who cancelled or left.</summary>
-    public int PlacesTaken => Entries.Count(e => e.State is not (TokenState.Cancelled or TokenState.Left));
+    public int PlacesTaken => Entries.Count(e => e.State is not (TokenState.Cancelled or TokenState.Left or TokenState.PaymentExpired));
 
     /// <summary>The line, in calling order: emergencies, then the elderly, then everyone else, each by token.</summary>
     public IEnumerable<QueueEntry> Line() =>
@@ -114,7 +125,8 @@ public sealed record OpdSession(
             SessionClosed => state with { Status = SessionStatus.Closed },
             PatientCheckedIn e => state with
             {
-                Entries = state.Entries.Add(new QueueEntry(e.Token, e.PatientId, e.Patient, TokenState.Waiting, Priority.Normal, 0, null, e.Complaint, e.Attachments, e.At)),
+                Entries = state.Entries.Add(new QueueEntry(e.Token, e.PatientId, e.Patient, e.PaymentId is null ? TokenState.Waiting : TokenState.AwaitingPayment,
+                    Priority.Normal, 0, null, e.Complaint, e.Attachments, e.At, PaymentId: e.PaymentId)),
             },
             TokenCalled e => state.Update(e.Token, entry => entry with
             {
@@ -131,6 +143,9 @@ public sealed record OpdSession(
             TokenCancelled e => state.Update(e.Token, entry => entry with { State = TokenState.Cancelled, DoctorId = null }),
             TokenLeft e => state.Update(e.Token, entry => entry with { State = TokenState.Left, DoctorId = null }),
             TokenPrioritised e => state.Update(e.Token, entry => entry with { Priority = e.Priority }),
+            TokenPaid e => state.Update(e.Token, entry => entry with { State = TokenState.Waiting }),
+            TokenPaymentExpired e => state.Update(e.Token, entry => entry with { State = TokenState.PaymentExpired }),
+            TokenNotHeld e => state.Update(e.Token, entry => entry with { State = TokenState.NotHeld, DoctorId = null }),
             _ => throw new InvalidOperationException($"Unknown queue event {@event.GetType().Name}."),
         };
         return next with { Version = state.Version + 1 };

@@ -32,8 +32,10 @@ public static class QueueDecisions
             : Events(new SessionClosed(session.Id, by, now));
 
     /// <summary>Checking in twice returns the same token: no event, the caller reads the existing entry.</summary>
+    /// <remarks>A paid session needs <paramref name="paymentId"/>: the token then waits for its payment before joining the line.</remarks>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> CheckIn(
-        OpdSession session, Guid patientId, PatientSummary patient, string? complaint, IReadOnlyList<AttachmentRef> attachments, DateTimeOffset now)
+        OpdSession session, Guid patientId, PatientSummary patient, string? complaint, IReadOnlyList<AttachmentRef> attachments, DateTimeOffset now,
+        Guid? paymentId = null)
     {
         if (session.Entries.Any(e => e.PatientId == patientId && e.IsActive))
         {
@@ -51,7 +53,45 @@ public static class QueueDecisions
         {
             return new QueueError(QueueErrorCode.SessionFull, $"This OPD session is full ({session.Capacity} patients).");
         }
-        return Events(new PatientCheckedIn(session.Id, session.Entries.Count + 1, patientId, patient, complaint, attachments, now));
+        if (session.FeePaise > 0 && paymentId is null)
+        {
+            return new QueueError(QueueErrorCode.PaymentRequired, "This OPD session charges a fee: check-in starts with its payment.");
+        }
+        return Events(new PatientCheckedIn(session.Id, session.Entries.Count + 1, patientId, patient, complaint, attachments, now,
+            session.FeePaise > 0 ? paymentId : null));
+    }
+
+    /// <summary>A payment that succeeded puts its token in line; a repeat is a no-op; one that comes after the hold lapsed is refused (and refunded).</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> MarkPaid(OpdSession session, int token, Guid paymentId, DateTimeOffset now) =>
+        WithEntry(session, token, entry => entry.PaymentId != paymentId
+            ? new QueueError(QueueErrorCode.TokenNotFound, $"Token {token} was not paid with this payment.")
+            : entry.State switch
+            {
+                TokenState.AwaitingPayment => Events(new TokenPaid(session.Id, token, paymentId, now)),
+                TokenState.PaymentExpired or TokenState.Cancelled or TokenState.Left =>
+                    new QueueError(QueueErrorCode.PaymentTooLate, $"Token {token} is {QueueError.Describe(entry.State)}; the payment will be refunded."),
+                _ => Nothing(),
+            });
+
+    /// <summary>Held places whose payment did not arrive within <paramref name="hold"/> of check-in.</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> ExpireHolds(OpdSession session, TimeSpan hold, DateTimeOffset now) =>
+        Events([.. session.Entries
+            .Where(e => e.State == TokenState.AwaitingPayment && now - e.CheckedInAt >= hold)
+            .Select(e => (IQueueEvent)new TokenPaymentExpired(session.Id, e.Token, e.PaymentId!.Value, now))]);
+
+    /// <summary>The doctor records that a called or started consultation could not take place.</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> MarkNotHeld(OpdSession session, int token, Guid doctorId, string? reason, DateTimeOffset now)
+    {
+        var why = reason?.Trim() ?? "";
+        if (why.Length is < 3 or > 500)
+        {
+            return new QueueError(QueueErrorCode.WrongTokenState, "Say in 3 to 500 characters why the consultation could not be held.");
+        }
+        return WithEntry(session, token, entry => entry.State is not (TokenState.Called or TokenState.InConsultation)
+            ? QueueError.WrongState(entry, "marked as not held")
+            : entry.DoctorId != doctorId
+                ? new QueueError(QueueErrorCode.CalledByAnotherDoctor, $"Token {token} is with another doctor.")
+                : Events(new TokenNotHeld(session.Id, token, doctorId, why, now)));
     }
 
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> CallNext(OpdSession session, Guid doctorId, Func<Guid, bool> isOnline, DateTimeOffset now)

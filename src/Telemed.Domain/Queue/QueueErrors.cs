@@ -15,6 +15,8 @@ public enum QueueErrorCode
     DoctorBusy,
     CalledByAnotherDoctor,
     RecordIncomplete,
+    PaymentRequired,
+    PaymentTooLate,
 }
 
 /// <summary>Why a queue command was refused: a code clients can switch on and a sentence people can read.</summary>
@@ -44,6 +46,9 @@ public sealed record QueueError(QueueErrorCode Code, string Message)
         TokenState.Recalled => "recalled and waiting",
         TokenState.Cancelled => "cancelled",
         TokenState.Left => "marked as left",
+        TokenState.AwaitingPayment => "awaiting payment",
+        TokenState.PaymentExpired => "expired unpaid",
+        TokenState.NotHeld => "marked as not held",
         _ => state.ToString(),
     };
 }

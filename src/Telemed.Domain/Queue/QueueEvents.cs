@@ -40,7 +40,15 @@ public sealed record PatientCheckedIn(
     PatientSummary Patient,
     string? Complaint,
     IReadOnlyList<AttachmentRef> Attachments,
-    DateTimeOffset At) : IQueueEvent;
+    DateTimeOffset At,
+    Guid? PaymentId = null) : IQueueEvent;
+
+/// <summary>The fee of a paid check-in was received: the token joins the line.</summary>
+public sealed record TokenPaid(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenPaymentExpired(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : IQueueEvent;
+
+public sealed record TokenNotHeld(Guid SessionId, int Token, Guid DoctorId, string Reason, DateTimeOffset At) : IQueueEvent;
 
 public sealed record TokenCalled(Guid SessionId, int Token, Guid DoctorId, bool PatientWasOffline, DateTimeOffset At) : IQueueEvent;
 
