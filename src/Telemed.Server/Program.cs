@@ -2,6 +2,7 @@ using Telemed.Server.Consultations;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Payments;
 using Telemed.Server.Prescriptions;
 using Telemed.Server.Queue;
 using Telemed.Server.Records;
@@ -17,7 +18,8 @@ builder.AddTelemedLogging()
     .AddTelemedConsultations()
     .AddTelemedPrescriptions()
     .AddTelemedRecords()
-    .AddTelemedDispensing();
+    .AddTelemedDispensing()
+    .AddTelemedPayments();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -34,6 +36,7 @@ app.MapConsultations();
 app.MapPrescriptions();
 app.MapHealthRecords();
 app.MapPharmacy();
+app.MapPayments();
 app.Run();
 
 public partial class Program;

@@ -14,6 +14,9 @@ public sealed record PaymentRequested(
 
 public sealed record PaymentSucceeded(Guid PaymentId, string StripeEventId, DateTimeOffset At) : IPaymentEvent;
 
+/// <summary>The held place lapsed before the payment arrived; a payment that still arrives is refunded.</summary>
+public sealed record PaymentHoldLapsed(Guid PaymentId, DateTimeOffset At) : IPaymentEvent;
+
 public sealed record PaymentFailed(Guid PaymentId, string StripeEventId, string? Reason, DateTimeOffset At) : IPaymentEvent;
 
 public sealed record RefundRequested(Guid PaymentId, string Reason, Guid? By, DateTimeOffset At) : IPaymentEvent;
@@ -26,6 +29,7 @@ public sealed record PaymentRefunded(Guid PaymentId, string StripeEventId, long 
 public enum PaymentStatus
 {
     AwaitingPayment,
+    Lapsed,
     Succeeded,
     RefundRequested,
     Refunded,
@@ -64,6 +68,7 @@ public sealed record Payment(
     {
         PaymentSucceeded e => state with { Status = PaymentStatus.Succeeded, PaidAt = e.At },
         PaymentFailed e => state with { LastFailure = e.Reason ?? "declined" },
+        PaymentHoldLapsed => state with { Status = PaymentStatus.Lapsed },
         RefundRequested e => state with { Status = PaymentStatus.RefundRequested, RefundReason = e.Reason },
         RefundSubmitted e => state with { RefundId = e.RefundId },
         PaymentRefunded e => state with { Status = PaymentStatus.Refunded, RefundedPaise = e.AmountRefundedPaise },
@@ -79,8 +84,12 @@ public static class PaymentDecisions
 
     private static Result<IReadOnlyList<IPaymentEvent>, PaymentError> Nothing() => Array.Empty<IPaymentEvent>();
 
+    /// <summary>Money received is recorded even after the hold lapsed (it must then be refunded).</summary>
     public static Result<IReadOnlyList<IPaymentEvent>, PaymentError> Succeed(Payment payment, string stripeEventId, DateTimeOffset now) =>
-        payment.Status == PaymentStatus.AwaitingPayment ? Events(new PaymentSucceeded(payment.Id, stripeEventId, now)) : Nothing();
+        payment.Status is PaymentStatus.AwaitingPayment or PaymentStatus.Lapsed ? Events(new PaymentSucceeded(payment.Id, stripeEventId, now)) : Nothing();
+
+    public static Result<IReadOnlyList<IPaymentEvent>, PaymentError> Lapse(Payment payment, DateTimeOffset now) =>
+        payment.Status == PaymentStatus.AwaitingPayment ? Events(new PaymentHoldLapsed(payment.Id, now)) : Nothing();
 
     /// <summary>A decline is noted while the patient may still pay (they can retry with another card); after a success it is stale.</summary>
     public static Result<IReadOnlyList<IPaymentEvent>, PaymentError> Fail(Payment payment, string stripeEventId, string? reason, DateTimeOffset now) =>
@@ -97,7 +106,7 @@ public static class PaymentDecisions
         return payment.Status switch
         {
             PaymentStatus.Succeeded => Events(new RefundRequested(payment.Id, why, by, now)),
-            PaymentStatus.AwaitingPayment => new PaymentError("NotPaid", "Nothing was paid yet, so there is nothing to refund."),
+            PaymentStatus.AwaitingPayment or PaymentStatus.Lapsed => new PaymentError("NotPaid", "Nothing was paid yet, so there is nothing to refund."),
             _ => Nothing(),
         };
     }

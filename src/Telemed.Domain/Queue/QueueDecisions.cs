@@ -67,6 +67,8 @@ public static class QueueDecisions
             ? new QueueError(QueueErrorCode.TokenNotFound, $"Token {token} was not paid with this payment.")
             : entry.State switch
             {
+                TokenState.AwaitingPayment when session.Status == SessionStatus.Closed =>
+                    new QueueError(QueueErrorCode.PaymentTooLate, "The session was closed before the payment arrived; it will be refunded."),
                 TokenState.AwaitingPayment => Events(new TokenPaid(session.Id, token, paymentId, now)),
                 TokenState.PaymentExpired or TokenState.Cancelled or TokenState.Left =>
                     new QueueError(QueueErrorCode.PaymentTooLate, $"Token {token} is {QueueError.Describe(entry.State)}; the payment will be refunded."),

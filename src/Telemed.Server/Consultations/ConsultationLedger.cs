@@ -9,7 +9,7 @@ namespace Telemed.Server.Consultations;
 /// <summary>
 /// What the queue's events mean for consultation streams, written in the queue's own transaction:
 /// starting a token's consultation opens its stream; completing the token completes it and signs its prescription,
-/// so a completed consultation never lacks the prescription its doctor wrote.
+/// so a completed consultation never lacks the prescription its doctor wrote; a token marked not held abandons it.
 /// </summary>
 public sealed class ConsultationLedger(PrescriptionIssuer issuer)
 {
@@ -30,6 +30,13 @@ public sealed class ConsultationLedger(PrescriptionIssuer issuer)
                     if (await issuer.Complete(session, consultationId, completed, cancellationToken) is { } refused)
                     {
                         return new QueueError(QueueErrorCode.RecordIncomplete, $"Token {completed.Token} cannot be completed yet: {refused.Message}");
+                    }
+                    break;
+                case TokenNotHeld notHeld when after.Entries[notHeld.Token - 1].ConsultationId is { } abandonedId:
+                    session.Events.Append(abandonedId, new ConsultationAbandoned(abandonedId, notHeld.Reason, notHeld.At));
+                    if (await session.LoadAsync<CareContext>(abandonedId, cancellationToken) is { } context)
+                    {
+                        session.Store(context with { Status = ConsultationStatus.Abandoned, EndedAt = notHeld.At });
                     }
                     break;
             }

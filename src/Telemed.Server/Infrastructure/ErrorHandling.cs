@@ -31,7 +31,11 @@ public static partial class ErrorHandling
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
             var problem = Describe(exception);
-            if (problem.Status >= 500)
+            if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = "5";
+            }
+            else if (problem.Status >= 500)
             {
                 // The exception type and stack only: messages can quote request data.
                 LogUnhandled(logger, exception.GetType().FullName, exception.StackTrace);
@@ -64,6 +68,13 @@ public static partial class ErrorHandling
                 Status = StatusCodes.Status409Conflict,
                 Title = "Conflict",
                 Detail = "Someone else changed this record at the same moment. Reload it and try again.",
+            },
+            Payments.PaymentGatewayUnavailableException unavailable => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Payment service unavailable",
+                Detail = unavailable.Message,
+                Extensions = { ["retryable"] = true },
             },
             _ when UniqueViolation(exception) is { } constraint => new ProblemDetails
             {

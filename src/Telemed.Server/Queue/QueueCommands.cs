@@ -14,6 +14,9 @@ public abstract record QueueCommand(string Action)
 
     public virtual bool PatientOnly => false;
 
+    /// <summary>Only the server sends it (see <see cref="QueueService.ExecuteAsSystem"/>).</summary>
+    public virtual bool SystemOnly => false;
+
     public virtual int? Token => null;
 
     public abstract Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now);
@@ -115,10 +118,35 @@ public sealed record CancelToken(int TokenNumber) : TokenCommand(TokenNumber, "c
         QueueDecisions.Cancel(session, TokenNumber, caller, now);
 }
 
-public sealed record CheckIn(Guid PatientId, PatientSummary Patient, string? Complaint, IReadOnlyList<AttachmentRef> Attachments) : QueueCommand("check in")
+public sealed record CheckIn(Guid PatientId, PatientSummary Patient, string? Complaint, IReadOnlyList<AttachmentRef> Attachments, Guid? PaymentId = null)
+    : QueueCommand("check in")
 {
     public override bool PatientOnly => true;
 
     public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
-        QueueDecisions.CheckIn(session, PatientId, Patient, Complaint, Attachments, now);
+        QueueDecisions.CheckIn(session, PatientId, Patient, Complaint, Attachments, now, PaymentId);
+}
+
+public sealed record MarkNotHeld(int TokenNumber, string? Reason) : TokenCommand(TokenNumber, "mark as not held")
+{
+    public override bool DoctorOnly => true;
+
+    public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
+        QueueDecisions.MarkNotHeld(session, TokenNumber, caller, Reason, now);
+}
+
+public sealed record MarkPaid(int TokenNumber, Guid PaymentId) : TokenCommand(TokenNumber, "mark paid")
+{
+    public override bool SystemOnly => true;
+
+    public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
+        QueueDecisions.MarkPaid(session, TokenNumber, PaymentId, now);
+}
+
+public sealed record ExpirePaymentHolds(TimeSpan Hold) : QueueCommand("expire payment holds")
+{
+    public override bool SystemOnly => true;
+
+    public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
+        QueueDecisions.ExpireHolds(session, Hold, now);
 }

@@ -8,7 +8,9 @@ using Telemed.Domain;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
+using Microsoft.Extensions.Options;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Queue;
@@ -75,6 +77,9 @@ public static class QueueEndpoints
             request.Priority is { } priority
                 ? Run(sessionId, new PrioritiseToken(token, priority), http, queue, ct)
                 : Task.FromResult<IResult>(Problems.Invalid("priority", "Priority is required: normal, elderly or emergency.")));
+        tokens.MapPost("/not-held", (Guid sessionId, int token, NotHeldRequest request, HttpContext http, QueueService queue, CancellationToken ct) =>
+            Run(sessionId, new MarkNotHeld(token, request.Reason), http, queue, ct))
+            .WithSummary("Doctor: the consultation could not take place (reason required); a paid fee is refunded.");
 
         app.MapGet("/api/boards/{facilityId:guid}", Board).AllowAnonymous().WithTags("OPD sessions")
             .WithSummary("Public waiting-room board of a facility: token numbers only.");
@@ -101,7 +106,8 @@ public static class QueueEndpoints
     ];
 
     private static async Task<Results<Created<SessionSummary>, ProblemHttpResult>> Open(
-        OpenSessionRequest request, ClaimsPrincipal user, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
+        OpenSessionRequest request, ClaimsPrincipal user, IQuerySession db, QueueService queue, IOptions<PaymentOptions> paymentOptions, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var isAdmin = user.IsInRole(Roles.Admin);
         if (!isAdmin && !user.IsInRole(Roles.Doctor))
@@ -138,9 +144,9 @@ public static class QueueEndpoints
         var slot = errors.RequireValue("slotMinutes", SessionRules.SlotMinutes(request.SlotMinutes));
         var noShow = errors.RequireValue("noShowAfterMissedCalls", SessionRules.NoShowAfterMissedCalls(request.NoShowAfterMissedCalls));
         var specialty = errors.Optional("specialty", request.Specialty, raw => PersonRules.Text(raw, "Specialty", 80));
-        if (fee > 0)
+        if (fee > 0 && !paymentOptions.Value.Enabled)
         {
-            errors.Add("feePaise", "Paid sessions need online payments, which are not set up on this server yet. Open a free session (fee 0).");
+            errors.Add("feePaise", "Paid sessions need online payments, which are not configured on this server (Payments:StripeSecretKey). Open a free session (fee 0).");
         }
         if (errors.Any)
         {
@@ -212,7 +218,7 @@ public static class QueueEndpoints
     }
 
     private static async Task<IResult> CheckInPatient(
-        Guid sessionId, HttpContext http, ClaimsPrincipal user, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
+        Guid sessionId, HttpContext http, ClaimsPrincipal user, IQuerySession db, PaymentService payments, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!user.IsInRole(Roles.Patient))
         {
@@ -254,13 +260,13 @@ public static class QueueEndpoints
         }
         var summary = new PatientSummary(patient.Name, now.Year - patient.YearOfBirth, patient.Sex.ToString().ToLowerInvariant());
         var command = new CheckIn(patientId, summary, complaint.Value, attachments.Select(a => a.Ref()).ToList());
-        var outcome = await queue.Execute(user, sessionId, command, StreamVersions.IfMatch(http), cancellationToken, session =>
+        var (outcome, payment) = await payments.CheckIn(user, sessionId, command, StreamVersions.IfMatch(http), (session, _) =>
         {
             foreach (var attachment in attachments)
             {
                 session.Insert(attachment);
             }
-        });
+        }, cancellationToken);
         if (!outcome.Succeeded)
         {
             return Failure(outcome, http);
@@ -269,12 +275,18 @@ public static class QueueEndpoints
         var entry = state.Entries.Last(e => e.PatientId == patientId && e.IsActive);
         var position = QueueViews.Position(state, entry, QueueViews.Positions(state));
         StreamVersions.SetETag(http, state.Version);
+        object reply = payment is null ? position : new PaidCheckIn(position, payment);
         return outcome.Events.Count > 0
-            ? TypedResults.Created($"/api/sessions/{sessionId}/my-token", position)
-            : TypedResults.Ok(position);
+            ? TypedResults.Created($"/api/sessions/{sessionId}/my-token", reply)
+            : TypedResults.Ok(reply);
     }
 
     private sealed record CheckInRequest(string? Complaint);
+
+    /// <summary>A paid check-in: the held token, and the payment that puts it in line.</summary>
+    public sealed record PaidCheckIn(PatientPosition Position, PaymentView Payment);
+
+private sealed record NotHeldRequest(string? Reason);
 
     private static async Task<IResult> MyToken(Guid sessionId, ClaimsPrincipal user, QueueService queue, CancellationToken cancellationToken)
     {

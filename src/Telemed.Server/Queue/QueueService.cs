@@ -6,6 +6,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
 using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
+using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Queue;
@@ -41,7 +42,8 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// folding from) is written with every session-level change and every <see cref="SnapshotEvery"/> events, not on
 /// every click: rewriting a 1,000-patient snapshot per check-in was most of the latency.
 /// </summary>
-public sealed class QueueService(IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger)
+public sealed class QueueService(
+    IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger, PaymentLedger payments)
 {
     private const int Attempts = 20;
     private const int SnapshotEvery = 100;
@@ -87,7 +89,7 @@ public sealed class QueueService(IDocumentStore store, TimeProvider time, Presen
         QueueCommand command,
         long? expectedVersion,
         CancellationToken cancellationToken,
-        Action<IDocumentSession>? alsoOnChange = null)
+        Action<IDocumentSession, OpdSession>? alsoOnChange = null)
     {
         var callerId = caller.AccountId();
         var writeLock = writeLocks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
@@ -108,7 +110,7 @@ public sealed class QueueService(IDocumentStore store, TimeProvider time, Presen
         Guid sessionId,
         QueueCommand command,
         long? expectedVersion,
-        Action<IDocumentSession>? alsoOnChange,
+        Action<IDocumentSession, OpdSession>? alsoOnChange,
         CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -153,7 +155,8 @@ public sealed class QueueService(IDocumentStore store, TimeProvider time, Presen
             {
                 return new QueueOutcome(QueueFailure.Refused, state, [], incomplete);
             }
-            alsoOnChange?.Invoke(session);
+            await payments.Record(session, next, events, cancellationToken);
+            alsoOnChange?.Invoke(session, next);
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
@@ -204,8 +207,19 @@ public sealed class QueueService(IDocumentStore store, TimeProvider time, Presen
     public static bool IsStaffOf(ClaimsPrincipal caller, Guid callerId, OpdSession session) =>
         caller.IsInRole(Roles.Admin) || (caller.IsInRole(Roles.Doctor) && session.HasDoctor(callerId));
 
+    /// <summary>The server itself acting on a session (payments arriving, holds lapsing): no person, so no one to authorise.</summary>
+    public Task<QueueOutcome> ExecuteAsSystem(
+        Guid sessionId, QueueCommand command, CancellationToken cancellationToken, Action<IDocumentSession, OpdSession>? alsoOnChange = null) =>
+        Execute(SystemCaller, sessionId, command, null, cancellationToken, alsoOnChange);
+
+    private static readonly ClaimsPrincipal SystemCaller = new(new ClaimsIdentity(
+        [new Claim(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub, Guid.Empty.ToString()), new Claim(ClaimTypes.Role, SystemRole)], "system"));
+
+    private const string SystemRole = "system";
+
     private static bool MayAct(ClaimsPrincipal caller, Guid callerId, OpdSession session, QueueCommand command) =>
-        command.PatientOnly ? caller.IsInRole(Roles.Patient)
+        command.SystemOnly ? ReferenceEquals(caller, SystemCaller)
+        : command.PatientOnly ? caller.IsInRole(Roles.Patient)
         : command.DoctorOnly ? caller.IsInRole(Roles.Doctor) && session.HasDoctor(callerId)
         : IsStaffOf(caller, callerId, session);
 

@@ -24,7 +24,8 @@ public static class QueueSetup
             options.Events.AddEventTypes([
                 typeof(SessionOpened), typeof(SessionPaused), typeof(SessionResumed), typeof(SessionClosed), typeof(PatientCheckedIn),
                 typeof(TokenCalled), typeof(TokenSkipped), typeof(TokenMarkedNoShow), typeof(TokenRecalled), typeof(TokenConsultationStarted),
-                typeof(TokenCompleted), typeof(TokenCancelled), typeof(TokenLeft), typeof(TokenPrioritised),
+                typeof(TokenCompleted), typeof(TokenCancelled), typeof(TokenLeft), typeof(TokenPrioritised), typeof(TokenPaid), typeof(TokenPaymentExpired),
+                typeof(TokenNotHeld),
             ]);
         });
         return builder;

@@ -16,7 +16,7 @@ internal sealed class FhirEntries(Guid documentId, string documentKind)
 
     public IReadOnlyList<Bundle.EntryComponent> All => entries;
 
-    public Guid IdOf(string key) => NameBased(documentId, $"{documentKind}/{key}");
+    public Guid IdOf(string key) => Infrastructure.Ids.NameBased(documentId, $"{documentKind}/{key}");
 
     public string UrlOf(string key) => $"urn:uuid:{IdOf(key)}";
 
@@ -46,17 +46,5 @@ internal sealed class FhirEntries(Guid documentId, string documentKind)
             body.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
         }
         return new Narrative { Status = Hl7.Fhir.Model.Narrative.NarrativeStatus.Generated, Div = body.Append("</div>").ToString() };
-    }
-
-    public static Guid NameBased(Guid space, string name)
-    {
-        Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetMaxByteCount(name.Length)];
-        space.TryWriteBytes(input, bigEndian: true, out _);
-        var length = 16 + Encoding.UTF8.GetBytes(name, input[16..]);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(input[..length], hash);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
     }
 }

@@ -29,4 +29,13 @@ public static class People
         await session.SaveChangesAsync();
         return patients;
     }
+
+    /// <summary>A fresh access token for a test patient (after the fake clock has moved past the old one's 15 minutes).</summary>
+    public static async Task<TestPatient> SignInAgain(this TelemedFactory host, TestPatient patient)
+    {
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        var token = host.Services.GetRequiredService<Tokens>().Issue(session, patient.Id, Role.Patient).AccessToken;
+        await session.SaveChangesAsync();
+        return patient with { AccessToken = token };
+    }
 }
