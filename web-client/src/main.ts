@@ -4,6 +4,7 @@ import { Call } from './call';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { Pharmacy } from './pharmacy';
 import { runPreCallCheck } from './precheck';
+import { RecordForm } from './record';
 
 const api = new Api();
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -62,6 +63,30 @@ $('patient-form').addEventListener('submit', event => {
 
 interface Session { id: string; specialty?: string; doctors: { name: string }[]; waiting: number; status: string }
 interface Position { sessionId: string; token: number; state: string; position?: number; estimatedWaitMinutes?: number; consultationId?: string }
+
+interface CareContext { consultationId: string; startedAt: string; status: string; doctorName: string; prescriptionId?: string }
+
+$('records-open').addEventListener('click', () => void failSafely(async () => {
+  const records = await api.get<CareContext[]>('/api/records');
+  const list = $('records');
+  if (records.length === 0) {
+    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: 'No consultations yet.' }));
+    return;
+  }
+  list.replaceChildren(...records.map(record => {
+    const item = document.createElement('li');
+    item.dataset.consultation = record.consultationId;
+    item.append(`${new Date(record.startedAt).toLocaleDateString()} — ${record.doctorName} (${record.status}) `);
+    const download = (label: string, path: string, name: string) => {
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
+      button.addEventListener('click', () => void failSafely(() => api.download(path, name)));
+      item.append(button);
+    };
+    if (record.prescriptionId) download('Prescription PDF', `/api/prescriptions/${record.prescriptionId}/pdf`, `prescription-${record.prescriptionId}.pdf`);
+    if (record.status === 'completed') download('Record (FHIR)', `/api/consultations/${record.consultationId}/fhir`, `consultation-${record.consultationId}.json`);
+    return item;
+  }));
+}));
 
 $('precheck-run').addEventListener('click', () => void failSafely(async () => {
   $('precheck-verdict').textContent = 'Testing…';
@@ -130,11 +155,30 @@ async function runQueue(sessionId: string) {
   };
   await command('WatchQueue');
   $('call-next').onclick = () => void failSafely(async () => { current = (await command('CallNext')).token; });
+  let record: RecordForm | undefined;
+  let consultationId: string | undefined;
   $('start').onclick = () => void failSafely(async () => {
     const row = await command('StartConsultation', current);
-    await joinCall(row.consultationId!, true);
+    consultationId = row.consultationId!;
+    record = new RecordForm(api, consultationId, $);
+    await record.open();
+    await joinCall(consultationId, true);
   });
-  $('complete').onclick = () => void failSafely(async () => { await command('Complete', current); await call?.hangUp(); });
+  $('add-medicine').onclick = () => record?.addMedicine();
+  $('record').onsubmit = event => {
+    event.preventDefault();
+    void failSafely(async () => record?.save());
+  };
+  $('complete').onclick = () => void failSafely(async () => {
+    await command('Complete', current);
+    await call?.hangUp();
+    const done = await api.get<{ prescriptionId?: string }>(`/api/consultations/${consultationId}/record`);
+    $('completed').textContent = done.prescriptionId ? `Completed. Prescription ${done.prescriptionId} signed.` : 'Completed (no prescription).';
+    const pdf = $('completed-pdf');
+    pdf.hidden = !done.prescriptionId;
+    pdf.onclick = () => void failSafely(() => api.download(`/api/prescriptions/${done.prescriptionId}/pdf`, `prescription-${done.prescriptionId}.pdf`));
+    $('record').hidden = true;
+  });
 }
 
 function pharmacyHome() {

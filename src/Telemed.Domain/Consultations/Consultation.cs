@@ -43,6 +43,9 @@ public sealed record Consultation(
         : Staff.Contains(accountId) ? ParticipantRole.Staff
         : null;
 
+    /// <summary>The record changed: its own version moves (the call's comings and goings do not touch it).</summary>
+    private Consultation Written(ClinicalRecord record) => this with { Record = record with { Version = Record.Version + 1 } };
+
     public static Consultation Evolve(Consultation? state, IConsultationEvent @event)
     {
         if (@event is ConsultationStarted started)
@@ -63,22 +66,26 @@ public sealed record Consultation(
             CallModeChanged e => state with { Mode = e.Mode, SeenOnVideo = state.SeenOnVideo || (state.Connected && e.Mode == CallMode.Video) },
             ChatMessagePosted e => state with { ChatMessageIds = state.ChatMessageIds.Add(e.MessageId) },
             ChatMessageRead => state,
-            VitalsRecorded e => state with { Record = state.Record with { Vitals = e.Vitals } },
-            NotesRecorded e => state with { Record = state.Record with { Notes = e.Notes } },
-            DiagnosisRecorded e => state with { Record = state.Record with { Diagnosis = e.Diagnosis } },
-            MedicinesPrescribed e => state with { Record = state.Record with { Kind = e.Kind, Medicines = [.. e.Medicines] } },
-            AddendumRecorded e => state with { Record = state.Record with { Addenda = state.Record.Addenda.Add(new Addendum(e.AddendumId, e.Text, e.By, e.At)) } },
-            PrescriptionIssued e => state with { Record = state.Record with { PrescriptionId = e.PrescriptionId } },
-            ConsultationCompleted e => state with { Status = ConsultationStatus.Completed, Present = [], Connected = false, EndedAt = e.At },
-            ConsultationAbandoned e => state with { Status = ConsultationStatus.Abandoned, Present = [], Connected = false, EndedAt = e.At },
+            VitalsRecorded e => state.Written(state.Record with { Vitals = e.Vitals }),
+            NotesRecorded e => state.Written(state.Record with { Notes = e.Notes }),
+            DiagnosisRecorded e => state.Written(state.Record with { Diagnosis = e.Diagnosis }),
+            MedicinesPrescribed e => state.Written(state.Record with { Kind = e.Kind, Medicines = [.. e.Medicines] }),
+            AddendumRecorded e => state.Written(state.Record with { Addenda = state.Record.Addenda.Add(new Addendum(e.AddendumId, e.Text, e.By, e.At)) }),
+            PrescriptionIssued e => state.Written(state.Record with { PrescriptionId = e.PrescriptionId }),
+            ConsultationCompleted e => state.Written(state.Record) with { Status = ConsultationStatus.Completed, Present = [], Connected = false, EndedAt = e.At },
+            ConsultationAbandoned e => state.Written(state.Record) with { Status = ConsultationStatus.Abandoned, Present = [], Connected = false, EndedAt = e.At },
             _ => throw new InvalidOperationException($"Unknown consultation event {@event.GetType().Name}."),
         };
         return next with { Version = state.Version + 1 };
     }
 }
 
-/// <summary>What the doctor has recorded so far; each part is replaced whole when edited, until completion.</summary>
+/// <summary>
+/// What the doctor has recorded so far; each part is replaced whole when edited, until completion. <see cref="Version"/>
+/// counts record changes only, so edits are guarded against each other and not against the call's joins and chat.
+/// </summary>
 public sealed record ClinicalRecord(
+    long Version,
     Vitals? Vitals,
     ClinicalNotes? Notes,
     Diagnosis? Diagnosis,
@@ -87,7 +94,7 @@ public sealed record ClinicalRecord(
     ImmutableList<Addendum> Addenda,
     Guid? PrescriptionId)
 {
-    public static ClinicalRecord Empty { get; } = new(null, null, null, ConsultKind.FirstConsult, [], [], null);
+    public static ClinicalRecord Empty { get; } = new(0, null, null, null, ConsultKind.FirstConsult, [], [], null);
 }
 
 public sealed record Addendum(Guid Id, string Text, Guid By, DateTimeOffset At);

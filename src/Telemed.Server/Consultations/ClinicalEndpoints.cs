@@ -27,13 +27,14 @@ public sealed record ClinicalRecordView(
     IReadOnlyList<Addendum> Addenda,
     Guid? PrescriptionId)
 {
-    public static ClinicalRecordView Of(Consultation c) => new(c.Id, c.Version, c.Status, c.Medium, c.Record.Vitals, c.Record.Notes, c.Record.Diagnosis,
+    public static ClinicalRecordView Of(Consultation c) => new(c.Id, c.Record.Version, c.Status, c.Medium, c.Record.Vitals, c.Record.Notes, c.Record.Diagnosis,
         c.Record.Kind, c.Record.Medicines, c.Record.Addenda, c.Record.PrescriptionId);
 }
 
 /// <summary>
 /// The doctor's record of a consultation: vitals, notes, diagnosis and the prescription being written. Every change
-/// sends If-Match with the version it was based on (two open tabs cannot overwrite each other). The record is signed
+/// sends If-Match with the record version it was based on (two open tabs cannot overwrite each other; the call's own
+/// events do not count). The record is signed
 /// when the doctor completes the token in the queue; after that only addenda are added.
 /// </summary>
 public static class ClinicalEndpoints
@@ -106,7 +107,7 @@ public static class ClinicalEndpoints
             await audit.Refused(caller, $"consultation/{consultationId}/record", "read clinical record", cancellationToken);
             return Problems.Forbidden("Only the consultation's doctor and patient see its clinical record.");
         }
-        StreamVersions.SetETag(http, consultation.Version);
+        StreamVersions.SetETag(http, consultation.Record.Version);
         return TypedResults.Ok(ClinicalRecordView.Of(consultation));
     }
 
@@ -127,10 +128,10 @@ public static class ClinicalEndpoints
         }
         var caller = http.User.AccountId();
         var consultations = http.RequestServices.GetRequiredService<ConsultationService>();
-        var outcome = await consultations.Execute(consultationId, (state, now) => decide(state, caller, now), cancellationToken, version);
+        var outcome = await consultations.Execute(consultationId, (state, now) => decide(state, caller, now), cancellationToken, version, c => c.Record.Version);
         if (outcome.IsSuccess)
         {
-            StreamVersions.SetETag(http, outcome.Value.State.Version);
+            StreamVersions.SetETag(http, outcome.Value.State.Record.Version);
             return TypedResults.Ok(ClinicalRecordView.Of(outcome.Value.State));
         }
         if (outcome.Error == ConsultationError.NotTheDoctor)

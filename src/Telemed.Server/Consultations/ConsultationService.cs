@@ -28,7 +28,8 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
         Guid consultationId,
         Func<Consultation, DateTimeOffset, Result<IReadOnlyList<IConsultationEvent>, ConsultationError>> decide,
         CancellationToken cancellationToken,
-        long? expectedVersion = null)
+        long? expectedVersion = null,
+        Func<Consultation, long>? versionOf = null)
     {
         var writeLock = writeLocks.GetOrAdd(consultationId, _ => new SemaphoreSlim(1, 1));
         await writeLock.WaitAsync(cancellationToken);
@@ -42,9 +43,10 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
                 {
                     return ConsultationError.NotFound;
                 }
-                if (expectedVersion is { } expected && expected != state.Version)
+                var current = (versionOf ?? (c => c.Version))(state);
+                if (expectedVersion is { } expected && expected != current)
                 {
-                    return ConsultationError.Stale(state.Version);
+                    return ConsultationError.Stale(current);
                 }
                 var decision = decide(state, time.GetUtcNow());
                 if (!decision.IsSuccess)
@@ -62,9 +64,10 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
                     await session.SaveChangesAsync(cancellationToken);
                     return (next, decision.Value);
                 }
-                catch (EventStreamUnexpectedMaxEventIdException) when (expectedVersion is null && attempt < 10)
+                catch (EventStreamUnexpectedMaxEventIdException) when (attempt < 10)
                 {
-                    // Another node recorded first (or the queue completed the consultation): decide again on the new state.
+                    // Another node recorded first (or the queue completed the consultation): decide again on the new state,
+                    // which re-checks the expected version.
                 }
             }
         }

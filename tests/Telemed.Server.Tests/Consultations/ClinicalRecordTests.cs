@@ -102,6 +102,20 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
     }
 
     [Fact]
+    public async Task The_call_joining_and_chatting_does_not_make_the_doctors_record_stale()
+    {
+        var room = await Room.Start(Host);
+        var doctor = Host.As(room.DoctorToken);
+        var etag = await Clinical.Write(doctor, room);
+        var (doctorHub, patientHub) = await room.JoinBoth(Host);
+        await using var _ = doctorHub;
+        await using var __ = patientHub;
+        (await patientHub.Invoke("SendChat", room.ConsultationId, Guid.NewGuid(), "Hello doctor")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+        await (await Clinical.Put(doctor, room, "notes", new { chiefComplaints = "Cough" }, etag)).ShouldHave(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Only_the_consulting_doctor_writes_the_record()
     {
         var room = await Room.Start(Host);

@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+
+namespace Telemed.Browser.Tests.Calls;
+
+/// <summary>The doctor writes the record and the prescription in the consultation screen, signs it; the patient downloads the PDF.</summary>
+public class ConsultationRecordTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string PatientMobile = "7012345678";
+
+    [Fact]
+    public async Task A_doctor_writes_notes_and_a_prescription_signs_it_and_the_patient_downloads_the_PDF()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.NewPage();
+        var patient = await fixture.NewPage();
+        await doctor.GotoAsync("/");
+        await doctor.FillAsync("#email", "asha.verma@telemed.local");
+        await doctor.FillAsync("#password", "telemed-demo");
+        await doctor.ClickAsync("#staff-signin");
+        await doctor.ClickAsync($"#doctor-sessions button[data-session='{sessionId}']");
+
+        await patient.GotoAsync("/");
+        await patient.FillAsync("#mobile", PatientMobile);
+        await patient.ClickAsync("#send-code");
+        await patient.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
+        await Task.Delay(300);
+        await patient.FillAsync("#code", await fixture.LatestCode("+91" + PatientMobile));
+        await patient.ClickAsync("#patient-signin");
+        await patient.ClickAsync($"#sessions button[data-session='{sessionId}']");
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+
+        await doctor.ClickAsync("#call-next");
+        await doctor.ClickAsync("#start");
+        await Assertions.Expect(doctor.Locator("#record")).ToBeVisibleAsync();
+        await doctor.FillAsync("#v-systolic", "128");
+        await doctor.FillAsync("#v-diastolic", "82");
+        await doctor.FillAsync("#n-complaints", "Fever for two days");
+        await doctor.FillAsync("#d-text", "Viral fever");
+        await doctor.SelectOptionAsync("#d-system", "icd10");
+        await doctor.FillAsync("#d-code", "B34.9");
+        var row = doctor.Locator("#medicines .medicine").First;
+        await row.Locator(".generic").PressSequentiallyAsync("paracetamol");
+        await Assertions.Expect(row.Locator(".list")).ToHaveTextAsync("List O: any mode");
+        await row.Locator(".form").SelectOptionAsync("tablet");
+        await row.Locator(".strength").FillAsync("500 mg");
+        await row.Locator(".dose").FillAsync("1 tablet");
+        await row.Locator(".frequency").FillAsync("1-0-1");
+        await row.Locator(".days").FillAsync("3");
+        await row.Locator(".quantity").FillAsync("6");
+        await row.Locator(".instructions").FillAsync("खाने के बाद");
+
+        await doctor.Locator("#medicines .medicine").First.Locator(".quantity").FillAsync("0");
+        await doctor.ClickAsync("#record-save");
+        await Assertions.Expect(doctor.Locator("#error")).ToContainTextAsync("Quantity is 1 to 1000");
+        await row.Locator(".quantity").FillAsync("6");
+        await doctor.ClickAsync("#record-save");
+        await Assertions.Expect(doctor.Locator("#record-status")).ToHaveTextAsync("Record saved.");
+
+        await doctor.ClickAsync("#complete");
+        await Assertions.Expect(doctor.Locator("#completed")).ToContainTextAsync("signed");
+
+        await patient.ClickAsync("#records-open");
+        var pdfButton = patient.Locator("#records li button", new() { HasText = "Prescription PDF" });
+        var download = await patient.RunAndWaitForDownloadAsync(() => pdfButton.ClickAsync());
+        var path = await download.PathAsync();
+        var bytes = await File.ReadAllBytesAsync(path!);
+        bytes.Take(5).ShouldBe("%PDF-"u8.ToArray());
+        download.SuggestedFilename.ShouldStartWith("prescription-");
+    }
+}

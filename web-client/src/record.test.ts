@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { listHint, prescriptionPayload, vitalsPayload } from './record';
+
+describe('vitalsPayload', () => {
+  it('sends only what was measured, each with its unit', () =>
+    expect(vitalsPayload({ systolic: '128', diastolic: '82', pulse: '', temperature: '100.4', spO2: ' ', weight: '' }, '[degF]')).toEqual({
+      systolic: { value: 128, unit: 'mmHg' }, diastolic: { value: 82, unit: 'mmHg' }, temperature: { value: 100.4, unit: '[degF]' },
+    }));
+});
+
+describe('prescriptionPayload', () => {
+  it('drops empty rows and blank instructions, keeps numbers as numbers', () =>
+    expect(prescriptionPayload('firstConsult', [
+      { generic: ' paracetamol ', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: '3', quantity: '6', instructions: ' ', refill: false },
+      { generic: '', strength: '', form: '', dose: '', frequency: '', route: 'oral', durationDays: '', quantity: '', instructions: '', refill: false },
+    ])).toEqual({
+      kind: 'firstConsult',
+      medicines: [{ generic: 'paracetamol', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: 3, quantity: 6, instructions: undefined, refill: false }],
+    }));
+});
+
+describe('listHint', () => {
+  it('names the TPG rule of each list', () => {
+    expect(listHint('a')).toContain('video');
+    expect(listHint('prohibited')).toContain('Prohibited');
+    expect(listHint(undefined)).toBe('');
+  });
+});

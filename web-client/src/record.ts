@@ -1,0 +1,123 @@
+import type { Api } from './api';
+
+export interface CatalogueMedicine { generic: string; forms: string[]; list: 'o' | 'a' | 'b' | 'prohibited' }
+
+/** One medicine row as the doctor types it (strings, straight from the inputs). */
+export interface MedicineRow {
+  generic: string; strength: string; form: string; dose: string; frequency: string; route: string;
+  durationDays: string; quantity: string; instructions: string; refill: boolean;
+}
+
+export const routes = ['oral', 'sublingual', 'topical', 'ophthalmic', 'otic', 'nasal', 'inhalation', 'rectal', 'vaginal', 'transdermal',
+  'subcutaneous', 'intramuscular', 'intravenous'];
+
+const optionalNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
+/** The vitals PUT body: only what was measured, each with its unit. */
+export function vitalsPayload(values: Record<'systolic' | 'diastolic' | 'pulse' | 'temperature' | 'spO2' | 'weight', string>, temperatureUnit: 'Cel' | '[degF]') {
+  const units = { systolic: 'mmHg', diastolic: 'mmHg', pulse: '/min', temperature: temperatureUnit, spO2: '%', weight: 'kg' } as const;
+  return Object.fromEntries(Object.entries(values)
+    .filter(([, value]) => value.trim() !== '')
+    .map(([name, value]) => [name, { value: Number(value), unit: units[name as keyof typeof units] }]));
+}
+
+/** The prescription PUT body; blank optional fields are left out so the server sees exactly what the doctor wrote. */
+export function prescriptionPayload(kind: string, rows: MedicineRow[]) {
+  return {
+    kind,
+    medicines: rows.filter(row => row.generic.trim() !== '').map(row => ({
+      generic: row.generic.trim(), strength: row.strength.trim(), form: row.form, dose: row.dose.trim(), frequency: row.frequency.trim(),
+      route: row.route, durationDays: optionalNumber(row.durationDays), quantity: optionalNumber(row.quantity),
+      instructions: row.instructions.trim() || undefined, refill: row.refill,
+    })),
+  };
+}
+
+/** TPG 2020 list of a medicine in words, for the hint next to its row. */
+export function listHint(list: CatalogueMedicine['list'] | undefined): string {
+  switch (list) {
+    case 'o': return 'List O: any mode';
+    case 'a': return 'List A: video only (refill on follow-up)';
+    case 'b': return 'List B: follow-up only';
+    case 'prohibited': return 'Prohibited by telemedicine';
+    default: return '';
+  }
+}
+
+/**
+ * The doctor's record of the open consultation. Each section is saved with If-Match on the version the previous save
+ * returned, so a second tab cannot silently overwrite it; the server's refusal (a TPG rule, a field) is shown as is.
+ */
+export class RecordForm {
+  private etag?: string;
+  private readonly catalogue = new Map<string, CatalogueMedicine>();
+
+  constructor(private readonly api: Api, private readonly consultationId: string, private readonly $: (id: string) => HTMLElement) {}
+
+  private get base() { return `/api/consultations/${this.consultationId}/record`; }
+
+  async open() {
+    this.$('record').hidden = false;
+    this.$('record-status').textContent = '';
+    this.etag = (await this.api.versioned<unknown>('GET', this.base)).etag;
+    if (this.$('medicines').childElementCount === 0) this.addMedicine();
+  }
+
+  addMedicine() {
+    const row = (this.$('medicine-template') as HTMLTemplateElement).content.firstElementChild!.cloneNode(true) as HTMLElement;
+    const route = row.querySelector<HTMLSelectElement>('.route')!;
+    route.replaceChildren(...routes.map(r => new Option(r, r)));
+    const generic = row.querySelector<HTMLInputElement>('.generic')!;
+    generic.addEventListener('input', () => void this.suggest(generic, row));
+    row.querySelector('.remove')!.addEventListener('click', () => row.remove());
+    this.$('medicines').append(row);
+  }
+
+  private async suggest(input: HTMLInputElement, row: HTMLElement) {
+    const text = input.value.trim().toLowerCase();
+    const known = this.catalogue.get(text);
+    if (known) return this.pick(known, row);
+    if (text.length < 2) return;
+    const found = await this.api.get<CatalogueMedicine[]>(`/api/medicines?search=${encodeURIComponent(text)}&limit=10`);
+    for (const medicine of found) this.catalogue.set(medicine.generic, medicine);
+    this.$('medicine-names').replaceChildren(...found.map(m => new Option(m.generic)));
+    const exact = this.catalogue.get(text);
+    if (exact) this.pick(exact, row);
+  }
+
+  private pick(medicine: CatalogueMedicine, row: HTMLElement) {
+    const form = row.querySelector<HTMLSelectElement>('.form')!;
+    form.replaceChildren(...medicine.forms.map(f => new Option(f, f)));
+    row.querySelector('.list')!.textContent = listHint(medicine.list);
+  }
+
+  /** Saves every section the doctor filled in, in order; stops at the first refusal and shows it. */
+  async save() {
+    const value = (id: string) => (this.$(id) as HTMLInputElement).value;
+    const sections: [string, unknown][] = [];
+    const vitals = vitalsPayload({
+      systolic: value('v-systolic'), diastolic: value('v-diastolic'), pulse: value('v-pulse'),
+      temperature: value('v-temperature'), spO2: value('v-spo2'), weight: value('v-weight'),
+    }, value('v-temperature-unit') as 'Cel' | '[degF]');
+    if (Object.keys(vitals).length > 0) sections.push(['vitals', vitals]);
+    sections.push(['notes', {
+      chiefComplaints: value('n-complaints'), history: value('n-history'), examination: value('n-examination'),
+      investigationsAdvised: value('n-investigations'), advice: value('n-advice'), followUpOn: value('n-follow-up') || undefined,
+    }]);
+    if (value('d-text').trim()) sections.push(['diagnosis', { text: value('d-text'), codeSystem: value('d-system') || undefined, code: value('d-code') || undefined }]);
+    const rows = [...this.$('medicines').querySelectorAll<HTMLElement>('.medicine')].map(row => {
+      const field = (name: string) => row.querySelector<HTMLInputElement>(`.${name}`)!.value;
+      return {
+        generic: field('generic'), strength: field('strength'), form: field('form'), dose: field('dose'), frequency: field('frequency'),
+        route: field('route'), durationDays: field('days'), quantity: field('quantity'), instructions: field('instructions'),
+        refill: row.querySelector<HTMLInputElement>('.refill')!.checked,
+      };
+    });
+    const prescription = prescriptionPayload(value('p-kind'), rows);
+    if (prescription.medicines.length > 0) sections.push(['prescription', prescription]);
+    for (const [part, body] of sections) {
+      this.etag = (await this.api.put<unknown>(`${this.base}/${part}`, body, this.etag)).etag;
+    }
+    this.$('record-status').textContent = 'Record saved.';
+  }
+}
