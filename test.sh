@@ -13,7 +13,7 @@ if [ "${1:-}" != "--inside" ]; then
   # Phase 1, with the network: install, restore, build.
   ensure_postgres
   ensure_pdf_fonts
-  ensure_debian_packages chromium:chromium turnserver:coturn pdftotext:poppler-utils zbarimg:zbar-tools
+  ensure_debian_packages chromium:chromium turnserver:coturn pdftotext:poppler-utils zbarimg:zbar-tools redis-server:redis-server
   echo "==> Restoring and building"
   build_web_client
   dotnet restore Telemed.sln -nologo -v quiet

@@ -7,7 +7,7 @@ namespace Telemed.Server.Infrastructure;
 
 public static class Health
 {
-    private const string Ready = "ready";
+    public const string Ready = "ready";
 
     public static IHostApplicationBuilder AddTelemedHealth(this IHostApplicationBuilder builder)
     {

@@ -20,14 +20,34 @@ public sealed record QueueDelta(
 public sealed record PresenceChange(Guid SessionId, int Token, bool Online);
 
 /// <summary>Pushes a queue change to exactly those who see it: the session's staff, the patients whose wait changed, the facility board.</summary>
-public sealed class QueueNotifier(
-    IHubContext<ClinicHub, IClinicClient> clinic, IHubContext<BoardHub, IBoardClient> boards, PositionBroadcaster broadcaster, Presence presence)
+public sealed partial class QueueNotifier(
+    IHubContext<ClinicHub, IClinicClient> clinic, IHubContext<BoardHub, IBoardClient> boards, PositionBroadcaster broadcaster, Presence presence,
+    ILogger<QueueNotifier> logger)
 {
+    /// <summary>
+    /// Pushes after the change is recorded. A push that fails (Redis down between nodes) must not fail the command the
+    /// caller already made: clients resynchronise from the queue when their connection comes back.
+    /// </summary>
+    public async Task Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
+    {
+        try
+        {
+            await Push(before, after, events);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            PushFailed(logger, e.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue push failed after the change was recorded: {ErrorType}")]
+    private static partial void PushFailed(ILogger logger, string errorType);
+
     /// <summary>
     /// Sends the urgent part now — the doctor's screen, every patient whose own token changed (the one just called),
     /// the board — and leaves the patients who merely moved up a place to the <see cref="PositionBroadcaster"/>.
     /// </summary>
-    public Task Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
+    private Task Push(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
     {
         var positions = QueueViews.Positions(after);
         var urgent = new List<Task>

@@ -128,9 +128,21 @@ public sealed class QueueService(
             }
             if (expectedVersion is { } expected && expected != state.Version)
             {
-                return new QueueOutcome(QueueFailure.StaleVersion, state, []);
+                // The client may have seen a version another node wrote: compare with the stream, not with this node's memory.
+                state = (await CatchUp(session, sessionId, checkStream: true, cancellationToken))!;
+                if (expected != state.Version)
+                {
+                    return new QueueOutcome(QueueFailure.StaleVersion, state, []);
+                }
             }
             var decision = command.Decide(state, callerId, presence.IsOnline, time.GetUtcNow());
+            if ((!decision.IsSuccess || decision.Value.Count == 0) && await Behind(session, state, cancellationToken) && attempt < Attempts)
+            {
+                // A refusal or a no-op writes nothing, so no version check would catch a decision made on state another
+                // node has moved on from (nobody waiting here, but a patient checked in over there): catch up, decide again.
+                current.TryRemove(sessionId, out _);
+                continue;
+            }
             if (!decision.IsSuccess)
             {
                 if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotSessionDoctor)
@@ -178,6 +190,9 @@ public sealed class QueueService(
             return new QueueOutcome(QueueFailure.None, next, events);
         }
     }
+
+    private static async Task<bool> Behind(IQuerySession session, OpdSession state, CancellationToken cancellationToken) =>
+        (await session.Events.FetchStreamStateAsync(state.Id, cancellationToken))?.Version > state.Version;
 
     /// <summary>Opens a new session: its stream starts with SessionOpened and its first snapshot.</summary>
     public async Task<OpdSession> Open(SessionOpened opened, CancellationToken cancellationToken)

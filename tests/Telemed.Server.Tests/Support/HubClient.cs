@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
@@ -16,21 +17,38 @@ public sealed class HubClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static async Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames)
+    public static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames)
     {
         var server = host.Server;
+        return Connect(server.BaseAddress, path, accessToken, options =>
+        {
+            options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+            options.WebSocketFactory = (context, cancellationToken) => new ValueTask<System.Net.WebSockets.WebSocket>(
+                server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken));
+        }, pushNames);
+    }
+
+    /// <summary>Over a real socket to a server process (<see cref="ServerProcess"/>), reconnecting by itself as browsers do.</summary>
+    public static Task<HubClient> Connect(Uri address, string path, string? accessToken, params string[] pushNames) =>
+        Connect(address, path, accessToken, _ => { }, pushNames, reconnect: true);
+
+    private static async Task<HubClient> Connect(
+        Uri address, string path, string? accessToken, Action<HttpConnectionOptions> transport, string[] pushNames, bool reconnect = false)
+    {
         var query = accessToken is null ? "" : $"?access_token={Uri.EscapeDataString(accessToken)}";
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, path + query), options =>
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(address, path + query), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                options.WebSocketFactory = (context, cancellationToken) => new ValueTask<System.Net.WebSockets.WebSocket>(
-                    server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken));
+                transport(options);
             })
-            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)))
-            .Build();
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        if (reconnect)
+        {
+            builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
+        }
+        var connection = builder.Build();
         var client = new HubClient(connection);
         foreach (var name in pushNames)
         {

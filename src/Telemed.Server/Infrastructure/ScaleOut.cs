@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace Telemed.Server.Infrastructure;
+
+/// <summary>
+/// More than one node: with <c>Redis:ConnectionString</c> set, SignalR sends every hub message through Redis, so a
+/// patient on one node hears the doctor on another (queue pushes, room signalling, chat). Unset, the node runs alone
+/// and needs no Redis. The connection never aborts: a node whose Redis is down stays up, reports not ready, and
+/// reconnects by itself; hub messages sent while Redis is down are lost (clients resynchronise on reconnect), nothing
+/// in the event store is.
+/// </summary>
+public static class ScaleOut
+{
+    public const string Setting = "Redis:ConnectionString";
+
+    public static IHostApplicationBuilder AddTelemedScaleOut(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration[Setting];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return builder;
+        }
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ClientName ??= "telemed";
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddSignalR().AddStackExchangeRedis(redis =>
+        {
+            redis.Configuration = options.Clone();
+            redis.Configuration.ChannelPrefix = RedisChannel.Literal("telemed");
+        });
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [Health.Ready]);
+        return builder;
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (!redis.IsConnected)
+            {
+                return HealthCheckResult.Unhealthy("Redis is not connected; hub messages cannot reach other nodes.");
+            }
+            try
+            {
+                var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+                return HealthCheckResult.Healthy($"Redis answers ({latency.TotalMilliseconds:F1} ms).");
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy($"Redis does not answer: {exception.GetType().Name}.");
+            }
+        }
+    }
+}

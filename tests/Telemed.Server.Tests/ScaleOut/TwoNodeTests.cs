@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Telemed.Server.Tests.Consultations;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.ScaleOut;
+
+/// <summary>Two server processes on one PostgreSQL schema and one Redis: what happens on one node reaches clients of the other.</summary>
+public sealed class TwoNodes : IAsyncLifetime
+{
+    public TelemedServer Server { get; } = new();
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public ServerProcess A { get; private set; } = null!;
+
+    public ServerProcess B { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Server.InitializeAsync();
+        Redis = await RedisServer.Start();
+        var settings = new Dictionary<string, string> { ["Redis__ConnectionString"] = Redis.ConnectionString };
+        A = await ServerProcess.Start(Server.Schema, Server.KeyPath, settings);
+        B = await ServerProcess.Start(Server.Schema, Server.KeyPath, settings);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (A is not null)
+        {
+            await A.DisposeAsync();
+        }
+        if (B is not null)
+        {
+            await B.DisposeAsync();
+        }
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+        await Server.DisposeAsync();
+    }
+}
+
+public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
+{
+    /// <summary>A patient on node A waiting in a session; the doctor works on node B.</summary>
+    private async Task<(HttpClient OnA, HttpClient OnB, string Doctor, TestPatient Patient, Guid SessionId, HubClient PatientHub)> PatientOnADoctorOnB()
+    {
+        var onA = new HttpClient { BaseAddress = nodes.A.Address };
+        var onB = new HttpClient { BaseAddress = nodes.B.Address };
+        var doctor = await Remote.SignIn(onB, Api.DoctorEmail);
+        var sessionId = await Remote.OpenSession(onB, doctor);
+        var patient = (await nodes.Server.Host.CreatePatients(1))[0];
+        await (await Remote.Send(onA, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { complaint = "two nodes" }))
+            .ShouldHave(HttpStatusCode.Created);
+        var patientHub = await HubClient.Connect(nodes.A.Address, "/hubs/clinic", patient.AccessToken, Room.Pushes);
+        (await patientHub.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        return (onA, onB, doctor, patient, sessionId, patientHub);
+    }
+
+    [Fact]
+    public async Task Queue_pushes_room_signalling_and_chat_cross_between_nodes()
+    {
+        var (_, onB, doctor, patient, sessionId, patientHub) = await PatientOnADoctorOnB();
+        await using var _ = patientHub;
+
+        await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
+        (await patientHub.Next("PositionChanged", p => p.GetProperty("state").GetString() == "called")).GetProperty("token").GetInt32().ShouldBe(1);
+
+        var started = await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
+        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
+        await using var doctorHub = await HubClient.Connect(nodes.B.Address, "/hubs/clinic", doctor, Room.Pushes);
+        (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Next("PeerJoined")).GetProperty("accountId").GetGuid().ShouldBe(patient.Id);
+
+        (await doctorHub.Invoke("SendOffer", consultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
+        (await patientHub.Invoke("SendAnswer", consultationId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Next("Answer")).GetProperty("sdp").GetString().ShouldBe(Room.Answer);
+        (await patientHub.Invoke("SendIceCandidate", consultationId, Room.Candidate, "0", 0)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Next("IceCandidate")).GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
+        (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "Namaste from node A")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Next("ChatMessage")).GetProperty("text").GetString().ShouldBe("Namaste from node A");
+    }
+
+    [Fact]
+    public async Task Both_nodes_are_ready_only_while_Redis_answers_and_recover_by_themselves()
+    {
+        var (_, onB, doctor, _, sessionId, patientHub) = await PatientOnADoctorOnB();
+        await using var _ = patientHub;
+        using var probeA = new HttpClient { BaseAddress = nodes.A.Address };
+
+        await nodes.Redis.Stop();
+        try
+        {
+            await Eventually(async () => (await probeA.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable);
+            (await probeA.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            // The event store does not need Redis: the doctor's call is recorded even though its push cannot cross now.
+            await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            await nodes.Redis.Resume();
+        }
+
+        await Eventually(async () => (await probeA.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK);
+        (await (await Remote.Send(probeA, HttpMethod.Get, $"/api/sessions/{sessionId}/queue", doctor)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("rows")[0].GetProperty("state").GetString().ShouldBe("called", "nothing written while Redis was down is lost");
+        await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/skip", doctor)).ShouldHave(HttpStatusCode.OK);
+        (await patientHub.Next("PositionChanged", p => p.GetProperty("state").GetString() == "skipped", timeoutSeconds: 20)).GetProperty("token").GetInt32().ShouldBe(1);
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not hold within 30 s.");
+            }
+            await Task.Delay(250);
+        }
+    }
+}
