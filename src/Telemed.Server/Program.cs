@@ -1,3 +1,4 @@
+using Telemed.Server.Analytics;
 using Telemed.Server.Consultations;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
@@ -20,7 +21,8 @@ builder.AddTelemedLogging()
     .AddTelemedPrescriptions()
     .AddTelemedRecords()
     .AddTelemedDispensing()
-    .AddTelemedPayments();
+    .AddTelemedPayments()
+    .AddTelemedAnalytics();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -38,6 +40,7 @@ app.MapPrescriptions();
 app.MapHealthRecords();
 app.MapPharmacy();
 app.MapPayments();
+app.MapAnalytics();
 app.Run();
 
 public partial class Program;

@@ -6,6 +6,9 @@ public enum Role
     Doctor,
     Pharmacist,
     Admin,
+
+    /// <summary>District or state health officials: aggregate analytics and outbreak alerts, never a patient.</summary>
+    HealthOfficer,
 }
 
 /// <summary>Role names as they appear in tokens and authorisation policies.</summary>
@@ -15,6 +18,7 @@ public static class Roles
     public const string Doctor = "doctor";
     public const string Pharmacist = "pharmacist";
     public const string Admin = "admin";
+    public const string HealthOfficer = "health-officer";
 
     public static string Name(Role role) => role switch
     {
@@ -22,6 +26,7 @@ public static class Roles
         Role.Doctor => Doctor,
         Role.Pharmacist => Pharmacist,
         Role.Admin => Admin,
+        Role.HealthOfficer => HealthOfficer,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
 }

@@ -24,6 +24,8 @@ public sealed record RegisterDoctorRequest(
 
 public sealed record RegisterPharmacistRequest(string? Name, string? Email, string? Password, string? RegistrationNumber, string? StateCouncil, Guid? PharmacyId);
 
+public sealed record RegisterHealthOfficerRequest(string? Name, string? Email, string? Password);
+
 public sealed record RegisterPharmacyRequest(string? Name, string? LicenceNumber, string? District, string? State);
 
 /// <summary>Admins register the people and places patients cannot vouch for: doctors, pharmacists, facilities.</summary>
@@ -36,6 +38,7 @@ public static class AdminEndpoints
         admin.MapPost("/doctors", RegisterDoctor).WithSummary("Register a doctor (HPR ID, registration with a state council).");
         admin.MapPost("/pharmacies", RegisterPharmacy).WithSummary("Register a pharmacy (drug licence number).");
         admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist of a registered pharmacy.");
+        admin.MapPost("/health-officers", RegisterHealthOfficer).WithSummary("Register a health officer (aggregate analytics only).");
         admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
         admin.MapOutbox();
     }
@@ -150,6 +153,23 @@ public static class AdminEndpoints
         }
         var pharmacist = new PharmacistDetails(registration!, council!, request.PharmacyId!.Value);
         return await Register(session, hasher, user, time, credentials, Role.Pharmacist, null, pharmacist, cancellationToken);
+    }
+
+    private static async Task<Results<Created<StaffView>, ProblemHttpResult>> RegisterHealthOfficer(
+        RegisterHealthOfficerRequest request, ClaimsPrincipal user, IDocumentSession session, IPasswordHasher<StaffAccount> hasher, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var credentials = StaffCredentials(request.Name, request.Email, request.Password, errors);
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await EmailTaken(session, credentials.Email, cancellationToken))
+        {
+            return Problems.Conflict("Another staff account already uses this email.");
+        }
+        return await Register(session, hasher, user, time, credentials, Role.HealthOfficer, null, null, cancellationToken);
     }
 
     private static async Task<Ok<IReadOnlyList<StaffView>>> ListStaff(Role? role, IQuerySession session, CancellationToken cancellationToken)

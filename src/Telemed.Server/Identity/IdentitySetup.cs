@@ -38,7 +38,8 @@ public static class IdentitySetup
             .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Roles.Doctor, policy => policy.RequireRole(Roles.Doctor))
             .AddPolicy(Roles.Patient, policy => policy.RequireRole(Roles.Patient))
-            .AddPolicy(Roles.Pharmacist, policy => policy.RequireRole(Roles.Pharmacist));
+            .AddPolicy(Roles.Pharmacist, policy => policy.RequireRole(Roles.Pharmacist))
+            .AddPolicy(Roles.HealthOfficer, policy => policy.RequireRole(Roles.HealthOfficer, Roles.Admin));
 
         services.ConfigureMarten(options =>
         {

@@ -1,0 +1,125 @@
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Queue;
+
+namespace Telemed.Domain.Analytics;
+
+public enum VisitOutcome
+{
+    Open,
+    Completed,
+    NoShow,
+    Cancelled,
+    Left,
+    NotHeld,
+    PaymentExpired,
+}
+
+/// <summary>
+/// One check-in, as analytics sees it: where and when, how long the wait and the consultation were, how the call
+/// went, the syndrome of its diagnosis, whether a prescription came of it. No names, no free text.
+/// </summary>
+public sealed record Visit(
+    string Id,
+    Guid SessionId,
+    int Token,
+    Guid FacilityId,
+    string District,
+    DateOnly Day,
+    DateTimeOffset CheckedInAt,
+    Guid? DoctorId = null,
+    DateTimeOffset? CalledAt = null,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? EndedAt = null,
+    VisitOutcome Outcome = VisitOutcome.Open,
+    Guid? ConsultationId = null,
+    bool CallConnected = false,
+    bool AudioOnly = false,
+    int Disconnections = 0,
+    Syndrome? Syndrome = null,
+    bool PrescriptionIssued = false,
+    bool Dispensed = false)
+{
+    public TimeSpan? Wait => CalledAt - CheckedInAt;
+
+    public TimeSpan? ConsultationLength => Outcome == VisitOutcome.Completed ? EndedAt - StartedAt : null;
+}
+
+/// <summary>Builds visits from the queue, consultation and prescription events: the fold behind the analytics projection.</summary>
+public static class Visits
+{
+    private static readonly TimeSpan India = TimeSpan.FromMinutes(330);
+
+    public static string Id(Guid sessionId, int token) => $"{sessionId:N}:{token}";
+
+    public static DateOnly DayInIndia(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(India).DateTime);
+
+    public static Visit CheckedIn(PatientCheckedIn e, Guid facilityId, string district) =>
+        new(Id(e.SessionId, e.Token), e.SessionId, e.Token, facilityId, district, DayInIndia(e.At), e.At);
+
+    /// <summary>The visit after one more event about it; events that do not concern analytics leave it as it is.</summary>
+    public static Visit Apply(Visit visit, object @event) => @event switch
+    {
+        TokenCalled e => visit with { CalledAt = visit.CalledAt ?? e.At, DoctorId = e.DoctorId },
+        TokenConsultationStarted e => visit with { StartedAt = e.At, ConsultationId = e.ConsultationId, DoctorId = e.DoctorId },
+        TokenCompleted e => visit with { Outcome = VisitOutcome.Completed, EndedAt = e.At },
+        TokenMarkedNoShow => visit with { Outcome = VisitOutcome.NoShow },
+        TokenCancelled => visit with { Outcome = VisitOutcome.Cancelled },
+        TokenLeft => visit with { Outcome = VisitOutcome.Left },
+        TokenNotHeld e => visit with { Outcome = VisitOutcome.NotHeld, EndedAt = e.At },
+        TokenPaymentExpired => visit with { Outcome = VisitOutcome.PaymentExpired },
+        CallConnected => visit with { CallConnected = true },
+        CallModeChanged e => visit with { AudioOnly = visit.AudioOnly || e.Mode == CallMode.AudioOnly },
+        ParticipantLeft e when e.Reason != "hung up" => visit with { Disconnections = visit.Disconnections + 1 },
+        DiagnosisRecorded e => visit with { Syndrome = Syndromes.Classify(e.Diagnosis) },
+        PrescriptionIssued => visit with { PrescriptionIssued = true },
+        PrescriptionDispensed => visit with { Dispensed = true },
+        _ => visit,
+    };
+}
+
+/// <summary>One day of a facility's OPD, every count suppressed below k.</summary>
+public sealed record OperationsDay(
+    DateOnly Day,
+    int? CheckedIn,
+    int? Seen,
+    int? NoShows,
+    int? Cancelled,
+    double? MedianWaitMinutes,
+    double? P90WaitMinutes,
+    double? MedianConsultationMinutes,
+    double? AudioOnlyShare,
+    double? DisconnectionRate,
+    int? PrescriptionsIssued,
+    int? PrescriptionsDispensed);
+
+public static class OperationsReport
+{
+    /// <summary>
+    /// Figures per day. A count below k is suppressed; so is every figure computed from fewer than k visits, since a
+    /// median of two waits tells who waited.
+    /// </summary>
+    public static IReadOnlyList<OperationsDay> Daily(IEnumerable<Visit> visits, int k = Suppression.DefaultK) =>
+        [.. visits.GroupBy(v => v.Day).OrderBy(g => g.Key).Select(day =>
+        {
+            var all = day.ToList();
+            var called = all.Where(v => v.Wait is not null).ToList();
+            var completed = all.Where(v => v.Outcome == VisitOutcome.Completed).ToList();
+            var calls = all.Where(v => v.CallConnected).ToList();
+            double? Minutes(TimeSpan? value, int basis) => basis >= k && value is { } v ? Math.Round(v.TotalMinutes, 1) : null;
+            double? Share(int part, int basis) => basis >= k ? OperationsFigures.Share(part, basis) : null;
+            return new OperationsDay(
+                day.Key,
+                Suppression.Cell(all.Count, k),
+                Suppression.Cell(completed.Count, k),
+                Suppression.Cell(all.Count(v => v.Outcome == VisitOutcome.NoShow), k),
+                Suppression.Cell(all.Count(v => v.Outcome == VisitOutcome.Cancelled), k),
+                Minutes(OperationsFigures.Median(called.Select(v => v.Wait!.Value)), called.Count),
+                Minutes(OperationsFigures.Percentile90(called.Select(v => v.Wait!.Value)), called.Count),
+                Minutes(OperationsFigures.Median(completed.Select(v => v.ConsultationLength!.Value)), completed.Count),
+                Share(calls.Count(v => v.AudioOnly), calls.Count),
+                Share(calls.Count(v => v.Disconnections > 0), calls.Count),
+                Suppression.Cell(all.Count(v => v.PrescriptionIssued), k),
+                Suppression.Cell(all.Count(v => v.Dispensed), k));
+        })];
+}

@@ -1,0 +1,23 @@
+using Marten;
+using Telemed.Domain.Analytics;
+
+namespace Telemed.Server.Analytics;
+
+public static class AnalyticsSetup
+{
+    public static IHostApplicationBuilder AddTelemedAnalytics(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AnalyticsProjector>();
+        services.AddHostedService(provider => provider.GetRequiredService<AnalyticsProjector>());
+        services.ConfigureMarten(options =>
+        {
+            options.Schema.For<Visit>().Index(x => x.FacilityId).Index(x => x.District).Index(x => x.Day);
+            options.Schema.For<ProjectionPosition>().UseOptimisticConcurrency(true);
+            options.Schema.For<SessionPlace>();
+            options.Schema.For<VisitLink>();
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,62 @@
+using Telemed.Domain.Analytics;
+using Telemed.Domain.Consultations;
+using Telemed.Domain.Queue;
+
+namespace Telemed.Domain.Tests.Analytics;
+
+public class VisitTests
+{
+    private static readonly Guid Session = Guid.NewGuid();
+    private static readonly Guid Facility = Guid.NewGuid();
+    private static readonly Guid Doctor = Guid.NewGuid();
+    private static readonly DateTimeOffset Morning = new(2026, 11, 25, 4, 0, 0, TimeSpan.Zero); // 09:30 IST
+
+    private static Visit Seen(int token, int waitMinutes, int consultMinutes, string icd10, bool audioOnly = false)
+    {
+        var consultation = Guid.NewGuid();
+        var checkedIn = Morning.AddMinutes(token);
+        var called = checkedIn.AddMinutes(waitMinutes);
+        var visit = Visits.CheckedIn(new PatientCheckedIn(Session, token, Guid.NewGuid(), new PatientSummary("x", 30, "female"), null, [], checkedIn), Facility, "Pune");
+        object[] events =
+        [
+            new TokenCalled(Session, token, Doctor, false, called),
+            new TokenConsultationStarted(Session, token, Doctor, consultation, called),
+            new CallConnected(consultation, Doctor, called),
+            .. audioOnly ? new object[] { new CallModeChanged(consultation, CallMode.AudioOnly, Doctor, called) } : [],
+            new DiagnosisRecorded(consultation, new Diagnosis("x", new CodedConcept("icd10", icd10)), Doctor, called),
+            new TokenCompleted(Session, token, Doctor, called.AddMinutes(consultMinutes)),
+        ];
+        return events.Aggregate(visit, Visits.Apply);
+    }
+
+    [Fact]
+    public void A_visit_folds_wait_length_call_and_syndrome()
+    {
+        var visit = Seen(1, 20, 8, "A90", audioOnly: true);
+        visit.Day.ShouldBe(new DateOnly(2026, 11, 25));
+        visit.Wait.ShouldBe(TimeSpan.FromMinutes(20));
+        visit.ConsultationLength.ShouldBe(TimeSpan.FromMinutes(8));
+        visit.Outcome.ShouldBe(VisitOutcome.Completed);
+        visit.AudioOnly.ShouldBeTrue();
+        visit.Syndrome.ShouldBe(Syndrome.DengueLikeIllness);
+    }
+
+    [Fact]
+    public void A_day_report_computes_figures_and_suppresses_small_cells()
+    {
+        var visits = Enumerable.Range(1, 6).Select(t => Seen(t, t * 10, 5, "R50.9", audioOnly: t == 1)).ToList();
+        var noShow = Visits.Apply(Visits.CheckedIn(new PatientCheckedIn(Session, 7, Guid.NewGuid(), new PatientSummary("y", 40, "male"), null, [], Morning), Facility, "Pune"),
+            new TokenMarkedNoShow(Session, 7, Doctor, true, Morning));
+        visits.Add(noShow);
+
+        var day = OperationsReport.Daily(visits).ShouldHaveSingleItem();
+
+        day.CheckedIn.ShouldBe(7);
+        day.Seen.ShouldBe(6);
+        day.NoShows.ShouldBeNull("one no-show is below k = 5");
+        day.MedianWaitMinutes.ShouldBe(30); // waits 10..60, nearest-rank median of six is the 3rd
+        day.P90WaitMinutes.ShouldBe(60);
+        day.MedianConsultationMinutes.ShouldBe(5);
+        day.AudioOnlyShare!.Value.ShouldBe(1.0 / 6, 1e-9);
+    }
+}
