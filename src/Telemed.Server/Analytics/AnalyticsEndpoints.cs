@@ -82,14 +82,19 @@ public static class AnalyticsEndpoints
         {
             return Problems.Invalid("to", $"Give from ≤ to, at most {MaxDays} days apart.");
         }
-        var districts = await db.Query<Visit>().Where(v => v.Day >= window.From && v.Day <= window.To && v.Syndrome != null)
+        return TypedResults.Ok(await AlertsBetween(db, window.From, window.To, options.Value.MinimumCellSize, cancellationToken));
+    }
+
+    public static async Task<IReadOnlyList<OutbreakAlert>> AlertsBetween(IQuerySession db, DateOnly from, DateOnly to, int k, CancellationToken cancellationToken)
+    {
+        var districts = await db.Query<Visit>().Where(v => v.Day >= from && v.Day <= to && v.Syndrome != null)
             .Select(v => v.District).Distinct().ToListAsync(cancellationToken);
         var alerts = new List<OutbreakAlert>();
         foreach (var district in districts)
         {
-            await Series(db, district, window.From.AddDays(-History), window.To, options.Value.MinimumCellSize, cancellationToken, alerts);
+            await Series(db, district, from.AddDays(-History), to, k, cancellationToken, alerts);
         }
-        return TypedResults.Ok(alerts.Where(a => a.Day >= window.From).OrderBy(a => a.Day).ThenBy(a => a.District));
+        return [.. alerts.Where(a => a.Day >= from).OrderBy(a => a.Day).ThenBy(a => a.District)];
     }
 
     /// <summary>Daily counts per syndrome (completed consultations of the district's facilities) with the EARS verdict per day.</summary>

@@ -37,7 +37,8 @@ public sealed record VisitLink(Guid Id, string VisitId);
 /// writers could never both count a batch. Rebuilding deletes the visits and reads the store from the start.
 /// </summary>
 public sealed partial class AnalyticsProjector(
-    IDocumentStore store, NpgsqlDataSource dataSource, IOptions<AnalyticsOptions> options, ILogger<AnalyticsProjector> logger) : BackgroundService
+    IDocumentStore store, NpgsqlDataSource dataSource, OutbreakAlerts alerts, IOptions<AnalyticsOptions> options, ILogger<AnalyticsProjector> logger)
+    : BackgroundService
 {
     private const string PositionId = "analytics";
     private const long LeaderLock = 0x7e1e_0a11;
@@ -238,7 +239,10 @@ public sealed partial class AnalyticsProjector(
                     // This node leads while its connection lives.
                     while (!stoppingToken.IsCancellationRequested && leadership.State == System.Data.ConnectionState.Open)
                     {
-                        await CatchUp(stoppingToken);
+                        if (await CatchUp(stoppingToken))
+                        {
+                            await alerts.Raise(stoppingToken);
+                        }
                         await Task.Delay(TimeSpan.FromSeconds(options.Value.PollSeconds), stoppingToken);
                     }
                 }

@@ -10,6 +10,7 @@ public static class AnalyticsSetup
         var services = builder.Services;
         services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AnalyticsProjector>();
+        services.AddSingleton<OutbreakAlerts>();
         services.AddHostedService(provider => provider.GetRequiredService<AnalyticsProjector>());
         services.ConfigureMarten(options =>
         {
@@ -17,6 +18,7 @@ public static class AnalyticsSetup
             options.Schema.For<ProjectionPosition>().UseOptimisticConcurrency(true);
             options.Schema.For<SessionPlace>();
             options.Schema.For<VisitLink>();
+            options.Events.AddEventType<OutbreakAlertRaised>();
         });
         return builder;
     }

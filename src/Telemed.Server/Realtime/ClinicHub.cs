@@ -41,6 +41,9 @@ public interface IClinicClient
     Task ChatMessage(ChatMessageView message);
 
     Task ChatReceipt(ChatReceipt receipt);
+
+    /// <summary>To health officers and admins: a district's syndrome count just exceeded what EARS expects.</summary>
+    Task OutbreakAlert(Analytics.OutbreakAlert alert);
 }
 
 /// <summary>A hub reply: the value, or a typed error for this caller only (the connection stays open).</summary>
@@ -60,6 +63,8 @@ public static class HubGroups
     public static string Patient(Guid patientId) => $"patient:{patientId}";
 
     public static string Board(Guid facilityId) => $"board:{facilityId}";
+
+    public const string HealthOfficers = "health-officers";
 }
 
 /// <summary>
@@ -89,6 +94,10 @@ public sealed partial class ClinicHub(
             {
                 await notifier.PresenceChanged(CallerId, online: true);
             }
+        }
+        else if (Context.User!.IsInRole(Roles.HealthOfficer) || Context.User.IsInRole(Roles.Admin))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.HealthOfficers);
         }
         await base.OnConnectedAsync();
     }

@@ -86,6 +86,24 @@ public class AnalyticsTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Five_fevers_in_a_district_with_no_history_raise_one_alert_to_the_officers_online()
+    {
+        var admin = (await Host.SignInStaff(Api.AdminEmail)).AccessToken;
+        await using var officerHub = await HubClient.Connect(Host, "/hubs/clinic", admin, "OutbreakAlert");
+        await ScriptedDay();
+
+        // The projector's own loop may raise it first; either way it is raised once and pushed.
+        await Host.Services.GetRequiredService<OutbreakAlerts>().Raise(CancellationToken.None);
+
+        var pushed = await officerHub.Next("OutbreakAlert", a => a.GetProperty("syndrome").GetString() == "fever");
+        pushed.GetProperty("district").GetString().ShouldBe("Pune");
+        pushed.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()).ShouldContain("C1");
+        (await Host.Services.GetRequiredService<OutbreakAlerts>().Raise(CancellationToken.None)).ShouldBeEmpty("an alert is raised once");
+        var listed = await (await Officer()).GetFromJsonAsync<JsonElement>($"/api/analytics/alerts?from={Today}&to={Today}");
+        listed.EnumerateArray().ShouldContain(a => a.GetProperty("syndrome").GetString() == "fever");
+    }
+
+    [Fact]
     public async Task Only_health_officers_and_admins_read_analytics()
     {
         var path = $"/api/analytics/operations?facilityId={Sessions.Facility}";
