@@ -7,7 +7,7 @@ export class ApiError extends Error {
 
 export interface Tokens {
   accountId: string;
-  role: 'patient' | 'doctor' | 'pharmacist' | 'admin';
+  role: 'patient' | 'doctor' | 'pharmacist' | 'admin' | 'health-officer';
   accessToken: string;
   refreshToken: string;
 }

@@ -17,8 +17,8 @@ let call: Call | undefined;
   get call() { return call; },
 };
 
-function show(section: 'signin' | 'patient' | 'doctor' | 'pharmacy' | 'call') {
-  for (const id of ['signin', 'patient', 'doctor', 'pharmacy', 'call']) $(id).hidden = id !== section;
+function show(section: 'signin' | 'patient' | 'doctor' | 'pharmacy' | 'analytics' | 'call') {
+  for (const id of ['signin', 'patient', 'doctor', 'pharmacy', 'analytics', 'call']) $(id).hidden = id !== section;
 }
 
 async function connectHub(): Promise<HubConnection> {
@@ -37,6 +37,11 @@ async function signedIn(tokens: Tokens) {
   sessionStorage.setItem('telemed.tokens', JSON.stringify(tokens));
   $('who').textContent = tokens.role;
   if (tokens.role === 'pharmacist') return pharmacyHome();
+  if (tokens.role === 'health-officer' || tokens.role === 'admin') {
+    show('analytics');
+    const { Dashboard } = await import('./analytics');
+    return new Dashboard(api, $).open();
+  }
   await connectHub();
   if (tokens.role === 'patient') await patientHome();
   else await doctorHome();

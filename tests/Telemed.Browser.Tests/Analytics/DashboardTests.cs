@@ -1,0 +1,27 @@
+using Microsoft.Playwright;
+
+namespace Telemed.Browser.Tests.Analytics;
+
+/// <summary>The health officer's dashboard draws its charts (Chart.js, loaded only for officers) from the analytics API.</summary>
+public class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_admin_sees_the_waiting_volume_and_syndrome_charts_and_the_alert_list()
+    {
+        var page = await fixture.NewPage();
+        await page.GotoAsync("/");
+        await page.FillAsync("#email", "admin@telemed.local");
+        await page.FillAsync("#password", "telemed-demo");
+        await page.ClickAsync("#staff-signin");
+
+        await Assertions.Expect(page.Locator("#analytics")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#an-facility option")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#an-alerts li")).ToHaveTextAsync("No outbreak alerts in the last 30 days.");
+        foreach (var chart in new[] { "#an-waits", "#an-volume", "#an-syndromes" })
+        {
+            (await page.EvaluateAsync<bool>($"() => window.getComputedStyle(document.querySelector('{chart}')).display !== 'none' && document.querySelector('{chart}').width > 0"))
+                .ShouldBeTrue(chart);
+        }
+        (await page.TextContentAsync("#error")).ShouldBeNullOrEmpty();
+    }
+}
