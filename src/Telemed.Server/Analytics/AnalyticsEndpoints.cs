@@ -26,8 +26,8 @@ public static class AnalyticsEndpoints
     public static void MapAnalytics(this IEndpointRouteBuilder app)
     {
         var analytics = app.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(Roles.HealthOfficer);
-        analytics.MapGet("/operations", Operations).WithSummary("A facility's OPD per day (counts, waits, call quality); ?format=csv.");
-        analytics.MapGet("/syndromes", SyndromeCounts).WithSummary("A district's diagnoses by syndrome per day, with EARS flags; ?format=csv.");
+        analytics.MapGet("/operations", Operations).WithSummary("A facility's OPD per day (counts, waits, call quality); ?format=csv or fhir (MeasureReports).");
+        analytics.MapGet("/syndromes", SyndromeCounts).WithSummary("A district's diagnoses by syndrome per day, with EARS flags; ?format=csv or fhir (MeasureReports).");
         analytics.MapGet("/alerts", Alerts).WithSummary("Days on which a district's syndrome count exceeded what EARS C1/C2/C3 expect.");
     }
 
@@ -47,6 +47,11 @@ public static class AnalyticsEndpoints
             .Where(v => v.FacilityId == facilityId && v.Day >= window.From && v.Day <= window.To)
             .ToListAsync(cancellationToken);
         var days = OperationsReport.Daily(visits, options.Value.MinimumCellSize);
+        if (format == "fhir")
+        {
+            var facility = await db.LoadAsync<Identity.Facility>(facilityId.Value, cancellationToken);
+            return Fhir(FhirMeasureReports.Operations(facility?.HfrId ?? "", days, time.GetUtcNow()));
+        }
         return format == "csv"
             ? Csv($"operations-{facilityId}.csv",
                 "day,checked_in,seen,no_shows,cancelled,median_wait_min,p90_wait_min,median_consultation_min,audio_only_share,disconnection_rate,prescriptions_issued,prescriptions_dispensed",
@@ -70,6 +75,10 @@ public static class AnalyticsEndpoints
         var days = (await Series(db, district.Trim(), window.From.AddDays(-History), window.To, options.Value.MinimumCellSize, cancellationToken))
             .Where(d => d.Day >= window.From)
             .ToList();
+        if (format == "fhir")
+        {
+            return Fhir(FhirMeasureReports.Syndromes(district.Trim(), days, time.GetUtcNow()));
+        }
         return format == "csv"
             ? Csv($"syndromes-{district}.csv", "day,syndrome,count,flagged,expected", days.Select(d => Row(d.Day, d.Syndrome, d.Count, d.Flagged, d.Expected)))
             : TypedResults.Ok(days);
@@ -123,6 +132,9 @@ public static class AnalyticsEndpoints
         }
         return [.. days.Where(d => d.Count != 0 || d.Flagged).OrderBy(d => d.Day).ThenBy(d => d.Syndrome)];
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Fhir(Hl7.Fhir.Model.Bundle bundle) =>
+        TypedResults.Text(Records.FhirDocuments.ToJson(bundle), "application/fhir+json");
 
     private static (DateOnly From, DateOnly To)? Window(DateOnly? from, DateOnly? to, TimeProvider time)
     {
