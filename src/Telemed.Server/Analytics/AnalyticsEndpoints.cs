@@ -26,14 +26,14 @@ public static class AnalyticsEndpoints
     public static void MapAnalytics(this IEndpointRouteBuilder app)
     {
         var analytics = app.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(Roles.HealthOfficer);
-        analytics.MapGet("/operations", Operations).WithSummary("A facility's OPD per day (counts, waits, call quality); ?format=csv or fhir (MeasureReports).");
+        analytics.MapGet("/operations", Operations).WithSummary("A facility's (or one of its doctors') OPD per day: counts, waits, call quality; ?format=csv or fhir (MeasureReports).");
         analytics.MapGet("/syndromes", SyndromeCounts).WithSummary("A district's diagnoses by syndrome per day, with EARS flags; ?format=csv or fhir (MeasureReports).");
         analytics.MapGet("/alerts", Alerts).WithSummary("Days on which a district's syndrome count exceeded what EARS C1/C2/C3 expect.");
     }
 
     private static async Task<IResult> Operations(
-        Guid? facilityId, DateOnly? from, DateOnly? to, string? format, IQuerySession db, IOptions<AnalyticsOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        Guid? facilityId, Guid? doctorId, DateOnly? from, DateOnly? to, string? format, IQuerySession db, IOptions<AnalyticsOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (facilityId is null)
         {
@@ -43,9 +43,12 @@ public static class AnalyticsEndpoints
         {
             return Problems.Invalid("to", $"Give from ≤ to, at most {MaxDays} days apart (dates, e.g. 2026-11-25).");
         }
-        var visits = await db.Query<Visit>()
-            .Where(v => v.FacilityId == facilityId && v.Day >= window.From && v.Day <= window.To)
-            .ToListAsync(cancellationToken);
+        var query = db.Query<Visit>().Where(v => v.FacilityId == facilityId && v.Day >= window.From && v.Day <= window.To);
+        if (doctorId is { } doctor)
+        {
+            query = query.Where(v => v.DoctorId == doctor);
+        }
+        var visits = await query.ToListAsync(cancellationToken);
         var days = OperationsReport.Daily(visits, options.Value.MinimumCellSize);
         if (format == "fhir")
         {

@@ -44,6 +44,9 @@ public class AnalyticsTests(TelemedServer server) : IClassFixture<TelemedServer>
         report.Group.Single(g => g.Code.Text == "checked-in").MeasureScore.Value!.Value.ShouldBeGreaterThanOrEqualTo(7);
         report.Group.ShouldNotContain(g => g.Code.Text == "no-shows", "suppressed figures are left out, not sent as zero");
 
+        var otherDoctor = await officer.GetFromJsonAsync<JsonElement>(path + $"&doctorId={Telemed.Server.Identity.DemoSeeder.DoctorRahulId}");
+        otherDoctor.GetArrayLength().ShouldBe(0, "Dr. Rahul saw none of them");
+
         await Host.Services.GetRequiredService<AnalyticsProjector>().Rebuild(CancellationToken.None);
         (await officer.GetStringAsync(path)).ShouldBe(before);
     }
