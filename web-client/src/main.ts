@@ -1,4 +1,4 @@
-import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
+import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api, type Tokens } from './api';
 import { Call } from './call';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
@@ -23,9 +23,10 @@ function show(section: 'signin' | 'patient' | 'doctor' | 'pharmacy' | 'analytics
 
 async function connectHub(): Promise<HubConnection> {
   hub = new HubConnectionBuilder()
-    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.tokens!.accessToken })
+    // WebSockets only, no negotiate round trip: the connection then lives on the one node it opened on, so several nodes
+    // behind a round-robin balancer need no sticky sessions (docs/deploy.md). Rooms survive drops by rejoining.
+    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.tokens!.accessToken, skipNegotiation: true, transport: HttpTransportType.WebSockets })
     .withAutomaticReconnect()
-    .withStatefulReconnect()
     .configureLogging(LogLevel.Warning)
     .build();
   await hub.start();

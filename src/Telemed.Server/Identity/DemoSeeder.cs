@@ -65,7 +65,14 @@ public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccoun
             session.Insert(patient with { RegisteredAt = now });
             session.Events.StartStream(patient.Id, new PatientRegistered(patient.Id, now));
         }
-        await session.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is JasperFx.Events.ExistingStreamIdCollisionException or JasperFx.DocumentAlreadyExistsException)
+        {
+            // Another node, starting at the same moment, seeded first.
+        }
     }
 
     private void Staff(IDocumentSession session, Guid id, Role role, string name, string email, DoctorDetails? doctor, PharmacistDetails? pharmacist, DateTimeOffset now)

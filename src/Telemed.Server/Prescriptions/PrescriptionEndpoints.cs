@@ -27,8 +27,22 @@ public static class PrescriptionEndpoints
             http.Response.Headers.CacheControl = "public, max-age=300";
             return TypedResults.Json(keys.Jwks(), contentType: "application/jwk-set+json");
         }).AllowAnonymous().WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
-        app.MapPost("/api/admin/prescription-keys", (PrescriptionKeys keys) => TypedResults.Ok(new { KeyId = keys.Rotate() }))
+        app.MapPost("/api/admin/prescription-keys", RotateKey)
             .RequireAuthorization(Roles.Admin).WithTags("Admin").WithSummary("Rotate the prescription signing key; older keys stay published.");
+    }
+
+    private static IResult RotateKey(PrescriptionKeys keys)
+    {
+        try
+        {
+            return TypedResults.Ok(new { KeyId = keys.Rotate() });
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return TypedResults.Problem(
+                "The prescription key directory is read-only on this node (keys come from a mounted secret): add the new key to the secret and restart, see docs/deploy.md.",
+                statusCode: StatusCodes.Status409Conflict, title: "Keys are managed outside the server");
+        }
     }
 
     /// <summary>The prescription if the caller may read it; otherwise the refusal to send (refusals are audited).</summary>

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Creates what a deployment keeps secret, in DIR (default deploy/secrets/, git-ignored). Never overwrites.
+#   deploy/make-secrets.sh [DIR]                         keys and a compose env file with random passwords
+#   deploy/make-secrets.sh --new-prescription-key [DIR]  adds the next prescription signing key (a rotation)
+# DIR/access-token/es256.pem           ES256 key for access tokens         -> Auth:SigningKeyPath
+# DIR/prescription-keys/NNNNNN-KID.pem  prescription signing keys (P-256)   -> Prescriptions:KeyDirectory
+# DIR/compose.env                       POSTGRES_PASSWORD, TURN_SECRET and the public names (deploy/compose.yaml)
+# Files are readable only by uid 10001, the server's user in the image (chown needs root; otherwise it says how).
+set -euo pipefail
+
+new_key_only=""
+if [ "${1:-}" = "--new-prescription-key" ]; then new_key_only=1; shift; fi
+DIR="${1:-$(cd "$(dirname "$0")" && pwd)/secrets}"
+APP_UID=10001
+umask 077
+
+command -v openssl >/dev/null || { echo "openssl is required (apt-get install -y openssl)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
+
+p256_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null; }
+
+# RFC 7638 JWK thumbprint of a P-256 key: the server names each prescription key file after it (its "kid").
+thumbprint() {
+  openssl pkey -in "$1" -pubout -outform DER 2>/dev/null | python3 -c '
+import base64, hashlib, sys
+point = sys.stdin.buffer.read()[-65:]          # SubjectPublicKeyInfo ends with the point 04 || X || Y
+assert point[0] == 4, "not an uncompressed P-256 point"
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+jwk = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}" % (b64(point[1:33]), b64(point[33:65]))
+print(b64(hashlib.sha256(jwk.encode()).digest()))'
+}
+
+add_prescription_key() {
+  local dir="$DIR/prescription-keys" count temporary kid
+  mkdir -p "$dir"
+  count=$(find "$dir" -maxdepth 1 -name '*.pem' | wc -l)
+  temporary="$dir/new.pem.tmp"
+  p256_key >"$temporary"
+  kid=$(thumbprint "$temporary")
+  mv "$temporary" "$dir/$(printf '%06d' $((count + 1)))-$kid.pem"
+  echo "prescription key $(printf '%06d' $((count + 1)))-$kid.pem"
+}
+
+random_secret() { openssl rand -base64 32 | tr -d '/+=\n' | cut -c1-40; }
+
+own() {
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R "$APP_UID:$APP_UID" "$DIR/access-token" "$DIR/prescription-keys"
+  else
+    echo "Not root: run  sudo chown -R $APP_UID:$APP_UID '$DIR/access-token' '$DIR/prescription-keys'  so the container's user can read the keys." >&2
+  fi
+}
+
+mkdir -p "$DIR"
+if [ -n "$new_key_only" ]; then
+  add_prescription_key
+  own
+  echo "Restart the server nodes (or roll the Kubernetes Deployment) so they sign with the new key."
+  exit 0
+fi
+
+if [ ! -s "$DIR/access-token/es256.pem" ]; then
+  mkdir -p "$DIR/access-token"
+  p256_key >"$DIR/access-token/es256.pem"
+  echo "access-token key access-token/es256.pem"
+fi
+if [ -z "$(find "$DIR/prescription-keys" -maxdepth 1 -name '*.pem' 2>/dev/null)" ]; then add_prescription_key; fi
+chmod 0500 "$DIR/access-token" "$DIR/prescription-keys"
+chmod 0400 "$DIR/access-token"/*.pem "$DIR/prescription-keys"/*.pem
+own
+
+if [ ! -s "$DIR/compose.env" ]; then
+  cat >"$DIR/compose.env" <<ENV
+# deploy/compose.yaml reads these (docker compose --env-file $DIR/compose.env ...). Secrets: keep this file private.
+POSTGRES_PASSWORD=$(random_secret)
+TURN_SECRET=$(random_secret)
+# The address browsers use for the site and for TURN (the host's public name or IP).
+TELEMED_PUBLIC_URL=http://localhost:8080
+TURN_HOST=localhost
+TURN_EXTERNAL_IP=127.0.0.1
+TURN_REALM=telemed.local
+TELEMED_SECRETS_DIR=$DIR
+ENV
+  echo "compose env file compose.env (edit TELEMED_PUBLIC_URL, TURN_HOST, TURN_EXTERNAL_IP)"
+fi

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Runs what deploy/ describes, without Docker, on 127.0.0.1 only: the image's build steps on a copy of the sources,
+# two server nodes as uid 10001 with the compose environment and read-only keys from make-secrets.sh, PostgreSQL,
+# Redis, and nginx with deploy/nginx.conf in front. Then checks health (with the image's own health probe), the web
+# client, round-robin, one access-token key and one prescription key for both nodes, and SignalR through nginx.
+#   deploy/smoke.sh      (about 3 minutes; everything it makes is under .data/deploy-smoke/, removed at the start)
+# Ports: TELEMED_SMOKE_PORT (nginx, default 5190) and the next four for nodes A and B, PostgreSQL and Redis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+# shellcheck source=deploy/local/services.sh
+source deploy/local/services.sh
+
+WORK="$ROOT/.data/deploy-smoke"
+NGINX_PORT="${TELEMED_SMOKE_PORT:-5190}"
+PORT_A=$((NGINX_PORT + 1)) PORT_B=$((NGINX_PORT + 2)) PG_PORT=$((NGINX_PORT + 3)) REDIS_PORT=$((NGINX_PORT + 4))
+APP_UID=10001
+PIDS=()
+FAILED=0
+
+stop_all() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
+  [ -s "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null
+  pg_stop "$WORK/pg"
+}
+trap stop_all EXIT
+
+ok() { echo "    ok: $*"; }
+fail() { echo "    FAIL: $*"; FAILED=$((FAILED + 1)); }
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
+
+for port in "$NGINX_PORT" "$PORT_A" "$PORT_B" "$PG_PORT" "$REDIS_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use; set TELEMED_SMOKE_PORT" >&2; exit 1; fi
+done
+
+echo "==> Tools"
+ensure_postgres
+ensure_pdf_fonts
+ensure_debian_packages redis-server:redis-server /usr/sbin/nginx:nginx-light setpriv:util-linux openssl:openssl
+if [ -d "$WORK" ]; then pg_stop "$WORK/pg"; rm -rf "$WORK"; fi
+mkdir -p "$WORK"
+chmod 755 "$WORK"
+
+echo "==> Build as deploy/Dockerfile does: a clean copy of the sources, npm ci + vite build, dotnet publish"
+tar -C "$ROOT" --exclude=bin --exclude=obj --exclude=wwwroot --exclude=node_modules -cf - \
+  Directory.Build.props Directory.Packages.props src/Telemed.Domain src/Telemed.Server \
+  web-client/package.json web-client/package-lock.json web-client/index.html web-client/verify.html \
+  web-client/tsconfig.json web-client/vite.config.ts web-client/src | { mkdir -p "$WORK/src"; tar -C "$WORK/src" -xf -; }
+(cd "$WORK/src/web-client" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
+test -f "$WORK/src/src/Telemed.Server/wwwroot/index.html"
+dotnet publish "$WORK/src/src/Telemed.Server/Telemed.Server.csproj" -c Release -o "$WORK/app" -p:UseAppHost=false -nologo -v quiet
+chmod -R a+rX,go-w "$WORK/app"
+
+echo "==> Secrets (deploy/make-secrets.sh) owned by uid $APP_UID, read-only"
+deploy/make-secrets.sh "$WORK/secrets" >/dev/null
+# As the secret mounts are: a read-only directory the server can read but not change.
+chown root:root "$WORK/secrets"; chmod 755 "$WORK/secrets"
+KID=$(find "$WORK/secrets/prescription-keys" -name '*.pem' -printf '%f\n' | sed 's/^[0-9]*-//; s/\.pem$//')
+set -a
+# shellcheck disable=SC1091
+source "$WORK/secrets/compose.env"
+set +a
+
+echo "==> PostgreSQL 127.0.0.1:$PG_PORT, Redis 127.0.0.1:$REDIS_PORT"
+pg_start "$WORK/pg" "$PG_PORT"
+"$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE telemed LOGIN PASSWORD '$POSTGRES_PASSWORD'" >/dev/null
+"$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE telemed OWNER telemed" >/dev/null
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes --dir "$WORK" --daemonize yes \
+  --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log" >/dev/null
+
+# The environment compose gives telemed-a (interpolated by docker-compose when it is installed, else read directly),
+# pointed at the local PostgreSQL, Redis and key files; plus the image's own ENV.
+node_env() {
+  local port="$1" tmp="$WORK/tmp-$1"
+  mkdir -p "$tmp"; chown "$APP_UID:$APP_UID" "$tmp"; chmod 700 "$tmp"
+  python3 - "$port" "$tmp" <<'PY'
+import os, re, shutil, subprocess, sys
+import yaml
+port, tmp = sys.argv[1], sys.argv[2]
+if shutil.which("docker-compose"):
+    config = yaml.safe_load(subprocess.run(["docker-compose", "-f", "deploy/compose.yaml", "config"], check=True,
+                                           capture_output=True, text=True).stdout)
+    env = config["services"]["telemed-a"]["environment"]
+else:
+    raw = yaml.safe_load(open("deploy/compose.yaml"))["services"]["telemed-a"]["environment"]
+    env = {k: re.sub(r"\$\{(\w+)(:[-?][^}]*)?\}", lambda m: os.environ.get(m.group(1), ""), str(v)) for k, v in raw.items()}
+work = os.path.dirname(tmp)
+env["Database__ConnectionString"] = env["Database__ConnectionString"].replace("Host=postgres;Port=5432", f"Host=127.0.0.1;Port={os.environ['PG_PORT']}")
+env["Redis__ConnectionString"] = env["Redis__ConnectionString"].replace("redis:6379", f"127.0.0.1:{os.environ['REDIS_PORT']}")
+env = {k: str(v).replace("/run/secrets/", f"{work}/secrets/") for k, v in env.items()}
+env.update({"Demo__Seed": "true", "ASPNETCORE_URLS": f"http://127.0.0.1:{port}", "ASPNETCORE_HTTP_PORTS": "",
+            "HOME": tmp, "TMPDIR": tmp, "PATH": "/usr/local/bin:/usr/bin:/bin", "DOTNET_CLI_TELEMETRY_OPTOUT": "1"})
+for key, value in env.items():
+    print(f"{key}={value}")
+PY
+}
+export PG_PORT REDIS_PORT
+
+# B starts once A is ready: the demo seeding (Demo:Seed, on here to sign in) is not safe when two nodes seed an empty
+# database at the same moment (a stream-id collision stops one of them); production runs with Demo:Seed=false.
+echo "==> Two nodes as uid $APP_UID: A 127.0.0.1:$PORT_A, then B 127.0.0.1:$PORT_B"
+for port in "$PORT_A" "$PORT_B"; do
+  mapfile -t environment < <(node_env "$port")
+  (cd "$WORK/app" && exec setpriv --reuid="$APP_UID" --regid="$APP_UID" --clear-groups \
+    env -i "${environment[@]}" dotnet Telemed.Server.dll >"$WORK/node-$port.log" 2>&1) &
+  PIDS+=($!)
+  for _ in $(seq 120); do TELEMED_HEALTH_PORT=$port deploy/healthcheck.sh /health/ready 2>/dev/null && break; sleep 1; done
+done
+
+sed -e "s/server telemed-a:8080/server 127.0.0.1:$PORT_A/; s/server telemed-b:8080/server 127.0.0.1:$PORT_B/" \
+    -e "s/listen 8080;/listen 127.0.0.1:$NGINX_PORT;/; s#pid /tmp/nginx.pid;#pid $WORK/nginx.pid;#" \
+    -e "s#/tmp/#$WORK/nginx-tmp/#; s#access_log /dev/stdout#access_log $WORK/nginx-access.log#" deploy/nginx.conf >"$WORK/nginx.conf"
+version=$(/usr/sbin/nginx -v 2>&1 | sed -n 's#.*nginx/##p')
+[ "$(printf '%s\n1.27.3\n' "$version" | sort -V | head -1)" = "1.27.3" ] || sed -i 's/ resolve / /' "$WORK/nginx.conf"
+mkdir -p "$WORK/nginx-tmp"
+/usr/sbin/nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log"
+echo "==> nginx 127.0.0.1:$NGINX_PORT with deploy/nginx.conf (upstreams on loopback)"
+
+echo "==> Checks"
+for port in "$PORT_A" "$PORT_B"; do
+  if TELEMED_HEALTH_PORT=$port deploy/healthcheck.sh /health/live && TELEMED_HEALTH_PORT=$port deploy/healthcheck.sh /health/ready; then
+    ok "node $port: the image's probe (telemed-healthcheck) passes for /health/live and /health/ready (PostgreSQL + Redis)"
+  else fail "node $port not healthy; log: $WORK/node-$port.log"; tail -20 "$WORK/node-$port.log"; fi
+done
+if grep -q "Overriding HTTP_PORTS" "$WORK"/node-*.log; then fail "ASPNETCORE_URLS and HTTP_PORTS both set: warning logged"; else ok "no port-override warning (ASPNETCORE_HTTP_PORTS emptied)"; fi
+
+BASE="http://127.0.0.1:$NGINX_PORT"
+for _ in 1 2 3 4; do curl -sf "$BASE/health/ready" >/dev/null || fail "GET /health/ready through nginx"; done
+upstreams=$(grep '/health/ready' "$WORK/nginx-access.log" | grep -o '"127.0.0.1:[0-9]*"' | sort -u | wc -l)
+if [ "$upstreams" -eq 2 ]; then ok "round-robin: /health/ready answered by both nodes"; else fail "round-robin: $upstreams upstream(s) seen"; fi
+if grep -q 'access_token' "$WORK/nginx-access.log"; then fail "nginx access log contains access_token"; fi
+if curl -sf "$BASE/" | grep -qi '<html'; then ok "web client served (GET / through nginx)"; else fail "GET / did not return the web client"; fi
+
+ADMIN=$(curl -sf -X POST "$BASE/api/auth/sign-in" -H 'Content-Type: application/json' \
+  -d '{"email":"admin@telemed.local","password":"telemed-demo"}' | json '["accessToken"]') || ADMIN=""
+DOCTOR=$(curl -sf -X POST "$BASE/api/auth/sign-in" -H 'Content-Type: application/json' \
+  -d '{"email":"asha.verma@telemed.local","password":"telemed-demo"}' | json '["accessToken"]') || DOCTOR=""
+if [ -n "$DOCTOR" ] && curl -sf "http://127.0.0.1:$PORT_A/api/me" -H "Authorization: Bearer $DOCTOR" >/dev/null \
+   && curl -sf "http://127.0.0.1:$PORT_B/api/me" -H "Authorization: Bearer $DOCTOR" >/dev/null; then
+  ok "one access token works on both nodes (both read the mounted access-token key)"
+else fail "sign-in through nginx or the token on both nodes"; fi
+for port in "$PORT_A" "$PORT_B"; do
+  if curl -sf "http://127.0.0.1:$port/.well-known/jwks.json" | grep -q "\"$KID\""; then ok "node $port publishes the mounted prescription key $KID"
+  else fail "node $port does not publish the mounted prescription key"; fi
+done
+if [ "$(find "$WORK/secrets" -newer "$WORK/secrets/compose.env" -type f | wc -l)" -eq 0 ]; then ok "no key file written by the servers"
+else fail "a server wrote into the key directories"; fi
+
+echo "    SignalR /hubs/clinic through nginx, 10 connections each way (the web client needs the first):"
+export TELEMED_WEB_CLIENT="$WORK/src/web-client"
+skip=$(node deploy/validate/hub-probe.cjs "$BASE" "$DOCTOR" 10 skip)
+negotiate=$(node deploy/validate/hub-probe.cjs "$BASE" "$DOCTOR" 10 negotiate)
+echo "      $skip; $negotiate"
+if [ "$skip" = "skip: 10 of 10 started" ]; then ok "WebSockets without negotiation: every connection starts through round-robin"
+else fail "WebSockets without negotiation through nginx"; fi
+echo "      (negotiate + WebSocket are two requests; round-robin sends them to different nodes, hence no sticky-free scale-out without skipNegotiation)"
+
+status=$(curl -s -o "$WORK/rotate.json" -w '%{http_code}' -X POST "$BASE/api/admin/prescription-keys" -H "Authorization: Bearer $ADMIN")
+echo "    note: key rotation over HTTP with read-only key files answers $status ($(head -c 160 "$WORK/rotate.json"))"
+
+node deploy/validate/hub-probe.cjs "http://127.0.0.1:$PORT_A" "$DOCTOR" 1 hold >"$WORK/hold.log" 2>&1 &
+HOLD_PID=$!
+for _ in $(seq 50); do grep -q holding "$WORK/hold.log" && break; sleep 0.1; done
+stop_started=$(date +%s%N)
+kill -TERM "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
+echo "    note: node A, holding one open hub WebSocket, exited $(( ($(date +%s%N) - stop_started) / 1000000 )) ms after SIGTERM;" \
+  "the client saw: $(grep -c 'closed by the server' "$WORK/hold.log") close"
+kill "$HOLD_PID" 2>/dev/null || true
+
+echo
+if [ "$FAILED" -gt 0 ]; then echo "deploy/smoke.sh: $FAILED check(s) failed (logs in $WORK)"; exit 1; fi
+echo "deploy/smoke.sh: all checks passed"

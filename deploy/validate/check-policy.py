@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""What deploy/ promises, checked against the files and the server's source (no network, no Docker, no cluster).
+
+Usage: check-policy.py REPO_ROOT KUSTOMIZE_OUTPUT.yaml
+- every setting the deployment sets (Section__Key environment variables) is one the server reads (src/) and one the
+  README's Configuration table documents;
+- compose: nodes read-only with tmpfs /tmp, secrets mounted, health checks, reachable only through nginx; Redis
+  append-only; images pinned;
+- Kubernetes: probes, resources, non-root, read-only root, no capabilities, preStop drain, no Secret values committed,
+  every Secret it references is documented in docs/deploy.md; Ingress timeouts and no affinity; HPA; PDB;
+- Dockerfile: COPY sources exist, non-root numeric USER, HEALTHCHECK, fonts = the Pdf:* defaults in src/;
+- nginx.conf: both nodes, round-robin (no sticky directives), WebSocket upgrade and long timeouts on /hubs/.
+Prints one line per failed check and a summary; exit 1 if any failed.
+"""
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+root = Path(sys.argv[1])
+kustomized = list(yaml.safe_load_all(Path(sys.argv[2]).read_text(encoding="utf-8")))
+failures, warnings, passed = [], [], 0
+
+
+def check(condition, message):
+    global passed
+    if condition:
+        passed += 1
+    else:
+        failures.append(message)
+
+
+# ---------- settings the server reads ----------
+def server_settings():
+    known = set()
+    for source in (root / "src").rglob("*.cs"):
+        if "/obj/" in str(source) or "/bin/" in str(source):
+            continue
+        text = source.read_text(encoding="utf-8")
+        # Options classes: const string Section = "X"; public T Name { get; set; }
+        for match in re.finditer(r"class\s+\w+[^{]*\{(.*?)\n\}", text, re.S):
+            body = match.group(1)
+            section = re.search(r'const\s+string\s+Section\s*=\s*"(\w+)"', body)
+            if section:
+                for prop in re.finditer(r"public\s+[\w<>\[\]?,. ]+\s+(\w+)\s*\{\s*get;\s*set;", body):
+                    known.add(f"{section.group(1)}:{prop.group(1)}")
+        # Settings read by name: "Redis:ConnectionString", GetValue("Logging:Json", ...)
+        known.update(re.findall(r'"([A-Z]\w+:[A-Z]\w+)"', text))
+    return known
+
+
+known = server_settings()
+print(f"  {len(known)} settings read by the server (src/)")
+readme = (root / "README.md").read_text(encoding="utf-8")
+readme_table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
+
+
+def setting_of(variable):
+    """Database__ConnectionString -> Database:ConnectionString; Turn__TurnUrls__0 -> Turn:TurnUrls."""
+    parts = [p for p in variable.split("__") if not p.isdigit()]
+    return ":".join(parts) if len(parts) >= 2 and parts[0][0].isupper() else None
+
+
+def check_settings(where, names):
+    for name in names:
+        setting = setting_of(name)
+        if setting is None:
+            continue
+        check(setting in known, f"{where}: {name} sets {setting}, which the server does not read (src/)")
+        if setting in known and f"`{setting}`" not in readme_table and f"`{setting.split(':')[1]}`" not in readme_table:
+            warnings.append(f"{where}: {setting} is read by the server but not in README.md's Configuration table")
+
+
+# ---------- compose ----------
+compose = yaml.safe_load((root / "deploy/compose.yaml").read_text(encoding="utf-8"))
+services = compose["services"]
+for name in ("postgres", "redis", "telemed-a", "telemed-b", "nginx", "coturn"):
+    check(name in services, f"compose: service {name} missing")
+for name in ("telemed-a", "telemed-b"):
+    node = services.get(name, {})
+    env = node.get("environment", {})
+    check_settings(f"compose {name}", env.keys())
+    for required in ("Database__ConnectionString", "Redis__ConnectionString", "Turn__Secret", "Prescriptions__PublicBaseUrl",
+                     "Auth__SigningKeyPath", "Prescriptions__KeyDirectory"):
+        check(required in env, f"compose {name}: {required} not set")
+    check(env.get("Redis__ConnectionString") == "redis:6379,abortConnect=false", f"compose {name}: Redis connection string")
+    check(node.get("read_only") is True, f"compose {name}: read_only is not true")
+    check(any(str(t).startswith("/tmp") for t in node.get("tmpfs", [])), f"compose {name}: no tmpfs on /tmp")
+    check("ports" not in node, f"compose {name}: publishes ports (reach the nodes through nginx only)")
+    check("healthcheck" in node, f"compose {name}: no healthcheck")
+    targets = {s["target"] for s in node.get("secrets", []) if isinstance(s, dict)}
+    check(env.get("Auth__SigningKeyPath", "").startswith("/run/secrets/access-token/") and "access-token" in targets,
+          f"compose {name}: the access-token key is not read from its mounted secret")
+    check(env.get("Prescriptions__KeyDirectory") == "/run/secrets/prescription-keys" and "prescription-keys" in targets,
+          f"compose {name}: the prescription keys are not read from their mounted secret")
+check("appendonly" in " ".join(map(str, services["redis"].get("command", []))), "compose redis: appendonly not on")
+check(services["redis"]["image"].startswith("redis:7"), "compose redis: not Redis 7")
+check(services["postgres"]["image"].startswith("postgres:15"), "compose postgres: not PostgreSQL 15")
+coturn_args = " ".join(services["coturn"].get("command", []))
+for flag in ("--use-auth-secret", "--static-auth-secret=", "--realm=", "--listening-port=3478", "--min-port=", "--max-port="):
+    check(flag in coturn_args, f"compose coturn: {flag} missing")
+for name, service in services.items():
+    image = service.get("image", "")
+    check(":" in image and not image.endswith(":latest"), f"compose {name}: image '{image}' is not pinned to a tag")
+    check("healthcheck" in service or name == "coturn", f"compose {name}: no healthcheck")
+check(all(s.get("read_only") for n, s in services.items() if n == "nginx"), "compose nginx: read_only is not true")
+
+# ---------- Kubernetes ----------
+objects = {(o["kind"], o["metadata"]["name"]): o for o in kustomized if o}
+check(not any(kind == "Secret" for kind, _ in objects), "k8s: a Secret object is committed (reference Secrets, never hold values)")
+for path in (root / "deploy/k8s").glob("*.yaml"):
+    check(not re.search(r"^kind:\s*Secret\s*$", path.read_text(encoding="utf-8"), re.M), f"{path.name}: contains a Secret")
+deployment = objects.get(("Deployment", "telemed"))
+check(deployment is not None, "k8s: Deployment telemed missing")
+docs = (root / "docs/deploy.md").read_text(encoding="utf-8") if (root / "docs/deploy.md").exists() else ""
+check(bool(docs), "docs/deploy.md missing")
+if deployment:
+    spec = deployment["spec"]
+    pod = spec["template"]["spec"]
+    container = pod["containers"][0]
+    check(spec.get("replicas") == 2, "k8s telemed: replicas is not 2")
+    check(container.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/health/ready", "k8s telemed: readiness is not /health/ready")
+    check(container.get("livenessProbe", {}).get("httpGet", {}).get("path") == "/health/live", "k8s telemed: liveness is not /health/live")
+    check("startupProbe" in container, "k8s telemed: no startupProbe")
+    resources = container.get("resources", {})
+    check({"cpu", "memory"} <= set(resources.get("requests", {})) and "memory" in resources.get("limits", {}),
+          "k8s telemed: resource requests (cpu, memory) and a memory limit are required")
+    pod_security, container_security = pod.get("securityContext", {}), container.get("securityContext", {})
+    check(pod_security.get("runAsNonRoot") is True and pod_security.get("runAsUser") == 10001, "k8s telemed: not runAsNonRoot as uid 10001")
+    check(container_security.get("readOnlyRootFilesystem") is True, "k8s telemed: root filesystem not read-only")
+    check(container_security.get("allowPrivilegeEscalation") is False, "k8s telemed: privilege escalation allowed")
+    check(container_security.get("capabilities", {}).get("drop") == ["ALL"], "k8s telemed: capabilities not dropped")
+    mounts = {m["mountPath"]: m for m in container.get("volumeMounts", [])}
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    check("/tmp" in mounts and "emptyDir" in volumes.get(mounts["/tmp"]["name"], {}), "k8s telemed: /tmp is not an emptyDir")
+    check("preStop" in container.get("lifecycle", {}), "k8s telemed: no preStop drain")
+    check(20 <= pod.get("terminationGracePeriodSeconds", 30) <= 60, "k8s telemed: terminationGracePeriodSeconds out of 20-60")
+    env = {e["name"]: e for e in container.get("env", [])}
+    config_map = objects.get(("ConfigMap", "telemed-config"), {}).get("data", {})
+    check_settings("k8s Deployment telemed", env.keys())
+    check_settings("k8s ConfigMap telemed-config", config_map.keys())
+    for name, entry in env.items():
+        if re.search(r"Secret|Password|ConnectionString|Key$", name) and not name.endswith("Path"):
+            check("valueFrom" in entry, f"k8s telemed: {name} has a literal value (use a secretKeyRef)")
+    for name in ("Database__ConnectionString", "Redis__ConnectionString", "Turn__Secret"):
+        check(name in env, f"k8s telemed: {name} not set")
+    for mount_path, setting in (("/run/secrets/access-token", "Auth__SigningKeyPath"), ("/run/secrets/prescription-keys", "Prescriptions__KeyDirectory")):
+        mount = mounts.get(mount_path)
+        check(mount is not None and mount.get("readOnly") is True and "secret" in volumes.get(mount["name"], {}),
+              f"k8s telemed: {mount_path} is not a read-only Secret volume")
+        check(config_map.get(setting, "").startswith(mount_path), f"k8s telemed-config: {setting} does not point into {mount_path}")
+    referenced = {e["valueFrom"]["secretKeyRef"]["name"] for e in env.values() if "secretKeyRef" in e.get("valueFrom", {})}
+    referenced |= {v["secret"]["secretName"] for v in volumes.values() if "secret" in v}
+    for obj in kustomized:
+        for tls in (obj or {}).get("spec", {}).get("tls", []) if (obj or {}).get("kind") == "Ingress" else []:
+            referenced.add(tls["secretName"])
+    coturn = objects.get(("Deployment", "coturn"))
+    if coturn:
+        referenced |= {e["valueFrom"]["secretKeyRef"]["name"] for e in coturn["spec"]["template"]["spec"]["containers"][0].get("env", [])
+                       if "secretKeyRef" in e.get("valueFrom", {})}
+    for secret in sorted(referenced):
+        check(secret in docs, f"k8s: Secret {secret} is referenced but docs/deploy.md does not say how to create it")
+service = objects.get(("Service", "telemed"), {})
+check(service.get("spec", {}).get("sessionAffinity", "None") == "None", "k8s Service telemed: session affinity set")
+ingresses = [o for o in kustomized if o and o["kind"] == "Ingress"]
+hub_ingress = [i for i in ingresses if any(p["path"].startswith("/hubs") for r in i["spec"]["rules"] for p in r["http"]["paths"])]
+check(bool(hub_ingress), "k8s: no Ingress path for /hubs")
+for ingress in hub_ingress:
+    annotations = ingress["metadata"].get("annotations", {})
+    for key in ("proxy-read-timeout", "proxy-send-timeout"):
+        check(int(annotations.get(f"nginx.ingress.kubernetes.io/{key}", "0")) >= 3600, f"k8s Ingress {ingress['metadata']['name']}: {key} < 3600")
+for ingress in ingresses:
+    check(not any("affinity" in a for a in ingress["metadata"].get("annotations", {})), f"k8s Ingress {ingress['metadata']['name']}: affinity annotation")
+hpa = objects.get(("HorizontalPodAutoscaler", "telemed"), {})
+check(hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "telemed" and
+      any(m.get("resource", {}).get("name") == "cpu" for m in hpa.get("spec", {}).get("metrics", [])), "k8s: HPA on CPU for telemed missing")
+check(objects.get(("PodDisruptionBudget", "telemed"), {}).get("spec", {}).get("minAvailable") == 1, "k8s: PDB minAvailable 1 missing")
+check(("Deployment", "coturn") in objects and ("Service", "coturn") in objects, "k8s: coturn Deployment and Service missing")
+check(not any(kind == "StatefulSet" for kind, _ in objects), "k8s: PostgreSQL/Redis are external managed services, no StatefulSet")
+
+# ---------- Dockerfile ----------
+dockerfile = (root / "deploy/Dockerfile").read_text(encoding="utf-8")
+instructions = re.sub(r"\\\n", " ", dockerfile)
+for line in instructions.splitlines():
+    if line.startswith("COPY ") and "--from=" not in line:
+        sources = [w for w in line.split()[1:-1] if not w.startswith("--")]
+        check(not any(s in (".", "./") for s in sources), f"Dockerfile: copies the whole context: {line}")
+        for source in sources:
+            check((root / source).exists(), f"Dockerfile: COPY source {source} does not exist")
+users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
+check(users and users[-1].split(":")[0] == "10001", "Dockerfile: the final USER is not 10001")
+check(re.search(r"^HEALTHCHECK .*CMD", dockerfile, re.M) is not None, "Dockerfile: no HEALTHCHECK")
+check(re.search(r"ASPNETCORE_URLS=http://\+:8080", dockerfile) is not None, "Dockerfile: ASPNETCORE_URLS is not http://+:8080")
+pdf_options = next((root / "src").rglob("PdfOptions.cs")).read_text(encoding="utf-8")
+for font in re.findall(r'"(/usr/share/fonts/[^"]+)"', pdf_options):
+    check(font in dockerfile, f"Dockerfile: does not check for the font {font} the server loads by default")
+runtime = instructions.split("AS runtime", 1)[-1]
+installed = set(re.findall(r"apt-get install[^&]*", runtime)[0].split()[2:]) - {"-y", "--no-install-recommends"} if "apt-get install" in runtime else set()
+check(installed == {"fonts-dejavu-core", "fonts-lohit-deva", "libfontconfig1"}, f"Dockerfile: runtime packages are {sorted(installed)}")
+
+# ---------- nginx ----------
+nginx = (root / "deploy/nginx.conf").read_text(encoding="utf-8")
+code = "\n".join(line.split("#", 1)[0] for line in nginx.splitlines())
+check(re.search(r"server\s+telemed-a:8080", code) and re.search(r"server\s+telemed-b:8080", code), "nginx: both nodes must be upstream servers")
+check(not re.search(r"\b(ip_hash|sticky|hash)\b", code), "nginx: sticky/hash balancing present (round-robin expected)")
+hubs = re.search(r"location\s+/hubs/\s*\{(.*?)\}", code, re.S)
+check(hubs is not None, "nginx: no location /hubs/")
+if hubs:
+    # nginx inherits proxy_set_header from the server level only into locations that set none of their own.
+    server_level = re.sub(r"location\s+[^{]*\{.*?\}", "", code, flags=re.S)
+    effective = hubs.group(1) if "proxy_set_header" in hubs.group(1) else server_level
+    check(re.search(r"proxy_set_header\s+Upgrade\s+\$http_upgrade", effective) and re.search(r"proxy_set_header\s+Connection\s+\$connection_upgrade", effective),
+          "nginx: /hubs/ does not send the WebSocket upgrade headers (Upgrade, Connection)")
+    check(re.search(r"proxy_http_version\s+1\.1", hubs.group(1) + server_level) is not None, "nginx: /hubs/ not proxied with HTTP/1.1")
+    timeout = re.search(r"proxy_read_timeout\s+(\d+)s", hubs.group(1))
+    check(timeout is not None and int(timeout.group(1)) >= 3600, "nginx: /hubs/ read timeout < 3600 s")
+check("$request " not in code and '"$request"' not in code, "nginx: access log records $request (query strings carry access tokens)")
+
+# ---------- web client ----------
+client = "\n".join(p.read_text(encoding="utf-8") for p in (root / "web-client/src").glob("*.ts") if not p.name.endswith(".test.ts"))
+if "withUrl(" in client and not re.search(r"skipNegotiation:\s*true", client):
+    warnings.append("web-client/src: the hub connection negotiates (no skipNegotiation: true, transport WebSockets); "
+                    "behind the round-robin balancers of deploy/ it then fails to connect (docs/deploy.md)")
+
+for warning in warnings:
+    print(f"  WARNING {warning}")
+for failure in failures:
+    print(f"  FAIL {failure}")
+print(f"{passed} policy checks passed, {len(failures)} failed, {len(warnings)} warnings")
+sys.exit(1 if failures else 0)

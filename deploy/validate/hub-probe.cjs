@@ -1,0 +1,39 @@
+// Opens SignalR connections to /hubs/clinic the way a browser client would and reports how many started.
+// Usage: node hub-probe.cjs BASE_URL ACCESS_TOKEN COUNT MODE
+//   MODE skip:      WebSockets only, skipNegotiation (one TCP stream; no sticky sessions needed)
+//   MODE negotiate: WebSockets after the negotiate POST (two requests that must reach the same node)
+//   MODE hold:      like skip, then keeps the connections open for 60 s (to watch a node shut down under them)
+// Prints "MODE: N of COUNT started"; exit 0 always (the caller judges the counts).
+const path = require("node:path");
+// The web client's own SignalR package (its node_modules: TELEMED_WEB_CLIENT, default web-client/).
+const webClient = process.env.TELEMED_WEB_CLIENT ?? path.join(__dirname, "../../web-client");
+const signalr = require(path.join(webClient, "node_modules/@microsoft/signalr"));
+
+const [base, token, count, mode] = process.argv.slice(2);
+
+async function attempt() {
+  const options = { accessTokenFactory: () => token, transport: signalr.HttpTransportType.WebSockets };
+  if (mode !== "negotiate") options.skipNegotiation = true;
+  const connection = new signalr.HubConnectionBuilder()
+    .withUrl(`${base}/hubs/clinic`, options)
+    .configureLogging(signalr.LogLevel.None)
+    .build();
+  try {
+    await connection.start();
+    if (mode === "hold") {
+      connection.onclose(() => console.log("closed by the server"));
+      console.log("holding");
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
+    }
+    await connection.stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+(async () => {
+  let started = 0;
+  for (let i = 0; i < Number(count); i++) if (await attempt()) started++;
+  console.log(`${mode}: ${started} of ${count} started`);
+})();
