@@ -10,6 +10,7 @@ using Telemed.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTelemedLogging()
+    .AddTelemedTelemetry()
     .AddTelemedProblemDetails()
     .AddTelemedApi()
     .AddTelemedMarten()
@@ -32,6 +33,7 @@ app.UseWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapTelemedHealth();
+app.MapTelemedMetrics();
 app.MapApiDocument();
 app.MapIdentity();
 app.MapTelemedQueue();

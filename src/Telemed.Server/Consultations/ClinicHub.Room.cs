@@ -56,6 +56,7 @@ public sealed partial class ClinicHub
             return HubResult<bool>.Success(false);
         }
         await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).IceCandidate(new CandidateMessage(consultationId, CallerId, candidate, sdpMid, sdpMLineIndex));
+        Relayed("candidate");
         return HubResult<bool>.Success(true);
     }
 
@@ -89,7 +90,15 @@ public sealed partial class ClinicHub
     }
 
     public Task<HubResult<bool>> ReportConnected(Guid consultationId) =>
-        Record(consultationId, "report connected", (state, now) => ConsultationDecisions.ReportConnected(state, CallerId, now));
+        Record(consultationId, "report connected", (state, now) =>
+        {
+            var decided = ConsultationDecisions.ReportConnected(state, CallerId, now);
+            if (decided.IsSuccess && decided.Value.Count > 0 && !state.EverConnected)
+            {
+                metrics.CallSetupTime.Record((now - state.StartedAt).TotalSeconds);
+            }
+            return decided;
+        });
 
     /// <summary>The reply is the server's receipt (stored); the others get the message and answer with receipts.</summary>
     public async Task<HubResult<ChatMessageView>> SendChat(Guid consultationId, Guid messageId, string text)
@@ -153,6 +162,7 @@ public sealed partial class ClinicHub
         var message = new SdpMessage(consultationId, CallerId, type, sdp, negotiation);
         var others = Clients.OthersInGroup(RoomRegistry.Group(consultationId));
         await (type == "offer" ? others.Offer(message) : others.Answer(message));
+        Relayed(type);
         return HubResult<bool>.Success(true);
     }
 
@@ -163,8 +173,11 @@ public sealed partial class ClinicHub
             return refused;
         }
         await send(Clients.OthersInGroup(RoomRegistry.Group(consultationId)), new PeerSignal(consultationId, CallerId));
+        Relayed(action);
         return HubResult<bool>.Success(true);
     }
+
+    private void Relayed(string kind) => metrics.SignallingMessages.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>Records a decision for a caller in the room; the value says whether anything was recorded.</summary>
     private async Task<HubResult<bool>> Record(

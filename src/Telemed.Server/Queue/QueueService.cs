@@ -6,6 +6,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
 using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
 using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
 
@@ -43,7 +44,8 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// every click: rewriting a 1,000-patient snapshot per check-in was most of the latency.
 /// </summary>
 public sealed class QueueService(
-    IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger, PaymentLedger payments)
+    IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger, PaymentLedger payments,
+    TelemedMetrics metrics)
 {
     private const int Attempts = 20;
     private const int SnapshotEvery = 100;
@@ -186,6 +188,10 @@ public sealed class QueueService(
                 return new QueueOutcome(QueueFailure.Conflict, await Load(sessionId, cancellationToken), []);
             }
             Remember(next);
+            foreach (var called in events.OfType<TokenCalled>().Where(e => state.Entries[e.Token - 1].CalledAt is null))
+            {
+                metrics.WaitingTime.Record((called.At - state.Entries[called.Token - 1].CheckedInAt).TotalSeconds);
+            }
             await notifier.Changed(state, next, events);
             return new QueueOutcome(QueueFailure.None, next, events);
         }
@@ -193,6 +199,13 @@ public sealed class QueueService(
 
     private static async Task<bool> Behind(IQuerySession session, OpdSession state, CancellationToken cancellationToken) =>
         (await session.Events.FetchStreamStateAsync(state.Id, cancellationToken))?.Version > state.Version;
+
+    /// <summary>Patients in line and consultations in progress, over the sessions this node holds in memory.</summary>
+    public (int Waiting, int InConsultation) Counts()
+    {
+        var sessions = current.Values;
+        return (sessions.Sum(s => s.Entries.Count(e => e.IsInLine)), sessions.Sum(s => s.Entries.Count(e => e.State == TokenState.InConsultation)));
+    }
 
     /// <summary>Opens a new session: its stream starts with SessionOpened and its first snapshot.</summary>
     public async Task<OpdSession> Open(SessionOpened opened, CancellationToken cancellationToken)

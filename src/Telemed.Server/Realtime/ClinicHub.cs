@@ -5,6 +5,8 @@ using Telemed.Server.Identity;
 using Telemed.Server.Consultations;
 using Telemed.Server.Queue;
 
+using Telemed.Server.Infrastructure;
+
 namespace Telemed.Server.Realtime;
 
 /// <summary>What the server pushes to signed-in clients. Every push goes to a group (a session's staff, one patient), never to all.</summary>
@@ -79,6 +81,7 @@ public sealed partial class ClinicHub(
     ConsultationService consultations,
     ConsultationRooms rooms,
     RoomRegistry registry,
+    TelemedMetrics metrics,
     TimeProvider time) : Hub<IClinicClient>
 {
     private Guid CallerId => Context.User!.AccountId();
