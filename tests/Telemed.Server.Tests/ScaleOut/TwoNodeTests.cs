@@ -115,6 +115,45 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         (await patientHub.Next("PositionChanged", p => p.GetProperty("state").GetString() == "skipped", timeoutSeconds: 20)).GetProperty("token").GetInt32().ShouldBe(1);
     }
 
+    [Fact]
+    public async Task When_a_node_is_killed_its_clients_continue_the_consultation_on_the_other()
+    {
+        var doomed = await ServerProcess.Start(nodes.Server.Schema, nodes.Server.KeyPath,
+            new Dictionary<string, string> { ["Redis__ConnectionString"] = nodes.Redis.ConnectionString });
+        await using var _ = doomed;
+        using var onDoomed = new HttpClient { BaseAddress = doomed.Address };
+        var doctor = await Remote.SignIn(onDoomed, Api.DoctorEmail);
+        var sessionId = await Remote.OpenSession(onDoomed, doctor);
+        var patient = (await nodes.Server.Host.CreatePatients(1))[0];
+        await (await Remote.Send(onDoomed, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { })).ShouldHave(HttpStatusCode.Created);
+        await (await Remote.Send(onDoomed, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
+        var started = await Remote.Send(onDoomed, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
+        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
+        await using (var doctorHub = await HubClient.Connect(doomed.Address, "/hubs/clinic", doctor, Room.Pushes))
+        await using (var patientHub = await HubClient.Connect(doomed.Address, "/hubs/clinic", patient.AccessToken, Room.Pushes))
+        {
+            (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+            (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+            (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "before the crash")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+            await doomed.Kill();
+        }
+
+        // The balancer sends them to the surviving node; the room is rebuilt from the consultation's events.
+        await using var doctorAgain = await HubClient.Connect(nodes.B.Address, "/hubs/clinic", doctor, Room.Pushes);
+        await using var patientAgain = await HubClient.Connect(nodes.A.Address, "/hubs/clinic", patient.AccessToken, Room.Pushes);
+        var rejoined = await doctorAgain.Invoke("JoinRoom", consultationId);
+        rejoined.GetProperty("ok").GetBoolean().ShouldBeTrue();
+        rejoined.GetProperty("value").GetProperty("status").GetString().ShouldBe("open");
+        (await patientAgain.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorAgain.Invoke("SendOffer", consultationId, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientAgain.Next("Offer")).GetProperty("negotiation").GetInt32().ShouldBe(2);
+        using var onB = new HttpClient { BaseAddress = nodes.B.Address };
+        var history = await (await Remote.Send(onB, HttpMethod.Get, $"/api/consultations/{consultationId}", doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        history.GetProperty("history").EnumerateArray().Count(e => e.GetProperty("event").GetString() == "ChatMessagePosted").ShouldBe(1);
+        await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor)).ShouldHave(HttpStatusCode.OK);
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
