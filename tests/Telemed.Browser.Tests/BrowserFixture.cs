@@ -15,6 +15,7 @@ public partial class BrowserFixture : IAsyncLifetime
 {
     private readonly string schema = TestDatabase.NewSchema();
     private readonly string keyPath = Path.Combine(Path.GetTempPath(), $"telemed-browser-{Guid.NewGuid():N}.pem");
+    private IDictionary<string, string> settings = new Dictionary<string, string>();
     private IPlaywright? playwright;
 
     public ServerProcess Server { get; private set; } = null!;
@@ -28,7 +29,8 @@ public partial class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Server = await ServerProcess.Start(schema, keyPath, await ServerSettings());
+        settings = await ServerSettings();
+        Server = await ServerProcess.Start(schema, keyPath, settings);
         Http = new HttpClient { BaseAddress = Server.Address };
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -44,9 +46,12 @@ public partial class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPage()
+    /// <summary>A second server process on the same database, keys and settings (a second node when the settings name Redis).</summary>
+    public Task<ServerProcess> StartAnotherNode() => ServerProcess.Start(schema, keyPath, settings);
+
+    public async Task<IPage> NewPage(Uri? node = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString(), Permissions = ["camera", "microphone"] });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (node ?? Server.Address).ToString(), Permissions = ["camera", "microphone"] });
         var page = await context.NewPageAsync();
         page.Console += (_, message) => console.Enqueue($"{page.Url}: {message.Type}: {message.Text}");
         page.PageError += (_, error) => console.Enqueue($"{page.Url}: page error: {error}");

@@ -67,7 +67,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     }
 
     /// <summary>connectionState 'connected', remote video with a size, and frames being decoded, within 10 s.</summary>
-    private static async Task ConnectedWithVideo(IPage page)
+    internal static async Task ConnectedWithVideo(IPage page)
     {
         await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
             null, new PageWaitForFunctionOptions { Timeout = 10_000 });

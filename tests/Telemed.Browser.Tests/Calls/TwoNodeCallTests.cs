@@ -1,0 +1,72 @@
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Browser.Tests.Calls;
+
+/// <summary>Two server nodes sharing PostgreSQL and Redis; the doctor's browser talks to one, the patient's to the other.</summary>
+public sealed class TwoNodeBrowserFixture : BrowserFixture
+{
+    private RedisServer? redis;
+
+    public ServerProcess NodeB { get; private set; } = null!;
+
+    protected override async Task<IDictionary<string, string>> ServerSettings()
+    {
+        redis = await RedisServer.Start();
+        return new Dictionary<string, string> { ["Redis__ConnectionString"] = redis.ConnectionString };
+    }
+
+    public async Task StartNodeB() => NodeB ??= await StartAnotherNode();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (NodeB is not null)
+        {
+            await NodeB.DisposeAsync();
+        }
+        await base.DisposeAsync();
+        if (redis is not null)
+        {
+            await redis.DisposeAsync();
+        }
+    }
+}
+
+public class TwoNodeCallTests(TwoNodeBrowserFixture fixture) : IClassFixture<TwoNodeBrowserFixture>
+{
+    [Fact]
+    public async Task A_video_call_connects_when_doctor_and_patient_are_on_different_nodes()
+    {
+        await fixture.StartNodeB();
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.NewPage();
+        var patient = await fixture.NewPage(fixture.NodeB.Address);
+        await doctor.GotoAsync("/");
+        await doctor.FillAsync("#email", "asha.verma@telemed.local");
+        await doctor.FillAsync("#password", "telemed-demo");
+        await doctor.ClickAsync("#staff-signin");
+        await doctor.ClickAsync($"#doctor-sessions button[data-session='{sessionId}']");
+
+        await patient.GotoAsync("/");
+        await patient.FillAsync("#mobile", "9812345678");
+        await patient.ClickAsync("#send-code");
+        await patient.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
+        await Task.Delay(300);
+        await patient.FillAsync("#code", await fixture.LatestCode("+919812345678"));
+        await patient.ClickAsync("#patient-signin");
+        await patient.ClickAsync($"#sessions button[data-session='{sessionId}']");
+        await Microsoft.Playwright.Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+
+        await doctor.ClickAsync("#call-next");
+        await Microsoft.Playwright.Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");
+        await doctor.ClickAsync("#start");
+        try
+        {
+            await VideoCallTests.ConnectedWithVideo(doctor);
+            await VideoCallTests.ConnectedWithVideo(patient);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException(await fixture.Diagnose(doctor, patient), timeout);
+        }
+    }
+}
