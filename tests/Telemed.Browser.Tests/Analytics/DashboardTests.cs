@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
 
 namespace Telemed.Browser.Tests.Analytics;
 
@@ -9,10 +10,7 @@ public class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     public async Task An_admin_sees_the_waiting_volume_and_syndrome_charts_and_the_alert_list()
     {
         var page = await fixture.NewPage();
-        await page.GotoAsync("/");
-        await page.FillAsync("#email", "admin@telemed.local");
-        await page.FillAsync("#password", "telemed-demo");
-        await page.ClickAsync("#staff-signin");
+        await Pages.SignInStaff(page, "admin@telemed.local");
 
         await Assertions.Expect(page.Locator("#analytics")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#an-facility option")).ToHaveCountAsync(1);

@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 
+using Telemed.Browser.Tests.Support;
+
 namespace Telemed.Browser.Tests.Calls;
 
 /// <summary>The doctor writes the record and the prescription in the consultation screen, signs it; the patient downloads the PDF.</summary>
@@ -13,20 +15,9 @@ public class ConsultationRecordTests(BrowserFixture fixture) : IClassFixture<Bro
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
         var doctor = await fixture.NewPage();
         var patient = await fixture.NewPage();
-        await doctor.GotoAsync("/");
-        await doctor.FillAsync("#email", "asha.verma@telemed.local");
-        await doctor.FillAsync("#password", "telemed-demo");
-        await doctor.ClickAsync("#staff-signin");
-        await doctor.ClickAsync($"#doctor-sessions button[data-session='{sessionId}']");
+        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
 
-        await patient.GotoAsync("/");
-        await patient.FillAsync("#mobile", PatientMobile);
-        await patient.ClickAsync("#send-code");
-        await patient.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
-        await Task.Delay(300);
-        await patient.FillAsync("#code", await fixture.LatestCode("+91" + PatientMobile));
-        await patient.ClickAsync("#patient-signin");
-        await patient.ClickAsync($"#sessions button[data-session='{sessionId}']");
+        await Pages.CheckIn(patient, fixture, PatientMobile, sessionId);
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
 
         await doctor.ClickAsync("#call-next");

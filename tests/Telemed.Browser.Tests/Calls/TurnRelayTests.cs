@@ -72,18 +72,8 @@ public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
         var sessionId = await fixture.OpenSession("rahul.nair@telemed.local");
         var doctor = await fixture.NewPage();
         var patient = await fixture.NewPage();
-        await doctor.GotoAsync("/?relay=1");
-        await doctor.FillAsync("#email", "rahul.nair@telemed.local");
-        await doctor.FillAsync("#password", "telemed-demo");
-        await doctor.ClickAsync("#staff-signin");
-        await doctor.ClickAsync($"#doctor-sessions button[data-session='{sessionId}']");
-        await patient.GotoAsync("/?relay=1");
-        await patient.FillAsync("#mobile", "7012345678");
-        await patient.ClickAsync("#send-code");
-        await Task.Delay(300);
-        await patient.FillAsync("#code", await fixture.LatestCode("+917012345678"));
-        await patient.ClickAsync("#patient-signin");
-        await patient.ClickAsync($"#sessions button[data-session='{sessionId}']");
+        await Pages.OpenQueue(doctor, "rahul.nair@telemed.local", sessionId, "/?relay=1");
+        await Pages.CheckIn(patient, fixture, "7012345678", sessionId, "/?relay=1");
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
 
         await doctor.ClickAsync("#call-next");

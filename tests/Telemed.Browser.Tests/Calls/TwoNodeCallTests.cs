@@ -1,5 +1,7 @@
 using Telemed.Server.Tests.Support;
 
+using Telemed.Browser.Tests.Support;
+
 namespace Telemed.Browser.Tests.Calls;
 
 /// <summary>Two server nodes sharing PostgreSQL and Redis; the doctor's browser talks to one, the patient's to the other.</summary>
@@ -40,20 +42,9 @@ public class TwoNodeCallTests(TwoNodeBrowserFixture fixture) : IClassFixture<Two
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
         var doctor = await fixture.NewPage();
         var patient = await fixture.NewPage(fixture.NodeB.Address);
-        await doctor.GotoAsync("/");
-        await doctor.FillAsync("#email", "asha.verma@telemed.local");
-        await doctor.FillAsync("#password", "telemed-demo");
-        await doctor.ClickAsync("#staff-signin");
-        await doctor.ClickAsync($"#doctor-sessions button[data-session='{sessionId}']");
+        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
 
-        await patient.GotoAsync("/");
-        await patient.FillAsync("#mobile", "9812345678");
-        await patient.ClickAsync("#send-code");
-        await patient.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
-        await Task.Delay(300);
-        await patient.FillAsync("#code", await fixture.LatestCode("+919812345678"));
-        await patient.ClickAsync("#patient-signin");
-        await patient.ClickAsync($"#sessions button[data-session='{sessionId}']");
+        await Pages.CheckIn(patient, fixture, "9812345678", sessionId);
         await Microsoft.Playwright.Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
 
         await doctor.ClickAsync("#call-next");

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Browser.Tests.Pharmacy;
@@ -30,10 +31,7 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
         await Tool.Text("pdftoppm", "-png", "-r", "110", "-singlefile", pdfPath, Path.Combine(folder, "photo"));
 
         var page = await fixture.NewPage();
-        await page.GotoAsync("/");
-        await page.FillAsync("#email", "meena.iyer@telemed.local");
-        await page.FillAsync("#password", "telemed-demo");
-        await page.ClickAsync("#staff-signin");
+        await Pages.SignInStaff(page, "meena.iyer@telemed.local");
         await Assertions.Expect(page.Locator("#pharmacy")).ToBeVisibleAsync();
         await page.SetInputFilesAsync("#rx-qr", Path.Combine(folder, "photo.png"));
 

@@ -1,0 +1,35 @@
+using Microsoft.Playwright;
+
+namespace Telemed.Browser.Tests.Support;
+
+/// <summary>What people do in the web client, step by step, shared by the browser tests.</summary>
+public static class Pages
+{
+    public static async Task SignInStaff(IPage page, string email, string start = "/")
+    {
+        await page.GotoAsync(start);
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", "telemed-demo");
+        await page.ClickAsync("#staff-signin");
+    }
+
+    /// <summary>The doctor signs in and opens the queue of a session.</summary>
+    public static async Task OpenQueue(IPage page, string doctorEmail, Guid sessionId, string start = "/")
+    {
+        await SignInStaff(page, doctorEmail, start);
+        await page.ClickAsync($"#doctor-sessions button[data-session='{sessionId}']");
+    }
+
+    /// <summary>The patient signs in with the code sent to their mobile (read from the outbox) and checks in to the session.</summary>
+    public static async Task CheckIn(IPage page, BrowserFixture fixture, string mobile, Guid sessionId, string start = "/")
+    {
+        await page.GotoAsync(start);
+        await page.FillAsync("#mobile", mobile);
+        await page.ClickAsync("#send-code");
+        await page.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
+        await Task.Delay(300);
+        await page.FillAsync("#code", await fixture.LatestCode("+91" + mobile));
+        await page.ClickAsync("#patient-signin");
+        await page.ClickAsync($"#sessions button[data-session='{sessionId}']");
+    }
+}
