@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTelemedLogging()
     .AddTelemedTelemetry()
     .AddTelemedProblemDetails()
+    .AddTelemedSecurity()
     .AddTelemedApi()
     .AddTelemedMarten()
     .AddTelemedHealth()
@@ -29,9 +30,11 @@ var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
 app.UseTelemedRequestLogging();
 app.UseTelemedProblemDetails();
+app.UseTelemedSecurity();
 app.UseWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTelemedRateLimits();
 app.MapTelemedHealth();
 app.MapTelemedMetrics();
 app.MapApiDocument();

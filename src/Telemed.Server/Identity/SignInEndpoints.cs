@@ -23,9 +23,9 @@ public static class SignInEndpoints
     public static void MapSignIn(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Sign-in").AllowAnonymous();
-        auth.MapPost("/otp", SendCode).WithSummary("Send a one-time sign-in code by SMS to a mobile number.");
-        auth.MapPost("/otp/verify", SignInWithCode).WithSummary("Patients: sign in with the code.");
-        auth.MapPost("/sign-in", SignInWithPassword).WithSummary("Staff: sign in with email and password.");
+        auth.MapPost("/otp", SendCode).RequireRateLimiting(Security.SignInLimit).WithSummary("Send a one-time sign-in code by SMS to a mobile number.");
+        auth.MapPost("/otp/verify", SignInWithCode).RequireRateLimiting(Security.SignInLimit).WithSummary("Patients: sign in with the code.");
+        auth.MapPost("/sign-in", SignInWithPassword).RequireRateLimiting(Security.SignInLimit).WithSummary("Staff: sign in with email and password.");
         auth.MapPost("/refresh", Refresh).WithSummary("Swap a refresh token for new tokens (the old refresh token stops working).");
         auth.MapPost("/sign-out", SignOut).WithSummary("End the session the refresh token belongs to.");
     }

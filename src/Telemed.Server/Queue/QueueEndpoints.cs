@@ -55,7 +55,7 @@ public static class QueueEndpoints
         sessions.MapGet("/", List).WithSummary("Sessions that have not ended, optionally of one facility or doctor.");
         sessions.MapGet("/{sessionId:guid}", Get).WithSummary("One session: doctors, window, fee, places taken.");
         sessions.MapGet("/{sessionId:guid}/queue", GetQueue).WithSummary("Staff: the full live queue (ETag = stream version).");
-        sessions.MapPost("/{sessionId:guid}/check-in", CheckInPatient)
+        sessions.MapPost("/{sessionId:guid}/check-in", CheckInPatient).RequireRateLimiting(Security.CheckInLimit)
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(AttachmentUpload.MaxRequestBytes))
             .WithSummary("Patient: check in (JSON {complaint}, or multipart with 'complaint' and up to 3 'attachments').");

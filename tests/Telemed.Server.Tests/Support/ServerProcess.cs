@@ -43,6 +43,8 @@ public sealed class ServerProcess : IAsyncDisposable
                 ["Auth__SigningKeyPath"] = keyPath,
                 ["Prescriptions__KeyDirectory"] = keyPath + ".rx",
                 ["Demo__Seed"] = "true",
+                ["Security__SignInPerMinute"] = "100000",
+                ["Security__CheckInPerMinute"] = "100000",
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

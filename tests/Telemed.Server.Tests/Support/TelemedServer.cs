@@ -78,6 +78,9 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         builder.UseSetting("Prescriptions:KeyDirectory", server.PrescriptionKeyDirectory);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Logging:Json", "true");
+        // Tests sign in far more often than people do; the limits themselves are tested with their own settings.
+        builder.UseSetting("Security:SignInPerMinute", "100000");
+        builder.UseSetting("Security:CheckInPerMinute", "100000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,116 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Telemed.Server.Infrastructure;
+
+public sealed class SecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>Other origins (https://app.example.in) whose pages may call the API and the hubs; the server's own always may.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Sign-in and one-time-code requests per client address per minute.</summary>
+    [Range(1, 100_000)]
+    public int SignInPerMinute { get; set; } = 30;
+
+    /// <summary>Check-ins per patient per minute.</summary>
+    [Range(1, 100_000)]
+    public int CheckInPerMinute { get; set; } = 10;
+}
+
+/// <summary>
+/// Browser-facing hardening: security headers on every answer, hubs refusing pages from other origins (a WebSocket is
+/// not covered by CORS), CORS only for configured origins, and rate limits on the endpoints people could hammer.
+/// </summary>
+public static class Security
+{
+    public const string SignInLimit = "sign-in";
+    public const string CheckInLimit = "check-in";
+
+    // The web client: own scripts and styles (Chart.js sets inline canvas styles), media from the camera and from
+    // peers, API and hub calls to this origin only, never framed.
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; " +
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    public static IHostApplicationBuilder AddTelemedSecurity(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var origins = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>()?.AllowedOrigins ?? [];
+        services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await Problems.TooManyRequests("Too many attempts from here; wait a minute and try again.").ExecuteAsync(context.HttpContext);
+            };
+            limiter.AddPolicy(SignInLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => Window(http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.SignInPerMinute)));
+            limiter.AddPolicy(CheckInLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => Window(http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.CheckInPerMinute)));
+        });
+        return builder;
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits) =>
+        new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+
+    public static WebApplication UseTelemedSecurity(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
+        {
+            app.UseHsts();
+        }
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=(), payment=(self)";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            if (context.Request.Path.StartsWithSegments("/hubs") && !OriginAllowed(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await Problems.Forbidden("This page's origin may not connect to the hub.").ExecuteAsync(context);
+                return;
+            }
+            await next();
+        });
+        app.UseCors();
+        return app;
+    }
+
+    /// <summary>After authentication, so per-patient limits know the patient.</summary>
+    public static WebApplication UseTelemedRateLimits(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>Browsers send Origin on WebSocket upgrades; native clients do not, and are authenticated like any other call.</summary>
+    private static bool OriginAllowed(HttpContext context)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (string.IsNullOrEmpty(origin))
+        {
+            return true;
+        }
+        if (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        var allowed = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowedOrigins;
+        return allowed.Any(a => string.Equals(a.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Infrastructure;
+
+public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
+{
+    [Fact]
+    public async Task Every_answer_carries_the_security_headers()
+    {
+        var response = await server.Host.CreateClient().GetAsync("/health/live");
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("frame-ancestors 'none'");
+        response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
+        response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
+        response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
+        response.Headers.GetValues("Permissions-Policy").Single().ShouldContain("camera=(self)");
+    }
+
+    [Fact]
+    public async Task A_page_from_another_origin_cannot_open_the_hub()
+    {
+        var client = server.Host.CreateClient();
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/hubs/clinic/negotiate?negotiateVersion=1");
+        foreign.Headers.Add("Origin", "https://evil.example");
+        var refused = await client.SendAsync(foreign);
+        await refused.ShouldHave(HttpStatusCode.Forbidden);
+        (await refused.Problem()).GetProperty("detail").GetString()!.ShouldContain("origin");
+
+        using var own = new HttpRequestMessage(HttpMethod.Post, "/hubs/clinic/negotiate?negotiateVersion=1");
+        own.Headers.Add("Origin", $"http://{client.BaseAddress!.Authority}");
+        (await client.SendAsync(own)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "past the origin check, the hub wants a token");
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_are_limited_per_address()
+    {
+        using var strict = server.Start(new Dictionary<string, string?> { ["Security:SignInPerMinute"] = "3" });
+        var client = strict.CreateClient();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            (await client.PostAsJsonAsync("/api/auth/sign-in", new { email = Api.AdminEmail, password = "wrong-password-here" })).StatusCode
+                .ShouldNotBe(HttpStatusCode.TooManyRequests);
+        }
+
+        var limited = await client.PostAsJsonAsync("/api/auth/sign-in", new { email = Api.AdminEmail, password = Api.DemoPassword });
+
+        await limited.ShouldHave(HttpStatusCode.TooManyRequests);
+        limited.Headers.RetryAfter.ShouldNotBeNull();
+        (await limited.Problem()).GetProperty("detail").GetString()!.ShouldContain("wait a minute");
+    }
+
+    [Fact]
+    public async Task A_whole_consultation_leaves_no_personal_or_health_data_in_the_logs()
+    {
+        var abha = "91-7777-8888-9999";
+        var patient = (await server.Host.CreatePatients(1, abha))[0];
+        var (room, prescriptionId) = await Clinical.Prescribed(server.Host, patient);
+        var pharmacist = server.Host.As((await server.Host.SignInStaff("meena.iyer@telemed.local")).AccessToken);
+        await (await pharmacist.PostAsJsonAsync($"/api/pharmacy/prescriptions/{prescriptionId}/dispensations",
+            new { requestId = Guid.NewGuid(), lines = new[] { new { line = 0, quantity = 6 } } })).ShouldHave(HttpStatusCode.OK);
+        await server.Host.As(patient.AccessToken).GetByteArrayAsync($"/api/prescriptions/{prescriptionId}/pdf");
+
+        var logs = string.Join('\n', server.Logs.Lines);
+
+        logs.ShouldContain("/api/pharmacy/prescriptions"); // requests are logged…
+        foreach (var secret in new[] { "Test Patient", abha, "Fever and sore throat", "Acute pharyngitis", "paracetamol", "amoxicillin", "दिन में", "J02.9" })
+        {
+            logs.ShouldNotContain(secret, Case.Insensitive, $"'{secret}' reached the logs"); // …but never who or what
+        }
+        room.ShouldNotBeNull();
+    }
+}
