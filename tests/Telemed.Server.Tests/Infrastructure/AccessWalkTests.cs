@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Telemed.Server.Identity;
+using Telemed.Server.Realtime;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Walks every endpoint and hub method the server has (found by reflection, so a new one cannot be forgotten) and
+/// checks that nobody gets in where they do not belong: anonymous callers only where listed, and a patient never
+/// reaches another patient's session token, consultation, prescription, payment or records.
+/// </summary>
+public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer>
+{
+    /// <summary>Open to anyone, on purpose.</summary>
+    private static readonly HashSet<string> Anonymous =
+    [
+        "/health/live", "/health/ready", "/metrics", "GET /openapi/{documentName}.json", "GET /.well-known/jwks.json",
+        "POST /api/auth/otp", "POST /api/auth/otp/verify", "POST /api/auth/sign-in", "POST /api/auth/refresh", "POST /api/auth/sign-out",
+        "POST /api/patients", "GET /api/boards/{facilityId:guid}", "GET /api/verify/{prescriptionId:guid}", "GET /verify/{prescriptionId:guid}",
+        "POST /api/payments/stripe/webhook", "/hubs/board", "/hubs/board/negotiate",
+    ];
+
+    /// <summary>Endpoints a patient may call on a session that is not theirs (to find and join an OPD, or to act on their own data).</summary>
+    private static readonly HashSet<string> OpenToAnyPatient =
+    [
+        "GET /api/sessions/{sessionId:guid}", "POST /api/sessions/{sessionId:guid}/check-in", "DELETE /api/records/consents/{doctorId:guid}",
+    ];
+
+    private static string Name(RouteEndpoint endpoint) =>
+        (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? methods[0] + " " : "") + "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+
+    private IReadOnlyList<RouteEndpoint> Endpoints() =>
+        [.. server.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
+
+    [Fact]
+    public void Only_the_listed_endpoints_let_anonymous_callers_in()
+    {
+        var anonymous = Endpoints().Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null).Select(Name).Distinct().ToList();
+        anonymous.Where(name => !Anonymous.Contains(name)).ShouldBeEmpty("every anonymous endpoint must be listed here on purpose");
+    }
+
+    [Fact]
+    public async Task Every_other_endpoint_answers_401_without_a_token()
+    {
+        var client = server.Host.CreateClient();
+        foreach (var endpoint in Endpoints().Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<HttpMethodMetadata>() is not null))
+        {
+            var response = await client.SendAsync(Request(endpoint, new Ids(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid())));
+            response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, Name(endpoint));
+        }
+    }
+
+    [Fact]
+    public async Task A_patient_reaches_none_of_another_patients_objects_over_REST_or_the_hub()
+    {
+        var owner = (await server.Host.CreatePatients(1))[0];
+        var sessionId = await Sessions.Open(server.Host, doctorIds: [DemoSeeder.DoctorAshaId]);
+        await Sessions.CheckIn(server.Host, sessionId, owner);
+        var (room, prescriptionId) = await Clinical.Prescribed(server.Host, owner);
+        var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, owner.Id, DemoSeeder.DoctorAshaId);
+        var stranger = server.Host.As((await server.Host.CreatePatients(1))[0].AccessToken);
+
+        var leaks = new List<string>();
+        foreach (var endpoint in Endpoints().Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<HttpMethodMetadata>() is not null
+            && e.RoutePattern.Parameters.Count > 0 && !OpenToAnyPatient.Contains(Name(e))))
+        {
+            var response = await stranger.SendAsync(Request(endpoint, ids));
+            if (response.IsSuccessStatusCode)
+            {
+                leaks.Add($"{Name(endpoint)} → {(int)response.StatusCode}");
+            }
+        }
+        leaks.ShouldBeEmpty();
+
+        var strangerToken = (await server.Host.CreatePatients(1))[0].AccessToken;
+        await using var hub = await HubClient.Connect(server.Host, "/hubs/clinic", strangerToken);
+        var methods = typeof(ClinicHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m.ReturnType.IsGenericType && m.ReturnType.GetGenericArguments()[0].Name.StartsWith("HubResult", StringComparison.Ordinal));
+        foreach (var method in methods)
+        {
+            var args = method.GetParameters().Select(p => Argument(p, ids)).ToArray();
+            var reply = await hub.Invoke(method.Name, args);
+            reply.GetProperty("ok").GetBoolean().ShouldBeFalse($"{method.Name} let a stranger act on another patient's {string.Join(", ", method.GetParameters().Select(p => p.Name))}");
+        }
+    }
+
+    private sealed record Ids(Guid Session, Guid Consultation, Guid Prescription, Guid Patient, Guid Doctor);
+
+    private static HttpRequestMessage Request(RouteEndpoint endpoint, Ids ids)
+    {
+        var path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+        foreach (var parameter in endpoint.RoutePattern.Parameters)
+        {
+            var value = parameter.Name switch
+            {
+                "sessionId" => ids.Session.ToString(),
+                "consultationId" => ids.Consultation.ToString(),
+                "prescriptionId" => ids.Prescription.ToString(),
+                "patientId" => ids.Patient.ToString(),
+                "doctorId" => ids.Doctor.ToString(),
+                "token" => "1",
+                "documentName" => "v1",
+                _ => Guid.NewGuid().ToString(),
+            };
+            path = System.Text.RegularExpressions.Regex.Replace(path, "\\{" + parameter.Name + "[^}]*\\}", value);
+        }
+        var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0];
+        return new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = method is "POST" or "PUT" ? JsonContent.Create(new { reason = "walk", requestId = Guid.NewGuid() }) : null,
+        };
+    }
+
+    private static object? Argument(ParameterInfo parameter, Ids ids) => parameter.ParameterType switch
+    {
+        var t when t == typeof(Guid) => parameter.Name switch
+        {
+            "sessionId" => ids.Session,
+            "consultationId" => ids.Consultation,
+            _ => Guid.NewGuid(),
+        },
+        var t when t == typeof(int) => 1,
+        var t when t == typeof(int?) => null,
+        var t when t == typeof(string) => parameter.Name == "candidate" ? Consultations.Room.Candidate : "walk",
+        var t when t == typeof(bool) => false,
+        var t when t.IsEnum => Enum.GetValues(t).GetValue(0),
+        _ => null,
+    };
+}
