@@ -35,7 +35,12 @@ public static class QueueSetup
     {
         app.MapQueue();
         // Stateful reconnect: a client that loses its WebSocket briefly resumes without losing messages in between.
-        app.MapHub<ClinicHub>("/hubs/clinic", options => options.AllowStatefulReconnects = true);
+        // An expired access token closes the connection (the client reconnects with a fresh one or is signed out).
+        app.MapHub<ClinicHub>("/hubs/clinic", options =>
+        {
+            options.AllowStatefulReconnects = true;
+            options.CloseOnAuthenticationExpiration = true;
+        });
         app.MapHub<BoardHub>("/hubs/board");
         return app;
     }

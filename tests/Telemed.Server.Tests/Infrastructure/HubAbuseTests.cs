@@ -1,0 +1,91 @@
+using System.Net.WebSockets;
+using System.Text;
+using Telemed.Server.Tests.Consultations;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Infrastructure;
+
+/// <summary>Garbage and floods over the hub: the offender is refused or dropped, everyone else carries on.</summary>
+public class HubAbuseTests(TelemedServer server) : IClassFixture<TelemedServer>
+{
+    private const char RecordSeparator = '\u001e';
+
+    [Fact]
+    public async Task Random_bytes_and_a_huge_frame_close_only_the_offenders_connection()
+    {
+        var room = await Room.Start(server.Host);
+        var (doctor, patient) = await room.JoinBoth(server.Host);
+        await using var _ = doctor;
+        await using var __ = patient;
+
+        foreach (var garbage in new[] { RandomBytes(4096), Encoding.UTF8.GetBytes(new string('x', 300_000) + RecordSeparator) })
+        {
+            using var socket = await Raw(room.Patient.AccessToken);
+            await socket.SendAsync(garbage, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            (await Closed(socket)).ShouldBeTrue("the server drops a connection that speaks garbage");
+        }
+
+        (await doctor.Invoke("SendChat", room.ConsultationId, Guid.NewGuid(), "still here?")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patient.Next("ChatMessage")).GetProperty("text").GetString().ShouldBe("still here?");
+    }
+
+    [Fact]
+    public async Task Unknown_methods_are_refused_and_a_flood_is_rate_limited_while_others_are_unaffected()
+    {
+        var room = await Room.Start(server.Host);
+        var (doctor, patient) = await room.JoinBoth(server.Host);
+        await using var _ = doctor;
+        await using var __ = patient;
+
+        await Should.ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>(() => patient.Invoke("DropAllTables", room.ConsultationId));
+
+        var flood = await Task.WhenAll(Enumerable.Range(0, 2_000).Select(_ => patient.Invoke("SendTyping", room.ConsultationId)));
+        var limited = flood.Count(r => !r.GetProperty("ok").GetBoolean() && r.GetProperty("error").GetProperty("code").GetString() == "RateLimited");
+        limited.ShouldBeGreaterThan(1_500);
+
+        (await doctor.Invoke("SendChat", room.ConsultationId, Guid.NewGuid(), "the flood did not reach me")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+    }
+
+    private static byte[] RandomBytes(int count)
+    {
+        var bytes = new byte[count];
+        Random.Shared.NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>A WebSocket to the hub that has done the SignalR JSON handshake and nothing else.</summary>
+    private async Task<WebSocket> Raw(string accessToken)
+    {
+        var test = server.Host.Server;
+        var socket = await test.CreateWebSocketClient().ConnectAsync(new Uri(test.BaseAddress, $"/hubs/clinic?access_token={Uri.EscapeDataString(accessToken)}".Replace("http", "ws", StringComparison.Ordinal)), CancellationToken.None);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        await socket.ReceiveAsync(buffer, CancellationToken.None); // the handshake reply
+        return socket;
+    }
+
+    private static async Task<bool> Closed(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, timeout.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
