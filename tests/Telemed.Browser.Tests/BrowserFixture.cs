@@ -75,6 +75,26 @@ public partial class BrowserFixture : IAsyncLifetime
         return string.Join("\n", states.Concat(console));
     }
 
+    /// <summary>An API call to the server process as an app would make it; a failure throws with the problem details.</summary>
+    public async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        if (ifMatch is not null)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+        }
+        var response = await Http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        return response;
+    }
+
     public async Task<string> SignIn(string email)
     {
         var response = await Http.PostAsJsonAsync("/api/auth/sign-in", new { email, password = "telemed-demo" });

@@ -24,7 +24,7 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
     public async Task A_pharmacist_scans_the_QR_code_of_a_prescription_PDF_verifies_it_and_dispenses()
     {
         var (prescriptionId, patientToken) = await IssuePrescription();
-        var pdf = await Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}/pdf", patientToken);
+        var pdf = await fixture.Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}/pdf", patientToken);
         var pdfPath = Path.Combine(folder, "prescription.pdf");
         await File.WriteAllBytesAsync(pdfPath, await pdf.Content.ReadAsByteArrayAsync());
         // What a phone camera would capture: the printed page as an image.
@@ -52,7 +52,7 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
         await page.ClickAsync("#rx-dispense");
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("only 2 of 6 remain");
 
-        var recorded = await (await Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}", patientToken)).Content.ReadFromJsonAsync<JsonElement>();
+        var recorded = await (await fixture.Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}", patientToken)).Content.ReadFromJsonAsync<JsonElement>();
         recorded.GetProperty("dispensed")[0].GetInt32().ShouldBe(4);
         recorded.GetProperty("dispensations")[0].GetProperty("lines")[0].GetProperty("brand").GetString().ShouldBe("Crocin");
     }
@@ -77,48 +77,29 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
         var doctor = await fixture.SignIn("asha.verma@telemed.local");
         var patient = await PatientToken();
-        await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { });
-        await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
-        var started = await (await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { });
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
+        var started = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
         var consultationId = started.GetProperty("consultationId").GetGuid();
         var record = $"/api/consultations/{consultationId}/record";
-        var etag = (await Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
-        etag = (await Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Viral fever" }, etag)).Headers.ETag!.Tag;
-        await Send(HttpMethod.Put, $"{record}/prescription", doctor, new
+        var etag = (await fixture.Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
+        etag = (await fixture.Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Viral fever" }, etag)).Headers.ETag!.Tag;
+        await fixture.Send(HttpMethod.Put, $"{record}/prescription", doctor, new
         {
             kind = "firstConsult",
             medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
         }, etag);
-        await Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
-        var completed = await (await Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
+        var completed = await (await fixture.Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
         return (completed.GetProperty("prescriptionId").GetGuid(), patient);
     }
 
     private async Task<string> PatientToken()
     {
-        await Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = PatientMobile });
+        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = PatientMobile });
         var code = await fixture.LatestCode(PatientMobile);
-        var tokens = await (await Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = PatientMobile, code })).Content.ReadFromJsonAsync<JsonElement>();
+        var tokens = await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = PatientMobile, code })).Content.ReadFromJsonAsync<JsonElement>();
         return tokens.GetProperty("accessToken").GetString()!;
-    }
-
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body = null, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        if (ifMatch is not null)
-        {
-            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
-        }
-        var response = await fixture.Http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-        return response;
     }
 
     public void Dispose()
