@@ -12,13 +12,7 @@ public class ConsultationRecordTests(BrowserFixture fixture) : IClassFixture<Bro
     [Fact]
     public async Task A_doctor_writes_notes_and_a_prescription_signs_it_and_the_patient_downloads_the_PDF()
     {
-        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
-        var doctor = await fixture.NewPage();
-        var patient = await fixture.NewPage();
-        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
-
-        await Pages.CheckIn(patient, fixture, PatientMobile, sessionId);
-        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, PatientMobile);
 
         await doctor.ClickAsync("#call-next");
         await doctor.ClickAsync("#start");

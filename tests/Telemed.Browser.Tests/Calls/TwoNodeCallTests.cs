@@ -39,13 +39,7 @@ public class TwoNodeCallTests(TwoNodeBrowserFixture fixture) : IClassFixture<Two
     public async Task A_video_call_connects_when_doctor_and_patient_are_on_different_nodes()
     {
         await fixture.StartNodeB();
-        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
-        var doctor = await fixture.NewPage();
-        var patient = await fixture.NewPage(fixture.NodeB.Address);
-        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
-
-        await Pages.CheckIn(patient, fixture, "9812345678", sessionId);
-        await Microsoft.Playwright.Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, "9812345678", fixture.NodeB.Address);
 
         await doctor.ClickAsync("#call-next");
         await Microsoft.Playwright.Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");

@@ -12,14 +12,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     [Fact]
     public async Task A_doctor_and_a_patient_have_a_video_call_that_survives_a_reload_carries_chat_and_drops_to_audio_only()
     {
-        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
-        var doctor = await fixture.NewPage();
-        var patient = await fixture.NewPage();
-
-        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
-
-        await Pages.CheckIn(patient, fixture, PatientMobile, sessionId);
-        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, PatientMobile);
         await Assertions.Expect(patient.Locator("#position")).ToHaveTextAsync("1");
 
         await doctor.ClickAsync("#call-next");

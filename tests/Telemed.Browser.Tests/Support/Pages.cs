@@ -32,4 +32,19 @@ public static class Pages
         await page.ClickAsync("#patient-signin");
         await page.ClickAsync($"#sessions button[data-session='{sessionId}']");
     }
+
+    /// <summary>
+    /// A fresh session of Dr. Asha Verma with her queue open in one browser, and a patient checked in as token 1 in
+    /// another (optionally on another node).
+    /// </summary>
+    public static async Task<(IPage Doctor, IPage Patient, Guid SessionId)> PatientWaiting(BrowserFixture fixture, string mobile, Uri? patientNode = null)
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.NewPage();
+        var patient = await fixture.NewPage(patientNode);
+        await OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
+        await CheckIn(patient, fixture, mobile, sessionId);
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        return (doctor, patient, sessionId);
+    }
 }
