@@ -1,5 +1,5 @@
 import { describe as suite, expect, it } from 'vitest';
-import { describe } from './board';
+import { describe } from './board-view';
 
 suite('board line', () => {
   it('shows tokens being seen and the next ones, never names', () =>
