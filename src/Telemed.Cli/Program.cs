@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Telemed.Domain;
 using Telemed.Domain.Prescriptions;
 
 // telemed verify <prescription.pdf | file with the JWS | -> --jwks <jwks.json | https://…/.well-known/jwks.json>
@@ -60,10 +61,9 @@ if (!verified.IsSuccess)
 }
 
 var content = verified.Value.Content;
-var india = TimeSpan.FromMinutes(330);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     GENUINE: signed with key {verified.Value.KeyId}.
-    Prescription {content.PrescriptionId}, issued {content.IssuedAt.ToOffset(india):yyyy-MM-dd HH:mm} IST, valid until {content.ValidUntil:yyyy-MM-dd}.
+    Prescription {content.PrescriptionId}, issued {content.IssuedAt.ToOffset(IndianTime.Offset):yyyy-MM-dd HH:mm} IST, valid until {content.ValidUntil:yyyy-MM-dd}.
     Doctor:   {content.Doctor.Name}, {content.Doctor.Qualification}; reg. {content.Doctor.RegistrationNumber} ({content.Doctor.StateCouncil}); HPR {content.Doctor.HprId}
     Facility: {content.Facility.Name} (HFR {content.Facility.HfrId})
     Patient:  {content.Patient.Name}, {content.Patient.AgeYears} y, {content.Patient.Sex}

@@ -48,14 +48,10 @@ public sealed record Visit(
 /// <summary>Builds visits from the queue, consultation and prescription events: the fold behind the analytics projection.</summary>
 public static class Visits
 {
-    private static readonly TimeSpan India = TimeSpan.FromMinutes(330);
-
     public static string Id(Guid sessionId, int token) => $"{sessionId:N}:{token}";
 
-    public static DateOnly DayInIndia(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(India).DateTime);
-
     public static Visit CheckedIn(PatientCheckedIn e, Guid facilityId, string district) =>
-        new(Id(e.SessionId, e.Token), e.SessionId, e.Token, facilityId, district, DayInIndia(e.At), e.At);
+        new(Id(e.SessionId, e.Token), e.SessionId, e.Token, facilityId, district, IndianTime.Day(e.At), e.At);
 
     /// <summary>The visit after one more event about it; events that do not concern analytics leave it as it is.</summary>
     public static Visit Apply(Visit visit, object @event) => @event switch

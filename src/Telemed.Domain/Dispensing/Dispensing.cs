@@ -26,11 +26,9 @@ public static class Dispensation
     public static Verdict Check(Prescription prescription, bool signatureHolds, DateTimeOffset now) =>
         !signatureHolds ? Verdict.InvalidSignature
         : prescription.Status == PrescriptionStatus.Revoked ? Verdict.Revoked
-        : TodayInIndia(now) > prescription.Content.ValidUntil ? Verdict.Expired
+        : IndianTime.Day(now) > prescription.Content.ValidUntil ? Verdict.Expired
         : prescription.FullyDispensed ? Verdict.FullyDispensed
         : Verdict.Valid;
-
-    public static DateOnly TodayInIndia(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromMinutes(330)).DateTime);
 
     public static string Explain(Verdict verdict) => verdict switch
     {

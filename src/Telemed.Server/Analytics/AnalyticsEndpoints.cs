@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Marten;
 using Microsoft.Extensions.Options;
+using Telemed.Domain;
 using Telemed.Domain.Analytics;
 using Telemed.Domain.Identity;
 using Telemed.Server.Infrastructure;
@@ -141,7 +142,7 @@ public static class AnalyticsEndpoints
 
     private static (DateOnly From, DateOnly To)? Window(DateOnly? from, DateOnly? to, TimeProvider time)
     {
-        var end = to ?? Visits.DayInIndia(time.GetUtcNow());
+        var end = to ?? IndianTime.Day(time.GetUtcNow());
         var start = from ?? end.AddDays(-29);
         return start <= end && end.DayNumber - start.DayNumber < MaxDays ? (start, end) : null;
     }

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Telemed.Domain;
 using Telemed.Domain.Analytics;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Realtime;
@@ -22,7 +23,7 @@ public sealed class OutbreakAlerts(IDocumentStore store, IHubContext<ClinicHub, 
 
     public async Task<IReadOnlyList<OutbreakAlert>> Raise(CancellationToken cancellationToken)
     {
-        var today = Visits.DayInIndia(time.GetUtcNow());
+        var today = IndianTime.Day(time.GetUtcNow());
         await using var session = store.LightweightSession();
         var flagged = await AnalyticsEndpoints.AlertsBetween(session, today.AddDays(-RecentDays), today, options.Value.MinimumCellSize, cancellationToken);
         var raised = new List<OutbreakAlert>();

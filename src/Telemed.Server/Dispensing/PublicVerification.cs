@@ -1,4 +1,5 @@
 using Marten;
+using Telemed.Domain;
 using Telemed.Domain.Dispensing;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Prescriptions;
@@ -25,7 +26,7 @@ public static class PublicVerification
         var content = prescription.Content;
         var doctor = content.Doctor;
         return TypedResults.Ok(new PublicVerificationView(prescription.Id, verdict, Dispensation.Explain(verdict),
-            Dispensation.TodayInIndia(content.IssuedAt), content.ValidUntil,
+            IndianTime.Day(content.IssuedAt), content.ValidUntil,
             new PublicPrescriber(doctor.Name, doctor.Qualification, doctor.RegistrationNumber, doctor.StateCouncil, doctor.HprId),
             content.Facility.Name, Initials(content.Patient.Name), content.Patient.AgeYears));
     }

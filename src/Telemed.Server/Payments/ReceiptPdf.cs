@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkiaSharp;
+using Telemed.Domain;
 using Telemed.Domain.Payments;
 using Telemed.Server.Documents;
 
@@ -13,7 +14,6 @@ public sealed class ReceiptPdf(PdfFonts fonts)
     private static readonly SKColor Ink = new(0x1B, 0x1B, 0x1B);
     private static readonly TextStyle Title = new(15, Ink);
     private static readonly TextStyle Body = new(10, Ink);
-    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
 
     public byte[] Render(Payment payment, ReceiptParties parties)
     {
@@ -24,10 +24,10 @@ public sealed class ReceiptPdf(PdfFonts fonts)
         page.Rule(1.2f);
         page.Paragraph([new("Receipt — telemedicine consultation fee", Bold: true)], Title, spaceAfter: 6);
         Row(page, "Receipt no.", payment.Id.ToString());
-        Row(page, "Paid on", Stamp(payment.PaidAt ?? payment.RequestedAt));
+        Row(page, "Paid on", IndianTime.Stamp(payment.PaidAt ?? payment.RequestedAt));
         Row(page, "Patient", parties.Patient);
         Row(page, "Doctor", parties.Doctor);
-        Row(page, "OPD session", $"{Stamp(parties.SessionStartsAt)}, token {payment.Token}");
+        Row(page, "OPD session", $"{IndianTime.Stamp(parties.SessionStartsAt)}, token {payment.Token}");
         Row(page, "Amount", Rupees(payment.AmountPaise));
         Row(page, "Payment reference", payment.PaymentIntentId);
         if (payment.Status is PaymentStatus.RefundRequested or PaymentStatus.Refunded)
@@ -48,6 +48,4 @@ public sealed class ReceiptPdf(PdfFonts fonts)
     /// <summary>₹1,234.50 in Indian digit grouping (lakh, crore).</summary>
     public static string Rupees(long paise) =>
         "₹" + (paise / 100m).ToString("#,##,##,##0.00", CultureInfo.GetCultureInfo("en-IN"));
-
-    private static string Stamp(DateTimeOffset at) => at.ToOffset(Ist).ToString("d MMM yyyy, HH:mm '(IST)'", CultureInfo.InvariantCulture);
 }

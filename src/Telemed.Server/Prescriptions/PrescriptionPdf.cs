@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkiaSharp;
+using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
@@ -11,7 +12,6 @@ namespace Telemed.Server.Prescriptions;
 public sealed class PrescriptionPdf(PdfFonts fonts)
 {
     // India has kept +05:30 without daylight saving since 1945, so no time zone database is needed.
-    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
 
     private static readonly SKColor Ink = new(0x1A, 0x1A, 0x1A);
     private static readonly SKColor Muted = new(0x55, 0x55, 0x55);
@@ -72,7 +72,7 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         var right = page.Text(
             [
                 new("Prescription no. ", Bold: true), new($"{content.PrescriptionId}\n"),
-                new("Date: ", Bold: true), new($"{Stamp(content.IssuedAt)}\n"),
+                new("Date: ", Bold: true), new($"{IndianTime.Stamp(content.IssuedAt)}\n"),
                 new($"{Kind(content.Kind)} · {Medium(content.Medium)}\n"),
                 new("Valid until: ", Bold: true), new(Date(content.ValidUntil)),
             ],
@@ -150,7 +150,7 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         var doctor = content.Doctor;
         var width = page.Width - qr - 16;
         var height = page.Text(
-            [new("Digitally signed by "), new(doctor.Name, Bold: true), new($", Reg. no. {doctor.RegistrationNumber}, on {Stamp(content.IssuedAt)}")],
+            [new("Digitally signed by "), new(doctor.Name, Bold: true), new($", Reg. no. {doctor.RegistrationNumber}, on {IndianTime.Stamp(content.IssuedAt)}")],
             Body, page.Left, page.Y, width);
         height += 4;
         height += page.Text(
@@ -170,8 +170,6 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
             page.Paragraph([new($"{label}: ", Bold: true), new(text.Trim())], Body, 4);
         }
     }
-
-    private static string Stamp(DateTimeOffset at) => at.ToOffset(Ist).ToString("d MMM yyyy, HH:mm '(IST)'", CultureInfo.InvariantCulture);
 
     private static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 

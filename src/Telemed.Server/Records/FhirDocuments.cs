@@ -3,6 +3,7 @@ using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Validation;
+using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Prescriptions;
 using static Telemed.Server.Records.FhirResources;
@@ -20,7 +21,6 @@ public static class FhirDocuments
     private const string EncounterKey = "Encounter";
     private const string FollowUpKey = "Appointment/follow-up";
     private const string PdfKey = "Binary/signed-pdf";
-    private static readonly TimeSpan IndiaOffset = TimeSpan.FromMinutes(330);
 
     public static Bundle OpConsultRecord(Consultation consultation, FacilityDetails facility, PrescriberDetails doctor, PatientDetails patient, DateTimeOffset now)
     {
@@ -444,9 +444,9 @@ public static class FhirDocuments
         _ => "Chat teleconsultation",
     };
 
-    private static string Day(DateTimeOffset at) => at.ToOffset(IndiaOffset).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+    private static string Day(DateTimeOffset at) => at.ToOffset(IndianTime.Offset).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 
     private static string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 
-    private static string Moment(DateTimeOffset at) => at.ToOffset(IndiaOffset).ToString("d MMM yyyy, HH:mm 'IST'", CultureInfo.InvariantCulture);
+    private static string Moment(DateTimeOffset at) => at.ToOffset(IndianTime.Offset).ToString("d MMM yyyy, HH:mm 'IST'", CultureInfo.InvariantCulture);
 }

@@ -13,7 +13,7 @@ public class AnalyticsTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
     private TelemedFactory Host => server.Host;
 
-    private string Today => Telemed.Domain.Analytics.Visits.DayInIndia(server.Time.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private string Today => Telemed.Domain.IndianTime.Day(server.Time.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private Task<Guid> ScriptedDay() => AnalyticsScript.ScriptedDay(Host);
 
@@ -124,7 +124,7 @@ public class OutbreakAlertTests(TelemedServer server) : IClassFixture<TelemedSer
 {
     private TelemedFactory Host => server.Host;
 
-    private string Today => Telemed.Domain.Analytics.Visits.DayInIndia(server.Time.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private string Today => Telemed.Domain.IndianTime.Day(server.Time.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private Task<Guid> ScriptedDay() => AnalyticsScript.ScriptedDay(Host);
 
