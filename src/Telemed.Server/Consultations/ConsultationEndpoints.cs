@@ -82,7 +82,7 @@ public static class ConsultationEndpoints
         if (consultation.RoleOf(user.AccountId()) is null)
         {
             await audit.Refused(user.AccountId(), $"consultation/{consultationId}", action, cancellationToken);
-            return TypedResults.Problem(ConsultationError.NotParticipant.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+            return Problems.Forbidden(ConsultationError.NotParticipant.Message);
         }
         return null;
     }

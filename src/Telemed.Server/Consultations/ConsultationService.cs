@@ -77,7 +77,8 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
         }
     }
 
-    private static async Task<Consultation?> Load(IQuerySession session, Guid consultationId, CancellationToken cancellationToken)
+    /// <summary>Folds a consultation's events in the given session (which may be another service's transaction).</summary>
+    public static async Task<Consultation?> Load(IQuerySession session, Guid consultationId, CancellationToken cancellationToken)
     {
         var events = await session.Events.FetchStreamAsync(consultationId, token: cancellationToken);
         return events.Count == 0 ? null : events.Select(e => (IConsultationEvent)e.Data).Aggregate((Consultation?)null, Consultation.Evolve);

@@ -14,8 +14,7 @@ public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<Prescript
 {
     public async Task<ConsultationError?> Complete(IDocumentSession session, Guid consultationId, TokenCompleted completed, CancellationToken cancellationToken)
     {
-        var stream = await session.Events.FetchStreamAsync(consultationId, token: cancellationToken);
-        var consultation = stream.Select(e => (IConsultationEvent)e.Data).Aggregate((Consultation?)null, Consultation.Evolve)
+        var consultation = await ConsultationService.Load(session, consultationId, cancellationToken)
             ?? throw new InvalidOperationException($"Token {completed.Token} names consultation {consultationId}, which has no events.");
         var recorded = new List<IConsultationEvent>();
         if (!consultation.Record.Medicines.IsEmpty)

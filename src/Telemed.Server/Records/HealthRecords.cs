@@ -16,9 +16,13 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
     {
         await using var session = store.LightweightSession();
         var now = time.GetUtcNow();
-        var inConsultation = readerId != patientId && await session.Query<CareContext>()
+        // The patient and the record's author need no lookup; anyone else needs an open consultation or a consent.
+        var another = readerId != patientId && readerId != authorId;
+        var inConsultation = another && await session.Query<CareContext>()
             .AnyAsync(c => c.PatientId == patientId && c.DoctorId == readerId && c.Status == ConsultationStatus.Open, cancellationToken);
-        var consent = (await session.LoadAsync<ConsentDocument>(ConsentDocument.Key(patientId, readerId), cancellationToken))?.Consent;
+        var consent = another && !inConsultation
+            ? (await session.LoadAsync<ConsentDocument>(ConsentDocument.Key(patientId, readerId), cancellationToken))?.Consent
+            : null;
         if (RecordAccess.Basis(readerId, patientId, authorId, inConsultation, consent, now) is not { } basis)
         {
             await audit.Refused(readerId, resource, "read health record", cancellationToken);
