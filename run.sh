@@ -4,18 +4,18 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source deploy/local/services.sh
 
-PG_DIR="$PWD/.data/pg"
 PG_PORT="${TELEMED_PG_PORT:-55432}"
 URL="${TELEMED_URL:-http://127.0.0.1:5080}"
 
 if [ "${1:-}" = "stop" ]; then
-  pg_stop "$PG_DIR"
+  pg_stop "$(pg_dir "$PWD/.data/pg")"
   echo "PostgreSQL stopped."
   exit 0
 fi
 
 ensure_postgres
 ensure_pdf_fonts
+PG_DIR="$(pg_dir "$PWD/.data/pg")"
 echo "==> Building"
 build_web_client
 dotnet build src/Telemed.Server -c Release -nologo -v quiet

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Every test suite against real servers: ./test.sh [dotnet test --filter expression]
 # Prints "N passed, N failed" last and exits non-zero on any failure.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")"
 source deploy/local/services.sh
+# Whatever fails before the tests run (an install, the build, the database) still ends with the totals line.
+trap 'echo "test.sh: set-up failed before the tests ran" >&2; echo "0 passed, 1 failed"' ERR
 
-PG_DIR="$PWD/.data/test-pg"
 PG_PORT="${TELEMED_TEST_PG_PORT:-55433}"
 RESULTS="$PWD/.data/test-results"
 
@@ -30,6 +31,7 @@ shift
 
 if [ "$(id -u)" -eq 0 ] && ! ip -o addr show 2>/dev/null | grep -qv ' lo '; then ip link set lo up; fi
 
+PG_DIR="$(pg_dir "$PWD/.data/test-pg")"
 rm -rf "$PG_DIR" "$RESULTS"
 mkdir -p "$RESULTS"
 # fsync off: this cluster is thrown away after the run.
@@ -37,6 +39,8 @@ PG_FSYNC=off pg_start "$PG_DIR" "$PG_PORT"
 trap 'pg_stop "$PG_DIR"' EXIT
 pg_ensure_database "$PG_PORT" telemed_test
 export TELEMED_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=telemed_test;Maximum Pool Size=40"
+# From here on every failure is counted by the suites themselves.
+trap - ERR
 
 filter=()
 [ $# -gt 0 ] && filter=(--filter "$1")

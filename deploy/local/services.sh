@@ -42,6 +42,17 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 # Commands that touch the cluster run as the postgres user when we are root (initdb refuses root).
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# pg_dir PREFERRED — where a cluster lives: PREFERRED (under the repo's .data/) when the postgres user can reach it;
+# otherwise (a clone inside a private folder such as mktemp -d) a folder under /var/tmp named after PREFERRED.
+pg_dir() {
+  local preferred="$1" parent; parent="$(dirname "$preferred")"
+  mkdir -p "$parent"
+  if [ "$(id -u)" -ne 0 ]; then echo "$preferred"; return 0; fi
+  chmod 755 "$parent"
+  if runuser -u postgres -- test -x "$parent"; then echo "$preferred"; return 0; fi
+  echo "/var/tmp/telemed-pg/$(printf %s "$preferred" | sha1sum | cut -c1-12)"
+}
+
 # pg_start DATA_DIR PORT — creates the cluster on first use, starts it unless it already runs.
 pg_start() {
   local dir="$1" port="$2" bin; bin="$(pg_bin)"
@@ -49,7 +60,7 @@ pg_start() {
   if [ "$(id -u)" -eq 0 ]; then
     chmod 755 "$(dirname "$dir")"; chown postgres:postgres "$dir"
     if ! runuser -u postgres -- test -w "$dir"; then
-      echo "PostgreSQL (user postgres) cannot reach $dir: a parent folder is not traversable. Clone the repo under a world-readable path." >&2
+      echo "PostgreSQL (user postgres) cannot reach $dir: a parent folder is not traversable (use pg_dir to choose the folder)." >&2
       return 1
     fi
   fi
