@@ -44,12 +44,12 @@ mkdir -p "$WORK"
 chmod 755 "$WORK"
 
 echo "==> Build as deploy/Dockerfile does: a clean copy of the sources, npm ci + vite build, dotnet publish"
-tar -C "$ROOT" --exclude=bin --exclude=obj --exclude=wwwroot --exclude=node_modules -cf - \
+(cd "$ROOT" && tar --exclude=bin --exclude=obj --exclude=wwwroot --exclude=node_modules -cf - \
   Directory.Build.props Directory.Packages.props src/Telemed.Domain src/Telemed.Server \
-  web-client/package.json web-client/package-lock.json web-client/index.html web-client/verify.html \
-  web-client/tsconfig.json web-client/vite.config.ts web-client/src | { mkdir -p "$WORK/src"; tar -C "$WORK/src" -xf -; }
+  web-client/package.json web-client/package-lock.json web-client/*.html \
+  web-client/tsconfig.json web-client/vite.config.ts web-client/src) | { mkdir -p "$WORK/src"; tar -C "$WORK/src" -xf -; }
 (cd "$WORK/src/web-client" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
-test -f "$WORK/src/src/Telemed.Server/wwwroot/index.html"
+for page in "$ROOT"/web-client/*.html; do test -f "$WORK/src/src/Telemed.Server/wwwroot/$(basename "$page")"; done
 dotnet publish "$WORK/src/src/Telemed.Server/Telemed.Server.csproj" -c Release -o "$WORK/app" -p:UseAppHost=false -nologo -v quiet
 chmod -R a+rX,go-w "$WORK/app"
 
@@ -132,6 +132,7 @@ upstreams=$(grep '/health/ready' "$WORK/nginx-access.log" | grep -o '"127.0.0.1:
 if [ "$upstreams" -eq 2 ]; then ok "round-robin: /health/ready answered by both nodes"; else fail "round-robin: $upstreams upstream(s) seen"; fi
 if grep -q 'access_token' "$WORK/nginx-access.log"; then fail "nginx access log contains access_token"; fi
 if curl -sf "$BASE/" | grep -qi '<html'; then ok "web client served (GET / through nginx)"; else fail "GET / did not return the web client"; fi
+if curl -sf "$BASE/board.html" | grep -qi '<html'; then ok "queue board served (GET /board.html)"; else fail "GET /board.html did not return the board"; fi
 
 ADMIN=$(curl -sf -X POST "$BASE/api/auth/sign-in" -H 'Content-Type: application/json' \
   -d '{"email":"admin@telemed.local","password":"telemed-demo"}' | json '["accessToken"]') || ADMIN=""

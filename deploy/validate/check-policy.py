@@ -187,7 +187,7 @@ for line in instructions.splitlines():
         sources = [w for w in line.split()[1:-1] if not w.startswith("--")]
         check(not any(s in (".", "./") for s in sources), f"Dockerfile: copies the whole context: {line}")
         for source in sources:
-            check((root / source).exists(), f"Dockerfile: COPY source {source} does not exist")
+            check(any(root.glob(source)) if "*" in source else (root / source).exists(), f"Dockerfile: COPY source {source} does not exist")
 users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
 check(users and users[-1].split(":")[0] == "10001", "Dockerfile: the final USER is not 10001")
 check(re.search(r"^HEALTHCHECK .*CMD", dockerfile, re.M) is not None, "Dockerfile: no HEALTHCHECK")
