@@ -20,6 +20,8 @@ namespace Telemed.Benchmarks;
 /// </summary>
 public sealed partial class QueueLatency(Uri server, int patients, int samples)
 {
+    /// <summary>Rounds run before each phase's samples and not counted (JIT tiering, caches, the set-up's garbage).</summary>
+    private const int Warmup = 20;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
     private readonly HttpClient http = new() { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -28,8 +30,8 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
         var admin = await SignIn("admin@telemed.local");
         var doctor = await SignIn("asha.verma@telemed.local");
         var sessionId = await OpenSession(admin);
-        Console.WriteLine($"Registering {patients + samples} patients…");
-        var registered = await Parallel(patients + samples, i => Register(admin, i));
+        Console.WriteLine($"Registering {patients + Warmup + samples} patients…");
+        var registered = await Parallel(patients + Warmup + samples, i => Register(admin, i));
         var waiting = registered.Take(patients).ToList();
         var newcomers = registered.Skip(patients).ToList();
 
@@ -63,35 +65,45 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
 
         Console.WriteLine($"Sampling check-in → doctor's view ({samples})…");
         var checkIn = new List<double>();
-        foreach (var newcomer in newcomers)
+        foreach (var (newcomer, index) in newcomers.Select((n, i) => (n, i)))
         {
             var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             doctorRows[newcomer.Id] = seen;
             var start = Stopwatch.GetTimestamp();
             await CheckIn(newcomer.Token, sessionId);
-            checkIn.Add(Stopwatch.GetElapsedTime(start, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10))).TotalMilliseconds);
+            var seenAt = await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            if (index >= Warmup)
+            {
+                checkIn.Add(Stopwatch.GetElapsedTime(start, seenAt).TotalMilliseconds);
+            }
         }
 
         Console.WriteLine($"Sampling call-next → patient notified ({samples})…");
         var called = new List<double>();
         var replies = new List<double>();
         var everyone = new List<double>();
-        for (var round = 0; round < samples; round++)
+        for (var round = 0; round < Warmup + samples; round++)
         {
+            var counted = round >= Warmup;
             var start = Stopwatch.GetTimestamp();
             var reply = await doctorHub.InvokeAsync<JsonElement>("CallNext", sessionId);
-            replies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            var replied = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             reply.GetProperty("ok").GetBoolean().ShouldBeTrue($"call-next: {reply}");
             var token = reply.GetProperty("value").GetProperty("token").GetInt32();
             var stillWaiting = clients.Where(c => c.Token > token).ToList();
             var calledAt = await tokenOf[token].CalledAt.WaitAsync(TimeSpan.FromSeconds(10));
-            called.Add(Stopwatch.GetElapsedTime(start, calledAt).TotalMilliseconds);
+            var heard = Stopwatch.GetElapsedTime(start, calledAt).TotalMilliseconds;
             var lastHeard = 0L;
             foreach (var client in stillWaiting)
             {
                 lastHeard = Math.Max(lastHeard, await client.PositionAfter(token).WaitAsync(TimeSpan.FromSeconds(10)));
             }
-            everyone.Add(Stopwatch.GetElapsedTime(start, Math.Max(lastHeard, calledAt)).TotalMilliseconds);
+            if (counted)
+            {
+                replies.Add(replied);
+                called.Add(heard);
+                everyone.Add(Stopwatch.GetElapsedTime(start, Math.Max(lastHeard, calledAt)).TotalMilliseconds);
+            }
             var freed = await doctorHub.InvokeAsync<JsonElement>("MarkNoShow", sessionId, token);
             freed.GetProperty("ok").GetBoolean().ShouldBeTrue($"no-show: {freed}");
         }
@@ -107,7 +119,7 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
             $"| {what} | {ms.Count} | {BenchmarkReport.Percentile(ms, 50):0.00} | {BenchmarkReport.Percentile(ms, 90):0.00} | {BenchmarkReport.Percentile(ms, 99):0.00} | {ms.Max():0.00} |");
         return string.Join('\n',
             $"{patients} patients waiting, each with a SignalR WebSocket connection to `/hubs/clinic`, one session, one doctor connected.",
-            "Samples are taken one at a time (no other load); times are wall-clock from the driver sending the request",
+            $"Samples are taken one at a time (no other load), after {Warmup} uncounted rounds per phase; times are wall-clock from the driver sending the request",
             "until the push arrived at the driver's client, so they include HTTP/hub handling, the PostgreSQL commit and the push.",
             "",
             "| latency | samples | p50 ms | p90 ms | p99 ms | max ms |",
@@ -136,7 +148,7 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
             doctorIds = new[] { Guid.Parse("0193a000-0000-7000-8000-000000000011") },
             startsAt = now,
             endsAt = now.AddHours(8),
-            capacity = patients + samples,
+            capacity = patients + Warmup + samples,
         });
         var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();

@@ -23,6 +23,9 @@ public enum QueueFailure
 }
 
 /// <summary>What became of a command: the session as it now is, the events it caused, or why it failed.</summary>
+/// <summary>A session's state at some version, kept so a node that does not hold the session folds only the events after it.</summary>
+public sealed record QueueCheckpoint(Guid Id, OpdSession Session);
+
 public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IReadOnlyList<IQueueEvent> Events, QueueError? Error = null)
 {
     public bool Succeeded => Failure == QueueFailure.None;
@@ -39,18 +42,21 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// one round trip each instead of a storm of retries; the version check still guards against other nodes.
 ///
 /// The current state of each session lives in memory on the node and is caught up from the stream's tail when
-/// another node has written. The snapshot document (what lists and boards query, and where a restart starts
-/// folding from) is written with every session-level change and every <see cref="SnapshotEvery"/> events, not on
-/// every click: rewriting a 1,000-patient snapshot per check-in was most of the latency.
+/// another node has written. The snapshot document (what lists and boards query) is written in the command's
+/// transaction only when a session-level fact changes. Where a restarted node starts folding from is a
+/// <see cref="QueueCheckpoint"/>, written every <see cref="CheckpointEvery"/> events after the command, off its path:
+/// a 1,000-patient session is ~300 KB of JSONB, and writing it inside the command cost 20 ms every 100 events
+/// (the p99 of the queue benchmark; docs/benchmarks.md).
 /// </summary>
-public sealed class QueueService(
+public sealed partial class QueueService(
     IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger, PaymentLedger payments,
-    TelemedMetrics metrics)
+    TelemedMetrics metrics, ILogger<QueueService> logger)
 {
     private const int Attempts = 20;
-    private const int SnapshotEvery = 100;
+    private const int CheckpointEvery = 500;
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> writeLocks = new();
     private readonly ConcurrentDictionary<Guid, OpdSession> current = new();
+    private readonly ConcurrentDictionary<Guid, Task> checkpoints = new();
 
     /// <summary>The session as it is now, including changes other nodes made.</summary>
     public async Task<OpdSession?> Load(Guid sessionId, CancellationToken cancellationToken)
@@ -73,7 +79,7 @@ public sealed class QueueService(
                 return stream is null ? null : known;
             }
         }
-        var start = known ?? await session.LoadAsync<OpdSession>(sessionId, cancellationToken);
+        var start = known ?? await StartingPoint(session, sessionId, cancellationToken);
         var tail = await session.Events.FetchStreamAsync(sessionId, fromVersion: (start?.Version ?? 0) + 1, token: cancellationToken);
         if (start is null && tail.Count == 0)
         {
@@ -81,6 +87,52 @@ public sealed class QueueService(
         }
         return Remember(tail.Select(e => (IQueueEvent)e.Data).Aggregate(start, OpdSession.Evolve)!);
     }
+
+    /// <summary>The newer of the snapshot and the checkpoint: either is the fold of the stream up to its version.</summary>
+    private static async Task<OpdSession?> StartingPoint(IQuerySession session, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var snapshot = await session.LoadAsync<OpdSession>(sessionId, cancellationToken);
+        var checkpoint = await session.LoadAsync<QueueCheckpoint>(sessionId, cancellationToken);
+        return checkpoint?.Session.Version > (snapshot?.Version ?? 0) ? checkpoint.Session : snapshot;
+    }
+
+    /// <summary>
+    /// Stores the state as a restart's starting point, after the command and outside its lock. One write per session at
+    /// a time from this node; an older checkpoint landing after a newer one (from another node) is still a valid start.
+    /// </summary>
+    private void Checkpoint(OpdSession state)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!checkpoints.TryAdd(state.Id, written.Task))
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                session.Store(new QueueCheckpoint(state.Id, state));
+                await session.SaveChangesAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Only the next restart's fold gets longer; the next checkpoint tries again.
+                CheckpointFailed(logger, e.GetType().Name);
+            }
+            finally
+            {
+                checkpoints.TryRemove(state.Id, out _);
+                written.SetResult();
+            }
+        });
+    }
+
+    /// <summary>Completes when the checkpoint writes this node has in flight are done.</summary>
+    public Task CheckpointsWritten() => Task.WhenAll(checkpoints.Values);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue checkpoint not written: {ErrorType}")]
+    private static partial void CheckpointFailed(ILogger logger, string errorType);
 
     private OpdSession Remember(OpdSession session) =>
         current.AddOrUpdate(session.Id, session, (_, known) => known.Version >= session.Version ? known : session);
@@ -188,6 +240,10 @@ public sealed class QueueService(
                 return new QueueOutcome(QueueFailure.Conflict, await Load(sessionId, cancellationToken), []);
             }
             Remember(next);
+            if (next.Version / CheckpointEvery != state.Version / CheckpointEvery)
+            {
+                Checkpoint(next);
+            }
             foreach (var called in events.OfType<TokenCalled>().Where(e => state.Entries[e.Token - 1].CalledAt is null))
             {
                 metrics.WaitingTime.Record((called.At - state.Entries[called.Token - 1].CheckedInAt).TotalSeconds);
@@ -230,7 +286,7 @@ public sealed class QueueService(
 
     /// <summary>Session-level facts (status) must always be current in the snapshot, since lists and boards query it.</summary>
     private static bool NeedsSnapshot(OpdSession before, OpdSession after, IReadOnlyList<IQueueEvent> events) =>
-        before.Status != after.Status || after.Version / SnapshotEvery != before.Version / SnapshotEvery || events.Any(e => e is SessionOpened);
+        before.Status != after.Status || events.Any(e => e is SessionOpened);
 
     public static bool IsStaffOf(ClaimsPrincipal caller, Guid callerId, OpdSession session) =>
         caller.IsInRole(Roles.Admin) || (caller.IsInRole(Roles.Doctor) && session.HasDoctor(callerId));

@@ -20,6 +20,7 @@ public static class QueueSetup
         services.ConfigureMarten(options =>
         {
             options.Schema.For<OpdSession>().Index(x => x.FacilityId).Index(x => x.EndsAt);
+            options.Schema.For<QueueCheckpoint>();
             options.Schema.For<CheckInAttachment>().Index(x => x.SessionId);
             options.Events.AddEventTypes([
                 typeof(SessionOpened), typeof(SessionPaused), typeof(SessionResumed), typeof(SessionClosed), typeof(PatientCheckedIn),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Telemed.Server.Identity;
 using Telemed.Server.Tests.Support;
 
@@ -189,5 +190,34 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var queue = restarted.Services.GetService(typeof(Telemed.Server.Queue.QueueService)) as Telemed.Server.Queue.QueueService;
         var replayed = await queue!.Replay(sessionId, CancellationToken.None);
         JsonSerializer.Serialize(replayed).ShouldBe(JsonSerializer.Serialize(await queue.Load(sessionId, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_long_session_restarts_from_its_checkpoint_and_folds_only_what_came_after()
+    {
+        var sessionId = await Sessions.Open(Host);
+        var patients = await Host.CreatePatients(2);
+        await Sessions.CheckIn(Host, sessionId, patients[0]);
+        await Sessions.CheckIn(Host, sessionId, patients[1]);
+        var doctor = await Sessions.Doctor(Host);
+        for (var change = 0; change < 510; change++)
+        {
+            var priority = change % 2 == 0 ? "elderly" : "normal";
+            (await doctor.PutAsJsonAsync($"/api/sessions/{sessionId}/tokens/2/priority", new { priority })).EnsureSuccessStatusCode();
+        }
+        await Host.Services.GetRequiredService<Telemed.Server.Queue.QueueService>().CheckpointsWritten();
+        var before = await doctor.GetStringAsync($"/api/sessions/{sessionId}/queue");
+
+        var restarted = await server.Restart();
+
+        await using (var db = restarted.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession())
+        {
+            var checkpoint = await db.LoadAsync<Telemed.Server.Queue.QueueCheckpoint>(sessionId);
+            checkpoint!.Session.Version.ShouldBe(500);
+        }
+        (await (await Sessions.Doctor(restarted)).GetStringAsync($"/api/sessions/{sessionId}/queue")).ShouldBe(before);
+        var queue = restarted.Services.GetRequiredService<Telemed.Server.Queue.QueueService>();
+        JsonSerializer.Serialize(await queue.Replay(sessionId, CancellationToken.None))
+            .ShouldBe(JsonSerializer.Serialize(await queue.Load(sessionId, CancellationToken.None)));
     }
 }
