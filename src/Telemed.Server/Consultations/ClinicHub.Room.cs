@@ -27,6 +27,9 @@ public sealed partial class ClinicHub
         var rejoined = registry.Enter(member);
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomRegistry.Group(consultationId));
         await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerJoined(new RoomPeer(consultationId, CallerId, member.Role));
+        // The other side may have joined after our join was recorded but before we were in the group (across nodes, entering
+        // waits on Redis), so its PeerJoined missed us: who is present is read again now that nothing more can be missed.
+        state = await consultations.Load(consultationId, Context.ConnectionAborted) ?? state;
         var present = state.Present.Select(id => new RoomPeer(consultationId, id, state.RoleOf(id)!.Value)).ToList();
         return HubResult<RoomState>.Success(new RoomState(consultationId, state.Status, state.Mode, present, rejoined));
     }
