@@ -54,7 +54,7 @@ public static class PharmacyEndpoints
     private static async Task<IResult> Check(
         Guid prescriptionId, ClaimsPrincipal user, IDocumentStore store, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
+        await using var session = store.QuerySession();
         if (await PharmacyOf(session, user, cancellationToken) is null)
         {
             return NotAttached();
@@ -64,13 +64,13 @@ public static class PharmacyEndpoints
         {
             return Problems.NotFound("There is no such prescription.");
         }
-        return TypedResults.Ok(await Seen(session, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
+        return TypedResults.Ok(await Seen(store, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
     }
 
     private static async Task<IResult> VerifyJws(
         VerifyRequest request, ClaimsPrincipal user, IDocumentStore store, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
+        await using var session = store.QuerySession();
         if (await PharmacyOf(session, user, cancellationToken) is null)
         {
             return NotAttached();
@@ -87,7 +87,7 @@ public static class PharmacyEndpoints
         {
             return Problems.NotFound("The signature is genuine but this server has no record of the prescription (issued by another Telemed deployment?).");
         }
-        return TypedResults.Ok(await Seen(session, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
+        return TypedResults.Ok(await Seen(store, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
     }
 
     private static async Task<IResult> Dispense(
@@ -156,12 +156,14 @@ public static class PharmacyEndpoints
 
     /// <summary>The pharmacist's list remembers what they looked at; the check itself is on their own audit stream.</summary>
     private static async Task<PharmacyView> Seen(
-        IDocumentSession session, Guid pharmacistId, Prescription prescription, Verdict verdict, TimeProvider time, CancellationToken cancellationToken)
+        IDocumentStore store, Guid pharmacistId, Prescription prescription, Verdict verdict, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        Remember(session, pharmacistId, prescription.Id, now);
-        session.Events.Append(pharmacistId, new PrescriptionChecked(pharmacistId, prescription.Id, verdict, now));
-        await session.SaveChangesAsync(cancellationToken);
+        await Journal.Save(store, session =>
+        {
+            Remember(session, pharmacistId, prescription.Id, now);
+            session.Events.Append(pharmacistId, new PrescriptionChecked(pharmacistId, prescription.Id, verdict, now));
+        }, cancellationToken);
         return PharmacyView.Of(prescription, verdict);
     }
 

@@ -2,6 +2,7 @@ using Marten;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Records;
 using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Records;
 
@@ -14,7 +15,7 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
     /// <summary>Null when the reader may not; otherwise the read is recorded before the caller answers.</summary>
     public async Task<RecordAccessBasis?> Open(Guid readerId, Guid patientId, Guid? authorId, string resource, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
+        await using var session = store.QuerySession();
         var now = time.GetUtcNow();
         // The patient and the record's author need no lookup; anyone else needs an open consultation or a consent.
         var another = readerId != patientId && readerId != authorId;
@@ -28,8 +29,7 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
             await audit.Refused(readerId, resource, "read health record", cancellationToken);
             return null;
         }
-        session.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, now));
-        await session.SaveChangesAsync(cancellationToken);
+        await Journal.Save(store, journal => journal.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, now)), cancellationToken);
         return basis;
     }
 }

@@ -19,6 +19,17 @@ public class DispensingTests(TelemedServer server) : IClassFixture<TelemedServer
         client.PostAsJsonAsync($"/api/pharmacy/prescriptions/{prescriptionId}/dispensations", new { requestId, lines });
 
     [Fact]
+    public async Task One_pharmacist_account_checking_at_several_counters_at_once_gets_every_verdict()
+    {
+        var (_, prescriptionId) = await Clinical.Prescribed(Host);
+        var pharmacist = await Pharmacist();
+
+        var checks = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => pharmacist.GetAsync($"/api/pharmacy/prescriptions/{prescriptionId}")));
+
+        checks.Select(c => c.StatusCode).ShouldAllBe(status => status == HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_pharmacist_verifies_dispenses_in_parts_and_is_stopped_at_the_prescribed_quantity()
     {
         var (room, prescriptionId) = await Clinical.Prescribed(Host);
