@@ -1,4 +1,5 @@
 import type { HubConnection } from '@microsoft/signalr';
+import { t } from './i18n';
 import { CandidateBuffer, type CandidateInit } from './negotiation';
 
 interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
@@ -43,12 +44,12 @@ export class Call {
     this.hub.on('IceCandidate', (m: CandidateMessage) => this.matches(m) && void this.onCandidate(m));
     this.hub.on('PeerJoined', (m: { consultationId: string }) => this.matches(m) && this.isOfferer && void this.negotiate());
     this.hub.on('IceRestartRequested', (m: { consultationId: string }) => this.matches(m) && this.isOfferer && void this.negotiate());
-    this.hub.on('PeerDisconnected', (m: { consultationId: string }) => this.matches(m) && this.status('The other side lost connection — waiting for them to come back…'));
-    this.hub.on('PeerLeft', (m: { consultationId: string }) => this.matches(m) && this.status('The other side left the call.'));
+    this.hub.on('PeerDisconnected', (m: { consultationId: string }) => this.matches(m) && this.status(t('call.peerDisconnected')));
+    this.hub.on('PeerLeft', (m: { consultationId: string }) => this.matches(m) && this.status(t('call.peerLeft')));
     this.hub.on('CallModeChanged', (m: { consultationId: string; mode: 'video' | 'audioOnly' }) => this.matches(m) && this.applyMode(m.mode));
     this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; text: string }) => {
       if (!this.matches(m)) return;
-      this.appendChat(`Them: ${m.text}`);
+      this.appendChat(t('call.them', { text: m.text }));
       void this.hub.invoke('AcknowledgeChat', this.consultationId, m.messageId, true);
     });
 
@@ -66,14 +67,14 @@ export class Call {
 
   async sendChat(text: string): Promise<void> {
     await this.invoke('SendChat', this.consultationId, crypto.randomUUID(), text);
-    this.appendChat(`You: ${text}`);
+    this.appendChat(t('call.you', { text }));
   }
 
   async hangUp(): Promise<void> {
     await this.invoke('HangUp', this.consultationId);
     this.pc?.close();
     this.local?.getTracks().forEach(t => t.stop());
-    this.status('Call ended.');
+    this.status(t('call.ended'));
   }
 
   /** Frames decoded from the remote video so far (rises while video flows). */
@@ -112,7 +113,7 @@ export class Call {
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
-      this.status(pc.connectionState === 'connected' ? 'Connected' : `Connection: ${pc.connectionState}`);
+      this.status(pc.connectionState === 'connected' ? t('call.connected') : t('call.connection', { state: pc.connectionState }));
       if (pc.connectionState === 'connected') void this.hub.invoke('ReportConnected', this.consultationId);
       if (pc.connectionState === 'failed') void (this.isOfferer ? this.negotiate() : this.hub.invoke('RequestIceRestart', this.consultationId));
     };
@@ -156,7 +157,7 @@ export class Call {
   private applyMode(mode: 'video' | 'audioOnly'): void {
     this.mode = mode;
     if (mode === 'audioOnly') this.local?.getVideoTracks().forEach(track => track.stop());
-    this.status(mode === 'audioOnly' ? 'Audio only' : this.elements.status.textContent ?? '');
+    this.status(mode === 'audioOnly' ? t('call.audioOnlyMode') : this.elements.status.textContent ?? '');
   }
 
   private appendChat(text: string): void {

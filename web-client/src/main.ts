@@ -1,6 +1,7 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api, type Tokens } from './api';
 import { Call } from './call';
+import { formatDate, formatNumber, onLanguageChange, startI18n, t } from './i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { Pharmacy } from './pharmacy';
 import { runPreCallCheck } from './precheck';
@@ -11,6 +12,21 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
 let hub: HubConnection | undefined;
 let call: Call | undefined;
+// What the page shows from data, kept so a language switch can render it again.
+let role: Tokens['role'] | undefined;
+let openSessions: Session[] = [];
+let doctorSessions: Session[] = [];
+let records: CareContext[] | undefined;
+let position: Position | undefined;
+
+startI18n();
+onLanguageChange(() => {
+  renderRole();
+  renderOpenSessions();
+  renderDoctorSessions();
+  renderRecords();
+  renderPosition();
+});
 
 // The browser test reads the live call from here.
 (window as unknown as { telemed: { call?: Call } }).telemed = {
@@ -36,7 +52,8 @@ async function connectHub(): Promise<HubConnection> {
 async function signedIn(tokens: Tokens) {
   api.tokens = tokens;
   sessionStorage.setItem('telemed.tokens', JSON.stringify(tokens));
-  $('who').textContent = tokens.role;
+  role = tokens.role;
+  renderRole();
   if (tokens.role === 'pharmacist') return pharmacyHome();
   if (tokens.role === 'health-officer' || tokens.role === 'admin') {
     show('analytics');
@@ -68,53 +85,70 @@ $('patient-form').addEventListener('submit', event => {
 });
 
 interface Session { id: string; specialty?: string; doctors: { name: string }[]; waiting: number; status: string }
-interface Position { sessionId: string; token: number; state: string; position?: number; estimatedWaitMinutes?: number; consultationId?: string }
+type TokenState = 'waiting' | 'called' | 'inConsultation' | 'completed' | 'skipped' | 'noShow' | 'recalled' | 'cancelled' | 'left' | 'awaitingPayment';
+interface Position { sessionId: string; token: number; state: TokenState; position?: number; estimatedWaitMinutes?: number; consultationId?: string }
 
-interface CareContext { consultationId: string; startedAt: string; status: string; doctorName: string; prescriptionId?: string }
+interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string }
+
+function renderRole() {
+  $('who').textContent = role ? t(`role.${role}`) : '';
+}
 
 $('records-open').addEventListener('click', () => void failSafely(async () => {
-  const records = await api.get<CareContext[]>('/api/records');
+  records = await api.get<CareContext[]>('/api/records');
+  renderRecords();
+}));
+
+function renderRecords() {
+  if (!records) return;
   const list = $('records');
   if (records.length === 0) {
-    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: 'No consultations yet.' }));
+    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('patient.noRecords') }));
     return;
   }
   list.replaceChildren(...records.map(record => {
     const item = document.createElement('li');
     item.dataset.consultation = record.consultationId;
-    item.append(`${new Date(record.startedAt).toLocaleDateString()} — ${record.doctorName} (${record.status}) `);
+    item.append(`${formatDate(record.startedAt)} — ${record.doctorName} (${t(`consultation.${record.status}`)}) `);
     const download = (label: string, path: string, name: string) => {
       const button = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
       button.addEventListener('click', () => void failSafely(() => api.download(path, name)));
       item.append(button);
     };
-    if (record.prescriptionId) download('Prescription PDF', `/api/prescriptions/${record.prescriptionId}/pdf`, `prescription-${record.prescriptionId}.pdf`);
-    if (record.status === 'completed') download('Record (FHIR)', `/api/consultations/${record.consultationId}/fhir`, `consultation-${record.consultationId}.json`);
+    if (record.prescriptionId) download(t('patient.prescriptionPdf'), `/api/prescriptions/${record.prescriptionId}/pdf`, `prescription-${record.prescriptionId}.pdf`);
+    if (record.status === 'completed') download(t('patient.recordFhir'), `/api/consultations/${record.consultationId}/fhir`, `consultation-${record.consultationId}.json`);
     return item;
   }));
-}));
+}
 
 $('precheck-run').addEventListener('click', () => void failSafely(async () => {
-  $('precheck-verdict').textContent = 'Testing…';
+  $('precheck-verdict').textContent = t('precheck.testing');
   const result = await runPreCallCheck(api);
   $('precheck-verdict').textContent = `${result.verdict}: ${result.advice}`;
 }));
 
 async function patientHome() {
   show('patient');
-  const sessions = await api.get<Session[]>('/api/sessions');
-  const list = $('sessions');
-  list.replaceChildren(...sessions.map(session => {
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.textContent = `Check in: ${session.doctors.map(d => d.name).join(', ')} — ${session.specialty ?? 'OPD'} (${session.waiting} waiting)`;
-    button.dataset.session = session.id;
-    button.addEventListener('click', () => void failSafely(() => checkIn(session.id)));
-    item.append(button);
-    return item;
-  }));
+  openSessions = await api.get<Session[]>('/api/sessions');
+  renderOpenSessions();
   const resume = sessionStorage.getItem('telemed.session');
   if (resume) await watchToken(resume);
+}
+
+function renderOpenSessions() {
+  $('sessions').replaceChildren(...openSessions.map(session => sessionButton(session, t('patient.checkIn', {
+    doctors: session.doctors.map(d => d.name).join(', '), specialty: session.specialty ?? t('opd'), waiting: session.waiting,
+  }), () => checkIn(session.id))));
+}
+
+/** A list item with the button that opens a session (to check in, or to run its queue). */
+function sessionButton(session: Session, text: string, open: () => Promise<void>) {
+  const item = document.createElement('li');
+  const button = Object.assign(document.createElement('button'), { textContent: text });
+  button.dataset.session = session.id;
+  button.addEventListener('click', () => void failSafely(open));
+  item.append(button);
+  return item;
 }
 
 async function checkIn(sessionId: string) {
@@ -125,11 +159,8 @@ async function checkIn(sessionId: string) {
 
 async function watchToken(sessionId: string) {
   const render = (p: Position) => {
-    $('waiting').hidden = false;
-    $('token').textContent = String(p.token);
-    $('position').textContent = p.position ? String(p.position) : '—';
-    $('wait').textContent = p.estimatedWaitMinutes !== undefined && p.estimatedWaitMinutes !== null ? String(p.estimatedWaitMinutes) : '—';
-    $('token-state').textContent = p.state === 'called' ? 'You are next — the doctor is calling you.' : p.state;
+    position = p;
+    renderPosition();
     if (p.state === 'inConsultation' && p.consultationId && !call) void failSafely(() => joinCall(p.consultationId!, false));
   };
   hub!.on('PositionChanged', (p: Position) => p.sessionId === sessionId && render(p));
@@ -137,18 +168,25 @@ async function watchToken(sessionId: string) {
   if (reply.ok) render(reply.value);
 }
 
+function renderPosition() {
+  if (!position) return;
+  $('waiting').hidden = false;
+  $('token').textContent = formatNumber(position.token);
+  $('position').textContent = position.position ? formatNumber(position.position) : '—';
+  const minutes = position.estimatedWaitMinutes;
+  $('wait').textContent = minutes !== undefined && minutes !== null ? t('waiting.minutes', { minutes }) : '—';
+  $('token-state').textContent = t(`token.${position.state}`);
+}
+
 async function doctorHome() {
   show('doctor');
-  const sessions = await api.get<Session[]>(`/api/sessions?doctorId=${api.tokens!.accountId}`);
-  $('doctor-sessions').replaceChildren(...sessions.map(session => {
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.textContent = `Open queue: ${session.specialty ?? 'OPD'} (${session.waiting} waiting)`;
-    button.dataset.session = session.id;
-    button.addEventListener('click', () => void failSafely(() => runQueue(session.id)));
-    item.append(button);
-    return item;
-  }));
+  doctorSessions = await api.get<Session[]>(`/api/sessions?doctorId=${api.tokens!.accountId}`);
+  renderDoctorSessions();
+}
+
+function renderDoctorSessions() {
+  $('doctor-sessions').replaceChildren(...doctorSessions.map(session =>
+    sessionButton(session, t('doctor.openQueue', { specialty: session.specialty ?? t('opd'), waiting: session.waiting }), () => runQueue(session.id))));
 }
 
 async function runQueue(sessionId: string) {
@@ -179,7 +217,7 @@ async function runQueue(sessionId: string) {
     await command('Complete', current);
     await call?.hangUp();
     const done = await api.get<{ prescriptionId?: string }>(`/api/consultations/${consultationId}/record`);
-    $('completed').textContent = done.prescriptionId ? `Completed. Prescription ${done.prescriptionId} signed.` : 'Completed (no prescription).';
+    $('completed').textContent = done.prescriptionId ? t('doctor.completedSigned', { id: done.prescriptionId }) : t('doctor.completedNone');
     const pdf = $('completed-pdf');
     pdf.hidden = !done.prescriptionId;
     pdf.onclick = () => void failSafely(() => api.download(`/api/prescriptions/${done.prescriptionId}/pdf`, `prescription-${done.prescriptionId}.pdf`));
@@ -203,6 +241,7 @@ function pharmacyHome() {
 
 async function joinCall(consultationId: string, isOfferer: boolean) {
   $('call').hidden = false;
+  $('call-status').textContent = t('call.connecting');
   const servers = await api.get<{ servers: ServerIceServer[] }>(`/api/consultations/${consultationId}/ice-servers`);
   call = new Call(hub!, consultationId, isOfferer, toRtcIceServers(servers.servers), relayOnly, {
     local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote'), status: $('call-status'), chatLog: $('chat-log'),

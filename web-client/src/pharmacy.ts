@@ -1,4 +1,5 @@
 import type { Api } from './api';
+import { formatDate, formatNumber, onLanguageChange, t } from './i18n';
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -25,7 +26,6 @@ interface Line { line: number; medicine: Medicine; dispensed: number; remaining:
 export interface PharmacyView {
   prescriptionId: string;
   verdict: 'valid' | 'invalidSignature' | 'revoked' | 'expired' | 'fullyDispensed';
-  explanation: string;
   validUntil: string;
   revocationReason?: string;
   content: {
@@ -51,17 +51,19 @@ export class Pharmacy {
   private view?: PharmacyView;
   private requestId = crypto.randomUUID();
 
-  constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {}
+  constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {
+    onLanguageChange(() => this.describe());
+  }
 
   async check(text: string) {
     const id = prescriptionIdFrom(text);
-    if (!id) throw new Error('That is not a prescription id or verification link.');
+    if (!id) throw new Error(t('pharmacy.notAnId'));
     this.show(await this.api.get<PharmacyView>(`/api/pharmacy/prescriptions/${id}`));
   }
 
   async scan(file: Blob) {
     const text = await decodeQr(file);
-    if (!text) throw new Error('No QR code found in that image; try a sharper photo or type the id.');
+    if (!text) throw new Error(t('pharmacy.noQr'));
     (this.$('rx-id') as HTMLInputElement).value = text;
     await this.check(text);
   }
@@ -74,33 +76,28 @@ export class Pharmacy {
       batch: row.querySelector<HTMLInputElement>('.batch')!.value,
     }));
     const lines = dispenseLines(rows);
-    if (lines.length === 0) throw new Error('Enter the quantity handed out for at least one medicine.');
+    if (lines.length === 0) throw new Error(t('pharmacy.noQuantity'));
     const view = await this.api.post<PharmacyView>(`/api/pharmacy/prescriptions/${this.view!.prescriptionId}/dispensations`, { requestId: this.requestId, lines });
     this.requestId = crypto.randomUUID();
     this.show(view);
-    this.$('rx-result').textContent = 'Dispensing recorded.';
+    this.$('rx-result').textContent = t('pharmacy.recorded');
   }
 
   private show(view: PharmacyView) {
     this.view = view;
     this.$('rx').hidden = false;
     this.$('rx-result').textContent = '';
-    const verdict = this.$('rx-verdict');
-    verdict.textContent = view.explanation + (view.revocationReason ? ` Reason: ${view.revocationReason}` : '');
-    verdict.dataset.verdict = view.verdict;
-    const { doctor, patient, facility } = view.content;
-    this.$('rx-prescriber').textContent =
-      `${doctor.name}, ${doctor.qualification} · Reg. ${doctor.registrationNumber} (${doctor.stateCouncil}) · HPR ${doctor.hprId} · ${facility.name}`;
-    this.$('rx-patient').textContent = `${patient.name}, ${patient.ageYears} y, ${patient.sex} · valid until ${view.validUntil}`;
+    this.$('rx-verdict').dataset.verdict = view.verdict;
+    this.describe();
     const canDispense = view.verdict === 'valid';
     this.$('rx-lines').querySelector('tbody')!.replaceChildren(...view.lines.map(line => {
       const row = document.createElement('tr');
       row.dataset.line = String(line.line);
       const m = line.medicine;
-      const cells = [String(line.line + 1), `${m.generic} ${m.strength} ${m.form} — ${m.dose}, ${m.frequency}${m.instructions ? ` (${m.instructions})` : ''}`,
-        String(m.quantity), String(line.dispensed)];
+      const cells = [formatNumber(line.line + 1), `${m.generic} ${m.strength} ${m.form} — ${m.dose}, ${m.frequency}${m.instructions ? ` (${m.instructions})` : ''}`,
+        formatNumber(m.quantity), formatNumber(line.dispensed)];
       row.append(...cells.map(text => Object.assign(document.createElement('td'), { textContent: text })));
-      for (const [name, label] of [['qty', 'Quantity handed out'], ['brand', 'Brand'], ['batch', 'Batch']]) {
+      for (const [name, label] of [['qty', t('pharmacy.quantityHandedOut')], ['brand', t('pharmacy.brand')], ['batch', t('pharmacy.batch')]]) {
         const input = Object.assign(document.createElement('input'), { className: name, disabled: !canDispense || line.remaining === 0 });
         input.setAttribute('aria-label', `${label}, ${m.generic}`);
         if (name === 'qty') Object.assign(input, { type: 'number', min: '1', max: String(line.remaining), placeholder: `≤ ${line.remaining}` });
@@ -111,5 +108,18 @@ export class Pharmacy {
       return row;
     }));
     (this.$('rx-dispense') as HTMLButtonElement).disabled = !canDispense;
+  }
+
+  /** The verdict, prescriber and patient lines, in the current language; the verdict is explained from its code, like the server's English explanation. */
+  private describe() {
+    if (!this.view) return;
+    const view = this.view;
+    const { doctor, patient, facility } = view.content;
+    this.$('rx-verdict').textContent = t(`verdict.${view.verdict}`) + (view.revocationReason ? ` ${t('pharmacy.reason', { reason: view.revocationReason })}` : '');
+    this.$('rx-prescriber').textContent = t('pharmacy.prescriber', {
+      name: doctor.name, qualification: doctor.qualification, registration: doctor.registrationNumber, council: doctor.stateCouncil,
+      hpr: doctor.hprId, facility: facility.name,
+    });
+    this.$('rx-patient').textContent = t('pharmacy.patient', { name: patient.name, age: patient.ageYears, sex: patient.sex, date: formatDate(view.validUntil) });
   }
 }

@@ -1,4 +1,5 @@
 import type { Api } from './api';
+import { applyTranslations, t } from './i18n';
 
 export interface CatalogueMedicine { generic: string; forms: string[]; list: 'o' | 'a' | 'b' | 'prohibited' }
 
@@ -35,13 +36,7 @@ export function prescriptionPayload(kind: string, rows: MedicineRow[]) {
 
 /** TPG 2020 list of a medicine in words, for the hint next to its row. */
 export function listHint(list: CatalogueMedicine['list'] | undefined): string {
-  switch (list) {
-    case 'o': return 'List O: any mode';
-    case 'a': return 'List A: video only (refill on follow-up)';
-    case 'b': return 'List B: follow-up only';
-    case 'prohibited': return 'Prohibited by telemedicine';
-    default: return '';
-  }
+  return list ? t(`list.${list}`) : '';
 }
 
 /**
@@ -65,6 +60,8 @@ export class RecordForm {
 
   addMedicine() {
     const row = (this.$('medicine-template') as HTMLTemplateElement).content.firstElementChild!.cloneNode(true) as HTMLElement;
+    // A template's content is outside the document, so its labels are translated on each copy.
+    applyTranslations(row);
     const route = row.querySelector<HTMLSelectElement>('.route')!;
     route.replaceChildren(...routes.map(r => new Option(r, r)));
     const generic = row.querySelector<HTMLInputElement>('.generic')!;
@@ -118,6 +115,6 @@ export class RecordForm {
     for (const [part, body] of sections) {
       this.etag = (await this.api.put<unknown>(`${this.base}/${part}`, body, this.etag)).etag;
     }
-    this.$('record-status').textContent = 'Record saved.';
+    this.$('record-status').textContent = t('record.saved');
   }
 }

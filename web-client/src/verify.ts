@@ -1,9 +1,9 @@
 import { Api } from './api';
+import { formatDate, onLanguageChange, startI18n, t, type MessageKey } from './i18n';
 import { prescriptionIdFrom } from './pharmacy';
 
 interface PublicVerification {
-  verdict: string;
-  explanation: string;
+  verdict: 'valid' | 'invalidSignature' | 'revoked' | 'expired' | 'fullyDispensed';
   issuedOn: string;
   validUntil: string;
   doctor: { name: string; qualification: string; registrationNumber: string; stateCouncil: string; hprId: string };
@@ -13,24 +13,37 @@ interface PublicVerification {
 }
 
 const $ = (id: string) => document.getElementById(id)!;
+// What the page shows, kept so a language switch can render it again.
+let result: PublicVerification | undefined;
+let heading: MessageKey = 'verify.checking';
 
-async function verify() {
-  const id = prescriptionIdFrom(location.pathname);
-  if (!id) throw new Error('This link does not name a prescription.');
-  const result = await new Api().get<PublicVerification>(`/api/verify/${id}`);
-  $('verdict').textContent = result.verdict === 'valid' ? 'Genuine prescription' : result.verdict === 'invalidSignature' ? 'Not genuine' : 'Genuine, but not dispensable';
+function render() {
+  $('verdict').textContent = t(heading);
+  if (!result) return;
   $('verdict').dataset.verdict = result.verdict;
-  $('explanation').textContent = result.explanation;
+  $('explanation').textContent = t(`verdict.${result.verdict}`);
   $('doctor').textContent = `${result.doctor.name}, ${result.doctor.qualification}`;
   $('registration').textContent = `${result.doctor.registrationNumber} (${result.doctor.stateCouncil}) · HPR ${result.doctor.hprId}`;
   $('facility').textContent = result.facility;
-  $('issued').textContent = result.issuedOn;
-  $('valid-until').textContent = result.validUntil;
-  $('patient').textContent = `${result.patientInitials}, ${result.patientAge} years`;
+  $('issued').textContent = formatDate(result.issuedOn);
+  $('valid-until').textContent = formatDate(result.validUntil);
+  $('patient').textContent = t('verify.patientAge', { initials: result.patientInitials, age: result.patientAge });
   $('facts').hidden = false;
 }
 
+async function verify() {
+  const id = prescriptionIdFrom(location.pathname);
+  if (!id) throw new Error(t('verify.noId'));
+  result = await new Api().get<PublicVerification>(`/api/verify/${id}`);
+  heading = result.verdict === 'valid' ? 'verify.genuine' : result.verdict === 'invalidSignature' ? 'verify.notGenuine' : 'verify.notDispensable';
+  render();
+}
+
+startI18n();
+onLanguageChange(render);
+render();
 verify().catch((error: Error) => {
-  $('verdict').textContent = 'Could not check this prescription';
+  heading = 'verify.failed';
+  render();
   $('error').textContent = error.message;
 });

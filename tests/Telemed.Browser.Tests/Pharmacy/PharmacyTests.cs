@@ -23,7 +23,7 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
     [Fact]
     public async Task A_pharmacist_scans_the_QR_code_of_a_prescription_PDF_verifies_it_and_dispenses()
     {
-        var (prescriptionId, patientToken) = await IssuePrescription();
+        var (prescriptionId, patientToken) = await Pages.IssuePrescription(fixture, PatientMobile);
         var pdf = await fixture.Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}/pdf", patientToken);
         var pdfPath = Path.Combine(folder, "prescription.pdf");
         await File.WriteAllBytesAsync(pdfPath, await pdf.Content.ReadAsByteArrayAsync());
@@ -60,7 +60,7 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
     [Fact]
     public async Task The_QR_link_opens_a_public_page_that_confirms_the_doctor_without_the_medicines()
     {
-        var (prescriptionId, _) = await IssuePrescription();
+        var (prescriptionId, _) = await Pages.IssuePrescription(fixture, PatientMobile);
         var page = await fixture.NewPage();
 
         await page.GotoAsync($"/verify/{prescriptionId}");
@@ -69,37 +69,6 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
         await Assertions.Expect(page.Locator("#doctor")).ToContainTextAsync("Dr. Asha Verma");
         await Assertions.Expect(page.Locator("#patient")).ToContainTextAsync("R. K.");
         (await page.ContentAsync()).ShouldNotContain("paracetamol");
-    }
-
-    /// <summary>Through the API, as the doctor's and patient's apps would: queue, consult, write, complete.</summary>
-    private async Task<(Guid PrescriptionId, string PatientToken)> IssuePrescription()
-    {
-        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
-        var doctor = await fixture.SignIn("asha.verma@telemed.local");
-        var patient = await PatientToken();
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { });
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
-        var started = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
-        var consultationId = started.GetProperty("consultationId").GetGuid();
-        var record = $"/api/consultations/{consultationId}/record";
-        var etag = (await fixture.Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
-        etag = (await fixture.Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Viral fever" }, etag)).Headers.ETag!.Tag;
-        await fixture.Send(HttpMethod.Put, $"{record}/prescription", doctor, new
-        {
-            kind = "firstConsult",
-            medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
-        }, etag);
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
-        var completed = await (await fixture.Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
-        return (completed.GetProperty("prescriptionId").GetGuid(), patient);
-    }
-
-    private async Task<string> PatientToken()
-    {
-        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = PatientMobile });
-        var code = await fixture.LatestCode(PatientMobile);
-        var tokens = await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = PatientMobile, code })).Content.ReadFromJsonAsync<JsonElement>();
-        return tokens.GetProperty("accessToken").GetString()!;
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Telemed.Browser.Tests.Support;
@@ -46,5 +48,34 @@ public static class Pages
         await CheckIn(patient, fixture, mobile, sessionId);
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
         return (doctor, patient, sessionId);
+    }
+
+    /// <summary>
+    /// A signed prescription for paracetamol, made through the API as the doctor's and patient's apps would: queue, consult,
+    /// write, complete. The patient needs the server's OTP resend cooldown at 0 when this runs more than once.
+    /// </summary>
+    public static async Task<(Guid PrescriptionId, string PatientToken)> IssuePrescription(BrowserFixture fixture, string patientMobile)
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.SignIn("asha.verma@telemed.local");
+        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = patientMobile });
+        var code = await fixture.LatestCode(patientMobile);
+        var patient = (await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = patientMobile, code }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { });
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
+        var started = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        var consultationId = started.GetProperty("consultationId").GetGuid();
+        var record = $"/api/consultations/{consultationId}/record";
+        var etag = (await fixture.Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
+        etag = (await fixture.Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Viral fever" }, etag)).Headers.ETag!.Tag;
+        await fixture.Send(HttpMethod.Put, $"{record}/prescription", doctor, new
+        {
+            kind = "firstConsult",
+            medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
+        }, etag);
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
+        var completed = await (await fixture.Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        return (completed.GetProperty("prescriptionId").GetGuid(), patient);
     }
 }

@@ -1,0 +1,99 @@
+using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Browser.Tests.Accessibility;
+
+/// <summary>
+/// Every page of the web client in English and in Hindi, in the state people see it in: axe finds no serious or critical
+/// violation, and the README's screenshots (docs/screenshots) are taken on the way.
+/// </summary>
+public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTourTests.Fixture>
+{
+    /// <summary>The patient signs in once per language and once for the prescription, so codes may be resent at once.</summary>
+    public sealed class Fixture : BrowserFixture
+    {
+        protected override Task<IDictionary<string, string>> ServerSettings() =>
+            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
+    }
+
+    private const string Facility = "0193a000-0000-7000-8000-000000000001";
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
+    private static readonly string Screenshots = Path.Combine(ServerProcess.RepositoryRoot(), "docs", "screenshots");
+
+    [Theory]
+    [InlineData("en", "9876543210")]
+    [InlineData("hi", "7012345678")]
+    public async Task Every_page_has_no_serious_accessibility_violations(string language, string mobile)
+    {
+        var (prescriptionId, _) = await Pages.IssuePrescription(fixture, "+91" + mobile);
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+
+        var patient = await PageIn(language, Phone);
+        await patient.GotoAsync("/");
+        await Visit(patient, language, "signin");
+        await Pages.CheckIn(patient, fixture, mobile, sessionId);
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        await Visit(patient, language, "waiting-room");
+
+        var doctor = await PageIn(language, Desktop);
+        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
+        await Assertions.Expect(doctor.Locator("#queue-controls")).ToBeVisibleAsync();
+        await Visit(doctor, language, "doctor-queue");
+        await doctor.ClickAsync("#call-next");
+
+        var pharmacist = await PageIn(language, Desktop);
+        await Pages.SignInStaff(pharmacist, "meena.iyer@telemed.local");
+        await pharmacist.FillAsync("#rx-id", prescriptionId.ToString());
+        await pharmacist.ClickAsync("#rx-check");
+        await Assertions.Expect(pharmacist.Locator("#rx-verdict")).ToHaveAttributeAsync("data-verdict", "valid");
+        await Visit(pharmacist, language, "pharmacist");
+
+        var verify = await PageIn(language, Phone);
+        await verify.GotoAsync($"/verify/{prescriptionId}");
+        await Assertions.Expect(verify.Locator("#facts")).ToBeVisibleAsync();
+        await Visit(verify, language, "verify");
+
+        var board = await PageIn(language, Desktop);
+        await board.GotoAsync($"/board.html?facility={Facility}");
+        await Assertions.Expect(board.Locator($"section[data-session='{sessionId}'] .serving .tokens")).ToHaveTextAsync("1");
+        await Visit(board, language, "board");
+    }
+
+    [Fact]
+    public async Task The_language_switch_translates_the_page_and_is_remembered()
+    {
+        var page = await fixture.NewPage();
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.Locator("#signin h2")).ToHaveTextAsync("Sign in");
+
+        await page.ClickAsync("#language");
+
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "hi");
+        await Assertions.Expect(page.Locator("#signin h2")).ToHaveTextAsync("साइन इन करें");
+        await Assertions.Expect(page.Locator("#language")).ToHaveTextAsync("English");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#signin h2")).ToHaveTextAsync("साइन इन करें");
+    }
+
+    /// <summary>A page whose browser context starts every document in the given language, as if chosen with the switch before.</summary>
+    private async Task<IPage> PageIn(string language, ViewportSize viewport)
+    {
+        var page = await fixture.NewPage();
+        await page.Context.AddInitScriptAsync($"localStorage.setItem('telemed.language', '{language}')");
+        await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        return page;
+    }
+
+    /// <summary>Checks the page is in the language, runs axe, and photographs it for the README (all pages in English; the patient's and the board in Hindi too).</summary>
+    private static async Task Visit(IPage page, string language, string name)
+    {
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+        await Axe.ShouldHaveNoSeriousViolations(page, $"{name} ({language})");
+        if (language == "en" || name is "waiting-room" or "board")
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}-{language}.png") });
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import { en, type MessageKey } from './en';
+import { hi } from './hi';
+
+export type { MessageKey };
+export type Language = 'en' | 'hi';
+
+export const messages: Record<Language, Record<MessageKey, string>> = { en, hi };
+// Indian conventions in both languages: lakh grouping, day-month-year dates.
+const locales: Record<Language, string> = { en: 'en-IN', hi: 'hi-IN' };
+const storageKey = 'telemed.language';
+const translatedAttributes = ['placeholder', 'aria-label'] as const;
+
+let language: Language = 'en';
+const listeners: (() => void)[] = [];
+
+/** The language chosen before on this device, else the browser's if it is Hindi, else English. */
+export function preferredLanguage(saved: string | null, browserLanguage: string | undefined): Language {
+  if (saved === 'en' || saved === 'hi') return saved;
+  return browserLanguage?.toLowerCase().startsWith('hi') ? 'hi' : 'en';
+}
+
+export function currentLanguage(): Language {
+  return language;
+}
+
+export function formatNumber(value: number, lang = language): string {
+  return new Intl.NumberFormat(locales[lang]).format(value);
+}
+
+/** A calendar day ("2026-11-25", as the API sends DateOnly) stays that day; a timestamp is shown in the browser's time zone. */
+export function formatDate(value: string | Date, lang = language): string {
+  const dayOnly = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeZone: dayOnly ? 'UTC' : undefined }).format(new Date(value));
+}
+
+/** The message in the current language with its {placeholders} filled in; numbers are formatted for the locale. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}, lang = language): string {
+  return messages[lang][key].replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    const value = params[name];
+    if (value === undefined) return placeholder;
+    return typeof value === 'number' ? formatNumber(value, lang) : value;
+  });
+}
+
+/** Fills every element marked data-i18n (its text) or data-i18n-placeholder / data-i18n-aria-label (that attribute). */
+export function applyTranslations(root: Pick<ParentNode, 'querySelectorAll'>, lang = language) {
+  for (const element of root.querySelectorAll('[data-i18n]')) element.textContent = t(element.getAttribute('data-i18n') as MessageKey, {}, lang);
+  for (const attribute of translatedAttributes) {
+    for (const element of root.querySelectorAll(`[data-i18n-${attribute}]`)) {
+      element.setAttribute(attribute, t(element.getAttribute(`data-i18n-${attribute}`) as MessageKey, {}, lang));
+    }
+  }
+}
+
+/** Switches the page: <html lang> (screen readers, fonts, hyphenation), the static texts, then whatever the page renders itself. */
+export function setLanguage(next: Language, page: Document = document) {
+  language = next;
+  page.documentElement.lang = next;
+  applyTranslations(page);
+  // The switch names the other language in that language, so it is marked as such for screen readers.
+  page.getElementById('language')?.setAttribute('lang', next === 'en' ? 'hi' : 'en');
+  for (const listener of listeners) listener();
+}
+
+/** For texts a page renders from data: called again after every switch. */
+export function onLanguageChange(render: () => void) {
+  listeners.push(render);
+}
+
+/** Starts the page in the preferred language; the #language button switches it and the choice is remembered on this device. */
+export function startI18n(page: Document = document) {
+  setLanguage(preferredLanguage(localStorage.getItem(storageKey), navigator.language), page);
+  page.getElementById('language')?.addEventListener('click', () => {
+    const next = language === 'en' ? 'hi' : 'en';
+    localStorage.setItem(storageKey, next);
+    setLanguage(next, page);
+  });
+}
