@@ -10,7 +10,8 @@ using Telemed.Benchmarks;
 // dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
 // dotnet Telemed.Benchmarks.dll idle-connections URL PID N — idle hub connections and server memory (run-idle-connections.sh)
 // dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS — hub vs PeerJS (run-signalling-relay.sh)
-// Both write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
+// dotnet Telemed.Benchmarks.dll consultation-load URL PID PAIRS SECONDS DB — whole consultations under load (run-consultation-load.sh)
+// All write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
 var mode = args.FirstOrDefault() ?? "micro";
 var docs = Path.Combine(BenchmarkReport.RepositoryRoot(), "docs", "benchmarks.md");
 switch (mode)
@@ -55,6 +56,14 @@ switch (mode)
             + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC"
             + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "") + ").\n\n" + relay.Table);
         Console.WriteLine(relay.Table);
+        break;
+    case "consultation-load":
+        var loadPairs = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var loadSeconds = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var load = await new ConsultationLoad(new Uri(args[1]), args[5], loadPairs, loadSeconds).Run(int.Parse(args[2], CultureInfo.InvariantCulture));
+        BenchmarkReport.Write(docs, $"Whole consultations under load ({loadPairs} at a time)",
+            "`tests/Telemed.Benchmarks/run-consultation-load.sh` (release build, workstation GC, inline socket completions).\n\n" + load);
+        Console.WriteLine(load);
         break;
     case "idle-connections":
         var count = int.Parse(args[3], CultureInfo.InvariantCulture);

@@ -23,8 +23,7 @@ namespace Telemed.Benchmarks;
 public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds)
 {
     private const int WarmupSeconds = 5;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
-    private readonly HttpClient http = new() { BaseAddress = telemed, Timeout = TimeSpan.FromSeconds(60) };
+    private readonly BenchCast cast = new(telemed);
 
     public async Task<(string Table, List<double> Telemed, List<double> PeerJs)> Run(int telemedPid, int peerPid)
     {
@@ -201,62 +200,19 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
     [GeneratedRegex(@" ts (\d+)")]
     private static partial Regex Stamp();
 
+    /// <summary>One consultation per room: a doctor's own session, its patient checked in, called and started.</summary>
     private async Task<IReadOnlyList<(Guid Consultation, string Doctor, string Patient)>> CreateConsultations()
     {
-        var admin = await SignIn("admin@telemed.local", "telemed-demo");
         var result = new (Guid, string, string)[rooms];
-        await Parallel.ForEachAsync(Enumerable.Range(0, rooms), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        await Parallel.ForEachAsync(await cast.Pairs(rooms, capacity: 1), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (pair, _) =>
         {
-            var email = string.Create(CultureInfo.InvariantCulture, $"bench{i}@telemed.local");
-            await Send(HttpMethod.Post, "/api/admin/doctors", admin, new
-            {
-                name = $"Bench Doctor {i}", email, password = "bench-password-1", hprId = string.Create(CultureInfo.InvariantCulture, $"71{i:D12}"),
-                qualification = "MBBS", registrationNumber = $"B-{i}", stateCouncil = "Bench Council",
-            });
-            var doctor = await SignIn(email, "bench-password-1");
-            var patient = await RegisterPatient(admin, i);
-            var now = DateTimeOffset.UtcNow;
-            var session = (await Send(HttpMethod.Post, "/api/sessions", doctor, new
-            {
-                facilityId = Guid.Parse("0193a000-0000-7000-8000-000000000001"), startsAt = now, endsAt = now.AddHours(4), capacity = 1,
-            })).GetProperty("id").GetGuid();
-            await Send(HttpMethod.Post, $"/api/sessions/{session}/check-in", patient, new { });
-            await Send(HttpMethod.Post, $"/api/sessions/{session}/call-next", doctor, null);
-            var consultation = (await Send(HttpMethod.Post, $"/api/sessions/{session}/tokens/1/start", doctor, null)).GetProperty("consultationId").GetGuid();
-            result[i] = (consultation, doctor, patient);
+            await cast.Send(HttpMethod.Post, $"/api/sessions/{pair.Session}/check-in", pair.Patient, new { });
+            await cast.Send(HttpMethod.Post, $"/api/sessions/{pair.Session}/call-next", pair.Doctor, null);
+            var started = await cast.Send(HttpMethod.Post, $"/api/sessions/{pair.Session}/tokens/1/start", pair.Doctor, null);
+            result[pair.Index] = (started.GetProperty("consultationId").GetGuid(), pair.Doctor, pair.Patient);
         });
         return result;
     }
-
-    private async Task<string> RegisterPatient(string admin, int index)
-    {
-        var mobile = string.Create(CultureInfo.InvariantCulture, $"+9170{index:D8}");
-        await Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile });
-        var messages = await Send(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}", admin, null);
-        var code = Regex.Match(messages[0].GetProperty("body").GetString()!, @"\d{6}").Value;
-        var registered = await Send(HttpMethod.Post, "/api/patients", null, new { name = $"Bench Patient {index}", yearOfBirth = 1980, sex = "other", mobile, code });
-        return registered.GetProperty("tokens").GetProperty("accessToken").GetString()!;
-    }
-
-    private async Task<string> SignIn(string email, string password) =>
-        (await Send(HttpMethod.Post, "/api/auth/sign-in", null, new { email, password })).GetProperty("accessToken").GetString()!;
-
-    private async Task<JsonElement> Send(HttpMethod method, string path, string? token, object? body)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(body ?? new { }) };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-        }
-        return JsonSerializer.Deserialize<JsonElement>(text, Json);
-    }
-
 
     private static string NodeVersion()
     {

@@ -6,6 +6,7 @@ export DOTNET_gcServer="${DOTNET_gcServer:-0}"
 # As deploy/Dockerfile sets it (1); the relay report says which was used.
 export INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-1}"
 PG_DIR="$PWD/.data/bench-pg"; PG_PORT=55434; URL=http://127.0.0.1:5090
+BENCH_DATABASE="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=telemed_bench;Maximum Pool Size=60"
 BENCH_PIDS=()
 DRIVER=tests/Telemed.Benchmarks/bin/Release/net10.0/Telemed.Benchmarks.dll
 
@@ -36,7 +37,7 @@ bench_inside() {
 # Starts the release server with demo users and the limits meant for people (sign-in, check-in, OTP, hub messages per
 # second) lifted — the limiter still runs on every call; sets SERVER_PID.
 bench_start_server() {
-  Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=telemed_bench;Maximum Pool Size=60" \
+  Database__ConnectionString="$BENCH_DATABASE" \
   Auth__SigningKeyPath="$PWD/.data/bench-key.pem" Demo__Seed=true Otp__ResendCooldownSeconds=0 \
   Security__SignInPerMinute=100000 Security__CheckInPerMinute=100000 Signalling__Burst=10000 Signalling__MessagesPerSecond=10000 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="$INLINE_COMPLETIONS" \
     dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$URL" --contentRoot "$PWD/src/Telemed.Server" > .data/bench-server.log 2>&1 &

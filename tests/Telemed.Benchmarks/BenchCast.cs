@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Telemed.Benchmarks;
+
+/// <summary>A doctor with an open session of their own and a registered patient, as the load drivers use them.</summary>
+public sealed record BenchPair(int Index, string Doctor, string Patient, Guid Session);
+
+/// <summary>
+/// The people and sessions load drivers need, made through the public API as an admin, doctors and patients would
+/// (patients register with the OTP the server writes to its outbox).
+/// </summary>
+public sealed partial class BenchCast(Uri server)
+{
+    public static readonly Guid Facility = Guid.Parse("0193a000-0000-7000-8000-000000000001");
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
+    public HttpClient Http { get; } = new() { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>One doctor, one patient and one session per index, made eight at a time.</summary>
+    public async Task<BenchPair[]> Pairs(int count, int capacity)
+    {
+        var admin = await SignIn("admin@telemed.local", "telemed-demo");
+        var pairs = new BenchPair[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var email = string.Create(CultureInfo.InvariantCulture, $"bench{i}@telemed.local");
+            await Send(HttpMethod.Post, "/api/admin/doctors", admin, new
+            {
+                name = $"Bench Doctor {i}", email, password = "bench-password-1", hprId = string.Create(CultureInfo.InvariantCulture, $"71{i:D12}"),
+                qualification = "MBBS", registrationNumber = $"B-{i}", stateCouncil = "Bench Council",
+            });
+            var doctor = await SignIn(email, "bench-password-1");
+            var patient = await RegisterPatient(admin, i);
+            var now = DateTimeOffset.UtcNow;
+            var session = (await Send(HttpMethod.Post, "/api/sessions", doctor, new { facilityId = Facility, startsAt = now, endsAt = now.AddHours(4), capacity }))
+                .GetProperty("id").GetGuid();
+            pairs[i] = new BenchPair(i, doctor, patient, session);
+        });
+        return pairs;
+    }
+
+    public async Task<string> SignIn(string email, string password) =>
+        (await Send(HttpMethod.Post, "/api/auth/sign-in", null, new { email, password })).GetProperty("accessToken").GetString()!;
+
+    /// <summary>Sends a JSON request and returns the JSON answer; anything but success throws with the problem details.</summary>
+    public async Task<JsonElement> Send(HttpMethod method, string path, string? token, object? body) => (await Exchange(method, path, token, body)).Body;
+
+    /// <summary>As <see cref="Send"/>, with an If-Match version and the ETag the answer carries.</summary>
+    public async Task<(JsonElement Body, string? ETag)> Exchange(HttpMethod method, string path, string? token, object? body, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(body ?? new { }) };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        if (ifMatch is not null)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+        }
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+        return (text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text, Json), response.Headers.ETag?.Tag);
+    }
+
+    private async Task<string> RegisterPatient(string admin, int index)
+    {
+        var mobile = string.Create(CultureInfo.InvariantCulture, $"+9170{index:D8}");
+        await Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile });
+        var messages = await Send(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}", admin, null);
+        var code = SixDigits().Match(messages[0].GetProperty("body").GetString()!).Value;
+        var registered = await Send(HttpMethod.Post, "/api/patients", null, new { name = $"Bench Patient {index}", yearOfBirth = 1980, sex = "other", mobile, code });
+        return registered.GetProperty("tokens").GetProperty("accessToken").GetString()!;
+    }
+
+    [GeneratedRegex(@"\d{6}")]
+    private static partial Regex SixDigits();
+}
