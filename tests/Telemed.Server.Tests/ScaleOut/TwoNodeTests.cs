@@ -25,10 +25,10 @@ public sealed class TwoNodes : IAsyncLifetime
         B = await StartNode();
     }
 
-    /// <summary>Another node on the same database and Redis; nodes silent for 3 s are reaped, so crash tests stay short.</summary>
+    /// <summary>Another node on the same database and Redis; nodes silent for 4 s are reaped, so crash tests stay short.</summary>
     public Task<ServerProcess> StartNode(IDictionary<string, string>? settings = null)
     {
-        var all = new Dictionary<string, string> { ["Redis__ConnectionString"] = Redis.ConnectionString, ["Redis__NodeTimeoutSeconds"] = "3" };
+        var all = new Dictionary<string, string> { ["Redis__ConnectionString"] = Redis.ConnectionString, ["Redis__NodeTimeoutSeconds"] = "4" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;
