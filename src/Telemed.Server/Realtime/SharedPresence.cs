@@ -21,10 +21,16 @@ public sealed class SharedPresence
     private static readonly RedisKey Heartbeats = Prefix + "nodes";
     private static readonly RedisChannel Changes = RedisChannel.Literal(Prefix + "changes");
 
-    /// <summary>KEYS: node counts, totals. ARGV: account, +1 or -1. Returns 1 when the account's total crossed zero.</summary>
+    /// <summary>
+    /// KEYS: node counts, totals, channel. ARGV: account, +1 or -1. Returns 1 when the account's total crossed zero. A
+    /// close this node's share no longer holds (it left, or was reaped while cut off) leaves the totals alone: they no
+    /// longer include that connection, and other nodes' connections must not be taken for it.
+    /// </summary>
     private const string CountScript = """
         local delta = tonumber(ARGV[2])
-        if redis.call('HINCRBY', KEYS[1], ARGV[1], delta) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+        local mine = redis.call('HINCRBY', KEYS[1], ARGV[1], delta)
+        if mine <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+        if mine < 0 then return 0 end
         local total = redis.call('HINCRBY', KEYS[2], ARGV[1], delta)
         if total <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
         if (delta > 0 and total == 1) or (delta < 0 and total <= 0) then
@@ -64,14 +70,14 @@ public sealed class SharedPresence
         return changed
         """;
 
-    /// <summary>KEYS: heartbeats. ARGV: node, timeout (ms). Records the heartbeat; returns 1 if the node had been reaped (or is new).</summary>
+    /// <summary>KEYS: heartbeats. ARGV: node. Records the heartbeat; returns 1 if the node had been reaped (or is new).</summary>
     private const string HeartbeatScript = """
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-        local last = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        local known = redis.call('ZSCORE', KEYS[1], ARGV[1])
         redis.call('ZADD', KEYS[1], now, ARGV[1])
-        if not last then return {1, now} end
-        return {0, now}
+        if known then return 0 end
+        return 1
         """;
 
     /// <summary>KEYS: heartbeats. ARGV: timeout (ms). Nodes whose last heartbeat is older than the timeout.</summary>
@@ -168,8 +174,8 @@ public sealed class SharedPresence
     /// </summary>
     public async Task<IReadOnlyList<PresenceTransition>> Heartbeat(IReadOnlyDictionary<Guid, int> local, bool republish)
     {
-        var beat = (RedisResult[])(await Database.ScriptEvaluateAsync(HeartbeatScript, [Heartbeats], [node]))!;
-        if ((int)beat[0] == 0 && !republish)
+        var rejoined = (int)await Database.ScriptEvaluateAsync(HeartbeatScript, [Heartbeats], [node]) == 1;
+        if (!rejoined && !republish)
         {
             return [];
         }
