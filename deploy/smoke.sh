@@ -46,7 +46,7 @@ chmod 755 "$WORK"
 echo "==> Build as deploy/Dockerfile does: a clean copy of the sources, npm ci + vite build, dotnet publish"
 tar -C "$ROOT" --exclude=bin --exclude=obj --exclude=wwwroot --exclude=node_modules -cf - \
   Directory.Build.props Directory.Packages.props src/Telemed.Domain src/Telemed.Server \
-  web-client/package.json web-client/package-lock.json web-client/index.html web-client/verify.html \
+  web-client/package.json web-client/package-lock.json web-client/index.html web-client/verify.html web-client/board.html \
   web-client/tsconfig.json web-client/vite.config.ts web-client/src | { mkdir -p "$WORK/src"; tar -C "$WORK/src" -xf -; }
 (cd "$WORK/src/web-client" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
 test -f "$WORK/src/src/Telemed.Server/wwwroot/index.html"
@@ -165,7 +165,7 @@ HOLD_PID=$!
 for _ in $(seq 50); do grep -q holding "$WORK/hold.log" && break; sleep 0.1; done
 stop_started=$(date +%s%N)
 kill -TERM "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
-echo "    note: node A, holding one open hub WebSocket, exited $(( ($(date +%s%N) - stop_started) / 1000000 )) ms after SIGTERM;" \
+echo "    note: node A, holding one open hub WebSocket, exited $(( ($(date +%s%N) - stop_started) / 1000000 )) ms after SIGTERM (draining first for Shutdown:DrainSeconds);" \
   "the client saw: $(grep -c 'closed by the server' "$WORK/hold.log") close"
 kill "$HOLD_PID" 2>/dev/null || true
 
