@@ -166,7 +166,7 @@ HOLD_PID=$!
 for _ in $(seq 50); do grep -q holding "$WORK/hold.log" && break; sleep 0.1; done
 stop_started=$(date +%s%N)
 kill -TERM "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
-echo "    note: node A, holding one open hub WebSocket, exited $(( ($(date +%s%N) - stop_started) / 1000000 )) ms after SIGTERM;" \
+echo "    note: node A, holding one open hub WebSocket, exited $(( ($(date +%s%N) - stop_started) / 1000000 )) ms after SIGTERM (draining first for Shutdown:DrainSeconds);" \
   "the client saw: $(grep -c 'closed by the server' "$WORK/hold.log") close"
 kill "$HOLD_PID" 2>/dev/null || true
 

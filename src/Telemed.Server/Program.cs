@@ -16,6 +16,7 @@ builder.AddTelemedLogging()
     .AddTelemedApi()
     .AddTelemedMarten()
     .AddTelemedHealth()
+    .AddTelemedDrain()
     .AddTelemedScaleOut()
     .AddTelemedIdentity()
     .AddTelemedQueue()
@@ -29,6 +30,7 @@ builder.AddTelemedLogging()
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
 app.UseTelemedRequestLogging();
+app.UseTelemedDrain();
 app.UseTelemedProblemDetails();
 app.UseTelemedSecurity();
 app.UseWebClient();

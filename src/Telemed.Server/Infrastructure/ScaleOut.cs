@@ -1,5 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Infrastructure;
 
@@ -8,7 +11,7 @@ namespace Telemed.Server.Infrastructure;
 /// patient on one node hears the doctor on another (queue pushes, room signalling, chat). Unset, the node runs alone
 /// and needs no Redis. The connection never aborts: a node whose Redis is down stays up, reports not ready, and
 /// reconnects by itself; hub messages sent while Redis is down are lost (clients resynchronise on reconnect), nothing
-/// in the event store is.
+/// in the event store is. Presence (who is online) is shared through Redis too (<see cref="SharedPresence"/>).
 /// </summary>
 public static class ScaleOut
 {
@@ -31,6 +34,12 @@ public static class ScaleOut
             redis.Configuration.ChannelPrefix = RedisChannel.Literal("telemed");
         });
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [Health.Ready]);
+        builder.Services.AddOptions<ScaleOutOptions>().Bind(builder.Configuration.GetSection(ScaleOutOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(services => new SharedPresence(
+            services.GetRequiredService<IConnectionMultiplexer>(),
+            TimeSpan.FromSeconds(services.GetRequiredService<IOptions<ScaleOutOptions>>().Value.NodeTimeoutSeconds)));
+        builder.Services.AddHostedService<PresenceHeartbeat>();
         return builder;
     }
 
@@ -53,4 +62,16 @@ public static class ScaleOut
             }
         }
     }
+}
+
+public sealed class ScaleOutOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>
+    /// A node that has not heartbeaten for this long is taken for dead: its patients go offline for everyone. Longer
+    /// than a Redis fail-over or a long GC pause, so a live node is not reaped.
+    /// </summary>
+    [Range(2, 600)]
+    public int NodeTimeoutSeconds { get; set; } = 15;
 }

@@ -32,7 +32,7 @@ public sealed partial class ClinicHub
         {
             return HubResult<PatientPosition>.Failure("NotCheckedIn", "You have not checked in to this OPD session.");
         }
-        presence.Watching(CallerId, sessionId, entry.Token);
+        await presence.Watching(CallerId, sessionId, entry.Token);
         await notifier.PresenceChanged(CallerId, online: true);
         return HubResult<PatientPosition>.Success(QueueViews.Position(session, entry, QueueViews.Positions(session)));
     }

@@ -69,7 +69,7 @@ public sealed partial class QueueNotifier(
         return Task.WhenAll(urgent);
     }
 
-    public Task PresenceChanged(Guid patientId, bool online) => Task.WhenAll(presence.TokensWatchedBy(patientId).Select(watched =>
+    public async Task PresenceChanged(Guid patientId, bool online) => await Task.WhenAll((await presence.TokensWatchedBy(patientId)).Select(watched =>
         clinic.Clients.Group(HubGroups.SessionStaff(watched.Key)).PatientPresenceChanged(new PresenceChange(watched.Key, watched.Value, online))));
 
     private QueueDelta Delta(OpdSession after, IReadOnlyList<IQueueEvent> events, Dictionary<int, int> positions)

@@ -93,7 +93,7 @@ public sealed partial class ClinicHub(
         if (CallerIsPatient)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Patient(CallerId));
-            if (presence.Connected(CallerId))
+            if (await presence.Connected(CallerId))
             {
                 await notifier.PresenceChanged(CallerId, online: true);
             }
@@ -111,7 +111,7 @@ public sealed partial class ClinicHub(
         {
             await rooms.Dropped(member);
         }
-        if (CallerIsPatient && presence.Disconnected(CallerId))
+        if (CallerIsPatient && await presence.Disconnected(CallerId))
         {
             await notifier.PresenceChanged(CallerId, online: false);
         }

@@ -21,9 +21,19 @@ public sealed class TwoNodes : IAsyncLifetime
     {
         await Server.InitializeAsync();
         Redis = await RedisServer.Start();
-        var settings = new Dictionary<string, string> { ["Redis__ConnectionString"] = Redis.ConnectionString };
-        A = await ServerProcess.Start(Server.Schema, Server.KeyPath, settings);
-        B = await ServerProcess.Start(Server.Schema, Server.KeyPath, settings);
+        A = await StartNode();
+        B = await StartNode();
+    }
+
+    /// <summary>Another node on the same database and Redis; nodes silent for 4 s are reaped, so crash tests stay short.</summary>
+    public Task<ServerProcess> StartNode(IDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string> { ["Redis__ConnectionString"] = Redis.ConnectionString, ["Redis__NodeTimeoutSeconds"] = "4" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+        return ServerProcess.Start(Server.Schema, Server.KeyPath, all);
     }
 
     public async ValueTask DisposeAsync()
@@ -136,8 +146,7 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     [Fact]
     public async Task When_a_node_is_killed_its_clients_continue_the_consultation_on_the_other()
     {
-        var doomed = await ServerProcess.Start(nodes.Server.Schema, nodes.Server.KeyPath,
-            new Dictionary<string, string> { ["Redis__ConnectionString"] = nodes.Redis.ConnectionString });
+        var doomed = await nodes.StartNode();
         await using var _ = doomed;
         using var onDoomed = new HttpClient { BaseAddress = doomed.Address };
         var doctor = await Remote.SignIn(onDoomed, Api.DoctorEmail);
@@ -172,7 +181,7 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor)).ShouldHave(HttpStatusCode.OK);
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition)
+    internal static async Task Eventually(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await condition())

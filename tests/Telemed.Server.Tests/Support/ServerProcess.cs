@@ -90,6 +90,21 @@ public sealed class ServerProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM, as Kubernetes or <c>docker stop</c> sends it: the server drains and exits by itself.</summary>
+    public async Task Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>The exit code, once the process has ended by itself within the time given.</summary>
+    public async Task<int> Exited(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Kill();
