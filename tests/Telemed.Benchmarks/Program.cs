@@ -9,7 +9,7 @@ using Telemed.Benchmarks;
 // dotnet Telemed.Benchmarks.dll micro [NAME]                   — BenchmarkDotNet: queue, signalling, prescriptions (or only NAME)
 // dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
 // dotnet Telemed.Benchmarks.dll idle-connections URL PID N — idle hub connections and server memory (run-idle-connections.sh)
-// dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS — hub vs PeerJS (run-signalling-relay.sh)
+// dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS [URL_B PID_B] — hub vs PeerJS, and across two nodes (run-signalling-relay.sh)
 // dotnet Telemed.Benchmarks.dll consultation-load URL PID PAIRS SECONDS DB — whole consultations under load (run-consultation-load.sh)
 // All write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
 var mode = args.FirstOrDefault() ?? "micro";
@@ -48,14 +48,17 @@ switch (mode)
     case "signalling-relay":
         var rooms = int.Parse(args[5], CultureInfo.InvariantCulture);
         var seconds = int.Parse(args[6], CultureInfo.InvariantCulture);
-        var relay = await new SignallingRelay(new Uri(args[1]), new Uri(args[2]), rooms, seconds)
-            .Run(int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+        var second = args.Length > 8 ? new Uri(args[7]) : null;
+        var relay = await new SignallingRelay(new Uri(args[1]), new Uri(args[2]), rooms, seconds, second)
+            .Run(int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture),
+                second is null ? 0 : int.Parse(args[8], CultureInfo.InvariantCulture));
         var inline = Environment.GetEnvironmentVariable("INLINE_COMPLETIONS") == "1" ? ", inline socket completions" : "";
-        BenchmarkReport.Write(docs, $"Signalling relay at {rooms} rooms{inline}",
-            "`tests/Telemed.Benchmarks/run-signalling-relay.sh` (release build; both servers, PostgreSQL and the driver on one machine, loopback only; "
+        BenchmarkReport.Write(docs, second is null ? $"Signalling relay at {rooms} rooms{inline}" : $"Signalling relay across two nodes at {rooms} rooms",
+            "`tests/Telemed.Benchmarks/run-signalling-relay.sh` (release build; " + (second is null ? "" : "`TWO_NODES=1`, two Telemed nodes on one redis-server, ")
+            + "both servers, PostgreSQL and the driver on one machine, loopback only; "
             + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC"
-            + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "") + ").\n\n" + relay.Table);
-        Console.WriteLine(relay.Table);
+            + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "") + ").\n\n" + relay);
+        Console.WriteLine(relay);
         break;
     case "consultation-load":
         var loadPairs = int.Parse(args[3], CultureInfo.InvariantCulture);

@@ -20,12 +20,14 @@ namespace Telemed.Benchmarks;
 /// stamped with the send time; the receiving client records the delay. Both sides use raw WebSocket clients and
 /// fire-and-forget messages (one in, one out), as PeerJS does.
 /// </summary>
-public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds)
+/// <remarks>With a second node (both nodes on one Redis backplane), the same rooms are measured again with the doctor on
+/// the first node and the patient on the second, so every message crosses Redis.</remarks>
+public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds, Uri? secondNode = null)
 {
     private const int WarmupSeconds = 5;
     private readonly BenchCast cast = new(telemed);
 
-    public async Task<(string Table, List<double> Telemed, List<double> PeerJs)> Run(int telemedPid, int peerPid)
+    public async Task<string> Run(int telemedPid, int peerPid, int secondPid = 0)
     {
         Console.WriteLine($"PeerJS: {rooms} rooms…");
         var peer = await MeasurePeerJs();
@@ -33,8 +35,14 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
         Console.WriteLine($"Telemed: setting up {rooms} consultations…");
         var roomsToUse = await CreateConsultations();
         Console.WriteLine($"Telemed: {rooms} rooms…");
-        var hub = await MeasureTelemed(roomsToUse);
+        var hub = await MeasureTelemed(roomsToUse, patientNode: telemed);
         var hubMemory = BenchmarkReport.ResidentMegabytes(telemedPid);
+        List<double>? crossing = null;
+        if (secondNode is not null)
+        {
+            Console.WriteLine($"Telemed: {rooms} rooms, doctors on one node and patients on the other…");
+            crossing = await MeasureTelemed(roomsToUse, patientNode: secondNode);
+        }
         string Row(string what, List<double> ms, long memory) => string.Create(CultureInfo.InvariantCulture,
             $"| {what} | {ms.Count} | {BenchmarkReport.Percentile(ms, 50):0.000} | {BenchmarkReport.Percentile(ms, 90):0.000} | {BenchmarkReport.Percentile(ms, 99):0.000} | {ms.Max():0.00} | {memory} |");
         var table = string.Join('\n',
@@ -45,28 +53,32 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             "| server | samples | p50 ms | p90 ms | p99 ms | max ms | server RSS MB |",
             "|---|---|---|---|---|---|---|",
             Row("PeerJS server 1.0.2 (Node " + NodeVersion() + ")", peer, peerMemory),
-            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit)", hub, hubMemory));
-        return (table, hub, peer);
+            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit)"
+                + (secondNode is null ? "" : ", one node on the Redis backplane"), hub, hubMemory));
+        return crossing is null
+            ? table
+            : table + "\n" + Row("Telemed, two nodes on one Redis: doctor on the first, patient on the second (every message crosses Redis)",
+                crossing, BenchmarkReport.ResidentMegabytes(secondPid));
     }
 
     /// <summary>
     /// Raw WebSockets speaking SignalR's JSON protocol (handshake, JoinRoom with its completion, then fire-and-forget
     /// invocations), so the client side costs the same as PeerJS's raw clients and only the servers differ.
     /// </summary>
-    private async Task<List<double>> MeasureTelemed(IReadOnlyList<(Guid Consultation, string Doctor, string Patient)> consultations)
+    private async Task<List<double>> MeasureTelemed(IReadOnlyList<(Guid Consultation, string Doctor, string Patient)> consultations, Uri patientNode)
     {
         var latencies = new ConcurrentBag<double>();
         var measuring = 0;
         using var stop = new CancellationTokenSource();
         var clients = new List<(ClientWebSocket Socket, Guid Room)>();
         var receivers = new List<Task>();
-        var hubUri = new Uri(telemed.ToString().Replace("http", "ws", StringComparison.Ordinal));
+        static Uri WebSocketOf(Uri node) => new(node.ToString().Replace("http", "ws", StringComparison.Ordinal));
         foreach (var room in consultations)
         {
-            foreach (var token in new[] { room.Doctor, room.Patient })
+            foreach (var (token, node) in new[] { (room.Doctor, WebSocketOf(telemed)), (room.Patient, WebSocketOf(patientNode)) })
             {
                 var socket = new ClientWebSocket();
-                await socket.ConnectAsync(new Uri(hubUri, $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}"), CancellationToken.None);
+                await socket.ConnectAsync(new Uri(node, $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}"), CancellationToken.None);
                 await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
                 var join = $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\"{room.Consultation}\"]}}\u001e";
                 await socket.SendAsync(Encoding.UTF8.GetBytes(join), WebSocketMessageType.Text, true, CancellationToken.None);

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the variables are read by the run-*.sh scripts
 # Shared by the run-*.sh benchmark scripts (sourced from the repository root). They build outside, then run again
 # inside a loopback-only network namespace with a private PostgreSQL and the release server, and stop what they started.
 source deploy/local/services.sh
@@ -36,14 +37,30 @@ bench_inside() {
 
 # Starts the release server with demo users and the limits meant for people (sign-in, check-in, OTP, hub messages per
 # second) lifted — the limiter still runs on every call; sets SERVER_PID.
+# bench_start_server [URL [NAME=value ...]]: another node on another URL, with extra settings (e.g. Redis__ConnectionString).
+# shellcheck disable=SC2120  # the arguments are optional
 bench_start_server() {
-  Database__ConnectionString="$BENCH_DATABASE" \
+  local url="${1:-$URL}"
+  [ $# -gt 0 ] && shift
+  local log=".data/bench-server-${url##*:}.log"
+  env Database__ConnectionString="$BENCH_DATABASE" \
   Auth__SigningKeyPath="$PWD/.data/bench-key.pem" Demo__Seed=true Otp__ResendCooldownSeconds=0 \
-  Security__SignInPerMinute=100000 Security__CheckInPerMinute=100000 Signalling__Burst=10000 Signalling__MessagesPerSecond=10000 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="$INLINE_COMPLETIONS" \
-    dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$URL" --contentRoot "$PWD/src/Telemed.Server" > .data/bench-server.log 2>&1 &
+  Security__SignInPerMinute=100000 Security__CheckInPerMinute=100000 Signalling__Burst=10000 Signalling__MessagesPerSecond=10000 \
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="$INLINE_COMPLETIONS" "$@" \
+    dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$url" --contentRoot "$PWD/src/Telemed.Server" > "$log" 2>&1 &
   SERVER_PID=$!
   BENCH_PIDS+=("$SERVER_PID")
-  for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && return 0; sleep 0.5; done
-  echo "the server did not become ready; see .data/bench-server.log" >&2
+  for _ in $(seq 1 60); do curl -sf "$url/health/ready" >/dev/null && return 0; sleep 0.5; done
+  echo "the server did not become ready; see $log" >&2
+  return 1
+}
+
+# A private redis-server on loopback (no persistence); sets REDIS.
+bench_start_redis() {
+  redis-server --port 6390 --bind 127.0.0.1 --save '' --appendonly no > .data/bench-redis.log 2>&1 &
+  BENCH_PIDS+=("$!")
+  REDIS="127.0.0.1:6390,abortConnect=false"
+  for _ in $(seq 1 40); do redis-cli -p 6390 ping >/dev/null 2>&1 && return 0; sleep 0.25; done
+  echo "redis-server did not start; see .data/bench-redis.log" >&2
   return 1
 }
