@@ -17,3 +17,8 @@ public sealed record SignedOut(Guid AccountId, Guid FamilyId, DateTimeOffset At)
 
 /// <summary>The account tried to read or change something that is not theirs (another patient's token, another doctor's session).</summary>
 public sealed record AccessRefused(Guid AccountId, string Resource, string Action, DateTimeOffset At);
+
+// Admin acts on places, each starting the place's own stream so the act is audited like those on accounts.
+public sealed record FacilityRegistered(Guid FacilityId, Guid By, DateTimeOffset At);
+
+public sealed record PharmacyRegistered(Guid PharmacyId, Guid By, DateTimeOffset At);

@@ -44,7 +44,7 @@ public static class AdminEndpoints
     }
 
     private static async Task<Results<Created<Facility>, ProblemHttpResult>> RegisterFacility(
-        RegisterFacilityRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+        RegisterFacilityRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var hfrId = errors.Require("hfrId", HfrId.Parse(request.HfrId));
@@ -61,12 +61,13 @@ public static class AdminEndpoints
         }
         var facility = new Facility(Ids.New(), hfrId!.Value, name!, district!, state!, time.GetUtcNow());
         session.Insert(facility);
+        session.Events.StartStream(facility.Id, new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/facilities/{facility.Id}", facility);
     }
 
     private static async Task<Results<Created<Pharmacy>, ProblemHttpResult>> RegisterPharmacy(
-        RegisterPharmacyRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+        RegisterPharmacyRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var name = errors.Require("name", PersonRules.Text(request.Name, "Pharmacy name", 150));
@@ -83,6 +84,7 @@ public static class AdminEndpoints
         }
         var pharmacy = new Pharmacy(Ids.New(), name!, licence!, district!, state!, time.GetUtcNow());
         session.Insert(pharmacy);
+        session.Events.StartStream(pharmacy.Id, new PharmacyRegistered(pharmacy.Id, user.AccountId(), pharmacy.RegisteredAt));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/pharmacies/{pharmacy.Id}", pharmacy);
     }
