@@ -28,6 +28,7 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         SignInFailed e => new(e.AccountId, $"sign in ({e.Reason})", Account(e.AccountId), AuditOutcome.Failure, e.At),
         RefreshTokenReused e => new(e.AccountId, "reuse a refresh token", Account(e.AccountId), AuditOutcome.Refused, e.At),
         SignedOut e => new(e.AccountId, "sign out", Account(e.AccountId), AuditOutcome.Success, e.At),
+        SignedOutIdle e => new(e.AccountId, "sign out (idle)", Account(e.AccountId), AuditOutcome.Success, e.At),
         AccessRefused e => new(e.AccountId, e.Action, e.Resource, AuditOutcome.Refused, e.At),
         PatientRegistered e => new(e.PatientId, "register as patient", Account(e.PatientId), AuditOutcome.Success, e.At),
         StaffRegistered e => new(e.RegisteredBy ?? e.StaffId, $"register {Roles.Name(e.Role)}", Account(e.StaffId), AuditOutcome.Success, e.At),

@@ -22,3 +22,6 @@ public sealed record AccessRefused(Guid AccountId, string Resource, string Actio
 public sealed record FacilityRegistered(Guid FacilityId, Guid By, DateTimeOffset At);
 
 public sealed record PharmacyRegistered(Guid PharmacyId, Guid By, DateTimeOffset At);
+
+/// <summary>A staff session was ended because it had not been used for longer than the idle limit.</summary>
+public sealed record SignedOutIdle(Guid AccountId, Guid FamilyId, DateTimeOffset At);

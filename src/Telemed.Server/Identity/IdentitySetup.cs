@@ -56,7 +56,7 @@ public static class IdentitySetup
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused),
-                typeof(FacilityRegistered), typeof(PharmacyRegistered),
+                typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle),
             ]);
         });
         return builder;

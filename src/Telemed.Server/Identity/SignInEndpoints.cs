@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Telemed.Domain;
 using Telemed.Domain.Identity;
 using Telemed.Server.Infrastructure;
@@ -124,7 +125,7 @@ public static class SignInEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        RefreshRequest request, IDocumentSession session, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
+        RefreshRequest request, IDocumentSession session, Tokens tokens, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken))
         {
@@ -150,6 +151,15 @@ public static class SignInEndpoints
         if (record.Role != Role.Patient && await session.LoadAsync<StaffAccount>(record.AccountId, cancellationToken) is not { Active: true })
         {
             return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
+        }
+        // Each refresh issues a new record, so its issue time is when the session was last used.
+        var idleLimit = TimeSpan.FromMinutes(options.Value.StaffIdleMinutes);
+        if (record.Role != Role.Patient && now - record.IssuedAt > idleLimit)
+        {
+            await RevokeFamily(session, record.FamilyId, now, cancellationToken);
+            session.Events.Append(record.AccountId, new SignedOutIdle(record.AccountId, record.FamilyId, now));
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.Unauthorized($"Signed out after {options.Value.StaffIdleMinutes} minutes without activity. Sign in again.");
         }
         session.Store(record with { UsedAt = now });
         var issued = tokens.Issue(session, record.AccountId, record.Role, record.FamilyId);
