@@ -18,6 +18,12 @@ public sealed record SignedOut(Guid AccountId, Guid FamilyId, DateTimeOffset At)
 /// <summary>The account tried to read or change something that is not theirs (another patient's token, another doctor's session).</summary>
 public sealed record AccessRefused(Guid AccountId, string Resource, string Action, DateTimeOffset At);
 
+/// <summary>Every session of the account was ended at once (a lost phone, a shared computer).</summary>
+public sealed record SignedOutEverywhere(Guid AccountId, DateTimeOffset At);
+
+/// <summary>An admin switched a staff account off: it cannot sign in or refresh, and its live connections are closed.</summary>
+public sealed record AccountDeactivated(Guid AccountId, Guid By, DateTimeOffset At);
+
 // Admin acts on places, each starting the place's own stream so the act is audited like those on accounts.
 public sealed record FacilityRegistered(Guid FacilityId, Guid By, DateTimeOffset At);
 

@@ -40,6 +40,8 @@ public static class AdminEndpoints
         admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist of a registered pharmacy.");
         admin.MapPost("/health-officers", RegisterHealthOfficer).WithSummary("Register a health officer (aggregate analytics only).");
         admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
+        admin.MapPost("/staff/{staffId:guid}/deactivate", Deactivate)
+            .WithSummary("Switch a staff account off: no more sign-in or refresh, its sessions end and its live connections close.");
         admin.MapOutbox();
     }
 
@@ -183,6 +185,30 @@ public static class AdminEndpoints
         }
         var staff = await query.OrderBy(s => s.Name).ToListAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<StaffView>>(staff.Select(StaffView.Of).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Deactivate(
+        Guid staffId, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var staff = await session.LoadAsync<StaffAccount>(staffId, cancellationToken);
+        if (staff is null)
+        {
+            return Problems.NotFound("There is no such staff account.");
+        }
+        if (staff.Id == user.AccountId())
+        {
+            return Problems.Conflict("Admins cannot switch off their own account; ask another admin.");
+        }
+        if (!staff.Active)
+        {
+            return TypedResults.NoContent();
+        }
+        var now = time.GetUtcNow();
+        session.Store(staff with { Active = false });
+        await SignInEndpoints.RevokeAll(session, staff.Id, now, cancellationToken);
+        session.Events.Append(staff.Id, new AccountDeactivated(staff.Id, user.AccountId(), now));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private sealed record Credentials(string Name, string Email, string Password);

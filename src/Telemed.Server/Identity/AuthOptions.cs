@@ -29,6 +29,10 @@ public sealed class AuthOptions
     [Range(1, 1440)]
     public int StaffIdleMinutes { get; set; } = 30;
 
+    /// <summary>How often live hub connections are checked against revoked sessions and deactivated accounts.</summary>
+    [Range(1, 60)]
+    public int RevocationCheckSeconds { get; set; } = 20;
+
     /// <summary>
     /// When set, tokens from this external OpenID Connect issuer are accepted instead of Telemed's own,
     /// and Telemed's sign-in endpoints are switched off.

@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Telemed.Domain;
@@ -29,6 +30,8 @@ public static class SignInEndpoints
         auth.MapPost("/sign-in", SignInWithPassword).RequireRateLimiting(Security.SignInLimit).WithSummary("Staff: sign in with email and password.");
         auth.MapPost("/refresh", Refresh).WithSummary("Swap a refresh token for new tokens (the old refresh token stops working).");
         auth.MapPost("/sign-out", SignOut).WithSummary("End the session the refresh token belongs to.");
+        app.MapPost("/api/auth/sign-out-everywhere", SignOutEverywhere).WithTags("Sign-in")
+            .WithSummary("End every session of the signed-in account; its live connections close within a minute.");
     }
 
     private static async Task<Results<Accepted<OtpSent>, ProblemHttpResult>> SendCode(
@@ -183,6 +186,26 @@ public static class SignInEndpoints
             await session.SaveChangesAsync(cancellationToken);
         }
         return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var accountId = user.AccountId();
+        var now = time.GetUtcNow();
+        await RevokeAll(session, accountId, now, cancellationToken);
+        session.Events.Append(accountId, new SignedOutEverywhere(accountId, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Revokes every live refresh token of the account; the caller saves the change.</summary>
+    public static async Task RevokeAll(IDocumentSession session, Guid accountId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var live = await session.Query<RefreshTokenRecord>().Where(t => t.AccountId == accountId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        foreach (var token in live)
+        {
+            session.Store(token with { RevokedAt = now });
+        }
     }
 
     private static async Task RevokeFamily(IDocumentSession session, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken)
