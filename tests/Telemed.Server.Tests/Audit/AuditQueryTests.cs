@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Telemed.Server.Audit;
 using Telemed.Server.Identity;
 using Telemed.Server.Tests.Support;
@@ -85,6 +88,22 @@ public class AuditQueryTests(TelemedServer server) : IClassFixture<TelemedServer
     }
 
     [Fact]
+    public async Task The_client_address_is_recorded()
+    {
+        // The in-memory test server has no client address; this host gives every request one, as Kestrel would.
+        await using var behindAddress = Host.WithWebHostBuilder(web => web.ConfigureServices(services =>
+            services.AddSingleton<IStartupFilter>(new FromAddress(IPAddress.Parse("203.0.113.7")))));
+        server.Time.Advance(TimeSpan.FromSeconds(1));
+        var start = server.Time.GetUtcNow();
+        var wrong = await behindAddress.CreateClient().PostAsJsonAsync("/api/auth/sign-in", new { email = Api.DoctorEmail, password = "not-the-password" });
+        await wrong.ShouldHave(HttpStatusCode.Unauthorized);
+
+        var page = await (await Admin()).GetFromJsonAsync<AuditPage>(Query(("outcome", "failure"), ("from", start.ToString("O"))), Api.Json);
+
+        page!.Entries.ShouldHaveSingleItem().From.ShouldBe("203.0.113.7");
+    }
+
+    [Fact]
     public async Task Wrong_filters_are_named_in_problem_details()
     {
         var response = await (await Admin()).GetAsync("/api/admin/audit?accountId=someone&outcome=maybe&from=yesterday&limit=501");
@@ -99,5 +118,18 @@ public class AuditQueryTests(TelemedServer server) : IClassFixture<TelemedServer
     {
         var doctor = Host.As((await Host.SignInStaff(Api.DoctorEmail)).AccessToken);
         await (await doctor.GetAsync("/api/admin/audit")).ShouldHave(HttpStatusCode.Forbidden);
+    }
+
+    private sealed class FromAddress(IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }
