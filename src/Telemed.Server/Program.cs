@@ -1,4 +1,5 @@
 using Telemed.Server.Analytics;
+using Telemed.Server.Audit;
 using Telemed.Server.Consultations;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
@@ -19,6 +20,7 @@ builder.AddTelemedLogging()
     .AddTelemedDrain()
     .AddTelemedScaleOut()
     .AddTelemedIdentity()
+    .AddTelemedAudit()
     .AddTelemedQueue()
     .AddTelemedConsultations()
     .AddTelemedPrescriptions()
@@ -41,6 +43,7 @@ app.MapTelemedHealth();
 app.MapTelemedMetrics();
 app.MapApiDocument();
 app.MapIdentity();
+app.MapAudit();
 app.MapTelemedQueue();
 app.MapConsultations();
 app.MapPrescriptions();

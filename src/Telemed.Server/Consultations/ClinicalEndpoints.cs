@@ -5,6 +5,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Consultations;
 
@@ -94,7 +95,8 @@ public static class ClinicalEndpoints
         return errors.Any ? null : (state, by, now) => ClinicalDecisions.AddAddendum(state, by, input.AddendumId!.Value, text!, now);
     }
 
-    private static async Task<IResult> Get(Guid consultationId, HttpContext http, ConsultationService consultations, AuditTrail audit, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(
+        Guid consultationId, HttpContext http, ConsultationService consultations, AuditTrail audit, HealthRecords records, CancellationToken cancellationToken)
     {
         var consultation = await consultations.Load(consultationId, cancellationToken);
         if (consultation is null)
@@ -107,6 +109,8 @@ public static class ClinicalEndpoints
             await audit.Refused(caller, $"consultation/{consultationId}/record", "read clinical record", cancellationToken);
             return Problems.Forbidden("Only the consultation's doctor and patient see its clinical record.");
         }
+        // Its doctor and patient always may; the call only writes the read to the patient's access log.
+        await records.Open(caller, consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/record", cancellationToken);
         StreamVersions.SetETag(http, consultation.Record.Version);
         return TypedResults.Ok(ClinicalRecordView.Of(consultation));
     }

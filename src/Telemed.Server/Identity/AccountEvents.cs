@@ -17,3 +17,17 @@ public sealed record SignedOut(Guid AccountId, Guid FamilyId, DateTimeOffset At)
 
 /// <summary>The account tried to read or change something that is not theirs (another patient's token, another doctor's session).</summary>
 public sealed record AccessRefused(Guid AccountId, string Resource, string Action, DateTimeOffset At);
+
+/// <summary>Every session of the account was ended at once (a lost phone, a shared computer).</summary>
+public sealed record SignedOutEverywhere(Guid AccountId, DateTimeOffset At);
+
+/// <summary>An admin switched a staff account off: it cannot sign in or refresh, and its live connections are closed.</summary>
+public sealed record AccountDeactivated(Guid AccountId, Guid By, DateTimeOffset At);
+
+// Admin acts on places, each starting the place's own stream so the act is audited like those on accounts.
+public sealed record FacilityRegistered(Guid FacilityId, Guid By, DateTimeOffset At);
+
+public sealed record PharmacyRegistered(Guid PharmacyId, Guid By, DateTimeOffset At);
+
+/// <summary>A staff session was ended because it had not been used for longer than the idle limit.</summary>
+public sealed record SignedOutIdle(Guid AccountId, Guid FamilyId, DateTimeOffset At);

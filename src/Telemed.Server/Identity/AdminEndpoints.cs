@@ -40,11 +40,13 @@ public static class AdminEndpoints
         admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist of a registered pharmacy.");
         admin.MapPost("/health-officers", RegisterHealthOfficer).WithSummary("Register a health officer (aggregate analytics only).");
         admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
+        admin.MapPost("/staff/{staffId:guid}/deactivate", Deactivate)
+            .WithSummary("Switch a staff account off: no more sign-in or refresh, its sessions end and its live connections close.");
         admin.MapOutbox();
     }
 
     private static async Task<Results<Created<Facility>, ProblemHttpResult>> RegisterFacility(
-        RegisterFacilityRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+        RegisterFacilityRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var hfrId = errors.Require("hfrId", HfrId.Parse(request.HfrId));
@@ -61,12 +63,13 @@ public static class AdminEndpoints
         }
         var facility = new Facility(Ids.New(), hfrId!.Value, name!, district!, state!, time.GetUtcNow());
         session.Insert(facility);
+        session.Events.StartStream(facility.Id, new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/facilities/{facility.Id}", facility);
     }
 
     private static async Task<Results<Created<Pharmacy>, ProblemHttpResult>> RegisterPharmacy(
-        RegisterPharmacyRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+        RegisterPharmacyRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var name = errors.Require("name", PersonRules.Text(request.Name, "Pharmacy name", 150));
@@ -83,6 +86,7 @@ public static class AdminEndpoints
         }
         var pharmacy = new Pharmacy(Ids.New(), name!, licence!, district!, state!, time.GetUtcNow());
         session.Insert(pharmacy);
+        session.Events.StartStream(pharmacy.Id, new PharmacyRegistered(pharmacy.Id, user.AccountId(), pharmacy.RegisteredAt));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/pharmacies/{pharmacy.Id}", pharmacy);
     }
@@ -181,6 +185,30 @@ public static class AdminEndpoints
         }
         var staff = await query.OrderBy(s => s.Name).ToListAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<StaffView>>(staff.Select(StaffView.Of).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Deactivate(
+        Guid staffId, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var staff = await session.LoadAsync<StaffAccount>(staffId, cancellationToken);
+        if (staff is null)
+        {
+            return Problems.NotFound("There is no such staff account.");
+        }
+        if (staff.Id == user.AccountId())
+        {
+            return Problems.Conflict("Admins cannot switch off their own account; ask another admin.");
+        }
+        if (!staff.Active)
+        {
+            return TypedResults.NoContent();
+        }
+        var now = time.GetUtcNow();
+        session.Store(staff with { Active = false });
+        await SignInEndpoints.RevokeAll(session, staff.Id, now, cancellationToken);
+        session.Events.Append(staff.Id, new AccountDeactivated(staff.Id, user.AccountId(), now));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private sealed record Credentials(string Name, string Email, string Password);

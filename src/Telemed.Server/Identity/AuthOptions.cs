@@ -23,6 +23,17 @@ public sealed class AuthOptions
     public int RefreshTokenDays { get; set; } = 7;
 
     /// <summary>
+    /// Staff whose session has not refreshed for this long must sign in again (HIPAA automatic logoff): a doctor's
+    /// unattended screen should not stay signed in for the refresh token's whole week. Patients are not affected.
+    /// </summary>
+    [Range(1, 1440)]
+    public int StaffIdleMinutes { get; set; } = 30;
+
+    /// <summary>How often live hub connections are checked against revoked sessions and deactivated accounts.</summary>
+    [Range(1, 60)]
+    public int RevocationCheckSeconds { get; set; } = 20;
+
+    /// <summary>
     /// When set, tokens from this external OpenID Connect issuer are accepted instead of Telemed's own,
     /// and Telemed's sign-in endpoints are switched off.
     /// </summary>

@@ -51,11 +51,12 @@ public static class IdentitySetup
                 .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", x => x.Email)
                 .UniqueIndex(UniqueIndexType.Computed, "uq_doctor_hpr_id", x => x.Doctor!.HprId);
             options.Schema.For<Facility>().UniqueIndex(UniqueIndexType.Computed, "uq_facility_hfr_id", x => x.HfrId);
-            options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId);
+            options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId);
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
-                typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused),
+                typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(SignedOutEverywhere),
+                typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle),
             ]);
         });
         return builder;

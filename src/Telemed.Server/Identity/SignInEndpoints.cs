@@ -1,6 +1,8 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Telemed.Domain;
 using Telemed.Domain.Identity;
 using Telemed.Server.Infrastructure;
@@ -28,6 +30,8 @@ public static class SignInEndpoints
         auth.MapPost("/sign-in", SignInWithPassword).RequireRateLimiting(Security.SignInLimit).WithSummary("Staff: sign in with email and password.");
         auth.MapPost("/refresh", Refresh).WithSummary("Swap a refresh token for new tokens (the old refresh token stops working).");
         auth.MapPost("/sign-out", SignOut).WithSummary("End the session the refresh token belongs to.");
+        app.MapPost("/api/auth/sign-out-everywhere", SignOutEverywhere).WithTags("Sign-in")
+            .WithSummary("End every session of the signed-in account; its live connections close within a minute.");
     }
 
     private static async Task<Results<Accepted<OtpSent>, ProblemHttpResult>> SendCode(
@@ -124,7 +128,7 @@ public static class SignInEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        RefreshRequest request, IDocumentSession session, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
+        RefreshRequest request, IDocumentSession session, Tokens tokens, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken))
         {
@@ -151,6 +155,15 @@ public static class SignInEndpoints
         {
             return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
         }
+        // Each refresh issues a new record, so its issue time is when the session was last used.
+        var idleLimit = TimeSpan.FromMinutes(options.Value.StaffIdleMinutes);
+        if (record.Role != Role.Patient && now - record.IssuedAt > idleLimit)
+        {
+            await RevokeFamily(session, record.FamilyId, now, cancellationToken);
+            session.Events.Append(record.AccountId, new SignedOutIdle(record.AccountId, record.FamilyId, now));
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.Unauthorized($"Signed out after {options.Value.StaffIdleMinutes} minutes without activity. Sign in again.");
+        }
         session.Store(record with { UsedAt = now });
         var issued = tokens.Issue(session, record.AccountId, record.Role, record.FamilyId);
         await session.SaveChangesAsync(cancellationToken);
@@ -173,6 +186,26 @@ public static class SignInEndpoints
             await session.SaveChangesAsync(cancellationToken);
         }
         return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var accountId = user.AccountId();
+        var now = time.GetUtcNow();
+        await RevokeAll(session, accountId, now, cancellationToken);
+        session.Events.Append(accountId, new SignedOutEverywhere(accountId, now));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Revokes every live refresh token of the account; the caller saves the change.</summary>
+    public static async Task RevokeAll(IDocumentSession session, Guid accountId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var live = await session.Query<RefreshTokenRecord>().Where(t => t.AccountId == accountId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        foreach (var token in live)
+        {
+            session.Store(token with { RevokedAt = now });
+        }
     }
 
     private static async Task RevokeFamily(IDocumentSession session, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public sealed class Tokens(SigningKey key, IOptions<AuthOptions> options, TimePr
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
+        var family = familyId ?? Ids.New();
         var expires = now.AddMinutes(settings.AccessTokenMinutes);
         var accessToken = handler.CreateToken(new SecurityTokenDescriptor
         {
@@ -43,12 +44,13 @@ public sealed class Tokens(SigningKey key, IOptions<AuthOptions> options, TimePr
                 [JwtRegisteredClaimNames.Sub] = accountId.ToString(),
                 [JwtRegisteredClaimNames.Jti] = Ids.New().ToString(),
                 [ClaimNames.Role] = Roles.Name(role),
+                [ClaimNames.Session] = family.ToString(),
             },
         });
 
         var refreshToken = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var refreshExpires = now.AddDays(settings.RefreshTokenDays);
-        session.Store(new RefreshTokenRecord(Hash(refreshToken), accountId, role, familyId ?? Ids.New(), now, refreshExpires));
+        session.Store(new RefreshTokenRecord(Hash(refreshToken), accountId, role, family, now, refreshExpires));
         return new TokenResponse(accountId, Roles.Name(role), accessToken, settings.AccessTokenMinutes * 60, refreshToken, refreshExpires);
     }
 
@@ -58,6 +60,9 @@ public sealed class Tokens(SigningKey key, IOptions<AuthOptions> options, TimePr
 public static class ClaimNames
 {
     public const string Role = "role";
+
+    /// <summary>The refresh token family (the sign-in session) an access token belongs to, so revoking it can end live connections.</summary>
+    public const string Session = JwtRegisteredClaimNames.Sid;
 }
 
 public static class CallerExtensions
@@ -67,4 +72,7 @@ public static class CallerExtensions
         Guid.TryParse(user.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id)
             ? id
             : throw new InvalidOperationException("The token has no account id; the authentication setup is wrong.");
+
+    /// <summary>The sign-in session of the caller's token; null for tokens from an external issuer.</summary>
+    public static Guid? SessionId(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(ClaimNames.Session), out var id) ? id : null;
 }

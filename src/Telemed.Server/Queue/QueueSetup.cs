@@ -12,6 +12,8 @@ public static class QueueSetup
     {
         var services = builder.Services;
         services.AddSingleton<Presence>();
+        services.AddSingleton<LiveConnections>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveConnections>());
         services.AddSingleton<PositionBroadcaster>();
         services.AddSingleton<QueueNotifier>();
         services.AddSingleton<QueueService>();

@@ -82,6 +82,7 @@ public sealed partial class ClinicHub(
     ConsultationRooms rooms,
     RoomRegistry registry,
     TelemedMetrics metrics,
+    LiveConnections live,
     TimeProvider time) : Hub<IClinicClient>
 {
     private Guid CallerId => Context.User!.AccountId();
@@ -90,6 +91,7 @@ public sealed partial class ClinicHub(
 
     public override async Task OnConnectedAsync()
     {
+        await live.Opened(Context, Context.ConnectionAborted);
         if (CallerIsPatient)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Patient(CallerId));
@@ -107,6 +109,7 @@ public sealed partial class ClinicHub(
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        live.Closed(Context.ConnectionId);
         if (registry.Exit(Context.ConnectionId) is { } member)
         {
             await rooms.Dropped(member);

@@ -103,6 +103,19 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
         log.EnumerateArray().ShouldContain(e => e.GetProperty("basis").GetString() == "InConsultation");
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task The_doctor_reading_the_clinical_record_during_the_consultation_is_in_the_patients_access_log()
+    {
+        var room = await Room.Start(Host, (await Host.CreatePatients(1))[0]);
+
+        await (await Host.As(room.DoctorToken).GetAsync($"/api/consultations/{room.ConsultationId}/record")).ShouldHave(HttpStatusCode.OK);
+
+        var log = await Host.As(room.Patient.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
+        var read = log.EnumerateArray().ShouldHaveSingleItem();
+        read.GetProperty("readerId").GetGuid().ShouldBe(Telemed.Server.Identity.DemoSeeder.DoctorAshaId);
+        read.GetProperty("resource").GetString().ShouldBe($"consultation/{room.ConsultationId}/record");
+    }
+
     private static async Task<Bundle> Bundle(HttpClient client, string path)
     {
         var response = await client.GetAsync(path);

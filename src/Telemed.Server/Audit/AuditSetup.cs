@@ -1,0 +1,18 @@
+using Marten;
+
+namespace Telemed.Server.Audit;
+
+public static class AuditSetup
+{
+    public static IHostApplicationBuilder AddTelemedAudit(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<AuditRecorder>();
+        builder.Services.ConfigureMarten((services, options) =>
+        {
+            options.Schema.For<AuditEntry>().Index(x => x.At).Index(x => x.AccountId).UniqueIndex(x => x.EventId);
+            options.Listeners.Add(services.GetRequiredService<AuditRecorder>());
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Marten;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Telemed.Domain.Identity;
+using Telemed.Server.Identity;
+
+namespace Telemed.Server.Realtime;
+
+/// <summary>
+/// The clinic hub connections open on this node, each with the sign-in session its token came from. A periodic check
+/// closes those whose session was revoked (sign-out everywhere, a reused refresh token, an admin's deactivation) or
+/// whose staff account was switched off. Being a check of the database, it also catches revocations made on other nodes.
+/// </summary>
+public sealed partial class LiveConnections(IDocumentStore store, IOptions<AuthOptions> options, TimeProvider time, ILogger<LiveConnections> logger)
+    : BackgroundService
+{
+    private sealed record Live(Guid AccountId, Guid? SessionId, bool Staff, HubCallerContext Context);
+
+    private readonly ConcurrentDictionary<string, Live> connections = new();
+
+    /// <summary>
+    /// Tracks the connection, and closes it at once when its session is already revoked: an access token outlives the
+    /// sign-out that revoked its session by up to its lifetime, and must not reopen what the check closed.
+    /// </summary>
+    public async Task Opened(HubCallerContext context, CancellationToken cancellationToken)
+    {
+        var user = context.User!;
+        var connection = new Live(user.AccountId(), user.SessionId(), !user.IsInRole(Roles.Patient), context);
+        connections[context.ConnectionId] = connection;
+        await CloseRevoked([connection], cancellationToken);
+    }
+
+    public void Closed(string connectionId) => connections.TryRemove(connectionId, out _);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RevocationCheckSeconds), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await CloseRevoked([.. connections.Values], stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The next tick tries again; a database hiccup must not stop the checks for good.
+                CheckFailed(logger, exception.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>Closes every connection whose session or account no longer stands.</summary>
+    private async Task CloseRevoked(IReadOnlyList<Live> open, CancellationToken cancellationToken)
+    {
+        if (open.Count == 0)
+        {
+            return;
+        }
+        await using var session = store.QuerySession();
+        var sessionIds = open.Select(c => c.SessionId).OfType<Guid>().Distinct().ToArray();
+        var revoked = sessionIds.Length == 0 ? [] : (await session.Query<RefreshTokenRecord>()
+            .Where(t => t.FamilyId.IsOneOf(sessionIds) && t.RevokedAt != null)
+            .Select(t => t.FamilyId)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        var staffIds = open.Where(c => c.Staff).Select(c => c.AccountId).Distinct().ToArray();
+        var inactive = staffIds.Length == 0 ? [] : (await session.Query<StaffAccount>()
+            .Where(s => s.Id.IsOneOf(staffIds) && !s.Active)
+            .Select(s => s.Id)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        foreach (var connection in open.Where(c => c.SessionId is { } id && revoked.Contains(id) || inactive.Contains(c.AccountId)))
+        {
+            connection.Context.Abort();
+            Closed(connection.Context.ConnectionId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking live connections for revoked sessions failed with {ErrorType}; retrying on the next tick.")]
+    private static partial void CheckFailed(ILogger logger, string errorType);
+}
