@@ -11,7 +11,8 @@ namespace Telemed.Server.Infrastructure;
 /// patient on one node hears the doctor on another (queue pushes, room signalling, chat). Unset, the node runs alone
 /// and needs no Redis. The connection never aborts: a node whose Redis is down stays up, reports not ready, and
 /// reconnects by itself; hub messages sent while Redis is down are lost (clients resynchronise on reconnect), nothing
-/// in the event store is. Presence (who is online) is shared through Redis too (<see cref="SharedPresence"/>).
+/// in the event store is. Presence (who is online) and the HTTP rate limits are shared through Redis too
+/// (<see cref="SharedPresence"/>, <see cref="SharedRateLimits"/>).
 /// </summary>
 public static class ScaleOut
 {
@@ -40,6 +41,7 @@ public static class ScaleOut
             services.GetRequiredService<IConnectionMultiplexer>(),
             TimeSpan.FromSeconds(services.GetRequiredService<IOptions<ScaleOutOptions>>().Value.NodeTimeoutSeconds)));
         builder.Services.AddHostedService<PresenceHeartbeat>();
+        builder.Services.AddSingleton<SharedRateLimits>();
         return builder;
     }
 

@@ -51,14 +51,22 @@ public static class Security
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 await Problems.TooManyRequests("Too many attempts from here; wait a minute and try again.").ExecuteAsync(context.HttpContext);
             };
-            limiter.AddPolicy(SignInLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "local",
-                _ => Window(http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.SignInPerMinute)));
-            limiter.AddPolicy(CheckInLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+            limiter.AddPolicy(SignInLimit, http => Partition(http, SignInLimit,
+                http.Connection.RemoteIpAddress?.ToString() ?? "local", options => options.SignInPerMinute));
+            limiter.AddPolicy(CheckInLimit, http => Partition(http, CheckInLimit,
                 http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
-                _ => Window(http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.CheckInPerMinute)));
+                options => options.CheckInPerMinute));
         });
         return builder;
+    }
+
+    /// <summary>A fixed window of a minute per client: counted in Redis across nodes when scaled out, by this node alone otherwise.</summary>
+    private static RateLimitPartition<string> Partition(HttpContext http, string policy, string client, Func<SecurityOptions, int> permits)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        return http.RequestServices.GetService<SharedRateLimits>() is { } shared
+            ? RateLimitPartition.Get(client, _ => shared.Limiter(policy, client, Window(permits(options))))
+            : RateLimitPartition.GetFixedWindowLimiter(client, _ => Window(permits(options)));
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits) =>

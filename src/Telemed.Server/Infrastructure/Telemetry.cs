@@ -20,6 +20,8 @@ public sealed class TelemedMetrics
         WaitingTime = meter.CreateHistogram<double>("telemed.queue.waiting_time", "s", "From check-in to being called.");
         SignallingMessages = meter.CreateCounter<long>("telemed.signalling.messages", "{message}", "Signalling messages relayed, by kind.");
         CallSetupTime = meter.CreateHistogram<double>("telemed.call.setup_time", "s", "From starting a consultation to its call connecting.");
+        RateLimitUnshared = meter.CreateCounter<long>("telemed.rate_limit.unshared", "{request}",
+            "Rate-limited requests this node counted alone because Redis was out of reach, by policy.");
     }
 
     public Histogram<double> WaitingTime { get; }
@@ -27,6 +29,8 @@ public sealed class TelemedMetrics
     public Counter<long> SignallingMessages { get; }
 
     public Histogram<double> CallSetupTime { get; }
+
+    public Counter<long> RateLimitUnshared { get; }
 }
 
 public static class Telemetry

@@ -51,6 +51,26 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Check_ins_are_limited_per_patient_not_per_address()
+    {
+        using var strict = server.Start(new Dictionary<string, string?> { ["Security:CheckInPerMinute"] = "2" });
+        var patients = await strict.CreatePatients(2);
+        var first = strict.As(patients[0].AccessToken);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            (await first.PostAsJsonAsync($"/api/sessions/{Guid.NewGuid()}/check-in", new { complaint = "limit" })).StatusCode
+                .ShouldNotBe(HttpStatusCode.TooManyRequests);
+        }
+
+        var limited = await first.PostAsJsonAsync($"/api/sessions/{Guid.NewGuid()}/check-in", new { complaint = "limit" });
+        var other = await strict.As(patients[1].AccessToken).PostAsJsonAsync($"/api/sessions/{Guid.NewGuid()}/check-in", new { complaint = "limit" });
+
+        await limited.ShouldHave(HttpStatusCode.TooManyRequests);
+        (await limited.Problem()).GetProperty("detail").GetString()!.ShouldContain("wait a minute");
+        other.StatusCode.ShouldNotBe(HttpStatusCode.TooManyRequests, "another patient from the same address has a limit of their own");
+    }
+
+    [Fact]
     public async Task A_whole_consultation_leaves_no_personal_or_health_data_in_the_logs()
     {
         var abha = "91-7777-8888-9999";
