@@ -76,6 +76,13 @@ public static partial class ErrorHandling
                 Detail = unavailable.Message,
                 Extensions = { ["retryable"] = true },
             },
+            _ when DatabaseUnreachable(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Database unavailable",
+                Detail = "The database cannot be reached just now, so nothing was saved. Try again in a few seconds.",
+                Extensions = { ["retryable"] = true },
+            },
             _ when UniqueViolation(exception) is { } constraint => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
@@ -117,6 +124,26 @@ public static partial class ErrorHandling
                 }
             }
             return null;
+        }
+
+        /// <summary>
+        /// PostgreSQL down or restarting: the connection is refused or cut (an I/O error under Npgsql's exception), or the
+        /// server says it is shutting down or starting (57P01–57P03), or any connection-class error (08…).
+        /// </summary>
+        private static bool DatabaseUnreachable(Exception exception)
+        {
+            for (var inner = exception; inner is not null; inner = inner.InnerException)
+            {
+                switch (inner)
+                {
+                    case PostgresException postgres:
+                        return postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                            || postgres.SqlState.StartsWith("08", StringComparison.Ordinal);
+                    case NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException }:
+                        return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -115,7 +115,7 @@ public sealed class ServerProcess : IAsyncDisposable
         ? "Release"
         : "Debug";
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
