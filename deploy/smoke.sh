@@ -90,7 +90,9 @@ work = os.path.dirname(tmp)
 env["Database__ConnectionString"] = env["Database__ConnectionString"].replace("Host=postgres;Port=5432", f"Host=127.0.0.1;Port={os.environ['PG_PORT']}")
 env["Redis__ConnectionString"] = env["Redis__ConnectionString"].replace("redis:6379", f"127.0.0.1:{os.environ['REDIS_PORT']}")
 env = {k: str(v).replace("/run/secrets/", f"{work}/secrets/") for k, v in env.items()}
-env.update({"Demo__Seed": "true", "ASPNETCORE_URLS": f"http://127.0.0.1:{port}", "ASPNETCORE_HTTP_PORTS": "",
+# nginx runs on loopback here, not on compose's network.
+env = {k: v for k, v in env.items() if not k.startswith("Security__TrustedProxies__")}
+env.update({"Security__TrustedProxies__0": "127.0.0.1/32", "Demo__Seed": "true", "ASPNETCORE_URLS": f"http://127.0.0.1:{port}", "ASPNETCORE_HTTP_PORTS": "",
             "HOME": tmp, "TMPDIR": tmp, "PATH": "/usr/local/bin:/usr/bin:/bin", "DOTNET_CLI_TELEMETRY_OPTOUT": "1"})
 for key, value in env.items():
     print(f"{key}={value}")

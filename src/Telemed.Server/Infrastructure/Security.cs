@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
+using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +23,18 @@ public sealed class SecurityOptions
     /// <summary>Check-ins per patient per minute.</summary>
     [Range(1, 100_000)]
     public int CheckInPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Reverse proxies (addresses or CIDR ranges: nginx, the ingress controller's pods) whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed, so rate limits and the audit see the client's address instead of the proxy's.
+    /// Empty: the headers are ignored, since any client could write them.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    public static bool IsNetwork(string value) => IPNetwork.TryParse(value, out _) || IPAddress.TryParse(value, out _);
+
+    public static IPNetwork Network(string value) =>
+        IPNetwork.TryParse(value, out var network) ? network : new IPNetwork(IPAddress.Parse(value), IPAddress.Parse(value).GetAddressBytes().Length * 8);
 }
 
 /// <summary>
@@ -40,8 +55,25 @@ public static class Security
     public static IHostApplicationBuilder AddTelemedSecurity(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        var origins = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>()?.AllowedOrigins ?? [];
+        services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations()
+            .Validate(options => options.TrustedProxies.All(SecurityOptions.IsNetwork), "Security:TrustedProxies must be IP addresses or CIDR ranges (10.0.0.0/8).")
+            .ValidateOnStart();
+        var configured = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>();
+        var origins = configured?.AllowedOrigins ?? [];
+        if (configured?.TrustedProxies is { Length: > 0 } proxies && proxies.All(SecurityOptions.IsNetwork))
+        {
+            services.Configure<ForwardedHeadersOptions>(forwarded =>
+            {
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                foreach (var proxy in proxies)
+                {
+                    forwarded.KnownIPNetworks.Add(SecurityOptions.Network(proxy));
+                }
+            });
+            services.AddTransient<IStartupFilter, ForwardedHeadersFirst>();
+        }
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
         services.AddRateLimiter(limiter =>
         {
@@ -71,6 +103,16 @@ public static class Security
 
     private static FixedWindowRateLimiterOptions Window(int permits) =>
         new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+
+    /// <summary>Before everything else (request logging, rate limits, the audit): they must all see the client's address.</summary>
+    private sealed class ForwardedHeadersFirst : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseForwardedHeaders();
+            next(app);
+        };
+    }
 
     public static WebApplication UseTelemedSecurity(this WebApplication app)
     {
