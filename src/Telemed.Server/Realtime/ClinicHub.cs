@@ -91,7 +91,7 @@ public sealed partial class ClinicHub(
 
     public override async Task OnConnectedAsync()
     {
-        await live.Opened(Context, Context.ConnectionAborted);
+        live.Opened(Context);
         if (CallerIsPatient)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Patient(CallerId));

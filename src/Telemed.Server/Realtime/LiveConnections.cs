@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Marten;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -18,35 +19,59 @@ public sealed partial class LiveConnections(IDocumentStore store, IOptions<AuthO
     private sealed record Live(Guid AccountId, Guid? SessionId, bool Staff, HubCallerContext Context);
 
     private readonly ConcurrentDictionary<string, Live> connections = new();
+    private readonly Channel<Live> opened = Channel.CreateUnbounded<Live>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>
-    /// Tracks the connection, and closes it at once when its session is already revoked: an access token outlives the
-    /// sign-out that revoked its session by up to its lifetime, and must not reopen what the check closed.
+    /// Tracks the connection and has it checked within a moment: an access token outlives the sign-out that revoked its
+    /// session by up to its lifetime, and must not reopen what the check closed. New connections are checked in batches
+    /// (one query for all that opened in the last 100 ms), so a reconnect storm after a node goes down is not one query
+    /// per client — measured: 1,000 clients connecting at once held up check-ins behind 1,000 queries.
     /// </summary>
-    public async Task Opened(HubCallerContext context, CancellationToken cancellationToken)
+    public void Opened(HubCallerContext context)
     {
         var user = context.User!;
         var connection = new Live(user.AccountId(), user.SessionId(), !user.IsInRole(Roles.Patient), context);
         connections[context.ConnectionId] = connection;
-        await CloseRevoked([connection], cancellationToken);
+        opened.Writer.TryWrite(connection);
     }
 
     public void Closed(string connectionId) => connections.TryRemove(connectionId, out _);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(CheckNewcomers(stoppingToken), CheckAll(stoppingToken));
+
+    private async Task CheckNewcomers(CancellationToken stoppingToken)
+    {
+        while (await opened.Reader.WaitToReadAsync(stoppingToken))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken);
+            var batch = new List<Live>();
+            while (opened.Reader.TryRead(out var connection))
+            {
+                batch.Add(connection);
+            }
+            await Check(batch, stoppingToken);
+        }
+    }
+
+    private async Task CheckAll(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RevocationCheckSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
-            {
-                await CloseRevoked([.. connections.Values], stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // The next tick tries again; a database hiccup must not stop the checks for good.
-                CheckFailed(logger, exception.GetType().Name);
-            }
+            await Check([.. connections.Values], stoppingToken);
+        }
+    }
+
+    private async Task Check(IReadOnlyList<Live> open, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await CloseRevoked(open, stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The periodic check tries again; a database hiccup must not stop the checks for good.
+            CheckFailed(logger, exception.GetType().Name);
         }
     }
 
@@ -75,6 +100,6 @@ public sealed partial class LiveConnections(IDocumentStore store, IOptions<AuthO
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking live connections for revoked sessions failed with {ErrorType}; retrying on the next tick.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking live connections for revoked sessions failed with {ErrorType}; retrying on the next periodic check.")]
     private static partial void CheckFailed(ILogger logger, string errorType);
 }
