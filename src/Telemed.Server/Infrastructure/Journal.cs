@@ -4,10 +4,10 @@ using Marten;
 namespace Telemed.Server.Infrastructure;
 
 /// <summary>
-/// Saves appends to journal streams — an account's refusals, a pharmacist's checks, a patient's record reads — where no
-/// decision rests on the stream's version. Two such appends racing for the next version number (one pharmacist
-/// account at two counters, a doctor and the patient reading at once) is then not a conflict to show anyone: the loser
-/// writes again after the winner. Found by the consultation load run, where verifying prescriptions answered 409.
+/// Saves appends to journal streams — an account's refusals, a patient's record reads — where no decision rests on the
+/// stream's version. Two such appends racing for the next version number (a doctor and the patient reading at once)
+/// is then not a conflict to show anyone: the loser writes again after the winner. Found by the consultation load run.
+/// A stream many write to all the time needs streams of its own instead (see the pharmacist's checks).
 /// </summary>
 public static class Journal
 {
