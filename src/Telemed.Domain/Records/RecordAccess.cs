@@ -12,6 +12,12 @@ public enum RecordAccessBasis
     Author,
     InConsultation,
     Consent,
+
+    /// <summary>Staff of the OPD session the patient checked in to (their check-in attachments).</summary>
+    SessionStaff,
+
+    /// <summary>A participant of the consultation (its history).</summary>
+    Participant,
 }
 
 /// <summary>

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Consultations;
 
@@ -28,13 +30,16 @@ public static class ConsultationEndpoints
     }
 
     private static async Task<Results<Ok<ConsultationView>, ProblemHttpResult>> Get(
-        Guid consultationId, ClaimsPrincipal user, ConsultationService consultations, AuditTrail audit, CancellationToken cancellationToken)
+        Guid consultationId, ClaimsPrincipal user, ConsultationService consultations, AuditTrail audit, HealthRecords records, CancellationToken cancellationToken)
     {
         var consultation = await consultations.Load(consultationId, cancellationToken);
         if (await Refusal(consultation, user, audit, consultationId, "read consultation", cancellationToken) is { } refused)
         {
             return refused;
         }
+        var readerId = user.AccountId();
+        await records.Logged(readerId, consultation!.PatientId, readerId == consultation.PatientId ? RecordAccessBasis.Self : RecordAccessBasis.Participant,
+            $"consultation/{consultationId}", cancellationToken);
         var history = (await consultations.History(consultationId, cancellationToken))
             .Select(e => new ConsultationHistoryItem(e.Version, e.Data.GetType().Name, AccountOf(e.Data), e.Timestamp))
             .ToList();

@@ -7,11 +7,13 @@ using Microsoft.Net.Http.Headers;
 using Telemed.Domain;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
+using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Microsoft.Extensions.Options;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Queue;
 
@@ -302,7 +304,7 @@ private sealed record NotHeldRequest(string? Reason);
     }
 
     private static async Task<IResult> Attachment(
-        Guid sessionId, Guid attachmentId, ClaimsPrincipal user, IQuerySession db, QueueService queue, CancellationToken cancellationToken)
+        Guid sessionId, Guid attachmentId, ClaimsPrincipal user, IQuerySession db, QueueService queue, HealthRecords records, CancellationToken cancellationToken)
     {
         var attachment = await db.LoadAsync<CheckInAttachment>(attachmentId, cancellationToken);
         var session = await queue.Load(sessionId, cancellationToken);
@@ -316,6 +318,8 @@ private sealed record NotHeldRequest(string? Reason);
             await queue.Audit(callerId, $"opd-session/{sessionId}/attachment/{attachmentId}", "read attachment", cancellationToken);
             return Problems.Forbidden("This attachment belongs to another patient.");
         }
+        await records.Logged(callerId, attachment.PatientId, attachment.PatientId == callerId ? RecordAccessBasis.Self : RecordAccessBasis.SessionStaff,
+            $"opd-session/{sessionId}/attachment/{attachmentId}", cancellationToken);
         return TypedResults.File(attachment.Data, attachment.ContentType, attachment.FileName);
     }
 

@@ -29,7 +29,12 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
             await audit.Refused(readerId, resource, "read health record", cancellationToken);
             return null;
         }
-        await Journal.Save(store, journal => journal.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, now)), cancellationToken);
+        await Logged(readerId, patientId, basis, resource, cancellationToken);
         return basis;
     }
+
+    /// <summary>Records, on the patient's access log, a read the endpoint's own rules allowed (an attachment, a consultation's history).</summary>
+    public Task Logged(Guid readerId, Guid patientId, RecordAccessBasis basis, string resource, CancellationToken cancellationToken) =>
+        Journal.Save(store, journal => journal.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, time.GetUtcNow())),
+            cancellationToken);
 }

@@ -213,6 +213,9 @@ public class QueueAccessTests(TelemedServer server) : IClassFixture<TelemedServe
         (await download.Content.ReadAsByteArrayAsync()).ShouldBe(png);
         await (await Host.As(patients[0].AccessToken).GetAsync($"/api/sessions/{sessionId}/attachments/{id}")).ShouldHave(HttpStatusCode.OK);
         await (await Host.As(patients[1].AccessToken).GetAsync($"/api/sessions/{sessionId}/attachments/{id}")).ShouldHave(HttpStatusCode.Forbidden);
+        var log = await Host.As(patients[0].AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
+        log.EnumerateArray().ShouldContain(read => read.GetProperty("basis").GetString() == "SessionStaff"
+            && read.GetProperty("resource").GetString() == $"opd-session/{sessionId}/attachment/{id}", "the doctor's read is on the patient's access log");
     }
 
     [Fact]
