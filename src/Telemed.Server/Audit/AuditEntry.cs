@@ -31,6 +31,7 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         SignedOutIdle e => new(e.AccountId, "sign out (idle)", Account(e.AccountId), AuditOutcome.Success, e.At),
         SignedOutEverywhere e => new(e.AccountId, "sign out everywhere", Account(e.AccountId), AuditOutcome.Success, e.At),
         AccessRefused e => new(e.AccountId, e.Action, e.Resource, AuditOutcome.Refused, e.At),
+        AccessGranted e => new(e.AccountId, e.Action, e.Resource, AuditOutcome.Success, e.At),
         PatientRegistered e => new(e.PatientId, "register as patient", Account(e.PatientId), AuditOutcome.Success, e.At),
         StaffRegistered e => new(e.RegisteredBy ?? e.StaffId, $"register {Roles.Name(e.Role)}", Account(e.StaffId), AuditOutcome.Success, e.At),
         AccountDeactivated e => new(e.By, "deactivate account", Account(e.AccountId), AuditOutcome.Success, e.At),

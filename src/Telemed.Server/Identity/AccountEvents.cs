@@ -18,6 +18,9 @@ public sealed record SignedOut(Guid AccountId, Guid FamilyId, DateTimeOffset At)
 /// <summary>The account tried to read or change something that is not theirs (another patient's token, another doctor's session).</summary>
 public sealed record AccessRefused(Guid AccountId, string Resource, string Action, DateTimeOffset At);
 
+/// <summary>A read of data that is no one patient's record but holds many patients' details (a session's queue, with its complaints).</summary>
+public sealed record AccessGranted(Guid AccountId, string Resource, string Action, DateTimeOffset At);
+
 /// <summary>Every session of the account was ended at once (a lost phone, a shared computer).</summary>
 public sealed record SignedOutEverywhere(Guid AccountId, DateTimeOffset At);
 

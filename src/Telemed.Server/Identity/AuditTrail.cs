@@ -8,4 +8,7 @@ public sealed class AuditTrail(IDocumentStore store, TimeProvider time)
 {
     public Task Refused(Guid callerId, string resource, string action, CancellationToken cancellationToken) =>
         Journal.Save(store, session => session.Events.Append(callerId, new AccessRefused(callerId, resource, action, time.GetUtcNow())), cancellationToken);
+
+    public Task Granted(Guid callerId, string resource, string action, CancellationToken cancellationToken) =>
+        Journal.Save(store, session => session.Events.Append(callerId, new AccessGranted(callerId, resource, action, time.GetUtcNow())), cancellationToken);
 }

@@ -19,6 +19,7 @@ public sealed partial class ClinicHub
             await queue.Audit(CallerId, $"opd-session/{sessionId}", "watch queue", Context.ConnectionAborted);
             return HubResult<QueueView>.Failure(nameof(QueueErrorCode.NotSessionDoctor), QueueError.NotSessionDoctor.Message);
         }
+        await queue.AuditRead(CallerId, sessionId, "watch queue", Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.SessionStaff(sessionId));
         return HubResult<QueueView>.Success(QueueViews.Queue(session, presence.IsOnline));
     }

@@ -311,6 +311,10 @@ public sealed partial class QueueService(
     public Task Audit(Guid callerId, string resource, string action, CancellationToken cancellationToken) =>
         audit.Refused(callerId, resource, action, cancellationToken);
 
+    /// <summary>Records on the reader's audit stream that staff read the session's queue (names, ages, complaints).</summary>
+    public Task AuditRead(Guid readerId, Guid sessionId, string action, CancellationToken cancellationToken) =>
+        audit.Granted(readerId, $"opd-session/{sessionId}", action, cancellationToken);
+
     public static string Resource(Guid sessionId, QueueCommand command) =>
         command.Token is { } token ? $"opd-session/{sessionId}/token/{token}" : $"opd-session/{sessionId}";
 }

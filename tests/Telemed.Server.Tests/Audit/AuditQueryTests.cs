@@ -20,6 +20,17 @@ public class AuditQueryTests(TelemedServer server) : IClassFixture<TelemedServer
         "/api/admin/audit?" + string.Join('&', filters.Select(f => $"{f.Name}={Uri.EscapeDataString(f.Value.ToString()!)}"));
 
     [Fact]
+    public async Task Reading_a_sessions_queue_with_its_patients_complaints_is_audited()
+    {
+        var sessionId = await Sessions.Open(Host);
+        await (await (await Sessions.Doctor(Host)).GetAsync($"/api/sessions/{sessionId}/queue")).ShouldHave(HttpStatusCode.OK);
+
+        var page = await (await Admin()).GetFromJsonAsync<AuditPage>(Query(("resource", $"opd-session/{sessionId}"), ("action", "read queue")), Api.Json);
+
+        page!.Entries.ShouldHaveSingleItem().Outcome.ToString().ShouldBe("Success");
+    }
+
+    [Fact]
     public async Task An_admin_sees_a_staff_members_sign_ins_and_refusals_newest_first()
     {
         // The host starts (and seeds the demo staff, which is audited) on first use: before the window, not in it.
