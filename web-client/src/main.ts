@@ -1,11 +1,12 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api, type Tokens } from './api';
 import { Call } from './call';
-import { formatDate, formatNumber, onLanguageChange, startI18n, t } from './i18n';
+import { formatDate, formatNumber, messages, onLanguageChange, startI18n, t, type MessageKey } from './i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { Pharmacy } from './pharmacy';
 import { runPreCallCheck } from './precheck';
 import { RecordForm } from './record';
+import { DoctorQueue, type PresenceChange, type QueueDelta, type QueueRow, type QueueView } from './doctor-queue';
 
 const api = new Api();
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -197,7 +198,15 @@ async function runQueue(sessionId: string) {
     if (!reply.ok) throw new Error(reply.error!.message);
     return reply.value!;
   };
-  await command('WatchQueue');
+  const queue = new DoctorQueue(sessionId, await command('WatchQueue') as unknown as QueueView);
+  const render = () => renderQueue(queue.ordered());
+  // One queue on screen at a time: handlers of a queue opened before are replaced, not added to.
+  hub!.off('QueueUpdated');
+  hub!.off('PatientPresenceChanged');
+  hub!.on('QueueUpdated', (delta: QueueDelta) => queue.apply(delta) && render());
+  hub!.on('PatientPresenceChanged', (change: PresenceChange) => queue.presence(change) && render());
+  onLanguageChange(render);
+  render();
   $('call-next').onclick = () => void failSafely(async () => { current = (await command('CallNext')).token; });
   let record: RecordForm | undefined;
   let consultationId: string | undefined;
@@ -223,6 +232,32 @@ async function runQueue(sessionId: string) {
     pdf.onclick = () => void failSafely(() => api.download(`/api/prescriptions/${done.prescriptionId}/pdf`, `prescription-${done.prescriptionId}.pdf`));
     $('record').hidden = true;
   });
+}
+
+/** The live queue: in line first, by place; the called and finished after, by token. */
+function renderQueue(rows: QueueRow[]) {
+  const list = $('queue');
+  if (rows.length === 0) {
+    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('queue.empty') }));
+    return;
+  }
+  list.replaceChildren(...rows.map(row => {
+    const item = document.createElement('li');
+    item.dataset.token = String(row.token);
+    item.dataset.state = row.state;
+    const state = (messages.en as Record<string, string>)[`queue.state.${row.state}`] !== undefined ? t(`queue.state.${row.state}` as MessageKey) : row.state;
+    const notes = [
+      row.position != null ? t('queue.position', { position: row.position }) : undefined,
+      row.priority !== 'normal' ? t(`queue.priority.${row.priority}` as MessageKey) : undefined,
+      row.online ? undefined : t('queue.offline'),
+      row.calledWhileOffline ? t('queue.calledWhileOffline') : undefined,
+    ].filter(note => note !== undefined);
+    item.textContent = t('queue.row', { token: row.token, name: row.patient.name, age: row.patient.age, state }) + (notes.length ? ` (${notes.join(', ')})` : '');
+    if (row.complaint) {
+      item.append(Object.assign(document.createElement('div'), { className: 'complaint', textContent: row.complaint }));
+    }
+    return item;
+  }));
 }
 
 function pharmacyHome() {

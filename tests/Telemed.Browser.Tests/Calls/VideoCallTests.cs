@@ -17,6 +17,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
 
         await doctor.ClickAsync("#call-next");
         await Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");
+        await Assertions.Expect(doctor.Locator("#queue li[data-token='1']")).ToHaveAttributeAsync("data-state", "called");
         await doctor.ClickAsync("#start");
 
         try

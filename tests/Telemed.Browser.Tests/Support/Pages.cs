@@ -47,6 +47,10 @@ public static class Pages
         await OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
         await CheckIn(patient, fixture, mobile, sessionId);
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        // The doctor's list shows the newcomer live (pushed, not reloaded), in place 1.
+        var row = doctor.Locator("#queue li[data-token='1']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "waiting");
+        await Assertions.Expect(row).ToContainTextAsync("place 1");
         return (doctor, patient, sessionId);
     }
 

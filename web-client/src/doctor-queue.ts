@@ -1,0 +1,72 @@
+/** One row of the doctor's queue, as the server sends it (QueueRow). */
+export interface QueueRow {
+  token: number;
+  patientId: string;
+  patient: { name: string; age: number; sex: string };
+  state: string;
+  priority: string;
+  position?: number | null;
+  complaint?: string | null;
+  missedCalls: number;
+  online: boolean;
+  calledWhileOffline: boolean;
+}
+
+export interface QueueView {
+  sessionId: string;
+  version: number;
+  rows: QueueRow[];
+}
+
+/** What a change sends: the rows it touched and the whole line order, from which every position follows. */
+export interface QueueDelta {
+  sessionId: string;
+  version: number;
+  rows: QueueRow[];
+  line: number[];
+}
+
+export interface PresenceChange {
+  sessionId: string;
+  token: number;
+  online: boolean;
+}
+
+/**
+ * The doctor's copy of one session's queue: the whole view once, then the deltas the hub pushes. A delta older than
+ * what the copy already has (pushes and the initial view can cross) changes nothing.
+ */
+export class DoctorQueue {
+  private readonly rows = new Map<number, QueueRow>();
+  private version: number;
+
+  constructor(readonly sessionId: string, view: QueueView) {
+    for (const row of view.rows) this.rows.set(row.token, row);
+    this.version = view.version;
+  }
+
+  /** True when the delta was news. */
+  apply(delta: QueueDelta): boolean {
+    if (delta.sessionId !== this.sessionId || delta.version <= this.version) return false;
+    for (const row of delta.rows) this.rows.set(row.token, row);
+    const positions = new Map(delta.line.map((token, index) => [token, index + 1]));
+    for (const [token, row] of this.rows) this.rows.set(token, { ...row, position: positions.get(token) ?? null });
+    this.version = delta.version;
+    return true;
+  }
+
+  presence(change: PresenceChange): boolean {
+    const row = this.rows.get(change.token);
+    if (change.sessionId !== this.sessionId || !row) return false;
+    this.rows.set(change.token, { ...row, online: change.online });
+    return true;
+  }
+
+  /** Those in line by position (priority already counted by the server), then everyone else by token. */
+  ordered(): QueueRow[] {
+    const all = [...this.rows.values()];
+    const inLine = all.filter(r => r.position != null).sort((a, b) => a.position! - b.position!);
+    const rest = all.filter(r => r.position == null).sort((a, b) => a.token - b.token);
+    return [...inLine, ...rest];
+  }
+}
