@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DoctorQueue, type QueueRow } from './doctor-queue';
+import { actionsFor, DoctorQueue, type QueueRow } from './doctor-queue';
 
 const row = (token: number, state: string, position: number | null, priority = 'normal'): QueueRow => ({
   token, patientId: `p${token}`, patient: { name: `Patient ${token}`, age: 40, sex: 'female' }, state, priority, position,
@@ -34,5 +34,15 @@ describe('the doctor queue', () => {
     expect(queue.presence({ sessionId: 's', token: 2, online: false })).toBe(true);
     expect(queue.ordered().find(r => r.token === 2)!.online).toBe(false);
     expect(queue.presence({ sessionId: 's', token: 9, online: false })).toBe(false);
+  });
+});
+
+describe('row actions', () => {
+  it('offers what the state allows', () => {
+    expect(actionsFor(row(1, 'waiting', 1))).toEqual(['call', 'elderly', 'emergency']);
+    expect(actionsFor(row(1, 'waiting', 1, 'elderly'))).toEqual(['call']);
+    expect(actionsFor(row(1, 'called', null))).toEqual(['skip', 'noShow']);
+    expect(actionsFor(row(1, 'skipped', null))).toEqual(['recall']);
+    expect(actionsFor(row(1, 'completed', null))).toEqual([]);
   });
 });

@@ -70,3 +70,30 @@ export class DoctorQueue {
     return [...inLine, ...rest];
   }
 }
+
+/** What the doctor can do to a row, as hub methods with their extra argument. */
+export type QueueAction = 'call' | 'skip' | 'noShow' | 'recall' | 'elderly' | 'emergency';
+
+export const hubCalls: Record<QueueAction, { method: string; argument?: string }> = {
+  call: { method: 'CallToken' },
+  skip: { method: 'Skip' },
+  noShow: { method: 'MarkNoShow' },
+  recall: { method: 'Recall' },
+  elderly: { method: 'Prioritise', argument: 'elderly' },
+  emergency: { method: 'Prioritise', argument: 'emergency' },
+};
+
+/** The actions the queue's rules allow on a row in its state (the server decides again; these only offer them). */
+export function actionsFor(row: QueueRow): QueueAction[] {
+  switch (row.state) {
+    case 'waiting':
+    case 'recalled':
+      return row.priority === 'normal' ? ['call', 'elderly', 'emergency'] : ['call'];
+    case 'called':
+      return ['skip', 'noShow'];
+    case 'skipped':
+      return ['recall'];
+    default:
+      return [];
+  }
+}

@@ -6,7 +6,7 @@ import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { Pharmacy } from './pharmacy';
 import { runPreCallCheck } from './precheck';
 import { RecordForm } from './record';
-import { DoctorQueue, type PresenceChange, type QueueDelta, type QueueRow, type QueueView } from './doctor-queue';
+import { actionsFor, DoctorQueue, hubCalls, type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView } from './doctor-queue';
 
 const api = new Api();
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -160,6 +160,7 @@ async function checkIn(sessionId: string) {
 
 async function watchToken(sessionId: string) {
   const render = (p: Position) => {
+    if (p.state === 'called' && position?.state !== 'called') alertCalled();
     position = p;
     renderPosition();
     if (p.state === 'inConsultation' && p.consultationId && !call) void failSafely(() => joinCall(p.consultationId!, false));
@@ -167,6 +168,24 @@ async function watchToken(sessionId: string) {
   hub!.on('PositionChanged', (p: Position) => p.sessionId === sessionId && render(p));
   const reply = await hub!.invoke<{ ok: boolean; value: Position }>('WatchMyToken', sessionId);
   if (reply.ok) render(reply.value);
+}
+
+/** "You are next": a short double tone and a vibration, for a patient who looked away from the screen. */
+function alertCalled() {
+  navigator.vibrate?.([300, 150, 300]);
+  try {
+    const audio = new AudioContext();
+    [0, 0.35].forEach(at => {
+      const tone = audio.createOscillator();
+      tone.frequency.value = 880;
+      tone.connect(audio.destination);
+      tone.start(audio.currentTime + at);
+      tone.stop(audio.currentTime + at + 0.2);
+    });
+    setTimeout(() => void audio.close(), 1000);
+  } catch {
+    // No audio output (or not allowed yet): the text and the vibration still tell them.
+  }
 }
 
 function renderPosition() {
@@ -199,7 +218,12 @@ async function runQueue(sessionId: string) {
     return reply.value!;
   };
   const queue = new DoctorQueue(sessionId, await command('WatchQueue') as unknown as QueueView);
-  const render = () => renderQueue(queue.ordered());
+  const act = (action: QueueAction, row: QueueRow) => void failSafely(async () => {
+    const { method, argument } = hubCalls[action];
+    await (argument ? command(method, row.token, argument) : command(method, row.token));
+    if (action === 'call') current = row.token;
+  });
+  const render = () => renderQueue(queue.ordered(), act);
   // One queue on screen at a time: handlers of a queue opened before are replaced, not added to.
   hub!.off('QueueUpdated');
   hub!.off('PatientPresenceChanged');
@@ -235,7 +259,7 @@ async function runQueue(sessionId: string) {
 }
 
 /** The live queue: in line first, by place; the called and finished after, by token. */
-function renderQueue(rows: QueueRow[]) {
+function renderQueue(rows: QueueRow[], act: (action: QueueAction, row: QueueRow) => void) {
   const list = $('queue');
   if (rows.length === 0) {
     list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('queue.empty') }));
@@ -255,6 +279,12 @@ function renderQueue(rows: QueueRow[]) {
     item.textContent = t('queue.row', { token: row.token, name: row.patient.name, age: row.patient.age, state }) + (notes.length ? ` (${notes.join(', ')})` : '');
     if (row.complaint) {
       item.append(Object.assign(document.createElement('div'), { className: 'complaint', textContent: row.complaint }));
+    }
+    for (const action of actionsFor(row)) {
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: t(`queue.action.${action}`) });
+      button.dataset.action = action;
+      button.addEventListener('click', () => act(action, row));
+      item.append(' ', button);
     }
     return item;
   }));
