@@ -11,12 +11,13 @@ public sealed class AuditRecorder(IHttpContextAccessor http) : DocumentSessionLi
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
+        var events = session.PendingChanges.Streams().SelectMany(stream => stream.Events).ToList();
+        if (events.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
         var from = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
-        var entries = session.PendingChanges.Streams()
-            .SelectMany(stream => stream.Events)
-            .Select(e => AuditEntry.Of(e.Id, e.Data, from))
-            .OfType<AuditEntry>()
-            .ToList();
+        var entries = events.Select(e => AuditEntry.Of(e.Id, e.Data, from)).OfType<AuditEntry>().ToList();
         if (entries.Count > 0)
         {
             session.Insert(entries.ToArray());

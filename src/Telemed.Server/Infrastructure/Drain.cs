@@ -31,10 +31,9 @@ public static class Drain
 {
     public static IHostApplicationBuilder AddTelemedDrain(this IHostApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(ShutdownOptions.Section);
-        builder.Services.AddOptions<ShutdownOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.Configure<HostOptions>(host =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(section.GetValue(nameof(ShutdownOptions.TimeoutSeconds), new ShutdownOptions().TimeoutSeconds)));
+        builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
         builder.Services.AddSingleton<DrainState>();
         // Replaces the console lifetime, which would stop the host the moment SIGTERM arrives. Test hosts put their own
         // lifetime in afterwards, so in-process tests never touch the test runner's signals.

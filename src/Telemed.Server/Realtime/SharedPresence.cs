@@ -21,6 +21,13 @@ public sealed class SharedPresence
     private static readonly RedisKey Heartbeats = Prefix + "nodes";
     private static readonly RedisChannel Changes = RedisChannel.Literal(Prefix + "changes");
 
+    /// <summary>Redis's clock in milliseconds as <c>now</c>, so node clocks may differ; the scripts that need it start with it.</summary>
+    private const string Now = """
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+        """;
+
     /// <summary>
     /// KEYS: node counts, totals, channel. ARGV: account, +1 or -1. Returns 1 when the account's total crossed zero. A
     /// close this node's share no longer holds (it left, or was reaped while cut off) leaves the totals alone: they no
@@ -45,7 +52,7 @@ public sealed class SharedPresence
     /// the totals with the given counts and records a heartbeat (Redis's own clock, so node clocks may differ). Returns
     /// the accounts whose online state changed, as '1:id' or '0:id'.
     /// </summary>
-    private const string ReplaceScript = """
+    private const string ReplaceScript = Now + """
         local changed = {}
         local function add(account, delta)
           local total = redis.call('HINCRBY', KEYS[2], account, delta)
@@ -64,16 +71,13 @@ public sealed class SharedPresence
         end
         for account, count in pairs(fresh) do add(account, count) end
         for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-        local time = redis.call('TIME')
-        redis.call('ZADD', KEYS[3], tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000), ARGV[1])
+        redis.call('ZADD', KEYS[3], now, ARGV[1])
         for _, change in ipairs(changed) do redis.call('PUBLISH', KEYS[4], change) end
         return changed
         """;
 
     /// <summary>KEYS: heartbeats. ARGV: node. Records the heartbeat; returns 1 if the node had been reaped (or is new).</summary>
-    private const string HeartbeatScript = """
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    private const string HeartbeatScript = Now + """
         local known = redis.call('ZSCORE', KEYS[1], ARGV[1])
         redis.call('ZADD', KEYS[1], now, ARGV[1])
         if known then return 0 end
@@ -81,9 +85,7 @@ public sealed class SharedPresence
         """;
 
     /// <summary>KEYS: heartbeats. ARGV: timeout (ms). Nodes whose last heartbeat is older than the timeout.</summary>
-    private const string SilentScript = """
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    private const string SilentScript = Now + """
         return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
         """;
 
@@ -91,9 +93,7 @@ public sealed class SharedPresence
     /// KEYS: dead node's counts, totals, heartbeats, channel. ARGV: node, timeout (ms). Takes a silent node's counts out
     /// of the totals, once (the first node to run it wins; a node that heartbeats again in between is left alone).
     /// </summary>
-    private const string ReapScript = """
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    private const string ReapScript = Now + """
         local last = redis.call('ZSCORE', KEYS[3], ARGV[1])
         if not last or tonumber(last) > now - tonumber(ARGV[2]) then return {} end
         local offline = {}

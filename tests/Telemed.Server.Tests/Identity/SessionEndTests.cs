@@ -52,7 +52,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
         var colleague = await Host.SignInStaff("rahul.nair@telemed.local");
         await using var hub = await HubClient.Connect(Host, "/hubs/clinic", laptop.AccessToken);
         await using var colleagueHub = await HubClient.Connect(Host, "/hubs/clinic", colleague.AccessToken);
-        var closed = Closed(hub);
+        var closed = hub.Closed();
 
         await (await Host.As(phone.AccessToken).PostAsync("/api/auth/sign-out-everywhere", null)).ShouldHave(HttpStatusCode.NoContent);
         server.Time.Advance(PastTheNextCheck);
@@ -73,7 +73,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
         try
         {
             await using var hub = await HubClient.Connect(Host, "/hubs/clinic", tokens.AccessToken);
-            var whenClosed = Closed(hub);
+            var whenClosed = hub.Closed();
             closed = await Task.WhenAny(whenClosed, Task.Delay(TimeSpan.FromSeconds(10))) == whenClosed;
         }
         catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
@@ -88,7 +88,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
     {
         var patient = await Host.RegisterPatient(Api.NewMobile());
         await using var hub = await HubClient.Connect(Host, "/hubs/clinic", patient.Tokens.AccessToken);
-        var closed = Closed(hub);
+        var closed = hub.Closed();
         await (await Refresh(patient.Tokens.RefreshToken)).ShouldHave(HttpStatusCode.OK);
 
         await (await Refresh(patient.Tokens.RefreshToken)).ShouldHave(HttpStatusCode.Unauthorized);
@@ -106,7 +106,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
         var officerId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var officer = await Host.SignInStaff("anil.menon@health.example.in", "a-long-enough-password");
         await using var hub = await HubClient.Connect(Host, "/hubs/clinic", officer.AccessToken);
-        var closed = Closed(hub);
+        var closed = hub.Closed();
 
         await (await admin.PostAsync($"/api/admin/staff/{officerId}/deactivate", null)).ShouldHave(HttpStatusCode.NoContent);
         server.Time.Advance(PastTheNextCheck);
@@ -125,16 +125,5 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
         var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);
         await (await admin.PostAsync($"/api/admin/staff/{DemoSeeder.AdminId}/deactivate", null)).ShouldHave(HttpStatusCode.Conflict);
         await (await admin.PostAsync($"/api/admin/staff/{Guid.NewGuid()}/deactivate", null)).ShouldHave(HttpStatusCode.NotFound);
-    }
-
-    private static Task Closed(HubClient hub)
-    {
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.Connection.Closed += _ =>
-        {
-            closed.TrySetResult();
-            return Task.CompletedTask;
-        };
-        return closed.Task;
     }
 }

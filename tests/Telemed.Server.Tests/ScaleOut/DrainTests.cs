@@ -30,8 +30,8 @@ public class DrainTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         await using var patientHub = await HubClient.Connect(balancer.Address, "/hubs/clinic", patient.AccessToken, Room.Pushes);
         (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        var doctorBack = Reconnected(doctorHub);
-        var patientBack = Reconnected(patientHub);
+        var doctorBack = doctorHub.Reconnected();
+        var patientBack = patientHub.Reconnected();
 
         // Requests keep coming through the balancer the whole time, as a busy clinic's would.
         using var stopTraffic = new CancellationTokenSource();
@@ -61,17 +61,6 @@ public class DrainTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var (answered, failures) = await traffic;
         answered.ShouldBeGreaterThan(10);
         failures.ShouldBeEmpty();
-    }
-
-    private static Task Reconnected(HubClient client)
-    {
-        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.Connection.Reconnected += _ =>
-        {
-            reconnected.TrySetResult();
-            return Task.CompletedTask;
-        };
-        return reconnected.Task;
     }
 
     /// <summary>Reads the queue in a loop; returns how many answers came and every answer that was not 200.</summary>

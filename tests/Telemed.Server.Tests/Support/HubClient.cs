@@ -78,5 +78,22 @@ public sealed class HubClient : IAsyncDisposable
 
     public bool Received(string name) => pushes[name].Reader.TryPeek(out _);
 
+    /// <summary>Completes when the connection closes for good (call before what should close it).</summary>
+    public Task Closed() => Once(handler => Connection.Closed += _ => handler());
+
+    /// <summary>Completes when the connection has reconnected (call before what should make it reconnect).</summary>
+    public Task Reconnected() => Once(handler => Connection.Reconnected += _ => handler());
+
+    private static Task Once(Action<Func<Task>> subscribe)
+    {
+        var happened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        subscribe(() =>
+        {
+            happened.TrySetResult();
+            return Task.CompletedTask;
+        });
+        return happened.Task;
+    }
+
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }
