@@ -1,7 +1,7 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api, type Tokens } from './api';
 import { Call } from './call';
-import { formatDate, formatNumber, messages, onLanguageChange, startI18n, t, type MessageKey } from './i18n';
+import { formatDate, formatNumber, isMessageKey, onLanguageChange, startI18n, t, type MessageKey } from './i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { Pharmacy } from './pharmacy';
 import { runPreCallCheck } from './precheck';
@@ -269,7 +269,8 @@ function renderQueue(rows: QueueRow[], act: (action: QueueAction, row: QueueRow)
     const item = document.createElement('li');
     item.dataset.token = String(row.token);
     item.dataset.state = row.state;
-    const state = (messages.en as Record<string, string>)[`queue.state.${row.state}`] !== undefined ? t(`queue.state.${row.state}` as MessageKey) : row.state;
+    const stateKey = `queue.state.${row.state}`;
+    const state = isMessageKey(stateKey) ? t(stateKey) : row.state;
     const notes = [
       row.position != null ? t('queue.position', { position: row.position }) : undefined,
       row.priority !== 'normal' ? t(`queue.priority.${row.priority}` as MessageKey) : undefined,

@@ -34,6 +34,11 @@ export function formatDate(value: string | Date, lang = language): string {
 }
 
 /** The message in the current language with its {placeholders} filled in; numbers are formatted for the locale. */
+/** For keys made from data (a token state the server may add before the client knows it). */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in messages.en;
+}
+
 export function t(key: MessageKey, params: Record<string, string | number> = {}, lang = language): string {
   return messages[lang][key].replace(/\{(\w+)\}/g, (placeholder, name: string) => {
     const value = params[name];
