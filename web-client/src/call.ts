@@ -25,6 +25,7 @@ export class Call {
   local?: MediaStream;
   mode: 'video' | 'audioOnly' = 'video';
   private negotiation = 0;
+  private peerPresent = false;
   private readonly candidates = new CandidateBuffer();
 
   constructor(
@@ -42,10 +43,10 @@ export class Call {
     this.hub.on('Offer', (m: SdpMessage) => this.matches(m) && void this.onOffer(m));
     this.hub.on('Answer', (m: SdpMessage) => this.matches(m) && void this.onAnswer(m));
     this.hub.on('IceCandidate', (m: CandidateMessage) => this.matches(m) && void this.onCandidate(m));
-    this.hub.on('PeerJoined', (m: { consultationId: string }) => this.matches(m) && this.isOfferer && void this.negotiate());
+    this.hub.on('PeerJoined', (m: { consultationId: string }) => this.matches(m) && this.peerJoined());
     this.hub.on('IceRestartRequested', (m: { consultationId: string }) => this.matches(m) && this.isOfferer && void this.negotiate());
-    this.hub.on('PeerDisconnected', (m: { consultationId: string }) => this.matches(m) && this.status(t('call.peerDisconnected')));
-    this.hub.on('PeerLeft', (m: { consultationId: string }) => this.matches(m) && this.status(t('call.peerLeft')));
+    this.hub.on('PeerDisconnected', (m: { consultationId: string }) => this.matches(m) && this.peerGone(t('call.peerDisconnected')));
+    this.hub.on('PeerLeft', (m: { consultationId: string }) => this.matches(m) && this.peerGone(t('call.peerLeft')));
     this.hub.on('CallModeChanged', (m: { consultationId: string; mode: 'video' | 'audioOnly' }) => this.matches(m) && this.applyMode(m.mode));
     this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; text: string }) => {
       if (!this.matches(m)) return;
@@ -57,8 +58,24 @@ export class Call {
     this.applyMode(room.mode);
     // The other side may have joined (and a PeerJoined started the negotiation) while this reply was on its way.
     if (this.pc) return;
-    if (this.isOfferer && room.present.length > 1) await this.negotiate();
+    this.peerPresent = room.present.length > 1;
+    if (this.isOfferer && this.peerPresent) await this.negotiate();
     else this.newPeer();
+  }
+
+  /**
+   * The server may tell of one arrival twice — in the JoinRoom reply and as a PeerJoined, when both joined at once —
+   * and a second offer would tear down a call that just connected. A peer is new only after it was gone.
+   */
+  private peerJoined(): void {
+    if (this.peerPresent && this.pc) return;
+    this.peerPresent = true;
+    if (this.isOfferer) void this.negotiate();
+  }
+
+  private peerGone(status: string): void {
+    this.peerPresent = false;
+    this.status(status);
   }
 
   async switchToAudioOnly(): Promise<void> {
