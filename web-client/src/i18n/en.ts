@@ -48,6 +48,8 @@ export const en = {
   'token.left': 'You left the queue',
   'token.awaitingPayment': 'Waiting for your payment',
 
+  'error.notConnected': 'Not connected to the clinic. Reload the page to reconnect.',
+
   'opd': 'OPD',
   'doctor.sessions': 'My OPD sessions',
   'doctor.openQueue': 'Open queue: {specialty} ({waiting} waiting)',

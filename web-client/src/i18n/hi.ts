@@ -50,6 +50,8 @@ export const hi: Record<MessageKey, string> = {
   'token.left': 'आपने कतार छोड़ दी',
   'token.awaitingPayment': 'आपके भुगतान की प्रतीक्षा है',
 
+  'error.notConnected': 'क्लिनिक से जुड़ाव नहीं है। फिर से जुड़ने के लिए पेज दोबारा लोड करें।',
+
   'opd': 'ओपीडी',
   'doctor.sessions': 'मेरे ओपीडी सत्र',
   'doctor.openQueue': 'कतार खोलें: {specialty} ({waiting} प्रतीक्षा में)',
