@@ -8,7 +8,7 @@ using Telemed.Benchmarks;
 
 // dotnet Telemed.Benchmarks.dll micro [NAME]                   — BenchmarkDotNet: queue, signalling, prescriptions (or only NAME)
 // dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
-// dotnet Telemed.Benchmarks.dll idle-connections URL PID N — idle hub connections and server memory (run-idle-connections.sh)
+// dotnet Telemed.Benchmarks.dll idle-connections URL PID N [HTTP2_URL] — idle hub connections and server memory (run-idle-connections.sh)
 // dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS [URL_B PID_B] — hub vs PeerJS, and across two nodes (run-signalling-relay.sh)
 // dotnet Telemed.Benchmarks.dll consultation-load URL PID PAIRS SECONDS DB — whole consultations under load (run-consultation-load.sh)
 // All write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
@@ -70,8 +70,8 @@ switch (mode)
         break;
     case "idle-connections":
         var count = int.Parse(args[3], CultureInfo.InvariantCulture);
-        var idle = await new IdleConnections(new Uri(args[1]), count).Run(int.Parse(args[2], CultureInfo.InvariantCulture));
-        BenchmarkReport.Write(docs, "Idle hub connections per node",
+        var idle = await new IdleConnections(new Uri(args[1]), count, args.Length > 4 ? new Uri(args[4]) : null).Run(int.Parse(args[2], CultureInfo.InvariantCulture));
+        BenchmarkReport.Write(docs, args.Length > 4 ? "Idle hub connections per node over HTTP/2" : "Idle hub connections per node",
             "`tests/Telemed.Benchmarks/run-idle-connections.sh` (release build, loopback only, "
             + $"{(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC).\n\n" + idle);
         Console.WriteLine(idle);
