@@ -33,25 +33,32 @@ public partial class BrowserFixture : IAsyncLifetime
         Server = await ServerProcess.Start(schema, keyPath, settings);
         Http = new HttpClient { BaseAddress = Server.Address };
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
-            ],
-        });
+        Browser = await LaunchBrowser();
     }
+
+    /// <summary>
+    /// Debian's Chromium, headless, with fake camera and microphone; extra arguments for a browser of one test's own
+    /// (e.g. <c>--use-file-for-fake-video-capture</c>: a camera that films a given picture). The caller closes it.
+    /// </summary>
+    public Task<IBrowser> LaunchBrowser(params string[] extraArguments) => playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args =
+        [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync",
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
+            .. extraArguments,
+        ],
+    });
 
     /// <summary>A second server process on the same database, keys and settings (a second node when the settings name Redis).</summary>
     public Task<ServerProcess> StartAnotherNode() => ServerProcess.Start(schema, keyPath, settings);
 
-    public async Task<IPage> NewPage(Uri? node = null)
+    public async Task<IPage> NewPage(Uri? node = null, IBrowser? browser = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (node ?? Server.Address).ToString(), Permissions = ["camera", "microphone"] });
+        var context = await (browser ?? Browser).NewContextAsync(new BrowserNewContextOptions { BaseURL = (node ?? Server.Address).ToString(), Permissions = ["camera", "microphone"] });
         var page = await context.NewPageAsync();
         page.Console += (_, message) => console.Enqueue($"{page.Url}: {message.Type}: {message.Text}");
         page.PageError += (_, error) => console.Enqueue($"{page.Url}: page error: {error}");

@@ -52,6 +52,9 @@ function pharmacyHome() {
     if (file) void failSafely(() => pharmacy.scan(file));
   });
   $('rx-dispense').addEventListener('click', () => void failSafely(() => pharmacy.dispense()));
+  $('rx-camera').addEventListener('click', () => void failSafely(() => pharmacy.scanWithCamera()));
+  $('rx-scan-stop').addEventListener('click', () => pharmacy.stopCamera());
+  return failSafely(() => pharmacy.history());
 }
 
 // A reload keeps the session (tab-scoped storage): the patient lands back in the waiting room or the call.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispenseLines, prescriptionIdFrom } from './pharmacy';
+import { cameraProblem, dispenseLines, prescriptionIdFrom } from './pharmacy';
 
 describe('prescriptionIdFrom', () => {
   it('reads the id in a verification link', () =>
@@ -14,4 +14,12 @@ describe('dispenseLines', () => {
       { line: 0, quantity: '6', brand: ' Crocin ', batch: '' },
       { line: 1, quantity: '', brand: 'x', batch: 'y' },
     ])).toEqual([{ line: 0, quantity: 6, brand: 'Crocin', batch: undefined }]));
+});
+
+describe('cameraProblem', () => {
+  it('tells a refused permission from a missing camera', () => {
+    expect(cameraProblem({ name: 'NotAllowedError' })).toBe('pharmacy.cameraDenied');
+    expect(cameraProblem({ name: 'NotFoundError' })).toBe('pharmacy.noCamera');
+    expect(cameraProblem(new Error('boom'))).toBe('pharmacy.cameraFailed');
+  });
 });

@@ -1,5 +1,5 @@
 import type { Api } from './api';
-import { formatDate, formatNumber, onLanguageChange, t } from './i18n';
+import { formatDate, formatNumber, onLanguageChange, t, type MessageKey } from './i18n';
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -10,15 +10,28 @@ export function prescriptionIdFrom(text: string): string | undefined {
 
 /** Reads the QR code in a photo or screenshot of a prescription. The decoder (50 KB) loads only when a pharmacist scans. */
 export async function decodeQr(file: Blob): Promise<string | undefined> {
-  const { default: jsQR } = await import('jsqr');
   const bitmap = await createImageBitmap(file);
+  return decodeFrame(bitmap, bitmap.width, bitmap.height);
+}
+
+/** The text of a QR code in one image or video frame, if there is one. */
+async function decodeFrame(source: CanvasImageSource, width: number, height: number): Promise<string | undefined> {
+  const { default: jsQR } = await import('jsqr');
   const canvas = document.createElement('canvas');
-  canvas.width = bitmap.width;
-  canvas.height = bitmap.height;
+  canvas.width = width;
+  canvas.height = height;
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
-  context.drawImage(bitmap, 0, 0);
-  const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height);
+  context.drawImage(source, 0, 0, width, height);
+  const pixels = context.getImageData(0, 0, width, height);
   return jsQR(pixels.data, pixels.width, pixels.height)?.data;
+}
+
+/** Why the camera could not be opened, in words that say what to do instead. */
+export function cameraProblem(error: unknown): MessageKey {
+  const name = (error as { name?: string })?.name;
+  if (name === 'NotAllowedError' || name === 'SecurityError') return 'pharmacy.cameraDenied';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'pharmacy.noCamera';
+  return 'pharmacy.cameraFailed';
 }
 
 interface Medicine { generic: string; strength: string; form: string; dose: string; frequency: string; quantity: number; instructions?: string }
@@ -49,16 +62,22 @@ export function dispenseLines(rows: DispenseRow[]) {
 /** The pharmacist's screen: check a prescription, then record what was handed out (one request id per attempt, kept on retry). */
 export class Pharmacy {
   private view?: PharmacyView;
+  private recent?: PharmacyView[];
+  private camera?: MediaStream;
   private requestId = crypto.randomUUID();
 
   constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {
-    onLanguageChange(() => this.describe());
+    onLanguageChange(() => {
+      this.describe();
+      this.renderHistory();
+    });
   }
 
   async check(text: string) {
     const id = prescriptionIdFrom(text);
     if (!id) throw new Error(t('pharmacy.notAnId'));
     this.show(await this.api.get<PharmacyView>(`/api/pharmacy/prescriptions/${id}`));
+    await this.history();
   }
 
   async scan(file: Blob) {
@@ -66,6 +85,74 @@ export class Pharmacy {
     if (!text) throw new Error(t('pharmacy.noQr'));
     (this.$('rx-id') as HTMLInputElement).value = text;
     await this.check(text);
+  }
+
+  /**
+   * Reads QR codes from the camera (the back one on a phone) a few times a second until one holds a prescription id,
+   * then checks it. Codes that are not Telemed prescriptions are named and scanning goes on.
+   */
+  async scanWithCamera() {
+    this.stopCamera();
+    const status = this.$('rx-scan-status');
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+    } catch (error) {
+      throw new Error(t(cameraProblem(error)));
+    }
+    this.camera = stream;
+    const video = this.$('rx-video') as HTMLVideoElement;
+    video.srcObject = stream;
+    this.$('rx-scanner').hidden = false;
+    status.textContent = t('pharmacy.scanning');
+    await video.play();
+    while (this.camera === stream) {
+      const text = video.videoWidth > 0 ? await decodeFrame(video, video.videoWidth, video.videoHeight) : undefined;
+      if (this.camera !== stream) return;
+      if (text && prescriptionIdFrom(text)) {
+        this.stopCamera();
+        (this.$('rx-id') as HTMLInputElement).value = text;
+        await this.check(text);
+        return;
+      }
+      if (text) status.textContent = t('pharmacy.notPrescriptionQr');
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  }
+
+  stopCamera() {
+    this.camera?.getTracks().forEach(track => track.stop());
+    this.camera = undefined;
+    this.$('rx-scanner').hidden = true;
+  }
+
+  /** Prescriptions this pharmacist checked or dispensed, latest first; each opens again in the dispensing screen. */
+  async history() {
+    this.recent = await this.api.get<PharmacyView[]>('/api/pharmacy/prescriptions');
+    this.renderHistory();
+  }
+
+  private renderHistory() {
+    if (!this.recent) return;
+    const list = this.$('rx-history');
+    if (this.recent.length === 0) {
+      list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('pharmacy.noHistory') }));
+      return;
+    }
+    list.replaceChildren(...this.recent.map(view => {
+      const item = document.createElement('li');
+      item.dataset.prescription = view.prescriptionId;
+      const dispensed = view.lines.reduce((sum, line) => sum + line.dispensed, 0);
+      const prescribed = view.lines.reduce((sum, line) => sum + line.medicine.quantity, 0);
+      item.textContent = t('pharmacy.historyRow', {
+        date: formatDate(view.content.issuedAt), patient: view.content.patient.name, doctor: view.content.doctor.name,
+        verdict: t(`verdictShort.${view.verdict}`), dispensed, prescribed,
+      }) + ' ';
+      const open = Object.assign(document.createElement('button'), { type: 'button', textContent: t('pharmacy.open') });
+      open.addEventListener('click', () => this.show(view));
+      item.append(open);
+      return item;
+    }));
   }
 
   async dispense() {
@@ -81,6 +168,7 @@ export class Pharmacy {
     this.requestId = crypto.randomUUID();
     this.show(view);
     this.$('rx-result').textContent = t('pharmacy.recorded');
+    await this.history();
   }
 
   private show(view: PharmacyView) {

@@ -58,6 +58,30 @@ public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<Pharma
     }
 
     [Fact]
+    public async Task A_pharmacist_scans_the_QR_code_with_the_camera_and_finds_the_prescription_again_in_the_history()
+    {
+        var (prescriptionId, _) = await Pages.IssuePrescription(fixture, PatientMobile);
+        var film = FakeCamera.FilmingQrCode(new Uri(fixture.Server.Address, $"/verify/{prescriptionId}").ToString(), folder);
+        await using var browser = await fixture.LaunchBrowser($"--use-file-for-fake-video-capture={film}");
+        var page = await fixture.NewPage(browser: browser);
+        await Pages.SignInStaff(page, "meena.iyer@telemed.local");
+        await Assertions.Expect(page.Locator("#pharmacy")).ToBeVisibleAsync();
+
+        await page.ClickAsync("#rx-camera");
+
+        await Assertions.Expect(page.Locator("#rx-verdict")).ToHaveAttributeAsync("data-verdict", "valid");
+        await Assertions.Expect(page.Locator("#rx-scanner")).ToBeHiddenAsync();
+        (await page.EvaluateAsync<int>("() => document.getElementById('rx-video').srcObject?.getTracks().filter(t => t.readyState === 'live').length ?? 0")).ShouldBe(0);
+        var inHistory = page.Locator($"#rx-history li[data-prescription='{prescriptionId}']");
+        await Assertions.Expect(inHistory).ToContainTextAsync("Dr. Asha Verma");
+        await Assertions.Expect(inHistory).ToContainTextAsync("0 of 6 handed out");
+
+        await page.ReloadAsync();
+        await page.Locator($"#rx-history li[data-prescription='{prescriptionId}'] button").ClickAsync();
+        await Assertions.Expect(page.Locator("#rx-lines")).ToContainTextAsync("paracetamol 500 mg tablet");
+    }
+
+    [Fact]
     public async Task The_QR_link_opens_a_public_page_that_confirms_the_doctor_without_the_medicines()
     {
         var (prescriptionId, _) = await Pages.IssuePrescription(fixture, PatientMobile);
