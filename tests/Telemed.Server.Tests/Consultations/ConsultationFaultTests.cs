@@ -39,6 +39,31 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
     }
 
     [Fact]
+    public async Task With_stateful_reconnect_a_dropped_socket_resumes_the_same_connection_and_delivers_what_was_sent_meanwhile()
+    {
+        var room = await Room.Start(server.Host);
+        await using var node = await ServerProcess.Start(server.Schema, server.KeyPath);
+        await using var doctor = await HubClient.Connect(node.Address, "/hubs/clinic", room.DoctorToken, Room.Pushes);
+        (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var (patient, socket) = await HubClient.ConnectStateful(node.Address, "/hubs/clinic", room.Patient.AccessToken, Room.Pushes);
+        await using var _ = patient;
+        (await patient.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await doctor.Next("PeerJoined");
+        var connectionId = patient.Connection.ConnectionId;
+        var firstSocket = socket();
+
+        firstSocket.Abort(); // no close frame: the network went
+        (await doctor.Invoke("SendIceCandidate", room.ConsultationId, Room.Candidate, "0", 0)).GetProperty("value").GetBoolean().ShouldBeTrue();
+
+        var candidate = await patient.Next("IceCandidate", timeoutSeconds: 15);
+        candidate.GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
+        socket().ShouldNotBeSameAs(firstSocket, "the candidate came over a new socket");
+        patient.Connection.ConnectionId.ShouldBe(connectionId, "the same SignalR connection, resumed");
+        doctor.Received("PeerDisconnected").ShouldBeFalse("the room never saw the patient go");
+        (await patient.Invoke("SendTyping", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task After_a_kill_mid_consultation_the_doctor_reconnects_and_finishes_with_nothing_lost_and_nothing_twice()
     {
         var patient = (await server.Host.CreatePatients(1))[0];

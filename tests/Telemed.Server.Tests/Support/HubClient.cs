@@ -28,12 +28,36 @@ public sealed class HubClient : IAsyncDisposable
         }, pushNames);
     }
 
+    /// <summary>
+    /// Over a real socket to a server process, negotiating first and with SignalR's stateful reconnect: a dropped socket is
+    /// replaced within the same connection and what was sent meanwhile is replayed. <paramref name="socket"/> is the
+    /// connection's current WebSocket, so a test can drop it.
+    /// </summary>
+    public static async Task<(HubClient Client, Func<System.Net.WebSockets.ClientWebSocket> Socket)> ConnectStateful(
+        Uri address, string path, string accessToken, params string[] pushNames)
+    {
+        System.Net.WebSockets.ClientWebSocket? current = null;
+        var client = await Connect(address, path, accessToken, options =>
+        {
+            options.SkipNegotiation = false;
+            options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+            options.WebSocketFactory = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.WebSockets.ClientWebSocket();
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {accessToken}");
+                await socket.ConnectAsync(context.Uri, cancellationToken);
+                return current = socket;
+            };
+        }, pushNames, stateful: true);
+        return (client, () => current!);
+    }
+
     /// <summary>Over a real socket to a server process (<see cref="ServerProcess"/>), reconnecting by itself as browsers do.</summary>
     public static Task<HubClient> Connect(Uri address, string path, string? accessToken, params string[] pushNames) =>
         Connect(address, path, accessToken, _ => { }, pushNames, reconnect: true);
 
     private static async Task<HubClient> Connect(
-        Uri address, string path, string? accessToken, Action<HttpConnectionOptions> transport, string[] pushNames, bool reconnect = false)
+        Uri address, string path, string? accessToken, Action<HttpConnectionOptions> transport, string[] pushNames, bool reconnect = false, bool stateful = false)
     {
         var query = accessToken is null ? "" : $"?access_token={Uri.EscapeDataString(accessToken)}";
         var builder = new HubConnectionBuilder()
@@ -44,6 +68,10 @@ public sealed class HubClient : IAsyncDisposable
                 transport(options);
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        if (stateful)
+        {
+            builder.WithStatefulReconnect();
+        }
         if (reconnect)
         {
             builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
