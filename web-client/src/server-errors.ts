@@ -1,0 +1,12 @@
+import { currentLanguage, isMessageKey, t, type Language } from './i18n';
+
+/**
+ * A refusal from the server in the reader's language. The server words its refusals in English, with a stable code
+ * (hub replies' `error.code`, problem details' `code`): in English its sentence is shown as it is (it names the token,
+ * the time…); in another language a code we know has its own words, and an unknown one falls back to the server's.
+ */
+export function serverMessage(code: string | undefined, message: string, lang: Language = currentLanguage()): string {
+  if (lang === 'en' || !code) return message;
+  const key = `serverError.${code}`;
+  return isMessageKey(key) ? t(key, {}, lang) : message;
+}
