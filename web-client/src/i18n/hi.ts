@@ -220,7 +220,7 @@ export const hi: Record<MessageKey, string> = {
   'admin.sessions.loading': 'सत्र लोड हो रहे हैं…',
   'admin.sessions.empty': '{day} को कोई मेल खाता ओपीडी सत्र नहीं है। कोई और दिन, स्वास्थ्य केंद्र या स्थिति चुनें।',
   'admin.sessions.failed': 'सत्र लोड नहीं हो सके ({reason})। कनेक्शन जाँचें, फिर ताज़ा करें दबाएँ।',
-  'admin.sessions.totals': '{day} को {sessions} सत्र: {placesTaken} ने चेक-इन किया, {waiting} प्रतीक्षा में, {withDoctor} डॉक्टर के पास, {seen} देखे गए, {noShows} नहीं आए, {cancelledOrLeft} ने रद्द किया या चले गए।',
+  'admin.sessions.totals': '{day}: सत्र {sessions} · चेक-इन {placesTaken} · प्रतीक्षा में {waiting} · डॉक्टर के पास {withDoctor} · देखे गए {seen} · नहीं आए {noShows} · रद्द या चले गए {cancelledOrLeft}',
   'admin.col.facility': 'स्वास्थ्य केंद्र',
   'admin.col.doctors': 'डॉक्टर',
   'admin.col.time': 'समय',
