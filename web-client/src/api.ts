@@ -2,7 +2,8 @@ import { serverMessage } from './server-errors';
 
 /** The REST API with the signed-in account's bearer token. Errors carry the server's problem detail. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** The problem details' `errors` map (field name → messages), for forms that show each message next to its field. */
+  constructor(readonly status: number, message: string, readonly fields: Record<string, string[]> = {}) {
     super(message);
   }
 }
@@ -31,7 +32,7 @@ export class Api {
     const json = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const fields = json?.errors ? Object.values(json.errors as Record<string, string[]>).flat().join(' ') : '';
-      throw new ApiError(response.status, fields || serverMessage(json?.code, json?.detail || json?.title || response.statusText));
+      throw new ApiError(response.status, fields || serverMessage(json?.code, json?.detail || json?.title || response.statusText), json?.errors ?? {});
     }
     return { value: json as T, etag: response.headers.get('ETag') ?? undefined };
   }

@@ -16,7 +16,11 @@ async function signedIn(tokens: Tokens) {
   role = tokens.role;
   renderRole();
   if (tokens.role === 'pharmacist') return pharmacyHome();
-  if (tokens.role === 'health-officer' || tokens.role === 'admin') {
+  if (tokens.role === 'admin') {
+    const { adminHome } = await import('./admin');
+    return adminHome();
+  }
+  if (tokens.role === 'health-officer') {
     show('analytics');
     const { Dashboard } = await import('./analytics');
     return new Dashboard(api, $).open();

@@ -39,6 +39,20 @@ public sealed record QueueView(
     int AverageConsultationMinutes,
     IReadOnlyList<QueueRow> Rows);
 
+/// <summary>
+/// An admin's count of one session's tokens by what became of them, and how long the earliest patient still in line
+/// has waited: numbers only, never who.
+/// </summary>
+public sealed record SessionFigures(
+    int PlacesTaken,
+    int Waiting,
+    int WithDoctor,
+    int Seen,
+    int Skipped,
+    int NoShows,
+    int CancelledOrLeft,
+    int? LongestWaitMinutes);
+
 /// <summary>One session's line on a waiting-room display: token numbers only, never names.</summary>
 public sealed record BoardLine(Guid SessionId, string? Specialty, SessionStatus Status, IReadOnlyList<int> NowServing, IReadOnlyList<int> UpNext, int Waiting);
 
@@ -92,4 +106,23 @@ public static class QueueViews
         session.Entries.Where(e => e.IsWithDoctor).Select(e => e.Token).ToList(),
         session.Line().Take(BoardUpNext).Select(e => e.Token).ToList(),
         session.Entries.Count(e => e.IsInLine));
+
+    /// <summary>
+    /// The session's tokens counted by state. Recalled tokens are back in line, so they wait; tokens not held or whose
+    /// payment lapsed fall in none of the counts but still took a token number.
+    /// </summary>
+    public static SessionFigures Figures(OpdSession session, DateTimeOffset now)
+    {
+        int Count(params TokenState[] states) => session.Entries.Count(e => states.Contains(e.State));
+        var earliestInLine = session.Entries.Where(e => e.IsInLine).Select(e => (DateTimeOffset?)e.CheckedInAt).Min();
+        return new SessionFigures(
+            session.PlacesTaken,
+            Count(TokenState.Waiting, TokenState.Recalled),
+            Count(TokenState.Called, TokenState.InConsultation),
+            Count(TokenState.Completed),
+            Count(TokenState.Skipped),
+            Count(TokenState.NoShow),
+            Count(TokenState.Cancelled, TokenState.Left),
+            earliestInLine is { } since ? Math.Max(0, (int)(now - since).TotalMinutes) : null);
+    }
 }

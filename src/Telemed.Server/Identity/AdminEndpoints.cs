@@ -37,6 +37,7 @@ public static class AdminEndpoints
         admin.MapPost("/facilities", RegisterFacility).WithSummary("Register a health facility (HFR ID).");
         admin.MapPost("/doctors", RegisterDoctor).WithSummary("Register a doctor (HPR ID, registration with a state council).");
         admin.MapPost("/pharmacies", RegisterPharmacy).WithSummary("Register a pharmacy (drug licence number).");
+        admin.MapGet("/pharmacies", ListPharmacies).WithSummary("Registered pharmacies, by name (to choose a pharmacist's pharmacy).");
         admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist of a registered pharmacy.");
         admin.MapPost("/health-officers", RegisterHealthOfficer).WithSummary("Register a health officer (aggregate analytics only).");
         admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
@@ -175,6 +176,9 @@ public static class AdminEndpoints
         }
         return await Register(session, hasher, user, time, credentials, Role.HealthOfficer, null, null, cancellationToken);
     }
+
+    private static async Task<Ok<IReadOnlyList<Pharmacy>>> ListPharmacies(IQuerySession session, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await session.Query<Pharmacy>().OrderBy(p => p.Name).ToListAsync(cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<StaffView>>> ListStaff(Role? role, IQuerySession session, CancellationToken cancellationToken)
     {

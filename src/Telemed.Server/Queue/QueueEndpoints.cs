@@ -369,9 +369,7 @@ private sealed record NotHeldRequest(string? Reason);
     private static SessionSummary Summary(OpdSession session, IReadOnlyList<StaffAccount> doctors) => new(
         session.Id,
         session.FacilityId,
-        session.DoctorIds
-            .Select(id => doctors.FirstOrDefault(d => d.Id == id) is { } d ? new SessionDoctor(d.Id, d.Name, d.Doctor?.Specialty) : new SessionDoctor(id, "", null))
-            .ToList(),
+        DoctorsOf(session, doctors),
         session.StartsAt,
         session.EndsAt,
         session.FeePaise,
@@ -382,4 +380,10 @@ private sealed record NotHeldRequest(string? Reason);
         session.Status,
         (int)Math.Round(session.AverageConsultation.TotalMinutes),
         session.Version);
+
+    /// <summary>The session's doctors by name, in the session's order; an id whose account is gone keeps its place, unnamed.</summary>
+    internal static IReadOnlyList<SessionDoctor> DoctorsOf(OpdSession session, IReadOnlyList<StaffAccount> doctors) =>
+        session.DoctorIds
+            .Select(id => doctors.FirstOrDefault(d => d.Id == id) is { } d ? new SessionDoctor(d.Id, d.Name, d.Doctor?.Specialty) : new SessionDoctor(id, "", null))
+            .ToList();
 }

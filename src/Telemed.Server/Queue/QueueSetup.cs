@@ -37,6 +37,7 @@ public static class QueueSetup
     public static WebApplication MapTelemedQueue(this WebApplication app)
     {
         app.MapQueue();
+        app.MapSessionsOfTheDay();
         // Stateful reconnect: a client that loses its WebSocket briefly resumes without losing messages in between.
         // An expired access token closes the connection (the client reconnects with a fresh one or is signed out).
         app.MapHub<ClinicHub>("/hubs/clinic", options =>

@@ -56,6 +56,19 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         await Assertions.Expect(pharmacist.Locator("#rx-verdict")).ToHaveAttributeAsync("data-verdict", "valid");
         await Visit(pharmacist, language, "pharmacist");
 
+        // The admin home as the day goes: the session listed, a registration refused field by field, the deactivation question.
+        var admin = await PageIn(language, Desktop);
+        await Pages.SignInAdmin(admin);
+        await Assertions.Expect(admin.Locator($"#adm-sessions tr[data-session='{sessionId}']")).ToBeVisibleAsync();
+        await admin.Locator("#reg-doctor-panel summary").ClickAsync();
+        await admin.ClickAsync("#reg-doctor button.submit");
+        await Assertions.Expect(admin.Locator("#reg-doctor-hprId")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Visit(admin, language, "admin");
+        await admin.Locator("#adm-staff tr", new() { HasText = "meena.iyer@telemed.local" }).GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(admin.Locator("#adm-confirm")).ToBeVisibleAsync();
+        await Axe.ShouldHaveNoSeriousViolations(admin, $"admin deactivation question ({language})");
+        await admin.Keyboard.PressAsync("Escape");
+
         var verify = await PageIn(language, Phone);
         await verify.GotoAsync($"/verify/{prescriptionId}");
         await Assertions.Expect(verify.Locator("#facts")).ToBeVisibleAsync();

@@ -7,10 +7,11 @@ namespace Telemed.Browser.Tests.Analytics;
 public class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task An_admin_sees_the_waiting_volume_and_syndrome_charts_and_the_alert_list()
+    public async Task An_admin_opens_the_dashboard_from_the_admin_home_and_sees_the_waiting_volume_and_syndrome_charts_and_the_alert_list()
     {
         var page = await fixture.NewPage();
-        await Pages.SignInStaff(page, "admin@telemed.local");
+        await Pages.SignInAdmin(page);
+        await page.ClickAsync("#adm-analytics");
 
         await Assertions.Expect(page.Locator("#analytics")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#an-facility option")).ToHaveCountAsync(1);

@@ -7,12 +7,68 @@ namespace Telemed.Browser.Tests.Support;
 /// <summary>What people do in the web client, step by step, shared by the browser tests.</summary>
 public static class Pages
 {
-    public static async Task SignInStaff(IPage page, string email, string start = "/")
+    public static async Task SignInStaff(IPage page, string email, string start = "/", string password = "telemed-demo")
     {
         await page.GotoAsync(start);
         await page.FillAsync("#email", email);
-        await page.FillAsync("#password", "telemed-demo");
+        await page.FillAsync("#password", password);
         await page.ClickAsync("#staff-signin");
+    }
+
+    /// <summary>The demo admin signs in and lands on the admin home.</summary>
+    public static async Task SignInAdmin(IPage page, string start = "/")
+    {
+        await SignInStaff(page, "admin@telemed.local", start);
+        await Assertions.Expect(page.Locator("#admin")).ToBeVisibleAsync();
+    }
+
+    /// <summary>A doctor as the admin types them in; the facility is chosen by the name shown beside its box.</summary>
+    public sealed record NewDoctor(
+        string Name, string Email, string HprId, string Qualification, string RegistrationNumber, string StateCouncil, string? Specialty, string? FacilityName);
+
+    /// <summary>
+    /// On the admin home: registers the doctor with a suggested first password and returns that password as the hand-over
+    /// panel shows it (the only way a new doctor learns it: Telemed sends staff no message).
+    /// </summary>
+    public static async Task<string> RegisterDoctor(IPage admin, NewDoctor doctor)
+    {
+        var panel = admin.Locator("#reg-doctor-panel");
+        if (await panel.GetAttributeAsync("open") is null)
+        {
+            await panel.Locator("summary").ClickAsync();
+        }
+        await admin.FillAsync("#reg-doctor-name", doctor.Name);
+        await admin.FillAsync("#reg-doctor-email", doctor.Email);
+        await panel.Locator(".suggest").ClickAsync();
+        await admin.FillAsync("#reg-doctor-hprId", doctor.HprId);
+        await admin.FillAsync("#reg-doctor-qualification", doctor.Qualification);
+        await admin.FillAsync("#reg-doctor-registrationNumber", doctor.RegistrationNumber);
+        await admin.FillAsync("#reg-doctor-stateCouncil", doctor.StateCouncil);
+        await admin.FillAsync("#reg-doctor-specialty", doctor.Specialty ?? "");
+        if (doctor.FacilityName is { } facility)
+        {
+            await panel.GetByLabel(facility).CheckAsync();
+        }
+        var suggested = await admin.InputValueAsync("#reg-doctor-password");
+        await panel.Locator("button.submit").ClickAsync();
+        await Assertions.Expect(admin.Locator("#adm-handover")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Locator("#adm-handover-email")).ToHaveTextAsync(doctor.Email.ToLowerInvariant());
+        var handedOver = (await admin.TextContentAsync("#adm-handover-password"))!;
+        handedOver.ShouldBe(suggested);
+        return handedOver;
+    }
+
+    /// <summary>
+    /// The whole day's first step: the admin registers a doctor on the admin home, and the doctor signs in through the
+    /// sign-in page with the password the admin handed over, landing on their OPD sessions.
+    /// </summary>
+    public static async Task<IPage> RegisteredDoctorSignsIn(BrowserFixture fixture, IPage admin, NewDoctor doctor)
+    {
+        var password = await RegisterDoctor(admin, doctor);
+        var page = await fixture.NewPage();
+        await SignInStaff(page, doctor.Email, password: password);
+        await Assertions.Expect(page.Locator("#doctor")).ToBeVisibleAsync();
+        return page;
     }
 
     /// <summary>The doctor signs in and opens the queue of a session.</summary>

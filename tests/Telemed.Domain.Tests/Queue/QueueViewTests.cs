@@ -62,4 +62,30 @@ public class QueueViewTests : QueueSpec
         view.Rows[1].Online.ShouldBeTrue();
         view.Rows[1].Position.ShouldBe(1);
     }
+
+    [Fact]
+    public void An_admins_figures_count_tokens_by_what_became_of_them_and_the_longest_wait_in_line()
+    {
+        var patient4 = Guid.Parse("33333333-0000-0000-0000-000000000004");
+        var patient5 = Guid.Parse("33333333-0000-0000-0000-000000000005");
+        var patient6 = Guid.Parse("33333333-0000-0000-0000-000000000006");
+        var session = Given(Opened(), CheckedIn(1, Patient1, minutesAgo: 50), CheckedIn(2, Patient2, minutesAgo: 45), CheckedIn(3, Patient3, minutesAgo: 40),
+            CheckedIn(4, patient4, minutesAgo: 35), CheckedIn(5, patient5, minutesAgo: 30), CheckedIn(6, patient6, minutesAgo: 25),
+            new TokenCalled(SessionId, 1, DoctorA, false, Now.AddMinutes(-40)),
+            new TokenConsultationStarted(SessionId, 1, DoctorA, Consultation, Now.AddMinutes(-38)),
+            new TokenCompleted(SessionId, 1, DoctorA, Now.AddMinutes(-30)),
+            new TokenCalled(SessionId, 2, DoctorA, false, Now.AddMinutes(-29)),
+            new TokenSkipped(SessionId, 2, DoctorA, Now.AddMinutes(-28)),
+            new TokenCalled(SessionId, 3, DoctorB, false, Now.AddMinutes(-10)),
+            new TokenCancelled(SessionId, 4, patient4, Now.AddMinutes(-20)),
+            new TokenMarkedNoShow(SessionId, 5, DoctorA, false, Now.AddMinutes(-5)));
+
+        var figures = QueueViews.Figures(session, Now);
+
+        figures.ShouldBe(new SessionFigures(PlacesTaken: 5, Waiting: 1, WithDoctor: 1, Seen: 1, Skipped: 1, NoShows: 1, CancelledOrLeft: 1, LongestWaitMinutes: 25));
+    }
+
+    [Fact]
+    public void With_nobody_in_line_there_is_no_longest_wait() =>
+        QueueViews.Figures(Given(Opened()), Now).ShouldBe(new SessionFigures(0, 0, 0, 0, 0, 0, 0, null));
 }

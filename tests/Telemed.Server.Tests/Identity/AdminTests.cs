@@ -73,6 +73,21 @@ public class AdminTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Registered_pharmacies_are_listed_for_admins_to_choose_a_pharmacists_pharmacy_from()
+    {
+        var admin = await Admin();
+        var pharmacy = await admin.PostAsJsonAsync("/api/admin/pharmacies", new { name = "Apollo Pharmacy, Jayanagar", licenceNumber = "KA-BLR-20-7788", district = "Bengaluru Urban", state = "Karnataka" });
+        await pharmacy.ShouldHave(HttpStatusCode.Created);
+
+        var listed = await admin.GetFromJsonAsync<List<Pharmacy>>("/api/admin/pharmacies", Api.Json);
+
+        listed!.ShouldContain(p => p.LicenceNumber == "KA-BLR-20-7788" && p.Name == "Apollo Pharmacy, Jayanagar");
+        listed.Select(p => p.Name).ShouldBeInOrder();
+        var doctor = Host.As((await Host.SignInStaff(Api.DoctorEmail)).AccessToken);
+        await (await doctor.GetAsync("/api/admin/pharmacies")).ShouldHave(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task A_second_doctor_with_the_same_hpr_id_is_refused()
     {
         var admin = await Admin();

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
-import { applyTranslations, formatDate, formatNumber, messages, onLanguageChange, preferredLanguage, setLanguage, t, type MessageKey } from '.';
+import { applyTranslations, formatDate, formatNumber, formatTime, messages, onLanguageChange, preferredLanguage, setLanguage, t, type MessageKey } from '.';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]).sort();
 const pages = import.meta.glob<string>('../../*.html', { query: '?raw', import: 'default', eager: true });
@@ -38,6 +38,11 @@ describe('formatting', () => {
   it('writes dates for the locale and keeps a calendar day on its day', () => {
     expect(formatDate('2026-11-25', 'en')).toBe('25 Nov 2026');
     expect(formatDate('2026-11-25', 'hi')).toMatch(/^25 नव\S* 2026$/);
+  });
+
+  it('writes a time of day for the locale, in the browser\'s time zone', () => {
+    expect(formatTime(new Date(2026, 10, 25, 14, 5), 'en')).toMatch(/^2:05\spm$/);
+    expect(formatTime(new Date(2026, 10, 25, 9, 30), 'hi')).toMatch(/^9:30\s/);
   });
 
   it('fills placeholders, formatting numbers', () => {

@@ -33,6 +33,11 @@ export function formatDate(value: string | Date, lang = language): string {
   return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeZone: dayOnly ? 'UTC' : undefined }).format(new Date(value));
 }
 
+/** A time of day ("09:30 am"), in the browser's time zone, as the locale writes it. */
+export function formatTime(value: string | Date, lang = language): string {
+  return new Intl.DateTimeFormat(locales[lang], { timeStyle: 'short' }).format(new Date(value));
+}
+
 /** The message in the current language with its {placeholders} filled in; numbers are formatted for the locale. */
 /** For keys made from data (a token state the server may add before the client knows it). */
 export function isMessageKey(key: string): key is MessageKey {

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dayTotals, generatePassword, placeErrors, registrationBody, sessionPhase, sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
+} from './admin-model';
+
+const figures = { placesTaken: 0, waiting: 0, withDoctor: 0, seen: 0, skipped: 0, noShows: 0, cancelledOrLeft: 0, longestWaitMinutes: null };
+const session = (id: string, status: SessionOfTheDay['status'], startsAt: string, endsAt: string, counts: Partial<typeof figures> = {}): SessionOfTheDay => ({
+  id, facilityId: 'f', facilityName: 'PHC', doctors: [], startsAt, endsAt, status, capacity: 20, figures: { ...figures, ...counts },
+});
+const now = new Date('2026-11-25T06:00:00Z');
+
+describe('sessionPhase', () => {
+  it('takes closed from the server, else the clock decides whether it has started or ended', () => {
+    expect(sessionPhase(session('a', 'closed', '2026-11-25T04:00:00Z', '2026-11-25T08:00:00Z'), now)).toBe('closed');
+    expect(sessionPhase(session('b', 'open', '2026-11-25T01:00:00Z', '2026-11-25T05:00:00Z'), now)).toBe('ended');
+    expect(sessionPhase(session('c', 'open', '2026-11-25T07:00:00Z', '2026-11-25T09:00:00Z'), now)).toBe('upcoming');
+    expect(sessionPhase(session('d', 'paused', '2026-11-25T04:00:00Z', '2026-11-25T08:00:00Z'), now)).toBe('paused');
+    expect(sessionPhase(session('e', 'open', '2026-11-25T04:00:00Z', '2026-11-25T08:00:00Z'), now)).toBe('open');
+  });
+
+  it('filters by phase, or keeps all for "any"', () => {
+    const all = [session('a', 'closed', '2026-11-25T04:00:00Z', '2026-11-25T08:00:00Z'), session('e', 'open', '2026-11-25T04:00:00Z', '2026-11-25T08:00:00Z')];
+    expect(sessionsInPhase(all, 'open', now).map(s => s.id)).toEqual(['e']);
+    expect(sessionsInPhase(all, '', now)).toHaveLength(2);
+  });
+});
+
+describe('dayTotals', () => {
+  it('adds up the shown sessions', () => {
+    const totals = dayTotals([
+      session('a', 'open', '', '', { placesTaken: 5, waiting: 2, withDoctor: 1, seen: 2, noShows: 0, cancelledOrLeft: 1 }),
+      session('b', 'closed', '', '', { placesTaken: 3, seen: 2, noShows: 1 }),
+    ]);
+    expect(totals).toEqual({ sessions: 2, placesTaken: 8, waiting: 2, withDoctor: 1, seen: 4, noShows: 1, cancelledOrLeft: 1 });
+  });
+
+  it('is all zeros for no sessions', () => expect(dayTotals([]).sessions).toBe(0));
+});
+
+describe('staffByRole', () => {
+  const member = (name: string, role: StaffMember['role'], active = true): StaffMember => ({ id: name, name, role, email: `${name}@x.in`, active });
+  const staff = [member('Zoya', 'doctor'), member('Meena', 'pharmacist'), member('Arun', 'doctor', false), member('Bala', 'doctor'), member('Root', 'admin')];
+
+  it('groups in a fixed role order, the active first, each by name; roles with nobody are left out', () => {
+    const groups = staffByRole(staff);
+    expect(groups.map(g => g.role)).toEqual(['doctor', 'pharmacist', 'admin']);
+    expect(groups[0].members.map(m => m.name)).toEqual(['Bala', 'Zoya', 'Arun']);
+  });
+
+  it('shows one role when asked', () => expect(staffByRole(staff, 'pharmacist').map(g => g.role)).toEqual(['pharmacist']));
+});
+
+describe('generatePassword', () => {
+  it('gives four groups of four unambiguous characters, long enough for the server', () => {
+    const password = generatePassword();
+    expect(password).toMatch(/^[a-zA-Z2-9]{4}(-[a-zA-Z2-9]{4}){3}$/);
+    expect(password).not.toMatch(/[01ilo]/);
+    expect(password.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('takes its characters from the random bytes', () => {
+    const zeros = generatePassword(bytes => bytes.fill(0));
+    const ones = generatePassword(bytes => bytes.fill(1));
+    expect(zeros).toBe('aaaa-aaaa-aaaa-aaaa');
+    expect(ones).toBe('bbbb-bbbb-bbbb-bbbb');
+  });
+
+  it('differs each time', () => expect(generatePassword()).not.toBe(generatePassword()));
+});
+
+describe('registrationBody', () => {
+  it('trims text, leaves an empty optional field out, sends facilities as a list', () => {
+    expect(registrationBody('doctor', {
+      name: ' Dr. Sunita Reddy ', email: 'sunita@example.in', password: ' keep spaces ', hprId: '71-9876-5432-1098', qualification: 'MBBS',
+      registrationNumber: 'KMC-88123', stateCouncil: 'Karnataka Medical Council', specialty: '  ', facilityIds: ['f1'],
+    })).toEqual({
+      name: 'Dr. Sunita Reddy', email: 'sunita@example.in', password: ' keep spaces ', hprId: '71-9876-5432-1098', qualification: 'MBBS',
+      registrationNumber: 'KMC-88123', stateCouncil: 'Karnataka Medical Council', facilityIds: ['f1'],
+    });
+  });
+
+  it('sends an empty required field empty, so the server names it, and no pharmacy as null', () => {
+    expect(registrationBody('pharmacist', { name: 'Joseph', email: '', password: '', registrationNumber: '', stateCouncil: '', pharmacyId: '' }))
+      .toEqual({ name: 'Joseph', email: '', password: '', registrationNumber: '', stateCouncil: '', pharmacyId: null });
+  });
+});
+
+describe('placeErrors', () => {
+  it('puts each message on the field it names and the rest on the form', () => {
+    const { byField, general } = placeErrors('doctor', { hprId: ['HPR ID must begin with 71.'], facilityIds: ['Unknown facility.'], '$.extra': ['Not read.'] });
+    expect(Object.fromEntries(byField)).toEqual({ hprId: 'HPR ID must begin with 71.', facilityIds: 'Unknown facility.' });
+    expect(general).toEqual(['Not read.']);
+  });
+
+  it('matches a JSON path or another casing of a field name', () =>
+    expect(Object.fromEntries(placeErrors('facility', { '$.HfrId': ['Wrong.'] }).byField)).toEqual({ hfrId: 'Wrong.' }));
+});
