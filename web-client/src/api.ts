@@ -1,6 +1,9 @@
+/** The RFC 7807 body of a refusal: a title and detail, or the invalid fields (ValidationProblemDetails). */
+export interface Problem { title?: string; detail?: string; code?: string; errors?: Record<string, string[]> }
+
 /** The REST API with the signed-in account's bearer token. Errors carry the server's problem detail. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly problem?: Problem) {
     super(message);
   }
 }
@@ -29,7 +32,7 @@ export class Api {
     const json = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const fields = json?.errors ? Object.values(json.errors as Record<string, string[]>).flat().join(' ') : '';
-      throw new ApiError(response.status, fields || json?.detail || json?.title || response.statusText);
+      throw new ApiError(response.status, fields || json?.detail || json?.title || response.statusText, json as Problem | undefined);
     }
     return { value: json as T, etag: response.headers.get('ETag') ?? undefined };
   }

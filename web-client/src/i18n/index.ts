@@ -33,6 +33,11 @@ export function formatDate(value: string | Date, lang = language): string {
   return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeZone: dayOnly ? 'UTC' : undefined }).format(new Date(value));
 }
 
+/** A time of day in the browser's time zone (when a session starts and ends). */
+export function formatTime(value: string | Date, lang = language): string {
+  return new Intl.DateTimeFormat(locales[lang], { timeStyle: 'short' }).format(new Date(value));
+}
+
 /** The message in the current language with its {placeholders} filled in; numbers are formatted for the locale. */
 /** For keys made from data (a token state the server may add before the client knows it). */
 export function isMessageKey(key: string): key is MessageKey {
