@@ -1,10 +1,17 @@
 import { serverMessage } from './server-errors';
 
+/** The RFC 7807 body of a refusal: a title and detail, or the invalid fields (ValidationProblemDetails). */
+export interface Problem { title?: string; detail?: string; code?: string; errors?: Record<string, string[]> }
+
 /** The REST API with the signed-in account's bearer token. Errors carry the server's problem detail. */
 export class ApiError extends Error {
-  /** The problem details' `errors` map (field name → messages), for forms that show each message next to its field. */
-  constructor(readonly status: number, message: string, readonly fields: Record<string, string[]> = {}) {
+  constructor(readonly status: number, message: string, readonly problem?: Problem) {
     super(message);
+  }
+
+  /** The invalid fields (field name → messages), for forms that show each message next to its field. */
+  get fields(): Record<string, string[]> {
+    return this.problem?.errors ?? {};
   }
 }
 
@@ -32,7 +39,7 @@ export class Api {
     const json = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const fields = json?.errors ? Object.values(json.errors as Record<string, string[]>).flat().join(' ') : '';
-      throw new ApiError(response.status, fields || serverMessage(json?.code, json?.detail || json?.title || response.statusText), json?.errors ?? {});
+      throw new ApiError(response.status, fields || serverMessage(json?.code, json?.detail || json?.title || response.statusText), json as Problem | undefined);
     }
     return { value: json as T, etag: response.headers.get('ETag') ?? undefined };
   }

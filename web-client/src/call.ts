@@ -5,7 +5,8 @@ import { CandidateBuffer, type CandidateInit } from './negotiation';
 interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
 interface SdpMessage { consultationId: string; from: string; type: string; sdp: string; negotiation: number }
 interface CandidateMessage extends CandidateInit { consultationId: string; from: string }
-interface RoomState { present: { accountId: string }[]; rejoined: boolean; mode: 'video' | 'audioOnly' }
+interface RoomPeer { consultationId: string; accountId: string; role: 'doctor' | 'patient' | 'staff' }
+interface RoomState { present: RoomPeer[]; rejoined: boolean; mode: 'video' | 'audioOnly' }
 
 export interface CallElements {
   local: HTMLVideoElement;
@@ -43,10 +44,11 @@ export class Call {
     this.hub.on('Offer', (m: SdpMessage) => this.matches(m) && void this.onOffer(m));
     this.hub.on('Answer', (m: SdpMessage) => this.matches(m) && void this.onAnswer(m));
     this.hub.on('IceCandidate', (m: CandidateMessage) => this.matches(m) && void this.onCandidate(m));
-    this.hub.on('PeerJoined', (m: { consultationId: string }) => this.matches(m) && this.peerJoined());
+    // Staff the doctor invited (an interpreter) are in the room for chat; the call's peer is the doctor or the patient.
+    this.hub.on('PeerJoined', (m: RoomPeer) => this.isCallPeer(m) && this.peerJoined());
     this.hub.on('IceRestartRequested', (m: { consultationId: string }) => this.matches(m) && this.isOfferer && void this.negotiate());
-    this.hub.on('PeerDisconnected', (m: { consultationId: string }) => this.matches(m) && this.peerGone(t('call.peerDisconnected')));
-    this.hub.on('PeerLeft', (m: { consultationId: string }) => this.matches(m) && this.peerGone(t('call.peerLeft')));
+    this.hub.on('PeerDisconnected', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone(t('call.peerDisconnected')));
+    this.hub.on('PeerLeft', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone(t('call.peerLeft')));
     this.hub.on('CallModeChanged', (m: { consultationId: string; mode: 'video' | 'audioOnly' }) => this.matches(m) && this.applyMode(m.mode));
     this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; text: string }) => {
       if (!this.matches(m)) return;
@@ -58,7 +60,7 @@ export class Call {
     this.applyMode(room.mode);
     // The other side may have joined (and a PeerJoined started the negotiation) while this reply was on its way.
     if (this.pc) return;
-    this.peerPresent = room.present.length > 1;
+    this.peerPresent = room.present.filter(peer => peer.role !== 'staff').length > 1;
     if (this.isOfferer && this.peerPresent) await this.negotiate();
     else this.newPeer();
   }
@@ -114,6 +116,10 @@ export class Call {
 
   private matches(message: { consultationId: string }): boolean {
     return message.consultationId === this.consultationId;
+  }
+
+  private isCallPeer(peer: RoomPeer): boolean {
+    return this.matches(peer) && peer.role !== 'staff';
   }
 
   private newPeer(): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor, DoctorQueue, type QueueRow } from './doctor-queue';
+import { actionsFor, DoctorQueue, isStillWaiting, minutesWaiting, waitingNote, type QueueRow } from './doctor-queue';
 
 const row = (token: number, state: string, position: number | null, priority = 'normal'): QueueRow => ({
   token, patientId: `p${token}`, patient: { name: `Patient ${token}`, age: 40, sex: 'female' }, state, priority, position,
-  complaint: null, missedCalls: 0, online: true, calledWhileOffline: false,
+  complaint: null, checkedInAt: '2026-11-25T04:00:00Z', attachments: [], missedCalls: 0, online: true, calledWhileOffline: false,
 });
 
 describe('the doctor queue', () => {
@@ -44,5 +44,28 @@ describe('row actions', () => {
     expect(actionsFor(row(1, 'called', null))).toEqual(['skip', 'noShow']);
     expect(actionsFor(row(1, 'skipped', null))).toEqual(['recall']);
     expect(actionsFor(row(1, 'completed', null))).toEqual([]);
+  });
+});
+
+describe('waiting time', () => {
+  const checkedInAt = '2026-11-25T04:00:00Z';
+  const at = (minutes: number) => Date.parse(checkedInAt) + minutes * 60_000;
+
+  it('counts whole minutes since check-in, never below zero', () => {
+    expect(minutesWaiting(checkedInAt, at(12.9))).toBe(12);
+    expect(minutesWaiting(checkedInAt, at(-1))).toBe(0);
+  });
+
+  it('reads as just now, minutes, or hours and minutes', () => {
+    expect(waitingNote(0)).toEqual({ key: 'queue.waitedJustNow', params: {} });
+    expect(waitingNote(45)).toEqual({ key: 'queue.waitedMinutes', params: { minutes: 45 } });
+    expect(waitingNote(125)).toEqual({ key: 'queue.waitedHours', params: { hours: 2, minutes: 5 } });
+  });
+
+  it('stops counting once the patient is with the doctor or gone', () => {
+    expect(isStillWaiting(row(1, 'waiting', 1))).toBe(true);
+    expect(isStillWaiting(row(1, 'called', null))).toBe(true);
+    expect(isStillWaiting(row(1, 'inConsultation', null))).toBe(false);
+    expect(isStillWaiting(row(1, 'completed', null))).toBe(false);
   });
 });

@@ -7,10 +7,15 @@ export interface QueueRow {
   priority: string;
   position?: number | null;
   complaint?: string | null;
+  checkedInAt: string;
+  attachments: AttachmentRef[];
   missedCalls: number;
   online: boolean;
   calledWhileOffline: boolean;
 }
+
+/** A file the patient attached at check-in; downloaded with the doctor's bearer token. */
+export interface AttachmentRef { id: string; fileName: string; contentType: string; size: number }
 
 export interface QueueView {
   sessionId: string;
@@ -96,4 +101,21 @@ export function actionsFor(row: QueueRow): QueueAction[] {
     default:
       return [];
   }
+}
+
+/** Whole minutes since check-in (never negative: the server's clock may run a little ahead of this device's). */
+export function minutesWaiting(checkedInAt: string, now: number): number {
+  return Math.max(0, Math.floor((now - Date.parse(checkedInAt)) / 60_000));
+}
+
+/** The waiting-time note as a message and its numbers: just now, minutes, or hours and minutes. */
+export function waitingNote(minutes: number): { key: 'queue.waitedJustNow' | 'queue.waitedMinutes' | 'queue.waitedHours'; params: Record<string, number> } {
+  if (minutes < 1) return { key: 'queue.waitedJustNow', params: {} };
+  if (minutes < 60) return { key: 'queue.waitedMinutes', params: { minutes } };
+  return { key: 'queue.waitedHours', params: { hours: Math.floor(minutes / 60), minutes: minutes % 60 } };
+}
+
+/** Waiting time counts only while the patient is still to be seen (in line, or called and not yet in the room). */
+export function isStillWaiting(row: QueueRow): boolean {
+  return ['waiting', 'recalled', 'called', 'skipped'].includes(row.state);
 }

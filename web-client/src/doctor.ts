@@ -1,29 +1,139 @@
-import { $, api, failSafely, hub, sessionButton, show, type Session } from './app';
+import { $, api, failSafely, hub, sessionButton, show } from './app';
 import { hangUp, joinCall } from './call-view';
-import { actionsFor, DoctorQueue, hubCalls, type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView } from './doctor-queue';
-import { isMessageKey, onLanguageChange, t, type MessageKey } from './i18n';
+import {
+  actionsFor, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
+  type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
+} from './doctor-queue';
+import type { PatientFacts } from './doctor-patient';
+import { byStart, localInputValue, newSessionRequest, sessionActions, sessionHubMethods, type DoctorSession, type SessionAction } from './doctor-sessions';
+import { formatDate, formatTime, isMessageKey, onLanguageChange, t, type MessageKey } from './i18n';
+import { PatientPanel } from './patient-panel';
 import { RecordForm } from './record';
+import { watchInvitations } from './staff-room';
 
-let doctorSessions: Session[] = [];
+interface HubReply<T> { ok: boolean; value?: T; error?: { message: string } }
+interface StaffCandidate { id: string; name: string; specialty?: string | null }
 
-onLanguageChange(renderDoctorSessions);
+/** Undefined while loading; the sessions of this doctor that have not ended (a session closed here stays, marked closed). */
+let sessions: DoctorSession[] | undefined;
+let watchedSessionId: string | undefined;
+const patientPanel = new PatientPanel();
+
+onLanguageChange(renderSessions);
 
 export async function doctorHome() {
   show('doctor');
-  doctorSessions = await api.get<Session[]>(`/api/sessions?doctorId=${api.tokens!.accountId}`);
-  renderDoctorSessions();
+  renderSessions();
+  await Promise.all([loadSessions(), prepareNewSession(), watchInvitations()]);
 }
 
-function renderDoctorSessions() {
-  $('doctor-sessions').replaceChildren(...doctorSessions.map(session =>
-    sessionButton(session, t('doctor.openQueue', { specialty: session.specialty ?? t('opd'), waiting: session.waiting }), () => runQueue(session.id))));
+async function loadSessions() {
+  try {
+    sessions = byStart(await api.get<DoctorSession[]>(`/api/sessions?doctorId=${api.tokens!.accountId}`));
+    renderSessions();
+  } catch (error) {
+    $('doctor-sessions-state').textContent = t('doctor.sessionsError', { message: (error as Error).message });
+  }
 }
+
+function renderSessions() {
+  const state = $('doctor-sessions-state');
+  if (!sessions) {
+    state.textContent = t('doctor.sessionsLoading');
+    return;
+  }
+  state.textContent = sessions.length === 0 ? t('doctor.sessionsEmpty') : '';
+  $('doctor-sessions').replaceChildren(...sessions.map(session => {
+    const item = sessionButton(session, t('doctor.openQueue', { specialty: session.specialty ?? t('opd'), waiting: session.waiting }), () => runQueue(session.id));
+    item.dataset.sessionId = session.id;
+    item.dataset.status = session.status;
+    const when = t('doctor.sessionWhen', { day: formatDate(session.startsAt), from: formatTime(session.startsAt), to: formatTime(session.endsAt) });
+    item.append(' ', Object.assign(document.createElement('span'), {
+      className: 'session-facts', textContent: t('doctor.sessionFacts', { when, status: t(`doctor.status.${session.status}`) }),
+    }));
+    for (const action of sessionActions(session.status)) {
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: t(`doctor.action.${action}`) });
+      button.dataset.sessionAction = action;
+      button.addEventListener('click', () => void failSafely(() => changeSession(session.id, action)));
+      item.append(' ', button);
+    }
+    return item;
+  }));
+}
+
+async function changeSession(sessionId: string, action: SessionAction) {
+  // The confirmation counts who is waiting now, not when the list was loaded.
+  if (action === 'close' && !(await confirmClose(await refreshSession(sessionId)))) return;
+  const reply = await hub().invoke<HubReply<unknown>>(sessionHubMethods[action], sessionId);
+  if (!reply.ok) throw new Error(reply.error!.message);
+  await refreshSession(sessionId);
+}
+
+async function refreshSession(sessionId: string) {
+  const fresh = await api.get<DoctorSession>(`/api/sessions/${sessionId}`);
+  sessions = (sessions ?? []).map(session => (session.id === sessionId ? fresh : session));
+  renderSessions();
+  if (watchedSessionId === sessionId) renderQueueHeading();
+  return fresh;
+}
+
+/** Closing cannot be undone: the doctor is told what happens to those still waiting and must say yes. */
+function confirmClose(session: DoctorSession): Promise<boolean> {
+  const dialog = $<HTMLDialogElement>('close-confirm');
+  $('close-confirm-text').textContent = t('doctor.closeConfirm', { waiting: session.waiting });
+  return new Promise(resolve => {
+    dialog.returnValue = '';
+    dialog.onclose = () => resolve(dialog.returnValue === 'close');
+    dialog.showModal();
+  });
+}
+
+/** The new-session form starts filled in: the doctor's facilities and specialty, from now for four hours. */
+async function prepareNewSession() {
+  const [me, facilities] = await Promise.all([
+    api.get<{ doctor?: { specialty?: string | null; facilityIds: string[] } }>('/api/me'),
+    api.get<{ id: string; name: string }[]>('/api/facilities'),
+  ]);
+  const mine = facilities.filter(facility => me.doctor?.facilityIds.includes(facility.id));
+  $('ns-facility').replaceChildren(...mine.map(facility => new Option(facility.name, facility.id)));
+  $<HTMLInputElement>('ns-specialty').value = me.doctor?.specialty ?? '';
+  const now = new Date();
+  $<HTMLInputElement>('ns-starts').value = localInputValue(now);
+  $<HTMLInputElement>('ns-ends').value = localInputValue(new Date(now.getTime() + 4 * 3_600_000));
+}
+
+$('session-form').addEventListener('submit', event => {
+  event.preventDefault();
+  void failSafely(async () => {
+    const value = (id: string) => $<HTMLInputElement>(id).value;
+    const result = newSessionRequest({
+      facilityId: value('ns-facility'), startsAt: value('ns-starts'), endsAt: value('ns-ends'),
+      capacity: value('ns-capacity'), specialty: value('ns-specialty'), slotMinutes: value('ns-slot'),
+    });
+    if ('error' in result) throw new Error(t(result.error));
+    const opened = await api.post<DoctorSession>('/api/sessions', result.request);
+    sessions = byStart([...(sessions ?? []), opened]);
+    renderSessions();
+    $('ns-status').textContent = t('doctor.sessionOpened');
+  });
+});
+
+function renderQueueHeading() {
+  const session = sessions?.find(s => s.id === watchedSessionId);
+  $('queue-heading').textContent = session
+    ? t('doctor.queueHeading', { specialty: session.specialty ?? t('opd'), status: t(`doctor.status.${session.status}`) })
+    : '';
+}
+
+let ticking: ReturnType<typeof setInterval> | undefined;
 
 async function runQueue(sessionId: string) {
   $('queue-controls').hidden = false;
+  watchedSessionId = sessionId;
+  renderQueueHeading();
   let current: number | undefined;
   const command = async (method: string, ...args: unknown[]) => {
-    const reply = await hub().invoke<{ ok: boolean; value?: { token: number; consultationId?: string }; error?: { message: string } }>(method, sessionId, ...args);
+    const reply = await hub().invoke<HubReply<{ token: number; consultationId?: string }>>(method, sessionId, ...args);
     if (!reply.ok) throw new Error(reply.error!.message);
     return reply.value!;
   };
@@ -33,7 +143,7 @@ async function runQueue(sessionId: string) {
     await (argument ? command(method, row.token, argument) : command(method, row.token));
     if (action === 'call') current = row.token;
   });
-  const render = () => renderQueue(queue.ordered(), act);
+  const render = () => renderQueue(sessionId, queue.ordered(), act);
   // One queue on screen at a time: handlers of a queue opened before are replaced, not added to.
   hub().off('QueueUpdated');
   hub().off('PatientPresenceChanged');
@@ -41,6 +151,9 @@ async function runQueue(sessionId: string) {
   hub().on('PatientPresenceChanged', (change: PresenceChange) => queue.presence(change) && render());
   onLanguageChange(render);
   render();
+  // Waiting times are counted on this device, so they move on without a push.
+  clearInterval(ticking);
+  ticking = setInterval(render, 30_000);
   $('call-next').onclick = () => void failSafely(async () => { current = (await command('CallNext')).token; });
   let record: RecordForm | undefined;
   let consultationId: string | undefined;
@@ -50,6 +163,17 @@ async function runQueue(sessionId: string) {
     record = new RecordForm(api, consultationId, $);
     await record.open();
     await joinCall(consultationId, true);
+    const started = queue.ordered().find(r => r.token === row.token);
+    const consultation = await api.get<{ patientId: string; patient?: { name: string; ageYears: number; sex: string; abhaNumber?: string; abhaAddress?: string } }>(
+      `/api/consultations/${consultationId}`);
+    const patient = consultation.patient;
+    await Promise.all([
+      patientPanel.open(consultation.patientId, {
+        name: patient?.name ?? started?.patient.name ?? '', age: patient?.ageYears ?? started?.patient.age ?? 0, sex: patient?.sex ?? started?.patient.sex ?? '',
+        abha: patient?.abhaNumber ?? patient?.abhaAddress, complaint: started?.complaint,
+      }, consultationId),
+      prepareInvite(consultationId),
+    ]);
   });
   $('add-medicine').onclick = () => record?.addMedicine();
   $('record').onsubmit = event => {
@@ -57,7 +181,14 @@ async function runQueue(sessionId: string) {
     void failSafely(async () => record?.save());
   };
   $('complete').onclick = () => void failSafely(async () => {
-    await command('Complete', current);
+    // Signing takes what was saved: unsaved changes are saved first, and a refusal (a TPG rule) stops here.
+    if (record?.changed) await record.save();
+    try {
+      await command('Complete', current);
+    } catch (error) {
+      const reason = (error as Error).message;
+      throw new Error(record?.markSigningRefusal(reason) ? t('doctor.signBlocked', { reason }) : reason);
+    }
     await hangUp();
     const done = await api.get<{ prescriptionId?: string }>(`/api/consultations/${consultationId}/record`);
     $('completed').textContent = done.prescriptionId ? t('doctor.completedSigned', { id: done.prescriptionId }) : t('doctor.completedNone');
@@ -65,22 +196,46 @@ async function runQueue(sessionId: string) {
     pdf.hidden = !done.prescriptionId;
     pdf.onclick = () => void failSafely(() => api.download(`/api/prescriptions/${done.prescriptionId}/pdf`, `prescription-${done.prescriptionId}.pdf`));
     $('record').hidden = true;
+    $('invite').hidden = true;
+    patientPanel.close();
+  });
+}
+
+/** The consulting doctor picks a colleague (an interpreter, a specialist) to join the room. */
+async function prepareInvite(consultationId: string) {
+  const candidates = await api.get<StaffCandidate[]>(`/api/consultations/${consultationId}/staff-candidates`);
+  const select = $<HTMLSelectElement>('invite-staff');
+  const send = $<HTMLButtonElement>('invite-send');
+  const label = (c: StaffCandidate) => (c.specialty ? t('doctor.colleague', { name: c.name, specialty: c.specialty }) : c.name);
+  select.replaceChildren(...candidates.map(c => new Option(label(c), c.id)));
+  select.disabled = send.disabled = candidates.length === 0;
+  $('invite-status').textContent = candidates.length === 0 ? t('doctor.inviteNone') : '';
+  $('invite').hidden = false;
+  send.onclick = () => void failSafely(async () => {
+    const chosen = select.selectedOptions[0];
+    if (!chosen) return;
+    await api.post(`/api/consultations/${consultationId}/staff`, { staffId: chosen.value });
+    $('invite-status').textContent = t('doctor.invited', { name: candidates.find(c => c.id === chosen.value)?.name ?? chosen.text });
+    chosen.remove();
+    select.disabled = send.disabled = select.options.length === 0;
   });
 }
 
 /** The live queue: in line first, by place; the called and finished after, by token. */
-function renderQueue(rows: QueueRow[], act: (action: QueueAction, row: QueueRow) => void) {
+function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAction, row: QueueRow) => void) {
   const list = $('queue');
   if (rows.length === 0) {
     list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('queue.empty') }));
     return;
   }
+  const now = Date.now();
   list.replaceChildren(...rows.map(row => {
     const item = document.createElement('li');
     item.dataset.token = String(row.token);
     item.dataset.state = row.state;
     const stateKey = `queue.state.${row.state}`;
     const state = isMessageKey(stateKey) ? t(stateKey) : row.state;
+    const waited = isStillWaiting(row) ? waitingNote(minutesWaiting(row.checkedInAt, now)) : undefined;
     const notes = [
       row.position != null ? t('queue.position', { position: row.position }) : undefined,
       row.priority !== 'normal' ? t(`queue.priority.${row.priority}` as MessageKey) : undefined,
@@ -88,9 +243,25 @@ function renderQueue(rows: QueueRow[], act: (action: QueueAction, row: QueueRow)
       row.calledWhileOffline ? t('queue.calledWhileOffline') : undefined,
     ].filter(note => note !== undefined);
     item.textContent = t('queue.row', { token: row.token, name: row.patient.name, age: row.patient.age, state }) + (notes.length ? ` (${notes.join(', ')})` : '');
+    if (waited) {
+      item.append(' ', Object.assign(document.createElement('span'), { className: 'waited', textContent: t(waited.key, waited.params) }));
+    }
     if (row.complaint) {
       item.append(Object.assign(document.createElement('div'), { className: 'complaint', textContent: row.complaint }));
     }
+    for (const attachment of row.attachments ?? []) {
+      const download = Object.assign(document.createElement('button'), {
+        type: 'button', className: 'attachment',
+        textContent: t('queue.attachment', { name: attachment.fileName, size: Math.max(1, Math.round(attachment.size / 1024)) }),
+      });
+      download.addEventListener('click', () => void failSafely(() =>
+        api.download(`/api/sessions/${sessionId}/attachments/${attachment.id}`, attachment.fileName)));
+      item.append(download);
+    }
+    const details = Object.assign(document.createElement('button'), { type: 'button', textContent: t('doctor.viewPatient') });
+    details.dataset.action = 'details';
+    details.addEventListener('click', () => void failSafely(() => patientPanel.open(row.patientId, rowFacts(row))));
+    item.append(' ', details);
     for (const action of actionsFor(row)) {
       const button = Object.assign(document.createElement('button'), { type: 'button', textContent: t(`queue.action.${action}`) });
       button.dataset.action = action;
@@ -99,4 +270,9 @@ function renderQueue(rows: QueueRow[], act: (action: QueueAction, row: QueueRow)
     }
     return item;
   }));
+}
+
+/** Before the consultation the queue row is all the doctor knows of the patient (the ABHA comes with their records). */
+function rowFacts(row: QueueRow): PatientFacts {
+  return { name: row.patient.name, age: row.patient.age, sex: row.patient.sex, complaint: row.complaint };
 }

@@ -1,5 +1,6 @@
-import type { Api } from './api';
+import { ApiError, type Api } from './api';
 import { applyTranslations, t } from './i18n';
+import { medicineLineErrors } from './record-lines';
 
 export interface CatalogueMedicine { generic: string; forms: string[]; list: 'o' | 'a' | 'b' | 'prohibited' }
 
@@ -46,6 +47,8 @@ export function listHint(list: CatalogueMedicine['list'] | undefined): string {
 export class RecordForm {
   private etag?: string;
   private readonly catalogue = new Map<string, CatalogueMedicine>();
+  /** Something was typed since the last save: signing saves it first, so nothing the doctor wrote is left out. */
+  changed = false;
 
   constructor(private readonly api: Api, private readonly consultationId: string, private readonly $: (id: string) => HTMLElement) {}
 
@@ -56,6 +59,7 @@ export class RecordForm {
     this.$('record-status').textContent = '';
     this.etag = (await this.api.versioned<unknown>('GET', this.base)).etag;
     if (this.$('medicines').childElementCount === 0) this.addMedicine();
+    this.$('record').oninput = () => { this.changed = true; };
   }
 
   addMedicine() {
@@ -102,7 +106,8 @@ export class RecordForm {
       investigationsAdvised: value('n-investigations'), advice: value('n-advice'), followUpOn: value('n-follow-up') || undefined,
     }]);
     if (value('d-text').trim()) sections.push(['diagnosis', { text: value('d-text'), codeSystem: value('d-system') || undefined, code: value('d-code') || undefined }]);
-    const rows = [...this.$('medicines').querySelectorAll<HTMLElement>('.medicine')].map(row => {
+    this.clearLineErrors();
+    const rows = this.medicineRows().map(row => {
       const field = (name: string) => row.querySelector<HTMLInputElement>(`.${name}`)!.value;
       return {
         generic: field('generic'), strength: field('strength'), form: field('form'), dose: field('dose'), frequency: field('frequency'),
@@ -112,9 +117,61 @@ export class RecordForm {
     });
     const prescription = prescriptionPayload(value('p-kind'), rows);
     if (prescription.medicines.length > 0) sections.push(['prescription', prescription]);
-    for (const [part, body] of sections) {
-      this.etag = (await this.api.put<unknown>(`${this.base}/${part}`, body, this.etag)).etag;
+    try {
+      for (const [part, body] of sections) {
+        this.etag = (await this.api.put<unknown>(`${this.base}/${part}`, body, this.etag)).etag;
+      }
+    } catch (error) {
+      if (error instanceof ApiError) this.markLines(medicineLineErrors(error.problem));
+      throw error;
     }
+    this.changed = false;
     this.$('record-status').textContent = t('record.saved');
+  }
+
+  /** A refusal to sign that names medicine lines (TPG 2020) marks them too; true when it did. */
+  markSigningRefusal(message: string): boolean {
+    this.clearLineErrors();
+    return this.markLines(medicineLineErrors(undefined, message));
+  }
+
+  private medicineRows() {
+    return [...this.$('medicines').querySelectorAll<HTMLElement>('.medicine')];
+  }
+
+  /**
+   * Shows each problem at its medicine line. The server numbers the lines it was sent, which leaves out rows with no
+   * medicine named (prescriptionPayload), so the same rows are skipped here. The first marked line gets the focus.
+   */
+  private markLines(problems: Map<number, string[]>): boolean {
+    const sent = this.medicineRows().filter(row => row.querySelector<HTMLInputElement>('.generic')!.value.trim() !== '');
+    let first: HTMLInputElement | undefined;
+    for (const [index, messages] of problems) {
+      const row = sent[index];
+      if (!row) continue;
+      const note = row.querySelector<HTMLElement>('.line-error')!;
+      note.id = `line-error-${index}`;
+      note.textContent = t('record.lineProblem', { problem: messages.join(' ') });
+      note.hidden = false;
+      row.dataset.invalid = 'true';
+      const generic = row.querySelector<HTMLInputElement>('.generic')!;
+      generic.setAttribute('aria-invalid', 'true');
+      generic.setAttribute('aria-describedby', note.id);
+      first ??= generic;
+    }
+    first?.focus();
+    return first !== undefined;
+  }
+
+  private clearLineErrors() {
+    for (const row of this.medicineRows()) {
+      delete row.dataset.invalid;
+      const note = row.querySelector<HTMLElement>('.line-error')!;
+      note.hidden = true;
+      note.textContent = '';
+      const generic = row.querySelector<HTMLInputElement>('.generic')!;
+      generic.removeAttribute('aria-invalid');
+      generic.removeAttribute('aria-describedby');
+    }
   }
 }

@@ -44,6 +44,9 @@ public interface IClinicClient
 
     Task ChatReceipt(ChatReceipt receipt);
 
+    /// <summary>To one doctor: the consulting doctor added them to a consultation's room.</summary>
+    Task InvitedToConsultation(ConsultationInvitation invitation);
+
     /// <summary>To health officers and admins: a district's syndrome count just exceeded what EARS expects.</summary>
     Task OutbreakAlert(Analytics.OutbreakAlert alert);
 }
@@ -65,6 +68,9 @@ public static class HubGroups
     public static string Patient(Guid patientId) => $"patient:{patientId}";
 
     public static string Board(Guid facilityId) => $"board:{facilityId}";
+
+    /// <summary>One doctor's connections, on every node: where invitations into another doctor's room are pushed.</summary>
+    public static string Staff(Guid doctorId) => $"staff:{doctorId}";
 
     public const string HealthOfficers = "health-officers";
 }
@@ -103,6 +109,10 @@ public sealed partial class ClinicHub(
         else if (Context.User!.IsInRole(Roles.HealthOfficer) || Context.User.IsInRole(Roles.Admin))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.HealthOfficers);
+        }
+        else if (Context.User.IsInRole(Roles.Doctor))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Staff(CallerId));
         }
         await base.OnConnectedAsync();
     }

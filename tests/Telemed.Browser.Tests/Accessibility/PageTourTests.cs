@@ -46,7 +46,16 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         var doctor = await PageIn(language, Desktop);
         await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
         await Assertions.Expect(doctor.Locator("#queue-controls")).ToBeVisibleAsync();
+        await doctor.ClickAsync("#session-new summary");
+        await Assertions.Expect(doctor.Locator("#doctor-sessions li").First).ToHaveAttributeAsync("data-status", "open");
         await Visit(doctor, language, "doctor-queue");
+        await doctor.Locator("#queue li[data-token='1'] button[data-action='details']").ClickAsync();
+        await Assertions.Expect(doctor.Locator("#patient-panel")).ToHaveAttributeAsync("data-records", "noConsent");
+        await Visit(doctor, language, "doctor-patient");
+        await doctor.Locator("#doctor-sessions li").First.Locator("button[data-session-action='close']").ClickAsync();
+        await Assertions.Expect(doctor.Locator("#close-confirm")).ToBeVisibleAsync();
+        await Visit(doctor, language, "doctor-close-session");
+        await doctor.ClickAsync("#close-confirm-no");
         await doctor.ClickAsync("#call-next");
 
         var pharmacist = await PageIn(language, Desktop);

@@ -1,0 +1,189 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
+
+namespace Telemed.Browser.Tests.Doctor;
+
+/// <summary>
+/// The doctor's pages against the real server: running sessions, the queue rows, the patient panel with and without
+/// consent, a TPG refusal at its medicine line, and a colleague invited into the room.
+/// </summary>
+public class DoctorPagesTests(DoctorPagesTests.Fixture fixture) : IClassFixture<DoctorPagesTests.Fixture>
+{
+    /// <summary>Patients sign in more than once in this class, so codes may be resent at once.</summary>
+    public sealed class Fixture : BrowserFixture
+    {
+        protected override Task<IDictionary<string, string>> ServerSettings() =>
+            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
+    }
+
+    private const string Asha = "asha.verma@telemed.local";
+    private const string Rahul = "rahul.nair@telemed.local";
+    private static readonly Guid AshaId = Guid.Parse("0193a000-0000-7000-8000-000000000011");
+
+    [Fact]
+    public async Task The_doctor_opens_a_session_pauses_resumes_and_closes_it_after_confirming()
+    {
+        var doctor = await fixture.NewPage();
+        await Pages.SignInStaff(doctor, Rahul);
+        await Assertions.Expect(doctor.Locator("#doctor-sessions-state")).ToHaveTextAsync("You have no OPD session open. Open one below.");
+
+        await doctor.ClickAsync("#session-new summary");
+        await Assertions.Expect(doctor.Locator("#ns-facility")).ToHaveValueAsync("0193a000-0000-7000-8000-000000000001");
+        await doctor.FillAsync("#ns-specialty", "Paediatrics evening OPD");
+        await doctor.ClickAsync("#ns-open");
+        await Assertions.Expect(doctor.Locator("#ns-status")).ToHaveTextAsync("Session opened.");
+        var item = doctor.Locator("#doctor-sessions li", new() { HasText = "Paediatrics evening OPD" });
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "open");
+        var sessionId = await item.GetAttributeAsync("data-session-id");
+
+        await item.Locator("button[data-session-action='pause']").ClickAsync();
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "paused");
+        await Assertions.Expect(item).ToContainTextAsync("paused");
+        await item.Locator("button[data-session-action='resume']").ClickAsync();
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "open");
+
+        await item.Locator("button[data-session-action='close']").ClickAsync();
+        await Assertions.Expect(doctor.Locator("#close-confirm")).ToBeVisibleAsync();
+        await Assertions.Expect(doctor.Locator("#close-confirm-text")).ToContainTextAsync("0 patients still waiting will not be seen in this session");
+        await doctor.ClickAsync("#close-confirm-no");
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "open");
+        await item.Locator("button[data-session-action='close']").ClickAsync();
+        await doctor.ClickAsync("#close-confirm-yes");
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-status", "closed");
+        await Assertions.Expect(item.Locator("button[data-session-action]")).ToHaveCountAsync(0);
+
+        var session = await (await fixture.Send(HttpMethod.Get, $"/api/sessions/{sessionId}", await fixture.SignIn(Rahul))).Content.ReadFromJsonAsync<JsonElement>();
+        session.GetProperty("status").GetString().ShouldBe("closed");
+    }
+
+    [Fact]
+    public async Task A_queue_row_shows_how_long_the_patient_has_waited_and_their_attachment_downloads()
+    {
+        var sessionId = await fixture.OpenSession(Asha);
+        var patient = await PatientToken("+919812345678");
+        var scan = "%PDF-1.4\n% a lab report\n"u8.ToArray();
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new StringContent("Cough for a week"), "complaint");
+            var file = new ByteArrayContent(scan);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            form.Add(file, "attachments", "chest-xray-report.pdf");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in") { Content = form };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", patient);
+            (await fixture.Http.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+        var doctor = await fixture.NewPage();
+
+        await Pages.OpenQueue(doctor, Asha, sessionId);
+
+        var row = doctor.Locator("#queue li[data-token='1']");
+        await Assertions.Expect(row.Locator(".waited")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(checked in just now|waiting \\d+ min)$"));
+        await Assertions.Expect(row.Locator(".complaint")).ToHaveTextAsync("Cough for a week");
+        var download = await doctor.RunAndWaitForDownloadAsync(() => row.Locator("button.attachment", new() { HasText = "chest-xray-report.pdf" }).ClickAsync());
+        download.SuggestedFilename.ShouldBe("chest-xray-report.pdf");
+        (await File.ReadAllBytesAsync((await download.PathAsync())!)).ShouldBe(scan);
+    }
+
+    [Fact]
+    public async Task Past_records_show_only_with_the_patients_consent_and_the_page_says_what_the_patient_must_do_without_it()
+    {
+        await Pages.IssuePrescription(fixture, "+919876543210");
+        var sessionId = await fixture.OpenSession(Asha);
+        var patient = await PatientToken("+919876543210");
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { complaint = "Follow-up of fever" });
+        var doctor = await fixture.NewPage();
+        await Pages.OpenQueue(doctor, Asha, sessionId);
+        var panel = doctor.Locator("#patient-panel");
+
+        await doctor.Locator("#queue li[data-token='1'] button[data-action='details']").ClickAsync();
+
+        await Assertions.Expect(panel).ToHaveAttributeAsync("data-records", "noConsent");
+        await Assertions.Expect(doctor.Locator("#past-records-state")).ToContainTextAsync("they have not given you consent. Ask the patient to allow you");
+        await Assertions.Expect(doctor.Locator("#patient-summary")).ToContainTextAsync("Priya Sharma");
+        await Assertions.Expect(doctor.Locator("#patient-summary")).ToContainTextAsync("Follow-up of fever");
+        await Assertions.Expect(doctor.Locator("#past-records li")).ToHaveCountAsync(0);
+
+        await fixture.Send(HttpMethod.Post, "/api/records/consents", patient, new { doctorId = AshaId, days = 7 });
+        await doctor.Locator("#queue li[data-token='1'] button[data-action='details']").ClickAsync();
+
+        await Assertions.Expect(panel).ToHaveAttributeAsync("data-records", "list");
+        await Assertions.Expect(doctor.Locator("#past-records li")).ToHaveCountAsync(1);
+        await Assertions.Expect(doctor.Locator("#past-records li")).ToContainTextAsync("Dr. Asha Verma (completed)");
+        await Assertions.Expect(doctor.Locator("#patient-summary")).ToContainTextAsync("91-1111-2222-3333");
+    }
+
+    [Fact]
+    public async Task A_TPG_refusal_is_shown_at_its_medicine_line_and_the_prescription_is_not_signed()
+    {
+        var (doctor, _, _) = await Pages.PatientWaiting(fixture, "7012345678");
+        await doctor.ClickAsync("#call-next");
+        await doctor.ClickAsync("#start");
+        await Assertions.Expect(doctor.Locator("#patient-summary")).ToContainTextAsync("Fatima Shaikh");
+        await Assertions.Expect(doctor.Locator("#patient-summary")).ToContainTextAsync("91-3333-4444-5555");
+        await doctor.FillAsync("#d-text", "Essential hypertension");
+        var line = doctor.Locator("#medicines .medicine").First;
+        await line.Locator(".generic").PressSequentiallyAsync("amlodipine");
+        await Assertions.Expect(line.Locator(".list")).ToHaveTextAsync("List B: follow-up only");
+        await line.Locator(".form").SelectOptionAsync("tablet");
+        await line.Locator(".strength").FillAsync("5 mg");
+        await line.Locator(".dose").FillAsync("1 tablet");
+        await line.Locator(".frequency").FillAsync("1-0-0");
+        await line.Locator(".days").FillAsync("30");
+        await line.Locator(".quantity").FillAsync("30");
+
+        await doctor.ClickAsync("#complete");
+
+        await Assertions.Expect(line.Locator(".line-error")).ToContainTextAsync("amlodipine is on List B: it may only be added on a follow-up consultation");
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-invalid", "true");
+        await Assertions.Expect(line.Locator(".generic")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(doctor.Locator("#completed")).ToHaveTextAsync("");
+        await Assertions.Expect(doctor.Locator("#queue li[data-token='1']")).ToHaveAttributeAsync("data-state", "inConsultation");
+        await Axe.ShouldHaveNoSeriousViolations(doctor, "consultation with a TPG refusal (en)");
+    }
+
+    [Fact]
+    public async Task An_invited_doctor_is_told_joins_the_room_and_chats_while_the_call_stays_connected()
+    {
+        var colleague = await fixture.NewPage();
+        await Pages.SignInStaff(colleague, Rahul);
+        await Assertions.Expect(colleague.Locator("#invitations")).ToHaveTextAsync("No invitations right now.");
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, "9812345678");
+        await doctor.ClickAsync("#call-next");
+        await doctor.ClickAsync("#start");
+        await doctor.WaitForFunctionAsync("() => window.telemed.call?.pc?.connectionState === 'connected'", null, new() { Timeout = 30_000 });
+
+        await doctor.SelectOptionAsync("#invite-staff", new SelectOptionValue { Label = "Dr. Rahul Nair — Paediatrics" });
+        await doctor.ClickAsync("#invite-send");
+        await Assertions.Expect(doctor.Locator("#invite-status")).ToHaveTextAsync("Dr. Rahul Nair can now join the room.");
+
+        var join = colleague.Locator("#invitations button", new() { HasText = "Join token 1 with Dr. Asha Verma" });
+        await join.ClickAsync();
+        await Assertions.Expect(colleague.Locator("#staff-room-status")).ToContainTextAsync("You are in the room");
+        await colleague.FillAsync("#staff-chat-text", "Namaste, I am the paediatrician");
+        await colleague.ClickAsync("#staff-chat-send");
+        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Namaste, I am the paediatrician");
+        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Namaste, I am the paediatrician");
+        await patient.FillAsync("#chat-text", "Thank you, doctor");
+        await patient.ClickAsync("#chat-send");
+        await Assertions.Expect(colleague.Locator("#staff-chat-log")).ToContainTextAsync("Ramesh Kumar: Thank you, doctor");
+
+        (await doctor.EvaluateAsync<string>("() => window.telemed.call.pc.connectionState")).ShouldBe("connected", await fixture.Diagnose(doctor, patient));
+        await colleague.ClickAsync("#staff-room-leave");
+        await Assertions.Expect(colleague.Locator("#staff-room-status")).ToHaveTextAsync("You left the room.");
+        await Task.Delay(1000);
+        (await doctor.EvaluateAsync<string>("() => window.telemed.call.pc.connectionState")).ShouldBe("connected", "the colleague leaving does not end the call");
+        await Assertions.Expect(doctor.Locator("#call-status")).Not.ToHaveTextAsync("The other side left the call.");
+    }
+
+    /// <summary>A registered patient's access token, through the one-time code as their app gets it.</summary>
+    private async Task<string> PatientToken(string mobile)
+    {
+        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile });
+        var code = await fixture.LatestCode(mobile);
+        return (await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile, code })).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("accessToken").GetString()!;
+    }
+}

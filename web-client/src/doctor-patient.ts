@@ -1,0 +1,48 @@
+import type { MessageKey } from './i18n';
+
+/** A past consultation as GET /api/patients/{id}/records lists it (CareContextView). */
+export interface PastRecord {
+  consultationId: string;
+  startedAt: string;
+  status: 'open' | 'completed' | 'abandoned';
+  doctorName: string;
+  prescriptionId?: string | null;
+  patientAbha?: string | null;
+}
+
+/** Who the patient is (the consultation's PatientDetails, or what the queue row knows before the consultation). */
+export interface PatientFacts { name: string; age: number; sex: string; abha?: string | null; complaint?: string | null }
+
+export type RecordsView =
+  | { kind: 'loading' }
+  | { kind: 'empty' }
+  | { kind: 'list'; records: PastRecord[] }
+  | { kind: 'noConsent' }
+  | { kind: 'error'; message: string };
+
+/**
+ * What the past-records panel shows after the request: the records other than the one being written now, newest first;
+ * a 403 means the patient has not let this doctor read them (the server's only reason to refuse a doctor here).
+ */
+export function recordsView(result: { records: PastRecord[] } | { status: number; message: string }, currentConsultationId?: string): RecordsView {
+  if ('status' in result) return result.status === 403 ? { kind: 'noConsent' } : { kind: 'error', message: result.message };
+  const past = result.records
+    .filter(record => record.consultationId !== currentConsultationId)
+    .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+  return past.length === 0 ? { kind: 'empty' } : { kind: 'list', records: past };
+}
+
+export function sexKey(sex: string): MessageKey {
+  switch (sex.toLowerCase()) {
+    case 'female': return 'doctor.sex.female';
+    case 'male': return 'doctor.sex.male';
+    case 'other': return 'doctor.sex.other';
+    default: return 'doctor.sex.unknown';
+  }
+}
+
+/** An ABHA number in its printed form XX-XXXX-XXXX-XXXX (an address, name@abdm, is shown as it is). */
+export function formatAbha(abha: string): string {
+  const digits = abha.replace(/-/g, '');
+  return /^\d{14}$/.test(digits) ? `${digits.slice(0, 2)}-${digits.slice(2, 6)}-${digits.slice(6, 10)}-${digits.slice(10)}` : abha;
+}

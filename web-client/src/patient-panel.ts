@@ -1,0 +1,104 @@
+import { $, api, failSafely } from './app';
+import { ApiError } from './api';
+import { formatAbha, recordsView, sexKey, type PastRecord, type PatientFacts, type RecordsView } from './doctor-patient';
+import { formatDate, onLanguageChange, t, type MessageKey } from './i18n';
+
+/**
+ * The doctor's view of one patient: who they are, and their past records when the server lets this doctor read them
+ * (during their consultation, or with the patient's consent); otherwise it says so and what the patient can do.
+ */
+export class PatientPanel {
+  private patientId?: string;
+  private consultationId?: string;
+  private facts?: PatientFacts;
+  private view: RecordsView = { kind: 'loading' };
+
+  constructor() {
+    onLanguageChange(() => this.render());
+  }
+
+  async open(patientId: string, facts: PatientFacts, consultationId?: string) {
+    Object.assign(this, { patientId, facts, consultationId, view: { kind: 'loading' } });
+    $('patient-panel').hidden = false;
+    this.render();
+    await this.load();
+  }
+
+  private async load() {
+    const patientId = this.patientId;
+    let view: RecordsView;
+    let abha: string | null | undefined;
+    try {
+      const records = await api.get<PastRecord[]>(`/api/patients/${patientId}/records`);
+      view = recordsView({ records }, this.consultationId);
+      abha = records.find(record => record.patientAbha)?.patientAbha;
+    } catch (error) {
+      view = recordsView({ status: error instanceof ApiError ? error.status : 0, message: (error as Error).message });
+    }
+    // Another patient may have been opened while this one loaded.
+    if (patientId !== this.patientId) return;
+    this.view = view;
+    if (this.facts && !this.facts.abha && abha) this.facts = { ...this.facts, abha };
+    this.render();
+  }
+
+  private render() {
+    if (!this.facts) return;
+    const facts: [MessageKey, string][] = [
+      ['doctor.patientName', this.facts.name],
+      ['doctor.patientAge', t('doctor.ageYears', { age: this.facts.age })],
+      ['doctor.patientSex', t(sexKey(this.facts.sex))],
+      ['doctor.patientAbha', this.facts.abha ? formatAbha(this.facts.abha) : t('doctor.noAbha')],
+      ['doctor.patientComplaint', this.facts.complaint || t('doctor.noComplaint')],
+    ];
+    $('patient-summary').replaceChildren(...facts.flatMap(([label, value]) => [
+      Object.assign(document.createElement('dt'), { textContent: t(label) }),
+      Object.assign(document.createElement('dd'), { textContent: value }),
+    ]));
+    const state = $('past-records-state');
+    const list = $('past-records');
+    $('patient-panel').dataset.records = this.view.kind;
+    list.replaceChildren();
+    switch (this.view.kind) {
+      case 'loading':
+        state.textContent = t('doctor.recordsLoading');
+        break;
+      case 'empty':
+        state.textContent = t('doctor.recordsEmpty');
+        break;
+      case 'noConsent':
+        state.textContent = t('doctor.recordsNoConsent');
+        break;
+      case 'error': {
+        state.textContent = t('doctor.recordsError', { message: this.view.message });
+        const retry = Object.assign(document.createElement('button'), { type: 'button', textContent: t('doctor.retry') });
+        retry.addEventListener('click', () => void failSafely(() => this.load()));
+        state.append(' ', retry);
+        break;
+      }
+      case 'list':
+        state.textContent = '';
+        list.replaceChildren(...this.view.records.map(record => this.item(record)));
+        break;
+    }
+  }
+
+  private item(record: PastRecord) {
+    const item = document.createElement('li');
+    item.dataset.consultation = record.consultationId;
+    item.append(t('doctor.pastRecord', { date: formatDate(record.startedAt), doctor: record.doctorName, status: t(`consultation.${record.status}`) }));
+    if (record.prescriptionId) {
+      const id = record.prescriptionId;
+      const pdf = Object.assign(document.createElement('button'), { type: 'button', textContent: t('patient.prescriptionPdf') });
+      pdf.addEventListener('click', () => void failSafely(() => api.download(`/api/prescriptions/${id}/pdf`, `prescription-${id}.pdf`)));
+      item.append(' ', pdf);
+    }
+    return item;
+  }
+
+  close() {
+    this.patientId = undefined;
+    this.facts = undefined;
+    $('patient-panel').hidden = true;
+  }
+}
