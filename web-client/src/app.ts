@@ -1,6 +1,7 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api } from './api';
 import { t } from './i18n';
+import { serverMessage } from './server-errors';
 
 /** What every page of the app shares: the API with the signed-in account, the hub connection, the page's elements. */
 export const api = new Api();
@@ -31,6 +32,16 @@ export async function connectHub(): Promise<HubConnection> {
     .build();
   await connection.start();
   return connection;
+}
+
+/** The clinic hub's answer to a call: a value, or a refusal with a stable code and the server's sentence. */
+export interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
+
+/** Calls a hub method and returns its value; a refusal throws, said in the reader's language. */
+export async function hubCommand<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+  const reply = await hub().invoke<HubReply<T>>(method, ...args);
+  if (!reply.ok) throw new Error(serverMessage(reply.error?.code, reply.error?.message ?? method));
+  return reply.value as T;
 }
 
 /** Runs a user action; a failure is shown in the page's alert line instead of being lost. */

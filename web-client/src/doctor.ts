@@ -1,4 +1,4 @@
-import { $, api, failSafely, hub, sessionButton, show } from './app';
+import { $, api, failSafely, hub, hubCommand, sessionButton, show } from './app';
 import { hangUp, joinCall } from './call-view';
 import {
   actionsFor, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
@@ -11,7 +11,6 @@ import { PatientPanel } from './patient-panel';
 import { RecordForm } from './record';
 import { watchInvitations } from './staff-room';
 
-interface HubReply<T> { ok: boolean; value?: T; error?: { message: string } }
 interface StaffCandidate { id: string; name: string; specialty?: string | null }
 
 /** Undefined while loading; the sessions of this doctor that have not ended (a session closed here stays, marked closed). */
@@ -64,8 +63,7 @@ function renderSessions() {
 async function changeSession(sessionId: string, action: SessionAction) {
   // The confirmation counts who is waiting now, not when the list was loaded.
   if (action === 'close' && !(await confirmClose(await refreshSession(sessionId)))) return;
-  const reply = await hub().invoke<HubReply<unknown>>(sessionHubMethods[action], sessionId);
-  if (!reply.ok) throw new Error(reply.error!.message);
+  await hubCommand(sessionHubMethods[action], sessionId);
   await refreshSession(sessionId);
 }
 
@@ -132,11 +130,7 @@ async function runQueue(sessionId: string) {
   watchedSessionId = sessionId;
   renderQueueHeading();
   let current: number | undefined;
-  const command = async (method: string, ...args: unknown[]) => {
-    const reply = await hub().invoke<HubReply<{ token: number; consultationId?: string }>>(method, sessionId, ...args);
-    if (!reply.ok) throw new Error(reply.error!.message);
-    return reply.value!;
-  };
+  const command = (method: string, ...args: unknown[]) => hubCommand<{ token: number; consultationId?: string }>(method, sessionId, ...args);
   const queue = new DoctorQueue(sessionId, await command('WatchQueue') as unknown as QueueView);
   const act = (action: QueueAction, row: QueueRow) => void failSafely(async () => {
     const { method, argument } = hubCalls[action];

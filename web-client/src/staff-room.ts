@@ -1,11 +1,10 @@
-import { $, api, failSafely, hub } from './app';
+import { $, api, failSafely, hub, hubCommand } from './app';
 import { onLanguageChange, t } from './i18n';
 
 /** An open consultation this doctor was added to by its consulting doctor (GET /api/consultations/invited). */
 export interface Invitation { consultationId: string; token: number; doctorId: string; doctorName: string; invitedAt: string }
 
 interface ChatMessage { consultationId: string; messageId: string; from: string; text: string }
-interface HubReply { ok: boolean; error?: { message: string } }
 
 let invitations: Invitation[] | undefined;
 
@@ -56,10 +55,11 @@ async function joinAsStaff(invitation: Invitation) {
     void hub().invoke('AcknowledgeChat', id, message.messageId, true);
   };
   hub().on('ChatMessage', onChat);
-  const joined = await hub().invoke<HubReply>('JoinRoom', id);
-  if (!joined.ok) {
+  try {
+    await hubCommand('JoinRoom', id);
+  } catch (error) {
     hub().off('ChatMessage', onChat);
-    throw new Error(joined.error!.message);
+    throw error;
   }
   log.replaceChildren();
   $('staff-room').hidden = false;
@@ -70,14 +70,13 @@ async function joinAsStaff(invitation: Invitation) {
     const input = $<HTMLInputElement>('staff-chat-text');
     const text = input.value.trim();
     if (!text) return;
-    const sent = await hub().invoke<HubReply>('SendChat', id, crypto.randomUUID(), text);
-    if (!sent.ok) throw new Error(sent.error!.message);
+    await hubCommand('SendChat', id, crypto.randomUUID(), text);
     append(t('doctor.chatYou', { text }));
     input.value = '';
   });
   $('staff-room-leave').onclick = () => void failSafely(async () => {
     hub().off('ChatMessage', onChat);
-    await hub().invoke<HubReply>('HangUp', id);
+    await hub().invoke('HangUp', id);
     $('staff-room-status').textContent = t('doctor.leftRoom');
     $<HTMLButtonElement>('staff-chat-send').disabled = true;
   });
