@@ -110,6 +110,30 @@ public static class Pages
         return (doctor, patient, sessionId);
     }
 
+    /// <summary>In the consultation screen: vitals, complaint, diagnosis (ICD-10) and paracetamol 500 mg 1-0-1 for 3 days, saved.</summary>
+    public static async Task WriteRecordWithParacetamol(IPage doctor)
+    {
+        await Assertions.Expect(doctor.Locator("#record")).ToBeVisibleAsync();
+        await doctor.FillAsync("#v-systolic", "128");
+        await doctor.FillAsync("#v-diastolic", "82");
+        await doctor.FillAsync("#n-complaints", "Fever for two days");
+        await doctor.FillAsync("#d-text", "Viral fever");
+        await doctor.SelectOptionAsync("#d-system", "icd10");
+        await doctor.FillAsync("#d-code", "B34.9");
+        var row = doctor.Locator("#medicines .medicine").First;
+        await row.Locator(".generic").PressSequentiallyAsync("paracetamol");
+        await Assertions.Expect(row.Locator(".list")).ToHaveTextAsync("List O: any mode");
+        await row.Locator(".form").SelectOptionAsync("tablet");
+        await row.Locator(".strength").FillAsync("500 mg");
+        await row.Locator(".dose").FillAsync("1 tablet");
+        await row.Locator(".frequency").FillAsync("1-0-1");
+        await row.Locator(".days").FillAsync("3");
+        await row.Locator(".quantity").FillAsync("6");
+        await row.Locator(".instructions").FillAsync("खाने के बाद");
+        await doctor.ClickAsync("#record-save");
+        await Assertions.Expect(doctor.Locator("#record-status")).ToHaveTextAsync("Record saved.");
+    }
+
     /// <summary>
     /// A signed prescription for paracetamol, made through the API as the doctor's and patient's apps would: queue, consult,
     /// write, complete. The patient needs the server's OTP resend cooldown at 0 when this runs more than once.
