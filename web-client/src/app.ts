@@ -57,6 +57,10 @@ export async function connectHub(): Promise<HubConnection> {
 // The reconnecting banner: the hub's state and the call's peer connection's, shown as one message.
 const connectionState: { hub: HubState; media: MediaState; banner: Banner } = { hub: 'connected', media: 'none', banner: undefined };
 let restoredTimer: ReturnType<typeof setTimeout> | undefined;
+let troubleTimer: ReturnType<typeof setTimeout> | undefined;
+// The hub closes when its access token expires and reconnects at once with a fresh one (every 15 minutes); a drop that
+// short is not worth alarming anyone, so trouble shows only when it lasts.
+const troubleShownAfterMs = 2000;
 
 function setHubState(state: HubState) {
   connectionState.hub = state;
@@ -71,11 +75,25 @@ export function reportMediaState(state: MediaState) {
 
 function renderBanner() {
   const next = bannerFor(connectionState.hub, connectionState.media, isTrouble(connectionState.banner));
-  if (next === connectionState.banner) return;
-  connectionState.banner = next;
+  if (isTrouble(next) && next !== 'lost' && !isTrouble(connectionState.banner)) {
+    troubleTimer ??= setTimeout(() => {
+      troubleTimer = undefined;
+      const lasting = bannerFor(connectionState.hub, connectionState.media, false);
+      if (isTrouble(lasting)) showBanner(lasting);
+    }, troubleShownAfterMs);
+    return;
+  }
+  clearTimeout(troubleTimer);
+  troubleTimer = undefined;
+  showBanner(next);
+}
+
+function showBanner(banner: Banner) {
+  if (banner === connectionState.banner) return;
+  connectionState.banner = banner;
   clearTimeout(restoredTimer);
   // "Connected again" is said, then goes: there is nothing more to do.
-  if (next === 'restored') restoredTimer = setTimeout(() => { connectionState.banner = undefined; drawBanner(); }, 4000);
+  if (banner === 'restored') restoredTimer = setTimeout(() => showBanner(undefined), 4000);
   drawBanner();
 }
 

@@ -25,6 +25,8 @@ export interface CallView {
 // Their typing shows for this long after the last signal (they send one at most every 3 s while typing).
 const typingShownMs = 5000;
 const statsEveryMs = 2000;
+// Long enough for a few audio packets (one every 20 ms) and video frames to arrive, if they still flow.
+const mediaCheckMs = 1500;
 
 /**
  * One side of a consultation call. The doctor always makes the offers (so the two sides never offer at once);
@@ -127,7 +129,28 @@ export class Call {
     this.view.changed();
     if (this.peerPresent && this.pc) return;
     this.peerPresent = true;
-    if (this.isOfferer) void this.negotiate();
+    if (this.isOfferer) void this.offerUnlessFlowing();
+  }
+
+  /**
+   * A peer back after a drop either reloaded (its peer connection is gone, a new offer is needed) or only lost its hub
+   * connection (the media flowed peer to peer all along, and a new offer would only interrupt it). Media still arriving
+   * a moment later tells the second case.
+   */
+  private async offerUnlessFlowing(): Promise<void> {
+    const pc = this.pc;
+    if (pc?.connectionState === 'connected') {
+      const before = await this.bytesReceived(pc);
+      await new Promise(resolve => setTimeout(resolve, mediaCheckMs));
+      if (pc === this.pc && pc.connectionState === 'connected' && (await this.bytesReceived(pc)) > before) return;
+    }
+    if (pc === this.pc) await this.negotiate();
+  }
+
+  private async bytesReceived(pc: RTCPeerConnection): Promise<number> {
+    let total = 0;
+    (await pc.getStats()).forEach(report => { if (report.type === 'inbound-rtp') total += report.bytesReceived ?? 0; });
+    return total;
   }
 
   private peerGone(status: MessageKey): void {

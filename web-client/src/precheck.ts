@@ -78,12 +78,15 @@ class DeviceTest {
     this.context.createMediaStreamSource(this.stream).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     const meter = element<HTMLMeterElement>('precheck-level');
+    // Read as often as the analyser's window is long (2048 samples, about 43 ms), so a short sound is not missed; the bar
+    // falls back slowly, as a VU meter does, so that a syllable is seen and not just a flicker.
+    const everyMs = Math.floor((1000 * analyser.fftSize) / this.context.sampleRate);
     this.meterTimer = setInterval(() => {
       analyser.getFloatTimeDomainData(samples);
       const level = levelOf(samples);
       this.loudest = Math.max(this.loudest, level);
-      meter.value = level;
-    }, 100);
+      meter.value = Math.max(level, meter.value * 0.8);
+    }, everyMs);
   }
 
   /** Listens for a while, then tells whether the camera shows a picture and the microphone heard anything. */
