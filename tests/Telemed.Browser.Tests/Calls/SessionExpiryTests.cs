@@ -19,7 +19,7 @@ public sealed class ShortTokensFixture : BrowserFixture
 
 public class SessionExpiryTests(ShortTokensFixture fixture) : IClassFixture<ShortTokensFixture>
 {
-    private const string Mobile = "9822334455";
+    private const string Mobile = "9876543210";
 
     [Fact]
     public async Task An_expired_access_token_is_refreshed_unnoticed_and_a_revoked_session_sends_the_patient_to_sign_in_keeping_their_place()

@@ -54,7 +54,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     [Fact]
     public async Task Muting_and_the_camera_show_on_the_other_side_the_chat_tells_typing_and_reading_and_the_network_is_rated()
     {
-        var (doctor, patient) = await InCall("9876500001");
+        var (doctor, patient) = await InCall("9812345678");
 
         await patient.ClickAsync("#call-mute");
         await Assertions.Expect(doctor.Locator("#call-notice")).ToHaveTextAsync("The patient muted their microphone.");
@@ -111,7 +111,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
             }
         });
         await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
-        await Pages.CheckIn(patient, fixture, "9876500002", sessionId);
+        await Pages.CheckIn(patient, fixture, "7012345678", sessionId);
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
         await Connect(doctor, patient);
         await Assertions.Expect(patient.Locator("#connection-banner")).ToBeHiddenAsync();
