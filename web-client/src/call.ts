@@ -126,6 +126,8 @@ export class Call {
     this.peerMedia = { microphone: true, camera: true };
     this.notices = [];
     void this.tellMediaState();
+    // Back while the media kept flowing: no renegotiation will say so, the "lost connection" notice must go now.
+    if (this.pc?.connectionState === 'connected') this.status = 'call.state.connected';
     this.view.changed();
     if (this.peerPresent && this.pc) return;
     this.peerPresent = true;

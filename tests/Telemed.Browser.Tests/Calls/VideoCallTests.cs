@@ -15,20 +15,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var (doctor, patient, _) = await Pages.PatientWaiting(fixture, PatientMobile);
         await Assertions.Expect(patient.Locator("#position")).ToHaveTextAsync("1");
 
-        await doctor.ClickAsync("#call-next");
-        await Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");
-        await Assertions.Expect(doctor.Locator("#queue li[data-token='1']")).ToHaveAttributeAsync("data-state", "called");
-        await doctor.ClickAsync("#start");
-
-        try
-        {
-            await ConnectedWithVideo(doctor);
-            await ConnectedWithVideo(patient);
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException(await fixture.Diagnose(doctor, patient), timeout);
-        }
+        await Connect(doctor, patient);
 
         await patient.ReloadAsync();
         await ConnectedWithVideo(patient);
@@ -98,11 +85,12 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var patient = await fixture.NewPage();
         // The patient's hub connection passes through the test, which can cut it and refuse it for a while, as a network would.
         var hubOpen = true;
-        IWebSocketRoute? toServer = null;
+        IWebSocketRoute? toPage = null, toServer = null;
         await patient.RouteWebSocketAsync(url => url.Contains("/hubs/clinic", StringComparison.Ordinal), socket =>
         {
             if (hubOpen)
             {
+                toPage = socket;
                 toServer = socket.ConnectToServer();
             }
             else
@@ -117,17 +105,21 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Assertions.Expect(patient.Locator("#connection-banner")).ToBeHiddenAsync();
 
         hubOpen = false;
+        // Both ends see the connection die: the page's client starts reconnecting, the server drops it from the room.
+        await toPage!.CloseAsync(new() { Code = 1011, Reason = "network down" });
         await toServer!.CloseAsync(new() { Code = 1011, Reason = "network down" });
 
         var banner = patient.Locator("#connection-banner");
+        var message = patient.Locator("#connection-text");
         await Assertions.Expect(banner).ToBeVisibleAsync();
-        await Assertions.Expect(banner).ToHaveTextAsync("Connection to the clinic lost — reconnecting…");
+        await Assertions.Expect(message).ToHaveTextAsync("Connection to the clinic lost — reconnecting…");
         await Assertions.Expect(banner).ToHaveAttributeAsync("role", "status");
+        await Assertions.Expect(patient.Locator("#connection-reload")).ToBeHiddenAsync();
         await Task.Delay(3000);
-        await Assertions.Expect(banner).ToHaveTextAsync("Connection to the clinic lost — reconnecting…");
+        await Assertions.Expect(message).ToHaveTextAsync("Connection to the clinic lost — reconnecting…");
 
         hubOpen = true;
-        await Assertions.Expect(banner).ToHaveTextAsync("Connected again.", new() { Timeout = 20_000 });
+        await Assertions.Expect(message).ToHaveTextAsync("Connected again.", new() { Timeout = 20_000 });
         await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 10_000 });
 
         // Back in the room on the new connection: the call and its chat carry on.
@@ -146,10 +138,12 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         return (doctor, patient);
     }
 
+    /// <summary>The doctor calls the waiting patient and starts the consultation; both have video within 10 s.</summary>
     private async Task Connect(IPage doctor, IPage patient)
     {
         await doctor.ClickAsync("#call-next");
         await Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");
+        await Assertions.Expect(doctor.Locator("#queue li[data-token='1']")).ToHaveAttributeAsync("data-state", "called");
         await doctor.ClickAsync("#start");
         try
         {
