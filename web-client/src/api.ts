@@ -1,3 +1,4 @@
+import { t } from './i18n';
 import { serverMessage } from './server-errors';
 
 /** The RFC 7807 body of a refusal: a title and detail, or the invalid fields (ValidationProblemDetails). */
@@ -22,8 +23,34 @@ export interface Tokens {
   refreshToken: string;
 }
 
+/** When an access token (a JWT) expires, in ms since the epoch; undefined when it cannot be read. */
+export function tokenExpiresAt(accessToken: string): number | undefined {
+  try {
+    const payload = accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const exp = (JSON.parse(atob(payload)) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Refreshed this long before it expires, so a request never leaves with a token that lapses on the way.
+const refreshAhead = 30_000;
+
+/**
+ * Access tokens live 15 minutes; the API refreshes them without the person noticing: ahead of expiry before a request
+ * (and for the hub's connections), and once more when the server still answers 401. One refresh at a time, because
+ * refresh tokens are single-use and a second refresh with the same one would end the whole session as stolen.
+ */
 export class Api {
   tokens?: Tokens;
+  /** Told of the new tokens after each refresh (the page keeps them across reloads). */
+  onTokensRefreshed?: (tokens: Tokens) => void;
+  /** The session cannot be refreshed any more: the person must sign in again. */
+  onSessionExpired?: () => void;
+  private refreshing?: Promise<void>;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     return (await this.versioned<T>(method, path, body)).value;
@@ -34,7 +61,7 @@ export class Api {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (ifMatch) headers['If-Match'] = ifMatch;
-    const response = await fetch(path, { method, headers: this.authorised(headers), body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await this.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
@@ -46,16 +73,56 @@ export class Api {
 
   /** A file the API serves only to the signed-in owner (a PDF, a FHIR document), saved under its own name. */
   async download(path: string, fileName: string) {
-    const response = await fetch(path, { headers: this.authorised({}) });
+    const response = await this.fetch(path, { headers: {} });
     if (!response.ok) throw new ApiError(response.status, response.statusText);
     const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(await response.blob()), download: fileName });
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   }
 
-  private authorised(headers: Record<string, string>) {
-    if (this.tokens) headers.Authorization = `Bearer ${this.tokens.accessToken}`;
-    return headers;
+  /** A current access token, for the hub's (re)connections; refreshed first when it is about to expire. */
+  async accessToken(): Promise<string> {
+    if (!this.tokens) throw new ApiError(401, t('session.expired'));
+    const expiresAt = tokenExpiresAt(this.tokens.accessToken);
+    if (expiresAt === undefined || expiresAt - this.now() < refreshAhead) await this.refresh();
+    return this.tokens!.accessToken;
+  }
+
+  /** Sends with the bearer token, when signed in; the sign-in endpoints themselves answer 401 for a wrong password. */
+  private async fetch(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+    if (!this.tokens || path.startsWith('/api/auth/')) return fetch(path, init);
+    const sent = await this.accessToken();
+    const response = await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${sent}` } });
+    if (response.status !== 401) return response;
+    // Rejected although not expired by our clock (the server's clock, a key rotation): refresh, unless another request did meanwhile.
+    if (this.tokens?.accessToken === sent) await this.refresh();
+    return fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${await this.accessToken()}` } });
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.exchange().finally(() => { this.refreshing = undefined; });
+    return this.refreshing;
+  }
+
+  private async exchange(): Promise<void> {
+    const refreshToken = this.tokens?.refreshToken;
+    if (!refreshToken) throw this.expired();
+    // A network failure throws here and leaves the session as it is: only the server's refusal ends it.
+    const response = await fetch('/api/auth/refresh', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken }),
+    });
+    if (response.status === 400 || response.status === 401) throw this.expired();
+    if (!response.ok) throw new ApiError(response.status, response.statusText);
+    this.tokens = await response.json() as Tokens;
+    this.onTokensRefreshed?.(this.tokens);
+  }
+
+  private expired(): ApiError {
+    if (this.tokens) {
+      this.tokens = undefined;
+      this.onSessionExpired?.();
+    }
+    return new ApiError(401, t('session.expired'));
   }
 
   get = <T>(path: string) => this.send<T>('GET', path);

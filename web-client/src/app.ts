@@ -1,7 +1,8 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api } from './api';
-import { t } from './i18n';
-import { serverMessage } from './server-errors';
+import { bannerFor, isTrouble, reconnectDelay, type Banner, type HubState, type MediaState } from './connection';
+import { onLanguageChange, t } from './i18n';
+import { replyValue, type HubReply } from './server-errors';
 
 /** What every page of the app shares: the API with the signed-in account, the hub connection, the page's elements. */
 export const api = new Api();
@@ -22,27 +23,120 @@ export function hub(): HubConnection {
   return connection;
 }
 
+/**
+ * Tells the pages when the hub connection is back ('reconnected': a new connection, so rooms and watched queues must be
+ * joined again) or gone for good ('closed': it gave up, or the session ended).
+ */
+export const hubEvents = new EventTarget();
+
 export async function connectHub(): Promise<HubConnection> {
-  connection = new HubConnectionBuilder()
+  const opened = new HubConnectionBuilder()
     // WebSockets only, no negotiate round trip: the connection then lives on the one node it opened on, so several nodes
     // behind a round-robin balancer need no sticky sessions (docs/deploy.md). Rooms survive drops by rejoining.
-    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.tokens!.accessToken, skipNegotiation: true, transport: HttpTransportType.WebSockets })
-    .withAutomaticReconnect()
+    // Every (re)connection asks for a current token: one that expired during a long call is refreshed first.
+    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.accessToken(), skipNegotiation: true, transport: HttpTransportType.WebSockets })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: retry => reconnectDelay(retry.previousRetryCount, retry.elapsedMilliseconds) })
     .configureLogging(LogLevel.Warning)
     .build();
-  await connection.start();
-  return connection;
+  opened.onreconnecting(() => setHubState('reconnecting'));
+  opened.onreconnected(() => {
+    setHubState('connected');
+    hubEvents.dispatchEvent(new Event('reconnected'));
+  });
+  opened.onclose(() => {
+    // A connection replaced or stopped on purpose (the session ended) is not a lost one.
+    if (opened !== connection) return;
+    setHubState('closed');
+    hubEvents.dispatchEvent(new Event('closed'));
+  });
+  connection = opened;
+  await opened.start();
+  setHubState('connected');
+  return opened;
 }
-
-/** The clinic hub's answer to a call: a value, or a refusal with a stable code and the server's sentence. */
-export interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
 
 /** Calls a hub method and returns its value; a refusal throws, said in the reader's language. */
 export async function hubCommand<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
-  const reply = await hub().invoke<HubReply<T>>(method, ...args);
-  if (!reply.ok) throw new Error(serverMessage(reply.error?.code, reply.error?.message ?? method));
-  return reply.value as T;
+  return replyValue(await hub().invoke<HubReply<T>>(method, ...args), method);
 }
+
+// The reconnecting banner: the hub's state and the call's peer connection's, shown as one message.
+const connectionState: { hub: HubState; media: MediaState; banner: Banner } = { hub: 'connected', media: 'none', banner: undefined };
+let restoredTimer: ReturnType<typeof setTimeout> | undefined;
+let troubleTimer: ReturnType<typeof setTimeout> | undefined;
+// The hub closes when its access token expires and reconnects at once with a fresh one (every 15 minutes); a drop that
+// short is not worth alarming anyone, so trouble shows only when it lasts.
+const troubleShownAfterMs = 2000;
+
+function setHubState(state: HubState) {
+  connectionState.hub = state;
+  renderBanner();
+}
+
+/** The call's peer connection state ('none' outside a call), for the banner. */
+export function reportMediaState(state: MediaState) {
+  connectionState.media = state;
+  renderBanner();
+}
+
+function renderBanner() {
+  const next = bannerFor(connectionState.hub, connectionState.media, isTrouble(connectionState.banner));
+  if (isTrouble(next) && next !== 'lost' && !isTrouble(connectionState.banner)) {
+    troubleTimer ??= setTimeout(() => {
+      troubleTimer = undefined;
+      const lasting = bannerFor(connectionState.hub, connectionState.media, false);
+      if (isTrouble(lasting)) showBanner(lasting);
+    }, troubleShownAfterMs);
+    return;
+  }
+  clearTimeout(troubleTimer);
+  troubleTimer = undefined;
+  showBanner(next);
+}
+
+function showBanner(banner: Banner) {
+  if (banner === connectionState.banner) return;
+  connectionState.banner = banner;
+  clearTimeout(restoredTimer);
+  // "Connected again" is said, then goes: there is nothing more to do.
+  if (banner === 'restored') restoredTimer = setTimeout(() => showBanner(undefined), 4000);
+  drawBanner();
+}
+
+function drawBanner() {
+  const banner = connectionState.banner;
+  const element = $('connection-banner');
+  element.hidden = banner === undefined;
+  element.dataset.state = banner ?? '';
+  // Losing the connection for good interrupts; reconnecting and recovering wait for a pause.
+  element.setAttribute('aria-live', banner === 'lost' ? 'assertive' : 'polite');
+  $('connection-text').textContent = banner ? t(`connection.${banner}`) : '';
+  $('connection-reload').hidden = banner !== 'lost';
+}
+
+$('connection-reload').addEventListener('click', () => location.reload());
+onLanguageChange(drawBanner);
+
+// Tokens are refreshed as they expire; the newest are kept for a reload (the key main.ts signs in with).
+api.onTokensRefreshed = tokens => sessionStorage.setItem('telemed.tokens', JSON.stringify(tokens));
+/**
+ * The refresh token was refused (expired, revoked, or the staff idle limit): back to signing in, saying why. A patient's
+ * place in the queue lives on the server and the session they waited in stays remembered, so signing in again returns
+ * them to the waiting room.
+ */
+api.onSessionExpired = () => {
+  sessionStorage.removeItem('telemed.tokens');
+  const stopping = connection;
+  connection = undefined;
+  if (stopping) {
+    hubEvents.dispatchEvent(new Event('closed'));
+    void stopping.stop();
+  }
+  connectionState.hub = 'connected';
+  reportMediaState('none');
+  show('signin');
+  $('error').textContent = t('session.expired');
+};
 
 /** Runs a user action; a failure is shown in the page's alert line instead of being lost. */
 export async function failSafely(action: () => Promise<void>) {

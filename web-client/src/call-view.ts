@@ -1,7 +1,8 @@
-import { $, api, hub } from './app';
+import { $, api, failSafely, hub, hubEvents, reportMediaState } from './app';
 import { Call } from './call';
-import { t } from './i18n';
+import { onLanguageChange, t } from './i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
+import { stopPreCallCheck } from './precheck';
 
 const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
 let call: Call | undefined;
@@ -17,21 +18,92 @@ export function inCall(): boolean {
 
 /** Opens the call screen for a consultation and joins its room; the doctor makes the offers. */
 export async function joinCall(consultationId: string, isOfferer: boolean) {
+  stopPreCallCheck();
   $('call').hidden = false;
-  $('call-status').textContent = t('call.connecting');
+  $('chat-log').replaceChildren();
   const servers = await api.get<{ servers: ServerIceServer[] }>(`/api/consultations/${consultationId}/ice-servers`);
-  call = new Call(hub(), consultationId, isOfferer, toRtcIceServers(servers.servers), relayOnly, {
-    local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote'), status: $('call-status'), chatLog: $('chat-log'),
-  });
+  call = new Call(hub(), consultationId, isOfferer ? 'doctor' : 'patient', toRtcIceServers(servers.servers), relayOnly,
+    { local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote') },
+    { changed: render, mediaState: reportMediaState });
+  render();
   await call.start();
-  $('audio-only').onclick = () => void call!.switchToAudioOnly();
-  $('hangup').onclick = () => void call!.hangUp();
-  $('chat-send').onclick = () => {
-    const input = $<HTMLInputElement>('chat-text');
-    if (input.value.trim()) void call!.sendChat(input.value.trim()).then(() => { input.value = ''; });
-  };
 }
 
 export async function hangUp() {
   await call?.hangUp();
+}
+
+// The controls act on whichever call is open; they are wired once, not once per call.
+const toggle = (id: string, apply: (pressed: boolean) => Promise<void>) => $(id).addEventListener('click', () => {
+  const pressed = $(id).getAttribute('aria-pressed') !== 'true';
+  void failSafely(() => apply(pressed));
+});
+toggle('call-mute', muted => call?.setMicrophone(!muted) ?? Promise.resolve());
+toggle('call-camera', off => call?.setCamera(!off) ?? Promise.resolve());
+$('audio-only').addEventListener('click', () => void failSafely(async () => call?.switchToAudioOnly()));
+$('hangup').addEventListener('click', () => void failSafely(async () => call?.hangUp()));
+$('chat-text').addEventListener('input', () => call?.typed());
+$('chat-form').addEventListener('submit', event => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>('chat-text');
+  const text = input.value.trim();
+  if (!text || !call) return;
+  input.value = '';
+  void failSafely(() => call!.sendChat(text));
+});
+
+// A new hub connection is not in the room: join again. A connection gone for good ends the call here.
+hubEvents.addEventListener('reconnected', () => void failSafely(async () => call?.rejoin()));
+hubEvents.addEventListener('closed', () => {
+  call?.end('call.ended');
+  call = undefined;
+});
+
+onLanguageChange(render);
+
+/** Everything the call screen shows, from the call's state (again after a language switch). */
+function render() {
+  if (!call) return;
+  const who = t(`call.who.${call.peerRole}`);
+  $('call-status').textContent = call.mode === 'audioOnly' ? `${t(call.status)} · ${t('call.audioOnlyMode')}` : t(call.status);
+  $('call-notice').textContent = call.notices.map(key => t(key, { who })).join(' ');
+  $('chat-typing').textContent = call.peerTyping ? t('call.typing', { who }) : '';
+  $('call-mute').setAttribute('aria-pressed', String(!call.microphoneOn));
+  $('call-camera').setAttribute('aria-pressed', String(!call.cameraOn || call.mode === 'audioOnly'));
+  $<HTMLButtonElement>('call-camera').disabled = call.mode === 'audioOnly';
+  $<HTMLButtonElement>('audio-only').disabled = call.mode === 'audioOnly';
+  $('remote').dataset.camera = String(call.peerMedia.camera);
+  renderQuality(call);
+  renderChat(call);
+}
+
+function renderQuality(call: Call) {
+  const element = $('call-quality');
+  const quality = call.quality;
+  element.dataset.level = quality?.level ?? '';
+  if (!quality) {
+    element.textContent = t('call.quality.measuring');
+    return;
+  }
+  const reasons = quality.reasons.map(reason => t(`call.quality.reason.${reason}`));
+  element.textContent = [t(`call.quality.${quality.level}`), reasons.join(', ')].filter(Boolean).join(' — ')
+    + (quality.level === 'poor' ? ` ${t('call.quality.advice')}` : '');
+}
+
+/** Updated in place, so the log (a live region) announces new messages only, not the whole thread at every receipt. */
+function renderChat(call: Call) {
+  const log = $('chat-log');
+  for (const entry of call.chat.entries) {
+    let item = log.querySelector<HTMLLIElement>(`li[data-message="${entry.id}"]`);
+    if (!item) {
+      item = document.createElement('li');
+      item.dataset.message = entry.id;
+      item.append(document.createElement('span'), ' ', Object.assign(document.createElement('span'), { className: 'chat-status' }));
+      log.append(item);
+    }
+    const [text, , status] = item.childNodes as NodeListOf<HTMLElement>;
+    text.textContent = t(entry.mine ? 'call.you' : 'call.them', { text: entry.text });
+    status.textContent = entry.status ? t(`call.chatStatus.${entry.status}`) : '';
+    if (entry.status) item.dataset.status = entry.status;
+  }
 }

@@ -1,19 +1,38 @@
 import type { HubConnection } from '@microsoft/signalr';
-import { t } from './i18n';
+import { classifyQuality, sampleFromStats, type LossCounters, type Quality, type StatsEntry } from './call-quality';
+import { ChatThread, TypingThrottle } from './chat';
+import type { MediaState } from './connection';
+import type { MessageKey } from './i18n';
 import { CandidateBuffer, type CandidateInit } from './negotiation';
+import { replyValue, type HubReply } from './server-errors';
 
-interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
 interface SdpMessage { consultationId: string; from: string; type: string; sdp: string; negotiation: number }
 interface CandidateMessage extends CandidateInit { consultationId: string; from: string }
 interface RoomPeer { consultationId: string; accountId: string; role: 'doctor' | 'patient' | 'staff' }
 interface RoomState { present: RoomPeer[]; rejoined: boolean; mode: 'video' | 'audioOnly' }
+interface MediaStateMessage { consultationId: string; microphone: boolean; camera: boolean }
+interface ChatReceipt { consultationId: string; messageId: string; kind: 'delivered' | 'read' }
 
-export interface CallElements {
-  local: HTMLVideoElement;
-  remote: HTMLVideoElement;
-  status: HTMLElement;
-  chatLog: HTMLElement;
+/** Someone to call is in the room besides us (invited staff are there for the chat, not the call). */
+function callPeerPresent(room: RoomState): boolean {
+  return room.present.filter(peer => peer.role !== 'staff').length > 1;
 }
+
+export type Role = 'doctor' | 'patient';
+export type CallMode = 'video' | 'audioOnly';
+
+/** What the call screen shows; call-view.ts renders it after every change. */
+export interface CallView {
+  changed(): void;
+  /** The peer connection's state, for the reconnecting banner. */
+  mediaState(state: MediaState): void;
+}
+
+// Their typing shows for this long after the last signal (they send one at most every 3 s while typing).
+const typingShownMs = 5000;
+const statsEveryMs = 2000;
+// Long enough for a few audio packets (one every 20 ms) and video frames to arrive, if they still flow.
+const mediaCheckMs = 1500;
 
 /**
  * One side of a consultation call. The doctor always makes the offers (so the two sides never offer at once);
@@ -24,19 +43,46 @@ export interface CallElements {
 export class Call {
   pc?: RTCPeerConnection;
   local?: MediaStream;
-  mode: 'video' | 'audioOnly' = 'video';
+  mode: CallMode = 'video';
+  /** Kept as message keys, so a language switch can render them again. */
+  status: MessageKey = 'call.connecting';
+  microphoneOn = true;
+  cameraOn = true;
+  /** What the other side last told of its microphone and camera. */
+  peerMedia = { microphone: true, camera: true };
+  /** The notices from their last media change ("the doctor muted their microphone"), told of the peer's role. */
+  notices: MessageKey[] = [];
+  peerTyping = false;
+  quality?: Quality;
+  readonly chat = new ChatThread();
   private negotiation = 0;
   private peerPresent = false;
   private readonly candidates = new CandidateBuffer();
+  private readonly typing = new TypingThrottle();
+  private typingTimer?: ReturnType<typeof setTimeout>;
+  private statsTimer?: ReturnType<typeof setInterval>;
+  private lossCounters?: LossCounters;
+  private readonly unread = new Set<string>();
+  private readonly readWhenVisible = () => this.acknowledgeUnread();
 
   constructor(
     private readonly hub: HubConnection,
     private readonly consultationId: string,
-    private readonly isOfferer: boolean,
+    readonly role: Role,
     private readonly iceServers: RTCIceServer[],
     private readonly relayOnly: boolean,
-    private readonly elements: CallElements,
+    private readonly elements: { local: HTMLVideoElement; remote: HTMLVideoElement },
+    private readonly view: CallView,
   ) {}
+
+  /** The doctor makes the offers. */
+  private get isOfferer(): boolean {
+    return this.role === 'doctor';
+  }
+
+  get peerRole(): Role {
+    return this.isOfferer ? 'patient' : 'doctor';
+  }
 
   async start(): Promise<void> {
     this.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
@@ -47,22 +93,35 @@ export class Call {
     // Staff the doctor invited (an interpreter) are in the room for chat; the call's peer is the doctor or the patient.
     this.hub.on('PeerJoined', (m: RoomPeer) => this.isCallPeer(m) && this.peerJoined());
     this.hub.on('IceRestartRequested', (m: { consultationId: string }) => this.matches(m) && this.isOfferer && void this.negotiate());
-    this.hub.on('PeerDisconnected', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone(t('call.peerDisconnected')));
-    this.hub.on('PeerLeft', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone(t('call.peerLeft')));
-    this.hub.on('CallModeChanged', (m: { consultationId: string; mode: 'video' | 'audioOnly' }) => this.matches(m) && this.applyMode(m.mode));
-    this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; text: string }) => {
-      if (!this.matches(m)) return;
-      this.appendChat(t('call.them', { text: m.text }));
-      void this.hub.invoke('AcknowledgeChat', this.consultationId, m.messageId, true);
-    });
+    this.hub.on('PeerDisconnected', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone('call.peerDisconnected'));
+    this.hub.on('PeerLeft', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone('call.peerLeft'));
+    this.hub.on('CallModeChanged', (m: { consultationId: string; mode: CallMode }) => this.matches(m) && this.applyMode(m.mode));
+    this.hub.on('PeerMediaState', (m: MediaStateMessage) => this.matches(m) && this.peerMediaChanged(m));
+    this.hub.on('PeerTyping', (m: { consultationId: string }) => this.matches(m) && this.peerIsTyping());
+    this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; text: string }) => this.matches(m) && this.received(m.messageId, m.text));
+    this.hub.on('ChatReceipt', (m: ChatReceipt) => this.matches(m) && this.chat.mark(m.messageId, m.kind) && this.view.changed());
+    document.addEventListener('visibilitychange', this.readWhenVisible);
+    this.statsTimer = setInterval(() => void this.measure(), statsEveryMs);
 
     const room = await this.invoke<RoomState>('JoinRoom', this.consultationId);
     this.applyMode(room.mode);
     // The other side may have joined (and a PeerJoined started the negotiation) while this reply was on its way.
     if (this.pc) return;
-    this.peerPresent = room.present.filter(peer => peer.role !== 'staff').length > 1;
+    this.peerPresent = callPeerPresent(room);
     if (this.isOfferer && this.peerPresent) await this.negotiate();
     else this.newPeer();
+  }
+
+  /**
+   * The hub connection came back (a new connection, so no longer in the room's group): join again. The media may have
+   * flowed peer to peer all along; the doctor offers anew only when it did not.
+   */
+  async rejoin(): Promise<void> {
+    const room = await this.invoke<RoomState>('JoinRoom', this.consultationId);
+    this.applyMode(room.mode);
+    this.peerPresent = callPeerPresent(room);
+    if (this.peerPresent) void this.tellMediaState();
+    if (this.isOfferer && this.peerPresent && this.pc?.connectionState !== 'connected') await this.negotiate();
   }
 
   /**
@@ -70,30 +129,139 @@ export class Call {
    * and a second offer would tear down a call that just connected. A peer is new only after it was gone.
    */
   private peerJoined(): void {
+    // Whoever joins starts with microphone and camera on, and hears ours again.
+    this.peerMedia = { microphone: true, camera: true };
+    this.notices = [];
+    void this.tellMediaState();
+    // Back while the media kept flowing: no renegotiation will say so, the "lost connection" notice must go now.
+    if (this.pc?.connectionState === 'connected') this.status = 'call.state.connected';
+    this.view.changed();
     if (this.peerPresent && this.pc) return;
     this.peerPresent = true;
-    if (this.isOfferer) void this.negotiate();
+    if (this.isOfferer) void this.offerUnlessFlowing();
   }
 
-  private peerGone(status: string): void {
+  /**
+   * A peer back after a drop either reloaded (its peer connection is gone, a new offer is needed) or only lost its hub
+   * connection (the media flowed peer to peer all along, and a new offer would only interrupt it). Media still arriving
+   * a moment later tells the second case.
+   */
+  private async offerUnlessFlowing(): Promise<void> {
+    const pc = this.pc;
+    if (pc?.connectionState === 'connected') {
+      const before = await this.bytesReceived(pc);
+      await new Promise(resolve => setTimeout(resolve, mediaCheckMs));
+      if (pc === this.pc && pc.connectionState === 'connected' && (await this.bytesReceived(pc)) > before) return;
+    }
+    if (pc === this.pc) await this.negotiate();
+  }
+
+  private async bytesReceived(pc: RTCPeerConnection): Promise<number> {
+    let total = 0;
+    (await pc.getStats()).forEach(report => { if (report.type === 'inbound-rtp') total += report.bytesReceived ?? 0; });
+    return total;
+  }
+
+  private peerGone(status: MessageKey): void {
     this.peerPresent = false;
-    this.status(status);
+    this.peerTyping = false;
+    this.setStatus(status);
   }
 
   async switchToAudioOnly(): Promise<void> {
     await this.invoke('SetCallMode', this.consultationId, 'audioOnly');
   }
 
+  /** Mutes or unmutes: the track stays in the call but sends silence, and the other side is told. */
+  async setMicrophone(on: boolean): Promise<void> {
+    this.microphoneOn = on;
+    this.local?.getAudioTracks().forEach(track => { track.enabled = on; });
+    this.view.changed();
+    await this.tellMediaState(true);
+  }
+
+  /** Camera off sends black frames on the same track, so turning it on again needs no renegotiation. */
+  async setCamera(on: boolean): Promise<void> {
+    this.cameraOn = on;
+    this.local?.getVideoTracks().forEach(track => { track.enabled = on; });
+    this.view.changed();
+    await this.tellMediaState(true);
+  }
+
+  /** Our state to the other side: always after a change, otherwise only when it differs from the on/on they assume. */
+  private async tellMediaState(always = false): Promise<void> {
+    if (!always && this.microphoneOn && this.cameraOn) return;
+    await this.invoke('SetMediaState', this.consultationId, this.microphoneOn, this.cameraOn && this.mode === 'video');
+  }
+
+  private peerMediaChanged(m: MediaStateMessage): void {
+    const notices: MessageKey[] = [];
+    if (m.microphone !== this.peerMedia.microphone) notices.push(m.microphone ? 'call.peerMicOn' : 'call.peerMicOff');
+    if (m.camera !== this.peerMedia.camera) notices.push(m.camera ? 'call.peerCameraOn' : 'call.peerCameraOff');
+    this.peerMedia = { microphone: m.microphone, camera: m.camera };
+    if (notices.length > 0) this.notices = notices;
+    this.view.changed();
+  }
+
+  /** A key pressed in the chat box: the other side sees "typing…" (told at most every few seconds). */
+  typed(): void {
+    if (this.typing.shouldSend(Date.now())) void this.hub.invoke('SendTyping', this.consultationId).catch(() => undefined);
+  }
+
+  private peerIsTyping(): void {
+    this.peerTyping = true;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => { this.peerTyping = false; this.view.changed(); }, typingShownMs);
+    this.view.changed();
+  }
+
+  /** Shown at once as "sending"; the server's reply makes it "sent", the other side's receipts "delivered" and "read". */
   async sendChat(text: string): Promise<void> {
-    await this.invoke('SendChat', this.consultationId, crypto.randomUUID(), text);
-    this.appendChat(t('call.you', { text }));
+    const id = crypto.randomUUID();
+    this.chat.write(id, text);
+    this.typing.reset();
+    this.view.changed();
+    try {
+      await this.invoke('SendChat', this.consultationId, id, text);
+      this.chat.mark(id, 'sent');
+    } catch (error) {
+      this.chat.mark(id, 'failed');
+      throw error;
+    } finally {
+      this.view.changed();
+    }
+  }
+
+  /** Their message: "delivered" at once, "read" once the page is in front of them (now, or when they come back to it). */
+  private received(messageId: string, text: string): void {
+    this.peerTyping = false;
+    if (this.chat.receive(messageId, text)) this.view.changed();
+    void this.hub.invoke('AcknowledgeChat', this.consultationId, messageId, false).catch(() => undefined);
+    this.unread.add(messageId);
+    this.acknowledgeUnread();
+  }
+
+  private acknowledgeUnread(): void {
+    if (document.visibilityState !== 'visible') return;
+    for (const messageId of this.unread) void this.hub.invoke('AcknowledgeChat', this.consultationId, messageId, true).catch(() => undefined);
+    this.unread.clear();
   }
 
   async hangUp(): Promise<void> {
     await this.invoke('HangUp', this.consultationId);
+    this.end('call.ended');
+  }
+
+  /** Stops the media and the timers here; the server is told by hangUp, or knows already (the connection closed). */
+  end(status: MessageKey): void {
+    clearInterval(this.statsTimer);
+    clearTimeout(this.typingTimer);
+    document.removeEventListener('visibilitychange', this.readWhenVisible);
     this.pc?.close();
-    this.local?.getTracks().forEach(t => t.stop());
-    this.status(t('call.ended'));
+    this.local?.getTracks().forEach(track => track.stop());
+    this.quality = undefined;
+    this.view.mediaState('none');
+    this.setStatus(status);
   }
 
   /** Frames decoded from the remote video so far (rises while video flows). */
@@ -114,6 +282,20 @@ export class Call {
     return total;
   }
 
+  /** The network quality from the connected peer connection's statistics; the view changes only when the verdict does. */
+  private async measure(): Promise<void> {
+    const pc = this.pc;
+    if (pc?.connectionState !== 'connected') return;
+    const report = await pc.getStats();
+    if (pc !== this.pc) return;
+    const { sample, counters } = sampleFromStats(report.values() as Iterable<StatsEntry>, this.lossCounters);
+    this.lossCounters = counters;
+    const quality = classifyQuality(sample, this.mode);
+    if (JSON.stringify(quality) === JSON.stringify(this.quality)) return;
+    this.quality = quality;
+    this.view.changed();
+  }
+
   private matches(message: { consultationId: string }): boolean {
     return message.consultationId === this.consultationId;
   }
@@ -125,6 +307,7 @@ export class Call {
   private newPeer(): void {
     this.pc?.close();
     this.candidates.reset();
+    this.lossCounters = undefined;
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.relayOnly ? 'relay' : 'all' });
     this.local!.getTracks().forEach(track => pc.addTrack(track, this.local!));
     pc.ontrack = event => { this.elements.remote.srcObject = event.streams[0]; };
@@ -136,11 +319,13 @@ export class Call {
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
-      this.status(pc.connectionState === 'connected' ? t('call.connected') : t('call.connection', { state: pc.connectionState }));
+      this.view.mediaState(pc.connectionState);
+      this.setStatus(`call.state.${pc.connectionState}`);
       if (pc.connectionState === 'connected') void this.hub.invoke('ReportConnected', this.consultationId);
       if (pc.connectionState === 'failed') void (this.isOfferer ? this.negotiate() : this.hub.invoke('RequestIceRestart', this.consultationId));
     };
     this.pc = pc;
+    this.view.mediaState(pc.connectionState);
   }
 
   private async negotiate(): Promise<void> {
@@ -177,25 +362,18 @@ export class Call {
   }
 
   /** Audio only: the camera is switched off (its track stops) and the microphone carries on. */
-  private applyMode(mode: 'video' | 'audioOnly'): void {
+  private applyMode(mode: CallMode): void {
     this.mode = mode;
     if (mode === 'audioOnly') this.local?.getVideoTracks().forEach(track => track.stop());
-    this.status(mode === 'audioOnly' ? t('call.audioOnlyMode') : this.elements.status.textContent ?? '');
+    this.view.changed();
   }
 
-  private appendChat(text: string): void {
-    const item = document.createElement('li');
-    item.textContent = text;
-    this.elements.chatLog.append(item);
-  }
-
-  private status(text: string): void {
-    this.elements.status.textContent = text;
+  private setStatus(key: MessageKey): void {
+    this.status = key;
+    this.view.changed();
   }
 
   private async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
-    const reply = await this.hub.invoke<HubReply<T>>(method, ...args);
-    if (!reply.ok) throw new Error(reply.error?.message ?? `${method} failed`);
-    return reply.value as T;
+    return replyValue(await this.hub.invoke<HubReply<T>>(method, ...args), method);
   }
 }

@@ -10,3 +10,12 @@ export function serverMessage(code: string | undefined, message: string, lang: L
   const key = `serverError.${code}`;
   return isMessageKey(key) ? t(key, {}, lang) : message;
 }
+
+/** The clinic hub's answer to a call: a value, or a refusal with a stable code and the server's sentence. */
+export interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
+
+/** The value of a hub reply; a refusal throws, said in the reader's language. */
+export function replyValue<T>(reply: HubReply<T>, method: string): T {
+  if (!reply.ok) throw new Error(serverMessage(reply.error?.code, reply.error?.message ?? `${method} failed`));
+  return reply.value as T;
+}

@@ -42,6 +42,10 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         await Pages.CheckIn(patient, fixture, mobile, sessionId);
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
         await Visit(patient, language, "waiting-room");
+        await patient.ClickAsync("#precheck-run");
+        await Assertions.Expect(patient.Locator("#precheck-verdict")).ToHaveAttributeAsync("data-verdict", "ready", new() { Timeout = 15_000 });
+        await Visit(patient, language, "precheck");
+        await patient.ClickAsync("#precheck-stop");
 
         var doctor = await PageIn(language, Desktop);
         await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
@@ -57,6 +61,20 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         await Visit(doctor, language, "doctor-close-session");
         await doctor.ClickAsync("#close-confirm-no");
         await doctor.ClickAsync("#call-next");
+
+        // The call screen as both see it: connected, rated, the patient muted, a chat message read.
+        await doctor.ClickAsync("#start");
+        foreach (var page in new[] { doctor, patient })
+        {
+            await Assertions.Expect(page.Locator("#call-quality")).ToHaveAttributeAsync("data-level", new System.Text.RegularExpressions.Regex("^(good|fair|poor)$"), new() { Timeout = 20_000 });
+        }
+        await patient.ClickAsync("#call-mute");
+        await Assertions.Expect(doctor.Locator("#call-notice")).Not.ToBeEmptyAsync();
+        await doctor.FillAsync("#chat-text", "Namaste");
+        await doctor.ClickAsync("#chat-send");
+        await Assertions.Expect(doctor.Locator("#chat-log li[data-status='read']")).ToHaveCountAsync(1);
+        await Visit(doctor, language, "call-doctor");
+        await Visit(patient, language, "call-patient");
 
         var pharmacist = await PageIn(language, Desktop);
         await Pages.SignInStaff(pharmacist, "meena.iyer@telemed.local");

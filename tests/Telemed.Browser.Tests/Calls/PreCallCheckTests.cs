@@ -1,9 +1,11 @@
+using Microsoft.Playwright;
+
 namespace Telemed.Browser.Tests.Calls;
 
 public class PreCallCheckTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task A_patient_tests_camera_microphone_and_network_before_the_call()
+    public async Task A_patient_sees_the_camera_and_the_microphone_level_and_is_told_in_words_that_they_are_ready()
     {
         var patient = await fixture.NewPage();
         await patient.GotoAsync("/");
@@ -15,6 +17,27 @@ public class PreCallCheckTests(BrowserFixture fixture) : IClassFixture<BrowserFi
 
         await patient.ClickAsync("#precheck-run");
 
-        await Microsoft.Playwright.Assertions.Expect(patient.Locator("#precheck-verdict")).ToContainTextAsync("ready:", new() { Timeout = 15_000 });
+        // The preview shows the (fake) camera's picture, moving; the meter follows the (fake) microphone's beeps.
+        await Assertions.Expect(patient.Locator("#precheck-devices")).ToBeVisibleAsync();
+        await patient.WaitForFunctionAsync("() => document.getElementById('precheck-preview').videoWidth > 0");
+        var frames = await patient.EvaluateAsync<double>("() => document.getElementById('precheck-preview').getVideoPlaybackQuality().totalVideoFrames");
+        await patient.WaitForFunctionAsync($"() => document.getElementById('precheck-preview').getVideoPlaybackQuality().totalVideoFrames > {frames}");
+        var levels = await patient.EvaluateAsync<double[]>("""
+            async () => {
+              const meter = document.getElementById('precheck-level'), seen = [];
+              for (let i = 0; i < 30; i++) { seen.push(meter.value); await new Promise(r => setTimeout(r, 100)); }
+              return seen;
+            }
+            """);
+        levels.Max().ShouldBeGreaterThan(0.05);
+        levels.Distinct().Count().ShouldBeGreaterThan(2);
+
+        var verdict = patient.Locator("#precheck-verdict");
+        await Assertions.Expect(verdict).ToHaveAttributeAsync("data-verdict", "ready", new() { Timeout = 15_000 });
+        await Assertions.Expect(verdict).ToContainTextAsync("You are ready: Camera and microphone work");
+
+        await patient.ClickAsync("#precheck-stop");
+        await Assertions.Expect(patient.Locator("#precheck-devices")).ToBeHiddenAsync();
+        (await patient.EvaluateAsync<bool>("() => document.getElementById('precheck-preview').srcObject === null")).ShouldBeTrue();
     }
 }

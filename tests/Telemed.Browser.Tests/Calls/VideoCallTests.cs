@@ -15,20 +15,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var (doctor, patient, _) = await Pages.PatientWaiting(fixture, PatientMobile);
         await Assertions.Expect(patient.Locator("#position")).ToHaveTextAsync("1");
 
-        await doctor.ClickAsync("#call-next");
-        await Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");
-        await Assertions.Expect(doctor.Locator("#queue li[data-token='1']")).ToHaveAttributeAsync("data-state", "called");
-        await doctor.ClickAsync("#start");
-
-        try
-        {
-            await ConnectedWithVideo(doctor);
-            await ConnectedWithVideo(patient);
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException(await fixture.Diagnose(doctor, patient), timeout);
-        }
+        await Connect(doctor, patient);
 
         await patient.ReloadAsync();
         await ConnectedWithVideo(patient);
@@ -50,6 +37,128 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
             await Rising(page, "audioPacketsReceived");
         }
     }
+
+    [Fact]
+    public async Task Muting_and_the_camera_show_on_the_other_side_the_chat_tells_typing_and_reading_and_the_network_is_rated()
+    {
+        var (doctor, patient) = await InCall("9812345678");
+
+        await patient.ClickAsync("#call-mute");
+        await Assertions.Expect(doctor.Locator("#call-notice")).ToHaveTextAsync("The patient muted their microphone.");
+        await Assertions.Expect(patient.Locator("#call-mute")).ToHaveAttributeAsync("aria-pressed", "true");
+        (await OutgoingTracksEnabled(patient, "audio")).ShouldBe([false]);
+        (await OutgoingTracksEnabled(patient, "video")).ShouldBe([true]);
+
+        await patient.ClickAsync("#call-camera");
+        await Assertions.Expect(doctor.Locator("#call-notice")).ToHaveTextAsync("The patient turned their camera off.");
+        (await OutgoingTracksEnabled(patient, "video")).ShouldBe([false]);
+
+        await patient.ClickAsync("#call-mute");
+        await Assertions.Expect(doctor.Locator("#call-notice")).ToHaveTextAsync("The patient turned their microphone back on.");
+        (await OutgoingTracksEnabled(patient, "audio")).ShouldBe([true]);
+        await doctor.ClickAsync("#call-mute");
+        await Assertions.Expect(patient.Locator("#call-notice")).ToHaveTextAsync("The doctor muted their microphone.");
+
+        await doctor.Locator("#chat-text").PressSequentiallyAsync("Any");
+        await Assertions.Expect(patient.Locator("#chat-typing")).ToHaveTextAsync("The doctor is typing…");
+        await doctor.Locator("#chat-text").PressSequentiallyAsync(" cough?");
+        await doctor.Locator("#chat-text").PressAsync("Enter");
+        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Them: Any cough?");
+        await Assertions.Expect(patient.Locator("#chat-typing")).ToHaveTextAsync("");
+        // The patient's page is in front of them, so the message is read at once; the doctor sees it.
+        var sent = doctor.Locator("#chat-log li").Last;
+        await Assertions.Expect(sent).ToHaveAttributeAsync("data-status", "read");
+        await Assertions.Expect(sent).ToContainTextAsync("read");
+
+        foreach (var page in new[] { doctor, patient })
+        {
+            await Assertions.Expect(page.Locator("#call-quality")).ToHaveAttributeAsync("data-level", new System.Text.RegularExpressions.Regex("^(good|fair|poor)$"));
+            await Assertions.Expect(page.Locator("#call-quality")).ToContainTextAsync("Network: ");
+        }
+    }
+
+    [Fact]
+    public async Task The_banner_shows_while_the_hub_connection_is_down_goes_when_it_is_back_and_the_call_carries_on()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.NewPage();
+        var patient = await fixture.NewPage();
+        // The patient's hub connection passes through the test, which can cut it and refuse it for a while, as a network would.
+        var hubOpen = true;
+        IWebSocketRoute? toPage = null, toServer = null;
+        await patient.RouteWebSocketAsync(url => url.Contains("/hubs/clinic", StringComparison.Ordinal), socket =>
+        {
+            if (hubOpen)
+            {
+                toPage = socket;
+                toServer = socket.ConnectToServer();
+            }
+            else
+            {
+                _ = socket.CloseAsync(new() { Code = 1011, Reason = "network down" });
+            }
+        });
+        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
+        await Pages.CheckIn(patient, fixture, "7012345678", sessionId);
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        await Connect(doctor, patient);
+        await Assertions.Expect(patient.Locator("#connection-banner")).ToBeHiddenAsync();
+
+        hubOpen = false;
+        // Both ends see the connection die: the page's client starts reconnecting, the server drops it from the room.
+        await toPage!.CloseAsync(new() { Code = 1011, Reason = "network down" });
+        await toServer!.CloseAsync(new() { Code = 1011, Reason = "network down" });
+
+        var banner = patient.Locator("#connection-banner");
+        var message = patient.Locator("#connection-text");
+        await Assertions.Expect(banner).ToBeVisibleAsync();
+        await Assertions.Expect(message).ToHaveTextAsync("Connection to the clinic lost — reconnecting…");
+        await Assertions.Expect(banner).ToHaveAttributeAsync("role", "status");
+        await Assertions.Expect(patient.Locator("#connection-reload")).ToBeHiddenAsync();
+        await Task.Delay(3000);
+        await Assertions.Expect(message).ToHaveTextAsync("Connection to the clinic lost — reconnecting…");
+
+        hubOpen = true;
+        await Assertions.Expect(message).ToHaveTextAsync("Connected again.", new() { Timeout = 20_000 });
+        await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 10_000 });
+
+        // Back in the room on the new connection: the call and its chat carry on.
+        await ConnectedWithVideo(patient);
+        await ConnectedWithVideo(doctor);
+        await patient.FillAsync("#chat-text", "Can you hear me again?");
+        await patient.ClickAsync("#chat-send");
+        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Them: Can you hear me again?");
+    }
+
+    /// <summary>A fresh session with the patient checked in, called and in a connected video call with the doctor.</summary>
+    private async Task<(IPage Doctor, IPage Patient)> InCall(string mobile)
+    {
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, mobile);
+        await Connect(doctor, patient);
+        return (doctor, patient);
+    }
+
+    /// <summary>The doctor calls the waiting patient and starts the consultation; both have video within 10 s.</summary>
+    private async Task Connect(IPage doctor, IPage patient)
+    {
+        await doctor.ClickAsync("#call-next");
+        await Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");
+        await Assertions.Expect(doctor.Locator("#queue li[data-token='1']")).ToHaveAttributeAsync("data-state", "called");
+        await doctor.ClickAsync("#start");
+        try
+        {
+            await ConnectedWithVideo(doctor);
+            await ConnectedWithVideo(patient);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException(await fixture.Diagnose(doctor, patient), timeout);
+        }
+    }
+
+    /// <summary>Whether each track of that kind the peer connection sends is enabled (a disabled one sends silence or black).</summary>
+    private static async Task<bool[]> OutgoingTracksEnabled(IPage page, string kind) =>
+        await page.EvaluateAsync<bool[]>("kind => window.telemed.call.pc.getSenders().filter(s => s.track && s.track.kind === kind).map(s => s.track.enabled)", kind);
 
     /// <summary>connectionState 'connected', remote video with a size, and frames being decoded, within 10 s.</summary>
     internal static async Task ConnectedWithVideo(IPage page)

@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Api, tokenExpiresAt, type Tokens } from './api';
+
+const now = Date.UTC(2026, 10, 25, 10, 0, 0);
+const base64url = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** A JWT as the server shapes it (the signature is not checked by the client). */
+const jwt = (expiresInSeconds: number, n = 0) => `${base64url({ alg: 'ES256' })}.${base64url({ sub: 'a', n, exp: now / 1000 + expiresInSeconds })}.sig`;
+const tokens = (accessToken: string, refreshToken = 'r1'): Tokens => ({ accountId: 'a', role: 'patient', accessToken, refreshToken });
+
+/** A stand-in for the server: /api/records answers 401 to any token but the current one; refresh rotates. */
+function server(options: { current: string; refreshTo?: Tokens; refreshStatus?: number }) {
+  const calls: string[] = [];
+  const fetch = vi.fn(async (path: string, init: RequestInit = {}) => {
+    const auth = (init.headers as Record<string, string> | undefined)?.Authorization;
+    calls.push(`${path} ${auth ?? ''}`.trim());
+    await new Promise(resolve => setTimeout(resolve, 1));
+    if (path === '/api/auth/refresh') {
+      if (options.refreshStatus) return new Response(JSON.stringify({ title: 'Unauthorized' }), { status: options.refreshStatus });
+      options.current = options.refreshTo!.accessToken;
+      return new Response(JSON.stringify(options.refreshTo), { status: 200 });
+    }
+    if (path === '/api/auth/sign-in') return new Response(JSON.stringify({ detail: 'Email or password is wrong.' }), { status: 401 });
+    return auth === `Bearer ${options.current}` ? new Response('[]', { status: 200 }) : new Response('', { status: 401 });
+  });
+  vi.stubGlobal('fetch', fetch);
+  return calls;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('tokenExpiresAt', () => {
+  it('reads exp from the token', () => expect(tokenExpiresAt(jwt(60))).toBe(now + 60_000));
+  it('cannot read what is not a JWT', () => expect(tokenExpiresAt('garbage')).toBeUndefined());
+});
+
+describe('Api refreshing the access token', () => {
+  it('refreshes ahead of expiry, before the request leaves', async () => {
+    const fresh = tokens(jwt(900, 1), 'r2');
+    const calls = server({ current: fresh.accessToken, refreshTo: fresh });
+    const api = new Api(() => now);
+    api.tokens = tokens(jwt(10));
+    const refreshed: Tokens[] = [];
+    api.onTokensRefreshed = t => refreshed.push(t);
+
+    await api.get('/api/records');
+
+    expect(calls).toEqual(['/api/auth/refresh', `/api/records Bearer ${fresh.accessToken}`]);
+    expect(refreshed).toEqual([fresh]);
+    expect(api.tokens).toEqual(fresh);
+  });
+
+  it('refreshes once when several requests are refused at once, and repeats each', async () => {
+    const fresh = tokens(jwt(900, 1), 'r2');
+    const calls = server({ current: fresh.accessToken, refreshTo: fresh });
+    const api = new Api(() => now);
+    api.tokens = tokens(jwt(600));
+
+    await Promise.all([api.get('/api/records'), api.get('/api/records'), api.get('/api/records')]);
+
+    expect(calls.filter(c => c === '/api/auth/refresh')).toHaveLength(1);
+    expect(calls.filter(c => c === `/api/records Bearer ${fresh.accessToken}`)).toHaveLength(3);
+  });
+
+  it('gives the hub a refreshed token when the one it has is about to expire', async () => {
+    const fresh = tokens(jwt(900, 1), 'r2');
+    server({ current: fresh.accessToken, refreshTo: fresh });
+    const api = new Api(() => now);
+    api.tokens = tokens(jwt(5));
+    expect(await api.accessToken()).toBe(fresh.accessToken);
+    expect(await api.accessToken()).toBe(fresh.accessToken);
+  });
+
+  it('ends the session once when the refresh is refused, and says so', async () => {
+    const calls = server({ current: 'none', refreshStatus: 401 });
+    const api = new Api(() => now);
+    api.tokens = tokens(jwt(-60));
+    const expired = vi.fn();
+    api.onSessionExpired = expired;
+
+    const results = await Promise.allSettled([api.get('/api/records'), api.get('/api/records')]);
+
+    expect(results.map(r => r.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason.message).toMatch(/session has expired/);
+    expect(expired).toHaveBeenCalledTimes(1);
+    expect(api.tokens).toBeUndefined();
+    expect(calls).toEqual(['/api/auth/refresh']);
+  });
+
+  it('keeps the session when the refresh cannot reach the server', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('Failed to fetch'); }));
+    const api = new Api(() => now);
+    const before = tokens(jwt(-60));
+    api.tokens = before;
+    const expired = vi.fn();
+    api.onSessionExpired = expired;
+
+    await expect(api.get('/api/records')).rejects.toThrow('Failed to fetch');
+    expect(expired).not.toHaveBeenCalled();
+    expect(api.tokens).toBe(before);
+  });
+
+  it('does not refresh when a sign-in itself is refused', async () => {
+    const calls = server({ current: 'none' });
+    const api = new Api(() => now);
+    await expect(api.post('/api/auth/sign-in', { email: 'x', password: 'y' })).rejects.toThrow('Email or password is wrong.');
+    expect(calls).toEqual(['/api/auth/sign-in']);
+  });
+});
