@@ -22,6 +22,13 @@ describe('the doctor queue', () => {
     expect(queue.ordered()[0].priority).toBe('emergency');
   });
 
+  it('takes the whole view again after a reconnect, dropping what it no longer holds', () => {
+    const queue = new DoctorQueue('s', view);
+    queue.reset({ sessionId: 's', version: 9, rows: [row(2, 'called', null), row(4, 'waiting', 1)] });
+    expect(queue.ordered().map(r => [r.token, r.state])).toEqual([[4, 'waiting'], [2, 'called']]);
+    expect(queue.apply({ sessionId: 's', version: 8, rows: [row(1, 'waiting', 1)], line: [1] })).toBe(false);
+  });
+
   it('ignores an old or another session\'s delta', () => {
     const queue = new DoctorQueue('s', view);
     expect(queue.apply({ sessionId: 's', version: 3, rows: [row(1, 'called', null)], line: [2, 3] })).toBe(false);

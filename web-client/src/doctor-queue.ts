@@ -46,6 +46,13 @@ export class DoctorQueue {
   private version: number;
 
   constructor(readonly sessionId: string, view: QueueView) {
+    this.version = view.version;
+    this.reset(view);
+  }
+
+  /** The whole view again (watched anew after the hub reconnected: deltas may have been missed meanwhile). */
+  reset(view: QueueView): void {
+    this.rows.clear();
     for (const row of view.rows) this.rows.set(row.token, row);
     this.version = view.version;
   }

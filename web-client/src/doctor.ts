@@ -1,4 +1,4 @@
-import { $, api, failSafely, hub, hubCommand, sessionButton, show } from './app';
+import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from './app';
 import { hangUp, joinCall } from './call-view';
 import {
   actionsFor, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
@@ -125,6 +125,8 @@ function renderQueueHeading() {
 
 let ticking: ReturnType<typeof setInterval> | undefined;
 
+let watchAgain = () => {};
+
 async function runQueue(sessionId: string) {
   $('queue-controls').hidden = false;
   watchedSessionId = sessionId;
@@ -145,6 +147,14 @@ async function runQueue(sessionId: string) {
   hub().on('PatientPresenceChanged', (change: PresenceChange) => queue.presence(change) && render());
   onLanguageChange(render);
   render();
+  // A reconnected hub is a new connection, no longer watching: watch again and take the whole view (deltas were missed).
+  hubEvents.removeEventListener('reconnected', watchAgain);
+  watchAgain = () => void failSafely(async () => {
+    if (watchedSessionId !== sessionId) return;
+    queue.reset(await command('WatchQueue') as unknown as QueueView);
+    render();
+  });
+  hubEvents.addEventListener('reconnected', watchAgain);
   // Waiting times are counted on this device, so they move on without a push.
   clearInterval(ticking);
   ticking = setInterval(render, 30_000);
