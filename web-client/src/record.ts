@@ -46,6 +46,7 @@ export function listHint(list: CatalogueMedicine['list'] | undefined): string {
  */
 export class RecordForm {
   private etag?: string;
+  private saving: Promise<void> = Promise.resolve();
   private readonly catalogue = new Map<string, CatalogueMedicine>();
   /** Something was typed since the last save: signing saves it first, so nothing the doctor wrote is left out. */
   changed = false;
@@ -92,8 +93,18 @@ export class RecordForm {
     row.querySelector('.list')!.textContent = listHint(medicine.list);
   }
 
-  /** Saves every section the doctor filled in, in order; stops at the first refusal and shows it. */
-  async save() {
+  /**
+   * Saves every section the doctor filled in, in order; stops at the first refusal and shows it. One save at a time:
+   * a second click, or signing right after saving, waits for the save in flight and sends with the ETag it got.
+   */
+  save(): Promise<void> {
+    const next = this.saving.catch(() => undefined).then(() => this.saveNow());
+    this.saving = next;
+    return next;
+  }
+
+  private async saveNow() {
+    this.$('record-status').textContent = '';
     const value = (id: string) => (this.$(id) as HTMLInputElement).value;
     const sections: [string, unknown][] = [];
     const vitals = vitalsPayload({
