@@ -39,9 +39,17 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         var patient = await PageIn(language, Phone);
         await patient.GotoAsync("/");
         await Visit(patient, language, "signin");
-        await Pages.CheckIn(patient, fixture, mobile, sessionId);
+        await Pages.SignInPatient(patient, fixture, mobile);
+        await Pages.OpenCheckIn(patient, sessionId);
+        await Visit(patient, language, "patient-checkin");
+        await patient.ClickAsync("#checkin-submit");
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
         await Visit(patient, language, "waiting-room");
+        await patient.ClickAsync("#records-open");
+        await patient.ClickAsync("#records button[data-action='show-prescription']");
+        await Assertions.Expect(patient.Locator($"#prescription[data-prescription='{prescriptionId}']")).ToBeVisibleAsync();
+        await Assertions.Expect(patient.Locator("#access-log tbody tr").First).ToBeVisibleAsync();
+        await Visit(patient, language, "patient-records");
 
         var doctor = await PageIn(language, Desktop);
         await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
