@@ -1,6 +1,6 @@
 import { $, api, failSafely } from './app';
 import { formatRupees, formatTime, onLanguageChange, t } from './i18n';
-import { describeStep, nextStep, stepOf, type PaymentEvent, type PaymentStep, type PaymentView } from './payment';
+import { describeStep, endsWithoutConsultation, nextStep, stepOf, type PaymentEvent, type PaymentStep, type PaymentView } from './payment';
 import { loadStripe, type CardElement, type StripeClient } from './stripe';
 
 const storageKey = 'telemed.payment';
@@ -33,7 +33,17 @@ export async function resumePayment() {
 
 /** The queue moved the token: once it left "awaiting payment", the clinic has the money. */
 export function paymentTokenState(state: string) {
-  if (payment) advance({ type: 'tokenState', state });
+  if (!payment) return;
+  advance({ type: 'tokenState', state });
+  // A paid place given up or not seen is refunded: the payment's own view says so (a moment later, once recorded).
+  if (endsWithoutConsultation(state)) void failSafely(() => refresh(payment!.paymentId));
+}
+
+async function refresh(paymentId: string) {
+  const view = await api.get<PaymentView>(`/api/payments/${paymentId}`);
+  if (payment?.paymentId !== paymentId) return;
+  payment = view;
+  advance({ type: 'view', payment: view });
 }
 
 export function forgetPayment() {

@@ -39,13 +39,21 @@ $('consent-form').addEventListener('submit', event => {
 /** The records, the doctors who may read them and who did: one button, since they are one question ("who sees what about me"). */
 export async function openRecords() {
   $('records-status').textContent = t('patient.loading');
-  const [loaded, listed] = await Promise.all([api.get<CareContext[]>('/api/records'), api.get<DoctorListing[]>('/api/doctors')]);
+  let loaded: CareContext[];
+  let listed: DoctorListing[];
+  try {
+    [loaded, listed] = await Promise.all([api.get<CareContext[]>('/api/records'), api.get<DoctorListing[]>('/api/doctors')]);
+  } catch (error) {
+    $('records-status').textContent = t('patient.recordsFailed');
+    throw error;
+  }
   records = loaded;
   doctors = listed;
   $('records-status').textContent = '';
   renderRecords();
   renderDoctorChoice();
   await Promise.all([loadConsents(), loadAccessLog()]);
+  $('record-access').hidden = false;
 }
 
 export async function loadProfile() {
@@ -77,14 +85,14 @@ function button(label: string, action: () => Promise<void>, data: Record<string,
   return element;
 }
 
+/** A list's items, or one item saying why it is empty. */
+function fill(list: HTMLElement, items: HTMLElement[], whenEmpty: string) {
+  list.replaceChildren(...(items.length > 0 ? items : [Object.assign(document.createElement('li'), { textContent: whenEmpty })]));
+}
+
 function renderRecords() {
   if (!records) return;
-  const list = $('records');
-  if (records.length === 0) {
-    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('patient.noRecords') }));
-    return;
-  }
-  list.replaceChildren(...records.map(record => {
+  fill($('records'), records.map(record => {
     const item = document.createElement('li');
     item.dataset.consultation = record.consultationId;
     item.append(`${formatDate(record.startedAt)} — ${record.doctorName} (${t(`consultation.${record.status}`)}) `);
@@ -97,7 +105,7 @@ function renderRecords() {
       item.append(' ', button(t('patient.recordFhir'), () => api.download(`/api/consultations/${record.consultationId}/fhir`, `consultation-${record.consultationId}.json`)));
     }
     return item;
-  }));
+  }), t('patient.noRecords'));
 }
 
 function renderPrescription() {
@@ -128,12 +136,7 @@ function renderDoctorChoice() {
 
 function renderConsents() {
   if (!consents) return;
-  const list = $('consents');
-  if (consents.length === 0) {
-    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('patient.consents.none') }));
-    return;
-  }
-  list.replaceChildren(...consents.map(consent => {
+  fill($('consents'), consents.map(consent => {
     const item = document.createElement('li');
     item.dataset.doctor = consent.doctorId;
     item.append(t('patient.consents.until', { doctor: consent.doctorName, date: formatDate(consent.until), time: formatTime(consent.until) }), ' ');
@@ -143,7 +146,7 @@ function renderConsents() {
       await loadConsents();
     }, { action: 'withdraw' }));
     return item;
-  }));
+  }), t('patient.consents.none'));
 }
 
 function renderAccessLog() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatRupees, formatTime } from './i18n';
-import { describeStep, nextStep, stepOf, type PaymentEvent, type PaymentStep, type PaymentView } from './payment';
+import { describeStep, endsWithoutConsultation, nextStep, stepOf, type PaymentEvent, type PaymentStep, type PaymentView } from './payment';
 
 const view = (status: PaymentView['status'], extra: Partial<PaymentView> = {}): PaymentView => ({
   paymentId: 'p', status, amountPaise: 50_000, currency: 'inr', heldUntil: '2026-11-25T10:15:00Z', clientSecret: 'pi_1_secret_2',
@@ -30,6 +30,13 @@ describe('paying a fee', () => {
 
   it('tells the patient what to do when Stripe.js cannot load', () => {
     expect(describeStep(run({ kind: 'loading' }, { type: 'scriptFailed' }))).toMatchObject({ key: 'patient.pay.unavailable', canPay: false });
+  });
+
+  it('does not call a fee paid because the patient gave up the place', () => {
+    expect(run({ kind: 'due' }, { type: 'tokenState', state: 'cancelled' }).kind).toBe('due');
+    expect(endsWithoutConsultation('cancelled')).toBe(true);
+    expect(endsWithoutConsultation('waiting')).toBe(false);
+    expect(run({ kind: 'paid' }, { type: 'view', payment: view('refundRequested') }).kind).toBe('refunded');
   });
 
   it('keeps waiting while the token is still held, and ends when the hold lapses', () => {

@@ -52,6 +52,13 @@ export function stepOf(payment: PaymentView): PaymentStep {
   }
 }
 
+const inLineOrSeen = ['waiting', 'called', 'recalled', 'skipped', 'inConsultation', 'completed'];
+
+/** Whether a token in this state leaves the fee's fate to the payment itself (a refund may follow). */
+export function endsWithoutConsultation(tokenState: string): boolean {
+  return ['cancelled', 'left', 'noShow', 'notHeld'].includes(tokenState);
+}
+
 export function nextStep(step: PaymentStep, event: PaymentEvent): PaymentStep {
   switch (event.type) {
     case 'ready':
@@ -68,9 +75,10 @@ export function nextStep(step: PaymentStep, event: PaymentEvent): PaymentStep {
       // A fresh view only ever moves the fee on: a late copy saying "awaiting" does not undo a confirmation under way.
       return event.payment.status === 'awaitingPayment' ? step : stepOf(event.payment);
     case 'tokenState':
-      // The queue moved the place on: that is the clinic's receipt of the payment.
-      if (event.state === 'awaitingPayment') return step;
+      // The place joined the line (or went further): that is the clinic's receipt of the payment. A place given up
+      // says nothing about the fee (it may be refunded): the payment's own view tells.
       if (event.state === 'paymentExpired') return { kind: 'lapsed' };
+      if (!inLineOrSeen.includes(event.state)) return step;
       return step.kind === 'lapsed' || step.kind === 'refunded' ? step : { kind: 'paid' };
   }
 }

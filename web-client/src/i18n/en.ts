@@ -29,6 +29,7 @@ export const en = {
   'patient.prescriptionPdf': 'Prescription PDF',
   'patient.recordFhir': 'Record (FHIR)',
   'patient.recordsShow': 'Show my records',
+  'patient.recordsFailed': 'Your records could not be loaded. Check your internet connection and press the button again.',
   'patient.prescriptionFhir': 'Prescription (FHIR)',
   'patient.loading': 'Loading…',
   'patient.sessionsFailed': 'The list of OPDs could not be loaded. Check your internet connection and choose a filter again, or reload the page.',

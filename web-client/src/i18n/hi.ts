@@ -31,6 +31,7 @@ export const hi: Record<MessageKey, string> = {
   'patient.prescriptionPdf': 'पर्चा (PDF)',
   'patient.recordFhir': 'रिकॉर्ड (FHIR)',
   'patient.recordsShow': 'मेरे रिकॉर्ड दिखाएँ',
+  'patient.recordsFailed': 'आपके रिकॉर्ड लोड नहीं हो सके। अपना इंटरनेट कनेक्शन जाँचें और बटन फिर से दबाएँ।',
   'patient.prescriptionFhir': 'पर्चा (FHIR)',
   'patient.loading': 'लोड हो रहा है…',
   'patient.sessionsFailed': 'ओपीडी की सूची लोड नहीं हो सकी। अपना इंटरनेट कनेक्शन जाँचें और फ़िल्टर फिर से चुनें, या पेज दोबारा लोड करें।',
