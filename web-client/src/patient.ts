@@ -175,6 +175,8 @@ async function checkIn(sessionId: string, body: FormData | object) {
   sessionStorage.setItem('telemed.session', sessionId);
   forgetPayment();
   await watchToken(sessionId);
+  // The form just submitted is gone: keyboard and screen-reader users continue from the waiting room.
+  $('waiting-heading').focus();
   if ('payment' in reply) await showPayment(reply.payment);
 }
 
@@ -224,6 +226,7 @@ $('leave-yes').addEventListener('click', () => void failSafely(async () => {
   position = reply.value!;
   $('leave-confirm').hidden = true;
   renderPosition();
+  $('waiting-heading').focus();
   await loadSessions();
 }));
 

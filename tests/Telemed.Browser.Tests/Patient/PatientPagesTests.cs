@@ -73,6 +73,31 @@ public class PatientPagesTests(PatientPagesTests.Fixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_patient_checks_in_with_the_keyboard_alone_and_lands_in_the_waiting_room()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var patient = await fixture.NewPage();
+        await Pages.SignInPatient(patient, fixture, "9812345678");
+        async Task<string> Focused() => await patient.EvaluateAsync<string>("() => document.activeElement?.id ?? ''");
+
+        await patient.Locator($"#sessions button[data-session='{sessionId}']").FocusAsync();
+        await patient.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(patient.Locator("#checkin-form")).ToBeVisibleAsync();
+        (await Focused()).ShouldBe("checkin-heading", "the form's heading takes the focus, so a screen reader says which OPD it is");
+        await patient.Keyboard.PressAsync("Tab");
+        (await Focused()).ShouldBe("checkin-complaint");
+        await patient.Keyboard.TypeAsync("Headache since morning");
+        await patient.Keyboard.PressAsync("Tab");
+        (await Focused()).ShouldBe("checkin-files");
+        await patient.Keyboard.PressAsync("Tab");
+        (await Focused()).ShouldBe("checkin-submit");
+        await patient.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        (await Focused()).ShouldBe("waiting-heading");
+    }
+
+    [Fact]
     public async Task Patients_narrow_the_open_OPDs_by_facility_specialty_and_doctor_and_are_told_when_none_match()
     {
         var admin = await fixture.SignIn("admin@telemed.local");
