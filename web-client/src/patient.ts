@@ -40,7 +40,9 @@ onLanguageChange(() => {
 export async function patientHome() {
   show('patient');
   $<HTMLInputElement>('checkin-files').accept = attachmentAccept;
-  const [loadedFacilities, loadedDoctors] = await Promise.all([api.get<Facility[]>('/api/facilities'), api.get<DoctorListing[]>('/api/doctors'), loadSessions(), loadProfile()]);
+  // A list that fails to load says so where the list would be (and what to do); the rest of the page still opens.
+  const sessionsLoaded = loadSessions().catch(() => undefined);
+  const [loadedFacilities, loadedDoctors] = await Promise.all([api.get<Facility[]>('/api/facilities'), api.get<DoctorListing[]>('/api/doctors'), sessionsLoaded, loadProfile()]);
   facilities = loadedFacilities;
   doctors = loadedDoctors;
   renderFilters();
@@ -54,17 +56,23 @@ export async function patientHome() {
 
 // --- Finding an OPD -----------------------------------------------------------------------------------------------
 
+let sessionsRequest = 0;
+
+/** The sessions for the filters now chosen; an answer to an older choice (filters changed quickly) is dropped. */
 async function loadSessions() {
+  const request = ++sessionsRequest;
   sessions = undefined;
   sessionsFailed = false;
   renderOpenSessions();
   try {
-    sessions = await api.get<OpdSession[]>(sessionsPath(filters));
+    const loaded = await api.get<OpdSession[]>(sessionsPath(filters));
+    if (request === sessionsRequest) sessions = loaded;
   } catch (error) {
+    if (request !== sessionsRequest) return;
     sessionsFailed = true;
     throw error;
   } finally {
-    renderOpenSessions();
+    if (request === sessionsRequest) renderOpenSessions();
   }
 }
 
