@@ -321,11 +321,12 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         var (sessionId, _, payment) = await CheckedIn();
         var intent = IntentOf(payment);
         await (await Deliver(FakeStripe.Event("payment_intent.succeeded", intent))).ShouldHave(HttpStatusCode.OK);
+        // Failing before the close: closing wakes the background sweeper, which would otherwise send the refund before this test fails Stripe.
+        Stripe.FailNext(100);
 
         await (await (await Sessions.Doctor(Host)).PostAsync($"/api/sessions/{sessionId}/close", null)).ShouldHave(HttpStatusCode.OK);
         (await Payment(payment)).Status.ShouldBe(PaymentStatus.RefundRequested);
         var payments = Host.Services.GetRequiredService<PaymentService>();
-        Stripe.FailNext(100);
         await payments.SubmitRefunds(CancellationToken.None);
         Stripe.StopFailing();
         (await Payment(payment)).RefundId.ShouldBeNull("Stripe failed; the refund waits for the next sweep");
