@@ -59,9 +59,11 @@ export class Api {
   /** A request that reads the stream version (ETag) and, for a change, sends the one it was based on (If-Match). */
   async versioned<T>(method: string, path: string, body?: unknown, ifMatch?: string): Promise<{ value: T; etag?: string }> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // A form (files) goes as multipart: the browser writes its Content-Type with the boundary.
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (ifMatch) headers['If-Match'] = ifMatch;
-    const response = await this.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await this.fetch(path, { method, headers, body: body === undefined ? undefined : form ? body as FormData : JSON.stringify(body) });
     const text = await response.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!response.ok) {

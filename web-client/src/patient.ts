@@ -1,87 +1,242 @@
-import { $, api, failSafely, hub, sessionButton, show, type Session } from './app';
+import { $, api, failSafely, hub, sessionButton, show } from './app';
 import { inCall, joinCall } from './call-view';
-import { formatDate, formatNumber, onLanguageChange, t } from './i18n';
+import { attachmentAccept, checkInBody, checkInProblems } from './checkin';
+import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from './i18n';
+import { isFull, noFilters, sessionsPath, specialtyChoices, visibleSessions, type DoctorListing, type Facility, type OpdFilters, type OpdSession } from './opd-finder';
+import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './patient-payment';
+import { loadProfile, showPrescription } from './patient-records';
+import type { PaymentView } from './payment';
 import { runPreCallCheck } from './precheck';
 
-type TokenState = 'waiting' | 'called' | 'inConsultation' | 'completed' | 'skipped' | 'noShow' | 'recalled' | 'cancelled' | 'left' | 'awaitingPayment';
-interface Position { sessionId: string; token: number; state: TokenState; position?: number; estimatedWaitMinutes?: number; consultationId?: string }
-interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string }
+type TokenState = 'waiting' | 'called' | 'inConsultation' | 'completed' | 'skipped' | 'noShow' | 'recalled' | 'cancelled' | 'left' | 'awaitingPayment' | 'paymentExpired' | 'notHeld';
+interface Position {
+  sessionId: string; token: number; state: TokenState; position?: number | null; estimatedWaitMinutes?: number | null;
+  sessionStatus?: 'open' | 'paused' | 'closed'; consultationId?: string | null;
+}
+type CheckInReply = Position | { position: Position; payment: PaymentView };
+interface CareContext { consultationId: string; prescriptionId?: string | null }
+
+/** Token states a patient may still give up (the server decides again). */
+const leavable: TokenState[] = ['waiting', 'called', 'recalled', 'skipped', 'awaitingPayment'];
+const finished: TokenState[] = ['completed', 'cancelled', 'left', 'noShow', 'paymentExpired', 'notHeld'];
 
 // What the page shows from data, kept so a language switch can render it again.
-let openSessions: Session[] = [];
-let records: CareContext[] | undefined;
+let sessions: OpdSession[] | undefined;
+let sessionsFailed = false;
+let facilities: Facility[] = [];
+let doctors: DoctorListing[] = [];
+let filters: OpdFilters = noFilters;
+let checkingIn: OpdSession | undefined;
 let position: Position | undefined;
+let afterCall: 'loading' | 'prescription' | 'none' | undefined;
 
 onLanguageChange(() => {
+  renderFilters();
   renderOpenSessions();
-  renderRecords();
+  renderCheckIn();
   renderPosition();
 });
 
 export async function patientHome() {
   show('patient');
-  openSessions = await api.get<Session[]>('/api/sessions');
+  $<HTMLInputElement>('checkin-files').accept = attachmentAccept;
+  // A list that fails to load says so where the list would be (and what to do); the rest of the page still opens.
+  const sessionsLoaded = loadSessions().catch(() => undefined);
+  const [loadedFacilities, loadedDoctors] = await Promise.all([api.get<Facility[]>('/api/facilities'), api.get<DoctorListing[]>('/api/doctors'), sessionsLoaded, loadProfile()]);
+  facilities = loadedFacilities;
+  doctors = loadedDoctors;
+  renderFilters();
   renderOpenSessions();
   const resume = sessionStorage.getItem('telemed.session');
-  if (resume) await watchToken(resume);
+  if (resume) {
+    await watchToken(resume);
+    await resumePayment();
+  }
 }
 
-$('records-open').addEventListener('click', () => void failSafely(async () => {
-  records = await api.get<CareContext[]>('/api/records');
-  renderRecords();
-}));
+// --- Finding an OPD -----------------------------------------------------------------------------------------------
 
-function renderRecords() {
-  if (!records) return;
-  const list = $('records');
-  if (records.length === 0) {
-    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('patient.noRecords') }));
+let sessionsRequest = 0;
+
+/** The sessions for the filters now chosen; an answer to an older choice (filters changed quickly) is dropped. */
+async function loadSessions() {
+  const request = ++sessionsRequest;
+  sessions = undefined;
+  sessionsFailed = false;
+  renderOpenSessions();
+  try {
+    const loaded = await api.get<OpdSession[]>(sessionsPath(filters));
+    if (request === sessionsRequest) sessions = loaded;
+  } catch (error) {
+    if (request !== sessionsRequest) return;
+    sessionsFailed = true;
+    throw error;
+  } finally {
+    if (request === sessionsRequest) renderOpenSessions();
+  }
+}
+
+for (const [id, field] of [['filter-facility', 'facilityId'], ['filter-specialty', 'specialty'], ['filter-doctor', 'doctorId']] as const) {
+  $(id).addEventListener('change', () => void failSafely(async () => {
+    filters = { ...filters, [field]: $<HTMLSelectElement>(id).value };
+    await loadSessions();
+  }));
+}
+
+function renderFilters() {
+  const fill = (id: string, anyKey: 'patient.filter.anyFacility' | 'patient.filter.anySpecialty' | 'patient.filter.anyDoctor', options: [string, string][], chosen: string) => {
+    const select = $<HTMLSelectElement>(id);
+    const any = Object.assign(document.createElement('option'), { value: '', textContent: t(anyKey) });
+    select.replaceChildren(any, ...options.map(([value, text]) => Object.assign(document.createElement('option'), { value, textContent: text })));
+    select.value = chosen;
+  };
+  fill('filter-facility', 'patient.filter.anyFacility', facilities.map(f => [f.id, f.district ? `${f.name}, ${f.district}` : f.name]), filters.facilityId);
+  fill('filter-specialty', 'patient.filter.anySpecialty', specialtyChoices(doctors, sessions ?? []).map(s => [s, s]), filters.specialty);
+  fill('filter-doctor', 'patient.filter.anyDoctor', doctors.map(d => [d.id, d.specialty ? `${d.name} (${d.specialty})` : d.name]), filters.doctorId);
+}
+
+function renderOpenSessions() {
+  const status = $('sessions-status');
+  const list = $('sessions');
+  if (sessionsFailed) {
+    status.textContent = t('patient.sessionsFailed');
+    list.replaceChildren();
     return;
   }
-  list.replaceChildren(...records.map(record => {
-    const item = document.createElement('li');
-    item.dataset.consultation = record.consultationId;
-    item.append(`${formatDate(record.startedAt)} — ${record.doctorName} (${t(`consultation.${record.status}`)}) `);
-    const download = (label: string, path: string, name: string) => {
-      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
-      button.addEventListener('click', () => void failSafely(() => api.download(path, name)));
-      item.append(button);
-    };
-    if (record.prescriptionId) download(t('patient.prescriptionPdf'), `/api/prescriptions/${record.prescriptionId}/pdf`, `prescription-${record.prescriptionId}.pdf`);
-    if (record.status === 'completed') download(t('patient.recordFhir'), `/api/consultations/${record.consultationId}/fhir`, `consultation-${record.consultationId}.json`);
+  if (!sessions) {
+    status.textContent = t('patient.loading');
+    return;
+  }
+  const visible = visibleSessions(sessions, filters);
+  const filtered = filters.facilityId || filters.specialty || filters.doctorId;
+  status.textContent = visible.length > 0 ? '' : t(filtered ? 'patient.noSessionsFiltered' : 'patient.noSessions');
+  list.replaceChildren(...visible.map(session => {
+    const item = sessionButton({ ...session, specialty: session.specialty ?? undefined }, t('patient.checkIn', {
+      doctors: session.doctors.map(d => d.name).join(', '), specialty: session.specialty ?? t('opd'), waiting: session.waiting,
+    }), async () => openCheckIn(session));
+    const facts = [
+      t('patient.session.hours', { from: formatTime(session.startsAt), to: formatTime(session.endsAt) }),
+      facilities.find(f => f.id === session.facilityId)?.name,
+      session.feePaise > 0 ? t('patient.session.fee', { amount: formatRupees(session.feePaise) }) : t('patient.session.free'),
+      session.status === 'paused' ? t('patient.session.pausedShort') : undefined,
+      isFull(session) ? t('patient.session.full') : undefined,
+    ].filter(fact => fact !== undefined);
+    item.append(Object.assign(document.createElement('p'), { className: 'hint', textContent: facts.join(' · ') }));
+    item.querySelector('button')!.disabled = isFull(session);
     return item;
   }));
 }
 
-$('precheck-run').addEventListener('click', () => void failSafely(async () => {
-  $('precheck-verdict').textContent = t('precheck.testing');
-  const result = await runPreCallCheck(api);
-  $('precheck-verdict').textContent = `${result.verdict}: ${result.advice}`;
-}));
+// --- Checking in --------------------------------------------------------------------------------------------------
 
-function renderOpenSessions() {
-  $('sessions').replaceChildren(...openSessions.map(session => sessionButton(session, t('patient.checkIn', {
-    doctors: session.doctors.map(d => d.name).join(', '), specialty: session.specialty ?? t('opd'), waiting: session.waiting,
-  }), () => checkIn(session.id))));
+function openCheckIn(session: OpdSession) {
+  checkingIn = session;
+  $('checkin-problems').replaceChildren();
+  renderCheckIn();
+  $('checkin-heading').focus();
 }
 
-async function checkIn(sessionId: string) {
-  await api.post(`/api/sessions/${sessionId}/check-in`, {});
+function renderCheckIn() {
+  const form = $('checkin-form');
+  form.hidden = !checkingIn;
+  if (!checkingIn) return;
+  form.dataset.session = checkingIn.id;
+  $('checkin-heading').textContent = t('patient.checkin.heading', {
+    doctors: checkingIn.doctors.map(d => d.name).join(', '), specialty: checkingIn.specialty ?? t('opd'),
+  });
+  $('checkin-fee').textContent = checkingIn.feePaise > 0
+    ? t('patient.checkin.fee', { amount: formatRupees(checkingIn.feePaise) })
+    : t('patient.checkin.free');
+}
+
+$('checkin-cancel').addEventListener('click', () => {
+  const session = checkingIn;
+  checkingIn = undefined;
+  renderCheckIn();
+  if (session) $('sessions').querySelector<HTMLButtonElement>(`button[data-session='${session.id}']`)?.focus();
+});
+
+$('checkin-form').addEventListener('submit', event => {
+  event.preventDefault();
+  void failSafely(async () => {
+    if (!checkingIn) return;
+    const complaint = $<HTMLTextAreaElement>('checkin-complaint').value;
+    const files = [...($<HTMLInputElement>('checkin-files').files ?? [])];
+    const problems = checkInProblems(complaint, files);
+    $('checkin-problems').replaceChildren(...problems.map(p => Object.assign(document.createElement('li'), { textContent: t(p.key, p.params) })));
+    if (problems.length > 0) return;
+    const submit = $<HTMLButtonElement>('checkin-submit');
+    submit.disabled = true;
+    try {
+      await checkIn(checkingIn.id, checkInBody(complaint, files));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+});
+
+async function checkIn(sessionId: string, body: FormData | object) {
+  const reply = await api.post<CheckInReply>(`/api/sessions/${sessionId}/check-in`, body);
+  checkingIn = undefined;
+  renderCheckIn();
+  $<HTMLFormElement>('checkin-form').reset();
   sessionStorage.setItem('telemed.session', sessionId);
+  forgetPayment();
   await watchToken(sessionId);
+  // The form just submitted is gone: keyboard and screen-reader users continue from the waiting room.
+  $('waiting-heading').focus();
+  if ('payment' in reply) await showPayment(reply.payment);
 }
+
+// --- The waiting room ---------------------------------------------------------------------------------------------
 
 async function watchToken(sessionId: string) {
   const render = (p: Position) => {
     if (p.state === 'called' && position?.state !== 'called') alertCalled();
+    const justCompleted = p.state === 'completed' && position?.state !== 'completed';
     position = p;
+    paymentTokenState(p.state);
     renderPosition();
     if (p.state === 'inConsultation' && p.consultationId && !inCall()) void failSafely(() => joinCall(p.consultationId!, false));
+    if (justCompleted) void failSafely(() => prescriptionAfterCall(p));
   };
+  // One token watched at a time: a handler of a session left before is replaced, not added to.
+  hub().off('PositionChanged');
   hub().on('PositionChanged', (p: Position) => p.sessionId === sessionId && render(p));
   const reply = await hub().invoke<{ ok: boolean; value: Position }>('WatchMyToken', sessionId);
   if (reply.ok) render(reply.value);
+  else sessionStorage.removeItem('telemed.session');
 }
+
+/** After the consultation, its prescription is shown in the page (and stays in the history). */
+async function prescriptionAfterCall(p: Position) {
+  afterCall = 'loading';
+  renderPosition();
+  const records = await api.get<CareContext[]>('/api/records');
+  const record = records.find(r => r.consultationId === p.consultationId) ?? records[0];
+  afterCall = record?.prescriptionId ? 'prescription' : 'none';
+  renderPosition();
+  if (record?.prescriptionId) await showPrescription(record.prescriptionId);
+}
+
+$('leave-queue').addEventListener('click', () => {
+  $('leave-confirm').hidden = false;
+  $('leave-no').focus();
+});
+$('leave-no').addEventListener('click', () => {
+  $('leave-confirm').hidden = true;
+  $('leave-queue').focus();
+});
+$('leave-yes').addEventListener('click', () => void failSafely(async () => {
+  if (!position) return;
+  const reply = await hub().invoke<{ ok: boolean; value?: Position; error?: { message: string } }>('CancelMyToken', position.sessionId, position.token);
+  if (!reply.ok) throw new Error(reply.error!.message);
+  position = reply.value!;
+  $('leave-confirm').hidden = true;
+  renderPosition();
+  $('waiting-heading').focus();
+  await loadSessions();
+}));
 
 /** "You are next": a short double tone and a vibration, for a patient who looked away from the screen. */
 function alertCalled() {
@@ -103,10 +258,29 @@ function alertCalled() {
 
 function renderPosition() {
   if (!position) return;
+  const done = finished.includes(position.state);
   $('waiting').hidden = false;
+  $('waiting').dataset.state = position.state;
   $('token').textContent = formatNumber(position.token);
   $('position').textContent = position.position ? formatNumber(position.position) : '—';
   const minutes = position.estimatedWaitMinutes;
   $('wait').textContent = minutes !== undefined && minutes !== null ? t('waiting.minutes', { minutes }) : '—';
-  $('token-state').textContent = t(`token.${position.state}`);
+  const stateKey = `token.${position.state}`;
+  $('token-state').textContent = isMessageKey(stateKey) ? t(stateKey) : position.state;
+  $('session-state').textContent = done ? '' : position.sessionStatus === 'paused' ? t('patient.session.paused')
+    : position.sessionStatus === 'closed' ? t('patient.session.closed') : '';
+  $('leave').hidden = !leavable.includes(position.state);
+  // Someone whose visit is over may look for another OPD; someone in a queue is not offered a second one.
+  $('find-opd').hidden = !done;
+  if (done) sessionStorage.removeItem('telemed.session');
+  $('after-call').hidden = position.state !== 'completed' || !afterCall;
+  $('after-call-status').textContent = afterCall === 'loading' ? t('patient.loading')
+    : afterCall === 'prescription' ? t('patient.afterCall.prescription') : afterCall === 'none' ? t('patient.afterCall.none') : '';
 }
+
+$('precheck-run').addEventListener('click', () => void failSafely(async () => {
+  $('precheck-verdict').textContent = t('precheck.testing');
+  const result = await runPreCallCheck(api);
+  $('precheck-verdict').textContent = `${result.verdict}: ${result.advice}`;
+}));
+

@@ -38,6 +38,19 @@ public sealed class SecurityOptions
 }
 
 /// <summary>
+/// Origins outside the server that a feature's pages need (payments: Stripe.js, its frames and its API). Each feature adds
+/// its own at set-up, from its configuration, so the policy admits exactly what is configured and nothing when it is off.
+/// </summary>
+public sealed class ContentSecuritySources
+{
+    public List<string> Scripts { get; } = [];
+
+    public List<string> Frames { get; } = [];
+
+    public List<string> Connections { get; } = [];
+}
+
+/// <summary>
 /// Browser-facing hardening: security headers on every answer, hubs refusing pages from other origins (a WebSocket is
 /// not covered by CORS), CORS only for configured origins, and rate limits on the endpoints people could hammer.
 /// </summary>
@@ -47,10 +60,15 @@ public static class Security
     public const string CheckInLimit = "check-in";
 
     // The web client: own scripts and styles (Chart.js sets inline canvas styles), media from the camera and from
-    // peers, API and hub calls to this origin only, never framed.
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; " +
-        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    // peers, API and hub calls to this origin (plus what a feature declares, see ContentSecuritySources), never framed.
+    public static string ContentSecurityPolicy(ContentSecuritySources sources)
+    {
+        static string With(string own, List<string> more) => string.Join(' ', [own, .. more.Distinct()]);
+        var frames = sources.Frames.Count > 0 ? $"frame-src {With("'self'", sources.Frames)}; " : "";
+        return $"default-src 'self'; script-src {With("'self'", sources.Scripts)}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+            $"media-src 'self' blob: mediastream:; connect-src {With("'self'", sources.Connections)}; {frames}font-src 'self'; object-src 'none'; " +
+            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    }
 
     public static IHostApplicationBuilder AddTelemedSecurity(this IHostApplicationBuilder builder)
     {
@@ -120,10 +138,11 @@ public static class Security
         {
             app.UseHsts();
         }
+        var policy = ContentSecurityPolicy(app.Services.GetRequiredService<IOptions<ContentSecuritySources>>().Value);
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

@@ -12,6 +12,13 @@ public sealed class PaymentOptions
     /// <summary>Given to the browser to confirm the payment with Stripe.js.</summary>
     public string? StripePublishableKey { get; set; }
 
+    /// <summary>
+    /// Where the browser loads Stripe.js from (only when a patient has a fee to pay). Its origin, and the API's, are the
+    /// only third-party sources the Content-Security-Policy admits.
+    /// </summary>
+    [Url]
+    public string StripeJsUrl { get; set; } = "https://js.stripe.com/v3/";
+
     /// <summary>Another Stripe API address (a local fake in tests); unset means Stripe itself.</summary>
     [Url]
     public string? StripeApiBase { get; set; }
@@ -31,4 +38,11 @@ public sealed class PaymentOptions
     public int SweepSeconds { get; set; } = 15;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(StripeSecretKey);
+
+    /// <summary>The API Stripe.js talks to from the browser: the configured one (a local fake in tests) or Stripe's.</summary>
+    public string BrowserApiOrigin => Origin(StripeApiBase ?? "https://api.stripe.com");
+
+    public string ScriptOrigin => Origin(StripeJsUrl);
+
+    private static string Origin(string url) => new Uri(url).GetLeftPart(UriPartial.Authority);
 }

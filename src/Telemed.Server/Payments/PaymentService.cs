@@ -9,13 +9,17 @@ using Telemed.Server.Queue;
 
 namespace Telemed.Server.Payments;
 
-/// <summary>What the patient's app needs to take the payment: the PaymentIntent's client secret, and how long the place is held.</summary>
+/// <summary>
+/// What the patient's app needs to take the payment: the PaymentIntent's client secret, how long the place is held, and
+/// where to load Stripe.js from with which publishable key (from configuration, so a deployment or a test can point elsewhere).
+/// </summary>
 public sealed record PaymentView(
     Guid PaymentId, PaymentStatus Status, long AmountPaise, string Currency, DateTimeOffset HeldUntil, string? ClientSecret, string? PublishableKey,
-    string? LastFailure, string? RefundReason)
+    string ScriptUrl, string? LastFailure, string? RefundReason)
 {
-    public static PaymentView Of(Payment payment, string? clientSecret, string? publishableKey) => new(payment.Id, payment.Status, payment.AmountPaise, "inr",
-        payment.HeldUntil, payment.Status == PaymentStatus.AwaitingPayment ? clientSecret : null, publishableKey, payment.LastFailure, payment.RefundReason);
+    public static PaymentView Of(Payment payment, string? clientSecret, PaymentOptions options) => new(payment.Id, payment.Status, payment.AmountPaise, "inr",
+        payment.HeldUntil, payment.Status == PaymentStatus.AwaitingPayment ? clientSecret : null, options.StripePublishableKey, options.StripeJsUrl,
+        payment.LastFailure, payment.RefundReason);
 }
 
 /// <summary>
@@ -85,7 +89,7 @@ public sealed class PaymentService(IDocumentStore store, QueueService queue, Str
         {
             clientSecret = (await stripe.GetIntent(payment.PaymentIntentId, cancellationToken)).ClientSecret;
         }
-        return PaymentView.Of(payment, clientSecret, Settings.StripePublishableKey);
+        return PaymentView.Of(payment, clientSecret, Settings);
     }
 
     /// <summary>Records a refund to make (the sweeper sends it to Stripe, retrying until Stripe accepts it).</summary>

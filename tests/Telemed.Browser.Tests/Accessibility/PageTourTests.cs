@@ -39,7 +39,10 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         var patient = await PageIn(language, Phone);
         await patient.GotoAsync("/");
         await Visit(patient, language, "signin");
-        await Pages.CheckIn(patient, fixture, mobile, sessionId);
+        await Pages.SignInPatient(patient, fixture, mobile);
+        await Pages.OpenCheckIn(patient, sessionId);
+        await Visit(patient, language, "patient-checkin");
+        await patient.ClickAsync("#checkin-submit");
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
         await Visit(patient, language, "waiting-room");
         await patient.ClickAsync("#precheck-run");
@@ -105,6 +108,22 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         await board.GotoAsync($"/board.html?facility={Facility}");
         await Assertions.Expect(board.Locator($"section[data-session='{sessionId}'] .serving .tokens")).ToHaveTextAsync("1");
         await Visit(board, language, "board");
+    }
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("hi")]
+    public async Task The_patients_records_prescription_consents_and_access_log_have_no_serious_accessibility_violations(string language)
+    {
+        var (prescriptionId, _) = await Pages.IssuePrescription(fixture, "+919812345678");
+        var patient = await PageIn(language, Phone);
+        await Pages.SignInPatient(patient, fixture, "9812345678");
+        await patient.ClickAsync("#records-open");
+        // Newest first: the prescription just issued.
+        await patient.Locator("#records button[data-action='show-prescription']").First.ClickAsync();
+        await Assertions.Expect(patient.Locator($"#prescription[data-prescription='{prescriptionId}']")).ToBeVisibleAsync();
+        await Assertions.Expect(patient.Locator("#access-log tbody tr").First).ToBeVisibleAsync();
+        await Visit(patient, language, "patient-records");
     }
 
     [Fact]

@@ -81,6 +81,14 @@ public static class Pages
     /// <summary>The patient signs in with the code sent to their mobile (read from the outbox) and checks in to the session.</summary>
     public static async Task CheckIn(IPage page, BrowserFixture fixture, string mobile, Guid sessionId, string start = "/")
     {
+        await SignInPatient(page, fixture, mobile, start);
+        await OpenCheckIn(page, sessionId);
+        await page.ClickAsync("#checkin-submit");
+    }
+
+    /// <summary>The patient signs in with the code sent to their mobile (read from the outbox) and sees the open OPDs.</summary>
+    public static async Task SignInPatient(IPage page, BrowserFixture fixture, string mobile, string start = "/")
+    {
         await page.GotoAsync(start);
         await page.FillAsync("#mobile", mobile);
         await page.ClickAsync("#send-code");
@@ -88,7 +96,13 @@ public static class Pages
         await Task.Delay(300);
         await page.FillAsync("#code", await fixture.LatestCode("+91" + mobile));
         await page.ClickAsync("#patient-signin");
+    }
+
+    /// <summary>The patient picks a session from the list: its check-in form opens (complaint, files, fee).</summary>
+    public static async Task OpenCheckIn(IPage page, Guid sessionId)
+    {
         await page.ClickAsync($"#sessions button[data-session='{sessionId}']");
+        await Assertions.Expect(page.Locator($"#checkin-form[data-session='{sessionId}']")).ToBeVisibleAsync();
     }
 
     /// <summary>

@@ -10,7 +10,11 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     public async Task Every_answer_carries_the_security_headers()
     {
         var response = await server.Host.CreateClient().GetAsync("/health/live");
-        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("frame-ancestors 'none'");
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        policy.ShouldContain("frame-ancestors 'none'");
+        policy.ShouldContain("script-src 'self';", customMessage: "without payments configured no third-party script is admitted");
+        policy.ShouldContain("connect-src 'self';");
+        policy.ShouldNotContain("frame-src");
         response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
         response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
         response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");

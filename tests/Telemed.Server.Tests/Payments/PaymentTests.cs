@@ -17,6 +17,7 @@ public sealed class PaymentsFixture : IAsyncLifetime
 {
     public const string Secret = "whsec_current_secret";
     public const string PreviousSecret = "whsec_previous_secret";
+    public const string PublishableKey = "pk_test_telemed";
 
     public TelemedServer Server { get; } = new();
 
@@ -30,6 +31,8 @@ public sealed class PaymentsFixture : IAsyncLifetime
         Host = Server.Start(new Dictionary<string, string?>
         {
             ["Payments:StripeSecretKey"] = "sk_test_telemed",
+            ["Payments:StripePublishableKey"] = PublishableKey,
+            ["Payments:StripeJsUrl"] = Stripe.ScriptUrl.ToString(),
             ["Payments:StripeApiBase"] = Stripe.Address.ToString().TrimEnd('/'),
             ["Payments:WebhookSecrets:0"] = Secret,
             ["Payments:WebhookSecrets:1"] = PreviousSecret,
@@ -37,6 +40,7 @@ public sealed class PaymentsFixture : IAsyncLifetime
             ["Payments:StripeTimeoutSeconds"] = "2",
             ["Payments:SweepSeconds"] = "3600",
         });
+        Stripe.DeliverWebhooksTo(Host.CreateClient(), Secret, Server.Time.GetUtcNow);
     }
 
     public async ValueTask DisposeAsync()
@@ -147,6 +151,47 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         }
         var stranger = (await Host.CreatePatients(1))[0];
         await (await Host.As(stranger.AccessToken).GetAsync($"/api/payments/{payment.GetProperty("paymentId").GetGuid()}")).ShouldHave(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_payment_names_Stripe_js_and_its_key_and_the_page_policy_admits_exactly_their_origin()
+    {
+        var (_, patient, payment) = await CheckedIn();
+
+        payment.GetProperty("publishableKey").GetString().ShouldBe(PaymentsFixture.PublishableKey);
+        payment.GetProperty("scriptUrl").GetString().ShouldBe(Stripe.ScriptUrl.ToString());
+        var page = await Host.As(patient.AccessToken).GetAsync("/");
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        var stripe = Stripe.Address.GetLeftPart(UriPartial.Authority);
+        policy.ShouldContain($"script-src 'self' {stripe};");
+        policy.ShouldContain($"connect-src 'self' {stripe};");
+        policy.ShouldContain($"frame-src 'self' {stripe};");
+        policy.ShouldNotContain("https://js.stripe.com");
+    }
+
+    [Fact]
+    public async Task Paying_through_Stripe_js_sends_a_signed_webhook_that_puts_the_token_in_line_and_a_decline_keeps_the_hold()
+    {
+        var (sessionId, patient, payment) = await CheckedIn();
+        var script = await new HttpClient().GetStringAsync(payment.GetProperty("scriptUrl").GetString());
+        script.ShouldContain("confirmCardPayment");
+        var secret = payment.GetProperty("clientSecret").GetString()!;
+        var stripe = new HttpClient { BaseAddress = Stripe.Address };
+        Task<HttpResponseMessage> Confirm(string card) => stripe.PostAsync($"/v1/payment_intents/{secret.Split("_secret_")[0]}/confirm", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["client_secret"] = secret, ["payment_method_data[type]"] = "card", ["payment_method_data[card][number]"] = card }));
+
+        var declined = await Confirm(FakeStripe.DeclinedCard);
+
+        declined.StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
+        (await TokenState(sessionId, patient)).ShouldBe("awaitingPayment");
+        (await Payment(payment)).LastFailure.ShouldBe("generic_decline");
+
+        var paid = await Confirm("4242 4242 4242 4242");
+
+        paid.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await TokenState(sessionId, patient)).ShouldBe("waiting");
+        (await Payment(payment)).Status.ShouldBe(PaymentStatus.Succeeded);
+        (await Confirm("4242 4242 4242 4242")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a paid intent is not paid twice");
     }
 
     [Fact]
@@ -276,11 +321,12 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         var (sessionId, _, payment) = await CheckedIn();
         var intent = IntentOf(payment);
         await (await Deliver(FakeStripe.Event("payment_intent.succeeded", intent))).ShouldHave(HttpStatusCode.OK);
+        // Failing before the close: closing wakes the background sweeper, which would otherwise send the refund before this test fails Stripe.
+        Stripe.FailNext(100);
 
         await (await (await Sessions.Doctor(Host)).PostAsync($"/api/sessions/{sessionId}/close", null)).ShouldHave(HttpStatusCode.OK);
         (await Payment(payment)).Status.ShouldBe(PaymentStatus.RefundRequested);
         var payments = Host.Services.GetRequiredService<PaymentService>();
-        Stripe.FailNext(100);
         await payments.SubmitRefunds(CancellationToken.None);
         Stripe.StopFailing();
         (await Payment(payment)).RefundId.ShouldBeNull("Stripe failed; the refund waits for the next sweep");

@@ -23,6 +23,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (int Status, string Body)> replies = new();
     private readonly ConcurrentQueue<HttpStatusCode> failures = new();
     private long delayNextTicks;
+    private (HttpClient Server, string Secret, Func<DateTimeOffset> Clock)? webhooks;
 
     private FakeStripe(WebApplication app) => this.app = app;
 
@@ -62,12 +63,44 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public JsonObject Intent(string id) => intents[id];
 
+    /// <summary>Stripe's test card that is always declined (card_declined); any other number pays.</summary>
+    public const string DeclinedCard = "4000000000000002";
+
+    /// <summary>Where Stripe.js is served from, as Payments:StripeJsUrl.</summary>
+    public Uri ScriptUrl => new(Address, "/v3/");
+
+    /// <summary>
+    /// Confirmed payments are announced to this server's webhook, as Stripe would, signed with the secret at the clock's
+    /// time; the confirmation answers only after the webhook was delivered.
+    /// </summary>
+    public void DeliverWebhooksTo(HttpClient server, string secret, Func<DateTimeOffset> clock) => webhooks = (server, secret, clock);
+
     private async Task Handle(HttpContext http)
     {
         var path = http.Request.Path.Value ?? "";
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
         Requests.Enqueue((http.Request.Method, path, key));
+        // Stripe.js calls the API from the patient's page, on another origin: Stripe answers such calls with CORS headers.
+        http.Response.Headers.AccessControlAllowOrigin = "*";
+        if (HttpMethods.IsOptions(http.Request.Method))
+        {
+            http.Response.Headers.AccessControlAllowHeaders = "Authorization, Content-Type";
+            http.Response.Headers.AccessControlAllowMethods = "GET, POST";
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+        if (HttpMethods.IsGet(http.Request.Method) && path.TrimEnd('/') == "/v3")
+        {
+            http.Response.ContentType = "text/javascript";
+            await http.Response.WriteAsync(StripeJs);
+            return;
+        }
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync() : null;
+        if (HttpMethods.IsPost(http.Request.Method) && path.Trim('/').Split('/') is ["v1", "payment_intents", var confirmed, "confirm"])
+        {
+            await Confirm(http, confirmed, form);
+            return;
+        }
         var delay = TimeSpan.FromTicks(Interlocked.Exchange(ref delayNextTicks, 0));
         if (failures.TryDequeue(out var failure))
         {
@@ -138,6 +171,96 @@ public sealed class FakeStripe : IAsyncDisposable
                 return (404, """{"error":{"type":"invalid_request_error","message":"No such resource."}}""");
         }
     }
+
+    /// <summary>
+    /// What the browser's confirmCardPayment asks of Stripe: pay this intent (proved by its client secret) with this card.
+    /// The intent then succeeds (or is declined, for <see cref="DeclinedCard"/>) and Stripe's webhook says so.
+    /// </summary>
+    private async Task Confirm(HttpContext http, string intentId, IFormCollection? form)
+    {
+        if (!intents.TryGetValue(intentId, out var intent) || form?["client_secret"].ToString() != intent["client_secret"]!.GetValue<string>())
+        {
+            await Reply(http, 404, """{"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such payment_intent."}}""");
+            return;
+        }
+        if (intent["status"]!.GetValue<string>() is "succeeded" or "canceled")
+        {
+            await Reply(http, 400, """{"error":{"type":"invalid_request_error","code":"payment_intent_unexpected_state","message":"This PaymentIntent cannot be confirmed now."}}""");
+            return;
+        }
+        var declined = form["payment_method_data[card][number]"].ToString().Replace(" ", "", StringComparison.Ordinal) == DeclinedCard;
+        var error = new JsonObject
+        {
+            ["type"] = "card_error",
+            ["code"] = "card_declined",
+            ["decline_code"] = "generic_decline",
+            ["message"] = "Your card was declined.",
+        };
+        if (declined)
+        {
+            intent["status"] = "requires_payment_method";
+            intent["last_payment_error"] = error.DeepClone();
+        }
+        else
+        {
+            intent["status"] = "succeeded";
+            intent["amount_received"] = intent["amount"]!.GetValue<long>();
+            intent.Remove("last_payment_error");
+        }
+        if (webhooks is var (server, secret, clock))
+        {
+            var payload = Event(declined ? "payment_intent.payment_failed" : "payment_intent.succeeded", intent);
+            using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+            webhook.Headers.TryAddWithoutValidation("Stripe-Signature", Signature(payload, clock(), secret));
+            (await server.SendAsync(webhook)).EnsureSuccessStatusCode();
+        }
+        await Reply(http, declined ? 402 : 200, declined ? new JsonObject { ["error"] = error }.ToJsonString() : intent.ToJsonString());
+    }
+
+    /// <summary>
+    /// The part of Stripe.js the web client uses: Stripe(key).elements().create('card').mount(element), and
+    /// confirmCardPayment(clientSecret, { payment_method: { card } }) resolving to { paymentIntent } or { error }. The card
+    /// field is a plain labelled input here (Stripe's is an iframe), so a test can type a card number.
+    /// </summary>
+    private const string StripeJs = """
+        (function () {
+          var api = new URL(document.currentScript.src).origin;
+          window.Stripe = function (publishableKey) {
+            return {
+              elements: function () {
+                return {
+                  create: function (type) {
+                    var input = document.createElement('input');
+                    input.className = 'fake-stripe-' + type;
+                    input.setAttribute('aria-label', 'Card number');
+                    input.autocomplete = 'cc-number';
+                    input.inputMode = 'numeric';
+                    return {
+                      mount: function (target) { (typeof target === 'string' ? document.querySelector(target) : target).appendChild(input); },
+                      destroy: function () { input.remove(); },
+                      on: function () {},
+                      number: function () { return input.value; }
+                    };
+                  }
+                };
+              },
+              confirmCardPayment: function (clientSecret, data) {
+                var body = new URLSearchParams();
+                body.set('client_secret', clientSecret);
+                body.set('payment_method_data[type]', 'card');
+                body.set('payment_method_data[card][number]', data.payment_method.card.number());
+                return fetch(api + '/v1/payment_intents/' + clientSecret.split('_secret_')[0] + '/confirm', {
+                  method: 'POST',
+                  headers: { 'Authorization': 'Bearer ' + publishableKey, 'Content-Type': 'application/x-www-form-urlencoded' },
+                  body: body
+                }).then(function (response) {
+                  return response.json().then(function (json) { return response.ok ? { paymentIntent: json } : { error: json.error }; });
+                });
+              }
+            };
+          };
+        })();
+        """;
 
     private static async Task Reply(HttpContext http, int status, string body)
     {

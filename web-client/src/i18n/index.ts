@@ -27,6 +27,12 @@ export function formatNumber(value: number, lang = language): string {
   return new Intl.NumberFormat(locales[lang]).format(value);
 }
 
+/** An amount the API sends in paise, as rupees: "₹500", "₹1,250.50" (paise shown only when there are some). */
+export function formatRupees(paise: number, lang = language): string {
+  const whole = paise % 100 === 0;
+  return new Intl.NumberFormat(locales[lang], { style: 'currency', currency: 'INR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 }).format(paise / 100);
+}
+
 /** A calendar day ("2026-11-25", as the API sends DateOnly) stays that day; a timestamp is shown in the browser's time zone. */
 export function formatDate(value: string | Date, lang = language): string {
   const dayOnly = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);

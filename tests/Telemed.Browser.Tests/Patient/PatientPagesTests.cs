@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
+
+namespace Telemed.Browser.Tests.Patient;
+
+/// <summary>The patient's pages against the real server: check-in with a complaint and a file, finding an OPD, leaving the queue, records and consents.</summary>
+public class PatientPagesTests(PatientPagesTests.Fixture fixture) : IClassFixture<PatientPagesTests.Fixture>
+{
+    /// <summary>The same patients sign in for several tests, so codes may be resent at once.</summary>
+    public sealed class Fixture : BrowserFixture
+    {
+        protected override Task<IDictionary<string, string>> ServerSettings() =>
+            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
+    }
+
+    private const string DemoFacility = "0193a000-0000-7000-8000-000000000001";
+    private const string RahulId = "0193a000-0000-7000-8000-000000000012";
+
+    // A PDF is known by its first bytes; the server checks them.
+    private static readonly byte[] Report = "%PDF-1.4\n% a lab report\n"u8.ToArray();
+
+    private async Task<JsonElement> Get(string path, string token) =>
+        await (await fixture.Send(HttpMethod.Get, path, token)).Content.ReadFromJsonAsync<JsonElement>();
+
+    private async Task<Guid> OpenSessionAs(string admin, string facilityId, string doctorId, string? specialty)
+    {
+        var response = await fixture.Send(HttpMethod.Post, "/api/sessions", admin, new
+        {
+            facilityId = Guid.Parse(facilityId),
+            doctorIds = new[] { Guid.Parse(doctorId) },
+            startsAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+            endsAt = DateTimeOffset.UtcNow.AddHours(2),
+            capacity = 20,
+            specialty,
+        });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task A_free_check_in_with_a_complaint_and_a_report_shows_up_in_the_doctors_queue_row()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.NewPage();
+        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
+        var patient = await fixture.NewPage();
+        await Pages.SignInPatient(patient, fixture, "9876543210");
+        await Pages.OpenCheckIn(patient, sessionId);
+        await Assertions.Expect(patient.Locator("#checkin-fee")).ToHaveTextAsync("This consultation is free.");
+
+        await patient.FillAsync("#checkin-complaint", "Cough and fever for three days");
+        await patient.SetInputFilesAsync("#checkin-files", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "not a report"u8.ToArray() });
+        await patient.ClickAsync("#checkin-submit");
+        await Assertions.Expect(patient.Locator("#checkin-problems")).ToHaveTextAsync("notes.txt is not a JPEG, PNG or WebP image or a PDF.");
+        await Assertions.Expect(patient.Locator("#waiting")).ToBeHiddenAsync();
+
+        await patient.SetInputFilesAsync("#checkin-files", new FilePayload { Name = "cbc-report.pdf", MimeType = "application/pdf", Buffer = Report });
+        await patient.ClickAsync("#checkin-submit");
+
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        await Assertions.Expect(patient.Locator("#checkin-form")).ToBeHiddenAsync();
+        await Assertions.Expect(patient.Locator("#find-opd")).ToBeHiddenAsync();
+        var row = doctor.Locator("#queue li[data-token='1']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "waiting");
+        await Assertions.Expect(row.Locator(".complaint")).ToHaveTextAsync("Cough and fever for three days");
+        var asha = await fixture.SignIn("asha.verma@telemed.local");
+        var attachment = (await Get($"/api/sessions/{sessionId}/queue", asha)).GetProperty("rows")[0].GetProperty("attachments").EnumerateArray().Single();
+        attachment.GetProperty("fileName").GetString().ShouldBe("cbc-report.pdf");
+        var file = await fixture.Send(HttpMethod.Get, $"/api/sessions/{sessionId}/attachments/{attachment.GetProperty("id").GetGuid()}", asha);
+        (await file.Content.ReadAsByteArrayAsync()).ShouldBe(Report);
+    }
+
+    [Fact]
+    public async Task A_patient_checks_in_with_the_keyboard_alone_and_lands_in_the_waiting_room()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var patient = await fixture.NewPage();
+        await Pages.SignInPatient(patient, fixture, "9812345678");
+        async Task<string> Focused() => await patient.EvaluateAsync<string>("() => document.activeElement?.id ?? ''");
+
+        await patient.Locator($"#sessions button[data-session='{sessionId}']").FocusAsync();
+        await patient.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(patient.Locator("#checkin-form")).ToBeVisibleAsync();
+        (await Focused()).ShouldBe("checkin-heading", "the form's heading takes the focus, so a screen reader says which OPD it is");
+        await patient.Keyboard.PressAsync("Tab");
+        (await Focused()).ShouldBe("checkin-complaint");
+        await patient.Keyboard.TypeAsync("Headache since morning");
+        await patient.Keyboard.PressAsync("Tab");
+        (await Focused()).ShouldBe("checkin-files");
+        await patient.Keyboard.PressAsync("Tab");
+        (await Focused()).ShouldBe("checkin-submit");
+        await patient.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        (await Focused()).ShouldBe("waiting-heading");
+    }
+
+    [Fact]
+    public async Task Patients_narrow_the_open_OPDs_by_facility_specialty_and_doctor_and_are_told_when_none_match()
+    {
+        var admin = await fixture.SignIn("admin@telemed.local");
+        var hfr = $"IN29{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var facility = await (await fixture.Send(HttpMethod.Post, "/api/admin/facilities", admin,
+            new { hfrId = hfr, name = "PHC Hebbal", district = "Bengaluru Urban", state = "Karnataka" })).Content.ReadFromJsonAsync<JsonElement>();
+        var hebbal = facility.GetProperty("id").GetString()!;
+        var general = await OpenSessionAs(admin, DemoFacility, "0193a000-0000-7000-8000-000000000011", "General Medicine");
+        var children = await OpenSessionAs(admin, hebbal, RahulId, null);
+        var patient = await fixture.NewPage();
+        await Pages.SignInPatient(patient, fixture, "7012345678");
+        var listed = (Guid id) => patient.Locator($"#sessions button[data-session='{id}']");
+        await Assertions.Expect(listed(general)).ToBeVisibleAsync();
+        await Assertions.Expect(listed(children)).ToBeVisibleAsync();
+
+        await patient.SelectOptionAsync("#filter-facility", hebbal);
+        await Assertions.Expect(listed(general)).ToHaveCountAsync(0);
+        await Assertions.Expect(listed(children)).ToBeVisibleAsync();
+        await Assertions.Expect(patient.Locator($"#sessions li:has(button[data-session='{children}']) p")).ToContainTextAsync("PHC Hebbal");
+
+        await patient.SelectOptionAsync("#filter-facility", "");
+        await patient.SelectOptionAsync("#filter-specialty", "Paediatrics");
+        await Assertions.Expect(listed(children)).ToBeVisibleAsync();
+        await Assertions.Expect(listed(general)).ToHaveCountAsync(0);
+
+        await patient.SelectOptionAsync("#filter-specialty", "");
+        await patient.SelectOptionAsync("#filter-doctor", new SelectOptionValue { Label = "Dr. Asha Verma (General Medicine)" });
+        await Assertions.Expect(listed(general)).ToBeVisibleAsync();
+        await Assertions.Expect(listed(children)).ToHaveCountAsync(0);
+
+        await patient.SelectOptionAsync("#filter-facility", hebbal);
+        await Assertions.Expect(patient.Locator("#sessions li")).ToHaveCountAsync(0);
+        await Assertions.Expect(patient.Locator("#sessions-status")).ToHaveTextAsync("No open OPD matches these choices. Choose \"All\" in one of the lists to see more.");
+    }
+
+    [Fact]
+    public async Task A_patient_who_leaves_the_queue_gives_up_the_token_after_confirming()
+    {
+        var (doctor, patient, sessionId) = await Pages.PatientWaiting(fixture, "9812345678");
+
+        await patient.ClickAsync("#leave-queue");
+        await Assertions.Expect(patient.Locator("#leave-confirm")).ToBeVisibleAsync();
+        await patient.ClickAsync("#leave-no");
+        await Assertions.Expect(patient.Locator("#token-state")).ToHaveTextAsync("Waiting");
+        await patient.ClickAsync("#leave-queue");
+        await patient.ClickAsync("#leave-yes");
+
+        await Assertions.Expect(patient.Locator("#token-state")).ToHaveTextAsync("Cancelled");
+        await Assertions.Expect(patient.Locator("#leave")).ToBeHiddenAsync();
+        await Assertions.Expect(patient.Locator("#find-opd")).ToBeVisibleAsync();
+        await Assertions.Expect(doctor.Locator("#queue li[data-token='1']")).ToHaveAttributeAsync("data-state", "cancelled");
+        var asha = await fixture.SignIn("asha.verma@telemed.local");
+        (await Get($"/api/sessions/{sessionId}/queue", asha)).GetProperty("rows")[0].GetProperty("state").GetString().ShouldBe("cancelled");
+    }
+
+    [Fact]
+    public async Task The_prescription_is_shown_in_the_page_and_a_consent_given_there_lets_a_doctor_read_until_it_is_withdrawn()
+    {
+        var (prescriptionId, _) = await Pages.IssuePrescription(fixture, "+919876543210");
+        var patient = await fixture.NewPage();
+        await Pages.SignInPatient(patient, fixture, "9876543210");
+        await Assertions.Expect(patient.Locator("#profile-facts")).ToContainTextAsync("Priya Sharma");
+
+        await patient.ClickAsync("#records-open");
+        await patient.ClickAsync($"#records button[data-action='show-prescription']");
+        var prescription = patient.Locator($"#prescription[data-prescription='{prescriptionId}']");
+        await Assertions.Expect(prescription).ToBeVisibleAsync();
+        var line = prescription.Locator("tbody tr").First;
+        await Assertions.Expect(line.Locator("th")).ToHaveTextAsync("paracetamol 500 mg tablet");
+        await Assertions.Expect(line.Locator("td").Nth(1)).ToHaveTextAsync("1-0-1 (1 morning, 0 afternoon, 1 night)");
+        await Assertions.Expect(line.Locator("td").Nth(2)).ToHaveTextAsync("3 days");
+        await Assertions.Expect(prescription.Locator("#prescription-facts")).ToContainTextAsync("Diagnosis: Viral fever");
+
+        var patientId = await patient.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('telemed.tokens')).accountId");
+        var rahul = await fixture.SignIn("rahul.nair@telemed.local");
+        async Task<HttpStatusCode> RahulReads()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/patients/{patientId}/records");
+            request.Headers.Authorization = new("Bearer", rahul);
+            return (await fixture.Http.SendAsync(request)).StatusCode;
+        }
+        (await RahulReads()).ShouldBe(HttpStatusCode.Forbidden);
+        await Assertions.Expect(patient.Locator("#consents")).ToContainTextAsync("No doctor has your permission now.");
+
+        await patient.SelectOptionAsync("#consent-doctor", RahulId);
+        await patient.FillAsync("#consent-days", "7");
+        await patient.ClickAsync("#consent-grant");
+
+        var consent = patient.Locator($"#consents li[data-doctor='{RahulId}']");
+        await Assertions.Expect(consent).ToContainTextAsync("Dr. Rahul Nair, until");
+        (await RahulReads()).ShouldBe(HttpStatusCode.OK);
+        await patient.ClickAsync("#records-open");
+        await Assertions.Expect(patient.Locator("#access-log tbody")).ToContainTextAsync("Dr. Rahul Nair");
+        await Assertions.Expect(patient.Locator("#access-log tbody tr", new() { HasText = "Dr. Rahul Nair" })).ToContainTextAsync("with your permission");
+
+        await consent.Locator("button[data-action='withdraw']").ClickAsync();
+
+        await Assertions.Expect(consent).ToHaveCountAsync(0);
+        await Assertions.Expect(patient.Locator("#consent-status")).ToHaveTextAsync("Dr. Rahul Nair may no longer read your records.");
+        (await RahulReads()).ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task When_the_doctor_completes_the_consultation_the_waiting_patient_sees_the_prescription()
+    {
+        var (_, patient, sessionId) = await Pages.PatientWaiting(fixture, "7012345678");
+        var doctor = await fixture.SignIn("asha.verma@telemed.local");
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
+        var started = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        var record = $"/api/consultations/{started.GetProperty("consultationId").GetGuid()}/record";
+        var etag = (await fixture.Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
+        etag = (await fixture.Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Acute pharyngitis" }, etag)).Headers.ETag!.Tag;
+        await fixture.Send(HttpMethod.Put, $"{record}/prescription", doctor, new
+        {
+            kind = "firstConsult",
+            medicines = new[] { new { generic = "cetirizine", strength = "10 mg", form = "tablet", dose = "1 tablet", frequency = "0-0-1", route = "oral", durationDays = 5, quantity = 5, instructions = "At bedtime" } },
+        }, etag);
+
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
+
+        await Assertions.Expect(patient.Locator("#token-state")).ToHaveTextAsync("Consultation completed");
+        await Assertions.Expect(patient.Locator("#after-call-status")).ToHaveTextAsync("Your prescription is shown below, under My health records.");
+        var line = patient.Locator("#prescription tbody tr").First;
+        await Assertions.Expect(line.Locator("th")).ToHaveTextAsync("cetirizine 10 mg tablet");
+        await Assertions.Expect(line.Locator("td").Nth(4)).ToHaveTextAsync("At bedtime");
+        await Assertions.Expect(patient.Locator("#find-opd")).ToBeVisibleAsync();
+    }
+}

@@ -1,0 +1,50 @@
+import type { MessageKey } from './i18n';
+
+/** What check-in accepts (Domain/Queue/AttachmentRules.cs, SessionRules.MaxComplaintLength): checked here first so a patient on a slow line is not made to upload 15 MB to hear "too large". */
+export const checkInRules = {
+  maxComplaintLength: 2000,
+  maxFiles: 3,
+  maxBytes: 5 * 1024 * 1024,
+  types: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+} as const;
+
+/** For the file picker: the types by MIME type and by extension (some phones report no type for a PDF). */
+export const attachmentAccept = [...checkInRules.types, '.jpg', '.jpeg', '.png', '.webp', '.pdf'].join(',');
+
+export interface FileFacts { name: string; size: number; type: string }
+export interface Problem { key: MessageKey; params?: Record<string, string | number> }
+
+const byExtension: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', pdf: 'application/pdf' };
+
+function typeOf(file: FileFacts): string | undefined {
+  if (file.type) return file.type;
+  return byExtension[file.name.split('.').pop()?.toLowerCase() ?? ''];
+}
+
+/** Everything wrong with what the patient is about to send; empty when it may go. The server checks the file contents again. */
+export function checkInProblems(complaint: string, files: readonly FileFacts[]): Problem[] {
+  const problems: Problem[] = [];
+  if (complaint.trim().length > checkInRules.maxComplaintLength) {
+    problems.push({ key: 'patient.checkin.complaintTooLong', params: { max: checkInRules.maxComplaintLength } });
+  }
+  if (files.length > checkInRules.maxFiles) {
+    problems.push({ key: 'patient.checkin.tooManyFiles', params: { max: checkInRules.maxFiles, count: files.length } });
+    return problems;
+  }
+  for (const file of files) {
+    if (file.size === 0) problems.push({ key: 'patient.checkin.emptyFile', params: { name: file.name } });
+    else if (file.size > checkInRules.maxBytes) problems.push({ key: 'patient.checkin.fileTooLarge', params: { name: file.name, max: checkInRules.maxBytes / 1024 / 1024 } });
+    else if (!(checkInRules.types as readonly string[]).includes(typeOf(file) ?? '')) problems.push({ key: 'patient.checkin.fileType', params: { name: file.name } });
+  }
+  return problems;
+}
+
+/** JSON when there is nothing to upload (smaller, and what most check-ins are); multipart with the files otherwise. */
+export function checkInBody(complaint: string, files: readonly File[]): FormData | { complaint?: string } {
+  const text = complaint.trim() || undefined;
+  if (files.length === 0) return { complaint: text };
+  const form = new FormData();
+  if (text) form.append('complaint', text);
+  for (const file of files) form.append('attachments', file, file.name);
+  return form;
+}

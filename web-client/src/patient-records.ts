@@ -1,0 +1,187 @@
+import { $, api, failSafely } from './app';
+import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from './i18n';
+import type { DoctorListing } from './opd-finder';
+import { accessedWhat, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
+
+interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null }
+interface Consent { doctorId: string; doctorName: string; grantedAt: string; until: string }
+interface AccessLogEntry { readerId: string; readerName: string; basis: string; resource: string; at: string }
+interface Profile { name: string; yearOfBirth: number; sex: string; mobile: string; abhaNumber?: string | null; abhaAddress?: string | null }
+
+// What the page shows from data, kept so a language switch can render it again.
+let records: CareContext[] | undefined;
+let prescription: PatientPrescription | undefined;
+let consents: Consent[] | undefined;
+let doctors: DoctorListing[] = [];
+let accessLog: AccessLogEntry[] | undefined;
+let profile: Profile | undefined;
+
+onLanguageChange(() => {
+  renderRecords();
+  renderPrescription();
+  renderConsents();
+  renderAccessLog();
+  renderProfile();
+});
+
+$('records-open').addEventListener('click', () => void failSafely(openRecords));
+$('consent-form').addEventListener('submit', event => {
+  event.preventDefault();
+  void failSafely(async () => {
+    const doctorId = $<HTMLSelectElement>('consent-doctor').value;
+    const days = Number($<HTMLInputElement>('consent-days').value);
+    await api.post('/api/records/consents', { doctorId, days });
+    $('consent-status').textContent = t('patient.consents.granted', { doctor: doctors.find(d => d.id === doctorId)?.name ?? '', days });
+    await loadConsents();
+  });
+});
+
+/** The records, the doctors who may read them and who did: one button, since they are one question ("who sees what about me"). */
+export async function openRecords() {
+  $('records-status').textContent = t('patient.loading');
+  let loaded: CareContext[];
+  let listed: DoctorListing[];
+  try {
+    [loaded, listed] = await Promise.all([api.get<CareContext[]>('/api/records'), api.get<DoctorListing[]>('/api/doctors')]);
+  } catch (error) {
+    $('records-status').textContent = t('patient.recordsFailed');
+    throw error;
+  }
+  records = loaded;
+  doctors = listed;
+  $('records-status').textContent = '';
+  renderRecords();
+  renderDoctorChoice();
+  await Promise.all([loadConsents(), loadAccessLog()]);
+  $('record-access').hidden = false;
+}
+
+export async function loadProfile() {
+  profile = await api.get<Profile>('/api/me');
+  renderProfile();
+}
+
+/** The prescription of a consultation, in the page (after the call, or picked from the history). */
+export async function showPrescription(prescriptionId: string) {
+  prescription = await api.get<PatientPrescription>(`/api/prescriptions/${prescriptionId}`);
+  renderPrescription();
+  $('prescription').focus();
+}
+
+async function loadConsents() {
+  consents = await api.get<Consent[]>('/api/records/consents');
+  renderConsents();
+}
+
+async function loadAccessLog() {
+  accessLog = await api.get<AccessLogEntry[]>('/api/records/access-log');
+  renderAccessLog();
+}
+
+function button(label: string, action: () => Promise<void>, data: Record<string, string> = {}) {
+  const element = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
+  Object.assign(element.dataset, data);
+  element.addEventListener('click', () => void failSafely(action));
+  return element;
+}
+
+/** A list's items, or one item saying why it is empty. */
+function fill(list: HTMLElement, items: HTMLElement[], whenEmpty: string) {
+  list.replaceChildren(...(items.length > 0 ? items : [Object.assign(document.createElement('li'), { textContent: whenEmpty })]));
+}
+
+function renderRecords() {
+  if (!records) return;
+  fill($('records'), records.map(record => {
+    const item = document.createElement('li');
+    item.dataset.consultation = record.consultationId;
+    item.append(`${formatDate(record.startedAt)} — ${record.doctorName} (${t(`consultation.${record.status}`)}) `);
+    if (record.prescriptionId) {
+      const id = record.prescriptionId;
+      item.append(button(t('patient.rx.show'), () => showPrescription(id), { action: 'show-prescription' }), ' ',
+        button(t('patient.prescriptionPdf'), () => api.download(`/api/prescriptions/${id}/pdf`, `prescription-${id}.pdf`)));
+    }
+    if (record.status === 'completed') {
+      item.append(' ', button(t('patient.recordFhir'), () => api.download(`/api/consultations/${record.consultationId}/fhir`, `consultation-${record.consultationId}.json`)));
+    }
+    return item;
+  }), t('patient.noRecords'));
+}
+
+function renderPrescription() {
+  if (!prescription) return;
+  const shown = prescription;
+  $('prescription').hidden = false;
+  $('prescription').dataset.prescription = shown.id;
+  $('prescription').dataset.status = shown.status;
+  $('prescription-facts').replaceChildren(...prescriptionFacts(shown).map(text => Object.assign(document.createElement('li'), { textContent: text })));
+  $('prescription-medicines').querySelector('tbody')!.replaceChildren(...medicineRows(shown.content.medicines).map(row => {
+    const tr = document.createElement('tr');
+    const cells = [row.medicine, row.dose, row.frequency, row.duration, row.quantity, row.instructions];
+    const [medicine, ...rest] = cells;
+    tr.append(Object.assign(document.createElement('th'), { scope: 'row', textContent: medicine }),
+      ...rest.map(text => Object.assign(document.createElement('td'), { textContent: text })));
+    return tr;
+  }));
+  $('prescription-pdf').onclick = () => void failSafely(() => api.download(`/api/prescriptions/${shown.id}/pdf`, `prescription-${shown.id}.pdf`));
+  $('prescription-fhir').onclick = () => void failSafely(() => api.download(`/api/prescriptions/${shown.id}/fhir`, `prescription-${shown.id}.json`));
+}
+
+function renderDoctorChoice() {
+  const select = $<HTMLSelectElement>('consent-doctor');
+  const chosen = select.value;
+  select.replaceChildren(...doctors.map(d => Object.assign(document.createElement('option'), { value: d.id, textContent: d.specialty ? `${d.name} (${d.specialty})` : d.name })));
+  if (chosen) select.value = chosen;
+}
+
+function renderConsents() {
+  if (!consents) return;
+  fill($('consents'), consents.map(consent => {
+    const item = document.createElement('li');
+    item.dataset.doctor = consent.doctorId;
+    item.append(t('patient.consents.until', { doctor: consent.doctorName, date: formatDate(consent.until), time: formatTime(consent.until) }), ' ');
+    item.append(button(t('patient.consents.withdraw'), async () => {
+      await api.send('DELETE', `/api/records/consents/${consent.doctorId}`);
+      $('consent-status').textContent = t('patient.consents.withdrawn', { doctor: consent.doctorName });
+      await loadConsents();
+    }, { action: 'withdraw' }));
+    return item;
+  }), t('patient.consents.none'));
+}
+
+function renderAccessLog() {
+  if (!accessLog) return;
+  const body = $('access-log').querySelector('tbody')!;
+  if (accessLog.length === 0) {
+    const row = document.createElement('tr');
+    row.append(Object.assign(document.createElement('td'), { colSpan: 4, textContent: t('patient.log.none') }));
+    body.replaceChildren(row);
+    return;
+  }
+  body.replaceChildren(...accessLog.map(entry => {
+    const row = document.createElement('tr');
+    const basisKey = `patient.log.basis.${entry.basis}`;
+    const who = entry.readerId === api.tokens?.accountId ? t('patient.log.you') : entry.readerName;
+    for (const text of [`${formatDate(entry.at)} ${formatTime(entry.at)}`, who, accessedWhat(entry.resource), isMessageKey(basisKey) ? t(basisKey) : entry.basis]) {
+      row.append(Object.assign(document.createElement('td'), { textContent: text }));
+    }
+    return row;
+  }));
+}
+
+function renderProfile() {
+  if (!profile) return;
+  const sexKey = `patient.profile.sex.${profile.sex}`;
+  const facts: [string, string][] = [
+    [t('patient.profile.name'), profile.name],
+    [t('patient.profile.mobile'), profile.mobile],
+    [t('patient.profile.born'), String(profile.yearOfBirth)],
+    [t('patient.profile.sex'), isMessageKey(sexKey) ? t(sexKey) : profile.sex],
+    [t('patient.profile.abhaNumber'), profile.abhaNumber ?? t('patient.profile.notLinked')],
+    [t('patient.profile.abhaAddress'), profile.abhaAddress ?? t('patient.profile.notLinked')],
+  ];
+  $('profile-facts').replaceChildren(...facts.flatMap(([term, value]) => [
+    Object.assign(document.createElement('dt'), { textContent: term }),
+    Object.assign(document.createElement('dd'), { textContent: value }),
+  ]));
+}
