@@ -1,4 +1,4 @@
-import { $, api, failSafely, hub, sessionButton, show } from './app';
+import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from './app';
 import { inCall, joinCall } from './call-view';
 import { attachmentAccept, checkInBody, checkInProblems } from './checkin';
 import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from './i18n';
@@ -7,6 +7,7 @@ import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './
 import { loadProfile, showPrescription } from './patient-records';
 import type { PaymentView } from './payment';
 import { runPreCallCheck } from './precheck';
+import type { HubReply } from './server-errors';
 
 type TokenState = 'waiting' | 'called' | 'inConsultation' | 'completed' | 'skipped' | 'noShow' | 'recalled' | 'cancelled' | 'left' | 'awaitingPayment' | 'paymentExpired' | 'notHeld';
 interface Position {
@@ -203,10 +204,18 @@ async function watchToken(sessionId: string) {
   // One token watched at a time: a handler of a session left before is replaced, not added to.
   hub().off('PositionChanged');
   hub().on('PositionChanged', (p: Position) => p.sessionId === sessionId && render(p));
-  const reply = await hub().invoke<{ ok: boolean; value: Position }>('WatchMyToken', sessionId);
-  if (reply.ok) render(reply.value);
-  else sessionStorage.removeItem('telemed.session');
+  // A reconnected hub is a new connection: watch again (that also marks the patient online) and take the position now.
+  hubEvents.removeEventListener('reconnected', watchAgain);
+  watchAgain = () => void failSafely(async () => render(await hubCommand<Position>('WatchMyToken', sessionId)));
+  hubEvents.addEventListener('reconnected', watchAgain);
+  const reply = await hub().invoke<HubReply<Position>>('WatchMyToken', sessionId);
+  if (reply.ok) return render(reply.value!);
+  // Not checked in there any more: nothing to resume.
+  hubEvents.removeEventListener('reconnected', watchAgain);
+  sessionStorage.removeItem('telemed.session');
 }
+
+let watchAgain = () => {};
 
 /** After the consultation, its prescription is shown in the page (and stays in the history). */
 async function prescriptionAfterCall(p: Position) {
@@ -229,9 +238,7 @@ $('leave-no').addEventListener('click', () => {
 });
 $('leave-yes').addEventListener('click', () => void failSafely(async () => {
   if (!position) return;
-  const reply = await hub().invoke<{ ok: boolean; value?: Position; error?: { message: string } }>('CancelMyToken', position.sessionId, position.token);
-  if (!reply.ok) throw new Error(reply.error!.message);
-  position = reply.value!;
+  position = await hubCommand<Position>('CancelMyToken', position.sessionId, position.token);
   $('leave-confirm').hidden = true;
   renderPosition();
   $('waiting-heading').focus();
