@@ -109,6 +109,15 @@ public partial class BrowserFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
+    /// <summary>A registered patient's access token, through the one-time code as their app gets it.</summary>
+    public async Task<string> PatientToken(string mobile)
+    {
+        await Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile });
+        var code = await LatestCode(mobile);
+        return (await (await Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile, code })).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("accessToken").GetString()!;
+    }
+
     /// <summary>The newest one-time code sent to a number, read from the outbox as an admin would.</summary>
     public async Task<string> LatestCode(string mobile)
     {

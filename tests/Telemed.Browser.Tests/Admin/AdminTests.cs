@@ -144,10 +144,7 @@ public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     public async Task Todays_sessions_show_with_their_figures_on_a_phone_and_the_status_filter_narrows_them()
     {
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
-        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = "+919812345678" });
-        var code = await fixture.LatestCode("+919812345678");
-        var patient = (await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = "+919812345678", code }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var patient = await fixture.PatientToken("+919812345678");
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { complaint = "Cough" });
 
         var admin = await fixture.NewPage();

@@ -63,7 +63,7 @@ public class DoctorPagesTests(DoctorPagesTests.Fixture fixture) : IClassFixture<
     public async Task A_queue_row_shows_how_long_the_patient_has_waited_and_their_attachment_downloads()
     {
         var sessionId = await fixture.OpenSession(Asha);
-        var patient = await PatientToken("+919812345678");
+        var patient = await fixture.PatientToken("+919812345678");
         var scan = "%PDF-1.4\n% a lab report\n"u8.ToArray();
         using (var form = new MultipartFormDataContent())
         {
@@ -92,7 +92,7 @@ public class DoctorPagesTests(DoctorPagesTests.Fixture fixture) : IClassFixture<
     {
         await Pages.IssuePrescription(fixture, "+919876543210");
         var sessionId = await fixture.OpenSession(Asha);
-        var patient = await PatientToken("+919876543210");
+        var patient = await fixture.PatientToken("+919876543210");
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { complaint = "Follow-up of fever" });
         var doctor = await fixture.NewPage();
         await Pages.OpenQueue(doctor, Asha, sessionId);
@@ -178,12 +178,4 @@ public class DoctorPagesTests(DoctorPagesTests.Fixture fixture) : IClassFixture<
         await Assertions.Expect(doctor.Locator("#call-status")).Not.ToHaveTextAsync("The other side left the call.");
     }
 
-    /// <summary>A registered patient's access token, through the one-time code as their app gets it.</summary>
-    private async Task<string> PatientToken(string mobile)
-    {
-        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile });
-        var code = await fixture.LatestCode(mobile);
-        return (await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile, code })).Content.ReadFromJsonAsync<JsonElement>())
-            .GetProperty("accessToken").GetString()!;
-    }
 }

@@ -17,10 +17,7 @@ public class BoardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await board.GotoAsync($"/board.html?facility={Facility}");
         await Assertions.Expect(board.Locator($"section[data-session='{sessionId}'] .next .tokens")).ToHaveTextAsync("No one waiting");
 
-        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = "+919876543210" });
-        var code = await fixture.LatestCode("+919876543210");
-        var patient = (await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = "+919876543210", code }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var patient = await fixture.PatientToken("+919876543210");
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { complaint = "Fever" });
         await Assertions.Expect(board.Locator($"section[data-session='{sessionId}'] .next .tokens")).ToHaveTextAsync("1");
 

@@ -156,10 +156,7 @@ public static class Pages
     {
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
         var doctor = await fixture.SignIn("asha.verma@telemed.local");
-        await fixture.Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile = patientMobile });
-        var code = await fixture.LatestCode(patientMobile);
-        var patient = (await (await fixture.Send(HttpMethod.Post, "/api/auth/otp/verify", null, new { mobile = patientMobile, code }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var patient = await fixture.PatientToken(patientMobile);
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { });
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
         var started = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
