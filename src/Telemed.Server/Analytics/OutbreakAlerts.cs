@@ -46,7 +46,7 @@ public sealed class OutbreakAlerts(IDocumentStore store, IHubContext<ClinicHub, 
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (JasperFx.Events.ExistingStreamIdCollisionException)
+        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
         {
             return [];
         }

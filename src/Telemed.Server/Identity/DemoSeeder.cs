@@ -69,7 +69,7 @@ public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccoun
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception e) when (e is JasperFx.Events.ExistingStreamIdCollisionException or JasperFx.DocumentAlreadyExistsException)
+        catch (Exception e) when (e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.DocumentAlreadyExistsException)
         {
             // Another node, starting at the same moment, seeded first.
         }

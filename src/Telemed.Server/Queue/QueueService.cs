@@ -227,14 +227,14 @@ public sealed partial class QueueService(
             {
                 await session.SaveChangesAsync(cancellationToken);
             }
-            catch (EventStreamUnexpectedMaxEventIdException) when (expectedVersion is null && attempt < Attempts)
+            catch (Exception e) when (WroteFirst(e) && expectedVersion is null && attempt < Attempts)
             {
                 // Another node wrote first: catch up with what it wrote and decide again, after a short random pause.
                 current.TryRemove(sessionId, out _);
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
                 continue;
             }
-            catch (EventStreamUnexpectedMaxEventIdException)
+            catch (Exception e) when (WroteFirst(e))
             {
                 current.TryRemove(sessionId, out _);
                 return new QueueOutcome(QueueFailure.Conflict, await Load(sessionId, cancellationToken), []);
@@ -252,6 +252,14 @@ public sealed partial class QueueService(
             return new QueueOutcome(QueueFailure.None, next, events);
         }
     }
+
+    /// <summary>
+    /// Another writer got to one of the command's streams first: the session's (another node), or the consultation's (a
+    /// participant joining the room while the doctor completes). In a batch that also starts a stream (the prescription
+    /// on completion) Marten reports that race as a collision of the new stream, whose id is fresh, so it means the same.
+    /// </summary>
+    private static bool WroteFirst(Exception e) =>
+        e is EventStreamUnexpectedMaxEventIdException or Marten.Exceptions.ExistingStreamIdCollisionException;
 
     private static async Task<bool> Behind(IQuerySession session, OpdSession state, CancellationToken cancellationToken) =>
         (await session.Events.FetchStreamStateAsync(state.Id, cancellationToken))?.Version > state.Version;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Telemed.Domain.Prescriptions;
 using Telemed.Server.Tests.Support;
 
@@ -10,6 +12,31 @@ namespace Telemed.Server.Tests.Consultations;
 public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
     private TelemedFactory Host => server.Host;
+
+    [Fact]
+    public async Task Completing_while_the_patient_joins_the_room_signs_once_and_never_fails()
+    {
+        // Each round races the patient's ParticipantJoined against the completion's write to the consultation stream.
+        for (var round = 0; round < 8; round++)
+        {
+            var room = await Room.Start(server.Host);
+            var doctor = server.Host.As(room.DoctorToken);
+            await Clinical.Write(doctor, room, ("diagnosis", new { text = "Viral fever" }),
+                ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
+            await using var patient = await HubClient.Connect(server.Host, "/hubs/clinic", room.Patient.AccessToken, Room.Pushes);
+
+            var joining = patient.Invoke("JoinRoom", room.ConsultationId);
+            var completing = doctor.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null);
+            await Task.WhenAll(joining, completing);
+
+            await (await completing).ShouldHave(HttpStatusCode.OK);
+            var record = await doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}/record");
+            record.GetProperty("status").GetString().ShouldBe("completed");
+            await using var query = server.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var events = await query.Events.FetchStreamAsync(room.ConsultationId);
+            events.Count(e => e.Data is Telemed.Domain.Consultations.PrescriptionIssued).ShouldBe(1, $"round {round}");
+        }
+    }
 
     [Fact]
     public async Task Completing_a_consultation_signs_its_prescription_verifiably_against_the_published_keys()
