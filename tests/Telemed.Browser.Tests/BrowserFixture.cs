@@ -97,7 +97,8 @@ public partial class BrowserFixture : IAsyncLifetime
         var response = await Http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var serverLog = (int)response.StatusCode >= 500 ? $"\nServer log:\n{Server.RecentLog}" : "";
+            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}{serverLog}");
         }
         return response;
     }

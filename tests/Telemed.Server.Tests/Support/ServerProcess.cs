@@ -10,7 +10,9 @@ namespace Telemed.Server.Tests.Support;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    private const int KeptLogLines = 200;
     private readonly Process process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> log = new();
 
     private ServerProcess(Process process, Uri address)
     {
@@ -19,6 +21,21 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The server's last log lines (they carry no personal data), for a failure message.</summary>
+    public string RecentLog => string.Join('\n', log);
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        log.Enqueue(line);
+        while (log.Count > KeptLogLines && log.TryDequeue(out _))
+        {
+        }
+    }
 
     public static async Task<ServerProcess> Start(string schema, string keyPath, IDictionary<string, string>? settings = null)
     {
@@ -52,11 +69,11 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, address);
+        process.OutputDataReceived += (_, line) => server.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => server.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address);
         using var client = new HttpClient { BaseAddress = address };
         for (var attempt = 0; attempt < 150; attempt++)
         {
