@@ -1,4 +1,5 @@
 import type { Api } from './api';
+import { formatDate, formatNumber, onLanguageChange, t } from './i18n';
 
 export interface OperationsDay {
   day: string; checkedIn: number | null; seen: number | null; noShows: number | null; cancelled: number | null;
@@ -27,8 +28,12 @@ export function lastDays(n: number, today = new Date()): string[] {
 /** The health officer's dashboard: waiting-time trend and daily volume of a facility, syndrome counts of its district with alerts. */
 export class Dashboard {
   private charts: { destroy(): void }[] = [];
+  private shown?: Facility;
 
-  constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {}
+  constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {
+    // The charts' legends and the alerts are drawn from data: drawn again in the new language.
+    onLanguageChange(() => void (this.shown && this.show(this.shown)));
+  }
 
   async open() {
     const facilities = await this.api.get<Facility[]>('/api/facilities');
@@ -39,6 +44,7 @@ export class Dashboard {
   }
 
   private async show(facility: Facility) {
+    this.shown = facility;
     const labels = lastDays(30);
     const range = `from=${labels[0]}&to=${labels[labels.length - 1]}`;
     const [operations, syndromes, alerts] = await Promise.all([
@@ -54,15 +60,15 @@ export class Dashboard {
       new Chart(this.$('an-waits') as HTMLCanvasElement, {
         type: 'line',
         data: { labels, datasets: [
-          { label: 'Median wait (min)', data: labels.map(d => at(d)?.medianWaitMinutes ?? null), spanGaps: false },
-          { label: '90th percentile wait (min)', data: labels.map(d => at(d)?.p90WaitMinutes ?? null), spanGaps: false },
+          { label: t('analytics.medianWait'), data: labels.map(d => at(d)?.medianWaitMinutes ?? null), spanGaps: false },
+          { label: t('analytics.p90Wait'), data: labels.map(d => at(d)?.p90WaitMinutes ?? null), spanGaps: false },
         ] },
       }),
       new Chart(this.$('an-volume') as HTMLCanvasElement, {
         type: 'bar',
         data: { labels, datasets: [
-          { label: 'Checked in', data: labels.map(d => at(d)?.checkedIn ?? null) },
-          { label: 'Seen', data: labels.map(d => at(d)?.seen ?? null) },
+          { label: t('analytics.checkedIn'), data: labels.map(d => at(d)?.checkedIn ?? null) },
+          { label: t('analytics.seen'), data: labels.map(d => at(d)?.seen ?? null) },
         ] },
       }),
       new Chart(this.$('an-syndromes') as HTMLCanvasElement, {
@@ -76,8 +82,10 @@ export class Dashboard {
       }),
     ];
     this.$('an-alerts').replaceChildren(...(alerts.length === 0
-      ? [Object.assign(document.createElement('li'), { textContent: 'No outbreak alerts in the last 30 days.' })]
-      : alerts.map(a => Object.assign(document.createElement('li'), { textContent: `${a.day}: ${a.syndrome} in ${a.district} (${a.count ?? 'fewer than 5'} cases)` }))));
+      ? [Object.assign(document.createElement('li'), { textContent: t('analytics.noAlerts') })]
+      : alerts.map(a => Object.assign(document.createElement('li'), { textContent: t('analytics.alert', {
+        day: formatDate(a.day), syndrome: a.syndrome, district: a.district, count: a.count === null ? t('analytics.fewerThanFive') : formatNumber(a.count),
+      }) }))));
     (this.$('an-csv') as HTMLButtonElement).onclick = () =>
       void this.api.download(`/api/analytics/operations?facilityId=${facility.id}&${range}&format=csv`, `operations-${labels[labels.length - 1]}.csv`);
   }

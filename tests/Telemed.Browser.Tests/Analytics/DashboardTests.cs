@@ -22,5 +22,11 @@ public class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
                 .ShouldBeTrue(chart);
         }
         (await page.TextContentAsync("#error")).ShouldBeNullOrEmpty();
+
+        await page.ClickAsync("#language");
+        await Assertions.Expect(page.Locator("#analytics h2")).ToHaveTextAsync("ओपीडी और प्रकोप विश्लेषण");
+        await Assertions.Expect(page.Locator("#an-alerts li")).ToHaveTextAsync("पिछले 30 दिनों में कोई प्रकोप चेतावनी नहीं।");
+        await Assertions.Expect(page.Locator("#an-waits")).ToHaveAttributeAsync("aria-label", "प्रतिदिन प्रतीक्षा समय की माध्यिका और 90वाँ प्रतिशतक");
+        await Axe.ShouldHaveNoSeriousViolations(page, "analytics (hi)");
     }
 }
