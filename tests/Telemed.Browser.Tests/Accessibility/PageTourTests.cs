@@ -158,7 +158,7 @@ public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTo
         await Axe.ShouldHaveNoSeriousViolations(page, $"{name} ({language})");
         if (language == "en" || name is "waiting-room" or "board")
         {
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}-{language}.png") });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}-{language}.png"), FullPage = true });
         }
     }
 }
