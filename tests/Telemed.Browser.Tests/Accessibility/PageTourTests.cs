@@ -8,15 +8,8 @@ namespace Telemed.Browser.Tests.Accessibility;
 /// Every page of the web client in English and in Hindi, in the state people see it in: axe finds no serious or critical
 /// violation, and the README's screenshots (docs/screenshots) are taken on the way.
 /// </summary>
-public class PageTourTests(PageTourTests.Fixture fixture) : IClassFixture<PageTourTests.Fixture>
+public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
 {
-    /// <summary>The patient signs in once per language and once for the prescription, so codes may be resent at once.</summary>
-    public sealed class Fixture : BrowserFixture
-    {
-        protected override Task<IDictionary<string, string>> ServerSettings() =>
-            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
-    }
-
     private const string Facility = "0193a000-0000-7000-8000-000000000001";
     private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
     private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };

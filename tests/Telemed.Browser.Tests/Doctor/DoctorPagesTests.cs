@@ -10,15 +10,8 @@ namespace Telemed.Browser.Tests.Doctor;
 /// The doctor's pages against the real server: running sessions, the queue rows, the patient panel with and without
 /// consent, a TPG refusal at its medicine line, and a colleague invited into the room.
 /// </summary>
-public class DoctorPagesTests(DoctorPagesTests.Fixture fixture) : IClassFixture<DoctorPagesTests.Fixture>
+public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
 {
-    /// <summary>Patients sign in more than once in this class, so codes may be resent at once.</summary>
-    public sealed class Fixture : BrowserFixture
-    {
-        protected override Task<IDictionary<string, string>> ServerSettings() =>
-            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
-    }
-
     private const string Asha = "asha.verma@telemed.local";
     private const string Rahul = "rahul.nair@telemed.local";
     private static readonly Guid AshaId = Guid.Parse("0193a000-0000-7000-8000-000000000011");

@@ -7,15 +7,8 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Patient;
 
 /// <summary>The patient's pages against the real server: check-in with a complaint and a file, finding an OPD, leaving the queue, records and consents.</summary>
-public class PatientPagesTests(PatientPagesTests.Fixture fixture) : IClassFixture<PatientPagesTests.Fixture>
+public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
 {
-    /// <summary>The same patients sign in for several tests, so codes may be resent at once.</summary>
-    public sealed class Fixture : BrowserFixture
-    {
-        protected override Task<IDictionary<string, string>> ServerSettings() =>
-            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
-    }
-
     private const string DemoFacility = "0193a000-0000-7000-8000-000000000001";
     private const string RahulId = "0193a000-0000-7000-8000-000000000012";
 

@@ -8,15 +8,8 @@ using Telemed.Server.Tests.Support;
 namespace Telemed.Browser.Tests.Pharmacy;
 
 /// <summary>A pharmacist photographs the QR code of a real prescription PDF, checks it in the page and dispenses it.</summary>
-public class PharmacyTests(PharmacyTests.Fixture fixture) : IClassFixture<PharmacyTests.Fixture>, IDisposable
+public class PharmacyTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>, IDisposable
 {
-    /// <summary>Each test signs the patient in afresh, so codes may be resent at once.</summary>
-    public sealed class Fixture : BrowserFixture
-    {
-        protected override Task<IDictionary<string, string>> ServerSettings() =>
-            Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string> { ["Otp__ResendCooldownSeconds"] = "0" });
-    }
-
     private const string PatientMobile = "+919812345678";
     private readonly string folder = Directory.CreateTempSubdirectory("telemed-pharmacy-").FullName;
 
