@@ -19,11 +19,14 @@ public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails
         var patient = await session.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken)
             ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an unknown patient.");
         var details = doctor?.Doctor ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an account that is not a doctor.");
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
         return new ClinicalParties(
             new FacilityDetails(facility.Id, facility.Name, facility.HfrId),
             new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId),
-            new PatientDetails(patient.Id, patient.Name, PrescriptionRules.AgeOn(today, patient.YearOfBirth, patient.DateOfBirth), patient.Sex,
-                patient.AbhaNumber, patient.AbhaAddress));
+            PatientAsOf(patient, now));
     }
+
+    /// <summary>The patient as a record names them: age on the given day, sex, ABHA number and address.</summary>
+    public static PatientDetails PatientAsOf(PatientAccount patient, DateTimeOffset now) =>
+        new(patient.Id, patient.Name, PrescriptionRules.AgeOn(DateOnly.FromDateTime(now.UtcDateTime), patient.YearOfBirth, patient.DateOfBirth), patient.Sex,
+            patient.AbhaNumber, patient.AbhaAddress);
 }

@@ -65,10 +65,7 @@ public static class ConsultationEndpoints
 
     /// <summary>Who the participants are seeing (ABHA included, so the doctor can match records), as registered now.</summary>
     private static async Task<PatientDetails?> PatientOf(IQuerySession db, Consultation consultation, TimeProvider time, CancellationToken cancellationToken) =>
-        await db.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken) is { } patient
-            ? new PatientDetails(patient.Id, patient.Name, PrescriptionRules.AgeOn(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), patient.YearOfBirth, patient.DateOfBirth),
-                patient.Sex, patient.AbhaNumber, patient.AbhaAddress)
-            : null;
+        await db.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken) is { } patient ? ClinicalParties.PatientAsOf(patient, time.GetUtcNow()) : null;
 
     private static async Task<Results<Ok<IceServers>, ProblemHttpResult>> Servers(
         Guid consultationId, ClaimsPrincipal user, ConsultationService consultations, ConsultationRooms rooms, AuditTrail audit, CancellationToken cancellationToken)
@@ -96,13 +93,8 @@ public static class ConsultationEndpoints
         var recorded = await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.Invite(state, user.AccountId(), staffId, now), cancellationToken);
         if (!recorded.IsSuccess)
         {
-            var status = recorded.Error.Code switch
-            {
-                "ConsultationNotFound" => StatusCodes.Status404NotFound,
-                "NotTheDoctor" => StatusCodes.Status403Forbidden,
-                _ => StatusCodes.Status409Conflict,
-            };
-            return TypedResults.Problem(recorded.Error.Message, statusCode: status, title: recorded.Error.Code);
+            // Who may invite was checked above: what is left is the consultation's state (ended, already in the room).
+            return TypedResults.Problem(recorded.Error.Message, statusCode: StatusCodes.Status409Conflict, title: recorded.Error.Code);
         }
         if (recorded.Value.Events.OfType<StaffInvited>().FirstOrDefault() is { } invited)
         {
