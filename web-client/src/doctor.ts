@@ -10,6 +10,7 @@ import { formatDate, formatTime, isMessageKey, onLanguageChange, t, type Message
 import { PatientPanel } from './patient-panel';
 import { RecordForm } from './record';
 import { watchInvitations } from './staff-room';
+import { fillList } from './lists';
 
 interface StaffCandidate { id: string; name: string; specialty?: string | null }
 
@@ -227,13 +228,8 @@ async function prepareInvite(consultationId: string) {
 
 /** The live queue: in line first, by place; the called and finished after, by token. */
 function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAction, row: QueueRow) => void) {
-  const list = $('queue');
-  if (rows.length === 0) {
-    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('queue.empty') }));
-    return;
-  }
   const now = Date.now();
-  list.replaceChildren(...rows.map(row => {
+  fillList($('queue'), rows.map(row => {
     const item = document.createElement('li');
     item.dataset.token = String(row.token);
     item.dataset.state = row.state;
@@ -273,7 +269,7 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
       item.append(' ', button);
     }
     return item;
-  }));
+  }), t('queue.empty'));
 }
 
 /** Before the consultation the queue row is all the doctor knows of the patient (the ABHA comes with their records). */

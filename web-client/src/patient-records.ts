@@ -2,6 +2,7 @@ import { $, api, failSafely } from './app';
 import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from './i18n';
 import type { DoctorListing } from './opd-finder';
 import { accessedWhat, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
+import { fillList } from './lists';
 
 interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null }
 interface Consent { doctorId: string; doctorName: string; grantedAt: string; until: string }
@@ -85,14 +86,9 @@ function button(label: string, action: () => Promise<void>, data: Record<string,
   return element;
 }
 
-/** A list's items, or one item saying why it is empty. */
-function fill(list: HTMLElement, items: HTMLElement[], whenEmpty: string) {
-  list.replaceChildren(...(items.length > 0 ? items : [Object.assign(document.createElement('li'), { textContent: whenEmpty })]));
-}
-
 function renderRecords() {
   if (!records) return;
-  fill($('records'), records.map(record => {
+  fillList($('records'), records.map(record => {
     const item = document.createElement('li');
     item.dataset.consultation = record.consultationId;
     item.append(`${formatDate(record.startedAt)} — ${record.doctorName} (${t(`consultation.${record.status}`)}) `);
@@ -136,7 +132,7 @@ function renderDoctorChoice() {
 
 function renderConsents() {
   if (!consents) return;
-  fill($('consents'), consents.map(consent => {
+  fillList($('consents'), consents.map(consent => {
     const item = document.createElement('li');
     item.dataset.doctor = consent.doctorId;
     item.append(t('patient.consents.until', { doctor: consent.doctorName, date: formatDate(consent.until), time: formatTime(consent.until) }), ' ');

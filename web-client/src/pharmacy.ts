@@ -1,5 +1,6 @@
 import type { Api } from './api';
 import { formatDate, formatNumber, onLanguageChange, t, type MessageKey } from './i18n';
+import { fillList } from './lists';
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -134,12 +135,7 @@ export class Pharmacy {
 
   private renderHistory() {
     if (!this.recent) return;
-    const list = this.$('rx-history');
-    if (this.recent.length === 0) {
-      list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('pharmacy.noHistory') }));
-      return;
-    }
-    list.replaceChildren(...this.recent.map(view => {
+    fillList(this.$('rx-history'), this.recent.map(view => {
       const item = document.createElement('li');
       item.dataset.prescription = view.prescriptionId;
       const dispensed = view.lines.reduce((sum, line) => sum + line.dispensed, 0);
@@ -152,7 +148,7 @@ export class Pharmacy {
       open.addEventListener('click', () => this.show(view));
       item.append(open);
       return item;
-    }));
+    }), t('pharmacy.noHistory'));
   }
 
   async dispense() {

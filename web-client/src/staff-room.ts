@@ -1,5 +1,6 @@
 import { $, api, failSafely, hub, hubCommand } from './app';
 import { onLanguageChange, t } from './i18n';
+import { fillList } from './lists';
 
 /** An open consultation this doctor was added to by its consulting doctor (GET /api/consultations/invited). */
 export interface Invitation { consultationId: string; token: number; doctorId: string; doctorName: string; invitedAt: string }
@@ -22,12 +23,7 @@ export async function watchInvitations() {
 
 function renderInvitations() {
   if (!invitations) return;
-  const list = $('invitations');
-  if (invitations.length === 0) {
-    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('doctor.invitationsEmpty') }));
-    return;
-  }
-  list.replaceChildren(...invitations.map(invitation => {
+  fillList($('invitations'), invitations.map(invitation => {
     const item = document.createElement('li');
     const join = Object.assign(document.createElement('button'), {
       type: 'button', textContent: t('doctor.joinRoom', { token: invitation.token, doctor: invitation.doctorName }),
@@ -36,7 +32,7 @@ function renderInvitations() {
     join.addEventListener('click', () => void failSafely(() => joinAsStaff(invitation)));
     item.append(join);
     return item;
-  }));
+  }), t('doctor.invitationsEmpty'));
 }
 
 /**
