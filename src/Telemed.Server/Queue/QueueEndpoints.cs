@@ -178,14 +178,8 @@ public static class QueueEndpoints
         {
             query = query.Where(s => s.FacilityId == facility);
         }
-        var sessions = new List<OpdSession>();
-        foreach (var snapshot in await query.OrderBy(s => s.StartsAt).Take(200).ToListAsync(cancellationToken))
-        {
-            if ((doctorId is not { } doctor || snapshot.HasDoctor(doctor)) && await queue.Load(snapshot.Id, cancellationToken) is { } latest)
-            {
-                sessions.Add(latest);
-            }
-        }
+        var snapshots = await query.OrderBy(s => s.StartsAt).Take(200).ToListAsync(cancellationToken);
+        var sessions = await queue.Latest(snapshots.Where(s => doctorId is not { } doctor || s.HasDoctor(doctor)), cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, sessions.SelectMany(s => s.DoctorIds).Distinct());
         return TypedResults.Ok<IReadOnlyList<SessionSummary>>(sessions.Select(s => Summary(s, doctors)).ToList());
     }

@@ -65,6 +65,20 @@ public sealed partial class QueueService(
         return await CatchUp(session, sessionId, checkStream: true, cancellationToken);
     }
 
+    /// <summary>Stored snapshots (from a query) as the queue holds them now: each caught up with its stream.</summary>
+    public async Task<List<OpdSession>> Latest(IEnumerable<OpdSession> snapshots, CancellationToken cancellationToken)
+    {
+        var sessions = new List<OpdSession>();
+        foreach (var snapshot in snapshots)
+        {
+            if (await Load(snapshot.Id, cancellationToken) is { } latest)
+            {
+                sessions.Add(latest);
+            }
+        }
+        return sessions;
+    }
+
     private async Task<OpdSession?> CatchUp(IQuerySession session, Guid sessionId, bool checkStream, CancellationToken cancellationToken)
     {
         if (current.TryGetValue(sessionId, out var known))

@@ -45,15 +45,8 @@ public static class SessionsOfTheDay
         {
             query = query.Where(s => s.FacilityId == facility);
         }
-        var sessions = new List<OpdSession>();
         // The stored snapshot can trail the stream; each session is caught up so the counts are the queue's own.
-        foreach (var snapshot in await query.OrderBy(s => s.StartsAt).Take(MaxSessions).ToListAsync(cancellationToken))
-        {
-            if (await queue.Load(snapshot.Id, cancellationToken) is { } latest)
-            {
-                sessions.Add(latest);
-            }
-        }
+        var sessions = await queue.Latest(await query.OrderBy(s => s.StartsAt).Take(MaxSessions).ToListAsync(cancellationToken), cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, sessions.SelectMany(s => s.DoctorIds).Distinct());
         var facilities = await db.LoadManyAsync<Facility>(cancellationToken, sessions.Select(s => s.FacilityId).Distinct());
         return TypedResults.Ok<IReadOnlyList<SessionOfTheDay>>(sessions.Select(s => new SessionOfTheDay(
