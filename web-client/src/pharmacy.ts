@@ -77,8 +77,7 @@ export class Pharmacy {
   async check(text: string) {
     const id = prescriptionIdFrom(text);
     if (!id) throw new Error(t('pharmacy.notAnId'));
-    this.show(await this.api.get<PharmacyView>(`/api/pharmacy/prescriptions/${id}`));
-    await this.history();
+    this.remember(await this.api.get<PharmacyView>(`/api/pharmacy/prescriptions/${id}`));
   }
 
   async scan(file: Blob) {
@@ -162,9 +161,16 @@ export class Pharmacy {
     if (lines.length === 0) throw new Error(t('pharmacy.noQuantity'));
     const view = await this.api.post<PharmacyView>(`/api/pharmacy/prescriptions/${this.view!.prescriptionId}/dispensations`, { requestId: this.requestId, lines });
     this.requestId = crypto.randomUUID();
-    this.show(view);
+    this.remember(view);
     this.$('rx-result').textContent = t('pharmacy.recorded');
-    await this.history();
+  }
+
+  /** Shows a prescription just checked or dispensed and puts it first in the history, as the server now lists it. */
+  private remember(view: PharmacyView) {
+    this.show(view);
+    if (!this.recent) return;
+    this.recent = [view, ...this.recent.filter(seen => seen.prescriptionId !== view.prescriptionId)];
+    this.renderHistory();
   }
 
   private show(view: PharmacyView) {
