@@ -29,7 +29,6 @@ export interface SessionOfTheDay {
 
 /** Where a session stands for the admin: its own status, or where the clock puts it (a session nobody closed still ends). */
 export type SessionPhase = 'upcoming' | 'open' | 'paused' | 'closed' | 'ended';
-export const sessionPhases: SessionPhase[] = ['upcoming', 'open', 'paused', 'closed', 'ended'];
 
 export function sessionPhase(session: Pick<SessionOfTheDay, 'status' | 'startsAt' | 'endsAt'>, now: Date): SessionPhase {
   if (session.status === 'closed') return 'closed';

@@ -38,7 +38,7 @@ $('consent-form').addEventListener('submit', event => {
 });
 
 /** The records, the doctors who may read them and who did: one button, since they are one question ("who sees what about me"). */
-export async function openRecords() {
+async function openRecords() {
   $('records-status').textContent = t('patient.loading');
   let loaded: CareContext[];
   let listed: DoctorListing[];
