@@ -83,14 +83,17 @@ public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
         {
             await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
                 null, new PageWaitForFunctionOptions { Timeout = 15_000 });
-            var localType = await page.EvaluateAsync<string>("""
+            // "connected" can be reported a moment before getStats names the selected pair, so wait for the transport to name it.
+            var selected = await page.WaitForFunctionAsync("""
                 async () => {
                   const stats = await window.telemed.call.pc.getStats();
-                  let pair;
-                  stats.forEach(r => { if (r.type === 'candidate-pair' && r.state === 'succeeded' && r.nominated) pair = r; });
-                  return pair ? stats.get(pair.localCandidateId).candidateType : 'none';
+                  let pairId;
+                  stats.forEach(r => { if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId; });
+                  const pair = pairId && stats.get(pairId);
+                  return pair && stats.get(pair.localCandidateId)?.candidateType;
                 }
-                """);
+                """, null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+            var localType = await selected.JsonValueAsync<string>();
             localType.ShouldBe("relay");
         }
     }
