@@ -7,6 +7,7 @@ using Telemed.Server.Infrastructure;
 using Telemed.Server.Payments;
 using Telemed.Server.Prescriptions;
 using Telemed.Server.Queue;
+using Telemed.Server.Realtime;
 using Telemed.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -38,6 +39,7 @@ app.UseTelemedSecurity();
 app.UseWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseDirectHubSockets();
 app.UseTelemedRateLimits();
 app.MapTelemedHealth();
 app.MapTelemedMetrics();

@@ -17,6 +17,8 @@ public sealed class TelemedMetrics
             "Patients waiting in line, in the sessions this node has open.");
         meter.CreateObservableGauge("telemed.consultations.in_progress", () => services.GetRequiredService<Queue.QueueService>().Counts().InConsultation,
             "{consultation}", "Consultations in progress, in the sessions this node has open.");
+        meter.CreateObservableGauge("telemed.hub.direct_connections", () => services.GetRequiredService<Realtime.DirectHubConnections>().Count, "{connection}",
+            "Hub connections open on this node's own WebSocket transport (negotiated ones count in signalr.server.active_connections).");
         WaitingTime = meter.CreateHistogram<double>("telemed.queue.waiting_time", "s", "From check-in to being called.");
         SignallingMessages = meter.CreateCounter<long>("telemed.signalling.messages", "{message}", "Signalling messages relayed, by kind.");
         CallSetupTime = meter.CreateHistogram<double>("telemed.call.setup_time", "s", "From starting a consultation to its call connecting.");

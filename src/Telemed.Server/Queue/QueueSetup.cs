@@ -17,6 +17,7 @@ public static class QueueSetup
         services.AddSingleton<PositionBroadcaster>();
         services.AddSingleton<QueueNotifier>();
         services.AddSingleton<QueueService>();
+        builder.AddDirectHubSockets();
         services.AddSignalR(options => options.EnableDetailedErrors = false)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.ConfigureMarten(options =>

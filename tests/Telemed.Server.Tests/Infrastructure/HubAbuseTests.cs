@@ -8,8 +8,6 @@ namespace Telemed.Server.Tests.Infrastructure;
 /// <summary>Garbage and floods over the hub: the offender is refused or dropped, everyone else carries on.</summary>
 public class HubAbuseTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
-    private const char RecordSeparator = '\u001e';
-
     [Fact]
     public async Task Random_bytes_and_a_huge_frame_close_only_the_offenders_connection()
     {
@@ -18,9 +16,9 @@ public class HubAbuseTests(TelemedServer server) : IClassFixture<TelemedServer>
         await using var _ = doctor;
         await using var __ = patient;
 
-        foreach (var garbage in new[] { RandomBytes(4096), Encoding.UTF8.GetBytes(new string('x', 300_000) + RecordSeparator) })
+        foreach (var garbage in new[] { RandomBytes(4096), Encoding.UTF8.GetBytes(new string('x', 300_000) + HubClient.RecordSeparator) })
         {
-            using var socket = await Raw(room.Patient.AccessToken);
+            using var socket = await HubClient.Raw(server.Host, room.Patient.AccessToken);
             await socket.SendAsync(garbage, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
             (await Closed(socket)).ShouldBeTrue("the server drops a connection that speaks garbage");
         }
@@ -51,17 +49,6 @@ public class HubAbuseTests(TelemedServer server) : IClassFixture<TelemedServer>
         var bytes = new byte[count];
         Random.Shared.NextBytes(bytes);
         return bytes;
-    }
-
-    /// <summary>A WebSocket to the hub that has done the SignalR JSON handshake and nothing else.</summary>
-    private async Task<WebSocket> Raw(string accessToken)
-    {
-        var test = server.Host.Server;
-        var socket = await test.CreateWebSocketClient().ConnectAsync(new Uri(test.BaseAddress, $"/hubs/clinic?access_token={Uri.EscapeDataString(accessToken)}".Replace("http", "ws", StringComparison.Ordinal)), CancellationToken.None);
-        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
-        var buffer = new byte[1024];
-        await socket.ReceiveAsync(buffer, CancellationToken.None); // the handshake reply
-        return socket;
     }
 
     private static async Task<bool> Closed(WebSocket socket)

@@ -28,6 +28,20 @@ public sealed class HubClient : IAsyncDisposable
         }, pushNames);
     }
 
+    public const char RecordSeparator = '\u001e';
+
+    /// <summary>A WebSocket to the hub that has done the SignalR JSON handshake and nothing else.</summary>
+    public static async Task<System.Net.WebSockets.WebSocket> Raw(TelemedFactory host, string accessToken)
+    {
+        var test = host.Server;
+        var address = new Uri(test.BaseAddress, $"/hubs/clinic?access_token={Uri.EscapeDataString(accessToken)}".Replace("http", "ws", StringComparison.Ordinal));
+        var socket = await test.CreateWebSocketClient().ConnectAsync(address, CancellationToken.None);
+        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator),
+            System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        await socket.ReceiveAsync(new byte[1024], CancellationToken.None); // the handshake reply
+        return socket;
+    }
+
     /// <summary>
     /// Over a real socket to a server process, negotiating first and with SignalR's stateful reconnect: a dropped socket is
     /// replaced within the same connection and what was sent meanwhile is replayed. <paramref name="socket"/> is the

@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Telemed.Server.Realtime;
+
+/// <summary>
+/// One hub connection over one WebSocket (see <see cref="DirectHubSockets"/>). The pipes between socket and hub run
+/// their readers inline: what the socket received is parsed and dispatched by the hub on the receiving thread, and what
+/// the hub wrote is sent on the writing thread.
+/// </summary>
+internal sealed class DirectHubConnection : ConnectionContext,
+    IConnectionUserFeature, IConnectionHeartbeatFeature, ITransferFormatFeature, IHttpContextFeature, IConnectionIdFeature,
+    IConnectionItemsFeature, IConnectionLifetimeFeature, IConnectionTransportFeature
+{
+    // Above the hub's largest message (128 KB), so a message being parsed never waits for itself.
+    private static readonly PipeOptions Inline = new(
+        pauseWriterThreshold: 512 * 1024, resumeWriterThreshold: 256 * 1024,
+        readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+
+    private readonly WebSocket socket;
+    private readonly DateTimeOffset? expiresAt;
+    private readonly Pipe fromClient = new(Inline);
+    private readonly Pipe toClient = new(Inline);
+    private readonly CancellationTokenSource closed = new();
+    private readonly List<(Action<object> Action, object State)> heartbeats = [];
+    private readonly FeatureCollection features = new();
+
+    public DirectHubConnection(HttpContext context, WebSocket socket, DateTimeOffset? expiresAt)
+    {
+        this.socket = socket;
+        this.expiresAt = expiresAt;
+        HttpContext = context;
+        User = context.User;
+        ConnectionId = Guid.NewGuid().ToString("N");
+        Transport = new DuplexPipe(fromClient.Reader, toClient.Writer);
+        ConnectionClosed = closed.Token;
+        features.Set<IConnectionUserFeature>(this);
+        features.Set<IConnectionHeartbeatFeature>(this);
+        features.Set<ITransferFormatFeature>(this);
+        features.Set<IHttpContextFeature>(this);
+        features.Set<IConnectionIdFeature>(this);
+        features.Set<IConnectionItemsFeature>(this);
+        features.Set<IConnectionLifetimeFeature>(this);
+        features.Set<IConnectionTransportFeature>(this);
+    }
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features => features;
+
+    public override IDictionary<object, object?> Items { get; set; } = new ConnectionItems();
+
+    public override IDuplexPipe Transport { get; set; }
+
+    public override CancellationToken ConnectionClosed { get; set; }
+
+    public ClaimsPrincipal? User { get; set; }
+
+    public HttpContext? HttpContext { get; set; }
+
+    public TransferFormat SupportedFormats => TransferFormat.Text | TransferFormat.Binary;
+
+    public TransferFormat ActiveFormat { get; set; } = TransferFormat.Text;
+
+    public void OnHeartbeat(Action<object> action, object state)
+    {
+        lock (heartbeats)
+        {
+            heartbeats.Add((action, state));
+        }
+    }
+
+    public void Tick(DateTimeOffset now)
+    {
+        if (now >= expiresAt)
+        {
+            Abort();
+            return;
+        }
+        lock (heartbeats)
+        {
+            foreach (var (action, state) in heartbeats)
+            {
+                action(state);
+            }
+        }
+    }
+
+    /// <summary>The client's messages into the hub, until the client closes or the socket fails.</summary>
+    public async Task Receive()
+    {
+        var writer = fromClient.Writer;
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(writer.GetMemory(), CancellationToken.None);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                writer.Advance(received.Count);
+                if ((await writer.FlushAsync()).IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception exception) when (IsSocketGone(exception))
+        {
+            // Gone without a close frame: for the hub, the end of its input all the same.
+        }
+        finally
+        {
+            await writer.CompleteAsync();
+            closed.Cancel();
+        }
+    }
+
+    /// <summary>The hub's messages to the client, each write one WebSocket message; a close frame when the hub is done.</summary>
+    public async Task Send()
+    {
+        var reader = toClient.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync();
+                var buffer = result.Buffer;
+                try
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        await SendMessage(buffer);
+                    }
+                    if (result.IsCompleted || result.IsCanceled)
+                    {
+                        break;
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+            }
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+        }
+        catch (Exception exception) when (IsSocketGone(exception))
+        {
+            // The client is gone; the receiving side ends the hub.
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    private async ValueTask SendMessage(ReadOnlySequence<byte> buffer)
+    {
+        var type = ActiveFormat == TransferFormat.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+        if (buffer.IsSingleSegment)
+        {
+            await socket.SendAsync(buffer.First, type, endOfMessage: true, CancellationToken.None);
+            return;
+        }
+        var position = buffer.Start;
+        buffer.TryGet(ref position, out var pending);
+        while (buffer.TryGet(ref position, out var next))
+        {
+            await socket.SendAsync(pending, type, endOfMessage: false, CancellationToken.None);
+            pending = next;
+        }
+        await socket.SendAsync(pending, type, endOfMessage: true, CancellationToken.None);
+    }
+
+    /// <summary>The hub has finished with this connection: what it wrote last is sent, then the socket is closed.</summary>
+    public void ApplicationEnded()
+    {
+        toClient.Writer.Complete();
+        fromClient.Reader.Complete();
+    }
+
+    /// <summary>Ends the hub's reading as if the client had left; the hub closes the connection allowing a reconnect.</summary>
+    public void Stop() => fromClient.Reader.CancelPendingRead();
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        socket.Abort();
+        closed.Cancel();
+    }
+
+    private static bool IsSocketGone(Exception exception) =>
+        exception is WebSocketException or OperationCanceledException or ConnectionAbortedException or IOException or ObjectDisposedException;
+
+    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}

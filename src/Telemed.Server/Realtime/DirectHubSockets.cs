@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Telemed.Server.Realtime;
+
+/// <summary>
+/// Serves the hub connections whose clients skip negotiation (the browser's, web-client/src/app.ts; native clients that
+/// connect straight to the WebSocket) with a WebSocket transport of our own, in which the hub reads a message on the
+/// thread that received it and a message is sent on the thread that wrote it. SignalR's own transport passes every
+/// message through two pipes whose readers are woken on the thread pool (socket → hub, hub → socket); at a few thousand
+/// messages a second the pool's workers sleep between messages and each hop pays a wake-up, which was most of the
+/// signalling relay's latency (docs/benchmarks.md). Everything above the socket is SignalR's, unchanged: the hub and its
+/// filters, the handshake and protocol, keep-alive pings and client time-outs, groups and the Redis backplane, and the
+/// endpoint's authorisation (the authorisation middleware has already run for the hub's endpoint by the time this one
+/// does). Negotiated connections — stateful reconnect, server-sent events, long polling — still take SignalR's transport.
+/// </summary>
+public static class DirectHubSockets
+{
+    public static IHostApplicationBuilder AddDirectHubSockets(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DirectHubConnections>();
+        return builder;
+    }
+
+    /// <summary>Must come after authentication and authorisation, and before the endpoints run.</summary>
+    public static WebApplication UseDirectHubSockets(this WebApplication app)
+    {
+        var connections = app.Services.GetRequiredService<DirectHubConnections>();
+        app.Lifetime.ApplicationStopping.Register(connections.CloseAll);
+        app.UseWebSockets();
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<HubMetadata>() is not { } hub
+                || !context.WebSockets.IsWebSocketRequest
+                || context.Request.Query.ContainsKey("id"))
+            {
+                await next(context);
+                return;
+            }
+            var handler = (ConnectionHandler)context.RequestServices.GetRequiredService(typeof(HubConnectionHandler<>).MakeGenericType(hub.HubType));
+            await connections.Serve(context, handler);
+        });
+        return app;
+    }
+}
+
+/// <summary>The direct hub connections open on this node: ticks their heartbeats, closes them when the node stops.</summary>
+public sealed class DirectHubConnections : IDisposable
+{
+    // A close handshake the client does not answer within this time is cut short.
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<DirectHubConnection, byte> open = new();
+    private readonly ITimer heartbeat;
+    private readonly TimeProvider time;
+
+    public DirectHubConnections(TimeProvider time)
+    {
+        this.time = time;
+        // SignalR's keep-alive pings and client time-outs run on the transport's heartbeat, once a second as in SignalR's
+        // own transport, and like theirs on the real clock (the clients' time-outs are).
+        heartbeat = TimeProvider.System.CreateTimer(_ => Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public int Count => open.Count;
+
+    public async Task Serve(HttpContext context, ConnectionHandler handler)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        // As CloseOnAuthenticationExpiration in SignalR's transport (the clinic hub's setting): a connection lives no
+        // longer than its access token; the client reconnects with a fresh one, or is signed out.
+        var expiresAt = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
+        var connection = new DirectHubConnection(context, socket, expiresAt);
+        open[connection] = 0;
+        try
+        {
+            var receiving = connection.Receive();
+            var sending = connection.Send();
+            try
+            {
+                await handler.OnConnectedAsync(connection);
+            }
+            finally
+            {
+                connection.ApplicationEnded();
+            }
+            await sending;
+            if (await Task.WhenAny(receiving, Task.Delay(CloseTimeout, time)) != receiving)
+            {
+                socket.Abort();
+            }
+            await receiving;
+        }
+        finally
+        {
+            open.TryRemove(connection, out _);
+        }
+    }
+
+    /// <summary>The node is stopping: every hub is told its client is leaving, and closes with "reconnect elsewhere".</summary>
+    public void CloseAll()
+    {
+        foreach (var connection in open.Keys)
+        {
+            connection.Stop();
+        }
+    }
+
+    private void Tick()
+    {
+        var now = time.GetUtcNow();
+        foreach (var connection in open.Keys)
+        {
+            connection.Tick(now);
+        }
+    }
+
+    public void Dispose() => heartbeat.Dispose();
+}
