@@ -18,7 +18,7 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     {
         var colleague = await fixture.NewPage();
         await Pages.SignInStaff(colleague, Rahul);
-        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, "9811122233");
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, "9812345678");
         await doctor.ClickAsync("#call-next");
         await doctor.ClickAsync("#start");
         await VideoCallTests.ConnectedWithVideo(doctor);
@@ -56,6 +56,13 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
             await VideoCallTests.Rising(page, "framesDecoded", RahulId);
             await VideoCallTests.Rising(page, "audioPacketsReceived", RahulId);
         }
+        await Axe.ShouldHaveNoSeriousViolations(colleague, "three-way call, the colleague's page (en)");
+        await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (en)");
+        // The tile's label follows a language switch (and back, for what follows).
+        await doctor.ClickAsync("#language");
+        await Assertions.Expect(doctor.Locator($"#call-tiles video[data-peer='{RahulId}']")).ToHaveAttributeAsync("aria-label", "आमंत्रित सहकर्मी");
+        await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (hi)");
+        await doctor.ClickAsync("#language");
 
         await colleague.ClickAsync("#staff-room-leave");
 
