@@ -150,17 +150,20 @@ export class Call {
   private peerJoined(peer: RoomPeer): void {
     if (peer.accountId === this.me.accountId) return;
     const link = this.linkFor(peer.accountId, peer.role);
+    const arrived = !link.present;
     if (this.isMain(link)) {
-      // Whoever joins starts with microphone and camera on.
-      this.peerMedia = { microphone: true, camera: true };
-      this.notices = [];
+      // Whoever (re)joins starts with microphone and camera on; told twice, what they said since then stands.
+      if (arrived) {
+        this.peerMedia = { microphone: true, camera: true };
+        this.notices = [];
+      }
       // Back while the media kept flowing: no renegotiation will say so, the "lost connection" notice must go now.
       if (link.pc?.connectionState === 'connected') this.status = 'call.state.connected';
       this.view.changed();
     }
     // They hear our microphone and camera state again.
     void this.tellMediaState();
-    if (link.present && link.pc) return;
+    if (!arrived && link.pc) return;
     link.present = true;
     if (this.offers(link)) void this.offerUnlessFlowing(link);
   }
