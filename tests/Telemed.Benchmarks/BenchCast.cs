@@ -45,6 +45,10 @@ public sealed partial class BenchCast(Uri server)
         return pairs;
     }
 
+    /// <summary>The account an access token was issued to (its <c>sub</c> claim): where hub signalling to that participant is addressed.</summary>
+    public static Guid AccountOf(string accessToken) =>
+        JsonSerializer.Deserialize<JsonElement>(System.Buffers.Text.Base64Url.DecodeFromChars(accessToken.Split('.')[1])).GetProperty("sub").GetGuid();
+
     public async Task<string> SignIn(string email, string password) =>
         (await Send(HttpMethod.Post, "/api/auth/sign-in", null, new { email, password })).GetProperty("accessToken").GetString()!;
 

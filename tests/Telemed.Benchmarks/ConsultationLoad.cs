@@ -90,10 +90,11 @@ public sealed class ConsultationLoad(Uri server, string database, int pairs, int
 
             await Hub("join room", hub.Doctor, "JoinRoom", consultationId);
             await Hub("join room", hub.Patient, "JoinRoom", consultationId);
-            await Hub("offer", hub.Doctor, "SendOffer", consultationId, Offer, 1);
-            await Hub("answer", hub.Patient, "SendAnswer", consultationId, Answer, 1);
-            await Hub("ICE candidate", hub.Doctor, "SendIceCandidate", consultationId, Candidate, "0", 0);
-            await Hub("ICE candidate", hub.Patient, "SendIceCandidate", consultationId, Candidate, "0", 0);
+            var (doctorId, patientId) = (BenchCast.AccountOf(pair.Doctor), BenchCast.AccountOf(pair.Patient));
+            await Hub("offer", hub.Doctor, "SendOffer", consultationId, patientId, Offer, 1);
+            await Hub("answer", hub.Patient, "SendAnswer", consultationId, doctorId, Answer, 1);
+            await Hub("ICE candidate", hub.Doctor, "SendIceCandidate", consultationId, patientId, Candidate, "0", 0);
+            await Hub("ICE candidate", hub.Patient, "SendIceCandidate", consultationId, doctorId, Candidate, "0", 0);
             await Hub("report connected", hub.Patient, "ReportConnected", consultationId);
             await Hub("chat", hub.Doctor, "SendChat", consultationId, Guid.NewGuid(), "How are you feeling today?");
             await Hub("chat", hub.Patient, "SendChat", consultationId, Guid.NewGuid(), "Better, thank you.");

@@ -70,12 +70,16 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
         var latencies = new ConcurrentBag<double>();
         var measuring = 0;
         using var stop = new CancellationTokenSource();
-        var clients = new List<(ClientWebSocket Socket, Guid Room)>();
+        // Each client sends to the other participant of its room (signalling is addressed to one participant).
+        var clients = new List<(ClientWebSocket Socket, Guid Room, Guid To)>();
         var receivers = new List<Task>();
         static Uri WebSocketOf(Uri node) => new(node.ToString().Replace("http", "ws", StringComparison.Ordinal));
         foreach (var room in consultations)
         {
-            foreach (var (token, node) in new[] { (room.Doctor, WebSocketOf(telemed)), (room.Patient, WebSocketOf(patientNode)) })
+            foreach (var (token, node, to) in new[]
+            {
+                (room.Doctor, WebSocketOf(telemed), BenchCast.AccountOf(room.Patient)), (room.Patient, WebSocketOf(patientNode), BenchCast.AccountOf(room.Doctor)),
+            })
             {
                 var socket = new ClientWebSocket();
                 await socket.ConnectAsync(new Uri(node, $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}"), CancellationToken.None);
@@ -106,14 +110,14 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
                     }
                 }));
                 await joined.Task.WaitAsync(TimeSpan.FromSeconds(30));
-                clients.Add((socket, room.Consultation));
+                clients.Add((socket, room.Consultation, to));
             }
         }
         var gates = clients.ToDictionary(c => c.Socket, _ => new SemaphoreSlim(1, 1));
         await Load(clients, async (client, stamp) =>
         {
             var message = Encoding.UTF8.GetBytes(
-                $"{{\"type\":1,\"target\":\"SendIceCandidate\",\"arguments\":[\"{client.Room}\",\"{Candidate(stamp)}\",\"0\",0]}}\u001e");
+                $"{{\"type\":1,\"target\":\"SendIceCandidate\",\"arguments\":[\"{client.Room}\",\"{client.To}\",\"{Candidate(stamp)}\",\"0\",0]}}\u001e");
             await gates[client.Socket].WaitAsync();
             try
             {
@@ -125,7 +129,7 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             }
         }, () => Volatile.Write(ref measuring, 1));
         await stop.CancelAsync();
-        foreach (var (socket, _) in clients)
+        foreach (var (socket, _, _) in clients)
         {
             socket.Abort();
             socket.Dispose();

@@ -1,5 +1,5 @@
 import { $, api, failSafely, hub, hubEvents, reportMediaState } from './app';
-import { Call } from './call';
+import { Call, type Role } from './call';
 import { onLanguageChange, t } from './i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { stopPreCallCheck } from './precheck';
@@ -16,17 +16,42 @@ export function inCall(): boolean {
   return call !== undefined;
 }
 
-/** Opens the call screen for a consultation and joins its room; the doctor makes the offers. */
-export async function joinCall(consultationId: string, isOfferer: boolean) {
+/**
+ * Opens the call screen for a consultation and joins its room. Invited staff chat from their room panel, where messages
+ * carry names, so the call screen's chat is not theirs.
+ */
+export async function joinCall(consultationId: string, role: Role) {
   stopPreCallCheck();
   $('call').hidden = false;
+  $('chat').hidden = role === 'staff';
   $('chat-log').replaceChildren();
+  $('call-tiles').replaceChildren();
+  $('call-tiles').hidden = true;
   const servers = await api.get<{ servers: ServerIceServer[] }>(`/api/consultations/${consultationId}/ice-servers`);
-  call = new Call(hub(), consultationId, isOfferer ? 'doctor' : 'patient', toRtcIceServers(servers.servers), relayOnly,
+  call = new Call(hub(), consultationId, { accountId: api.tokens!.accountId, role }, toRtcIceServers(servers.servers), relayOnly,
     { local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote') },
-    { changed: render, mediaState: reportMediaState });
+    { changed: render, mediaState: reportMediaState, tile, removeTile });
   render();
   await call.start();
+}
+
+/** A participant besides the main peer (an interpreter, or the patient for staff) gets a small video tile. */
+function tile(accountId: string, role: Role): HTMLVideoElement {
+  let video = $('call-tiles').querySelector<HTMLVideoElement>(`video[data-peer="${accountId}"]`);
+  if (!video) {
+    video = Object.assign(document.createElement('video'), { autoplay: true, playsInline: true });
+    video.dataset.peer = accountId;
+    $('call-tiles').append(video);
+    $('call-tiles').hidden = false;
+  }
+  video.dataset.role = role;
+  video.setAttribute('aria-label', t(`call.who.${role}`));
+  return video;
+}
+
+function removeTile(accountId: string) {
+  $('call-tiles').querySelector(`video[data-peer="${accountId}"]`)?.remove();
+  $('call-tiles').hidden = $('call-tiles').childElementCount === 0;
 }
 
 export async function hangUp() {
@@ -67,12 +92,13 @@ function render() {
   const who = t(`call.who.${call.peerRole}`);
   $('call-status').textContent = call.mode === 'audioOnly' ? `${t(call.status)} · ${t('call.audioOnlyMode')}` : t(call.status);
   $('call-notice').textContent = call.notices.map(key => t(key, { who })).join(' ');
-  $('chat-typing').textContent = call.peerTyping ? t('call.typing', { who }) : '';
+  $('chat-typing').textContent = call.peerTyping ? t('call.typing', { who: t(`call.who.${call.peerTyping}`) }) : '';
   $('call-mute').setAttribute('aria-pressed', String(!call.microphoneOn));
   $('call-camera').setAttribute('aria-pressed', String(!call.cameraOn || call.mode === 'audioOnly'));
   $<HTMLButtonElement>('call-camera').disabled = call.mode === 'audioOnly';
   $<HTMLButtonElement>('audio-only').disabled = call.mode === 'audioOnly';
   $('remote').dataset.camera = String(call.peerMedia.camera);
+  for (const video of $('call-tiles').querySelectorAll<HTMLVideoElement>('video')) video.setAttribute('aria-label', t(`call.who.${video.dataset.role as Role}`));
   renderQuality(call);
   renderChat(call);
 }

@@ -3,29 +3,43 @@ import { classifyQuality, sampleFromStats, type LossCounters, type Quality, type
 import { ChatThread, TypingThrottle } from './chat';
 import type { MediaState } from './connection';
 import type { MessageKey } from './i18n';
-import { CandidateBuffer, type CandidateInit } from './negotiation';
+import { CandidateBuffer, mainPeerRole, offersTo, type CandidateInit, type Participant, type Role } from './negotiation';
 import { replyValue, type HubReply } from './server-errors';
 
-interface SdpMessage { consultationId: string; from: string; type: string; sdp: string; negotiation: number }
-interface CandidateMessage extends CandidateInit { consultationId: string; from: string }
-interface RoomPeer { consultationId: string; accountId: string; role: 'doctor' | 'patient' | 'staff' }
+interface SdpMessage { consultationId: string; from: string; to: string; type: string; sdp: string; negotiation: number }
+interface CandidateMessage extends CandidateInit { consultationId: string; from: string; to: string }
+interface PeerSignal { consultationId: string; from: string }
+interface RoomPeer { consultationId: string; accountId: string; role: Role }
 interface RoomState { present: RoomPeer[]; rejoined: boolean; mode: 'video' | 'audioOnly' }
-interface MediaStateMessage { consultationId: string; microphone: boolean; camera: boolean }
+interface MediaStateMessage { consultationId: string; from: string; microphone: boolean; camera: boolean }
 interface ChatReceipt { consultationId: string; messageId: string; kind: 'delivered' | 'read' }
 
-/** Someone to call is in the room besides us (invited staff are there for the chat, not the call). */
-function callPeerPresent(room: RoomState): boolean {
-  return room.present.filter(peer => peer.role !== 'staff').length > 1;
-}
-
-export type Role = 'doctor' | 'patient';
+export type { Role };
 export type CallMode = 'video' | 'audioOnly';
 
 /** What the call screen shows; call-view.ts renders it after every change. */
 export interface CallView {
   changed(): void;
-  /** The peer connection's state, for the reconnecting banner. */
+  /** The main peer connection's state, for the reconnecting banner. */
   mediaState(state: MediaState): void;
+  /** The small video tile of a participant other than the main peer (made on first use). */
+  tile(accountId: string, role: Role): HTMLVideoElement;
+  /** They left the call: their tile goes. */
+  removeTile(accountId: string): void;
+}
+
+/** The peer connection with one other participant, and what its negotiation needs. */
+interface PeerLink {
+  readonly accountId: string;
+  /** Unknown while only their offer or candidates have arrived (they can come before JoinRoom's reply names them). */
+  role?: Role;
+  present: boolean;
+  pc?: RTCPeerConnection;
+  /** The number of our latest offer on this link; an answer must echo it. */
+  negotiation: number;
+  readonly candidates: CandidateBuffer;
+  stream?: MediaStream;
+  lossCounters?: LossCounters;
 }
 
 // Their typing shows for this long after the last signal (they send one at most every 3 s while typing).
@@ -35,53 +49,56 @@ const statsEveryMs = 2000;
 const mediaCheckMs = 1500;
 
 /**
- * One side of a consultation call. The doctor always makes the offers (so the two sides never offer at once);
- * when the patient (re)joins, the doctor starts a fresh peer connection and offers again — which is also how a
- * reloaded page gets its call back. Offers are numbered and answers echo the number, so an answer to an
- * offer that has since been replaced is ignored instead of being applied to the wrong connection.
+ * One participant's side of a consultation call: a mesh, with one peer connection ("link") to every other participant
+ * present — doctor, patient and an invited interpreter make three. In each pair one side always makes the offers
+ * (offersTo), so the two never offer at once; when a peer (re)joins, the offerer starts a fresh peer connection and
+ * offers — which is also how a reloaded page gets its call back. Offers are numbered per link and answers echo the
+ * number, so an answer to an offer that has since been replaced is ignored instead of being applied to the wrong
+ * connection. The doctor↔patient link (for staff, the link to the doctor) is the main one: the large video, the status.
  */
 export class Call {
-  pc?: RTCPeerConnection;
   local?: MediaStream;
   mode: CallMode = 'video';
   /** Kept as message keys, so a language switch can render them again. */
   status: MessageKey = 'call.connecting';
   microphoneOn = true;
   cameraOn = true;
-  /** What the other side last told of its microphone and camera. */
+  /** What the main peer last told of its microphone and camera. */
   peerMedia = { microphone: true, camera: true };
-  /** The notices from their last media change ("the doctor muted their microphone"), told of the peer's role. */
+  /** The notices from the main peer's last media change ("the doctor muted their microphone"), told of its role. */
   notices: MessageKey[] = [];
-  peerTyping = false;
+  /** Who is typing in the chat, if anyone. */
+  peerTyping?: Role;
   quality?: Quality;
   readonly chat = new ChatThread();
-  private negotiation = 0;
-  private peerPresent = false;
-  private readonly candidates = new CandidateBuffer();
+  private readonly links = new Map<string, PeerLink>();
   private readonly typing = new TypingThrottle();
   private typingTimer?: ReturnType<typeof setTimeout>;
   private statsTimer?: ReturnType<typeof setInterval>;
-  private lossCounters?: LossCounters;
   private readonly unread = new Set<string>();
   private readonly readWhenVisible = () => this.acknowledgeUnread();
 
   constructor(
     private readonly hub: HubConnection,
     private readonly consultationId: string,
-    readonly role: Role,
+    private readonly me: Participant,
     private readonly iceServers: RTCIceServer[],
     private readonly relayOnly: boolean,
     private readonly elements: { local: HTMLVideoElement; remote: HTMLVideoElement },
     private readonly view: CallView,
   ) {}
 
-  /** The doctor makes the offers. */
-  private get isOfferer(): boolean {
-    return this.role === 'doctor';
+  get role(): Role {
+    return this.me.role;
   }
 
   get peerRole(): Role {
-    return this.isOfferer ? 'patient' : 'doctor';
+    return mainPeerRole(this.role);
+  }
+
+  /** The main link's peer connection (the browser tests and the banner follow it). */
+  get pc(): RTCPeerConnection | undefined {
+    return this.mainLink()?.pc;
   }
 
   async start(): Promise<void> {
@@ -90,14 +107,13 @@ export class Call {
     this.hub.on('Offer', (m: SdpMessage) => this.matches(m) && void this.onOffer(m));
     this.hub.on('Answer', (m: SdpMessage) => this.matches(m) && void this.onAnswer(m));
     this.hub.on('IceCandidate', (m: CandidateMessage) => this.matches(m) && void this.onCandidate(m));
-    // Staff the doctor invited (an interpreter) are in the room for chat; the call's peer is the doctor or the patient.
-    this.hub.on('PeerJoined', (m: RoomPeer) => this.isCallPeer(m) && this.peerJoined());
-    this.hub.on('IceRestartRequested', (m: { consultationId: string }) => this.matches(m) && this.isOfferer && void this.negotiate());
-    this.hub.on('PeerDisconnected', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone('call.peerDisconnected'));
-    this.hub.on('PeerLeft', (m: RoomPeer) => this.isCallPeer(m) && this.peerGone('call.peerLeft'));
+    this.hub.on('PeerJoined', (m: RoomPeer) => this.matches(m) && this.peerJoined(m));
+    this.hub.on('IceRestartRequested', (m: PeerSignal) => this.matches(m) && this.restartRequested(m.from));
+    this.hub.on('PeerDisconnected', (m: RoomPeer) => this.matches(m) && this.peerGone(m, 'call.peerDisconnected'));
+    this.hub.on('PeerLeft', (m: RoomPeer) => this.matches(m) && this.peerGone(m, 'call.peerLeft'));
     this.hub.on('CallModeChanged', (m: { consultationId: string; mode: CallMode }) => this.matches(m) && this.applyMode(m.mode));
     this.hub.on('PeerMediaState', (m: MediaStateMessage) => this.matches(m) && this.peerMediaChanged(m));
-    this.hub.on('PeerTyping', (m: { consultationId: string }) => this.matches(m) && this.peerIsTyping());
+    this.hub.on('PeerTyping', (m: PeerSignal) => this.matches(m) && this.peerIsTyping(m.from));
     this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; text: string }) => this.matches(m) && this.received(m.messageId, m.text));
     this.hub.on('ChatReceipt', (m: ChatReceipt) => this.matches(m) && this.chat.mark(m.messageId, m.kind) && this.view.changed());
     document.addEventListener('visibilitychange', this.readWhenVisible);
@@ -105,40 +121,51 @@ export class Call {
 
     const room = await this.invoke<RoomState>('JoinRoom', this.consultationId);
     this.applyMode(room.mode);
-    // The other side may have joined (and a PeerJoined started the negotiation) while this reply was on its way.
-    if (this.pc) return;
-    this.peerPresent = callPeerPresent(room);
-    if (this.isOfferer && this.peerPresent) await this.negotiate();
-    else this.newPeer();
+    // Others may have joined (and a PeerJoined started a negotiation) while this reply was on its way: peerJoined
+    // starts nothing twice.
+    for (const peer of room.present) this.peerJoined(peer);
+    this.view.mediaState(this.pc?.connectionState ?? 'new');
   }
 
   /**
-   * The hub connection came back (a new connection, so no longer in the room's group): join again. The media may have
-   * flowed peer to peer all along; the doctor offers anew only when it did not.
+   * The hub connection came back (a new connection, so no longer in the room's groups): join again. The media may have
+   * flowed peer to peer all along; an offerer offers anew only on a link where it did not.
    */
   async rejoin(): Promise<void> {
     const room = await this.invoke<RoomState>('JoinRoom', this.consultationId);
     this.applyMode(room.mode);
-    this.peerPresent = callPeerPresent(room);
-    if (this.peerPresent) void this.tellMediaState();
-    if (this.isOfferer && this.peerPresent && this.pc?.connectionState !== 'connected') await this.negotiate();
+    const others = room.present.filter(peer => peer.accountId !== this.me.accountId);
+    if (others.length > 0) void this.tellMediaState();
+    for (const peer of others) {
+      const link = this.linkFor(peer.accountId, peer.role);
+      link.present = true;
+      if (this.offers(link) && link.pc?.connectionState !== 'connected') await this.negotiate(link);
+    }
   }
 
   /**
    * The server may tell of one arrival twice — in the JoinRoom reply and as a PeerJoined, when both joined at once —
-   * and a second offer would tear down a call that just connected. A peer is new only after it was gone.
+   * and a second offer would tear down a link that just connected. A peer is new only after it was gone.
    */
-  private peerJoined(): void {
-    // Whoever joins starts with microphone and camera on, and hears ours again.
-    this.peerMedia = { microphone: true, camera: true };
-    this.notices = [];
+  private peerJoined(peer: RoomPeer): void {
+    if (peer.accountId === this.me.accountId) return;
+    const link = this.linkFor(peer.accountId, peer.role);
+    const arrived = !link.present;
+    if (this.isMain(link)) {
+      // Whoever (re)joins starts with microphone and camera on; told twice, what they said since then stands.
+      if (arrived) {
+        this.peerMedia = { microphone: true, camera: true };
+        this.notices = [];
+      }
+      // Back while the media kept flowing: no renegotiation will say so, the "lost connection" notice must go now.
+      if (link.pc?.connectionState === 'connected') this.status = 'call.state.connected';
+      this.view.changed();
+    }
+    // They hear our microphone and camera state again.
     void this.tellMediaState();
-    // Back while the media kept flowing: no renegotiation will say so, the "lost connection" notice must go now.
-    if (this.pc?.connectionState === 'connected') this.status = 'call.state.connected';
-    this.view.changed();
-    if (this.peerPresent && this.pc) return;
-    this.peerPresent = true;
-    if (this.isOfferer) void this.offerUnlessFlowing();
+    if (!arrived && link.pc) return;
+    link.present = true;
+    if (this.offers(link)) void this.offerUnlessFlowing(link);
   }
 
   /**
@@ -146,14 +173,14 @@ export class Call {
    * connection (the media flowed peer to peer all along, and a new offer would only interrupt it). Media still arriving
    * a moment later tells the second case.
    */
-  private async offerUnlessFlowing(): Promise<void> {
-    const pc = this.pc;
+  private async offerUnlessFlowing(link: PeerLink): Promise<void> {
+    const pc = link.pc;
     if (pc?.connectionState === 'connected') {
       const before = await this.bytesReceived(pc);
       await new Promise(resolve => setTimeout(resolve, mediaCheckMs));
-      if (pc === this.pc && pc.connectionState === 'connected' && (await this.bytesReceived(pc)) > before) return;
+      if (pc === link.pc && pc.connectionState === 'connected' && (await this.bytesReceived(pc)) > before) return;
     }
-    if (pc === this.pc) await this.negotiate();
+    if (pc === link.pc) await this.negotiate(link);
   }
 
   private async bytesReceived(pc: RTCPeerConnection): Promise<number> {
@@ -162,10 +189,19 @@ export class Call {
     return total;
   }
 
-  private peerGone(status: MessageKey): void {
-    this.peerPresent = false;
-    this.peerTyping = false;
-    this.setStatus(status);
+  /** The main peer may come back and is waited for; anyone else who left for good takes their link and tile along. */
+  private peerGone(peer: RoomPeer, status: MessageKey): void {
+    const link = this.links.get(peer.accountId);
+    if (!link) return;
+    link.present = false;
+    if (this.peerTyping === peer.role) this.peerTyping = undefined;
+    if (this.isMain(link)) {
+      this.setStatus(status);
+    } else if (status === 'call.peerLeft') {
+      link.pc?.close();
+      this.links.delete(link.accountId);
+      this.view.removeTile(link.accountId);
+    }
   }
 
   async switchToAudioOnly(): Promise<void> {
@@ -194,7 +230,10 @@ export class Call {
     await this.invoke('SetMediaState', this.consultationId, this.microphoneOn, this.cameraOn && this.mode === 'video');
   }
 
+  /** Only the main peer's changes make notices; the others' show on nothing yet (their tiles carry their picture). */
   private peerMediaChanged(m: MediaStateMessage): void {
+    const link = this.links.get(m.from);
+    if (!link || !this.isMain(link)) return;
     const notices: MessageKey[] = [];
     if (m.microphone !== this.peerMedia.microphone) notices.push(m.microphone ? 'call.peerMicOn' : 'call.peerMicOff');
     if (m.camera !== this.peerMedia.camera) notices.push(m.camera ? 'call.peerCameraOn' : 'call.peerCameraOff');
@@ -208,10 +247,12 @@ export class Call {
     if (this.typing.shouldSend(Date.now())) void this.hub.invoke('SendTyping', this.consultationId).catch(() => undefined);
   }
 
-  private peerIsTyping(): void {
-    this.peerTyping = true;
+  private peerIsTyping(from: string): void {
+    const role = this.links.get(from)?.role;
+    if (!role) return;
+    this.peerTyping = role;
     clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => { this.peerTyping = false; this.view.changed(); }, typingShownMs);
+    this.typingTimer = setTimeout(() => { this.peerTyping = undefined; this.view.changed(); }, typingShownMs);
     this.view.changed();
   }
 
@@ -234,7 +275,7 @@ export class Call {
 
   /** Their message: "delivered" at once, "read" once the page is in front of them (now, or when they come back to it). */
   private received(messageId: string, text: string): void {
-    this.peerTyping = false;
+    this.peerTyping = undefined;
     if (this.chat.receive(messageId, text)) this.view.changed();
     void this.hub.invoke('AcknowledgeChat', this.consultationId, messageId, false).catch(() => undefined);
     this.unread.add(messageId);
@@ -257,39 +298,46 @@ export class Call {
     clearInterval(this.statsTimer);
     clearTimeout(this.typingTimer);
     document.removeEventListener('visibilitychange', this.readWhenVisible);
-    this.pc?.close();
+    for (const link of this.links.values()) link.pc?.close();
     this.local?.getTracks().forEach(track => track.stop());
     this.quality = undefined;
     this.view.mediaState('none');
     this.setStatus(status);
   }
 
-  /** Frames decoded from the remote video so far (rises while video flows). */
-  async framesDecoded(): Promise<number> {
-    return this.inbound('video', 'framesDecoded');
+  /** Frames decoded from one participant's video so far (rises while video flows); the main peer's by default. */
+  async framesDecoded(accountId?: string): Promise<number> {
+    return this.inbound(accountId, 'video', 'framesDecoded');
   }
 
-  /** Audio packets received so far (rises while audio flows). */
-  async audioPacketsReceived(): Promise<number> {
-    return this.inbound('audio', 'packetsReceived');
+  /** Audio packets received from one participant so far (rises while audio flows); the main peer's by default. */
+  async audioPacketsReceived(accountId?: string): Promise<number> {
+    return this.inbound(accountId, 'audio', 'packetsReceived');
   }
 
-  private async inbound(kind: string, field: string): Promise<number> {
+  /** The peer connections to everyone else present, by account id (the browser tests follow each). */
+  connections(): Map<string, RTCPeerConnection> {
+    return new Map([...this.links.values()].filter(link => link.pc).map(link => [link.accountId, link.pc!]));
+  }
+
+  private async inbound(accountId: string | undefined, kind: string, field: string): Promise<number> {
+    const pc = accountId === undefined ? this.pc : this.links.get(accountId)?.pc;
     let total = 0;
-    (await this.pc?.getStats())?.forEach(report => {
+    (await pc?.getStats())?.forEach(report => {
       if (report.type === 'inbound-rtp' && report.kind === kind) total += report[field] ?? 0;
     });
     return total;
   }
 
-  /** The network quality from the connected peer connection's statistics; the view changes only when the verdict does. */
+  /** The network quality from the main link's statistics; the view changes only when the verdict does. */
   private async measure(): Promise<void> {
-    const pc = this.pc;
-    if (pc?.connectionState !== 'connected') return;
+    const link = this.mainLink();
+    const pc = link?.pc;
+    if (!link || pc?.connectionState !== 'connected') return;
     const report = await pc.getStats();
-    if (pc !== this.pc) return;
-    const { sample, counters } = sampleFromStats(report.values() as Iterable<StatsEntry>, this.lossCounters);
-    this.lossCounters = counters;
+    if (pc !== link.pc) return;
+    const { sample, counters } = sampleFromStats(report.values() as Iterable<StatsEntry>, link.lossCounters);
+    link.lossCounters = counters;
     const quality = classifyQuality(sample, this.mode);
     if (JSON.stringify(quality) === JSON.stringify(this.quality)) return;
     this.quality = quality;
@@ -300,68 +348,116 @@ export class Call {
     return message.consultationId === this.consultationId;
   }
 
-  private isCallPeer(peer: RoomPeer): boolean {
-    return this.matches(peer) && peer.role !== 'staff';
+  private mainLink(): PeerLink | undefined {
+    for (const link of this.links.values()) if (this.isMain(link)) return link;
+    return undefined;
   }
 
-  private newPeer(): void {
-    this.pc?.close();
-    this.candidates.reset();
-    this.lossCounters = undefined;
+  private isMain(link: PeerLink): boolean {
+    return link.role === this.peerRole;
+  }
+
+  private offers(link: PeerLink): boolean {
+    return link.role !== undefined && offersTo(this.me, { accountId: link.accountId, role: link.role });
+  }
+
+  /** The link to this participant, made on first mention; its role is filled in as soon as someone names it. */
+  private linkFor(accountId: string, role?: Role): PeerLink {
+    let link = this.links.get(accountId);
+    if (!link) {
+      link = { accountId, present: false, negotiation: 0, candidates: new CandidateBuffer() };
+      this.links.set(accountId, link);
+    }
+    if (role && !link.role) {
+      link.role = role;
+      this.show(link);
+      if (this.isMain(link) && link.pc) this.linkStateChanged(link, link.pc);
+    }
+    return link;
+  }
+
+  /** Their media in the main video or in their tile, once both the media and who they are are known. */
+  private show(link: PeerLink): void {
+    if (!link.stream || !link.role) return;
+    const video = this.isMain(link) ? this.elements.remote : this.view.tile(link.accountId, link.role);
+    if (video.srcObject !== link.stream) video.srcObject = link.stream;
+  }
+
+  private newPeer(link: PeerLink): RTCPeerConnection {
+    link.pc?.close();
+    link.candidates.reset();
+    link.lossCounters = undefined;
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.relayOnly ? 'relay' : 'all' });
+    // The same tracks go on every link, so muting, the camera and audio only act on all of them at once.
     this.local!.getTracks().forEach(track => pc.addTrack(track, this.local!));
-    pc.ontrack = event => { this.elements.remote.srcObject = event.streams[0]; };
+    pc.ontrack = event => {
+      link.stream = event.streams[0];
+      this.show(link);
+    };
     pc.onicecandidate = event => {
-      if (pc !== this.pc) return;
+      if (pc !== link.pc) return;
       void (event.candidate
-        ? this.hub.invoke('SendIceCandidate', this.consultationId, event.candidate.candidate, event.candidate.sdpMid, event.candidate.sdpMLineIndex)
-        : this.hub.invoke('SendEndOfCandidates', this.consultationId));
+        ? this.hub.invoke('SendIceCandidate', this.consultationId, link.accountId, event.candidate.candidate, event.candidate.sdpMid, event.candidate.sdpMLineIndex)
+        : this.hub.invoke('SendEndOfCandidates', this.consultationId, link.accountId));
     };
     pc.onconnectionstatechange = () => {
-      if (pc !== this.pc) return;
-      this.view.mediaState(pc.connectionState);
-      this.setStatus(`call.state.${pc.connectionState}`);
-      if (pc.connectionState === 'connected') void this.hub.invoke('ReportConnected', this.consultationId);
-      if (pc.connectionState === 'failed') void (this.isOfferer ? this.negotiate() : this.hub.invoke('RequestIceRestart', this.consultationId));
+      if (pc !== link.pc) return;
+      this.linkStateChanged(link, pc);
+      if (pc.connectionState === 'failed') void (this.offers(link) ? this.negotiate(link) : this.hub.invoke('RequestIceRestart', this.consultationId, link.accountId));
     };
-    this.pc = pc;
-    this.view.mediaState(pc.connectionState);
+    link.pc = pc;
+    this.linkStateChanged(link, pc);
+    return pc;
   }
 
-  private async negotiate(): Promise<void> {
-    const negotiation = ++this.negotiation;
-    this.newPeer();
-    const pc = this.pc!;
+  /** The main link's state is the call's (status line, banner); the doctor↔patient link connecting is recorded. */
+  private linkStateChanged(link: PeerLink, pc: RTCPeerConnection): void {
+    if (!this.isMain(link)) return;
+    this.view.mediaState(pc.connectionState);
+    this.setStatus(`call.state.${pc.connectionState}`);
+    if (pc.connectionState === 'connected' && this.role !== 'staff') void this.hub.invoke('ReportConnected', this.consultationId);
+  }
+
+  private async negotiate(link: PeerLink): Promise<void> {
+    const negotiation = ++link.negotiation;
+    const pc = this.newPeer(link);
     await pc.setLocalDescription(await pc.createOffer());
-    if (negotiation === this.negotiation) await this.invoke('SendOffer', this.consultationId, pc.localDescription!.sdp, negotiation);
+    if (negotiation === link.negotiation) await this.invoke('SendOffer', this.consultationId, link.accountId, pc.localDescription!.sdp, negotiation);
+  }
+
+  private restartRequested(from: string): void {
+    const link = this.links.get(from);
+    if (link && this.offers(link)) void this.negotiate(link);
   }
 
   private async onOffer(message: SdpMessage): Promise<void> {
-    if (this.isOfferer) return;
-    this.newPeer();
-    const pc = this.pc!;
+    const link = this.linkFor(message.from);
+    if (this.offers(link)) return;
+    const pc = this.newPeer(link);
     await pc.setRemoteDescription({ type: 'offer', sdp: message.sdp });
-    await this.flushCandidates();
+    await this.flushCandidates(link);
     await pc.setLocalDescription(await pc.createAnswer());
-    if (pc === this.pc) await this.invoke('SendAnswer', this.consultationId, pc.localDescription!.sdp, message.negotiation);
+    if (pc === link.pc) await this.invoke('SendAnswer', this.consultationId, link.accountId, pc.localDescription!.sdp, message.negotiation);
   }
 
   private async onAnswer(message: SdpMessage): Promise<void> {
-    if (!this.isOfferer || message.negotiation !== this.negotiation || this.pc?.signalingState !== 'have-local-offer') return;
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
-    await this.flushCandidates();
+    const link = this.links.get(message.from);
+    if (!link || !this.offers(link) || message.negotiation !== link.negotiation || link.pc?.signalingState !== 'have-local-offer') return;
+    await link.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
+    await this.flushCandidates(link);
   }
 
   private async onCandidate(message: CandidateMessage): Promise<void> {
-    const now = this.candidates.offer(message);
-    if (now) await this.pc?.addIceCandidate(now).catch(() => undefined);
+    const link = this.linkFor(message.from);
+    const now = link.candidates.offer(message);
+    if (now) await link.pc?.addIceCandidate(now).catch(() => undefined);
   }
 
-  private async flushCandidates(): Promise<void> {
-    for (const candidate of this.candidates.release()) await this.pc?.addIceCandidate(candidate).catch(() => undefined);
+  private async flushCandidates(link: PeerLink): Promise<void> {
+    for (const candidate of link.candidates.release()) await link.pc?.addIceCandidate(candidate).catch(() => undefined);
   }
 
-  /** Audio only: the camera is switched off (its track stops) and the microphone carries on. */
+  /** Audio only: the camera is switched off (its track stops, on every link) and the microphone carries on. */
   private applyMode(mode: CallMode): void {
     this.mode = mode;
     if (mode === 'audioOnly') this.local?.getVideoTracks().forEach(track => track.stop());

@@ -167,7 +167,7 @@ async function runQueue(sessionId: string) {
     consultationId = row.consultationId!;
     record = new RecordForm(api, consultationId, $);
     await record.open();
-    await joinCall(consultationId, true);
+    await joinCall(consultationId, 'doctor');
     const started = queue.ordered().find(r => r.token === row.token);
     const consultation = await api.get<{ patientId: string; patient?: { name: string; ageYears: number; sex: string; abhaNumber?: string; abhaAddress?: string } }>(
       `/api/consultations/${consultationId}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateBuffer, toRtcIceServers } from './negotiation';
+import { CandidateBuffer, mainPeerRole, offersTo, toRtcIceServers } from './negotiation';
 
 const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${5000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 });
 
@@ -35,5 +35,41 @@ describe('toRtcIceServers', () => {
       { urls: ['stun:127.0.0.1:3478'] },
       { urls: ['turn:127.0.0.1:3478?transport=udp'], username: '1700000000:abc', credential: 'c2VjcmV0' },
     ]);
+  });
+});
+
+describe('offersTo', () => {
+  const doctor = { accountId: '0193a000-0000-7000-8000-000000000011', role: 'doctor' as const };
+  const patient = { accountId: '0193a000-0000-7000-8000-000000000001', role: 'patient' as const };
+  const staffA = { accountId: '0193a000-0000-7000-8000-00000000000a', role: 'staff' as const };
+  const staffB = { accountId: '0193A000-0000-7000-8000-00000000000B', role: 'staff' as const };
+
+  it('makes exactly one side of every pair the offerer', () => {
+    const everyone = [doctor, patient, staffA, staffB];
+    for (const me of everyone) {
+      for (const peer of everyone.filter(p => p !== me)) expect(offersTo(me, peer)).not.toBe(offersTo(peer, me));
+    }
+  });
+
+  it('has the doctor offer to everyone, staff to the patient, and the patient never', () => {
+    expect(offersTo(doctor, patient)).toBe(true);
+    expect(offersTo(doctor, staffA)).toBe(true);
+    expect(offersTo(staffA, patient)).toBe(true);
+    expect(offersTo(staffA, doctor)).toBe(false);
+    expect(offersTo(patient, doctor)).toBe(false);
+    expect(offersTo(patient, staffA)).toBe(false);
+  });
+
+  it('has the lower account id offer between two staff, whatever the letter case', () => {
+    expect(offersTo(staffA, staffB)).toBe(true);
+    expect(offersTo(staffB, staffA)).toBe(false);
+  });
+});
+
+describe('mainPeerRole', () => {
+  it('pairs the doctor with the patient and staff with the doctor', () => {
+    expect(mainPeerRole('doctor')).toBe('patient');
+    expect(mainPeerRole('patient')).toBe('doctor');
+    expect(mainPeerRole('staff')).toBe('doctor');
   });
 });

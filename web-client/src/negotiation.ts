@@ -43,3 +43,30 @@ export interface ServerIceServer {
 export function toRtcIceServers(servers: ServerIceServer[]): RTCIceServer[] {
   return servers.map(s => (s.username ? { urls: s.urls, username: s.username, credential: s.credential ?? '' } : { urls: s.urls }));
 }
+
+export type Role = 'doctor' | 'patient' | 'staff';
+
+export interface Participant {
+  accountId: string;
+  role: Role;
+}
+
+/**
+ * Whether `me` makes the offers on the peer connection with `peer` (every pair in the room has its own). Fixed per
+ * pair, so the two never offer at once: the doctor offers to everyone, invited staff offer to the patient, and between
+ * two staff the lower account id offers. The patient only answers.
+ */
+export function offersTo(me: Participant, peer: Participant): boolean {
+  if (me.role === 'doctor') return true;
+  if (me.role === 'patient' || peer.role === 'doctor') return false;
+  if (peer.role === 'patient') return true;
+  return me.accountId.toLowerCase() < peer.accountId.toLowerCase();
+}
+
+/**
+ * Whose link is the call's main one (the large video, the status line, `call.pc`): the doctor and the patient see each
+ * other; invited staff see the doctor. Everyone else present shows in a small tile.
+ */
+export function mainPeerRole(role: Role): Role {
+  return role === 'doctor' ? 'patient' : 'doctor';
+}

@@ -198,7 +198,7 @@ async function watchToken(sessionId: string) {
     position = p;
     paymentTokenState(p.state);
     renderPosition();
-    if (p.state === 'inConsultation' && p.consultationId && !inCall()) void failSafely(() => joinCall(p.consultationId!, false));
+    if (p.state === 'inConsultation' && p.consultationId && !inCall()) void failSafely(() => joinCall(p.consultationId!, 'patient'));
     if (justCompleted) void failSafely(() => prescriptionAfterCall(p));
   };
   // One token watched at a time: a handler of a session left before is replaced, not added to.

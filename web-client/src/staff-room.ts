@@ -1,4 +1,5 @@
 import { $, api, failSafely, hub, hubCommand } from './app';
+import { hangUp, joinCall } from './call-view';
 import { onLanguageChange, t } from './i18n';
 import { fillList } from './lists';
 
@@ -36,8 +37,8 @@ function renderInvitations() {
 }
 
 /**
- * Joins the room for chat only. The call is one peer connection between the consulting doctor and the patient, and
- * the hub relays offers to everyone in the room: answering them from here would take the call from the patient.
+ * Joins the room's call (a peer connection to the doctor and one to the patient, on the call screen) and its chat, shown
+ * here with names. Leaving hangs up only this colleague: the doctor and the patient carry on.
  */
 async function joinAsStaff(invitation: Invitation) {
   const id = invitation.consultationId;
@@ -47,12 +48,12 @@ async function joinAsStaff(invitation: Invitation) {
   const append = (text: string) => log.append(Object.assign(document.createElement('li'), { textContent: text }));
   const onChat = (message: ChatMessage) => {
     if (message.consultationId !== id) return;
+    // The call acknowledges it (delivered, and read once the page is in front of them).
     append(t('doctor.chatFrom', { name: names.get(message.from) || t('doctor.someoneInRoom'), text: message.text }));
-    void hub().invoke('AcknowledgeChat', id, message.messageId, true);
   };
   hub().on('ChatMessage', onChat);
   try {
-    await hubCommand('JoinRoom', id);
+    await joinCall(id, 'staff');
   } catch (error) {
     hub().off('ChatMessage', onChat);
     throw error;
@@ -72,7 +73,7 @@ async function joinAsStaff(invitation: Invitation) {
   });
   $('staff-room-leave').onclick = () => void failSafely(async () => {
     hub().off('ChatMessage', onChat);
-    await hub().invoke('HangUp', id);
+    await hangUp();
     $('staff-room-status').textContent = t('doctor.leftRoom');
     $<HTMLButtonElement>('staff-chat-send').disabled = true;
   });

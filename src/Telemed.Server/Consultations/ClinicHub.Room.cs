@@ -6,8 +6,10 @@ using Telemed.Server.Consultations;
 namespace Telemed.Server.Realtime;
 
 /// <summary>
-/// Consultation rooms on the clinic hub: joining, relaying WebRTC signalling between the room's participants only
-/// (after validating it), call mode, media state and chat. The server never carries media.
+/// Consultation rooms on the clinic hub: joining, relaying WebRTC signalling from one participant to another in the same
+/// room (after validating it), call mode, media state and chat. The call is a mesh: every pair of participants has its own
+/// peer connection, so signalling is addressed to one participant while everything else goes to the whole room.
+/// The server never carries media.
 /// </summary>
 public sealed partial class ClinicHub
 {
@@ -26,6 +28,7 @@ public sealed partial class ClinicHub
         var member = new RoomMember(consultationId, CallerId, state.RoleOf(CallerId)!.Value, Context.ConnectionId);
         var rejoined = registry.Enter(member);
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomRegistry.Group(consultationId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomRegistry.MemberGroup(consultationId, CallerId));
         await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerJoined(new RoomPeer(consultationId, CallerId, member.Role));
         // The other side may have joined after our join was recorded but before we were in the group (across nodes, entering
         // waits on Redis), so its PeerJoined missed us: who is present is read again now that nothing more can be missed.
@@ -34,14 +37,14 @@ public sealed partial class ClinicHub
         return HubResult<RoomState>.Success(new RoomState(consultationId, state.Status, state.Mode, present, rejoined));
     }
 
-    public Task<HubResult<bool>> SendOffer(Guid consultationId, string sdp, int negotiation) => RelaySdp(consultationId, "offer", sdp, negotiation);
+    public Task<HubResult<bool>> SendOffer(Guid consultationId, Guid to, string sdp, int negotiation) => RelaySdp(consultationId, to, "offer", sdp, negotiation);
 
-    public Task<HubResult<bool>> SendAnswer(Guid consultationId, string sdp, int negotiation) => RelaySdp(consultationId, "answer", sdp, negotiation);
+    public Task<HubResult<bool>> SendAnswer(Guid consultationId, Guid to, string sdp, int negotiation) => RelaySdp(consultationId, to, "answer", sdp, negotiation);
 
     /// <summary>Relays a candidate; one the deployment forbids is dropped (value false) rather than refused.</summary>
-    public async Task<HubResult<bool>> SendIceCandidate(Guid consultationId, string candidate, string? sdpMid, int? sdpMLineIndex)
+    public async Task<HubResult<bool>> SendIceCandidate(Guid consultationId, Guid to, string candidate, string? sdpMid, int? sdpMLineIndex)
     {
-        if (await InRoom(consultationId, "send ICE candidate") is { } refused)
+        if (await Addressable(consultationId, to, "send ICE candidate") is { } refused)
         {
             return refused;
         }
@@ -58,19 +61,27 @@ public sealed partial class ClinicHub
         {
             return HubResult<bool>.Success(false);
         }
-        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).IceCandidate(new CandidateMessage(consultationId, CallerId, candidate, sdpMid, sdpMLineIndex));
+        await Clients.Group(RoomRegistry.MemberGroup(consultationId, to)).IceCandidate(new CandidateMessage(consultationId, CallerId, to, candidate, sdpMid, sdpMLineIndex));
         Relayed("candidate");
         return HubResult<bool>.Success(true);
     }
 
-    public Task<HubResult<bool>> SendEndOfCandidates(Guid consultationId) =>
-        Signal(consultationId, "end of candidates", (clients, signal) => clients.EndOfCandidates(signal));
+    public Task<HubResult<bool>> SendEndOfCandidates(Guid consultationId, Guid to) =>
+        SignalTo(consultationId, to, "end of candidates", (client, signal) => client.EndOfCandidates(signal));
 
-    public Task<HubResult<bool>> RequestIceRestart(Guid consultationId) =>
-        Signal(consultationId, "request ICE restart", (clients, signal) => clients.IceRestartRequested(signal));
+    public Task<HubResult<bool>> RequestIceRestart(Guid consultationId, Guid to) =>
+        SignalTo(consultationId, to, "request ICE restart", (client, signal) => client.IceRestartRequested(signal));
 
-    public Task<HubResult<bool>> SendTyping(Guid consultationId) =>
-        Signal(consultationId, "typing", (clients, signal) => clients.PeerTyping(signal));
+    public async Task<HubResult<bool>> SendTyping(Guid consultationId)
+    {
+        if (await InRoom(consultationId, "typing") is { } refused)
+        {
+            return refused;
+        }
+        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerTyping(new PeerSignal(consultationId, CallerId, null));
+        Relayed("typing");
+        return HubResult<bool>.Success(true);
+    }
 
     public async Task<HubResult<bool>> SetMediaState(Guid consultationId, bool microphone, bool camera)
     {
@@ -146,14 +157,15 @@ public sealed partial class ClinicHub
         }
         registry.Exit(Context.ConnectionId);
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomRegistry.Group(consultationId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomRegistry.MemberGroup(consultationId, CallerId));
         await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.Leave(state, CallerId, "hung up", now), Context.ConnectionAborted);
         await Clients.Group(RoomRegistry.Group(consultationId)).PeerLeft(new RoomPeer(consultationId, CallerId, member.Role));
         return HubResult<bool>.Success(true);
     }
 
-    private async Task<HubResult<bool>> RelaySdp(Guid consultationId, string type, string sdp, int negotiation)
+    private async Task<HubResult<bool>> RelaySdp(Guid consultationId, Guid to, string type, string sdp, int negotiation)
     {
-        if (await InRoom(consultationId, $"send {type}") is { } refused)
+        if (await Addressable(consultationId, to, $"send {type}") is { } refused)
         {
             return refused;
         }
@@ -162,20 +174,20 @@ public sealed partial class ClinicHub
         {
             return HubResult<bool>.Failure(valid.Error.Code, valid.Error.Message);
         }
-        var message = new SdpMessage(consultationId, CallerId, type, sdp, negotiation);
-        var others = Clients.OthersInGroup(RoomRegistry.Group(consultationId));
-        await (type == "offer" ? others.Offer(message) : others.Answer(message));
+        var message = new SdpMessage(consultationId, CallerId, to, type, sdp, negotiation);
+        var addressee = Clients.Group(RoomRegistry.MemberGroup(consultationId, to));
+        await (type == "offer" ? addressee.Offer(message) : addressee.Answer(message));
         Relayed(type);
         return HubResult<bool>.Success(true);
     }
 
-    private async Task<HubResult<bool>> Signal(Guid consultationId, string action, Func<IClinicClient, PeerSignal, Task> send)
+    private async Task<HubResult<bool>> SignalTo(Guid consultationId, Guid to, string action, Func<IClinicClient, PeerSignal, Task> send)
     {
-        if (await InRoom(consultationId, action) is { } refused)
+        if (await Addressable(consultationId, to, action) is { } refused)
         {
             return refused;
         }
-        await send(Clients.OthersInGroup(RoomRegistry.Group(consultationId)), new PeerSignal(consultationId, CallerId));
+        await send(Clients.Group(RoomRegistry.MemberGroup(consultationId, to)), new PeerSignal(consultationId, CallerId, to));
         Relayed(action);
         return HubResult<bool>.Success(true);
     }
@@ -194,6 +206,19 @@ public sealed partial class ClinicHub
         return recorded.IsSuccess
             ? HubResult<bool>.Success(recorded.Value.Events.Count > 0)
             : HubResult<bool>.Failure(recorded.Error.Code, recorded.Error.Message);
+    }
+
+    /// <summary>
+    /// Null when this connection has joined the room and the addressee is someone else. Only the room's members are in
+    /// the addressee's member group, so a message to anyone outside the room reaches no one.
+    /// </summary>
+    private async Task<HubResult<bool>?> Addressable(Guid consultationId, Guid to, string action)
+    {
+        if (await InRoom(consultationId, action) is { } refused)
+        {
+            return refused;
+        }
+        return to == CallerId ? HubResult<bool>.Failure("AddressedToSelf", "Signalling goes to another participant, not to yourself.") : null;
     }
 
     /// <summary>Null when this connection has joined the room; otherwise the refusal, audited.</summary>

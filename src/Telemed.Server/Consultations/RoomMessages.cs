@@ -6,13 +6,16 @@ public sealed record RoomPeer(Guid ConsultationId, Guid AccountId, ParticipantRo
 
 public sealed record RoomState(Guid ConsultationId, ConsultationStatus Status, CallMode Mode, IReadOnlyList<RoomPeer> Present, bool Rejoined);
 
-/// <summary>An offer or answer. <c>Negotiation</c> numbers the offerer's attempts; an answer echoes its offer's number.</summary>
-public sealed record SdpMessage(Guid ConsultationId, Guid From, string Type, string Sdp, int Negotiation);
+/// <summary>
+/// An offer or answer from one participant to another (each pair in the room has its own peer connection).
+/// <c>Negotiation</c> numbers the offerer's attempts in that pair; an answer echoes its offer's number.
+/// </summary>
+public sealed record SdpMessage(Guid ConsultationId, Guid From, Guid To, string Type, string Sdp, int Negotiation);
 
-public sealed record CandidateMessage(Guid ConsultationId, Guid From, string Candidate, string? SdpMid, int? SdpMLineIndex);
+public sealed record CandidateMessage(Guid ConsultationId, Guid From, Guid To, string Candidate, string? SdpMid, int? SdpMLineIndex);
 
-/// <summary>A signal with no body: end-of-candidates, ICE restart request, typing.</summary>
-public sealed record PeerSignal(Guid ConsultationId, Guid From);
+/// <summary>A signal with no body: end-of-candidates and ICE restart requests (to one participant), typing (to the room, no <c>To</c>).</summary>
+public sealed record PeerSignal(Guid ConsultationId, Guid From, Guid? To);
 
 public sealed record MediaStateMessage(Guid ConsultationId, Guid From, bool Microphone, bool Camera);
 

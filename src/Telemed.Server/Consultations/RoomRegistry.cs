@@ -17,6 +17,12 @@ public sealed class RoomRegistry(TimeProvider time)
 
     public static string Group(Guid consultationId) => $"room:{consultationId}";
 
+    /// <summary>
+    /// One participant's connections in one room, on every node: where signalling addressed to them goes. Joined with the
+    /// room's group and left with it, so it never holds anyone outside the room.
+    /// </summary>
+    public static string MemberGroup(Guid consultationId, Guid accountId) => $"room:{consultationId}:member:{accountId}";
+
     public RoomMember? Member(string connectionId, Guid consultationId) =>
         byConnection.TryGetValue(connectionId, out var member) && member.ConsultationId == consultationId ? member : null;
 

@@ -169,10 +169,12 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Rising(page, "framesDecoded");
     }
 
-    private static async Task Rising(IPage page, string counter)
+    /// <summary>A counter of the call (framesDecoded, audioPacketsReceived) goes up within 10 s: the main peer's, or one participant's.</summary>
+    internal static async Task Rising(IPage page, string counter, string? accountId = null)
     {
-        var before = await page.EvaluateAsync<double>($"() => window.telemed.call.{counter}()");
-        await page.WaitForFunctionAsync($"async () => (await window.telemed.call.{counter}()) > {before}", null,
+        var read = accountId is null ? $"window.telemed.call.{counter}()" : $"window.telemed.call.{counter}('{accountId}')";
+        var before = await page.EvaluateAsync<double>($"() => {read}");
+        await page.WaitForFunctionAsync($"async () => (await {read}) > {before}", null,
             new PageWaitForFunctionOptions { Timeout = 10_000, PollingInterval = 250 });
     }
 }

@@ -53,7 +53,7 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
         var firstSocket = socket();
 
         firstSocket.Abort(); // no close frame: the network went
-        (await doctor.Invoke("SendIceCandidate", room.ConsultationId, Room.Candidate, "0", 0)).GetProperty("value").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendIceCandidate", room.ConsultationId, room.Patient.Id, Room.Candidate, "0", 0)).GetProperty("value").GetBoolean().ShouldBeTrue();
 
         var candidate = await patient.Next("IceCandidate", timeoutSeconds: 15);
         candidate.GetProperty("candidate").GetString().ShouldBe(Room.Candidate);

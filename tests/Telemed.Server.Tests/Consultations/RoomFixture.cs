@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Telemed.Server.Identity;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Consultations;
@@ -8,6 +9,9 @@ namespace Telemed.Server.Tests.Consultations;
 /// <summary>A started consultation: a session, a checked-in patient, called and started by the demo doctor.</summary>
 public sealed record Room(Guid SessionId, Guid ConsultationId, TestPatient Patient, string DoctorToken)
 {
+    /// <summary>The demo doctor who starts every test room (<see cref="Api.DoctorEmail"/>): where signalling to the doctor is addressed.</summary>
+    public static readonly Guid DoctorId = DemoSeeder.DoctorAshaId;
+
     public static readonly string Offer = Sample("chromium-156-offer.sdp");
     public static readonly string Answer = Sample("chromium-156-answer.sdp");
     public const string Candidate = "candidate:3244283093 1 udp 2122260223 127.0.0.1 38700 typ host generation 0 ufrag vtdA network-id 1 network-cost 50";

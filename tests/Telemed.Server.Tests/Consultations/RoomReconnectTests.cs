@@ -33,7 +33,7 @@ public class RoomReconnectTests(TelemedServer server) : IClassFixture<TelemedSer
 
         rejoin.GetProperty("value").GetProperty("rejoined").GetBoolean().ShouldBeTrue();
         (await doctor.Next("PeerJoined")).GetProperty("role").GetString().ShouldBe("patient");
-        await reloaded.Invoke("RequestIceRestart", room.ConsultationId);
+        await reloaded.Invoke("RequestIceRestart", room.ConsultationId, Room.DoctorId);
         await doctor.Next("IceRestartRequested");
         doctor.Received("PeerLeft").ShouldBeFalse();
     }
@@ -84,8 +84,8 @@ public class RoomReconnectTests(TelemedServer server) : IClassFixture<TelemedSer
         await using var _ = doctor;
         await using var __ = patient;
 
-        var dropped = await doctor.Invoke("SendIceCandidate", room.ConsultationId, "candidate:1 1 udp 2122260223 10.20.30.40 5000 typ host", "0", 0);
-        var relayed = await doctor.Invoke("SendIceCandidate", room.ConsultationId, Room.Candidate, "0", 0);
+        var dropped = await doctor.Invoke("SendIceCandidate", room.ConsultationId, room.Patient.Id, "candidate:1 1 udp 2122260223 10.20.30.40 5000 typ host", "0", 0);
+        var relayed = await doctor.Invoke("SendIceCandidate", room.ConsultationId, room.Patient.Id, Room.Candidate, "0", 0);
 
         dropped.GetProperty("value").GetBoolean().ShouldBeFalse();
         relayed.GetProperty("value").GetBoolean().ShouldBeTrue();

@@ -38,16 +38,20 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         await using var _ = doctor;
         await using var __ = patient;
 
-        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await patient.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
-        (await patient.Invoke("SendAnswer", room.ConsultationId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var offer = await patient.Next("Offer");
+        offer.GetProperty("sdp").GetString().ShouldBe(Room.Offer);
+        offer.GetProperty("from").GetGuid().ShouldBe(Room.DoctorId);
+        offer.GetProperty("to").GetGuid().ShouldBe(room.Patient.Id);
+        (await patient.Invoke("SendAnswer", room.ConsultationId, Room.DoctorId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctor.Next("Answer")).GetProperty("sdp").GetString().ShouldBe(Room.Answer);
-        (await patient.Invoke("SendIceCandidate", room.ConsultationId, Room.Candidate, "0", 0)).GetProperty("value").GetBoolean().ShouldBeTrue();
+        (await patient.Invoke("SendIceCandidate", room.ConsultationId, Room.DoctorId, Room.Candidate, "0", 0)).GetProperty("value").GetBoolean().ShouldBeTrue();
         var candidate = await doctor.Next("IceCandidate");
         candidate.GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
         candidate.GetProperty("sdpMid").GetString().ShouldBe("0");
-        await doctor.Invoke("SendEndOfCandidates", room.ConsultationId);
-        (await patient.Next("EndOfCandidates")).GetProperty("from").GetGuid().ShouldNotBe(Guid.Empty);
+        candidate.GetProperty("from").GetGuid().ShouldBe(room.Patient.Id);
+        await doctor.Invoke("SendEndOfCandidates", room.ConsultationId, room.Patient.Id);
+        (await patient.Next("EndOfCandidates")).GetProperty("from").GetGuid().ShouldBe(Room.DoctorId);
 
         doctor.Received("Offer").ShouldBeFalse("the sender does not hear its own offer");
     }
@@ -69,7 +73,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         {
             await using var intruder = await HubClient.Connect(Host, "/hubs/clinic", outsider.AccessToken);
             (await intruder.Invoke("JoinRoom", room.ConsultationId)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotParticipant");
-            (await intruder.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotInRoom");
+            (await intruder.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotInRoom");
             (await intruder.Invoke("SendChat", room.ConsultationId, Guid.NewGuid(), "hello")).GetProperty("ok").GetBoolean().ShouldBeFalse();
             await (await Host.As(outsider.AccessToken).GetAsync($"/api/consultations/{room.ConsultationId}/ice-servers")).ShouldHave(HttpStatusCode.Forbidden);
 
@@ -83,6 +87,111 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
     }
 
     [Fact]
+    public async Task Signalling_addressed_to_one_participant_reaches_only_them_and_not_invited_staff()
+    {
+        var room = await Room.Start(Host);
+        var (doctor, patient) = await room.JoinBoth(Host);
+        await using var _ = doctor;
+        await using var __ = patient;
+        await using var interpreter = await JoinAsInvitedStaff(room);
+
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, DemoSeeder.DoctorRahulId, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await interpreter.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+        // Each connection gets its messages in the order they were sent, so the first offer each one sees tells what reached it.
+        var toInterpreter = await interpreter.Next("Offer");
+        toInterpreter.GetProperty("negotiation").GetInt32().ShouldBe(2, "the offer addressed to the patient did not reach the interpreter");
+        toInterpreter.GetProperty("from").GetGuid().ShouldBe(Room.DoctorId);
+        var fromDoctor = await patient.Next("Offer");
+        fromDoctor.GetProperty("from").GetGuid().ShouldBe(Room.DoctorId);
+        fromDoctor.GetProperty("negotiation").GetInt32().ShouldBe(1);
+        (await patient.Next("Offer")).GetProperty("from").GetGuid().ShouldBe(DemoSeeder.DoctorRahulId);
+        (await patient.Invoke("SendAnswer", room.ConsultationId, DemoSeeder.DoctorRahulId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await interpreter.Next("Answer")).GetProperty("from").GetGuid().ShouldBe(room.Patient.Id);
+        (await doctor.Invoke("RequestIceRestart", room.ConsultationId, room.Patient.Id)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patient.Next("IceRestartRequested")).GetProperty("to").GetGuid().ShouldBe(room.Patient.Id);
+
+        await Task.Delay(300);
+        doctor.Received("Offer").ShouldBeFalse("no one offered to the doctor");
+        doctor.Received("Answer").ShouldBeFalse("the patient answered the interpreter");
+        interpreter.Received("IceRestartRequested").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Signalling_to_someone_not_in_the_room_reaches_no_one_and_the_call_goes_on()
+    {
+        var room = await Room.Start(Host);
+        var (doctor, patient) = await room.JoinBoth(Host);
+        await using var _ = doctor;
+        await using var __ = patient;
+        await (await Host.As(room.DoctorToken).PostAsJsonAsync($"/api/consultations/{room.ConsultationId}/staff", new { staffId = DemoSeeder.DoctorRahulId }))
+            .ShouldHave(HttpStatusCode.NoContent);
+        // Invited and connected to the hub, but not in the room: not in its member group either.
+        await using var notJoined = await HubClient.Connect(Host, "/hubs/clinic", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken, Room.Pushes);
+
+        (await doctor.Invoke("SendOffer", room.ConsultationId, DemoSeeder.DoctorRahulId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendIceCandidate", room.ConsultationId, Guid.NewGuid(), Room.Candidate, "0", 0)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+        (await patient.Next("Offer")).GetProperty("negotiation").GetInt32().ShouldBe(2, "the patient gets only what was addressed to them");
+        patient.Received("IceCandidate").ShouldBeFalse();
+        await Task.Delay(300);
+        notJoined.Received("Offer").ShouldBeFalse("a doctor outside the room hears nothing of it");
+    }
+
+    [Fact]
+    public async Task Signalling_addressed_to_oneself_is_refused()
+    {
+        var room = await Room.Start(Host);
+        var (doctor, patient) = await room.JoinBoth(Host);
+        await using var _ = doctor;
+        await using var __ = patient;
+
+        var offer = await doctor.Invoke("SendOffer", room.ConsultationId, Room.DoctorId, Room.Offer, 1);
+        var candidate = await patient.Invoke("SendIceCandidate", room.ConsultationId, room.Patient.Id, Room.Candidate, "0", 0);
+        var restart = await patient.Invoke("RequestIceRestart", room.ConsultationId, room.Patient.Id);
+
+        foreach (var refused in new[] { offer, candidate, restart })
+        {
+            refused.GetProperty("error").GetProperty("code").GetString().ShouldBe("AddressedToSelf");
+        }
+        await Task.Delay(300);
+        doctor.Received("Offer").ShouldBeFalse();
+        patient.Received("IceCandidate").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Invited_staff_who_hang_up_get_no_more_signalling()
+    {
+        var room = await Room.Start(Host);
+        var (doctor, patient) = await room.JoinBoth(Host);
+        await using var _ = doctor;
+        await using var __ = patient;
+        await using var interpreter = await JoinAsInvitedStaff(room);
+        (await doctor.Invoke("SendOffer", room.ConsultationId, DemoSeeder.DoctorRahulId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await interpreter.Next("Offer");
+
+        (await interpreter.Invoke("HangUp", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Next("PeerLeft")).GetProperty("role").GetString().ShouldBe("staff");
+        (await doctor.Invoke("SendOffer", room.ConsultationId, DemoSeeder.DoctorRahulId, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+        await Task.Delay(300);
+        interpreter.Received("Offer").ShouldBeFalse("out of the room, out of its member group");
+        (await interpreter.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotInRoom");
+    }
+
+    /// <summary>The demo doctor invites Dr. Rahul Nair, who joins the room.</summary>
+    private async Task<HubClient> JoinAsInvitedStaff(Room room)
+    {
+        await (await Host.As(room.DoctorToken).PostAsJsonAsync($"/api/consultations/{room.ConsultationId}/staff", new { staffId = DemoSeeder.DoctorRahulId }))
+            .ShouldHave(HttpStatusCode.NoContent);
+        var staff = await HubClient.Connect(Host, "/hubs/clinic", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken, Room.Pushes);
+        (await staff.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        return staff;
+    }
+
+    [Fact]
     public async Task Malformed_signalling_is_refused_to_the_sender_only_and_the_call_goes_on()
     {
         var room = await Room.Start(Host);
@@ -90,16 +199,16 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         await using var _ = doctor;
         await using var __ = patient;
 
-        var garbage = await doctor.Invoke("SendOffer", room.ConsultationId, "v=0\r\n<script>alert(1)</script>", 1);
-        var oversized = await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer + new string('a', 70_000), 1);
-        var badCandidate = await doctor.Invoke("SendIceCandidate", room.ConsultationId, "candidate:1 1 udp 1 1.2.3.4 5 typ evil", null, null);
+        var garbage = await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, "v=0\r\n<script>alert(1)</script>", 1);
+        var oversized = await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer + new string('a', 70_000), 1);
+        var badCandidate = await doctor.Invoke("SendIceCandidate", room.ConsultationId, room.Patient.Id, "candidate:1 1 udp 1 1.2.3.4 5 typ evil", null, null);
 
         garbage.GetProperty("error").GetProperty("code").GetString().ShouldBe("InvalidSdp");
         oversized.GetProperty("error").GetProperty("message").GetString().ShouldContain("at most 65536");
         badCandidate.GetProperty("error").GetProperty("code").GetString().ShouldBe("InvalidCandidate");
         patient.Received("Offer").ShouldBeFalse();
         patient.Received("IceCandidate").ShouldBeFalse();
-        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patient.Next("Offer")).GetProperty("type").GetString().ShouldBe("offer");
     }
 
@@ -116,7 +225,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         replies.Count(r => !r.GetProperty("ok").GetBoolean()).ShouldBeGreaterThan(0);
         replies.Where(r => !r.GetProperty("ok").GetBoolean()).ShouldAllBe(r => r.GetProperty("error").GetProperty("code").GetString() == "RateLimited");
         await Task.Delay(TimeSpan.FromSeconds(1.1));
-        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patient.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
     }
 

@@ -13,7 +13,7 @@ public class TelemetryTests(TelemedServer server) : IClassFixture<TelemedServer>
         var (doctor, patient) = await room.JoinBoth(server.Host);
         await using var _ = doctor;
         await using var __ = patient;
-        (await doctor.Invoke("SendOffer", room.ConsultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patient.Invoke("ReportConnected", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
 
         var scrape = await server.Host.CreateClient().GetAsync("/metrics");

@@ -54,7 +54,7 @@ public class DrainTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         rejoined.GetProperty("ok").GetBoolean().ShouldBeTrue();
         rejoined.GetProperty("value").GetProperty("status").GetString().ShouldBe("open");
         (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await doctorHub.Invoke("SendOffer", consultationId, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Invoke("SendOffer", consultationId, patient.Id, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientHub.Next("Offer")).GetProperty("negotiation").GetInt32().ShouldBe(2);
 
         await stopTraffic.CancelAsync();

@@ -87,11 +87,11 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("PeerJoined")).GetProperty("accountId").GetGuid().ShouldBe(patient.Id);
 
-        (await doctorHub.Invoke("SendOffer", consultationId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Invoke("SendOffer", consultationId, patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientHub.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
-        (await patientHub.Invoke("SendAnswer", consultationId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Invoke("SendAnswer", consultationId, Room.DoctorId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("Answer")).GetProperty("sdp").GetString().ShouldBe(Room.Answer);
-        (await patientHub.Invoke("SendIceCandidate", consultationId, Room.Candidate, "0", 0)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Invoke("SendIceCandidate", consultationId, Room.DoctorId, Room.Candidate, "0", 0)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("IceCandidate")).GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
         (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "Namaste from node A")).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("ChatMessage")).GetProperty("text").GetString().ShouldBe("Namaste from node A");
@@ -173,7 +173,7 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         rejoined.GetProperty("ok").GetBoolean().ShouldBeTrue();
         rejoined.GetProperty("value").GetProperty("status").GetString().ShouldBe("open");
         (await patientAgain.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await doctorAgain.Invoke("SendOffer", consultationId, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorAgain.Invoke("SendOffer", consultationId, patient.Id, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientAgain.Next("Offer")).GetProperty("negotiation").GetInt32().ShouldBe(2);
         using var onB = new HttpClient { BaseAddress = nodes.B.Address };
         var history = await (await Remote.Send(onB, HttpMethod.Get, $"/api/consultations/{consultationId}", doctor)).Content.ReadFromJsonAsync<JsonElement>();

@@ -1,0 +1,79 @@
+using Microsoft.Playwright;
+
+using Telemed.Browser.Tests.Support;
+
+namespace Telemed.Browser.Tests.Calls;
+
+/// <summary>
+/// An invited colleague in the call: a mesh of three peer connections (doctor↔patient, doctor↔colleague,
+/// colleague↔patient) between three Chromium contexts, each with its own fake camera and microphone.
+/// </summary>
+public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string Rahul = "rahul.nair@telemed.local";
+    private const string RahulId = "0193a000-0000-7000-8000-000000000012";
+
+    [Fact]
+    public async Task An_invited_doctor_sees_and_hears_both_and_is_seen_by_both_and_leaving_keeps_the_doctor_and_patient_connected()
+    {
+        var colleague = await fixture.NewPage();
+        await Pages.SignInStaff(colleague, Rahul);
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, "9812345678");
+        await doctor.ClickAsync("#call-next");
+        await doctor.ClickAsync("#start");
+        await VideoCallTests.ConnectedWithVideo(doctor);
+        await VideoCallTests.ConnectedWithVideo(patient);
+        await doctor.SelectOptionAsync("#invite-staff", new SelectOptionValue { Label = "Dr. Rahul Nair — Paediatrics" });
+        await doctor.ClickAsync("#invite-send");
+
+        await colleague.Locator("#invitations button", new() { HasText = "Join token 1 with Dr. Asha Verma" }).ClickAsync();
+
+        try
+        {
+            await colleague.WaitForFunctionAsync(
+                "() => { const links = window.telemed.call?.connections(); return links?.size === 2 && [...links.values()].every(pc => pc.connectionState === 'connected'); }",
+                null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException(await fixture.Diagnose(colleague, doctor, patient), timeout);
+        }
+        // The doctor large, the patient in a tile; both pictures move.
+        await colleague.WaitForFunctionAsync("() => document.getElementById('remote').videoWidth > 0", null, new() { Timeout = 10_000 });
+        await Assertions.Expect(colleague.Locator("#call-tiles video")).ToHaveAttributeAsync("aria-label", "The patient");
+        await colleague.WaitForFunctionAsync("() => document.querySelector('#call-tiles video').videoWidth > 0", null, new() { Timeout = 10_000 });
+        foreach (var peer in await colleague.EvaluateAsync<string[]>("() => [...window.telemed.call.connections().keys()]"))
+        {
+            await VideoCallTests.Rising(colleague, "framesDecoded", peer);
+            await VideoCallTests.Rising(colleague, "audioPacketsReceived", peer);
+        }
+        foreach (var page in new[] { doctor, patient })
+        {
+            await page.WaitForFunctionAsync($"() => window.telemed.call.connections().get('{RahulId}')?.connectionState === 'connected'", null, new() { Timeout = 10_000 });
+            var tile = page.Locator($"#call-tiles video[data-peer='{RahulId}']");
+            await Assertions.Expect(tile).ToHaveAttributeAsync("aria-label", "The invited colleague");
+            await page.WaitForFunctionAsync($"() => document.querySelector(\"#call-tiles video[data-peer='{RahulId}']\").videoWidth > 0", null, new() { Timeout = 10_000 });
+            await VideoCallTests.Rising(page, "framesDecoded", RahulId);
+            await VideoCallTests.Rising(page, "audioPacketsReceived", RahulId);
+        }
+        await Axe.ShouldHaveNoSeriousViolations(colleague, "three-way call, the colleague's page (en)");
+        await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (en)");
+        // The tile's label follows a language switch (and back, for what follows).
+        await doctor.ClickAsync("#language");
+        await Assertions.Expect(doctor.Locator($"#call-tiles video[data-peer='{RahulId}']")).ToHaveAttributeAsync("aria-label", "आमंत्रित सहकर्मी");
+        await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (hi)");
+        await doctor.ClickAsync("#language");
+
+        await colleague.ClickAsync("#staff-room-leave");
+
+        await Assertions.Expect(colleague.Locator("#staff-room-status")).ToHaveTextAsync("You left the room.");
+        (await colleague.EvaluateAsync<bool>("() => [...window.telemed.call.connections().values()].every(pc => pc.connectionState === 'closed')")).ShouldBeTrue();
+        foreach (var page in new[] { doctor, patient })
+        {
+            await page.WaitForFunctionAsync($"() => !window.telemed.call.connections().has('{RahulId}')", null, new() { Timeout = 10_000 });
+            await Assertions.Expect(page.Locator("#call-tiles video")).ToHaveCountAsync(0);
+            (await page.EvaluateAsync<string>("() => window.telemed.call.pc.connectionState")).ShouldBe("connected", "the colleague leaving does not end the call");
+            await VideoCallTests.Rising(page, "framesDecoded");
+        }
+    }
+}
