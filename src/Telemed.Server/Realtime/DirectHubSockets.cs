@@ -9,12 +9,12 @@ namespace Telemed.Server.Realtime;
 /// Serves the hub connections whose clients skip negotiation (the browser's, web-client/src/app.ts; native clients that
 /// connect straight to the WebSocket) with a WebSocket transport of our own, in which the hub reads a message on the
 /// thread that received it and a message is sent on the thread that wrote it. SignalR's own transport passes every
-/// message through two pipes whose readers are woken on the thread pool (socket → hub, hub → socket); at a few thousand
-/// messages a second the pool's workers sleep between messages and each hop pays a wake-up (measured: removing them moved
-/// the signalling relay's median little, docs/benchmarks.md; what is left is the hub invocation itself). Everything above the socket is SignalR's, unchanged: the hub and its
-/// filters, the handshake and protocol, keep-alive pings and client time-outs, groups and the Redis backplane, and the
-/// endpoint's authorisation (the authorisation middleware has already run for the hub's endpoint by the time this one
-/// does). Negotiated connections — stateful reconnect, server-sent events, long polling — still take SignalR's transport.
+/// message through two pipes whose readers are woken on the thread pool (socket → hub, hub → socket). Measured: removing
+/// those hops moved the signalling relay's median little (docs/benchmarks.md); what is left is the hub invocation itself.
+/// Everything above the socket is SignalR's, unchanged: the hub and its filters, the handshake and protocol, keep-alive
+/// pings and client time-outs, groups and the Redis backplane, and the endpoint's authorisation (the authorisation
+/// middleware has already run for the hub's endpoint by the time this one does). Negotiated connections — stateful
+/// reconnect, server-sent events, long polling — still take SignalR's transport.
 /// </summary>
 public static class DirectHubSockets
 {
@@ -54,13 +54,13 @@ public sealed class DirectHubConnections : IDisposable
 
     private readonly ConcurrentDictionary<DirectHubConnection, byte> open = new();
     private readonly ITimer heartbeat;
-    private readonly TimeProvider time;
+    // Token expiry is read on the application's clock (the one tokens are issued on); the heartbeat and the close
+    // timeout run on the real clock, as in SignalR's own transport, because the clients' time-outs do.
+    private readonly TimeProvider tokenClock;
 
-    public DirectHubConnections(TimeProvider time)
+    public DirectHubConnections(TimeProvider tokenClock)
     {
-        this.time = time;
-        // SignalR's keep-alive pings and client time-outs run on the transport's heartbeat, once a second as in SignalR's
-        // own transport, and like theirs on the real clock (the clients' time-outs are).
+        this.tokenClock = tokenClock;
         heartbeat = TimeProvider.System.CreateTimer(_ => Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -87,7 +87,7 @@ public sealed class DirectHubConnections : IDisposable
                 connection.ApplicationEnded();
             }
             await sending;
-            if (await Task.WhenAny(receiving, Task.Delay(CloseTimeout, time)) != receiving)
+            if (await Task.WhenAny(receiving, Task.Delay(CloseTimeout)) != receiving)
             {
                 socket.Abort();
             }
@@ -110,7 +110,7 @@ public sealed class DirectHubConnections : IDisposable
 
     private void Tick()
     {
-        var now = time.GetUtcNow();
+        var now = tokenClock.GetUtcNow();
         foreach (var connection in open.Keys)
         {
             connection.Tick(now);
