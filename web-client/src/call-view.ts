@@ -18,9 +18,9 @@ export function inCall(): boolean {
 
 /**
  * Opens the call screen for a consultation and joins its room. Invited staff chat from their room panel, where messages
- * carry names, so the call screen's chat is not theirs.
+ * carry names, so the call screen's chat is not theirs; that panel hears of the call's end however it came.
  */
-export async function joinCall(consultationId: string, role: Role) {
+export async function joinCall(consultationId: string, role: Role, ended: () => void = () => undefined) {
   stopPreCallCheck();
   $('call').hidden = false;
   $('chat').hidden = role === 'staff';
@@ -30,7 +30,7 @@ export async function joinCall(consultationId: string, role: Role) {
   const servers = await api.get<{ servers: ServerIceServer[] }>(`/api/consultations/${consultationId}/ice-servers`);
   call = new Call(hub(), consultationId, { accountId: api.tokens!.accountId, role }, toRtcIceServers(servers.servers), relayOnly,
     { local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote') },
-    { changed: render, mediaState: reportMediaState, tile, removeTile });
+    { changed: render, mediaState: reportMediaState, tile, removeTile, ended });
   render();
   await call.start();
 }
@@ -128,7 +128,7 @@ function renderChat(call: Call) {
       log.append(item);
     }
     const [text, , status] = item.childNodes as NodeListOf<HTMLElement>;
-    text.textContent = t(entry.mine ? 'call.you' : 'call.them', { text: entry.text });
+    text.textContent = t(entry.mine ? 'call.you' : entry.from ? `call.chatFrom.${entry.from}` : 'call.them', { text: entry.text });
     status.textContent = entry.status ? t(`call.chatStatus.${entry.status}`) : '';
     if (entry.status) item.dataset.status = entry.status;
   }

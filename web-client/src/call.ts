@@ -26,6 +26,8 @@ export interface CallView {
   tile(accountId: string, role: Role): HTMLVideoElement;
   /** They left the call: their tile goes. */
   removeTile(accountId: string): void;
+  /** This call is over here (hung up, or the connection is gone for good). */
+  ended(): void;
 }
 
 /** The peer connection with one other participant, and what its negotiation needs. */
@@ -114,7 +116,7 @@ export class Call {
     this.hub.on('CallModeChanged', (m: { consultationId: string; mode: CallMode }) => this.matches(m) && this.applyMode(m.mode));
     this.hub.on('PeerMediaState', (m: MediaStateMessage) => this.matches(m) && this.peerMediaChanged(m));
     this.hub.on('PeerTyping', (m: PeerSignal) => this.matches(m) && this.peerIsTyping(m.from));
-    this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; text: string }) => this.matches(m) && this.received(m.messageId, m.text));
+    this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; from: string; text: string }) => this.matches(m) && this.received(m));
     this.hub.on('ChatReceipt', (m: ChatReceipt) => this.matches(m) && this.chat.mark(m.messageId, m.kind) && this.view.changed());
     document.addEventListener('visibilitychange', this.readWhenVisible);
     this.statsTimer = setInterval(() => void this.measure(), statsEveryMs);
@@ -274,9 +276,9 @@ export class Call {
   }
 
   /** Their message: "delivered" at once, "read" once the page is in front of them (now, or when they come back to it). */
-  private received(messageId: string, text: string): void {
+  private received({ messageId, from, text }: { messageId: string; from: string; text: string }): void {
     this.peerTyping = undefined;
-    if (this.chat.receive(messageId, text)) this.view.changed();
+    if (this.chat.receive(messageId, text, this.links.get(from)?.role)) this.view.changed();
     void this.hub.invoke('AcknowledgeChat', this.consultationId, messageId, false).catch(() => undefined);
     this.unread.add(messageId);
     this.acknowledgeUnread();
@@ -303,6 +305,7 @@ export class Call {
     this.quality = undefined;
     this.view.mediaState('none');
     this.setStatus(status);
+    this.view.ended();
   }
 
   /** Frames decoded from one participant's video so far (rises while video flows); the main peer's by default. */

@@ -46,6 +46,14 @@ describe('ChatThread', () => {
     expect(thread.entries[0].status).toBeUndefined();
   });
 
+  it('keeps who wrote each message of theirs, so a colleague in the call is not mistaken for the other side', () => {
+    const thread = new ChatThread();
+    thread.receive('t1', 'The fever started on Sunday', 'patient');
+    thread.receive('t2', 'Namaste, I am the paediatrician', 'staff');
+    thread.receive('t3', 'From someone not known yet');
+    expect(thread.entries.map(e => e.from)).toEqual(['patient', 'staff', undefined]);
+  });
+
   it('shows a message of theirs once, even when it comes again', () => {
     const thread = new ChatThread();
     expect(thread.receive('t1', 'Hello')).toBe(true);

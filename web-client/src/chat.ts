@@ -2,11 +2,15 @@
  * The call's chat as data: who wrote what, and how far each of my messages got (sent to the server, delivered to the
  * other side's screen, read there). Pure, so the receipt rules are tested without a hub.
  */
+import type { Role } from './negotiation';
+
 export type ChatStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface ChatEntry {
   id: string;
   mine: boolean;
+  /** Who wrote a message of theirs, when known: in a call with an invited colleague there is more than one "them". */
+  from?: Role;
   text: string;
   status?: ChatStatus;
 }
@@ -25,9 +29,9 @@ export class ChatThread {
   }
 
   /** Their message; false when it was shown already (a message re-sent after a reconnect). */
-  receive(id: string, text: string): boolean {
+  receive(id: string, text: string, from?: Role): boolean {
     if (this.entries.some(e => e.id === id)) return false;
-    this.entries.push({ id, mine: false, text });
+    this.entries.push({ id, mine: false, from, text });
     return true;
   }
 

@@ -52,8 +52,14 @@ async function joinAsStaff(invitation: Invitation) {
     append(t('doctor.chatFrom', { name: names.get(message.from) || t('doctor.someoneInRoom'), text: message.text }));
   };
   hub().on('ChatMessage', onChat);
+  // However the call ends here (this panel's Leave, the call screen's Hang up, the connection gone), the panel says so.
+  const left = () => {
+    hub().off('ChatMessage', onChat);
+    $('staff-room-status').textContent = t('doctor.leftRoom');
+    $<HTMLButtonElement>('staff-chat-send').disabled = true;
+  };
   try {
-    await joinCall(id, 'staff');
+    await joinCall(id, 'staff', left);
   } catch (error) {
     hub().off('ChatMessage', onChat);
     throw error;
@@ -71,10 +77,5 @@ async function joinAsStaff(invitation: Invitation) {
     append(t('doctor.chatYou', { text }));
     input.value = '';
   });
-  $('staff-room-leave').onclick = () => void failSafely(async () => {
-    hub().off('ChatMessage', onChat);
-    await hangUp();
-    $('staff-room-status').textContent = t('doctor.leftRoom');
-    $<HTMLButtonElement>('staff-chat-send').disabled = true;
-  });
+  $('staff-room-leave').onclick = () => void failSafely(hangUp);
 }

@@ -64,9 +64,11 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (hi)");
         await doctor.ClickAsync("#language");
 
-        await colleague.ClickAsync("#staff-room-leave");
+        // Hanging up on the call screen (not the room panel's Leave, DoctorPagesTests) tells the room panel too.
+        await colleague.ClickAsync("#hangup");
 
         await Assertions.Expect(colleague.Locator("#staff-room-status")).ToHaveTextAsync("You left the room.");
+        await Assertions.Expect(colleague.Locator("#staff-chat-send")).ToBeDisabledAsync();
         (await colleague.EvaluateAsync<bool>("() => [...window.telemed.call.connections().values()].every(pc => pc.connectionState === 'closed')")).ShouldBeTrue();
         foreach (var page in new[] { doctor, patient })
         {

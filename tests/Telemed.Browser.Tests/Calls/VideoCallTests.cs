@@ -23,10 +23,10 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
 
         await patient.FillAsync("#chat-text", "The fever started on Sunday");
         await patient.ClickAsync("#chat-send");
-        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Them: The fever started on Sunday");
+        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Patient: The fever started on Sunday");
         await doctor.FillAsync("#chat-text", "Any cough?");
         await doctor.ClickAsync("#chat-send");
-        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Them: Any cough?");
+        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Doctor: Any cough?");
 
         await patient.ClickAsync("#audio-only");
         foreach (var page in new[] { doctor, patient })
@@ -63,7 +63,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Assertions.Expect(patient.Locator("#chat-typing")).ToHaveTextAsync("The doctor is typing…");
         await doctor.Locator("#chat-text").PressSequentiallyAsync(" cough?");
         await doctor.Locator("#chat-text").PressAsync("Enter");
-        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Them: Any cough?");
+        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Doctor: Any cough?");
         await Assertions.Expect(patient.Locator("#chat-typing")).ToHaveTextAsync("");
         // The patient's page is in front of them, so the message is read at once; the doctor sees it.
         var sent = doctor.Locator("#chat-log li").Last;
@@ -127,7 +127,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await ConnectedWithVideo(doctor);
         await patient.FillAsync("#chat-text", "Can you hear me again?");
         await patient.ClickAsync("#chat-send");
-        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Them: Can you hear me again?");
+        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Patient: Can you hear me again?");
     }
 
     /// <summary>A fresh session with the patient checked in, called and in a connected video call with the doctor.</summary>

@@ -157,8 +157,8 @@ public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendC
         await Assertions.Expect(colleague.Locator("#staff-room-status")).ToContainTextAsync("You are in the room");
         await colleague.FillAsync("#staff-chat-text", "Namaste, I am the paediatrician");
         await colleague.ClickAsync("#staff-chat-send");
-        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Namaste, I am the paediatrician");
-        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Namaste, I am the paediatrician");
+        await Assertions.Expect(patient.Locator("#chat-log")).ToContainTextAsync("Invited colleague: Namaste, I am the paediatrician");
+        await Assertions.Expect(doctor.Locator("#chat-log")).ToContainTextAsync("Invited colleague: Namaste, I am the paediatrician");
         await patient.FillAsync("#chat-text", "Thank you, doctor");
         await patient.ClickAsync("#chat-send");
         await Assertions.Expect(colleague.Locator("#staff-chat-log")).ToContainTextAsync("Ramesh Kumar: Thank you, doctor");
