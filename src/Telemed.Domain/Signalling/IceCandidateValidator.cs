@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 
@@ -16,10 +17,13 @@ public sealed record IceCandidate(string Foundation, int Component, string Trans
 public static class IceCandidateValidator
 {
     public const int MaxLength = 1024;
-    private static readonly string[] Types = ["host", "srflx", "prflx", "relay"];
+    private const string PairsError = "Candidate extensions must come in name/value pairs.";
+    private static readonly SearchValues<char> IceChars = SearchValues.Create("+/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    private static readonly SearchValues<char> NameChars = SearchValues.Create("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-    public static bool IsIceChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/';
+    public static bool IsIceChar(char c) => IceChars.Contains(c);
 
+    /// <summary>Parsed over spans: a relayed candidate allocates only its record, foundation and address.</summary>
     public static Result<IceCandidate, SignallingError> Parse(string? line)
     {
         if (string.IsNullOrEmpty(line))
@@ -30,22 +34,32 @@ public static class IceCandidateValidator
         {
             return SignallingError.Candidate($"The candidate is {line.Length} characters; at most {MaxLength} are accepted.");
         }
-        var text = line.StartsWith("a=", StringComparison.Ordinal) ? line[2..] : line;
+        var text = line.AsSpan();
+        text = text.StartsWith("a=", StringComparison.Ordinal) ? text[2..] : text;
         if (!text.StartsWith("candidate:", StringComparison.Ordinal))
         {
             return SignallingError.Candidate("A candidate starts with 'candidate:'.");
         }
-        if (text.Any(c => c < 0x20 || c > 0x7E))
+        if (text.ContainsAnyExceptInRange((char)0x20, (char)0x7E))
         {
             return SignallingError.Candidate("The candidate contains a character that is not allowed.");
         }
-        var fields = text["candidate:".Length..].Split(' ');
-        if (fields.Length < 8 || fields[6] != "typ")
+        text = text["candidate:".Length..];
+        // Eight fields, then (in the ninth range) whatever follows them: the extensions.
+        Span<Range> fields = stackalloc Range[9];
+        var count = text.Split(fields, ' ');
+        if (count < 8 || !text[fields[6]].SequenceEqual("typ"))
         {
             return SignallingError.Candidate("The candidate must be 'candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …'.");
         }
-        var (foundation, component, transport, priority, address, port, type) = (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[7]);
-        if (foundation.Length is < 1 or > 32 || !foundation.All(IsIceChar))
+        var foundation = text[fields[0]];
+        var component = text[fields[1]];
+        var transport = text[fields[2]];
+        var priority = text[fields[3]];
+        var address = text[fields[4]];
+        var port = text[fields[5]];
+        var type = text[fields[7]];
+        if (foundation.Length is < 1 or > 32 || foundation.ContainsAnyExcept(IceChars))
         {
             return SignallingError.Candidate("The foundation must be 1 to 32 ICE characters.");
         }
@@ -53,7 +67,9 @@ public static class IceCandidateValidator
         {
             return SignallingError.Candidate("The component id must be a number from 1 to 256.");
         }
-        if (!transport.Equals("udp", StringComparison.OrdinalIgnoreCase) && !transport.Equals("tcp", StringComparison.OrdinalIgnoreCase))
+        string? transportName = transport.Equals("udp", StringComparison.OrdinalIgnoreCase) ? "udp"
+            : transport.Equals("tcp", StringComparison.OrdinalIgnoreCase) ? "tcp" : null;
+        if (transportName is null)
         {
             return SignallingError.Candidate("The transport must be UDP or TCP.");
         }
@@ -69,37 +85,80 @@ public static class IceCandidateValidator
         {
             return SignallingError.Candidate("The port must be a number from 0 to 65535.");
         }
-        if (!Types.Contains(type))
+        string? typeName = type switch { "host" => "host", "srflx" => "srflx", "prflx" => "prflx", "relay" => "relay", _ => null };
+        if (typeName is null)
         {
             return SignallingError.Candidate("The candidate type must be host, srflx, prflx or relay.");
         }
-        var rest = fields.Skip(8).ToArray();
-        if (rest.Length % 2 != 0 || rest.Any(part => part.Length is 0 or > 256))
+        if (count == 9 && ExtensionError(text[fields[8]]) is { } extensionError)
         {
-            return SignallingError.Candidate("Candidate extensions must come in name/value pairs.");
+            return SignallingError.Candidate(extensionError);
         }
-        for (var i = 0; i < rest.Length; i += 2)
+        return new IceCandidate(foundation.ToString(), componentId, transportName, priorityValue, address.ToString(), portValue, typeName);
+    }
+
+    /// <summary>Null when the extensions are well-formed name/value pairs (raddr and rport checked as such).</summary>
+    private static string? ExtensionError(ReadOnlySpan<char> extensions)
+    {
+        var parts = 0;
+        foreach (var part in extensions.Split(' '))
         {
-            var valid = rest[i] switch
+            if (extensions[part].Length is 0 or > 256)
             {
-                "raddr" => ValidAddress(rest[i + 1]),
-                "rport" => ValidPort(rest[i + 1], out _),
-                _ => rest[i].All(c => char.IsAsciiLetterOrDigit(c) || c is '-'),
+                return PairsError;
+            }
+            parts++;
+        }
+        if (parts % 2 != 0)
+        {
+            return PairsError;
+        }
+        ReadOnlySpan<char> name = default;
+        var index = 0;
+        foreach (var part in extensions.Split(' '))
+        {
+            if (index++ % 2 == 0)
+            {
+                name = extensions[part];
+                continue;
+            }
+            var value = extensions[part];
+            var valid = name switch
+            {
+                "raddr" => ValidAddress(value),
+                "rport" => ValidPort(value, out _),
+                _ => !name.ContainsAnyExcept(NameChars),
             };
             if (!valid)
             {
-                return SignallingError.Candidate($"The candidate extension '{rest[i]}' is malformed.");
+                return $"The candidate extension '{name}' is malformed.";
             }
         }
-        return new IceCandidate(foundation, componentId, transport.ToLowerInvariant(), priorityValue, address, portValue, type);
+        return null;
     }
 
-    private static bool ValidPort(string value, out int port) =>
+    private static bool ValidPort(ReadOnlySpan<char> value, out int port) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) && value.Length <= 5 && port <= 65535;
 
-    private static bool ValidAddress(string value) =>
-        value.Length is > 0 and <= 253
-        && (IPAddress.TryParse(value, out _) || value.Split('.').All(label => label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')));
+    private static bool ValidAddress(ReadOnlySpan<char> value)
+    {
+        if (value.Length is 0 or > 253)
+        {
+            return false;
+        }
+        if (IPAddress.TryParse(value, out _))
+        {
+            return true;
+        }
+        foreach (var label in value.Split('.'))
+        {
+            if (value[label].Length is 0 or > 63 || value[label].ContainsAnyExcept(NameChars))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }
 
 /// <summary>
