@@ -1,5 +1,5 @@
 import { $, api, failSafely, hub, hubEvents, reportMediaState } from './app';
-import { Call, type Role } from './call';
+import { Call, type PeerMedia, type Role } from './call';
 import { onLanguageChange, t } from './i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { stopPreCallCheck } from './precheck';
@@ -35,22 +35,38 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   await call.start();
 }
 
-/** A participant besides the main peer (an interpreter, or the patient for staff) gets a small video tile. */
-function tile(accountId: string, role: Role): HTMLVideoElement {
-  let video = $('call-tiles').querySelector<HTMLVideoElement>(`video[data-peer="${accountId}"]`);
-  if (!video) {
-    video = Object.assign(document.createElement('video'), { autoplay: true, playsInline: true });
+/**
+ * A participant besides the main peer (an interpreter, or the patient for staff) gets a small video tile, captioned with
+ * who they are and what they have turned off.
+ */
+function tile(accountId: string, role: Role, media: PeerMedia): HTMLVideoElement {
+  let figure = $('call-tiles').querySelector<HTMLElement>(`figure[data-peer="${accountId}"]`);
+  if (!figure) {
+    figure = Object.assign(document.createElement('figure'), { className: 'call-tile' });
+    const video = Object.assign(document.createElement('video'), { autoplay: true, playsInline: true });
     video.dataset.peer = accountId;
-    $('call-tiles').append(video);
+    figure.dataset.peer = accountId;
+    figure.append(video, document.createElement('figcaption'));
+    $('call-tiles').append(figure);
     $('call-tiles').hidden = false;
   }
-  video.dataset.role = role;
-  video.setAttribute('aria-label', t(`call.who.${role}`));
-  return video;
+  Object.assign(figure.dataset, { role, microphone: String(media.microphone), camera: String(media.camera) });
+  labelTile(figure);
+  return figure.querySelector('video')!;
+}
+
+function labelTile(figure: HTMLElement) {
+  const video = figure.querySelector('video')!;
+  const who = t(`call.who.${figure.dataset.role as Role}`);
+  video.setAttribute('aria-label', who);
+  video.dataset.microphone = figure.dataset.microphone;
+  video.dataset.camera = figure.dataset.camera;
+  const off = [figure.dataset.microphone === 'false' && t('call.tileMicOff'), figure.dataset.camera === 'false' && t('call.tileCameraOff')];
+  figure.querySelector('figcaption')!.textContent = [who, ...off.filter(Boolean)].join(' · ');
 }
 
 function removeTile(accountId: string) {
-  $('call-tiles').querySelector(`video[data-peer="${accountId}"]`)?.remove();
+  $('call-tiles').querySelector(`figure[data-peer="${accountId}"]`)?.remove();
   $('call-tiles').hidden = $('call-tiles').childElementCount === 0;
 }
 
@@ -98,7 +114,7 @@ function render() {
   $<HTMLButtonElement>('call-camera').disabled = call.mode === 'audioOnly';
   $<HTMLButtonElement>('audio-only').disabled = call.mode === 'audioOnly';
   $('remote').dataset.camera = String(call.peerMedia.camera);
-  for (const video of $('call-tiles').querySelectorAll<HTMLVideoElement>('video')) video.setAttribute('aria-label', t(`call.who.${video.dataset.role as Role}`));
+  for (const figure of $('call-tiles').querySelectorAll<HTMLElement>('figure')) labelTile(figure);
   renderQuality(call);
   renderChat(call);
 }

@@ -17,13 +17,16 @@ interface ChatReceipt { consultationId: string; messageId: string; kind: 'delive
 export type { Role };
 export type CallMode = 'video' | 'audioOnly';
 
+/** What a participant told the room they have on. */
+export interface PeerMedia { microphone: boolean; camera: boolean }
+
 /** What the call screen shows; call-view.ts renders it after every change. */
 export interface CallView {
   changed(): void;
   /** The main peer connection's state, for the reconnecting banner. */
   mediaState(state: MediaState): void;
-  /** The small video tile of a participant other than the main peer (made on first use). */
-  tile(accountId: string, role: Role): HTMLVideoElement;
+  /** The small video tile of a participant other than the main peer (made on first use), saying what they have turned off. */
+  tile(accountId: string, role: Role, media: PeerMedia): HTMLVideoElement;
   /** They left the call: their tile goes. */
   removeTile(accountId: string): void;
   /** This call is over here (hung up, or the connection is gone for good). */
@@ -42,6 +45,8 @@ interface PeerLink {
   readonly candidates: CandidateBuffer;
   stream?: MediaStream;
   lossCounters?: LossCounters;
+  /** As they last told it; the main peer's is the call's peerMedia (it makes notices). */
+  media: PeerMedia;
 }
 
 // Their typing shows for this long after the last signal (they send one at most every 3 s while typing).
@@ -162,6 +167,9 @@ export class Call {
       // Back while the media kept flowing: no renegotiation will say so, the "lost connection" notice must go now.
       if (link.pc?.connectionState === 'connected') this.status = 'call.state.connected';
       this.view.changed();
+    } else if (arrived) {
+      link.media = { microphone: true, camera: true };
+      this.show(link);
     }
     // They hear our microphone and camera state again.
     void this.tellMediaState();
@@ -232,10 +240,15 @@ export class Call {
     await this.invoke('SetMediaState', this.consultationId, this.microphoneOn, this.cameraOn && this.mode === 'video');
   }
 
-  /** Only the main peer's changes make notices; the others' show on nothing yet (their tiles carry their picture). */
+  /** The main peer's changes make notices; the others' show on their tiles. */
   private peerMediaChanged(m: MediaStateMessage): void {
     const link = this.links.get(m.from);
-    if (!link || !this.isMain(link)) return;
+    if (!link) return;
+    if (!this.isMain(link)) {
+      link.media = { microphone: m.microphone, camera: m.camera };
+      this.show(link);
+      return;
+    }
     const notices: MessageKey[] = [];
     if (m.microphone !== this.peerMedia.microphone) notices.push(m.microphone ? 'call.peerMicOn' : 'call.peerMicOff');
     if (m.camera !== this.peerMedia.camera) notices.push(m.camera ? 'call.peerCameraOn' : 'call.peerCameraOff');
@@ -368,7 +381,7 @@ export class Call {
   private linkFor(accountId: string, role?: Role): PeerLink {
     let link = this.links.get(accountId);
     if (!link) {
-      link = { accountId, present: false, negotiation: 0, candidates: new CandidateBuffer() };
+      link = { accountId, present: false, negotiation: 0, candidates: new CandidateBuffer(), media: { microphone: true, camera: true } };
       this.links.set(accountId, link);
     }
     if (role && !link.role) {
@@ -382,7 +395,7 @@ export class Call {
   /** Their media in the main video or in their tile, once both the media and who they are are known. */
   private show(link: PeerLink): void {
     if (!link.stream || !link.role) return;
-    const video = this.isMain(link) ? this.elements.remote : this.view.tile(link.accountId, link.role);
+    const video = this.isMain(link) ? this.elements.remote : this.view.tile(link.accountId, link.role, link.media);
     if (video.srcObject !== link.stream) video.srcObject = link.stream;
   }
 

@@ -64,6 +64,15 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (hi)");
         await doctor.ClickAsync("#language");
 
+        // The colleague turns the microphone off: the others' tiles say so, and stop saying it when it is back on.
+        await colleague.ClickAsync("#call-mute");
+        foreach (var page in new[] { doctor, patient })
+        {
+            await Assertions.Expect(page.Locator($"#call-tiles figure[data-peer='{RahulId}'] figcaption")).ToHaveTextAsync("The invited colleague · microphone off");
+        }
+        await colleague.ClickAsync("#call-mute");
+        await Assertions.Expect(doctor.Locator($"#call-tiles figure[data-peer='{RahulId}'] figcaption")).ToHaveTextAsync("The invited colleague");
+
         // Hanging up on the call screen (not the room panel's Leave, DoctorPagesTests) tells the room panel too.
         await colleague.ClickAsync("#hangup");
 

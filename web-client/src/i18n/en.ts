@@ -413,6 +413,8 @@ export const en = {
   'call.who.doctor': 'The doctor',
   'call.who.patient': 'The patient',
   'call.who.staff': 'The invited colleague',
+  'call.tileMicOff': 'microphone off',
+  'call.tileCameraOff': 'camera off',
   'call.others': 'Others in the call',
   'call.typing': '{who} is typing…',
   'call.peerMicOff': '{who} muted their microphone.',

@@ -415,6 +415,8 @@ export const hi: Record<MessageKey, string> = {
   'call.who.doctor': 'डॉक्टर',
   'call.who.patient': 'मरीज़',
   'call.who.staff': 'आमंत्रित सहकर्मी',
+  'call.tileMicOff': 'माइक्रोफ़ोन बंद',
+  'call.tileCameraOff': 'कैमरा बंद',
   'call.others': 'कॉल में अन्य लोग',
   'call.typing': '{who} लिख रहे हैं…',
   'call.peerMicOff': '{who} ने अपना माइक्रोफ़ोन बंद कर दिया।',
