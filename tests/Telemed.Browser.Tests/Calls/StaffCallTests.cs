@@ -16,28 +16,7 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     [Fact]
     public async Task An_invited_doctor_sees_and_hears_both_and_is_seen_by_both_and_leaving_keeps_the_doctor_and_patient_connected()
     {
-        var colleague = await fixture.NewPage();
-        await Pages.SignInStaff(colleague, Rahul);
-        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, "9812345678");
-        await doctor.ClickAsync("#call-next");
-        await doctor.ClickAsync("#start");
-        await VideoCallTests.ConnectedWithVideo(doctor);
-        await VideoCallTests.ConnectedWithVideo(patient);
-        await doctor.SelectOptionAsync("#invite-staff", new SelectOptionValue { Label = "Dr. Rahul Nair — Paediatrics" });
-        await doctor.ClickAsync("#invite-send");
-
-        await colleague.Locator("#invitations button", new() { HasText = "Join token 1 with Dr. Asha Verma" }).ClickAsync();
-
-        try
-        {
-            await colleague.WaitForFunctionAsync(
-                "() => { const links = window.telemed.call?.connections(); return links?.size === 2 && [...links.values()].every(pc => pc.connectionState === 'connected'); }",
-                null, new PageWaitForFunctionOptions { Timeout = 15_000 });
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException(await fixture.Diagnose(colleague, doctor, patient), timeout);
-        }
+        var (colleague, doctor, patient) = await ColleagueJoinsACall("9812345678");
         // The doctor large, the patient in a tile; both pictures move.
         await colleague.WaitForFunctionAsync("() => document.getElementById('remote').videoWidth > 0", null, new() { Timeout = 10_000 });
         await Assertions.Expect(colleague.Locator("#call-tiles video")).ToHaveAttributeAsync("aria-label", "The patient");
@@ -85,6 +64,62 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
             await Assertions.Expect(page.Locator("#call-tiles video")).ToHaveCountAsync(0);
             (await page.EvaluateAsync<string>("() => window.telemed.call.pc.connectionState")).ShouldBe("connected", "the colleague leaving does not end the call");
             await VideoCallTests.Rising(page, "framesDecoded");
+        }
+    }
+
+    [Fact]
+    public async Task An_invited_doctor_who_reloads_mid_call_joins_again_and_both_links_come_back()
+    {
+        var (colleague, doctor, patient) = await ColleagueJoinsACall("9876543210");
+
+        await colleague.ReloadAsync();
+        await JoinFromInvitation(colleague, doctor, patient);
+
+        foreach (var page in new[] { doctor, patient })
+        {
+            await page.WaitForFunctionAsync($"() => window.telemed.call.connections().get('{RahulId}')?.connectionState === 'connected'", null, new() { Timeout = 15_000 });
+            await VideoCallTests.Rising(page, "framesDecoded", RahulId);
+            await VideoCallTests.Rising(page, "audioPacketsReceived", RahulId);
+            (await page.EvaluateAsync<string>("() => window.telemed.call.pc.connectionState")).ShouldBe("connected", "the colleague's reload does not disturb the doctor–patient link");
+        }
+        foreach (var peer in await colleague.EvaluateAsync<string[]>("() => [...window.telemed.call.connections().keys()]"))
+        {
+            await VideoCallTests.Rising(colleague, "framesDecoded", peer);
+        }
+    }
+
+    /// <summary>A doctor–patient call with video both ways, and Dr. Rahul Nair invited into it and connected to both.</summary>
+    private async Task<(IPage Colleague, IPage Doctor, IPage Patient)> ColleagueJoinsACall(string patientPhone)
+    {
+        var colleague = await fixture.NewPage();
+        await Pages.SignInStaff(colleague, Rahul);
+        var (doctor, patient, _) = await Pages.PatientWaiting(fixture, patientPhone);
+        await doctor.ClickAsync("#call-next");
+        await doctor.ClickAsync("#start");
+        await VideoCallTests.ConnectedWithVideo(doctor);
+        await VideoCallTests.ConnectedWithVideo(patient);
+        await doctor.SelectOptionAsync("#invite-staff", new SelectOptionValue { Label = "Dr. Rahul Nair — Paediatrics" });
+        await doctor.ClickAsync("#invite-send");
+        await JoinFromInvitation(colleague, doctor, patient);
+        return (colleague, doctor, patient);
+    }
+
+    private async Task JoinFromInvitation(IPage colleague, IPage doctor, IPage patient)
+    {
+        // This class's calls are all token 1 with Dr. Asha Verma: the button is picked by its consultation.
+        var consultationId = await doctor.EvaluateAsync<string>("() => window.telemed.call.consultationId");
+        var join = colleague.Locator($"#invitations button[data-consultation='{consultationId}']");
+        await Assertions.Expect(join).ToHaveTextAsync("Join token 1 with Dr. Asha Verma");
+        await join.ClickAsync();
+        try
+        {
+            await colleague.WaitForFunctionAsync(
+                "() => { const links = window.telemed.call?.connections(); return links?.size === 2 && [...links.values()].every(pc => pc.connectionState === 'connected'); }",
+                null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException(await fixture.Diagnose(colleague, doctor, patient), timeout);
         }
     }
 }
