@@ -21,6 +21,7 @@ namespace Telemed.Benchmarks;
 public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds, Uri? secondNode = null)
 {
     private const int WarmupSeconds = 2;
+    // Rounds of at most 10 s, an even number of them, so each server goes first as often as the other.
     private readonly int rounds = Math.Max(2, (seconds + 19) / 20 * 2);
     private readonly BenchCast cast = new(telemed);
 

@@ -20,6 +20,9 @@ export type CallMode = 'video' | 'audioOnly';
 /** What a participant told the room they have on. */
 export interface PeerMedia { microphone: boolean; camera: boolean }
 
+// Whoever (re)joins starts with microphone and camera on, until they say otherwise.
+const allOn = (): PeerMedia => ({ microphone: true, camera: true });
+
 /** What the call screen shows; call-view.ts renders it after every change. */
 export interface CallView {
   changed(): void;
@@ -45,7 +48,7 @@ interface PeerLink {
   readonly candidates: CandidateBuffer;
   stream?: MediaStream;
   lossCounters?: LossCounters;
-  /** As they last told it; the main peer's is the call's peerMedia (it makes notices). */
+  /** As they last told it. */
   media: PeerMedia;
 }
 
@@ -70,8 +73,6 @@ export class Call {
   status: MessageKey = 'call.connecting';
   microphoneOn = true;
   cameraOn = true;
-  /** What the main peer last told of its microphone and camera. */
-  peerMedia = { microphone: true, camera: true };
   /** The notices from the main peer's last media change ("the doctor muted their microphone"), told of its role. */
   notices: MessageKey[] = [];
   /** Who is typing in the chat, if anyone. */
@@ -104,6 +105,11 @@ export class Call {
   }
 
   /** The main link's peer connection (the browser tests and the banner follow it). */
+  /** What the main peer last told of its microphone and camera. */
+  get peerMedia(): PeerMedia {
+    return this.mainLink()?.media ?? allOn();
+  }
+
   get pc(): RTCPeerConnection | undefined {
     return this.mainLink()?.pc;
   }
@@ -158,17 +164,14 @@ export class Call {
     if (peer.accountId === this.me.accountId) return;
     const link = this.linkFor(peer.accountId, peer.role);
     const arrived = !link.present;
+    // Told twice, what they said since then stands.
+    if (arrived) link.media = allOn();
     if (this.isMain(link)) {
-      // Whoever (re)joins starts with microphone and camera on; told twice, what they said since then stands.
-      if (arrived) {
-        this.peerMedia = { microphone: true, camera: true };
-        this.notices = [];
-      }
+      if (arrived) this.notices = [];
       // Back while the media kept flowing: no renegotiation will say so, the "lost connection" notice must go now.
       if (link.pc?.connectionState === 'connected') this.status = 'call.state.connected';
       this.view.changed();
     } else if (arrived) {
-      link.media = { microphone: true, camera: true };
       this.show(link);
     }
     // They hear our microphone and camera state again.
@@ -244,15 +247,15 @@ export class Call {
   private peerMediaChanged(m: MediaStateMessage): void {
     const link = this.links.get(m.from);
     if (!link) return;
+    const before = link.media;
+    link.media = { microphone: m.microphone, camera: m.camera };
     if (!this.isMain(link)) {
-      link.media = { microphone: m.microphone, camera: m.camera };
       this.show(link);
       return;
     }
     const notices: MessageKey[] = [];
-    if (m.microphone !== this.peerMedia.microphone) notices.push(m.microphone ? 'call.peerMicOn' : 'call.peerMicOff');
-    if (m.camera !== this.peerMedia.camera) notices.push(m.camera ? 'call.peerCameraOn' : 'call.peerCameraOff');
-    this.peerMedia = { microphone: m.microphone, camera: m.camera };
+    if (m.microphone !== before.microphone) notices.push(m.microphone ? 'call.peerMicOn' : 'call.peerMicOff');
+    if (m.camera !== before.camera) notices.push(m.camera ? 'call.peerCameraOn' : 'call.peerCameraOff');
     if (notices.length > 0) this.notices = notices;
     this.view.changed();
   }
@@ -381,7 +384,7 @@ export class Call {
   private linkFor(accountId: string, role?: Role): PeerLink {
     let link = this.links.get(accountId);
     if (!link) {
-      link = { accountId, present: false, negotiation: 0, candidates: new CandidateBuffer(), media: { microphone: true, camera: true } };
+      link = { accountId, present: false, negotiation: 0, candidates: new CandidateBuffer(), media: allOn() };
       this.links.set(accountId, link);
     }
     if (role && !link.role) {

@@ -150,9 +150,10 @@ public static class IceCandidateValidator
         {
             return true;
         }
-        foreach (var label in value.Split('.'))
+        foreach (var range in value.Split('.'))
         {
-            if (value[label].Length is 0 or > 63 || value[label].ContainsAnyExcept(NameChars))
+            var label = value[range];
+            if (label.Length is 0 or > 63 || label.ContainsAnyExcept(NameChars))
             {
                 return false;
             }

@@ -10,7 +10,8 @@ namespace Telemed.Server.Realtime;
 /// connect straight to the WebSocket) with a WebSocket transport of our own, in which the hub reads a message on the
 /// thread that received it and a message is sent on the thread that wrote it. SignalR's own transport passes every
 /// message through two pipes whose readers are woken on the thread pool (socket → hub, hub → socket). Measured: removing
-/// those hops moved the signalling relay's median little (docs/benchmarks.md); what is left is the hub invocation itself.
+/// those hops moved the signalling relay's median little; what is left comes with SignalR's invocation dispatch
+/// (docs/benchmarks.md, session 6).
 /// Everything above the socket is SignalR's, unchanged: the hub and its filters, the handshake and protocol, keep-alive
 /// pings and client time-outs, groups and the Redis backplane, and the endpoint's authorisation (the authorisation
 /// middleware has already run for the hub's endpoint by the time this one does). Negotiated connections — stateful
