@@ -415,8 +415,10 @@ export class Call {
     };
     pc.onicecandidate = event => {
       if (pc !== link.pc) return;
+      // Candidates go without asking for a reply (nothing here would act on one), which lets the server relay them
+      // straight from its socket (Consultations/CandidateFastLane.cs).
       void (event.candidate
-        ? this.hub.invoke('SendIceCandidate', this.consultationId, link.accountId, event.candidate.candidate, event.candidate.sdpMid, event.candidate.sdpMLineIndex)
+        ? this.hub.send('SendIceCandidate', this.consultationId, link.accountId, event.candidate.candidate, event.candidate.sdpMid, event.candidate.sdpMLineIndex)
         : this.hub.invoke('SendEndOfCandidates', this.consultationId, link.accountId));
     };
     pc.onconnectionstatechange = () => {

@@ -41,29 +41,26 @@ public sealed partial class ClinicHub
 
     public Task<HubResult<bool>> SendAnswer(Guid consultationId, Guid to, string sdp, int negotiation) => RelaySdp(consultationId, to, "answer", sdp, negotiation);
 
-    /// <summary>Relays a candidate; one the deployment forbids is dropped (value false) rather than refused.</summary>
+    /// <summary>
+    /// Relays a candidate; one the deployment forbids is dropped (value false) rather than refused. Sent without asking for
+    /// a reply, a candidate usually takes <see cref="CandidateFastLane"/> instead, with the same checks.
+    /// </summary>
     public async Task<HubResult<bool>> SendIceCandidate(Guid consultationId, Guid to, string candidate, string? sdpMid, int? sdpMLineIndex)
     {
         if (await Addressable(consultationId, to, "send ICE candidate") is { } refused)
         {
             return refused;
         }
-        var parsed = IceCandidateValidator.Parse(candidate);
-        if (!parsed.IsSuccess)
+        var screened = rooms.Screen(candidate, sdpMid, sdpMLineIndex);
+        if (!screened.IsSuccess)
         {
-            return HubResult<bool>.Failure(parsed.Error.Code, parsed.Error.Message);
+            return HubResult<bool>.Failure(screened.Error.Code, screened.Error.Message);
         }
-        if (sdpMid is { Length: > 32 } || sdpMLineIndex is < 0 or > 16)
+        if (screened.Value)
         {
-            return HubResult<bool>.Failure("InvalidCandidate", "sdpMid or sdpMLineIndex is out of range.");
+            await rooms.Relay(new CandidateMessage(consultationId, CallerId, to, candidate, sdpMid, sdpMLineIndex), "hub");
         }
-        if (!rooms.CandidateFilter.Allows(parsed.Value))
-        {
-            return HubResult<bool>.Success(false);
-        }
-        await Clients.Group(RoomRegistry.MemberGroup(consultationId, to)).IceCandidate(new CandidateMessage(consultationId, CallerId, to, candidate, sdpMid, sdpMLineIndex));
-        Relayed("candidate");
-        return HubResult<bool>.Success(true);
+        return HubResult<bool>.Success(screened.Value);
     }
 
     public Task<HubResult<bool>> SendEndOfCandidates(Guid consultationId, Guid to) =>
@@ -79,7 +76,7 @@ public sealed partial class ClinicHub
             return refused;
         }
         await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerTyping(new PeerSignal(consultationId, CallerId, null));
-        Relayed("typing");
+        metrics.Relayed("typing");
         return HubResult<bool>.Success(true);
     }
 
@@ -177,7 +174,7 @@ public sealed partial class ClinicHub
         var message = new SdpMessage(consultationId, CallerId, to, type, sdp, negotiation);
         var addressee = Clients.Group(RoomRegistry.MemberGroup(consultationId, to));
         await (type == "offer" ? addressee.Offer(message) : addressee.Answer(message));
-        Relayed(type);
+        metrics.Relayed(type);
         return HubResult<bool>.Success(true);
     }
 
@@ -188,11 +185,9 @@ public sealed partial class ClinicHub
             return refused;
         }
         await send(Clients.Group(RoomRegistry.MemberGroup(consultationId, to)), new PeerSignal(consultationId, CallerId, to));
-        Relayed(action);
+        metrics.Relayed(action);
         return HubResult<bool>.Success(true);
     }
-
-    private void Relayed(string kind) => metrics.SignallingMessages.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>Records a decision for a caller in the room; the value says whether anything was recorded.</summary>
     private async Task<HubResult<bool>> Record(

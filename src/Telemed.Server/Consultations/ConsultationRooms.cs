@@ -1,21 +1,49 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Signalling;
+using Telemed.Server.Infrastructure;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Consultations;
 
-/// <summary>Room work that outlives a hub call: the end of a dropped participant's grace period, ICE server lists.</summary>
+/// <summary>
+/// Room work that outlives a hub call or runs outside one: the end of a dropped participant's grace period, ICE server
+/// lists, relaying candidates (from the hub, and from <see cref="CandidateFastLane"/>).
+/// </summary>
 public sealed class ConsultationRooms(
     IHubContext<ClinicHub, IClinicClient> hub,
     ConsultationService consultations,
     RoomRegistry registry,
+    TelemedMetrics metrics,
     IOptions<SignallingOptions> signalling,
     IOptions<TurnOptions> turn,
     TimeProvider time)
 {
-    public CandidateFilter CandidateFilter { get; } = new(signalling.Value.ForbiddenCandidateNetworks);
+    private readonly CandidateFilter candidateFilter = new(signalling.Value.ForbiddenCandidateNetworks);
+
+    /// <summary>True to relay the candidate, false to drop it (the deployment forbids its address), or why it is invalid.</summary>
+    public Result<bool, SignallingError> Screen(string candidate, string? sdpMid, int? sdpMLineIndex)
+    {
+        var parsed = IceCandidateValidator.Parse(candidate);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Error;
+        }
+        if (sdpMid is { Length: > 32 } || sdpMLineIndex is < 0 or > 16)
+        {
+            return SignallingError.Candidate("sdpMid or sdpMLineIndex is out of range.");
+        }
+        return candidateFilter.Allows(parsed.Value);
+    }
+
+    /// <summary>To the addressee's connections in the room, on every node.</summary>
+    public async Task Relay(CandidateMessage candidate, string lane)
+    {
+        metrics.Relayed("candidate", lane);
+        await hub.Clients.Group(RoomRegistry.MemberGroup(candidate.ConsultationId, candidate.To)).IceCandidate(candidate);
+    }
 
     /// <summary>A connection in a room closed without hanging up: tell the others, and wait for a rejoin.</summary>
     public async Task Dropped(RoomMember member)

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Connections;
@@ -12,7 +14,9 @@ namespace Telemed.Server.Realtime;
 /// <summary>
 /// One hub connection over one WebSocket (see <see cref="DirectHubSockets"/>). The pipes between socket and hub run
 /// their readers inline: what the socket received is parsed and dispatched by the hub on the receiving thread, and what
-/// the hub wrote is sent on the writing thread.
+/// the hub wrote is sent on the writing thread. A message the hub's <see cref="IHubFastLane"/> can carry out skips the hub
+/// — but only while the hub has nothing pending for this connection (it has taken in every byte handed to it and runs no
+/// invocation), so nothing the client sent later overtakes what it sent before.
 /// </summary>
 internal sealed class DirectHubConnection : ConnectionContext,
     IConnectionUserFeature, IConnectionHeartbeatFeature, ITransferFormatFeature, IHttpContextFeature, IConnectionIdFeature,
@@ -23,6 +27,15 @@ internal sealed class DirectHubConnection : ConnectionContext,
         pauseWriterThreshold: 512 * 1024, resumeWriterThreshold: 256 * 1024,
         readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
 
+    // Room to receive a signalling message in one piece (a candidate is ≈ 300 bytes), so the fast lane can read it.
+    private const int ReceiveAtLeast = 1024;
+
+    // The hub's client time-out counts the messages it receives: while the fast lane takes them, the hub hears pings.
+    private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
+    private static readonly long PingEvery = Stopwatch.Frequency * 5;
+
+    private const byte RecordSeparator = 0x1e;
+
     private readonly WebSocket socket;
     private readonly DateTimeOffset? expiresAt;
     private readonly Pipe fromClient = new(Inline);
@@ -30,15 +43,21 @@ internal sealed class DirectHubConnection : ConnectionContext,
     private readonly CancellationTokenSource closed = new();
     private readonly List<(Action<object> Action, object State)> heartbeats = [];
     private readonly FeatureCollection features = new();
+    private readonly IHubFastLane? fastLane;
+    private long handedToHub;
+    private long consumedByHub;
+    private int invocationsRunning;
+    private long lastHandedAt;
 
-    public DirectHubConnection(HttpContext context, WebSocket socket, DateTimeOffset? expiresAt)
+    public DirectHubConnection(HttpContext context, WebSocket socket, DateTimeOffset? expiresAt, IHubFastLane? fastLane)
     {
         this.socket = socket;
         this.expiresAt = expiresAt;
+        this.fastLane = fastLane;
         HttpContext = context;
         User = context.User;
         ConnectionId = Guid.NewGuid().ToString("N");
-        Transport = new DuplexPipe(fromClient.Reader, toClient.Writer);
+        Transport = new DuplexPipe(new HubInput(fromClient.Reader, this), toClient.Writer);
         ConnectionClosed = closed.Token;
         features.Set<IConnectionUserFeature>(this);
         features.Set<IConnectionHeartbeatFeature>(this);
@@ -48,6 +67,7 @@ internal sealed class DirectHubConnection : ConnectionContext,
         features.Set<IConnectionItemsFeature>(this);
         features.Set<IConnectionLifetimeFeature>(this);
         features.Set<IConnectionTransportFeature>(this);
+        features.Set(this);
     }
 
     public override string ConnectionId { get; set; }
@@ -100,12 +120,25 @@ internal sealed class DirectHubConnection : ConnectionContext,
         {
             while (true)
             {
-                var received = await socket.ReceiveAsync(writer.GetMemory(), CancellationToken.None);
+                var memory = writer.GetMemory(ReceiveAtLeast);
+                var received = await socket.ReceiveAsync(memory, CancellationToken.None);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
-                writer.Advance(received.Count);
+                var handed = received.Count;
+                if (received.EndOfMessage && await FastLaneTook(memory[..received.Count]))
+                {
+                    if (Stopwatch.GetTimestamp() - lastHandedAt < PingEvery)
+                    {
+                        continue;
+                    }
+                    Ping.CopyTo(memory);
+                    handed = Ping.Length;
+                }
+                writer.Advance(handed);
+                handedToHub += handed;
+                lastHandedAt = Stopwatch.GetTimestamp();
                 if ((await writer.FlushAsync()).IsCompleted)
                 {
                     break;
@@ -122,6 +155,18 @@ internal sealed class DirectHubConnection : ConnectionContext,
             closed.Cancel();
         }
     }
+
+    private async ValueTask<bool> FastLaneTook(Memory<byte> received) =>
+        fastLane is not null && HubIdle && IsOneHubMessage(received.Span) && await fastLane.TryHandle(this, User!, received[..^1]);
+
+    // Read in this order: the hub counts an invocation as running before it acknowledges the bytes that carried it.
+    private bool HubIdle => Interlocked.Read(ref consumedByHub) == handedToHub && Volatile.Read(ref invocationsRunning) == 0;
+
+    private static bool IsOneHubMessage(ReadOnlySpan<byte> received) => received.IndexOf(RecordSeparator) == received.Length - 1;
+
+    public void InvocationStarted() => Interlocked.Increment(ref invocationsRunning);
+
+    public void InvocationEnded() => Interlocked.Decrement(ref invocationsRunning);
 
     /// <summary>The hub's messages to the client, each write one WebSocket message; a close frame when the hub is done.</summary>
     public async Task Send()
@@ -202,4 +247,48 @@ internal sealed class DirectHubConnection : ConnectionContext,
         exception is WebSocketException or OperationCanceledException or ConnectionAbortedException or IOException or ObjectDisposedException;
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    /// <summary>The hub's input, counting the bytes the hub has taken in (it acknowledges them after dispatching what they carried).</summary>
+    private sealed class HubInput(PipeReader pipe, DirectHubConnection connection) : PipeReader
+    {
+        private ReadOnlySequence<byte> lastRead;
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        {
+            var reading = pipe.ReadAsync(cancellationToken);
+            return reading.IsCompletedSuccessfully ? new(Seen(reading.Result)) : Awaited(reading);
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<ReadResult> Awaited(ValueTask<ReadResult> reading) => Seen(await reading);
+
+        public override bool TryRead(out ReadResult result)
+        {
+            if (!pipe.TryRead(out result))
+            {
+                return false;
+            }
+            Seen(result);
+            return true;
+        }
+
+        private ReadResult Seen(ReadResult result)
+        {
+            lastRead = result.Buffer;
+            return result;
+        }
+
+        public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+        {
+            var length = lastRead.Slice(lastRead.Start, consumed).Length;
+            pipe.AdvanceTo(consumed, examined);
+            Interlocked.Add(ref connection.consumedByHub, length);
+        }
+
+        public override void CancelPendingRead() => pipe.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null) => pipe.Complete(exception);
+    }
 }

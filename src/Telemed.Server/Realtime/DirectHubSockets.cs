@@ -22,6 +22,9 @@ public static class DirectHubSockets
     public static IHostApplicationBuilder AddDirectHubSockets(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DirectHubConnections>();
+        builder.Services.AddSingleton<DirectHubInvocations>();
+        // Global filters run before a hub's own, so an invocation counts as running while any of them runs.
+        builder.Services.AddSignalR(options => options.AddFilter<DirectHubInvocations>());
         return builder;
     }
 
@@ -41,7 +44,7 @@ public static class DirectHubSockets
                 return;
             }
             var handler = (ConnectionHandler)context.RequestServices.GetRequiredService(typeof(HubConnectionHandler<>).MakeGenericType(hub.HubType));
-            await connections.Serve(context, handler);
+            await connections.Serve(context, handler, context.RequestServices.GetKeyedService<IHubFastLane>(hub.HubType));
         });
         return app;
     }
@@ -67,13 +70,13 @@ public sealed class DirectHubConnections : IDisposable
 
     public int Count => open.Count;
 
-    public async Task Serve(HttpContext context, ConnectionHandler handler)
+    public async Task Serve(HttpContext context, ConnectionHandler handler, IHubFastLane? fastLane)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         // As CloseOnAuthenticationExpiration in SignalR's transport (the clinic hub's setting): a connection lives no
         // longer than its access token; the client reconnects with a fresh one, or is signed out.
         var expiresAt = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
-        var connection = new DirectHubConnection(context, socket, expiresAt);
+        var connection = new DirectHubConnection(context, socket, expiresAt, fastLane);
         open[connection] = 0;
         try
         {

@@ -16,15 +16,20 @@ public sealed class HubRateLimit(IOptions<SignallingOptions> options) : IHubFilt
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var items = invocationContext.Context.Items;
-        if (items[BucketKey] is not TokenBucket bucket)
-        {
-            items[BucketKey] = bucket = new TokenBucket(options.Value.Burst, options.Value.MessagesPerSecond, Stopwatch.Frequency);
-        }
-        if (!bucket.TryTake(Stopwatch.GetTimestamp()))
+        if (!TryTake(invocationContext.Context.Items))
         {
             return HubResult<object>.Failure("RateLimited", $"Too many messages: at most {options.Value.MessagesPerSecond} per second. Slow down and retry.");
         }
         return await next(invocationContext);
+    }
+
+    /// <summary>Takes one message from the connection's budget (its items are the hub's and the transport's alike).</summary>
+    public bool TryTake(IDictionary<object, object?> connectionItems)
+    {
+        if (connectionItems[BucketKey] is not TokenBucket bucket)
+        {
+            connectionItems[BucketKey] = bucket = new TokenBucket(options.Value.Burst, options.Value.MessagesPerSecond, Stopwatch.Frequency);
+        }
+        return bucket.TryTake(Stopwatch.GetTimestamp());
     }
 }
