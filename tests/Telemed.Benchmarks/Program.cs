@@ -57,7 +57,9 @@ switch (mode)
             "`tests/Telemed.Benchmarks/run-signalling-relay.sh` (release build; " + (second is null ? "" : "`TWO_NODES=1`, two Telemed nodes on one redis-server, ")
             + "both servers, PostgreSQL and the driver on one machine, loopback only; "
             + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC"
-            + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "") + ").\n\n" + relay);
+            + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "")
+            + (Environment.GetEnvironmentVariable("Server__InlineScheduling") == "false" ? "" : ", Kestrel inline scheduling (`Server:InlineScheduling`, the default)")
+            + ").\n\n" + relay);
         Console.WriteLine(relay);
         break;
     case "consultation-load":

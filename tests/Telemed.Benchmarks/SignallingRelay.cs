@@ -66,7 +66,7 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             "| server | samples | p50 ms | p90 ms | p99 ms | max ms | server RSS MB |",
             "|---|---|---|---|---|---|---|",
             Row("PeerJS server 1.0.2 (Node " + NodeVersion() + ")", [.. peer.Latencies], peerMemory),
-            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit)"
+            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit; candidates sent without a reply take the fast lane)"
                 + (secondNode is null ? "" : ", one node on the Redis backplane"), [.. hub.Latencies], hubMemory));
         return crossing is null
             ? table

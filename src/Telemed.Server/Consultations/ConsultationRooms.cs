@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Telemed.Domain;
@@ -14,6 +16,9 @@ namespace Telemed.Server.Consultations;
 /// </summary>
 public sealed class ConsultationRooms(
     IHubContext<ClinicHub, IClinicClient> hub,
+    HubLifetimeManager<ClinicHub> lifetime,
+    DirectHubConnections connections,
+    IOptions<JsonHubProtocolOptions> hubJson,
     ConsultationService consultations,
     RoomRegistry registry,
     TelemedMetrics metrics,
@@ -22,6 +27,9 @@ public sealed class ConsultationRooms(
     TimeProvider time)
 {
     private readonly CandidateFilter candidateFilter = new(signalling.Value.ForbiddenCandidateNetworks);
+
+    // With a backplane, a participant may have connections on other nodes too, which only the lifetime manager reaches.
+    private readonly bool singleNode = lifetime is DefaultHubLifetimeManager<ClinicHub>;
 
     /// <summary>True to relay the candidate, false to drop it (the deployment forbids its address), or why it is invalid.</summary>
     public Result<bool, SignallingError> Screen(string candidate, string? sdpMid, int? sdpMLineIndex)
@@ -38,12 +46,52 @@ public sealed class ConsultationRooms(
         return candidateFilter.Allows(parsed.Value);
     }
 
-    /// <summary>To the addressee's connections in the room, on every node.</summary>
+    /// <summary>
+    /// To the addressee's connections in the room, on every node: sent straight to the socket when that is one direct
+    /// connection on this node with nothing else waiting to be sent to it, else through the lifetime manager.
+    /// </summary>
     public async Task Relay(CandidateMessage candidate, string lane)
     {
         metrics.Relayed("candidate", lane);
+        if (singleNode && registry.Connections(candidate.ConsultationId, candidate.To) is [var addressee]
+            && await SendStraight(addressee, nameof(IClinicClient.IceCandidate), candidate))
+        {
+            return;
+        }
         await hub.Clients.Group(RoomRegistry.MemberGroup(candidate.ConsultationId, candidate.To)).IceCandidate(candidate);
     }
+
+    // Borrowed by one send at a time on each thread, so relaying allocates no buffers once each thread has one.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? spareWriter;
+
+    /// <summary>Writes the message SignalR's JSON protocol writes for a call of <paramref name="target"/> on the client, and sends it.</summary>
+    private async ValueTask<bool> SendStraight<T>(string connectionId, string target, T argument)
+    {
+        var (buffer, json) = spareWriter ?? (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null));
+        spareWriter = null;
+        try
+        {
+            json.Reset(buffer);
+            json.WriteStartObject();
+            json.WriteNumber("type", 1);
+            json.WriteString("target", target);
+            json.WriteStartArray("arguments");
+            JsonSerializer.Serialize(json, argument, hubJson.Value.PayloadSerializerOptions);
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.Flush();
+            buffer.Write([RecordSeparator]);
+            return await connections.TrySend(connectionId, buffer.WrittenMemory);
+        }
+        finally
+        {
+            buffer.ResetWrittenCount();
+            spareWriter = (buffer, json);
+        }
+    }
+
+    private const byte RecordSeparator = 0x1e;
 
     /// <summary>A connection in a room closed without hanging up: tell the others, and wait for a rejoin.</summary>
     public async Task Dropped(RoomMember member)

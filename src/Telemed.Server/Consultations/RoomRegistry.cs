@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using Telemed.Domain.Consultations;
 
 namespace Telemed.Server.Consultations;
@@ -13,6 +14,7 @@ public sealed record RoomMember(Guid ConsultationId, Guid AccountId, Participant
 public sealed class RoomRegistry(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, RoomMember> byConnection = new();
+    private readonly ConcurrentDictionary<(Guid Consultation, Guid Account), ImmutableArray<string>> byParticipant = new();
     private readonly ConcurrentDictionary<(Guid Consultation, Guid Account), ITimer> graceTimers = new();
 
     public static string Group(Guid consultationId) => $"room:{consultationId}";
@@ -26,10 +28,22 @@ public sealed class RoomRegistry(TimeProvider time)
     public RoomMember? Member(string connectionId, Guid consultationId) =>
         byConnection.TryGetValue(connectionId, out var member) && member.ConsultationId == consultationId ? member : null;
 
+    /// <summary>A participant's connections in a room, on this node.</summary>
+    public ImmutableArray<string> Connections(Guid consultationId, Guid accountId) =>
+        byParticipant.TryGetValue((consultationId, accountId), out var connections) ? connections : [];
+
     /// <summary>Records the connection in the room; true when it came back within someone's grace period.</summary>
     public bool Enter(RoomMember member)
     {
-        byConnection[member.ConnectionId] = member;
+        lock (byParticipant)
+        {
+            if (byConnection.TryGetValue(member.ConnectionId, out var previous))
+            {
+                Unindex(previous);
+            }
+            byConnection[member.ConnectionId] = member;
+            byParticipant.AddOrUpdate((member.ConsultationId, member.AccountId), [member.ConnectionId], (_, others) => others.Add(member.ConnectionId));
+        }
         if (graceTimers.TryRemove((member.ConsultationId, member.AccountId), out var timer))
         {
             timer.Dispose();
@@ -38,10 +52,34 @@ public sealed class RoomRegistry(TimeProvider time)
         return false;
     }
 
-    public RoomMember? Exit(string connectionId) => byConnection.TryRemove(connectionId, out var member) ? member : null;
+    public RoomMember? Exit(string connectionId)
+    {
+        lock (byParticipant)
+        {
+            if (!byConnection.TryRemove(connectionId, out var member))
+            {
+                return null;
+            }
+            Unindex(member);
+            return member;
+        }
+    }
 
-    public bool StillConnected(Guid consultationId, Guid accountId) =>
-        byConnection.Values.Any(m => m.ConsultationId == consultationId && m.AccountId == accountId);
+    private void Unindex(RoomMember member)
+    {
+        var key = (member.ConsultationId, member.AccountId);
+        var others = byParticipant[key].Remove(member.ConnectionId);
+        if (others.IsEmpty)
+        {
+            byParticipant.TryRemove(key, out _);
+        }
+        else
+        {
+            byParticipant[key] = others;
+        }
+    }
+
+    public bool StillConnected(Guid consultationId, Guid accountId) => byParticipant.ContainsKey((consultationId, accountId));
 
     /// <summary>Runs <paramref name="expired"/> after the grace period unless the participant re-enters first.</summary>
     public void StartGrace(RoomMember member, TimeSpan grace, Func<Task> expired)

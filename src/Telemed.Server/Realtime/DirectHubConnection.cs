@@ -48,6 +48,8 @@ internal sealed class DirectHubConnection : ConnectionContext,
     private long consumedByHub;
     private int invocationsRunning;
     private long lastHandedAt;
+    private readonly SemaphoreSlim sending = new(1, 1);
+    private long unsent;
 
     public DirectHubConnection(HttpContext context, WebSocket socket, DateTimeOffset? expiresAt, IHubFastLane? fastLane)
     {
@@ -57,7 +59,7 @@ internal sealed class DirectHubConnection : ConnectionContext,
         HttpContext = context;
         User = context.User;
         ConnectionId = Guid.NewGuid().ToString("N");
-        Transport = new DuplexPipe(new HubInput(fromClient.Reader, this), toClient.Writer);
+        Transport = new DuplexPipe(new HubInput(fromClient.Reader, this), new HubOutput(toClient.Writer, this));
         ConnectionClosed = closed.Token;
         features.Set<IConnectionUserFeature>(this);
         features.Set<IConnectionHeartbeatFeature>(this);
@@ -182,7 +184,16 @@ internal sealed class DirectHubConnection : ConnectionContext,
                 {
                     if (!buffer.IsEmpty)
                     {
-                        await SendMessage(buffer);
+                        await sending.WaitAsync();
+                        try
+                        {
+                            await SendMessage(buffer);
+                        }
+                        finally
+                        {
+                            Interlocked.Add(ref unsent, -buffer.Length);
+                            sending.Release();
+                        }
                     }
                     if (result.IsCompleted || result.IsCanceled)
                     {
@@ -194,9 +205,17 @@ internal sealed class DirectHubConnection : ConnectionContext,
                     reader.AdvanceTo(buffer.End);
                 }
             }
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            await sending.WaitAsync();
+            try
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                }
+            }
+            finally
+            {
+                sending.Release();
             }
         }
         catch (Exception exception) when (IsSocketGone(exception))
@@ -206,6 +225,36 @@ internal sealed class DirectHubConnection : ConnectionContext,
         finally
         {
             await reader.CompleteAsync();
+        }
+    }
+
+    /// <summary>
+    /// Sends one message (JSON, record separator included) straight to the client, if nothing the hub wrote is still
+    /// waiting to be sent — which would then have to go first. False when it was not sent; the caller sends it through
+    /// the hub's lifetime manager instead, behind whatever is waiting.
+    /// </summary>
+    public async ValueTask<bool> TrySend(ReadOnlyMemory<byte> message)
+    {
+        if (ActiveFormat != TransferFormat.Text || !sending.Wait(0))
+        {
+            return false;
+        }
+        try
+        {
+            if (Volatile.Read(ref unsent) != 0 || socket.State != WebSocketState.Open)
+            {
+                return false;
+            }
+            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            return true;
+        }
+        catch (Exception exception) when (IsSocketGone(exception))
+        {
+            return true; // gone, as it would have been through the hub
+        }
+        finally
+        {
+            sending.Release();
         }
     }
 
@@ -247,6 +296,26 @@ internal sealed class DirectHubConnection : ConnectionContext,
         exception is WebSocketException or OperationCanceledException or ConnectionAbortedException or IOException or ObjectDisposedException;
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    /// <summary>The hub's output, counting the bytes it wrote that are not sent yet.</summary>
+    private sealed class HubOutput(PipeWriter pipe, DirectHubConnection connection) : PipeWriter
+    {
+        public override void Advance(int bytes)
+        {
+            Interlocked.Add(ref connection.unsent, bytes);
+            pipe.Advance(bytes);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => pipe.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => pipe.GetSpan(sizeHint);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => pipe.FlushAsync(cancellationToken);
+
+        public override void CancelPendingFlush() => pipe.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => pipe.Complete(exception);
+    }
 
     /// <summary>The hub's input, counting the bytes the hub has taken in (it acknowledges them after dispatching what they carried).</summary>
     private sealed class HubInput(PipeReader pipe, DirectHubConnection connection) : PipeReader

@@ -48,6 +48,26 @@ public class CandidateFastLaneTests(TelemedServer server) : IClassFixture<Teleme
     }
 
     [Fact]
+    public async Task An_addressee_on_two_connections_or_on_signalrs_own_transport_gets_the_candidate_through_the_hubs_lifetime_manager()
+    {
+        var room = await Room.Start(Host);
+        await using var negotiated = await HubClient.ConnectNegotiated(Host, "/hubs/clinic", room.DoctorToken, Room.Pushes);
+        (await negotiated.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        using var patient = await JoinRaw(room.Patient.AccessToken, room.ConsultationId);
+        using var relays = new Relays(Host);
+
+        await Send(patient, CandidateTo(room, Room.DoctorId));
+        (await negotiated.Next("IceCandidate")).GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
+
+        await using var secondTab = await HubClient.Connect(Host, "/hubs/clinic", room.DoctorToken, Room.Pushes);
+        (await secondTab.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await Send(patient, CandidateTo(room, Room.DoctorId, sdpMLineIndex: 1));
+        (await negotiated.Next("IceCandidate")).GetProperty("sdpMLineIndex").GetInt32().ShouldBe(1);
+        (await secondTab.Next("IceCandidate")).GetProperty("sdpMLineIndex").GetInt32().ShouldBe(1);
+        (relays.Fast, relays.Hub).ShouldBe((2, 0));
+    }
+
+    [Fact]
     public async Task What_the_hub_would_refuse_goes_to_the_hub_which_refuses_and_audits_it_as_always()
     {
         var room = await Room.Start(Host);

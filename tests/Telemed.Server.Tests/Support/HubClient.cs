@@ -17,11 +17,19 @@ public sealed class HubClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames)
+    public static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames) =>
+        Connect(host, path, accessToken, negotiate: false, pushNames);
+
+    /// <summary>Negotiating first, as clients that may fall back to other transports do: served by SignalR's own transport.</summary>
+    public static Task<HubClient> ConnectNegotiated(TelemedFactory host, string path, string? accessToken, params string[] pushNames) =>
+        Connect(host, path, accessToken, negotiate: true, pushNames);
+
+    private static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, bool negotiate, string[] pushNames)
     {
         var server = host.Server;
         return Connect(server.BaseAddress, path, accessToken, options =>
         {
+            options.SkipNegotiation = !negotiate;
             options.HttpMessageHandlerFactory = _ => server.CreateHandler();
             options.WebSocketFactory = (context, cancellationToken) => new ValueTask<System.Net.WebSockets.WebSocket>(
                 server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken));
