@@ -238,7 +238,8 @@ public static class AdminEndpoints
     {
         var now = time.GetUtcNow();
         var account = new StaffAccount(Ids.New(), role, credentials.Name, credentials.Email, "", doctor, pharmacist, now);
-        account = account with { PasswordHash = hasher.HashPassword(account, credentials.Password) };
+        // PBKDF2, like sign-in's: on the thread pool, not the socket thread.
+        account = account with { PasswordHash = await Task.Run(() => hasher.HashPassword(account, credentials.Password), cancellationToken) };
         session.Insert(account);
         session.Events.StartStream(account.Id, new StaffRegistered(account.Id, role, admin.AccountId(), now));
         await session.SaveChangesAsync(cancellationToken);

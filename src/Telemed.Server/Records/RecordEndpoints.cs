@@ -120,7 +120,9 @@ public static class RecordEndpoints
         {
             return NoAccess();
         }
-        return answer(prescription, pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws));
+        // Rendering takes milliseconds of CPU: on the thread pool, not the socket thread other connections share.
+        var rendered = await Task.Run(() => pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws), cancellationToken);
+        return answer(prescription, rendered);
     }
 
     private static async Task<IResult> Consents(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
