@@ -70,10 +70,9 @@ public class CandidateFastLaneTests(TelemedServer server) : IClassFixture<Teleme
     [Fact]
     public async Task What_the_hub_would_refuse_goes_to_the_hub_which_refuses_and_audits_it_as_always()
     {
-        var room = await Room.Start(Host);
-        await using var doctor = await HubClient.Connect(Host, "/hubs/clinic", room.DoctorToken, Room.Pushes);
-        (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        using var patient = await JoinRaw(room.Patient.AccessToken, room.ConsultationId);
+        var (room, doctor, patient) = await DoctorAndBarePatient();
+        await using var _ = doctor;
+        using var __ = patient;
         var outsider = (await Host.CreatePatients(1))[0];
         using var intruder = await HubClient.Raw(Host, outsider.AccessToken);
         using var relays = new Relays(Host);
@@ -97,13 +96,12 @@ public class CandidateFastLaneTests(TelemedServer server) : IClassFixture<Teleme
     [Fact]
     public async Task A_candidate_sent_right_after_a_slower_message_does_not_overtake_it()
     {
-        var room = await Room.Start(Host);
-        await using var doctor = await HubClient.Connect(Host, "/hubs/clinic", room.DoctorToken, Room.Pushes);
-        (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var (room, doctor, patient) = await DoctorAndBarePatient();
+        await using var _ = doctor;
+        using var __ = patient;
         var arrivals = new ConcurrentQueue<string>();
         doctor.Connection.On<JsonElement>("ChatMessage", _ => arrivals.Enqueue("chat"));
         doctor.Connection.On<JsonElement>("IceCandidate", _ => arrivals.Enqueue("candidate"));
-        using var patient = await JoinRaw(room.Patient.AccessToken, room.ConsultationId);
         using var relays = new Relays(Host);
 
         // The chat message is recorded before it is relayed; holding the consultation's stream makes recording it wait.
@@ -133,10 +131,9 @@ public class CandidateFastLaneTests(TelemedServer server) : IClassFixture<Teleme
     [Fact]
     public async Task The_fast_lane_spends_the_connections_message_budget_and_the_connection_stays_usable()
     {
-        var room = await Room.Start(Host);
-        await using var doctor = await HubClient.Connect(Host, "/hubs/clinic", room.DoctorToken, Room.Pushes);
-        (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        using var patient = await JoinRaw(room.Patient.AccessToken, room.ConsultationId);
+        var (room, doctor, patient) = await DoctorAndBarePatient();
+        await using var _ = doctor;
+        using var __ = patient;
         using var relays = new Relays(Host);
         const int Sent = 300;
 
@@ -179,6 +176,15 @@ public class CandidateFastLaneTests(TelemedServer server) : IClassFixture<Teleme
 
     private static string CandidateTo(Room room, Guid to, string candidate = Room.Candidate, int sdpMLineIndex = 0) =>
         $"{{\"type\":1,\"target\":\"SendIceCandidate\",\"arguments\":[\"{room.ConsultationId}\",\"{to}\",\"{candidate}\",\"0\",{sdpMLineIndex}]}}";
+
+    /// <summary>A started consultation with the doctor in its room on the hub client and the patient on a bare WebSocket.</summary>
+    private async Task<(Room Room, HubClient Doctor, WebSocket Patient)> DoctorAndBarePatient()
+    {
+        var room = await Room.Start(Host);
+        var doctor = await HubClient.Connect(Host, "/hubs/clinic", room.DoctorToken, Room.Pushes);
+        (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        return (room, doctor, await JoinRaw(room.Patient.AccessToken, room.ConsultationId));
+    }
 
     /// <summary>A bare WebSocket in the room, so each message the test sends is one WebSocket message, as a browser's are.</summary>
     private async Task<WebSocket> JoinRaw(string accessToken, Guid consultationId)
