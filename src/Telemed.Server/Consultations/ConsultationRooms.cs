@@ -81,7 +81,7 @@ public sealed class ConsultationRooms(
             json.WriteEndArray();
             json.WriteEndObject();
             json.Flush();
-            buffer.Write([RecordSeparator]);
+            buffer.Write([DirectHubConnections.RecordSeparator]);
             return await connections.TrySend(connectionId, buffer.WrittenMemory);
         }
         finally
@@ -90,8 +90,6 @@ public sealed class ConsultationRooms(
             spareWriter = (buffer, json);
         }
     }
-
-    private const byte RecordSeparator = 0x1e;
 
     /// <summary>A connection in a room closed without hanging up: tell the others, and wait for a rejoin.</summary>
     public async Task Dropped(RoomMember member)

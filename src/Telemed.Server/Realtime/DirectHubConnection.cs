@@ -34,8 +34,6 @@ internal sealed class DirectHubConnection : ConnectionContext,
     private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
     private static readonly long PingEvery = Stopwatch.Frequency * 5;
 
-    private const byte RecordSeparator = 0x1e;
-
     private readonly WebSocket socket;
     private readonly DateTimeOffset? expiresAt;
     private readonly Pipe fromClient = new(Inline);
@@ -164,7 +162,7 @@ internal sealed class DirectHubConnection : ConnectionContext,
     // Read in this order: the hub counts an invocation as running before it acknowledges the bytes that carried it.
     private bool HubIdle => Interlocked.Read(ref consumedByHub) == handedToHub && Volatile.Read(ref invocationsRunning) == 0;
 
-    private static bool IsOneHubMessage(ReadOnlySpan<byte> received) => received.IndexOf(RecordSeparator) == received.Length - 1;
+    private static bool IsOneHubMessage(ReadOnlySpan<byte> received) => received.IndexOf(DirectHubConnections.RecordSeparator) == received.Length - 1;
 
     public void InvocationStarted() => Interlocked.Increment(ref invocationsRunning);
 

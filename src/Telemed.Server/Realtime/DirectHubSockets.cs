@@ -78,6 +78,9 @@ public sealed class DirectHubConnections : IDisposable
         heartbeat = TimeProvider.System.CreateTimer(_ => Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
+    /// <summary>Ends every message of SignalR's JSON protocol.</summary>
+    public const byte RecordSeparator = 0x1e;
+
     public int Count => open.Count;
 
     /// <summary>Sends straight to a connection open here (see <see cref="DirectHubConnection.TrySend"/>); false if it was not sent.</summary>
