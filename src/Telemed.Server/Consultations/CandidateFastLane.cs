@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
-using Telemed.Server.Identity;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Consultations;
@@ -15,14 +13,14 @@ namespace Telemed.Server.Consultations;
 /// </summary>
 public sealed class CandidateFastLane(RoomRegistry registry, ConsultationRooms rooms, HubRateLimit rateLimit) : IHubFastLane
 {
-    public async ValueTask<bool> TryHandle(ConnectionContext connection, ClaimsPrincipal user, ReadOnlyMemory<byte> message)
+    public async ValueTask<bool> TryHandle(ConnectionContext connection, ReadOnlyMemory<byte> message)
     {
         if (!TryRead(message.Span, out var consultationId, out var to, out var candidate, out var sdpMid, out var sdpMLineIndex))
         {
             return false;
         }
-        var caller = user.AccountId();
-        if (registry.Member(connection.ConnectionId, consultationId) is null || to == caller
+        // The member is who joined the room on this connection: the caller, without reading their claims again.
+        if (registry.Member(connection.ConnectionId, consultationId) is not { AccountId: var caller } || to == caller
             || rooms.Screen(candidate, sdpMid, sdpMLineIndex) is not { IsSuccess: true, Value: true }
             || !rateLimit.TryTake(connection.Items))
         {

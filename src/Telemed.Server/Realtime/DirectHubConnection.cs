@@ -157,7 +157,7 @@ internal sealed class DirectHubConnection : ConnectionContext,
     }
 
     private async ValueTask<bool> FastLaneTook(Memory<byte> received) =>
-        fastLane is not null && HubIdle && IsOneHubMessage(received.Span) && await fastLane.TryHandle(this, User!, received[..^1]);
+        fastLane is not null && HubIdle && IsOneHubMessage(received.Span) && await fastLane.TryHandle(this, received[..^1]);
 
     // Read in this order: the hub counts an invocation as running before it acknowledges the bytes that carried it.
     private bool HubIdle => Interlocked.Read(ref consumedByHub) == handedToHub && Volatile.Read(ref invocationsRunning) == 0;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 
@@ -15,7 +14,7 @@ public interface IHubFastLane
     /// True when the message (one SignalR JSON message, without its record separator) was carried out; false to hand it
     /// to the hub as it is — for anything the hub would refuse, answer or record, which the hub does as always.
     /// </summary>
-    ValueTask<bool> TryHandle(ConnectionContext connection, ClaimsPrincipal user, ReadOnlyMemory<byte> message);
+    ValueTask<bool> TryHandle(ConnectionContext connection, ReadOnlyMemory<byte> message);
 }
 
 /// <summary>Tells the direct transport while the hub is running one of its connection's invocations.</summary>
