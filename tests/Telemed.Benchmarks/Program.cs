@@ -59,6 +59,8 @@ switch (mode)
             + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC"
             + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "")
             + (Environment.GetEnvironmentVariable("Server__InlineScheduling") == "false" ? "" : ", Kestrel inline scheduling (`Server:InlineScheduling`, the default)")
+            + (Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is { } spin
+                ? $", thread-pool spin limit {spin}" : ", idle thread-pool workers not spinning (the server's runtimeconfig)")
             + ").\n\n" + relay);
         Console.WriteLine(relay);
         break;

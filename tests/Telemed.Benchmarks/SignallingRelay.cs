@@ -33,6 +33,8 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
         var hub = await ConnectTelemed(consultations, patientNode: telemed);
         Console.WriteLine($"PeerJS: connecting {rooms} rooms…");
         await using var peer = await ConnectPeerJs();
+        // Each round's medians, PeerJS's minus Telemed's: the rounds pair the servers under the same machine conditions.
+        var roundGaps = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
             // ABBA: each server goes first in half the rounds.
@@ -41,6 +43,8 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
                 Console.WriteLine($"round {round + 1}/{rounds}: {relay.Name}…");
                 await Load(relay, seconds / rounds);
             }
+            roundGaps.Add(1000 * (BenchmarkReport.Percentile([.. peer.RoundLatencies], 50) - BenchmarkReport.Percentile([.. hub.RoundLatencies], 50)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}/{rounds}: p50 PeerJS − Telemed {roundGaps[^1]:0} µs"));
         }
         var peerMemory = BenchmarkReport.ResidentMegabytes(peerPid);
         var hubMemory = BenchmarkReport.ResidentMegabytes(telemedPid);
@@ -67,7 +71,11 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             "|---|---|---|---|---|---|---|",
             Row("PeerJS server 1.0.2 (Node " + NodeVersion() + ")", [.. peer.Latencies], peerMemory),
             Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit; candidates sent without a reply take the fast lane)"
-                + (secondNode is null ? "" : ", one node on the Redis backplane"), [.. hub.Latencies], hubMemory));
+                + (secondNode is null ? "" : ", one node on the Redis backplane"), [.. hub.Latencies], hubMemory),
+            "",
+            string.Create(CultureInfo.InvariantCulture,
+                $"Round by round, PeerJS's p50 minus Telemed's (positive: Telemed faster): {string.Join(", ", roundGaps.Select(gap => $"{gap:+0;−0;0}"))} µs; "
+                + $"Telemed's p50 at or below PeerJS's in {roundGaps.Count(gap => gap >= 0)} of {rounds} rounds, median gap {BenchmarkReport.Percentile(roundGaps, 50):+0;−0;0} µs."));
         return crossing is null
             ? table
             : table + "\n" + Row("Telemed, two nodes on one Redis: doctor on the first, patient on the second (every message crosses Redis)",
@@ -138,6 +146,7 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
     /// <summary>Every client sends once a second, spread evenly over the second, for the round's length.</summary>
     private static async Task Load(Relay relay, int roundSeconds)
     {
+        relay.StartRound();
         var start = Stopwatch.GetTimestamp();
         var loops = relay.Clients.Select((client, index) => Task.Run(async () =>
         {
@@ -175,6 +184,11 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
 
         public ConcurrentBag<double> Latencies { get; } = [];
 
+        /// <summary>The last round's share of <see cref="Latencies"/>.</summary>
+        public ConcurrentBag<double> RoundLatencies { get; private set; } = [];
+
+        public void StartRound() => RoundLatencies = [];
+
         public bool Measuring { set => measuring = value; }
 
         /// <summary>A connected client; a received message <paramref name="handled"/> claims is not a relayed one.</summary>
@@ -202,7 +216,9 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
                     var text = Encoding.UTF8.GetString(buffer, 0, received.Count);
                     if (handled?.Invoke(text) != true && measuring && Stamp().Match(text) is { Success: true } stamp)
                     {
-                        Latencies.Add(Stopwatch.GetElapsedTime(long.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture), now).TotalMilliseconds);
+                        var latency = Stopwatch.GetElapsedTime(long.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture), now).TotalMilliseconds;
+                        Latencies.Add(latency);
+                        RoundLatencies.Add(latency);
                     }
                 }
             }));
