@@ -20,7 +20,7 @@ if [ "${1:-}" != "--inside" ]; then
   dotnet restore Telemed.sln -nologo -v quiet
   dotnet build Telemed.sln --no-restore -nologo -v quiet -clp:ErrorsOnly
   # Phase 2, without it: a fresh network namespace with only loopback, so nothing a test starts
-  # (PostgreSQL, the server, later Chromium's WebRTC) can reach any address but 127.0.0.0/8.
+  # (PostgreSQL, the server, Chromium's WebRTC) can reach any address but 127.0.0.0/8.
   if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
     exec unshare -n "$0" --inside "$@"
   fi

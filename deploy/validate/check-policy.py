@@ -2,8 +2,8 @@
 """What deploy/ promises, checked against the files and the server's source (no network, no Docker, no cluster).
 
 Usage: check-policy.py REPO_ROOT KUSTOMIZE_OUTPUT.yaml
-- every setting the deployment sets (Section__Key environment variables) is one the server reads (src/) and one the
-  README's Configuration table documents;
+- every setting the deployment sets (Section__Key environment variables) is one the server reads (src/) and one
+  docs/configuration.md documents;
 - compose: nodes read-only with tmpfs /tmp, secrets mounted, health checks, reachable only through nginx; Redis
   append-only; images pinned;
 - Kubernetes: probes, resources, non-root, read-only root, no capabilities, preStop drain, no Secret values committed,
@@ -52,8 +52,8 @@ def server_settings():
 
 known = server_settings()
 print(f"  {len(known)} settings read by the server (src/)")
-readme = (root / "README.md").read_text(encoding="utf-8")
-readme_table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
+configuration = (root / "docs/configuration.md").read_text(encoding="utf-8")
+configuration_tables = "\n".join(line for line in configuration.splitlines() if line.startswith("| `"))
 
 
 def setting_of(variable):
@@ -68,8 +68,8 @@ def check_settings(where, names):
         if setting is None:
             continue
         check(setting in known, f"{where}: {name} sets {setting}, which the server does not read (src/)")
-        if setting in known and f"`{setting}`" not in readme_table and f"`{setting.split(':')[1]}`" not in readme_table:
-            warnings.append(f"{where}: {setting} is read by the server but not in README.md's Configuration table")
+        if setting in known and f"`{setting}`" not in configuration_tables:
+            warnings.append(f"{where}: {setting} is read by the server but not in docs/configuration.md")
 
 
 # ---------- compose ----------

@@ -25,7 +25,7 @@ public sealed class ShutdownOptions
 /// refused (503, which nginx retries on another node), and only after <see cref="ShutdownOptions.DrainSeconds"/> does
 /// the host stop: SignalR closes its connections (clients reconnect through the balancer to another node and rejoin
 /// their room within the reconnect grace period), Kestrel stops listening and lets in-flight requests finish within
-/// <see cref="ShutdownOptions.TimeoutSeconds"/>. Ctrl+C (SIGINT) stops at once, as before.
+/// <see cref="ShutdownOptions.TimeoutSeconds"/>. Ctrl+C (SIGINT) stops at once.
 /// </summary>
 public static class Drain
 {
