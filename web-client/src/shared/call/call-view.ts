@@ -1,6 +1,6 @@
-import { $, api, failSafely, hub, hubEvents, reportMediaState } from './app';
+import { $, api, failSafely, hub, hubEvents, reportMediaState } from '../app';
 import { Call, type PeerMedia, type Role } from './call';
-import { onLanguageChange, t } from './i18n';
+import { onLanguageChange, t } from '../i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { stopPreCallCheck } from './precheck';
 

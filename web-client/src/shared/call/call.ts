@@ -1,10 +1,10 @@
 import type { HubConnection } from '@microsoft/signalr';
 import { classifyQuality, sampleFromStats, type LossCounters, type Quality, type StatsEntry } from './call-quality';
 import { ChatThread, TypingThrottle } from './chat';
-import type { MediaState } from './connection';
-import type { MessageKey } from './i18n';
+import type { MediaState } from '../connection';
+import type { MessageKey } from '../i18n';
 import { CandidateBuffer, mainPeerRole, offersTo, type CandidateInit, type Participant, type Role } from './negotiation';
-import { replyValue, type HubReply } from './server-errors';
+import { replyValue, type HubReply } from '../server-errors';
 
 interface SdpMessage { consultationId: string; from: string; to: string; type: string; sdp: string; negotiation: number }
 interface CandidateMessage extends CandidateInit { consultationId: string; from: string; to: string }

@@ -1,11 +1,11 @@
-import { $, api, show } from './app';
-import { ApiError } from './api';
-import { Dashboard, lastDays } from './analytics';
+import { $, api, show } from '../shared/app';
+import { ApiError } from '../shared/api';
+import { Dashboard, lastDays } from '../shared/analytics';
 import {
   dayTotals, generatePassword, placeErrors, registrationBody, registrationForms, registrationKinds, sessionPhase, sessionsInPhase, staffByRole,
   type FieldSpec, type Place, type RegistrationKind, type SessionOfTheDay, type SessionPhase, type StaffMember, type StaffRole,
 } from './admin-model';
-import { applyTranslations, formatDate, formatNumber, formatTime, onLanguageChange, t } from './i18n';
+import { applyTranslations, formatDate, formatNumber, formatTime, onLanguageChange, t } from '../shared/i18n';
 
 /**
  * The admin's home: the day's sessions across facilities with their figures, the staff by role (deactivate, with a
