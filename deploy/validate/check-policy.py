@@ -218,7 +218,7 @@ if hubs:
 check("$request " not in code and '"$request"' not in code, "nginx: access log records $request (query strings carry access tokens)")
 
 # ---------- web client ----------
-client = "\n".join(p.read_text(encoding="utf-8") for p in (root / "web-client/src").glob("*.ts") if not p.name.endswith(".test.ts"))
+client = "\n".join(p.read_text(encoding="utf-8") for p in (root / "web-client/src").rglob("*.ts") if not p.name.endswith(".test.ts"))
 if "withUrl(" in client and not re.search(r"skipNegotiation:\s*true", client):
     warnings.append("web-client/src: the hub connection negotiates (no skipNegotiation: true, transport WebSockets); "
                     "behind the round-robin balancers of deploy/ it then fails to connect (docs/deploy.md)")

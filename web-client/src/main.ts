@@ -1,9 +1,9 @@
-import { $, api, connectHub, failSafely, show } from './app';
-import type { Tokens } from './api';
-import { doctorHome } from './doctor';
-import { onLanguageChange, startI18n, t } from './i18n';
-import { patientHome } from './patient';
-import { Pharmacy } from './pharmacy';
+import { $, api, connectHub, failSafely, show } from './shared/app';
+import type { Tokens } from './shared/api';
+import { doctorHome } from './doctor/doctor';
+import { onLanguageChange, startI18n, t } from './shared/i18n';
+import { patientHome } from './patient/patient';
+import { Pharmacy } from './pharmacy/pharmacy';
 
 let role: Tokens['role'] | undefined;
 
@@ -17,12 +17,12 @@ async function signedIn(tokens: Tokens) {
   renderRole();
   if (tokens.role === 'pharmacist') return pharmacyHome();
   if (tokens.role === 'admin') {
-    const { adminHome } = await import('./admin');
+    const { adminHome } = await import('./admin/admin');
     return adminHome();
   }
   if (tokens.role === 'health-officer') {
     show('analytics');
-    const { Dashboard } = await import('./analytics');
+    const { Dashboard } = await import('./shared/analytics');
     return new Dashboard(api, $).open();
   }
   await connectHub();

@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, t } from './i18n';
+import { formatDate, formatNumber, t } from '../shared/i18n';
 
 /** A signed prescription as its patient reads it (Prescriptions/PrescriptionEndpoints.cs, PrescriptionView). */
 export interface PrescribedMedicine {

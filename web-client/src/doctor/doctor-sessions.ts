@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n';
+import type { MessageKey } from '../shared/i18n';
 
 export type SessionStatus = 'open' | 'paused' | 'closed';
 

@@ -1,13 +1,13 @@
-import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from './app';
-import { inCall, joinCall } from './call-view';
+import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
+import { inCall, joinCall } from '../shared/call/call-view';
 import { attachmentAccept, checkInBody, checkInProblems } from './checkin';
-import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from './i18n';
+import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import { isFull, noFilters, sessionsPath, specialtyChoices, visibleSessions, type DoctorListing, type Facility, type OpdFilters, type OpdSession } from './opd-finder';
 import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './patient-payment';
 import { loadProfile, showPrescription } from './patient-records';
 import type { PaymentView } from './payment';
-import { runPreCallCheck } from './precheck';
-import type { HubReply } from './server-errors';
+import { runPreCallCheck } from '../shared/call/precheck';
+import type { HubReply } from '../shared/server-errors';
 
 type TokenState = 'waiting' | 'called' | 'inConsultation' | 'completed' | 'skipped' | 'noShow' | 'recalled' | 'cancelled' | 'left' | 'awaitingPayment' | 'paymentExpired' | 'notHeld';
 interface Position {

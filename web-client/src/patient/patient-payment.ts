@@ -1,5 +1,5 @@
-import { $, api, failSafely } from './app';
-import { formatRupees, formatTime, onLanguageChange, t } from './i18n';
+import { $, api, failSafely } from '../shared/app';
+import { formatRupees, formatTime, onLanguageChange, t } from '../shared/i18n';
 import { describeStep, endsWithoutConsultation, nextStep, stepOf, type PaymentEvent, type PaymentStep, type PaymentView } from './payment';
 import { loadStripe, type CardElement, type StripeClient } from './stripe';
 

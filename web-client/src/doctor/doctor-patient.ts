@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n';
+import type { MessageKey } from '../shared/i18n';
 
 /** A past consultation as GET /api/patients/{id}/records lists it (CareContextView). */
 export interface PastRecord {

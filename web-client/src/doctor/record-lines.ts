@@ -1,4 +1,4 @@
-import type { Problem } from './api';
+import type { Problem } from '../shared/api';
 
 /**
  * Which medicine line each refusal concerns, by index in the prescription as sent (0-based): field errors come as

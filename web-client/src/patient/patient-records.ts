@@ -1,8 +1,8 @@
-import { $, api, failSafely } from './app';
-import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from './i18n';
+import { $, api, failSafely } from '../shared/app';
+import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import type { DoctorListing } from './opd-finder';
 import { accessedWhat, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
-import { fillList } from './lists';
+import { fillList } from '../shared/lists';
 
 interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null }
 interface Consent { doctorId: string; doctorName: string; grantedAt: string; until: string }

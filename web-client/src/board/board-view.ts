@@ -1,4 +1,4 @@
-import { formatNumber, t } from './i18n';
+import { formatNumber, t } from '../shared/i18n';
 
 /** One OPD session on the waiting-room display: token numbers only, never names. */
 export interface BoardLine { sessionId: string; specialty?: string; status: string; nowServing: number[]; upNext: number[]; waiting: number }

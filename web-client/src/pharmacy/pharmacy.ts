@@ -1,6 +1,6 @@
-import type { Api } from './api';
-import { formatDate, formatNumber, onLanguageChange, t, type MessageKey } from './i18n';
-import { fillList } from './lists';
+import type { Api } from '../shared/api';
+import { formatDate, formatNumber, onLanguageChange, t, type MessageKey } from '../shared/i18n';
+import { fillList } from '../shared/lists';
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 

@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n';
+import type { MessageKey } from '../shared/i18n';
 
 /** A consultation fee as the server shows it to its patient (Payments/PaymentService.cs, PaymentView). */
 export interface PaymentView {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { applyTranslations, formatDate, formatNumber, formatTime, messages, onLanguageChange, preferredLanguage, setLanguage, t, type MessageKey } from '.';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]).sort();
-const pages = import.meta.glob<string>('../../*.html', { query: '?raw', import: 'default', eager: true });
+const pages = import.meta.glob<string>('../../../*.html', { query: '?raw', import: 'default', eager: true });
 
 describe('message files', () => {
   it('have the same keys in English and Hindi, none empty', () => {

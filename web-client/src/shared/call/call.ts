@@ -1,10 +1,11 @@
 import type { HubConnection } from '@microsoft/signalr';
-import { classifyQuality, sampleFromStats, type LossCounters, type Quality, type StatsEntry } from './call-quality';
+import { classifyQuality, sampleFromStats, type Quality, type StatsEntry } from './call-quality';
 import { ChatThread, TypingThrottle } from './chat';
-import type { MediaState } from './connection';
-import type { MessageKey } from './i18n';
-import { CandidateBuffer, mainPeerRole, offersTo, type CandidateInit, type Participant, type Role } from './negotiation';
-import { replyValue, type HubReply } from './server-errors';
+import type { MediaState } from '../connection';
+import type { MessageKey } from '../i18n';
+import { mainPeerRole, type CandidateInit, type Participant, type Role } from './negotiation';
+import { allOn, PeerLink, type LinkContext, type PeerMedia } from './peer-link';
+import { replyValue, type HubReply } from '../server-errors';
 
 interface SdpMessage { consultationId: string; from: string; to: string; type: string; sdp: string; negotiation: number }
 interface CandidateMessage extends CandidateInit { consultationId: string; from: string; to: string }
@@ -16,12 +17,6 @@ interface ChatReceipt { consultationId: string; messageId: string; kind: 'delive
 
 export type { Role };
 export type CallMode = 'video' | 'audioOnly';
-
-/** What a participant told the room they have on. */
-export interface PeerMedia { microphone: boolean; camera: boolean }
-
-// Whoever (re)joins starts with microphone and camera on, until they say otherwise.
-const allOn = (): PeerMedia => ({ microphone: true, camera: true });
 
 /** What the call screen shows; call-view.ts renders it after every change. */
 export interface CallView {
@@ -36,35 +31,16 @@ export interface CallView {
   ended(): void;
 }
 
-/** The peer connection with one other participant, and what its negotiation needs. */
-interface PeerLink {
-  readonly accountId: string;
-  /** Unknown while only their offer or candidates have arrived (they can come before JoinRoom's reply names them). */
-  role?: Role;
-  present: boolean;
-  pc?: RTCPeerConnection;
-  /** The number of our latest offer on this link; an answer must echo it. */
-  negotiation: number;
-  readonly candidates: CandidateBuffer;
-  stream?: MediaStream;
-  lossCounters?: LossCounters;
-  /** As they last told it. */
-  media: PeerMedia;
-}
-
 // Their typing shows for this long after the last signal (they send one at most every 3 s while typing).
 const typingShownMs = 5000;
 const statsEveryMs = 2000;
-// Long enough for a few audio packets (one every 20 ms) and video frames to arrive, if they still flow.
-const mediaCheckMs = 1500;
 
 /**
- * One participant's side of a consultation call: a mesh, with one peer connection ("link") to every other participant
- * present — doctor, patient and an invited interpreter make three. In each pair one side always makes the offers
- * (offersTo), so the two never offer at once; when a peer (re)joins, the offerer starts a fresh peer connection and
- * offers — which is also how a reloaded page gets its call back. Offers are numbered per link and answers echo the
- * number, so an answer to an offer that has since been replaced is ignored instead of being applied to the wrong
- * connection. The doctor↔patient link (for staff, the link to the doctor) is the main one: the large video, the status.
+ * One participant's side of a consultation call: a mesh, with one peer connection ("link", peer-link.ts) to every other
+ * participant present — doctor, patient and an invited interpreter make three. In each pair one side always makes the
+ * offers (offersTo), so the two never offer at once; when a peer (re)joins, the offerer starts a fresh peer connection
+ * and offers — which is also how a reloaded page gets its call back. The doctor↔patient link (for staff, the link to the
+ * doctor) is the main one: the large video, the status.
  */
 export class Call {
   local?: MediaStream;
@@ -85,16 +61,27 @@ export class Call {
   private statsTimer?: ReturnType<typeof setInterval>;
   private readonly unread = new Set<string>();
   private readonly readWhenVisible = () => this.acknowledgeUnread();
+  private readonly linkContext: LinkContext;
 
   constructor(
     private readonly hub: HubConnection,
     private readonly consultationId: string,
     private readonly me: Participant,
-    private readonly iceServers: RTCIceServer[],
-    private readonly relayOnly: boolean,
+    iceServers: RTCIceServer[],
+    relayOnly: boolean,
     private readonly elements: { local: HTMLVideoElement; remote: HTMLVideoElement },
     private readonly view: CallView,
-  ) {}
+  ) {
+    this.linkContext = {
+      hub,
+      consultationId,
+      me,
+      configuration: { iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' },
+      local: () => this.local!,
+      streamArrived: link => this.show(link),
+      stateChanged: (link, state) => this.linkStateChanged(link, state),
+    };
+  }
 
   get role(): Role {
     return this.me.role;
@@ -104,12 +91,12 @@ export class Call {
     return mainPeerRole(this.role);
   }
 
-  /** The main link's peer connection (the browser tests and the banner follow it). */
   /** What the main peer last told of its microphone and camera. */
   get peerMedia(): PeerMedia {
     return this.mainLink()?.media ?? allOn();
   }
 
+  /** The main link's peer connection (the browser tests and the banner follow it). */
   get pc(): RTCPeerConnection | undefined {
     return this.mainLink()?.pc;
   }
@@ -117,9 +104,9 @@ export class Call {
   async start(): Promise<void> {
     this.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
     this.elements.local.srcObject = this.local;
-    this.hub.on('Offer', (m: SdpMessage) => this.matches(m) && void this.onOffer(m));
-    this.hub.on('Answer', (m: SdpMessage) => this.matches(m) && void this.onAnswer(m));
-    this.hub.on('IceCandidate', (m: CandidateMessage) => this.matches(m) && void this.onCandidate(m));
+    this.hub.on('Offer', (m: SdpMessage) => this.matches(m) && void this.linkFor(m.from).answer(m.sdp, m.negotiation));
+    this.hub.on('Answer', (m: SdpMessage) => this.matches(m) && void this.links.get(m.from)?.accept(m.sdp, m.negotiation));
+    this.hub.on('IceCandidate', (m: CandidateMessage) => this.matches(m) && void this.linkFor(m.from).addCandidate(m));
     this.hub.on('PeerJoined', (m: RoomPeer) => this.matches(m) && this.peerJoined(m));
     this.hub.on('IceRestartRequested', (m: PeerSignal) => this.matches(m) && this.restartRequested(m.from));
     this.hub.on('PeerDisconnected', (m: RoomPeer) => this.matches(m) && this.peerGone(m, 'call.peerDisconnected'));
@@ -152,7 +139,7 @@ export class Call {
     for (const peer of others) {
       const link = this.linkFor(peer.accountId, peer.role);
       link.present = true;
-      if (this.offers(link) && link.pc?.connectionState !== 'connected') await this.negotiate(link);
+      if (link.offers && link.pc?.connectionState !== 'connected') await link.negotiate();
     }
   }
 
@@ -178,28 +165,7 @@ export class Call {
     void this.tellMediaState();
     if (!arrived && link.pc) return;
     link.present = true;
-    if (this.offers(link)) void this.offerUnlessFlowing(link);
-  }
-
-  /**
-   * A peer back after a drop either reloaded (its peer connection is gone, a new offer is needed) or only lost its hub
-   * connection (the media flowed peer to peer all along, and a new offer would only interrupt it). Media still arriving
-   * a moment later tells the second case.
-   */
-  private async offerUnlessFlowing(link: PeerLink): Promise<void> {
-    const pc = link.pc;
-    if (pc?.connectionState === 'connected') {
-      const before = await this.bytesReceived(pc);
-      await new Promise(resolve => setTimeout(resolve, mediaCheckMs));
-      if (pc === link.pc && pc.connectionState === 'connected' && (await this.bytesReceived(pc)) > before) return;
-    }
-    if (pc === link.pc) await this.negotiate(link);
-  }
-
-  private async bytesReceived(pc: RTCPeerConnection): Promise<number> {
-    let total = 0;
-    (await pc.getStats()).forEach(report => { if (report.type === 'inbound-rtp') total += report.bytesReceived ?? 0; });
-    return total;
+    if (link.offers) void link.offerUnlessFlowing();
   }
 
   /** The main peer may come back and is waited for; anyone else who left for good takes their link and tile along. */
@@ -211,7 +177,7 @@ export class Call {
     if (this.isMain(link)) {
       this.setStatus(status);
     } else if (status === 'call.peerLeft') {
-      link.pc?.close();
+      link.close();
       this.links.delete(link.accountId);
       this.view.removeTile(link.accountId);
     }
@@ -316,7 +282,7 @@ export class Call {
     clearInterval(this.statsTimer);
     clearTimeout(this.typingTimer);
     document.removeEventListener('visibilitychange', this.readWhenVisible);
-    for (const link of this.links.values()) link.pc?.close();
+    for (const link of this.links.values()) link.close();
     this.local?.getTracks().forEach(track => track.stop());
     this.quality = undefined;
     this.view.mediaState('none');
@@ -376,21 +342,17 @@ export class Call {
     return link.role === this.peerRole;
   }
 
-  private offers(link: PeerLink): boolean {
-    return link.role !== undefined && offersTo(this.me, { accountId: link.accountId, role: link.role });
-  }
-
   /** The link to this participant, made on first mention; its role is filled in as soon as someone names it. */
   private linkFor(accountId: string, role?: Role): PeerLink {
     let link = this.links.get(accountId);
     if (!link) {
-      link = { accountId, present: false, negotiation: 0, candidates: new CandidateBuffer(), media: allOn() };
+      link = new PeerLink(accountId, this.linkContext);
       this.links.set(accountId, link);
     }
     if (role && !link.role) {
       link.role = role;
       this.show(link);
-      if (this.isMain(link) && link.pc) this.linkStateChanged(link, link.pc);
+      if (this.isMain(link) && link.pc) this.linkStateChanged(link, link.pc.connectionState);
     }
     return link;
   }
@@ -402,80 +364,17 @@ export class Call {
     if (video.srcObject !== link.stream) video.srcObject = link.stream;
   }
 
-  private newPeer(link: PeerLink): RTCPeerConnection {
-    link.pc?.close();
-    link.candidates.reset();
-    link.lossCounters = undefined;
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.relayOnly ? 'relay' : 'all' });
-    // The same tracks go on every link, so muting, the camera and audio only act on all of them at once.
-    this.local!.getTracks().forEach(track => pc.addTrack(track, this.local!));
-    pc.ontrack = event => {
-      link.stream = event.streams[0];
-      this.show(link);
-    };
-    pc.onicecandidate = event => {
-      if (pc !== link.pc) return;
-      // Candidates go without asking for a reply (nothing here would act on one), which lets the server relay them
-      // straight from its socket (Consultations/CandidateFastLane.cs).
-      void (event.candidate
-        ? this.hub.send('SendIceCandidate', this.consultationId, link.accountId, event.candidate.candidate, event.candidate.sdpMid, event.candidate.sdpMLineIndex)
-        : this.hub.invoke('SendEndOfCandidates', this.consultationId, link.accountId));
-    };
-    pc.onconnectionstatechange = () => {
-      if (pc !== link.pc) return;
-      this.linkStateChanged(link, pc);
-      if (pc.connectionState === 'failed') void (this.offers(link) ? this.negotiate(link) : this.hub.invoke('RequestIceRestart', this.consultationId, link.accountId));
-    };
-    link.pc = pc;
-    this.linkStateChanged(link, pc);
-    return pc;
-  }
-
   /** The main link's state is the call's (status line, banner); the doctor↔patient link connecting is recorded. */
-  private linkStateChanged(link: PeerLink, pc: RTCPeerConnection): void {
+  private linkStateChanged(link: PeerLink, state: RTCPeerConnectionState): void {
     if (!this.isMain(link)) return;
-    this.view.mediaState(pc.connectionState);
-    this.setStatus(`call.state.${pc.connectionState}`);
-    if (pc.connectionState === 'connected' && this.role !== 'staff') void this.hub.invoke('ReportConnected', this.consultationId);
-  }
-
-  private async negotiate(link: PeerLink): Promise<void> {
-    const negotiation = ++link.negotiation;
-    const pc = this.newPeer(link);
-    await pc.setLocalDescription(await pc.createOffer());
-    if (negotiation === link.negotiation) await this.invoke('SendOffer', this.consultationId, link.accountId, pc.localDescription!.sdp, negotiation);
+    this.view.mediaState(state);
+    this.setStatus(`call.state.${state}`);
+    if (state === 'connected' && this.role !== 'staff') void this.hub.invoke('ReportConnected', this.consultationId);
   }
 
   private restartRequested(from: string): void {
     const link = this.links.get(from);
-    if (link && this.offers(link)) void this.negotiate(link);
-  }
-
-  private async onOffer(message: SdpMessage): Promise<void> {
-    const link = this.linkFor(message.from);
-    if (this.offers(link)) return;
-    const pc = this.newPeer(link);
-    await pc.setRemoteDescription({ type: 'offer', sdp: message.sdp });
-    await this.flushCandidates(link);
-    await pc.setLocalDescription(await pc.createAnswer());
-    if (pc === link.pc) await this.invoke('SendAnswer', this.consultationId, link.accountId, pc.localDescription!.sdp, message.negotiation);
-  }
-
-  private async onAnswer(message: SdpMessage): Promise<void> {
-    const link = this.links.get(message.from);
-    if (!link || !this.offers(link) || message.negotiation !== link.negotiation || link.pc?.signalingState !== 'have-local-offer') return;
-    await link.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
-    await this.flushCandidates(link);
-  }
-
-  private async onCandidate(message: CandidateMessage): Promise<void> {
-    const link = this.linkFor(message.from);
-    const now = link.candidates.offer(message);
-    if (now) await link.pc?.addIceCandidate(now).catch(() => undefined);
-  }
-
-  private async flushCandidates(link: PeerLink): Promise<void> {
-    for (const candidate of link.candidates.release()) await link.pc?.addIceCandidate(candidate).catch(() => undefined);
+    if (link?.offers) void link.negotiate();
   }
 
   /** Audio only: the camera is switched off (its track stops, on every link) and the microphone carries on. */

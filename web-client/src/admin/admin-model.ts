@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n';
+import type { MessageKey } from '../shared/i18n';
 
 /** What the admin pages show and send, without the page: the forms' fields, staff grouping, the day's figures. */
 

@@ -1,7 +1,7 @@
-import { $, api, failSafely, hub, hubCommand } from './app';
-import { hangUp, joinCall } from './call-view';
-import { onLanguageChange, t } from './i18n';
-import { fillList } from './lists';
+import { $, api, failSafely, hub, hubCommand } from '../shared/app';
+import { hangUp, joinCall } from '../shared/call/call-view';
+import { onLanguageChange, t } from '../shared/i18n';
+import { fillList } from '../shared/lists';
 
 /** An open consultation this doctor was added to by its consulting doctor (GET /api/consultations/invited). */
 export interface Invitation { consultationId: string; token: number; doctorId: string; doctorName: string; invitedAt: string }

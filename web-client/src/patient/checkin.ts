@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n';
+import type { MessageKey } from '../shared/i18n';
 
 /** What check-in accepts (Domain/Queue/AttachmentRules.cs, SessionRules.MaxComplaintLength): checked here first so a patient on a slow line is not made to upload 15 MB to hear "too large". */
 export const checkInRules = {

@@ -1,6 +1,7 @@
-import { $, api, failSafely, hub, hubEvents, reportMediaState } from './app';
-import { Call, type PeerMedia, type Role } from './call';
-import { onLanguageChange, t } from './i18n';
+import { $, api, failSafely, hub, hubEvents, reportMediaState } from '../app';
+import { Call, type Role } from './call';
+import type { PeerMedia } from './peer-link';
+import { onLanguageChange, t } from '../i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 import { stopPreCallCheck } from './precheck';
 

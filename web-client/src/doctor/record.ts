@@ -1,5 +1,5 @@
-import { ApiError, type Api } from './api';
-import { applyTranslations, t } from './i18n';
+import { ApiError, type Api } from '../shared/api';
+import { applyTranslations, t } from '../shared/i18n';
 import { medicineLineErrors } from './record-lines';
 
 export interface CatalogueMedicine { generic: string; forms: string[]; list: 'o' | 'a' | 'b' | 'prohibited' }

@@ -1,5 +1,5 @@
-import { Api } from './api';
-import { formatDate, onLanguageChange, startI18n, t, type MessageKey } from './i18n';
+import { Api } from '../shared/api';
+import { formatDate, onLanguageChange, startI18n, t, type MessageKey } from '../shared/i18n';
 import { prescriptionIdFrom } from './pharmacy';
 
 interface PublicVerification {

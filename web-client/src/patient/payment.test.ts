@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRupees, formatTime } from './i18n';
+import { formatRupees, formatTime } from '../shared/i18n';
 import { describeStep, endsWithoutConsultation, nextStep, stepOf, type PaymentEvent, type PaymentStep, type PaymentView } from './payment';
 
 const view = (status: PaymentView['status'], extra: Partial<PaymentView> = {}): PaymentView => ({

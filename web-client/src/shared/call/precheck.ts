@@ -1,5 +1,5 @@
-import type { Api } from './api';
-import { t, type MessageKey } from './i18n';
+import type { Api } from '../api';
+import { t, type MessageKey } from '../i18n';
 import { toRtcIceServers, type ServerIceServer } from './negotiation';
 
 export type NetworkPath = 'none' | 'direct' | 'relay';

@@ -1,7 +1,7 @@
-import { $, api, failSafely } from './app';
-import { ApiError } from './api';
+import { $, api, failSafely } from '../shared/app';
+import { ApiError } from '../shared/api';
 import { formatAbha, recordsView, sexKey, type PastRecord, type PatientFacts, type RecordsView } from './doctor-patient';
-import { formatDate, onLanguageChange, t, type MessageKey } from './i18n';
+import { formatDate, onLanguageChange, t, type MessageKey } from '../shared/i18n';
 
 /**
  * The doctor's view of one patient: who they are, and their past records when the server lets this doctor read them

@@ -1,16 +1,16 @@
-import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from './app';
-import { hangUp, joinCall } from './call-view';
+import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
+import { hangUp, joinCall } from '../shared/call/call-view';
 import {
   actionsFor, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
   type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
 } from './doctor-queue';
 import type { PatientFacts } from './doctor-patient';
 import { byStart, localInputValue, newSessionRequest, sessionActions, sessionHubMethods, type DoctorSession, type SessionAction } from './doctor-sessions';
-import { formatDate, formatTime, isMessageKey, onLanguageChange, t, type MessageKey } from './i18n';
+import { formatDate, formatTime, isMessageKey, onLanguageChange, t, type MessageKey } from '../shared/i18n';
 import { PatientPanel } from './patient-panel';
 import { RecordForm } from './record';
 import { watchInvitations } from './staff-room';
-import { fillList } from './lists';
+import { fillList } from '../shared/lists';
 
 interface StaffCandidate { id: string; name: string; specialty?: string | null }
 

@@ -1,6 +1,6 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { describe, type BoardLine } from './board-view';
-import { onLanguageChange, startI18n, t, type MessageKey } from './i18n';
+import { onLanguageChange, startI18n, t, type MessageKey } from '../shared/i18n';
 
 const lines = new Map<string, BoardLine>();
 // The status line's message (none once the board is live), kept so a language switch can show it again.
