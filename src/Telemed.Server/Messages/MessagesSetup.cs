@@ -1,0 +1,104 @@
+using Marten;
+using Marten.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
+using Telemed.Server.Identity;
+
+namespace Telemed.Server.Messages;
+
+public static class MessagesSetup
+{
+    public static IHostApplicationBuilder AddTelemedMessages(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MessageOptions>().Bind(builder.Configuration.GetSection(MessageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MessageOptions>, MessageOptionsValidation>();
+        services.AddSingleton<MessageSecrets>();
+        services.AddSingleton<Messenger>();
+        services.AddSingleton<MessageDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<MessageDispatcher>());
+        services.AddSingleton<MessageSink>();
+        services.AddSingleton<SmtpMailer>();
+
+        services.AddHttpClient<Fast2SmsGateway>((provider, http) => http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<MessageOptions>>().Value.Sms.BaseUrl))
+            .AddResilienceHandler("sms", (pipeline, context) =>
+            {
+                var timeout = TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<MessageOptions>>().Value.Sms.TimeoutSeconds);
+                // Only a lost answer is retried here, with the same idempotency key; an answered refusal goes back to the
+                // dispatcher, which backs off and (for this gateway) moves to the next key.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException or TimeoutRejectedException),
+                });
+                pipeline.AddTimeout(timeout);
+            });
+        services.AddKeyedTransient<IMessageProvider>(MessageChannel.Sms, (provider, _) =>
+            provider.GetRequiredService<IOptions<MessageOptions>>().Value.Sms.Provider == SmsProvider.Sink
+                ? provider.GetRequiredService<MessageSink>()
+                : provider.GetRequiredService<Fast2SmsGateway>());
+        services.AddKeyedTransient<IMessageProvider>(MessageChannel.Email, (provider, _) =>
+            provider.GetRequiredService<IOptions<MessageOptions>>().Value.Email.Provider == EmailProvider.Sink
+                ? provider.GetRequiredService<MessageSink>()
+                : provider.GetRequiredService<SmtpMailer>());
+
+        services.ConfigureMarten((provider, options) =>
+        {
+            options.Schema.For<OutgoingMessage>()
+                .UseOptimisticConcurrency(true)
+                .Duplicate(x => x.State)
+                .Duplicate(x => x.DueAt)
+                .Index(x => x.CreatedAt);
+            options.Listeners.Add(new WakeOnCommit(provider));
+        });
+        return builder;
+    }
+
+    public static void MapMessages(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/messages/sms/receipts", SmsReceipts.Receive)
+            .AllowAnonymous()
+            .WithTags("Messages")
+            .WithSummary("The SMS gateway's delivery receipts (authenticated by the signed reference each message carries).");
+        app.MapGroup("/api/admin").RequireAuthorization(Roles.Admin).WithTags("Admin")
+            .MapGet("/messages", DeliveryStatus)
+            .WithSummary("Delivery status of messages, newest first: recipient masked, never a text or its variables. Filter by state.");
+        if (app.ServiceProvider.GetRequiredService<IOptions<MessageOptions>>().Value is { } options
+            && (options.Sms.Provider == SmsProvider.Sink || options.Email.Provider == EmailProvider.Sink))
+        {
+            MessageSink.Map(app);
+        }
+    }
+
+    private static async Task<Ok<IReadOnlyList<DeliveryStatusView>>> DeliveryStatus(DeliveryState? state, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var query = session.Query<OutgoingMessage>().AsQueryable();
+        if (state is { } only)
+        {
+            query = query.Where(m => m.State == only);
+        }
+        var messages = await query.OrderByDescending(m => m.CreatedAt).Take(200).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<DeliveryStatusView>>(messages.Select(DeliveryStatusView.Of).ToList());
+    }
+
+    /// <summary>A committed message wakes this node's dispatcher, so a sign-in code goes out at once rather than at the next poll.</summary>
+    private sealed class WakeOnCommit(IServiceProvider provider) : DocumentSessionListenerBase
+    {
+        public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+        {
+            if (commit.Inserted.OfType<OutgoingMessage>().Any())
+            {
+                provider.GetRequiredService<MessageDispatcher>().Wake();
+            }
+            return Task.CompletedTask;
+        }
+    }
+}
