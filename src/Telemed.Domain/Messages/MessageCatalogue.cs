@@ -51,8 +51,9 @@ public static class MessageCatalogue
         new Dictionary<string, string>
         {
             [English] = "{code} is your Telemed sign-in code. It expires in {minutes} minutes. Never share it with anyone.",
-            [Hindi] = "{code} आपका Telemed साइन-इन कोड है। यह {minutes} मिनट में समाप्त होगा। इसे किसी से साझा न करें।",
-        });
+            [Hindi] = "{code} आपका Telemed कोड है। {minutes} मिनट तक मान्य। किसी से साझा न करें।",
+        },
+        MaxSegments: 1);
 
     public static readonly MessageTemplate PasswordReset = new(
         "PasswordReset", MessageChannel.Email, Essential: true,

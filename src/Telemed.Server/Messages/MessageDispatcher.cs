@@ -68,11 +68,9 @@ public sealed partial class MessageDispatcher(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction));
-        var table = store.Options.FindOrResolveDocumentType(typeof(OutgoingMessage)).TableName.QualifiedName;
-        var now = time.GetUtcNow();
         var due = await session.QueryAsync<OutgoingMessage>(
-            $"select data from {table} where state = ? and due_at <= ? order by due_at limit ? for update skip locked",
-            cancellationToken, nameof(DeliveryState.Pending), now, settings.BatchSize);
+            $"select data from {Table(store)} where state = ? and due_at <= ? order by due_at limit ? for update skip locked",
+            cancellationToken, nameof(DeliveryState.Pending), time.GetUtcNow(), settings.BatchSize);
         if (due.Count == 0)
         {
             return 0;
@@ -92,6 +90,16 @@ public sealed partial class MessageDispatcher(
         }
         return due.Count;
     }
+
+    /// <summary>
+    /// Loads a message with its row locked until <paramref name="transaction"/> ends, waiting while a dispatcher holds it:
+    /// every change to a message after it is queued goes through this lock (or the dispatcher's), so none is lost.
+    /// </summary>
+    public static async Task<OutgoingMessage?> LoadLocked(IDocumentSession session, Guid id, CancellationToken cancellationToken) =>
+        (await session.QueryAsync<OutgoingMessage>($"select data from {Table(session.DocumentStore)} where id = ? for update", cancellationToken, id))
+            .SingleOrDefault();
+
+    private static string Table(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(OutgoingMessage)).TableName.QualifiedName;
 
     private async Task<OutgoingMessage> HandOver(OutgoingMessage message, CancellationToken cancellationToken)
     {

@@ -8,6 +8,8 @@ using Polly.Timeout;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+using System.Text.Json;
 
 namespace Telemed.Server.Messages;
 
@@ -29,6 +31,8 @@ public static class MessagesSetup
             .AddResilienceHandler("sms", (pipeline, context) =>
             {
                 var timeout = TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<MessageOptions>>().Value.Sms.TimeoutSeconds);
+                // A network time-out is about the wall clock, whatever clock the application reads.
+                pipeline.TimeProvider = TimeProvider.System;
                 // Only a lost answer is retried here, with the same idempotency key; an answered refusal goes back to the
                 // dispatcher, which backs off and (for this gateway) moves to the next key.
                 pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -53,7 +57,6 @@ public static class MessagesSetup
         services.ConfigureMarten((provider, options) =>
         {
             options.Schema.For<OutgoingMessage>()
-                .UseOptimisticConcurrency(true)
                 .Duplicate(x => x.State)
                 .Duplicate(x => x.DueAt)
                 .Index(x => x.CreatedAt);
@@ -78,11 +81,16 @@ public static class MessagesSetup
         }
     }
 
-    private static async Task<Ok<IReadOnlyList<DeliveryStatusView>>> DeliveryStatus(DeliveryState? state, IQuerySession session, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<DeliveryStatusView>>, ProblemHttpResult>> DeliveryStatus(
+        string? state, IQuerySession session, CancellationToken cancellationToken)
     {
         var query = session.Query<OutgoingMessage>().AsQueryable();
-        if (state is { } only)
+        if (state is not null)
         {
+            if (!Enum.TryParse<DeliveryState>(state, ignoreCase: true, out var only) || !Enum.IsDefined(only))
+            {
+                return Problems.Invalid("state", $"State is one of {string.Join(", ", Enum.GetNames<DeliveryState>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.");
+            }
             query = query.Where(m => m.State == only);
         }
         var messages = await query.OrderByDescending(m => m.CreatedAt).Take(200).ToListAsync(cancellationToken);

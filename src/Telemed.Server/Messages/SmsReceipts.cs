@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using JasperFx;
 using Marten;
+using Npgsql;
 using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
 
@@ -15,13 +15,13 @@ public sealed record SmsReceipt(
 /// <summary>
 /// Delivery receipts. The gateway's webhook carries no signature of its own, so each message goes out with a reference
 /// that is its id and an HMAC under the message key (<c>udf1</c>): a receipt is believed only for a reference Telemed
-/// made. State only moves forward (Sent → Delivered or Undelivered), so repeated or late receipts change nothing.
+/// made. State only moves forward (Sent → Delivered or Undelivered), so repeated or late receipts change nothing; the
+/// message's row is locked first, so a receipt that overtakes the dispatcher's own record of the hand-over waits for it.
 /// </summary>
 public static class SmsReceipts
 {
-    private const int Attempts = 5;
-
-    public static async Task<IResult> Receive(SmsReceipt receipt, IDocumentStore store, MessageSecrets secrets, CancellationToken cancellationToken)
+    public static async Task<IResult> Receive(
+        SmsReceipt receipt, IDocumentStore store, NpgsqlDataSource dataSource, MessageSecrets secrets, CancellationToken cancellationToken)
     {
         if (secrets.ReceiptMessageId(receipt.Reference) is not { } messageId)
         {
@@ -32,29 +32,21 @@ public static class SmsReceipts
             // An intermediate status (queued, sent to the operator): nothing to record yet.
             return TypedResults.Ok(new { Received = true });
         }
-        for (var attempt = 1; ; attempt++)
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction));
+        var message = await MessageDispatcher.LoadLocked(session, messageId, cancellationToken);
+        if (message is null)
         {
-            await using var session = store.LightweightSession();
-            var message = await session.LoadAsync<OutgoingMessage>(messageId, cancellationToken);
-            if (message is null)
-            {
-                return Problems.NotFound("There is no such message.");
-            }
-            if (Delivery.Receipt(message.State, delivered) is not { } next)
-            {
-                return TypedResults.Ok(new { Received = true });
-            }
-            session.Update(message with { State = next, ProviderId = message.ProviderId ?? receipt.RequestId });
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                return TypedResults.Ok(new { Received = true });
-            }
-            catch (ConcurrencyException) when (attempt < Attempts)
-            {
-                // The dispatcher was recording the hand-over of this very message: read it again.
-            }
+            return Problems.NotFound("There is no such message.");
         }
+        if (Delivery.Receipt(message.State, delivered) is { } next)
+        {
+            session.Update(message with { State = next, ProviderId = message.ProviderId ?? receipt.RequestId });
+            await session.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return TypedResults.Ok(new { Received = true });
     }
 
     private static bool? Outcome(string? status) => status?.Trim().ToUpperInvariant() switch

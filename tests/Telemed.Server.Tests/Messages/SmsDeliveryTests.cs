@@ -37,6 +37,34 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
             return found is { } status && (until is null || until(status)) ? (object)status : null;
         }) is JsonElement element ? element : default;
 
+    /// <summary>The admin view of a message, once it satisfies <paramref name="until"/>.</summary>
+    private async Task<JsonElement> Status(Guid messageId, Func<JsonElement, bool> until) =>
+        (JsonElement)await Api.Eventually(async () =>
+            (await DeliveryStatus()).FirstOrDefault(m => m.GetProperty("id").GetGuid() == messageId) is { ValueKind: JsonValueKind.Object } found && until(found)
+                ? (object)found
+                : null);
+
+    /// <summary>
+    /// Lets a message's refusals pass: after each, waits until the dispatcher has recorded it (so its back-off is counted
+    /// from the clock as it was), then moves the clock past the back-off (10 s, doubling) and wakes the dispatcher.
+    /// </summary>
+    private async Task<Guid> SitOutRefusals(int refusals, int arrived)
+    {
+        var dispatcher = Host.Services.GetRequiredService<MessageDispatcher>();
+        var messageId = Guid.Empty;
+        for (var refusal = 1; refusal <= refusals; refusal++)
+        {
+            var key = await Api.Eventually(() => Task.FromResult(fixture.Sms.Arrivals.Skip(arrived).FirstOrDefault()));
+            arrived = fixture.Sms.Arrivals.Count;
+            messageId = Guid.ParseExact(key[..32], "N");
+            var attempts = refusal;
+            await Status(messageId, m => m.GetProperty("attempts").GetInt32() == attempts);
+            fixture.Server.Time.Advance(TimeSpan.FromSeconds(10 << (refusal - 1)));
+            dispatcher.Wake();
+        }
+        return messageId;
+    }
+
     [Fact]
     public async Task A_sign_in_code_goes_to_the_gateway_as_its_registered_DLT_template_and_signs_the_patient_in()
     {
@@ -56,7 +84,7 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
     {
         var sms = await AskForCode(Api.NewMobile(), "hi");
 
-        sms.Text.ShouldContain("आपका Telemed साइन-इन कोड है");
+        sms.Text.ShouldContain("आपका Telemed कोड है।");
         SmsLength.Measure(sms.Text).ShouldBe(new SmsMeasure(SmsEncoding.Ucs2, sms.Text.Length, 1));
         fixture.Sms.Refusals.ShouldBeEmpty();
     }
@@ -98,21 +126,16 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
     {
         var mobile = Api.NewMobile();
         fixture.Sms.FailNext(2);
+        var arrived = fixture.Sms.Arrivals.Count;
         var sent = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile });
         await sent.ShouldHave(HttpStatusCode.Accepted);
-        var dispatcher = Host.Services.GetRequiredService<MessageDispatcher>();
 
-        // Two refusals, each followed by a back-off that only the (fake) clock moving past ends.
-        for (var refusal = 1; refusal <= 2; refusal++)
-        {
-            await Api.Eventually(() => Task.FromResult(fixture.Sms.Requests.Count(r => r.Status == 500) >= refusal ? "" : null));
-            fixture.Server.Time.Advance(TimeSpan.FromSeconds(10 * refusal));
-            dispatcher.Wake();
-        }
-        var sms = await fixture.Sms.Nth(mobile, 1);
+        var messageId = await SitOutRefusals(2, arrived);
+        await fixture.Sms.Nth(mobile, 1);
 
         fixture.Sms.To(mobile).Count.ShouldBe(1);
-        (await StatusOf(sms)).GetProperty("attempts").GetInt32().ShouldBe(3);
+        (await Status(messageId, m => m.GetProperty("state").GetString() is "sent" or "delivered")).GetProperty("attempts").GetInt32().ShouldBe(3);
+        fixture.Sms.Arrivals.Where(key => key!.StartsWith(messageId.ToString("N"), StringComparison.Ordinal)).Distinct().Count().ShouldBe(3);
     }
 
     [Fact]
@@ -125,7 +148,7 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
         await StatusOf(sms, s => s.GetProperty("state").GetString() is "sent" or "delivered");
 
         fixture.Sms.To(mobile).Count.ShouldBe(1);
-        fixture.Sms.Requests.Count(r => r.Key == sms.Key).ShouldBeGreaterThanOrEqualTo(2);
+        fixture.Sms.Arrivals.Count(key => key == sms.Key).ShouldBeGreaterThanOrEqualTo(2);
         (await StatusOf(sms)).GetProperty("attempts").GetInt32().ShouldBe(1);
     }
 
@@ -137,7 +160,7 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
 
         var sms = await AskForCode(mobile);
 
-        fixture.Sms.Requests.Count(r => r.Key == sms.Key).ShouldBe(1);
+        fixture.Sms.Arrivals.Count(key => key == sms.Key).ShouldBe(1);
     }
 
     [Fact]
@@ -145,20 +168,34 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
     {
         var mobile = Api.NewMobile();
         fixture.Sms.FailNext(4, HttpStatusCode.ServiceUnavailable);
+        var arrived = fixture.Sms.Arrivals.Count;
         await (await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile })).ShouldHave(HttpStatusCode.Accepted);
-        var dispatcher = Host.Services.GetRequiredService<MessageDispatcher>();
-        for (var refusal = 1; refusal <= 3; refusal++)
-        {
-            await Api.Eventually(() => Task.FromResult(fixture.Sms.Requests.Count(r => r.Status == 503) >= refusal ? "" : null));
-            fixture.Server.Time.Advance(TimeSpan.FromMinutes(5));
-            dispatcher.Wake();
-        }
 
-        var dead = await Api.Eventually(async () => (await DeliveryStatus("deadLettered")).FirstOrDefault(m => m.GetProperty("to").GetString()!.EndsWith(mobile[^4..], StringComparison.Ordinal)) is { ValueKind: JsonValueKind.Object } found ? (object)found : null);
+        var messageId = await SitOutRefusals(3, arrived);
+        var dead = await Status(messageId, m => m.GetProperty("state").GetString() == "deadLettered");
 
-        ((JsonElement)dead).GetProperty("attempts").GetInt32().ShouldBe(4);
+        dead.GetProperty("attempts").GetInt32().ShouldBe(4);
         fixture.Sms.To(mobile).ShouldBeEmpty();
         (await Host.CreateClient().GetStringAsync("/metrics")).ShouldContain("telemed_messages_dead_lettered_total");
+    }
+
+    [Fact]
+    public async Task A_code_that_could_not_be_handed_over_before_it_expired_lapses_instead_of_going_late()
+    {
+        var mobile = Api.NewMobile();
+        fixture.Sms.FailNext(1);
+        var arrived = fixture.Sms.Arrivals.Count;
+        await (await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile })).ShouldHave(HttpStatusCode.Accepted);
+        var key = await Api.Eventually(() => Task.FromResult(fixture.Sms.Arrivals.Skip(arrived).FirstOrDefault()));
+        var messageId = Guid.ParseExact(key[..32], "N");
+        await Status(messageId, m => m.GetProperty("attempts").GetInt32() == 1);
+
+        fixture.Server.Time.Advance(TimeSpan.FromMinutes(6));
+        Host.Services.GetRequiredService<MessageDispatcher>().Wake();
+
+        await Status(messageId, m => m.GetProperty("state").GetString() == "lapsed");
+        (await DeliveryStatus("lapsed")).ShouldContain(m => m.GetProperty("id").GetGuid() == messageId);
+        fixture.Sms.To(mobile).ShouldBeEmpty();
     }
 
     [Fact]

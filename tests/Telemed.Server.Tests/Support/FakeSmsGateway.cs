@@ -54,8 +54,11 @@ public sealed class FakeSmsGateway : IAsyncDisposable
 
     public ConcurrentQueue<TakenSms> Taken { get; } = new();
 
-    /// <summary>Every request with its idempotency key and the status answered (0 when the client gave up first).</summary>
+    /// <summary>Every request answered, with its idempotency key and the status (0 when the client gave up first).</summary>
     public ConcurrentQueue<(string? Key, int Status)> Requests { get; } = new();
+
+    /// <summary>The idempotency key of every request, as it arrives.</summary>
+    public ConcurrentQueue<string?> Arrivals { get; } = new();
 
     /// <summary>Requests refused for what they carried (wrong sender, template, text …): a correct client never makes one.</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
@@ -121,6 +124,7 @@ public sealed class FakeSmsGateway : IAsyncDisposable
     private async Task Handle(HttpContext http)
     {
         var key = http.Request.Headers["X-F2S-Duplicate-Key"].FirstOrDefault();
+        Arrivals.Enqueue(key);
         if (!HttpMethods.IsPost(http.Request.Method) || http.Request.Path != "/dev/bulkV2")
         {
             await Reply(http, key, 404, Error(404, "Not found"));
