@@ -30,8 +30,8 @@ export Demo__Password="${TELEMED_DEMO_PASSWORD:-telemed-demo}"
 export Messages__SecretPath="$PWD/.data/keys/messages.key"
 export Messages__PublicUrl="$URL"
 # No SMS gateway or mail server here: messages go to the development sink (refused in Production).
-export Messages__Sms__Provider="${Messages__Sms__Provider:-Sink}"
-export Messages__Email__Provider="${Messages__Email__Provider:-Sink}"
+export Sms__Provider="${Sms__Provider:-Sink}"
+export Email__Provider="${Email__Provider:-Sink}"
 
 cat <<INFO
 

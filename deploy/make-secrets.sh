@@ -46,9 +46,9 @@ random_secret() { openssl rand -base64 32 | tr -d '/+=\n' | cut -c1-40; }
 
 own() {
   if [ "$(id -u)" -eq 0 ]; then
-    chown -R "$APP_UID:$APP_UID" "$DIR/access-token" "$DIR/prescription-keys"
+    chown -R "$APP_UID:$APP_UID" "$DIR/access-token" "$DIR/prescription-keys" "$DIR/message-key"
   else
-    echo "Not root: run  sudo chown -R $APP_UID:$APP_UID '$DIR/access-token' '$DIR/prescription-keys'  so the container's user can read the keys." >&2
+    echo "Not root: run  sudo chown -R $APP_UID:$APP_UID '$DIR/access-token' '$DIR/prescription-keys' '$DIR/message-key'  so the container's user can read the keys." >&2
   fi
 }
 

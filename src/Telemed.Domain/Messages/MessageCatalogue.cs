@@ -68,6 +68,13 @@ public static class MessageCatalogue
     public static readonly IReadOnlyDictionary<string, MessageTemplate> All =
         new[] { SignInCode, PasswordReset }.ToFrozenDictionary(template => template.Id, StringComparer.Ordinal);
 
+    /// <summary>A recipient's language as a request names it (English when it names none).</summary>
+    public static Result<string, Invalid> ParseLanguage(string? raw)
+    {
+        var language = raw?.Trim().ToLowerInvariant() ?? English;
+        return Languages.Contains(language) ? language : new Invalid($"Messages are written in {string.Join(" or ", Languages)}.");
+    }
+
     public static Result<MessageTemplate, Invalid> Find(string? id) =>
         id is not null && All.TryGetValue(id, out var template) ? template : new Invalid($"There is no message template '{id}'.");
 

@@ -48,11 +48,7 @@ public static class PasswordResets
     {
         var errors = new FieldErrors();
         var email = errors.Require("email", PersonRules.Email(request.Email));
-        var language = request.Language?.Trim().ToLowerInvariant() ?? MessageCatalogue.English;
-        if (!MessageCatalogue.Languages.Contains(language))
-        {
-            errors.Add("language", $"The e-mail is written in {string.Join(" or ", MessageCatalogue.Languages)}.");
-        }
+        var language = errors.Require("language", MessageCatalogue.ParseLanguage(request.Language));
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -65,7 +61,7 @@ public static class PasswordResets
             session.Insert(reset);
             session.Events.Append(staff.Id, new PasswordResetRequested(staff.Id, reset.Id, now));
             var queued = messenger.Queue(
-                session, MessageCatalogue.PasswordReset, staff.Email, language,
+                session, MessageCatalogue.PasswordReset, staff.Email, language!,
                 new Dictionary<string, string> { ["name"] = staff.Name, ["minutes"] = Lifetime.TotalMinutes.ToString(CultureInfo.InvariantCulture) },
                 new SecretVariable("link", SecretKind.ResetLink, reset.Id),
                 expiresAt: reset.ExpiresAt);

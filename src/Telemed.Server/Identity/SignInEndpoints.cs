@@ -41,16 +41,12 @@ public static class SignInEndpoints
     {
         var errors = new FieldErrors();
         var mobile = errors.Require("mobile", MobileNumber.Parse(request.Mobile));
-        var language = request.Language?.Trim().ToLowerInvariant() ?? MessageCatalogue.English;
-        if (!MessageCatalogue.Languages.Contains(language))
-        {
-            errors.Add("language", $"Codes are sent in {string.Join(" or ", MessageCatalogue.Languages)}.");
-        }
+        var language = errors.Require("language", MessageCatalogue.ParseLanguage(request.Language));
         if (errors.Any)
         {
             return Problems.Invalid(errors);
         }
-        var sent = await codes.Send(session, mobile!, language, cancellationToken);
+        var sent = await codes.Send(session, mobile!, language!, cancellationToken);
         if (!sent.IsSuccess)
         {
             return Problems.TooManyRequests(sent.Error.Message);

@@ -15,13 +15,13 @@ namespace Telemed.Server.Messages;
 /// answered with the first reply and not sent again — unless the first got a server error, which the gateway replays for
 /// that key, hence a refused attempt moves to the next key. <c>udf1</c> carries the signed reference receipts come back with.
 /// </summary>
-public sealed class Fast2SmsGateway(HttpClient http, IOptions<MessageOptions> options, MessageSecrets secrets) : IMessageProvider
+public sealed class Fast2SmsGateway(HttpClient http, IOptions<SmsOptions> options, MessageSecrets secrets) : IMessageProvider
 {
     public const string DuplicateKeyHeader = "X-F2S-Duplicate-Key";
 
     public async Task<HandOver> Send(OutgoingMessage message, ComposedMessage composed, CancellationToken cancellationToken)
     {
-        var sms = options.Value.Sms;
+        var sms = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, "dev/bulkV2")
         {
             Content = JsonContent.Create(new SendRequest(

@@ -23,23 +23,10 @@ public sealed partial class MessageDispatcher(
     TelemedMetrics metrics,
     ILogger<MessageDispatcher> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly Doorbell wake = new();
 
     /// <summary>Looks for due messages now instead of at the next poll (called after a message is committed on this node).</summary>
-    public void Wake()
-    {
-        if (wake.CurrentCount == 0)
-        {
-            try
-            {
-                wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already woken.
-            }
-        }
-    }
+    public void Wake() => wake.Ring();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,7 +44,7 @@ public sealed partial class MessageDispatcher(
             {
                 PassFailed(logger, e.GetType().Name);
             }
-            await wake.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), stoppingToken);
+            await wake.Wait(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), stoppingToken);
         }
     }
 

@@ -37,10 +37,6 @@ public sealed class MessageOptions
     [Range(1, 24 * 60)]
     public int MaxRetryMinutes { get; set; } = 60;
 
-    public SmsOptions Sms { get; set; } = new();
-
-    public EmailOptions Email { get; set; } = new();
-
     public DeliveryPolicy Policy => new(MaxAttempts, TimeSpan.FromSeconds(FirstRetrySeconds), TimeSpan.FromMinutes(MaxRetryMinutes));
 }
 
@@ -61,6 +57,8 @@ public enum EmailProvider
 
 public sealed class SmsOptions
 {
+    public const string Section = "Sms";
+
     public SmsProvider? Provider { get; set; }
 
     [Url]
@@ -99,6 +97,8 @@ public enum SmtpSecurity
 
 public sealed class EmailOptions
 {
+    public const string Section = "Email";
+
     public EmailProvider? Provider { get; set; }
 
     public string? Host { get; set; }
@@ -120,55 +120,66 @@ public sealed class EmailOptions
 }
 
 /// <summary>Checks at start-up what data annotations cannot: the chosen providers have what they need, and no sink in Production.</summary>
-public sealed class MessageOptionsValidation(IHostEnvironment environment) : IValidateOptions<MessageOptions>
+public sealed class ProviderValidation(IHostEnvironment environment) : IValidateOptions<SmsOptions>, IValidateOptions<EmailOptions>
 {
-    public ValidateOptionsResult Validate(string? name, MessageOptions options)
+    private const string SinkInProduction =
+        "The development message sink is configured in Production, where it would keep patients' codes in memory and show them to anyone.";
+
+    public ValidateOptionsResult Validate(string? name, SmsOptions sms)
     {
         var failures = new List<string>();
-        var sms = options.Sms;
         switch (sms.Provider)
         {
             case null:
-                failures.Add("Messages:Sms:Provider must be set: Fast2Sms (with its key, sender and DLT ids), or Sink outside Production.");
+                failures.Add("Sms:Provider must be set: Fast2Sms (with its key, sender and DLT ids), or Sink outside Production.");
                 break;
             case SmsProvider.Fast2Sms:
                 if (string.IsNullOrWhiteSpace(sms.ApiKey))
                 {
-                    failures.Add("Messages:Sms:ApiKey is needed for Fast2Sms.");
+                    failures.Add("Sms:ApiKey is needed for Fast2Sms.");
                 }
                 if (sms.SenderId is not { Length: >= 3 and <= 6 } sender || !sender.All(char.IsAsciiLetterUpper))
                 {
-                    failures.Add("Messages:Sms:SenderId must be the DLT-registered header: 3 to 6 capital letters.");
+                    failures.Add("Sms:SenderId must be the DLT-registered header: 3 to 6 capital letters.");
                 }
                 if (sms.EntityId is not { Length: > 0 } entity || !entity.All(char.IsAsciiDigit))
                 {
-                    failures.Add("Messages:Sms:EntityId must be the DLT principal entity id (digits).");
+                    failures.Add("Sms:EntityId must be the DLT principal entity id (digits).");
                 }
                 foreach (var template in MessageCatalogue.All.Values.Where(t => t.Channel == MessageChannel.Sms))
                 {
                     foreach (var language in template.Texts.Keys.Where(language => sms.DltTemplateId(template.Id, language) is not { Length: > 0 } id || !id.All(char.IsAsciiDigit)))
                     {
-                        failures.Add($"Messages:Sms:DltTemplateIds:{template.Id}:{language} must be the DLT template id (digits) of: {template.DltText(language)}");
+                        failures.Add($"Sms:DltTemplateIds:{template.Id}:{language} must be the DLT template id (digits) of: {template.DltText(language)}");
                     }
                 }
                 break;
         }
-        var email = options.Email;
+        if (environment.IsProduction() && sms.Provider == SmsProvider.Sink)
+        {
+            failures.Add(SinkInProduction + " Configure Fast2Sms.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, EmailOptions email)
+    {
+        var failures = new List<string>();
         if (email.Provider is null)
         {
-            failures.Add("Messages:Email:Provider must be set: Smtp (with its host), or Sink outside Production.");
+            failures.Add("Email:Provider must be set: Smtp (with its host), or Sink outside Production.");
         }
         if (email.Provider == EmailProvider.Smtp && string.IsNullOrWhiteSpace(email.Host))
         {
-            failures.Add("Messages:Email:Host is needed for Smtp.");
+            failures.Add("Email:Host is needed for Smtp.");
         }
         if (email.Provider == EmailProvider.Smtp && !MimeKit.MailboxAddress.TryParse(email.From, out _))
         {
-            failures.Add("Messages:Email:From must be a mailbox, e.g. Telemed <no-reply@example.in>.");
+            failures.Add("Email:From must be a mailbox, e.g. Telemed <no-reply@example.in>.");
         }
-        if (environment.IsProduction() && (sms.Provider == SmsProvider.Sink || email.Provider == EmailProvider.Sink))
+        if (environment.IsProduction() && email.Provider == EmailProvider.Sink)
         {
-            failures.Add("The development message sink is configured in Production, where it would keep patients' codes in memory and show them to anyone: configure Fast2Sms and Smtp.");
+            failures.Add(SinkInProduction + " Configure Smtp.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -19,7 +19,11 @@ public static class MessagesSetup
     {
         var services = builder.Services;
         services.AddOptions<MessageOptions>().Bind(builder.Configuration.GetSection(MessageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MessageOptions>, MessageOptionsValidation>();
+        services.AddOptions<SmsOptions>().Bind(builder.Configuration.GetSection(SmsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(builder.Configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ProviderValidation>();
+        services.AddSingleton<IValidateOptions<SmsOptions>>(provider => provider.GetRequiredService<ProviderValidation>());
+        services.AddSingleton<IValidateOptions<EmailOptions>>(provider => provider.GetRequiredService<ProviderValidation>());
         services.AddSingleton<MessageSecrets>();
         services.AddSingleton<Messenger>();
         services.AddSingleton<MessageDispatcher>();
@@ -27,10 +31,10 @@ public static class MessagesSetup
         services.AddSingleton<MessageSink>();
         services.AddSingleton<SmtpMailer>();
 
-        services.AddHttpClient<Fast2SmsGateway>((provider, http) => http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<MessageOptions>>().Value.Sms.BaseUrl))
+        services.AddHttpClient<Fast2SmsGateway>((provider, http) => http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<SmsOptions>>().Value.BaseUrl))
             .AddResilienceHandler("sms", (pipeline, context) =>
             {
-                var timeout = TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<MessageOptions>>().Value.Sms.TimeoutSeconds);
+                var timeout = TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<SmsOptions>>().Value.TimeoutSeconds);
                 // A network time-out is about the wall clock, whatever clock the application reads.
                 pipeline.TimeProvider = TimeProvider.System;
                 // Only a lost answer is retried here, with the same idempotency key; an answered refusal goes back to the
@@ -46,11 +50,11 @@ public static class MessagesSetup
                 pipeline.AddTimeout(timeout);
             });
         services.AddKeyedTransient<IMessageProvider>(MessageChannel.Sms, (provider, _) =>
-            provider.GetRequiredService<IOptions<MessageOptions>>().Value.Sms.Provider == SmsProvider.Sink
+            provider.GetRequiredService<IOptions<SmsOptions>>().Value.Provider == SmsProvider.Sink
                 ? provider.GetRequiredService<MessageSink>()
                 : provider.GetRequiredService<Fast2SmsGateway>());
         services.AddKeyedTransient<IMessageProvider>(MessageChannel.Email, (provider, _) =>
-            provider.GetRequiredService<IOptions<MessageOptions>>().Value.Email.Provider == EmailProvider.Sink
+            provider.GetRequiredService<IOptions<EmailOptions>>().Value.Provider == EmailProvider.Sink
                 ? provider.GetRequiredService<MessageSink>()
                 : provider.GetRequiredService<SmtpMailer>());
 
@@ -74,8 +78,8 @@ public static class MessagesSetup
         app.MapGroup("/api/admin").RequireAuthorization(Roles.Admin).WithTags("Admin")
             .MapGet("/messages", DeliveryStatus)
             .WithSummary("Delivery status of messages, newest first: recipient masked, never a text or its variables. Filter by state.");
-        if (app.ServiceProvider.GetRequiredService<IOptions<MessageOptions>>().Value is { } options
-            && (options.Sms.Provider == SmsProvider.Sink || options.Email.Provider == EmailProvider.Sink))
+        if (app.ServiceProvider.GetRequiredService<IOptions<SmsOptions>>().Value.Provider == SmsProvider.Sink
+            || app.ServiceProvider.GetRequiredService<IOptions<EmailOptions>>().Value.Provider == EmailProvider.Sink)
         {
             MessageSink.Map(app);
         }

@@ -11,11 +11,11 @@ namespace Telemed.Server.Messages;
 /// E-mail over SMTP with MailKit: STARTTLS that must succeed, or TLS from the first byte, and authentication when a user
 /// name is set. The message id is the idempotency key's, so a retried hand-over is recognisably the same message.
 /// </summary>
-public sealed class SmtpMailer(IOptions<MessageOptions> options) : IMessageProvider
+public sealed class SmtpMailer(IOptions<EmailOptions> options) : IMessageProvider
 {
     public async Task<HandOver> Send(OutgoingMessage message, ComposedMessage composed, CancellationToken cancellationToken)
     {
-        var settings = options.Value.Email;
+        var settings = options.Value;
         var mail = new MimeMessage { Subject = composed.Subject ?? "Telemed", MessageId = $"{message.IdempotencyKey}@telemed", Body = new TextPart("plain") { Text = composed.Text } };
         mail.From.Add(MailboxAddress.Parse(settings.From));
         mail.To.Add(MailboxAddress.Parse(message.To));

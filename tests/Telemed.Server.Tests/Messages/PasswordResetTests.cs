@@ -20,12 +20,12 @@ public sealed class MailFixture : IAsyncLifetime
         await Server.InitializeAsync();
         Host = Server.Start(new Dictionary<string, string?>
         {
-            ["Messages:Email:Provider"] = "Smtp",
-            ["Messages:Email:Host"] = "127.0.0.1",
-            ["Messages:Email:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Provider"] = "Smtp",
+            ["Email:Host"] = "127.0.0.1",
+            ["Email:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // A test server on loopback; deployments keep the default, STARTTLS that must succeed.
-            ["Messages:Email:Security"] = "None",
-            ["Messages:Email:From"] = "Telemed <no-reply@telemed.test>",
+            ["Email:Security"] = "None",
+            ["Email:From"] = "Telemed <no-reply@telemed.test>",
             ["Messages:PublicUrl"] = "https://telemed.test",
             ["Messages:PollMilliseconds"] = "100",
         });

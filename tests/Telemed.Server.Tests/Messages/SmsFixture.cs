@@ -25,7 +25,7 @@ public sealed class SmsFixture : IAsyncLifetime
         settings["Messages:PollMilliseconds"] = "100";
         settings["Messages:FirstRetrySeconds"] = "10";
         settings["Messages:MaxAttempts"] = "4";
-        settings["Messages:Sms:TimeoutSeconds"] = "1";
+        settings["Sms:TimeoutSeconds"] = "1";
         settings["Otp:ResendCooldownSeconds"] = "0";
         var host = Server.Start(settings);
         Sms.SendReceiptsTo(() => host.CreateClient());

@@ -80,15 +80,15 @@ public sealed class FakeSmsGateway : IAsyncDisposable
     {
         var settings = new Dictionary<string, string>
         {
-            [$"Messages{separator}Sms{separator}Provider"] = "Fast2Sms",
-            [$"Messages{separator}Sms{separator}BaseUrl"] = Address.ToString(),
-            [$"Messages{separator}Sms{separator}ApiKey"] = ApiKey,
-            [$"Messages{separator}Sms{separator}SenderId"] = SenderId,
-            [$"Messages{separator}Sms{separator}EntityId"] = EntityId,
+            [$"Sms{separator}Provider"] = "Fast2Sms",
+            [$"Sms{separator}BaseUrl"] = Address.ToString(),
+            [$"Sms{separator}ApiKey"] = ApiKey,
+            [$"Sms{separator}SenderId"] = SenderId,
+            [$"Sms{separator}EntityId"] = EntityId,
         };
         foreach (var (id, (template, language, _)) in templates)
         {
-            settings[$"Messages{separator}Sms{separator}DltTemplateIds{separator}{template.Id}{separator}{language}"] = id;
+            settings[$"Sms{separator}DltTemplateIds{separator}{template.Id}{separator}{language}"] = id;
         }
         return settings;
     }

@@ -82,8 +82,8 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         builder.UseSetting("Prescriptions:KeyDirectory", server.PrescriptionKeyDirectory);
         builder.UseSetting("Messages:SecretPath", server.MessageKeyPath);
         // Messages land in the development sink unless a test points them at the fake SMS gateway or a real SMTP server.
-        builder.UseSetting("Messages:Sms:Provider", "Sink");
-        builder.UseSetting("Messages:Email:Provider", "Sink");
+        builder.UseSetting("Sms:Provider", "Sink");
+        builder.UseSetting("Email:Provider", "Sink");
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Logging:Json", "true");
         // Tests sign in far more often than people do; the limits themselves are tested with their own settings.
