@@ -27,6 +27,11 @@ export Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgre
 export Auth__SigningKeyPath="$PWD/.data/keys/access-token-es256.pem"
 export Demo__Seed=true
 export Demo__Password="${TELEMED_DEMO_PASSWORD:-telemed-demo}"
+export Messages__SecretPath="$PWD/.data/keys/messages.key"
+export Messages__PublicUrl="$URL"
+# No SMS gateway or mail server here: messages go to the development sink (refused in Production).
+export Sms__Provider="${Sms__Provider:-Sink}"
+export Email__Provider="${Email__Provider:-Sink}"
 
 cat <<INFO
 
@@ -34,8 +39,8 @@ Telemed is starting on $URL  (PostgreSQL on 127.0.0.1:$PG_PORT, data in .data/)
   API document   $URL/openapi/v1.json
   Staff sign-in  POST $URL/api/auth/sign-in  {"email":"admin@telemed.local","password":"$Demo__Password"}
                  doctors asha.verma@telemed.local, rahul.nair@telemed.local; pharmacist meena.iyer@telemed.local (same password)
-  Patients       POST $URL/api/auth/otp {"mobile":"9876543210"}; the code is in GET $URL/api/admin/outbox (as admin);
-                 then POST $URL/api/auth/otp/verify {"mobile":"9876543210","code":"123456"}
+  Patients       POST $URL/api/auth/otp {"mobile":"9876543210"}; the SMS with the code is at $URL/api/dev/messages?to=9876543210
+                 (the development sink: every SMS and e-mail lands there); then POST $URL/api/auth/otp/verify {"mobile":"9876543210","code":"123456"}
   Ctrl-C stops the server; ./run.sh stop stops PostgreSQL.
 
 INFO

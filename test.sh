@@ -14,7 +14,8 @@ if [ "${1:-}" != "--inside" ]; then
   # Phase 1, with the network: install, restore, build.
   ensure_postgres
   ensure_pdf_fonts
-  ensure_debian_packages chromium:chromium turnserver:coturn pdftotext:poppler-utils zbarimg:zbar-tools redis-server:redis-server
+  ensure_debian_packages chromium:chromium turnserver:coturn pdftotext:poppler-utils zbarimg:zbar-tools redis-server:redis-server \
+    /usr/lib/python3/dist-packages/aiosmtpd:python3-aiosmtpd
   echo "==> Restoring and building"
   build_web_client
   dotnet restore Telemed.sln -nologo -v quiet

@@ -43,6 +43,9 @@ printf '    %s\n' "$(docker-compose version --short 2>/dev/null | sed 's/^/docke
 
 # Stand-in values for the variables compose requires (the real ones come from make-secrets.sh's compose.env).
 export POSTGRES_PASSWORD=check-only TURN_SECRET=check-only TURN_EXTERNAL_IP=203.0.113.1 TELEMED_SECRETS_DIR="$WORK/secrets"
+# The SMS gateway's and SMTP relay's settings compose requires (placeholders: nothing is sent during the checks).
+export FAST2SMS_API_KEY=check-only SMS_SENDER_ID=TLMEDS DLT_ENTITY_ID=1 DLT_TEMPLATE_SIGN_IN_CODE_EN=2 DLT_TEMPLATE_SIGN_IN_CODE_HI=3 \
+  SMTP_HOST=smtp.example.in
 # An empty kubeconfig: kubectl must never reach (or send a real cluster's credentials to) anything but the stub below.
 export KUBECONFIG="$WORK/kubeconfig" KUBECACHEDIR="$WORK/kube-cache"
 : >"$KUBECONFIG"

@@ -4,6 +4,7 @@
 #   deploy/make-secrets.sh --new-prescription-key [DIR]  adds the next prescription signing key (a rotation)
 # DIR/access-token/es256.pem           ES256 key for access tokens         -> Auth:SigningKeyPath
 # DIR/prescription-keys/NNNNNN-KID.pem  prescription signing keys (P-256)   -> Prescriptions:KeyDirectory
+# DIR/message-key/messages.key          32 random bytes codes and links derive from -> Messages:SecretPath
 # DIR/compose.env                       POSTGRES_PASSWORD, TURN_SECRET and the public names (deploy/compose.yaml)
 # Files are readable only by uid 10001, the server's user in the image (chown needs root; otherwise it says how).
 set -euo pipefail
@@ -45,9 +46,9 @@ random_secret() { openssl rand -base64 32 | tr -d '/+=\n' | cut -c1-40; }
 
 own() {
   if [ "$(id -u)" -eq 0 ]; then
-    chown -R "$APP_UID:$APP_UID" "$DIR/access-token" "$DIR/prescription-keys"
+    chown -R "$APP_UID:$APP_UID" "$DIR/access-token" "$DIR/prescription-keys" "$DIR/message-key"
   else
-    echo "Not root: run  sudo chown -R $APP_UID:$APP_UID '$DIR/access-token' '$DIR/prescription-keys'  so the container's user can read the keys." >&2
+    echo "Not root: run  sudo chown -R $APP_UID:$APP_UID '$DIR/access-token' '$DIR/prescription-keys' '$DIR/message-key'  so the container's user can read the keys." >&2
   fi
 }
 
@@ -65,8 +66,13 @@ if [ ! -s "$DIR/access-token/es256.pem" ]; then
   echo "access-token key access-token/es256.pem"
 fi
 if [ -z "$(find "$DIR/prescription-keys" -maxdepth 1 -name '*.pem' 2>/dev/null)" ]; then add_prescription_key; fi
-chmod 0500 "$DIR/access-token" "$DIR/prescription-keys"
-chmod 0400 "$DIR/access-token"/*.pem "$DIR/prescription-keys"/*.pem
+if [ ! -s "$DIR/message-key/messages.key" ]; then
+  mkdir -p "$DIR/message-key"
+  openssl rand 32 >"$DIR/message-key/messages.key"
+  echo "message key message-key/messages.key"
+fi
+chmod 0500 "$DIR/access-token" "$DIR/prescription-keys" "$DIR/message-key"
+chmod 0400 "$DIR/access-token"/*.pem "$DIR/prescription-keys"/*.pem "$DIR/message-key/messages.key"
 own
 
 if [ ! -s "$DIR/compose.env" ]; then
@@ -80,6 +86,17 @@ TURN_HOST=localhost
 TURN_EXTERNAL_IP=127.0.0.1
 TURN_REALM=telemed.local
 TELEMED_SECRETS_DIR=$DIR
+# SMS (Fast2SMS DLT route) and e-mail (SMTP): replace these placeholders with your account's (docs/messages.md).
+FAST2SMS_API_KEY=replace-with-your-fast2sms-key
+SMS_SENDER_ID=TLMEDS
+DLT_ENTITY_ID=1000000000000000000
+DLT_TEMPLATE_SIGN_IN_CODE_EN=1000000000000000001
+DLT_TEMPLATE_SIGN_IN_CODE_HI=1000000000000000002
+SMTP_HOST=smtp.example.in
+SMTP_PORT=587
+SMTP_USERNAME=
+SMTP_PASSWORD=
+SMTP_FROM=no-reply@example.in
 ENV
-  echo "compose env file compose.env (edit TELEMED_PUBLIC_URL, TURN_HOST, TURN_EXTERNAL_IP)"
+  echo "compose env file compose.env (edit TELEMED_PUBLIC_URL, TURN_HOST, TURN_EXTERNAL_IP, the SMS and SMTP settings)"
 fi

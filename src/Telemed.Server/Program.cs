@@ -4,6 +4,7 @@ using Telemed.Server.Consultations;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Messages;
 using Telemed.Server.Payments;
 using Telemed.Server.Prescriptions;
 using Telemed.Server.Queue;
@@ -20,6 +21,7 @@ builder.AddTelemedLogging()
     .AddTelemedHealth()
     .AddTelemedDrain()
     .AddTelemedScaleOut()
+    .AddTelemedMessages()
     .AddTelemedIdentity()
     .AddTelemedAudit()
     .AddTelemedQueue()
@@ -45,6 +47,7 @@ app.MapTelemedHealth();
 app.MapTelemedMetrics();
 app.MapApiDocument();
 app.MapIdentity();
+app.MapMessages();
 app.MapAudit();
 app.MapTelemedQueue();
 app.MapConsultations();

@@ -12,7 +12,7 @@ public sealed record BenchPair(int Index, string Doctor, string Patient, Guid Se
 
 /// <summary>
 /// The people and sessions load drivers need, made through the public API as an admin, doctors and patients would
-/// (patients register with the OTP the server writes to its outbox).
+/// (patients register with the OTP the server hands to its development sink).
 /// </summary>
 public sealed partial class BenchCast(Uri server)
 {
@@ -80,10 +80,30 @@ public sealed partial class BenchCast(Uri server)
     {
         var mobile = string.Create(CultureInfo.InvariantCulture, $"+9170{index:D8}");
         await Send(HttpMethod.Post, "/api/auth/otp", null, new { mobile });
-        var messages = await Send(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}", admin, null);
-        var code = SixDigits().Match(messages[0].GetProperty("body").GetString()!).Value;
+        var code = await SunkCode(Http, mobile);
         var registered = await Send(HttpMethod.Post, "/api/patients", null, new { name = $"Bench Patient {index}", yearOfBirth = 1980, sex = "other", mobile, code });
         return registered.GetProperty("tokens").GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>
+    /// The sign-in code of a number that was sent one, read from the development sink (bench.sh runs the server with it)
+    /// once the dispatcher has handed it over.
+    /// </summary>
+    public static async Task<string> SunkCode(HttpClient http, string mobile)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var messages = await http.GetFromJsonAsync<JsonElement>($"/api/dev/messages?to={Uri.EscapeDataString(mobile)}");
+            if (messages.GetArrayLength() > 0)
+            {
+                return SixDigits().Match(messages[0].GetProperty("text").GetString()!).Value;
+            }
+            if (attempt > 600)
+            {
+                throw new TimeoutException($"No code reached the development sink for {mobile}.");
+            }
+            await Task.Delay(50);
+        }
     }
 
     [GeneratedRegex(@"\d{6}")]

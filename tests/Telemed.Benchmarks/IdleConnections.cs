@@ -104,21 +104,10 @@ public sealed class IdleConnections(Uri server, int connections, Uri? http2Serve
 
     private static async Task<string> PatientToken(HttpClient http)
     {
-        var admin = await SignIn(http, "admin@telemed.local");
         const string mobile = "+919876543210";
         (await http.PostAsJsonAsync("/api/auth/otp", new { mobile })).EnsureSuccessStatusCode();
-        using var outbox = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}");
-        outbox.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
-        var messages = await (await http.SendAsync(outbox)).Content.ReadFromJsonAsync<JsonElement>();
-        var code = System.Text.RegularExpressions.Regex.Match(messages[0].GetProperty("body").GetString()!, @"\d{6}").Value;
+        var code = await BenchCast.SunkCode(http, mobile);
         var response = await http.PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task<string> SignIn(HttpClient http, string email)
-    {
-        var response = await http.PostAsJsonAsync("/api/auth/sign-in", new { email, password = "telemed-demo" });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }

@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ namespace Telemed.Benchmarks;
 /// check-in until the doctor's screen has the row, and call-next until the called patient hears it
 /// (and until every waiting patient has heard their new position).
 /// </summary>
-public sealed partial class QueueLatency(Uri server, int patients, int samples)
+public sealed class QueueLatency(Uri server, int patients, int samples)
 {
     /// <summary>Rounds run before each phase's samples and not counted (JIT tiering, caches, the set-up's garbage).</summary>
     private const int Warmup = 20;
@@ -31,7 +30,7 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
         var doctor = await SignIn("asha.verma@telemed.local");
         var sessionId = await OpenSession(admin);
         Console.WriteLine($"Registering {patients + Warmup + samples} patients…");
-        var registered = await Parallel(patients + Warmup + samples, i => Register(admin, i));
+        var registered = await Parallel(patients + Warmup + samples, Register);
         var waiting = registered.Take(patients).ToList();
         var newcomers = registered.Skip(patients).ToList();
 
@@ -157,13 +156,11 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
 
     private sealed record Registered(Guid Id, string Token);
 
-    private async Task<Registered> Register(string admin, int index)
+    private async Task<Registered> Register(int index)
     {
         var mobile = string.Create(CultureInfo.InvariantCulture, $"+9160{index:D8}");
         (await http.PostAsJsonAsync("/api/auth/otp", new { mobile })).EnsureSuccessStatusCode();
-        using var outbox = Authorised(HttpMethod.Get, $"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}", admin);
-        var messages = await (await http.SendAsync(outbox)).Content.ReadFromJsonAsync<JsonElement>();
-        var code = SixDigits().Match(messages[0].GetProperty("body").GetString()!).Value;
+        var code = await BenchCast.SunkCode(http, mobile);
         var response = await http.PostAsJsonAsync("/api/patients", new { name = $"Load Patient {index}", yearOfBirth = 1970 + index % 40, sex = "other", mobile, code });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -195,9 +192,6 @@ public sealed partial class QueueLatency(Uri server, int patients, int samples)
             async (i, _) => results[i] = await work(i));
         return [.. results];
     }
-
-    [GeneratedRegex(@"\d{6}")]
-    private static partial Regex SixDigits();
 
     /// <summary>One waiting patient's hub connection and the moments their pushes arrived.</summary>
     private sealed class PatientClient : IAsyncDisposable

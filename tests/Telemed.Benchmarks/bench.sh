@@ -43,7 +43,9 @@ bench_start_server() {
   local url="${1:-$URL}"
   [ $# -gt 0 ] && shift
   local log=".data/bench-server-${url##*:}.log"
-  env Database__ConnectionString="$BENCH_DATABASE" \
+  # Not Production: patients' codes go to the development sink, which Production refuses.
+  env ASPNETCORE_ENVIRONMENT=Benchmark Sms__Provider=Sink Email__Provider=Sink \
+  Messages__SecretPath="$PWD/.data/bench-messages.key" Database__ConnectionString="$BENCH_DATABASE" \
   Auth__SigningKeyPath="$PWD/.data/bench-key.pem" Demo__Seed=true Otp__ResendCooldownSeconds=0 \
   Security__SignInPerMinute=100000 Security__CheckInPerMinute=100000 Signalling__Burst=10000 Signalling__MessagesPerSecond=10000 \
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="$INLINE_COMPLETIONS" "$@" \

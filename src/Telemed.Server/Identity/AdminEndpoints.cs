@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Identity;
 using Telemed.Domain;
 using Telemed.Domain.Identity;
 using Telemed.Server.Infrastructure;
-using Telemed.Server.Notifications;
 
 namespace Telemed.Server.Identity;
 
@@ -43,7 +42,6 @@ public static class AdminEndpoints
         admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
         admin.MapPost("/staff/{staffId:guid}/deactivate", Deactivate)
             .WithSummary("Switch a staff account off: no more sign-in or refresh, its sessions end and its live connections close.");
-        admin.MapOutbox();
     }
 
     private static async Task<Results<Created<Facility>, ProblemHttpResult>> RegisterFacility(

@@ -8,6 +8,7 @@ public static class IdentityEndpoints
         if (!app.Configuration.UsesExternalIssuer())
         {
             app.MapSignIn();
+            app.MapPasswords();
         }
         app.MapPatients();
         app.MapAdmin();

@@ -53,10 +53,12 @@ public static class IdentitySetup
             options.Schema.For<Facility>().UniqueIndex(UniqueIndexType.Computed, "uq_facility_hfr_id", x => x.HfrId);
             options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId);
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
+            options.Schema.For<PasswordReset>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
                 typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle),
+                typeof(PasswordResetRequested), typeof(PasswordChanged),
             ]);
         });
         return builder;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -6,13 +5,17 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Telemed.Domain;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
-using Telemed.Server.Notifications;
+using Telemed.Server.Messages;
 
 namespace Telemed.Server.Identity;
 
-/// <summary>Sends and checks the one-time codes patients sign in and register with.</summary>
-public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvider time)
+/// <summary>
+/// Sends and checks the one-time codes patients sign in and register with. A code is never stored: it is derived from
+/// the message key and the challenge's id when the SMS is handed over, and the challenge keeps only a keyed hash.
+/// </summary>
+public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvider time, MessageSecrets secrets, Messenger messenger)
 {
     private OtpPolicy Policy
     {
@@ -27,17 +30,25 @@ public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvide
         }
     }
 
-    /// <summary>Creates a new code and queues the SMS in the same unit of work; the caller saves.</summary>
-    public async Task<Result<OtpChallenge, Invalid>> Send(IDocumentSession session, MobileNumber mobile, CancellationToken cancellationToken)
+    /// <summary>Creates a new code and queues its SMS in the same unit of work; the caller saves.</summary>
+    public async Task<Result<OtpChallenge, Invalid>> Send(IDocumentSession session, MobileNumber mobile, string language, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var current = await session.LoadAsync<OtpChallengeDocument>(mobile.Value, cancellationToken);
-        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-        var issued = OneTimeCodes.Issue(current?.Challenge, mobile.Value, Hash(mobile, code), now, Policy);
+        var codeId = Ids.New();
+        var issued = OneTimeCodes.Issue(current?.Challenge, mobile.Value, secrets.CodeHash(mobile.Value, secrets.SignInCode(codeId)), now, Policy);
         if (issued.IsSuccess)
         {
             session.Store(new OtpChallengeDocument(mobile.Value, issued.Value));
-            session.QueueSms(mobile.Value, $"Your Telemed code is {code}. It expires in {options.Value.LifetimeMinutes} minutes. Never share it.", now);
+            var queued = messenger.Queue(
+                session, MessageCatalogue.SignInCode, mobile.Value, language,
+                new Dictionary<string, string> { ["minutes"] = options.Value.LifetimeMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                new SecretVariable("code", SecretKind.SignInCode, codeId),
+                expiresAt: issued.Value.ExpiresAt);
+            if (!queued.IsSuccess)
+            {
+                throw new InvalidOperationException($"The sign-in code message does not compose: {queued.Error.Message}");
+            }
         }
         return issued;
     }
@@ -50,7 +61,7 @@ public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvide
     {
         var current = await session.LoadAsync<OtpChallengeDocument>(mobile.Value, cancellationToken);
         var matches = current is not null && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(Hash(mobile, code)), Encoding.ASCII.GetBytes(current.Challenge.CodeHash));
+            Encoding.ASCII.GetBytes(secrets.CodeHash(mobile.Value, code)), Encoding.ASCII.GetBytes(current.Challenge.CodeHash));
         var verification = OneTimeCodes.Verify(current?.Challenge, matches, time.GetUtcNow(), Policy);
         var keep = verification.Outcome == OtpOutcome.Verified && !consume;
         if (current is not null && verification.Challenge is { } changed && changed != current.Challenge && !keep)
@@ -75,7 +86,4 @@ public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvide
         var code = raw?.Trim() ?? "";
         return code.Length == 6 && code.All(char.IsAsciiDigit) ? code : new Invalid("Code must be the 6 digits sent by SMS.");
     }
-
-    private static string Hash(MobileNumber mobile, string code) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{mobile.Value}:{code}")));
 }

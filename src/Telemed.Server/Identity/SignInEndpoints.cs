@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Telemed.Domain;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Identity;
 
-public sealed record OtpRequest(string? Mobile);
+/// <summary>A code request; <c>language</c> is the SMS's (en, hi), English when absent.</summary>
+public sealed record OtpRequest(string? Mobile, string? Language = null);
 
 public sealed record OtpSent(DateTimeOffset ExpiresAt);
 
@@ -37,12 +39,14 @@ public static class SignInEndpoints
     private static async Task<Results<Accepted<OtpSent>, ProblemHttpResult>> SendCode(
         OtpRequest request, IDocumentSession session, OneTimeCodeService codes, CancellationToken cancellationToken)
     {
-        var mobile = MobileNumber.Parse(request.Mobile);
-        if (!mobile.IsSuccess)
+        var errors = new FieldErrors();
+        var mobile = errors.Require("mobile", MobileNumber.Parse(request.Mobile));
+        var language = errors.Require("language", MessageCatalogue.ParseLanguage(request.Language));
+        if (errors.Any)
         {
-            return Problems.Invalid("mobile", mobile.Error.Message);
+            return Problems.Invalid(errors);
         }
-        var sent = await codes.Send(session, mobile.Value, cancellationToken);
+        var sent = await codes.Send(session, mobile!, language!, cancellationToken);
         if (!sent.IsSuccess)
         {
             return Problems.TooManyRequests(sent.Error.Message);

@@ -24,6 +24,10 @@ public sealed class TelemedMetrics
         CallSetupTime = meter.CreateHistogram<double>("telemed.call.setup_time", "s", "From starting a consultation to its call connecting.");
         RateLimitUnshared = meter.CreateCounter<long>("telemed.rate_limit.unshared", "{request}",
             "Rate-limited requests this node counted alone because Redis was out of reach, by policy.");
+        MessageAttempts = meter.CreateCounter<long>("telemed.messages.attempts", "{message}",
+            "Messages handed to a provider (or given up), by channel, template and the state they reached.");
+        MessagesDeadLettered = meter.CreateCounter<long>("telemed.messages.dead_lettered", "{message}",
+            "Messages that ran out of attempts or were rejected for good, by channel and template.");
     }
 
     public Histogram<double> WaitingTime { get; }
@@ -37,6 +41,20 @@ public sealed class TelemedMetrics
     public Histogram<double> CallSetupTime { get; }
 
     public Counter<long> RateLimitUnshared { get; }
+
+    public Counter<long> MessageAttempts { get; }
+
+    public Counter<long> MessagesDeadLettered { get; }
+
+    public void MessageHandedOver(Domain.Messages.MessageChannel channel, string template, Domain.Messages.DeliveryState state)
+    {
+        KeyValuePair<string, object?>[] tags = [new("channel", channel.ToString()), new("template", template), new("state", state.ToString())];
+        MessageAttempts.Add(1, tags);
+        if (state == Domain.Messages.DeliveryState.DeadLettered)
+        {
+            MessagesDeadLettered.Add(1, tags[..2]);
+        }
+    }
 }
 
 public static class Telemetry

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Payments;
 
@@ -8,22 +9,9 @@ namespace Telemed.Server.Payments;
 /// </summary>
 public sealed partial class PaymentSweeper(IServiceProvider services, IOptions<PaymentOptions> options, ILogger<PaymentSweeper> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly Doorbell wake = new();
 
-    public void Wake()
-    {
-        if (wake.CurrentCount == 0)
-        {
-            try
-            {
-                wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already woken.
-            }
-        }
-    }
+    public void Wake() => wake.Ring();
 
     /// <summary>One pass; tests call it directly instead of waiting for the timer.</summary>
     public async Task Sweep(CancellationToken cancellationToken)
@@ -41,7 +29,7 @@ public sealed partial class PaymentSweeper(IServiceProvider services, IOptions<P
         }
         while (!stoppingToken.IsCancellationRequested)
         {
-            await wake.WaitAsync(TimeSpan.FromSeconds(options.Value.SweepSeconds), stoppingToken);
+            await wake.Wait(TimeSpan.FromSeconds(options.Value.SweepSeconds), stoppingToken);
             try
             {
                 await Sweep(stoppingToken);

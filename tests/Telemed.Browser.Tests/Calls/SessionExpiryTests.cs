@@ -54,9 +54,10 @@ public class SessionExpiryTests(ShortTokensFixture fixture) : IClassFixture<Shor
 
         // Signing in again brings the waiting room back with the same token: the place in the queue is on the server.
         await patient.FillAsync("#mobile", Mobile);
+        var asked = DateTimeOffset.UtcNow;
         await patient.ClickAsync("#send-code");
         await patient.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
-        await patient.FillAsync("#code", await fixture.LatestCode("+91" + Mobile));
+        await patient.FillAsync("#code", await fixture.LatestCode("+91" + Mobile, asked));
         await patient.ClickAsync("#patient-signin");
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
         await Assertions.Expect(patient.Locator("#token-state")).ToHaveTextAsync("Waiting");

@@ -91,10 +91,10 @@ public static class Pages
     {
         await page.GotoAsync(start);
         await page.FillAsync("#mobile", mobile);
+        var asked = DateTimeOffset.UtcNow;
         await page.ClickAsync("#send-code");
         await page.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
-        await Task.Delay(300);
-        await page.FillAsync("#code", await fixture.LatestCode("+91" + mobile));
+        await page.FillAsync("#code", await fixture.LatestCode("+91" + mobile, asked));
         await page.ClickAsync("#patient-signin");
     }
 

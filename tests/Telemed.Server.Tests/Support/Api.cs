@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Telemed.Server.Identity;
-using Telemed.Server.Notifications;
+using Telemed.Server.Messages;
 
 namespace Telemed.Server.Tests.Support;
 
@@ -35,14 +35,36 @@ public static class Api
         return (await response.Content.ReadFromJsonAsync<TokenResponse>(Json))!;
     }
 
+    /// <summary>Asks for a code and reads it from the development sink's page, once the dispatcher has handed the SMS over.</summary>
     public static async Task<string> SendCodeAndRead(this TelemedFactory host, string mobile)
     {
-        var sent = await host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile });
+        var client = host.CreateClient();
+        var before = await SunkTo(client, mobile);
+        var sent = await client.PostAsJsonAsync("/api/auth/otp", new { mobile });
         await sent.ShouldHave(HttpStatusCode.Accepted);
-        var admin = await host.SignInStaff(AdminEmail);
-        var messages = await host.As(admin.AccessToken).GetFromJsonAsync<List<OutboxMessage>>($"/api/admin/outbox?to={Uri.EscapeDataString(mobile)}", Json);
-        var body = messages!.First().Body;
-        return new string(body.SkipWhile(c => !char.IsAsciiDigit(c)).TakeWhile(char.IsAsciiDigit).ToArray());
+        var text = await Eventually(async () => await SunkTo(client, mobile) is { } now && now.Count > before.Count ? now[0].Text : null);
+        return new string(text.SkipWhile(c => !char.IsAsciiDigit(c)).TakeWhile(char.IsAsciiDigit).ToArray());
+    }
+
+    private static async Task<List<SunkMessage>> SunkTo(HttpClient client, string mobile) =>
+        (await client.GetFromJsonAsync<List<SunkMessage>>($"/api/dev/messages?to={Uri.EscapeDataString(mobile)}", Json))!;
+
+    /// <summary>Polls until the probe has a value (asynchronous work such as message dispatch), failing after ten seconds.</summary>
+    public static async Task<T> Eventually<T>(Func<Task<T?>> probe, TimeSpan? within = null) where T : class
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The awaited state did not come about in time.");
+            }
+            await Task.Delay(20);
+        }
     }
 
     public static async Task<PatientRegistration> RegisterPatient(this TelemedFactory host, string mobile, string? abhaNumber = null)

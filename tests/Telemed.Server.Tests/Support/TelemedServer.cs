@@ -23,6 +23,9 @@ public sealed class TelemedServer : IAsyncLifetime
     /// <summary>Next to the auth key, where <see cref="ServerProcess"/> puts it too, so restarts sign with the same keys.</summary>
     public string PrescriptionKeyDirectory => KeyPath + ".rx";
 
+    /// <summary>Next to the auth key too: every node derives codes and receipt references from the same key.</summary>
+    public string MessageKeyPath => KeyPath + ".messages";
+
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public CapturedLogs Logs { get; } = new();
@@ -60,6 +63,7 @@ public sealed class TelemedServer : IAsyncLifetime
         }
         await TestDatabase.DropSchema(Schema);
         File.Delete(KeyPath);
+        File.Delete(MessageKeyPath);
         if (Directory.Exists(PrescriptionKeyDirectory))
         {
             Directory.Delete(PrescriptionKeyDirectory, recursive: true);
@@ -76,6 +80,10 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         builder.UseSetting("Database:Schema", server.Schema);
         builder.UseSetting("Auth:SigningKeyPath", server.KeyPath);
         builder.UseSetting("Prescriptions:KeyDirectory", server.PrescriptionKeyDirectory);
+        builder.UseSetting("Messages:SecretPath", server.MessageKeyPath);
+        // Messages land in the development sink unless a test points them at the fake SMS gateway or a real SMTP server.
+        builder.UseSetting("Sms:Provider", "Sink");
+        builder.UseSetting("Email:Provider", "Sink");
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Logging:Json", "true");
         // Tests sign in far more often than people do; the limits themselves are tested with their own settings.

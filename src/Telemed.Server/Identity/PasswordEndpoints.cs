@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Telemed.Domain;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Messages;
+
+namespace Telemed.Server.Identity;
+
+public sealed record PasswordResetRequest(string? Email, string? Language = null);
+
+public sealed record CompletePasswordResetRequest(string? Token, string? NewPassword);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>
+/// A password reset asked for by e-mail: valid for <see cref="PasswordResets.Lifetime"/> and once. Its link is derived
+/// from the message key and this id when the e-mail is handed over, so neither the link nor a hash of it is stored.
+/// </summary>
+public sealed record PasswordReset(Guid Id, Guid StaffId, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt = null);
+
+public sealed record PasswordResetRequested(Guid StaffId, Guid ResetId, DateTimeOffset At);
+
+public sealed record PasswordChanged(Guid StaffId, string How, DateTimeOffset At);
+
+/// <summary>Staff change their password, or reset a forgotten one through a single-use link sent to their e-mail.</summary>
+public static class PasswordResets
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
+
+    public static void MapPasswords(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Sign-in");
+        auth.MapPost("/password-reset", Request).AllowAnonymous().RequireRateLimiting(Security.SignInLimit)
+            .WithSummary("Staff: e-mail a password reset link (valid 30 minutes, once). Answers the same whether or not the address is known.");
+        auth.MapPost("/password-reset/complete", Complete).AllowAnonymous().RequireRateLimiting(Security.SignInLimit)
+            .WithSummary("Staff: choose a new password with the token from the reset link; every session of the account ends.");
+        auth.MapPost("/password", Change)
+            .WithSummary("Staff: change your password, giving the current one; every session of the account ends, sign in again.");
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> Request(
+        PasswordResetRequest request, IDocumentSession session, Messenger messenger, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var email = errors.Require("email", PersonRules.Email(request.Email));
+        var language = errors.Require("language", MessageCatalogue.ParseLanguage(request.Language));
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
+        if (staff is { Active: true })
+        {
+            var now = time.GetUtcNow();
+            var reset = new PasswordReset(Ids.New(), staff.Id, now + Lifetime);
+            session.Insert(reset);
+            session.Events.Append(staff.Id, new PasswordResetRequested(staff.Id, reset.Id, now));
+            var queued = messenger.Queue(
+                session, MessageCatalogue.PasswordReset, staff.Email, language!,
+                new Dictionary<string, string> { ["name"] = staff.Name, ["minutes"] = Lifetime.TotalMinutes.ToString(CultureInfo.InvariantCulture) },
+                new SecretVariable("link", SecretKind.ResetLink, reset.Id),
+                expiresAt: reset.ExpiresAt);
+            if (!queued.IsSuccess)
+            {
+                throw new InvalidOperationException($"The password reset e-mail does not compose: {queued.Error.Message}");
+            }
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Complete(
+        CompletePasswordResetRequest request,
+        IDocumentSession session,
+        MessageSecrets secrets,
+        IPasswordHasher<StaffAccount> hasher,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var password = errors.Require("newPassword", PersonRules.NewPassword(request.NewPassword));
+        var resetId = secrets.ResetId(request.Token);
+        if (resetId is null)
+        {
+            errors.Add("token", "This is not a password reset link Telemed sent.");
+        }
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        var now = time.GetUtcNow();
+        var reset = await session.LoadAsync<PasswordReset>(resetId!.Value, cancellationToken);
+        if (reset is null || reset.UsedAt is not null || reset.ExpiresAt <= now)
+        {
+            return Problems.Invalid("token", "This reset link has been used or has expired. Ask for a new one.");
+        }
+        if (await session.LoadAsync<StaffAccount>(reset.StaffId, cancellationToken) is not { Active: true } staff)
+        {
+            return Problems.Invalid("token", "This account has been deactivated. Ask an administrator.");
+        }
+        session.Store(reset with { UsedAt = now });
+        await SetPassword(session, hasher, staff, password!, "reset", now, cancellationToken);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            return Problems.Invalid("token", "This reset link has been used or has expired. Ask for a new one.");
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Change(
+        ChangePasswordRequest request,
+        ClaimsPrincipal user,
+        IDocumentSession session,
+        IPasswordHasher<StaffAccount> hasher,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (user.IsInRole(Roles.Patient))
+        {
+            return Problems.Forbidden("Patients sign in with a code sent by SMS and have no password.");
+        }
+        var errors = new FieldErrors();
+        var password = errors.Require("newPassword", PersonRules.NewPassword(request.NewPassword));
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+        {
+            errors.Add("currentPassword", "Current password is required.");
+        }
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await session.LoadAsync<StaffAccount>(user.AccountId(), cancellationToken) is not { Active: true } staff)
+        {
+            return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
+        }
+        var now = time.GetUtcNow();
+        var verdict = await Task.Run(() => hasher.VerifyHashedPassword(staff, staff.PasswordHash, request.CurrentPassword!), cancellationToken);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password (change)", now));
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.Invalid("currentPassword", "The current password is wrong.");
+        }
+        await SetPassword(session, hasher, staff, password!, "change", now, cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>New hash (PBKDF2 on the thread pool, as at sign-in), every session ended, the change audited; the caller saves.</summary>
+    private static async Task SetPassword(
+        IDocumentSession session, IPasswordHasher<StaffAccount> hasher, StaffAccount staff, string password, string how, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        session.Store(staff with { PasswordHash = await Task.Run(() => hasher.HashPassword(staff, password), cancellationToken) });
+        await SignInEndpoints.RevokeAll(session, staff.Id, now, cancellationToken);
+        session.Events.Append(staff.Id, new PasswordChanged(staff.Id, how, now));
+    }
+}

@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Telemed.Domain.Messages;
+using Telemed.Server.Messages;
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Messages;
+
+public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
+{
+    private TelemedFactory Host => fixture.Host;
+
+    private async Task<TakenSms> AskForCode(string mobile, string? language = null)
+    {
+        var before = fixture.Sms.To(mobile).Count;
+        var sent = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile, language });
+        await sent.ShouldHave(HttpStatusCode.Accepted);
+        return await fixture.Sms.Nth(mobile, before + 1);
+    }
+
+    private static string Code(TakenSms sms) => sms.Text[..6];
+
+    private async Task<List<JsonElement>> DeliveryStatus(string? state = null)
+    {
+        var admin = await Host.SignInStaff(Api.AdminEmail);
+        return (await Host.As(admin.AccessToken).GetFromJsonAsync<List<JsonElement>>($"/api/admin/messages{(state is null ? "" : $"?state={state}")}"))!;
+    }
+
+    private async Task<JsonElement> StatusOf(TakenSms sms, Func<JsonElement, bool>? until = null) =>
+        await Api.Eventually(async () =>
+        {
+            var found = (await DeliveryStatus()).Where(m => m.GetProperty("providerId").GetString() == sms.RequestId).Cast<JsonElement?>().FirstOrDefault();
+            return found is { } status && (until is null || until(status)) ? (object)status : null;
+        }) is JsonElement element ? element : default;
+
+    /// <summary>The admin view of a message, once it satisfies <paramref name="until"/>.</summary>
+    private async Task<JsonElement> Status(Guid messageId, Func<JsonElement, bool> until) =>
+        (JsonElement)await Api.Eventually(async () =>
+            (await DeliveryStatus()).FirstOrDefault(m => m.GetProperty("id").GetGuid() == messageId) is { ValueKind: JsonValueKind.Object } found && until(found)
+                ? (object)found
+                : null);
+
+    /// <summary>
+    /// Lets a message's refusals pass: after each, waits until the dispatcher has recorded it (so its back-off is counted
+    /// from the clock as it was), then moves the clock past the back-off (10 s, doubling) and wakes the dispatcher.
+    /// </summary>
+    private async Task<Guid> SitOutRefusals(int refusals, int arrived)
+    {
+        var dispatcher = Host.Services.GetRequiredService<MessageDispatcher>();
+        var messageId = Guid.Empty;
+        for (var refusal = 1; refusal <= refusals; refusal++)
+        {
+            var key = await Api.Eventually(() => Task.FromResult(fixture.Sms.Arrivals.Skip(arrived).FirstOrDefault()));
+            arrived = fixture.Sms.Arrivals.Count;
+            messageId = Guid.ParseExact(key[..32], "N");
+            var attempts = refusal;
+            await Status(messageId, m => m.GetProperty("attempts").GetInt32() == attempts);
+            fixture.Server.Time.Advance(TimeSpan.FromSeconds(10 << (refusal - 1)));
+            dispatcher.Wake();
+        }
+        return messageId;
+    }
+
+    [Fact]
+    public async Task A_sign_in_code_goes_to_the_gateway_as_its_registered_DLT_template_and_signs_the_patient_in()
+    {
+        var mobile = Api.NewMobile();
+        var sms = await AskForCode(mobile);
+
+        sms.Text.ShouldMatch(@"^\d{6} is your Telemed sign-in code\. It expires in 5 minutes\. Never share it with anyone\.$");
+        fixture.Sms.Refusals.ShouldBeEmpty();
+        SmsLength.Measure(sms.Text).ShouldBe(new SmsMeasure(SmsEncoding.Gsm7, sms.Text.Length, 1));
+        var code = Code(sms);
+        var registered = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Anita Desai", yearOfBirth = 1990, sex = "female", mobile, code });
+        await registered.ShouldHave(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_code_asked_for_in_Hindi_goes_in_Hindi_as_UCS2_within_one_segment()
+    {
+        var sms = await AskForCode(Api.NewMobile(), "hi");
+
+        sms.Text.ShouldContain("आपका Telemed कोड है।");
+        SmsLength.Measure(sms.Text).ShouldBe(new SmsMeasure(SmsEncoding.Ucs2, sms.Text.Length, 1));
+        fixture.Sms.Refusals.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_signed_receipt_marks_the_message_delivered_and_admins_see_status_without_text_or_number()
+    {
+        var mobile = Api.NewMobile();
+        var sms = await AskForCode(mobile);
+
+        var status = await StatusOf(sms, s => s.GetProperty("state").GetString() == "delivered");
+
+        status.GetProperty("template").GetString().ShouldBe("SignInCode");
+        status.GetProperty("attempts").GetInt32().ShouldBe(1);
+        status.GetProperty("to").GetString().ShouldBe($"+91******{mobile[^4..]}");
+        var json = status.GetRawText();
+        json.ShouldNotContain(Code(sms));
+        json.ShouldNotContain(mobile);
+        json.ShouldNotContain("variables");
+    }
+
+    [Fact]
+    public async Task A_receipt_whose_reference_Telemed_did_not_sign_is_refused_and_changes_nothing()
+    {
+        var sms = await AskForCode(Api.NewMobile());
+        await StatusOf(sms, s => s.GetProperty("state").GetString() == "delivered");
+        var messageId = sms.Reference.Split('.')[0];
+
+        var forged = await Host.CreateClient().PostAsJsonAsync("/api/messages/sms/receipts",
+            new Dictionary<string, string> { ["request_id"] = sms.RequestId, ["status"] = "failed", ["udf1"] = $"{messageId}.AAAAAAAAAAAAAAAAAAAAAA" });
+
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await forged.Problem()).GetProperty("title").GetString().ShouldBe("Invalid signature");
+        (await StatusOf(sms)).GetProperty("state").GetString().ShouldBe("delivered");
+    }
+
+    [Fact]
+    public async Task Gateway_server_errors_are_retried_with_backoff_and_the_message_is_taken_once()
+    {
+        var mobile = Api.NewMobile();
+        fixture.Sms.FailNext(2);
+        var arrived = fixture.Sms.Arrivals.Count;
+        var sent = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile });
+        await sent.ShouldHave(HttpStatusCode.Accepted);
+
+        var messageId = await SitOutRefusals(2, arrived);
+        await fixture.Sms.Nth(mobile, 1);
+
+        fixture.Sms.To(mobile).Count.ShouldBe(1);
+        (await Status(messageId, m => m.GetProperty("state").GetString() is "sent" or "delivered")).GetProperty("attempts").GetInt32().ShouldBe(3);
+        fixture.Sms.Arrivals.Where(key => key!.StartsWith(messageId.ToString("N"), StringComparison.Ordinal)).Distinct().Count().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_takes_the_message_but_answers_too_late_is_asked_again_with_the_same_key_and_sends_once()
+    {
+        var mobile = Api.NewMobile();
+        fixture.Sms.DelayNext(1, TimeSpan.FromSeconds(3));
+
+        var sms = await AskForCode(mobile);
+        await StatusOf(sms, s => s.GetProperty("state").GetString() is "sent" or "delivered");
+
+        fixture.Sms.To(mobile).Count.ShouldBe(1);
+        fixture.Sms.Arrivals.Count(key => key == sms.Key).ShouldBeGreaterThanOrEqualTo(2);
+        (await StatusOf(sms)).GetProperty("attempts").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_slow_gateway_within_the_time_out_is_waited_for()
+    {
+        var mobile = Api.NewMobile();
+        fixture.Sms.DelayNext(1, TimeSpan.FromMilliseconds(600));
+
+        var sms = await AskForCode(mobile);
+
+        fixture.Sms.Arrivals.Count(key => key == sms.Key).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_message_the_gateway_keeps_refusing_is_dead_lettered_after_the_last_attempt_and_counted()
+    {
+        var mobile = Api.NewMobile();
+        fixture.Sms.FailNext(4, HttpStatusCode.ServiceUnavailable);
+        var arrived = fixture.Sms.Arrivals.Count;
+        await (await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile })).ShouldHave(HttpStatusCode.Accepted);
+
+        var messageId = await SitOutRefusals(3, arrived);
+        var dead = await Status(messageId, m => m.GetProperty("state").GetString() == "deadLettered");
+
+        dead.GetProperty("attempts").GetInt32().ShouldBe(4);
+        fixture.Sms.To(mobile).ShouldBeEmpty();
+        (await Host.CreateClient().GetStringAsync("/metrics")).ShouldContain("telemed_messages_dead_lettered_total");
+    }
+
+    [Fact]
+    public async Task A_code_that_could_not_be_handed_over_before_it_expired_lapses_instead_of_going_late()
+    {
+        var mobile = Api.NewMobile();
+        fixture.Sms.FailNext(1);
+        var arrived = fixture.Sms.Arrivals.Count;
+        await (await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile })).ShouldHave(HttpStatusCode.Accepted);
+        var key = await Api.Eventually(() => Task.FromResult(fixture.Sms.Arrivals.Skip(arrived).FirstOrDefault()));
+        var messageId = Guid.ParseExact(key[..32], "N");
+        await Status(messageId, m => m.GetProperty("attempts").GetInt32() == 1);
+
+        fixture.Server.Time.Advance(TimeSpan.FromMinutes(6));
+        Host.Services.GetRequiredService<MessageDispatcher>().Wake();
+
+        await Status(messageId, m => m.GetProperty("state").GetString() == "lapsed");
+        (await DeliveryStatus("lapsed")).ShouldContain(m => m.GetProperty("id").GetGuid() == messageId);
+        fixture.Sms.To(mobile).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_scheduled_message_fires_after_a_restart()
+    {
+        var mobile = Api.NewMobile();
+        await using (var session = Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            var queued = Host.Services.GetRequiredService<Messenger>().Queue(
+                session, MessageCatalogue.SignInCode, mobile, MessageCatalogue.English, new Dictionary<string, string> { ["minutes"] = "5" },
+                new SecretVariable("code", SecretKind.SignInCode, Guid.NewGuid()), dueAt: fixture.Server.Time.GetUtcNow().AddHours(1));
+            queued.IsSuccess.ShouldBeTrue();
+            await session.SaveChangesAsync();
+        }
+        await Task.Delay(300);
+        fixture.Sms.To(mobile).ShouldBeEmpty();
+
+        var restarted = await fixture.Restart();
+        fixture.Server.Time.Advance(TimeSpan.FromHours(1));
+        restarted.Services.GetRequiredService<MessageDispatcher>().Wake();
+
+        (await fixture.Sms.Nth(mobile, 1)).Text.ShouldContain("is your Telemed sign-in code");
+    }
+
+    [Fact]
+    public async Task Bad_messages_are_refused_at_the_call_site_and_nothing_is_queued()
+    {
+        var messenger = Host.Services.GetRequiredService<Messenger>();
+        var store = Host.Services.GetRequiredService<IDocumentStore>();
+        var code = new SecretVariable("code", SecretKind.SignInCode, Guid.NewGuid());
+        await using var session = store.LightweightSession();
+        var before = await session.Query<OutgoingMessage>().CountAsync();
+
+        messenger.Queue(session, MessageCatalogue.SignInCode, "12345", "en", new Dictionary<string, string> { ["minutes"] = "5" }, code)
+            .Error.Message.ShouldContain("Mobile number");
+        messenger.Queue(session, MessageCatalogue.SignInCode, Api.NewMobile(), "en", new Dictionary<string, string>(), code)
+            .Error.Message.ShouldBe("Template 'SignInCode' needs the variable 'minutes'.");
+        messenger.Queue(session, MessageCatalogue.SignInCode, Api.NewMobile(), "en", new Dictionary<string, string> { ["minutes"] = "500" }, code)
+            .Error.Message.ShouldContain("at most 2 characters");
+        messenger.Queue(session, MessageCatalogue.SignInCode, Api.NewMobile(), "ta", new Dictionary<string, string> { ["minutes"] = "5" }, code)
+            .Error.Message.ShouldContain("no text in language 'ta'");
+        MessageCatalogue.Find("Horoscope").Error.Message.ShouldBe("There is no message template 'Horoscope'.");
+        await session.SaveChangesAsync();
+
+        (await session.Query<OutgoingMessage>().CountAsync()).ShouldBe(before);
+        var refused = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile = Api.NewMobile(), language = "fr" });
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Problem()).GetProperty("errors").GetProperty("language")[0].GetString().ShouldBe("Messages are written in en or hi.");
+    }
+
+    [Fact]
+    public async Task After_sign_in_no_code_or_message_text_is_readable_in_the_event_store_documents_or_logs()
+    {
+        var mobile = Api.NewMobile();
+        var sms = await AskForCode(mobile);
+        var code = Code(sms);
+        var registered = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Meera Pillai", yearOfBirth = 1985, sex = "female", mobile, code });
+        await registered.ShouldHave(HttpStatusCode.Created);
+        var signIn = await AskForCode(mobile);
+        await (await Host.CreateClient().PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code = Code(signIn) })).ShouldHave(HttpStatusCode.OK);
+        await StatusOf(signIn, s => s.GetProperty("state").GetString() == "delivered");
+
+        var stored = await EverythingStored(fixture.Server.Schema);
+        foreach (var secret in new[] { code, Code(signIn) })
+        {
+            stored.ShouldNotContain($"\"{secret}\"");
+            stored.ShouldNotContain($"{secret} is your");
+            string.Join('\n', fixture.Server.Logs.Lines).ShouldNotContain(secret);
+        }
+        stored.ShouldNotContain("is your Telemed sign-in code");
+    }
+
+    /// <summary>Every row of every table in the schema (documents, events, streams), as text.</summary>
+    private static async Task<string> EverythingStored(string schema)
+    {
+        await using var connection = new NpgsqlConnection(TelemedServer.ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand($"select table_name from information_schema.tables where table_schema = '{schema}'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+        var text = new System.Text.StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var dump = new NpgsqlCommand($"select t::text from {schema}.{table} t", connection);
+            await using var reader = await dump.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                text.AppendLine(reader.GetString(0));
+            }
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,47 @@
+using Telemed.Server.Tests.Support;
+
+namespace Telemed.Server.Tests.Messages;
+
+/// <summary>A Telemed host whose SMS go to the fake gateway, with short retries; receipts come back to it.</summary>
+public sealed class SmsFixture : IAsyncLifetime
+{
+    public TelemedServer Server { get; } = new();
+
+    public FakeSmsGateway Sms { get; private set; } = null!;
+
+    public TelemedFactory Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Sms = await FakeSmsGateway.Start();
+        await Server.InitializeAsync();
+        Host = Start();
+    }
+
+    /// <summary>A host on the fake gateway; a restart disposes the old one first.</summary>
+    public TelemedFactory Start()
+    {
+        var settings = Sms.Settings().ToDictionary(pair => pair.Key, pair => (string?)pair.Value);
+        settings["Messages:PollMilliseconds"] = "100";
+        settings["Messages:FirstRetrySeconds"] = "10";
+        settings["Messages:MaxAttempts"] = "4";
+        settings["Sms:TimeoutSeconds"] = "1";
+        settings["Otp:ResendCooldownSeconds"] = "0";
+        var host = Server.Start(settings);
+        Sms.SendReceiptsTo(() => host.CreateClient());
+        return host;
+    }
+
+    public async Task<TelemedFactory> Restart()
+    {
+        await Host.DisposeAsync();
+        Host = Start();
+        return Host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Sms.DisposeAsync();
+    }
+}
