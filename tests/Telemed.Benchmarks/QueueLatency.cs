@@ -161,7 +161,7 @@ public sealed class QueueLatency(Uri server, int patients, int samples)
         var mobile = string.Create(CultureInfo.InvariantCulture, $"+9160{index:D8}");
         (await http.PostAsJsonAsync("/api/auth/otp", new { mobile })).EnsureSuccessStatusCode();
         var code = await BenchCast.SunkCode(http, mobile);
-        var response = await http.PostAsJsonAsync("/api/patients", new { name = $"Load Patient {index}", yearOfBirth = 1970 + index % 40, sex = "other", mobile, code });
+        var response = await http.PostAsJsonAsync("/api/patients", new { name = $"Load Patient {index}", yearOfBirth = 1960 + index % 40, sex = "other", mobile, code });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return new Registered(body.GetProperty("patient").GetProperty("id").GetGuid(), body.GetProperty("tokens").GetProperty("accessToken").GetString()!);

@@ -1,7 +1,8 @@
-import { $, api, connectHub, failSafely, show } from './shared/app';
+import { $, api, connectHub, failSafely, show, storageKeys } from './shared/app';
 import type { Tokens } from './shared/api';
 import { doctorHome } from './doctor/doctor';
 import { onLanguageChange, startI18n, t } from './shared/i18n';
+import { startPatientSignIn } from './patient/onboarding';
 import { patientHome } from './patient/patient';
 import { Pharmacy } from './pharmacy/pharmacy';
 
@@ -12,7 +13,7 @@ onLanguageChange(renderRole);
 
 async function signedIn(tokens: Tokens) {
   api.tokens = tokens;
-  sessionStorage.setItem('telemed.tokens', JSON.stringify(tokens));
+  sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
   role = tokens.role;
   renderRole();
   if (tokens.role === 'pharmacist') return pharmacyHome();
@@ -38,11 +39,7 @@ $('staff-form').addEventListener('submit', event => {
   event.preventDefault();
   void failSafely(async () => signedIn(await api.post<Tokens>('/api/auth/sign-in', { email: $<HTMLInputElement>('email').value, password: $<HTMLInputElement>('password').value })));
 });
-$('send-code').addEventListener('click', () => void failSafely(async () => { await api.post('/api/auth/otp', { mobile: $<HTMLInputElement>('mobile').value }); }));
-$('patient-form').addEventListener('submit', event => {
-  event.preventDefault();
-  void failSafely(async () => signedIn(await api.post<Tokens>('/api/auth/otp/verify', { mobile: $<HTMLInputElement>('mobile').value, code: $<HTMLInputElement>('code').value })));
-});
+startPatientSignIn(signedIn);
 
 function pharmacyHome() {
   show('pharmacy');
@@ -62,5 +59,5 @@ function pharmacyHome() {
 }
 
 // A reload keeps the session (tab-scoped storage): the patient lands back in the waiting room or the call.
-const saved = sessionStorage.getItem('telemed.tokens');
+const saved = sessionStorage.getItem(storageKeys.tokens);
 if (saved) void failSafely(() => signedIn(JSON.parse(saved) as Tokens));

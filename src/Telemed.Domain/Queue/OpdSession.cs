@@ -54,7 +54,8 @@ public sealed record QueueEntry(
     DateTimeOffset? StartedAt = null,
     bool CalledWhileOffline = false,
     Guid? ConsultationId = null,
-    Guid? PaymentId = null)
+    Guid? PaymentId = null,
+    AccompanyingAdult? AccompaniedBy = null)
 {
     /// <summary>Waiting to be called: fresh, or recalled after a skip.</summary>
     public bool IsInLine => State is TokenState.Waiting or TokenState.Recalled;
@@ -126,7 +127,7 @@ public sealed record OpdSession(
             PatientCheckedIn e => state with
             {
                 Entries = state.Entries.Add(new QueueEntry(e.Token, e.PatientId, e.Patient, e.PaymentId is null ? TokenState.Waiting : TokenState.AwaitingPayment,
-                    Priority.Normal, 0, null, e.Complaint, e.Attachments, e.At, PaymentId: e.PaymentId)),
+                    Priority.Normal, 0, null, e.Complaint, e.Attachments, e.At, PaymentId: e.PaymentId, AccompaniedBy: e.AccompaniedBy)),
             },
             TokenCalled e => state.Update(e.Token, entry => entry with
             {

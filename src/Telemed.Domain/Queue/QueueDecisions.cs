@@ -32,10 +32,13 @@ public static class QueueDecisions
             : Events(new SessionClosed(session.Id, by, now));
 
     /// <summary>Checking in twice returns the same token: no event, the caller reads the existing entry.</summary>
-    /// <remarks>A paid session needs <paramref name="paymentId"/>: the token then waits for its payment before joining the line.</remarks>
+    /// <remarks>
+    /// A paid session needs <paramref name="paymentId"/>: the token then waits for its payment before joining the line.
+    /// A minor needs <paramref name="accompaniedBy"/>, the adult who comes to the consultation with them.
+    /// </remarks>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> CheckIn(
         OpdSession session, Guid patientId, PatientSummary patient, string? complaint, IReadOnlyList<AttachmentRef> attachments, DateTimeOffset now,
-        Guid? paymentId = null)
+        Guid? paymentId = null, AccompanyingAdult? accompaniedBy = null)
     {
         if (session.Entries.Any(e => e.PatientId == patientId && e.IsActive))
         {
@@ -53,12 +56,17 @@ public static class QueueDecisions
         {
             return new QueueError(QueueErrorCode.SessionFull, $"This OPD session is full ({session.Capacity} patients).");
         }
+        if (patient.Age < Identity.Family.AdultAge && accompaniedBy is null)
+        {
+            return new QueueError(QueueErrorCode.MinorUnaccompanied,
+                $"A patient under {Identity.Family.AdultAge} consults only with an adult who comes with them: name that adult to check in.");
+        }
         if (session.FeePaise > 0 && paymentId is null)
         {
             return new QueueError(QueueErrorCode.PaymentRequired, "This OPD session charges a fee: check-in starts with its payment.");
         }
         return Events(new PatientCheckedIn(session.Id, session.Entries.Count + 1, patientId, patient, complaint, attachments, now,
-            session.FeePaise > 0 ? paymentId : null));
+            session.FeePaise > 0 ? paymentId : null, accompaniedBy));
     }
 
     /// <summary>A payment that succeeded puts its token in line; a repeat is a no-op; one that comes after the hold lapsed is refused (and refunded).</summary>

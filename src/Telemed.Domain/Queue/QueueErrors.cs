@@ -17,6 +17,7 @@ public enum QueueErrorCode
     RecordIncomplete,
     PaymentRequired,
     PaymentTooLate,
+    MinorUnaccompanied,
 }
 
 /// <summary>Why a queue command was refused: a code clients can switch on and a sentence people can read.</summary>

@@ -33,6 +33,12 @@ public sealed record PatientSummary(string Name, int Age, string Sex);
 
 public sealed record AttachmentRef(Guid Id, string FileName, string ContentType, long Size);
 
+/// <summary>
+/// The adult who comes to the consultation with the patient. A minor consults only with an identified adult (TPG 2020):
+/// <see cref="AccountId"/> is the guardian's account when the guardian, signed in with the family's number, is that adult.
+/// </summary>
+public sealed record AccompanyingAdult(string Name, Identity.Relation Relation, Guid? AccountId);
+
 public sealed record PatientCheckedIn(
     Guid SessionId,
     int Token,
@@ -41,7 +47,8 @@ public sealed record PatientCheckedIn(
     string? Complaint,
     IReadOnlyList<AttachmentRef> Attachments,
     DateTimeOffset At,
-    Guid? PaymentId = null) : IQueueEvent;
+    Guid? PaymentId = null,
+    AccompanyingAdult? AccompaniedBy = null) : IQueueEvent;
 
 /// <summary>The fee of a paid check-in was received: the token joins the line.</summary>
 public sealed record TokenPaid(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : IQueueEvent;

@@ -26,7 +26,8 @@ public sealed record QueueRow(
     Guid? DoctorId,
     bool Online,
     bool CalledWhileOffline,
-    Guid? ConsultationId);
+    Guid? ConsultationId,
+    AccompanyingAdult? AccompaniedBy = null);
 
 /// <summary>The doctor's live queue.</summary>
 public sealed record QueueView(
@@ -97,7 +98,8 @@ public static class QueueViews
 
     public static QueueRow Row(QueueEntry e, IReadOnlyDictionary<int, int> positions, Func<Guid, bool> isOnline) => new(
         e.Token, e.PatientId, e.Patient, e.State, e.Priority, positions.TryGetValue(e.Token, out var p) ? p : null,
-        e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline, e.ConsultationId);
+        e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline, e.ConsultationId,
+        e.AccompaniedBy);
 
     public static BoardLine Board(OpdSession session) => new(
         session.Id,

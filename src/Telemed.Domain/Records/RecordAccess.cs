@@ -18,20 +18,25 @@ public enum RecordAccessBasis
 
     /// <summary>A participant of the consultation (its history).</summary>
     Participant,
+
+    /// <summary>The guardian of a dependant (a child, an elderly parent), who holds the family's sign-in.</summary>
+    Guardian,
 }
 
 /// <summary>
-/// Who may read a patient's health records: the patient; the doctor who wrote a record (that record only); a doctor
-/// while that patient is in their open consultation; a doctor the patient has consented to, until the consent ends.
-/// Nobody else.
+/// Who may read a patient's health records: the patient; their guardian, when the patient is a dependant; the doctor who
+/// wrote a record (that record only); a doctor while that patient is in their open consultation; a doctor the patient has
+/// consented to, until the consent ends. Nobody else.
 /// </summary>
 public static class RecordAccess
 {
     public const int MaxConsentDays = 90;
 
     public static RecordAccessBasis? Basis(
-        Guid readerId, Guid patientId, Guid? authorId, bool readerInOpenConsultationWithPatient, RecordConsent? consent, DateTimeOffset now) =>
+        Guid readerId, Guid patientId, Guid? authorId, bool readerInOpenConsultationWithPatient, RecordConsent? consent, DateTimeOffset now,
+        Guid? guardianOfPatient = null) =>
         readerId == patientId ? RecordAccessBasis.Self
+        : Identity.Family.MayActFor(readerId, patientId, guardianOfPatient) ? RecordAccessBasis.Guardian
         : readerId == authorId ? RecordAccessBasis.Author
         : readerInOpenConsultationWithPatient ? RecordAccessBasis.InConsultation
         : consent is not null && consent.PatientId == patientId && consent.DoctorId == readerId && consent.ActiveAt(now) ? RecordAccessBasis.Consent

@@ -110,7 +110,7 @@ public static class ClinicalEndpoints
             return Problems.Forbidden("Only the consultation's doctor and patient see its clinical record.");
         }
         // Its doctor and patient always may; the call only writes the read to the patient's access log.
-        await records.Open(caller, consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/record", cancellationToken);
+        await records.Open(http.User.ActorId(), consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/record", cancellationToken);
         StreamVersions.SetETag(http, consultation.Record.Version);
         return TypedResults.Ok(ClinicalRecordView.Of(consultation));
     }

@@ -53,9 +53,10 @@ public static class ConsultationEndpoints
         {
             return refused;
         }
-        var readerId = user.AccountId();
-        await records.Logged(readerId, consultation!.PatientId, readerId == consultation.PatientId ? RecordAccessBasis.Self : RecordAccessBasis.Participant,
-            $"consultation/{consultationId}", cancellationToken);
+        var resource = $"consultation/{consultationId}";
+        await (user.AccountId() == consultation!.PatientId
+            ? records.LoggedOwn(user, consultation.PatientId, resource, cancellationToken)
+            : records.Logged(user.AccountId(), consultation.PatientId, RecordAccessBasis.Participant, resource, cancellationToken));
         var history = (await consultations.History(consultationId, cancellationToken))
             .Select(e => new ConsultationHistoryItem(e.Version, e.Data.GetType().Name, AccountOf(e.Data), e.Timestamp))
             .ToList();

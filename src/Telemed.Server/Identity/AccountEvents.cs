@@ -5,6 +5,15 @@ namespace Telemed.Server.Identity;
 // The audit trail of an account: a stream per account id in the event store (not the log).
 public sealed record PatientRegistered(Guid PatientId, DateTimeOffset At);
 
+/// <summary>A guardian registered a family member on their number; the dependant's own stream starts with this.</summary>
+public sealed record DependantRegistered(Guid DependantId, Guid GuardianId, DateTimeOffset At);
+
+/// <summary>The guardian changed a dependant's details.</summary>
+public sealed record DependantUpdated(Guid DependantId, Guid GuardianId, DateTimeOffset At);
+
+/// <summary>The guardian started acting for the dependant (a sign-in session of the dependant, held by the guardian).</summary>
+public sealed record GuardianActing(Guid DependantId, Guid GuardianId, Guid SessionId, DateTimeOffset At);
+
 public sealed record StaffRegistered(Guid StaffId, Role Role, Guid? RegisteredBy, DateTimeOffset At);
 
 public sealed record SignedIn(Guid AccountId, string Method, DateTimeOffset At);

@@ -1,8 +1,13 @@
 using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
 
 namespace Telemed.Server.Identity;
 
-/// <summary>A patient: signs in with a one-time code sent to their mobile number.</summary>
+/// <summary>
+/// A patient: signs in with a one-time code sent to their mobile number, or — a dependant, with <see cref="GuardianId"/>
+/// set — is registered and acted for by the guardian who signs in with that number (the family's number, kept as theirs).
+/// <see cref="Language"/> is the one messages to them are written in.
+/// </summary>
 public sealed record PatientAccount(
     Guid Id,
     string Name,
@@ -12,7 +17,11 @@ public sealed record PatientAccount(
     string Mobile,
     string? AbhaNumber,
     string? AbhaAddress,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt,
+    string Language = MessageCatalogue.English,
+    string? Email = null,
+    Guid? GuardianId = null,
+    Relation? GuardianRelation = null);
 
 /// <summary>Doctors, pharmacists and admins: registered by an admin, sign in with email and password.</summary>
 public sealed record StaffAccount(
@@ -42,7 +51,11 @@ public sealed record Pharmacy(Guid Id, string Name, string LicenceNumber, string
 
 public sealed record Facility(Guid Id, string HfrId, string Name, string District, string State, DateTimeOffset RegisteredAt);
 
-/// <summary>A refresh token, stored only as its hash. Rotated on every use; reuse revokes its whole family.</summary>
+/// <summary>
+/// A refresh token, stored only as its hash. Rotated on every use; reuse revokes its whole family. A guardian acting for
+/// a dependant holds tokens of the dependant's account (<see cref="AccountId"/>) with themselves as <see cref="ActorId"/>,
+/// in the family of their own sign-in, so ending that sign-in ends the acting too.
+/// </summary>
 public sealed record RefreshTokenRecord(
     string Id,
     Guid AccountId,
@@ -51,7 +64,8 @@ public sealed record RefreshTokenRecord(
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? UsedAt = null,
-    DateTimeOffset? RevokedAt = null);
+    DateTimeOffset? RevokedAt = null,
+    Guid? ActorId = null);
 
 /// <summary>The one-time code challenge of a mobile number, keyed by that number.</summary>
 public sealed record OtpChallengeDocument(string Id, OtpChallenge Challenge);

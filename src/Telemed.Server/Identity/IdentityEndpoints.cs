@@ -11,6 +11,7 @@ public static class IdentityEndpoints
             app.MapPasswords();
         }
         app.MapPatients();
+        app.MapDependants(issuesTokens: !app.Configuration.UsesExternalIssuer());
         app.MapAdmin();
         return app;
     }

@@ -43,8 +43,15 @@ public static class IdentitySetup
 
         services.ConfigureMarten(options =>
         {
+            // A mobile number signs in one patient; the dependants it holds share it.
             options.Schema.For<PatientAccount>()
-                .UniqueIndex(UniqueIndexType.Computed, "uq_patient_mobile", x => x.Mobile)
+                .Index(x => x.Mobile, index =>
+                {
+                    index.Name = "uq_patient_mobile";
+                    index.IsUnique = true;
+                    index.Predicate = "data ->> 'guardianId' is null";
+                })
+                .Index(x => x.GuardianId!)
                 .UniqueIndex(UniqueIndexType.Computed, "uq_patient_abha_number", x => x.AbhaNumber!)
                 .UniqueIndex(UniqueIndexType.Computed, "uq_patient_abha_address", x => x.AbhaAddress!);
             options.Schema.For<StaffAccount>()
@@ -58,7 +65,7 @@ public static class IdentitySetup
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
                 typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle),
-                typeof(PasswordResetRequested), typeof(PasswordChanged),
+                typeof(PasswordResetRequested), typeof(PasswordChanged), typeof(DependantRegistered), typeof(DependantUpdated), typeof(GuardianActing),
             ]);
         });
         return builder;

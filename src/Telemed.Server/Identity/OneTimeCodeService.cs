@@ -71,6 +71,15 @@ public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvide
         return verification;
     }
 
+    /// <summary>Uses up a code that a check with consume false found right, once the caller has acted on it; the caller saves.</summary>
+    public async Task Consume(IDocumentSession session, MobileNumber mobile, CancellationToken cancellationToken)
+    {
+        if (await session.LoadAsync<OtpChallengeDocument>(mobile.Value, cancellationToken) is { } current)
+        {
+            session.Store(current with { Challenge = current.Challenge with { Used = true } });
+        }
+    }
+
     /// <summary>How a failed check reads to the caller.</summary>
     public static ProblemHttpResult Refusal(OtpVerification verification) => verification.Outcome switch
     {

@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Telemed.Domain;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Identity;
@@ -15,9 +16,31 @@ public sealed record RegisterPatientRequest(
     string? Mobile,
     string? Code,
     string? AbhaNumber,
-    string? AbhaAddress);
+    string? AbhaAddress,
+    string? Language = null,
+    string? Email = null);
 
 public sealed record PatientRegistration(PatientView Patient, TokenResponse Tokens);
+
+/// <summary>Patients as the sign-in and registration flows find them.</summary>
+public static class PatientAccounts
+{
+    public const string NotRegisteredCode = "NotRegistered";
+    public const string AlreadyRegisteredCode = "AlreadyRegistered";
+
+    /// <summary>The patient who signs in with this number (not the dependants it also holds).</summary>
+    public static Task<PatientAccount?> WithMobile(IQuerySession session, MobileNumber mobile, CancellationToken cancellationToken) =>
+        session.Query<PatientAccount>().SingleOrDefaultAsync(p => p.Mobile == mobile.Value && p.GuardianId == null, cancellationToken);
+
+    /// <summary>The answer to a right code for a number nobody registered: the code stays usable to register with.</summary>
+    public static ProblemHttpResult NotRegistered() => TypedResults.Problem(
+        "No patient is registered with this mobile number. Register with the same code: POST /api/patients.",
+        statusCode: StatusCodes.Status404NotFound, title: "Not registered", extensions: new Dictionary<string, object?> { ["code"] = NotRegisteredCode });
+
+    public static ProblemHttpResult AlreadyRegistered() => TypedResults.Problem(
+        "A patient is already registered with this mobile number. Sign in with the same code: POST /api/auth/otp/verify.",
+        statusCode: StatusCodes.Status409Conflict, title: "Already registered", extensions: new Dictionary<string, object?> { ["code"] = AlreadyRegisteredCode });
+}
 
 public static class PatientEndpoints
 {
@@ -26,7 +49,7 @@ public static class PatientEndpoints
         app.MapPost("/api/patients", Register)
             .AllowAnonymous()
             .WithTags("Patients")
-            .WithSummary("Register as a patient with the one-time code sent to your mobile; signs you in.");
+            .WithSummary("Register as a patient with the one-time code sent to your mobile; signs you in. A registered number gets 409 only once the code is right.");
         app.MapGet("/api/me", Me).WithTags("Accounts").WithSummary("The signed-in account.");
         app.MapGet("/api/doctors", Doctors).WithTags("Accounts").WithSummary("Active doctors, for finding an OPD.");
         app.MapGet("/api/facilities", Facilities).WithTags("Accounts").WithSummary("Registered health facilities.");
@@ -53,14 +76,23 @@ public static class PatientEndpoints
         var code = errors.Require("code", OneTimeCodeService.ParseCode(request.Code));
         var abhaNumber = errors.Optional("abhaNumber", request.AbhaNumber, AbhaNumber.Parse);
         var abhaAddress = errors.Optional("abhaAddress", request.AbhaAddress, AbhaAddress.Parse);
+        var language = errors.Optional("language", request.Language, MessageCatalogue.ParseLanguage) ?? MessageCatalogue.English;
+        var email = errors.Optional("email", request.Email, PersonRules.Email);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
         }
 
-        if (await session.Query<PatientAccount>().AnyAsync(p => p.Mobile == mobile!.Value, cancellationToken))
+        // The code first: until it is right, the answer must not tell whether the number is registered.
+        var verification = await codes.Check(session, mobile!, code!, consume: false, cancellationToken);
+        if (verification.Outcome != OtpOutcome.Verified)
         {
-            return Problems.Conflict("A patient is already registered with this mobile number. Sign in instead.");
+            await session.SaveChangesAsync(cancellationToken);
+            return OneTimeCodeService.Refusal(verification);
+        }
+        if (await PatientAccounts.WithMobile(session, mobile!, cancellationToken) is not null)
+        {
+            return PatientAccounts.AlreadyRegistered();
         }
         if (abhaNumber is not null && await session.Query<PatientAccount>().AnyAsync(p => p.AbhaNumber == abhaNumber.Value, cancellationToken))
         {
@@ -71,15 +103,9 @@ public static class PatientEndpoints
             return Problems.Conflict("This ABHA address is already linked to another patient.");
         }
 
-        var verification = await codes.Check(session, mobile!, code!, consume: true, cancellationToken);
-        if (verification.Outcome != OtpOutcome.Verified)
-        {
-            await session.SaveChangesAsync(cancellationToken);
-            return OneTimeCodeService.Refusal(verification);
-        }
-
+        await codes.Consume(session, mobile!, cancellationToken);
         var patient = new PatientAccount(
-            Ids.New(), name!, yearOfBirth.Value, request.DateOfBirth, sex!.Value, mobile!.Value, abhaNumber?.Value, abhaAddress?.Value, now);
+            Ids.New(), name!, yearOfBirth.Value, request.DateOfBirth, sex!.Value, mobile!.Value, abhaNumber?.Value, abhaAddress?.Value, now, language, email);
         session.Insert(patient);
         session.Events.StartStream(patient.Id, new PatientRegistered(patient.Id, now));
         var issued = tokens.Issue(session, patient.Id, Role.Patient);

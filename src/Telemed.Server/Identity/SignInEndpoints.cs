@@ -10,7 +10,7 @@ using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Identity;
 
-/// <summary>A code request; <c>language</c> is the SMS's (en, hi), English when absent.</summary>
+/// <summary>A code request; <c>language</c> is the SMS's (en, hi); when absent, the patient's own, else English.</summary>
 public sealed record OtpRequest(string? Mobile, string? Language = null);
 
 public sealed record OtpSent(DateTimeOffset ExpiresAt);
@@ -41,12 +41,15 @@ public static class SignInEndpoints
     {
         var errors = new FieldErrors();
         var mobile = errors.Require("mobile", MobileNumber.Parse(request.Mobile));
-        var language = errors.Require("language", MessageCatalogue.ParseLanguage(request.Language));
+        var language = errors.Optional("language", request.Language, MessageCatalogue.ParseLanguage);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
         }
-        var sent = await codes.Send(session, mobile!, language!, cancellationToken);
+        // The answer is the same whether or not a patient has this number: only the code's holder learns which it is.
+        // The SMS is in the language asked for, else in the one the patient chose when registering.
+        language ??= (await PatientAccounts.WithMobile(session, mobile!, cancellationToken))?.Language ?? MessageCatalogue.English;
+        var sent = await codes.Send(session, mobile!, language, cancellationToken);
         if (!sent.IsSuccess)
         {
             return Problems.TooManyRequests(sent.Error.Message);
@@ -65,7 +68,7 @@ public static class SignInEndpoints
         {
             return Problems.Invalid(errors);
         }
-        var patient = await session.Query<PatientAccount>().SingleOrDefaultAsync(p => p.Mobile == mobile!.Value, cancellationToken);
+        var patient = await PatientAccounts.WithMobile(session, mobile!, cancellationToken);
         var verification = await codes.Check(session, mobile!, code!, consume: patient is not null, cancellationToken);
         if (verification.Outcome != OtpOutcome.Verified)
         {
@@ -79,7 +82,7 @@ public static class SignInEndpoints
         if (patient is null)
         {
             await session.SaveChangesAsync(cancellationToken);
-            return Problems.NotFound("No patient is registered with this mobile number. Register with the same code: POST /api/patients.");
+            return PatientAccounts.NotRegistered();
         }
         var issued = tokens.Issue(session, patient.Id, Role.Patient);
         session.Events.Append(patient.Id, new SignedIn(patient.Id, "otp", time.GetUtcNow()));
@@ -160,6 +163,11 @@ public static class SignInEndpoints
         {
             return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
         }
+        if (record.ActorId is { } guardianId
+            && !Family.IsGuardian(guardianId, (await session.LoadAsync<PatientAccount>(record.AccountId, cancellationToken))?.GuardianId))
+        {
+            return Problems.Unauthorized("You no longer act for this person. Sign in again.");
+        }
         // Each refresh issues a new record, so its issue time is when the session was last used.
         var idleLimit = TimeSpan.FromMinutes(options.Value.StaffIdleMinutes);
         if (record.Role != Role.Patient && now - record.IssuedAt > idleLimit)
@@ -170,7 +178,7 @@ public static class SignInEndpoints
             return Problems.Unauthorized($"Signed out after {options.Value.StaffIdleMinutes} minutes without activity. Sign in again.");
         }
         session.Store(record with { UsedAt = now });
-        var issued = tokens.Issue(session, record.AccountId, record.Role, record.FamilyId);
+        var issued = tokens.Issue(session, record.AccountId, record.Role, record.FamilyId, record.ActorId);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(issued);
     }
@@ -195,7 +203,8 @@ public static class SignInEndpoints
 
     private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
     {
-        var accountId = user.AccountId();
+        // A guardian acting for a dependant signs themselves out, with every acting session of theirs.
+        var accountId = user.ActorId();
         var now = time.GetUtcNow();
         await RevokeAll(session, accountId, now, cancellationToken);
         session.Events.Append(accountId, new SignedOutEverywhere(accountId, now));
@@ -203,10 +212,12 @@ public static class SignInEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>Revokes every live refresh token of the account; the caller saves the change.</summary>
+    /// <summary>Revokes every live refresh token of the account, and those it holds to act for its dependants; the caller saves the change.</summary>
     public static async Task RevokeAll(IDocumentSession session, Guid accountId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var live = await session.Query<RefreshTokenRecord>().Where(t => t.AccountId == accountId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        var live = await session.Query<RefreshTokenRecord>()
+            .Where(t => (t.AccountId == accountId || t.ActorId == accountId) && t.RevokedAt == null)
+            .ToListAsync(cancellationToken);
         foreach (var token in live)
         {
             session.Store(token with { RevokedAt = now });

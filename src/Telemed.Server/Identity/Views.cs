@@ -2,11 +2,14 @@ using Telemed.Domain.Identity;
 
 namespace Telemed.Server.Identity;
 
+/// <summary>A patient as they (or their guardian) see themselves; a dependant carries their guardian and how the guardian is related.</summary>
 public sealed record PatientView(
-    Guid Id, string Role, string Name, int YearOfBirth, DateOnly? DateOfBirth, Sex Sex, string Mobile, string? AbhaNumber, string? AbhaAddress)
+    Guid Id, string Role, string Name, int YearOfBirth, DateOnly? DateOfBirth, Sex Sex, string Mobile, string? AbhaNumber, string? AbhaAddress,
+    string Language, string? Email, Guid? GuardianId, Relation? GuardianRelation)
 {
     public static PatientView Of(PatientAccount patient) => new(
-        patient.Id, Roles.Patient, patient.Name, patient.YearOfBirth, patient.DateOfBirth, patient.Sex, patient.Mobile, patient.AbhaNumber, patient.AbhaAddress);
+        patient.Id, Roles.Patient, patient.Name, patient.YearOfBirth, patient.DateOfBirth, patient.Sex, patient.Mobile, patient.AbhaNumber, patient.AbhaAddress,
+        patient.Language, patient.Email, patient.GuardianId, patient.GuardianRelation);
 }
 
 public sealed record StaffView(Guid Id, string Role, string Name, string Email, DoctorDetails? Doctor, PharmacistDetails? Pharmacist, bool Active)

@@ -52,7 +52,8 @@ public sealed class PaymentService(IDocumentStore store, QueueService queue, Str
         }
         var attempt = state.Entries.Count(e => e.PatientId == command.PatientId);
         var paymentId = Ids.NameBased(sessionId, $"check-in/{command.PatientId}/{attempt}");
-        var precheck = QueueDecisions.CheckIn(state, command.PatientId, command.Patient, command.Complaint, command.Attachments, now, paymentId);
+        var precheck = QueueDecisions.CheckIn(state, command.PatientId, command.Patient, command.Complaint, command.Attachments, now, paymentId,
+            command.AccompaniedBy);
         if (!precheck.IsSuccess)
         {
             return (Refused(state, precheck.Error.Code, precheck.Error.Message), null);

@@ -118,13 +118,15 @@ public sealed record CancelToken(int TokenNumber) : TokenCommand(TokenNumber, "c
         QueueDecisions.Cancel(session, TokenNumber, caller, now);
 }
 
-public sealed record CheckIn(Guid PatientId, PatientSummary Patient, string? Complaint, IReadOnlyList<AttachmentRef> Attachments, Guid? PaymentId = null)
+public sealed record CheckIn(
+    Guid PatientId, PatientSummary Patient, string? Complaint, IReadOnlyList<AttachmentRef> Attachments, Guid? PaymentId = null,
+    AccompanyingAdult? AccompaniedBy = null)
     : QueueCommand("check in")
 {
     public override bool PatientOnly => true;
 
     public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
-        QueueDecisions.CheckIn(session, PatientId, Patient, Complaint, Attachments, now, PaymentId);
+        QueueDecisions.CheckIn(session, PatientId, Patient, Complaint, Attachments, now, PaymentId, AccompaniedBy);
 }
 
 public sealed record MarkNotHeld(int TokenNumber, string? Reason) : TokenCommand(TokenNumber, "mark as not held")

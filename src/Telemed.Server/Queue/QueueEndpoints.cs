@@ -225,17 +225,22 @@ public static class QueueEndpoints
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
         string? rawComplaint;
+        AccompanyingAdultRequest? rawCompanion;
         var attachments = new List<CheckInAttachment>();
         if (http.Request.HasFormContentType)
         {
             var form = await http.Request.ReadFormAsync(cancellationToken);
             rawComplaint = form["complaint"].FirstOrDefault();
+            rawCompanion = form["accompaniedBy.name"].Count + form["accompaniedBy.relation"].Count > 0
+                ? new AccompanyingAdultRequest(form["accompaniedBy.name"].FirstOrDefault(), form["accompaniedBy.relation"].FirstOrDefault())
+                : null;
             attachments = await AttachmentUpload.Read(form.Files, sessionId, patientId, now, errors, cancellationToken);
         }
         else if (http.Request.HasJsonContentType())
         {
             var body = await http.Request.ReadFromJsonAsync<CheckInRequest>(cancellationToken);
             rawComplaint = body?.Complaint;
+            rawCompanion = body?.AccompaniedBy;
         }
         else
         {
@@ -246,6 +251,7 @@ public static class QueueEndpoints
         {
             errors.Add("complaint", complaint.Error.Message);
         }
+        var companion = rawCompanion is null ? null : Companion(rawCompanion, errors);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -255,8 +261,15 @@ public static class QueueEndpoints
         {
             return Problems.NotFound("Your patient record no longer exists.");
         }
-        var summary = new PatientSummary(patient.Name, now.Year - patient.YearOfBirth, patient.Sex.ToString().ToLowerInvariant());
-        var command = new CheckIn(patientId, summary, complaint.Value, attachments.Select(a => a.Ref()).ToList());
+        // A guardian checking a family member in comes with them, unless they name another adult.
+        if (companion is null && user.ActingGuardianId() is { } guardianId && patient.GuardianRelation is { } relation
+            && await db.LoadAsync<PatientAccount>(guardianId, cancellationToken) is { } guardian)
+        {
+            companion = new AccompanyingAdult(guardian.Name, relation, guardian.Id);
+        }
+        var age = Family.Age(patient.YearOfBirth, patient.DateOfBirth, IndianTime.Day(now));
+        var summary = new PatientSummary(patient.Name, age, patient.Sex.ToString().ToLowerInvariant());
+        var command = new CheckIn(patientId, summary, complaint.Value, attachments.Select(a => a.Ref()).ToList(), AccompaniedBy: companion);
         var (outcome, payment) = await payments.CheckIn(user, sessionId, command, StreamVersions.IfMatch(http), (session, _) =>
         {
             foreach (var attachment in attachments)
@@ -278,7 +291,17 @@ public static class QueueEndpoints
             : TypedResults.Ok(reply);
     }
 
-    private sealed record CheckInRequest(string? Complaint);
+    private sealed record CheckInRequest(string? Complaint, AccompanyingAdultRequest? AccompaniedBy);
+
+    /// <summary>The adult who comes with the patient, as the check-in names them; <c>relation</c> is theirs to the patient ("parent").</summary>
+    private sealed record AccompanyingAdultRequest(string? Name, string? Relation);
+
+    private static AccompanyingAdult? Companion(AccompanyingAdultRequest request, FieldErrors errors)
+    {
+        var name = errors.Require("accompaniedBy.name", PersonRules.Name(request.Name, "The accompanying adult's name"));
+        var relation = errors.RequireValue("accompaniedBy.relation", Family.ParseRelation(request.Relation));
+        return name is null || relation is null ? null : new AccompanyingAdult(name, relation.Value, null);
+    }
 
     /// <summary>A paid check-in: the held token, and the payment that puts it in line.</summary>
     public sealed record PaidCheckIn(PatientPosition Position, PaymentView Payment);
@@ -313,8 +336,10 @@ private sealed record NotHeldRequest(string? Reason);
             await queue.Audit(callerId, $"opd-session/{sessionId}/attachment/{attachmentId}", "read attachment", cancellationToken);
             return Problems.Forbidden("This attachment belongs to another patient.");
         }
-        await records.Logged(callerId, attachment.PatientId, attachment.PatientId == callerId ? RecordAccessBasis.Self : RecordAccessBasis.SessionStaff,
-            $"opd-session/{sessionId}/attachment/{attachmentId}", cancellationToken);
+        var resource = $"opd-session/{sessionId}/attachment/{attachmentId}";
+        await (attachment.PatientId == callerId
+            ? records.LoggedOwn(user, attachment.PatientId, resource, cancellationToken)
+            : records.Logged(callerId, attachment.PatientId, RecordAccessBasis.SessionStaff, resource, cancellationToken));
         return TypedResults.File(attachment.Data, attachment.ContentType, attachment.FileName);
     }
 

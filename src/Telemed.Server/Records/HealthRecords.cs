@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Marten;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Identity;
 using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
@@ -12,19 +14,25 @@ namespace Telemed.Server.Records;
 /// </summary>
 public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimeProvider time)
 {
-    /// <summary>Null when the reader may not; otherwise the read is recorded before the caller answers.</summary>
+    /// <summary>
+    /// Null when the reader may not; otherwise the read is recorded before the caller answers. The reader is the person
+    /// (<see cref="CallerExtensions.ActorId"/>): a guardian acting for a dependant reads as the guardian.
+    /// </summary>
     public async Task<RecordAccessBasis?> Open(Guid readerId, Guid patientId, Guid? authorId, string resource, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
         var now = time.GetUtcNow();
-        // The patient and the record's author need no lookup; anyone else needs an open consultation or a consent.
+        // The patient and the record's author need no lookup; anyone else is the patient's guardian or needs an open
+        // consultation or a consent.
         var another = readerId != patientId && readerId != authorId;
-        var inConsultation = another && await session.Query<CareContext>()
+        var guardianOfPatient = another ? (await session.LoadAsync<PatientAccount>(patientId, cancellationToken))?.GuardianId : null;
+        var doctor = another && !Family.IsGuardian(readerId, guardianOfPatient);
+        var inConsultation = doctor && await session.Query<CareContext>()
             .AnyAsync(c => c.PatientId == patientId && c.DoctorId == readerId && c.Status == ConsultationStatus.Open, cancellationToken);
-        var consent = another && !inConsultation
+        var consent = doctor && !inConsultation
             ? (await session.LoadAsync<ConsentDocument>(ConsentDocument.Key(patientId, readerId), cancellationToken))?.Consent
             : null;
-        if (RecordAccess.Basis(readerId, patientId, authorId, inConsultation, consent, now) is not { } basis)
+        if (RecordAccess.Basis(readerId, patientId, authorId, inConsultation, consent, now, guardianOfPatient) is not { } basis)
         {
             await audit.Refused(readerId, resource, "read health record", cancellationToken);
             return null;
@@ -32,6 +40,10 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
         await Logged(readerId, patientId, basis, resource, cancellationToken);
         return basis;
     }
+
+    /// <summary>Records the caller's read of their own record: theirs, or their guardian's when the guardian acts for them.</summary>
+    public Task LoggedOwn(ClaimsPrincipal caller, Guid patientId, string resource, CancellationToken cancellationToken) =>
+        Logged(caller.ActorId(), patientId, caller.ActingGuardianId() is null ? RecordAccessBasis.Self : RecordAccessBasis.Guardian, resource, cancellationToken);
 
     /// <summary>Records, on the patient's access log, a read the endpoint's own rules allowed (an attachment, a consultation's history).</summary>
     public Task Logged(Guid readerId, Guid patientId, RecordAccessBasis basis, string resource, CancellationToken cancellationToken) =>

@@ -81,7 +81,7 @@ public static class RecordEndpoints
         {
             return Problems.NotFound("There is no such consultation.");
         }
-        if (await records.Open(user.AccountId(), consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/fhir", cancellationToken) is null)
+        if (await records.Open(user.ActorId(), consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/fhir", cancellationToken) is null)
         {
             return NoAccess();
         }
@@ -116,7 +116,7 @@ public static class RecordEndpoints
             return Problems.NotFound("There is no such prescription.");
         }
         var content = prescription.Content;
-        if (await records.Open(user.AccountId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/{what}", cancellationToken) is null)
+        if (await records.Open(user.ActorId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/{what}", cancellationToken) is null)
         {
             return NoAccess();
         }
@@ -176,8 +176,12 @@ public static class RecordEndpoints
         var patientId = user.AccountId();
         var reads = (await db.Events.FetchStreamAsync(patientId, token: cancellationToken)).Select(e => e.Data).OfType<RecordRead>().ToList();
         var staff = await db.LoadManyAsync<StaffAccount>(cancellationToken, reads.Select(r => r.ReaderId).Distinct());
-        return TypedResults.Ok(reads.OrderByDescending(r => r.At).Select(r => new AccessLogEntry(r.ReaderId,
-            r.ReaderId == patientId ? "You" : staff.FirstOrDefault(s => s.Id == r.ReaderId)?.Name ?? "", r.Basis, r.Resource, r.At)));
+        var guardian = (await db.LoadAsync<PatientAccount>(patientId, cancellationToken))?.GuardianId is { } guardianId
+            ? await db.LoadAsync<PatientAccount>(guardianId, cancellationToken)
+            : null;
+        string ReaderName(Guid readerId) =>
+            readerId == patientId ? "You" : readerId == guardian?.Id ? guardian.Name : staff.FirstOrDefault(s => s.Id == readerId)?.Name ?? "";
+        return TypedResults.Ok(reads.OrderByDescending(r => r.At).Select(r => new AccessLogEntry(r.ReaderId, ReaderName(r.ReaderId), r.Basis, r.Resource, r.At)));
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoAccess() => Problems.Forbidden(

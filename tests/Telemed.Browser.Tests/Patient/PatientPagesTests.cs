@@ -218,4 +218,78 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         await Assertions.Expect(line.Locator("td").Nth(4)).ToHaveTextAsync("At bedtime");
         await Assertions.Expect(patient.Locator("#find-opd")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task A_new_patient_registers_on_a_phone_adds_a_child_and_checks_the_child_in()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var mobile = "7" + Random.Shared.NextInt64(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var page = await fixture.NewPage();
+        await page.SetViewportSizeAsync(360, 740);
+        await page.GotoAsync("/");
+
+        // The language first, then the number and its code: a new number is asked who they are only once the code is right.
+        await page.Locator("#patient-language input[value='hi']").CheckAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "hi");
+        await page.FillAsync("#mobile", mobile);
+        var asked = DateTimeOffset.UtcNow;
+        await page.ClickAsync("#send-code");
+        await Assertions.Expect(page.Locator("#code-sent")).ToContainTextAsync(mobile);
+        await page.FillAsync("#code", await fixture.LatestCode("+91" + mobile, asked));
+        await page.ClickAsync("#patient-signin");
+        await Assertions.Expect(page.Locator("#register-form")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#register-language")).ToHaveValueAsync("hi");
+        await Axe.ShouldHaveNoSeriousViolations(page, "registration (hi)");
+
+        await page.ClickAsync("#register-submit");
+        await Assertions.Expect(page.Locator("#register-name")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.FillAsync("#register-name", "Sunita Rao");
+        await page.FillAsync("#register-yearOfBirth", "1986");
+        await page.SelectOptionAsync("#register-sex", "female");
+        await page.FillAsync("#register-email", "sunita.rao@example.org");
+        await page.ClickAsync("#register-submit");
+
+        await Assertions.Expect(page.Locator("#welcome-heading")).ToHaveTextAsync("स्वागत है, Sunita Rao");
+        await Assertions.Expect(page.Locator("#welcome-abha")).ToHaveAttributeAsync("href", "#profile");
+        var guardianToken = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('telemed.tokens')).accessToken");
+        var me = await (await fixture.Send(HttpMethod.Get, "/api/me", guardianToken)).Content.ReadFromJsonAsync<JsonElement>();
+        me.GetProperty("language").GetString().ShouldBe("hi");
+        me.GetProperty("email").GetString().ShouldBe("sunita.rao@example.org");
+        await page.ClickAsync("#welcome-later");
+
+        // A child on the same number.
+        await page.ClickAsync("#family-add");
+        await page.FillAsync("#family-name", "Aarav Rao");
+        await page.FillAsync("#family-yearOfBirth", (DateTimeOffset.UtcNow.Year - 7).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.SelectOptionAsync("#family-sex", "male");
+        await page.SelectOptionAsync("#family-relation", "parent");
+        await page.ClickAsync("#family-save");
+        var child = page.Locator("#family-members li", new() { HasText = "Aarav Rao" });
+        await Assertions.Expect(child).ToContainTextAsync("माता या पिता");
+        await Axe.ShouldHaveNoSeriousViolations(page, "the family (hi)");
+
+        // Consulting for the child: the page is the child's, and the guardian is the adult who comes along.
+        await child.Locator("button[data-action='act']").ClickAsync();
+        await Assertions.Expect(page.Locator("#acting-text")).ToContainTextAsync("Aarav Rao");
+        await Assertions.Expect(page.Locator("#family")).ToBeHiddenAsync();
+        await Pages.OpenCheckIn(page, sessionId);
+        await Assertions.Expect(page.Locator("#checkin-companion")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#checkin-companion-guardian")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#checkin-companion-guardian-label")).ToContainTextAsync("Sunita Rao");
+        await Axe.ShouldHaveNoSeriousViolations(page, "a child's check-in (hi)");
+        (await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.id || e.tagName)
+            """)).ShouldBeEmpty("nothing wider than a 360 px phone");
+        await page.ClickAsync("#checkin-submit");
+        await Assertions.Expect(page.Locator("#token")).ToHaveTextAsync("1");
+
+        var row = (await Get($"/api/sessions/{sessionId}/queue", await fixture.SignIn("asha.verma@telemed.local"))).GetProperty("rows")[0];
+        row.GetProperty("patient").GetProperty("name").GetString().ShouldBe("Aarav Rao");
+        row.GetProperty("accompaniedBy").GetProperty("name").GetString().ShouldBe("Sunita Rao");
+        row.GetProperty("accompaniedBy").GetProperty("accountId").GetGuid().ShouldBe(me.GetProperty("id").GetGuid());
+
+        await page.ClickAsync("#acting-back");
+        await Assertions.Expect(page.Locator("#family")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#acting")).ToBeHiddenAsync();
+    }
 }

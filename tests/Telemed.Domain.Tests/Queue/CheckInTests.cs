@@ -43,4 +43,26 @@ public class CheckInTests : QueueSpec
     public void A_paused_session_still_takes_check_ins() =>
         Then(QueueDecisions.CheckIn(Given(Opened(), new SessionPaused(SessionId, DoctorA, Now)), Patient1, Summary, null, [], Now),
             new PatientCheckedIn(SessionId, 1, Patient1, Summary, null, [], Now));
+
+    private static readonly PatientSummary Minor = new("Child", 9, "male");
+    private static readonly AccompanyingAdult Mother = new("Sunita Rao", Domain.Identity.Relation.Parent, Guid.Parse("44444444-0000-0000-0000-000000000001"));
+
+    [Fact]
+    public void A_minor_without_an_accompanying_adult_is_refused() =>
+        Refused(QueueDecisions.CheckIn(Given(Opened()), Patient1, Minor, "fever", [], Now), QueueErrorCode.MinorUnaccompanied);
+
+    [Fact]
+    public void A_minors_check_in_records_the_adult_who_comes_with_them() =>
+        Then(QueueDecisions.CheckIn(Given(Opened()), Patient1, Minor, "fever", [], Now, accompaniedBy: Mother),
+            new PatientCheckedIn(SessionId, 1, Patient1, Minor, "fever", [], Now, AccompaniedBy: Mother));
+
+    [Fact]
+    public void An_adult_may_check_in_alone_or_with_someone() =>
+        Then(QueueDecisions.CheckIn(Given(Opened(), CheckedIn(1, Patient1)), Patient2, Summary, null, [], Now, accompaniedBy: Mother),
+            new PatientCheckedIn(SessionId, 2, Patient2, Summary, null, [], Now, AccompaniedBy: Mother));
+
+    [Fact]
+    public void The_accompanying_adult_is_on_the_doctors_queue_row() =>
+        QueueViews.Queue(Given(Opened(), new PatientCheckedIn(SessionId, 1, Patient1, Minor, null, [], Now, AccompaniedBy: Mother)), Online)
+            .Rows.ShouldHaveSingleItem().AccompaniedBy.ShouldBe(Mother);
 }

@@ -37,4 +37,14 @@ public class RecordAccessTests
     [InlineData(91)]
     [InlineData(null)]
     public void Consent_lasts_one_to_ninety_days(int? days) => RecordAccess.Grant(Patient, Doctor, days, Now).IsSuccess.ShouldBeFalse();
+
+    [Fact]
+    public void A_guardian_reads_their_dependants_records_and_no_one_elses()
+    {
+        var guardian = Guid.NewGuid();
+        RecordAccess.Basis(guardian, Patient, null, false, null, Now, guardianOfPatient: guardian).ShouldBe(RecordAccessBasis.Guardian);
+        RecordAccess.Basis(guardian, Patient, null, false, null, Now, guardianOfPatient: Guid.NewGuid()).ShouldBeNull();
+        RecordAccess.Basis(guardian, Patient, null, false, null, Now).ShouldBeNull();
+        RecordAccess.Basis(Patient, guardian, null, false, null, Now, guardianOfPatient: null).ShouldBeNull("a dependant does not read their guardian's records");
+    }
 }

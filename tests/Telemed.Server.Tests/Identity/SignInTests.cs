@@ -205,18 +205,4 @@ public class SignInTests(TelemedServer server) : IClassFixture<TelemedServer>
         var refresh = await client.PostAsJsonAsync("/api/auth/refresh", new { tokens.RefreshToken });
         await refresh.ShouldHave(HttpStatusCode.Unauthorized);
     }
-
-    [Fact]
-    public async Task A_mobile_number_registers_only_once()
-    {
-        var registration = await Host.RegisterPatient(Api.NewMobile());
-        server.Time.Advance(TimeSpan.FromSeconds(31));
-        var code = await Host.SendCodeAndRead(registration.Patient.Mobile);
-
-        var again = await Host.CreateClient().PostAsJsonAsync("/api/patients",
-            new { name = "Someone Else", yearOfBirth = 1990, sex = "f", mobile = registration.Patient.Mobile, code });
-
-        await again.ShouldHave(HttpStatusCode.Conflict);
-        (await again.Problem()).GetProperty("detail").GetString().ShouldContain("Sign in instead");
-    }
 }

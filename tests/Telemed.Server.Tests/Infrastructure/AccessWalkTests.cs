@@ -15,7 +15,8 @@ namespace Telemed.Server.Tests.Infrastructure;
 /// <summary>
 /// Walks every endpoint and hub method the server has (found by reflection, so a new one cannot be forgotten) and
 /// checks that nobody gets in where they do not belong: anonymous callers only where listed, and a patient never
-/// reaches another patient's session token, consultation, prescription, payment or records.
+/// reaches another patient's session token, consultation, prescription, payment or records — nor, unless they are the
+/// guardian, a family member's.
 /// </summary>
 public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
@@ -70,8 +71,32 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         await Sessions.CheckIn(server.Host, sessionId, owner);
         var (room, prescriptionId) = await Clinical.Prescribed(server.Host, owner);
         var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, owner.Id, DemoSeeder.DoctorAshaId);
-        var stranger = server.Host.As((await server.Host.CreatePatients(1))[0].AccessToken);
 
+        await NoLeaks((await server.Host.CreatePatients(1))[0].AccessToken, ids);
+    }
+
+    /// <summary>
+    /// The same walk over a family member's objects — their token, consultation, prescription, and the family endpoints
+    /// that name them — by a stranger, and by another guardian acting for a family member of their own.
+    /// </summary>
+    [Fact]
+    public async Task Nobody_but_the_guardian_reaches_a_family_members_objects_over_REST_or_the_hub()
+    {
+        var guardian = (await server.Host.CreatePatients(1))[0];
+        var child = await server.Host.AddDependant(guardian);
+        var (room, prescriptionId) = await Clinical.Prescribed(server.Host, child);
+        var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, child.Id, DemoSeeder.DoctorAshaId);
+        var otherGuardian = (await server.Host.CreatePatients(1))[0];
+
+        await NoLeaks((await server.Host.CreatePatients(1))[0].AccessToken, ids);
+        await NoLeaks((await server.Host.AddDependant(otherGuardian)).AccessToken, ids);
+        await NoLeaks(otherGuardian.AccessToken, ids);
+    }
+
+    /// <summary>Every endpoint that names an object, and every hub method, called by someone with no claim on it: none succeeds.</summary>
+    private async Task NoLeaks(string strangerToken, Ids ids)
+    {
+        var stranger = server.Host.As(strangerToken);
         var leaks = new List<string>();
         foreach (var endpoint in Endpoints().Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<HttpMethodMetadata>() is not null
             && e.RoutePattern.Parameters.Count > 0 && !OpenToAnyPatient.Contains(Name(e))))
@@ -84,7 +109,6 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         }
         leaks.ShouldBeEmpty();
 
-        var strangerToken = (await server.Host.CreatePatients(1))[0].AccessToken;
         await using var hub = await HubClient.Connect(server.Host, "/hubs/clinic", strangerToken);
         var methods = typeof(ClinicHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => m.ReturnType.IsGenericType && m.ReturnType.GetGenericArguments()[0].Name.StartsWith("HubResult", StringComparison.Ordinal));
@@ -108,7 +132,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
                 "sessionId" => ids.Session.ToString(),
                 "consultationId" => ids.Consultation.ToString(),
                 "prescriptionId" => ids.Prescription.ToString(),
-                "patientId" => ids.Patient.ToString(),
+                "patientId" or "dependantId" => ids.Patient.ToString(),
                 "doctorId" => ids.Doctor.ToString(),
                 "token" => "1",
                 "documentName" => "v1",
@@ -129,6 +153,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         {
             "sessionId" => ids.Session,
             "consultationId" => ids.Consultation,
+            "patientId" => ids.Patient,
             _ => Guid.NewGuid(),
         },
         var t when t == typeof(int) => 1,

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.Domain.Identity;
@@ -23,7 +26,7 @@ public static class People
         for (var i = 0; i < count; i++)
         {
             var id = Guid.NewGuid();
-            session.Insert(new PatientAccount(id, $"Test Patient {i}", 1980 + (i % 30), null, i % 2 == 0 ? Sex.Female : Sex.Male, Api.NewMobile(), abhaNumber, null, now));
+            session.Insert(new PatientAccount(id, $"Test Patient {i}", 1960 + (i % 40), null, i % 2 == 0 ? Sex.Female : Sex.Male, Api.NewMobile(), abhaNumber, null, now));
             patients.Add(new TestPatient(id, tokens.Issue(session, id, Role.Patient).AccessToken));
         }
         await session.SaveChangesAsync();
@@ -37,5 +40,28 @@ public static class People
         var token = host.Services.GetRequiredService<Tokens>().Issue(session, patient.Id, Role.Patient).AccessToken;
         await session.SaveChangesAsync();
         return patient with { AccessToken = token };
+    }
+
+    /// <summary>
+    /// A family member the guardian registers through the API, with a token of the dependant's held by the guardian (what
+    /// the guardian's app takes to act for them). A child of nine unless told otherwise.
+    /// </summary>
+    public static async Task<TestPatient> AddDependant(
+        this TelemedFactory host, TestPatient guardian, string name = "Aarav Rao", int? yearOfBirth = null, string relation = "parent")
+    {
+        var client = host.As(guardian.AccessToken);
+        var year = yearOfBirth ?? host.Services.GetRequiredService<TimeProvider>().GetUtcNow().Year - 9;
+        var added = await client.PostAsJsonAsync("/api/dependants", new { name, yearOfBirth = year, sex = "male", relation });
+        await added.ShouldHave(HttpStatusCode.Created);
+        var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        return new TestPatient(id, (await host.ActFor(guardian, id)).AccessToken);
+    }
+
+    /// <summary>The guardian takes a sign-in of the dependant's to act for them.</summary>
+    public static async Task<TokenResponse> ActFor(this TelemedFactory host, TestPatient guardian, Guid dependantId)
+    {
+        var acting = await host.As(guardian.AccessToken).PostAsync($"/api/dependants/{dependantId}/session", null);
+        await acting.ShouldHave(HttpStatusCode.OK);
+        return (await acting.Content.ReadFromJsonAsync<TokenResponse>(Api.Json))!;
     }
 }

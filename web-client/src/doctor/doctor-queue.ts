@@ -12,6 +12,8 @@ export interface QueueRow {
   missedCalls: number;
   online: boolean;
   calledWhileOffline: boolean;
+  /** The adult who comes with the patient (a minor always has one). */
+  accompaniedBy?: { name: string; relation: string; accountId?: string | null } | null;
 }
 
 /** A file the patient attached at check-in; downloaded with the doctor's bearer token. */

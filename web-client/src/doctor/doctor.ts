@@ -6,7 +6,7 @@ import {
 } from './doctor-queue';
 import type { PatientFacts } from './doctor-patient';
 import { byStart, localInputValue, newSessionRequest, sessionActions, sessionHubMethods, type DoctorSession, type SessionAction } from './doctor-sessions';
-import { formatDate, formatTime, isMessageKey, onLanguageChange, t, type MessageKey } from '../shared/i18n';
+import { formatDate, formatTime, isMessageKey, onLanguageChange, relationWords, t, type MessageKey } from '../shared/i18n';
 import { PatientPanel } from './patient-panel';
 import { RecordForm } from './record';
 import { watchInvitations } from './staff-room';
@@ -245,6 +245,10 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
     item.textContent = t('queue.row', { token: row.token, name: row.patient.name, age: row.patient.age, state }) + (notes.length ? ` (${notes.join(', ')})` : '');
     if (waited) {
       item.append(' ', Object.assign(document.createElement('span'), { className: 'waited', textContent: t(waited.key, waited.params) }));
+    }
+    if (row.accompaniedBy) {
+      const text = t('queue.accompanied', { name: row.accompaniedBy.name, relation: relationWords(row.accompaniedBy.relation) });
+      item.append(Object.assign(document.createElement('div'), { className: 'companion', textContent: text }));
     }
     if (row.complaint) {
       item.append(Object.assign(document.createElement('div'), { className: 'complaint', textContent: row.complaint }));

@@ -35,3 +35,22 @@ describe('the check-in request', () => {
     expect((form.getAll('attachments')[0] as File).name).toBe('report.pdf');
   });
 });
+
+describe('the adult who comes with a minor', () => {
+  const named = { needed: true, name: ' Nisha Shah ', relation: 'parent' };
+
+  it('must be named, with how they are related, when needed', () => {
+    expect(checkInProblems('', [], { needed: true, name: '', relation: 'parent' }).map(p => p.key)).toEqual(['patient.companion.required']);
+    expect(checkInProblems('', [], { needed: true, name: 'Nisha Shah', relation: '' }).map(p => p.key)).toEqual(['patient.companion.required']);
+    expect(checkInProblems('', [], named)).toEqual([]);
+    expect(checkInProblems('', [], { needed: false, name: '', relation: '' })).toEqual([]);
+  });
+
+  it('goes with the check-in only when needed, in JSON and in multipart', () => {
+    expect(checkInBody('', [], named)).toEqual({ complaint: undefined, accompaniedBy: { name: 'Nisha Shah', relation: 'parent' } });
+    expect(checkInBody('', [], { ...named, needed: false })).toEqual({ complaint: undefined });
+    const form = checkInBody('', [new File(['%PDF-1.4'], 'report.pdf', { type: 'application/pdf' })], named) as FormData;
+    expect(form.get('accompaniedBy.name')).toBe('Nisha Shah');
+    expect(form.get('accompaniedBy.relation')).toBe('parent');
+  });
+});

@@ -21,9 +21,16 @@ function typeOf(file: FileFacts): string | undefined {
   return byExtension[file.name.split('.').pop()?.toLowerCase() ?? ''];
 }
 
+/**
+ * The adult named to come with the patient: needed for a minor (TPG 2020) unless the guardian acting for them comes,
+ * whom the server records itself.
+ */
+export interface Companion { needed: boolean; name: string; relation: string }
+
 /** Everything wrong with what the patient is about to send; empty when it may go. The server checks the file contents again. */
-export function checkInProblems(complaint: string, files: readonly FileFacts[]): Problem[] {
+export function checkInProblems(complaint: string, files: readonly FileFacts[], companion?: Companion): Problem[] {
   const problems: Problem[] = [];
+  if (companion?.needed && (!companion.name.trim() || !companion.relation)) problems.push({ key: 'patient.companion.required' });
   if (complaint.trim().length > checkInRules.maxComplaintLength) {
     problems.push({ key: 'patient.checkin.complaintTooLong', params: { max: checkInRules.maxComplaintLength } });
   }
@@ -39,12 +46,20 @@ export function checkInProblems(complaint: string, files: readonly FileFacts[]):
   return problems;
 }
 
-/** JSON when there is nothing to upload (smaller, and what most check-ins are); multipart with the files otherwise. */
-export function checkInBody(complaint: string, files: readonly File[]): FormData | { complaint?: string } {
+/**
+ * JSON when there is nothing to upload (smaller, and what most check-ins are); multipart with the files otherwise. A
+ * companion goes only when needed and named.
+ */
+export function checkInBody(complaint: string, files: readonly File[], companion?: Companion): FormData | { complaint?: string; accompaniedBy?: { name: string; relation: string } } {
   const text = complaint.trim() || undefined;
-  if (files.length === 0) return { complaint: text };
+  const accompaniedBy = companion?.needed ? { name: companion.name.trim(), relation: companion.relation } : undefined;
+  if (files.length === 0) return { complaint: text, accompaniedBy };
   const form = new FormData();
   if (text) form.append('complaint', text);
+  if (accompaniedBy) {
+    form.append('accompaniedBy.name', accompaniedBy.name);
+    form.append('accompaniedBy.relation', accompaniedBy.relation);
+  }
   for (const file of files) form.append('attachments', file, file.name);
   return form;
 }

@@ -1,9 +1,10 @@
-import { $, api, failSafely } from '../shared/app';
+import { $, accountKey, api, failSafely } from '../shared/app';
 import { formatRupees, formatTime, onLanguageChange, t } from '../shared/i18n';
 import { describeStep, endsWithoutConsultation, nextStep, stepOf, type PaymentEvent, type PaymentStep, type PaymentView } from './payment';
 import { loadStripe, type CardElement, type StripeClient } from './stripe';
 
-const storageKey = 'telemed.payment';
+/** The payment of the place being watched, remembered for a reload (a family member's apart from the guardian's). */
+const storageKey = () => accountKey('telemed.payment');
 
 let payment: PaymentView | undefined;
 let step: PaymentStep = { kind: 'loading' };
@@ -19,7 +20,7 @@ $('payment-receipt').addEventListener('click', () => void failSafely(() =>
 /** The fee of the place just taken (or found again after a reload): shows it, and the card form while it is due. */
 export async function showPayment(view: PaymentView) {
   payment = view;
-  sessionStorage.setItem(storageKey, view.paymentId);
+  sessionStorage.setItem(storageKey(), view.paymentId);
   step = stepOf(view);
   render();
   if (step.kind === 'loading') await prepareCard(view);
@@ -27,7 +28,7 @@ export async function showPayment(view: PaymentView) {
 
 /** After a reload: the fee of the place being watched, if it had one. */
 export async function resumePayment() {
-  const id = sessionStorage.getItem(storageKey);
+  const id = sessionStorage.getItem(storageKey());
   if (id) await showPayment(await api.get<PaymentView>(`/api/payments/${id}`));
 }
 
@@ -47,7 +48,7 @@ async function refresh(paymentId: string) {
 }
 
 export function forgetPayment() {
-  sessionStorage.removeItem(storageKey);
+  sessionStorage.removeItem(storageKey());
   payment = undefined;
   card?.destroy();
   card = undefined;

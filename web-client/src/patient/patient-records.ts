@@ -3,11 +3,11 @@ import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from '../sh
 import type { DoctorListing } from './opd-finder';
 import { accessedWhat, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
 import { fillList } from '../shared/lists';
+import type { Patient } from './person';
 
 interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null }
 interface Consent { doctorId: string; doctorName: string; grantedAt: string; until: string }
 interface AccessLogEntry { readerId: string; readerName: string; basis: string; resource: string; at: string }
-interface Profile { name: string; yearOfBirth: number; sex: string; mobile: string; abhaNumber?: string | null; abhaAddress?: string | null }
 
 // What the page shows from data, kept so a language switch can render it again.
 let records: CareContext[] | undefined;
@@ -15,7 +15,7 @@ let prescription: PatientPrescription | undefined;
 let consents: Consent[] | undefined;
 let doctors: DoctorListing[] = [];
 let accessLog: AccessLogEntry[] | undefined;
-let profile: Profile | undefined;
+let profile: Patient | undefined;
 
 onLanguageChange(() => {
   renderRecords();
@@ -57,9 +57,12 @@ async function openRecords() {
   $('record-access').hidden = false;
 }
 
-export async function loadProfile() {
-  profile = await api.get<Profile>('/api/me');
+/** The signed-in patient (or the family member consulted for), shown in the profile and returned for the rest of the page. */
+export async function loadProfile(): Promise<Patient> {
+  const loaded = await api.get<Patient>('/api/me');
+  profile = loaded;
   renderProfile();
+  return loaded;
 }
 
 /** The prescription of a consultation, in the page (after the call, or picked from the history). */
@@ -173,6 +176,8 @@ function renderProfile() {
     [t('patient.profile.mobile'), profile.mobile],
     [t('patient.profile.born'), String(profile.yearOfBirth)],
     [t('patient.profile.sex'), isMessageKey(sexKey) ? t(sexKey) : profile.sex],
+    [t('patient.profile.language'), t(`language.${profile.language}`)],
+    [t('patient.profile.email'), profile.email ?? t('patient.profile.noEmail')],
     [t('patient.profile.abhaNumber'), profile.abhaNumber ?? t('patient.profile.notLinked')],
     [t('patient.profile.abhaAddress'), profile.abhaAddress ?? t('patient.profile.notLinked')],
   ];

@@ -1,10 +1,12 @@
-import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
+import { $, accountKey, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
 import { inCall, joinCall } from '../shared/call/call-view';
-import { attachmentAccept, checkInBody, checkInProblems } from './checkin';
+import { attachmentAccept, checkInBody, checkInProblems, type Companion } from './checkin';
+import { actingGuardian, showFamily } from './family';
 import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import { isFull, noFilters, sessionsPath, specialtyChoices, visibleSessions, type DoctorListing, type Facility, type OpdFilters, type OpdSession } from './opd-finder';
 import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './patient-payment';
 import { loadProfile, showPrescription } from './patient-records';
+import { isMinor, today, type Patient } from './person';
 import type { PaymentView } from './payment';
 import { runPreCallCheck } from '../shared/call/precheck';
 import type { HubReply } from '../shared/server-errors';
@@ -30,6 +32,10 @@ let filters: OpdFilters = noFilters;
 let checkingIn: OpdSession | undefined;
 let position: Position | undefined;
 let afterCall: 'loading' | 'prescription' | 'none' | undefined;
+let me: Patient | undefined;
+
+/** The OPD session this account waits in, remembered for a reload (a family member's apart from the guardian's). */
+const waitingKey = () => accountKey('telemed.session');
 
 onLanguageChange(() => {
   renderFilters();
@@ -43,12 +49,16 @@ export async function patientHome() {
   $<HTMLInputElement>('checkin-files').accept = attachmentAccept;
   // A list that fails to load says so where the list would be (and what to do); the rest of the page still opens.
   const sessionsLoaded = loadSessions().catch(() => undefined);
-  const [loadedFacilities, loadedDoctors] = await Promise.all([api.get<Facility[]>('/api/facilities'), api.get<DoctorListing[]>('/api/doctors'), sessionsLoaded, loadProfile()]);
+  const [loadedFacilities, loadedDoctors, , profile] = await Promise.all([
+    api.get<Facility[]>('/api/facilities'), api.get<DoctorListing[]>('/api/doctors'), sessionsLoaded, loadProfile(),
+  ]);
   facilities = loadedFacilities;
   doctors = loadedDoctors;
+  me = profile;
   renderFilters();
   renderOpenSessions();
-  const resume = sessionStorage.getItem('telemed.session');
+  await showFamily(profile);
+  const resume = sessionStorage.getItem(waitingKey());
   if (resume) {
     await watchToken(resume);
     await resumePayment();
@@ -148,6 +158,34 @@ function renderCheckIn() {
   $('checkin-fee').textContent = checkingIn.feePaise > 0
     ? t('patient.checkin.fee', { amount: formatRupees(checkingIn.feePaise) })
     : t('patient.checkin.free');
+  renderCompanion();
+}
+
+// --- The adult who comes with a minor -----------------------------------------------------------------------------
+
+/** A minor names the adult who comes along; a guardian consulting for them is that adult unless they name another. */
+function renderCompanion() {
+  const minor = me !== undefined && isMinor(me, today());
+  const guardian = actingGuardian();
+  $('checkin-companion').hidden = !minor;
+  if (!minor || !me) return;
+  $('checkin-companion-legend').textContent = t('patient.companion.legend', { name: me.name });
+  $('checkin-companion-guardian-choice').hidden = !guardian;
+  $('checkin-companion-other-choice').hidden = !guardian;
+  $('checkin-companion-guardian-label').textContent = guardian ? t('patient.companion.guardian', { name: guardian.name }) : '';
+  const chosen = document.querySelector<HTMLInputElement>('input[name="companion"]:checked');
+  if (!chosen) $<HTMLInputElement>(guardian ? 'checkin-companion-guardian' : 'checkin-companion-other').checked = true;
+  $('checkin-companion-adult').hidden = $<HTMLInputElement>('checkin-companion-guardian').checked;
+}
+
+for (const id of ['checkin-companion-guardian', 'checkin-companion-other']) $(id).addEventListener('change', renderCompanion);
+
+function companion(): Companion {
+  return {
+    needed: !$('checkin-companion').hidden && $<HTMLInputElement>('checkin-companion-other').checked,
+    name: $<HTMLInputElement>('checkin-companion-name').value,
+    relation: $<HTMLSelectElement>('checkin-companion-relation').value,
+  };
 }
 
 $('checkin-cancel').addEventListener('click', () => {
@@ -163,13 +201,13 @@ $('checkin-form').addEventListener('submit', event => {
     if (!checkingIn) return;
     const complaint = $<HTMLTextAreaElement>('checkin-complaint').value;
     const files = [...($<HTMLInputElement>('checkin-files').files ?? [])];
-    const problems = checkInProblems(complaint, files);
+    const problems = checkInProblems(complaint, files, companion());
     $('checkin-problems').replaceChildren(...problems.map(p => Object.assign(document.createElement('li'), { textContent: t(p.key, p.params) })));
     if (problems.length > 0) return;
     const submit = $<HTMLButtonElement>('checkin-submit');
     submit.disabled = true;
     try {
-      await checkIn(checkingIn.id, checkInBody(complaint, files));
+      await checkIn(checkingIn.id, checkInBody(complaint, files, companion()));
     } finally {
       submit.disabled = false;
     }
@@ -181,7 +219,7 @@ async function checkIn(sessionId: string, body: FormData | object) {
   checkingIn = undefined;
   renderCheckIn();
   $<HTMLFormElement>('checkin-form').reset();
-  sessionStorage.setItem('telemed.session', sessionId);
+  sessionStorage.setItem(waitingKey(), sessionId);
   forgetPayment();
   await watchToken(sessionId);
   // The form just submitted is gone: keyboard and screen-reader users continue from the waiting room.
@@ -212,7 +250,7 @@ async function watchToken(sessionId: string) {
   if (reply.ok) return render(reply.value!);
   // Not checked in there any more: nothing to resume.
   hubEvents.removeEventListener('reconnected', watchAgain);
-  sessionStorage.removeItem('telemed.session');
+  sessionStorage.removeItem(waitingKey());
 }
 
 let watchAgain = () => {};
@@ -279,7 +317,7 @@ function renderPosition() {
   $('leave').hidden = !leavable.includes(position.state);
   // Someone whose visit is over may look for another OPD; someone in a queue is not offered a second one.
   $('find-opd').hidden = !done;
-  if (done) sessionStorage.removeItem('telemed.session');
+  if (done) sessionStorage.removeItem(waitingKey());
   $('after-call').hidden = position.state !== 'completed' || !afterCall;
   $('after-call-status').textContent = afterCall === 'loading' ? t('patient.loading')
     : afterCall === 'prescription' ? t('patient.afterCall.prescription') : afterCall === 'none' ? t('patient.afterCall.none') : '';

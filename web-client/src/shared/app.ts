@@ -6,6 +6,17 @@ import { replyValue, type HubReply } from './server-errors';
 
 /** What every page of the app shares: the API with the signed-in account, the hub connection, the page's elements. */
 export const api = new Api();
+
+/**
+ * What this tab keeps across reloads (sessionStorage): the signed-in account's tokens, and while a guardian consults
+ * for a family member, the guardian's own sign-in to go back to.
+ */
+export const storageKeys = { tokens: 'telemed.tokens', guardian: 'telemed.guardian' } as const;
+
+/** A key for something that belongs to the signed-in account (the session waited in), so a family member's stays theirs. */
+export function accountKey(name: string): string {
+  return `${name}.${api.tokens?.accountId ?? ''}`;
+}
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const sections = ['signin', 'patient', 'doctor', 'pharmacy', 'admin', 'analytics', 'call'] as const;
@@ -118,14 +129,15 @@ $('connection-reload').addEventListener('click', () => location.reload());
 onLanguageChange(drawBanner);
 
 // Tokens are refreshed as they expire; the newest are kept for a reload (the key main.ts signs in with).
-api.onTokensRefreshed = tokens => sessionStorage.setItem('telemed.tokens', JSON.stringify(tokens));
+api.onTokensRefreshed = tokens => sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
 /**
  * The refresh token was refused (expired, revoked, or the staff idle limit): back to signing in, saying why. A patient's
  * place in the queue lives on the server and the session they waited in stays remembered, so signing in again returns
  * them to the waiting room.
  */
 api.onSessionExpired = () => {
-  sessionStorage.removeItem('telemed.tokens');
+  sessionStorage.removeItem(storageKeys.tokens);
+  sessionStorage.removeItem(storageKeys.guardian);
   const stopping = connection;
   connection = undefined;
   if (stopping) {

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
-import { applyTranslations, formatDate, formatNumber, formatTime, messages, onLanguageChange, preferredLanguage, setLanguage, t, type MessageKey } from '.';
+import { applyTranslations, formatDate, formatNumber, formatTime, messages, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type MessageKey } from '.';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]).sort();
 const pages = import.meta.glob<string>('../../../*.html', { query: '?raw', import: 'default', eager: true });
@@ -111,5 +111,15 @@ describe('switching language', () => {
     setLanguage('en', page);
     expect(heading.textContent).toBe('Now serving');
     expect(rendered).toBe('Waiting');
+  });
+});
+
+describe('relations in a sentence', () => {
+  it('are the relation\'s words in lower case, and an unknown one as it came', () => {
+    expect(relationWords('parent', 'en')).toBe('parent');
+    expect(relationWords('legalGuardian', 'en')).toBe('legal guardian');
+    expect(relationWords('parent', 'hi')).toBe('माता या पिता');
+    expect(relationWords('cousin', 'en')).toBe('cousin');
+    expect(relationWords(null, 'en')).toBe('');
   });
 });

@@ -44,6 +44,12 @@ export function formatTime(value: string | Date, lang = language): string {
   return new Intl.DateTimeFormat(locales[lang], { timeStyle: 'short' }).format(new Date(value));
 }
 
+/** How someone is related (a family member, an accompanying adult), as words inside a sentence: "you are their parent". */
+export function relationWords(relation: string | null | undefined, lang = language): string {
+  const key = `person.relation.${relation}`;
+  return relation && isMessageKey(key) ? t(key, {}, lang).toLocaleLowerCase(locales[lang]) : relation ?? '';
+}
+
 /** The message in the current language with its {placeholders} filled in; numbers are formatted for the locale. */
 /** For keys made from data (a token state the server may add before the client knows it). */
 export function isMessageKey(key: string): key is MessageKey {
@@ -83,12 +89,14 @@ export function onLanguageChange(render: () => void) {
   listeners.push(render);
 }
 
-/** Starts the page in the preferred language; the #language button switches it and the choice is remembered on this device. */
+/** The person's choice (the #language button, the sign-in's language step): the page switches and remembers it on this device. */
+export function chooseLanguage(next: Language, page: Document = document) {
+  localStorage.setItem(storageKey, next);
+  setLanguage(next, page);
+}
+
+/** Starts the page in the preferred language; the #language button switches it. */
 export function startI18n(page: Document = document) {
   setLanguage(preferredLanguage(localStorage.getItem(storageKey), navigator.language), page);
-  page.getElementById('language')?.addEventListener('click', () => {
-    const next = language === 'en' ? 'hi' : 'en';
-    localStorage.setItem(storageKey, next);
-    setLanguage(next, page);
-  });
+  page.getElementById('language')?.addEventListener('click', () => chooseLanguage(language === 'en' ? 'hi' : 'en', page));
 }
