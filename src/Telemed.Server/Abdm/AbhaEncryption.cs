@@ -10,7 +10,7 @@ namespace Telemed.Server.Abdm;
 /// algorithm; only RSA/ECB/OAEPWithSHA-1AndMGF1Padding (RSA-OAEP, SHA-1 for digest and MGF1) is known, and any other
 /// is refused rather than guessed. The key is kept for a few hours, not forever, so a rotation heals by itself.
 /// </summary>
-public sealed class AbhaEncryption(AbdmHttp abdm, IOptions<AbdmOptions> options, TimeProvider time) : IDisposable
+public sealed class AbhaEncryption(AbdmHttp abdm, IOptions<AbdmOptions> options) : IDisposable
 {
     public const string Algorithm = "RSA/ECB/OAEPWithSHA-1AndMGF1Padding";
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -25,14 +25,14 @@ public sealed class AbhaEncryption(AbdmHttp abdm, IOptions<AbdmOptions> options,
     private async Task<RSA> Key(CancellationToken cancellationToken)
     {
         var lifetime = TimeSpan.FromHours(options.Value.CertificateHours);
-        if (current is { } cached && time.GetUtcNow() - cached.FetchedAt < lifetime)
+        if (current is { } cached && TimeProvider.System.GetUtcNow() - cached.FetchedAt < lifetime)
         {
             return cached.Key;
         }
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (current is { } again && time.GetUtcNow() - again.FetchedAt < lifetime)
+            if (current is { } again && TimeProvider.System.GetUtcNow() - again.FetchedAt < lifetime)
             {
                 return again.Key;
             }
@@ -60,7 +60,7 @@ public sealed class AbhaEncryption(AbdmHttp abdm, IOptions<AbdmOptions> options,
                 throw new AbdmUnavailableException("the ABHA service's public key could not be read", e);
             }
             // The key it replaces may be encrypting for another call this moment: left to the collector, not disposed.
-            current = (key, time.GetUtcNow());
+            current = (key, TimeProvider.System.GetUtcNow());
             return key;
         }
         finally

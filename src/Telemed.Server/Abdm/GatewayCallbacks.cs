@@ -5,7 +5,6 @@ using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Abdm;
@@ -38,7 +37,7 @@ public static class GatewayCallbacks
     public static void AddGatewayCallbackAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication().AddJwtBearer(Scheme);
-        services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptions<AbdmOptions>, TimeProvider, IHttpClientFactory>((jwt, abdm, time, clients) =>
+        services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptions<AbdmOptions>, IHttpClientFactory>((jwt, abdm, clients) =>
         {
             var metadata = abdm.Value.Gateway(OpenIdConfiguration);
             jwt.MetadataAddress = metadata.ToString();
@@ -46,7 +45,8 @@ public static class GatewayCallbacks
             // The gateway's certificate endpoints want REQUEST-ID, TIMESTAMP and X-CM-ID like every other call.
             jwt.Backchannel = clients.CreateClient(nameof(AbdmHttp));
             jwt.MapInboundClaims = false;
-            jwt.TimeProvider = time;
+            // The gateway's tokens are judged by the wall clock: they come from its clock, not from this application's.
+            jwt.TimeProvider = TimeProvider.System;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
@@ -54,7 +54,6 @@ public static class GatewayCallbacks
                 ValidateAudience = false,
                 ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha512],
                 ClockSkew = TimeSpan.FromSeconds(30),
-                LifetimeValidator = IdentitySetup.LifetimeAt(time),
             };
             jwt.Events = new JwtBearerEvents
             {
@@ -94,7 +93,8 @@ public static class GatewayCallbacks
     {
         var http = context.HttpContext;
         var settings = http.RequestServices.GetRequiredService<IOptions<AbdmOptions>>().Value;
-        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        // Freshness is about the wall clock the gateway stamped the callback with.
+        var now = TimeProvider.System.GetUtcNow();
         if (!Guid.TryParse(RequestId(http), out _))
         {
             await Audit(http, "no REQUEST-ID");

@@ -109,7 +109,7 @@ public static class IdentitySetup
     }
 
     /// <summary>Token lifetimes are judged by the same clock as everything else (so tests can move it).</summary>
-    internal static LifetimeValidator LifetimeAt(TimeProvider time) => (notBefore, expires, _, _) =>
+    private static LifetimeValidator LifetimeAt(TimeProvider time) => (notBefore, expires, _, _) =>
     {
         var now = time.GetUtcNow().UtcDateTime;
         return expires is { } until && until > now - ClockSkew && (notBefore is not { } from || from <= now + ClockSkew);

@@ -8,11 +8,11 @@ namespace Telemed.AbdmSimulator;
 /// the NHPR registries (/v4/int), a PHR app that shares profiles at a counter, and an outbox of the OTPs it "sent"
 /// (/simulator/messages, and a page at / for the demo). Tests start it in their own process; ./run.sh runs it alone.
 /// </summary>
-public sealed class AbdmSimulator : IAsyncDisposable
+public sealed class Simulator : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private AbdmSimulator(WebApplication app) => this.app = app;
+    private Simulator(WebApplication app) => this.app = app;
 
     public SimulatorState State => app.Services.GetRequiredService<SimulatorState>();
 
@@ -53,11 +53,11 @@ public sealed class AbdmSimulator : IAsyncDisposable
     }
 
     /// <summary>A simulator on a free loopback port, for a test.</summary>
-    public static async Task<AbdmSimulator> Start(SimulatorOptions? options = null)
+    public static async Task<Simulator> Start(SimulatorOptions? options = null)
     {
         var app = Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], options ?? new SimulatorOptions());
         await app.StartAsync();
-        return new AbdmSimulator(app);
+        return new Simulator(app);
     }
 
     /// <summary>The OTP last sent to a mobile (10 digits or +91 and 10), waiting briefly for it.</summary>
