@@ -15,7 +15,7 @@ namespace Telemed.Server.Tests.Abdm;
 /// simulator's ABHA service, gateway and registries; the simulator's gateway calls Telemed back at its bridge URL.
 /// Time-outs short enough that tests of silent services take seconds, long enough for a cold start on a busy machine.
 /// </summary>
-public sealed class AbdmFixture : IAsyncLifetime
+public class AbdmFixture : IAsyncLifetime
 {
     public const string HipId = "IN2710000123";
 
@@ -27,13 +27,26 @@ public sealed class AbdmFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Abdm = await Simulator.Start();
-        var port = ServerProcess.FreePort();
-        Abdm.Options.BridgeUrl = $"http://127.0.0.1:{port}";
-        Host = Server.StartOnLoopback(port, Settings(Abdm));
+        Abdm = await Simulator.Start(SimulatorOptions());
+        Host = StartHost(Settings(Abdm), bridge: true);
+        // The first call pays for a cold start on both sides (and a busy machine): made here, so no test's first call does.
+        await WarmUp(Host);
     }
 
-    public static Dictionary<string, string?> Settings(Simulator abdm) => new()
+    /// <summary>A Telemed host on the test database and the simulator; with <paramref name="bridge"/>, the one the gateway calls back.</summary>
+    public TelemedFactory StartHost(Dictionary<string, string?> settings, bool bridge = false)
+    {
+        var port = ServerProcess.FreePort();
+        if (bridge)
+        {
+            Abdm.Options.BridgeUrl = $"http://127.0.0.1:{port}";
+        }
+        return Server.StartOnLoopback(port, settings);
+    }
+
+    protected virtual SimulatorOptions SimulatorOptions() => new();
+
+    public virtual Dictionary<string, string?> Settings(Simulator abdm) => new()
     {
         ["Abdm:GatewayUrl"] = abdm.Address.ToString(),
         ["Abdm:AbhaUrl"] = new Uri(abdm.Address, "/abha/api").ToString(),
@@ -79,9 +92,24 @@ public sealed class AbdmFixture : IAsyncLifetime
             new { otp = otp ?? await Abdm.LatestOtp(sentTo, asked) });
     }
 
+    private static async Task WarmUp(TelemedFactory host)
+    {
+        var encryption = host.Services.GetRequiredService<Telemed.Server.Abdm.AbhaEncryption>();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await encryption.Encrypt("warm-up", CancellationToken.None);
+                return;
+            }
+            catch (Telemed.Server.Abdm.AbdmUnavailableException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        File.WriteAllLines("/tmp/abdm-logs.txt", Server.Logs.Lines);
         await Server.DisposeAsync();
         await Abdm.DisposeAsync();
     }
