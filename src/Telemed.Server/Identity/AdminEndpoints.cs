@@ -73,9 +73,11 @@ public static class AdminEndpoints
         }
         var facility = new Facility(Ids.New(), hfrId.Value, name!, district!, state!, time.GetUtcNow(), check.Value);
         session.Insert(facility);
-        session.Events.StartStream(facility.Id,
-            new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt),
-            new RegistryCheckRecorded(facility.Id, facility.HfrId, check.Value, user.AccountId(), facility.RegisteredAt));
+        object[] registered = check.Value.Status == RegistryStatus.NotChecked
+            ? [new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt)]
+            : [new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt),
+                new RegistryCheckRecorded(facility.Id, facility.HfrId, check.Value, user.AccountId(), facility.RegisteredAt)];
+        session.Events.StartStream(facility.Id, registered);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/facilities/{facility.Id}", facility);
     }
@@ -259,7 +261,7 @@ public static class AdminEndpoints
         // PBKDF2, like sign-in's: on the thread pool, not the socket thread.
         account = account with { PasswordHash = await Task.Run(() => hasher.HashPassword(account, credentials.Password), cancellationToken) };
         session.Insert(account);
-        object[] registered = doctor?.Hpr is { } check
+        object[] registered = doctor?.Hpr is { Status: not RegistryStatus.NotChecked } check
             ? [new StaffRegistered(account.Id, role, admin.AccountId(), now), new RegistryCheckRecorded(account.Id, doctor.HprId, check, admin.AccountId(), now)]
             : [new StaffRegistered(account.Id, role, admin.AccountId(), now)];
         session.Events.StartStream(account.Id, registered);
