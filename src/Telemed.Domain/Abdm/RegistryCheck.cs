@@ -65,7 +65,7 @@ public static class RegistryRules
         var said = Describe(registry, identifier, answer);
         if (!proceedUnverified)
         {
-            return new Invalid($"{said} Check the ID, or register anyway with proceedUnverified and a reason.");
+            return new Invalid($"{said} Check the ID, or register anyway and say why.");
         }
         var why = reason?.Trim() ?? "";
         if (why.Length < MinReasonLength || why.Length > MaxReasonLength || why.Any(char.IsControl))

@@ -5,6 +5,7 @@ import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange,
 import { isFull, noFilters, sessionsPath, specialtyChoices, visibleSessions, type DoctorListing, type Facility, type OpdFilters, type OpdSession } from './opd-finder';
 import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './patient-payment';
 import { loadProfile, showPrescription } from './patient-records';
+import { loadAbha } from './abha';
 import type { PaymentView } from './payment';
 import { runPreCallCheck } from '../shared/call/precheck';
 import type { HubReply } from '../shared/server-errors';
@@ -41,6 +42,7 @@ onLanguageChange(() => {
 export async function patientHome() {
   show('patient');
   $<HTMLInputElement>('checkin-files').accept = attachmentAccept;
+  void failSafely(loadAbha);
   // A list that fails to load says so where the list would be (and what to do); the rest of the page still opens.
   const sessionsLoaded = loadSessions().catch(() => undefined);
   const [loadedFacilities, loadedDoctors] = await Promise.all([api.get<Facility[]>('/api/facilities'), api.get<DoctorListing[]>('/api/doctors'), sessionsLoaded, loadProfile()]);
