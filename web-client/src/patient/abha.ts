@@ -59,7 +59,9 @@ async function withAbdm(submit: HTMLButtonElement, call: () => Promise<void>) {
   } finally {
     clearTimeout(slow);
     submit.disabled = false;
-    if (!$('abha-problem').textContent) say();
+    // The waiting is over; an outcome the call said (linked) stays.
+    const progress = $('abha-progress');
+    if ([t('abha.progress.sending'), t('abha.progress.waiting')].includes(progress.textContent ?? '')) progress.textContent = '';
   }
 }
 
