@@ -71,6 +71,9 @@ public sealed class Population
         Add(new Professional("71-1234-5678-9012", "Asha Verma", "asha.verma@hpr.abdm"));
         Add(new Professional("71-2345-6789-0123", "Rahul Nair", "rahul.nair@hpr.abdm"));
         Add(new HealthFacility("IN2710000123", "Telemed District Hospital", "Maharashtra", "Pune"));
+        // The ones docs/api.md's walkthrough registers.
+        Add(new Professional("71-9876-5432-1098", "Sunita Reddy", "sunita.reddy@hpr.abdm"));
+        Add(new HealthFacility("IN2910000777", "PHC Hebbal", "Karnataka", "Bengaluru Urban"));
     }
 
     public void Add(Resident resident) => residents[resident.Aadhaar] = resident;
