@@ -30,56 +30,49 @@ public static class AbhaService
 
     private static async Task<IResult> LoginByNumberRequestOtp(HttpRequest request, SimulatorState state)
     {
-        var body = await Body(request);
-        var scope = Scope(body);
-        if (body["loginHint"]?.GetValue<string>() != "abha-number")
+        var login = LoginRequest(await Body(request), "abha-number", "abha-login", state);
+        if (login.Refusal is { } refusal)
         {
-            return AbdmErrors.Field("loginHint", "Invalid Login Hint");
+            return refusal;
         }
-        var system = OtpSystem(scope, "abha-login", body);
-        if (system is null)
-        {
-            return AbdmErrors.Wrapped(400, "ABDM-1107", "Invalid combinations of scopes");
-        }
-        var number = state.Keys.Decrypt(body["loginId"]?.GetValue<string>());
-        if (number is null)
-        {
-            return AbdmErrors.Field("loginId", "Invalid LoginId");
-        }
-        if (!IsAbhaNumber(number))
+        if (!IsAbhaNumber(login.Id!))
         {
             return AbdmErrors.Field("loginId", "LoginId is invalid");
         }
-        if (state.People.ByNumber(number) is not { } account)
-        {
-            return AbdmErrors.Wrapped(400, "ABDM-1013", "Invalid ABHA Number");
-        }
-        return SendLoginOtp(state, TransactionKind.LoginByAbhaNumber, scope, system, account);
+        return state.People.ByNumber(login.Id!) is { } account
+            ? SendLoginOtp(state, TransactionKind.LoginByAbhaNumber, login.Scope, login.System!, account)
+            : AbdmErrors.Wrapped(400, "ABDM-1013", "Invalid ABHA Number");
     }
 
     private static async Task<IResult> LoginByAddressRequestOtp(HttpRequest request, SimulatorState state)
     {
-        var body = await Body(request);
+        var login = LoginRequest(await Body(request), "abha-address", "abha-address-login", state);
+        if (login.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        return state.People.ByAddress(login.Id!) is { } account
+            ? SendLoginOtp(state, TransactionKind.LoginByAbhaAddress, login.Scope, login.System!, account)
+            : AbdmErrors.Wrapped(400, "ABDM-1132", "Kindly enter valid linked ABHA Address");
+    }
+
+    private sealed record Login(string[] Scope, string? System, string? Id, IResult? Refusal);
+
+    /// <summary>A login OTP request's hint, scope (login and how the OTP goes) and decrypted login id, or why it is refused.</summary>
+    private static Login LoginRequest(JsonObject body, string hint, string login, SimulatorState state)
+    {
         var scope = Scope(body);
-        if (body["loginHint"]?.GetValue<string>() != "abha-address")
+        if (body["loginHint"]?.GetValue<string>() != hint)
         {
-            return AbdmErrors.Field("loginHint", "Invalid Login Hint");
+            return new(scope, null, null, AbdmErrors.Field("loginHint", "Invalid Login Hint"));
         }
-        var system = OtpSystem(scope, "abha-address-login", body);
-        if (system is null)
+        if (OtpSystem(scope, login, body) is not { } system)
         {
-            return AbdmErrors.Wrapped(400, "ABDM-1107", "Invalid combinations of scopes");
+            return new(scope, null, null, AbdmErrors.Wrapped(400, "ABDM-1107", "Invalid combinations of scopes"));
         }
-        var address = state.Keys.Decrypt(body["loginId"]?.GetValue<string>());
-        if (address is null)
-        {
-            return AbdmErrors.Field("loginId", "Invalid LoginId");
-        }
-        if (state.People.ByAddress(address) is not { } account)
-        {
-            return AbdmErrors.Wrapped(400, "ABDM-1132", "Kindly enter valid linked ABHA Address");
-        }
-        return SendLoginOtp(state, TransactionKind.LoginByAbhaAddress, scope, system, account);
+        return state.Keys.Decrypt(body["loginId"]?.GetValue<string>()) is { } id
+            ? new(scope, system, id, null)
+            : new(scope, system, null, AbdmErrors.Field("loginId", "Invalid LoginId"));
     }
 
     private static IResult SendLoginOtp(SimulatorState state, TransactionKind kind, string[] scope, string system, AbhaAccount account)

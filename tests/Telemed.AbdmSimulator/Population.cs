@@ -125,7 +125,10 @@ public sealed class Population
     public static string WithCheckDigit(string elevenDigits) => elevenDigits + Verhoeff.CheckDigit(elevenDigits);
 }
 
-/// <summary>The Verhoeff check digit UIDAI puts last on every Aadhaar number.</summary>
+/// <summary>
+/// The Verhoeff check digit UIDAI puts last on every Aadhaar number. The stand-in keeps its own copy rather than Telemed's:
+/// a mistake in Telemed's check must not be mirrored by the service it is tested against.
+/// </summary>
 internal static class Verhoeff
 {
     private static readonly int[,] D =

@@ -146,38 +146,11 @@ public sealed class AbhaClient(AbdmHttp abdm, AbhaEncryption encryption, IOption
     private static OtpSent Sent(JsonObject answer, string[] scope) =>
         new(Text(answer["txnId"]) ?? throw new AbdmUnavailableException("the OTP answer carried no txnId"), scope, Text(answer["message"]) ?? "");
 
-    /// <summary>ABDM's profile in Telemed's terms: gender M/F/O, the date of birth from its parts or dd-MM-yyyy.</summary>
-    private static AbhaProfile Read(string? number, string? address, string? name, JsonObject profile)
-    {
-        var parsed = AbhaNumber.Parse(number);
-        if (!parsed.IsSuccess || string.IsNullOrWhiteSpace(name))
-        {
-            throw new AbdmUnavailableException("the ABHA profile carried no valid ABHA number or name");
-        }
-        DateOnly? dateOfBirth = null;
-        int? year = int.TryParse(Text(profile["yearOfBirth"]), CultureInfo.InvariantCulture, out var y) ? y : null;
-        if (year is { } born && int.TryParse(Text(profile["monthOfBirth"]), CultureInfo.InvariantCulture, out var month)
-            && int.TryParse(Text(profile["dayOfBirth"]), CultureInfo.InvariantCulture, out var day) && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(born, month))
-        {
-            dateOfBirth = new DateOnly(born, month, day);
-        }
-        else if (DateOnly.TryParseExact(Text(profile["dob"]), "dd-MM-yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var dob))
-        {
-            dateOfBirth = dob;
-            year = dob.Year;
-        }
-        var sex = Text(profile["gender"]) switch
-        {
-            "F" => Sex.Female,
-            "M" => Sex.Male,
-            "O" or "T" => Sex.Other,
-            _ => Sex.Unknown,
-        };
-        return new AbhaProfile(parsed.Value.Value, AbhaAddress.Parse(address).IsSuccess ? AbhaAddress.Parse(address).Value.Value : null,
-            name.Trim(), sex, year ?? throw new AbdmUnavailableException("the ABHA profile carried no year of birth"), dateOfBirth, Text(profile["mobile"]));
-    }
+    private static AbhaProfile Read(string? number, string? address, string? name, JsonObject profile) =>
+        AbhaProfiles.Read(profile, number, address, name, Text(profile["mobile"]))
+        ?? throw new AbdmUnavailableException("the ABHA profile carried no valid ABHA number, name or year of birth");
 
     private static JsonArray Array(string[] values) => new([.. values.Select(v => (JsonNode)v)]);
 
-    private static string? Text(JsonNode? node) => node is JsonValue value ? value.ToString() : null;
+    private static string? Text(JsonNode? node) => AbhaProfiles.Text(node);
 }

@@ -80,15 +80,9 @@ public static class AbhaEndpoints
         {
             return AbdmProblems.NotConfigured();
         }
-        return await Abdm(http, options.Value, async () =>
-        {
-            var sent = await abha.RequestLoginOtp(number, address, via!.Value, cancellationToken);
-            var journey = new AbhaJourney(Ids.New(), user.AccountId(), number is null ? JourneyKind.VerifyAddress : JourneyKind.VerifyNumber, via.Value, sent,
-                JourneyStep.Otp, time.GetUtcNow().AddMinutes(options.Value.JourneyMinutes));
-            session.Store(journey);
-            await session.SaveChangesAsync(cancellationToken);
-            return TypedResults.Created($"/api/me/abha/journeys/{journey.Id}", JourneyView.Of(journey));
-        });
+        return await Abdm(http, options.Value, async () => await Begin(
+            session, user, number is null ? JourneyKind.VerifyAddress : JourneyKind.VerifyNumber, via!.Value,
+            await abha.RequestLoginOtp(number, address, via.Value, cancellationToken), options.Value, time, cancellationToken));
     }
 
     private static async Task<IResult> Create(
@@ -109,15 +103,19 @@ public static class AbhaEndpoints
         {
             return AbdmProblems.NotConfigured();
         }
-        return await Abdm(http, options.Value, async () =>
-        {
-            var sent = await abha.RequestEnrolmentOtp(aadhaar!, cancellationToken);
-            var journey = new AbhaJourney(Ids.New(), user.AccountId(), JourneyKind.Create, OtpVia.Aadhaar, sent, JourneyStep.Otp,
-                time.GetUtcNow().AddMinutes(options.Value.JourneyMinutes));
-            session.Store(journey);
-            await session.SaveChangesAsync(cancellationToken);
-            return TypedResults.Created($"/api/me/abha/journeys/{journey.Id}", JourneyView.Of(journey));
-        });
+        return await Abdm(http, options.Value, async () => await Begin(
+            session, user, JourneyKind.Create, OtpVia.Aadhaar, await abha.RequestEnrolmentOtp(aadhaar!, cancellationToken), options.Value, time, cancellationToken));
+    }
+
+    /// <summary>A journey begins once ABDM has sent its OTP: kept with ABDM's transaction, for the OTP to continue.</summary>
+    private static async Task<IResult> Begin(
+        IDocumentSession session, ClaimsPrincipal user, JourneyKind kind, OtpVia via, OtpSent sent, AbdmOptions options, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var journey = new AbhaJourney(Ids.New(), user.AccountId(), kind, via, sent, JourneyStep.Otp, time.GetUtcNow().AddMinutes(options.JourneyMinutes));
+        session.Store(journey);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/me/abha/journeys/{journey.Id}", JourneyView.Of(journey));
     }
 
     private static async Task<IResult> EnterOtp(

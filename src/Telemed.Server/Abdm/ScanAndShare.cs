@@ -191,21 +191,8 @@ public sealed partial class ScanAndShare(
         [new Claim(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub, patientId.ToString()), new Claim(ClaimTypes.Role, Roles.Patient)], "abdm-profile-share"));
 
     /// <summary>The shared patient as an ABHA profile (ABDM vouches for it); null when a required part is missing.</summary>
-    private static AbhaProfile? Profile(JsonObject patient)
-    {
-        string? Text(string name) => patient[name] is JsonValue value ? value.ToString() : null;
-        var number = AbhaNumber.Parse(Text("abhaNumber"));
-        var name = Text("name");
-        if (!number.IsSuccess || string.IsNullOrWhiteSpace(name) || !int.TryParse(Text("yearOfBirth"), CultureInfo.InvariantCulture, out var year))
-        {
-            return null;
-        }
-        DateOnly? born = int.TryParse(Text("monthOfBirth"), CultureInfo.InvariantCulture, out var month) && int.TryParse(Text("dayOfBirth"), CultureInfo.InvariantCulture, out var day)
-            && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
-        var sex = Text("gender") switch { "F" => Sex.Female, "M" => Sex.Male, "O" or "T" => Sex.Other, _ => Sex.Unknown };
-        var address = AbhaAddress.Parse(Text("abhaAddress"));
-        return new AbhaProfile(number.Value.Value, address.IsSuccess ? address.Value.Value : null, name.Trim(), sex, year, born, Text("phoneNumber"));
-    }
+    private static AbhaProfile? Profile(JsonObject patient) => AbhaProfiles.Read(patient,
+        AbhaProfiles.Text(patient["abhaNumber"]), AbhaProfiles.Text(patient["abhaAddress"]), AbhaProfiles.Text(patient["name"]), AbhaProfiles.Text(patient["phoneNumber"]));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ABDM on-share not delivered: {ErrorType}")]
     private static partial void OnShareFailed(ILogger logger, string errorType);

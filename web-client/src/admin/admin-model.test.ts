@@ -97,6 +97,7 @@ describe('registry checks', () => {
     expect(registryStatus({ hfr: { status: 'verified' } })).toBe('verified');
     expect(registryStatus({ doctor: { hpr: { status: 'notFound' } } })).toBe('notFound');
     expect(registryStatus({ doctor: {} })).toBeUndefined();
+    expect(registryStatus({ hfr: { status: 'notChecked' } })).toBeUndefined();
   });
 });
 

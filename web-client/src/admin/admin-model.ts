@@ -11,7 +11,10 @@ export interface StaffMember {
   name: string;
   email: string;
   active: boolean;
-  doctor?: { hprId: string; qualification: string; registrationNumber: string; stateCouncil: string; specialty?: string; facilityIds: string[] };
+  doctor?: {
+    hprId: string; qualification: string; registrationNumber: string; stateCouncil: string; specialty?: string; facilityIds: string[];
+    hpr?: { status: RegistryStatus; proceedReason?: string | null } | null;
+  };
   pharmacist?: { registrationNumber: string; stateCouncil: string; pharmacyId: string };
 }
 
@@ -177,9 +180,11 @@ export function registrationBody(kind: RegistrationKind, values: Record<string, 
 /** What the registry said of a new doctor's HPR ID or facility's HFR ID. */
 export type RegistryStatus = 'verified' | 'nameDiffers' | 'notFound' | 'unavailable' | 'notChecked';
 
-export function registryStatus(created: object): RegistryStatus | undefined {
+/** What the registry said, when there is anything to say (nothing when no registry is set up, so nothing was asked). */
+export function registryStatus(created: object): Exclude<RegistryStatus, 'notChecked'> | undefined {
   const checked = created as { hfr?: { status?: RegistryStatus } | null; doctor?: { hpr?: { status?: RegistryStatus } | null } | null };
-  return checked.hfr?.status ?? checked.doctor?.hpr?.status;
+  const status = checked.hfr?.status ?? checked.doctor?.hpr?.status;
+  return status === 'notChecked' ? undefined : status;
 }
 
 /**
