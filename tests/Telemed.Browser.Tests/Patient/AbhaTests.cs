@@ -6,6 +6,9 @@ namespace Telemed.Browser.Tests.Patient;
 /// <summary>A patient on a phone verifies their ABHA through ABDM (the simulator) and checks in with it shown as verified.</summary>
 public class AbhaTests(WithAbdm fixture) : IClassFixture<WithAbdm>
 {
+    /// <summary>A step that waits on ABDM: the server's first calls also fetch a session token and ABDM's key, on a busy machine.</summary>
+    private static readonly LocatorAssertionsToHaveTextOptions AbdmAnswered = new() { Timeout = 30_000 };
+
     [Fact]
     public async Task On_a_phone_a_patient_verifies_their_abha_by_otp_sees_it_verified_and_checks_in()
     {
@@ -24,11 +27,11 @@ public class AbhaTests(WithAbdm fixture) : IClassFixture<WithAbdm>
         await phone.FillAsync("#abha-id", "91-1111-2222-3333");
         var asked = DateTimeOffset.UtcNow;
         await phone.ClickAsync("#abha-verify-send");
-        await Assertions.Expect(phone.Locator("#abha-otp-sent")).ToHaveTextAsync("OTP sent to mobile number ending with ******3210");
+        await Assertions.Expect(phone.Locator("#abha-otp-sent")).ToHaveTextAsync("OTP sent to mobile number ending with ******3210", AbdmAnswered);
         await phone.FillAsync("#abha-otp", await fixture.Abdm.LatestOtp("9876543210", asked));
         await phone.ClickAsync("#abha-otp-submit");
 
-        await Assertions.Expect(phone.Locator("#abha-progress")).ToHaveTextAsync("Your ABHA is verified and linked.");
+        await Assertions.Expect(phone.Locator("#abha-progress")).ToHaveTextAsync("Your ABHA is verified and linked.", AbdmAnswered);
         await Assertions.Expect(abha.Locator("#abha-status")).ToContainTextAsync("Verified through ABDM: ABHA 91-1111-2222-3333 (priya.sharma@sbx)");
         await Assertions.Expect(abha.Locator("#abha-status")).ToContainTextAsync("Proved with an OTP to the mobile on the ABHA.");
         await Assertions.Expect(phone.Locator("#abha-verify-open")).ToBeHiddenAsync();
