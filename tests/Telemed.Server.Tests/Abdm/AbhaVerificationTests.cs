@@ -210,6 +210,25 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
     }
 
     [Fact]
+    public async Task A_verification_leaves_no_abha_mobile_name_or_otp_in_the_logs()
+    {
+        var (abha, patient, mobile) = await abdm.PatientWithAbha("Rukmini Deshpande", "F", 1966);
+        var asked = DateTimeOffset.UtcNow;
+        var client = Host.As(patient.AccessToken);
+        var journey = await (await client.PostAsJsonAsync("/api/me/abha/verify", new { abhaNumber = abha.Number })).Content.ReadFromJsonAsync<JsonElement>();
+        var otp = await abdm.Abdm.LatestOtp(mobile, asked);
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey.GetProperty("id").GetGuid()}/otp", new { otp })).ShouldHave(HttpStatusCode.OK);
+
+        var logs = string.Join('\n', abdm.Server.Logs.Lines);
+        foreach (var secret in new[] { abha.Number, abha.Digits, abha.PreferredAddress, mobile[^10..], "Rukmini" })
+        {
+            logs.ShouldNotContain(secret);
+        }
+        // As a word: six digits could otherwise turn up inside a timing or an id by chance.
+        System.Text.RegularExpressions.Regex.IsMatch(logs, $@"\b{otp}\b").ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_verified_abha_gets_a_link_token_through_the_gateways_callback()
     {
         var (abha, patient, mobile) = await abdm.PatientWithAbha();
