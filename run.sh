@@ -6,6 +6,7 @@ source deploy/local/services.sh
 
 PG_PORT="${TELEMED_PG_PORT:-55432}"
 URL="${TELEMED_URL:-http://127.0.0.1:5080}"
+ABDM_URL="${TELEMED_ABDM_URL:-http://127.0.0.1:5081}"
 
 if [ "${1:-}" = "stop" ]; then
   pg_stop "$(pg_dir "$PWD/.data/pg")"
@@ -19,6 +20,7 @@ PG_DIR="$(pg_dir "$PWD/.data/pg")"
 echo "==> Building"
 build_web_client
 dotnet build src/Telemed.Server -c Release -nologo -v quiet
+dotnet build tests/Telemed.AbdmSimulator -c Release -nologo -v quiet
 pg_start "$PG_DIR" "$PG_PORT"
 pg_ensure_database "$PG_PORT" telemed
 
@@ -33,6 +35,17 @@ export Messages__PublicUrl="$URL"
 export Sms__Provider="${Sms__Provider:-Sink}"
 export Email__Provider="${Email__Provider:-Sink}"
 
+# ABDM is out of reach here: the simulator stands in for it (ABHA service, gateway, PHR app, HPR and HFR), unless
+# Abdm__ClientId is set, which points Telemed at the real ABDM (README, "ABDM").
+if [ -z "${Abdm__ClientId:-}" ]; then
+  dotnet tests/Telemed.AbdmSimulator/bin/Release/net10.0/Telemed.AbdmSimulator.dll --urls "$ABDM_URL" \
+    --Simulator:BridgeUrl="$URL" --Logging:LogLevel:Default=Warning &
+  SIMULATOR_PID=$!
+  trap 'kill "$SIMULATOR_PID" 2>/dev/null; wait "$SIMULATOR_PID" 2>/dev/null || true' EXIT
+  export Abdm__GatewayUrl="$ABDM_URL" Abdm__AbhaUrl="$ABDM_URL/abha/api" Abdm__RegistryUrl="$ABDM_URL/v4/int"
+  export Abdm__ClientId=SBX_TELEMED Abdm__ClientSecret=telemed-sandbox-secret Abdm__HipId=IN2710000123
+fi
+
 cat <<INFO
 
 Telemed is starting on $URL  (PostgreSQL on 127.0.0.1:$PG_PORT, data in .data/)
@@ -41,7 +54,9 @@ Telemed is starting on $URL  (PostgreSQL on 127.0.0.1:$PG_PORT, data in .data/)
                  doctors asha.verma@telemed.local, rahul.nair@telemed.local; pharmacist meena.iyer@telemed.local (same password)
   Patients       POST $URL/api/auth/otp {"mobile":"9876543210"}; the SMS with the code is at $URL/api/dev/messages?to=9876543210
                  (the development sink: every SMS and e-mail lands there); then POST $URL/api/auth/otp/verify {"mobile":"9876543210","code":"123456"}
+  ABDM           the simulator at $ABDM_URL/ lists the OTPs it "sent" (ABHA verification and creation); a PHR app's
+                 Scan & Share: POST $ABDM_URL/simulator/phr/share {"abhaAddress":"priya.sharma@sbx","hipId":"IN2710000123","context":"REG-1"}
   Ctrl-C stops the server; ./run.sh stop stops PostgreSQL.
 
 INFO
-exec dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$URL" --contentRoot "$PWD/src/Telemed.Server"
+dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$URL" --contentRoot "$PWD/src/Telemed.Server"

@@ -1,3 +1,4 @@
+using Telemed.Server.Abdm;
 using Telemed.Server.Analytics;
 using Telemed.Server.Audit;
 using Telemed.Server.Consultations;
@@ -23,6 +24,7 @@ builder.AddTelemedLogging()
     .AddTelemedScaleOut()
     .AddTelemedMessages()
     .AddTelemedIdentity()
+    .AddTelemedAbdm()
     .AddTelemedAudit()
     .AddTelemedQueue()
     .AddTelemedConsultations()
@@ -47,6 +49,7 @@ app.MapTelemedHealth();
 app.MapTelemedMetrics();
 app.MapApiDocument();
 app.MapIdentity();
+app.MapAbdm();
 app.MapMessages();
 app.MapAudit();
 app.MapTelemedQueue();

@@ -1,7 +1,9 @@
+using Telemed.Domain.Abdm;
 using Telemed.Domain.Audit;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
+using Telemed.Server.Abdm;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
 using Telemed.Server.Records;
@@ -37,6 +39,11 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         AccountDeactivated e => new(e.By, "deactivate account", Account(e.AccountId), AuditOutcome.Success, e.At),
         FacilityRegistered e => new(e.By, "register facility", $"facility/{e.FacilityId}", AuditOutcome.Success, e.At),
         PharmacyRegistered e => new(e.By, "register pharmacy", $"pharmacy/{e.PharmacyId}", AuditOutcome.Success, e.At),
+        RegistryCheckRecorded e => new(e.By, e.Check.Verified ? $"{Registry(e)} ID verified" : $"register with {Registry(e)} ID unverified ({e.Check.Status}): {e.Check.ProceedReason}",
+            $"{(e.Check.Registry == Domain.Abdm.Registry.Hpr ? "account" : "facility")}/{e.SubjectId}", AuditOutcome.Success, e.At),
+        AbhaVerified e => new(e.PatientId, $"link ABHA ({e.Proof})", Account(e.PatientId), AuditOutcome.Success, e.At),
+        AbhaDeclarationWithdrawn e => new(e.ProvedBy, "withdraw another patient's ABHA declaration (ABHA proved)", Account(e.PatientId), AuditOutcome.Success, e.At),
+        GatewayCallbackRefused e => new(Guid.Empty, $"ABDM gateway callback ({e.Reason})", $"abdm{e.Path}", AuditOutcome.Refused, e.At),
         RecordRead e => new(e.ReaderId, $"read health record ({e.Basis})", e.Resource, AuditOutcome.Success, e.At),
         RecordConsentGranted e => new(e.PatientId, "grant record access", $"patient/{e.PatientId}/consent/{e.DoctorId}", AuditOutcome.Success, e.At),
         RecordConsentRevoked e => new(e.PatientId, "withdraw record access", $"patient/{e.PatientId}/consent/{e.DoctorId}", AuditOutcome.Success, e.At),
@@ -53,6 +60,8 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
     };
 
     private static string Account(Guid id) => $"account/{id}";
+
+    private static string Registry(RegistryCheckRecorded e) => e.Check.Registry.ToString().ToUpperInvariant();
 
     private static string Consultation(Guid id) => $"consultation/{id}";
 

@@ -1,3 +1,4 @@
+using Telemed.Domain.Abdm;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 
@@ -41,7 +42,8 @@ public sealed record DoctorDetails(
     string RegistrationNumber,
     string StateCouncil,
     string? Specialty,
-    IReadOnlyList<Guid> FacilityIds);
+    IReadOnlyList<Guid> FacilityIds,
+    RegistryCheck? Hpr = null);
 
 /// <summary>A pharmacist works for one registered pharmacy, which is recorded on everything they dispense.</summary>
 public sealed record PharmacistDetails(string RegistrationNumber, string StateCouncil, Guid PharmacyId);
@@ -49,7 +51,8 @@ public sealed record PharmacistDetails(string RegistrationNumber, string StateCo
 /// <summary>A pharmacy registered by an admin, identified by its drug licence (Form 20/21) number.</summary>
 public sealed record Pharmacy(Guid Id, string Name, string LicenceNumber, string District, string State, DateTimeOffset RegisteredAt);
 
-public sealed record Facility(Guid Id, string HfrId, string Name, string District, string State, DateTimeOffset RegisteredAt);
+/// <summary>A health facility; <see cref="Hfr"/> says whether the HFR knew its ID when it was registered.</summary>
+public sealed record Facility(Guid Id, string HfrId, string Name, string District, string State, DateTimeOffset RegisteredAt, RegistryCheck? Hfr = null);
 
 /// <summary>
 /// A refresh token, stored only as its hash. Rotated on every use; reuse revokes its whole family. A guardian acting for

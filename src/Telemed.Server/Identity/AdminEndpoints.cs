@@ -3,12 +3,14 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Telemed.Domain;
+using Telemed.Domain.Abdm;
 using Telemed.Domain.Identity;
 using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Identity;
 
-public sealed record RegisterFacilityRequest(string? HfrId, string? Name, string? District, string? State);
+/// <summary>A facility to register; if the HFR does not verify its ID, <c>proceedUnverified</c> with a reason registers it anyway.</summary>
+public sealed record RegisterFacilityRequest(string? HfrId, string? Name, string? District, string? State, bool? ProceedUnverified = null, string? UnverifiedReason = null);
 
 public sealed record RegisterDoctorRequest(
     string? Name,
@@ -19,7 +21,9 @@ public sealed record RegisterDoctorRequest(
     string? RegistrationNumber,
     string? StateCouncil,
     string? Specialty,
-    IReadOnlyList<Guid>? FacilityIds);
+    IReadOnlyList<Guid>? FacilityIds,
+    bool? ProceedUnverified = null,
+    string? UnverifiedReason = null);
 
 public sealed record RegisterPharmacistRequest(string? Name, string? Email, string? Password, string? RegistrationNumber, string? StateCouncil, Guid? PharmacyId);
 
@@ -33,8 +37,8 @@ public static class AdminEndpoints
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(Roles.Admin);
-        admin.MapPost("/facilities", RegisterFacility).WithSummary("Register a health facility (HFR ID).");
-        admin.MapPost("/doctors", RegisterDoctor).WithSummary("Register a doctor (HPR ID, registration with a state council).");
+        admin.MapPost("/facilities", RegisterFacility).WithSummary("Register a health facility (HFR ID, verified against the HFR or registered unverified with a reason).");
+        admin.MapPost("/doctors", RegisterDoctor).WithSummary("Register a doctor (HPR ID verified against the HPR or registered unverified with a reason; a state council registration).");
         admin.MapPost("/pharmacies", RegisterPharmacy).WithSummary("Register a pharmacy (drug licence number).");
         admin.MapGet("/pharmacies", ListPharmacies).WithSummary("Registered pharmacies, by name (to choose a pharmacist's pharmacy).");
         admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist of a registered pharmacy.");
@@ -45,7 +49,8 @@ public static class AdminEndpoints
     }
 
     private static async Task<Results<Created<Facility>, ProblemHttpResult>> RegisterFacility(
-        RegisterFacilityRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+        RegisterFacilityRequest request, ClaimsPrincipal user, IDocumentSession session, IRegistryLookup registries, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var hfrId = errors.Require("hfrId", HfrId.Parse(request.HfrId));
@@ -60,9 +65,19 @@ public static class AdminEndpoints
         {
             return Problems.Conflict($"A facility with HFR ID {hfrId} is already registered.");
         }
-        var facility = new Facility(Ids.New(), hfrId!.Value, name!, district!, state!, time.GetUtcNow());
+        var answer = RegistryRules.Compare(await registries.Facility(hfrId!.Value, cancellationToken), name!);
+        var check = RegistryRules.Accept(Registry.Hfr, hfrId.Value, answer, request.ProceedUnverified == true, request.UnverifiedReason, time.GetUtcNow());
+        if (!check.IsSuccess)
+        {
+            return Problems.Invalid("hfrId", check.Error.Message);
+        }
+        var facility = new Facility(Ids.New(), hfrId.Value, name!, district!, state!, time.GetUtcNow(), check.Value);
         session.Insert(facility);
-        session.Events.StartStream(facility.Id, new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt));
+        object[] registered = check.Value.Status == RegistryStatus.NotChecked
+            ? [new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt)]
+            : [new FacilityRegistered(facility.Id, user.AccountId(), facility.RegisteredAt),
+                new RegistryCheckRecorded(facility.Id, facility.HfrId, check.Value, user.AccountId(), facility.RegisteredAt)];
+        session.Events.StartStream(facility.Id, registered);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/facilities/{facility.Id}", facility);
     }
@@ -95,6 +110,7 @@ public static class AdminEndpoints
         ClaimsPrincipal user,
         IDocumentSession session,
         IPasswordHasher<StaffAccount> hasher,
+        IRegistryLookup registries,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -126,7 +142,13 @@ public static class AdminEndpoints
         {
             return Problems.Conflict($"A doctor with HPR ID {hprId} is already registered.");
         }
-        var doctor = new DoctorDetails(hprId!.Value, qualification!, registration!, council!, specialty, facilityIds);
+        var answer = RegistryRules.Compare(await registries.Professional(hprId!.Value, cancellationToken), credentials.Name);
+        var check = RegistryRules.Accept(Registry.Hpr, hprId.Value, answer, request.ProceedUnverified == true, request.UnverifiedReason, time.GetUtcNow());
+        if (!check.IsSuccess)
+        {
+            return Problems.Invalid("hprId", check.Error.Message);
+        }
+        var doctor = new DoctorDetails(hprId.Value, qualification!, registration!, council!, specialty, facilityIds, check.Value);
         return await Register(session, hasher, user, time, credentials, Role.Doctor, doctor, null, cancellationToken);
     }
 
@@ -239,7 +261,10 @@ public static class AdminEndpoints
         // PBKDF2, like sign-in's: on the thread pool, not the socket thread.
         account = account with { PasswordHash = await Task.Run(() => hasher.HashPassword(account, credentials.Password), cancellationToken) };
         session.Insert(account);
-        session.Events.StartStream(account.Id, new StaffRegistered(account.Id, role, admin.AccountId(), now));
+        object[] registered = doctor?.Hpr is { Status: not RegistryStatus.NotChecked } check
+            ? [new StaffRegistered(account.Id, role, admin.AccountId(), now), new RegistryCheckRecorded(account.Id, doctor.HprId, check, admin.AccountId(), now)]
+            : [new StaffRegistered(account.Id, role, admin.AccountId(), now)];
+        session.Events.StartStream(account.Id, registered);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/admin/staff/{account.Id}", StaffView.Of(account));
     }

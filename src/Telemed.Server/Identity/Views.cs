@@ -19,8 +19,10 @@ public sealed record StaffView(Guid Id, string Role, string Name, string Email, 
 }
 
 /// <summary>What patients may see of a doctor when choosing an OPD: professional identity, no contact details.</summary>
-public sealed record DoctorListing(Guid Id, string Name, string Qualification, string? Specialty, string HprId, string RegistrationNumber, string StateCouncil)
+public sealed record DoctorListing(
+    Guid Id, string Name, string Qualification, string? Specialty, string HprId, string RegistrationNumber, string StateCouncil, bool HprVerified)
 {
     public static DoctorListing Of(StaffAccount doctor) => new(
-        doctor.Id, doctor.Name, doctor.Doctor!.Qualification, doctor.Doctor.Specialty, doctor.Doctor.HprId, doctor.Doctor.RegistrationNumber, doctor.Doctor.StateCouncil);
+        doctor.Id, doctor.Name, doctor.Doctor!.Qualification, doctor.Doctor.Specialty, doctor.Doctor.HprId, doctor.Doctor.RegistrationNumber,
+        doctor.Doctor.StateCouncil, doctor.Doctor.Hpr?.Verified == true);
 }

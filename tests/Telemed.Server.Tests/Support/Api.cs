@@ -92,6 +92,13 @@ public static class Api
         }
     }
 
+    /// <summary>Checks the status, then reads the RFC 7807 body (and checks it is one).</summary>
+    public static async Task<JsonElement> ShouldBeProblem(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        await response.ShouldHave(status);
+        return await response.Problem();
+    }
+
     /// <summary>Reads an RFC 7807 body (and checks it is one).</summary>
     public static async Task<JsonElement> Problem(this HttpResponseMessage response)
     {

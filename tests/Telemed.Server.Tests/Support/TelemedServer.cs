@@ -55,6 +55,19 @@ public sealed class TelemedServer : IAsyncLifetime
         return host;
     }
 
+    /// <summary>
+    /// A host listening on a loopback port over real HTTP (its clients too), for services outside the test process that
+    /// call it back (the ABDM simulator's gateway).
+    /// </summary>
+    public TelemedFactory StartOnLoopback(int port, IDictionary<string, string?> settings)
+    {
+        var host = new TelemedFactory(this, settings);
+        host.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
+        host.StartServer();
+        hosts.Add(host);
+        return host;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var host in hosts)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dayTotals, generatePassword, placeErrors, registrationBody, sessionPhase, sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
+  dayTotals, generatePassword, placeErrors, registrationBody, registryStatus, sessionPhase, sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
 } from './admin-model';
 
 const figures = { placesTaken: 0, waiting: 0, withDoctor: 0, seen: 0, skipped: 0, noShows: 0, cancelledOrLeft: 0, longestWaitMinutes: null };
@@ -82,6 +82,22 @@ describe('registrationBody', () => {
   it('sends an empty required field empty, so the server names it, and no pharmacy as null', () => {
     expect(registrationBody('pharmacist', { name: 'Joseph', email: '', password: '', registrationNumber: '', stateCouncil: '', pharmacyId: '' }))
       .toEqual({ name: 'Joseph', email: '', password: '', registrationNumber: '', stateCouncil: '', pharmacyId: null });
+  });
+});
+
+describe('registry checks', () => {
+  it('sends the decision to go on unverified only with a reason', () => {
+    const facility = { hfrId: 'IN2710000901', name: 'PHC Velhe', district: 'Pune', state: 'Maharashtra' };
+    expect(registrationBody('facility', { ...facility, unverifiedReason: '  ' })).not.toHaveProperty('proceedUnverified');
+    expect(registrationBody('facility', { ...facility, unverifiedReason: ' HFR down at go-live ' }))
+      .toMatchObject({ unverifiedReason: 'HFR down at go-live', proceedUnverified: true });
+  });
+
+  it('reads the check of a facility or a doctor', () => {
+    expect(registryStatus({ hfr: { status: 'verified' } })).toBe('verified');
+    expect(registryStatus({ doctor: { hpr: { status: 'notFound' } } })).toBe('notFound');
+    expect(registryStatus({ doctor: {} })).toBeUndefined();
+    expect(registryStatus({ hfr: { status: 'notChecked' } })).toBeUndefined();
   });
 });
 

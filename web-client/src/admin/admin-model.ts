@@ -11,7 +11,10 @@ export interface StaffMember {
   name: string;
   email: string;
   active: boolean;
-  doctor?: { hprId: string; qualification: string; registrationNumber: string; stateCouncil: string; specialty?: string; facilityIds: string[] };
+  doctor?: {
+    hprId: string; qualification: string; registrationNumber: string; stateCouncil: string; specialty?: string; facilityIds: string[];
+    hpr?: { status: RegistryStatus; proceedReason?: string | null } | null;
+  };
   pharmacist?: { registrationNumber: string; stateCouncil: string; pharmacyId: string };
 }
 
@@ -107,6 +110,9 @@ const place: FieldSpec[] = [
   { name: 'state', label: 'admin.field.state', input: 'text' },
 ];
 
+/** Why an admin registers a doctor or facility whose HPR or HFR ID the registry does not verify (kept with the check, audited). */
+const unverifiedReason: FieldSpec = { name: 'unverifiedReason', label: 'admin.field.unverifiedReason', hint: 'admin.hint.unverifiedReason', input: 'text', optional: true };
+
 export const registrationForms: Record<RegistrationKind, { path: string; fields: FieldSpec[] }> = {
   facility: {
     path: '/api/admin/facilities',
@@ -114,6 +120,7 @@ export const registrationForms: Record<RegistrationKind, { path: string; fields:
       { name: 'hfrId', label: 'admin.field.hfrId', hint: 'admin.hint.hfrId', input: 'text' },
       { name: 'name', label: 'admin.field.facilityName', input: 'text' },
       ...place,
+      unverifiedReason,
     ],
   },
   doctor: {
@@ -126,6 +133,7 @@ export const registrationForms: Record<RegistrationKind, { path: string; fields:
       { name: 'stateCouncil', label: 'admin.field.medicalCouncil', hint: 'admin.hint.medicalCouncil', input: 'text' },
       { name: 'specialty', label: 'admin.field.specialty', input: 'text', optional: true },
       { name: 'facilityIds', label: 'admin.field.facilities', input: 'facilities', optional: true },
+      unverifiedReason,
     ],
   },
   pharmacy: {
@@ -164,7 +172,19 @@ export function registrationBody(kind: RegistrationKind, values: Record<string, 
       if (text !== '' || !field.optional) body[field.name] = text;
     }
   }
+  // A reason given is the admin's decision to go on should the registry not verify the ID.
+  if (typeof body.unverifiedReason === 'string') body.proceedUnverified = true;
   return body;
+}
+
+/** What the registry said of a new doctor's HPR ID or facility's HFR ID. */
+export type RegistryStatus = 'verified' | 'nameDiffers' | 'notFound' | 'unavailable' | 'notChecked';
+
+/** What the registry said, when there is anything to say (nothing when no registry is set up, so nothing was asked). */
+export function registryStatus(created: object): Exclude<RegistryStatus, 'notChecked'> | undefined {
+  const checked = created as { hfr?: { status?: RegistryStatus } | null; doctor?: { hpr?: { status?: RegistryStatus } | null } | null };
+  const status = checked.hfr?.status ?? checked.doctor?.hpr?.status;
+  return status === 'notChecked' ? undefined : status;
 }
 
 /**

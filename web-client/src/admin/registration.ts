@@ -1,7 +1,7 @@
 import { $, api } from '../shared/app';
 import { ApiError } from '../shared/api';
 import {
-  generatePassword, placeErrors, registrationBody, registrationForms, registrationKinds,
+  generatePassword, placeErrors, registrationBody, registrationForms, registrationKinds, registryStatus,
   type FieldSpec, type Place, type RegistrationKind, type StaffMember,
 } from './admin-model';
 import { applyTranslations, t } from '../shared/i18n';
@@ -157,11 +157,13 @@ async function register(kind: RegistrationKind, form: HTMLFormElement) {
     const created = await api.post<StaffMember & Place>(registrationForms[kind].path, registrationBody(kind, values));
     form.reset();
     for (const password of form.querySelectorAll<HTMLInputElement>('input[name=password]')) password.type = 'password';
+    const registry = registryStatus(created);
+    const checked = registry ? () => t(`admin.registry.${registry}`) : undefined;
     if (kind === 'facility' || kind === 'pharmacy') {
-      say(done, () => t('admin.register.placeDone', { name: created.name }));
+      say(done, () => [t('admin.register.placeDone', { name: created.name }), checked?.()].filter(Boolean).join(' '));
       await loadPlaces();
     } else {
-      say(done, undefined);
+      say(done, checked);
       handOver(created, String(values.password));
       await loadStaff();
     }

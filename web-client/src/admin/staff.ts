@@ -1,5 +1,5 @@
 import { $, api } from '../shared/app';
-import { staffByRole, type StaffMember, type StaffRole } from './admin-model';
+import { registryStatus, staffByRole, type StaffMember, type StaffRole } from './admin-model';
 import { t } from '../shared/i18n';
 import { element, reasonOf, say } from './page';
 import { places } from './places';
@@ -73,7 +73,10 @@ function staffRow(member: StaffMember) {
 function details(member: StaffMember) {
   if (member.doctor) {
     const d = member.doctor;
-    return t('admin.staff.doctorDetails', { hpr: d.hprId, qualification: d.qualification, registration: d.registrationNumber, council: d.stateCouncil });
+    const facts = t('admin.staff.doctorDetails', { hpr: d.hprId, qualification: d.qualification, registration: d.registrationNumber, council: d.stateCouncil });
+    const registry = registryStatus(member);
+    if (!registry) return facts;
+    return `${facts} · ${registry === 'verified' ? t('admin.staff.hprVerified') : t('admin.staff.hprUnverified', { reason: d.hpr?.proceedReason ?? '' })}`;
   }
   if (member.pharmacist) {
     const p = member.pharmacist;

@@ -7,6 +7,7 @@ import { isFull, noFilters, sessionsPath, specialtyChoices, visibleSessions, typ
 import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './patient-payment';
 import { loadProfile, showPrescription } from './patient-records';
 import { isMinor, today, type Patient } from './person';
+import { loadAbha } from './abha';
 import type { PaymentView } from './payment';
 import { runPreCallCheck } from '../shared/call/precheck';
 import type { HubReply } from '../shared/server-errors';
@@ -47,6 +48,7 @@ onLanguageChange(() => {
 export async function patientHome() {
   show('patient');
   $<HTMLInputElement>('checkin-files').accept = attachmentAccept;
+  void failSafely(loadAbha);
   // A list that fails to load says so where the list would be (and what to do); the rest of the page still opens.
   const sessionsLoaded = loadSessions().catch(() => undefined);
   const [loadedFacilities, loadedDoctors, , profile] = await Promise.all([

@@ -1,0 +1,97 @@
+using JasperFx;
+using Marten;
+using Marten.Schema;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Telemed.Domain.Abdm;
+using Telemed.Server.Identity;
+
+namespace Telemed.Server.Abdm;
+
+public static class AbdmSetup
+{
+    public static IHostApplicationBuilder AddTelemedAbdm(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AbdmOptions>().Bind(builder.Configuration.GetSection(AbdmOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AbdmOptions>, AbdmOptionsValidation>();
+        services.AddSingleton<GatewaySession>();
+        services.AddSingleton<AbhaEncryption>();
+        services.AddSingleton<AbhaClient>();
+        services.AddSingleton<GatewayRequests>();
+        services.AddSingleton<LinkTokens>();
+        services.AddSingleton<ScanAndShare>();
+        services.AddSingleton<IRegistryLookup, AbdmRegistries>();
+        services.AddTransient<AbdmRequestIdHandler>();
+        services.AddTransient<AbdmAttemptHandler>();
+        var abdm = services.AddHttpClient<AbdmHttp>().AddHttpMessageHandler<AbdmRequestIdHandler>();
+        abdm.AddResilienceHandler("abdm", (pipeline, context) =>
+            {
+                var settings = context.ServiceProvider.GetRequiredService<IOptions<AbdmOptions>>().Value;
+                // A network time-out is about the wall clock, whatever clock the application reads.
+                pipeline.TimeProvider = TimeProvider.System;
+                // Server errors, 408, 429, lost connections and time-outs are retried, with the call's one REQUEST-ID: ABDM
+                // (and its simulator) can tell a retry from a new request. Refusals (4xx) are answers and are not retried.
+                if (settings.Attempts > 1)
+                {
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = settings.Attempts - 1,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = TimeSpan.FromMilliseconds(200),
+                    });
+                }
+                pipeline.AddTimeout(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+            });
+        abdm.AddHttpMessageHandler<AbdmAttemptHandler>();
+        services.AddGatewayCallbackAuthentication();
+
+        services.ConfigureMarten(options =>
+        {
+            options.Schema.For<PatientAbha>().UniqueIndex(UniqueIndexType.Computed, "uq_patient_abha_verified_number", x => x.Profile.Number);
+            options.Schema.For<AbhaJourney>().UseOptimisticConcurrency(true).Index(x => x.PatientId);
+            options.Schema.For<ReceivedCallback>();
+            options.Schema.For<PendingGatewayRequest>();
+            options.Schema.For<GatewayAnswer>();
+            options.Schema.For<AbhaLinkToken>();
+            options.Events.AddEventTypes([typeof(AbhaVerified), typeof(AbhaDeclarationWithdrawn), typeof(GatewayCallbackRefused), typeof(RegistryCheckRecorded)]);
+        });
+        return builder;
+    }
+
+    public static void MapAbdm(this WebApplication app)
+    {
+        app.MapAbha();
+        if (!app.Services.GetRequiredService<IOptions<AbdmOptions>>().Value.Configured)
+        {
+            return;
+        }
+        var callbacks = app.MapGatewayCallbacks();
+        callbacks.MapPost(ScanAndShare.Path, ScanAndShare.Receive).WithSummary("The gateway posts a profile a patient shared at a facility's counter (Scan & Share).");
+        callbacks.MapPost(LinkTokens.CallbackPath, ReceiveLinkToken).WithSummary("The gateway answers a link token request (on-generate-token).");
+    }
+
+    private static async Task<IResult> ReceiveLinkToken(
+        HttpContext http, IDocumentSession session, GatewayRequests requests, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var body = await CallbackBodies.Read(http, cancellationToken);
+        session.Insert(new ReceivedCallback(GatewayCallbacks.RequestId(http), LinkTokens.CallbackPath, time.GetUtcNow()));
+        if (!await requests.Take(session, LinkTokens.CallbackPath, body, cancellationToken))
+        {
+            return Infrastructure.Problems.Invalid("response.requestId", "This callback answers no request Telemed is waiting on.");
+        }
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            await GatewayCallbacks.Replayed(http);
+            return TypedResults.Accepted((string?)null);
+        }
+        requests.Delivered(body);
+        return TypedResults.Accepted((string?)null);
+    }
+}
