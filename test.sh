@@ -46,38 +46,52 @@ trap - ERR
 filter=()
 [ $# -gt 0 ] && filter=(--filter "$1")
 
-passed=0; failed=0; status=0
-for project in tests/Telemed.Domain.Tests tests/Telemed.Server.Tests tests/Telemed.Browser.Tests; do
-  name="$(basename "$project")"
-  echo "==> $name"
+# One suite: its output goes to its own log; its counts to a .counts file ("passed failed exit").
+run_suite() {
+  local name="$1"; shift
+  local log="$RESULTS/$name.log" code p f summary
   set +e
-  dotnet test "$project" --no-build -nologo "${filter[@]}" 2>&1 | tee "$RESULTS/$name.log"
-  code=${PIPESTATUS[0]}
+  "$@" >"$log" 2>&1
+  code=$?
   set -e
-  summary="$(grep -E '(Passed|Failed)!  - Failed: ' "$RESULTS/$name.log" | tail -1 || true)"
-  p="$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary")"; f="$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")"
+  if [ "$name" = vitest ]; then
+    summary="$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ +Tests ' | tail -1 || true)"
+    p="$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$summary")"; f="$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$summary")"
+  else
+    summary="$(grep -E '(Passed|Failed)!  - Failed: ' "$log" | tail -1 || true)"
+    p="$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary")"; f="$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")"
+  fi
   p="${p:-0}"; f="${f:-0}"
   if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then
-    if [ ${#filter[@]} -gt 0 ] && grep -q "No test matches the given testcase filter" "$RESULTS/$name.log"; then code=0
-    else echo "$name: the test run itself failed (exit $code)" >&2; f=1; fi
+    if [ ${#filter[@]} -gt 0 ] && grep -q "No test matches the given testcase filter" "$log"; then code=0
+    else echo "$name: the test run itself failed (exit $code)" >>"$log"; f=1; fi
   fi
+  echo "$p $f $code" >"$RESULTS/$name.counts"
+  echo "--- $name: $p passed, $f failed"
+}
+
+dotnet_suite() { dotnet test "tests/$1" --no-build -nologo "${filter[@]}"; }
+
+# The browser suite is the longest and mostly waits on Chromium, so it runs alongside the others.
+suites=(Telemed.Domain.Tests Telemed.Server.Tests Telemed.Browser.Tests)
+run_suite Telemed.Browser.Tests dotnet_suite Telemed.Browser.Tests &
+browser=$!
+run_suite Telemed.Domain.Tests dotnet_suite Telemed.Domain.Tests
+run_suite Telemed.Server.Tests dotnet_suite Telemed.Server.Tests
+if [ ${#filter[@]} -eq 0 ]; then
+  suites+=(vitest)
+  run_suite vitest bash -c 'cd web-client && NO_COLOR=1 npx vitest run --reporter=default 2>&1 | grep -v nodedir; exit "${PIPESTATUS[0]}"'
+fi
+wait "$browser"
+
+passed=0; failed=0; status=0
+for name in "${suites[@]}"; do
+  echo "==> $name"
+  cat "$RESULTS/$name.log"
+  read -r p f code <"$RESULTS/$name.counts"
   passed=$((passed + p)); failed=$((failed + f))
   [ "$code" -ne 0 ] && status=1
 done
-
-if [ ${#filter[@]} -eq 0 ]; then
-  echo "==> web-client (vitest)"
-  set +e
-  (cd web-client && NO_COLOR=1 npx vitest run --reporter=default) 2>&1 | grep -v nodedir | tee "$RESULTS/vitest.log"
-  code=${PIPESTATUS[0]}
-  set -e
-  summary="$(sed 's/\x1b\[[0-9;]*m//g' "$RESULTS/vitest.log" | grep -E '^ +Tests ' | tail -1 || true)"
-  p="$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$summary")"; f="$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$summary")"
-  p="${p:-0}"; f="${f:-0}"
-  if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then echo "vitest: the run itself failed (exit $code)" >&2; f=1; fi
-  passed=$((passed + p)); failed=$((failed + f))
-  [ "$code" -ne 0 ] && status=1
-fi
 
 echo "$passed passed, $failed failed"
 exit "$status"
