@@ -2,10 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.AbdmSimulator;
 using Telemed.Domain.Abdm;
 using Telemed.Server.Abdm;
+using Telemed.Server.Identity;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Abdm;
@@ -241,5 +244,30 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
                 ? state : null);
         ready.ShouldBe("ready");
         abdm.Abdm.State.Callbacks.ShouldContain(c => c.Path == LinkTokens.CallbackPath && c.Status == 202);
+
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var stored = (await session.LoadAsync<AbhaLinkToken>(patient.Id))!.ProtectedToken!;
+        stored.ShouldNotStartWith("eyJ", customMessage: "the link token (a JWT) is not kept in clear");
+        var token = Host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(LinkTokens.Purpose).Unprotect(stored);
+        new JsonWebToken(token).Subject.ShouldBe(abha.Number);
+    }
+
+    [Fact]
+    public async Task An_abha_verified_as_another_patients_cannot_be_declared_at_registration_and_nobody_is_registered()
+    {
+        var (abha, first, mobile) = await abdm.PatientWithAbha();
+        await (await abdm.Verify(first, new { abhaNumber = abha.Number }, mobile)).ShouldHave(HttpStatusCode.OK);
+        var newcomer = Api.NewMobile();
+        var code = await Host.SendCodeAndRead(newcomer);
+
+        var answer = await Host.CreateClient().PostAsJsonAsync("/api/patients", new
+        {
+            name = "Kavita Rao", yearOfBirth = 1979, sex = "female", mobile = newcomer, code, abhaNumber = abha.Number,
+        });
+
+        var problem = await answer.ShouldBeProblem(HttpStatusCode.Conflict);
+        problem.GetProperty("detail").GetString()!.ShouldContain("verified through ABDM as another patient's");
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        (await PatientAccounts.WithMobile(session, Telemed.Domain.Identity.MobileNumber.Parse(newcomer).Value, CancellationToken.None)).ShouldBeNull();
     }
 }
