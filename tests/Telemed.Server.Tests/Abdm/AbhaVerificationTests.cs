@@ -160,6 +160,56 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
     }
 
     [Fact]
+    public async Task A_new_abha_gets_the_address_its_holder_picks_from_abdms_suggestions_or_types()
+    {
+        var mobile = Api.NewMobile();
+        var resident = new Resident(Population.NewAadhaar(), "Anita Kulkarni", "F", new DateOnly(1993, 7, 21), mobile[^10..]);
+        abdm.Abdm.People.Add(resident);
+        var patient = await abdm.Patient("Anita Kulkarni", Telemed.Domain.Identity.Sex.Female, 1993, mobile);
+        var client = Host.As(patient.AccessToken);
+        var asked = DateTimeOffset.UtcNow;
+        var journey = (await (await client.PostAsJsonAsync("/api/me/abha/create", new { aadhaar = resident.Aadhaar, consent = true }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/otp", new { otp = await abdm.Abdm.LatestOtp(mobile, asked) })).ShouldHave(HttpStatusCode.OK);
+
+        var suggested = (await client.GetFromJsonAsync<JsonElement>($"/api/me/abha/journeys/{journey}/addresses")).GetProperty("addresses")
+            .EnumerateArray().Select(a => a.GetString()!).ToList();
+        suggested.ShouldNotBeEmpty();
+        suggested.ShouldAllBe(a => a.EndsWith("@sbx"));
+
+        var someoneElses = $"taken.{Random.Shared.Next(100000, 999999)}";
+        abdm.Abdm.People.Open(new Resident(Population.NewAadhaar(), "Other Person", "M", new DateOnly(1980, 1, 1), Api.NewMobile()[^10..]), address: $"{someoneElses}@sbx");
+        var taken = await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = someoneElses });
+        (await taken.ShouldBeProblem(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("taken");
+        var malformed = await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = "ab" });
+        (await malformed.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("address", out _).ShouldBeTrue();
+
+        var chosen = await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = suggested[0] });
+        await chosen.ShouldHave(HttpStatusCode.OK);
+        (await chosen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("abha").GetProperty("verified").GetProperty("address").GetString().ShouldBe(suggested[0]);
+        abdm.Abdm.People.ByResident(resident)!.PreferredAddress.ShouldBe(suggested[0]);
+
+        var typed = $"anita_{Random.Shared.Next(10000, 99999)}";
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = typed })).ShouldHave(HttpStatusCode.OK);
+        (await client.GetFromJsonAsync<JsonElement>("/api/me/abha")).GetProperty("verified").GetProperty("address").GetString().ShouldBe($"{typed}@sbx");
+    }
+
+    [Fact]
+    public async Task An_address_is_chosen_only_for_an_abha_created_here()
+    {
+        var (abha, patient, mobile) = await abdm.PatientWithAbha();
+        var client = Host.As(patient.AccessToken);
+        var asked = DateTimeOffset.UtcNow;
+        var journey = (await (await client.PostAsJsonAsync("/api/me/abha/verify", new { abhaNumber = abha.Number }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/otp", new { otp = await abdm.Abdm.LatestOtp(mobile, asked) })).ShouldHave(HttpStatusCode.OK);
+
+        await (await client.GetAsync($"/api/me/abha/journeys/{journey}/addresses")).ShouldBeProblem(HttpStatusCode.Conflict);
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = "someone.else" })).ShouldBeProblem(HttpStatusCode.Conflict);
+        abha.PreferredAddress.ShouldNotBe("someone.else@sbx");
+    }
+
+    [Fact]
     public async Task Creating_with_a_mobile_other_than_the_aadhaar_one_verifies_that_mobile_by_its_own_otp()
     {
         var aadhaarMobile = Api.NewMobile();
