@@ -137,11 +137,7 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
     [Fact]
     public async Task An_abha_is_created_from_an_aadhaar_otp_and_linked_and_its_card_downloads()
     {
-        var mobile = Api.NewMobile();
-        var resident = new Resident(Population.NewAadhaar(), "Meera Joshi", "F", new DateOnly(1992, 4, 5), mobile[^10..]);
-        abdm.Abdm.People.Add(resident);
-        var patient = await abdm.Patient("Meera Joshi", Telemed.Domain.Identity.Sex.Female, 1992, mobile);
-        var client = Host.As(patient.AccessToken);
+        var (resident, client, mobile) = await ResidentWithoutAbha("Meera Joshi", new DateOnly(1992, 4, 5));
         var asked = DateTimeOffset.UtcNow;
 
         var started = await client.PostAsJsonAsync("/api/me/abha/create", new { aadhaar = resident.Aadhaar, consent = true });
@@ -162,11 +158,7 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
     [Fact]
     public async Task A_new_abha_gets_the_address_its_holder_picks_from_abdms_suggestions_or_types()
     {
-        var mobile = Api.NewMobile();
-        var resident = new Resident(Population.NewAadhaar(), "Anita Kulkarni", "F", new DateOnly(1993, 7, 21), mobile[^10..]);
-        abdm.Abdm.People.Add(resident);
-        var patient = await abdm.Patient("Anita Kulkarni", Telemed.Domain.Identity.Sex.Female, 1993, mobile);
-        var client = Host.As(patient.AccessToken);
+        var (resident, client, mobile) = await ResidentWithoutAbha("Anita Kulkarni", new DateOnly(1993, 7, 21));
         var asked = DateTimeOffset.UtcNow;
         var journey = (await (await client.PostAsJsonAsync("/api/me/abha/create", new { aadhaar = resident.Aadhaar, consent = true }))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -319,5 +311,15 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
         problem.GetProperty("detail").GetString()!.ShouldContain("verified through ABDM as another patient's");
         await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         (await PatientAccounts.WithMobile(session, Telemed.Domain.Identity.MobileNumber.Parse(newcomer).Value, CancellationToken.None)).ShouldBeNull();
+    }
+
+    /// <summary>A woman with an Aadhaar and no ABHA, registered with Telemed on her Aadhaar-linked mobile.</summary>
+    private async Task<(Resident Resident, HttpClient Client, string Mobile)> ResidentWithoutAbha(string name, DateOnly born)
+    {
+        var mobile = Api.NewMobile();
+        var resident = new Resident(Population.NewAadhaar(), name, "F", born, mobile[^10..]);
+        abdm.Abdm.People.Add(resident);
+        var patient = await abdm.Patient(name, Telemed.Domain.Identity.Sex.Female, born.Year, mobile);
+        return (resident, Host.As(patient.AccessToken), mobile);
     }
 }
