@@ -26,6 +26,8 @@ public static class AbhaService
         abha.MapPost("/enrollment/request/otp", EnrolmentRequestOtp);
         abha.MapPost("/enrollment/enrol/byAadhaar", EnrolByAadhaar);
         abha.MapPost("/enrollment/auth/byAbdm", EnrolmentVerifyMobile);
+        abha.MapGet("/enrollment/enrol/suggestion", AddressSuggestions);
+        abha.MapPost("/enrollment/enrol/abha-address", ChooseAddress);
     }
 
     private static async Task<IResult> LoginByNumberRequestOtp(HttpRequest request, SimulatorState state)
@@ -446,6 +448,70 @@ public static class AbhaService
         using var code = generator.CreateQrCode(content, QRCodeGenerator.ECCLevel.M);
         return Results.File(new PngByteQRCode(code).GetGraphic(8), "image/png");
     }
+
+    /// <summary>ABHA addresses free to take, made from the new account's name and birth date (without the @sbx suffix, as ABDM lists them).</summary>
+    private static IResult AddressSuggestions(HttpRequest request, SimulatorState state)
+    {
+        if (Enrolled(state, request.Headers["Transaction_Id"].ToString()) is not { } account)
+        {
+            return AbdmErrors.InvalidTransaction();
+        }
+        var first = Handle(account.FirstName);
+        var last = Handle(account.LastName);
+        var born = account.Person.DateOfBirth;
+        string[] candidates =
+        [
+            $"{first}.{last}", $"{first}{last}{born.Year}", $"{first}.{last}{born:ddMM}", $"{first}{born.Year}", $"{last}.{first}{born:yy}",
+        ];
+        var free = candidates.Where(c => IsAddressName(c) && state.People.ByAddress($"{c}{AddressSuffix}") is null).Distinct().ToList();
+        return Results.Json(new JsonObject { ["txnId"] = request.Headers["Transaction_Id"].ToString(), ["abhaAddressList"] = new JsonArray([.. free.Select(a => (JsonNode)a)]) });
+    }
+
+    /// <summary>Gives the new account the ABHA address its holder chose (preferred: 1 makes it the one shown first).</summary>
+    private static async Task<IResult> ChooseAddress(HttpRequest request, SimulatorState state)
+    {
+        var body = await Body(request);
+        var transactionId = body["txnId"]?.GetValue<string>() ?? "";
+        if (Enrolled(state, transactionId) is not { } account)
+        {
+            return AbdmErrors.InvalidTransaction();
+        }
+        var name = body["abhaAddress"]?.GetValue<string>()?.Trim().ToLowerInvariant() ?? "";
+        if (name.EndsWith(AddressSuffix, StringComparison.Ordinal))
+        {
+            name = name[..^AddressSuffix.Length];
+        }
+        if (!IsAddressName(name))
+        {
+            return AbdmErrors.Field("abhaAddress", "Invalid Abha Address");
+        }
+        var address = $"{name}{AddressSuffix}";
+        if (state.People.ByAddress(address) is { } holder && holder != account)
+        {
+            return AbdmErrors.Wrapped(400, "ABDM-1101", "This ABHA Address already exists. Please create with unique ABHA Address");
+        }
+        lock (account.Addresses)
+        {
+            account.Addresses.Remove(address);
+            account.Addresses.Insert(body["preferred"]?.GetValue<int>() == 1 ? 0 : account.Addresses.Count, address);
+        }
+        return Results.Json(new JsonObject { ["txnId"] = transactionId, ["healthIdNumber"] = account.Number, ["preferredAbhaAddress"] = account.PreferredAddress });
+    }
+
+    private const string AddressSuffix = "@sbx";
+
+    /// <summary>The account an enrolment transaction created (by Aadhaar, or its mobile's verification), while it lasts.</summary>
+    private static AbhaAccount? Enrolled(SimulatorState state, string transactionId) =>
+        state.Transactions.TryGetValue(transactionId, out var transaction) && transaction.Kind is TransactionKind.EnrolByAadhaar or TransactionKind.EnrolMobile
+        && transaction.ExpiresAt >= DateTimeOffset.UtcNow ? transaction.Account : null;
+
+    /// <summary>ABDM's address policy: 8 to 18 letters and digits with at most one dot and one underscore, neither first nor last.</summary>
+    private static bool IsAddressName(string name) =>
+        name.Length is >= 8 and <= 18 && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1])
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_')
+        && name.Count(c => c == '.') <= 1 && name.Count(c => c == '_') <= 1;
+
+    private static string Handle(string name) => new([.. name.ToLowerInvariant().Where(char.IsAsciiLetterLower)]);
 
     /// <summary>The account an X-token (<c>Bearer</c> and the token, as ABDM asks) opens.</summary>
     private static async Task<AbhaAccount?> Holder(HttpRequest request, SimulatorState state)

@@ -29,6 +29,7 @@ public static class AbdmProblems
         "ABDM-1013" => Problems.NotFound("ABDM has no ABHA with this number. Check the 14 digits on the ABHA card."),
         "ABDM-1132" => Problems.NotFound("ABDM has no ABHA with this address. Check the address (name@abdm, or name@sbx in the sandbox)."),
         "ABDM-1134" => Problems.Conflict("This ABHA is deactivated. Its holder can reactivate it in the ABHA app."),
+        "ABDM-1101" => Problems.Conflict("This ABHA address is taken. Choose another one."),
         "ABDM-1102" => Problems.Conflict("This ABHA has no verified mobile number: verify it with an OTP to the Aadhaar-linked mobile instead."),
         "ABDM-1204" when error.Message.Contains("OTP", StringComparison.OrdinalIgnoreCase) => WrongOtp(),
         "ABDM-1204" when error.Message.Contains("998", StringComparison.Ordinal) => Problems.NotFound("UIDAI has no record of this Aadhaar number."),

@@ -20,6 +20,7 @@ public static class AbdmSetup
         services.AddSingleton<AbhaEncryption>();
         services.AddSingleton<AbhaClient>();
         services.AddSingleton<GatewayRequests>();
+        services.AddDataProtection();
         services.AddSingleton<LinkTokens>();
         services.AddSingleton<ScanAndShare>();
         services.AddSingleton<IRegistryLookup, AbdmRegistries>();

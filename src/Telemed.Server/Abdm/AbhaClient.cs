@@ -117,6 +117,27 @@ public sealed class AbhaClient(AbdmHttp abdm, AbhaEncryption encryption, IOption
         return new OtpChecked(answer["authResult"]?.GetValue<string>() == "success", null, Text(answer["message"]) ?? "");
     }
 
+    /// <summary>ABHA addresses ABDM offers a new ABHA's holder (handles without the @abdm suffix), under the enrolment's transaction.</summary>
+    public async Task<IReadOnlyList<string>> AddressSuggestions(OtpSent enrolment, CancellationToken cancellationToken)
+    {
+        var answer = await abdm.Send(HttpMethod.Get, Settings.Abha("/v3/enrollment/enrol/suggestion"), null, cancellationToken,
+            request => request.Headers.TryAddWithoutValidation("Transaction_Id", enrolment.TransactionId));
+        return answer["abhaAddressList"] is JsonArray list ? [.. list.Select(Text).OfType<string>()] : [];
+    }
+
+    /// <summary>Gives the new ABHA the address its holder chose (a handle, without the suffix) as its preferred one; ABDM's full address back.</summary>
+    public async Task<AbhaAddress> ChooseAddress(OtpSent enrolment, string handle, CancellationToken cancellationToken)
+    {
+        var answer = await abdm.Send(HttpMethod.Post, Settings.Abha("/v3/enrollment/enrol/abha-address"), new JsonObject
+        {
+            ["txnId"] = enrolment.TransactionId,
+            ["abhaAddress"] = handle,
+            ["preferred"] = 1,
+        }, cancellationToken);
+        var chosen = AbhaAddress.Parse(Text(answer["preferredAbhaAddress"]));
+        return chosen.IsSuccess ? chosen.Value : throw new AbdmUnavailableException("the ABHA address answer carried no valid preferredAbhaAddress");
+    }
+
     /// <summary>The ABHA card, as the image the ABHA service renders.</summary>
     public Task<(byte[] Content, string ContentType)> Card(string userToken, CancellationToken cancellationToken) =>
         abdm.Download(Settings.Abha("/v3/profile/account/abha-card"), cancellationToken, WithUser(userToken));

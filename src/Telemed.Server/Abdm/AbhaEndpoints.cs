@@ -16,6 +16,11 @@ public sealed record CreateAbhaRequest(string? Aadhaar, bool? Consent);
 
 public sealed record OtpRequest(string? Otp);
 
+public sealed record ChooseAddressRequest(string? Address);
+
+/// <summary>The ABHA addresses ABDM offers a new ABHA (full addresses, free to take when offered).</summary>
+public sealed record AddressSuggestions(IReadOnlyList<string> Addresses);
+
 /// <summary>
 /// A patient's ABHA (milestone M1): verify one they hold with an OTP and link it with its verified profile, or create
 /// one from their Aadhaar with an OTP (their registered mobile as its communication mobile), and download its card.
@@ -30,6 +35,8 @@ public static class AbhaEndpoints
         abha.MapPost("/create", Create).WithSummary("Create an ABHA from your Aadhaar: UIDAI sends an OTP to the Aadhaar-linked mobile. Needs your consent.");
         abha.MapPost("/journeys/{journeyId:guid}/otp", EnterOtp).WithSummary("The OTP of a verification or creation: links the ABHA, or asks for the mobile's OTP next.");
         abha.MapPost("/journeys/{journeyId:guid}/mobile-otp", EnterMobileOtp).WithSummary("The OTP sent to your mobile to make it the new ABHA's communication mobile.");
+        abha.MapGet("/journeys/{journeyId:guid}/addresses", SuggestAddresses).WithSummary("ABHA addresses ABDM suggests for the ABHA this creation made.");
+        abha.MapPost("/journeys/{journeyId:guid}/address", ChooseAddress).WithSummary("Choose the new ABHA's address (a suggested one or your own): it becomes its preferred address.");
         abha.MapGet("/journeys/{journeyId:guid}/card", Card).WithSummary("The ABHA card (an image), while the verification or creation that linked it lasts.");
     }
 
@@ -215,6 +222,62 @@ public static class AbhaEndpoints
                 return AbdmProblems.Gone("ABDM's permission to read this ABHA has run out. Verify the ABHA again to download its card.");
             }
         });
+    }
+
+    private static async Task<IResult> SuggestAddresses(
+        Guid journeyId, ClaimsPrincipal user, HttpContext http, IDocumentSession session, AbhaClient abha, AuditTrail audit, IOptions<AbdmOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (journey, refusal) = await OpenCreated(journeyId, user, session, audit, time, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        return await Abdm(http, options.Value, async () =>
+        {
+            var suffix = $"@{options.Value.CmId}";
+            var handles = await abha.AddressSuggestions(journey!.Sent, cancellationToken);
+            return TypedResults.Ok(new AddressSuggestions([.. handles.Select(h => AbhaAddress.Parse(h + suffix)).Where(a => a.IsSuccess).Select(a => a.Value.Value)]));
+        });
+    }
+
+    private static async Task<IResult> ChooseAddress(
+        Guid journeyId, ChooseAddressRequest request, ClaimsPrincipal user, HttpContext http, IDocumentSession session, AbhaClient abha, LinkTokens linkTokens,
+        AuditTrail audit, IOptions<AbdmOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (journey, refusal) = await OpenCreated(journeyId, user, session, audit, time, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var typed = request.Address?.Trim() ?? "";
+        var handle = typed.Contains('@', StringComparison.Ordinal) ? typed[..typed.IndexOf('@', StringComparison.Ordinal)] : typed;
+        var address = AbhaAddress.Parse($"{handle}@{options.Value.CmId}");
+        if (!address.IsSuccess)
+        {
+            return Problems.Invalid("address", address.Error.Message);
+        }
+        var patient = await session.LoadAsync<PatientAccount>(journey!.PatientId, cancellationToken);
+        var current = await session.LoadAsync<PatientAbha>(journey.PatientId, cancellationToken);
+        if (patient is null || current is null)
+        {
+            return Problems.NotFound("Your record has no ABHA linked to give an address to.");
+        }
+        return await Abdm(http, options.Value, async () =>
+        {
+            var chosen = await abha.ChooseAddress(journey.Sent, address.Value.Value[..address.Value.Value.IndexOf('@', StringComparison.Ordinal)], cancellationToken);
+            return await LinkAndSave(session, patient, current.Profile with { Address = chosen.Value }, current.Proof, journey, linkTokens, options.Value, time, cancellationToken);
+        });
+    }
+
+    /// <summary>The caller's linked journey that created an ABHA: only a new ABHA has its address chosen here.</summary>
+    private static async Task<(AbhaJourney? Journey, IResult? Refusal)> OpenCreated(
+        Guid journeyId, ClaimsPrincipal user, IDocumentSession session, AuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (journey, refusal) = await Open(journeyId, JourneyStep.Linked, user, session, audit, time, cancellationToken);
+        return refusal is null && journey!.Kind != JourneyKind.Create
+            ? (null, Problems.Conflict("An ABHA address is chosen for a new ABHA; this verification linked one that already has its addresses."))
+            : (journey, refusal);
     }
 
     private static async Task<IResult> LinkAndSave(

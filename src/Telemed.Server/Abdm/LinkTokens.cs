@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Telemed.Domain.Abdm;
 using Telemed.Domain.Identity;
@@ -19,9 +20,10 @@ public enum LinkTokenState
 
 /// <summary>
 /// The link token for a patient's verified ABHA: what Telemed, as HIP, needs to link care contexts to the ABHA. Valid
-/// six months (ABDM); a credential, so never shown or logged.
+/// six months (ABDM); a credential, so kept encrypted by Data Protection (<see cref="LinkTokens.Purpose"/>), never shown or logged.
 /// </summary>
-public sealed record AbhaLinkToken(Guid Id, string HipId, string AbhaNumber, LinkTokenState State, string? Token, string? Reason, DateTimeOffset At);
+public sealed record AbhaLinkToken(
+    Guid Id, string HipId, string AbhaNumber, LinkTokenState State, string? ProtectedToken, string? Reason, DateTimeOffset At);
 
 /// <summary>
 /// Asks the gateway for a link token once a patient's ABHA is verified (<c>/api/hiecm/v3/token/generate-token</c>,
@@ -29,10 +31,14 @@ public sealed record AbhaLinkToken(Guid Id, string HipId, string AbhaNumber, Lin
 /// wait for ABDM's callback.
 /// </summary>
 public sealed partial class LinkTokens(
-    GatewayRequests gateway, IDocumentStore store, IOptions<AbdmOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LinkTokens> logger)
+    GatewayRequests gateway, IDocumentStore store, IDataProtectionProvider dataProtection, IOptions<AbdmOptions> options, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<LinkTokens> logger)
 {
     public const string Path = "/api/hiecm/v3/token/generate-token";
     public const string CallbackPath = "/api/v3/hip/token/on-generate-token";
+    public const string Purpose = "Telemed.Abdm.LinkToken";
+
+    private readonly IDataProtector protector = dataProtection.CreateProtector(Purpose);
 
     public void RequestSoon(Guid patientId, AbhaProfile profile)
     {
@@ -58,7 +64,7 @@ public sealed partial class LinkTokens(
                 ["yearOfBirth"] = profile.YearOfBirth,
             }, hipId, cancellationToken);
             outcome = answer["linkToken"]?.GetValue<string>() is { } token
-                ? new AbhaLinkToken(patientId, hipId, profile.Number, LinkTokenState.Ready, token, null, time.GetUtcNow())
+                ? new AbhaLinkToken(patientId, hipId, profile.Number, LinkTokenState.Ready, protector.Protect(token), null, time.GetUtcNow())
                 : new AbhaLinkToken(patientId, hipId, profile.Number, LinkTokenState.Refused, null,
                     $"{answer["error"]?["code"]} {answer["error"]?["message"]}".Trim(), time.GetUtcNow());
         }

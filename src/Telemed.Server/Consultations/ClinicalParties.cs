@@ -1,4 +1,5 @@
 using Marten;
+using Telemed.Domain.Abdm;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Queue;
@@ -6,7 +7,10 @@ using Telemed.Server.Identity;
 
 namespace Telemed.Server.Consultations;
 
-/// <summary>Who a consultation's record names: the facility of its OPD session, its doctor and its patient, as they are now.</summary>
+/// <summary>
+/// Who a consultation's record names: the facility of its OPD session, its doctor and its patient, as they are now. A
+/// record carries only the ABHA the patient proved through ABDM, never one they merely declared.
+/// </summary>
 public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails Doctor, PatientDetails Patient)
 {
     public static async Task<ClinicalParties> Load(IQuerySession session, Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)
@@ -19,13 +23,14 @@ public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails
         var patient = await session.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken)
             ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an unknown patient.");
         var details = doctor?.Doctor ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an account that is not a doctor.");
+        var abha = await session.LoadAsync<PatientAbha>(patient.Id, cancellationToken);
         return new ClinicalParties(
             new FacilityDetails(facility.Id, facility.Name, facility.HfrId),
             new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId),
-            PatientAsOf(patient, now));
+            PatientAsOf(patient, now) with { AbhaNumber = abha?.Profile.Number, AbhaAddress = abha?.Profile.Address });
     }
 
-    /// <summary>The patient as a record names them: age on the given day, sex, ABHA number and address.</summary>
+    /// <summary>The patient as registered: age on the given day, sex, and the ABHA number and address they declared.</summary>
     public static PatientDetails PatientAsOf(PatientAccount patient, DateTimeOffset now) =>
         new(patient.Id, patient.Name, PrescriptionRules.AgeOn(DateOnly.FromDateTime(now.UtcDateTime), patient.YearOfBirth, patient.DateOfBirth), patient.Sex,
             patient.AbhaNumber, patient.AbhaAddress);

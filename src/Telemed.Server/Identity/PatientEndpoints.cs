@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Telemed.Domain;
+using Telemed.Domain.Abdm;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
@@ -93,6 +94,14 @@ public static class PatientEndpoints
         if (await PatientAccounts.WithMobile(session, mobile!, cancellationToken) is not null)
         {
             return PatientAccounts.AlreadyRegistered();
+        }
+        if (abhaNumber is not null && await session.Query<PatientAbha>().AnyAsync(a => a.Profile.Number == abhaNumber.Value, cancellationToken))
+        {
+            return Problems.Conflict("This ABHA number is verified through ABDM as another patient's, so it cannot be declared as yours.");
+        }
+        if (abhaAddress is not null && await session.Query<PatientAbha>().AnyAsync(a => a.Profile.Address == abhaAddress.Value, cancellationToken))
+        {
+            return Problems.Conflict("This ABHA address is verified through ABDM as another patient's, so it cannot be declared as yours.");
         }
         if (abhaNumber is not null && await session.Query<PatientAccount>().AnyAsync(p => p.AbhaNumber == abhaNumber.Value, cancellationToken))
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.Options;
+using Telemed.Domain.Abdm;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
@@ -67,9 +68,9 @@ public static class RecordEndpoints
     {
         var contexts = await db.Query<CareContext>().Where(c => c.PatientId == patientId).OrderByDescending(c => c.StartedAt).ToListAsync(cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, contexts.Select(c => c.DoctorId).Distinct());
-        var patient = await db.LoadAsync<PatientAccount>(patientId, cancellationToken);
+        var abha = (await db.LoadAsync<PatientAbha>(patientId, cancellationToken))?.Profile;
         return [.. contexts.Select(c => new CareContextView(c.Id, c.StartedAt, c.EndedAt, c.Status, c.DoctorId,
-            doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.PrescriptionId, patient?.AbhaNumber ?? patient?.AbhaAddress))];
+            doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.PrescriptionId, abha?.Number ?? abha?.Address))];
     }
 
     private static async Task<IResult> OpConsult(

@@ -250,7 +250,7 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         await page.ClickAsync("#register-submit");
 
         await Assertions.Expect(page.Locator("#welcome-heading")).ToHaveTextAsync("स्वागत है, Sunita Rao");
-        await Assertions.Expect(page.Locator("#welcome-abha")).ToHaveAttributeAsync("href", "#profile");
+        await Assertions.Expect(page.Locator("#welcome-abha-verify")).ToBeVisibleAsync();
         var guardianToken = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('telemed.tokens')).accessToken");
         var me = await (await fixture.Send(HttpMethod.Get, "/api/me", guardianToken)).Content.ReadFromJsonAsync<JsonElement>();
         me.GetProperty("language").GetString().ShouldBe("hi");

@@ -2,10 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.AbdmSimulator;
 using Telemed.Domain.Abdm;
 using Telemed.Server.Abdm;
+using Telemed.Server.Identity;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Abdm;
@@ -134,11 +137,7 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
     [Fact]
     public async Task An_abha_is_created_from_an_aadhaar_otp_and_linked_and_its_card_downloads()
     {
-        var mobile = Api.NewMobile();
-        var resident = new Resident(Population.NewAadhaar(), "Meera Joshi", "F", new DateOnly(1992, 4, 5), mobile[^10..]);
-        abdm.Abdm.People.Add(resident);
-        var patient = await abdm.Patient("Meera Joshi", Telemed.Domain.Identity.Sex.Female, 1992, mobile);
-        var client = Host.As(patient.AccessToken);
+        var (resident, client, mobile) = await ResidentWithoutAbha("Meera Joshi", new DateOnly(1992, 4, 5));
         var asked = DateTimeOffset.UtcNow;
 
         var started = await client.PostAsJsonAsync("/api/me/abha/create", new { aadhaar = resident.Aadhaar, consent = true });
@@ -154,6 +153,52 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
         await card.ShouldHave(HttpStatusCode.OK);
         card.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
         (await card.Content.ReadAsByteArrayAsync())[1..4].ShouldBe("PNG"u8.ToArray());
+    }
+
+    [Fact]
+    public async Task A_new_abha_gets_the_address_its_holder_picks_from_abdms_suggestions_or_types()
+    {
+        var (resident, client, mobile) = await ResidentWithoutAbha("Anita Kulkarni", new DateOnly(1993, 7, 21));
+        var asked = DateTimeOffset.UtcNow;
+        var journey = (await (await client.PostAsJsonAsync("/api/me/abha/create", new { aadhaar = resident.Aadhaar, consent = true }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/otp", new { otp = await abdm.Abdm.LatestOtp(mobile, asked) })).ShouldHave(HttpStatusCode.OK);
+
+        var suggested = (await client.GetFromJsonAsync<JsonElement>($"/api/me/abha/journeys/{journey}/addresses")).GetProperty("addresses")
+            .EnumerateArray().Select(a => a.GetString()!).ToList();
+        suggested.ShouldNotBeEmpty();
+        suggested.ShouldAllBe(a => a.EndsWith("@sbx"));
+
+        var someoneElses = $"taken.{Random.Shared.Next(100000, 999999)}";
+        abdm.Abdm.People.Open(new Resident(Population.NewAadhaar(), "Other Person", "M", new DateOnly(1980, 1, 1), Api.NewMobile()[^10..]), address: $"{someoneElses}@sbx");
+        var taken = await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = someoneElses });
+        (await taken.ShouldBeProblem(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("taken");
+        var malformed = await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = "ab" });
+        (await malformed.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("address", out _).ShouldBeTrue();
+
+        var chosen = await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = suggested[0] });
+        await chosen.ShouldHave(HttpStatusCode.OK);
+        (await chosen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("abha").GetProperty("verified").GetProperty("address").GetString().ShouldBe(suggested[0]);
+        abdm.Abdm.People.ByResident(resident)!.PreferredAddress.ShouldBe(suggested[0]);
+
+        var typed = $"anita_{Random.Shared.Next(10000, 99999)}";
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = typed })).ShouldHave(HttpStatusCode.OK);
+        (await client.GetFromJsonAsync<JsonElement>("/api/me/abha")).GetProperty("verified").GetProperty("address").GetString().ShouldBe($"{typed}@sbx");
+    }
+
+    [Fact]
+    public async Task An_address_is_chosen_only_for_an_abha_created_here()
+    {
+        var (abha, patient, mobile) = await abdm.PatientWithAbha();
+        var client = Host.As(patient.AccessToken);
+        var asked = DateTimeOffset.UtcNow;
+        var journey = (await (await client.PostAsJsonAsync("/api/me/abha/verify", new { abhaNumber = abha.Number }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/otp", new { otp = await abdm.Abdm.LatestOtp(mobile, asked) })).ShouldHave(HttpStatusCode.OK);
+
+        await (await client.GetAsync($"/api/me/abha/journeys/{journey}/addresses")).ShouldBeProblem(HttpStatusCode.Conflict);
+        await (await client.PostAsJsonAsync($"/api/me/abha/journeys/{journey}/address", new { address = "someone.else" })).ShouldBeProblem(HttpStatusCode.Conflict);
+        abha.PreferredAddress.ShouldNotBe("someone.else@sbx");
     }
 
     [Fact]
@@ -241,5 +286,40 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
                 ? state : null);
         ready.ShouldBe("ready");
         abdm.Abdm.State.Callbacks.ShouldContain(c => c.Path == LinkTokens.CallbackPath && c.Status == 202);
+
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var stored = (await session.LoadAsync<AbhaLinkToken>(patient.Id))!.ProtectedToken!;
+        stored.ShouldNotStartWith("eyJ", customMessage: "the link token (a JWT) is not kept in clear");
+        var token = Host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(LinkTokens.Purpose).Unprotect(stored);
+        new JsonWebToken(token).Subject.ShouldBe(abha.Number);
+    }
+
+    [Fact]
+    public async Task An_abha_verified_as_another_patients_cannot_be_declared_at_registration_and_nobody_is_registered()
+    {
+        var (abha, first, mobile) = await abdm.PatientWithAbha();
+        await (await abdm.Verify(first, new { abhaNumber = abha.Number }, mobile)).ShouldHave(HttpStatusCode.OK);
+        var newcomer = Api.NewMobile();
+        var code = await Host.SendCodeAndRead(newcomer);
+
+        var answer = await Host.CreateClient().PostAsJsonAsync("/api/patients", new
+        {
+            name = "Kavita Rao", yearOfBirth = 1979, sex = "female", mobile = newcomer, code, abhaNumber = abha.Number,
+        });
+
+        var problem = await answer.ShouldBeProblem(HttpStatusCode.Conflict);
+        problem.GetProperty("detail").GetString()!.ShouldContain("verified through ABDM as another patient's");
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        (await PatientAccounts.WithMobile(session, Telemed.Domain.Identity.MobileNumber.Parse(newcomer).Value, CancellationToken.None)).ShouldBeNull();
+    }
+
+    /// <summary>A woman with an Aadhaar and no ABHA, registered with Telemed on her Aadhaar-linked mobile.</summary>
+    private async Task<(Resident Resident, HttpClient Client, string Mobile)> ResidentWithoutAbha(string name, DateOnly born)
+    {
+        var mobile = Api.NewMobile();
+        var resident = new Resident(Population.NewAadhaar(), name, "F", born, mobile[^10..]);
+        abdm.Abdm.People.Add(resident);
+        var patient = await abdm.Patient(name, Telemed.Domain.Identity.Sex.Female, born.Year, mobile);
+        return (resident, Host.As(patient.AccessToken), mobile);
     }
 }

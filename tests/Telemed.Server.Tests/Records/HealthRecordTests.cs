@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Telemed.Domain.Abdm;
+using Telemed.Domain.Identity;
 using Telemed.Server.Records;
 using Telemed.Server.Tests.Consultations;
 using Telemed.Server.Tests.Support;
@@ -12,6 +16,7 @@ namespace Telemed.Server.Tests.Records;
 public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
     private const string Abha = "91-2345-6789-0123";
+    private readonly string DeclaredAbha = Api.NewAbhaNumber();
     private const string Rahul = "rahul.nair@telemed.local";
 
     private TelemedFactory Host => server.Host;
@@ -19,7 +24,8 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
     [Fact]
     public async System.Threading.Tasks.Task A_patient_lists_and_downloads_their_records_as_PDF_and_FHIR()
     {
-        var patient = (await Host.CreatePatients(1, Abha))[0];
+        var patient = (await Host.CreatePatients(1, DeclaredAbha))[0];
+        await Verified(patient, Abha);
         var (room, prescriptionId) = await Clinical.Prescribed(Host, patient);
         var client = Host.As(patient.AccessToken);
 
@@ -49,6 +55,34 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
         composition.Type.Coding[0].Code.ShouldBe("371530004");
         var fhirPatient = consultBundle.Entry.Select(e => e.Resource).OfType<Patient>().ShouldHaveSingleItem();
         fhirPatient.Identifier.ShouldContain(i => i.System == "https://healthid.ndhm.gov.in" && i.Value == Abha);
+        fhirPatient.Identifier.ShouldNotContain(i => i.Value == DeclaredAbha);
+        text.ShouldNotContain(DeclaredAbha);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task An_abha_the_patient_only_declared_is_in_none_of_their_records()
+    {
+        var patient = (await Host.CreatePatients(1, DeclaredAbha))[0];
+        var (room, prescriptionId) = await Clinical.Prescribed(Host, patient);
+        var client = Host.As(patient.AccessToken);
+
+        var entry = (await client.GetFromJsonAsync<JsonElement>("/api/records")).EnumerateArray().ShouldHaveSingleItem();
+        entry.GetProperty("patientAbha").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await PdfText(await client.GetByteArrayAsync($"/api/prescriptions/{prescriptionId}/pdf"))).ShouldNotContain(DeclaredAbha);
+        foreach (var path in new[] { $"/api/prescriptions/{prescriptionId}/fhir", $"/api/consultations/{room.ConsultationId}/fhir" })
+        {
+            var fhirPatient = (await Bundle(client, path)).Entry.Select(e => e.Resource).OfType<Patient>().ShouldHaveSingleItem();
+            fhirPatient.Identifier.ShouldNotContain(i => i.System == "https://healthid.ndhm.gov.in");
+        }
+    }
+
+    /// <summary>The ABHA as ABDM's verification leaves it (that flow is tested against the simulator in the ABDM tests).</summary>
+    private async System.Threading.Tasks.Task Verified(TestPatient patient, string number)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        var profile = new AbhaProfile(number, null, "Test Patient 0", Sex.Female, 1960, null, null);
+        session.Store(new PatientAbha(patient.Id, profile, AbhaProof.MobileOtp, DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aadhaarProblem, identifierProblem, otpLooksRight, statusLines, verifyRequest, type AbhaStatus } from './abha-model';
+import { aadhaarProblem, addressChoice, identifierProblem, otpLooksRight, statusLines, verifyRequest, type AbhaStatus } from './abha-model';
 
 const verified = {
   number: '91-1111-2222-3333', address: 'priya.sharma@sbx', name: 'Priya Sharma', yearOfBirth: 1988, sex: 'female',
@@ -42,5 +42,20 @@ describe('ABHA status', () => {
 
   it('says when there is none, and when ABDM is not available here', () => {
     expect(statusLines({ abdmAvailable: false }).map(line => line.key)).toEqual(['abha.none', 'abha.unavailable']);
+  });
+});
+
+describe('addressChoice', () => {
+  it('takes a picked suggestion unless the patient typed their own', () => {
+    expect(addressChoice('', 'anita.kulkarni@sbx')).toEqual({ address: 'anita.kulkarni@sbx' });
+    expect(addressChoice(' Anita_K1993 ', 'anita.kulkarni@sbx')).toEqual({ address: 'anita_k1993' });
+    expect(addressChoice('anita_k1993@abdm', undefined)).toEqual({ address: 'anita_k1993' });
+  });
+
+  it('names what is wrong with a typed address, as ABDM would', () => {
+    expect(addressChoice('', undefined)).toEqual({ problem: 'abha.problem.addressRequired' });
+    for (const bad of ['anita', 'a'.repeat(19), '.anitakulkarni', 'anitakulkarni_', 'a.nita.kulkarni', 'anita kulkarni']) {
+      expect(addressChoice(bad, undefined)).toEqual({ problem: 'abha.problem.addressShape' });
+    }
   });
 });

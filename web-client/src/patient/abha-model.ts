@@ -20,6 +20,20 @@ export interface AbhaJourney { id: string; step: 'otp' | 'mobileOtp' | 'linked' 
 
 export type OtpVia = 'mobile' | 'aadhaar';
 
+/** GET /api/me/abha/journeys/{id}/addresses: the addresses ABDM offers a new ABHA, in full (name@abdm). */
+export interface AddressSuggestions { addresses: string[] }
+
+/**
+ * The address the patient settled on: one they typed (only the part before @ counts) over a suggestion they picked.
+ * ABDM's rule: 8 to 18 letters or digits, at most one dot and one underscore, neither first nor last.
+ */
+export function addressChoice(typed: string, picked: string | undefined): { address: string } | { problem: MessageKey } {
+  const own = typed.trim().toLowerCase().split('@')[0];
+  if (own === '') return picked ? { address: picked } : { problem: 'abha.problem.addressRequired' };
+  const fits = /^[a-z0-9](?:[a-z0-9._]{6,16})[a-z0-9]$/.test(own) && own.split('.').length <= 2 && own.split('_').length <= 2;
+  return fits ? { address: own } : { problem: 'abha.problem.addressShape' };
+}
+
 /** An ABHA address has an @ (name@abdm); anything else is taken for the 14-digit number. */
 export function verifyRequest(identifier: string, via: OtpVia): { abhaNumber?: string; abhaAddress?: string; otpVia: OtpVia } {
   const value = identifier.trim();

@@ -3,11 +3,13 @@ import { ApiError, type Tokens } from '../shared/api';
 import { chooseLanguage, currentLanguage, onLanguageChange, t, type Language } from '../shared/i18n';
 import { emailProblem, personBody, personProblems, today, type FieldProblem, type Patient } from './person';
 import { readPerson, showProblems } from './person-form';
+import { onAbhaLinked, startAbha } from './abha';
 
 /**
  * How patients come in, phone first and the language before anything: mobile → code → signed in. A new number is asked
  * for a profile (name, date or year of birth, sex, language, optional e-mail) only after its code is right: the server
- * answers alike for registered and new numbers until then.
+ * answers alike for registered and new numbers until then. Registration ends with the ABHA step: verify an ABHA the
+ * patient holds, create one, or skip (the profile's ABHA section, brought into the welcome until it is done).
  */
 type SignedIn = (tokens: Tokens) => Promise<void>;
 
@@ -54,7 +56,14 @@ export function startPatientSignIn(signedIn: SignedIn) {
     $('mobile').focus();
   });
   $('welcome-later').addEventListener('click', closeWelcome);
-  $('welcome-abha').addEventListener('click', closeWelcome);
+  $('welcome-abha-verify').addEventListener('click', () => abhaStep('verify'));
+  $('welcome-abha-create').addEventListener('click', () => abhaStep('create'));
+  onAbhaLinked(() => {
+    if (welcomed === undefined) return;
+    const done = $('welcome-later');
+    done.dataset.i18n = 'welcome.done';
+    done.textContent = t('welcome.done');
+  });
 }
 
 /** The tokens of the number's patient; undefined when the code is right but nobody has registered the number yet. */
@@ -112,15 +121,26 @@ async function register(signedIn: SignedIn) {
   welcome(registration.patient.name);
 }
 
-/** After registering: a word of welcome, and the way to link or create an ABHA (the profile's ABHA section). */
+/** After registering: a word of welcome, and the ABHA step (link, create, or skip). */
 function welcome(name: string) {
   welcomed = name;
   $('welcome').hidden = false;
+  $('welcome-choices').hidden = false;
   $('welcome-heading').textContent = t('welcome.heading', { name });
   $('welcome-heading').focus();
+}
+
+function abhaStep(action: 'verify' | 'create') {
+  $('welcome-choices').hidden = true;
+  $('welcome-abha').append($('abha'));
+  startAbha(action);
 }
 
 function closeWelcome() {
   welcomed = undefined;
   $('welcome').hidden = true;
+  $('profile').after($('abha'));
+  const later = $('welcome-later');
+  later.dataset.i18n = 'welcome.later';
+  later.textContent = t('welcome.later');
 }
