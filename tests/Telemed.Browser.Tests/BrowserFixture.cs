@@ -87,7 +87,7 @@ public partial class BrowserFixture : IAsyncLifetime
                     ice: window.telemed.call.pc.iceConnectionState, gathering: window.telemed.call.pc.iceGatheringState } })
                 """));
         }
-        return string.Join("\n", states.Concat(console));
+        return string.Join("\n", states.Concat(console).Append($"Server log:\n{Server.RecentLog}"));
     }
 
     /// <summary>An API call to the server process as an app would make it; a failure throws with the problem details.</summary>

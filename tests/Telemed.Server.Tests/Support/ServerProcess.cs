@@ -78,7 +78,9 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var client = new HttpClient { BaseAddress = address };
-        for (var attempt = 0; attempt < 150; attempt++)
+        // A fresh schema on a busy 2-core machine can take a while; a crash ends the wait at once.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
         {
             try
             {
