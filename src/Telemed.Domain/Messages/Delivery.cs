@@ -90,6 +90,21 @@ public static class Delivery
         return new DateTimeOffset(morning.ToDateTime(QuietUntil), Ist);
     }
 
+    /// <summary>A patient who opted out still gets what they cannot do without: codes, "you are next", the doctor's call.</summary>
+    public static bool Suppressed(MessageTemplate template, bool optedOut) => optedOut && !template.Essential;
+
+    /// <summary>
+    /// A follow-up reminder goes at 10:00 IST the day before the follow-up date; none when that moment has passed (a
+    /// follow-up tomorrow or sooner was just told to the patient by the doctor).
+    /// </summary>
+    public static DateTimeOffset? FollowUpReminderAt(DateOnly followUpOn, DateTimeOffset now)
+    {
+        var at = new DateTimeOffset(followUpOn.AddDays(-1).ToDateTime(FollowUpReminderTime), Ist);
+        return at > now ? at : null;
+    }
+
+    public static readonly TimeOnly FollowUpReminderTime = new(10, 0);
+
     /// <summary>A receipt moves a sent message to its outcome; one about a message still being handed over proves it went.</summary>
     public static DeliveryState? Receipt(DeliveryState current, bool delivered) =>
         current is DeliveryState.Sent or DeliveryState.Pending ? (delivered ? DeliveryState.Delivered : DeliveryState.Undelivered) : null;

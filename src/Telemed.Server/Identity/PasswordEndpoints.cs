@@ -61,7 +61,7 @@ public static class PasswordResets
             session.Insert(reset);
             session.Events.Append(staff.Id, new PasswordResetRequested(staff.Id, reset.Id, now));
             var queued = messenger.Queue(
-                session, MessageCatalogue.PasswordReset, staff.Email, language!,
+                session, MessageCatalogue.StaffPasswordReset, staff.Email, language!,
                 new Dictionary<string, string> { ["name"] = staff.Name, ["minutes"] = Lifetime.TotalMinutes.ToString(CultureInfo.InvariantCulture) },
                 new SecretVariable("link", SecretKind.ResetLink, reset.Id),
                 expiresAt: reset.ExpiresAt);
