@@ -87,7 +87,8 @@ public static class Delivery
         }
         var day = DateOnly.FromDateTime(local.DateTime);
         var morning = time >= QuietFrom ? day.AddDays(1) : day;
-        return new DateTimeOffset(morning.ToDateTime(QuietUntil), Ist);
+        // In UTC, as PostgreSQL's timestamptz (and every stored time in Telemed) takes it.
+        return new DateTimeOffset(morning.ToDateTime(QuietUntil), Ist).ToUniversalTime();
     }
 
     /// <summary>A patient who opted out still gets what they cannot do without: codes, "you are next", the doctor's call.</summary>
@@ -99,7 +100,7 @@ public static class Delivery
     /// </summary>
     public static DateTimeOffset? FollowUpReminderAt(DateOnly followUpOn, DateTimeOffset now)
     {
-        var at = new DateTimeOffset(followUpOn.AddDays(-1).ToDateTime(FollowUpReminderTime), Ist);
+        var at = new DateTimeOffset(followUpOn.AddDays(-1).ToDateTime(FollowUpReminderTime), Ist).ToUniversalTime();
         return at > now ? at : null;
     }
 

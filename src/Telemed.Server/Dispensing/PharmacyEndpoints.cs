@@ -47,6 +47,11 @@ public static class PharmacyEndpoints
                 ? Results.File(page, "text/html; charset=utf-8")
                 : Problems.NotFound("The web client is not built (run ./run.sh)."))
             .AllowAnonymous().ExcludeFromDescription();
+        // The short form SMS carry (an SMS variable holds at most 30 characters).
+        app.MapGet("/v/{shortId}", (string shortId) => Ids.FromCompact(shortId) is { } prescriptionId
+                ? Results.Redirect($"/verify/{prescriptionId}")
+                : Problems.NotFound("This is not a prescription link Telemed sent."))
+            .AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().WithTags("Pharmacy")
             .WithSummary("Public: is this prescription authentic? Doctor and date only; no medicines, no patient details beyond initials and age.");
     }

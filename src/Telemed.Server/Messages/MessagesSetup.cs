@@ -26,6 +26,8 @@ public static class MessagesSetup
         services.AddSingleton<IValidateOptions<EmailOptions>>(provider => provider.GetRequiredService<ProviderValidation>());
         services.AddSingleton<MessageSecrets>();
         services.AddSingleton<Messenger>();
+        services.AddSingleton<PatientMessages>();
+        services.AddSingleton<QueueMessages>();
         services.AddSingleton<MessageDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageDispatcher>());
         services.AddSingleton<MessageSink>();
@@ -60,6 +62,7 @@ public static class MessagesSetup
 
         services.ConfigureMarten((provider, options) =>
         {
+            options.Schema.For<MessagePreferences>();
             options.Schema.For<OutgoingMessage>()
                 .Duplicate(x => x.State)
                 .Duplicate(x => x.DueAt)
@@ -75,6 +78,7 @@ public static class MessagesSetup
             .AllowAnonymous()
             .WithTags("Messages")
             .WithSummary("The SMS gateway's delivery receipts (authenticated by the signed reference each message carries).");
+        PatientMessages.Map(app);
         app.MapGroup("/api/admin").RequireAuthorization(Roles.Admin).WithTags("Admin")
             .MapGet("/messages", DeliveryStatus)
             .WithSummary("Delivery status of messages, newest first: recipient masked, never a text or its variables. Filter by state.");

@@ -25,7 +25,8 @@ public sealed class Messenger(TimeProvider time, MessageSecrets secrets)
         IReadOnlyDictionary<string, string> variables,
         SecretVariable? secret = null,
         DateTimeOffset? dueAt = null,
-        DateTimeOffset? expiresAt = null)
+        DateTimeOffset? expiresAt = null,
+        bool optedOut = false)
     {
         var recipient = Recipient(template.Channel, to);
         if (!recipient.IsSuccess)
@@ -50,7 +51,8 @@ public sealed class Messenger(TimeProvider time, MessageSecrets secrets)
         var due = dueAt ?? now;
         var message = new OutgoingMessage(
             Ids.New(), template.Channel, recipient.Value, template.Id, language, variables, secret, now,
-            template.Essential ? due : Delivery.OutsideQuietHours(due), expiresAt);
+            template.Essential ? due : Delivery.OutsideQuietHours(due), expiresAt,
+            Delivery.Suppressed(template, optedOut) ? DeliveryState.Suppressed : DeliveryState.Pending);
         session.Insert(message);
         return message.Id;
     }

@@ -36,6 +36,7 @@ public static class PaymentSetup
         services.AddSingleton<StripeGateway>();
         services.AddSingleton<PaymentService>();
         services.AddSingleton<PaymentLedger>();
+        services.AddSingleton<PaymentMessages>();
         services.AddSingleton<ReceiptPdf>();
         services.AddSingleton<PaymentSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSweeper>());

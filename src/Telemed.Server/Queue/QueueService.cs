@@ -7,6 +7,7 @@ using Telemed.Domain.Queue;
 using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Messages;
 using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
 
@@ -50,7 +51,7 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// </summary>
 public sealed partial class QueueService(
     IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger, PaymentLedger payments,
-    TelemedMetrics metrics, ILogger<QueueService> logger)
+    QueueMessages messages, TelemedMetrics metrics, ILogger<QueueService> logger)
 {
     private const int Attempts = 20;
     private const int CheckpointEvery = 500;
@@ -236,6 +237,7 @@ public sealed partial class QueueService(
                 return new QueueOutcome(QueueFailure.Refused, state, [], incomplete);
             }
             await payments.Record(session, next, events, cancellationToken);
+            await messages.Record(session, state, next, events, cancellationToken);
             alsoOnChange?.Invoke(session, next);
             try
             {

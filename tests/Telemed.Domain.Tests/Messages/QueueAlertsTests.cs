@@ -83,6 +83,13 @@ public class ReminderAndOptOutTests
             .ShouldBe(new DateTimeOffset(2026, 12, 9, 4, 30, 0, TimeSpan.Zero));
 
     [Fact]
+    public void Times_leave_the_rules_in_UTC_as_PostgreSQL_stores_them()
+    {
+        Delivery.OutsideQuietHours(new DateTimeOffset(2026, 12, 6, 17, 0, 0, TimeSpan.Zero)).Offset.ShouldBe(TimeSpan.Zero);
+        Delivery.FollowUpReminderAt(new DateOnly(2026, 12, 10), new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero))!.Value.Offset.ShouldBe(TimeSpan.Zero);
+    }
+
+    [Fact]
     public void A_follow_up_whose_reminder_time_has_passed_gets_none() =>
         Delivery.FollowUpReminderAt(new DateOnly(2026, 12, 7), new DateTimeOffset(2026, 12, 6, 5, 0, 0, TimeSpan.Zero)).ShouldBeNull();
 
