@@ -70,7 +70,8 @@ run_suite() {
   echo "--- $name: $p passed, $f failed"
 }
 
-dotnet_suite() { dotnet test "tests/$1" --no-build -nologo "${filter[@]}"; }
+# Each suite also writes a TRX file with every test's duration (.data/test-results/NAME.trx).
+dotnet_suite() { dotnet test "tests/$1" --no-build -nologo --logger "trx;LogFileName=$1.trx" --results-directory "$RESULTS" "${filter[@]}"; }
 
 # The browser suite is the longest and mostly waits on Chromium, so it runs alongside the others.
 suites=(Telemed.Domain.Tests Telemed.Server.Tests Telemed.Browser.Tests)
