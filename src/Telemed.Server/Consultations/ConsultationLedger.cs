@@ -2,6 +2,7 @@ using Marten;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Queue;
 using Telemed.Server.Prescriptions;
+using Telemed.Server.Queue;
 using Telemed.Server.Records;
 
 namespace Telemed.Server.Consultations;
@@ -11,10 +12,11 @@ namespace Telemed.Server.Consultations;
 /// starting a token's consultation opens its stream; completing the token completes it and signs its prescription,
 /// so a completed consultation never lacks the prescription its doctor wrote; a token marked not held abandons it.
 /// </summary>
-public sealed class ConsultationLedger(PrescriptionIssuer issuer)
+public sealed class ConsultationLedger(PrescriptionIssuer issuer) : IQueueLedger
 {
     /// <summary>Adds the consultation events to the session, or says why the queue command may not go ahead.</summary>
-    public async Task<QueueError?> Record(IDocumentSession session, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
+    public async Task<QueueError?> Record(
+        IDocumentSession session, OpdSession before, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
     {
         foreach (var @event in events)
         {
