@@ -8,6 +8,7 @@ namespace Telemed.Browser.Tests.Accessibility;
 /// Every page of the web client in English and in Hindi, in the state people see it in: axe finds no serious or critical
 /// violation, and the README's screenshots (docs/screenshots) are taken on the way.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
 {
     private const string Facility = "0193a000-0000-7000-8000-000000000001";

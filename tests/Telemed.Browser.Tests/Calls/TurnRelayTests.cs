@@ -32,6 +32,7 @@ public sealed class TurnFixture : BrowserFixture
     }
 }
 
+[Collection(OneAtATime.Name)]
 public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
 {
     /// <summary>Gathers ICE candidates through the given TURN credentials in relay-only mode; returns the candidate types and any error codes.</summary>
