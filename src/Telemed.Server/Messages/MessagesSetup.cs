@@ -9,6 +9,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Queue;
 using System.Text.Json;
 
 namespace Telemed.Server.Messages;
@@ -27,7 +28,7 @@ public static class MessagesSetup
         services.AddSingleton<MessageSecrets>();
         services.AddSingleton<Messenger>();
         services.AddSingleton<PatientMessages>();
-        services.AddSingleton<QueueMessages>();
+        services.AddSingleton<IQueueLedger, QueueMessages>();
         services.AddSingleton<MessageDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageDispatcher>());
         services.AddSingleton<MessageSink>();

@@ -3,22 +3,24 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Telemed.Domain.Messages;
 using Telemed.Domain.Queue;
+using Telemed.Server.Queue;
 
 namespace Telemed.Server.Messages;
 
 /// <summary>
 /// What the queue's events mean for patients' phones, written in the queue's own transaction (<see cref="QueueAlerts"/>
 /// decides from the session before and after): check-in confirmations, "N ahead of you", "you are next", the doctor's
-/// call, a paused, closed or cancelled session.
+/// call, a paused, closed or cancelled session. It never refuses a command.
 /// </summary>
-public sealed class QueueMessages(PatientMessages messages, IOptions<MessageOptions> options)
+public sealed class QueueMessages(PatientMessages messages, IOptions<MessageOptions> options) : IQueueLedger
 {
-    public async Task Record(IDocumentSession session, OpdSession before, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
+    public async Task<QueueError?> Record(
+        IDocumentSession session, OpdSession before, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
     {
         var alerts = QueueAlerts.For(before, after, events, options.Value.PlacesAheadAlert);
         if (alerts.Count == 0)
         {
-            return;
+            return null;
         }
         var addressees = await PatientMessages.Addressees(session, alerts.Select(a => a.PatientId).Distinct().ToList(), cancellationToken);
         foreach (var alert in alerts)
@@ -34,5 +36,6 @@ public sealed class QueueMessages(PatientMessages messages, IOptions<MessageOpti
             }
             messages.Sms(session, to, alert.Template, variables, expiresAt: alert.ExpiresAt);
         }
+        return null;
     }
 }

@@ -4,11 +4,8 @@ using JasperFx.Events;
 using Marten;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
-using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
-using Telemed.Server.Messages;
-using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Queue;
@@ -50,8 +47,8 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// (the p99 of the queue benchmark; docs/benchmarks.md).
 /// </summary>
 public sealed partial class QueueService(
-    IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger, PaymentLedger payments,
-    QueueMessages messages, TelemedMetrics metrics, ILogger<QueueService> logger)
+    IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, IEnumerable<IQueueLedger> ledgers,
+    TelemedMetrics metrics, ILogger<QueueService> logger)
 {
     private const int Attempts = 20;
     private const int CheckpointEvery = 500;
@@ -232,12 +229,13 @@ public sealed partial class QueueService(
             {
                 session.Store(next);
             }
-            if (await ledger.Record(session, next, events, cancellationToken) is { } incomplete)
+            foreach (var ledger in ledgers)
             {
-                return new QueueOutcome(QueueFailure.Refused, state, [], incomplete);
+                if (await ledger.Record(session, state, next, events, cancellationToken) is { } refusal)
+                {
+                    return new QueueOutcome(QueueFailure.Refused, state, [], refusal);
+                }
             }
-            await payments.Record(session, next, events, cancellationToken);
-            await messages.Record(session, state, next, events, cancellationToken);
             alsoOnChange?.Invoke(session, next);
             try
             {

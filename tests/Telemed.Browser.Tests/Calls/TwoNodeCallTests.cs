@@ -33,6 +33,7 @@ public sealed class TwoNodeBrowserFixture : BrowserFixture
     }
 }
 
+[Collection(OneAtATime.Name)]
 public class TwoNodeCallTests(TwoNodeBrowserFixture fixture) : IClassFixture<TwoNodeBrowserFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Calls;
 
 /// <summary>A real WebRTC call between two Chromium contexts, set up the way people do it: sign in, queue, call, join.</summary>
+[Collection(OneAtATime.Name)]
 public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string PatientMobile = "9876543210";

@@ -10,6 +10,7 @@ namespace Telemed.Browser.Tests.Doctor;
 /// The doctor's pages against the real server: running sessions, the queue rows, the patient panel with and without
 /// consent, a TPG refusal at its medicine line, and a colleague invited into the room.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
 {
     private const string Asha = "asha.verma@telemed.local";
