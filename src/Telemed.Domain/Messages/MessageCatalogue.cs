@@ -7,6 +7,9 @@ public enum MessageChannel
 {
     Sms,
     Email,
+
+    /// <summary>A web push notification to one of a patient's devices, carrying the text of an SMS template.</summary>
+    Push,
 }
 
 /// <summary>A value a template takes, at most this long (an SMS variable is at most 30 characters under DLT).</summary>

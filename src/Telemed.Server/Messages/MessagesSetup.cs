@@ -31,6 +31,13 @@ public static class MessagesSetup
         services.AddSingleton<IQueueLedger, QueueMessages>();
         services.AddSingleton<MessageDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageDispatcher>());
+        services.AddOptions<PushOptions>().Bind(builder.Configuration.GetSection(PushOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.PublicKey) == string.IsNullOrEmpty(o.PrivateKey), "Push:PublicKey and Push:PrivateKey go together.")
+            .ValidateOnStart();
+        services.AddSingleton<VapidKeys>();
+        services.AddHttpClient<WebPushSender>((provider, http) =>
+            http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<PushOptions>>().Value.TimeoutSeconds));
+        services.AddKeyedTransient<IMessageProvider>(MessageChannel.Push, (provider, _) => provider.GetRequiredService<WebPushSender>());
         services.AddSingleton<MessageSink>();
         services.AddSingleton<SmtpMailer>();
 
@@ -64,6 +71,7 @@ public static class MessagesSetup
         services.ConfigureMarten((provider, options) =>
         {
             options.Schema.For<MessagePreferences>();
+            options.Schema.For<DeviceSubscription>().Index(x => x.PatientId);
             options.Schema.For<OutgoingMessage>()
                 .Duplicate(x => x.State)
                 .Duplicate(x => x.DueAt)
@@ -80,6 +88,7 @@ public static class MessagesSetup
             .WithTags("Messages")
             .WithSummary("The SMS gateway's delivery receipts (authenticated by the signed reference each message carries).");
         PatientMessages.Map(app);
+        WebPushSender.Map(app);
         app.MapGroup("/api/admin").RequireAuthorization(Roles.Admin).WithTags("Admin")
             .MapGet("/messages", DeliveryStatus)
             .WithSummary("Delivery status of messages, newest first: recipient masked, never a text or its variables. Filter by state.");

@@ -16,8 +16,11 @@ public sealed record MessagePreferencesView(bool OptOut);
 
 public sealed record MessagePreferencesRequest(bool? OptOut);
 
-/// <summary>Who a patient's messages go to: their mobile (a dependant's is the family's), e-mail if given, language, and whether they opted out.</summary>
-public sealed record Addressee(Guid PatientId, string Name, string Mobile, string? Email, string Language, bool OptOut);
+/// <summary>
+/// Who a patient's messages go to: their mobile (a dependant's is the family's), e-mail if given, the devices subscribed
+/// to web push, language, and whether they opted out.
+/// </summary>
+public sealed record Addressee(Guid PatientId, string Name, string Mobile, string? Email, string Language, bool OptOut, IReadOnlyList<Guid> Devices);
 
 /// <summary>
 /// Queues messages to patients in the caller's unit of work: fills in Telemed's address, writes each in the patient's
@@ -34,17 +37,26 @@ public sealed class PatientMessages(Messenger messenger, IOptions<MessageOptions
         }
         var patients = await session.LoadManyAsync<PatientAccount>(cancellationToken, patientIds);
         var preferences = (await session.LoadManyAsync<MessagePreferences>(cancellationToken, patientIds)).ToDictionary(p => p.Id);
-        return patients.ToDictionary(p => p.Id, p => Of(p, preferences.TryGetValue(p.Id, out var chosen) && chosen.OptOut));
+        var devices = (await session.Query<DeviceSubscription>().Where(d => d.PatientId.In(patientIds.ToArray())).ToListAsync(cancellationToken))
+            .ToLookup(d => d.PatientId, d => d.Id);
+        return patients.ToDictionary(p => p.Id, p => Of(p, preferences.TryGetValue(p.Id, out var chosen) && chosen.OptOut) with { Devices = [.. devices[p.Id]] });
     }
 
     public static async Task<Addressee?> Addressee(IQuerySession session, Guid patientId, CancellationToken cancellationToken) =>
         (await Addressees(session, [patientId], cancellationToken)).GetValueOrDefault(patientId);
 
-    public static Addressee Of(PatientAccount patient, bool optOut) => new(patient.Id, patient.Name, patient.Mobile, patient.Email, patient.Language, optOut);
+    public static Addressee Of(PatientAccount patient, bool optOut) => new(patient.Id, patient.Name, patient.Mobile, patient.Email, patient.Language, optOut, []);
 
+    /// <summary>An SMS, and the same text by web push to each device the patient subscribed (heard with the tab closed).</summary>
     public void Sms(IDocumentSession session, Addressee to, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
-        DateTimeOffset? dueAt = null, DateTimeOffset? expiresAt = null) =>
+        DateTimeOffset? dueAt = null, DateTimeOffset? expiresAt = null)
+    {
         Queue(session, to, to.Mobile, template, variables, dueAt, expiresAt);
+        foreach (var device in to.Devices)
+        {
+            Queue(session, to, device.ToString("N"), template, variables, dueAt, expiresAt, MessageChannel.Push);
+        }
+    }
 
     /// <summary>An e-mail, when the patient gave an address (otherwise nothing).</summary>
     public void Email(IDocumentSession session, Addressee to, MessageTemplate template, IReadOnlyDictionary<string, string> variables)
@@ -56,14 +68,14 @@ public sealed class PatientMessages(Messenger messenger, IOptions<MessageOptions
     }
 
     private void Queue(IDocumentSession session, Addressee to, string address, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
-        DateTimeOffset? dueAt, DateTimeOffset? expiresAt)
+        DateTimeOffset? dueAt, DateTimeOffset? expiresAt, MessageChannel? channel = null)
     {
         var filled = new Dictionary<string, string>(variables, StringComparer.Ordinal);
         if (template.Variables.Any(v => v.Name == "site"))
         {
             filled["site"] = options.Value.Site;
         }
-        var queued = messenger.Queue(session, template, address, to.Language, filled, dueAt: dueAt, expiresAt: expiresAt, optedOut: to.OptOut);
+        var queued = messenger.Queue(session, template, address, to.Language, filled, dueAt: dueAt, expiresAt: expiresAt, optedOut: to.OptOut, channel: channel);
         if (!queued.IsSuccess)
         {
             throw new InvalidOperationException($"Message {template.Id} does not compose: {queued.Error.Message}");

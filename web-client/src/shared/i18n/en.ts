@@ -551,6 +551,10 @@ export const en = {
   'call.quality.reason.bandwidth': 'slow upload',
   'call.quality.advice': 'If the picture freezes, move closer to the Wi-Fi router or switch to audio only.',
 
+  'push.enable': 'Notify me on this device when my turn nears',
+  'push.subscribed': 'This device will be told, even with Telemed closed.',
+  'push.denied': 'Notifications are blocked for Telemed in this browser; SMS still come.',
+  'push.unsupported': 'This browser cannot show notifications; SMS still come.',
   'reset.title': 'Your password — Telemed',
   'reset.subtitle': 'Staff password',
   'reset.askHeading': 'Forgot your password?',

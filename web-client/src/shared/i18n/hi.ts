@@ -553,6 +553,10 @@ export const hi: Record<MessageKey, string> = {
   'call.quality.reason.bandwidth': 'अपलोड धीमा है',
   'call.quality.advice': 'अगर तस्वीर रुक जाए, तो वाई-फ़ाई राउटर के पास जाएँ या केवल आवाज़ पर जाएँ।',
 
+  'push.enable': 'बारी पास आने पर इस डिवाइस पर सूचना दें',
+  'push.subscribed': 'Telemed बंद होने पर भी इस डिवाइस पर सूचना आएगी।',
+  'push.denied': 'इस ब्राउज़र में Telemed की सूचनाएँ बंद हैं; SMS फिर भी आएँगे।',
+  'push.unsupported': 'यह ब्राउज़र सूचनाएँ नहीं दिखा सकता; SMS फिर भी आएँगे।',
   'reset.title': 'आपका पासवर्ड — टेलीमेड',
   'reset.subtitle': 'स्टाफ़ पासवर्ड',
   'reset.askHeading': 'पासवर्ड भूल गए?',
