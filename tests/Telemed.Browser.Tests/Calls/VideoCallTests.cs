@@ -163,7 +163,6 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     private static async Task<bool[]> OutgoingTracksEnabled(IPage page, string kind) =>
         await page.EvaluateAsync<bool[]>("kind => window.telemed.call.pc.getSenders().filter(s => s.track && s.track.kind === kind).map(s => s.track.enabled)", kind);
 
-    /// <summary>connectionState 'connected', remote video with a size, and frames being decoded, within 10 s.</summary>
     /// <summary>Candidates the server has relayed by this lane, from its Prometheus scrape.</summary>
     private async Task<double> RelayedCandidates(string lane)
     {
@@ -174,11 +173,15 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
             .Sum(line => double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// connectionState 'connected', remote video with a size, and frames being decoded. ICE and the first frames take a
+    /// few seconds when the machine is busy, hence 20 s each.
+    /// </summary>
     internal static async Task ConnectedWithVideo(IPage page)
     {
         await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
-            null, new PageWaitForFunctionOptions { Timeout = 10_000 });
-        await page.WaitForFunctionAsync("() => document.getElementById('remote').videoWidth > 0", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+            null, new PageWaitForFunctionOptions { Timeout = 20_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('remote').videoWidth > 0", null, new PageWaitForFunctionOptions { Timeout = 20_000 });
         await Rising(page, "framesDecoded");
     }
 
