@@ -17,8 +17,8 @@ public sealed record TemplateVariable(string Name, int MaxLength);
 
 /// <summary>
 /// One message Telemed sends, in every language the web client speaks. Texts name their variables as <c>{name}</c>;
-/// as registered with DLT each becomes <c>{#var#}</c>. Essential messages (codes, "you are next", a reset someone
-/// asked for) go at any hour and to people who opted out of the rest.
+/// as registered with DLT each becomes <c>{#var#}</c>. Essential messages (codes, "you are next", the doctor's call,
+/// a password link someone needs) go at any hour and to people who opted out of the rest.
 /// </summary>
 public sealed record MessageTemplate(
     string Id,

@@ -35,11 +35,16 @@ public sealed class PatientMessages(Messenger messenger, IOptions<MessageOptions
         {
             return new Dictionary<Guid, Addressee>();
         }
-        var patients = await session.LoadManyAsync<PatientAccount>(cancellationToken, patientIds);
-        var preferences = (await session.LoadManyAsync<MessagePreferences>(cancellationToken, patientIds)).ToDictionary(p => p.Id);
-        var devices = (await session.Query<DeviceSubscription>().Where(d => d.PatientId.In(patientIds.ToArray())).ToListAsync(cancellationToken))
-            .ToLookup(d => d.PatientId, d => d.Id);
-        return patients.ToDictionary(p => p.Id, p => Of(p, preferences.TryGetValue(p.Id, out var chosen) && chosen.OptOut) with { Devices = [.. devices[p.Id]] });
+        // One round trip: this runs inside queue commands, which hold their session's write lock.
+        var ids = patientIds.ToArray();
+        var batch = session.CreateBatchQuery();
+        var loadedPatients = batch.LoadMany<PatientAccount>().ById(ids);
+        var loadedPreferences = batch.LoadMany<MessagePreferences>().ById(ids);
+        var loadedDevices = batch.Query<DeviceSubscription>().Where(d => d.PatientId.In(ids)).ToList();
+        await batch.Execute(cancellationToken);
+        var preferences = (await loadedPreferences).ToDictionary(p => p.Id);
+        var devices = (await loadedDevices).ToLookup(d => d.PatientId, d => d.Id);
+        return (await loadedPatients).ToDictionary(p => p.Id, p => Of(p, preferences.TryGetValue(p.Id, out var chosen) && chosen.OptOut) with { Devices = [.. devices[p.Id]] });
     }
 
     public static async Task<Addressee?> Addressee(IQuerySession session, Guid patientId, CancellationToken cancellationToken) =>
