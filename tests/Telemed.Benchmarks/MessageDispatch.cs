@@ -95,7 +95,7 @@ public sealed class MessageDispatch(string database, string secretPath, int mess
             $"| commit → every message recorded sent in the outbox | {Rate(committed, recorded)} |",
             "",
             string.Create(CultureInfo.InvariantCulture,
-                $"Exactly once: {keys.Count:N0} idempotency keys, {gateway.Taken.Count:N0} messages taken, {requests.Count:N0} requests (none retried, none refused), ")
+                $"Exactly once: {keys.Count:N0} idempotency keys, {gateway.Taken.Count:N0} messages taken, {requests.Count:N0} requests ({requests.Count - messages:N0} repeated under an idempotency key, none refused), ")
             + $"{sent:N0} recorded sent. Target: ≥ 1,000 messages a second per node.");
     }
 }
