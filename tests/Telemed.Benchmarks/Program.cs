@@ -11,6 +11,9 @@ using Telemed.Benchmarks;
 // dotnet Telemed.Benchmarks.dll idle-connections URL PID N [HTTP2_URL] — idle hub connections and server memory (run-idle-connections.sh)
 // dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS [URL_B PID_B] — hub vs PeerJS, and across two nodes (run-signalling-relay.sh)
 // dotnet Telemed.Benchmarks.dll consultation-load URL PID PAIRS SECONDS DB — whole consultations under load (run-consultation-load.sh)
+// dotnet Telemed.Benchmarks.dll fake-sms-settings GATEWAY_URL — the server settings (NAME=value lines) that send SMS to the fake gateway
+// dotnet Telemed.Benchmarks.dll message-dispatch DB SECRET_PATH MESSAGES GATEWAY_URL — dispatcher throughput (run-message-dispatch.sh)
+// dotnet Telemed.Benchmarks.dll otp-under-load URL WAITING SAMPLES GATEWAY_URL — OTP latency under queue messages (run-otp-under-load.sh)
 // All write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
 var mode = args.FirstOrDefault() ?? "micro";
 var docs = Path.Combine(BenchmarkReport.RepositoryRoot(), "docs", "benchmarks.md");
@@ -80,8 +83,25 @@ switch (mode)
             + $"{(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC).\n\n" + idle);
         Console.WriteLine(idle);
         break;
+    case "fake-sms-settings":
+        Console.WriteLine(await BenchGateway.Settings(args[1]));
+        break;
+    case "message-dispatch":
+        var messages = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var dispatch = await new MessageDispatch(args[1], args[2], messages, args[4]).Run();
+        BenchmarkReport.Write(docs, $"Message dispatch of {messages} SMS on one node",
+            "`tests/Telemed.Benchmarks/run-message-dispatch.sh` (release build; server, PostgreSQL, fake gateway and driver on one machine, loopback only).\n\n" + dispatch);
+        Console.WriteLine(dispatch);
+        break;
+    case "otp-under-load":
+        var otpWaiting = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var otp = await new OtpUnderLoad(new Uri(args[1]), otpWaiting, int.Parse(args[3], CultureInfo.InvariantCulture), args[4]).Run();
+        BenchmarkReport.Write(docs, $"OTP latency with {otpWaiting} waiting patients",
+            "`tests/Telemed.Benchmarks/run-otp-under-load.sh` (release build; server, PostgreSQL, fake gateway and driver on one machine, loopback only).\n\n" + otp);
+        Console.WriteLine(otp);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown mode {mode}; use micro, queue-latency, signalling-relay or idle-connections.");
+        Console.Error.WriteLine($"Unknown mode {mode}; use micro, queue-latency, signalling-relay, consultation-load, idle-connections, message-dispatch or otp-under-load.");
         return 2;
 }
 return 0;

@@ -8,6 +8,9 @@ export DOTNET_gcServer="${DOTNET_gcServer:-0}"
 export INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-1}"
 PG_DIR="$PWD/.data/bench-pg"; PG_PORT=55434; URL=http://127.0.0.1:5090
 BENCH_DATABASE="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=telemed_bench;Maximum Pool Size=60"
+BENCH_MESSAGES_KEY="$PWD/.data/bench-messages.key"
+# Where the message benchmarks' driver runs the fake Fast2SMS gateway.
+SMS_URL=http://127.0.0.1:5095
 BENCH_PIDS=()
 DRIVER=tests/Telemed.Benchmarks/bin/Release/net10.0/Telemed.Benchmarks.dll
 
@@ -45,7 +48,7 @@ bench_start_server() {
   local log=".data/bench-server-${url##*:}.log"
   # Not Production: patients' codes go to the development sink, which Production refuses.
   env ASPNETCORE_ENVIRONMENT=Benchmark Sms__Provider=Sink Email__Provider=Sink \
-  Messages__SecretPath="$PWD/.data/bench-messages.key" Database__ConnectionString="$BENCH_DATABASE" \
+  Messages__SecretPath="$BENCH_MESSAGES_KEY" Database__ConnectionString="$BENCH_DATABASE" \
   Auth__SigningKeyPath="$PWD/.data/bench-key.pem" Demo__Seed=true Otp__ResendCooldownSeconds=0 \
   Security__SignInPerMinute=100000 Security__CheckInPerMinute=100000 Signalling__Burst=10000 Signalling__MessagesPerSecond=10000 \
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="$INLINE_COMPLETIONS" "$@" \
@@ -65,4 +68,11 @@ bench_start_redis() {
   for _ in $(seq 1 40); do redis-cli -p 6390 ping >/dev/null 2>&1 && return 0; sleep 0.25; done
   echo "redis-server did not start; see .data/bench-redis.log" >&2
   return 1
+}
+
+# The release server sending SMS to the fake gateway the driver runs at SMS_URL (with its DLT ids); sets SERVER_PID.
+bench_start_server_with_fake_sms() {
+  local settings
+  mapfile -t settings < <(dotnet "$DRIVER" fake-sms-settings "$SMS_URL")
+  bench_start_server "$URL" "${settings[@]}"
 }

@@ -54,6 +54,9 @@ public sealed class FakeSmsGateway : IAsyncDisposable
 
     public ConcurrentQueue<TakenSms> Taken { get; } = new();
 
+    /// <summary>Raised as each message is taken, before the gateway answers.</summary>
+    public event Action<TakenSms>? Took;
+
     /// <summary>Every request answered, with its idempotency key and the status (0 when the client gave up first).</summary>
     public ConcurrentQueue<(string? Key, int Status)> Requests { get; } = new();
 
@@ -63,10 +66,11 @@ public sealed class FakeSmsGateway : IAsyncDisposable
     /// <summary>Requests refused for what they carried (wrong sender, template, text …): a correct client never makes one.</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
 
-    public static async Task<FakeSmsGateway> Start()
+    /// <summary>Starts on a free loopback port, or on <paramref name="url"/> (the benchmarks give the server a fixed one).</summary>
+    public static async Task<FakeSmsGateway> Start(string url = "http://127.0.0.1:0")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var fake = new FakeSmsGateway(builder.Build());
         fake.app.Run(fake.Handle);
@@ -118,8 +122,31 @@ public sealed class FakeSmsGateway : IAsyncDisposable
     public IReadOnlyList<TakenSms> To(string mobile) => [.. Taken.Where(sms => sms.Mobile == mobile)];
 
     /// <summary>Waits for the <paramref name="count"/>-th message to a number and returns it.</summary>
-    public Task<TakenSms> Nth(string mobile, int count, TimeSpan? within = null) =>
-        Api.Eventually(() => Task.FromResult(To(mobile) is { } taken && taken.Count >= count ? taken[count - 1] : null), within);
+    public async Task<TakenSms> Nth(string mobile, int count, TimeSpan? within = null)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(TakenSms sms)
+        {
+            if (sms.Mobile == mobile && To(mobile).Count >= count)
+            {
+                reached.TrySetResult();
+            }
+        }
+        Took += Check;
+        try
+        {
+            if (To(mobile).Count >= count)
+            {
+                reached.TrySetResult();
+            }
+            await reached.Task.WaitAsync(within ?? TimeSpan.FromSeconds(10));
+            return To(mobile)[count - 1];
+        }
+        finally
+        {
+            Took -= Check;
+        }
+    }
 
     private async Task Handle(HttpContext http)
     {
@@ -215,6 +242,7 @@ public sealed class FakeSmsGateway : IAsyncDisposable
         var requestId = $"f2s{Guid.NewGuid():N}"[..15];
         var sms = new TakenSms("+91" + Field("numbers"), Field("message")!, Field("template_id")!, key ?? "", requestId, Field("udf1") ?? "");
         Taken.Enqueue(sms);
+        Took?.Invoke(sms);
         if (receipts is { } server)
         {
             _ = Task.Run(() => Receipt(server(), sms));
