@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
+import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api } from './api';
 import { bannerFor, isTrouble, reconnectDelay, type Banner, type HubState, type MediaState } from './connection';
 import { onLanguageChange, t } from './i18n';
@@ -42,10 +42,12 @@ export const hubEvents = new EventTarget();
 
 export async function connectHub(): Promise<HubConnection> {
   const opened = new HubConnectionBuilder()
-    // WebSockets only, no negotiate round trip: the connection then lives on the one node it opened on, so several nodes
-    // behind a round-robin balancer need no sticky sessions (docs/deploy.md). Rooms survive drops by rejoining.
+    // Negotiated (WebSockets first). With several nodes the load balancer keeps a client on its node (docs/deploy.md).
     // Every (re)connection asks for a current token: one that expired during a long call is refreshed first.
-    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.accessToken(), skipNegotiation: true, transport: HttpTransportType.WebSockets })
+    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.accessToken() })
+    // A short drop resumes the same connection and replays what was sent meanwhile; a longer one (or a lost node)
+    // reconnects afresh, and rooms are rejoined.
+    .withStatefulReconnect()
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: retry => reconnectDelay(retry.previousRetryCount, retry.elapsedMilliseconds) })
     .configureLogging(LogLevel.Warning)
     .build();
