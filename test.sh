@@ -70,19 +70,19 @@ run_suite() {
   echo "--- $name: $p passed, $f failed"
 }
 
-dotnet_suite() { dotnet test "tests/$1" --no-build -nologo "${filter[@]}"; }
+# Each suite also writes a TRX file with every test's duration (.data/test-results/NAME.trx).
+dotnet_suite() { dotnet test "tests/$1" --no-build -nologo --logger "trx;LogFileName=$1.trx" --results-directory "$RESULTS" "${filter[@]}"; }
 
-# The browser suite is the longest and mostly waits on Chromium, so it runs alongside the others.
+# One suite at a time: the server and browser suites each keep both cores busy, and run side by side they took longer
+# than one after the other (WebRTC and page timings stretched under the contention).
 suites=(Telemed.Domain.Tests Telemed.Server.Tests Telemed.Browser.Tests)
-run_suite Telemed.Browser.Tests dotnet_suite Telemed.Browser.Tests &
-browser=$!
 run_suite Telemed.Domain.Tests dotnet_suite Telemed.Domain.Tests
-run_suite Telemed.Server.Tests dotnet_suite Telemed.Server.Tests
 if [ ${#filter[@]} -eq 0 ]; then
   suites+=(vitest)
   run_suite vitest bash -c 'cd web-client && NO_COLOR=1 npx vitest run --reporter=default 2>&1 | grep -v nodedir; exit "${PIPESTATUS[0]}"'
 fi
-wait "$browser"
+run_suite Telemed.Server.Tests dotnet_suite Telemed.Server.Tests
+run_suite Telemed.Browser.Tests dotnet_suite Telemed.Browser.Tests
 
 passed=0; failed=0; status=0
 for name in "${suites[@]}"; do

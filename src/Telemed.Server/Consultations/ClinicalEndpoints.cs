@@ -1,3 +1,4 @@
+using Marten;
 using System.Security.Claims;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
@@ -65,6 +66,8 @@ public static class ClinicalEndpoints
         record.MapPost("/addenda", (Guid consultationId, AddendumInput input, HttpContext http, CancellationToken ct) =>
             Change(consultationId, http, errors => Addendum(input, errors), ct, versionRequired: false))
             .WithSummary("Doctor, after completion: a correction appended to the signed record (idempotent by addendumId).");
+        app.MapGet("/api/consultations/{consultationId:guid}/fhir", OpConsult).WithTags("Health records")
+            .WithSummary("OPConsultRecord FHIR document of a completed consultation (audited).");
         app.MapGet("/api/medicines", SearchMedicines).WithTags("Clinical record").RequireAuthorization(Roles.Doctor)
             .WithSummary("Doctor: search the medicine catalogue by generic name, with each medicine's TPG list.");
     }
@@ -160,5 +163,27 @@ public static class ClinicalEndpoints
             return Problems.Invalid("search", "Type at least 2 letters of the generic name.");
         }
         return TypedResults.Ok(MedicineCatalogue.Seeded.Search(search, Math.Clamp(limit ?? 20, 1, 100)));
+    }
+
+    private static async Task<IResult> OpConsult(
+        Guid consultationId, ClaimsPrincipal user, ConsultationService consultations, IQuerySession db, HealthRecords records, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var consultation = await consultations.Load(consultationId, cancellationToken);
+        if (consultation is null)
+        {
+            return Problems.NotFound("There is no such consultation.");
+        }
+        if (await records.Open(user.ActorId(), consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/fhir", cancellationToken) is null)
+        {
+            return HealthRecords.NoAccess();
+        }
+        if (consultation.Status != ConsultationStatus.Completed)
+        {
+            return Problems.Conflict("The consultation is not completed yet: its record is still being written.");
+        }
+        var parties = await ClinicalParties.Load(db, consultation, time.GetUtcNow(), cancellationToken);
+        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, consultation.EndedAt!.Value);
+        return TypedResults.Text(FhirDocuments.ToJson(bundle), FhirDocuments.MediaType);
     }
 }

@@ -23,15 +23,17 @@ public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails
         var patient = await session.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken)
             ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an unknown patient.");
         var details = doctor?.Doctor ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an account that is not a doctor.");
-        var abha = await session.LoadAsync<PatientAbha>(patient.Id, cancellationToken);
         return new ClinicalParties(
             new FacilityDetails(facility.Id, facility.Name, facility.HfrId),
             new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId),
-            PatientAsOf(patient, now) with { AbhaNumber = abha?.Profile.Number, AbhaAddress = abha?.Profile.Address });
+            await PatientAsOf(session, patient, now, cancellationToken));
     }
 
-    /// <summary>The patient as registered: age on the given day, sex, and the ABHA number and address they declared.</summary>
-    public static PatientDetails PatientAsOf(PatientAccount patient, DateTimeOffset now) =>
-        new(patient.Id, patient.Name, PrescriptionRules.AgeOn(DateOnly.FromDateTime(now.UtcDateTime), patient.YearOfBirth, patient.DateOfBirth), patient.Sex,
-            patient.AbhaNumber, patient.AbhaAddress);
+    /// <summary>The patient as registered: age on the given day, sex, and the ABHA they proved through ABDM (none if they only declared one).</summary>
+    public static async Task<PatientDetails> PatientAsOf(IQuerySession session, PatientAccount patient, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var abha = (await session.LoadAsync<PatientAbha>(patient.Id, cancellationToken))?.Profile;
+        return new(patient.Id, patient.Name, PrescriptionRules.AgeOn(DateOnly.FromDateTime(now.UtcDateTime), patient.YearOfBirth, patient.DateOfBirth),
+            patient.Sex, abha?.Number, abha?.Address);
+    }
 }

@@ -64,9 +64,11 @@ public static class ConsultationEndpoints
             consultation.Staff.ToList(), consultation.Status, consultation.Mode, history, await PatientOf(db, consultation, time, cancellationToken)));
     }
 
-    /// <summary>Who the participants are seeing (ABHA included, so the doctor can match records), as registered now.</summary>
+    /// <summary>Who the participants are seeing (a verified ABHA included, so the doctor can match records), as registered now.</summary>
     private static async Task<PatientDetails?> PatientOf(IQuerySession db, Consultation consultation, TimeProvider time, CancellationToken cancellationToken) =>
-        await db.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken) is { } patient ? ClinicalParties.PatientAsOf(patient, time.GetUtcNow()) : null;
+        await db.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken) is { } patient
+            ? await ClinicalParties.PatientAsOf(db, patient, time.GetUtcNow(), cancellationToken)
+            : null;
 
     private static async Task<Results<Ok<IceServers>, ProblemHttpResult>> Servers(
         Guid consultationId, ClaimsPrincipal user, ConsultationService consultations, ConsultationRooms rooms, AuditTrail audit, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using Marten;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Queue;
-using Telemed.Server.Prescriptions;
+using Telemed.Server.Queue;
 using Telemed.Server.Records;
 
 namespace Telemed.Server.Consultations;
@@ -11,10 +11,11 @@ namespace Telemed.Server.Consultations;
 /// starting a token's consultation opens its stream; completing the token completes it and signs its prescription,
 /// so a completed consultation never lacks the prescription its doctor wrote; a token marked not held abandons it.
 /// </summary>
-public sealed class ConsultationLedger(PrescriptionIssuer issuer)
+public sealed class ConsultationLedger(IPrescriptionSigner prescriptions) : IQueueLedger
 {
     /// <summary>Adds the consultation events to the session, or says why the queue command may not go ahead.</summary>
-    public async Task<QueueError?> Record(IDocumentSession session, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
+    public async Task<QueueError?> Record(
+        IDocumentSession session, OpdSession before, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
     {
         foreach (var @event in events)
         {
@@ -27,7 +28,7 @@ public sealed class ConsultationLedger(PrescriptionIssuer issuer)
                     session.Store(new CareContext(started.ConsultationId, patient, started.DoctorId, started.SessionId, started.At, ConsultationStatus.Open, null, null));
                     break;
                 case TokenCompleted completed when after.Entries[completed.Token - 1].ConsultationId is { } consultationId:
-                    if (await issuer.Complete(session, consultationId, completed, cancellationToken) is { } refused)
+                    if (await Complete(session, consultationId, completed, cancellationToken) is { } refused)
                     {
                         return new QueueError(QueueErrorCode.RecordIncomplete, $"Token {completed.Token} cannot be completed yet: {refused.Message}");
                     }
@@ -41,6 +42,32 @@ public sealed class ConsultationLedger(PrescriptionIssuer issuer)
                     break;
             }
         }
+        return null;
+    }
+
+    /// <summary>Completes the consultation and signs what its doctor prescribed, or says why its record cannot be signed yet.</summary>
+    private async Task<ConsultationError?> Complete(IDocumentSession session, Guid consultationId, TokenCompleted completed, CancellationToken cancellationToken)
+    {
+        var consultation = await ConsultationService.Load(session, consultationId, cancellationToken)
+            ?? throw new InvalidOperationException($"Token {completed.Token} names consultation {consultationId}, which has no events.");
+        var recorded = new List<IConsultationEvent>();
+        Guid? prescriptionId = null;
+        if (!consultation.Record.Medicines.IsEmpty)
+        {
+            var signed = await prescriptions.Sign(session, consultation, completed.At, cancellationToken);
+            if (!signed.IsSuccess)
+            {
+                return signed.Error;
+            }
+            prescriptionId = signed.Value;
+            recorded.Add(new PrescriptionIssued(consultationId, signed.Value, completed.At));
+        }
+        recorded.Add(new ConsultationCompleted(consultationId, completed.DoctorId, completed.At));
+        session.Store(new CareContext(consultationId, consultation.PatientId, consultation.DoctorId, consultation.SessionId, consultation.StartedAt,
+            ConsultationStatus.Completed, completed.At, prescriptionId));
+        // The expected version makes a note saved at this very moment fail the whole completion (which is then decided again),
+        // rather than land after the prescription was signed without it.
+        session.Events.Append(consultationId, consultation.Version + recorded.Count, [.. recorded]);
         return null;
     }
 }

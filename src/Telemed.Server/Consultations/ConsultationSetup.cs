@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.SignalR;
 using Telemed.Domain.Consultations;
+using Telemed.Server.Queue;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Consultations;
@@ -14,6 +15,7 @@ public static class ConsultationSetup
         services.AddOptions<TurnOptions>().Bind(builder.Configuration.GetSection(TurnOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ConsultationService>();
         services.AddSingleton<ConsultationLedger>();
+        services.AddSingleton<IQueueLedger>(provider => provider.GetRequiredService<ConsultationLedger>());
         services.AddSingleton<RoomRegistry>();
         services.AddSingleton<ConsultationRooms>();
         services.AddSingleton<HubRateLimit>();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Telemed.Server.Prescriptions;
 
 namespace Telemed.Server.Documents;
 
@@ -10,7 +9,6 @@ public static class DocumentsSetup
         services.AddOptions<PdfOptions>().Bind(configuration.GetSection(PdfOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PdfOptions>, PdfOptionsValidator>();
         services.AddSingleton<PdfFonts>();
-        services.AddSingleton<PrescriptionPdf>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Marten;
 using Telemed.Domain.Payments;
 using Telemed.Domain.Queue;
+using Telemed.Server.Queue;
 
 namespace Telemed.Server.Payments;
 
@@ -10,9 +11,10 @@ namespace Telemed.Server.Payments;
 /// (No-shows and patients who left are not refunded automatically; an admin can.) Refunds are recorded here and
 /// sent to Stripe by <see cref="PaymentSweeper"/>, so a Stripe outage delays a refund but never loses it.
 /// </summary>
-public sealed class PaymentLedger(PaymentSweeper sweeper)
+public sealed class PaymentLedger(PaymentSweeper sweeper) : IQueueLedger
 {
-    public async Task Record(IDocumentSession session, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
+    public async Task<QueueError?> Record(
+        IDocumentSession session, OpdSession before, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
     {
         foreach (var @event in events)
         {
@@ -36,6 +38,7 @@ public sealed class PaymentLedger(PaymentSweeper sweeper)
                     break;
             }
         }
+        return null;
     }
 
     private async Task Refund(IDocumentSession session, Guid paymentId, string reason, Guid by, DateTimeOffset at, CancellationToken cancellationToken)

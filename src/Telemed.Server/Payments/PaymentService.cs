@@ -23,32 +23,31 @@ public sealed record PaymentView(
 }
 
 /// <summary>
-/// Paid check-ins and refunds. A paid check-in first creates the Stripe PaymentIntent (idempotency key derived from the
+/// Paid check-ins (the queue's <see cref="ICheckInFees"/>) and refunds. A paid check-in first creates the Stripe PaymentIntent (idempotency key derived from the
 /// check-in), then records the token and the payment in one transaction: if Stripe fails nothing is recorded, and a retry
 /// of the same check-in finds the same PaymentIntent.
 /// </summary>
 public sealed class PaymentService(IDocumentStore store, QueueService queue, StripeGateway stripe, IOptions<PaymentOptions> options, TimeProvider time)
+    : ICheckInFees
 {
     private PaymentOptions Settings => options.Value;
 
-    public async Task<(QueueOutcome Outcome, PaymentView? Payment)> CheckIn(
-        ClaimsPrincipal user, Guid sessionId, CheckIn command, long? expectedVersion, Action<IDocumentSession, OpdSession> alsoOnChange,
+    public bool Enabled => Settings.Enabled;
+
+    public async Task<CheckInOutcome> CheckIn(
+        ClaimsPrincipal user, OpdSession state, CheckIn command, long? expectedVersion, Action<IDocumentSession, OpdSession> alsoOnChange,
         CancellationToken cancellationToken)
     {
-        var state = await queue.Load(sessionId, cancellationToken);
-        if (state is null || state.FeePaise == 0)
-        {
-            return (await queue.Execute(user, sessionId, command, expectedVersion, cancellationToken, alsoOnChange), null);
-        }
+        var sessionId = state.Id;
         var now = time.GetUtcNow();
         if (state.Entries.LastOrDefault(e => e.PatientId == command.PatientId && e.IsActive) is { PaymentId: { } heldPayment })
         {
             // A repeated check-in: the same token, and the same payment to complete.
-            return (new QueueOutcome(QueueFailure.None, state, []), await View(heldPayment, cancellationToken));
+            return new CheckInOutcome(new QueueOutcome(QueueFailure.None, state, []), await View(heldPayment, cancellationToken));
         }
         if (!Settings.Enabled)
         {
-            return (Refused(state, QueueErrorCode.PaymentRequired, "This session charges a fee, but payments are not configured on this server."), null);
+            return new CheckInOutcome(Refused(state, QueueErrorCode.PaymentRequired, "This session charges a fee, but payments are not configured on this server."), null);
         }
         var attempt = state.Entries.Count(e => e.PatientId == command.PatientId);
         var paymentId = Ids.NameBased(sessionId, $"check-in/{command.PatientId}/{attempt}");
@@ -56,7 +55,7 @@ public sealed class PaymentService(IDocumentStore store, QueueService queue, Str
             command.AccompaniedBy);
         if (!precheck.IsSuccess)
         {
-            return (Refused(state, precheck.Error.Code, precheck.Error.Message), null);
+            return new CheckInOutcome(Refused(state, precheck.Error.Code, precheck.Error.Message), null);
         }
         // The token Stripe's metadata names is the one expected now; the payment records the one the queue actually gives.
         var intent = await stripe.CreateIntent(paymentId, sessionId, state.Entries.Count + 1, command.PatientId, state.FeePaise,
@@ -73,9 +72,9 @@ public sealed class PaymentService(IDocumentStore store, QueueService queue, Str
         if (!outcome.Succeeded)
         {
             await TryCancel(intent.Id);
-            return (outcome, null);
+            return new CheckInOutcome(outcome, null);
         }
-        return (outcome, await View(paymentId, cancellationToken, intent.ClientSecret));
+        return new CheckInOutcome(outcome, await View(paymentId, cancellationToken, intent.ClientSecret));
     }
 
     public async Task<PaymentView?> View(Guid paymentId, CancellationToken cancellationToken, string? clientSecret = null)

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Telemed.Server.Infrastructure;
 using Telemed.Domain.Payments;
+using Telemed.Server.Queue;
 
 namespace Telemed.Server.Payments;
 
@@ -35,7 +36,9 @@ public static class PaymentSetup
         });
         services.AddSingleton<StripeGateway>();
         services.AddSingleton<PaymentService>();
+        services.AddSingleton<ICheckInFees>(provider => provider.GetRequiredService<PaymentService>());
         services.AddSingleton<PaymentLedger>();
+        services.AddSingleton<IQueueLedger>(provider => provider.GetRequiredService<PaymentLedger>());
         services.AddSingleton<ReceiptPdf>();
         services.AddSingleton<PaymentSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSweeper>());

@@ -29,6 +29,7 @@ public static class PrescriptionEndpoints
         }).AllowAnonymous().WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
         app.MapPost("/api/admin/prescription-keys", RotateKey)
             .RequireAuthorization(Roles.Admin).WithTags("Admin").WithSummary("Rotate the prescription signing key; older keys stay published.");
+        app.MapPrescriptionDocuments();
     }
 
     private static IResult RotateKey(PrescriptionKeys keys)

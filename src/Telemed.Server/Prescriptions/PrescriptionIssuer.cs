@@ -1,42 +1,29 @@
 using Marten;
 using Microsoft.Extensions.Options;
+using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Prescriptions;
-using Telemed.Domain.Queue;
 using Telemed.Server.Consultations;
 using Telemed.Server.Infrastructure;
-using Telemed.Server.Records;
 
 namespace Telemed.Server.Prescriptions;
 
-/// <summary>Completes a consultation inside the queue's transaction: signs what the doctor prescribed and starts its stream.</summary>
-public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<PrescriptionOptions> options)
+/// <summary>Signs a completing consultation's prescription inside the queue's transaction and starts its stream.</summary>
+public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<PrescriptionOptions> options) : IPrescriptionSigner
 {
-    public async Task<ConsultationError?> Complete(IDocumentSession session, Guid consultationId, TokenCompleted completed, CancellationToken cancellationToken)
+    public async Task<Result<Guid, ConsultationError>> Sign(
+        IDocumentSession session, Consultation consultation, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var consultation = await ConsultationService.Load(session, consultationId, cancellationToken)
-            ?? throw new InvalidOperationException($"Token {completed.Token} names consultation {consultationId}, which has no events.");
-        var recorded = new List<IConsultationEvent>();
-        if (!consultation.Record.Medicines.IsEmpty)
+        var parties = await ClinicalParties.Load(session, consultation, at, cancellationToken);
+        var prescriptionId = Ids.New();
+        var composed = PrescriptionRules.Compose(consultation, prescriptionId, parties.Facility, parties.Doctor, parties.Patient, at,
+            options.Value.ValidityDays);
+        if (!composed.IsSuccess)
         {
-            var parties = await ClinicalParties.Load(session, consultation, completed.At, cancellationToken);
-            var prescriptionId = Ids.New();
-            var composed = PrescriptionRules.Compose(consultation, prescriptionId, parties.Facility, parties.Doctor, parties.Patient, completed.At,
-                options.Value.ValidityDays);
-            if (!composed.IsSuccess)
-            {
-                return composed.Error;
-            }
-            var (jws, keyId) = keys.Sign(composed.Value!);
-            session.Events.StartStream<Prescription>(prescriptionId, new PrescriptionSigned(prescriptionId, composed.Value!, jws, keyId, completed.At));
-            recorded.Add(new PrescriptionIssued(consultationId, prescriptionId, completed.At));
+            return composed.Error;
         }
-        recorded.Add(new ConsultationCompleted(consultationId, completed.DoctorId, completed.At));
-        session.Store(new CareContext(consultationId, consultation.PatientId, consultation.DoctorId, consultation.SessionId, consultation.StartedAt,
-            ConsultationStatus.Completed, completed.At, (recorded[0] as PrescriptionIssued)?.PrescriptionId));
-        // The expected version makes a note saved at this very moment fail the whole completion (which is then decided again),
-        // rather than land after the prescription was signed without it.
-        session.Events.Append(consultationId, consultation.Version + recorded.Count, [.. recorded]);
-        return null;
+        var (jws, keyId) = keys.Sign(composed.Value!);
+        session.Events.StartStream<Prescription>(prescriptionId, new PrescriptionSigned(prescriptionId, composed.Value!, jws, keyId, at));
+        return prescriptionId;
     }
 }

@@ -1,5 +1,6 @@
 using Marten;
 using Telemed.Domain.Prescriptions;
+using Telemed.Server.Consultations;
 
 namespace Telemed.Server.Prescriptions;
 
@@ -10,7 +11,8 @@ public static class PrescriptionSetup
         var services = builder.Services;
         services.AddOptions<PrescriptionOptions>().Bind(builder.Configuration.GetSection(PrescriptionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PrescriptionKeys>();
-        services.AddSingleton<PrescriptionIssuer>();
+        services.AddSingleton<IPrescriptionSigner, PrescriptionIssuer>();
+        services.AddSingleton<PrescriptionPdf>();
         services.ConfigureMarten(options => options.Events.AddEventTypes([typeof(PrescriptionSigned), typeof(PrescriptionRevoked)]));
         return builder;
     }

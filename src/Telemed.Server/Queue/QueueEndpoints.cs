@@ -9,9 +9,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
 using Telemed.Domain.Records;
 using Telemed.Server.Identity;
-using Microsoft.Extensions.Options;
 using Telemed.Server.Infrastructure;
-using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
 using Telemed.Server.Records;
 
@@ -108,7 +106,7 @@ public static class QueueEndpoints
     ];
 
     private static async Task<Results<Created<SessionSummary>, ProblemHttpResult>> Open(
-        OpenSessionRequest request, ClaimsPrincipal user, IQuerySession db, QueueService queue, IOptions<PaymentOptions> paymentOptions, TimeProvider time,
+        OpenSessionRequest request, ClaimsPrincipal user, IQuerySession db, QueueService queue, ICheckInFees fees, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var isAdmin = user.IsInRole(Roles.Admin);
@@ -146,7 +144,7 @@ public static class QueueEndpoints
         var slot = errors.RequireValue("slotMinutes", SessionRules.SlotMinutes(request.SlotMinutes));
         var noShow = errors.RequireValue("noShowAfterMissedCalls", SessionRules.NoShowAfterMissedCalls(request.NoShowAfterMissedCalls));
         var specialty = errors.Optional("specialty", request.Specialty, raw => PersonRules.Text(raw, "Specialty", 80));
-        if (fee > 0 && !paymentOptions.Value.Enabled)
+        if (fee > 0 && !fees.Enabled)
         {
             errors.Add("feePaise", "Paid sessions need online payments, which are not configured on this server (Payments:StripeSecretKey). Open a free session (fee 0).");
         }
@@ -215,7 +213,8 @@ public static class QueueEndpoints
     }
 
     private static async Task<IResult> CheckInPatient(
-        Guid sessionId, HttpContext http, ClaimsPrincipal user, IQuerySession db, PaymentService payments, TimeProvider time, CancellationToken cancellationToken)
+        Guid sessionId, HttpContext http, ClaimsPrincipal user, IQuerySession db, QueueService queue, ICheckInFees fees, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (!user.IsInRole(Roles.Patient))
         {
@@ -270,13 +269,17 @@ public static class QueueEndpoints
         var age = Family.Age(patient.YearOfBirth, patient.DateOfBirth, IndianTime.Day(now));
         var summary = new PatientSummary(patient.Name, age, patient.Sex.ToString().ToLowerInvariant());
         var command = new CheckIn(patientId, summary, complaint.Value, attachments.Select(a => a.Ref()).ToList(), AccompaniedBy: companion);
-        var (outcome, payment) = await payments.CheckIn(user, sessionId, command, StreamVersions.IfMatch(http), (session, _) =>
+        void StoreAttachments(IDocumentSession session, OpdSession _)
         {
             foreach (var attachment in attachments)
             {
                 session.Insert(attachment);
             }
-        }, cancellationToken);
+        }
+        var expectedVersion = StreamVersions.IfMatch(http);
+        var (outcome, payment) = await queue.Load(sessionId, cancellationToken) is { FeePaise: > 0 } paid
+            ? await fees.CheckIn(user, paid, command, expectedVersion, StoreAttachments, cancellationToken)
+            : new CheckInOutcome(await queue.Execute(user, sessionId, command, expectedVersion, cancellationToken, StoreAttachments), null);
         if (!outcome.Succeeded)
         {
             return Failure(outcome, http);
@@ -304,7 +307,7 @@ public static class QueueEndpoints
     }
 
     /// <summary>A paid check-in: the held token, and the payment that puts it in line.</summary>
-    public sealed record PaidCheckIn(PatientPosition Position, PaymentView Payment);
+    public sealed record PaidCheckIn(PatientPosition Position, object Payment);
 
 private sealed record NotHeldRequest(string? Reason);
 

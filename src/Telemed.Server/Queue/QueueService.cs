@@ -4,10 +4,8 @@ using JasperFx.Events;
 using Marten;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
-using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
-using Telemed.Server.Payments;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Queue;
@@ -49,7 +47,7 @@ public sealed record QueueOutcome(QueueFailure Failure, OpdSession? Session, IRe
 /// (the p99 of the queue benchmark; docs/benchmarks.md).
 /// </summary>
 public sealed partial class QueueService(
-    IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, ConsultationLedger ledger, PaymentLedger payments,
+    IDocumentStore store, TimeProvider time, Presence presence, QueueNotifier notifier, AuditTrail audit, IEnumerable<IQueueLedger> ledgers,
     TelemedMetrics metrics, ILogger<QueueService> logger)
 {
     private const int Attempts = 20;
@@ -231,11 +229,13 @@ public sealed partial class QueueService(
             {
                 session.Store(next);
             }
-            if (await ledger.Record(session, next, events, cancellationToken) is { } incomplete)
+            foreach (var ledger in ledgers)
             {
-                return new QueueOutcome(QueueFailure.Refused, state, [], incomplete);
+                if (await ledger.Record(session, state, next, events, cancellationToken) is { } refusal)
+                {
+                    return new QueueOutcome(QueueFailure.Refused, state, [], refusal);
+                }
             }
-            await payments.Record(session, next, events, cancellationToken);
             alsoOnChange?.Invoke(session, next);
             try
             {

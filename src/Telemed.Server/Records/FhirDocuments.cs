@@ -16,6 +16,9 @@ namespace Telemed.Server.Records;
 /// </summary>
 public static class FhirDocuments
 {
+    /// <summary>The media type FHIR JSON documents are served with.</summary>
+    public const string MediaType = "application/fhir+json";
+
     private const string CompositionKey = "Composition";
     private const string BundleKey = "Bundle";
     private const string EncounterKey = "Encounter";

@@ -49,4 +49,8 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
     public Task Logged(Guid readerId, Guid patientId, RecordAccessBasis basis, string resource, CancellationToken cancellationToken) =>
         Journal.Save(store, journal => journal.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, time.GetUtcNow())),
             cancellationToken);
+
+    /// <summary>The refusal for a reader with neither a consultation with the patient nor their consent.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoAccess() => Problems.Forbidden(
+        "You may read this patient's records only while they are in your consultation or with their consent.");
 }

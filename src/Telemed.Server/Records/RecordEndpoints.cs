@@ -1,15 +1,11 @@
 using System.Security.Claims;
 using Marten;
-using Microsoft.Extensions.Options;
 using Telemed.Domain.Abdm;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
-using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Records;
-using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
-using Telemed.Server.Prescriptions;
 
 namespace Telemed.Server.Records;
 
@@ -24,14 +20,13 @@ public sealed record ConsentView(Guid DoctorId, string DoctorName, DateTimeOffse
 public sealed record AccessLogEntry(Guid ReaderId, string ReaderName, string Basis, string Resource, DateTimeOffset At);
 
 /// <summary>
-/// The patient's health records (ABDM: a care context per consultation, keyed by the patient's ABHA): the list, each
-/// consultation's OPConsultRecord and each prescription's PDF and PrescriptionRecord. Every read is written to the
-/// patient's own stream, which the patient can read back as an access log.
+/// The patient's health records (ABDM: a care context per consultation, keyed by the patient's ABHA): the list, consents
+/// and the access log. The documents themselves (a consultation's OPConsultRecord, a prescription's PDF and
+/// PrescriptionRecord) are served by their features through <see cref="HealthRecords"/>, so every read is written to
+/// the patient's own stream, which the patient reads back here as the access log.
 /// </summary>
 public static class RecordEndpoints
 {
-    private const string FhirJson = "application/fhir+json";
-
     public static void MapHealthRecords(this IEndpointRouteBuilder app)
     {
         var records = app.MapGroup("/api/records").WithTags("Health records");
@@ -42,12 +37,6 @@ public static class RecordEndpoints
         records.MapGet("/access-log", AccessLog).RequireAuthorization(Roles.Patient).WithSummary("Patient: who read my records, when, and on what basis.");
         app.MapGet("/api/patients/{patientId:guid}/records", OfPatient).RequireAuthorization(Roles.Doctor).WithTags("Health records")
             .WithSummary("Doctor: a patient's records, while the patient is in my consultation or with their consent (audited).");
-        app.MapGet("/api/consultations/{consultationId:guid}/fhir", OpConsult).WithTags("Health records")
-            .WithSummary("OPConsultRecord FHIR document of a completed consultation (audited).");
-        app.MapGet("/api/prescriptions/{prescriptionId:guid}/pdf", Pdf).WithTags("Health records")
-            .WithSummary("The signed prescription as an A4 PDF with its verification QR code (audited).");
-        app.MapGet("/api/prescriptions/{prescriptionId:guid}/fhir", PrescriptionFhir).WithTags("Health records")
-            .WithSummary("PrescriptionRecord FHIR document with the signed PDF and the JWS (audited).");
     }
 
     private static async Task<IResult> Mine(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken) =>
@@ -60,7 +49,7 @@ public static class RecordEndpoints
             return Problems.NotFound("There is no such patient.");
         }
         return await records.Open(user.AccountId(), patientId, null, $"patient/{patientId}/records", cancellationToken) is null
-            ? NoAccess()
+            ? HealthRecords.NoAccess()
             : TypedResults.Ok(await List(db, patientId, cancellationToken));
     }
 
@@ -71,59 +60,6 @@ public static class RecordEndpoints
         var abha = (await db.LoadAsync<PatientAbha>(patientId, cancellationToken))?.Profile;
         return [.. contexts.Select(c => new CareContextView(c.Id, c.StartedAt, c.EndedAt, c.Status, c.DoctorId,
             doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.PrescriptionId, abha?.Number ?? abha?.Address))];
-    }
-
-    private static async Task<IResult> OpConsult(
-        Guid consultationId, ClaimsPrincipal user, ConsultationService consultations, IQuerySession db, HealthRecords records, TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var consultation = await consultations.Load(consultationId, cancellationToken);
-        if (consultation is null)
-        {
-            return Problems.NotFound("There is no such consultation.");
-        }
-        if (await records.Open(user.ActorId(), consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/fhir", cancellationToken) is null)
-        {
-            return NoAccess();
-        }
-        if (consultation.Status != ConsultationStatus.Completed)
-        {
-            return Problems.Conflict("The consultation is not completed yet: its record is still being written.");
-        }
-        var parties = await ClinicalParties.Load(db, consultation, time.GetUtcNow(), cancellationToken);
-        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, consultation.EndedAt!.Value);
-        return TypedResults.Text(FhirDocuments.ToJson(bundle), FhirJson);
-    }
-
-    private static Task<IResult> Pdf(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
-        IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
-        WithPrescriptionPdf(prescriptionId, "pdf", user, db, records, pdf, options,
-            (_, document) => TypedResults.File(document, "application/pdf", $"prescription-{prescriptionId}.pdf"), cancellationToken);
-
-    private static Task<IResult> PrescriptionFhir(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
-        IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
-        WithPrescriptionPdf(prescriptionId, "fhir", user, db, records, pdf, options,
-            (prescription, document) => TypedResults.Text(FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(prescription.Content, document, prescription.Jws)), FhirJson),
-            cancellationToken);
-
-    /// <summary>Loads the prescription, records the read (or refuses it), renders its signed PDF and answers with it.</summary>
-    private static async Task<IResult> WithPrescriptionPdf(
-        Guid prescriptionId, string what, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf, IOptions<PrescriptionOptions> options,
-        Func<Prescription, byte[], IResult> answer, CancellationToken cancellationToken)
-    {
-        var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
-        if (prescription is null)
-        {
-            return Problems.NotFound("There is no such prescription.");
-        }
-        var content = prescription.Content;
-        if (await records.Open(user.ActorId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/{what}", cancellationToken) is null)
-        {
-            return NoAccess();
-        }
-        // Rendering takes milliseconds of CPU: on the thread pool, not the socket thread other connections share.
-        var rendered = await Task.Run(() => pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws), cancellationToken);
-        return answer(prescription, rendered);
     }
 
     private static async Task<IResult> Consents(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
@@ -184,7 +120,4 @@ public static class RecordEndpoints
             readerId == patientId ? "You" : readerId == guardian?.Id ? guardian.Name : staff.FirstOrDefault(s => s.Id == readerId)?.Name ?? "";
         return TypedResults.Ok(reads.OrderByDescending(r => r.At).Select(r => new AccessLogEntry(r.ReaderId, ReaderName(r.ReaderId), r.Basis, r.Resource, r.At)));
     }
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoAccess() => Problems.Forbidden(
-        "You may read this patient's records only while they are in your consultation or with their consent.");
 }

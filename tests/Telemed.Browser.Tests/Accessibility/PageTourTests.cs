@@ -8,6 +8,7 @@ namespace Telemed.Browser.Tests.Accessibility;
 /// Every page of the web client in English and in Hindi, in the state people see it in: axe finds no serious or critical
 /// violation, and the README's screenshots (docs/screenshots) are taken on the way.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
 {
     private const string Facility = "0193a000-0000-7000-8000-000000000001";
@@ -99,7 +100,16 @@ public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCode
 
         var board = await PageIn(language, Desktop);
         await board.GotoAsync($"/board.html?facility={Facility}");
-        await Assertions.Expect(board.Locator($"section[data-session='{sessionId}'] .serving .tokens")).ToHaveTextAsync("1");
+        try
+        {
+            await Assertions.Expect(board.Locator($"section[data-session='{sessionId}'] .serving .tokens")).ToHaveTextAsync("1");
+        }
+        catch (PlaywrightException missing)
+        {
+            var shown = await board.Locator("section").EvaluateAllAsync<string[]>("lines => lines.map(l => l.dataset.session + ': ' + l.textContent)");
+            var session = await (await fixture.Send(HttpMethod.Get, $"/api/sessions/{sessionId}", await fixture.SignIn("asha.verma@telemed.local"))).Content.ReadAsStringAsync();
+            throw new InvalidOperationException($"The board does not show session {sessionId} as serving 1.\nBoard:\n{string.Join("\n", shown)}\nSession: {session}", missing);
+        }
         await Visit(board, language, "board");
     }
 

@@ -7,6 +7,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Admin;
 
 /// <summary>The admin home: registering places and people (and handing a new doctor their first password), staff, the day's sessions.</summary>
+[Collection(OneAtATime.Name)]
 public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private async Task<IPage> AdminPage()

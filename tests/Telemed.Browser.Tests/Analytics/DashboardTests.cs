@@ -4,6 +4,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Analytics;
 
 /// <summary>The health officer's dashboard draws its charts (Chart.js, loaded only for officers) from the analytics API.</summary>
+[Collection(OneAtATime.Name)]
 public class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]

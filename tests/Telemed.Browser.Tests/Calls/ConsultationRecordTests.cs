@@ -5,6 +5,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Calls;
 
 /// <summary>The doctor writes the record and the prescription in the consultation screen, signs it; the patient downloads the PDF.</summary>
+[Collection(OneAtATime.Name)]
 public class ConsultationRecordTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string PatientMobile = "7012345678";

@@ -1,7 +1,9 @@
 using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
 
 namespace Telemed.Browser.Tests.Calls;
 
+[Collection(OneAtATime.Name)]
 public class PreCallCheckTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Telemed.Browser.Tests.Calls;
 /// An invited colleague in the call: a mesh of three peer connections (doctor↔patient, doctor↔colleague,
 /// colleague↔patient) between three Chromium contexts, each with its own fake camera and microphone.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string Rahul = "rahul.nair@telemed.local";

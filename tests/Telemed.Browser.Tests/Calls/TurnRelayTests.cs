@@ -32,6 +32,7 @@ public sealed class TurnFixture : BrowserFixture
     }
 }
 
+[Collection(OneAtATime.Name)]
 public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
 {
     /// <summary>Gathers ICE candidates through the given TURN credentials in relay-only mode; returns the candidate types and any error codes.</summary>
@@ -81,8 +82,16 @@ public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
 
         foreach (var page in new[] { doctor, patient })
         {
-            await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
-                null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+            try
+            {
+                // Relay allocations and checks through coturn take longer than a direct pair on a busy machine.
+                await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
+                    null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+            }
+            catch (TimeoutException timeout)
+            {
+                throw new TimeoutException(await fixture.Diagnose(doctor, patient), timeout);
+            }
             // "connected" can be reported a moment before getStats names the selected pair, so wait for the transport to name it.
             var selected = await page.WaitForFunctionAsync("""
                 async () => {

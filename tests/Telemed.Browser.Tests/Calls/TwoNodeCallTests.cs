@@ -55,6 +55,7 @@ public sealed class TwoNodeBrowserFixture : BrowserFixture
     }
 }
 
+[Collection(OneAtATime.Name)]
 public class TwoNodeCallTests(TwoNodeBrowserFixture fixture) : IClassFixture<TwoNodeBrowserFixture>
 {
     [Fact]

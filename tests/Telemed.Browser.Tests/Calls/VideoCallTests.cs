@@ -5,6 +5,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Calls;
 
 /// <summary>A real WebRTC call between two Chromium contexts, set up the way people do it: sign in, queue, call, join.</summary>
+[Collection(OneAtATime.Name)]
 public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string PatientMobile = "9876543210";
@@ -161,7 +162,6 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     private static async Task<bool[]> OutgoingTracksEnabled(IPage page, string kind) =>
         await page.EvaluateAsync<bool[]>("kind => window.telemed.call.pc.getSenders().filter(s => s.track && s.track.kind === kind).map(s => s.track.enabled)", kind);
 
-    /// <summary>connectionState 'connected', remote video with a size, and frames being decoded, within 10 s.</summary>
     /// <summary>Candidates the server has relayed, from its Prometheus scrape.</summary>
     private async Task<double> RelayedCandidates()
     {
@@ -172,11 +172,15 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
             .Sum(line => double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// connectionState 'connected', remote video with a size, and frames being decoded. ICE and the first frames take a
+    /// few seconds when the machine is busy, hence 20 s each.
+    /// </summary>
     internal static async Task ConnectedWithVideo(IPage page)
     {
         await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
-            null, new PageWaitForFunctionOptions { Timeout = 10_000 });
-        await page.WaitForFunctionAsync("() => document.getElementById('remote').videoWidth > 0", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+            null, new PageWaitForFunctionOptions { Timeout = 20_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('remote').videoWidth > 0", null, new PageWaitForFunctionOptions { Timeout = 20_000 });
         await Rising(page, "framesDecoded");
     }
 

@@ -10,6 +10,7 @@ namespace Telemed.Browser.Tests.Day;
 /// doctor writes the record and a prescription and signs it; the patient downloads the PDF; a pharmacist verifies it and
 /// dispenses; and the second patient saw their place go from 2 to 1 as it happened.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public class WholeDayTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Patient;
 
 /// <summary>Patients on a phone verify or create their ABHA through ABDM (the simulator) and check in with it shown as verified.</summary>
+[Collection(OneAtATime.Name)]
 public class AbhaTests(WithAbdm fixture) : IClassFixture<WithAbdm>
 {
     /// <summary>A step that waits on ABDM: the server's first calls also fetch a session token and ABDM's key, on a busy machine.</summary>

@@ -10,6 +10,7 @@ namespace Telemed.Browser.Tests.Patient;
 /// A patient pays a session's fee in the page with Stripe.js, here the local fake's (Stripe cannot be reached from the
 /// tests): its confirmation posts Stripe's signed webhook to the server, and the real webhook path puts the token in line.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public class PaidCheckInTests(PaidCheckInTests.Fixture fixture) : IClassFixture<PaidCheckInTests.Fixture>
 {
     public sealed class Fixture : BrowserFixture

@@ -7,6 +7,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Patient;
 
 /// <summary>The patient's pages against the real server: check-in with a complaint and a file, finding an OPD, leaving the queue, records and consents.</summary>
+[Collection(OneAtATime.Name)]
 public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
 {
     private const string DemoFacility = "0193a000-0000-7000-8000-000000000001";

@@ -8,6 +8,7 @@ using Telemed.Server.Tests.Support;
 namespace Telemed.Browser.Tests.Pharmacy;
 
 /// <summary>A pharmacist photographs the QR code of a real prescription PDF, checks it in the page and dispenses it.</summary>
+[Collection(OneAtATime.Name)]
 public class PharmacyTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>, IDisposable
 {
     private const string PatientMobile = "+919812345678";

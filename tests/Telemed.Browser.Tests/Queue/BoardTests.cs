@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
 
 namespace Telemed.Browser.Tests.Queue;
 
 /// <summary>The waiting-room display: anonymous, token numbers only, updated live as the doctor calls.</summary>
+[Collection(OneAtATime.Name)]
 public class BoardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string Facility = "0193a000-0000-7000-8000-000000000001";

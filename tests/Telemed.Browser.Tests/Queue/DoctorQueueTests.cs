@@ -5,6 +5,7 @@ using Telemed.Browser.Tests.Support;
 namespace Telemed.Browser.Tests.Queue;
 
 /// <summary>The doctor's live queue list: rows arrive and change as the queue does, and their buttons act on that token.</summary>
+[Collection(OneAtATime.Name)]
 public class DoctorQueueTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]

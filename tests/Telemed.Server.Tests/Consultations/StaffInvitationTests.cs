@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Telemed.Domain.Abdm;
+using Telemed.Domain.Identity;
 using Telemed.Server.Identity;
 using Telemed.Server.Tests.Support;
 
@@ -101,18 +105,25 @@ public class StaffInvitationTests(TelemedServer server) : IClassFixture<TelemedS
     }
 
     [Fact]
-    public async Task Participants_see_who_the_patient_is_with_their_ABHA()
+    public async Task Participants_see_who_the_patient_is_with_the_ABHA_they_proved_and_not_one_they_only_declared()
     {
-        var abha = Api.NewAbhaNumber();
-        var patient = (await Host.CreatePatients(1, abha))[0];
+        var declared = Api.NewAbhaNumber();
+        var proved = Api.NewAbhaNumber();
+        var patient = (await Host.CreatePatients(1, declared))[0];
         var room = await Room.Start(Host, patient);
 
-        var consultation = await Host.As(room.DoctorToken).GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}");
-
-        var summary = consultation.GetProperty("patient");
+        var summary = (await Host.As(room.DoctorToken).GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}")).GetProperty("patient");
         summary.GetProperty("name").GetString().ShouldBe("Test Patient 0");
         summary.GetProperty("sex").GetString().ShouldBe("female");
         summary.GetProperty("ageYears").GetInt32().ShouldBeGreaterThan(18);
-        summary.GetProperty("abhaNumber").GetString()!.Replace("-", "", StringComparison.Ordinal).ShouldBe(abha);
+        summary.GetProperty("abhaNumber").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        await using (var session = Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            session.Store(new PatientAbha(patient.Id, new AbhaProfile(proved, null, "Test Patient 0", Sex.Female, 1960, null, null), AbhaProof.MobileOtp, DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        summary = (await Host.As(room.DoctorToken).GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}")).GetProperty("patient");
+        summary.GetProperty("abhaNumber").GetString()!.Replace("-", "", StringComparison.Ordinal).ShouldBe(proved);
     }
 }

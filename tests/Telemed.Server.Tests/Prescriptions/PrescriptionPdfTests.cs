@@ -158,12 +158,12 @@ public sealed partial class PrescriptionPdfTests : IDisposable
     }
 
     [Fact]
-    public void The_registered_renderer_uses_the_default_fonts()
+    public void The_registered_fonts_are_the_defaults_and_render_a_prescription()
     {
         using var services = new ServiceCollection().AddTelemedDocuments(Configuration([])).BuildServiceProvider();
 
         services.GetRequiredService<IStartupValidator>().Validate();
-        services.GetRequiredService<PrescriptionPdf>().Render(Sample(), Url).Length.ShouldBeGreaterThan(0);
+        new PrescriptionPdf(services.GetRequiredService<PdfFonts>()).Render(Sample(), Url).Length.ShouldBeGreaterThan(0);
     }
 
     [Fact]

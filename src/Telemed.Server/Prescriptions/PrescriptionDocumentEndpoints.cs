@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.Extensions.Options;
+using Telemed.Domain.Prescriptions;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Records;
+
+namespace Telemed.Server.Prescriptions;
+
+/// <summary>A signed prescription as the patient's health record: its A4 PDF and its FHIR PrescriptionRecord, every read audited.</summary>
+public static class PrescriptionDocumentEndpoints
+{
+    public static void MapPrescriptionDocuments(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/prescriptions/{prescriptionId:guid}/pdf", Pdf).WithTags("Health records")
+            .WithSummary("The signed prescription as an A4 PDF with its verification QR code (audited).");
+        app.MapGet("/api/prescriptions/{prescriptionId:guid}/fhir", PrescriptionFhir).WithTags("Health records")
+            .WithSummary("PrescriptionRecord FHIR document with the signed PDF and the JWS (audited).");
+    }
+
+    private static Task<IResult> Pdf(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
+        IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
+        WithPrescriptionPdf(prescriptionId, "pdf", user, db, records, pdf, options,
+            (_, document) => TypedResults.File(document, "application/pdf", $"prescription-{prescriptionId}.pdf"), cancellationToken);
+
+    private static Task<IResult> PrescriptionFhir(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
+        IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
+        WithPrescriptionPdf(prescriptionId, "fhir", user, db, records, pdf, options,
+            (prescription, document) => TypedResults.Text(FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(prescription.Content, document, prescription.Jws)), FhirDocuments.MediaType),
+            cancellationToken);
+
+    /// <summary>Loads the prescription, records the read (or refuses it), renders its signed PDF and answers with it.</summary>
+    private static async Task<IResult> WithPrescriptionPdf(
+        Guid prescriptionId, string what, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf, IOptions<PrescriptionOptions> options,
+        Func<Prescription, byte[], IResult> answer, CancellationToken cancellationToken)
+    {
+        var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
+        if (prescription is null)
+        {
+            return Problems.NotFound("There is no such prescription.");
+        }
+        var content = prescription.Content;
+        if (await records.Open(user.ActorId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/{what}", cancellationToken) is null)
+        {
+            return HealthRecords.NoAccess();
+        }
+        // Rendering takes milliseconds of CPU: on the thread pool, not the socket thread other connections share.
+        var rendered = await Task.Run(() => pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws), cancellationToken);
+        return answer(prescription, rendered);
+    }
+}
