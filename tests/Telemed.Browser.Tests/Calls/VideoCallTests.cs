@@ -85,20 +85,14 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
         var doctor = await fixture.NewPage();
         var patient = await fixture.NewPage();
-        // The patient's hub connection passes through the test, which can cut it and refuse it for a while, as a network would.
+        // The patient's hub connection passes through the test, which can cut it; then the patient's browser is offline
+        // for a while (no route: a new socket, the one stateful reconnect opens first, fails as a network would fail it).
         var hubOpen = true;
         IWebSocketRoute? toPage = null, toServer = null;
-        await patient.RouteWebSocketAsync(url => url.Contains("/hubs/clinic", StringComparison.Ordinal), socket =>
+        await patient.RouteWebSocketAsync(url => hubOpen && url.Contains("/hubs/clinic", StringComparison.Ordinal), socket =>
         {
-            if (hubOpen)
-            {
-                toPage = socket;
-                toServer = socket.ConnectToServer();
-            }
-            else
-            {
-                _ = socket.CloseAsync(new() { Code = 1011, Reason = "network down" });
-            }
+            toPage = socket;
+            toServer = socket.ConnectToServer();
         });
         await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
         await Pages.CheckIn(patient, fixture, "7012345678", sessionId);
@@ -107,6 +101,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Assertions.Expect(patient.Locator("#connection-banner")).ToBeHiddenAsync();
 
         hubOpen = false;
+        await patient.Context.SetOfflineAsync(true);
         // Both ends see the connection die: the page's client starts reconnecting, the server drops it from the room.
         await toPage!.CloseAsync(new() { Code = 1011, Reason = "network down" });
         await toServer!.CloseAsync(new() { Code = 1011, Reason = "network down" });
@@ -120,6 +115,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Task.Delay(3000);
         await Assertions.Expect(message).ToHaveTextAsync("Connection to the clinic lost — reconnecting…");
 
+        await patient.Context.SetOfflineAsync(false);
         hubOpen = true;
         await Assertions.Expect(message).ToHaveTextAsync("Connected again.", new() { Timeout = 20_000 });
         await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 10_000 });

@@ -41,10 +41,16 @@ export function hub(): HubConnection {
 export const hubEvents = new EventTarget();
 
 export async function connectHub(): Promise<HubConnection> {
+  let refused: unknown;
   const opened = new HubConnectionBuilder()
     // Negotiated (WebSockets first). With several nodes the load balancer keeps a client on its node (docs/deploy.md).
     // Every (re)connection asks for a current token: one that expired during a long call is refreshed first.
-    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.accessToken() })
+    .withUrl('/hubs/clinic', {
+      accessTokenFactory: () => api.accessToken().catch((error: unknown) => {
+        refused = error;
+        throw error;
+      }),
+    })
     // A short drop resumes the same connection and replays what was sent meanwhile; a longer one (or a lost node)
     // reconnects afresh, and rooms are rejoined.
     .withStatefulReconnect()
@@ -63,7 +69,12 @@ export async function connectHub(): Promise<HubConnection> {
     hubEvents.dispatchEvent(new Event('closed'));
   });
   connection = opened;
-  await opened.start();
+  try {
+    await opened.start();
+  } catch (error) {
+    // Negotiation wraps a refused token in its own words; the refusal (the session ended) says what happened.
+    throw refused ?? error;
+  }
   setHubState('connected');
   return opened;
 }
