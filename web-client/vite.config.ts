@@ -5,7 +5,7 @@ export default defineConfig({
   build: {
     outDir: '../src/Telemed.Server/wwwroot',
     emptyOutDir: true,
-    rollupOptions: { input: { index: 'index.html', verify: 'verify.html', board: 'board.html' } },
+    rollupOptions: { input: { index: 'index.html', verify: 'verify.html', board: 'board.html', 'reset-password': 'reset-password.html' } },
   },
   test: { include: ['src/**/*.test.ts'] },
 });

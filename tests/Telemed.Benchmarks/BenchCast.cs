@@ -94,9 +94,9 @@ public sealed partial class BenchCast(Uri server)
         for (var attempt = 0; ; attempt++)
         {
             var messages = await http.GetFromJsonAsync<JsonElement>($"/api/dev/messages?to={Uri.EscapeDataString(mobile)}");
-            if (messages.GetArrayLength() > 0)
+            if (messages.EnumerateArray().FirstOrDefault(m => m.GetProperty("template").GetString() == "SignInCode") is { ValueKind: JsonValueKind.Object } code)
             {
-                return SixDigits().Match(messages[0].GetProperty("text").GetString()!).Value;
+                return SixDigits().Match(code.GetProperty("text").GetString()!).Value;
             }
             if (attempt > 600)
             {

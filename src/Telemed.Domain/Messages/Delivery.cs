@@ -87,8 +87,24 @@ public static class Delivery
         }
         var day = DateOnly.FromDateTime(local.DateTime);
         var morning = time >= QuietFrom ? day.AddDays(1) : day;
-        return new DateTimeOffset(morning.ToDateTime(QuietUntil), Ist);
+        // In UTC, as PostgreSQL's timestamptz (and every stored time in Telemed) takes it.
+        return new DateTimeOffset(morning.ToDateTime(QuietUntil), Ist).ToUniversalTime();
     }
+
+    /// <summary>A patient who opted out still gets what they cannot do without: codes, "you are next", the doctor's call.</summary>
+    public static bool Suppressed(MessageTemplate template, bool optedOut) => optedOut && !template.Essential;
+
+    /// <summary>
+    /// A follow-up reminder goes at 10:00 IST the day before the follow-up date; none when that moment has passed (a
+    /// follow-up tomorrow or sooner was just told to the patient by the doctor).
+    /// </summary>
+    public static DateTimeOffset? FollowUpReminderAt(DateOnly followUpOn, DateTimeOffset now)
+    {
+        var at = new DateTimeOffset(followUpOn.AddDays(-1).ToDateTime(FollowUpReminderTime), Ist).ToUniversalTime();
+        return at > now ? at : null;
+    }
+
+    public static readonly TimeOnly FollowUpReminderTime = new(10, 0);
 
     /// <summary>A receipt moves a sent message to its outcome; one about a message still being handed over proves it went.</summary>
     public static DeliveryState? Receipt(DeliveryState current, bool delivered) =>

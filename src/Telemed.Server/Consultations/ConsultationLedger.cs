@@ -1,6 +1,9 @@
+using System.Globalization;
 using Marten;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Messages;
 using Telemed.Domain.Queue;
+using Telemed.Server.Messages;
 using Telemed.Server.Queue;
 using Telemed.Server.Records;
 
@@ -9,9 +12,10 @@ namespace Telemed.Server.Consultations;
 /// <summary>
 /// What the queue's events mean for consultation streams, written in the queue's own transaction:
 /// starting a token's consultation opens its stream; completing the token completes it and signs its prescription,
-/// so a completed consultation never lacks the prescription its doctor wrote; a token marked not held abandons it.
+/// so a completed consultation never lacks the prescription its doctor wrote, and a follow-up date its doctor set is
+/// reminded by SMS the day before; a token marked not held abandons it.
 /// </summary>
-public sealed class ConsultationLedger(IPrescriptionSigner prescriptions) : IQueueLedger
+public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, PatientMessages messages) : IQueueLedger
 {
     /// <summary>Adds the consultation events to the session, or says why the queue command may not go ahead.</summary>
     public async Task<QueueError?> Record(
@@ -63,6 +67,12 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions) : IQue
             recorded.Add(new PrescriptionIssued(consultationId, signed.Value, completed.At));
         }
         recorded.Add(new ConsultationCompleted(consultationId, completed.DoctorId, completed.At));
+        if (consultation.Record.Notes?.FollowUpOn is { } followUp && Delivery.FollowUpReminderAt(followUp, completed.At) is { } remindAt
+            && await PatientMessages.Addressee(session, consultation.PatientId, cancellationToken) is { } patient)
+        {
+            messages.Sms(session, patient, MessageCatalogue.FollowUpReminder,
+                new Dictionary<string, string> { ["date"] = followUp.ToString("d MMM yyyy", CultureInfo.InvariantCulture) }, dueAt: remindAt);
+        }
         session.Store(new CareContext(consultationId, consultation.PatientId, consultation.DoctorId, consultation.SessionId, consultation.StartedAt,
             ConsultationStatus.Completed, completed.At, prescriptionId));
         // The expected version makes a note saved at this very moment fail the whole completion (which is then decided again),

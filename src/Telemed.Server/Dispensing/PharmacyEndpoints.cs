@@ -42,10 +42,12 @@ public static class PharmacyEndpoints
         pharmacy.MapPost("/verify", VerifyJws).WithSummary("Verify a prescription from its JWS (e.g. pasted or read offline).");
         pharmacy.MapPost("/prescriptions/{prescriptionId:guid}/dispensations", Dispense)
             .WithSummary("Record what was handed out, per line (idempotent by requestId; never beyond the prescribed quantity).");
-        app.MapGet("/verify/{prescriptionId:guid}", (IWebHostEnvironment environment) =>
-            environment.WebRootFileProvider.GetFileInfo("verify.html") is { Exists: true, PhysicalPath: { } page }
-                ? Results.File(page, "text/html; charset=utf-8")
-                : Problems.NotFound("The web client is not built (run ./run.sh)."))
+        app.MapGet("/verify/{prescriptionId:guid}", (IWebHostEnvironment environment) => Api.WebPage(environment, "verify.html"))
+            .AllowAnonymous().ExcludeFromDescription();
+        // The short form SMS carry (an SMS variable holds at most 30 characters).
+        app.MapGet("/v/{shortId}", (string shortId) => Ids.FromCompact(shortId) is { } prescriptionId
+                ? Results.Redirect($"/verify/{prescriptionId}")
+                : Problems.NotFound("This is not a prescription link Telemed sent."))
             .AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().WithTags("Pharmacy")
             .WithSummary("Public: is this prescription authentic? Doctor and date only; no medicines, no patient details beyond initials and age.");

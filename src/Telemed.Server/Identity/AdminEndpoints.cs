@@ -1,11 +1,14 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Telemed.Domain;
 using Telemed.Domain.Abdm;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Messages;
 
 namespace Telemed.Server.Identity;
 
@@ -23,11 +26,13 @@ public sealed record RegisterDoctorRequest(
     string? Specialty,
     IReadOnlyList<Guid>? FacilityIds,
     bool? ProceedUnverified = null,
-    string? UnverifiedReason = null);
+    string? UnverifiedReason = null,
+    string? Language = null);
 
-public sealed record RegisterPharmacistRequest(string? Name, string? Email, string? Password, string? RegistrationNumber, string? StateCouncil, Guid? PharmacyId);
+public sealed record RegisterPharmacistRequest(
+    string? Name, string? Email, string? Password, string? RegistrationNumber, string? StateCouncil, Guid? PharmacyId, string? Language = null);
 
-public sealed record RegisterHealthOfficerRequest(string? Name, string? Email, string? Password);
+public sealed record RegisterHealthOfficerRequest(string? Name, string? Email, string? Password, string? Language = null);
 
 public sealed record RegisterPharmacyRequest(string? Name, string? LicenceNumber, string? District, string? State);
 
@@ -110,12 +115,13 @@ public static class AdminEndpoints
         ClaimsPrincipal user,
         IDocumentSession session,
         IPasswordHasher<StaffAccount> hasher,
+        Messenger messenger,
         IRegistryLookup registries,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var credentials = StaffCredentials(request.Name, request.Email, request.Password, errors);
+        var credentials = StaffCredentials(request.Name, request.Email, request.Password, request.Language, errors);
         var hprId = errors.Require("hprId", HprId.Parse(request.HprId));
         var qualification = errors.Require("qualification", PersonRules.Text(request.Qualification, "Qualification", 120));
         var registration = errors.Require("registrationNumber", PersonRules.Text(request.RegistrationNumber, "Registration number", 40));
@@ -149,7 +155,7 @@ public static class AdminEndpoints
             return Problems.Invalid("hprId", check.Error.Message);
         }
         var doctor = new DoctorDetails(hprId.Value, qualification!, registration!, council!, specialty, facilityIds, check.Value);
-        return await Register(session, hasher, user, time, credentials, Role.Doctor, doctor, null, cancellationToken);
+        return await Register(session, hasher, messenger, user, time, credentials, Role.Doctor, doctor, null, cancellationToken);
     }
 
     private static async Task<Results<Created<StaffView>, ProblemHttpResult>> RegisterPharmacist(
@@ -157,11 +163,12 @@ public static class AdminEndpoints
         ClaimsPrincipal user,
         IDocumentSession session,
         IPasswordHasher<StaffAccount> hasher,
+        Messenger messenger,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var credentials = StaffCredentials(request.Name, request.Email, request.Password, errors);
+        var credentials = StaffCredentials(request.Name, request.Email, request.Password, request.Language, errors);
         var registration = errors.Require("registrationNumber", PersonRules.Text(request.RegistrationNumber, "Registration number", 40));
         var council = errors.Require("stateCouncil", PersonRules.Text(request.StateCouncil, "State pharmacy council", 120));
         if (request.PharmacyId is not { } pharmacyId || await session.LoadAsync<Pharmacy>(pharmacyId, cancellationToken) is null)
@@ -177,15 +184,15 @@ public static class AdminEndpoints
             return Problems.Conflict("Another staff account already uses this email.");
         }
         var pharmacist = new PharmacistDetails(registration!, council!, request.PharmacyId!.Value);
-        return await Register(session, hasher, user, time, credentials, Role.Pharmacist, null, pharmacist, cancellationToken);
+        return await Register(session, hasher, messenger, user, time, credentials, Role.Pharmacist, null, pharmacist, cancellationToken);
     }
 
     private static async Task<Results<Created<StaffView>, ProblemHttpResult>> RegisterHealthOfficer(
-        RegisterHealthOfficerRequest request, ClaimsPrincipal user, IDocumentSession session, IPasswordHasher<StaffAccount> hasher, TimeProvider time,
-        CancellationToken cancellationToken)
+        RegisterHealthOfficerRequest request, ClaimsPrincipal user, IDocumentSession session, IPasswordHasher<StaffAccount> hasher, Messenger messenger,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var credentials = StaffCredentials(request.Name, request.Email, request.Password, errors);
+        var credentials = StaffCredentials(request.Name, request.Email, request.Password, request.Language, errors);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -194,7 +201,7 @@ public static class AdminEndpoints
         {
             return Problems.Conflict("Another staff account already uses this email.");
         }
-        return await Register(session, hasher, user, time, credentials, Role.HealthOfficer, null, null, cancellationToken);
+        return await Register(session, hasher, messenger, user, time, credentials, Role.HealthOfficer, null, null, cancellationToken);
     }
 
     private static async Task<Ok<IReadOnlyList<Pharmacy>>> ListPharmacies(IQuerySession session, CancellationToken cancellationToken) =>
@@ -235,12 +242,14 @@ public static class AdminEndpoints
         return TypedResults.NoContent();
     }
 
-    private sealed record Credentials(string Name, string Email, string Password);
+    /// <summary>Without a password the account has none anyone knows until its holder chooses one through the e-mailed link.</summary>
+    private sealed record Credentials(string Name, string Email, string? Password, string Language);
 
-    private static Credentials StaffCredentials(string? name, string? email, string? password, FieldErrors errors) => new(
+    private static Credentials StaffCredentials(string? name, string? email, string? password, string? language, FieldErrors errors) => new(
         errors.Require("name", PersonRules.Name(name)) ?? "",
         errors.Require("email", PersonRules.Email(email)) ?? "",
-        errors.Require("password", PersonRules.NewPassword(password)) ?? "");
+        errors.Optional("password", password, PersonRules.NewPassword),
+        errors.Optional("language", language, MessageCatalogue.ParseLanguage) ?? MessageCatalogue.English);
 
     private static Task<bool> EmailTaken(IQuerySession session, string email, CancellationToken cancellationToken) =>
         session.Query<StaffAccount>().AnyAsync(s => s.Email == email, cancellationToken);
@@ -248,6 +257,7 @@ public static class AdminEndpoints
     private static async Task<Results<Created<StaffView>, ProblemHttpResult>> Register(
         IDocumentSession session,
         IPasswordHasher<StaffAccount> hasher,
+        Messenger messenger,
         ClaimsPrincipal admin,
         TimeProvider time,
         Credentials credentials,
@@ -259,12 +269,14 @@ public static class AdminEndpoints
         var now = time.GetUtcNow();
         var account = new StaffAccount(Ids.New(), role, credentials.Name, credentials.Email, "", doctor, pharmacist, now);
         // PBKDF2, like sign-in's: on the thread pool, not the socket thread.
-        account = account with { PasswordHash = await Task.Run(() => hasher.HashPassword(account, credentials.Password), cancellationToken) };
+        var password = credentials.Password ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        account = account with { PasswordHash = await Task.Run(() => hasher.HashPassword(account, password), cancellationToken) };
         session.Insert(account);
         object[] registered = doctor?.Hpr is { Status: not RegistryStatus.NotChecked } check
             ? [new StaffRegistered(account.Id, role, admin.AccountId(), now), new RegistryCheckRecorded(account.Id, doctor.HprId, check, admin.AccountId(), now)]
             : [new StaffRegistered(account.Id, role, admin.AccountId(), now)];
         session.Events.StartStream(account.Id, registered);
+        PasswordResets.SendFirstPassword(session, messenger, account, credentials.Language, now);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/admin/staff/{account.Id}", StaffView.Of(account));
     }

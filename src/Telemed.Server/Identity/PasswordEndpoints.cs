@@ -32,6 +32,9 @@ public static class PasswordResets
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long the link in a new account's first e-mail lets its holder choose a password.</summary>
+    public static readonly TimeSpan FirstPasswordLifetime = TimeSpan.FromHours(72);
+
     public static void MapPasswords(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Sign-in");
@@ -39,6 +42,9 @@ public static class PasswordResets
             .WithSummary("Staff: e-mail a password reset link (valid 30 minutes, once). Answers the same whether or not the address is known.");
         auth.MapPost("/password-reset/complete", Complete).AllowAnonymous().RequireRateLimiting(Security.SignInLimit)
             .WithSummary("Staff: choose a new password with the token from the reset link; every session of the account ends.");
+        // The page the e-mailed links open (and "Forgot your password?" on the sign-in form).
+        app.MapGet("/reset-password", (IWebHostEnvironment environment) => Api.WebPage(environment, "reset-password.html"))
+            .AllowAnonymous().ExcludeFromDescription();
         auth.MapPost("/password", Change)
             .WithSummary("Staff: change your password, giving the current one; every session of the account ends, sign in again.");
     }
@@ -57,21 +63,33 @@ public static class PasswordResets
         if (staff is { Active: true })
         {
             var now = time.GetUtcNow();
-            var reset = new PasswordReset(Ids.New(), staff.Id, now + Lifetime);
-            session.Insert(reset);
+            var reset = SendLink(session, messenger, staff, MessageCatalogue.StaffPasswordReset, Lifetime, language!, now,
+                new Dictionary<string, string> { ["minutes"] = Lifetime.TotalMinutes.ToString(CultureInfo.InvariantCulture) });
             session.Events.Append(staff.Id, new PasswordResetRequested(staff.Id, reset.Id, now));
-            var queued = messenger.Queue(
-                session, MessageCatalogue.PasswordReset, staff.Email, language!,
-                new Dictionary<string, string> { ["name"] = staff.Name, ["minutes"] = Lifetime.TotalMinutes.ToString(CultureInfo.InvariantCulture) },
-                new SecretVariable("link", SecretKind.ResetLink, reset.Id),
-                expiresAt: reset.ExpiresAt);
-            if (!queued.IsSuccess)
-            {
-                throw new InvalidOperationException($"The password reset e-mail does not compose: {queued.Error.Message}");
-            }
             await session.SaveChangesAsync(cancellationToken);
         }
         return TypedResults.Accepted((string?)null);
+    }
+
+    /// <summary>A new account's e-mail: a single-use link to choose a password, valid <see cref="FirstPasswordLifetime"/>.</summary>
+    public static void SendFirstPassword(IDocumentSession session, Messenger messenger, StaffAccount staff, string language, DateTimeOffset now) =>
+        SendLink(session, messenger, staff, MessageCatalogue.StaffFirstPassword, FirstPasswordLifetime, language, now,
+            new Dictionary<string, string> { ["hours"] = FirstPasswordLifetime.TotalHours.ToString(CultureInfo.InvariantCulture) });
+
+    /// <summary>Stores a reset and queues the e-mail carrying its link; the link is derived when the e-mail is handed over.</summary>
+    private static PasswordReset SendLink(
+        IDocumentSession session, Messenger messenger, StaffAccount staff, MessageTemplate template, TimeSpan lifetime, string language, DateTimeOffset now,
+        Dictionary<string, string> variables)
+    {
+        var reset = new PasswordReset(Ids.New(), staff.Id, now + lifetime);
+        session.Insert(reset);
+        variables["name"] = staff.Name;
+        var queued = messenger.Queue(session, template, staff.Email, language, variables, new SecretVariable("link", SecretKind.ResetLink, reset.Id), expiresAt: reset.ExpiresAt);
+        if (!queued.IsSuccess)
+        {
+            throw new InvalidOperationException($"The {template.Id} e-mail does not compose: {queued.Error.Message}");
+        }
+        return reset;
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Complete(

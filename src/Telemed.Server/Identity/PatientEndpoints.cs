@@ -6,6 +6,7 @@ using Telemed.Domain.Abdm;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Messages;
 
 namespace Telemed.Server.Identity;
 
@@ -61,6 +62,7 @@ public static class PatientEndpoints
         IDocumentSession session,
         OneTimeCodeService codes,
         Tokens tokens,
+        PatientMessages messages,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -117,6 +119,7 @@ public static class PatientEndpoints
             Ids.New(), name!, yearOfBirth.Value, request.DateOfBirth, sex!.Value, mobile!.Value, abhaNumber?.Value, abhaAddress?.Value, now, language, email);
         session.Insert(patient);
         session.Events.StartStream(patient.Id, new PatientRegistered(patient.Id, now));
+        messages.Sms(session, PatientMessages.Of(patient, optOut: false), MessageCatalogue.Welcome, new Dictionary<string, string>());
         var issued = tokens.Issue(session, patient.Id, Role.Patient);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created("/api/me", new PatientRegistration(PatientView.Of(patient), issued));

@@ -32,6 +32,12 @@ public static class Api
         return app;
     }
 
+    /// <summary>A page of the web client at a path of its own (what a QR code or a link in a message opens).</summary>
+    public static IResult WebPage(IWebHostEnvironment environment, string file) =>
+        environment.WebRootFileProvider.GetFileInfo(file) is { Exists: true, PhysicalPath: { } page }
+            ? Results.File(page, "text/html; charset=utf-8")
+            : Problems.NotFound("The web client is not built (run ./run.sh).");
+
     public static WebApplication MapApiDocument(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();

@@ -9,6 +9,19 @@ public static class Ids
     /// <summary>A new identifier: time-ordered (v7) so indexes stay compact.</summary>
     public static Guid New() => Guid.CreateVersion7();
 
+    /// <summary>An identifier in 22 URL-safe characters (base64url of its 16 bytes), short enough for an SMS variable.</summary>
+    public static string Compact(Guid id) => Convert.ToBase64String(id.ToByteArray(bigEndian: true)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static Guid? FromCompact(string? text)
+    {
+        if (text is not { Length: 22 } || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return null;
+        }
+        var bytes = Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/') + "==");
+        return new Guid(bytes, bigEndian: true);
+    }
+
     /// <summary>
     /// The same identifier for the same name, every time (RFC 9562 version 8 over SHA-256 of space and name): what a retry
     /// of one request needs to find its first attempt.

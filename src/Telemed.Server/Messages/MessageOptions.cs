@@ -12,9 +12,21 @@ public sealed class MessageOptions
     [Required]
     public string SecretPath { get; set; } = ".data/keys/messages.key";
 
-    /// <summary>Where people reach Telemed, for links in messages (a password reset).</summary>
-    [Required, Url]
+    /// <summary>
+    /// Where people reach Telemed, for links in messages. SMS carry it as one DLT variable, so it is at most 30
+    /// characters (e.g. <c>https://telemed.example.in</c>).
+    /// </summary>
+    [Required, Url, MaxLength(SiteMaxLength, ErrorMessage = "Messages:PublicUrl is sent in SMS as one DLT variable, so it may be at most 30 characters.")]
     public string PublicUrl { get; set; } = "http://127.0.0.1:5080";
+
+    public const int SiteMaxLength = 30;
+
+    /// <summary>The public address without a trailing slash, as messages print it.</summary>
+    public string Site => PublicUrl.TrimEnd('/');
+
+    /// <summary>"N ahead of you" is sent when a patient comes within this many places of the doctor.</summary>
+    [Range(1, 50)]
+    public int PlacesAheadAlert { get; set; } = PositionAlerts.DefaultThreshold;
 
     /// <summary>How often each node looks for due messages when nothing woke it (a message queued on this node wakes it at once).</summary>
     [Range(50, 60_000)]

@@ -9,6 +9,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Queue;
 using System.Text.Json;
 
 namespace Telemed.Server.Messages;
@@ -26,8 +27,17 @@ public static class MessagesSetup
         services.AddSingleton<IValidateOptions<EmailOptions>>(provider => provider.GetRequiredService<ProviderValidation>());
         services.AddSingleton<MessageSecrets>();
         services.AddSingleton<Messenger>();
+        services.AddSingleton<PatientMessages>();
+        services.AddSingleton<IQueueLedger, QueueMessages>();
         services.AddSingleton<MessageDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageDispatcher>());
+        services.AddOptions<PushOptions>().Bind(builder.Configuration.GetSection(PushOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.PublicKey) == string.IsNullOrEmpty(o.PrivateKey), "Push:PublicKey and Push:PrivateKey go together.")
+            .ValidateOnStart();
+        services.AddSingleton<VapidKeys>();
+        services.AddHttpClient<WebPushSender>((provider, http) =>
+            http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<PushOptions>>().Value.TimeoutSeconds));
+        services.AddKeyedTransient<IMessageProvider>(MessageChannel.Push, (provider, _) => provider.GetRequiredService<WebPushSender>());
         services.AddSingleton<MessageSink>();
         services.AddSingleton<SmtpMailer>();
 
@@ -60,6 +70,8 @@ public static class MessagesSetup
 
         services.ConfigureMarten((provider, options) =>
         {
+            options.Schema.For<MessagePreferences>();
+            options.Schema.For<DeviceSubscription>().Index(x => x.PatientId);
             options.Schema.For<OutgoingMessage>()
                 .Duplicate(x => x.State)
                 .Duplicate(x => x.DueAt)
@@ -75,6 +87,8 @@ public static class MessagesSetup
             .AllowAnonymous()
             .WithTags("Messages")
             .WithSummary("The SMS gateway's delivery receipts (authenticated by the signed reference each message carries).");
+        PatientMessages.Map(app);
+        WebPushSender.Map(app);
         app.MapGroup("/api/admin").RequireAuthorization(Roles.Admin).WithTags("Admin")
             .MapGet("/messages", DeliveryStatus)
             .WithSummary("Delivery status of messages, newest first: recipient masked, never a text or its variables. Filter by state.");

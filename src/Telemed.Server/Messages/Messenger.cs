@@ -25,9 +25,17 @@ public sealed class Messenger(TimeProvider time, MessageSecrets secrets)
         IReadOnlyDictionary<string, string> variables,
         SecretVariable? secret = null,
         DateTimeOffset? dueAt = null,
-        DateTimeOffset? expiresAt = null)
+        DateTimeOffset? expiresAt = null,
+        bool optedOut = false,
+        MessageChannel? channel = null)
     {
-        var recipient = Recipient(template.Channel, to);
+        // An SMS template's text also goes by web push, to a device subscription.
+        var via = channel ?? template.Channel;
+        if (via != template.Channel && !(via == MessageChannel.Push && template.Channel == MessageChannel.Sms))
+        {
+            return new Invalid($"Template '{template.Id}' is written for {template.Channel}, not {via}.");
+        }
+        var recipient = Recipient(via, to);
         if (!recipient.IsSuccess)
         {
             return recipient.Error;
@@ -49,8 +57,9 @@ public sealed class Messenger(TimeProvider time, MessageSecrets secrets)
         var now = time.GetUtcNow();
         var due = dueAt ?? now;
         var message = new OutgoingMessage(
-            Ids.New(), template.Channel, recipient.Value, template.Id, language, variables, secret, now,
-            template.Essential ? due : Delivery.OutsideQuietHours(due), expiresAt);
+            Ids.New(), via, recipient.Value, template.Id, language, variables, secret, now,
+            template.Essential ? due : Delivery.OutsideQuietHours(due), expiresAt,
+            Delivery.Suppressed(template, optedOut) ? DeliveryState.Suppressed : DeliveryState.Pending);
         session.Insert(message);
         return message.Id;
     }
@@ -80,6 +89,7 @@ public sealed class Messenger(TimeProvider time, MessageSecrets secrets)
     {
         MessageChannel.Sms => MobileNumber.Parse(to) is { IsSuccess: true } mobile ? mobile.Value.Value : MobileNumber.Parse(to).Error,
         MessageChannel.Email => PersonRules.Email(to),
+        MessageChannel.Push => Guid.TryParseExact(to, "N", out _) ? to : new Invalid("A push message goes to a device subscription id."),
         _ => new Invalid($"Telemed cannot send {channel} messages."),
     };
 }

@@ -39,6 +39,7 @@ public static class PaymentSetup
         services.AddSingleton<ICheckInFees>(provider => provider.GetRequiredService<PaymentService>());
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<IQueueLedger>(provider => provider.GetRequiredService<PaymentLedger>());
+        services.AddSingleton<PaymentMessages>();
         services.AddSingleton<ReceiptPdf>();
         services.AddSingleton<PaymentSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSweeper>());

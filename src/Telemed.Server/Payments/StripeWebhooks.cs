@@ -5,6 +5,7 @@ using Stripe;
 using Telemed.Domain.Payments;
 using Telemed.Domain.Queue;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Messages;
 using Telemed.Server.Queue;
 
 namespace Telemed.Server.Payments;
@@ -22,8 +23,8 @@ public static class StripeWebhooks
     private const int MaxBodyBytes = 512 * 1024;
 
     public static async Task<IResult> Receive(
-        HttpContext http, IDocumentStore store, QueueService queue, PaymentSweeper sweeper, IOptions<PaymentOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        HttpContext http, IDocumentStore store, QueueService queue, PaymentSweeper sweeper, PaymentMessages messages, IOptions<PaymentOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > MaxBodyBytes)
         {
@@ -46,9 +47,9 @@ public static class StripeWebhooks
         var processed = new ProcessedStripeEvent(stripeEvent.Id, stripeEvent.Type, now);
         var handled = stripeEvent.Type switch
         {
-            EventTypes.PaymentIntentSucceeded => await Succeeded(stripeEvent, processed, session, queue, sweeper, now, cancellationToken),
+            EventTypes.PaymentIntentSucceeded => await Succeeded(stripeEvent, processed, session, queue, sweeper, messages, now, cancellationToken),
             EventTypes.PaymentIntentPaymentFailed => await Failed(stripeEvent, processed, session, now, cancellationToken),
-            EventTypes.ChargeRefunded => await Refunded(stripeEvent, processed, session, now, cancellationToken),
+            EventTypes.ChargeRefunded => await Refunded(stripeEvent, processed, session, messages, now, cancellationToken),
             _ => false,
         };
         if (!handled)
@@ -82,10 +83,13 @@ public static class StripeWebhooks
         return null;
     }
 
-    /// <summary>The fee arrived: the token joins the line (in the queue's transaction); if its hold had lapsed, the fee is refunded.</summary>
+    /// <summary>
+    /// The fee arrived: the token joins the line (in the queue's transaction) and the patient gets a receipt; if its hold
+    /// had lapsed, the fee is refunded.
+    /// </summary>
     private static async Task<bool> Succeeded(
-        Event stripeEvent, ProcessedStripeEvent processed, IDocumentSession session, QueueService queue, PaymentSweeper sweeper, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        Event stripeEvent, ProcessedStripeEvent processed, IDocumentSession session, QueueService queue, PaymentSweeper sweeper, PaymentMessages messages,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (stripeEvent.Data.Object is not PaymentIntent intent || await Find(session, intent.Id, cancellationToken) is not { } payment)
         {
@@ -96,12 +100,14 @@ public static class StripeWebhooks
         {
             return false;
         }
+        var patient = await PatientMessages.Addressee(session, payment.PatientId, cancellationToken);
         QueueOutcome outcome;
         try
         {
             outcome = await queue.ExecuteAsSystem(payment.SessionId, new MarkPaid(payment.Token, payment.Id), cancellationToken, (queueSession, _) =>
             {
                 PaymentService.Append(queueSession, payment, events);
+                messages.Receipt(queueSession, patient, payment, now);
                 queueSession.Insert(processed);
             });
         }
@@ -115,6 +121,7 @@ public static class StripeWebhooks
         }
         var paid = events.Aggregate(payment, Payment.Evolve);
         PaymentService.Append(session, payment, events);
+        messages.Receipt(session, patient, payment, now);
         if (outcome.Error?.Code == QueueErrorCode.PaymentTooLate)
         {
             PaymentService.RequestRefund(session, paid, "The payment arrived after the held place was released.", null, now);
@@ -138,13 +145,19 @@ public static class StripeWebhooks
         return true;
     }
 
-    private static async Task<bool> Refunded(Event stripeEvent, ProcessedStripeEvent processed, IDocumentSession session, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<bool> Refunded(
+        Event stripeEvent, ProcessedStripeEvent processed, IDocumentSession session, PaymentMessages messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (stripeEvent.Data.Object is not Charge charge || charge.PaymentIntentId is null || await Find(session, charge.PaymentIntentId, cancellationToken) is not { } payment)
         {
             return false;
         }
-        PaymentService.Append(session, payment, PaymentDecisions.Refunded(payment, stripeEvent.Id, charge.AmountRefunded, now).Value);
+        var events = PaymentDecisions.Refunded(payment, stripeEvent.Id, charge.AmountRefunded, now).Value;
+        PaymentService.Append(session, payment, events);
+        if (events.Count > 0)
+        {
+            messages.Refund(session, await PatientMessages.Addressee(session, payment.PatientId, cancellationToken), payment, charge.AmountRefunded);
+        }
         session.Insert(processed);
         await PaymentService.SaveIgnoringRace(session, cancellationToken);
         return true;

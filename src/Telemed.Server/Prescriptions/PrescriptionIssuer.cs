@@ -2,14 +2,19 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Messages;
 using Telemed.Domain.Prescriptions;
 using Telemed.Server.Consultations;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Messages;
 
 namespace Telemed.Server.Prescriptions;
 
-/// <summary>Signs a completing consultation's prescription inside the queue's transaction and starts its stream.</summary>
-public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<PrescriptionOptions> options) : IPrescriptionSigner
+/// <summary>
+/// Signs a completing consultation's prescription inside the queue's transaction and starts its stream; the patient is
+/// told in the same transaction (SMS with the short verification link, and e-mail when they gave an address).
+/// </summary>
+public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<PrescriptionOptions> options, PatientMessages messages) : IPrescriptionSigner
 {
     public async Task<Result<Guid, ConsultationError>> Sign(
         IDocumentSession session, Consultation consultation, DateTimeOffset at, CancellationToken cancellationToken)
@@ -24,6 +29,14 @@ public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<Prescript
         }
         var (jws, keyId) = keys.Sign(composed.Value!);
         session.Events.StartStream<Prescription>(prescriptionId, new PrescriptionSigned(prescriptionId, composed.Value!, jws, keyId, at));
+        if (await PatientMessages.Addressee(session, consultation.PatientId, cancellationToken) is { } patient)
+        {
+            messages.Sms(session, patient, MessageCatalogue.PrescriptionReady, new Dictionary<string, string> { ["rx"] = Ids.Compact(prescriptionId) });
+            messages.Email(session, patient, MessageCatalogue.PrescriptionEmail, new Dictionary<string, string>
+            {
+                ["name"] = patient.Name, ["doctor"] = parties.Doctor.Name, ["link"] = options.Value.VerificationUrl(prescriptionId),
+            });
+        }
         return prescriptionId;
     }
 }

@@ -44,6 +44,36 @@ public class MessageCatalogueTests
     }
 
     [Fact]
+    public void Every_template_is_written_in_every_language_the_web_client_speaks_with_each_of_its_variables()
+    {
+        foreach (var template in MessageCatalogue.All.Values)
+        {
+            template.Texts.Keys.Order().ShouldBe(MessageCatalogue.Languages.Order(), template.Id);
+            foreach (var (language, text) in template.Texts)
+            {
+                template.Variables.ShouldAllBe(v => text.Contains($"{{{v.Name}}}"), $"{template.Id} in {language}");
+                if (template.Channel == MessageChannel.Email)
+                {
+                    template.Subject(language).ShouldNotBeNullOrWhiteSpace();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void English_SMS_stay_in_GSM7_so_they_cost_a_third_of_UCS2()
+    {
+        foreach (var template in MessageCatalogue.All.Values.Where(t => t.Channel == MessageChannel.Sms))
+        {
+            SmsLength.Measure(template.Texts[MessageCatalogue.English]).Encoding.ShouldBe(SmsEncoding.Gsm7, template.Id);
+        }
+    }
+
+    [Fact]
+    public void A_link_in_an_SMS_is_the_site_and_an_id_each_within_a_DLT_variable() =>
+        MessageCatalogue.PrescriptionReady.DltText("en").ShouldEndWith("{#var#}/v/{#var#}");
+
+    [Fact]
     public void The_DLT_text_is_the_template_with_each_variable_as_var() =>
         MessageCatalogue.SignInCode.DltText("en").ShouldBe("{#var#} is your Telemed sign-in code. It expires in {#var#} minutes. Never share it with anyone.");
 

@@ -27,6 +27,8 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         "POST /api/auth/otp", "POST /api/auth/otp/verify", "POST /api/auth/sign-in", "POST /api/auth/refresh", "POST /api/auth/sign-out",
         "POST /api/patients", "GET /api/boards/{facilityId:guid}", "GET /api/verify/{prescriptionId:guid}", "GET /verify/{prescriptionId:guid}",
         "POST /api/payments/stripe/webhook", "/hubs/board", "/hubs/board/negotiate",
+        // The pages links in messages open: the short prescription link (it redirects to /verify) and the password page.
+        "GET /v/{shortId}", "GET /reset-password",
         // A forgotten password is by definition signed out; the gateway's receipts are authenticated by their signed reference.
         "POST /api/auth/password-reset", "POST /api/auth/password-reset/complete", "POST /api/messages/sms/receipts",
         // Only while the development sink is configured (never in Production), as the test hosts have it.

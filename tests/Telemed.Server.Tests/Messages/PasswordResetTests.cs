@@ -53,8 +53,7 @@ public partial class PasswordResetTests(MailFixture fixture) : IClassFixture<Mai
     private async Task<string> ResetToken(string email)
     {
         await (await Host.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { email })).ShouldHave(HttpStatusCode.Accepted);
-        var mail = await fixture.Smtp.To(email);
-        mail.Subject.ShouldBe("Reset your Telemed password");
+        var mail = await fixture.Smtp.To(email, "Reset your Telemed password");
         mail.From.Mailboxes.Single().Address.ShouldBe("no-reply@telemed.test");
         var link = ResetLink().Match(mail.TextBody);
         link.Success.ShouldBeTrue(mail.TextBody);
@@ -118,6 +117,25 @@ public partial class PasswordResetTests(MailFixture fixture) : IClassFixture<Mai
         await changed.ShouldHave(HttpStatusCode.NoContent);
         await Host.SignInStaff(email, "a-brand-new-password");
         (await Host.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { session.RefreshToken })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_new_staff_member_chooses_their_own_password_through_the_link_in_their_first_email()
+    {
+        var email = $"kiran.{Guid.NewGuid():N}@example.in";
+        var admin = await Host.SignInStaff(Api.AdminEmail);
+        var created = await Host.As(admin.AccessToken).PostAsJsonAsync("/api/admin/health-officers", new { name = "Kiran Joshi", email, language = "hi" });
+        await created.ShouldHave(HttpStatusCode.Created);
+
+        var mail = await fixture.Smtp.To(email, "आपका Telemed खाता");
+        mail.TextBody.ShouldContain("72 घंटे");
+        var token = Uri.UnescapeDataString(ResetLink().Match(mail.TextBody).Groups["token"].Value);
+        var chosen = await Host.CreateClient().PostAsJsonAsync("/api/auth/password-reset/complete", new { token, newPassword = "my-own-first-password" });
+
+        await chosen.ShouldHave(HttpStatusCode.NoContent);
+        await Host.SignInStaff(email, "my-own-first-password");
+        (await Host.CreateClient().PostAsJsonAsync("/api/auth/password-reset/complete", new { token, newPassword = "someone-elses-password" }))
+            .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [GeneratedRegex(@"https://telemed\.test/reset-password\?token=(?<token>[A-Za-z0-9._%-]+)")]

@@ -19,10 +19,15 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
         var before = fixture.Sms.To(mobile).Count;
         var sent = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile, language });
         await sent.ShouldHave(HttpStatusCode.Accepted);
-        return await fixture.Sms.Nth(mobile, before + 1);
+        // A registered number also gets its welcome: a code is the message that starts with one.
+        return await Api.Eventually(() => Task.FromResult(fixture.Sms.To(mobile).Skip(before).FirstOrDefault(sms => char.IsAsciiDigit(sms.Text[0]))));
     }
 
     private static string Code(TakenSms sms) => sms.Text[..6];
+
+    /// <summary>Waits for a new patient's welcome, so it is not still on its way when the next test sets the gateway's faults.</summary>
+    private Task<TakenSms> Welcomed(string mobile) =>
+        Api.Eventually(() => Task.FromResult(fixture.Sms.To(mobile).FirstOrDefault(sms => sms.Text.StartsWith("Welcome to Telemed", StringComparison.Ordinal))));
 
     private async Task<List<JsonElement>> DeliveryStatus(string? state = null)
     {
@@ -77,6 +82,7 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
         var code = Code(sms);
         var registered = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Anita Desai", yearOfBirth = 1990, sex = "female", mobile, code });
         await registered.ShouldHave(HttpStatusCode.Created);
+        await Welcomed(mobile);
     }
 
     [Fact]
@@ -254,11 +260,13 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
         var code = Code(sms);
         var registered = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Meera Pillai", yearOfBirth = 1985, sex = "female", mobile, code });
         await registered.ShouldHave(HttpStatusCode.Created);
+        await Welcomed(mobile);
         var signIn = await AskForCode(mobile);
         await (await Host.CreateClient().PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code = Code(signIn) })).ShouldHave(HttpStatusCode.OK);
         await StatusOf(signIn, s => s.GetProperty("state").GetString() == "delivered");
 
         var stored = await EverythingStored(fixture.Server.Schema);
+        stored.ShouldNotContain("Welcome to Telemed", customMessage: "messages are stored as template and variables, never as text");
         foreach (var secret in new[] { code, Code(signIn) })
         {
             stored.ShouldNotContain($"\"{secret}\"");

@@ -5,8 +5,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Telemed.Domain.Messages;
 using Telemed.Domain.Payments;
 using Telemed.Server.Identity;
+using Telemed.Server.Messages;
 using Telemed.Server.Payments;
 using Telemed.Server.Tests.Support;
 
@@ -109,6 +111,14 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         return [.. (await session.Events.FetchStreamAsync(payment.GetProperty("paymentId").GetGuid())).Select(e => e.Data)];
     }
 
+    /// <summary>The messages queued to a patient with this template (whatever the hour: at night they wait for the morning).</summary>
+    private async Task<IReadOnlyList<OutgoingMessage>> Queued(TestPatient patient, MessageTemplate template)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var mobile = (await session.LoadAsync<PatientAccount>(patient.Id))!.Mobile;
+        return await session.Query<OutgoingMessage>().Where(m => m.To == mobile && m.Template == template.Id).ToListAsync();
+    }
+
     private Task Sweep() => Host.Services.GetRequiredService<PaymentSweeper>().Sweep(CancellationToken.None);
 
     [Fact]
@@ -134,6 +144,8 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         await (await Deliver(FakeStripe.Event("payment_intent.succeeded", intent))).ShouldHave(HttpStatusCode.OK);
 
         (await TokenState(sessionId, patient)).ShouldBe("waiting");
+        (await Queued(patient, MessageCatalogue.PaymentReceipt)).ShouldHaveSingleItem().Variables.ShouldBe(
+            new Dictionary<string, string> { ["amount"] = "500.00", ["token"] = "1" }, ignoreOrder: true);
         await (await doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null)).ShouldHave(HttpStatusCode.OK);
         var receipt = await Host.As(patient.AccessToken).GetAsync($"/api/payments/{payment.GetProperty("paymentId").GetGuid()}/receipt");
         await receipt.ShouldHave(HttpStatusCode.OK);
@@ -318,7 +330,7 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
     [Fact]
     public async Task Cancelling_the_session_refunds_paid_patients_and_Stripe_confirms_it()
     {
-        var (sessionId, _, payment) = await CheckedIn();
+        var (sessionId, patient, payment) = await CheckedIn();
         var intent = IntentOf(payment);
         await (await Deliver(FakeStripe.Event("payment_intent.succeeded", intent))).ShouldHave(HttpStatusCode.OK);
         // Failing before the close: closing wakes the background sweeper, which would otherwise send the refund before this test fails Stripe.
@@ -340,6 +352,10 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         var refunded = await Payment(payment);
         refunded.Status.ShouldBe(PaymentStatus.Refunded);
         refunded.RefundedPaise.ShouldBe(50_000);
+        (await Queued(patient, MessageCatalogue.SessionCancelled)).ShouldHaveSingleItem();
+        (await Queued(patient, MessageCatalogue.PaymentRefund)).ShouldHaveSingleItem().Variables["amount"].ShouldBe("500.00");
+        await (await Deliver(FakeStripe.Event("charge.refunded", FakeStripe.Charge(intent, 50_000)))).ShouldHave(HttpStatusCode.OK);
+        (await Queued(patient, MessageCatalogue.PaymentRefund)).Count.ShouldBe(1, "a repeated refund event tells the patient once");
     }
 
     [Fact]

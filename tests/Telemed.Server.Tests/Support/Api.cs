@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Telemed.Domain.Messages;
 using Telemed.Server.Identity;
 using Telemed.Server.Messages;
 
@@ -46,8 +47,10 @@ public static class Api
         return new string(text.SkipWhile(c => !char.IsAsciiDigit(c)).TakeWhile(char.IsAsciiDigit).ToArray());
     }
 
+    /// <summary>The sign-in codes sunk for a number, newest first (a registered number also gets other messages).</summary>
     private static async Task<List<SunkMessage>> SunkTo(HttpClient client, string mobile) =>
-        (await client.GetFromJsonAsync<List<SunkMessage>>($"/api/dev/messages?to={Uri.EscapeDataString(mobile)}", Json))!;
+        (await client.GetFromJsonAsync<List<SunkMessage>>($"/api/dev/messages?to={Uri.EscapeDataString(mobile)}", Json))!
+            .Where(m => m.Template == MessageCatalogue.SignInCode.Id).ToList();
 
     /// <summary>Polls until the probe has a value (asynchronous work such as message dispatch), failing after ten seconds.</summary>
     public static async Task<T> Eventually<T>(Func<Task<T?>> probe, TimeSpan? within = null) where T : class

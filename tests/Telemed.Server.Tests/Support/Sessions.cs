@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Telemed.Server.Identity;
 
 namespace Telemed.Server.Tests.Support;
@@ -9,11 +10,11 @@ public static class Sessions
 {
     public static readonly Guid Facility = DemoSeeder.FacilityId;
 
-    /// <summary>A free session at the demo facility, run by both demo doctors, that started a moment ago.</summary>
+    /// <summary>A free session at the demo facility, run by both demo doctors, that started a moment ago by the server's clock.</summary>
     public static async Task<Guid> Open(TelemedFactory host, int capacity = 100, int slotMinutes = 10, Guid[]? doctorIds = null)
     {
         var admin = host.As((await host.SignInStaff(Api.AdminEmail)).AccessToken);
-        var now = DateTimeOffset.UtcNow;
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var response = await admin.PostAsJsonAsync("/api/sessions", new
         {
             facilityId = Facility,

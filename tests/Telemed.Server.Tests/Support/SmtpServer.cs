@@ -61,8 +61,9 @@ public sealed class SmtpServer : IAsyncDisposable
             : [];
     }
 
-    public Task<MimeMessage> To(string address) =>
-        Api.Eventually(() => Task.FromResult(Messages().FirstOrDefault(m => m.To.Mailboxes.Any(to => to.Address == address))));
+    /// <summary>The first message to an address (with this subject, when given).</summary>
+    public Task<MimeMessage> To(string address, string? subject = null) =>
+        Api.Eventually(() => Task.FromResult(Messages().FirstOrDefault(m => m.To.Mailboxes.Any(to => to.Address == address) && (subject is null || m.Subject == subject))));
 
     public async ValueTask DisposeAsync()
     {

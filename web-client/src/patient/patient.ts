@@ -8,6 +8,7 @@ import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './
 import { loadProfile, showPrescription } from './patient-records';
 import { isMinor, today, type Patient } from './person';
 import { loadAbha } from './abha';
+import { enablePush, pushSupported } from './push';
 import type { PaymentView } from './payment';
 import { runPreCallCheck } from '../shared/call/precheck';
 import type { HubReply } from '../shared/server-errors';
@@ -47,6 +48,7 @@ onLanguageChange(() => {
 
 export async function patientHome() {
   show('patient');
+  offerPush();
   $<HTMLInputElement>('checkin-files').accept = attachmentAccept;
   void failSafely(loadAbha);
   // A list that fails to load says so where the list would be (and what to do); the rest of the page still opens.
@@ -65,6 +67,17 @@ export async function patientHome() {
     await watchToken(resume);
     await resumePayment();
   }
+}
+
+/** Web push, offered where the browser supports it; the button goes once this device is subscribed. */
+function offerPush() {
+  const button = $<HTMLButtonElement>('push-enable');
+  button.hidden = !pushSupported();
+  button.onclick = () => void failSafely(async () => {
+    const state = await enablePush(api);
+    $('push-state').textContent = t(`push.${state}`);
+    button.hidden = state === 'subscribed';
+  });
 }
 
 // --- Finding an OPD -----------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ describe('message files', () => {
   });
 
   it('know every data-i18n key the pages use', () => {
-    expect(Object.keys(pages).length).toBe(3);
+    expect(Object.keys(pages).length).toBe(4);
     for (const [page, html] of Object.entries(pages)) {
       for (const [, key] of html.matchAll(/data-i18n(?:-[\w-]+)?="([^"]+)"/g)) expect(messages.en, `${page}: ${key}`).toHaveProperty([key]);
     }

@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+
+namespace Telemed.Server.Messages;
+
+/// <summary>A patient's choice about messages, keyed by their account id. Absent means they get everything.</summary>
+public sealed record MessagePreferences(Guid Id, bool OptOut, DateTimeOffset UpdatedAt);
+
+public sealed record MessagePreferencesView(bool OptOut);
+
+public sealed record MessagePreferencesRequest(bool? OptOut);
+
+/// <summary>
+/// Who a patient's messages go to: their mobile (a dependant's is the family's), e-mail if given, the devices subscribed
+/// to web push, language, and whether they opted out.
+/// </summary>
+public sealed record Addressee(Guid PatientId, string Name, string Mobile, string? Email, string Language, bool OptOut, IReadOnlyList<Guid> Devices);
+
+/// <summary>
+/// Queues messages to patients in the caller's unit of work: fills in Telemed's address, writes each in the patient's
+/// language, and records a non-essential message to a patient who opted out as suppressed instead of sending it.
+/// A message that does not compose here is a bug in its caller (every value comes from Telemed itself), so it throws.
+/// </summary>
+public sealed class PatientMessages(Messenger messenger, IOptions<MessageOptions> options)
+{
+    public static async Task<IReadOnlyDictionary<Guid, Addressee>> Addressees(IQuerySession session, IReadOnlyCollection<Guid> patientIds, CancellationToken cancellationToken)
+    {
+        if (patientIds.Count == 0)
+        {
+            return new Dictionary<Guid, Addressee>();
+        }
+        // One round trip: this runs inside queue commands, which hold their session's write lock.
+        var ids = patientIds.ToArray();
+        var batch = session.CreateBatchQuery();
+        var loadedPatients = batch.LoadMany<PatientAccount>().ById(ids);
+        var loadedPreferences = batch.LoadMany<MessagePreferences>().ById(ids);
+        var loadedDevices = batch.Query<DeviceSubscription>().Where(d => d.PatientId.In(ids)).ToList();
+        await batch.Execute(cancellationToken);
+        var preferences = (await loadedPreferences).ToDictionary(p => p.Id);
+        var devices = (await loadedDevices).ToLookup(d => d.PatientId, d => d.Id);
+        return (await loadedPatients).ToDictionary(p => p.Id, p => Of(p, preferences.TryGetValue(p.Id, out var chosen) && chosen.OptOut) with { Devices = [.. devices[p.Id]] });
+    }
+
+    public static async Task<Addressee?> Addressee(IQuerySession session, Guid patientId, CancellationToken cancellationToken) =>
+        (await Addressees(session, [patientId], cancellationToken)).GetValueOrDefault(patientId);
+
+    public static Addressee Of(PatientAccount patient, bool optOut) => new(patient.Id, patient.Name, patient.Mobile, patient.Email, patient.Language, optOut, []);
+
+    /// <summary>An SMS, and the same text by web push to each device the patient subscribed (heard with the tab closed).</summary>
+    public void Sms(IDocumentSession session, Addressee to, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
+        DateTimeOffset? dueAt = null, DateTimeOffset? expiresAt = null)
+    {
+        Queue(session, to, to.Mobile, template, variables, dueAt, expiresAt);
+        foreach (var device in to.Devices)
+        {
+            Queue(session, to, device.ToString("N"), template, variables, dueAt, expiresAt, MessageChannel.Push);
+        }
+    }
+
+    /// <summary>An e-mail, when the patient gave an address (otherwise nothing).</summary>
+    public void Email(IDocumentSession session, Addressee to, MessageTemplate template, IReadOnlyDictionary<string, string> variables)
+    {
+        if (to.Email is { } email)
+        {
+            Queue(session, to, email, template, variables, null, null);
+        }
+    }
+
+    private void Queue(IDocumentSession session, Addressee to, string address, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
+        DateTimeOffset? dueAt, DateTimeOffset? expiresAt, MessageChannel? channel = null)
+    {
+        var filled = new Dictionary<string, string>(variables, StringComparer.Ordinal);
+        if (template.Variables.Any(v => v.Name == "site"))
+        {
+            filled["site"] = options.Value.Site;
+        }
+        var queued = messenger.Queue(session, template, address, to.Language, filled, dueAt: dueAt, expiresAt: expiresAt, optedOut: to.OptOut, channel: channel);
+        if (!queued.IsSuccess)
+        {
+            throw new InvalidOperationException($"Message {template.Id} does not compose: {queued.Error.Message}");
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var me = app.MapGroup("/api/me/message-preferences").WithTags("Messages").RequireAuthorization(Roles.Patient);
+        me.MapGet("/", Get).WithSummary("Patient: whether I opted out of messages that are not essential (codes, \"you are next\" and the doctor's call always come).");
+        me.MapPut("/", Put).WithSummary("Patient: opt out of (or back into) messages that are not essential.");
+    }
+
+    private static async Task<Ok<MessagePreferencesView>> Get(ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new MessagePreferencesView((await session.LoadAsync<MessagePreferences>(user.AccountId(), cancellationToken))?.OptOut ?? false));
+
+    private static async Task<Results<Ok<MessagePreferencesView>, ProblemHttpResult>> Put(
+        MessagePreferencesRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request.OptOut is not { } optOut)
+        {
+            return Problems.Invalid("optOut", "Say whether to opt out: true or false.");
+        }
+        session.Store(new MessagePreferences(user.AccountId(), optOut, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new MessagePreferencesView(optOut));
+    }
+}
