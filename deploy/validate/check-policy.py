@@ -7,9 +7,10 @@ Usage: check-policy.py REPO_ROOT KUSTOMIZE_OUTPUT.yaml
 - compose: nodes read-only with tmpfs /tmp, secrets mounted, health checks, reachable only through nginx; Redis
   append-only; images pinned;
 - Kubernetes: probes, resources, non-root, read-only root, no capabilities, preStop drain, no Secret values committed,
-  every Secret it references is documented in docs/deploy.md; Ingress timeouts and no affinity; HPA; PDB;
+  every Secret it references is documented in docs/deploy.md; Ingress timeouts, cookie affinity on the hubs only; HPA; PDB;
 - Dockerfile: COPY sources exist, non-root numeric USER, HEALTHCHECK, fonts = the Pdf:* defaults in src/;
-- nginx.conf: both nodes, round-robin (no sticky directives), WebSocket upgrade and long timeouts on /hubs/.
+- nginx.conf: both nodes, the API round-robin, /hubs/ sticky (ip_hash) with WebSocket upgrade and long timeouts;
+- web client: its hub connections use stateful reconnect.
 Prints one line per failed check and a summary; exit 1 if any failed.
 """
 import re
@@ -172,8 +173,10 @@ for ingress in hub_ingress:
     annotations = ingress["metadata"].get("annotations", {})
     for key in ("proxy-read-timeout", "proxy-send-timeout"):
         check(int(annotations.get(f"nginx.ingress.kubernetes.io/{key}", "0")) >= 3600, f"k8s Ingress {ingress['metadata']['name']}: {key} < 3600")
+    check(annotations.get("nginx.ingress.kubernetes.io/affinity") == "cookie", f"k8s Ingress {ingress['metadata']['name']}: no cookie affinity on the hubs")
 for ingress in ingresses:
-    check(not any("affinity" in a for a in ingress["metadata"].get("annotations", {})), f"k8s Ingress {ingress['metadata']['name']}: affinity annotation")
+    if ingress not in hub_ingress:
+        check(not any("affinity" in a for a in ingress["metadata"].get("annotations", {})), f"k8s Ingress {ingress['metadata']['name']}: affinity on the API")
 hpa = objects.get(("HorizontalPodAutoscaler", "telemed"), {})
 check(hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "telemed" and
       any(m.get("resource", {}).get("name") == "cpu" for m in hpa.get("spec", {}).get("metrics", [])), "k8s: HPA on CPU for telemed missing")
@@ -205,8 +208,15 @@ check(installed == {"fonts-dejavu-core", "fonts-lohit-deva", "libfontconfig1"}, 
 nginx = (root / "deploy/nginx.conf").read_text(encoding="utf-8")
 code = "\n".join(line.split("#", 1)[0] for line in nginx.splitlines())
 check(re.search(r"server\s+telemed-a:8080", code) and re.search(r"server\s+telemed-b:8080", code), "nginx: both nodes must be upstream servers")
-check(not re.search(r"\b(ip_hash|sticky|hash)\b", code), "nginx: sticky/hash balancing present (round-robin expected)")
+upstreams = dict(re.findall(r"upstream\s+(\w+)\s*\{(.*?)\}", code, re.S))
 hubs = re.search(r"location\s+/hubs/\s*\{(.*?)\}", code, re.S)
+api = re.search(r"location\s+/\s*\{(.*?)\}", code, re.S)
+hub_upstream = re.search(r"proxy_pass\s+http://(\w+);", hubs.group(1)) if hubs else None
+api_upstream = re.search(r"proxy_pass\s+http://(\w+);", api.group(1)) if api else None
+check(hub_upstream is not None and re.search(r"\bip_hash;", upstreams.get(hub_upstream.group(1), "")) is not None,
+      "nginx: /hubs/ is not proxied to an ip_hash (sticky) upstream")
+check(api_upstream is not None and not re.search(r"\b(ip_hash|sticky|hash)\b", upstreams.get(api_upstream.group(1), "")),
+      "nginx: the API's upstream is sticky (round-robin expected)")
 check(hubs is not None, "nginx: no location /hubs/")
 if hubs:
     # nginx inherits proxy_set_header from the server level only into locations that set none of their own.
@@ -221,9 +231,8 @@ check("$request " not in code and '"$request"' not in code, "nginx: access log r
 
 # ---------- web client ----------
 client = "\n".join(p.read_text(encoding="utf-8") for p in (root / "web-client/src").rglob("*.ts") if not p.name.endswith(".test.ts"))
-if "withUrl(" in client and not re.search(r"skipNegotiation:\s*true", client):
-    warnings.append("web-client/src: the hub connection negotiates (no skipNegotiation: true, transport WebSockets); "
-                    "behind the round-robin balancers of deploy/ it then fails to connect (docs/deploy.md)")
+check(client.count("withUrl(") == client.count(".withStatefulReconnect()"), "web-client/src: a hub connection without stateful reconnect")
+check("skipNegotiation" not in client, "web-client/src: a hub connection skips negotiation")
 
 for warning in warnings:
     print(f"  WARNING {warning}")

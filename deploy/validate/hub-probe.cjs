@@ -1,8 +1,8 @@
 // Opens SignalR connections to /hubs/clinic the way a browser client would and reports how many started.
 // Usage: node hub-probe.cjs BASE_URL ACCESS_TOKEN COUNT MODE
-//   MODE skip:      WebSockets only, skipNegotiation (one TCP stream; no sticky sessions needed)
-//   MODE negotiate: WebSockets after the negotiate POST (two requests that must reach the same node)
-//   MODE hold:      like skip, then keeps the connections open for 60 s (to watch a node shut down under them)
+//   MODE negotiate: as the web client: the negotiate POST, then the WebSocket (two requests that must reach the same
+//                   node), with stateful reconnect
+//   MODE hold:      like negotiate, then keeps the connections open for 60 s (to watch a node shut down under them)
 // Prints "MODE: N of COUNT started"; exit 0 always (the caller judges the counts).
 const path = require("node:path");
 // The web client's own SignalR package (its node_modules: TELEMED_WEB_CLIENT, default web-client/).
@@ -12,10 +12,9 @@ const signalr = require(path.join(webClient, "node_modules/@microsoft/signalr"))
 const [base, token, count, mode] = process.argv.slice(2);
 
 async function attempt() {
-  const options = { accessTokenFactory: () => token, transport: signalr.HttpTransportType.WebSockets };
-  if (mode !== "negotiate") options.skipNegotiation = true;
   const connection = new signalr.HubConnectionBuilder()
-    .withUrl(`${base}/hubs/clinic`, options)
+    .withUrl(`${base}/hubs/clinic`, { accessTokenFactory: () => token, transport: signalr.HttpTransportType.WebSockets })
+    .withStatefulReconnect()
     .configureLogging(signalr.LogLevel.None)
     .build();
   try {

@@ -43,7 +43,6 @@ app.UseTelemedSecurity();
 app.UseWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseDirectHubSockets();
 app.UseTelemedRateLimits();
 app.MapTelemedHealth();
 app.MapTelemedMetrics();

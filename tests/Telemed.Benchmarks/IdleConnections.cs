@@ -30,11 +30,10 @@ public sealed class IdleConnections(Uri server, int connections, Uri? http2Serve
         var before = BenchmarkReport.ResidentMegabytes(serverPid);
         var sockets = new List<ClientWebSocket>(connections);
         var hubServer = http2Server ?? server;
-        var uri = new Uri(new Uri(hubServer.ToString().Replace("http", "ws", StringComparison.Ordinal)), $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}");
         var started = DateTime.UtcNow;
         for (var batch = 0; batch < connections; batch += 500)
         {
-            sockets.AddRange(await Task.WhenAll(Enumerable.Range(batch, Math.Min(500, connections - batch)).Select(_ => Open(uri))));
+            sockets.AddRange(await Task.WhenAll(Enumerable.Range(batch, Math.Min(500, connections - batch)).Select(_ => Open(hubServer, token))));
             if (batch % 5000 == 0)
             {
                 Console.WriteLine($"{sockets.Count} connected");
@@ -86,8 +85,9 @@ public sealed class IdleConnections(Uri server, int connections, Uri? http2Serve
         File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal))?
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] ?? "unknown";
 
-    private async Task<ClientWebSocket> Open(Uri uri)
+    private async Task<ClientWebSocket> Open(Uri hubServer, string token)
     {
+        var uri = await BenchmarkReport.Negotiate(invoker, hubServer, token, http2Server is null ? null : System.Net.HttpVersion.Version20);
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         if (http2Server is not null)

@@ -61,7 +61,6 @@ switch (mode)
             + "both servers, PostgreSQL and the driver on one machine, loopback only; "
             + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC"
             + (inline.Length > 0 ? " and `DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1`" : "")
-            + (Environment.GetEnvironmentVariable("Server__InlineScheduling") == "false" ? "" : ", Kestrel inline scheduling (`Server:InlineScheduling`, the default)")
             + (Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is { } spin
                 ? $", thread-pool spin limit {spin}" : ", idle thread-pool workers not spinning (the server's runtimeconfig)")
             + ").\n\n" + relay);
@@ -133,12 +132,32 @@ internal static class BenchmarkReport
         return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
-    /// <summary>A clinic hub client as the web client makes it: WebSockets, JSON, token in the query string.</summary>
+    /// <summary>
+    /// The WebSocket address of a new hub connection, negotiated as SignalR clients do (POST <c>negotiate</c>, then the
+    /// socket with the connection's token), for drivers that speak the protocol over raw WebSockets to stay small.
+    /// </summary>
+    public static async Task<Uri> Negotiate(HttpMessageInvoker http, Uri server, string accessToken, Version? httpVersion = null)
+    {
+        var token = Uri.EscapeDataString(accessToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, $"/hubs/clinic/negotiate?negotiateVersion=1&access_token={token}"));
+        if (httpVersion is not null)
+        {
+            request.Version = httpVersion;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+        using var response = await http.SendAsync(request, CancellationToken.None);
+        response.EnsureSuccessStatusCode();
+        var negotiated = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+        var id = Uri.EscapeDataString(negotiated.GetProperty("connectionToken").GetString()!);
+        return new Uri(new Uri(server.ToString().Replace("http", "ws", StringComparison.Ordinal)), $"/hubs/clinic?id={id}&access_token={token}");
+    }
+
+    /// <summary>A clinic hub client as the web client makes it: negotiated, WebSockets, JSON, stateful reconnect, token in the query string.</summary>
     public static Microsoft.AspNetCore.SignalR.Client.HubConnection Hub(Uri server, string accessToken) =>
         Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilderHttpExtensions.WithUrl(
-                new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder(),
+                Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilderHttpExtensions.WithStatefulReconnect(new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()),
                 new Uri(server, $"/hubs/clinic?access_token={Uri.EscapeDataString(accessToken)}"),
-                options => { options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets; options.SkipNegotiation = true; })
+                options => options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(
                 new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)))
             .Build();

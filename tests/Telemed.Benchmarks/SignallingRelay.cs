@@ -70,7 +70,7 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             "| server | samples | p50 ms | p90 ms | p99 ms | max ms | server RSS MB |",
             "|---|---|---|---|---|---|---|",
             Row("PeerJS server 1.0.2 (Node " + NodeVersion() + ")", [.. peer.Latencies], peerMemory),
-            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit; candidates sent without a reply take the fast lane)"
+            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit; candidates sent without a reply)"
                 + (secondNode is null ? "" : ", one node on the Redis backplane"), [.. hub.Latencies], hubMemory),
             "",
             string.Create(CultureInfo.InvariantCulture,
@@ -83,24 +83,24 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
     }
 
     /// <summary>
-    /// Raw WebSockets speaking SignalR's JSON protocol (handshake, JoinRoom with its completion, then fire-and-forget
-    /// invocations), so the client side costs the same as PeerJS's raw clients and only the servers differ.
+    /// Raw WebSockets speaking SignalR's JSON protocol (negotiated, handshake, JoinRoom with its completion, then
+    /// fire-and-forget invocations), so the client side costs the same as PeerJS's raw clients and only the servers differ.
     /// </summary>
     private async Task<Relay> ConnectTelemed(IReadOnlyList<(Guid Consultation, string Doctor, string Patient)> consultations, Uri patientNode)
     {
         // Pings every 15 s, as SignalR clients send them (the hub drops a client silent for 30 s).
         var relay = new Relay("Telemed", Encoding.UTF8.GetBytes("{\"type\":6}\u001e"), TimeSpan.FromSeconds(15));
-        static Uri WebSocketOf(Uri node) => new(node.ToString().Replace("http", "ws", StringComparison.Ordinal));
+        using var http = new HttpClient();
         foreach (var room in consultations)
         {
             // Each client sends to the other participant of its room (signalling is addressed to one participant).
             foreach (var (token, node, to) in new[]
             {
-                (room.Doctor, WebSocketOf(telemed), BenchCast.AccountOf(room.Patient)), (room.Patient, WebSocketOf(patientNode), BenchCast.AccountOf(room.Doctor)),
+                (room.Doctor, telemed, BenchCast.AccountOf(room.Patient)), (room.Patient, patientNode, BenchCast.AccountOf(room.Doctor)),
             })
             {
                 var socket = new ClientWebSocket();
-                await socket.ConnectAsync(new Uri(node, $"/hubs/clinic?access_token={Uri.EscapeDataString(token)}"), CancellationToken.None);
+                await socket.ConnectAsync(await BenchmarkReport.Negotiate(http, node, token), CancellationToken.None);
                 await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
                 var join = $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\"{room.Consultation}\"]}}\u001e";
                 await socket.SendAsync(Encoding.UTF8.GetBytes(join), WebSocketMessageType.Text, true, CancellationToken.None);

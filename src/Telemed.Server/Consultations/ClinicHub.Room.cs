@@ -41,10 +41,7 @@ public sealed partial class ClinicHub
 
     public Task<HubResult<bool>> SendAnswer(Guid consultationId, Guid to, string sdp, int negotiation) => RelaySdp(consultationId, to, "answer", sdp, negotiation);
 
-    /// <summary>
-    /// Relays a candidate; one the deployment forbids is dropped (value false) rather than refused. Sent without asking for
-    /// a reply, a candidate usually takes <see cref="CandidateFastLane"/> instead, with the same checks.
-    /// </summary>
+    /// <summary>Relays a candidate; one the deployment forbids is dropped (value false) rather than refused.</summary>
     public async Task<HubResult<bool>> SendIceCandidate(Guid consultationId, Guid to, string candidate, string? sdpMid, int? sdpMLineIndex)
     {
         if (await Addressable(consultationId, to, "send ICE candidate") is { } refused)
@@ -58,7 +55,7 @@ public sealed partial class ClinicHub
         }
         if (screened.Value)
         {
-            await rooms.Relay(new CandidateMessage(consultationId, CallerId, to, candidate, sdpMid, sdpMLineIndex), "hub");
+            await rooms.Relay(new CandidateMessage(consultationId, CallerId, to, candidate, sdpMid, sdpMLineIndex));
         }
         return HubResult<bool>.Success(screened.Value);
     }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Telemed.Domain;
@@ -12,13 +10,10 @@ namespace Telemed.Server.Consultations;
 
 /// <summary>
 /// Room work that outlives a hub call or runs outside one: the end of a dropped participant's grace period, ICE server
-/// lists, relaying candidates (from the hub, and from <see cref="CandidateFastLane"/>).
+/// lists, relaying candidates.
 /// </summary>
 public sealed class ConsultationRooms(
     IHubContext<ClinicHub, IClinicClient> hub,
-    HubLifetimeManager<ClinicHub> lifetime,
-    DirectHubConnections connections,
-    IOptions<JsonHubProtocolOptions> hubJson,
     ConsultationService consultations,
     RoomRegistry registry,
     TelemedMetrics metrics,
@@ -27,9 +22,6 @@ public sealed class ConsultationRooms(
     TimeProvider time)
 {
     private readonly CandidateFilter candidateFilter = new(signalling.Value.ForbiddenCandidateNetworks);
-
-    // With a backplane, a participant may have connections on other nodes too, which only the lifetime manager reaches.
-    private readonly bool singleNode = lifetime is DefaultHubLifetimeManager<ClinicHub>;
 
     /// <summary>True to relay the candidate, false to drop it (the deployment forbids its address), or why it is invalid.</summary>
     public Result<bool, SignallingError> Screen(string candidate, string? sdpMid, int? sdpMLineIndex)
@@ -46,49 +38,11 @@ public sealed class ConsultationRooms(
         return candidateFilter.Allows(parsed.Value);
     }
 
-    /// <summary>
-    /// To the addressee's connections in the room, on every node: sent straight to the socket when that is one direct
-    /// connection on this node with nothing else waiting to be sent to it, else through the lifetime manager.
-    /// </summary>
-    public async Task Relay(CandidateMessage candidate, string lane)
+    /// <summary>To the addressee's connections in the room, on every node.</summary>
+    public async Task Relay(CandidateMessage candidate)
     {
-        metrics.Relayed("candidate", lane);
-        if (singleNode && registry.Connections(candidate.ConsultationId, candidate.To) is [var addressee]
-            && await SendStraight(addressee, nameof(IClinicClient.IceCandidate), candidate))
-        {
-            return;
-        }
         await hub.Clients.Group(RoomRegistry.MemberGroup(candidate.ConsultationId, candidate.To)).IceCandidate(candidate);
-    }
-
-    // Borrowed by one send at a time on each thread, so relaying allocates no buffers once each thread has one.
-    [ThreadStatic]
-    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? spareWriter;
-
-    /// <summary>Writes the message SignalR's JSON protocol writes for a call of <paramref name="target"/> on the client, and sends it.</summary>
-    private async ValueTask<bool> SendStraight<T>(string connectionId, string target, T argument)
-    {
-        var (buffer, json) = spareWriter ?? (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null));
-        spareWriter = null;
-        try
-        {
-            json.Reset(buffer);
-            json.WriteStartObject();
-            json.WriteNumber("type", 1);
-            json.WriteString("target", target);
-            json.WriteStartArray("arguments");
-            JsonSerializer.Serialize(json, argument, hubJson.Value.PayloadSerializerOptions);
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.Flush();
-            buffer.Write([DirectHubConnections.RecordSeparator]);
-            return await connections.TrySend(connectionId, buffer.WrittenMemory);
-        }
-        finally
-        {
-            buffer.ResetWrittenCount();
-            spareWriter = (buffer, json);
-        }
+        metrics.Relayed("candidate");
     }
 
     /// <summary>A connection in a room closed without hanging up: tell the others, and wait for a rejoin.</summary>

@@ -19,7 +19,6 @@ public static class ConsultationSetup
         services.AddSingleton<RoomRegistry>();
         services.AddSingleton<ConsultationRooms>();
         services.AddSingleton<HubRateLimit>();
-        services.AddKeyedSingleton<IHubFastLane, CandidateFastLane>(typeof(ClinicHub));
         services.AddSignalR().AddHubOptions<ClinicHub>(options =>
         {
             options.AddFilter<HubRateLimit>();

@@ -110,7 +110,8 @@ public static class SignInEndpoints
         }
         var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
         // Hash even for an unknown email so the answer takes as long either way. PBKDF2 takes tens of milliseconds: on the
-        // thread pool, not the socket thread that request code runs on (Server:InlineScheduling), which other connections share.
+        // thread pool, not the socket thread that code after a database read runs on with inline socket completions
+        // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, as deployed), which other connections share.
         var verdict = await Task.Run(() => hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? UnknownAccountHash, request.Password!), cancellationToken);
         if (staff is null || verdict == PasswordVerificationResult.Failed)
         {

@@ -17,10 +17,8 @@ public sealed class TelemedMetrics
             "Patients waiting in line, in the sessions this node has open.");
         meter.CreateObservableGauge("telemed.consultations.in_progress", () => services.GetRequiredService<Queue.QueueService>().Counts().InConsultation,
             "{consultation}", "Consultations in progress, in the sessions this node has open.");
-        meter.CreateObservableGauge("telemed.hub.direct_connections", () => services.GetRequiredService<Realtime.DirectHubConnections>().Count, "{connection}",
-            "Hub connections open on this node's own WebSocket transport (negotiated ones count in signalr.server.active_connections).");
         WaitingTime = meter.CreateHistogram<double>("telemed.queue.waiting_time", "s", "From check-in to being called.");
-        SignallingMessages = meter.CreateCounter<long>("telemed.signalling.messages", "{message}", "Signalling messages relayed, by kind and lane.");
+        SignallingMessages = meter.CreateCounter<long>("telemed.signalling.messages", "{message}", "Signalling messages relayed, by kind.");
         CallSetupTime = meter.CreateHistogram<double>("telemed.call.setup_time", "s", "From starting a consultation to its call connecting.");
         RateLimitUnshared = meter.CreateCounter<long>("telemed.rate_limit.unshared", "{request}",
             "Rate-limited requests this node counted alone because Redis was out of reach, by policy.");
@@ -34,9 +32,7 @@ public sealed class TelemedMetrics
 
     public Counter<long> SignallingMessages { get; }
 
-    /// <summary>Lane "fast" when the transport relayed it without the hub's dispatch (Consultations/CandidateFastLane.cs).</summary>
-    public void Relayed(string kind, string lane = "hub") =>
-        SignallingMessages.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("lane", lane));
+    public void Relayed(string kind) => SignallingMessages.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public Histogram<double> CallSetupTime { get; }
 

@@ -17,7 +17,6 @@ public static class QueueSetup
         services.AddSingleton<PositionBroadcaster>();
         services.AddSingleton<QueueNotifier>();
         services.AddSingleton<QueueService>();
-        builder.AddDirectHubSockets();
         services.AddSignalR(options => options.EnableDetailedErrors = false)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.ConfigureMarten(options =>
@@ -46,7 +45,7 @@ public static class QueueSetup
             options.AllowStatefulReconnects = true;
             options.CloseOnAuthenticationExpiration = true;
         });
-        app.MapHub<BoardHub>("/hubs/board");
+        app.MapHub<BoardHub>("/hubs/board", options => options.AllowStatefulReconnects = true);
         return app;
     }
 }

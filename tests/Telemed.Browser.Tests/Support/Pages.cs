@@ -109,11 +109,12 @@ public static class Pages
     /// A fresh session of Dr. Asha Verma with her queue open in one browser, and a patient checked in as token 1 in
     /// another (optionally on another node).
     /// </summary>
-    public static async Task<(IPage Doctor, IPage Patient, Guid SessionId)> PatientWaiting(BrowserFixture fixture, string mobile, Uri? patientNode = null)
+    public static async Task<(IPage Doctor, IPage Patient, Guid SessionId)> PatientWaiting(
+        BrowserFixture fixture, string mobile, IPage? doctorPage = null, IPage? patientPage = null)
     {
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
-        var doctor = await fixture.NewPage();
-        var patient = await fixture.NewPage(patientNode);
+        var doctor = doctorPage ?? await fixture.NewPage();
+        var patient = patientPage ?? await fixture.NewPage();
         await OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
         await CheckIn(patient, fixture, mobile, sessionId);
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");

@@ -45,7 +45,7 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
         await using var node = await ServerProcess.Start(server.Schema, server.KeyPath);
         await using var doctor = await HubClient.Connect(node.Address, "/hubs/clinic", room.DoctorToken, Room.Pushes);
         (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        var (patient, socket) = await HubClient.ConnectStateful(node.Address, "/hubs/clinic", room.Patient.AccessToken, Room.Pushes);
+        var (patient, socket) = await HubClient.ConnectWithSocket(node.Address, "/hubs/clinic", room.Patient.AccessToken, affinity: null, Room.Pushes);
         await using var _ = patient;
         (await patient.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         await doctor.Next("PeerJoined");

@@ -20,7 +20,7 @@ public class HubAbuseTests(TelemedServer server) : IClassFixture<TelemedServer>
         {
             using var socket = await HubClient.Raw(server.Host, room.Patient.AccessToken);
             await socket.SendAsync(garbage, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-            (await Closed(socket)).ShouldBeTrue("the server drops a connection that speaks garbage");
+            (await HubClient.ServerClosed(socket)).ShouldBeTrue("the server drops a connection that speaks garbage");
         }
 
         (await doctor.Invoke("SendChat", room.ConsultationId, Guid.NewGuid(), "still here?")).GetProperty("ok").GetBoolean().ShouldBeTrue();
@@ -49,30 +49,5 @@ public class HubAbuseTests(TelemedServer server) : IClassFixture<TelemedServer>
         var bytes = new byte[count];
         Random.Shared.NextBytes(bytes);
         return bytes;
-    }
-
-    private static async Task<bool> Closed(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[4096];
-        try
-        {
-            while (true)
-            {
-                var received = await socket.ReceiveAsync(buffer, timeout.Token);
-                if (received.MessageType == WebSocketMessageType.Close)
-                {
-                    return true;
-                }
-            }
-        }
-        catch (WebSocketException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

@@ -9,15 +9,15 @@ namespace Telemed.Server.Tests.ScaleOut;
 /// <summary>Who is online is one answer for all nodes: a doctor on one node sees patients connected to another.</summary>
 public class SharedPresenceTests(TwoNodes nodes) : IClassFixture<TwoNodes>
 {
-    /// <summary>A doctor on node A watching a new session with one checked-in patient.</summary>
+    /// <summary>A doctor kept on node A by the balancer, watching a new session with one checked-in patient.</summary>
     private async Task<(HttpClient OnA, string Doctor, TestPatient Patient, Guid SessionId, HubClient DoctorHub)> DoctorOnAWatching()
     {
-        var onA = new HttpClient { BaseAddress = nodes.A.Address };
+        var onA = await nodes.Balancer.ClientOn(0);
         var doctor = await Remote.SignIn(onA, Api.DoctorEmail);
         var sessionId = await Remote.OpenSession(onA, doctor);
         var patient = (await nodes.Server.Host.CreatePatients(1))[0];
         await (await Remote.Send(onA, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { })).ShouldHave(HttpStatusCode.Created);
-        var doctorHub = await HubClient.Connect(nodes.A.Address, "/hubs/clinic", doctor, "PatientPresenceChanged");
+        var doctorHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", doctor, await nodes.Balancer.Pin(0), "PatientPresenceChanged");
         (await doctorHub.Invoke("WatchQueue", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         return (onA, doctor, patient, sessionId, doctorHub);
     }
@@ -35,13 +35,13 @@ public class SharedPresenceTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var (onA, doctor, patient, sessionId, doctorHub) = await DoctorOnAWatching();
         await using var _ = doctorHub;
 
-        var patientHub = await HubClient.Connect(nodes.B.Address, "/hubs/clinic", patient.AccessToken, "PositionChanged");
+        var patientHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", patient.AccessToken, await nodes.Balancer.Pin(1), "PositionChanged");
         (await patientHub.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await NextPresence(doctorHub, online: true)).GetProperty("token").GetInt32().ShouldBe(1);
         await TwoNodeTests.Eventually(() => ShownOnline(onA, doctor, sessionId));
 
         // A second tab on node A, then the first closes: still online, since a connection remains somewhere.
-        var secondTab = await HubClient.Connect(nodes.A.Address, "/hubs/clinic", patient.AccessToken, "PositionChanged");
+        var secondTab = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", patient.AccessToken, await nodes.Balancer.Pin(0), "PositionChanged");
         // A hub call is answered only after OnConnectedAsync has run, so the second tab now counts.
         (await secondTab.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         await NextPresence(doctorHub, online: true);
@@ -74,7 +74,7 @@ public class SharedPresenceTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         (await NextPresence(doctorHub, online: false, timeoutSeconds: 15)).GetProperty("token").GetInt32().ShouldBe(1);
         killedAt.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         (await ShownOnline(onA, doctor, sessionId)).ShouldBeFalse();
-        using var onB = new HttpClient { BaseAddress = nodes.B.Address };
+        using var onB = await nodes.Balancer.ClientOn(1);
         (await ShownOnline(onB, doctor, sessionId)).ShouldBeFalse();
     }
 }

@@ -6,7 +6,10 @@ using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.ScaleOut;
 
-/// <summary>Two server processes on one PostgreSQL schema and one Redis: what happens on one node reaches clients of the other.</summary>
+/// <summary>
+/// Two server processes on one PostgreSQL schema and one Redis behind a sticky <see cref="Balancer"/>: what happens on
+/// one node reaches clients of the other.
+/// </summary>
 public sealed class TwoNodes : IAsyncLifetime
 {
     public TelemedServer Server { get; } = new();
@@ -17,12 +20,16 @@ public sealed class TwoNodes : IAsyncLifetime
 
     public ServerProcess B { get; private set; } = null!;
 
+    /// <summary>In front of A (node 0) and B (node 1).</summary>
+    public Balancer Balancer { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         await Server.InitializeAsync();
         Redis = await RedisServer.Start();
         A = await StartNode();
         B = await StartNode();
+        Balancer = await Balancer.Start(A.Address, B.Address);
     }
 
     /// <summary>Another node on the same database and Redis; nodes silent for 4 s are reaped, so crash tests stay short.</summary>
@@ -38,6 +45,10 @@ public sealed class TwoNodes : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (Balancer is not null)
+        {
+            await Balancer.DisposeAsync();
+        }
         if (A is not null)
         {
             await A.DisposeAsync();
@@ -56,19 +67,33 @@ public sealed class TwoNodes : IAsyncLifetime
 
 public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
 {
-    /// <summary>A patient on node A waiting in a session; the doctor works on node B.</summary>
+    /// <summary>A patient kept on node A by the balancer, waiting in a session; the doctor works on node B.</summary>
     private async Task<(HttpClient OnA, HttpClient OnB, string Doctor, TestPatient Patient, Guid SessionId, HubClient PatientHub)> PatientOnADoctorOnB()
     {
-        var onA = new HttpClient { BaseAddress = nodes.A.Address };
-        var onB = new HttpClient { BaseAddress = nodes.B.Address };
+        var onA = await nodes.Balancer.ClientOn(0);
+        var onB = await nodes.Balancer.ClientOn(1);
         var doctor = await Remote.SignIn(onB, Api.DoctorEmail);
         var sessionId = await Remote.OpenSession(onB, doctor);
         var patient = (await nodes.Server.Host.CreatePatients(1))[0];
         await (await Remote.Send(onA, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { complaint = "two nodes" }))
             .ShouldHave(HttpStatusCode.Created);
-        var patientHub = await HubClient.Connect(nodes.A.Address, "/hubs/clinic", patient.AccessToken, Room.Pushes);
+        var patientHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", patient.AccessToken, await nodes.Balancer.Pin(0), Room.Pushes);
         (await patientHub.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         return (onA, onB, doctor, patient, sessionId, patientHub);
+    }
+
+    /// <summary>The patient's consultation started by the doctor on node B, both in its room.</summary>
+    private async Task<(Guid ConsultationId, HubClient DoctorHub)> InRoom(HttpClient onB, string doctor, TestPatient patient, Guid sessionId, HubClient patientHub)
+    {
+        await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
+        (await patientHub.Next("PositionChanged", p => p.GetProperty("state").GetString() == "called")).GetProperty("token").GetInt32().ShouldBe(1);
+        var started = await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
+        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
+        var doctorHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", doctor, await nodes.Balancer.Pin(1), Room.Pushes);
+        (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Next("PeerJoined")).GetProperty("accountId").GetGuid().ShouldBe(patient.Id);
+        return (consultationId, doctorHub);
     }
 
     [Fact]
@@ -76,16 +101,8 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     {
         var (_, onB, doctor, patient, sessionId, patientHub) = await PatientOnADoctorOnB();
         await using var _ = patientHub;
-
-        await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
-        (await patientHub.Next("PositionChanged", p => p.GetProperty("state").GetString() == "called")).GetProperty("token").GetInt32().ShouldBe(1);
-
-        var started = await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
-        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
-        await using var doctorHub = await HubClient.Connect(nodes.B.Address, "/hubs/clinic", doctor, Room.Pushes);
-        (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await doctorHub.Next("PeerJoined")).GetProperty("accountId").GetGuid().ShouldBe(patient.Id);
+        var (consultationId, doctorHub) = await InRoom(onB, doctor, patient, sessionId, patientHub);
+        await using var __ = doctorHub;
 
         (await doctorHub.Invoke("SendOffer", consultationId, patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientHub.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
@@ -95,6 +112,44 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         (await doctorHub.Next("IceCandidate")).GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
         (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "Namaste from node A")).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("ChatMessage")).GetProperty("text").GetString().ShouldBe("Namaste from node A");
+    }
+
+    [Fact]
+    public async Task A_patient_whose_network_drops_for_5_s_mid_consultation_receives_everything_sent_meanwhile()
+    {
+        var (_, onB, doctor, patient, sessionId, patientHub) = await PatientOnADoctorOnB();
+        await using var _ = patientHub;
+        var (consultationId, doctorHub) = await InRoom(onB, doctor, patient, sessionId, patientHub);
+        await using var __ = doctorHub;
+        var connectionId = patientHub.Connection.ConnectionId;
+
+        // Every connection through the balancer goes, the doctor's too; for the 5 s the doctor sends over a direct line to B.
+        nodes.Balancer.Cut();
+        await using var doctorDirect = await HubClient.Connect(nodes.B.Address, "/hubs/clinic", doctor, Room.Pushes);
+        (await doctorDirect.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var sent = new List<string>();
+        for (var second = 0; second < 5; second++)
+        {
+            sent.Add($"said {second} s into the drop");
+            (await doctorDirect.Invoke("SendChat", consultationId, Guid.NewGuid(), sent[^1])).GetProperty("ok").GetBoolean().ShouldBeTrue();
+            (await doctorDirect.Invoke("SendIceCandidate", consultationId, patient.Id, Room.Candidate, "0", second)).GetProperty("value").GetBoolean().ShouldBeTrue();
+            await Task.Delay(1000);
+        }
+        patientHub.Received("ChatMessage").ShouldBeFalse("nothing reaches the patient while the network is gone");
+        nodes.Balancer.Restore();
+
+        foreach (var text in sent)
+        {
+            (await patientHub.Next("ChatMessage", timeoutSeconds: 20)).GetProperty("text").GetString().ShouldBe(text);
+        }
+        for (var second = 0; second < 5; second++)
+        {
+            (await patientHub.Next("IceCandidate")).GetProperty("sdpMLineIndex").GetInt32().ShouldBe(second);
+        }
+        patientHub.Connection.ConnectionId.ShouldBe(connectionId, "the same SignalR connection, resumed on node A");
+        doctorDirect.Received("PeerDisconnected").ShouldBeFalse("the room never saw the patient go");
+        (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "back")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorDirect.Next("ChatMessage", m => m.GetProperty("text").GetString() == "back")).GetProperty("from").GetGuid().ShouldBe(patient.Id);
     }
 
     [Fact]
@@ -148,37 +203,38 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     {
         var doomed = await nodes.StartNode();
         await using var _ = doomed;
-        using var onDoomed = new HttpClient { BaseAddress = doomed.Address };
-        var doctor = await Remote.SignIn(onDoomed, Api.DoctorEmail);
-        var sessionId = await Remote.OpenSession(onDoomed, doctor);
+        await using var balancer = await Balancer.Start(doomed.Address, nodes.B.Address);
+        using var http = await balancer.ClientOn(0);
+        var doctor = await Remote.SignIn(http, Api.DoctorEmail);
+        var sessionId = await Remote.OpenSession(http, doctor);
         var patient = (await nodes.Server.Host.CreatePatients(1))[0];
-        await (await Remote.Send(onDoomed, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { })).ShouldHave(HttpStatusCode.Created);
-        await (await Remote.Send(onDoomed, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
-        var started = await Remote.Send(onDoomed, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
+        await (await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { })).ShouldHave(HttpStatusCode.Created);
+        await (await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
+        var started = await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
         var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
-        await using (var doctorHub = await HubClient.Connect(doomed.Address, "/hubs/clinic", doctor, Room.Pushes))
-        await using (var patientHub = await HubClient.Connect(doomed.Address, "/hubs/clinic", patient.AccessToken, Room.Pushes))
-        {
-            (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-            (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-            (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "before the crash")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await using var doctorHub = await HubClient.Connect(balancer.Address, "/hubs/clinic", doctor, await balancer.Pin(0), Room.Pushes);
+        await using var patientHub = await HubClient.Connect(balancer.Address, "/hubs/clinic", patient.AccessToken, await balancer.Pin(0), Room.Pushes);
+        (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "before the crash")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var doctorBack = doctorHub.Reconnected();
+        var patientBack = patientHub.Reconnected();
 
-            await doomed.Kill();
-        }
+        await doomed.Kill();
 
-        // The balancer sends them to the surviving node; the room is rebuilt from the consultation's events.
-        await using var doctorAgain = await HubClient.Connect(nodes.B.Address, "/hubs/clinic", doctor, Room.Pushes);
-        await using var patientAgain = await HubClient.Connect(nodes.A.Address, "/hubs/clinic", patient.AccessToken, Room.Pushes);
-        var rejoined = await doctorAgain.Invoke("JoinRoom", consultationId);
+        // The balancer sends both to the surviving node; the room is rebuilt there from the consultation's events, and
+        // the call renegotiates (ICE restart).
+        await doctorBack.WaitAsync(TimeSpan.FromSeconds(15));
+        await patientBack.WaitAsync(TimeSpan.FromSeconds(15));
+        var rejoined = await doctorHub.Invoke("JoinRoom", consultationId);
         rejoined.GetProperty("ok").GetBoolean().ShouldBeTrue();
         rejoined.GetProperty("value").GetProperty("status").GetString().ShouldBe("open");
-        (await patientAgain.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await doctorAgain.Invoke("SendOffer", consultationId, patient.Id, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await patientAgain.Next("Offer")).GetProperty("negotiation").GetInt32().ShouldBe(2);
-        using var onB = new HttpClient { BaseAddress = nodes.B.Address };
-        var history = await (await Remote.Send(onB, HttpMethod.Get, $"/api/consultations/{consultationId}", doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await doctorHub.Invoke("SendOffer", consultationId, patient.Id, Room.Offer, 2)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientHub.Next("Offer")).GetProperty("negotiation").GetInt32().ShouldBe(2);
+        var history = await (await Remote.Send(http, HttpMethod.Get, $"/api/consultations/{consultationId}", doctor)).Content.ReadFromJsonAsync<JsonElement>();
         history.GetProperty("history").EnumerateArray().Count(e => e.GetProperty("event").GetString() == "ChatMessagePosted").ShouldBe(1);
-        await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor)).ShouldHave(HttpStatusCode.OK);
+        await (await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor)).ShouldHave(HttpStatusCode.OK);
     }
 
     internal static async Task Eventually(Func<Task<bool>> condition)

@@ -1,119 +1,174 @@
 using System.Net;
-using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Model;
 
 namespace Telemed.Server.Tests.Support;
 
 /// <summary>
-/// The load balancer in front of server processes, in miniature: every new TCP connection goes to the first node
-/// whose <c>/health/ready</c> answered 200 at the last probe (every 100 ms), as a Kubernetes Service or nginx with
-/// health checks would route. Connections already open stay on their node until one side closes them.
+/// The load balancer in front of server processes, as deployed (nginx, the Kubernetes ingress) in miniature: a YARP
+/// reverse proxy on a loopback port with sticky sessions. A client's first request goes to the first node (in the order
+/// given) whose <c>/health/ready</c> answers 200, and a cookie keeps the client there — its negotiate request, its
+/// WebSocket and any stateful reconnect of that WebSocket; when its node stops being ready, the client is sent to
+/// another. <see cref="Pin"/> puts a client on a chosen node, <see cref="Cut"/> takes the network away.
 /// </summary>
 public sealed class Balancer : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly Uri[] nodes;
-    private readonly bool[] ready;
-    private readonly CancellationTokenSource stop = new();
-    private Task running = Task.CompletedTask;
+    public const string AffinityCookie = "telemed-node";
 
-    private Balancer(Uri[] nodes)
-    {
-        this.nodes = nodes;
-        ready = new bool[nodes.Length];
-    }
+    // Read only by the pinning policy, on a client's first request (later ones carry the affinity cookie).
+    private const string NodeHeader = "Telemed-Test-Node";
 
-    public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+    private readonly WebApplication proxy;
+    private readonly List<HttpContext> open = [];
+    private TaskCompletionSource restored = Restored();
+
+    private Balancer(WebApplication proxy) => this.proxy = proxy;
+
+    public Uri Address => new(proxy.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public static async Task<Balancer> Start(params Uri[] nodes)
     {
-        var balancer = new Balancer(nodes);
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        await balancer.ProbeOnce(probe);
-        balancer.listener.Start();
-        balancer.running = Task.WhenAll(balancer.Probe(), balancer.Accept());
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<ILoadBalancingPolicy, PinnedOrFirstReady>();
+        builder.Services.AddReverseProxy().LoadFromMemory(
+            // The client's Host goes through, as nginx's proxy_set_header Host does (the server checks a browser's Origin against it).
+            [new RouteConfig
+            {
+                RouteId = "all", ClusterId = "nodes", Match = new RouteMatch { Path = "{**rest}" },
+                Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
+            }],
+            [new ClusterConfig
+            {
+                ClusterId = "nodes",
+                LoadBalancingPolicy = PinnedOrFirstReady.Name,
+                SessionAffinity = new SessionAffinityConfig
+                {
+                    Enabled = true, Policy = "HashCookie", FailurePolicy = "Redistribute", AffinityKeyName = AffinityCookie,
+                },
+                HealthCheck = new HealthCheckConfig
+                {
+                    AvailableDestinationsPolicy = "HealthyOrPanic",
+                    Active = new ActiveHealthCheckConfig
+                    {
+                        Enabled = true, Interval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(1), Policy = "ConsecutiveFailures",
+                        Path = "/health/ready",
+                    },
+                },
+                Metadata = new Dictionary<string, string> { ["ConsecutiveFailuresHealthPolicy.Threshold"] = "1" },
+                Destinations = nodes.Select((node, index) => (index, node))
+                    .ToDictionary(n => DestinationId(n.index), n => new DestinationConfig { Address = n.node.ToString() }),
+            }]);
+        var app = builder.Build();
+        var balancer = new Balancer(app);
+        app.Use(balancer.Through);
+        app.MapReverseProxy();
+        await app.StartAsync();
         return balancer;
     }
 
-    private async Task Probe()
+    /// <summary>The affinity cookie of node <paramref name="node"/> (its index in <see cref="Start"/>), for a client to carry.</summary>
+    public async Task<Cookie> Pin(int node)
     {
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        while (!stop.IsCancellationRequested)
-        {
-            await ProbeOnce(probe);
-            await Task.Delay(100, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Address, "/health/live"));
+        request.Headers.Add(NodeHeader, DestinationId(node));
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+        return cookies.GetCookies(Address)[AffinityCookie] ?? throw new InvalidOperationException("The balancer set no affinity cookie.");
     }
 
-    private async Task ProbeOnce(HttpClient probe)
+    /// <summary>A client of the balancer that stays on node <paramref name="node"/> while it is ready.</summary>
+    public async Task<HttpClient> ClientOn(int node)
     {
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            try
-            {
-                ready[i] = (await probe.GetAsync(new Uri(nodes[i], "/health/ready"), stop.Token)).StatusCode == HttpStatusCode.OK;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                ready[i] = false;
-            }
-        }
+        var cookies = new CookieContainer();
+        cookies.Add(Address, await Pin(node));
+        return new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = Address };
     }
 
-    private async Task Accept()
+    /// <summary>The network goes: every connection through the balancer is cut, and new ones wait until <see cref="Restore"/>.</summary>
+    public void Cut()
     {
-        var connections = new List<Task>();
-        try
+        lock (open)
         {
-            while (true)
+            restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            foreach (var context in open)
             {
-                connections.Add(Forward(await listener.AcceptTcpClientAsync(stop.Token)));
+                context.Abort();
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
-        await Task.WhenAll(connections);
     }
 
-    private async Task Forward(TcpClient inbound)
+    public void Restore()
     {
-        using var _ = inbound;
-        var target = Array.FindIndex(ready, isReady => isReady);
-        if (target < 0)
+        lock (open)
         {
-            return;
-        }
-        using var outbound = new TcpClient();
-        try
-        {
-            await outbound.ConnectAsync(IPAddress.Loopback, nodes[target].Port, stop.Token);
-            using var bothOpen = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-            await Task.WhenAny(Copy(inbound, outbound, bothOpen.Token), Copy(outbound, inbound, bothOpen.Token));
-            await bothOpen.CancelAsync();
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
+            restored.TrySetResult();
         }
     }
 
-    /// <summary>Copies until the source closes, then passes the close on.</summary>
-    private static async Task Copy(TcpClient from, TcpClient to, CancellationToken cancellationToken)
+    private async Task Through(HttpContext context, RequestDelegate next)
     {
+        Task waiting;
+        lock (open)
+        {
+            waiting = restored.Task;
+        }
+        await waiting.WaitAsync(context.RequestAborted);
+        lock (open)
+        {
+            open.Add(context);
+        }
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), cancellationToken);
-            to.Client.Shutdown(SocketShutdown.Send);
+            await next(context);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        finally
         {
+            lock (open)
+            {
+                open.Remove(context);
+            }
         }
     }
+
+    private static TaskCompletionSource Restored()
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.SetResult();
+        return source;
+    }
+
+    private static string DestinationId(int node) => $"node{node}";
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Stop();
-        await running;
-        stop.Dispose();
+        Restore();
+        await proxy.StopAsync();
+        await proxy.DisposeAsync();
+    }
+
+    /// <summary>A new client goes where its first request asks (a test placing it), else to the first node that is ready.</summary>
+    private sealed class PinnedOrFirstReady : ILoadBalancingPolicy
+    {
+        public const string Name = "PinnedOrFirstReady";
+
+        string ILoadBalancingPolicy.Name => Name;
+
+        public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+        {
+            var asked = context.Request.Headers[NodeHeader].ToString();
+            return availableDestinations.FirstOrDefault(d => d.DestinationId == asked)
+                ?? availableDestinations.OrderBy(d => d.DestinationId, StringComparer.Ordinal).FirstOrDefault();
+        }
     }
 }

@@ -17,19 +17,16 @@ public sealed class HubClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames) =>
-        Connect(host, path, accessToken, negotiate: false, pushNames);
-
-    /// <summary>Negotiating first, as clients that may fall back to other transports do: served by SignalR's own transport.</summary>
-    public static Task<HubClient> ConnectNegotiated(TelemedFactory host, string path, string? accessToken, params string[] pushNames) =>
-        Connect(host, path, accessToken, negotiate: true, pushNames);
-
-    private static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, bool negotiate, string[] pushNames)
+    /// <summary>
+    /// To a test host in this process, negotiating first as every client does, without stateful reconnect: in-process
+    /// connections do not drop, and a test's burst of thousands of pipelined invocations would fill both sides' replay
+    /// buffers, where each side waits for the other's acknowledgement.
+    /// </summary>
+    public static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames)
     {
         var server = host.Server;
         return Connect(server.BaseAddress, path, accessToken, options =>
         {
-            options.SkipNegotiation = !negotiate;
             options.HttpMessageHandlerFactory = _ => server.CreateHandler();
             options.WebSocketFactory = (context, cancellationToken) => new ValueTask<System.Net.WebSockets.WebSocket>(
                 server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken));
@@ -50,33 +47,65 @@ public sealed class HubClient : IAsyncDisposable
         return socket;
     }
 
+    /// <summary>Whether the server closes this socket (or it breaks) within 10 s.</summary>
+    public static async Task<bool> ServerClosed(System.Net.WebSockets.WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                if ((await socket.ReceiveAsync(buffer, timeout.Token)).MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
-    /// Over a real socket to a server process, negotiating first and with SignalR's stateful reconnect: a dropped socket is
-    /// replaced within the same connection and what was sent meanwhile is replayed. <paramref name="socket"/> is the
-    /// connection's current WebSocket, so a test can drop it.
+    /// Over a real socket to a server process (<see cref="ServerProcess"/>) or a <see cref="Balancer"/>, as browsers
+    /// connect: with stateful reconnect (a dropped socket is replaced within the same connection and what was sent
+    /// meanwhile is replayed) and, when that fails, automatic reconnect. <paramref name="affinity"/> is the balancer's
+    /// cookie that keeps the client on one node. <c>Socket</c> is the connection's current WebSocket, so a test can drop it.
     /// </summary>
-    public static async Task<(HubClient Client, Func<System.Net.WebSockets.ClientWebSocket> Socket)> ConnectStateful(
-        Uri address, string path, string accessToken, params string[] pushNames)
+    public static async Task<(HubClient Client, Func<System.Net.WebSockets.ClientWebSocket> Socket)> ConnectWithSocket(
+        Uri address, string path, string? accessToken, System.Net.Cookie? affinity, params string[] pushNames)
     {
         System.Net.WebSockets.ClientWebSocket? current = null;
         var client = await Connect(address, path, accessToken, options =>
         {
-            options.SkipNegotiation = false;
-            options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+            if (affinity is not null)
+            {
+                options.Cookies.Add(address, affinity);
+            }
             options.WebSocketFactory = async (context, cancellationToken) =>
             {
                 var socket = new System.Net.WebSockets.ClientWebSocket();
-                socket.Options.SetRequestHeader("Authorization", $"Bearer {accessToken}");
+                socket.Options.Cookies = context.Options.Cookies;
                 await socket.ConnectAsync(context.Uri, cancellationToken);
                 return current = socket;
             };
-        }, pushNames, stateful: true);
+        }, pushNames, reconnect: true, stateful: true);
         return (client, () => current!);
     }
 
-    /// <summary>Over a real socket to a server process (<see cref="ServerProcess"/>), reconnecting by itself as browsers do.</summary>
+    /// <summary>Over a real socket to a server process or a balancer, as browsers connect (see <see cref="ConnectWithSocket"/>).</summary>
+    public static async Task<HubClient> Connect(Uri address, string path, string? accessToken, System.Net.Cookie? affinity, params string[] pushNames) =>
+        (await ConnectWithSocket(address, path, accessToken, affinity, pushNames)).Client;
+
+    /// <summary>Straight to a server process, as browsers connect (see <see cref="ConnectWithSocket"/>).</summary>
     public static Task<HubClient> Connect(Uri address, string path, string? accessToken, params string[] pushNames) =>
-        Connect(address, path, accessToken, _ => { }, pushNames, reconnect: true);
+        Connect(address, path, accessToken, affinity: null, pushNames);
 
     private static async Task<HubClient> Connect(
         Uri address, string path, string? accessToken, Action<HttpConnectionOptions> transport, string[] pushNames, bool reconnect = false, bool stateful = false)
@@ -86,7 +115,6 @@ public sealed class HubClient : IAsyncDisposable
             .WithUrl(new Uri(address, path + query), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
                 transport(options);
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

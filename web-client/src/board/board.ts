@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
+import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { describe, type BoardLine } from './board-view';
 import { onLanguageChange, startI18n, t, type MessageKey } from '../shared/i18n';
 
@@ -32,7 +32,8 @@ async function start() {
     return;
   }
   const hub = new HubConnectionBuilder()
-    .withUrl('/hubs/board', { skipNegotiation: true, transport: HttpTransportType.WebSockets })
+    .withUrl('/hubs/board')
+    .withStatefulReconnect()
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: () => 3000 })
     .configureLogging(LogLevel.Warning)
     .build();

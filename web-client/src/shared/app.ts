@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
+import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Api } from './api';
 import { bannerFor, isTrouble, reconnectDelay, type Banner, type HubState, type MediaState } from './connection';
 import { onLanguageChange, t } from './i18n';
@@ -41,11 +41,19 @@ export function hub(): HubConnection {
 export const hubEvents = new EventTarget();
 
 export async function connectHub(): Promise<HubConnection> {
+  let refused: unknown;
   const opened = new HubConnectionBuilder()
-    // WebSockets only, no negotiate round trip: the connection then lives on the one node it opened on, so several nodes
-    // behind a round-robin balancer need no sticky sessions (docs/deploy.md). Rooms survive drops by rejoining.
+    // Negotiated (WebSockets first). With several nodes the load balancer keeps a client on its node (docs/deploy.md).
     // Every (re)connection asks for a current token: one that expired during a long call is refreshed first.
-    .withUrl('/hubs/clinic', { accessTokenFactory: () => api.accessToken(), skipNegotiation: true, transport: HttpTransportType.WebSockets })
+    .withUrl('/hubs/clinic', {
+      accessTokenFactory: () => api.accessToken().catch((error: unknown) => {
+        refused = error;
+        throw error;
+      }),
+    })
+    // A short drop resumes the same connection and replays what was sent meanwhile; a longer one (or a lost node)
+    // reconnects afresh, and rooms are rejoined.
+    .withStatefulReconnect()
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: retry => reconnectDelay(retry.previousRetryCount, retry.elapsedMilliseconds) })
     .configureLogging(LogLevel.Warning)
     .build();
@@ -61,7 +69,12 @@ export async function connectHub(): Promise<HubConnection> {
     hubEvents.dispatchEvent(new Event('closed'));
   });
   connection = opened;
-  await opened.start();
+  try {
+    await opened.start();
+  } catch (error) {
+    // Negotiation wraps a refused token in its own words; the refusal (the session ended) says what happened.
+    throw refused ?? error;
+  }
   setHubState('connected');
   return opened;
 }

@@ -113,8 +113,7 @@ export class PeerLink {
     };
     pc.onicecandidate = event => {
       if (pc !== this.pc) return;
-      // Candidates go without asking for a reply (nothing here would act on one), which lets the server relay them
-      // straight from its socket (Consultations/CandidateFastLane.cs).
+      // Candidates go without asking for a reply: nothing here would act on one.
       void (event.candidate
         ? this.call.hub.send('SendIceCandidate', this.call.consultationId, this.accountId, event.candidate.candidate, event.candidate.sdpMid, event.candidate.sdpMLineIndex)
         : this.call.hub.invoke('SendEndOfCandidates', this.call.consultationId, this.accountId));
