@@ -52,11 +52,14 @@ switch (mode)
         var rooms = int.Parse(args[5], CultureInfo.InvariantCulture);
         var seconds = int.Parse(args[6], CultureInfo.InvariantCulture);
         var second = args.Length > 8 ? new Uri(args[7]) : null;
-        var relay = await new SignallingRelay(new Uri(args[1]), new Uri(args[2]), rooms, seconds, second)
+        var perClient = int.Parse(Environment.GetEnvironmentVariable("PER_CLIENT_PER_SECOND") ?? "1", CultureInfo.InvariantCulture);
+        var signalling = new SignallingRelay(new Uri(args[1]), new Uri(args[2]), rooms, seconds, second, perClient);
+        var relay = await signalling
             .Run(int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture),
                 second is null ? 0 : int.Parse(args[8], CultureInfo.InvariantCulture));
         var inline = Environment.GetEnvironmentVariable("INLINE_COMPLETIONS") == "1" ? ", inline socket completions" : "";
-        BenchmarkReport.Write(docs, second is null ? $"Signalling relay at {rooms} rooms{inline}" : $"Signalling relay across two nodes at {rooms} rooms",
+        var rate = string.Create(CultureInfo.InvariantCulture, $"{signalling.MessagesPerSecond:N0} messages a second");
+        BenchmarkReport.Write(docs, second is null ? $"Signalling relay at {rooms} rooms, {rate}{inline}" : $"Signalling relay across two nodes at {rooms} rooms, {rate}",
             "`tests/Telemed.Benchmarks/run-signalling-relay.sh` (release build; " + (second is null ? "" : "`TWO_NODES=1`, two Telemed nodes on one redis-server, ")
             + "both servers, PostgreSQL and the driver on one machine, loopback only; "
             + $"Telemed server with {(Environment.GetEnvironmentVariable("DOTNET_gcServer") == "1" ? "server" : "workstation")} GC"

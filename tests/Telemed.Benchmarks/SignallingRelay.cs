@@ -10,7 +10,7 @@ namespace Telemed.Benchmarks;
 
 /// <summary>
 /// Signalling relay latency, Telemed's clinic hub against the PeerJS server, same load in one run:
-/// N rooms = 2N WebSockets per server; every client sends one ICE candidate per second to the other in its room,
+/// N rooms = 2N WebSockets per server; every client sends R ICE candidates a second (one by default) to the other in its room,
 /// stamped with the send time; the receiving client records the delay. Both sides use raw WebSocket clients and
 /// fire-and-forget messages (one in, one out), as PeerJS does. Both servers' clients stay connected for the whole run and
 /// the load alternates between them in rounds (PeerJS, Telemed, Telemed, PeerJS, …), so a machine that is busier in one
@@ -18,7 +18,7 @@ namespace Telemed.Benchmarks;
 /// </summary>
 /// <remarks>With a second node (both nodes on one Redis backplane), the same rooms are measured again with the doctor on
 /// the first node and the patient on the second, so every message crosses Redis.</remarks>
-public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds, Uri? secondNode = null)
+public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, int seconds, Uri? secondNode = null, int perClientPerSecond = 1)
 {
     private const int WarmupSeconds = 2;
     // Rounds of at most 10 s, an even number of them, so each server goes first as often as the other.
@@ -63,7 +63,7 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
         string Row(string what, List<double> ms, long memory) => string.Create(CultureInfo.InvariantCulture,
             $"| {what} | {ms.Count} | {BenchmarkReport.Percentile(ms, 50):0.000} | {BenchmarkReport.Percentile(ms, 90):0.000} | {BenchmarkReport.Percentile(ms, 99):0.000} | {ms.Max():0.00} | {memory} |");
         var table = string.Join('\n',
-            $"{rooms} rooms ({2 * rooms} WebSockets per server on loopback), each client sends one ICE candidate per second to its peer; "
+            $"{rooms} rooms ({2 * rooms} WebSockets per server on loopback), each client sends {perClientPerSecond} ICE candidate(s) a second to its peer ({MessagesPerSecond:N0} messages a second); "
             + $"{rounds} rounds of {seconds / rounds} s per server, alternating PeerJS and Telemed (first {WarmupSeconds} s of each not counted). "
             + "Latency = send on one client → receive on the other, same process clock. Both sides' clients are raw WebSockets in the driver process.",
             "",
@@ -143,15 +143,19 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
         return relay;
     }
 
-    /// <summary>Every client sends once a second, spread evenly over the second, for the round's length.</summary>
-    private static async Task Load(Relay relay, int roundSeconds)
+    /// <summary>Messages a second over all clients of one server.</summary>
+    public int MessagesPerSecond => 2 * rooms * perClientPerSecond;
+
+    /// <summary>Every client sends at its rate, the clients spread evenly over the interval, for the round's length.</summary>
+    private async Task Load(Relay relay, int roundSeconds)
     {
         relay.StartRound();
         var start = Stopwatch.GetTimestamp();
+        var interval = TimeSpan.FromSeconds(1.0 / perClientPerSecond);
         var loops = relay.Clients.Select((client, index) => Task.Run(async () =>
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(1000.0 * index / relay.Clients.Count));
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            await Task.Delay(interval * index / relay.Clients.Count);
+            using var timer = new PeriodicTimer(interval);
             do
             {
                 await client.Send(Stopwatch.GetTimestamp());
