@@ -1,21 +1,21 @@
-import { $, api, connectHub, failSafely, show, storageKeys } from './shared/app';
+import { $, api, connectHub, failSafely, renderSignedIn, show, storageKeys } from './shared/app';
 import type { Tokens } from './shared/api';
 import { doctorHome } from './doctor/doctor';
-import { onLanguageChange, startI18n, t } from './shared/i18n';
+import { startPasswordChange } from './shared/change-password';
+import { startI18n } from './shared/i18n';
 import { startPatientSignIn } from './patient/onboarding';
 import { patientHome } from './patient/patient';
 import { Pharmacy } from './pharmacy/pharmacy';
 
-let role: Tokens['role'] | undefined;
-
 startI18n();
-onLanguageChange(renderRole);
+startPasswordChange();
+let dashboard: import('./shared/analytics').Dashboard | undefined;
 
 async function signedIn(tokens: Tokens) {
   api.tokens = tokens;
   sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
-  role = tokens.role;
-  renderRole();
+  $('signin-status').textContent = '';
+  renderSignedIn();
   if (tokens.role === 'pharmacist') return pharmacyHome();
   if (tokens.role === 'admin') {
     const { adminHome } = await import('./admin/admin');
@@ -24,15 +24,13 @@ async function signedIn(tokens: Tokens) {
   if (tokens.role === 'health-officer') {
     show('analytics');
     const { Dashboard } = await import('./shared/analytics');
-    return new Dashboard(api, $).open();
+    // One dashboard for the tab: its charts hold the canvases until destroyed (signing in again after a password change).
+    dashboard ??= new Dashboard(api, $);
+    return dashboard.open();
   }
   await connectHub();
   if (tokens.role === 'patient') await patientHome();
   else await doctorHome();
-}
-
-function renderRole() {
-  $('who').textContent = role ? t(`role.${role}`) : '';
 }
 
 $('staff-form').addEventListener('submit', event => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dayTotals, generatePassword, placeErrors, registrationBody, registryStatus, sessionPhase, sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
+  dayTotals, deliveryStates, generatePassword, messagesPath, needsAttention, placeErrors, registrationBody, registryStatus, sessionPhase,
+  sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
 } from './admin-model';
 
 const figures = { placesTaken: 0, waiting: 0, withDoctor: 0, seen: 0, skipped: 0, noShows: 0, cancelledOrLeft: 0, longestWaitMinutes: null };
@@ -110,4 +111,14 @@ describe('placeErrors', () => {
 
   it('matches a JSON path or another casing of a field name', () =>
     expect(Object.fromEntries(placeErrors('facility', { '$.HfrId': ['Wrong.'] }).byField)).toEqual({ hfrId: 'Wrong.' }));
+});
+
+describe('message delivery', () => {
+  it('asks the server for all messages or those in one state', () => {
+    expect(messagesPath('')).toBe('/api/admin/messages');
+    expect(messagesPath('deadLettered')).toBe('/api/admin/messages?state=deadLettered');
+  });
+
+  it('brings out only the messages that will not arrive', () =>
+    expect(deliveryStates.filter(needsAttention)).toEqual(['undelivered', 'deadLettered', 'lapsed']));
 });

@@ -204,3 +204,23 @@ export function placeErrors(kind: RegistrationKind, errors: Record<string, strin
   return { byField, general };
 }
 
+
+/** Where a message stands (the server's DeliveryState, camelCase). */
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'undelivered' | 'deadLettered' | 'lapsed' | 'suppressed';
+export const deliveryStates: DeliveryState[] = ['pending', 'sent', 'delivered', 'undelivered', 'deadLettered', 'lapsed', 'suppressed'];
+
+/** A message as admins see it: never its text or variables, and the recipient masked by the server. */
+export interface MessageStatus {
+  id: string; channel: 'sms' | 'email' | 'push'; to: string; template: string; language: string; state: DeliveryState;
+  attempts: number; providerId: string | null; lastError: string | null; createdAt: string; dueAt: string; lastAttemptAt: string | null;
+}
+
+/** The newest messages, all or only those in one state (the server's filter). */
+export function messagesPath(state: DeliveryState | '') {
+  return state === '' ? '/api/admin/messages' : `/api/admin/messages?state=${state}`;
+}
+
+/** A message that did not reach its recipient and will not be tried again: what an admin looks into. */
+export function needsAttention(state: DeliveryState) {
+  return state === 'undelivered' || state === 'deadLettered' || state === 'lapsed';
+}

@@ -2,6 +2,7 @@ import { $, api, show } from '../shared/app';
 import { Dashboard, lastDays } from '../shared/analytics';
 import { onLanguageChange } from '../shared/i18n';
 import { closeHandOver, copyHandOver } from './hand-over';
+import { loadMessages, renderMessages } from './messages';
 import { reasonOf, rewriteStatusLines } from './page';
 import { buildRegistrationForms, loadPlaces } from './registration';
 import { loadSessions, renderSessions } from './sessions';
@@ -9,8 +10,9 @@ import { loadStaff, renderStaff } from './staff';
 
 /**
  * The admin's home: the day's sessions across facilities with their figures, the staff by role (deactivate, with a
- * confirmation), and registration of facilities, doctors, pharmacies, pharmacists and health officers. Staff sign in
- * with the first password the admin sets here; Telemed sends them nothing, so the page shows it once to hand over.
+ * confirmation), the newest messages' delivery, and registration of facilities, doctors, pharmacies, pharmacists and
+ * health officers. Staff sign in with the first password the admin sets here; Telemed sends them nothing, so the page
+ * shows it once to hand over.
  */
 
 let started = false;
@@ -25,10 +27,11 @@ export async function adminHome() {
       rewriteStatusLines();
       renderSessions();
       renderStaff();
+      renderMessages();
     });
     $<HTMLInputElement>('adm-day').value = lastDays(1)[0];
   }
-  await Promise.all([loadPlaces(), loadStaff(), loadSessions()]);
+  await Promise.all([loadPlaces(), loadStaff(), loadSessions(), loadMessages()]);
 }
 
 function wirePage() {
@@ -40,6 +43,11 @@ function wirePage() {
   $('adm-day').addEventListener('change', () => void loadSessions());
   $('adm-phase').addEventListener('change', renderSessions);
   $('adm-role').addEventListener('change', renderStaff);
+  $('adm-messages-filter').addEventListener('submit', event => {
+    event.preventDefault();
+    void loadMessages();
+  });
+  $('adm-message-state').addEventListener('change', () => void loadMessages());
   $('adm-handover-done').addEventListener('click', closeHandOver);
   $('adm-handover-copy').addEventListener('click', () => void copyHandOver());
   let dashboard: Dashboard | undefined;

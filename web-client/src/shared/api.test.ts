@@ -105,4 +105,13 @@ describe('Api refreshing the access token', () => {
     await expect(api.post('/api/auth/sign-in', { email: 'x', password: 'y' })).rejects.toThrow('Email or password is wrong.');
     expect(calls).toEqual(['/api/auth/sign-in']);
   });
+
+  it('sends a change of password as the signed-in account', async () => {
+    const current = jwt(900);
+    const calls = server({ current });
+    const api = new Api(() => now);
+    api.tokens = tokens(current);
+    await api.post('/api/auth/password', { currentPassword: 'x', newPassword: 'y' });
+    expect(calls).toEqual([`/api/auth/password Bearer ${current}`]);
+  });
 });

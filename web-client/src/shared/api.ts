@@ -90,9 +90,12 @@ export class Api {
     return this.tokens!.accessToken;
   }
 
-  /** Sends with the bearer token, when signed in; the sign-in endpoints themselves answer 401 for a wrong password. */
+  /**
+   * Sends with the bearer token, when signed in. The sign-in endpoints go without it: they answer 401 for a wrong
+   * password, which no refresh mends; changing one's own password is the signed-in account's request.
+   */
   private async fetch(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
-    if (!this.tokens || path.startsWith('/api/auth/')) return fetch(path, init);
+    if (!this.tokens || (path.startsWith('/api/auth/') && path !== '/api/auth/password')) return fetch(path, init);
     const sent = await this.accessToken();
     const response = await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${sent}` } });
     if (response.status !== 401) return response;

@@ -143,12 +143,17 @@ onLanguageChange(drawBanner);
 
 // Tokens are refreshed as they expire; the newest are kept for a reload (the key main.ts signs in with).
 api.onTokensRefreshed = tokens => sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
-/**
- * The refresh token was refused (expired, revoked, or the staff idle limit): back to signing in, saying why. A patient's
- * place in the queue lives on the server and the session they waited in stays remembered, so signing in again returns
- * them to the waiting room.
- */
-api.onSessionExpired = () => {
+/** Who is signed in, in the header: their role, and for staff the way to change their password. */
+export function renderSignedIn() {
+  const role = api.tokens?.role;
+  $('who').textContent = role ? t(`role.${role}`) : '';
+  $('change-password').hidden = !role || role === 'patient';
+}
+onLanguageChange(renderSignedIn);
+
+/** Back to signing in: this tab forgets the account and closes its hub connection. */
+export function leaveSession() {
+  api.tokens = undefined;
   sessionStorage.removeItem(storageKeys.tokens);
   sessionStorage.removeItem(storageKeys.guardian);
   const stopping = connection;
@@ -159,7 +164,17 @@ api.onSessionExpired = () => {
   }
   connectionState.hub = 'connected';
   reportMediaState('none');
+  renderSignedIn();
   show('signin');
+}
+
+/**
+ * The refresh token was refused (expired, revoked, or the staff idle limit): back to signing in, saying why. A patient's
+ * place in the queue lives on the server and the session they waited in stays remembered, so signing in again returns
+ * them to the waiting room.
+ */
+api.onSessionExpired = () => {
+  leaveSession();
   $('error').textContent = t('session.expired');
 };
 

@@ -14,3 +14,24 @@ export function passwordProblem(password: string, repeated: string): MessageKey 
   if (password !== repeated) return 'reset.mismatch';
   return undefined;
 }
+
+export type PasswordChangeField = 'currentPassword' | 'newPassword' | 'repeatPassword';
+
+/** What is wrong with a password change as typed, before the server is asked (it checks the rest). */
+export function passwordChangeProblems(current: string, password: string, repeated: string): Partial<Record<PasswordChangeField, MessageKey>> {
+  const problems: Partial<Record<PasswordChangeField, MessageKey>> = {};
+  if (current === '') problems.currentPassword = 'password.currentMissing';
+  if (password !== repeated) problems.repeatPassword = 'reset.mismatch';
+  return problems;
+}
+
+/**
+ * The server's refusal of a password change (problem details' invalid fields) in the reader's words: the server says
+ * which field is wrong; the page says it in the reader's language.
+ */
+export function passwordChangeRefusal(fields: Record<string, string[]>): Partial<Record<PasswordChangeField, MessageKey>> {
+  const problems: Partial<Record<PasswordChangeField, MessageKey>> = {};
+  if (fields.currentPassword?.length) problems.currentPassword = 'password.currentWrong';
+  if (fields.newPassword?.length) problems.newPassword = 'password.weak';
+  return problems;
+}
