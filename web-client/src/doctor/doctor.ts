@@ -95,10 +95,15 @@ async function prepareNewSession() {
   ]);
   const mine = facilities.filter(facility => me.doctor?.facilityIds.includes(facility.id));
   $('ns-facility').replaceChildren(...mine.map(facility => new Option(facility.name, facility.id)));
-  $<HTMLInputElement>('ns-specialty').value = me.doctor?.specialty ?? '';
+  // The doctor may have typed into the form while it was being prepared: what they wrote stays.
+  const prefill = (id: string, value: string) => {
+    const input = $<HTMLInputElement>(id);
+    if (!input.value) input.value = value;
+  };
+  prefill('ns-specialty', me.doctor?.specialty ?? '');
   const now = new Date();
-  $<HTMLInputElement>('ns-starts').value = localInputValue(now);
-  $<HTMLInputElement>('ns-ends').value = localInputValue(new Date(now.getTime() + 4 * 3_600_000));
+  prefill('ns-starts', localInputValue(now));
+  prefill('ns-ends', localInputValue(new Date(now.getTime() + 4 * 3_600_000)));
 }
 
 $('session-form').addEventListener('submit', event => {
