@@ -19,7 +19,7 @@ public class QueueBenchmarks
     public void Setup()
     {
         var id = Guid.NewGuid();
-        session = OpdSession.Create(new SessionOpened(id, Guid.NewGuid(), [Doctor], now, now.AddHours(8), 0, 5000, null, 10, 3, Doctor, now));
+        session = OpdSession.From(new SessionOpened(id, Guid.NewGuid(), [Doctor], now, now.AddHours(8), 0, 5000, null, 10, 3, Doctor, now));
         for (var token = 1; token <= Waiting; token++)
         {
             session = OpdSession.Evolve(session, new PatientCheckedIn(id, token, Guid.NewGuid(), new PatientSummary("P", 40, "female"), null, [], now));

@@ -105,7 +105,7 @@ public sealed record OpdSession(
     public TimeSpan AverageConsultation => TimeSpan.FromMinutes(
         RecentConsultationMinutes.IsEmpty ? SlotMinutes : RecentConsultationMinutes.Average());
 
-    public static OpdSession Create(SessionOpened opened) => new(
+    public static OpdSession From(SessionOpened opened) => new(
         opened.SessionId, 1, opened.FacilityId, opened.DoctorIds, opened.StartsAt, opened.EndsAt, opened.FeePaise, opened.Capacity,
         opened.Specialty, opened.SlotMinutes, opened.NoShowAfterMissedCalls, SessionStatus.Open, [], []);
 
@@ -113,7 +113,7 @@ public sealed record OpdSession(
     {
         if (@event is SessionOpened opened)
         {
-            return Create(opened);
+            return From(opened);
         }
         if (state is null)
         {

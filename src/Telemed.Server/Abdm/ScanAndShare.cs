@@ -63,7 +63,7 @@ public sealed partial class ScanAndShare(
         {
             return Refused("ABDM-1065", "Health facility does not exist");
         }
-        var open = await session.Query<OpdSession>()
+        var open = await session.Query<SessionListing>()
             .Where(s => s.FacilityId == facility.Id && s.Status == SessionStatus.Open && s.FeePaise == 0 && s.StartsAt <= now && s.EndsAt > now)
             .OrderBy(s => s.EndsAt)
             .FirstOrDefaultAsync(cancellationToken);

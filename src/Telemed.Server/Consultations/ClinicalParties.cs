@@ -4,6 +4,7 @@ using Telemed.Domain.Consultations;
 using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
+using Telemed.Server.Queue;
 
 namespace Telemed.Server.Consultations;
 
@@ -15,8 +16,8 @@ public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails
 {
     public static async Task<ClinicalParties> Load(IQuerySession session, Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var opd = await session.LoadAsync<OpdSession>(consultation.SessionId, cancellationToken)
-            ?? throw new InvalidOperationException($"Consultation {consultation.Id} belongs to a session without a snapshot.");
+        var opd = await session.LoadAsync<SessionListing>(consultation.SessionId, cancellationToken)
+            ?? throw new InvalidOperationException($"Consultation {consultation.Id} belongs to a session that was never opened.");
         var facility = await session.LoadAsync<Facility>(opd.FacilityId, cancellationToken)
             ?? throw new InvalidOperationException($"OPD session {opd.Id} names an unknown facility.");
         var doctor = await session.LoadAsync<StaffAccount>(consultation.DoctorId, cancellationToken);

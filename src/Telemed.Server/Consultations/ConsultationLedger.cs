@@ -52,7 +52,9 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
     /// <summary>Completes the consultation and signs what its doctor prescribed, or says why its record cannot be signed yet.</summary>
     private async Task<ConsultationError?> Complete(IDocumentSession session, Guid consultationId, TokenCompleted completed, CancellationToken cancellationToken)
     {
-        var consultation = await ConsultationService.Load(session, consultationId, cancellationToken)
+        // Exclusive: a note being saved at this very moment lands before the prescription is signed, never after it.
+        var stream = await session.Events.FetchForExclusiveWriting<Consultation>(consultationId, cancellationToken);
+        var consultation = stream.Aggregate
             ?? throw new InvalidOperationException($"Token {completed.Token} names consultation {consultationId}, which has no events.");
         var recorded = new List<IConsultationEvent>();
         Guid? prescriptionId = null;
@@ -75,9 +77,7 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
         }
         session.Store(new CareContext(consultationId, consultation.PatientId, consultation.DoctorId, consultation.SessionId, consultation.StartedAt,
             ConsultationStatus.Completed, completed.At, prescriptionId));
-        // The expected version makes a note saved at this very moment fail the whole completion (which is then decided again),
-        // rather than land after the prescription was signed without it.
-        session.Events.Append(consultationId, consultation.Version + recorded.Count, [.. recorded]);
+        stream.AppendMany([.. recorded]);
         return null;
     }
 }

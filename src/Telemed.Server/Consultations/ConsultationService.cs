@@ -1,20 +1,29 @@
-using System.Collections.Concurrent;
 using JasperFx.Events;
 using Marten;
+using Marten.Events.Aggregation;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
 
 namespace Telemed.Server.Consultations;
 
-/// <summary>Loads consultations from their events and records decisions with the expected stream version.</summary>
+/// <summary>A consultation folded by the domain's own <see cref="Consultation.Evolve"/>.</summary>
+public sealed class ConsultationProjection : SingleStreamProjection<Consultation, Guid>
+{
+    public override Consultation Evolve(Consultation? snapshot, Guid id, IEvent e) =>
+        e.Data is IConsultationEvent consultationEvent ? Consultation.Evolve(snapshot, consultationEvent) : snapshot!;
+}
+
+/// <summary>
+/// Loads consultations from their events and records decisions through Marten's write workflow: the stream is fetched
+/// for exclusive writing, so a note saved while the queue completes the consultation waits for it and is then decided
+/// on what the completion left.
+/// </summary>
 public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> writeLocks = new();
-
     public async Task<Consultation?> Load(Guid consultationId, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        return await Load(session, consultationId, cancellationToken);
+        return await session.Events.AggregateStreamAsync<Consultation>(consultationId, token: cancellationToken);
     }
 
     public async Task<IReadOnlyList<IEvent>> History(Guid consultationId, CancellationToken cancellationToken)
@@ -31,56 +40,28 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
         long? expectedVersion = null,
         Func<Consultation, long>? versionOf = null)
     {
-        var writeLock = writeLocks.GetOrAdd(consultationId, _ => new SemaphoreSlim(1, 1));
-        await writeLock.WaitAsync(cancellationToken);
-        try
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForExclusiveWriting<Consultation>(consultationId, cancellationToken);
+        if (stream.Aggregate is not { } state)
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                await using var session = store.LightweightSession();
-                var state = await Load(session, consultationId, cancellationToken);
-                if (state is null)
-                {
-                    return ConsultationError.NotFound;
-                }
-                var current = (versionOf ?? (c => c.Version))(state);
-                if (expectedVersion is { } expected && expected != current)
-                {
-                    return ConsultationError.Stale(current);
-                }
-                var decision = decide(state, time.GetUtcNow());
-                if (!decision.IsSuccess)
-                {
-                    return decision.Error;
-                }
-                if (decision.Value.Count == 0)
-                {
-                    return (state, decision.Value);
-                }
-                var next = decision.Value.Aggregate(state, Consultation.Evolve);
-                session.Events.Append(consultationId, next.Version, decision.Value.Cast<object>().ToArray());
-                try
-                {
-                    await session.SaveChangesAsync(cancellationToken);
-                    return (next, decision.Value);
-                }
-                catch (EventStreamUnexpectedMaxEventIdException) when (attempt < 10)
-                {
-                    // Another node recorded first (or the queue completed the consultation): decide again on the new state,
-                    // which re-checks the expected version.
-                }
-            }
+            return ConsultationError.NotFound;
         }
-        finally
+        var current = (versionOf ?? (c => c.Version))(state);
+        if (expectedVersion is { } expected && expected != current)
         {
-            writeLock.Release();
+            return ConsultationError.Stale(current);
         }
-    }
-
-    /// <summary>Folds a consultation's events in the given session (which may be another service's transaction).</summary>
-    public static async Task<Consultation?> Load(IQuerySession session, Guid consultationId, CancellationToken cancellationToken)
-    {
-        var events = await session.Events.FetchStreamAsync(consultationId, token: cancellationToken);
-        return events.Count == 0 ? null : events.Select(e => (IConsultationEvent)e.Data).Aggregate((Consultation?)null, Consultation.Evolve);
+        var decision = decide(state, time.GetUtcNow());
+        if (!decision.IsSuccess)
+        {
+            return decision.Error;
+        }
+        if (decision.Value.Count == 0)
+        {
+            return (state, decision.Value);
+        }
+        stream.AppendMany(decision.Value.Cast<object>().ToArray());
+        await session.SaveChangesAsync(cancellationToken);
+        return (decision.Value.Aggregate(state, Consultation.Evolve), decision.Value);
     }
 }

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -30,10 +33,14 @@ public static class MartenSetup
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 options.DisableNpgsqlLogging = true;
+                // The daemon's leadership lock is per database: deployments sharing one, each in its own schema, must not share it.
+                options.Projections.DaemonLockId = BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(database.Schema)));
                 return options;
             })
             .UseNpgsqlDataSource()
-            .UseLightweightSessions();
+            .UseLightweightSessions()
+            // One node at a time runs the asynchronous projections (the queue's snapshots); another takes over if it stops.
+            .AddAsyncDaemon(DaemonMode.HotCold);
 
         // Runs before any hosted service starts (and so before Kestrel listens): creating the schema
         // lazily from concurrent first requests races on CREATE TABLE (42P07).

@@ -5,6 +5,7 @@ using Telemed.Domain.Payments;
 using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Queue;
 
 namespace Telemed.Server.Payments;
 
@@ -33,7 +34,7 @@ public static class PaymentEndpoints
         return TypedResults.Ok(await payments.View(paymentId, cancellationToken));
     }
 
-    private static async Task<IResult> Receipt(Guid paymentId, ClaimsPrincipal user, IQuerySession db, ReceiptPdf receipts, AuditTrail audit,
+    private static async Task<IResult> Receipt(Guid paymentId, ClaimsPrincipal user, IQuerySession db, QueueService queue, ReceiptPdf receipts, AuditTrail audit,
         CancellationToken cancellationToken)
     {
         if (await Readable(paymentId, user, db, audit, cancellationToken) is { } refused)
@@ -45,7 +46,7 @@ public static class PaymentEndpoints
         {
             return Problems.Conflict("There is no receipt yet: this fee has not been paid.");
         }
-        var session = (await db.LoadAsync<OpdSession>(payment.SessionId, cancellationToken))!;
+        var session = (await queue.Load(payment.SessionId, cancellationToken))!;
         var facility = await db.LoadAsync<Facility>(session.FacilityId, cancellationToken);
         var patient = await db.LoadAsync<PatientAccount>(payment.PatientId, cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, session.DoctorIds);

@@ -171,13 +171,13 @@ public static class QueueEndpoints
         Guid? facilityId, Guid? doctorId, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var query = db.Query<OpdSession>().Where(s => s.EndsAt > now && s.Status != SessionStatus.Closed);
+        var query = db.Query<SessionListing>().Where(s => s.EndsAt > now && s.Status != SessionStatus.Closed);
         if (facilityId is { } facility)
         {
             query = query.Where(s => s.FacilityId == facility);
         }
-        var snapshots = await query.OrderBy(s => s.StartsAt).Take(200).ToListAsync(cancellationToken);
-        var sessions = await queue.Latest(snapshots.Where(s => doctorId is not { } doctor || s.HasDoctor(doctor)), cancellationToken);
+        var listings = await query.OrderBy(s => s.StartsAt).Take(200).ToListAsync(cancellationToken);
+        var sessions = await queue.Latest(listings.Where(s => doctorId is not { } doctor || s.HasDoctor(doctor)), cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, sessions.SelectMany(s => s.DoctorIds).Distinct());
         return TypedResults.Ok<IReadOnlyList<SessionSummary>>(sessions.Select(s => Summary(s, doctors)).ToList());
     }
@@ -377,7 +377,6 @@ private sealed record NotHeldRequest(string? Reason);
             QueueFailure.NotFound => StatusCodes.Status404NotFound,
             QueueFailure.Forbidden => StatusCodes.Status403Forbidden,
             QueueFailure.StaleVersion => StatusCodes.Status412PreconditionFailed,
-            QueueFailure.Conflict => StatusCodes.Status409Conflict,
             _ when outcome.Error?.Code == QueueErrorCode.TokenNotFound => StatusCodes.Status404NotFound,
             _ => StatusCodes.Status409Conflict,
         };

@@ -9,7 +9,6 @@ public static class QueueReplies
     {
         QueueFailure.NotFound => ("SessionNotFound", "There is no such OPD session."),
         QueueFailure.StaleVersion => ("StaleVersion", $"The queue has changed since you loaded it (now version {outcome.Session!.Version}). Reload and try again."),
-        QueueFailure.Conflict => ("Conflict", "Someone else changed the queue at the same moment. Try again."),
         _ => (outcome.Error!.Code.ToString(), outcome.Error.Message),
     };
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using JasperFx.Events.Fetching;
+using JasperFx.Events.Projections;
 using Marten;
 using Telemed.Domain.Queue;
 using Telemed.Server.Realtime;
@@ -17,12 +19,18 @@ public static class QueueSetup
         services.AddSingleton<PositionBroadcaster>();
         services.AddSingleton<QueueNotifier>();
         services.AddSingleton<QueueService>();
+        // Sessions that commands touched recently, as Marten's write workflow left them: bounded, the least recently used go first.
+        var writeCache = new RecentlyUsedAggregateWriteCache(sizeLimit: 500);
+        services.AddSingleton(writeCache);
         services.AddSignalR(options => options.EnableDetailedErrors = false)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.ConfigureMarten(options =>
         {
-            options.Schema.For<OpdSession>().Index(x => x.FacilityId).Index(x => x.EndsAt);
-            options.Schema.For<QueueCheckpoint>();
+            options.Projections.Add<OpdSessionProjection>(ProjectionLifecycle.Async);
+            options.Projections.Add<SessionListingProjection>(ProjectionLifecycle.Inline);
+            options.Schema.For<SessionListing>().Index(x => x.FacilityId).Index(x => x.EndsAt);
+            options.Events.AggregateWriteCaching.Cache = writeCache;
+            options.Events.CacheAggregatesForWriting<OpdSession>(sizeLimit: 500);
             options.Schema.For<CheckInAttachment>().Index(x => x.SessionId);
             options.Events.AddEventTypes([
                 typeof(SessionOpened), typeof(SessionPaused), typeof(SessionResumed), typeof(SessionClosed), typeof(PatientCheckedIn),

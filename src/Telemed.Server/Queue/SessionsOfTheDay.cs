@@ -40,12 +40,11 @@ public static class SessionsOfTheDay
         var date = day ?? IndianTime.Day(now);
         var dayStarts = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), IndianTime.Offset);
         var dayEnds = dayStarts.AddDays(1);
-        var query = db.Query<OpdSession>().Where(s => s.StartsAt < dayEnds && s.EndsAt > dayStarts);
+        var query = db.Query<SessionListing>().Where(s => s.StartsAt < dayEnds && s.EndsAt > dayStarts);
         if (facilityId is { } facility)
         {
             query = query.Where(s => s.FacilityId == facility);
         }
-        // The stored snapshot can trail the stream; each session is caught up so the counts are the queue's own.
         var sessions = await queue.Latest(await query.OrderBy(s => s.StartsAt).Take(MaxSessions).ToListAsync(cancellationToken), cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, sessions.SelectMany(s => s.DoctorIds).Distinct());
         var facilities = await db.LoadManyAsync<Facility>(cancellationToken, sessions.Select(s => s.FacilityId).Distinct());

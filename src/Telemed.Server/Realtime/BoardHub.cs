@@ -27,7 +27,7 @@ public sealed class BoardHub(IQuerySession session, QueueService queue, TimeProv
     public static async Task<IReadOnlyList<BoardLine>> Lines(
         IQuerySession session, QueueService queue, Guid facilityId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var ids = await session.Query<OpdSession>()
+        var ids = await session.Query<SessionListing>()
             .Where(s => s.FacilityId == facilityId && s.Status != SessionStatus.Closed && s.EndsAt > now)
             .OrderBy(s => s.StartsAt)
             .Select(s => s.Id)

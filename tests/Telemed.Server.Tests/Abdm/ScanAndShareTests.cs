@@ -4,6 +4,7 @@ using Telemed.AbdmSimulator;
 using Telemed.Domain.Abdm;
 using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
+using Telemed.Server.Queue;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Abdm;
@@ -29,7 +30,7 @@ public class ScanAndShareTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         patient.YearOfBirth.ShouldBe(1961);
         (await session.LoadAsync<PatientAbha>(patient.Id))!.Proof.ShouldBe(AbhaProof.ScanAndShare);
         var queue = abdm.Host.Services.GetRequiredService<Telemed.Server.Queue.QueueService>();
-        var openHere = await session.Query<OpdSession>().Where(s => s.FacilityId == Sessions.Facility && s.Status == SessionStatus.Open).Select(s => s.Id).ToListAsync();
+        var openHere = await session.Query<SessionListing>().Where(s => s.FacilityId == Sessions.Facility && s.Status == SessionStatus.Open).Select(s => s.Id).ToListAsync();
         var tokens = new List<string>();
         foreach (var id in openHere)
         {

@@ -1,8 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using JasperFx.Events.Fetching;
+using Marten;
+using Marten.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
+using Telemed.Server.Queue;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Queue;
@@ -193,7 +198,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
-    public async Task A_long_session_restarts_from_its_checkpoint_and_folds_only_what_came_after()
+    public async Task A_long_sessions_snapshot_is_kept_by_the_daemon_and_a_restarted_node_serves_the_same_queue()
     {
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(2);
@@ -205,19 +210,38 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
             var priority = change % 2 == 0 ? "elderly" : "normal";
             (await doctor.PutAsJsonAsync($"/api/sessions/{sessionId}/tokens/2/priority", new { priority })).EnsureSuccessStatusCode();
         }
-        await Host.Services.GetRequiredService<Telemed.Server.Queue.QueueService>().CheckpointsWritten();
+        await Host.Services.GetRequiredService<IDocumentStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         var before = await doctor.GetStringAsync($"/api/sessions/{sessionId}/queue");
 
         var restarted = await server.Restart();
 
-        await using (var db = restarted.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession())
+        await using (var db = restarted.Services.GetRequiredService<IDocumentStore>().QuerySession())
         {
-            var checkpoint = await db.LoadAsync<Telemed.Server.Queue.QueueCheckpoint>(sessionId);
-            checkpoint!.Session.Version.ShouldBe(500);
+            var head = await db.Events.FetchStreamStateAsync(sessionId);
+            (await db.LoadAsync<OpdSession>(sessionId))!.Version.ShouldBe(head!.Version);
         }
         (await (await Sessions.Doctor(restarted)).GetStringAsync($"/api/sessions/{sessionId}/queue")).ShouldBe(before);
-        var queue = restarted.Services.GetRequiredService<Telemed.Server.Queue.QueueService>();
+        var queue = restarted.Services.GetRequiredService<QueueService>();
         JsonSerializer.Serialize(await queue.Replay(sessionId, CancellationToken.None))
             .ShouldBe(JsonSerializer.Serialize(await queue.Load(sessionId, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task An_open_session_stays_in_the_write_cache_and_a_closed_one_leaves_it()
+    {
+        var queue = Host.Services.GetRequiredService<QueueService>();
+        var cache = Host.Services.GetRequiredService<RecentlyUsedAggregateWriteCache>();
+        var sessionId = await Sessions.Open(Host);
+        await Sessions.CheckIn(Host, sessionId, (await Host.CreatePatients(1))[0]);
+
+        await queue.Load(sessionId, CancellationToken.None);
+        var hits = cache.Hits;
+        await queue.Load(sessionId, CancellationToken.None);
+        cache.Hits.ShouldBe(hits + 1);
+
+        (await (await Sessions.Doctor(Host)).PostAsync($"/api/sessions/{sessionId}/close", null)).EnsureSuccessStatusCode();
+        var misses = cache.Misses;
+        (await queue.Load(sessionId, CancellationToken.None))!.Status.ShouldBe(SessionStatus.Closed);
+        cache.Misses.ShouldBe(misses + 1);
     }
 }
