@@ -14,6 +14,7 @@ using Telemed.Benchmarks;
 // dotnet Telemed.Benchmarks.dll fake-sms-settings GATEWAY_URL — the server settings (NAME=value lines) that send SMS to the fake gateway
 // dotnet Telemed.Benchmarks.dll message-dispatch DB SECRET_PATH MESSAGES GATEWAY_URL — dispatcher throughput (run-message-dispatch.sh)
 // dotnet Telemed.Benchmarks.dll otp-under-load URL WAITING SAMPLES GATEWAY_URL — OTP latency under queue messages (run-otp-under-load.sh)
+// dotnet Telemed.Benchmarks.dll soak URL PID DOCTORS SESSIONS MINUTES — sessions opened and closed for a long time, memory held (run-soak.sh)
 // All write their figures into docs/benchmarks.md (section per benchmark, with machine and date).
 var mode = args.FirstOrDefault() ?? "micro";
 var docs = Path.Combine(BenchmarkReport.RepositoryRoot(), "docs", "benchmarks.md");
@@ -102,8 +103,16 @@ switch (mode)
             "`tests/Telemed.Benchmarks/run-otp-under-load.sh` (release build; server, PostgreSQL, fake gateway and driver on one machine, loopback only).\n\n" + otp);
         Console.WriteLine(otp);
         break;
+    case "soak":
+        var soakSessions = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var (soak, held) = await new Soak(new Uri(args[1]), int.Parse(args[3], CultureInfo.InvariantCulture), soakSessions,
+            TimeSpan.FromMinutes(double.Parse(args[5], CultureInfo.InvariantCulture))).Run(int.Parse(args[2], CultureInfo.InvariantCulture));
+        BenchmarkReport.Write(docs, "Soak: sessions opened and closed on one node",
+            $"`tests/Telemed.Benchmarks/run-soak.sh {args[3]} {soakSessions} {args[5]}` (release build, workstation GC). Target: resident memory at the end within 10 % of the level after the warm-up.\n\n" + soak);
+        Console.WriteLine(soak);
+        return held ? 0 : 1;
     default:
-        Console.Error.WriteLine($"Unknown mode {mode}; use micro, queue-latency, signalling-relay, consultation-load, idle-connections, message-dispatch or otp-under-load.");
+        Console.Error.WriteLine($"Unknown mode {mode}; use micro, queue-latency, signalling-relay, consultation-load, idle-connections, message-dispatch, otp-under-load or soak.");
         return 2;
 }
 return 0;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sessions opened and closed on one node for a long time: ./tests/Telemed.Benchmarks/run-soak.sh [doctors] [sessions] [minutes]
+# Exits non-zero when resident memory at the end is more than 10 % above its level after the warm-up.
+# Writes docs/benchmarks.md (see bench.sh for what is started and where).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tests/Telemed.Benchmarks/bench.sh
+DOCTORS="${1:-20}"; SESSIONS="${2:-10000}"; MINUTES="${3:-30}"
+[ "${4:-}" = "--inside" ] || bench_enter "$0" "$DOCTORS" "$SESSIONS" "$MINUTES"
+
+bench_inside
+bench_start_server
+dotnet "$DRIVER" soak "$URL" "$SERVER_PID" "$DOCTORS" "$SESSIONS" "$MINUTES"
