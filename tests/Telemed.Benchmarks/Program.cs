@@ -75,7 +75,8 @@ switch (mode)
         var loadSeconds = int.Parse(args[4], CultureInfo.InvariantCulture);
         var load = await new ConsultationLoad(new Uri(args[1]), args[5], loadPairs, loadSeconds).Run(int.Parse(args[2], CultureInfo.InvariantCulture));
         BenchmarkReport.Write(docs, $"Whole consultations under load ({loadPairs} at a time)",
-            "`tests/Telemed.Benchmarks/run-consultation-load.sh` (release build, workstation GC, inline socket completions).\n\n" + load);
+            "`tests/Telemed.Benchmarks/run-consultation-load.sh` (release build, workstation GC"
+            + (Environment.GetEnvironmentVariable("INLINE_COMPLETIONS") == "1" ? ", inline socket completions" : "") + ").\n\n" + load);
         Console.WriteLine(load);
         break;
     case "idle-connections":

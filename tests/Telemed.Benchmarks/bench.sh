@@ -4,8 +4,8 @@
 source deploy/local/services.sh
 # The server's GC mode (0 = workstation, the default build; 1 = server GC); reports are labelled with it.
 export DOTNET_gcServer="${DOTNET_gcServer:-0}"
-# As deploy/Dockerfile sets it (1); the relay report says which was used.
-export INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-1}"
+# Socket completions on the epoll thread (1) or, as deployed, on the thread pool (0); the relay report says which was used.
+export INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-0}"
 PG_DIR="$PWD/.data/bench-pg"; PG_PORT=55434; URL=http://127.0.0.1:5090
 BENCH_DATABASE="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=telemed_bench;Maximum Pool Size=60"
 BENCH_MESSAGES_KEY="$PWD/.data/bench-messages.key"

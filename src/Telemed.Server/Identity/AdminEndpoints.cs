@@ -268,9 +268,8 @@ public static class AdminEndpoints
     {
         var now = time.GetUtcNow();
         var account = new StaffAccount(Ids.New(), role, credentials.Name, credentials.Email, "", doctor, pharmacist, now);
-        // PBKDF2, like sign-in's: on the thread pool, not the socket thread.
         var password = credentials.Password ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        account = account with { PasswordHash = await Task.Run(() => hasher.HashPassword(account, password), cancellationToken) };
+        account = account with { PasswordHash = hasher.HashPassword(account, password) };
         session.Insert(account);
         object[] registered = doctor?.Hpr is { Status: not RegistryStatus.NotChecked } check
             ? [new StaffRegistered(account.Id, role, admin.AccountId(), now), new RegistryCheckRecorded(account.Id, doctor.HprId, check, admin.AccountId(), now)]

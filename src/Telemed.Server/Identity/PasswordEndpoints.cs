@@ -161,7 +161,7 @@ public static class PasswordResets
             return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
         }
         var now = time.GetUtcNow();
-        var verdict = await Task.Run(() => hasher.VerifyHashedPassword(staff, staff.PasswordHash, request.CurrentPassword!), cancellationToken);
+        var verdict = hasher.VerifyHashedPassword(staff, staff.PasswordHash, request.CurrentPassword!);
         if (verdict == PasswordVerificationResult.Failed)
         {
             session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password (change)", now));
@@ -173,11 +173,11 @@ public static class PasswordResets
         return TypedResults.NoContent();
     }
 
-    /// <summary>New hash (PBKDF2 on the thread pool, as at sign-in), every session ended, the change audited; the caller saves.</summary>
+    /// <summary>New hash, every session ended, the change audited; the caller saves.</summary>
     private static async Task SetPassword(
         IDocumentSession session, IPasswordHasher<StaffAccount> hasher, StaffAccount staff, string password, string how, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        session.Store(staff with { PasswordHash = await Task.Run(() => hasher.HashPassword(staff, password), cancellationToken) });
+        session.Store(staff with { PasswordHash = hasher.HashPassword(staff, password) });
         await SignInEndpoints.RevokeAll(session, staff.Id, now, cancellationToken);
         session.Events.Append(staff.Id, new PasswordChanged(staff.Id, how, now));
     }

@@ -109,10 +109,8 @@ public static class SignInEndpoints
             return Problems.Invalid(errors);
         }
         var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
-        // Hash even for an unknown email so the answer takes as long either way. PBKDF2 takes tens of milliseconds: on the
-        // thread pool, not the socket thread that code after a database read runs on with inline socket completions
-        // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, as deployed), which other connections share.
-        var verdict = await Task.Run(() => hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? UnknownAccountHash, request.Password!), cancellationToken);
+        // Hash even for an unknown email so the answer takes as long either way.
+        var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? UnknownAccountHash, request.Password!);
         if (staff is null || verdict == PasswordVerificationResult.Failed)
         {
             if (staff is not null)
@@ -128,7 +126,7 @@ public static class SignInEndpoints
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            session.Store(staff with { PasswordHash = await Task.Run(() => hasher.HashPassword(staff, request.Password!), cancellationToken) });
+            session.Store(staff with { PasswordHash = hasher.HashPassword(staff, request.Password!) });
         }
         var issued = tokens.Issue(session, staff.Id, staff.Role);
         session.Events.Append(staff.Id, new SignedIn(staff.Id, "password", time.GetUtcNow()));

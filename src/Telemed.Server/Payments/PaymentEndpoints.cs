@@ -53,8 +53,7 @@ public static class PaymentEndpoints
         var doctorId = session.Entry(payment.Token)?.DoctorId;
         var doctor = doctors.FirstOrDefault(d => d.Id == doctorId)?.Name ?? string.Join(", ", doctors.Select(d => d.Name));
         var parties = new ReceiptParties(facility?.Name ?? "", facility?.HfrId ?? "", doctor, patient?.Name ?? "", session.StartsAt);
-        // Rendering takes milliseconds of CPU: on the thread pool, not the socket thread other connections share.
-        return TypedResults.File(await Task.Run(() => receipts.Render(payment, parties), cancellationToken), "application/pdf", $"receipt-{paymentId}.pdf");
+        return TypedResults.File(receipts.Render(payment, parties), "application/pdf", $"receipt-{paymentId}.pdf");
     }
 
     private static async Task<IResult> Refund(Guid paymentId, RefundRequest request, ClaimsPrincipal user, IDocumentStore store, PaymentSweeper sweeper,

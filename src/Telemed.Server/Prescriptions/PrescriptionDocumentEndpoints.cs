@@ -45,8 +45,7 @@ public static class PrescriptionDocumentEndpoints
         {
             return HealthRecords.NoAccess();
         }
-        // Rendering takes milliseconds of CPU: on the thread pool, not the socket thread other connections share.
-        var rendered = await Task.Run(() => pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws), cancellationToken);
+        var rendered = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws);
         return answer(prescription, rendered);
     }
 }
