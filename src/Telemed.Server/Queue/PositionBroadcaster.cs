@@ -29,6 +29,12 @@ public sealed partial class PositionBroadcaster(IHubContext<ClinicHub, IClinicCl
         }
     }
 
+    /// <summary>A closed session's line goes; a flush already running keeps its own reference and finishes.</summary>
+    public void Forget(Guid sessionId) => lines.TryRemove(sessionId, out _);
+
+    /// <summary>Whether this node still keeps a line for the session.</summary>
+    public bool Keeps(Guid sessionId) => lines.ContainsKey(sessionId);
+
     private SessionLine Line(Guid sessionId) => lines.GetOrAdd(sessionId, _ => new SessionLine());
 
     private async Task Flush(SessionLine line)

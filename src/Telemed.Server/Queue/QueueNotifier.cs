@@ -66,6 +66,11 @@ public sealed partial class QueueNotifier(
             urgent.Add(boards.Clients.Group(HubGroups.Board(after.FacilityId)).BoardChanged(line));
         }
         broadcaster.Schedule(after);
+        if (after.Status == SessionStatus.Closed)
+        {
+            broadcaster.Forget(after.Id);
+            presence.SessionEnded(after.Id, after.Entries.Select(e => e.PatientId));
+        }
         return Task.WhenAll(urgent);
     }
 

@@ -48,6 +48,18 @@ public sealed class Presence(SharedPresence? shared = null)
         }, true);
     }
 
+    /// <summary>A closed session is watched no more (on this node; Redis lets its copy expire).</summary>
+    public void SessionEnded(Guid sessionId, IEnumerable<Guid> patientIds)
+    {
+        foreach (var patientId in patientIds)
+        {
+            if (watching.TryGetValue(patientId, out var tokens))
+            {
+                tokens.TryRemove(sessionId, out _);
+            }
+        }
+    }
+
     /// <summary>With Redis, also what patients watch from other nodes: a node that reaps a dead one pushes for its patients.</summary>
     public async Task<IReadOnlyList<KeyValuePair<Guid, int>>> TokensWatchedBy(Guid patientId)
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
 using Telemed.Server.Queue;
+using Telemed.Server.Realtime;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Queue;
@@ -243,5 +244,26 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var misses = cache.Misses;
         (await queue.Load(sessionId, CancellationToken.None))!.Status.ShouldBe(SessionStatus.Closed);
         cache.Misses.ShouldBe(misses + 1);
+    }
+
+    [Fact]
+    public async Task A_closed_session_leaves_nothing_behind_on_the_node()
+    {
+        var sessionId = await Sessions.Open(Host);
+        var patient = (await Host.CreatePatients(1))[0];
+        await Sessions.CheckIn(Host, sessionId, patient);
+        await using (var watcher = await HubClient.Connect(Host, "/hubs/clinic", patient.AccessToken))
+        {
+            await watcher.Invoke("WatchMyToken", sessionId);
+            var presence = Host.Services.GetRequiredService<Presence>();
+            (await presence.TokensWatchedBy(patient.Id)).ShouldContain(watched => watched.Key == sessionId);
+            var broadcaster = Host.Services.GetRequiredService<PositionBroadcaster>();
+            broadcaster.Keeps(sessionId).ShouldBeTrue();
+
+            (await (await Sessions.Doctor(Host)).PostAsync($"/api/sessions/{sessionId}/close", null)).EnsureSuccessStatusCode();
+
+            broadcaster.Keeps(sessionId).ShouldBeFalse();
+            (await presence.TokensWatchedBy(patient.Id)).ShouldNotContain(watched => watched.Key == sessionId);
+        }
     }
 }
