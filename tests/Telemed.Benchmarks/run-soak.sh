@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/Telemed.Benchmarks/bench.sh
-DOCTORS="${1:-20}"; SESSIONS="${2:-10000}"; MINUTES="${3:-30}"
+DOCTORS="${1:-10}"; SESSIONS="${2:-10000}"; MINUTES="${3:-30}"
 [ "${4:-}" = "--inside" ] || bench_enter "$0" "$DOCTORS" "$SESSIONS" "$MINUTES"
 
 bench_inside
-bench_start_server
+# Tokens that outlive the run: the driver signs in once, and the hubs close connections whose token expires.
+bench_start_server "$URL" Auth__AccessTokenMinutes=120
 dotnet "$DRIVER" soak "$URL" "$SERVER_PID" "$DOCTORS" "$SESSIONS" "$MINUTES"
