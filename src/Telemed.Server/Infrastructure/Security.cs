@@ -102,12 +102,35 @@ public static class Security
                 await Problems.TooManyRequests("Too many attempts from here; wait a minute and try again.").ExecuteAsync(context.HttpContext);
             };
             limiter.AddPolicy(SignInLimit, http => Partition(http, SignInLimit,
-                http.Connection.RemoteIpAddress?.ToString() ?? "local", options => options.SignInPerMinute));
+                ClientNetwork(http.Connection.RemoteIpAddress), options => options.SignInPerMinute));
             limiter.AddPolicy(CheckInLimit, http => Partition(http, CheckInLimit,
-                http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? ClientNetwork(http.Connection.RemoteIpAddress),
                 options => options.CheckInPerMinute));
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The client a per-address limit counts: an IPv4 address, or the /64 an IPv6 address is in. A subscriber is handed
+    /// a whole /64 and may pick any address in it, so counting single IPv6 addresses would let one client escape the limit.
+    /// </summary>
+    public static string ClientNetwork(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "local";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     /// <summary>A fixed window of a minute per client: counted in Redis across nodes when scaled out, by this node alone otherwise.</summary>
