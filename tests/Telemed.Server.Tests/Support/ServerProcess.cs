@@ -65,6 +65,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 ["Demo__Seed"] = "true",
                 ["Security__SignInPerMinute"] = "100000",
                 ["Security__CheckInPerMinute"] = "100000",
+                ["Otp__MaxSendsPerDay"] = "1000",
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

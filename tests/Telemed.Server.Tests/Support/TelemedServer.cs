@@ -102,6 +102,7 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         // Tests sign in far more often than people do; the limits themselves are tested with their own settings.
         builder.UseSetting("Security:SignInPerMinute", "100000");
         builder.UseSetting("Security:CheckInPerMinute", "100000");
+        builder.UseSetting("Otp:MaxSendsPerDay", "1000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
