@@ -111,7 +111,8 @@ public static class RecordEndpoints
     private static async Task<IResult> AccessLog(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken)
     {
         var patientId = user.AccountId();
-        var reads = (await db.Events.FetchStreamAsync(patientId, token: cancellationToken)).Select(e => e.Data).OfType<RecordRead>().ToList();
+        // Most reads are on the patient's own stream; a pharmacy's are each a stream of their own (many pharmacies at once).
+        var reads = await db.Events.QueryRawEventDataOnly<RecordRead>().Where(r => r.PatientId == patientId).ToListAsync(cancellationToken);
         var staff = await db.LoadManyAsync<StaffAccount>(cancellationToken, reads.Select(r => r.ReaderId).Distinct());
         var guardian = (await db.LoadAsync<PatientAccount>(patientId, cancellationToken))?.GuardianId is { } guardianId
             ? await db.LoadAsync<PatientAccount>(guardianId, cancellationToken)

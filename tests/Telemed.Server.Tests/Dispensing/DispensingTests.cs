@@ -30,6 +30,36 @@ public class DispensingTests(TelemedServer server) : IClassFixture<TelemedServer
     }
 
     [Fact]
+    public async Task A_pharmacist_sees_only_what_dispensing_needs_and_each_read_is_on_the_patients_access_log()
+    {
+        var (room, prescriptionId) = await Clinical.Prescribed(Host);
+        var pharmacist = await Pharmacist();
+
+        var check = await pharmacist.GetStringAsync($"/api/pharmacy/prescriptions/{prescriptionId}");
+        var list = await pharmacist.GetStringAsync("/api/pharmacy/prescriptions");
+        await (await Dispense(pharmacist, prescriptionId, Guid.NewGuid(), new { line = 0, quantity = 1 })).ShouldHave(HttpStatusCode.OK);
+
+        foreach (var answer in new[] { check, list })
+        {
+            foreach (var clinical in new[] { "pharyngitis", "J02.9", "Fever and sore throat", "Warm fluids", "CBC if fever" })
+            {
+                answer.ShouldNotContain(clinical, Case.Insensitive);
+            }
+        }
+        var content = JsonDocument.Parse(check).RootElement.GetProperty("content");
+        content.GetProperty("patient").GetProperty("ageYears").GetInt32().ShouldBeGreaterThan(0);
+        content.GetProperty("patient").TryGetProperty("abhaNumber", out _).ShouldBeFalse();
+        content.GetProperty("medicines").GetArrayLength().ShouldBe(2);
+        content.GetProperty("doctor").GetProperty("name").GetString().ShouldNotBeNullOrWhiteSpace();
+
+        var log = await Host.As(room.Patient.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
+        log.EnumerateArray().Count(e => e.GetProperty("readerId").GetGuid() == Telemed.Server.Identity.DemoSeeder.PharmacistId
+            && e.GetProperty("basis").GetString() == "Dispensing" && e.GetProperty("resource").GetString() == $"prescription/{prescriptionId}")
+            .ShouldBe(3, "the check, the pharmacist's list and the dispense");
+        log.EnumerateArray().First(e => e.GetProperty("basis").GetString() == "Dispensing").GetProperty("readerName").GetString().ShouldBe("Meena Iyer");
+    }
+
+    [Fact]
     public async Task A_pharmacist_verifies_dispenses_in_parts_and_is_stopped_at_the_prescribed_quantity()
     {
         var (room, prescriptionId) = await Clinical.Prescribed(Host);
