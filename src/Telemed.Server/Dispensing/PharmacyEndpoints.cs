@@ -67,7 +67,7 @@ public static class PharmacyEndpoints
                 ? Results.Redirect($"/verify/{prescriptionId}")
                 : Problems.NotFound("This is not a prescription link Telemed sent."))
             .AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().WithTags("Pharmacy")
+        app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().RequireRateLimiting(Security.VerificationLimit).WithTags("Pharmacy")
             .WithSummary("Public: is this prescription authentic? Doctor and date only; no medicines, no patient details beyond initials and age.");
     }
 

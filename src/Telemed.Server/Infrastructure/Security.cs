@@ -20,6 +20,10 @@ public sealed class SecurityOptions
     [Range(1, 100_000)]
     public int SignInPerMinute { get; set; } = 30;
 
+    /// <summary>Public prescription verifications per client address per minute (a pharmacy counter scans a few).</summary>
+    [Range(1, 100_000)]
+    public int VerificationPerMinute { get; set; } = 30;
+
     /// <summary>Check-ins per patient per minute.</summary>
     [Range(1, 100_000)]
     public int CheckInPerMinute { get; set; } = 10;
@@ -58,6 +62,7 @@ public static class Security
 {
     public const string SignInLimit = "sign-in";
     public const string CheckInLimit = "check-in";
+    public const string VerificationLimit = "verification";
 
     // The web client: own scripts and styles (Chart.js sets inline canvas styles), media from the camera and from
     // peers, API and hub calls to this origin (plus what a feature declares, see ContentSecuritySources), never framed.
@@ -103,6 +108,8 @@ public static class Security
             };
             limiter.AddPolicy(SignInLimit, http => Partition(http, SignInLimit,
                 ClientNetwork(http.Connection.RemoteIpAddress), options => options.SignInPerMinute));
+            limiter.AddPolicy(VerificationLimit, http => Partition(http, VerificationLimit,
+                ClientNetwork(http.Connection.RemoteIpAddress), options => options.VerificationPerMinute));
             limiter.AddPolicy(CheckInLimit, http => Partition(http, CheckInLimit,
                 http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? ClientNetwork(http.Connection.RemoteIpAddress),
                 options => options.CheckInPerMinute));

@@ -46,7 +46,7 @@ public static class RecordEndpoints
     {
         if (await db.LoadAsync<PatientAccount>(patientId, cancellationToken) is null)
         {
-            return Problems.NotFound("There is no such patient.");
+            return HealthRecords.NoAccess();
         }
         return await records.Open(user.AccountId(), patientId, null, $"patient/{patientId}/records", cancellationToken) is null
             ? HealthRecords.NoAccess()

@@ -60,6 +60,27 @@ public class DispensingTests(TelemedServer server) : IClassFixture<TelemedServer
     }
 
     [Fact]
+    public async Task Public_verification_is_limited_per_address_and_every_look_up_is_audited()
+    {
+        var (_, prescriptionId) = await Clinical.Prescribed(Host);
+        using var strict = server.Start(new Dictionary<string, string?> { ["Security:VerificationPerMinute"] = "2" });
+        var anyone = strict.CreateClient();
+        var unknown = Guid.NewGuid();
+
+        await (await anyone.GetAsync($"/api/verify/{prescriptionId}")).ShouldHave(HttpStatusCode.OK);
+        await (await anyone.GetAsync($"/api/verify/{unknown}")).ShouldHave(HttpStatusCode.NotFound);
+        await (await anyone.GetAsync($"/api/verify/{prescriptionId}")).ShouldHave(HttpStatusCode.TooManyRequests);
+
+        var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);
+        var found = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?resource=prescription/{prescriptionId}&action=public");
+        found.GetProperty("entries").EnumerateArray().ShouldHaveSingleItem().GetProperty("action").GetString().ShouldBe("public verification (Valid)");
+        var missed = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?resource=prescription/{unknown}");
+        var entry = missed.GetProperty("entries").EnumerateArray().ShouldHaveSingleItem();
+        entry.GetProperty("action").GetString().ShouldBe("public verification (unknown)");
+        entry.GetProperty("outcome").GetString().ShouldBe("failure");
+    }
+
+    [Fact]
     public async Task A_pharmacist_verifies_dispenses_in_parts_and_is_stopped_at_the_prescribed_quantity()
     {
         var (room, prescriptionId) = await Clinical.Prescribed(Host);
