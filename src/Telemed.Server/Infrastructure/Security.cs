@@ -97,6 +97,12 @@ public static class Security
             });
             services.AddTransient<IStartupFilter, ForwardedHeadersFirst>();
         }
+        // A year, subdomains included: what browsers' preload lists ask, so no first visit to any Telemed host goes over plain HTTP.
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = true;
+        });
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
         services.AddRateLimiter(limiter =>
         {
@@ -178,6 +184,12 @@ public static class Security
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=(), payment=(self)";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            // API answers carry personal and health data (and PDFs of it): no browser or proxy cache keeps them.
+            // An endpoint that answers with something public may say otherwise.
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                headers.CacheControl = "no-store";
+            }
             if (context.Request.Path.StartsWithSegments("/hubs") && !OriginAllowed(context))
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;

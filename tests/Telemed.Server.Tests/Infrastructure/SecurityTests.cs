@@ -22,6 +22,31 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Api_answers_and_prescription_pdfs_are_kept_by_no_cache()
+    {
+        var (room, prescriptionId) = await Clinical.Prescribed(server.Host);
+        var patient = server.Host.As(room.Patient.AccessToken);
+
+        var me = await patient.GetAsync("/api/me");
+        var pdf = await patient.GetAsync($"/api/prescriptions/{prescriptionId}/pdf");
+
+        await pdf.ShouldHave(HttpStatusCode.OK);
+        me.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        pdf.Headers.CacheControl!.NoStore.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Outside_development_hsts_asks_for_a_year_including_subdomains()
+    {
+        using var production = server.Start(new Dictionary<string, string?> { ["environment"] = "Staging" });
+        var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://telemed.example.in") });
+
+        var response = await client.GetAsync("/health/live");
+
+        response.Headers.GetValues("Strict-Transport-Security").Single().ShouldBe("max-age=31536000; includeSubDomains");
+    }
+
+    [Fact]
     public async Task A_page_from_another_origin_cannot_open_the_hub()
     {
         var client = server.Host.CreateClient();
