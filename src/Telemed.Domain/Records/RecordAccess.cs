@@ -21,6 +21,9 @@ public enum RecordAccessBasis
 
     /// <summary>The guardian of a dependant (a child, an elderly parent), who holds the family's sign-in.</summary>
     Guardian,
+
+    /// <summary>A pharmacist checking or dispensing a prescription (its medicines, prescriber and the patient's name and age).</summary>
+    Dispensing,
 }
 
 /// <summary>

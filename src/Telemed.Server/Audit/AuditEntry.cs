@@ -55,6 +55,8 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         PrescriptionSigned e => new(e.Content.Doctor.Id, "sign prescription", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
         PrescriptionRevoked e => new(e.By, "revoke prescription", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
         PrescriptionChecked e => new(e.PharmacistId, $"verify prescription ({e.Verdict})", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
+        PrescriptionVerifiedPublicly e => new(Guid.Empty, $"public verification ({e.Verdict?.ToString() ?? "unknown"})", Prescription(e.PrescriptionId),
+            e.Verdict is null ? AuditOutcome.Failure : AuditOutcome.Success, e.At),
         PrescriptionDispensed e => new(e.PharmacistId, "dispense", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
         _ => null,
     };

@@ -172,7 +172,7 @@ public static class ClinicalEndpoints
         var consultation = await consultations.Load(consultationId, cancellationToken);
         if (consultation is null)
         {
-            return Problems.NotFound("There is no such consultation.");
+            return HealthRecords.NoAccess();
         }
         if (await records.Open(user.ActorId(), consultation.PatientId, consultation.DoctorId, $"consultation/{consultationId}/fhir", cancellationToken) is null)
         {

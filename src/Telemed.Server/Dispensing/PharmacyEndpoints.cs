@@ -7,18 +7,36 @@ using Telemed.Domain.Prescriptions;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Prescriptions;
+using Telemed.Server.Records;
+using Telemed.Domain.Records;
 
 namespace Telemed.Server.Dispensing;
 
 public sealed record PrescriptionLine(int Line, PrescribedMedicine Medicine, int Dispensed, int Remaining);
 
-/// <summary>What a registered pharmacist sees: the verdict, the full content, and what has been handed out so far.</summary>
+/// <summary>Whom a prescription is for, as far as dispensing needs: no ids, no ABHA.</summary>
+public sealed record DispensedTo(string Name, int AgeYears, Sex Sex);
+
+/// <summary>
+/// What dispensing needs of a prescription: when and where it was written, by whom, for whom, and the medicines. Not the
+/// complaints, diagnosis, investigations or advice: those stay with the patient and their doctors.
+/// </summary>
+public sealed record DispensingContent(
+    DateTimeOffset IssuedAt, DateOnly ValidUntil, FacilityDetails Facility, PrescriberDetails Doctor, DispensedTo Patient, IReadOnlyList<PrescribedMedicine> Medicines)
+{
+    public static DispensingContent Of(PrescriptionContent content) => new(
+        content.IssuedAt, content.ValidUntil, content.Facility, content.Doctor,
+        new DispensedTo(content.Patient.Name, content.Patient.AgeYears, content.Patient.Sex), content.Medicines);
+}
+
+/// <summary>What a registered pharmacist sees: the verdict, what dispensing needs of the content, and what has been handed out so far.</summary>
 public sealed record PharmacyView(
     Guid PrescriptionId, long Version, Verdict Verdict, string Explanation, DateOnly ValidUntil, string? RevocationReason,
-    PrescriptionContent Content, IReadOnlyList<PrescriptionLine> Lines, IReadOnlyList<PrescriptionDispensed> Dispensations)
+    DispensingContent Content, IReadOnlyList<PrescriptionLine> Lines, IReadOnlyList<PrescriptionDispensed> Dispensations)
 {
     public static PharmacyView Of(Prescription p, Verdict verdict) => new(p.Id, p.Version, verdict, Dispensation.Explain(verdict), p.Content.ValidUntil,
-        p.RevocationReason, p.Content, [.. p.Content.Medicines.Select((m, i) => new PrescriptionLine(i, m, p.Dispensed[i], p.Remaining(i)))], p.Dispensations);
+        p.RevocationReason, DispensingContent.Of(p.Content), [.. p.Content.Medicines.Select((m, i) => new PrescriptionLine(i, m, p.Dispensed[i], p.Remaining(i)))],
+        p.Dispensations);
 }
 
 public sealed record VerifyRequest(string? Jws);
@@ -49,7 +67,7 @@ public static class PharmacyEndpoints
                 ? Results.Redirect($"/verify/{prescriptionId}")
                 : Problems.NotFound("This is not a prescription link Telemed sent."))
             .AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().WithTags("Pharmacy")
+        app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().RequireRateLimiting(Security.VerificationLimit).WithTags("Pharmacy")
             .WithSummary("Public: is this prescription authentic? Doctor and date only; no medicines, no patient details beyond initials and age.");
     }
 
@@ -123,6 +141,7 @@ public static class PharmacyEndpoints
         {
             session.Events.Append(prescriptionId, after.Version, [.. decision.Value]);
             Remember(session, user.AccountId(), prescriptionId, now);
+            session.Events.StartStream(Ids.New(), Read(user.AccountId(), prescription, now));
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
@@ -139,24 +158,28 @@ public static class PharmacyEndpoints
         return TypedResults.Ok(PharmacyView.Of(after, Verdict(after, keys, time)));
     }
 
-    private static async Task<IResult> Mine(ClaimsPrincipal user, IQuerySession db, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Mine(
+        ClaimsPrincipal user, IQuerySession db, IDocumentStore store, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
     {
         var pharmacistId = user.AccountId();
         var seen = await db.Query<PharmacyActivity>().Where(a => a.PharmacistId == pharmacistId).OrderByDescending(a => a.LastSeenAt).Take(200)
             .ToListAsync(cancellationToken);
         var views = new List<PharmacyView>();
+        await using var journal = store.LightweightSession();
         foreach (var activity in seen)
         {
             var prescription = (await PrescriptionEndpoints.Load(db, activity.PrescriptionId, cancellationToken))!;
             views.Add(PharmacyView.Of(prescription, Verdict(prescription, keys, time)));
+            journal.Events.StartStream(Ids.New(), Read(pharmacistId, prescription, time.GetUtcNow()));
         }
+        await journal.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(views);
     }
 
     public static Verdict Verdict(Prescription prescription, PrescriptionKeys keys, TimeProvider time) =>
         Dispensation.Check(prescription, PrescriptionSignature.Signs(prescription.Jws, prescription.Content, keys.VerificationKey), time.GetUtcNow());
 
-    /// <summary>The pharmacist's list remembers what they looked at; the check itself is on their own audit stream.</summary>
+    /// <summary>The pharmacist's list remembers what they looked at; the check goes on their audit and on the patient's access log.</summary>
     private static async Task<PharmacyView> Seen(
         IDocumentStore store, Guid pharmacistId, Prescription prescription, Verdict verdict, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -165,10 +188,14 @@ public static class PharmacyEndpoints
         Remember(session, pharmacistId, prescription.Id, now);
         // Each check is a stream of its own (found by the audit index through the pharmacist's id): one pharmacy account
         // at many counters appended to one stream, and the load run's 25 checks a second fought over its next version.
-        session.Events.StartStream(Ids.New(), new PrescriptionChecked(pharmacistId, prescription.Id, verdict, now));
+        session.Events.StartStream(Ids.New(), new PrescriptionChecked(pharmacistId, prescription.Id, verdict, now), Read(pharmacistId, prescription, now));
         await session.SaveChangesAsync(cancellationToken);
         return PharmacyView.Of(prescription, verdict);
     }
+
+    /// <summary>A pharmacy's read on the patient's access log, in a stream of its own like the check (the log finds it by patient).</summary>
+    private static RecordRead Read(Guid pharmacistId, Prescription prescription, DateTimeOffset now) =>
+        new(prescription.Content.Patient.Id, pharmacistId, nameof(RecordAccessBasis.Dispensing), $"prescription/{prescription.Id}", now);
 
     private static void Remember(IDocumentSession session, Guid pharmacistId, Guid prescriptionId, DateTimeOffset now) =>
         session.Store(new PharmacyActivity($"{pharmacistId:N}:{prescriptionId:N}", pharmacistId, prescriptionId, now));

@@ -15,17 +15,21 @@ public sealed record PublicVerificationView(
 
 public static class PublicVerification
 {
-    public static async Task<IResult> Get(Guid prescriptionId, IQuerySession db, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Every look-up is audited (with the client's address), found or not: someone walking through ids shows up.</summary>
+    public static async Task<IResult> Get(Guid prescriptionId, IDocumentStore store, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
     {
-        var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
-        if (prescription is null)
+        await using var session = store.LightweightSession();
+        var prescription = await PrescriptionEndpoints.Load(session, prescriptionId, cancellationToken);
+        Verdict? verdict = prescription is null ? null : PharmacyEndpoints.Verdict(prescription, keys, time);
+        session.Events.StartStream(Ids.New(), new PrescriptionVerifiedPublicly(prescriptionId, verdict, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        if (prescription is null || verdict is not { } found)
         {
             return Problems.NotFound("There is no such prescription: it was not issued by this Telemed service.");
         }
-        var verdict = PharmacyEndpoints.Verdict(prescription, keys, time);
         var content = prescription.Content;
         var doctor = content.Doctor;
-        return TypedResults.Ok(new PublicVerificationView(prescription.Id, verdict, Dispensation.Explain(verdict),
+        return TypedResults.Ok(new PublicVerificationView(prescription.Id, found, Dispensation.Explain(found),
             IndianTime.Day(content.IssuedAt), content.ValidUntil,
             new PublicPrescriber(doctor.Name, doctor.Qualification, doctor.RegistrationNumber, doctor.StateCouncil, doctor.HprId),
             content.Facility.Name, Initials(content.Patient.Name), content.Patient.AgeYears));
@@ -35,3 +39,6 @@ public static class PublicVerification
     public static string Initials(string name) =>
         string.Join(' ', name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(part => char.IsSurrogate(part[0]) ? part[..2] + "." : part[..1] + "."));
 }
+
+/// <summary>Someone (anonymous) looked a prescription up on the public page; no verdict when there is no such prescription.</summary>
+public sealed record PrescriptionVerifiedPublicly(Guid PrescriptionId, Verdict? Verdict, DateTimeOffset At);

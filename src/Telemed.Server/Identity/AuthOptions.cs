@@ -58,4 +58,12 @@ public sealed class OtpOptions
 
     [Range(0, 600)]
     public int ResendCooldownSeconds { get; set; } = 30;
+
+    /// <summary>Codes one number may be sent per day (UTC): each is an SMS someone pays for and a chance to guess.</summary>
+    [Range(1, 1000)]
+    public int MaxSendsPerDay { get; set; } = 10;
+
+    /// <summary>The longest a lock lasts, however many came before it (each lasts twice the one before).</summary>
+    [Range(1, 10080)]
+    public int MaxLockoutMinutes { get; set; } = 1440;
 }

@@ -26,7 +26,9 @@ public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvide
                 TimeSpan.FromMinutes(settings.LifetimeMinutes),
                 settings.MaxAttempts,
                 TimeSpan.FromMinutes(settings.LockoutMinutes),
-                TimeSpan.FromSeconds(settings.ResendCooldownSeconds));
+                TimeSpan.FromSeconds(settings.ResendCooldownSeconds),
+                settings.MaxSendsPerDay,
+                TimeSpan.FromMinutes(settings.MaxLockoutMinutes));
         }
     }
 
@@ -76,7 +78,7 @@ public sealed class OneTimeCodeService(IOptions<OtpOptions> options, TimeProvide
     {
         if (await session.LoadAsync<OtpChallengeDocument>(mobile.Value, cancellationToken) is { } current)
         {
-            session.Store(current with { Challenge = current.Challenge with { Used = true } });
+            session.Store(current with { Challenge = OneTimeCodes.Succeeded(current.Challenge) });
         }
     }
 

@@ -50,6 +50,7 @@ public static class PatientEndpoints
     {
         app.MapPost("/api/patients", Register)
             .AllowAnonymous()
+            .RequireRateLimiting(Security.SignInLimit)
             .WithTags("Patients")
             .WithSummary("Register as a patient with the one-time code sent to your mobile; signs you in. A registered number gets 409 only once the code is right.");
         app.MapGet("/api/me", Me).WithTags("Accounts").WithSummary("The signed-in account.");
@@ -97,21 +98,14 @@ public static class PatientEndpoints
         {
             return PatientAccounts.AlreadyRegistered();
         }
-        if (abhaNumber is not null && await session.Query<PatientAbha>().AnyAsync(a => a.Profile.Number == abhaNumber.Value, cancellationToken))
+        if (await AbhaTaken(session, abhaNumber, abhaAddress, cancellationToken))
         {
-            return Problems.Conflict("This ABHA number is verified through ABDM as another patient's, so it cannot be declared as yours.");
-        }
-        if (abhaAddress is not null && await session.Query<PatientAbha>().AnyAsync(a => a.Profile.Address == abhaAddress.Value, cancellationToken))
-        {
-            return Problems.Conflict("This ABHA address is verified through ABDM as another patient's, so it cannot be declared as yours.");
-        }
-        if (abhaNumber is not null && await session.Query<PatientAccount>().AnyAsync(p => p.AbhaNumber == abhaNumber.Value, cancellationToken))
-        {
-            return Problems.Conflict("This ABHA number is already linked to another patient.");
-        }
-        if (abhaAddress is not null && await session.Query<PatientAccount>().AnyAsync(p => p.AbhaAddress == abhaAddress.Value, cancellationToken))
-        {
-            return Problems.Conflict("This ABHA address is already linked to another patient.");
+            // One answer whichever identifier is taken and however, and the code is used up: with a code for their own
+            // number a caller could otherwise try ABHA numbers one after another to learn whose are registered.
+            await codes.Consume(session, mobile!, cancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.Conflict("This ABHA number or address belongs to another patient, so it cannot be declared as yours. " +
+                "Ask for a new code and register without it, or with your own.");
         }
 
         await codes.Consume(session, mobile!, cancellationToken);
@@ -124,6 +118,13 @@ public static class PatientEndpoints
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created("/api/me", new PatientRegistration(PatientView.Of(patient), issued));
     }
+
+    /// <summary>Whether an ABHA number or address is linked to a patient, verified through ABDM or declared at registration.</summary>
+    private static async Task<bool> AbhaTaken(IQuerySession session, AbhaNumber? number, AbhaAddress? address, CancellationToken cancellationToken) =>
+        (number is not null && (await session.Query<PatientAbha>().AnyAsync(a => a.Profile.Number == number.Value, cancellationToken)
+            || await session.Query<PatientAccount>().AnyAsync(p => p.AbhaNumber == number.Value, cancellationToken)))
+        || (address is not null && (await session.Query<PatientAbha>().AnyAsync(a => a.Profile.Address == address.Value, cancellationToken)
+            || await session.Query<PatientAccount>().AnyAsync(p => p.AbhaAddress == address.Value, cancellationToken)));
 
     private static async Task<Results<Ok<PatientView>, Ok<StaffView>, ProblemHttpResult>> Me(
         ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)

@@ -20,6 +20,10 @@ public sealed class SecurityOptions
     [Range(1, 100_000)]
     public int SignInPerMinute { get; set; } = 30;
 
+    /// <summary>Public prescription verifications per client address per minute (a pharmacy counter scans a few).</summary>
+    [Range(1, 100_000)]
+    public int VerificationPerMinute { get; set; } = 30;
+
     /// <summary>Check-ins per patient per minute.</summary>
     [Range(1, 100_000)]
     public int CheckInPerMinute { get; set; } = 10;
@@ -58,6 +62,7 @@ public static class Security
 {
     public const string SignInLimit = "sign-in";
     public const string CheckInLimit = "check-in";
+    public const string VerificationLimit = "verification";
 
     // The web client: own scripts and styles (Chart.js sets inline canvas styles), media from the camera and from
     // peers, API and hub calls to this origin (plus what a feature declares, see ContentSecuritySources), never framed.
@@ -92,6 +97,12 @@ public static class Security
             });
             services.AddTransient<IStartupFilter, ForwardedHeadersFirst>();
         }
+        // A year, subdomains included: what browsers' preload lists ask, so no first visit to any Telemed host goes over plain HTTP.
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = true;
+        });
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
         services.AddRateLimiter(limiter =>
         {
@@ -102,12 +113,37 @@ public static class Security
                 await Problems.TooManyRequests("Too many attempts from here; wait a minute and try again.").ExecuteAsync(context.HttpContext);
             };
             limiter.AddPolicy(SignInLimit, http => Partition(http, SignInLimit,
-                http.Connection.RemoteIpAddress?.ToString() ?? "local", options => options.SignInPerMinute));
+                ClientNetwork(http.Connection.RemoteIpAddress), options => options.SignInPerMinute));
+            limiter.AddPolicy(VerificationLimit, http => Partition(http, VerificationLimit,
+                ClientNetwork(http.Connection.RemoteIpAddress), options => options.VerificationPerMinute));
             limiter.AddPolicy(CheckInLimit, http => Partition(http, CheckInLimit,
-                http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? ClientNetwork(http.Connection.RemoteIpAddress),
                 options => options.CheckInPerMinute));
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The client a per-address limit counts: an IPv4 address, or the /64 an IPv6 address is in. A subscriber is handed
+    /// a whole /64 and may pick any address in it, so counting single IPv6 addresses would let one client escape the limit.
+    /// </summary>
+    public static string ClientNetwork(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "local";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     /// <summary>A fixed window of a minute per client: counted in Redis across nodes when scaled out, by this node alone otherwise.</summary>
@@ -148,6 +184,12 @@ public static class Security
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=(), payment=(self)";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            // API answers carry personal and health data (and PDFs of it): no browser or proxy cache keeps them.
+            // An endpoint that answers with something public may say otherwise.
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                headers.CacheControl = "no-store";
+            }
             if (context.Request.Path.StartsWithSegments("/hubs") && !OriginAllowed(context))
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -86,7 +86,8 @@ public static class PaymentEndpoints
         if (payment.PatientId != user.AccountId() && !user.IsInRole(Roles.Admin))
         {
             await audit.Refused(user.AccountId(), $"payment/{paymentId}", "read payment", cancellationToken);
-            return Problems.Forbidden("Only the patient who paid (and admins) may see this payment.");
+            // The same answer as for a payment that does not exist: a stranger cannot tell ids that exist from ones that do not.
+            return Problems.NotFound("There is no such payment.");
         }
         return null;
     }

@@ -38,7 +38,7 @@ public static class PrescriptionDocumentEndpoints
         var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
         if (prescription is null)
         {
-            return Problems.NotFound("There is no such prescription.");
+            return HealthRecords.NoAccess();
         }
         var content = prescription.Content;
         if (await records.Open(user.ActorId(), content.Patient.Id, content.Doctor.Id, $"prescription/{prescriptionId}/{what}", cancellationToken) is null)

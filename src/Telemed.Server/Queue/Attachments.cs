@@ -38,6 +38,17 @@ public static class AttachmentUpload
                 errors.Add("attachments", type.Error.Message);
                 continue;
             }
+            if (type.Value.StartsWith("image/", StringComparison.Ordinal))
+            {
+                // Decoding takes milliseconds of CPU: on the thread pool, not the socket thread other connections share.
+                var stripped = await Task.Run(() => AttachmentImages.WithoutMetadata(data, type.Value), cancellationToken);
+                if (stripped is null)
+                {
+                    errors.Add("attachments", $"{name} does not open as an image; attach the photo itself (JPEG, PNG or WebP).");
+                    continue;
+                }
+                data = stripped;
+            }
             attachments.Add(new CheckInAttachment(Ids.New(), sessionId, patientId, name, type.Value, data, now));
         }
         return attachments;

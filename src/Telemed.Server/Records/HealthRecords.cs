@@ -50,7 +50,10 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
         Journal.Save(store, journal => journal.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, time.GetUtcNow())),
             cancellationToken);
 
-    /// <summary>The refusal for a reader with neither a consultation with the patient nor their consent.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoAccess() => Problems.Forbidden(
-        "You may read this patient's records only while they are in your consultation or with their consent.");
+    /// <summary>
+    /// The answer both for a record that does not exist and for one the reader may not see (neither a consultation with
+    /// the patient nor their consent): the same status and body, so a stranger cannot tell ids that exist from ones that do not.
+    /// </summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoAccess() => Problems.NotFound(
+        "There is no such record, or it is not open to you: a patient's records are open to their doctor only while they are in the consultation or with their consent.");
 }

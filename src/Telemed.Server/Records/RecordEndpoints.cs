@@ -46,7 +46,7 @@ public static class RecordEndpoints
     {
         if (await db.LoadAsync<PatientAccount>(patientId, cancellationToken) is null)
         {
-            return Problems.NotFound("There is no such patient.");
+            return HealthRecords.NoAccess();
         }
         return await records.Open(user.AccountId(), patientId, null, $"patient/{patientId}/records", cancellationToken) is null
             ? HealthRecords.NoAccess()
@@ -111,7 +111,8 @@ public static class RecordEndpoints
     private static async Task<IResult> AccessLog(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken)
     {
         var patientId = user.AccountId();
-        var reads = (await db.Events.FetchStreamAsync(patientId, token: cancellationToken)).Select(e => e.Data).OfType<RecordRead>().ToList();
+        // Most reads are on the patient's own stream; a pharmacy's are each a stream of their own (many pharmacies at once).
+        var reads = await db.Events.QueryRawEventDataOnly<RecordRead>().Where(r => r.PatientId == patientId).ToListAsync(cancellationToken);
         var staff = await db.LoadManyAsync<StaffAccount>(cancellationToken, reads.Select(r => r.ReaderId).Distinct());
         var guardian = (await db.LoadAsync<PatientAccount>(patientId, cancellationToken))?.GuardianId is { } guardianId
             ? await db.LoadAsync<PatientAccount>(guardianId, cancellationToken)

@@ -70,4 +70,56 @@ public class OneTimeCodeTests
         OneTimeCodes.Issue(challenge, challenge.Mobile, "hash2", Now.AddSeconds(10), Policy).Error.Message.ShouldContain("20 seconds");
         OneTimeCodes.Issue(challenge, challenge.Mobile, "hash2", Now.AddSeconds(31), Policy).Value.FailedAttempts.ShouldBe(0);
     }
+
+    private static OtpVerification Fail(OtpChallenge challenge, int times, DateTimeOffset at)
+    {
+        OtpVerification result = null!;
+        for (var i = 0; i < times; i++)
+        {
+            result = OneTimeCodes.Verify(challenge, codeMatches: false, at, Policy);
+            challenge = result.Challenge!;
+        }
+        return result;
+    }
+
+    [Fact]
+    public void A_new_code_does_not_wipe_the_wrong_tries_before_it()
+    {
+        var afterThree = Fail(Issued(), 3, Now).Challenge!;
+        var next = OneTimeCodes.Issue(afterThree, afterThree.Mobile, "hash2", Now.AddMinutes(1), Policy).Value;
+
+        Fail(next, 1, Now.AddMinutes(1)).AttemptsLeft.ShouldBe(1);
+        Fail(next, 2, Now.AddMinutes(1)).Outcome.ShouldBe(OtpOutcome.Locked);
+    }
+
+    [Fact]
+    public void Each_lock_lasts_twice_the_one_before_up_to_a_day_and_a_right_code_starts_over()
+    {
+        var at = Now;
+        var challenge = Issued();
+        foreach (var minutes in new[] { 15, 30, 60, 120, 240, 480, 960, 1440, 1440 })
+        {
+            var locked = Fail(challenge, 5, at);
+            locked.LockedUntil.ShouldBe(at.AddMinutes(minutes));
+            at = locked.LockedUntil!.Value;
+            challenge = OneTimeCodes.Issue(locked.Challenge, challenge.Mobile, "hash", at, Policy with { MaxSendsPerDay = 100 }).Value;
+        }
+
+        var verified = OneTimeCodes.Verify(challenge, codeMatches: true, at, Policy).Challenge!;
+        var fresh = OneTimeCodes.Issue(verified, verified.Mobile, "hash", at.AddMinutes(1), Policy with { MaxSendsPerDay = 100 }).Value;
+        Fail(fresh, 5, at.AddMinutes(1)).LockedUntil.ShouldBe(at.AddMinutes(16));
+    }
+
+    [Fact]
+    public void A_number_gets_at_most_ten_codes_a_day()
+    {
+        var challenge = Issued();
+        for (var sent = 2; sent <= 10; sent++)
+        {
+            challenge = OneTimeCodes.Issue(challenge, challenge.Mobile, "hash", Now.AddMinutes(sent), Policy).Value;
+        }
+
+        OneTimeCodes.Issue(challenge, challenge.Mobile, "hash", Now.AddMinutes(11), Policy).Error.Message.ShouldContain("10 codes today");
+        OneTimeCodes.Issue(challenge, challenge.Mobile, "hash", Now.AddDays(1), Policy).Value.SentThatDay.ShouldBe(1);
+    }
 }

@@ -308,7 +308,7 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
         });
 
         var problem = await answer.ShouldBeProblem(HttpStatusCode.Conflict);
-        problem.GetProperty("detail").GetString()!.ShouldContain("verified through ABDM as another patient's");
+        problem.GetProperty("detail").GetString()!.ShouldContain("belongs to another patient");
         await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         (await PatientAccounts.WithMobile(session, Telemed.Domain.Identity.MobileNumber.Parse(newcomer).Value, CancellationToken.None)).ShouldBeNull();
     }

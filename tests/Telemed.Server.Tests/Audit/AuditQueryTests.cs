@@ -53,7 +53,7 @@ public class AuditQueryTests(TelemedServer server) : IClassFixture<TelemedServer
         server.Time.Advance(TimeSpan.FromSeconds(1));
         var patient = (await Host.CreatePatients(1))[0];
         var refused = await Host.As(rahul.AccessToken).GetAsync($"/api/patients/{patient.Id}/records");
-        await refused.ShouldHave(HttpStatusCode.Forbidden);
+        await refused.ShouldHave(HttpStatusCode.NotFound);
 
         var page = await admin.GetFromJsonAsync<AuditPage>(Query(("accountId", DemoSeeder.DoctorRahulId), ("from", start.ToString("O"))), Api.Json);
 

@@ -30,6 +30,57 @@ public class DispensingTests(TelemedServer server) : IClassFixture<TelemedServer
     }
 
     [Fact]
+    public async Task A_pharmacist_sees_only_what_dispensing_needs_and_each_read_is_on_the_patients_access_log()
+    {
+        var (room, prescriptionId) = await Clinical.Prescribed(Host);
+        var pharmacist = await Pharmacist();
+
+        var check = await pharmacist.GetStringAsync($"/api/pharmacy/prescriptions/{prescriptionId}");
+        var list = await pharmacist.GetStringAsync("/api/pharmacy/prescriptions");
+        await (await Dispense(pharmacist, prescriptionId, Guid.NewGuid(), new { line = 0, quantity = 1 })).ShouldHave(HttpStatusCode.OK);
+
+        foreach (var answer in new[] { check, list })
+        {
+            foreach (var clinical in new[] { "pharyngitis", "J02.9", "Fever and sore throat", "Warm fluids", "CBC if fever" })
+            {
+                answer.ShouldNotContain(clinical, Case.Insensitive);
+            }
+        }
+        var content = JsonDocument.Parse(check).RootElement.GetProperty("content");
+        content.GetProperty("patient").GetProperty("ageYears").GetInt32().ShouldBeGreaterThan(0);
+        content.GetProperty("patient").TryGetProperty("abhaNumber", out _).ShouldBeFalse();
+        content.GetProperty("medicines").GetArrayLength().ShouldBe(2);
+        content.GetProperty("doctor").GetProperty("name").GetString().ShouldNotBeNullOrWhiteSpace();
+
+        var log = await Host.As(room.Patient.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
+        log.EnumerateArray().Count(e => e.GetProperty("readerId").GetGuid() == Telemed.Server.Identity.DemoSeeder.PharmacistId
+            && e.GetProperty("basis").GetString() == "Dispensing" && e.GetProperty("resource").GetString() == $"prescription/{prescriptionId}")
+            .ShouldBe(3, "the check, the pharmacist's list and the dispense");
+        log.EnumerateArray().First(e => e.GetProperty("basis").GetString() == "Dispensing").GetProperty("readerName").GetString().ShouldBe("Meena Iyer");
+    }
+
+    [Fact]
+    public async Task Public_verification_is_limited_per_address_and_every_look_up_is_audited()
+    {
+        var (_, prescriptionId) = await Clinical.Prescribed(Host);
+        using var strict = server.Start(new Dictionary<string, string?> { ["Security:VerificationPerMinute"] = "2" });
+        var anyone = strict.CreateClient();
+        var unknown = Guid.NewGuid();
+
+        await (await anyone.GetAsync($"/api/verify/{prescriptionId}")).ShouldHave(HttpStatusCode.OK);
+        await (await anyone.GetAsync($"/api/verify/{unknown}")).ShouldHave(HttpStatusCode.NotFound);
+        await (await anyone.GetAsync($"/api/verify/{prescriptionId}")).ShouldHave(HttpStatusCode.TooManyRequests);
+
+        var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);
+        var found = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?resource=prescription/{prescriptionId}&action=public");
+        found.GetProperty("entries").EnumerateArray().ShouldHaveSingleItem().GetProperty("action").GetString().ShouldBe("public verification (Valid)");
+        var missed = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?resource=prescription/{unknown}");
+        var entry = missed.GetProperty("entries").EnumerateArray().ShouldHaveSingleItem();
+        entry.GetProperty("action").GetString().ShouldBe("public verification (unknown)");
+        entry.GetProperty("outcome").GetString().ShouldBe("failure");
+    }
+
+    [Fact]
     public async Task A_pharmacist_verifies_dispenses_in_parts_and_is_stopped_at_the_prescribed_quantity()
     {
         var (room, prescriptionId) = await Clinical.Prescribed(Host);

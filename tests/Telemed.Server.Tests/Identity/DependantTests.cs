@@ -185,7 +185,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
         await pdf.ShouldHave(HttpStatusCode.OK);
         await (await Host.As(guardian.AccessToken).GetAsync($"/api/prescriptions/{prescriptionId}/pdf")).ShouldHave(HttpStatusCode.OK);
         var stranger = (await Host.CreatePatients(1))[0];
-        (await Host.As(stranger.AccessToken).GetAsync($"/api/prescriptions/{prescriptionId}/pdf")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await Host.As(stranger.AccessToken).GetAsync($"/api/prescriptions/{prescriptionId}/pdf")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         var log = await Host.As(child.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
         var read = log.EnumerateArray().First(e => e.GetProperty("resource").GetString() == $"prescription/{prescriptionId}/pdf");

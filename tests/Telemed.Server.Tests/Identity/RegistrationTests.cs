@@ -101,6 +101,25 @@ public class RegistrationTests(TelemedServer server) : IClassFixture<TelemedServ
         (await signIn.Content.ReadFromJsonAsync<TokenResponse>(Api.Json))!.AccountId.ShouldBe(first.Patient.Id);
     }
 
+    /// <summary>
+    /// A right code for one's own number could otherwise be replayed with ABHA number after ABHA number to learn whose
+    /// are registered: the refusal is the same whichever identifier is taken, and it uses the code up.
+    /// </summary>
+    [Fact]
+    public async Task Declaring_another_patients_abha_is_refused_once_per_code()
+    {
+        var taken = Api.NewAbhaNumber();
+        await Host.RegisterPatient(Api.NewMobile(), taken);
+        var mobile = Api.NewMobile();
+        var code = await Host.SendCodeAndRead(mobile);
+
+        var refused = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Anil Joshi", yearOfBirth = 1970, sex = "m", mobile, code, abhaNumber = taken });
+        (await refused.ShouldBeProblem(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("belongs to another patient");
+
+        var probe = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Anil Joshi", yearOfBirth = 1970, sex = "m", mobile, code, abhaNumber = Api.NewAbhaNumber() });
+        (await probe.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString()!.ShouldContain("Ask for a new one");
+    }
+
     [Fact]
     public async Task A_new_patient_keeps_their_language_and_email_and_their_codes_come_in_that_language()
     {

@@ -94,6 +94,63 @@ public class SignInTests(TelemedServer server) : IClassFixture<TelemedServer>
         await resend.ShouldHave(HttpStatusCode.TooManyRequests);
     }
 
+    /// <summary>Asking for a new code after each few guesses used to start the count again; now the number keeps it.</summary>
+    [Fact]
+    public async Task Wrong_codes_count_across_new_codes_and_each_lock_lasts_twice_the_one_before()
+    {
+        var mobile = (await Host.RegisterPatient(Api.NewMobile())).Patient.Mobile;
+        var client = Host.CreateClient();
+        async Task<HttpResponseMessage> Guess(string code) => await client.PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code = code == "000000" ? "111111" : "000000" });
+
+        server.Time.Advance(TimeSpan.FromSeconds(31));
+        var first = await Host.SendCodeAndRead(mobile);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await (await Guess(first)).ShouldHave(HttpStatusCode.BadRequest);
+        }
+        server.Time.Advance(TimeSpan.FromSeconds(31));
+        var second = await Host.SendCodeAndRead(mobile);
+        (await (await Guess(second)).ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString()
+            .ShouldContain("1 attempt(s) left");
+        (await (await Guess(second)).ShouldBeProblem(HttpStatusCode.Locked)).GetProperty("detail").GetString()
+            .ShouldContain($"locked until {server.Time.GetUtcNow().AddMinutes(15):yyyy-MM-dd HH:mm}");
+
+        server.Time.Advance(TimeSpan.FromMinutes(16));
+        var third = await Host.SendCodeAndRead(mobile);
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            await (await Guess(third)).ShouldHave(HttpStatusCode.BadRequest);
+        }
+        (await (await Guess(third)).ShouldBeProblem(HttpStatusCode.Locked)).GetProperty("detail").GetString()
+            .ShouldContain($"locked until {server.Time.GetUtcNow().AddMinutes(30):yyyy-MM-dd HH:mm}");
+        server.Time.Advance(TimeSpan.FromMinutes(16));
+        await (await client.PostAsJsonAsync("/api/auth/otp", new { mobile })).ShouldHave(HttpStatusCode.TooManyRequests);
+
+        server.Time.Advance(TimeSpan.FromMinutes(15));
+        var right = await Host.SendCodeAndRead(mobile);
+        await (await client.PostAsJsonAsync("/api/auth/otp/verify", new { mobile, code = right })).ShouldHave(HttpStatusCode.OK);
+        server.Time.Advance(TimeSpan.FromSeconds(31));
+        var after = await Host.SendCodeAndRead(mobile);
+        (await (await Guess(after)).ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString()
+            .ShouldContain("4 attempt(s) left", customMessage: "a right code starts the count over");
+    }
+
+    [Fact]
+    public async Task A_number_is_sent_at_most_the_daily_number_of_codes()
+    {
+        using var capped = server.Start(new Dictionary<string, string?> { ["Otp:MaxSendsPerDay"] = "3", ["Otp:ResendCooldownSeconds"] = "0" });
+        var client = capped.CreateClient();
+        var mobile = Api.NewMobile();
+        for (var sent = 0; sent < 3; sent++)
+        {
+            await (await client.PostAsJsonAsync("/api/auth/otp", new { mobile })).ShouldHave(HttpStatusCode.Accepted);
+        }
+
+        var refused = await client.PostAsJsonAsync("/api/auth/otp", new { mobile });
+        (await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests)).GetProperty("detail").GetString()!.ShouldContain("3 codes today");
+        await (await client.PostAsJsonAsync("/api/auth/otp", new { mobile = Api.NewMobile() })).ShouldHave(HttpStatusCode.Accepted);
+    }
+
     [Fact]
     public async Task Codes_cannot_be_requested_again_within_the_cooldown()
     {

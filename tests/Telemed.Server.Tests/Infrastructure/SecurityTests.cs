@@ -22,6 +22,31 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Api_answers_and_prescription_pdfs_are_kept_by_no_cache()
+    {
+        var (room, prescriptionId) = await Clinical.Prescribed(server.Host);
+        var patient = server.Host.As(room.Patient.AccessToken);
+
+        var me = await patient.GetAsync("/api/me");
+        var pdf = await patient.GetAsync($"/api/prescriptions/{prescriptionId}/pdf");
+
+        await pdf.ShouldHave(HttpStatusCode.OK);
+        me.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        pdf.Headers.CacheControl!.NoStore.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Outside_development_hsts_asks_for_a_year_including_subdomains()
+    {
+        using var production = server.Start(new Dictionary<string, string?> { ["environment"] = "Staging" });
+        var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://telemed.example.in") });
+
+        var response = await client.GetAsync("/health/live");
+
+        response.Headers.GetValues("Strict-Transport-Security").Single().ShouldBe("max-age=31536000; includeSubDomains");
+    }
+
+    [Fact]
     public async Task A_page_from_another_origin_cannot_open_the_hub()
     {
         var client = server.Host.CreateClient();
@@ -52,6 +77,43 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
         await limited.ShouldHave(HttpStatusCode.TooManyRequests);
         limited.Headers.RetryAfter.ShouldNotBeNull();
         (await limited.Problem()).GetProperty("detail").GetString()!.ShouldContain("wait a minute");
+    }
+
+    /// <summary>
+    /// Registration shares the sign-in limit of the client's address, so codes cannot be tried against it without bound;
+    /// an IPv6 client is its /64 (a subscriber's line gets a whole one), an IPv4 client its address.
+    /// </summary>
+    [Fact]
+    public async Task Registrations_are_limited_per_address_and_an_ipv6_client_per_64()
+    {
+        using var strict = server.Start(new Dictionary<string, string?> { ["Security:SignInPerMinute"] = "3" });
+        strict.CreateClient().Dispose();
+        async Task<int> Register(string from)
+        {
+            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { name = "Anil Joshi", yearOfBirth = 1970, sex = "m", mobile = Api.NewMobile(), code = "123456" });
+            var context = await strict.Server.SendAsync(http =>
+            {
+                http.Request.Method = "POST";
+                http.Request.Path = "/api/patients";
+                http.Request.ContentType = "application/json";
+                http.Request.Body = new MemoryStream(body);
+                http.Connection.RemoteIpAddress = IPAddress.Parse(from);
+            });
+            return context.Response.StatusCode;
+        }
+
+        foreach (var from in new[] { "2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:ffff::3" })
+        {
+            (await Register(from)).ShouldBe((int)HttpStatusCode.BadRequest, from);
+        }
+        (await Register("2001:db8:7:1:abcd::9")).ShouldBe((int)HttpStatusCode.TooManyRequests, "another address of the same /64");
+        (await Register("2001:db8:7:2::1")).ShouldBe((int)HttpStatusCode.BadRequest, "the next /64 is another client");
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            (await Register("198.51.100.7")).ShouldBe((int)HttpStatusCode.BadRequest);
+        }
+        (await Register("198.51.100.7")).ShouldBe((int)HttpStatusCode.TooManyRequests);
+        (await Register("198.51.100.8")).ShouldBe((int)HttpStatusCode.BadRequest, "each IPv4 address is a client of its own");
     }
 
     [Fact]

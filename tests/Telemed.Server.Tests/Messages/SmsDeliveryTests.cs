@@ -276,6 +276,62 @@ public class SmsDeliveryTests(SmsFixture fixture) : IClassFixture<SmsFixture>
         stored.ShouldNotContain("is your Telemed sign-in code");
     }
 
+    /// <summary>
+    /// Every endpoint that answers a GET (found by reflection, so a new one cannot be forgotten), called by each role
+    /// while a code is waiting: the admin's delivery status, the patient's own views, the staff's lists. The code is only
+    /// ever in the SMS.
+    /// </summary>
+    [Fact]
+    public async Task No_role_can_read_a_waiting_sign_in_code_through_any_endpoint()
+    {
+        var mobile = Api.NewMobile();
+        var registered = await Host.CreateClient().PostAsJsonAsync("/api/patients", new { name = "Lata Kulkarni", yearOfBirth = 1972, sex = "female", mobile, code = Code(await AskForCode(mobile)) });
+        await registered.ShouldHave(HttpStatusCode.Created);
+        var patient = (await registered.Content.ReadFromJsonAsync<Telemed.Server.Identity.PatientRegistration>(Api.Json))!;
+        await Welcomed(mobile);
+        var sent = await Host.CreateClient().PostAsJsonAsync("/api/auth/otp", new { mobile });
+        var sms = await Api.Eventually(() => Task.FromResult(fixture.Sms.To(mobile).Skip(2).FirstOrDefault()));
+        var code = Code(sms);
+        await StatusOf(sms, s => s.GetProperty("state").GetString() == "delivered");
+        var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);
+        var officerEmail = $"officer-{Guid.NewGuid():N}@health.example.in";
+        await (await admin.PostAsJsonAsync("/api/admin/health-officers", new { name = "Anil Menon", email = officerEmail, password = "a-long-enough-password" }))
+            .ShouldHave(HttpStatusCode.Created);
+        var callers = new Dictionary<string, HttpClient>
+        {
+            ["anonymous"] = Host.CreateClient(),
+            ["admin"] = admin,
+            ["doctor"] = Host.As((await Host.SignInStaff(Api.DoctorEmail)).AccessToken),
+            ["pharmacist"] = Host.As((await Host.SignInStaff("meena.iyer@telemed.local")).AccessToken),
+            ["health officer"] = Host.As((await Host.SignInStaff(officerEmail, "a-long-enough-password")).AccessToken),
+            ["the patient"] = Host.As(patient.Tokens.AccessToken),
+            ["another patient"] = Host.As((await Host.CreatePatients(1))[0].AccessToken),
+        };
+        var endpoints = Host.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("GET") ?? false)
+            .Select(e => "/" + System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimStart('/'), "\\{(\\w+)[^}]*\\}",
+                m => m.Groups[1].Value switch { "patientId" or "dependantId" => patient.Patient.Id.ToString(), "documentName" => "v1", _ => Guid.NewGuid().ToString() }))
+            .Distinct().ToList();
+        endpoints.ShouldContain("/api/admin/messages");
+        var standalone = new System.Text.RegularExpressions.Regex($"(?<![0-9]){code}(?![0-9])");
+
+        standalone.IsMatch(await sent.Content.ReadAsStringAsync()).ShouldBeFalse("the answer to asking for a code");
+        var leaks = new List<string>();
+        foreach (var (role, client) in callers)
+        {
+            foreach (var path in endpoints)
+            {
+                var body = await (await client.GetAsync(path)).Content.ReadAsStringAsync();
+                if (standalone.IsMatch(body))
+                {
+                    leaks.Add($"{role}: GET {path}");
+                }
+            }
+        }
+        leaks.ShouldBeEmpty();
+    }
+
     /// <summary>Every row of every table in the schema (documents, events, streams), as text.</summary>
     private static async Task<string> EverythingStored(string schema)
     {

@@ -191,7 +191,7 @@ public class QueueAccessTests(TelemedServer server) : IClassFixture<TelemedServe
     {
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(2);
-        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6];
+        var png = Picture(SkiaSharp.SKEncodedImageFormat.Png);
         var pdf = "%PDF-1.4\n%fake but well-formed header\n"u8.ToArray();
         using var form = new MultipartFormDataContent
         {
@@ -210,7 +210,10 @@ public class QueueAccessTests(TelemedServer server) : IClassFixture<TelemedServe
         var id = attachments[0].GetProperty("id").GetGuid();
         var download = await (await Sessions.Doctor(Host)).GetAsync($"/api/sessions/{sessionId}/attachments/{id}");
         await download.ShouldHave(HttpStatusCode.OK);
-        (await download.Content.ReadAsByteArrayAsync()).ShouldBe(png);
+        using (var downloaded = SkiaSharp.SKBitmap.Decode(await download.Content.ReadAsByteArrayAsync()))
+        {
+            (downloaded.Width, downloaded.Height).ShouldBe((8, 4));
+        }
         await (await Host.As(patients[0].AccessToken).GetAsync($"/api/sessions/{sessionId}/attachments/{id}")).ShouldHave(HttpStatusCode.OK);
         await (await Host.As(patients[1].AccessToken).GetAsync($"/api/sessions/{sessionId}/attachments/{id}")).ShouldHave(HttpStatusCode.Forbidden);
         var log = await Host.As(patients[0].AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
@@ -248,6 +251,77 @@ public class QueueAccessTests(TelemedServer server) : IClassFixture<TelemedServe
 
         await response.ShouldHave(HttpStatusCode.BadRequest);
         (await response.Problem()).GetProperty("errors").GetProperty("attachments")[0].GetString().ShouldContain("at most 5 MB");
+    }
+
+    /// <summary>A phone photo's EXIF (here with its GPS position) is gone from the stored file; the picture is the same size.</summary>
+    [Fact]
+    public async Task A_photos_location_and_other_metadata_are_not_kept()
+    {
+        var sessionId = await Sessions.Open(Host);
+        var patient = (await Host.CreatePatients(1))[0];
+        var marker = "GPSLatitude 12.9716N GPSLongitude 77.5946E Pixel 7"u8.ToArray();
+        var jpeg = Picture(SkiaSharp.SKEncodedImageFormat.Jpeg);
+        byte[] exif = [0xFF, 0xE1, (byte)((marker.Length + 8) >> 8), (byte)(marker.Length + 8), .. "Exif\0\0"u8, .. marker];
+        byte[] photo = [.. jpeg[..2], .. exif, .. jpeg[2..]];
+        using var form = new MultipartFormDataContent { { new StringContent("rash"), "complaint" }, { File(photo, "image/jpeg"), "attachments", "rash.jpg" } };
+        await (await Host.As(patient.AccessToken).PostAsync($"/api/sessions/{sessionId}/check-in", form)).ShouldHave(HttpStatusCode.Created);
+
+        var doctor = await Sessions.Doctor(Host);
+        var id = (await doctor.GetFromJsonAsync<JsonElement>($"/api/sessions/{sessionId}/queue")).GetProperty("rows")[0].GetProperty("attachments")[0].GetProperty("id").GetGuid();
+        var stored = await doctor.GetByteArrayAsync($"/api/sessions/{sessionId}/attachments/{id}");
+
+        System.Text.Encoding.ASCII.GetString(photo).ShouldContain("GPSLatitude", customMessage: "the upload carries the metadata");
+        System.Text.Encoding.ASCII.GetString(stored).ShouldNotContain("GPSLatitude");
+        System.Text.Encoding.ASCII.GetString(stored).ShouldNotContain("Exif");
+        using var picture = SkiaSharp.SKBitmap.Decode(stored);
+        (picture.Width, picture.Height).ShouldBe((8, 4));
+    }
+
+    /// <summary>A phone held sideways writes the turn into EXIF: the kept picture is turned upright, since the tag goes.</summary>
+    [Fact]
+    public async Task A_sideways_photo_is_kept_upright_without_its_orientation_tag()
+    {
+        var sessionId = await Sessions.Open(Host);
+        var patient = (await Host.CreatePatients(1))[0];
+        // Big-endian TIFF, one IFD entry: Orientation (0x0112), SHORT, 1 value: 6 (turn 90° clockwise to show).
+        byte[] tiff = [.. "Exif\0\0"u8, .. "MM"u8, 0, 0x2A, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
+        var jpeg = Picture(SkiaSharp.SKEncodedImageFormat.Jpeg);
+        byte[] photo = [.. jpeg[..2], 0xFF, 0xE1, 0, (byte)(tiff.Length + 2), .. tiff, .. jpeg[2..]];
+        using var form = new MultipartFormDataContent { { new StringContent("rash"), "complaint" }, { File(photo, "image/jpeg"), "attachments", "rash.jpg" } };
+        await (await Host.As(patient.AccessToken).PostAsync($"/api/sessions/{sessionId}/check-in", form)).ShouldHave(HttpStatusCode.Created);
+
+        var doctor = await Sessions.Doctor(Host);
+        var id = (await doctor.GetFromJsonAsync<JsonElement>($"/api/sessions/{sessionId}/queue")).GetProperty("rows")[0].GetProperty("attachments")[0].GetProperty("id").GetGuid();
+        using var codec = SkiaSharp.SKCodec.Create(new SkiaSharp.SKMemoryStream(await doctor.GetByteArrayAsync($"/api/sessions/{sessionId}/attachments/{id}")));
+
+        using (var uploaded = SkiaSharp.SKCodec.Create(new SkiaSharp.SKMemoryStream(photo)))
+        {
+            uploaded.EncodedOrigin.ShouldBe(SkiaSharp.SKEncodedOrigin.RightTop, "the upload is tagged sideways");
+        }
+        codec.EncodedOrigin.ShouldBe(SkiaSharp.SKEncodedOrigin.TopLeft);
+        (codec.Info.Width, codec.Info.Height).ShouldBe((4, 8));
+    }
+
+    [Fact]
+    public async Task A_file_named_an_image_that_does_not_open_as_one_is_refused()
+    {
+        var sessionId = await Sessions.Open(Host);
+        var patient = (await Host.CreatePatients(1))[0];
+        using var form = new MultipartFormDataContent { { new StringContent("rash"), "complaint" }, { File([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], "image/jpeg"), "attachments", "rash.jpg" } };
+
+        var response = await Host.As(patient.AccessToken).PostAsync($"/api/sessions/{sessionId}/check-in", form);
+
+        (await response.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("attachments")[0].GetString()!.ShouldContain("does not open as an image");
+    }
+
+    /// <summary>An 8×4 picture in the given format.</summary>
+    private static byte[] Picture(SkiaSharp.SKEncodedImageFormat format)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(8, 4);
+        bitmap.Erase(SkiaSharp.SKColors.IndianRed);
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var encoded = image.Encode(format, 90);
+        return encoded.ToArray();
     }
 
     [Fact]

@@ -91,12 +91,37 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
         var (room, prescriptionId) = await Clinical.Prescribed(Host);
         var stranger = Host.As((await Host.CreatePatients(1))[0].AccessToken);
 
-        await (await stranger.GetAsync($"/api/prescriptions/{prescriptionId}/pdf")).ShouldHave(HttpStatusCode.Forbidden);
-        await (await stranger.GetAsync($"/api/prescriptions/{prescriptionId}/fhir")).ShouldHave(HttpStatusCode.Forbidden);
-        await (await stranger.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await stranger.GetAsync($"/api/prescriptions/{prescriptionId}/pdf")).ShouldHave(HttpStatusCode.NotFound);
+        await (await stranger.GetAsync($"/api/prescriptions/{prescriptionId}/fhir")).ShouldHave(HttpStatusCode.NotFound);
+        await (await stranger.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.NotFound);
         (await stranger.GetFromJsonAsync<JsonElement>("/api/records")).GetArrayLength().ShouldBe(0);
         await (await stranger.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.Forbidden);
     }
+
+    /// <summary>A refusal reads exactly like a miss, so nobody learns which patient, consultation or prescription ids exist.</summary>
+    [Fact]
+    public async System.Threading.Tasks.Task A_doctor_without_access_cannot_tell_an_existing_record_from_a_missing_one()
+    {
+        var (room, prescriptionId) = await Clinical.Prescribed(Host);
+        var rahul = Host.As((await Host.SignInStaff(Rahul)).AccessToken);
+
+        foreach (var (existing, missing) in new[]
+        {
+            ($"/api/patients/{room.Patient.Id}/records", $"/api/patients/{Guid.NewGuid()}/records"),
+            ($"/api/consultations/{room.ConsultationId}/fhir", $"/api/consultations/{Guid.NewGuid()}/fhir"),
+            ($"/api/prescriptions/{prescriptionId}/pdf", $"/api/prescriptions/{Guid.NewGuid()}/pdf"),
+        })
+        {
+            var refused = await rahul.GetAsync(existing);
+            var absent = await rahul.GetAsync(missing);
+            refused.StatusCode.ShouldBe(HttpStatusCode.NotFound, existing);
+            absent.StatusCode.ShouldBe(refused.StatusCode, existing);
+            Without((await absent.Problem()).GetRawText()).ShouldBe(Without((await refused.Problem()).GetRawText()), existing);
+        }
+    }
+
+    /// <summary>A problem body without its per-request trace id.</summary>
+    private static string Without(string problem) => System.Text.RegularExpressions.Regex.Replace(problem, "\"traceId\":\"[^\"]*\"", "");
 
     [Fact]
     public async System.Threading.Tasks.Task Another_doctor_reads_a_patients_records_only_with_consent_and_every_read_is_logged()
@@ -106,8 +131,8 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
         var rahul = await Sessions.Doctor(Host, Rahul);
         var rahulId = Telemed.Server.Identity.DemoSeeder.DoctorRahulId;
 
-        await (await rahul.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.Forbidden);
-        await (await rahul.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await rahul.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.NotFound);
+        await (await rahul.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.NotFound);
 
         await (await patient.PostAsJsonAsync("/api/records/consents", new { doctorId = rahulId, days = 0 })).ShouldHave(HttpStatusCode.BadRequest);
         await (await patient.PostAsJsonAsync("/api/records/consents", new { doctorId = rahulId, days = 7 })).ShouldHave(HttpStatusCode.OK);
@@ -117,7 +142,7 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
         await (await rahul.GetAsync($"/api/consultations/{room.ConsultationId}/fhir")).ShouldHave(HttpStatusCode.OK);
 
         await (await patient.DeleteAsync($"/api/records/consents/{rahulId}")).ShouldHave(HttpStatusCode.NoContent);
-        await (await rahul.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await rahul.GetAsync($"/api/patients/{room.Patient.Id}/records")).ShouldHave(HttpStatusCode.NotFound);
 
         var log = (await patient.GetFromJsonAsync<JsonElement>("/api/records/access-log")).EnumerateArray().ToList();
         log.Count(e => e.GetProperty("readerId").GetGuid() == rahulId && e.GetProperty("basis").GetString() == "Consent").ShouldBe(2);

@@ -65,6 +65,8 @@ public sealed class ServerProcess : IAsyncDisposable
                 ["Demo__Seed"] = "true",
                 ["Security__SignInPerMinute"] = "100000",
                 ["Security__CheckInPerMinute"] = "100000",
+                ["Otp__MaxSendsPerDay"] = "1000",
+                ["Security__VerificationPerMinute"] = "100000",
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -14,7 +14,7 @@ describe('the patient panel', () => {
   });
 
   it('tells a refusal (no consent) apart from a failure', () => {
-    expect(recordsView({ status: 403, message: 'You may read…' })).toEqual({ kind: 'noConsent' });
+    expect(recordsView({ status: 404, message: 'You may read…' })).toEqual({ kind: 'noConsent' });
     expect(recordsView({ status: 0, message: 'Failed to fetch' })).toEqual({ kind: 'error', message: 'Failed to fetch' });
   });
 

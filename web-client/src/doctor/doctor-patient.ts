@@ -22,10 +22,11 @@ export type RecordsView =
 
 /**
  * What the past-records panel shows after the request: the records other than the one being written now, newest first;
- * a 403 means the patient has not let this doctor read them (the server's only reason to refuse a doctor here).
+ * a 404 means the records are not open to this doctor (the server answers alike for a patient who has not let them
+ * read and one it does not know, so ids cannot be probed).
  */
 export function recordsView(result: { records: PastRecord[] } | { status: number; message: string }, currentConsultationId?: string): RecordsView {
-  if ('status' in result) return result.status === 403 ? { kind: 'noConsent' } : { kind: 'error', message: result.message };
+  if ('status' in result) return result.status === 404 ? { kind: 'noConsent' } : { kind: 'error', message: result.message };
   const past = result.records
     .filter(record => record.consultationId !== currentConsultationId)
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
