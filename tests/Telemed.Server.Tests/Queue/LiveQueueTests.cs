@@ -19,8 +19,8 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var patients = await Host.CreatePatients(2);
         await Sessions.CheckIn(Host, sessionId, patients[0], "fever for three days");
         await Sessions.CheckIn(Host, sessionId, patients[1]);
-        await using var first = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken, "PositionChanged");
-        await using var second = await HubClient.Connect(Host, "/hubs/clinic", patients[1].AccessToken, "PositionChanged");
+        await using var first = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken, "PositionChanged");
+        await using var second = await HubClient.Connect(Host, "/hubs/queue", patients[1].AccessToken, "PositionChanged");
         (await second.Invoke("WatchMyToken", sessionId)).GetProperty("value").GetProperty("position").GetInt32().ShouldBe(2);
         (await first.Invoke("WatchMyToken", sessionId)).GetProperty("value").GetProperty("position").GetInt32().ShouldBe(1);
 
@@ -42,7 +42,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(2);
         var doctorToken = (await Host.SignInStaff(Api.DoctorEmail)).AccessToken;
-        await using var doctor = await HubClient.Connect(Host, "/hubs/clinic", doctorToken, "QueueUpdated", "PatientPresenceChanged");
+        await using var doctor = await HubClient.Connect(Host, "/hubs/queue", doctorToken, "QueueUpdated", "PatientPresenceChanged");
         var view = await doctor.Invoke("WatchQueue", sessionId);
         view.GetProperty("ok").GetBoolean().ShouldBeTrue();
         view.GetProperty("value").GetProperty("rows").GetArrayLength().ShouldBe(0);
@@ -56,7 +56,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         row.GetProperty("online").GetBoolean().ShouldBeFalse();
         delta.GetProperty("line").EnumerateArray().Select(t => t.GetInt32()).ShouldBe([1]);
 
-        var patient = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken, "PositionChanged");
+        var patient = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken, "PositionChanged");
         await patient.Invoke("WatchMyToken", sessionId);
         (await doctor.Next("PatientPresenceChanged")).GetProperty("online").GetBoolean().ShouldBeTrue();
         await patient.DisposeAsync();
@@ -69,7 +69,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(1);
         await Sessions.CheckIn(Host, sessionId, patients[0]);
-        await using var patient = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken);
+        await using var patient = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken);
         await patient.Invoke("WatchMyToken", sessionId);
 
         var called = await (await Sessions.Doctor(Host)).PostAsync($"/api/sessions/{sessionId}/call-next", null);
@@ -100,7 +100,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var patients = await Host.CreatePatients(2);
         await Sessions.CheckIn(Host, sessionId, patients[0]);
         await Sessions.CheckIn(Host, sessionId, patients[1]);
-        await using var doctor = await HubClient.Connect(Host, "/hubs/clinic", (await Host.SignInStaff(Api.DoctorEmail)).AccessToken, "QueueUpdated");
+        await using var doctor = await HubClient.Connect(Host, "/hubs/queue", (await Host.SignInStaff(Api.DoctorEmail)).AccessToken, "QueueUpdated");
 
         var called = await doctor.Invoke("CallNext", sessionId);
         called.GetProperty("value").GetProperty("token").GetInt32().ShouldBe(1);
@@ -121,7 +121,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(1);
         await Sessions.CheckIn(Host, sessionId, patients[0]);
-        await using var patient = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken);
+        await using var patient = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken);
 
         var attempt = await patient.Invoke("CallNext", sessionId);
         var watch = await patient.Invoke("WatchQueue", sessionId);
@@ -133,7 +133,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task The_hub_refuses_connections_without_a_token()
     {
-        var failure = await Should.ThrowAsync<Exception>(() => HubClient.Connect(Host, "/hubs/clinic", null));
+        var failure = await Should.ThrowAsync<Exception>(() => HubClient.Connect(Host, "/hubs/queue", null));
 
         failure.Message.ShouldContain("401");
     }
@@ -182,7 +182,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
 
         var after = await (await Sessions.Doctor(restarted)).GetStringAsync($"/api/sessions/{sessionId}/queue");
         after.ShouldBe(before);
-        await using var patient = await HubClient.Connect(restarted, "/hubs/clinic", patients[1].AccessToken);
+        await using var patient = await HubClient.Connect(restarted, "/hubs/queue", patients[1].AccessToken);
         var position = (await patient.Invoke("WatchMyToken", sessionId)).GetProperty("value");
         position.GetProperty("token").GetInt32().ShouldBe(2);
         position.GetProperty("position").GetInt32().ShouldBe(1);
