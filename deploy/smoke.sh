@@ -153,13 +153,13 @@ done
 if [ "$(find "$WORK/secrets" -newer "$WORK/secrets/compose.env" -type f | wc -l)" -eq 0 ]; then ok "no key file written by the servers"
 else fail "a server wrote into the key directories"; fi
 
-echo "    SignalR /hubs/clinic through nginx, 10 connections as the web client opens them:"
+echo "    SignalR /hubs/queue and /hubs/consultation through nginx, 10 pairs of connections as the web client opens them:"
 export TELEMED_WEB_CLIENT="$WORK/src/web-client"
 negotiate=$(node deploy/validate/hub-probe.cjs "$BASE" "$DOCTOR" 10 negotiate)
 echo "      $negotiate"
 if [ "$negotiate" = "negotiate: 10 of 10 started" ]; then ok "negotiated WebSockets with stateful reconnect: every connection starts through nginx"
 else fail "negotiated WebSockets through nginx"; fi
-hub_upstreams=$(grep '/hubs/clinic' "$WORK/nginx-access.log" | grep -o '"127.0.0.1:[0-9]*"' | sort -u | wc -l)
+hub_upstreams=$(grep -E '/hubs/(queue|consultation)' "$WORK/nginx-access.log" | grep -o '"127.0.0.1:[0-9]*"' | sort -u | wc -l)
 if [ "$hub_upstreams" -eq 1 ]; then ok "sticky: every hub request from this client reached one node"; else fail "sticky: hub requests reached $hub_upstreams nodes"; fi
 
 status=$(curl -s -o "$WORK/rotate.json" -w '%{http_code}' -X POST "$BASE/api/admin/prescription-keys" -H "Authorization: Bearer $ADMIN")
@@ -170,8 +170,8 @@ HOLD_PID=$!
 for _ in $(seq 50); do grep -q holding "$WORK/hold.log" && break; sleep 0.1; done
 stop_started=$(date +%s%N)
 kill -TERM "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
-echo "    note: node A, holding one open hub WebSocket, exited $(( ($(date +%s%N) - stop_started) / 1000000 )) ms after SIGTERM (draining first for Shutdown:DrainSeconds);" \
-  "the client saw: $(grep -c 'closed by the server' "$WORK/hold.log") close"
+echo "    note: node A, holding open hub WebSockets (one queue, one consultation), exited $(( ($(date +%s%N) - stop_started) / 1000000 )) ms after SIGTERM (draining first for Shutdown:DrainSeconds);" \
+  "the client saw: $(grep -c 'closed by the server' "$WORK/hold.log") of 2 closed"
 kill "$HOLD_PID" 2>/dev/null || true
 
 echo

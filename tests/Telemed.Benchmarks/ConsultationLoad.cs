@@ -39,7 +39,7 @@ public sealed class ConsultationLoad(Uri server, string database, int pairs, int
         var hubs = new (HubConnection Doctor, HubConnection Patient)[pairs];
         await Parallel.ForEachAsync(cast, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pair, cancellationToken) =>
         {
-            hubs[pair.Index] = (BenchmarkReport.Hub(server, pair.Doctor), BenchmarkReport.Hub(server, pair.Patient));
+            hubs[pair.Index] = (BenchmarkReport.Hub(server, "/hubs/consultation", pair.Doctor), BenchmarkReport.Hub(server, "/hubs/consultation", pair.Patient));
             await hubs[pair.Index].Doctor.StartAsync(cancellationToken);
             await hubs[pair.Index].Patient.StartAsync(cancellationToken);
         });

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Telemed.Benchmarks;
 
 /// <summary>
-/// How many idle clinic-hub connections one node holds, and what each costs in server memory. Clients are raw
+/// How many idle queue-hub connections (waiting patients) one node holds, and what each costs in server memory. Clients are raw
 /// WebSockets speaking the SignalR JSON handshake and answering with pings, so the driver itself stays small.
 /// </summary>
 /// <remarks>
@@ -65,7 +65,7 @@ public sealed class IdleConnections(Uri server, int connections, Uri? http2Serve
             ? "one TCP connection each (HTTP/1.1 upgrade)"
             : "over HTTP/2 (RFC 8441 extended CONNECT, cleartext), up to 100 WebSockets per TCP connection";
         return string.Join('\n',
-            $"{connections} WebSocket connections to `/hubs/clinic` (JSON protocol, signed in, idle but for protocol pings), {transport}, opened in {connectSeconds:0.0} s.",
+            $"{connections} WebSocket connections to `/hubs/queue` (JSON protocol, signed in, idle but for protocol pings), {transport}, opened in {connectSeconds:0.0} s.",
             "",
             "| connections still open after 20 s | server sockets | server RSS before | server RSS with them | per connection |",
             "|---|---|---|---|---|",
@@ -87,7 +87,7 @@ public sealed class IdleConnections(Uri server, int connections, Uri? http2Serve
 
     private async Task<ClientWebSocket> Open(Uri hubServer, string token)
     {
-        var uri = await BenchmarkReport.Negotiate(invoker, hubServer, token, http2Server is null ? null : System.Net.HttpVersion.Version20);
+        var uri = await BenchmarkReport.Negotiate(invoker, hubServer, "/hubs/queue", token, http2Server is null ? null : System.Net.HttpVersion.Version20);
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         if (http2Server is not null)

@@ -47,7 +47,7 @@ public sealed partial class OtpUnderLoad(Uri server, int waiting, int samples, s
         await Parallel(waiting, async i => { await CheckIn(patients[i], sessionId); return 0; });
         await Quiet(gateway);
 
-        await using var doctorHub = BenchmarkReport.Hub(server, doctor);
+        await using var doctorHub = BenchmarkReport.Hub(server, "/hubs/queue", doctor);
         await doctorHub.StartAsync();
         using var stop = new CancellationTokenSource();
         var rounds = 0;

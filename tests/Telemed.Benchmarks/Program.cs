@@ -149,10 +149,10 @@ internal static class BenchmarkReport
     /// The WebSocket address of a new hub connection, negotiated as SignalR clients do (POST <c>negotiate</c>, then the
     /// socket with the connection's token), for drivers that speak the protocol over raw WebSockets to stay small.
     /// </summary>
-    public static async Task<Uri> Negotiate(HttpMessageInvoker http, Uri server, string accessToken, Version? httpVersion = null)
+    public static async Task<Uri> Negotiate(HttpMessageInvoker http, Uri server, string hubPath, string accessToken, Version? httpVersion = null)
     {
         var token = Uri.EscapeDataString(accessToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, $"/hubs/clinic/negotiate?negotiateVersion=1&access_token={token}"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, $"{hubPath}/negotiate?negotiateVersion=1&access_token={token}"));
         if (httpVersion is not null)
         {
             request.Version = httpVersion;
@@ -162,14 +162,14 @@ internal static class BenchmarkReport
         response.EnsureSuccessStatusCode();
         var negotiated = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
         var id = Uri.EscapeDataString(negotiated.GetProperty("connectionToken").GetString()!);
-        return new Uri(new Uri(server.ToString().Replace("http", "ws", StringComparison.Ordinal)), $"/hubs/clinic?id={id}&access_token={token}");
+        return new Uri(new Uri(server.ToString().Replace("http", "ws", StringComparison.Ordinal)), $"{hubPath}?id={id}&access_token={token}");
     }
 
-    /// <summary>A clinic hub client as the web client makes it: negotiated, WebSockets, JSON, stateful reconnect, token in the query string.</summary>
-    public static Microsoft.AspNetCore.SignalR.Client.HubConnection Hub(Uri server, string accessToken) =>
+    /// <summary>A hub client as the web client makes it: negotiated, WebSockets, JSON, stateful reconnect, token in the query string.</summary>
+    public static Microsoft.AspNetCore.SignalR.Client.HubConnection Hub(Uri server, string hubPath, string accessToken) =>
         Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilderHttpExtensions.WithUrl(
                 Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilderHttpExtensions.WithStatefulReconnect(new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()),
-                new Uri(server, $"/hubs/clinic?access_token={Uri.EscapeDataString(accessToken)}"),
+                new Uri(server, $"{hubPath}?access_token={Uri.EscapeDataString(accessToken)}"),
                 options => options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(
                 new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)))

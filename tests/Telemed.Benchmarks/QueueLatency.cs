@@ -117,7 +117,7 @@ public sealed class QueueLatency(Uri server, int patients, int samples)
         string Row(string what, List<double> ms) => string.Create(CultureInfo.InvariantCulture,
             $"| {what} | {ms.Count} | {BenchmarkReport.Percentile(ms, 50):0.00} | {BenchmarkReport.Percentile(ms, 90):0.00} | {BenchmarkReport.Percentile(ms, 99):0.00} | {ms.Max():0.00} |");
         return string.Join('\n',
-            $"{patients} patients waiting, each with a SignalR WebSocket connection to `/hubs/clinic`, one session, one doctor connected.",
+            $"{patients} patients waiting, each with a SignalR WebSocket connection to `/hubs/queue`, one session, one doctor connected.",
             $"Samples are taken one at a time (no other load), after {Warmup} uncounted rounds per phase; times are wall-clock from the driver sending the request",
             "until the push arrived at the driver's client, so they include HTTP/hub handling, the PostgreSQL commit and the push.",
             "",
@@ -176,7 +176,7 @@ public sealed class QueueLatency(Uri server, int patients, int samples)
         return 0;
     }
 
-    private HubConnection Connect(string token) => BenchmarkReport.Hub(server, token);
+    private HubConnection Connect(string token) => BenchmarkReport.Hub(server, "/hubs/queue", token);
 
     private static HttpRequestMessage Authorised(HttpMethod method, string path, string token)
     {
@@ -214,7 +214,7 @@ public sealed class QueueLatency(Uri server, int patients, int samples)
 
         public static async Task<PatientClient> Connect(Uri server, string token, Guid sessionId)
         {
-            var connection = BenchmarkReport.Hub(server, token);
+            var connection = BenchmarkReport.Hub(server, "/hubs/queue", token);
             var client = new PatientClient(connection);
             connection.On<JsonElement>("PositionChanged", position =>
             {

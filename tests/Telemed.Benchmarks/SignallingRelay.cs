@@ -9,7 +9,7 @@ using System.Text.RegularExpressions;
 namespace Telemed.Benchmarks;
 
 /// <summary>
-/// Signalling relay latency, Telemed's clinic hub against the PeerJS server, same load in one run:
+/// Signalling relay latency, Telemed's consultation hub against the PeerJS server, same load in one run:
 /// N rooms = 2N WebSockets per server; every client sends R ICE candidates a second (one by default) to the other in its room,
 /// stamped with the send time; the receiving client records the delay. Both sides use raw WebSocket clients and
 /// fire-and-forget messages (one in, one out), as PeerJS does. Both servers' clients stay connected for the whole run and
@@ -70,7 +70,7 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             "| server | samples | p50 ms | p90 ms | p99 ms | max ms | server RSS MB |",
             "|---|---|---|---|---|---|---|",
             Row("PeerJS server 1.0.2 (Node " + NodeVersion() + ")", [.. peer.Latencies], peerMemory),
-            Row("Telemed `/hubs/clinic` (SignalR JSON protocol, ICE validation, room authorisation, rate limit; candidates sent without a reply)"
+            Row("Telemed `/hubs/consultation` (SignalR JSON protocol, ICE validation, room authorisation, rate limit; candidates sent without a reply)"
                 + (secondNode is null ? "" : ", one node on the Redis backplane"), [.. hub.Latencies], hubMemory),
             "",
             string.Create(CultureInfo.InvariantCulture,
@@ -100,7 +100,7 @@ public sealed partial class SignallingRelay(Uri telemed, Uri peerjs, int rooms, 
             })
             {
                 var socket = new ClientWebSocket();
-                await socket.ConnectAsync(await BenchmarkReport.Negotiate(http, node, token), CancellationToken.None);
+                await socket.ConnectAsync(await BenchmarkReport.Negotiate(http, node, "/hubs/consultation", token), CancellationToken.None);
                 await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
                 var join = $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\"{room.Consultation}\"]}}\u001e";
                 await socket.SendAsync(Encoding.UTF8.GetBytes(join), WebSocketMessageType.Text, true, CancellationToken.None);

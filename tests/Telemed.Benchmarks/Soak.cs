@@ -30,7 +30,7 @@ public sealed class Soak(Uri server, int doctors, int sessionsTarget, TimeSpan m
         var hubs = new (HubConnection Doctor, HubConnection Patient)[doctors];
         foreach (var pair in pairs)
         {
-            hubs[pair.Index] = (BenchmarkReport.Hub(server, pair.Doctor), BenchmarkReport.Hub(server, pair.Patient));
+            hubs[pair.Index] = (BenchmarkReport.Hub(server, "/hubs/consultation", pair.Doctor), BenchmarkReport.Hub(server, "/hubs/consultation", pair.Patient));
             await hubs[pair.Index].Doctor.StartAsync();
             await hubs[pair.Index].Patient.StartAsync();
         }

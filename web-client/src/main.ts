@@ -1,4 +1,4 @@
-import { $, api, connectHub, failSafely, renderSignedIn, show, storageKeys } from './shared/app';
+import { $, api, connectHubs, failSafely, renderSignedIn, show, storageKeys } from './shared/app';
 import type { Tokens } from './shared/api';
 import { doctorHome } from './doctor/doctor';
 import { startPasswordChange } from './shared/change-password';
@@ -28,7 +28,8 @@ async function signedIn(tokens: Tokens) {
     dashboard ??= new Dashboard(api, $);
     return dashboard.open();
   }
-  await connectHub();
+  // Patients and doctors: the live queue, and consultation rooms (a doctor is also invited into other doctors' rooms).
+  await connectHubs(['queue', 'consultation']);
   if (tokens.role === 'patient') await patientHome();
   else await doctorHome();
 }

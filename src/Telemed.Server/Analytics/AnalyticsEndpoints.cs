@@ -26,6 +26,12 @@ public static class AnalyticsEndpoints
 
     public static void MapAnalytics(this IEndpointRouteBuilder app)
     {
+        // An expired access token closes the connection; the client reconnects with a fresh one.
+        app.MapHub<AlertHub>("/hubs/alerts", options =>
+        {
+            options.AllowStatefulReconnects = true;
+            options.CloseOnAuthenticationExpiration = true;
+        });
         var analytics = app.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(Roles.HealthOfficer);
         analytics.MapGet("/operations", Operations).WithSummary("A facility's (or one of its doctors') OPD per day: counts, waits, call quality; ?format=csv or fhir (MeasureReports).");
         analytics.MapGet("/syndromes", SyndromeCounts).WithSummary("A district's diagnoses by syndrome per day, with EARS flags; ?format=csv or fhir (MeasureReports).");

@@ -1,4 +1,6 @@
 using Marten;
+using Microsoft.AspNetCore.SignalR;
+using Telemed.Server.Realtime;
 using Telemed.Domain.Analytics;
 
 namespace Telemed.Server.Analytics;
@@ -12,6 +14,7 @@ public static class AnalyticsSetup
         services.AddSingleton<AnalyticsProjector>();
         services.AddSingleton<OutbreakAlerts>();
         services.AddHostedService(provider => provider.GetRequiredService<AnalyticsProjector>());
+        services.AddSignalR().AddHubOptions<AlertHub>(options => options.AddFilter<HubConnectionTracking>());
         services.ConfigureMarten(options =>
         {
             options.Schema.For<Visit>().Index(x => x.FacilityId).Index(x => x.District).Index(x => x.Day);

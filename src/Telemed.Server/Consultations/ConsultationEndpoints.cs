@@ -42,6 +42,13 @@ public static class ConsultationEndpoints
             .WithSummary("Doctor: open consultations I was added to as staff, newest first.");
         app.MapPreCall();
         app.MapClinicalRecord();
+        // Stateful reconnect: a brief drop during a call loses no signalling. An expired access token closes the
+        // connection (the client reconnects with a fresh one and rejoins its room).
+        app.MapHub<ConsultationHub>("/hubs/consultation", options =>
+        {
+            options.AllowStatefulReconnects = true;
+            options.CloseOnAuthenticationExpiration = true;
+        });
     }
 
     private static async Task<Results<Ok<ConsultationView>, ProblemHttpResult>> Get(
@@ -81,7 +88,7 @@ public static class ConsultationEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Invite(
         Guid consultationId, InviteRequest request, ClaimsPrincipal user, ConsultationService consultations, IQuerySession db, AuditTrail audit,
-        IHubContext<ClinicHub, IClinicClient> clinic, CancellationToken cancellationToken)
+        IHubContext<ConsultationHub, IConsultationClient> hub, CancellationToken cancellationToken)
     {
         var consultation = await consultations.Load(consultationId, cancellationToken);
         if (await NotTheDoctor(consultation, user, audit, consultationId, "invite staff", cancellationToken) is { } refused)
@@ -102,7 +109,7 @@ public static class ConsultationEndpoints
         if (recorded.Value.Events.OfType<StaffInvited>().FirstOrDefault() is { } invited)
         {
             var doctor = await db.LoadAsync<StaffAccount>(consultation!.DoctorId, cancellationToken);
-            await clinic.Clients.Group(HubGroups.Staff(staff.Id))
+            await hub.Clients.Group(ConsultationHub.InvitationsGroup(staff.Id))
                 .InvitedToConsultation(new ConsultationInvitation(consultationId, consultation.Token, consultation.DoctorId, doctor?.Name ?? "", invited.At));
         }
         return TypedResults.NoContent();

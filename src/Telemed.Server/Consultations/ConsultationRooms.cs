@@ -13,7 +13,7 @@ namespace Telemed.Server.Consultations;
 /// lists, relaying candidates.
 /// </summary>
 public sealed class ConsultationRooms(
-    IHubContext<ClinicHub, IClinicClient> hub,
+    IHubContext<ConsultationHub, IConsultationClient> hub,
     ConsultationService consultations,
     RoomRegistry registry,
     TelemedMetrics metrics,

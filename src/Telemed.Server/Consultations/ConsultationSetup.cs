@@ -19,15 +19,14 @@ public static class ConsultationSetup
         services.AddSingleton<IQueueLedger>(provider => provider.GetRequiredService<ConsultationLedger>());
         services.AddSingleton<RoomRegistry>();
         services.AddSingleton<ConsultationRooms>();
-        services.AddSingleton<HubRateLimit>();
-        services.AddSignalR().AddHubOptions<ClinicHub>(options =>
+        services.AddSignalR().AddHubOptions<ConsultationHub>(options =>
         {
+            options.AddFilter<HubConnectionTracking>();
             options.AddFilter<HubRateLimit>();
             // Above the 64 KB SDP limit, so an oversized offer gets a typed refusal instead of a closed connection.
             options.MaximumReceiveMessageSize = 128 * 1024;
-            // Stateful reconnect keeps what was sent until the client acknowledges it, about once a second. A doctor's
-            // connection on a queue of 1,000 receives more than SignalR's 100 KB default in that time, and a full buffer
-            // holds every further send to it until the acknowledgement: the queue benchmark's p99 was 0.9 s with it.
+            // Stateful reconnect keeps what was sent until the client acknowledges it, about once a second: SignalR's
+            // 100 KB default is one offer of the size allowed and an answer, and a full buffer holds every further send.
             options.StatefulReconnectBufferSize = 1024 * 1024;
         });
         services.ConfigureMarten(options =>

@@ -2,16 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Telemed.Server.Consultations;
 
+/// <summary>Room signalling; the same section's per-connection message budget is <see cref="Realtime.HubRateLimitOptions"/>.</summary>
 public sealed class SignallingOptions
 {
     public const string Section = "Signalling";
-
-    /// <summary>Hub messages a connection may send in a burst, refilled at <see cref="MessagesPerSecond"/>.</summary>
-    [Range(1, 10_000)]
-    public int Burst { get; set; } = 50;
-
-    [Range(1, 10_000)]
-    public int MessagesPerSecond { get; set; } = 50;
 
     /// <summary>How long a dropped participant may take to rejoin before the other side is told they left.</summary>
     [Range(1, 3600)]

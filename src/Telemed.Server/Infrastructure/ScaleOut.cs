@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Infrastructure;
 
@@ -11,8 +9,8 @@ namespace Telemed.Server.Infrastructure;
 /// patient on one node hears the doctor on another (queue pushes, room signalling, chat). Unset, the node runs alone
 /// and needs no Redis. The connection never aborts: a node whose Redis is down stays up, reports not ready, and
 /// reconnects by itself; hub messages sent while Redis is down are lost (clients resynchronise on reconnect), nothing
-/// in the event store is. Presence (who is online) and the HTTP rate limits are shared through Redis too
-/// (<see cref="SharedPresence"/>, <see cref="SharedRateLimits"/>).
+/// in the event store is. The HTTP rate limits are shared through Redis too (<see cref="SharedRateLimits"/>), and so is
+/// presence, who is online (set up with the hubs' shared pieces, in <c>Realtime/</c>).
 /// </summary>
 public static class ScaleOut
 {
@@ -37,10 +35,6 @@ public static class ScaleOut
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [Health.Ready]);
         builder.Services.AddOptions<ScaleOutOptions>().Bind(builder.Configuration.GetSection(ScaleOutOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(services => new SharedPresence(
-            services.GetRequiredService<IConnectionMultiplexer>(),
-            TimeSpan.FromSeconds(services.GetRequiredService<IOptions<ScaleOutOptions>>().Value.NodeTimeoutSeconds)));
-        builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.AddSingleton<SharedRateLimits>();
         return builder;
     }

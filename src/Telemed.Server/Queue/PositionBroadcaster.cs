@@ -11,7 +11,7 @@ namespace Telemed.Server.Queue;
 /// (the doctor's screen, the patient just called) go out alone. Measured at 1,000 connected patients on 2 cores,
 /// this took call-next → called patient from p50 9 / p99 42 ms to p50 2 / p99 22 ms (docs/benchmarks.md).
 /// </summary>
-public sealed partial class PositionBroadcaster(IHubContext<ClinicHub, IClinicClient> clinic, ILogger<PositionBroadcaster> logger)
+public sealed partial class PositionBroadcaster(IHubContext<QueueHub, IQueueClient> hub, ILogger<PositionBroadcaster> logger)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(5);
     private readonly ConcurrentDictionary<Guid, SessionLine> lines = new();
@@ -51,7 +51,7 @@ public sealed partial class PositionBroadcaster(IHubContext<ClinicHub, IClinicCl
                     var position = QueueViews.Position(state, entry, positions);
                     if (line.Record(position))
                     {
-                        sends.Add(clinic.Clients.Group(HubGroups.Patient(entry.PatientId)).PositionChanged(position));
+                        sends.Add(hub.Clients.Group(QueueGroups.Patient(entry.PatientId)).PositionChanged(position));
                     }
                 }
                 await Task.WhenAll(sends);

@@ -21,8 +21,8 @@ public sealed record PresenceChange(Guid SessionId, int Token, bool Online);
 
 /// <summary>Pushes a queue change to exactly those who see it: the session's staff, the patients whose wait changed, the facility board.</summary>
 public sealed partial class QueueNotifier(
-    IHubContext<ClinicHub, IClinicClient> clinic, IHubContext<BoardHub, IBoardClient> boards, PositionBroadcaster broadcaster, Presence presence,
-    ILogger<QueueNotifier> logger)
+    IHubContext<QueueHub, IQueueClient> hub, IHubContext<BoardHub, IBoardClient> boards, PositionBroadcaster broadcaster, Presence presence,
+    ILogger<QueueNotifier> logger) : IPresenceObserver
 {
     /// <summary>
     /// Pushes after the change is recorded. A push that fails (Redis down between nodes) must not fail the command the
@@ -52,18 +52,18 @@ public sealed partial class QueueNotifier(
         var positions = QueueViews.Positions(after);
         var urgent = new List<Task>
         {
-            clinic.Clients.Group(HubGroups.SessionStaff(after.Id)).QueueUpdated(Delta(after, events, positions)),
+            hub.Clients.Group(QueueGroups.SessionStaff(after.Id)).QueueUpdated(Delta(after, events, positions)),
         };
         foreach (var entry in events.Select(TokenOf).OfType<int>().Distinct().Select(token => after.Entries[token - 1]))
         {
             var position = QueueViews.Position(after, entry, positions);
             broadcaster.Sent(position);
-            urgent.Add(clinic.Clients.Group(HubGroups.Patient(entry.PatientId)).PositionChanged(position));
+            urgent.Add(hub.Clients.Group(QueueGroups.Patient(entry.PatientId)).PositionChanged(position));
         }
         var line = QueueViews.Board(after);
         if (before is null || !SameBoard(QueueViews.Board(before), line))
         {
-            urgent.Add(boards.Clients.Group(HubGroups.Board(after.FacilityId)).BoardChanged(line));
+            urgent.Add(boards.Clients.Group(QueueGroups.Board(after.FacilityId)).BoardChanged(line));
         }
         broadcaster.Schedule(after);
         if (after.Status == SessionStatus.Closed)
@@ -75,7 +75,7 @@ public sealed partial class QueueNotifier(
     }
 
     public async Task PresenceChanged(Guid patientId, bool online) => await Task.WhenAll((await presence.TokensWatchedBy(patientId)).Select(watched =>
-        clinic.Clients.Group(HubGroups.SessionStaff(watched.Key)).PatientPresenceChanged(new PresenceChange(watched.Key, watched.Value, online))));
+        hub.Clients.Group(QueueGroups.SessionStaff(watched.Key)).PatientPresenceChanged(new PresenceChange(watched.Key, watched.Value, online))));
 
     private QueueDelta Delta(OpdSession after, IReadOnlyList<IQueueEvent> events, Dictionary<int, int> positions)
     {

@@ -1,8 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Telemed.Domain.Signalling;
-using Telemed.Server.Consultations;
 
 namespace Telemed.Server.Realtime;
 
@@ -10,7 +10,7 @@ namespace Telemed.Server.Realtime;
 /// A message budget per connection (burst, then a steady rate). Over budget, the call is answered with a
 /// typed RateLimited error and the connection stays open.
 /// </summary>
-public sealed class HubRateLimit(IOptions<SignallingOptions> options) : IHubFilter
+public sealed class HubRateLimit(IOptions<HubRateLimitOptions> options) : IHubFilter
 {
     private static readonly object BucketKey = new();
 
@@ -32,4 +32,17 @@ public sealed class HubRateLimit(IOptions<SignallingOptions> options) : IHubFilt
         }
         return bucket.TryTake(Stopwatch.GetTimestamp());
     }
+}
+
+/// <summary>The per-connection message budget, configured with the rest of the signalling limits (<c>Signalling:</c>).</summary>
+public sealed class HubRateLimitOptions
+{
+    public const string Section = "Signalling";
+
+    /// <summary>Hub messages a connection may send in a burst, refilled at <see cref="MessagesPerSecond"/>.</summary>
+    [Range(1, 10_000)]
+    public int Burst { get; set; } = 50;
+
+    [Range(1, 10_000)]
+    public int MessagesPerSecond { get; set; } = 50;
 }

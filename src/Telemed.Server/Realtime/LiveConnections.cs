@@ -9,7 +9,7 @@ using Telemed.Server.Identity;
 namespace Telemed.Server.Realtime;
 
 /// <summary>
-/// The clinic hub connections open on this node, each with the sign-in session its token came from. A periodic check
+/// The signed-in hub connections open on this node, each with the sign-in session its token came from. A periodic check
 /// closes those whose session was revoked (sign-out everywhere, a reused refresh token, an admin's deactivation) or
 /// whose staff account was switched off. Being a check of the database, it also catches revocations made on other nodes.
 /// </summary>

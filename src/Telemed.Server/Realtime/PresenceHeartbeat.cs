@@ -1,5 +1,4 @@
 using StackExchange.Redis;
-using Telemed.Server.Queue;
 
 namespace Telemed.Server.Realtime;
 
@@ -9,7 +8,7 @@ namespace Telemed.Server.Realtime;
 /// the change pushed to their doctors wherever those are connected.
 /// </summary>
 public sealed partial class PresenceHeartbeat(
-    SharedPresence shared, Presence presence, QueueNotifier notifier, IConnectionMultiplexer redis, ILogger<PresenceHeartbeat> logger) : BackgroundService
+    SharedPresence shared, Presence presence, IPresenceObserver observer, IConnectionMultiplexer redis, ILogger<PresenceHeartbeat> logger) : BackgroundService
 {
     // Set when Redis may have missed this node's changes: at start, and whenever a connection to it is restored.
     private int republish = 1;
@@ -59,7 +58,7 @@ public sealed partial class PresenceHeartbeat(
     }
 
     private Task Push(IReadOnlyList<PresenceTransition> transitions) =>
-        Task.WhenAll(transitions.Select(change => notifier.PresenceChanged(change.AccountId, change.Online)));
+        Task.WhenAll(transitions.Select(change => observer.PresenceChanged(change.AccountId, change.Online)));
 
     private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stoppingToken)
     {

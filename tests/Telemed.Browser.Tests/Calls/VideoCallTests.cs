@@ -85,11 +85,11 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
         var doctor = await fixture.NewPage();
         var patient = await fixture.NewPage();
-        // The patient's hub connection passes through the test, which can cut it; then the patient's browser is offline
+        // The patient's consultation hub connection passes through the test, which can cut it; then the patient's browser is offline
         // for a while (no route: a new socket, the one stateful reconnect opens first, fails as a network would fail it).
         var hubOpen = true;
         IWebSocketRoute? toPage = null, toServer = null;
-        await patient.RouteWebSocketAsync(url => hubOpen && url.Contains("/hubs/clinic", StringComparison.Ordinal), socket =>
+        await patient.RouteWebSocketAsync(url => hubOpen && url.Contains("/hubs/consultation", StringComparison.Ordinal), socket =>
         {
             toPage = socket;
             toServer = socket.ConnectToServer();

@@ -134,7 +134,7 @@ public class OutbreakAlertTests(TelemedServer server) : IClassFixture<TelemedSer
     public async Task Five_fevers_in_a_district_with_no_history_raise_one_alert_to_the_officers_online()
     {
         var admin = (await Host.SignInStaff(Api.AdminEmail)).AccessToken;
-        await using var officerHub = await HubClient.Connect(Host, "/hubs/clinic", admin, "OutbreakAlert");
+        await using var officerHub = await HubClient.Connect(Host, "/hubs/alerts", admin, "OutbreakAlert");
         await ScriptedDay();
 
         // The projector's own loop may raise it first; either way it is raised once and pushed.

@@ -23,7 +23,7 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
             var doctor = server.Host.As(room.DoctorToken);
             await Clinical.Write(doctor, room, ("diagnosis", new { text = "Viral fever" }),
                 ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
-            await using var patient = await HubClient.Connect(server.Host, "/hubs/clinic", room.Patient.AccessToken, Room.Pushes);
+            await using var patient = await HubClient.Connect(server.Host, "/hubs/consultation", room.Patient.AccessToken, Room.Pushes);
 
             var joining = patient.Invoke("JoinRoom", room.ConsultationId);
             var completing = doctor.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null);

@@ -17,11 +17,11 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
     {
         var room = await Room.Start(server.Host);
         await using var node = await ServerProcess.Start(server.Schema, server.KeyPath);
-        await using var doctor = await HubClient.Connect(node.Address, "/hubs/clinic", room.DoctorToken, Room.Pushes);
+        await using var doctor = await HubClient.Connect(node.Address, "/hubs/consultation", room.DoctorToken, Room.Pushes);
         (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         using (var dropped = new ClientWebSocket())
         {
-            await dropped.ConnectAsync(new Uri($"ws://{node.Address.Authority}/hubs/clinic?access_token={Uri.EscapeDataString(room.Patient.AccessToken)}"), CancellationToken.None);
+            await dropped.ConnectAsync(new Uri($"ws://{node.Address.Authority}/hubs/consultation?access_token={Uri.EscapeDataString(room.Patient.AccessToken)}"), CancellationToken.None);
             await dropped.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
             await dropped.SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"target\":\"JoinRoom\",\"arguments\":[\"{room.ConsultationId}\"]}}\u001e"),
                 WebSocketMessageType.Text, true, CancellationToken.None);
@@ -31,7 +31,7 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
         }
 
         (await doctor.Next("PeerDisconnected", timeoutSeconds: 30)).GetProperty("role").GetString().ShouldBe("patient");
-        await using var back = await HubClient.Connect(node.Address, "/hubs/clinic", room.Patient.AccessToken, Room.Pushes);
+        await using var back = await HubClient.Connect(node.Address, "/hubs/consultation", room.Patient.AccessToken, Room.Pushes);
         var rejoin = await back.Invoke("JoinRoom", room.ConsultationId);
         rejoin.GetProperty("value").GetProperty("rejoined").GetBoolean().ShouldBeTrue();
         (await doctor.Next("PeerJoined")).GetProperty("role").GetString().ShouldBe("patient");
@@ -43,9 +43,9 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
     {
         var room = await Room.Start(server.Host);
         await using var node = await ServerProcess.Start(server.Schema, server.KeyPath);
-        await using var doctor = await HubClient.Connect(node.Address, "/hubs/clinic", room.DoctorToken, Room.Pushes);
+        await using var doctor = await HubClient.Connect(node.Address, "/hubs/consultation", room.DoctorToken, Room.Pushes);
         (await doctor.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        var (patient, socket) = await HubClient.ConnectWithSocket(node.Address, "/hubs/clinic", room.Patient.AccessToken, affinity: null, Room.Pushes);
+        var (patient, socket) = await HubClient.ConnectWithSocket(node.Address, "/hubs/consultation", room.Patient.AccessToken, affinity: null, Room.Pushes);
         await using var _ = patient;
         (await patient.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         await doctor.Next("PeerJoined");
@@ -78,8 +78,8 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
             await (await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
             var started = await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
             consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
-            await using var doctorHub = await HubClient.Connect(node.Address, "/hubs/clinic", doctor);
-            await using var patientHub = await HubClient.Connect(node.Address, "/hubs/clinic", patient.AccessToken);
+            await using var doctorHub = await HubClient.Connect(node.Address, "/hubs/consultation", doctor);
+            await using var patientHub = await HubClient.Connect(node.Address, "/hubs/consultation", patient.AccessToken);
             (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
             (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
             (await patientHub.Invoke("ReportConnected", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
@@ -95,7 +95,7 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
         await using var restarted = await ServerProcess.Start(server.Schema, server.KeyPath);
         using var again = new HttpClient { BaseAddress = restarted.Address };
         var doctorAgain = await Remote.SignIn(again, Api.DoctorEmail);
-        await using (var rejoined = await HubClient.Connect(restarted.Address, "/hubs/clinic", doctorAgain))
+        await using (var rejoined = await HubClient.Connect(restarted.Address, "/hubs/consultation", doctorAgain))
         {
             var room = await rejoined.Invoke("JoinRoom", consultationId);
             room.GetProperty("ok").GetBoolean().ShouldBeTrue("the consultation survived the kill");

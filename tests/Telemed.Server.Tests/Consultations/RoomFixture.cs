@@ -40,8 +40,8 @@ public sealed record Room(Guid SessionId, Guid ConsultationId, TestPatient Patie
 
     public async Task<(HubClient Doctor, HubClient Patient)> JoinBoth(TelemedFactory host)
     {
-        var doctor = await HubClient.Connect(host, "/hubs/clinic", DoctorToken, Pushes);
-        var patient = await HubClient.Connect(host, "/hubs/clinic", Patient.AccessToken, Pushes);
+        var doctor = await HubClient.Connect(host, "/hubs/consultation", DoctorToken, Pushes);
+        var patient = await HubClient.Connect(host, "/hubs/consultation", Patient.AccessToken, Pushes);
         (await doctor.Invoke("JoinRoom", ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patient.Invoke("JoinRoom", ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         return (doctor, patient);

@@ -28,7 +28,7 @@ public class RoomReconnectTests(TelemedServer server) : IClassFixture<TelemedSer
 
         await patient.DisposeAsync();
         (await doctor.Next("PeerDisconnected")).GetProperty("role").GetString().ShouldBe("patient");
-        await using var reloaded = await HubClient.Connect(host, "/hubs/clinic", room.Patient.AccessToken, Room.Pushes);
+        await using var reloaded = await HubClient.Connect(host, "/hubs/consultation", room.Patient.AccessToken, Room.Pushes);
         var rejoin = await reloaded.Invoke("JoinRoom", room.ConsultationId);
 
         rejoin.GetProperty("value").GetProperty("rejoined").GetBoolean().ShouldBeTrue();

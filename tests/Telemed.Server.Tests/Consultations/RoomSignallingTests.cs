@@ -18,16 +18,17 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         var sessionId = await Sessions.Open(Host);
         var patient = (await Host.CreatePatients(1))[0];
         await Sessions.CheckIn(Host, sessionId, patient);
-        await using var patientHub = await HubClient.Connect(Host, "/hubs/clinic", patient.AccessToken, "PositionChanged");
-        await patientHub.Invoke("WatchMyToken", sessionId);
+        await using var patientQueue = await HubClient.Connect(Host, "/hubs/queue", patient.AccessToken, "PositionChanged");
+        await patientQueue.Invoke("WatchMyToken", sessionId);
+        await using var patientRoom = await HubClient.Connect(Host, "/hubs/consultation", patient.AccessToken);
         var doctor = await Sessions.Doctor(Host);
         await doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null);
 
         await doctor.PostAsync($"/api/sessions/{sessionId}/tokens/1/start", null);
 
-        var prompt = await patientHub.Next("PositionChanged", p => p.GetProperty("state").GetString() == "inConsultation");
+        var prompt = await patientQueue.Next("PositionChanged", p => p.GetProperty("state").GetString() == "inConsultation");
         var consultationId = prompt.GetProperty("consultationId").GetGuid();
-        (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientRoom.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
 
         foreach (var outsider in outsiders)
         {
-            await using var intruder = await HubClient.Connect(Host, "/hubs/clinic", outsider.AccessToken);
+            await using var intruder = await HubClient.Connect(Host, "/hubs/consultation", outsider.AccessToken);
             (await intruder.Invoke("JoinRoom", room.ConsultationId)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotParticipant");
             (await intruder.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, Room.Offer, 1)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotInRoom");
             (await intruder.Invoke("SendChat", room.ConsultationId, Guid.NewGuid(), "hello")).GetProperty("ok").GetBoolean().ShouldBeFalse();
@@ -128,7 +129,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         await (await Host.As(room.DoctorToken).PostAsJsonAsync($"/api/consultations/{room.ConsultationId}/staff", new { staffId = DemoSeeder.DoctorRahulId }))
             .ShouldHave(HttpStatusCode.NoContent);
         // Invited and connected to the hub, but not in the room: not in its member group either.
-        await using var notJoined = await HubClient.Connect(Host, "/hubs/clinic", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken, Room.Pushes);
+        await using var notJoined = await HubClient.Connect(Host, "/hubs/consultation", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken, Room.Pushes);
 
         (await doctor.Invoke("SendOffer", room.ConsultationId, DemoSeeder.DoctorRahulId, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctor.Invoke("SendIceCandidate", room.ConsultationId, Guid.NewGuid(), Room.Candidate, "0", 0)).GetProperty("ok").GetBoolean().ShouldBeTrue();
@@ -186,7 +187,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
     {
         await (await Host.As(room.DoctorToken).PostAsJsonAsync($"/api/consultations/{room.ConsultationId}/staff", new { staffId = DemoSeeder.DoctorRahulId }))
             .ShouldHave(HttpStatusCode.NoContent);
-        var staff = await HubClient.Connect(Host, "/hubs/clinic", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken, Room.Pushes);
+        var staff = await HubClient.Connect(Host, "/hubs/consultation", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken, Room.Pushes);
         (await staff.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         return staff;
     }
@@ -293,7 +294,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
     {
         var room = await Room.Start(Host);
         await (await Host.As(room.DoctorToken).PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null)).ShouldHave(HttpStatusCode.OK);
-        await using var patient = await HubClient.Connect(Host, "/hubs/clinic", room.Patient.AccessToken);
+        await using var patient = await HubClient.Connect(Host, "/hubs/consultation", room.Patient.AccessToken);
 
         (await patient.Invoke("JoinRoom", room.ConsultationId)).GetProperty("error").GetProperty("code").GetString().ShouldBe("ConsultationEnded");
     }
@@ -308,7 +309,7 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
         await (await Host.As(room.Patient.AccessToken).PostAsJsonAsync($"/api/consultations/{room.ConsultationId}/staff", new { staffId = DemoSeeder.PharmacistId }))
             .ShouldHave(HttpStatusCode.Forbidden);
 
-        await using var interpreter = await HubClient.Connect(Host, "/hubs/clinic", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken);
+        await using var interpreter = await HubClient.Connect(Host, "/hubs/consultation", (await Host.SignInStaff("rahul.nair@telemed.local")).AccessToken);
         (await interpreter.Invoke("JoinRoom", room.ConsultationId)).GetProperty("value").GetProperty("present")[0].GetProperty("role").GetString().ShouldBe("staff");
     }
 }

@@ -75,7 +75,7 @@ public class StaffInvitationTests(TelemedServer server) : IClassFixture<TelemedS
     {
         var room = await Room.Start(Host);
         var rahul = (await Host.SignInStaff(RahulEmail)).AccessToken;
-        await using var rahulHub = await HubClient.Connect(Host, "/hubs/clinic", rahul, "InvitedToConsultation");
+        await using var rahulHub = await HubClient.Connect(Host, "/hubs/consultation", rahul, "InvitedToConsultation");
         var asha = Host.As(room.DoctorToken);
         (await Host.As(rahul).GetFromJsonAsync<JsonElement>("/api/consultations/invited"))
             .EnumerateArray().ShouldNotContain(i => i.GetProperty("consultationId").GetGuid() == room.ConsultationId);

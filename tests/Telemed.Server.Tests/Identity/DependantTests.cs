@@ -136,7 +136,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
         companion.GetProperty("relation").GetString().ShouldBe("parent");
         companion.GetProperty("accountId").GetGuid().ShouldBe(guardian.Id);
 
-        await using var asGuardian = await HubClient.Connect(Host, "/hubs/clinic", guardian.AccessToken, Room.Pushes);
+        await using var asGuardian = await HubClient.Connect(Host, "/hubs/consultation", guardian.AccessToken, Room.Pushes);
         (await asGuardian.Invoke("JoinRoom", room.ConsultationId)).GetProperty("ok").GetBoolean()
             .ShouldBeFalse("the guardian's own sign-in is not the child's: the call is joined acting for the child");
         var (doctorHub, childHub) = await room.JoinBoth(Host);

@@ -50,8 +50,8 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
         var laptop = await Host.SignInStaff(Api.DoctorEmail);
         var phone = await Host.SignInStaff(Api.DoctorEmail);
         var colleague = await Host.SignInStaff("rahul.nair@telemed.local");
-        await using var hub = await HubClient.Connect(Host, "/hubs/clinic", laptop.AccessToken);
-        await using var colleagueHub = await HubClient.Connect(Host, "/hubs/clinic", colleague.AccessToken);
+        await using var hub = await HubClient.Connect(Host, "/hubs/queue", laptop.AccessToken);
+        await using var colleagueHub = await HubClient.Connect(Host, "/hubs/queue", colleague.AccessToken);
         var closed = hub.Closed();
 
         await (await Host.As(phone.AccessToken).PostAsync("/api/auth/sign-out-everywhere", null)).ShouldHave(HttpStatusCode.NoContent);
@@ -72,7 +72,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
         var closed = false;
         try
         {
-            await using var hub = await HubClient.Connect(Host, "/hubs/clinic", tokens.AccessToken);
+            await using var hub = await HubClient.Connect(Host, "/hubs/queue", tokens.AccessToken);
             var whenClosed = hub.Closed();
             closed = await Task.WhenAny(whenClosed, Task.Delay(TimeSpan.FromSeconds(10))) == whenClosed;
         }
@@ -87,7 +87,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
     public async Task A_reused_refresh_token_closes_the_sessions_live_connection()
     {
         var patient = await Host.RegisterPatient(Api.NewMobile());
-        await using var hub = await HubClient.Connect(Host, "/hubs/clinic", patient.Tokens.AccessToken);
+        await using var hub = await HubClient.Connect(Host, "/hubs/queue", patient.Tokens.AccessToken);
         var closed = hub.Closed();
         await (await Refresh(patient.Tokens.RefreshToken)).ShouldHave(HttpStatusCode.OK);
 
@@ -105,7 +105,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
         await registered.ShouldHave(HttpStatusCode.Created);
         var officerId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var officer = await Host.SignInStaff("anil.menon@health.example.in", "a-long-enough-password");
-        await using var hub = await HubClient.Connect(Host, "/hubs/clinic", officer.AccessToken);
+        await using var hub = await HubClient.Connect(Host, "/hubs/queue", officer.AccessToken);
         var closed = hub.Closed();
 
         await (await admin.PostAsync($"/api/admin/staff/{officerId}/deactivate", null)).ShouldHave(HttpStatusCode.NoContent);

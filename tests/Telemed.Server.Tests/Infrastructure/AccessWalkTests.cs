@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
-using Telemed.Server.Realtime;
+using Telemed.Server.Queue;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Infrastructure;
@@ -111,14 +112,19 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         }
         leaks.ShouldBeEmpty();
 
-        await using var hub = await HubClient.Connect(server.Host, "/hubs/clinic", strangerToken);
-        var methods = typeof(ClinicHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => m.ReturnType.IsGenericType && m.ReturnType.GetGenericArguments()[0].Name.StartsWith("HubResult", StringComparison.Ordinal));
-        foreach (var method in methods)
+        foreach (var (path, hubType) in new[] { ("/hubs/queue", typeof(QueueHub)), ("/hubs/consultation", typeof(ConsultationHub)) })
         {
-            var args = method.GetParameters().Select(p => Argument(p, ids)).ToArray();
-            var reply = await hub.Invoke(method.Name, args);
-            reply.GetProperty("ok").GetBoolean().ShouldBeFalse($"{method.Name} let a stranger act on another patient's {string.Join(", ", method.GetParameters().Select(p => p.Name))}");
+            await using var hub = await HubClient.Connect(server.Host, path, strangerToken);
+            var methods = hubType.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(m => m.ReturnType.IsGenericType && m.ReturnType.GetGenericArguments()[0].Name.StartsWith("HubResult", StringComparison.Ordinal))
+                .ToList();
+            methods.ShouldNotBeEmpty(path);
+            foreach (var method in methods)
+            {
+                var args = method.GetParameters().Select(p => Argument(p, ids)).ToArray();
+                var reply = await hub.Invoke(method.Name, args);
+                reply.GetProperty("ok").GetBoolean().ShouldBeFalse($"{path} {method.Name} let a stranger act on another patient's {string.Join(", ", method.GetParameters().Select(p => p.Name))}");
+            }
         }
     }
 

@@ -33,7 +33,7 @@ public class DatabaseOutageTests
         using var http = new HttpClient { BaseAddress = node.Address };
         var doctor = await Remote.SignIn(http, Api.DoctorEmail);
         var sessionId = await Remote.OpenSession(http, doctor);
-        await using var hub = await HubClient.Connect(node.Address, "/hubs/clinic", doctor);
+        await using var hub = await HubClient.Connect(node.Address, "/hubs/queue", doctor);
         (await hub.Invoke("WatchQueue", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue("connected, and its set-up done");
 
         await database.Stop();

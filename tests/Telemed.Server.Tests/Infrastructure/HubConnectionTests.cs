@@ -41,7 +41,7 @@ public class HubConnectionTests(TelemedServer server) : IClassFixture<TelemedSer
             new FakeTimeProvider(DateTimeOffset.UtcNow.AddSeconds(-57)));
         await using var session = server.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
         var token = shortLived.Issue(session, staff.AccountId, Role.Doctor).AccessToken;
-        await using var hub = await HubClient.Connect(server.Host, "/hubs/clinic", token);
+        await using var hub = await HubClient.Connect(server.Host, "/hubs/consultation", token);
         var closed = hub.Closed();
 
         await closed.WaitAsync(TimeSpan.FromSeconds(15));
@@ -73,7 +73,7 @@ public class HubConnectionTests(TelemedServer server) : IClassFixture<TelemedSer
             await socket.SendAsync(Encoding.UTF8.GetBytes("{not json at all" + HubClient.RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
             (await HubClient.ServerClosed(socket)).ShouldBeTrue("a message that is not SignalR's JSON closes the connection");
         }
-        await using var hub = await HubClient.Connect(server.Host, "/hubs/clinic", tokens.AccessToken);
+        await using var hub = await HubClient.Connect(server.Host, "/hubs/consultation", tokens.AccessToken);
         hub.Connection.State.ShouldBe(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected);
 
         var exceptions = server.Logs.Lines.Skip(logged).Where(line => line.Contains("Exception", StringComparison.Ordinal) || line.StartsWith("Error", StringComparison.Ordinal)).ToList();

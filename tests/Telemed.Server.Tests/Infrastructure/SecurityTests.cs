@@ -50,13 +50,13 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     public async Task A_page_from_another_origin_cannot_open_the_hub()
     {
         var client = server.Host.CreateClient();
-        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/hubs/clinic/negotiate?negotiateVersion=1");
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/hubs/queue/negotiate?negotiateVersion=1");
         foreign.Headers.Add("Origin", "https://evil.example");
         var refused = await client.SendAsync(foreign);
         await refused.ShouldHave(HttpStatusCode.Forbidden);
         (await refused.Problem()).GetProperty("detail").GetString()!.ShouldContain("origin");
 
-        using var own = new HttpRequestMessage(HttpMethod.Post, "/hubs/clinic/negotiate?negotiateVersion=1");
+        using var own = new HttpRequestMessage(HttpMethod.Post, "/hubs/queue/negotiate?negotiateVersion=1");
         own.Headers.Add("Origin", $"http://{client.BaseAddress!.Authority}");
         (await client.SendAsync(own)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "past the origin check, the hub wants a token");
     }

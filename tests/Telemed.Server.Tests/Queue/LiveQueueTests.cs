@@ -25,8 +25,8 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var patients = await Host.CreatePatients(2);
         await Sessions.CheckIn(Host, sessionId, patients[0], "fever for three days");
         await Sessions.CheckIn(Host, sessionId, patients[1]);
-        await using var first = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken, "PositionChanged");
-        await using var second = await HubClient.Connect(Host, "/hubs/clinic", patients[1].AccessToken, "PositionChanged");
+        await using var first = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken, "PositionChanged");
+        await using var second = await HubClient.Connect(Host, "/hubs/queue", patients[1].AccessToken, "PositionChanged");
         (await second.Invoke("WatchMyToken", sessionId)).GetProperty("value").GetProperty("position").GetInt32().ShouldBe(2);
         (await first.Invoke("WatchMyToken", sessionId)).GetProperty("value").GetProperty("position").GetInt32().ShouldBe(1);
 
@@ -48,7 +48,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(2);
         var doctorToken = (await Host.SignInStaff(Api.DoctorEmail)).AccessToken;
-        await using var doctor = await HubClient.Connect(Host, "/hubs/clinic", doctorToken, "QueueUpdated", "PatientPresenceChanged");
+        await using var doctor = await HubClient.Connect(Host, "/hubs/queue", doctorToken, "QueueUpdated", "PatientPresenceChanged");
         var view = await doctor.Invoke("WatchQueue", sessionId);
         view.GetProperty("ok").GetBoolean().ShouldBeTrue();
         view.GetProperty("value").GetProperty("rows").GetArrayLength().ShouldBe(0);
@@ -62,7 +62,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         row.GetProperty("online").GetBoolean().ShouldBeFalse();
         delta.GetProperty("line").EnumerateArray().Select(t => t.GetInt32()).ShouldBe([1]);
 
-        var patient = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken, "PositionChanged");
+        var patient = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken, "PositionChanged");
         await patient.Invoke("WatchMyToken", sessionId);
         (await doctor.Next("PatientPresenceChanged")).GetProperty("online").GetBoolean().ShouldBeTrue();
         await patient.DisposeAsync();
@@ -75,7 +75,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(1);
         await Sessions.CheckIn(Host, sessionId, patients[0]);
-        await using var patient = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken);
+        await using var patient = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken);
         await patient.Invoke("WatchMyToken", sessionId);
 
         var called = await (await Sessions.Doctor(Host)).PostAsync($"/api/sessions/{sessionId}/call-next", null);
@@ -106,7 +106,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var patients = await Host.CreatePatients(2);
         await Sessions.CheckIn(Host, sessionId, patients[0]);
         await Sessions.CheckIn(Host, sessionId, patients[1]);
-        await using var doctor = await HubClient.Connect(Host, "/hubs/clinic", (await Host.SignInStaff(Api.DoctorEmail)).AccessToken, "QueueUpdated");
+        await using var doctor = await HubClient.Connect(Host, "/hubs/queue", (await Host.SignInStaff(Api.DoctorEmail)).AccessToken, "QueueUpdated");
 
         var called = await doctor.Invoke("CallNext", sessionId);
         called.GetProperty("value").GetProperty("token").GetInt32().ShouldBe(1);
@@ -127,7 +127,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(Host);
         var patients = await Host.CreatePatients(1);
         await Sessions.CheckIn(Host, sessionId, patients[0]);
-        await using var patient = await HubClient.Connect(Host, "/hubs/clinic", patients[0].AccessToken);
+        await using var patient = await HubClient.Connect(Host, "/hubs/queue", patients[0].AccessToken);
 
         var attempt = await patient.Invoke("CallNext", sessionId);
         var watch = await patient.Invoke("WatchQueue", sessionId);
@@ -139,7 +139,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task The_hub_refuses_connections_without_a_token()
     {
-        var failure = await Should.ThrowAsync<Exception>(() => HubClient.Connect(Host, "/hubs/clinic", null));
+        var failure = await Should.ThrowAsync<Exception>(() => HubClient.Connect(Host, "/hubs/queue", null));
 
         failure.Message.ShouldContain("401");
     }
@@ -188,7 +188,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
 
         var after = await (await Sessions.Doctor(restarted)).GetStringAsync($"/api/sessions/{sessionId}/queue");
         after.ShouldBe(before);
-        await using var patient = await HubClient.Connect(restarted, "/hubs/clinic", patients[1].AccessToken);
+        await using var patient = await HubClient.Connect(restarted, "/hubs/queue", patients[1].AccessToken);
         var position = (await patient.Invoke("WatchMyToken", sessionId)).GetProperty("value");
         position.GetProperty("token").GetInt32().ShouldBe(2);
         position.GetProperty("position").GetInt32().ShouldBe(1);
@@ -252,7 +252,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(Host);
         var patient = (await Host.CreatePatients(1))[0];
         await Sessions.CheckIn(Host, sessionId, patient);
-        await using (var watcher = await HubClient.Connect(Host, "/hubs/clinic", patient.AccessToken))
+        await using (var watcher = await HubClient.Connect(Host, "/hubs/queue", patient.AccessToken))
         {
             await watcher.Invoke("WatchMyToken", sessionId);
             var presence = Host.Services.GetRequiredService<Presence>();

@@ -26,8 +26,8 @@ public class DrainTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         await (await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
         var started = await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
         var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
-        await using var doctorHub = await HubClient.Connect(balancer.Address, "/hubs/clinic", doctor, await balancer.Pin(0), Room.Pushes);
-        await using var patientHub = await HubClient.Connect(balancer.Address, "/hubs/clinic", patient.AccessToken, await balancer.Pin(0), Room.Pushes);
+        await using var doctorHub = await HubClient.Connect(balancer.Address, "/hubs/consultation", doctor, await balancer.Pin(0), Room.Pushes);
+        await using var patientHub = await HubClient.Connect(balancer.Address, "/hubs/consultation", patient.AccessToken, await balancer.Pin(0), Room.Pushes);
         (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         var doctorBack = doctorHub.Reconnected();

@@ -17,7 +17,7 @@ public class SharedPresenceTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var sessionId = await Remote.OpenSession(onA, doctor);
         var patient = (await nodes.Server.Host.CreatePatients(1))[0];
         await (await Remote.Send(onA, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { })).ShouldHave(HttpStatusCode.Created);
-        var doctorHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", doctor, await nodes.Balancer.Pin(0), "PatientPresenceChanged");
+        var doctorHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/queue", doctor, await nodes.Balancer.Pin(0), "PatientPresenceChanged");
         (await doctorHub.Invoke("WatchQueue", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         return (onA, doctor, patient, sessionId, doctorHub);
     }
@@ -35,13 +35,13 @@ public class SharedPresenceTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var (onA, doctor, patient, sessionId, doctorHub) = await DoctorOnAWatching();
         await using var _ = doctorHub;
 
-        var patientHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", patient.AccessToken, await nodes.Balancer.Pin(1), "PositionChanged");
+        var patientHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/queue", patient.AccessToken, await nodes.Balancer.Pin(1), "PositionChanged");
         (await patientHub.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await NextPresence(doctorHub, online: true)).GetProperty("token").GetInt32().ShouldBe(1);
         await TwoNodeTests.Eventually(() => ShownOnline(onA, doctor, sessionId));
 
         // A second tab on node A, then the first closes: still online, since a connection remains somewhere.
-        var secondTab = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", patient.AccessToken, await nodes.Balancer.Pin(0), "PositionChanged");
+        var secondTab = await HubClient.Connect(nodes.Balancer.Address, "/hubs/queue", patient.AccessToken, await nodes.Balancer.Pin(0), "PositionChanged");
         // A hub call is answered only after OnConnectedAsync has run, so the second tab now counts.
         (await secondTab.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         await NextPresence(doctorHub, online: true);
@@ -62,7 +62,7 @@ public class SharedPresenceTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         await using var _ = doctorHub;
         var doomed = await nodes.StartNode();
         await using var __ = doomed;
-        var patientHub = await HubClient.Connect(doomed.Address, "/hubs/clinic", patient.AccessToken, "PositionChanged");
+        var patientHub = await HubClient.Connect(doomed.Address, "/hubs/queue", patient.AccessToken, "PositionChanged");
         await using var ___ = patientHub;
         (await patientHub.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         await NextPresence(doctorHub, online: true);

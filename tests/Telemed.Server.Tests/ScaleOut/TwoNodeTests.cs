@@ -77,23 +77,24 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var patient = (await nodes.Server.Host.CreatePatients(1))[0];
         await (await Remote.Send(onA, HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient.AccessToken, new { complaint = "two nodes" }))
             .ShouldHave(HttpStatusCode.Created);
-        var patientHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", patient.AccessToken, await nodes.Balancer.Pin(0), Room.Pushes);
+        var patientHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/queue", patient.AccessToken, await nodes.Balancer.Pin(0), "PositionChanged");
         (await patientHub.Invoke("WatchMyToken", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         return (onA, onB, doctor, patient, sessionId, patientHub);
     }
 
-    /// <summary>The patient's consultation started by the doctor on node B, both in its room.</summary>
-    private async Task<(Guid ConsultationId, HubClient DoctorHub)> InRoom(HttpClient onB, string doctor, TestPatient patient, Guid sessionId, HubClient patientHub)
+    /// <summary>The patient's consultation started by the doctor on node B, both in its room (the patient's room connection on node A).</summary>
+    private async Task<(Guid ConsultationId, HubClient DoctorHub, HubClient PatientRoom)> InRoom(HttpClient onB, string doctor, TestPatient patient, Guid sessionId, HubClient patientHub)
     {
         await (await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
         (await patientHub.Next("PositionChanged", p => p.GetProperty("state").GetString() == "called")).GetProperty("token").GetInt32().ShouldBe(1);
         var started = await Remote.Send(onB, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
         var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
-        var doctorHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/clinic", doctor, await nodes.Balancer.Pin(1), Room.Pushes);
+        var doctorHub = await HubClient.Connect(nodes.Balancer.Address, "/hubs/consultation", doctor, await nodes.Balancer.Pin(1), Room.Pushes);
+        var patientRoom = await HubClient.Connect(nodes.Balancer.Address, "/hubs/consultation", patient.AccessToken, await nodes.Balancer.Pin(0), Room.Pushes);
         (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientRoom.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("PeerJoined")).GetProperty("accountId").GetGuid().ShouldBe(patient.Id);
-        return (consultationId, doctorHub);
+        return (consultationId, doctorHub, patientRoom);
     }
 
     [Fact]
@@ -101,16 +102,17 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     {
         var (_, onB, doctor, patient, sessionId, patientHub) = await PatientOnADoctorOnB();
         await using var _ = patientHub;
-        var (consultationId, doctorHub) = await InRoom(onB, doctor, patient, sessionId, patientHub);
+        var (consultationId, doctorHub, patientRoom) = await InRoom(onB, doctor, patient, sessionId, patientHub);
+        await using var ___ = patientRoom;
         await using var __ = doctorHub;
 
         (await doctorHub.Invoke("SendOffer", consultationId, patient.Id, Room.Offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
-        (await patientHub.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
-        (await patientHub.Invoke("SendAnswer", consultationId, Room.DoctorId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientRoom.Next("Offer")).GetProperty("sdp").GetString().ShouldBe(Room.Offer);
+        (await patientRoom.Invoke("SendAnswer", consultationId, Room.DoctorId, Room.Answer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("Answer")).GetProperty("sdp").GetString().ShouldBe(Room.Answer);
-        (await patientHub.Invoke("SendIceCandidate", consultationId, Room.DoctorId, Room.Candidate, "0", 0)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientRoom.Invoke("SendIceCandidate", consultationId, Room.DoctorId, Room.Candidate, "0", 0)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("IceCandidate")).GetProperty("candidate").GetString().ShouldBe(Room.Candidate);
-        (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "Namaste from node A")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientRoom.Invoke("SendChat", consultationId, Guid.NewGuid(), "Namaste from node A")).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorHub.Next("ChatMessage")).GetProperty("text").GetString().ShouldBe("Namaste from node A");
     }
 
@@ -119,13 +121,14 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     {
         var (_, onB, doctor, patient, sessionId, patientHub) = await PatientOnADoctorOnB();
         await using var _ = patientHub;
-        var (consultationId, doctorHub) = await InRoom(onB, doctor, patient, sessionId, patientHub);
+        var (consultationId, doctorHub, patientRoom) = await InRoom(onB, doctor, patient, sessionId, patientHub);
+        await using var ___ = patientRoom;
         await using var __ = doctorHub;
-        var connectionId = patientHub.Connection.ConnectionId;
+        var connectionId = patientRoom.Connection.ConnectionId;
 
         // Every connection through the balancer goes, the doctor's too; for the 5 s the doctor sends over a direct line to B.
         nodes.Balancer.Cut();
-        await using var doctorDirect = await HubClient.Connect(nodes.B.Address, "/hubs/clinic", doctor, Room.Pushes);
+        await using var doctorDirect = await HubClient.Connect(nodes.B.Address, "/hubs/consultation", doctor, Room.Pushes);
         (await doctorDirect.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         var sent = new List<string>();
         for (var second = 0; second < 5; second++)
@@ -135,20 +138,20 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
             (await doctorDirect.Invoke("SendIceCandidate", consultationId, patient.Id, Room.Candidate, "0", second)).GetProperty("value").GetBoolean().ShouldBeTrue();
             await Task.Delay(1000);
         }
-        patientHub.Received("ChatMessage").ShouldBeFalse("nothing reaches the patient while the network is gone");
+        patientRoom.Received("ChatMessage").ShouldBeFalse("nothing reaches the patient while the network is gone");
         nodes.Balancer.Restore();
 
         foreach (var text in sent)
         {
-            (await patientHub.Next("ChatMessage", timeoutSeconds: 20)).GetProperty("text").GetString().ShouldBe(text);
+            (await patientRoom.Next("ChatMessage", timeoutSeconds: 20)).GetProperty("text").GetString().ShouldBe(text);
         }
         for (var second = 0; second < 5; second++)
         {
-            (await patientHub.Next("IceCandidate")).GetProperty("sdpMLineIndex").GetInt32().ShouldBe(second);
+            (await patientRoom.Next("IceCandidate")).GetProperty("sdpMLineIndex").GetInt32().ShouldBe(second);
         }
-        patientHub.Connection.ConnectionId.ShouldBe(connectionId, "the same SignalR connection, resumed on node A");
+        patientRoom.Connection.ConnectionId.ShouldBe(connectionId, "the same SignalR connection, resumed on node A");
         doctorDirect.Received("PeerDisconnected").ShouldBeFalse("the room never saw the patient go");
-        (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "back")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await patientRoom.Invoke("SendChat", consultationId, Guid.NewGuid(), "back")).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await doctorDirect.Next("ChatMessage", m => m.GetProperty("text").GetString() == "back")).GetProperty("from").GetGuid().ShouldBe(patient.Id);
     }
 
@@ -212,8 +215,8 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         await (await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor)).ShouldHave(HttpStatusCode.OK);
         var started = await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor);
         var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
-        await using var doctorHub = await HubClient.Connect(balancer.Address, "/hubs/clinic", doctor, await balancer.Pin(0), Room.Pushes);
-        await using var patientHub = await HubClient.Connect(balancer.Address, "/hubs/clinic", patient.AccessToken, await balancer.Pin(0), Room.Pushes);
+        await using var doctorHub = await HubClient.Connect(balancer.Address, "/hubs/consultation", doctor, await balancer.Pin(0), Room.Pushes);
+        await using var patientHub = await HubClient.Connect(balancer.Address, "/hubs/consultation", patient.AccessToken, await balancer.Pin(0), Room.Pushes);
         (await doctorHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientHub.Invoke("JoinRoom", consultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await patientHub.Invoke("SendChat", consultationId, Guid.NewGuid(), "before the crash")).GetProperty("ok").GetBoolean().ShouldBeTrue();

@@ -35,11 +35,11 @@ public sealed class HubClient : IAsyncDisposable
 
     public const char RecordSeparator = '\u001e';
 
-    /// <summary>A WebSocket to the hub that has done the SignalR JSON handshake and nothing else.</summary>
+    /// <summary>A WebSocket to the consultation hub that has done the SignalR JSON handshake and nothing else.</summary>
     public static async Task<System.Net.WebSockets.WebSocket> Raw(TelemedFactory host, string accessToken)
     {
         var test = host.Server;
-        var address = new Uri(test.BaseAddress, $"/hubs/clinic?access_token={Uri.EscapeDataString(accessToken)}".Replace("http", "ws", StringComparison.Ordinal));
+        var address = new Uri(test.BaseAddress, $"/hubs/consultation?access_token={Uri.EscapeDataString(accessToken)}".Replace("http", "ws", StringComparison.Ordinal));
         var socket = await test.CreateWebSocketClient().ConnectAsync(address, CancellationToken.None);
         await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator),
             System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);

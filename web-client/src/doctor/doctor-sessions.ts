@@ -18,7 +18,7 @@ export interface DoctorSession {
 
 export type SessionAction = 'pause' | 'resume' | 'close';
 
-/** The hub method of each action (Queue/ClinicHub.Queue.cs); the server decides again whether it is allowed. */
+/** The hub method of each action (Queue/QueueHub.cs); the server decides again whether it is allowed. */
 export const sessionHubMethods: Record<SessionAction, string> = { pause: 'PauseSession', resume: 'ResumeSession', close: 'CloseSession' };
 
 /** What the doctor may do to a session in its state: a closed session stays closed. */

@@ -64,7 +64,7 @@ function renderSessions() {
 async function changeSession(sessionId: string, action: SessionAction) {
   // The confirmation counts who is waiting now, not when the list was loaded.
   if (action === 'close' && !(await confirmClose(await refreshSession(sessionId)))) return;
-  await hubCommand(sessionHubMethods[action], sessionId);
+  await hubCommand('queue', sessionHubMethods[action], sessionId);
   await refreshSession(sessionId);
 }
 
@@ -138,7 +138,7 @@ async function runQueue(sessionId: string) {
   watchedSessionId = sessionId;
   renderQueueHeading();
   let current: number | undefined;
-  const command = (method: string, ...args: unknown[]) => hubCommand<{ token: number; consultationId?: string }>(method, sessionId, ...args);
+  const command = (method: string, ...args: unknown[]) => hubCommand<{ token: number; consultationId?: string }>('queue', method, sessionId, ...args);
   const queue = new DoctorQueue(sessionId, await command('WatchQueue') as unknown as QueueView);
   const act = (action: QueueAction, row: QueueRow) => void failSafely(async () => {
     const { method, argument } = hubCalls[action];
@@ -147,20 +147,20 @@ async function runQueue(sessionId: string) {
   });
   const render = () => renderQueue(sessionId, queue.ordered(), act);
   // One queue on screen at a time: handlers of a queue opened before are replaced, not added to.
-  hub().off('QueueUpdated');
-  hub().off('PatientPresenceChanged');
-  hub().on('QueueUpdated', (delta: QueueDelta) => queue.apply(delta) && render());
-  hub().on('PatientPresenceChanged', (change: PresenceChange) => queue.presence(change) && render());
+  hub('queue').off('QueueUpdated');
+  hub('queue').off('PatientPresenceChanged');
+  hub('queue').on('QueueUpdated', (delta: QueueDelta) => queue.apply(delta) && render());
+  hub('queue').on('PatientPresenceChanged', (change: PresenceChange) => queue.presence(change) && render());
   onLanguageChange(render);
   render();
   // A reconnected hub is a new connection, no longer watching: watch again and take the whole view (deltas were missed).
-  hubEvents.removeEventListener('reconnected', watchAgain);
+  hubEvents.queue.removeEventListener('reconnected', watchAgain);
   watchAgain = () => void failSafely(async () => {
     if (watchedSessionId !== sessionId) return;
     queue.reset(await command('WatchQueue') as unknown as QueueView);
     render();
   });
-  hubEvents.addEventListener('reconnected', watchAgain);
+  hubEvents.queue.addEventListener('reconnected', watchAgain);
   // Waiting times are counted on this device, so they move on without a push.
   clearInterval(ticking);
   ticking = setInterval(render, 30_000);

@@ -14,7 +14,7 @@ onLanguageChange(renderInvitations);
 
 /** Lists the rooms this doctor is invited to, and adds new invitations as the hub pushes them. */
 export async function watchInvitations() {
-  hub().on('InvitedToConsultation', (invitation: Invitation) => {
+  hub('consultation').on('InvitedToConsultation', (invitation: Invitation) => {
     invitations = [invitation, ...(invitations ?? []).filter(i => i.consultationId !== invitation.consultationId)];
     renderInvitations();
   });
@@ -51,17 +51,17 @@ async function joinAsStaff(invitation: Invitation) {
     // The call acknowledges it (delivered, and read once the page is in front of them).
     append(t('doctor.chatFrom', { name: names.get(message.from) || t('doctor.someoneInRoom'), text: message.text }));
   };
-  hub().on('ChatMessage', onChat);
+  hub('consultation').on('ChatMessage', onChat);
   // However the call ends here (this panel's Leave, the call screen's Hang up, the connection gone), the panel says so.
   const left = () => {
-    hub().off('ChatMessage', onChat);
+    hub('consultation').off('ChatMessage', onChat);
     $('staff-room-status').textContent = t('doctor.leftRoom');
     $<HTMLButtonElement>('staff-chat-send').disabled = true;
   };
   try {
     await joinCall(id, 'staff', left);
   } catch (error) {
-    hub().off('ChatMessage', onChat);
+    hub('consultation').off('ChatMessage', onChat);
     throw error;
   }
   log.replaceChildren();
@@ -73,7 +73,7 @@ async function joinAsStaff(invitation: Invitation) {
     const input = $<HTMLInputElement>('staff-chat-text');
     const text = input.value.trim();
     if (!text) return;
-    await hubCommand('SendChat', id, crypto.randomUUID(), text);
+    await hubCommand('consultation', 'SendChat', id, crypto.randomUUID(), text);
     append(t('doctor.chatYou', { text }));
     input.value = '';
   });

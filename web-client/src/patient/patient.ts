@@ -255,16 +255,16 @@ async function watchToken(sessionId: string) {
     if (justCompleted) void failSafely(() => prescriptionAfterCall(p));
   };
   // One token watched at a time: a handler of a session left before is replaced, not added to.
-  hub().off('PositionChanged');
-  hub().on('PositionChanged', (p: Position) => p.sessionId === sessionId && render(p));
+  hub('queue').off('PositionChanged');
+  hub('queue').on('PositionChanged', (p: Position) => p.sessionId === sessionId && render(p));
   // A reconnected hub is a new connection: watch again (that also marks the patient online) and take the position now.
-  hubEvents.removeEventListener('reconnected', watchAgain);
-  watchAgain = () => void failSafely(async () => render(await hubCommand<Position>('WatchMyToken', sessionId)));
-  hubEvents.addEventListener('reconnected', watchAgain);
-  const reply = await hub().invoke<HubReply<Position>>('WatchMyToken', sessionId);
+  hubEvents.queue.removeEventListener('reconnected', watchAgain);
+  watchAgain = () => void failSafely(async () => render(await hubCommand<Position>('queue', 'WatchMyToken', sessionId)));
+  hubEvents.queue.addEventListener('reconnected', watchAgain);
+  const reply = await hub('queue').invoke<HubReply<Position>>('WatchMyToken', sessionId);
   if (reply.ok) return render(reply.value!);
   // Not checked in there any more: nothing to resume.
-  hubEvents.removeEventListener('reconnected', watchAgain);
+  hubEvents.queue.removeEventListener('reconnected', watchAgain);
   sessionStorage.removeItem(waitingKey());
 }
 
@@ -291,7 +291,7 @@ $('leave-no').addEventListener('click', () => {
 });
 $('leave-yes').addEventListener('click', () => void failSafely(async () => {
   if (!position) return;
-  position = await hubCommand<Position>('CancelMyToken', position.sessionId, position.token);
+  position = await hubCommand<Position>('queue', 'CancelMyToken', position.sessionId, position.token);
   $('leave-confirm').hidden = true;
   renderPosition();
   $('waiting-heading').focus();

@@ -26,26 +26,38 @@ export function show(section: Section) {
   for (const id of sections) $(id).hidden = id !== section;
 }
 
-let connection: HubConnection | undefined;
+/**
+ * The hubs a signed-in page talks to, one connection each: the live queue (a session's queue, a patient's token) and
+ * consultation rooms (signalling, chat, invitations into a room).
+ */
+export type HubName = 'queue' | 'consultation';
+const hubPaths: Record<HubName, string> = { queue: '/hubs/queue', consultation: '/hubs/consultation' };
+const connections = new Map<HubName, HubConnection>();
 
-/** The clinic hub, once connected (patients and doctors). */
-export function hub(): HubConnection {
+/** One hub's connection, once connected (patients and doctors). */
+export function hub(name: HubName): HubConnection {
+  const connection = connections.get(name);
   if (!connection) throw new Error(t('error.notConnected'));
   return connection;
 }
 
 /**
- * Tells the pages when the hub connection is back ('reconnected': a new connection, so rooms and watched queues must be
- * joined again) or gone for good ('closed': it gave up, or the session ended).
+ * Tells the pages, per hub, when its connection is back ('reconnected': a new connection, so rooms and watched queues
+ * must be joined again) or gone for good ('closed': it gave up, or the session ended).
  */
-export const hubEvents = new EventTarget();
+export const hubEvents: Record<HubName, EventTarget> = { queue: new EventTarget(), consultation: new EventTarget() };
 
-export async function connectHub(): Promise<HubConnection> {
+/** Opens the page's hub connections side by side. */
+export async function connectHubs(names: readonly HubName[]): Promise<void> {
+  await Promise.all(names.map(connectHub));
+}
+
+async function connectHub(name: HubName): Promise<HubConnection> {
   let refused: unknown;
   const opened = new HubConnectionBuilder()
     // Negotiated (WebSockets first). With several nodes the load balancer keeps a client on its node (docs/deploy.md).
     // Every (re)connection asks for a current token: one that expired during a long call is refreshed first.
-    .withUrl('/hubs/clinic', {
+    .withUrl(hubPaths[name], {
       accessTokenFactory: () => api.accessToken().catch((error: unknown) => {
         refused = error;
         throw error;
@@ -57,43 +69,47 @@ export async function connectHub(): Promise<HubConnection> {
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: retry => reconnectDelay(retry.previousRetryCount, retry.elapsedMilliseconds) })
     .configureLogging(LogLevel.Warning)
     .build();
-  opened.onreconnecting(() => setHubState('reconnecting'));
+  opened.onreconnecting(() => setHubState(name, 'reconnecting'));
   opened.onreconnected(() => {
-    setHubState('connected');
-    hubEvents.dispatchEvent(new Event('reconnected'));
+    setHubState(name, 'connected');
+    hubEvents[name].dispatchEvent(new Event('reconnected'));
   });
   opened.onclose(() => {
     // A connection replaced or stopped on purpose (the session ended) is not a lost one.
-    if (opened !== connection) return;
-    setHubState('closed');
-    hubEvents.dispatchEvent(new Event('closed'));
+    if (opened !== connections.get(name)) return;
+    setHubState(name, 'closed');
+    hubEvents[name].dispatchEvent(new Event('closed'));
   });
-  connection = opened;
+  connections.set(name, opened);
   try {
     await opened.start();
   } catch (error) {
     // Negotiation wraps a refused token in its own words; the refusal (the session ended) says what happened.
     throw refused ?? error;
   }
-  setHubState('connected');
+  setHubState(name, 'connected');
   return opened;
 }
 
 /** Calls a hub method and returns its value; a refusal throws, said in the reader's language. */
-export async function hubCommand<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
-  return replyValue(await hub().invoke<HubReply<T>>(method, ...args), method);
+export async function hubCommand<T = unknown>(name: HubName, method: string, ...args: unknown[]): Promise<T> {
+  return replyValue(await hub(name).invoke<HubReply<T>>(method, ...args), method);
 }
 
-// The reconnecting banner: the hub's state and the call's peer connection's, shown as one message.
+// The reconnecting banner: the hubs' state and the call's peer connection's, shown as one message.
 const connectionState: { hub: HubState; media: MediaState; banner: Banner } = { hub: 'connected', media: 'none', banner: undefined };
+const hubStates = new Map<HubName, HubState>();
 let restoredTimer: ReturnType<typeof setTimeout> | undefined;
 let troubleTimer: ReturnType<typeof setTimeout> | undefined;
 // The hub closes when its access token expires and reconnects at once with a fresh one (every 15 minutes); a drop that
 // short is not worth alarming anyone, so trouble shows only when it lasts.
 const troubleShownAfterMs = 2000;
 
-function setHubState(state: HubState) {
-  connectionState.hub = state;
+/** The hubs together are as bad as the worst of them: one gone for good is lost, one reconnecting is reconnecting. */
+function setHubState(name: HubName, state: HubState) {
+  hubStates.set(name, state);
+  const states = [...hubStates.values()];
+  connectionState.hub = states.includes('closed') ? 'closed' : states.includes('reconnecting') ? 'reconnecting' : 'connected';
   renderBanner();
 }
 
@@ -151,17 +167,18 @@ export function renderSignedIn() {
 }
 onLanguageChange(renderSignedIn);
 
-/** Back to signing in: this tab forgets the account and closes its hub connection. */
+/** Back to signing in: this tab forgets the account and closes its hub connections. */
 export function leaveSession() {
   api.tokens = undefined;
   sessionStorage.removeItem(storageKeys.tokens);
   sessionStorage.removeItem(storageKeys.guardian);
-  const stopping = connection;
-  connection = undefined;
-  if (stopping) {
-    hubEvents.dispatchEvent(new Event('closed'));
-    void stopping.stop();
+  const stopping = [...connections];
+  connections.clear();
+  for (const [name, connection] of stopping) {
+    hubEvents[name].dispatchEvent(new Event('closed'));
+    void connection.stop();
   }
+  hubStates.clear();
   connectionState.hub = 'connected';
   reportMediaState('none');
   renderSignedIn();

@@ -11,7 +11,7 @@ export function serverMessage(code: string | undefined, message: string, lang: L
   return isMessageKey(key) ? t(key, {}, lang) : message;
 }
 
-/** The clinic hub's answer to a call: a value, or a refusal with a stable code and the server's sentence. */
+/** A hub's answer to a call: a value, or a refusal with a stable code and the server's sentence. */
 export interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
 
 /** The value of a hub reply; a refusal throws, said in the reader's language. */

@@ -29,7 +29,7 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   $('call-tiles').replaceChildren();
   $('call-tiles').hidden = true;
   const servers = await api.get<{ servers: ServerIceServer[] }>(`/api/consultations/${consultationId}/ice-servers`);
-  call = new Call(hub(), consultationId, { accountId: api.tokens!.accountId, role }, toRtcIceServers(servers.servers), relayOnly,
+  call = new Call(hub('consultation'), consultationId, { accountId: api.tokens!.accountId, role }, toRtcIceServers(servers.servers), relayOnly,
     { local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote') },
     { changed: render, mediaState: reportMediaState, tile, removeTile, ended });
   render();
@@ -95,8 +95,8 @@ $('chat-form').addEventListener('submit', event => {
 });
 
 // A new hub connection is not in the room: join again. A connection gone for good ends the call here.
-hubEvents.addEventListener('reconnected', () => void failSafely(async () => call?.rejoin()));
-hubEvents.addEventListener('closed', () => {
+hubEvents.consultation.addEventListener('reconnected', () => void failSafely(async () => call?.rejoin()));
+hubEvents.consultation.addEventListener('closed', () => {
   call?.end('call.ended');
   call = undefined;
 });

@@ -1,18 +1,87 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Identity;
 using Telemed.Domain.Signalling;
-using Telemed.Server.Consultations;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Realtime;
 
-namespace Telemed.Server.Realtime;
+namespace Telemed.Server.Consultations;
+
+/// <summary>What the consultation hub pushes: to one room, one participant in it, or one doctor invited into a room.</summary>
+public interface IConsultationClient
+{
+    Task PeerJoined(RoomPeer peer);
+
+    Task PeerLeft(RoomPeer peer);
+
+    Task PeerDisconnected(RoomPeer peer);
+
+    Task Offer(SdpMessage offer);
+
+    Task Answer(SdpMessage answer);
+
+    Task IceCandidate(CandidateMessage candidate);
+
+    Task EndOfCandidates(PeerSignal signal);
+
+    Task IceRestartRequested(PeerSignal signal);
+
+    Task PeerTyping(PeerSignal signal);
+
+    Task PeerMediaState(MediaStateMessage state);
+
+    Task CallModeChanged(CallModeMessage mode);
+
+    Task ChatMessage(ChatMessageView message);
+
+    Task ChatReceipt(ChatReceipt receipt);
+
+    /// <summary>To one doctor: the consulting doctor added them to a consultation's room.</summary>
+    Task InvitedToConsultation(ConsultationInvitation invitation);
+}
 
 /// <summary>
-/// Consultation rooms on the clinic hub: joining, relaying WebRTC signalling from one participant to another in the same
+/// Consultation rooms at /hubs/consultation: joining, relaying WebRTC signalling from one participant to another in the same
 /// room (after validating it), call mode, media state and chat. The call is a mesh: every pair of participants has its own
 /// peer connection, so signalling is addressed to one participant while everything else goes to the whole room.
 /// The server never carries media.
 /// </summary>
-public sealed partial class ClinicHub
+[Authorize]
+public sealed class ConsultationHub(
+    ConsultationService consultations,
+    ConsultationRooms rooms,
+    RoomRegistry registry,
+    AuditTrail audit,
+    TelemedMetrics metrics,
+    TimeProvider time) : Hub<IConsultationClient>
 {
+    /// <summary>One doctor's connections, on every node: where invitations into another doctor's room are pushed.</summary>
+    public static string InvitationsGroup(Guid doctorId) => $"staff:{doctorId}";
+
+    private Guid CallerId => Context.User!.AccountId();
+
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User!.IsInRole(Roles.Doctor))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, InvitationsGroup(CallerId));
+        }
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>A participant whose connection closed without hanging up keeps their place for the grace period.</summary>
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (registry.Exit(Context.ConnectionId) is { } member)
+        {
+            await rooms.Dropped(member);
+        }
+        await base.OnDisconnectedAsync(exception);
+    }
+
     public async Task<HubResult<RoomState>> JoinRoom(Guid consultationId)
     {
         var recorded = await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.Join(state, CallerId, now), Context.ConnectionAborted);
@@ -20,7 +89,7 @@ public sealed partial class ClinicHub
         {
             if (recorded.Error == ConsultationError.NotParticipant)
             {
-                await queue.Audit(CallerId, $"consultation/{consultationId}", "join room", Context.ConnectionAborted);
+                await audit.Refused(CallerId, $"consultation/{consultationId}", "join room", Context.ConnectionAborted);
             }
             return HubResult<RoomState>.Failure(recorded.Error.Code, recorded.Error.Message);
         }
@@ -175,7 +244,7 @@ public sealed partial class ClinicHub
         return HubResult<bool>.Success(true);
     }
 
-    private async Task<HubResult<bool>> SignalTo(Guid consultationId, Guid to, string action, Func<IClinicClient, PeerSignal, Task> send)
+    private async Task<HubResult<bool>> SignalTo(Guid consultationId, Guid to, string action, Func<IConsultationClient, PeerSignal, Task> send)
     {
         if (await Addressable(consultationId, to, action) is { } refused)
         {
@@ -220,7 +289,7 @@ public sealed partial class ClinicHub
         {
             return null;
         }
-        await queue.Audit(CallerId, $"consultation/{consultationId}", action, Context.ConnectionAborted);
+        await audit.Refused(CallerId, $"consultation/{consultationId}", action, Context.ConnectionAborted);
         return HubResult<bool>.Failure(ConsultationError.NotInRoom.Code, ConsultationError.NotInRoom.Message);
     }
 }

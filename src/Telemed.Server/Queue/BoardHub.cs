@@ -2,9 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Telemed.Domain.Queue;
-using Telemed.Server.Queue;
-
-namespace Telemed.Server.Realtime;
+namespace Telemed.Server.Queue;
 
 public interface IBoardClient
 {
@@ -20,7 +18,7 @@ public sealed class BoardHub(IQuerySession session, QueueService queue, TimeProv
 {
     public async Task<IReadOnlyList<BoardLine>> WatchFacility(Guid facilityId)
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Board(facilityId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, QueueGroups.Board(facilityId));
         return await Lines(session, queue, facilityId, time.GetUtcNow(), Context.ConnectionAborted);
     }
 

@@ -1,11 +1,49 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
-using Telemed.Server.Queue;
+using Telemed.Server.Identity;
+using Telemed.Server.Realtime;
 
-namespace Telemed.Server.Realtime;
+namespace Telemed.Server.Queue;
 
-/// <summary>Queue methods of the clinic hub. Each is authorised against the session by <see cref="QueueService"/>.</summary>
-public sealed partial class ClinicHub
+/// <summary>What the queue hub pushes. Every push goes to a group (a session's staff, one patient), never to all.</summary>
+public interface IQueueClient
 {
+    Task QueueUpdated(QueueDelta delta);
+
+    Task PositionChanged(PatientPosition position);
+
+    Task PatientPresenceChanged(PresenceChange change);
+}
+
+public static class QueueGroups
+{
+    public static string SessionStaff(Guid sessionId) => $"session:{sessionId}:staff";
+
+    public static string Patient(Guid patientId) => $"patient:{patientId}";
+
+    public static string Board(Guid facilityId) => $"board:{facilityId}";
+}
+
+/// <summary>
+/// The live queue at /hubs/queue: staff watch a session's queue and run its commands, patients watch their own token.
+/// Each command is authorised against the session by <see cref="QueueService"/>.
+/// </summary>
+[Authorize]
+public sealed class QueueHub(QueueService queue, Presence presence, QueueNotifier notifier) : Hub<IQueueClient>
+{
+    private Guid CallerId => Context.User!.AccountId();
+
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User!.IsInRole(Roles.Patient))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, QueueGroups.Patient(CallerId));
+        }
+        await base.OnConnectedAsync();
+    }
+
     /// <summary>Staff: start receiving this session's queue changes; returns the whole queue to apply them to.</summary>
     public async Task<HubResult<QueueView>> WatchQueue(Guid sessionId)
     {
@@ -20,7 +58,7 @@ public sealed partial class ClinicHub
             return HubResult<QueueView>.Failure(nameof(QueueErrorCode.NotSessionDoctor), QueueError.NotSessionDoctor.Message);
         }
         await queue.AuditRead(CallerId, sessionId, "watch queue", Context.ConnectionAborted);
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.SessionStaff(sessionId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, QueueGroups.SessionStaff(sessionId));
         return HubResult<QueueView>.Success(QueueViews.Queue(session, presence.IsOnline));
     }
 
