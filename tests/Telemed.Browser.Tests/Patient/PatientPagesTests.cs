@@ -173,7 +173,7 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
             request.Headers.Authorization = new("Bearer", rahul);
             return (await fixture.Http.SendAsync(request)).StatusCode;
         }
-        (await RahulReads()).ShouldBe(HttpStatusCode.Forbidden);
+        (await RahulReads()).ShouldBe(HttpStatusCode.NotFound);
         await Assertions.Expect(patient.Locator("#consents")).ToContainTextAsync("No doctor has your permission now.");
 
         await patient.SelectOptionAsync("#consent-doctor", RahulId);
@@ -191,7 +191,7 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
 
         await Assertions.Expect(consent).ToHaveCountAsync(0);
         await Assertions.Expect(patient.Locator("#consent-status")).ToHaveTextAsync("Dr. Rahul Nair may no longer read your records.");
-        (await RahulReads()).ShouldBe(HttpStatusCode.Forbidden);
+        (await RahulReads()).ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
