@@ -76,6 +76,25 @@ public sealed partial class BenchCast(Uri server)
         return (text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text, Json), response.Headers.ETag?.Tag);
     }
 
+    /// <summary>
+    /// The doctor writes a consultation's record as the page does, each part with the version the last answer gave
+    /// (If-Match): vitals, notes, a diagnosis and a one-medicine prescription; the record as the last answer gives it.
+    /// </summary>
+    public async Task<JsonElement> WriteRecord(Guid consultationId, string doctor)
+    {
+        var record = $"/api/consultations/{consultationId}/record";
+        var (_, etag) = await Exchange(HttpMethod.Get, record, doctor, null);
+        (_, etag) = await Exchange(HttpMethod.Put, $"{record}/vitals", doctor,
+            new { systolic = new { value = 128, unit = "mmHg" }, diastolic = new { value = 82, unit = "mmHg" }, pulse = new { value = 88, unit = "/min" } }, etag);
+        (_, etag) = await Exchange(HttpMethod.Put, $"{record}/notes", doctor, new { chiefComplaints = "Fever for 2 days", advice = "Rest and fluids" }, etag);
+        (_, etag) = await Exchange(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Fever, unspecified", codeSystem = "icd10", code = "R50.9" }, etag);
+        return (await Exchange(HttpMethod.Put, $"{record}/prescription", doctor, new
+        {
+            kind = "firstConsult",
+            medicines = new[] { new { generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
+        }, etag)).Body;
+    }
+
     private async Task<string> RegisterPatient(string admin, int index)
     {
         var mobile = string.Create(CultureInfo.InvariantCulture, $"+9170{index:D8}");

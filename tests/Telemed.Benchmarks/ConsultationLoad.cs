@@ -99,25 +99,13 @@ public sealed class ConsultationLoad(Uri server, string database, int pairs, int
             await Hub("chat", hub.Doctor, "SendChat", consultationId, Guid.NewGuid(), "How are you feeling today?");
             await Hub("chat", hub.Patient, "SendChat", consultationId, Guid.NewGuid(), "Better, thank you.");
 
-            var record = $"/api/consultations/{consultationId}/record";
-            var (_, etag) = await Step("read record", () => cast.Exchange(HttpMethod.Get, record, pair.Doctor, null));
-            (_, etag) = await Step("write record", () => cast.Exchange(HttpMethod.Put, $"{record}/vitals", pair.Doctor,
-                new { systolic = new { value = 128, unit = "mmHg" }, diastolic = new { value = 82, unit = "mmHg" }, pulse = new { value = 88, unit = "/min" } }, etag));
-            (_, etag) = await Step("write record", () => cast.Exchange(HttpMethod.Put, $"{record}/notes", pair.Doctor,
-                new { chiefComplaints = "Fever for 2 days", advice = "Rest and fluids" }, etag));
-            (_, etag) = await Step("write record", () => cast.Exchange(HttpMethod.Put, $"{record}/diagnosis", pair.Doctor,
-                new { text = "Fever, unspecified", codeSystem = "icd10", code = "R50.9" }, etag));
-            await Step("write record", () => cast.Exchange(HttpMethod.Put, $"{record}/prescription", pair.Doctor, new
-            {
-                kind = "firstConsult",
-                medicines = new[] { new { generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
-            }, etag));
+            await Step("write record", () => cast.WriteRecord(consultationId, pair.Doctor));
 
             await Step("complete (signs the prescription)", () => cast.Send(HttpMethod.Post, $"{sessions}/tokens/{token}/complete", pair.Doctor, null));
             counts[3]++;
             await Hub("hang up", hub.Doctor, "HangUp", consultationId);
             await Hub("hang up", hub.Patient, "HangUp", consultationId);
-            var prescriptionId = (await Step("read record", () => cast.Send(HttpMethod.Get, record, pair.Patient, null))).GetProperty("prescriptionId").GetGuid();
+            var prescriptionId = (await Step("read record", () => cast.Send(HttpMethod.Get, $"/api/consultations/{consultationId}/record", pair.Patient, null))).GetProperty("prescriptionId").GetGuid();
 
             var verdict = await Step("pharmacy verify", () => cast.Send(HttpMethod.Get, $"/api/pharmacy/prescriptions/{prescriptionId}", pharmacist, null));
             if (verdict.GetProperty("verdict").GetString() != "valid")

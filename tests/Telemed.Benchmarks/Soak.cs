@@ -128,17 +128,7 @@ public sealed class Soak(Uri server, int doctors, int sessionsTarget, TimeSpan m
             await Hub("join room", hub.Doctor, "JoinRoom", consultationId);
             await Hub("join room", hub.Patient, "JoinRoom", consultationId);
             await Hub("chat", hub.Patient, "SendChat", consultationId, Guid.NewGuid(), "Namaste doctor");
-            var record = $"/api/consultations/{consultationId}/record";
-            var (_, etag) = await Step("record", () => cast.Exchange(HttpMethod.Get, record, pair.Doctor, null));
-            (_, etag) = await Step("record", () => cast.Exchange(HttpMethod.Put, $"{record}/notes", pair.Doctor,
-                new { chiefComplaints = "Cough for 3 days", advice = "Steam inhalation" }, etag));
-            (_, etag) = await Step("record", () => cast.Exchange(HttpMethod.Put, $"{record}/diagnosis", pair.Doctor,
-                new { text = "Acute upper respiratory infection", codeSystem = "icd10", code = "J06.9" }, etag));
-            await Step("record", () => cast.Exchange(HttpMethod.Put, $"{record}/prescription", pair.Doctor, new
-            {
-                kind = "firstConsult",
-                medicines = new[] { new { generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
-            }, etag));
+            await Step("record", () => cast.WriteRecord(consultationId, pair.Doctor));
             await Step("complete", () => cast.Send(HttpMethod.Post, $"{sessions}/tokens/{token}/complete", pair.Doctor, null));
             Interlocked.Increment(ref consultations);
             await Hub("hang up", hub.Doctor, "HangUp", consultationId);
@@ -195,7 +185,7 @@ public sealed class Soak(Uri server, int doctors, int sessionsTarget, TimeSpan m
         var rows = memory.Select(m => string.Create(CultureInfo.InvariantCulture, $"| {m.At:hh\\:mm} | {m.Sessions} | {m.Megabytes} |"));
         return string.Join('\n', new[]
         {
-            $"{doctors} doctors at a time, each going round: open a session, a patient checks in, call, start, both join the room, chat, notes, "
+            $"{doctors} doctors at a time, each going round: open a session, a patient checks in, call, start, both join the room, chat, vitals, notes, "
                 + "diagnosis and a prescription with If-Match, complete (signs the prescription), both hang up, close the session. "
                 + "Server, PostgreSQL and driver on one machine, loopback only.",
             "",
