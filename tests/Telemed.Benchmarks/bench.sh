@@ -55,7 +55,7 @@ bench_start_server() {
     dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$url" --contentRoot "$PWD/src/Telemed.Server" > "$log" 2>&1 &
   SERVER_PID=$!
   BENCH_PIDS+=("$SERVER_PID")
-  for _ in $(seq 1 60); do curl -sf "$url/health/ready" >/dev/null && return 0; sleep 0.5; done
+  for _ in $(seq 1 240); do curl -sf "$url/health/ready" >/dev/null && return 0; sleep 0.5; done
   echo "the server did not become ready; see $log" >&2
   return 1
 }
