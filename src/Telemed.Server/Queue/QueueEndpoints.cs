@@ -277,7 +277,7 @@ public static class QueueEndpoints
             }
         }
         var expectedVersion = StreamVersions.IfMatch(http);
-        var (outcome, payment) = await queue.Load(sessionId, cancellationToken) is { FeePaise: > 0 } paid
+        var (outcome, payment) = await queue.Fee(sessionId, db, cancellationToken) > 0 && await queue.Load(sessionId, cancellationToken) is { } paid
             ? await fees.CheckIn(user, paid, command, expectedVersion, StoreAttachments, cancellationToken)
             : new CheckInOutcome(await queue.Execute(user, sessionId, command, expectedVersion, cancellationToken, StoreAttachments), null);
         if (!outcome.Succeeded)

@@ -54,6 +54,13 @@ public sealed class QueueService(
         return stream.Aggregate is { } state ? Track(session, state) : null;
     }
 
+    /// <summary>
+    /// The session's fee, fixed when it opened: from this node's copy when it has one, else from the listing; null when
+    /// there is no such session. A free check-in so goes straight to its command without reading the session first.
+    /// </summary>
+    public async Task<long?> Fee(Guid sessionId, IQuerySession db, CancellationToken cancellationToken) =>
+        live.TryGetValue(sessionId, out var known) ? known.FeePaise : (await db.LoadAsync<SessionListing>(sessionId, cancellationToken))?.FeePaise;
+
     /// <summary>The listed sessions as the queue holds them now.</summary>
     public async Task<List<OpdSession>> Latest(IEnumerable<SessionListing> listings, CancellationToken cancellationToken)
     {
