@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.Benchmarks;
 
-// dotnet Telemed.Benchmarks.dll micro [NAME]                   — BenchmarkDotNet: queue, signalling, prescriptions (or only NAME)
+// dotnet Telemed.Benchmarks.dll micro [NAME]                   — BenchmarkDotNet: queue, signalling, hub protocols, prescriptions (or only NAME)
 // dotnet Telemed.Benchmarks.dll queue-latency URL PID N SAMPLES — load driver (run-queue-latency.sh starts the server)
 // dotnet Telemed.Benchmarks.dll idle-connections URL PID N [HTTP2_URL] — idle hub connections and server memory (run-idle-connections.sh)
 // dotnet Telemed.Benchmarks.dll signalling-relay URL PEERJS_URL PID PEER_PID ROOMS SECONDS [URL_B PID_B] — hub vs PeerJS, and across two nodes (run-signalling-relay.sh)
@@ -21,11 +21,13 @@ var docs = Path.Combine(BenchmarkReport.RepositoryRoot(), "docs", "benchmarks.md
 switch (mode)
 {
     case "micro":
-        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableOptimizationsValidator)
+            .WithBuildTimeout(TimeSpan.FromMinutes(10)); // the generated project builds slowly on a busy 2-core machine
         var suites = new[]
         {
             (typeof(QueueBenchmarks), "Queue decisions (micro)"),
             (typeof(SignallingBenchmarks), "Signalling validation (micro)"),
+            (typeof(HubProtocolBenchmarks), "Hub protocols: one relayed ICE candidate (micro)"),
             (typeof(PrescriptionBenchmarks), "Prescriptions: sign, verify, PDF, FHIR (micro)"),
         };
         foreach (var (type, title) in suites.Where(s => args.Length < 2 || s.Item1.Name.StartsWith(args[1], StringComparison.OrdinalIgnoreCase)))
