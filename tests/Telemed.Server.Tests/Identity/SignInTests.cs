@@ -24,6 +24,24 @@ public class SignInTests(TelemedServer server) : IClassFixture<TelemedServer>
         me.GetProperty("abhaNumber").GetString().ShouldBe("12-3456-7890-1234");
     }
 
+    /// <summary>A hub connection keeps its caller for hours, so the caller is only what Telemed reads, not the parsed token.</summary>
+    [Fact]
+    public async Task A_validated_access_token_leaves_only_the_claims_telemed_reads()
+    {
+        var registration = await Host.RegisterPatient(Api.NewMobile());
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = Host.Services };
+        http.Request.Headers.Authorization = $"Bearer {registration.Tokens.AccessToken}";
+
+        var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(http);
+
+        result.Succeeded.ShouldBeTrue();
+        result.Principal!.Claims.Select(c => c.Type).Order().ShouldBe(["role", "sid", "sub"]);
+        result.Principal.Identity.ShouldBeOfType<System.Security.Claims.ClaimsIdentity>();
+        result.Principal.AccountId().ShouldBe(registration.Patient.Id);
+        result.Principal.IsInRole("patient").ShouldBeTrue();
+        result.Properties!.ExpiresUtc.ShouldNotBeNull();
+    }
+
     [Fact]
     public async Task A_registered_patient_signs_in_again_with_a_new_code()
     {
