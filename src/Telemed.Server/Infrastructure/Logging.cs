@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpLogging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -6,6 +7,15 @@ namespace Telemed.Server.Infrastructure;
 
 public static class Logging
 {
+    /// <summary>Categories logged from another level than Information (the default), and that level.</summary>
+    private static readonly (string Category, LogEventLevel Level)[] Levels =
+    [
+        ("Microsoft.AspNetCore", LogEventLevel.Warning),
+        ("Microsoft.AspNetCore.HttpLogging", LogEventLevel.Information),
+        ("Marten", LogEventLevel.Warning),
+        ("Microsoft.Hosting.Lifetime", LogEventLevel.Information),
+    ];
+
     /// <summary>
     /// Structured logs. They carry ids, routes, timings and error types, never health data or personal details:
     /// request bodies and query strings are not logged, and the audit trail lives in the event store instead.
@@ -13,37 +23,33 @@ public static class Logging
     public static IHostApplicationBuilder AddTelemedLogging(this IHostApplicationBuilder builder)
     {
         var json = builder.Configuration.GetValue("Logging:Json", !builder.Environment.IsDevelopment());
-        // Serilog writes the console; other providers (tests add one) still receive every event.
-        builder.Logging.ClearProviders();
-        builder.Services.AddSerilog(
-            configuration =>
-            {
-                configuration
-                    .MinimumLevel.Information()
-                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                    .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
-                    .MinimumLevel.Override("Marten", LogEventLevel.Warning)
-                    .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-                    .Enrich.FromLogContext();
-                if (json)
-                {
-                    configuration.WriteTo.Console(new RenderedCompactJsonFormatter());
-                }
-                else
-                {
-                    configuration.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                }
-            },
-            preserveStaticLogger: true,
-            writeToProviders: true);
+        var configuration = new LoggerConfiguration().MinimumLevel.Information().Enrich.FromLogContext();
+        foreach (var (category, level) in Levels)
+        {
+            configuration.MinimumLevel.Override(category, level);
+            // The two level scales have the same order and numbers (Information = 2, Warning = 3).
+            builder.Logging.AddFilter(category, (LogLevel)level);
+        }
+        var logger = json
+            ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter()).CreateLogger()
+            : configuration.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger();
+        // Serilog writes the console as one provider of the framework's logger factory, which makes one logger per
+        // category: Serilog's own factory makes one per request for it, and SignalR asks for three per connection.
+        // Other providers (tests add one) get the same events through the same filters.
+        builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
+        // One line per request: method, route path (no query string), status and elapsed time — no headers, no bodies.
+        builder.Services.AddHttpLogging(options =>
+        {
+            options.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode
+                | HttpLoggingFields.Duration;
+            options.CombineLogs = true;
+        });
         return builder;
     }
 
     public static WebApplication UseTelemedRequestLogging(this WebApplication app)
     {
-        // Logs method, route path (no query string), status and elapsed time — through this host's logger,
-        // not Serilog's process-wide static one (which another host in the same process could own).
-        app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        app.UseHttpLogging();
         return app;
     }
 }

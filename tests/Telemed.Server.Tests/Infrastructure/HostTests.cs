@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemed.Server.Tests.Support;
 
@@ -58,6 +60,25 @@ public class HostTests(TelemedServer server) : IClassFixture<TelemedServer>
         logs.ShouldNotContain(mobile[3..]); // ...but not who made them
         logs.ShouldNotContain(registration.Patient.Name);
         logs.ShouldNotContain(abha[..2] + "-" + abha[2..6]);
+    }
+
+    /// <summary>SignalR asks for three loggers per connection: they must be the category's one, not three new ones each time.</summary>
+    [Fact]
+    public void Loggers_are_made_once_per_category()
+    {
+        var factory = server.Host.Services.GetRequiredService<ILoggerFactory>();
+
+        factory.CreateLogger("Microsoft.AspNetCore.SignalR.HubConnectionContext")
+            .ShouldBeSameAs(factory.CreateLogger("Microsoft.AspNetCore.SignalR.HubConnectionContext"));
+    }
+
+    [Fact]
+    public void Logs_keep_the_framework_quiet_below_warnings()
+    {
+        var factory = server.Host.Services.GetRequiredService<ILoggerFactory>();
+
+        factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information).ShouldBeFalse();
+        factory.CreateLogger("Telemed.Server.Queue.QueueService").IsEnabled(LogLevel.Information).ShouldBeTrue();
     }
 
     [Fact]
