@@ -100,8 +100,12 @@ for name in ("telemed-a", "telemed-b"):
 check("appendonly" in " ".join(map(str, services["redis"].get("command", []))), "compose redis: appendonly not on")
 check(services["redis"]["image"].startswith("redis:7"), "compose redis: not Redis 7")
 check(services["postgres"]["image"].startswith("postgres:15"), "compose postgres: not PostgreSQL 15")
+# What keeps a TURN credential from being a free relay into our networks or a bandwidth sink, in both deployments.
+COTURN_LIMITS = ("--user-quota=", "--total-quota=", "--max-bps=", "--bps-capacity=", "--denied-peer-ip=10.0.0.0-",
+                 "--denied-peer-ip=127.0.0.0-", "--denied-peer-ip=::1", "--denied-peer-ip=::ffff:0.0.0.0-", "--denied-peer-ip=fc00::-",
+                 "--denied-peer-ip=fe80::-")
 coturn_args = " ".join(services["coturn"].get("command", []))
-for flag in ("--use-auth-secret", "--static-auth-secret=", "--realm=", "--listening-port=3478", "--min-port=", "--max-port="):
+for flag in ("--use-auth-secret", "--static-auth-secret=", "--realm=", "--listening-port=3478", "--min-port=", "--max-port=") + COTURN_LIMITS:
     check(flag in coturn_args, f"compose coturn: {flag} missing")
 for name, service in services.items():
     image = service.get("image", "")
@@ -182,6 +186,9 @@ check(hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "telemed" and
       any(m.get("resource", {}).get("name") == "cpu" for m in hpa.get("spec", {}).get("metrics", [])), "k8s: HPA on CPU for telemed missing")
 check(objects.get(("PodDisruptionBudget", "telemed"), {}).get("spec", {}).get("minAvailable") == 1, "k8s: PDB minAvailable 1 missing")
 check(("Deployment", "coturn") in objects and ("Service", "coturn") in objects, "k8s: coturn Deployment and Service missing")
+k8s_coturn_args = " ".join(objects.get(("Deployment", "coturn"), {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("args", []))
+for flag in COTURN_LIMITS:
+    check(flag in k8s_coturn_args, f"k8s coturn: {flag} missing")
 check(not any(kind == "StatefulSet" for kind, _ in objects), "k8s: PostgreSQL/Redis are external managed services, no StatefulSet")
 
 # ---------- Dockerfile ----------

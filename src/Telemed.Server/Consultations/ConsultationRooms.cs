@@ -63,8 +63,11 @@ public sealed class ConsultationRooms(
         await hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerDisconnected(peer);
     }
 
-    /// <summary>STUN for everyone; TURN (UDP, TCP, TLS) with credentials that expire, when coturn is configured.</summary>
-    public IceServers ServersFor(Guid accountId)
+    /// <summary>
+    /// STUN for everyone; with <paramref name="relay"/>, TURN (UDP, TCP, TLS) with credentials that expire, when coturn
+    /// is configured. Relay costs the deployment bandwidth, so callers decide who may have it.
+    /// </summary>
+    public IceServers ServersFor(Guid accountId, bool relay)
     {
         var settings = turn.Value;
         var servers = new List<IceServer>();
@@ -72,7 +75,7 @@ public sealed class ConsultationRooms(
         {
             servers.Add(new IceServer(settings.StunUrls));
         }
-        if (string.IsNullOrEmpty(settings.Secret) || settings.TurnUrls.Length == 0)
+        if (!relay || string.IsNullOrEmpty(settings.Secret) || settings.TurnUrls.Length == 0)
         {
             return new IceServers(servers, null);
         }
