@@ -107,6 +107,14 @@ COTURN_LIMITS = ("--user-quota=", "--total-quota=", "--max-bps=", "--bps-capacit
 coturn_args = " ".join(services["coturn"].get("command", []))
 for flag in ("--use-auth-secret", "--static-auth-secret=", "--realm=", "--listening-port=3478", "--min-port=", "--max-port=") + COTURN_LIMITS:
     check(flag in coturn_args, f"compose coturn: {flag} missing")
+# Forwarded client addresses are believed only from nginx: a single address, nginx's own on the backend network.
+nginx_address = (services["nginx"].get("networks") or {}).get("backend", {}) if isinstance(services["nginx"].get("networks"), dict) else {}
+for name in ("telemed-a", "telemed-b"):
+    node = services[name]
+    env = node.get("environment", {})
+    proxies = [v for k, v in env.items() if k.startswith("Security__TrustedProxies__")]
+    check(proxies == [nginx_address.get("ipv4_address")] and "/" not in proxies[0],
+          f"compose {name}: Security__TrustedProxies must be nginx's fixed address alone, not {proxies}")
 for name, service in services.items():
     image = service.get("image", "")
     check(":" in image and not image.endswith(":latest"), f"compose {name}: image '{image}' is not pinned to a tag")
@@ -186,6 +194,15 @@ check(hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "telemed" and
       any(m.get("resource", {}).get("name") == "cpu" for m in hpa.get("spec", {}).get("metrics", [])), "k8s: HPA on CPU for telemed missing")
 check(objects.get(("PodDisruptionBudget", "telemed"), {}).get("spec", {}).get("minAvailable") == 1, "k8s: PDB minAvailable 1 missing")
 check(("Deployment", "coturn") in objects and ("Service", "coturn") in objects, "k8s: coturn Deployment and Service missing")
+# The pod range is trusted for X-Forwarded-For only because a NetworkPolicy lets nothing but the ingress controller in.
+telemed_policies = [o for o in kustomized if o and o["kind"] == "NetworkPolicy"
+                    and o["spec"].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == "telemed"]
+check(any("Ingress" in p["spec"].get("policyTypes", []) and p["spec"].get("ingress") and
+          all(peer.get("namespaceSelector") and peer.get("podSelector") for rule in p["spec"]["ingress"] for peer in rule.get("from", [{}]))
+          for p in telemed_policies), "k8s: no NetworkPolicy admitting only the ingress controller's pods to telemed")
+trusted = [v for k, v in config_map.items() if k.startswith("Security__TrustedProxies__")]
+check(bool(trusted) and all(v not in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16") for v in trusted),
+      f"k8s telemed-config: Security__TrustedProxies trusts a whole private range {trusted}")
 k8s_coturn_args = " ".join(objects.get(("Deployment", "coturn"), {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("args", []))
 for flag in COTURN_LIMITS:
     check(flag in k8s_coturn_args, f"k8s coturn: {flag} missing")
