@@ -39,6 +39,16 @@ public sealed class AuthOptions
     /// </summary>
     public string? Authority { get; set; }
 
+    /// <summary>OWASP's floor for PBKDF2 (it asks 600,000 of HMAC-SHA256; ASP.NET Core Identity's hashes use HMAC-SHA512, stronger per iteration).</summary>
+    public const int MinimumPasswordHashIterations = 600_000;
+
+    /// <summary>
+    /// PBKDF2 iterations of a staff password's hash. A hash made with fewer is replaced at the next successful sign-in,
+    /// so raising this locks nobody out. Below <see cref="MinimumPasswordHashIterations"/> only in the Testing environment.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int PasswordHashIterations { get; set; } = MinimumPasswordHashIterations;
+
     /// <summary>The claim that carries the Telemed role in externally issued tokens.</summary>
     public string RoleClaim { get; set; } = "role";
 }

@@ -18,13 +18,22 @@ public static class IdentitySetup
     public static IHostApplicationBuilder AddTelemedIdentity(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations()
+            .Validate(auth => auth.PasswordHashIterations >= AuthOptions.MinimumPasswordHashIterations || builder.Environment.IsEnvironment("Testing"),
+                $"Auth:PasswordHashIterations must be at least {AuthOptions.MinimumPasswordHashIterations:N0} (OWASP's PBKDF2 guidance).")
+            .ValidateOnStart();
         services.AddOptions<OtpOptions>().Bind(builder.Configuration.GetSection(OtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<Tokens>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<AuditTrail>();
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AuthOptions>>((hasher, auth) =>
+        {
+            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.IterationCount = auth.Value.PasswordHashIterations;
+        });
         services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
+        services.AddSingleton<DecoyPasswordHash>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoSeeder>();
 

@@ -94,6 +94,7 @@ public static class SignInEndpoints
         PasswordSignInRequest request,
         IDocumentSession session,
         IPasswordHasher<StaffAccount> hasher,
+        DecoyPasswordHash decoy,
         Tokens tokens,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -110,7 +111,7 @@ public static class SignInEndpoints
         }
         var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
         // Hash even for an unknown email so the answer takes as long either way.
-        var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? UnknownAccountHash, request.Password!);
+        var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? decoy.Value, request.Password!);
         if (staff is null || verdict == PasswordVerificationResult.Failed)
         {
             if (staff is not null)
@@ -232,6 +233,4 @@ public static class SignInEndpoints
         }
     }
 
-    // A valid PasswordHasher v3 hash of a random string, used only to spend the same time on unknown emails.
-    private static readonly string UnknownAccountHash = new PasswordHasher<StaffAccount>().HashPassword(null!, Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
 }

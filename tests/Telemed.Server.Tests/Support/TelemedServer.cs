@@ -104,6 +104,8 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         builder.UseSetting("Security:CheckInPerMinute", "100000");
         builder.UseSetting("Otp:MaxSendsPerDay", "1000");
         builder.UseSetting("Security:VerificationPerMinute", "100000");
+        // Staff sign in many times per test; the production hash strength is tested with its own setting.
+        builder.UseSetting("Auth:PasswordHashIterations", "1000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
