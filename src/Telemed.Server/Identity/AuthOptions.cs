@@ -29,6 +29,21 @@ public sealed class AuthOptions
     [Range(1, 1440)]
     public int StaffIdleMinutes { get; set; } = 30;
 
+    /// <summary>A staff member's sign-in session ends this long after the sign-in, however often it refreshes (a shift).</summary>
+    [Range(1, 168)]
+    public int StaffSessionHours { get; set; } = 12;
+
+    /// <summary>A patient's sign-in session ends this long after the sign-in, however often it refreshes.</summary>
+    [Range(1, 365)]
+    public int PatientSessionDays { get; set; } = 30;
+
+    /// <summary>
+    /// How often each node reads the sessions revoked since its last look; an access token of a revoked session is
+    /// refused on REST from then on, instead of working until it expires.
+    /// </summary>
+    [Range(1, 60)]
+    public int RevokedSessionPollSeconds { get; set; } = 2;
+
     /// <summary>How often live hub connections are checked against revoked sessions and deactivated accounts.</summary>
     [Range(1, 60)]
     public int RevocationCheckSeconds { get; set; } = 20;

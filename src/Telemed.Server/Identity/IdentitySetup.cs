@@ -34,6 +34,8 @@ public static class IdentitySetup
         });
         services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         services.AddSingleton<DecoyPasswordHash>();
+        services.AddSingleton<RevokedSessions>();
+        services.AddHostedService(provider => provider.GetRequiredService<RevokedSessions>());
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoSeeder>();
 
@@ -67,13 +69,13 @@ public static class IdentitySetup
                 .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", x => x.Email)
                 .UniqueIndex(UniqueIndexType.Computed, "uq_doctor_hpr_id", x => x.Doctor!.HprId);
             options.Schema.For<Facility>().UniqueIndex(UniqueIndexType.Computed, "uq_facility_hfr_id", x => x.HfrId);
-            options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId);
+            options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId).Index(x => x.RevokedAt);
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordReset>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
-                typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle),
+                typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle), typeof(SessionLifetimeEnded),
                 typeof(PasswordResetRequested), typeof(PasswordChanged), typeof(DependantRegistered), typeof(DependantUpdated), typeof(GuardianActing),
             ]);
         });
@@ -92,6 +94,15 @@ public static class IdentitySetup
                 if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query.TryGetValue("access_token", out var token))
                 {
                     context.Token = token;
+                }
+                return Task.CompletedTask;
+            },
+            // A signed token stays valid until it expires; the session it belongs to may have ended since.
+            OnTokenValidated = context =>
+            {
+                if (context.Principal?.SessionId() is { } sessionId && provider.GetRequiredService<RevokedSessions>().IsRevoked(sessionId))
+                {
+                    context.Fail("The sign-in session of this token has ended.");
                 }
                 return Task.CompletedTask;
             },

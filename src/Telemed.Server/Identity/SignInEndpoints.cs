@@ -168,6 +168,19 @@ public static class SignInEndpoints
         {
             return Problems.Unauthorized("You no longer act for this person. Sign in again.");
         }
+        // Records are never deleted and a session's all share its family id: the first one's issue time is the sign-in.
+        var signedInAt = await session.Query<RefreshTokenRecord>().Where(t => t.FamilyId == record.FamilyId)
+            .OrderBy(t => t.IssuedAt).Select(t => t.IssuedAt).FirstAsync(cancellationToken);
+        var lifetime = record.Role == Role.Patient
+            ? TimeSpan.FromDays(options.Value.PatientSessionDays)
+            : TimeSpan.FromHours(options.Value.StaffSessionHours);
+        if (now - signedInAt > lifetime)
+        {
+            await RevokeFamily(session, record.FamilyId, now, cancellationToken);
+            session.Events.Append(record.AccountId, new SessionLifetimeEnded(record.AccountId, record.FamilyId, now));
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.Unauthorized("This sign-in has reached its time limit. Sign in again.");
+        }
         // Each refresh issues a new record, so its issue time is when the session was last used.
         var idleLimit = TimeSpan.FromMinutes(options.Value.StaffIdleMinutes);
         if (record.Role != Role.Patient && now - record.IssuedAt > idleLimit)
