@@ -38,6 +38,9 @@ public sealed class ConsultationRooms(
         return candidateFilter.Allows(parsed.Value);
     }
 
+    /// <summary>The offer or answer without the candidates <see cref="Screen"/> would drop when trickled.</summary>
+    public string WithoutDroppedCandidates(string sdp) => candidateFilter.Filter(sdp);
+
     /// <summary>To the addressee's connections in the room, on every node.</summary>
     public async Task Relay(CandidateMessage candidate)
     {

@@ -79,6 +79,27 @@ public class RoomReconnectTests(TelemedServer server) : IClassFixture<TelemedSer
     }
 
     [Fact]
+    public async Task Candidates_from_forbidden_networks_inside_an_offer_are_dropped_before_relay()
+    {
+        var host = Configured(graceSeconds: 30);
+        var room = await Room.Start(host);
+        var (doctor, patient) = await room.JoinBoth(host);
+        await using var _ = doctor;
+        await using var __ = patient;
+        const string forbidden = "a=candidate:1 1 udp 2122260223 10.20.30.40 5000 typ host generation 0\r\n";
+        const string mapped = "a=candidate:2 1 udp 2122260223 ::ffff:10.20.30.41 5001 typ host generation 0\r\n";
+        var firstCandidate = Room.Offer.IndexOf("a=candidate:", StringComparison.Ordinal);
+        var offer = Room.Offer.Insert(firstCandidate, forbidden + mapped);
+
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+        var relayed = (await patient.Next("Offer")).GetProperty("sdp").GetString()!;
+        relayed.ShouldNotContain("10.20.30.40");
+        relayed.ShouldNotContain("10.20.30.41");
+        relayed.ShouldBe(Room.Offer, "everything else, its allowed candidates included, reaches the patient as the browser wrote it");
+    }
+
+    [Fact]
     public async Task A_consultation_that_has_ended_gives_its_participants_no_more_turn_credentials()
     {
         var host = Configured(graceSeconds: 30);
