@@ -220,7 +220,8 @@ for line in instructions.splitlines():
 users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
 check(users and users[-1].split(":")[0] == "10001", "Dockerfile: the final USER is not 10001")
 check(re.search(r"^HEALTHCHECK .*CMD", dockerfile, re.M) is not None, "Dockerfile: no HEALTHCHECK")
-check(re.search(r"ASPNETCORE_URLS=http://\+:8080", dockerfile) is not None, "Dockerfile: ASPNETCORE_URLS is not http://+:8080")
+check(re.search(r'ASPNETCORE_URLS="http://\+:8080;http://\+:9090"', dockerfile) is not None and "Security__ManagementPort=9090" in dockerfile,
+      "Dockerfile: ASPNETCORE_URLS is not http://+:8080 (public) and http://+:9090 (Security__ManagementPort, /metrics and /openapi)")
 pdf_options = next((root / "src").rglob("PdfOptions.cs")).read_text(encoding="utf-8")
 for font in re.findall(r'"(/usr/share/fonts/[^"]+)"', pdf_options):
     check(font in dockerfile, f"Dockerfile: does not check for the font {font} the server loads by default")
