@@ -100,9 +100,21 @@ for name in ("telemed-a", "telemed-b"):
 check("appendonly" in " ".join(map(str, services["redis"].get("command", []))), "compose redis: appendonly not on")
 check(services["redis"]["image"].startswith("redis:7"), "compose redis: not Redis 7")
 check(services["postgres"]["image"].startswith("postgres:15"), "compose postgres: not PostgreSQL 15")
+# What keeps a TURN credential from being a free relay into our networks or a bandwidth sink, in both deployments.
+COTURN_LIMITS = ("--user-quota=", "--total-quota=", "--max-bps=", "--bps-capacity=", "--denied-peer-ip=10.0.0.0-",
+                 "--denied-peer-ip=127.0.0.0-", "--denied-peer-ip=::1", "--denied-peer-ip=::ffff:0.0.0.0-", "--denied-peer-ip=fc00::-",
+                 "--denied-peer-ip=fe80::-")
 coturn_args = " ".join(services["coturn"].get("command", []))
-for flag in ("--use-auth-secret", "--static-auth-secret=", "--realm=", "--listening-port=3478", "--min-port=", "--max-port="):
+for flag in ("--use-auth-secret", "--static-auth-secret=", "--realm=", "--listening-port=3478", "--min-port=", "--max-port=") + COTURN_LIMITS:
     check(flag in coturn_args, f"compose coturn: {flag} missing")
+# Forwarded client addresses are believed only from nginx: a single address, nginx's own on the backend network.
+nginx_address = (services["nginx"].get("networks") or {}).get("backend", {}) if isinstance(services["nginx"].get("networks"), dict) else {}
+for name in ("telemed-a", "telemed-b"):
+    node = services[name]
+    env = node.get("environment", {})
+    proxies = [v for k, v in env.items() if k.startswith("Security__TrustedProxies__")]
+    check(proxies == [nginx_address.get("ipv4_address")] and "/" not in proxies[0],
+          f"compose {name}: Security__TrustedProxies must be nginx's fixed address alone, not {proxies}")
 for name, service in services.items():
     image = service.get("image", "")
     check(":" in image and not image.endswith(":latest"), f"compose {name}: image '{image}' is not pinned to a tag")
@@ -182,6 +194,18 @@ check(hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "telemed" and
       any(m.get("resource", {}).get("name") == "cpu" for m in hpa.get("spec", {}).get("metrics", [])), "k8s: HPA on CPU for telemed missing")
 check(objects.get(("PodDisruptionBudget", "telemed"), {}).get("spec", {}).get("minAvailable") == 1, "k8s: PDB minAvailable 1 missing")
 check(("Deployment", "coturn") in objects and ("Service", "coturn") in objects, "k8s: coturn Deployment and Service missing")
+# The pod range is trusted for X-Forwarded-For only because a NetworkPolicy lets nothing but the ingress controller in.
+telemed_policies = [o for o in kustomized if o and o["kind"] == "NetworkPolicy"
+                    and o["spec"].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == "telemed"]
+check(any("Ingress" in p["spec"].get("policyTypes", []) and p["spec"].get("ingress") and
+          all(peer.get("namespaceSelector") and peer.get("podSelector") for rule in p["spec"]["ingress"] for peer in rule.get("from", [{}]))
+          for p in telemed_policies), "k8s: no NetworkPolicy admitting only the ingress controller's pods to telemed")
+trusted = [v for k, v in config_map.items() if k.startswith("Security__TrustedProxies__")]
+check(bool(trusted) and all(v not in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16") for v in trusted),
+      f"k8s telemed-config: Security__TrustedProxies trusts a whole private range {trusted}")
+k8s_coturn_args = " ".join(objects.get(("Deployment", "coturn"), {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("args", []))
+for flag in COTURN_LIMITS:
+    check(flag in k8s_coturn_args, f"k8s coturn: {flag} missing")
 check(not any(kind == "StatefulSet" for kind, _ in objects), "k8s: PostgreSQL/Redis are external managed services, no StatefulSet")
 
 # ---------- Dockerfile ----------
@@ -196,7 +220,8 @@ for line in instructions.splitlines():
 users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
 check(users and users[-1].split(":")[0] == "10001", "Dockerfile: the final USER is not 10001")
 check(re.search(r"^HEALTHCHECK .*CMD", dockerfile, re.M) is not None, "Dockerfile: no HEALTHCHECK")
-check(re.search(r"ASPNETCORE_URLS=http://\+:8080", dockerfile) is not None, "Dockerfile: ASPNETCORE_URLS is not http://+:8080")
+check(re.search(r'ASPNETCORE_URLS="http://\+:8080;http://\+:9090"', dockerfile) is not None and "Security__ManagementPort=9090" in dockerfile,
+      "Dockerfile: ASPNETCORE_URLS is not http://+:8080 (public) and http://+:9090 (Security__ManagementPort, /metrics and /openapi)")
 pdf_options = next((root / "src").rglob("PdfOptions.cs")).read_text(encoding="utf-8")
 for font in re.findall(r'"(/usr/share/fonts/[^"]+)"', pdf_options):
     check(font in dockerfile, f"Dockerfile: does not check for the font {font} the server loads by default")

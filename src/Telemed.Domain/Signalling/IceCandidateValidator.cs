@@ -163,8 +163,11 @@ public static class IceCandidateValidator
 }
 
 /// <summary>
-/// Networks a deployment does not want candidates for (e.g. its own private ranges): such candidates are dropped
-/// before relay rather than refused, since browsers gather them without asking.
+/// Candidates a deployment does not want relayed: addresses in its forbidden networks (e.g. its own private ranges),
+/// an IPv4 address written as IPv4-mapped IPv6 (::ffff:10.1.2.3) judged as the IPv4 address it is, and host names
+/// other than the mDNS .local names browsers use to hide host addresses (a name could resolve anywhere). Such candidates
+/// are dropped before relay rather than refused, since browsers gather them without asking; the same goes for the
+/// candidates written into an offer or answer.
 /// </summary>
 public sealed class CandidateFilter
 {
@@ -173,6 +176,26 @@ public sealed class CandidateFilter
     public CandidateFilter(IEnumerable<string> forbiddenNetworks) =>
         forbidden = forbiddenNetworks.Select(network => IPNetwork.Parse(network)).ToList();
 
-    public bool Allows(IceCandidate candidate) =>
-        !IPAddress.TryParse(candidate.Address, out var address) || !forbidden.Any(network => network.Contains(address));
+    public bool Allows(IceCandidate candidate)
+    {
+        if (!IPAddress.TryParse(candidate.Address, out var address))
+        {
+            return candidate.IsMdns;
+        }
+        var judged = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return !forbidden.Any(network => network.Contains(judged));
+    }
+
+    /// <summary>The session description without its a=candidate lines that <see cref="Allows"/> would drop (it was validated before).</summary>
+    public string Filter(string sdp)
+    {
+        var lines = sdp.Split('\n');
+        var kept = lines.Where(line =>
+        {
+            var trimmed = line.TrimEnd('\r');
+            return !trimmed.StartsWith("a=candidate:", StringComparison.Ordinal)
+                || IceCandidateValidator.Parse(trimmed) is { IsSuccess: true } parsed && Allows(parsed.Value);
+        }).ToList();
+        return kept.Count == lines.Length ? sdp : string.Join('\n', kept);
+    }
 }

@@ -31,6 +31,7 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         RefreshTokenReused e => new(e.AccountId, "reuse a refresh token", Account(e.AccountId), AuditOutcome.Refused, e.At),
         SignedOut e => new(e.AccountId, "sign out", Account(e.AccountId), AuditOutcome.Success, e.At),
         SignedOutIdle e => new(e.AccountId, "sign out (idle)", Account(e.AccountId), AuditOutcome.Success, e.At),
+        SessionLifetimeEnded e => new(e.AccountId, "sign out (session lifetime)", Account(e.AccountId), AuditOutcome.Success, e.At),
         SignedOutEverywhere e => new(e.AccountId, "sign out everywhere", Account(e.AccountId), AuditOutcome.Success, e.At),
         AccessRefused e => new(e.AccountId, e.Action, e.Resource, AuditOutcome.Refused, e.At),
         AccessGranted e => new(e.AccountId, e.Action, e.Resource, AuditOutcome.Success, e.At),

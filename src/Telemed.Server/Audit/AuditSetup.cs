@@ -1,4 +1,5 @@
 using Marten;
+using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Audit;
 
@@ -8,6 +9,8 @@ public static class AuditSetup
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<AuditRecorder>();
+        // Entries are only ever inserted (AuditRecorder): the server's database role may not change or delete them.
+        builder.Services.AddAppendOnlyDocument<AuditEntry>();
         builder.Services.ConfigureMarten((services, options) =>
         {
             options.Schema.For<AuditEntry>().Index(x => x.At).Index(x => x.AccountId).UniqueIndex(x => x.EventId);

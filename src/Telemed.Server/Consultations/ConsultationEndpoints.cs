@@ -34,7 +34,7 @@ public static class ConsultationEndpoints
     {
         var consultations = app.MapGroup("/api/consultations/{consultationId:guid}").WithTags("Consultations");
         consultations.MapGet("/", Get).WithSummary("A consultation and its history (participants only).");
-        consultations.MapGet("/ice-servers", Servers).WithSummary("STUN/TURN servers with time-limited TURN credentials (participants only).");
+        consultations.MapGet("/ice-servers", Servers).WithSummary("STUN/TURN servers with time-limited TURN credentials (participants of an open consultation only).");
         consultations.MapPost("/staff", Invite).WithSummary("The consulting doctor adds a staff member (interpreter, specialist) to the room.");
         consultations.MapGet("/staff-candidates", Candidates)
             .WithSummary("The consulting doctor: active doctors who may be added to the room (not yet in it).");
@@ -81,9 +81,14 @@ public static class ConsultationEndpoints
         Guid consultationId, ClaimsPrincipal user, ConsultationService consultations, ConsultationRooms rooms, AuditTrail audit, CancellationToken cancellationToken)
     {
         var consultation = await consultations.Load(consultationId, cancellationToken);
-        return await Refusal(consultation, user, audit, consultationId, "get ICE servers", cancellationToken) is { } refused
-            ? refused
-            : TypedResults.Ok(rooms.ServersFor(user.AccountId()));
+        if (await Refusal(consultation, user, audit, consultationId, "get ICE servers", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        // A relay is for the call: once the consultation is over, its participants have no call left to relay.
+        return consultation!.Status == ConsultationStatus.Open
+            ? TypedResults.Ok(rooms.ServersFor(user.AccountId(), relay: true))
+            : TypedResults.Problem(ConsultationError.Ended.Message, statusCode: StatusCodes.Status409Conflict, title: ConsultationError.Ended.Code);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Invite(

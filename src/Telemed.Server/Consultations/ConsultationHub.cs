@@ -237,7 +237,7 @@ public sealed class ConsultationHub(
         {
             return HubResult<bool>.Failure(valid.Error.Code, valid.Error.Message);
         }
-        var message = new SdpMessage(consultationId, CallerId, to, type, sdp, negotiation);
+        var message = new SdpMessage(consultationId, CallerId, to, type, rooms.WithoutDroppedCandidates(sdp), negotiation);
         var addressee = Clients.Group(RoomRegistry.MemberGroup(consultationId, to));
         await (type == "offer" ? addressee.Offer(message) : addressee.Answer(message));
         metrics.Relayed(type);

@@ -38,6 +38,9 @@ public sealed class ConsultationRooms(
         return candidateFilter.Allows(parsed.Value);
     }
 
+    /// <summary>The offer or answer without the candidates <see cref="Screen"/> would drop when trickled.</summary>
+    public string WithoutDroppedCandidates(string sdp) => candidateFilter.Filter(sdp);
+
     /// <summary>To the addressee's connections in the room, on every node.</summary>
     public async Task Relay(CandidateMessage candidate)
     {
@@ -63,8 +66,11 @@ public sealed class ConsultationRooms(
         await hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerDisconnected(peer);
     }
 
-    /// <summary>STUN for everyone; TURN (UDP, TCP, TLS) with credentials that expire, when coturn is configured.</summary>
-    public IceServers ServersFor(Guid accountId)
+    /// <summary>
+    /// STUN for everyone; with <paramref name="relay"/>, TURN (UDP, TCP, TLS) with credentials that expire, when coturn
+    /// is configured. Relay costs the deployment bandwidth, so callers decide who may have it.
+    /// </summary>
+    public IceServers ServersFor(Guid accountId, bool relay)
     {
         var settings = turn.Value;
         var servers = new List<IceServer>();
@@ -72,7 +78,7 @@ public sealed class ConsultationRooms(
         {
             servers.Add(new IceServer(settings.StunUrls));
         }
-        if (string.IsNullOrEmpty(settings.Secret) || settings.TurnUrls.Length == 0)
+        if (!relay || string.IsNullOrEmpty(settings.Secret) || settings.TurnUrls.Length == 0)
         {
             return new IceServers(servers, null);
         }

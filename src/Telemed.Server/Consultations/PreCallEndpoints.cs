@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Queue;
 
 namespace Telemed.Server.Consultations;
 
@@ -17,9 +19,37 @@ public static class PreCallEndpoints
     public static void MapPreCall(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/precall").WithTags("Consultations");
-        group.MapGet("/ice-servers", (ClaimsPrincipal user, ConsultationRooms rooms) => TypedResults.Ok(rooms.ServersFor(user.AccountId())))
-            .WithSummary("ICE servers (with TURN credentials) for testing connectivity before a call.");
+        group.MapGet("/ice-servers", Servers)
+            .WithSummary("ICE servers for testing connectivity before a call: STUN, and TURN credentials for a patient with a token in a queue.");
         group.MapPost("/checks", Record).WithSummary("Record a pre-call test (camera, microphone, network) and get the verdict.");
+    }
+
+    private static async Task<Ok<IceServers>> Servers(
+        ClaimsPrincipal user, ConsultationRooms rooms, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var accountId = user.AccountId();
+        return TypedResults.Ok(rooms.ServersFor(accountId, relay: await IsCheckedIn(accountId, db, queue, time, cancellationToken)));
+    }
+
+    /// <summary>
+    /// A patient holding a token that may still be called: the one who is about to need a relay. Tokens are for the day,
+    /// so check-ins older than a day cannot be active and the look-up stays small.
+    /// </summary>
+    private static async Task<bool> IsCheckedIn(Guid accountId, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().AddDays(-1);
+        var sessionIds = await db.Events.QueryRawEventDataOnly<PatientCheckedIn>()
+            .Where(e => e.PatientId == accountId && e.At > since)
+            .Select(e => e.SessionId)
+            .ToListAsync(cancellationToken);
+        foreach (var sessionId in sessionIds.Distinct())
+        {
+            if (await queue.Load(sessionId, cancellationToken) is { } session && session.Entries.Any(e => e.PatientId == accountId && e.IsActive))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static async Task<Results<Created<PreCallAssessment>, ProblemHttpResult>> Record(

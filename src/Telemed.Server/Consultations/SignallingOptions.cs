@@ -28,6 +28,10 @@ public sealed class TurnOptions
     /// <summary>e.g. turn:turn.example.in:3478?transport=udp, turn:…?transport=tcp, turns:turn.example.in:5349?transport=tcp</summary>
     public string[] TurnUrls { get; set; } = [];
 
-    [Range(1, 1440)]
-    public int CredentialMinutes { get; set; } = 120;
+    /// <summary>
+    /// Lifetime of the TURN credentials. Short, so a credential copied out of a browser is soon useless; the call
+    /// screen fetches fresh ones before these expire.
+    /// </summary>
+    [Range(1, 10)]
+    public int CredentialMinutes { get; set; } = 10;
 }

@@ -43,3 +43,6 @@ public sealed record PharmacyRegistered(Guid PharmacyId, Guid By, DateTimeOffset
 
 /// <summary>A staff session was ended because it had not been used for longer than the idle limit.</summary>
 public sealed record SignedOutIdle(Guid AccountId, Guid FamilyId, DateTimeOffset At);
+
+/// <summary>A sign-in session reached its absolute lifetime: however often it refreshed, its holder signs in again.</summary>
+public sealed record SessionLifetimeEnded(Guid AccountId, Guid FamilyId, DateTimeOffset At);

@@ -29,6 +29,21 @@ public sealed class AuthOptions
     [Range(1, 1440)]
     public int StaffIdleMinutes { get; set; } = 30;
 
+    /// <summary>A staff member's sign-in session ends this long after the sign-in, however often it refreshes (a shift).</summary>
+    [Range(1, 168)]
+    public int StaffSessionHours { get; set; } = 12;
+
+    /// <summary>A patient's sign-in session ends this long after the sign-in, however often it refreshes.</summary>
+    [Range(1, 365)]
+    public int PatientSessionDays { get; set; } = 30;
+
+    /// <summary>
+    /// How often each node reads the sessions revoked since its last look; an access token of a revoked session is
+    /// refused on REST from then on, instead of working until it expires.
+    /// </summary>
+    [Range(1, 60)]
+    public int RevokedSessionPollSeconds { get; set; } = 2;
+
     /// <summary>How often live hub connections are checked against revoked sessions and deactivated accounts.</summary>
     [Range(1, 60)]
     public int RevocationCheckSeconds { get; set; } = 20;
@@ -38,6 +53,17 @@ public sealed class AuthOptions
     /// and Telemed's sign-in endpoints are switched off.
     /// </summary>
     public string? Authority { get; set; }
+
+    /// <summary>OWASP's floor for PBKDF2 (it asks 600,000 of HMAC-SHA256; ASP.NET Core Identity's hashes use HMAC-SHA512, stronger per iteration).</summary>
+    public const int MinimumPasswordHashIterations = 600_000;
+
+    /// <summary>
+    /// PBKDF2 iterations of a staff password's hash. A hash made with fewer is replaced at the next successful sign-in,
+    /// so raising this locks nobody out. Below <see cref="MinimumPasswordHashIterations"/> only in the Testing and Benchmark environments (they register
+    /// thousands of staff to set up, and measure no sign-in).
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int PasswordHashIterations { get; set; } = MinimumPasswordHashIterations;
 
     /// <summary>The claim that carries the Telemed role in externally issued tokens.</summary>
     public string RoleClaim { get; set; } = "role";

@@ -19,13 +19,25 @@ public static class IdentitySetup
     public static IHostApplicationBuilder AddTelemedIdentity(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations()
+            .Validate(auth => auth.PasswordHashIterations >= AuthOptions.MinimumPasswordHashIterations || builder.Environment.IsEnvironment("Testing")
+                    || builder.Environment.IsEnvironment("Benchmark"),
+                $"Auth:PasswordHashIterations must be at least {AuthOptions.MinimumPasswordHashIterations:N0} (OWASP's PBKDF2 guidance).")
+            .ValidateOnStart();
         services.AddOptions<OtpOptions>().Bind(builder.Configuration.GetSection(OtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<Tokens>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<AuditTrail>();
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AuthOptions>>((hasher, auth) =>
+        {
+            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.IterationCount = auth.Value.PasswordHashIterations;
+        });
         services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
+        services.AddSingleton<DecoyPasswordHash>();
+        services.AddSingleton<RevokedSessions>();
+        services.AddHostedService(provider => provider.GetRequiredService<RevokedSessions>());
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoSeeder>();
 
@@ -59,13 +71,13 @@ public static class IdentitySetup
                 .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", x => x.Email)
                 .UniqueIndex(UniqueIndexType.Computed, "uq_doctor_hpr_id", x => x.Doctor!.HprId);
             options.Schema.For<Facility>().UniqueIndex(UniqueIndexType.Computed, "uq_facility_hfr_id", x => x.HfrId);
-            options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId);
+            options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId).Index(x => x.RevokedAt);
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordReset>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
-                typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle),
+                typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle), typeof(SessionLifetimeEnded),
                 typeof(PasswordResetRequested), typeof(PasswordChanged), typeof(DependantRegistered), typeof(DependantUpdated), typeof(GuardianActing),
             ]);
         });
@@ -87,10 +99,16 @@ public static class IdentitySetup
                 }
                 return Task.CompletedTask;
             },
-            // A hub connection keeps its caller for hours: it holds the few claims Telemed reads, not the parsed token
-            // behind them (at 25,000 connections the token and its claims were about 4 KB each).
+            // A signed token stays valid until it expires; the session it belongs to may have ended since. A hub
+            // connection keeps its caller for hours: it holds the few claims Telemed reads, not the parsed token behind
+            // them (at 25,000 connections the token and its claims were about 4 KB each).
             OnTokenValidated = context =>
             {
+                if (context.Principal?.SessionId() is { } sessionId && provider.GetRequiredService<RevokedSessions>().IsRevoked(sessionId))
+                {
+                    context.Fail("The sign-in session of this token has ended.");
+                    return Task.CompletedTask;
+                }
                 context.Principal = Lean(context.Principal!, context.Options.TokenValidationParameters.RoleClaimType);
                 return Task.CompletedTask;
             },

@@ -94,6 +94,7 @@ public static class SignInEndpoints
         PasswordSignInRequest request,
         IDocumentSession session,
         IPasswordHasher<StaffAccount> hasher,
+        DecoyPasswordHash decoy,
         Tokens tokens,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -110,7 +111,7 @@ public static class SignInEndpoints
         }
         var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
         // Hash even for an unknown email so the answer takes as long either way.
-        var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? UnknownAccountHash, request.Password!);
+        var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? decoy.Value, request.Password!);
         if (staff is null || verdict == PasswordVerificationResult.Failed)
         {
             if (staff is not null)
@@ -166,6 +167,19 @@ public static class SignInEndpoints
             && !Family.IsGuardian(guardianId, (await session.LoadAsync<PatientAccount>(record.AccountId, cancellationToken))?.GuardianId))
         {
             return Problems.Unauthorized("You no longer act for this person. Sign in again.");
+        }
+        // Records are never deleted and a session's all share its family id: the first one's issue time is the sign-in.
+        var signedInAt = await session.Query<RefreshTokenRecord>().Where(t => t.FamilyId == record.FamilyId)
+            .OrderBy(t => t.IssuedAt).Select(t => t.IssuedAt).FirstAsync(cancellationToken);
+        var lifetime = record.Role == Role.Patient
+            ? TimeSpan.FromDays(options.Value.PatientSessionDays)
+            : TimeSpan.FromHours(options.Value.StaffSessionHours);
+        if (now - signedInAt > lifetime)
+        {
+            await RevokeFamily(session, record.FamilyId, now, cancellationToken);
+            session.Events.Append(record.AccountId, new SessionLifetimeEnded(record.AccountId, record.FamilyId, now));
+            await session.SaveChangesAsync(cancellationToken);
+            return Problems.Unauthorized("This sign-in has reached its time limit. Sign in again.");
         }
         // Each refresh issues a new record, so its issue time is when the session was last used.
         var idleLimit = TimeSpan.FromMinutes(options.Value.StaffIdleMinutes);
@@ -232,6 +246,4 @@ public static class SignInEndpoints
         }
     }
 
-    // A valid PasswordHasher v3 hash of a random string, used only to spend the same time on unknown emails.
-    private static readonly string UnknownAccountHash = new PasswordHasher<StaffAccount>().HashPassword(null!, Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
 }

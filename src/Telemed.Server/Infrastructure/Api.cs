@@ -40,7 +40,7 @@ public static class Api
 
     public static WebApplication MapApiDocument(this WebApplication app)
     {
-        app.MapOpenApi().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous().OnManagementPort(app);
         return app;
     }
 }

@@ -7,6 +7,8 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Weasel.Core;
+using Weasel.Core.Migrations;
+using Weasel.Postgresql;
 
 namespace Telemed.Server.Infrastructure;
 
@@ -48,9 +50,58 @@ public static class MartenSetup
         return builder;
     }
 
-    private sealed class SchemaInitialiser(IDocumentStore store) : StartupTask
+    /// <summary>
+    /// A document type whose rows, like events, are written once and never changed: with a migration role configured,
+    /// the server's own role may not UPDATE, DELETE or TRUNCATE its table.
+    /// </summary>
+    public static IServiceCollection AddAppendOnlyDocument<T>(this IServiceCollection services) =>
+        services.AddSingleton(new AppendOnlyDocument(typeof(T)));
+
+    private sealed class SchemaInitialiser(IDocumentStore store, IOptions<DatabaseOptions> options, IEnumerable<AppendOnlyDocument> appendOnly)
+        : StartupTask
     {
-        public override Task StartingAsync(CancellationToken cancellationToken) =>
-            store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        public override async Task StartingAsync(CancellationToken cancellationToken)
+        {
+            var database = options.Value;
+            if (!string.IsNullOrEmpty(database.MigrationConnectionString))
+            {
+                await using var owner = new NpgsqlConnection(database.MigrationConnectionString);
+                await owner.OpenAsync(cancellationToken);
+                var migration = await store.Storage.Database.CreateMigrationAsync(cancellationToken);
+                if (migration.Difference != SchemaPatchDifference.None)
+                {
+                    await new PostgresqlMigrator().ApplyAllAsync(owner, migration, AutoCreate.CreateOrUpdate, new DefaultMigrationLogger(TextWriter.Null), cancellationToken);
+                }
+                var runtimeRole = new NpgsqlConnectionStringBuilder(database.ConnectionString).Username
+                    ?? throw new InvalidOperationException("Database:ConnectionString must name its Username when Database:MigrationConnectionString is set.");
+                var appendOnlyTables = appendOnly.Select(d => store.Options.FindOrResolveDocumentType(d.DocumentType).TableName.QualifiedName)
+                    .Prepend($"{database.Schema}.mt_events");
+                await GrantRuntimeRole(owner, database.Schema, runtimeRole, appendOnlyTables, cancellationToken);
+            }
+            // With the schema applied by the owner this finds nothing to change, and marks every type as checked.
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        }
+
+        /// <summary>
+        /// Everything on the schema's tables (CREATE for document types first used at run time), but events and
+        /// append-only documents only read and appended: a stolen or misused server credential cannot rewrite history.
+        /// Run at every start, so tables a new version adds are covered.
+        /// </summary>
+        private static async Task GrantRuntimeRole(
+            NpgsqlConnection owner, string schema, string role, IEnumerable<string> appendOnlyTables, CancellationToken cancellationToken)
+        {
+            var grantee = "\"" + role.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            await using var grant = new NpgsqlCommand($"""
+                GRANT USAGE, CREATE ON SCHEMA {schema} TO {grantee};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {grantee};
+                GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {grantee};
+                GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {grantee};
+                REVOKE UPDATE, DELETE, TRUNCATE ON {string.Join(", ", appendOnlyTables)} FROM {grantee};
+                """, owner);
+            await grant.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }
+
+/// <summary>See <see cref="MartenSetup.AddAppendOnlyDocument{T}"/>.</summary>
+public sealed record AppendOnlyDocument(Type DocumentType);

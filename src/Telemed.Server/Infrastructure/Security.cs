@@ -35,6 +35,15 @@ public sealed class SecurityOptions
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>
+    /// When set, the operators' endpoints (/metrics, /openapi) answer only requests to this port, which the server must
+    /// also listen on (urls) and which nginx and the ingress do not forward: on the public port they are unknown paths
+    /// (401 without a token, 404 with one).
+    /// Unset, they answer on every port (development).
+    /// </summary>
+    [Range(1, 65535)]
+    public int? ManagementPort { get; set; }
+
     public static bool IsNetwork(string value) => IPNetwork.TryParse(value, out _) || IPAddress.TryParse(value, out _);
 
     public static IPNetwork Network(string value) =>
@@ -201,6 +210,12 @@ public static class Security
         app.UseCors();
         return app;
     }
+
+    /// <summary>Serves the endpoint only on <see cref="SecurityOptions.ManagementPort"/>, when one is set.</summary>
+    public static TBuilder OnManagementPort<TBuilder>(this TBuilder endpoint, IEndpointRouteBuilder app) where TBuilder : IEndpointConventionBuilder =>
+        app.ServiceProvider.GetRequiredService<IOptions<SecurityOptions>>().Value.ManagementPort is { } port
+            ? endpoint.RequireHost($"*:{port}")
+            : endpoint;
 
     /// <summary>After authentication, so per-patient limits know the patient.</summary>
     public static WebApplication UseTelemedRateLimits(this WebApplication app)

@@ -94,7 +94,7 @@ public static class Telemetry
 
     public static WebApplication MapTelemedMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().OnManagementPort(app);
         return app;
     }
 }

@@ -19,6 +19,8 @@ public static class QueueSetup
         // Sessions that commands touched recently, as Marten's write workflow left them: bounded, the least recently used go first.
         var writeCache = new RecentlyUsedAggregateWriteCache(sizeLimit: 500);
         services.AddSingleton(writeCache);
+        // Anonymous callers of the board get the same per-connection message budget as everyone.
+        services.AddSignalR().AddHubOptions<BoardHub>(options => options.AddFilter<HubRateLimit>());
         services.AddSignalR().AddHubOptions<QueueHub>(options =>
         {
             options.AddFilter<HubConnectionTracking>();
@@ -57,6 +59,7 @@ public static class QueueSetup
             options.AllowStatefulReconnects = true;
             options.CloseOnAuthenticationExpiration = true;
         });
+        // Anonymous: how many may connect per address and minute is limited with every hub's connections (Realtime).
         app.MapHub<BoardHub>("/hubs/board", options => options.AllowStatefulReconnects = true);
         return app;
     }

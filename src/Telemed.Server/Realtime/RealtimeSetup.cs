@@ -24,6 +24,7 @@ public static class RealtimeSetup
         services.AddSingleton<LiveConnections>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveConnections>());
         services.AddSingleton<HubConnectionTracking>();
+        services.AddHubConnectionLimits(builder.Configuration);
         if (!string.IsNullOrWhiteSpace(builder.Configuration[ScaleOut.Setting]))
         {
             services.AddSingleton(provider => new SharedPresence(

@@ -72,6 +72,47 @@ public class IceCandidateValidatorTests
     }
 
     [Fact]
+    public void A_forbidden_address_written_as_ipv4_mapped_ipv6_is_filtered_like_the_ipv4_address()
+    {
+        var filter = new CandidateFilter(["10.0.0.0/8"]);
+
+        filter.Allows(IceCandidateValidator.Parse("candidate:1 1 udp 1 ::ffff:10.1.2.3 5 typ host").Value).ShouldBeFalse();
+        filter.Allows(IceCandidateValidator.Parse("candidate:1 1 udp 1 ::ffff:203.0.113.7 5 typ srflx").Value).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Only_mdns_host_names_pass_and_any_other_name_is_filtered()
+    {
+        var filter = new CandidateFilter([]);
+
+        filter.Allows(IceCandidateValidator.Parse("candidate:1 1 udp 1 1f4712db-ea17-4bcf-a596-105139dfd8bf.local 5 typ host").Value).ShouldBeTrue();
+        filter.Allows(IceCandidateValidator.Parse("candidate:1 1 udp 1 intranet.example.in 5 typ host").Value).ShouldBeFalse();
+        filter.Allows(IceCandidateValidator.Parse("candidate:1 1 udp 1 metadata 5 typ host").Value).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Candidates_inside_an_offer_are_filtered_like_trickled_ones()
+    {
+        var filter = new CandidateFilter(["10.0.0.0/8"]);
+        const string sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\n" +
+            "a=candidate:1 1 udp 2122260223 10.20.30.40 5000 typ host\r\n" +
+            "a=candidate:2 1 udp 2122260223 ::ffff:10.20.30.41 5001 typ host\r\n" +
+            "a=candidate:3 1 udp 2122260223 printer.corp.example 5002 typ host\r\n" +
+            "a=candidate:4 1 udp 1686052607 203.0.113.7 5003 typ srflx raddr 0.0.0.0 rport 0\r\n" +
+            "a=rtpmap:111 opus/48000/2\r\n";
+
+        var filtered = filter.Filter(sdp);
+
+        filtered.ShouldNotContain("10.20.30.40");
+        filtered.ShouldNotContain("10.20.30.41");
+        filtered.ShouldNotContain("printer.corp.example");
+        filtered.ShouldContain("a=candidate:4 1 udp 1686052607 203.0.113.7 5003 typ srflx raddr 0.0.0.0 rport 0\r\n");
+        filtered.ShouldContain("a=rtpmap:111 opus/48000/2\r\n");
+        filtered.ShouldStartWith("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n");
+        filter.Filter("v=0\r\na=candidate:4 1 udp 1 203.0.113.7 5003 typ srflx\r\n").ShouldBe("v=0\r\na=candidate:4 1 udp 1 203.0.113.7 5003 typ srflx\r\n");
+    }
+
+    [Fact]
     public void A_relayed_candidate_allocates_little_more_than_its_record()
     {
         const string line = "candidate:842163049 1 udp 1677729535 203.0.113.7 56843 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sK1A network-cost 999";

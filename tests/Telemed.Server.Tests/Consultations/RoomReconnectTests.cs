@@ -70,9 +70,71 @@ public class RoomReconnectTests(TelemedServer server) : IClassFixture<TelemedSer
         list[0].GetProperty("urls")[0].GetString().ShouldBe("stun:127.0.0.1:3478");
         list[1].GetProperty("urls").GetArrayLength().ShouldBe(3);
         var username = list[1].GetProperty("username").GetString()!;
-        long.Parse(username.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture)
-            .ShouldBeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(username.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture));
+        var now = server.Time.GetUtcNow();
+        expires.ShouldBeGreaterThan(now);
+        expires.ShouldBeLessThanOrEqualTo(now.AddMinutes(10), "a TURN credential lives ten minutes at most");
+        servers.GetProperty("expiresAt").GetDateTimeOffset().ShouldBe(expires);
         list[1].GetProperty("credential").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task Candidates_from_forbidden_networks_inside_an_offer_are_dropped_before_relay()
+    {
+        var host = Configured(graceSeconds: 30);
+        var room = await Room.Start(host);
+        var (doctor, patient) = await room.JoinBoth(host);
+        await using var _ = doctor;
+        await using var __ = patient;
+        const string forbidden = "a=candidate:1 1 udp 2122260223 10.20.30.40 5000 typ host generation 0\r\n";
+        const string mapped = "a=candidate:2 1 udp 2122260223 ::ffff:10.20.30.41 5001 typ host generation 0\r\n";
+        var firstCandidate = Room.Offer.IndexOf("a=candidate:", StringComparison.Ordinal);
+        var offer = Room.Offer.Insert(firstCandidate, forbidden + mapped);
+
+        (await doctor.Invoke("SendOffer", room.ConsultationId, room.Patient.Id, offer, 1)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+        var relayed = (await patient.Next("Offer")).GetProperty("sdp").GetString()!;
+        relayed.ShouldNotContain("10.20.30.40");
+        relayed.ShouldNotContain("10.20.30.41");
+        relayed.ShouldBe(Room.Offer, "everything else, its allowed candidates included, reaches the patient as the browser wrote it");
+    }
+
+    [Fact]
+    public async Task A_consultation_that_has_ended_gives_its_participants_no_more_turn_credentials()
+    {
+        var host = Configured(graceSeconds: 30);
+        var room = await Room.Start(host);
+        await (await host.As(room.DoctorToken).PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null)).ShouldHave(System.Net.HttpStatusCode.OK);
+
+        foreach (var token in new[] { room.Patient.AccessToken, room.DoctorToken })
+        {
+            var response = await host.As(token).GetAsync($"/api/consultations/{room.ConsultationId}/ice-servers");
+            await response.ShouldHave(System.Net.HttpStatusCode.Conflict);
+            (await response.Problem()).GetProperty("title").GetString().ShouldBe("ConsultationEnded");
+        }
+    }
+
+    [Fact]
+    public async Task The_pre_call_test_relays_only_for_a_patient_with_a_token_in_a_queue()
+    {
+        var host = Configured(graceSeconds: 30);
+        var patient = (await host.CreatePatients(1))[0];
+        var doctor = await host.SignInStaff(Api.DoctorEmail);
+
+        async Task<JsonElement> Servers(string token) => (await host.As(token).GetFromJsonAsync<JsonElement>("/api/precall/ice-servers")).GetProperty("servers");
+
+        var before = await Servers(patient.AccessToken);
+        before.GetArrayLength().ShouldBe(1, "STUN only before checking in");
+        (await Servers(doctor.AccessToken)).GetArrayLength().ShouldBe(1, "staff do not test a relay outside a consultation");
+
+        var sessionId = await Sessions.Open(host);
+        await Sessions.CheckIn(host, sessionId, patient);
+        var checkedIn = await Servers(patient.AccessToken);
+        checkedIn.GetArrayLength().ShouldBe(2);
+        checkedIn[1].GetProperty("credential").GetString().ShouldNotBeNullOrEmpty();
+
+        await (await host.As(patient.AccessToken).PostAsync($"/api/sessions/{sessionId}/tokens/1/cancel", null)).ShouldHave(System.Net.HttpStatusCode.OK);
+        (await Servers(patient.AccessToken)).GetArrayLength().ShouldBe(1, "a cancelled token needs no relay");
     }
 
     [Fact]

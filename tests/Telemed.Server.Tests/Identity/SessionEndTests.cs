@@ -64,6 +64,65 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
     }
 
     [Fact]
+    public async Task A_revoked_sessions_access_token_is_refused_on_rest_within_seconds()
+    {
+        var laptop = await Host.SignInStaff(Api.DoctorEmail);
+        var phone = await Host.SignInStaff(Api.DoctorEmail);
+        var colleague = await Host.SignInStaff("rahul.nair@telemed.local");
+        await (await Host.As(laptop.AccessToken).GetAsync("/api/me")).ShouldHave(HttpStatusCode.OK);
+
+        await (await Host.As(phone.AccessToken).PostAsync("/api/auth/sign-out-everywhere", null)).ShouldHave(HttpStatusCode.NoContent);
+        server.Time.Advance(TimeSpan.FromSeconds(2));
+
+        // The access token has 15 minutes left; the session it belongs to is over within the 2 s poll.
+        await Api.Eventually(async () =>
+            (await Host.As(laptop.AccessToken).GetAsync("/api/me")).StatusCode == HttpStatusCode.Unauthorized ? "refused" : null, TimeSpan.FromSeconds(10));
+        await (await Host.As(phone.AccessToken).GetAsync("/api/me")).ShouldHave(HttpStatusCode.Unauthorized);
+        await (await Host.As(colleague.AccessToken).GetAsync("/api/me")).ShouldHave(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_patients_session_ends_thirty_days_after_sign_in_however_often_it_refreshes()
+    {
+        var tokens = (await Host.RegisterPatient(Api.NewMobile())).Tokens;
+        for (var refreshes = 0; refreshes < 4; refreshes++)
+        {
+            server.Time.Advance(TimeSpan.FromDays(6));
+            var refreshed = await Refresh(tokens.RefreshToken);
+            await refreshed.ShouldHave(HttpStatusCode.OK);
+            tokens = (await refreshed.Content.ReadFromJsonAsync<TokenResponse>(Api.Json))!;
+        }
+
+        // Day 30 and an hour: the refresh token itself (7 days) is still valid, the session is not.
+        server.Time.Advance(TimeSpan.FromDays(6) + TimeSpan.FromHours(1));
+        var ended = await Refresh(tokens.RefreshToken);
+
+        await ended.ShouldHave(HttpStatusCode.Unauthorized);
+        (await ended.Problem()).GetProperty("detail").GetString()!.ShouldContain("time limit");
+        await (await Refresh(tokens.RefreshToken)).ShouldHave(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_staff_session_ends_at_its_absolute_lifetime_even_when_never_idle()
+    {
+        var host = server.Start(new Dictionary<string, string?> { ["Auth:StaffSessionHours"] = "1" });
+        var tokens = await host.SignInStaff("meena.iyer@telemed.local");
+        for (var refreshes = 0; refreshes < 2; refreshes++)
+        {
+            server.Time.Advance(TimeSpan.FromMinutes(25));
+            var refreshed = await host.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.RefreshToken });
+            await refreshed.ShouldHave(HttpStatusCode.OK);
+            tokens = (await refreshed.Content.ReadFromJsonAsync<TokenResponse>(Api.Json))!;
+        }
+
+        server.Time.Advance(TimeSpan.FromMinutes(25));
+        var ended = await host.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.RefreshToken });
+
+        await ended.ShouldHave(HttpStatusCode.Unauthorized);
+        (await ended.Problem()).GetProperty("detail").GetString()!.ShouldContain("time limit");
+    }
+
+    [Fact]
     public async Task A_revoked_sessions_access_token_cannot_reopen_the_hub()
     {
         var tokens = await Host.SignInStaff("rahul.nair@telemed.local");

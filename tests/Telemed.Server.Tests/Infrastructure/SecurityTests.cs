@@ -38,7 +38,8 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task Outside_development_hsts_asks_for_a_year_including_subdomains()
     {
-        using var production = server.Start(new Dictionary<string, string?> { ["environment"] = "Staging" });
+        // Outside Testing, staff passwords are hashed at full strength (the test hosts' lighter setting is refused).
+        using var production = server.Start(new Dictionary<string, string?> { ["environment"] = "Staging", ["Auth:PasswordHashIterations"] = "600000" });
         var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://telemed.example.in") });
 
         var response = await client.GetAsync("/health/live");

@@ -7,6 +7,21 @@ namespace Telemed.Server.Tests.Infrastructure;
 public class TelemetryTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
     [Fact]
+    public async Task With_a_management_port_metrics_and_the_api_document_answer_only_on_it()
+    {
+        var host = server.Start(new Dictionary<string, string?> { ["Security:ManagementPort"] = "9090" });
+        var management = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost:9090") });
+
+        foreach (var path in new[] { "/metrics", "/openapi/v1.json" })
+        {
+            // Not served on the public port: an unknown path there needs a signed-in user, like any other.
+            await (await host.CreateClient().GetAsync(path)).ShouldHave(HttpStatusCode.Unauthorized);
+            await (await management.GetAsync(path)).ShouldHave(HttpStatusCode.OK);
+        }
+        await (await host.CreateClient().GetAsync("/health/live")).ShouldHave(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Prometheus_scrapes_request_queue_signalling_and_call_metrics_without_personal_data()
     {
         var room = await Room.Start(server.Host);

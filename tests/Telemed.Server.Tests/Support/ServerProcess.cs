@@ -67,6 +67,10 @@ public sealed class ServerProcess : IAsyncDisposable
                 ["Security__CheckInPerMinute"] = "100000",
                 ["Otp__MaxSendsPerDay"] = "1000",
                 ["Security__VerificationPerMinute"] = "100000",
+                ["Hubs__ConnectionsPerAddress"] = "1000000",
+                ["Hubs__ConnectionsPerAccount"] = "100000",
+                ["Hubs__AnonymousConnectionsPerMinute"] = "1000000",
+                ["Auth__PasswordHashIterations"] = "1000",
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -104,6 +104,12 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         builder.UseSetting("Security:CheckInPerMinute", "100000");
         builder.UseSetting("Otp:MaxSendsPerDay", "1000");
         builder.UseSetting("Security:VerificationPerMinute", "100000");
+        // Every test's hub connections come from one address, many from one account; the caps are tested with their own settings.
+        builder.UseSetting("Hubs:ConnectionsPerAddress", "1000000");
+        builder.UseSetting("Hubs:ConnectionsPerAccount", "100000");
+        builder.UseSetting("Hubs:AnonymousConnectionsPerMinute", "1000000");
+        // Staff sign in many times per test; the production hash strength is tested with its own setting.
+        builder.UseSetting("Auth:PasswordHashIterations", "1000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

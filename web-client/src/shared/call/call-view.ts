@@ -2,11 +2,12 @@ import { $, api, failSafely, hub, hubEvents, reportMediaState } from '../app';
 import { Call, type Role } from './call';
 import type { PeerMedia } from './peer-link';
 import { onLanguageChange, t } from '../i18n';
-import { toRtcIceServers, type ServerIceServer } from './negotiation';
+import { iceServerRenewalMs, toRtcIceServers, type ServerIceServers } from './negotiation';
 import { stopPreCallCheck } from './precheck';
 
 const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
 let call: Call | undefined;
+let renewal: ReturnType<typeof setTimeout> | undefined;
 
 // The browser tests read the live call from here.
 (window as unknown as { telemed: { call?: Call } }).telemed = {
@@ -28,12 +29,30 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   $('chat-log').replaceChildren();
   $('call-tiles').replaceChildren();
   $('call-tiles').hidden = true;
-  const servers = await api.get<{ servers: ServerIceServer[] }>(`/api/consultations/${consultationId}/ice-servers`);
+  const servers = await api.get<ServerIceServers>(`/api/consultations/${consultationId}/ice-servers`);
+  const stopRenewing = () => clearTimeout(renewal);
   call = new Call(hub('consultation'), consultationId, { accountId: api.tokens!.accountId, role }, toRtcIceServers(servers.servers), relayOnly,
     { local: $<HTMLVideoElement>('local'), remote: $<HTMLVideoElement>('remote') },
-    { changed: render, mediaState: reportMediaState, tile, removeTile, ended });
+    { changed: render, mediaState: reportMediaState, tile, removeTile, ended: () => { stopRenewing(); ended(); } });
+  renewIceServers(call, consultationId, servers.expiresAt);
   render();
   await call.start();
+}
+
+/**
+ * TURN credentials live minutes, a call may last longer: fetch fresh ones before they expire, for the connections the
+ * call opens or restarts later. Once the consultation is over the server gives none, and renewing stops.
+ */
+function renewIceServers(current: Call, consultationId: string, expiresAt: string | null | undefined) {
+  clearTimeout(renewal);
+  if (!expiresAt) return;
+  renewal = setTimeout(() => {
+    if (call !== current) return;
+    api.get<ServerIceServers>(`/api/consultations/${consultationId}/ice-servers`).then(servers => {
+      current.useIceServers(toRtcIceServers(servers.servers));
+      renewIceServers(current, consultationId, servers.expiresAt);
+    }, () => undefined);
+  }, iceServerRenewalMs(expiresAt, Date.now()));
 }
 
 /**
@@ -97,6 +116,7 @@ $('chat-form').addEventListener('submit', event => {
 // A new hub connection is not in the room: join again. A connection gone for good ends the call here.
 hubEvents.consultation.addEventListener('reconnected', () => void failSafely(async () => call?.rejoin()));
 hubEvents.consultation.addEventListener('closed', () => {
+  clearTimeout(renewal);
   call?.end('call.ended');
   call = undefined;
 });

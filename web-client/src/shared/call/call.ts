@@ -272,6 +272,14 @@ export class Call {
     this.unread.clear();
   }
 
+  /** Fresh TURN credentials: for the peer connections opened from now on, and for the relays of the open ones. */
+  useIceServers(iceServers: RTCIceServer[]): void {
+    this.linkContext.configuration = { ...this.linkContext.configuration, iceServers };
+    for (const link of this.links.values()) {
+      if (link.pc && link.pc.signalingState !== 'closed') link.pc.setConfiguration(this.linkContext.configuration);
+    }
+  }
+
   async hangUp(): Promise<void> {
     await this.invoke('HangUp', this.consultationId);
     this.end('call.ended');

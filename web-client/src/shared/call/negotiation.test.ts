@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateBuffer, mainPeerRole, offersTo, toRtcIceServers } from './negotiation';
+import { CandidateBuffer, iceServerRenewalMs, mainPeerRole, offersTo, toRtcIceServers } from './negotiation';
 
 const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${5000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 });
 
@@ -71,5 +71,17 @@ describe('mainPeerRole', () => {
     expect(mainPeerRole('doctor')).toBe('patient');
     expect(mainPeerRole('patient')).toBe('doctor');
     expect(mainPeerRole('staff')).toBe('doctor');
+  });
+});
+
+describe('iceServerRenewalMs', () => {
+  const now = Date.parse('2026-01-05T10:00:00Z');
+
+  it('renews halfway to the expiry', () => {
+    expect(iceServerRenewalMs('2026-01-05T10:10:00Z', now)).toBe(5 * 60_000);
+  });
+
+  it('waits at least 30 seconds, even for credentials that (by this clock) expired', () => {
+    expect(iceServerRenewalMs('2026-01-05T09:55:00Z', now)).toBe(30_000);
   });
 });

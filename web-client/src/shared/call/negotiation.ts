@@ -40,6 +40,20 @@ export interface ServerIceServer {
   credential?: string | null;
 }
 
+/** The server's ICE servers and when their TURN credentials expire (none without TURN). */
+export interface ServerIceServers {
+  servers: ServerIceServer[];
+  expiresAt?: string | null;
+}
+
+/**
+ * How long until fresh TURN credentials are fetched: halfway to the expiry, so a slow answer or a skewed clock still
+ * lands before it, and never more often than every 30 s.
+ */
+export function iceServerRenewalMs(expiresAt: string, now: number): number {
+  return Math.max((Date.parse(expiresAt) - now) / 2, 30_000);
+}
+
 export function toRtcIceServers(servers: ServerIceServer[]): RTCIceServer[] {
   return servers.map(s => (s.username ? { urls: s.urls, username: s.username, credential: s.credential ?? '' } : { urls: s.urls }));
 }

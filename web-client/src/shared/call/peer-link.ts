@@ -17,7 +17,8 @@ export interface LinkContext {
   readonly hub: HubConnection;
   readonly consultationId: string;
   readonly me: Participant;
-  readonly configuration: RTCConfiguration;
+  /** Replaced when fresh TURN credentials arrive; each new peer connection takes the current one. */
+  configuration: RTCConfiguration;
   /** The camera and microphone. The same tracks go on every link, so muting, the camera and audio only act on all of them at once. */
   local(): MediaStream;
   /** Their media arrived. */

@@ -1,6 +1,6 @@
 import type { Api } from '../api';
 import { t, type MessageKey } from '../i18n';
-import { toRtcIceServers, type ServerIceServer } from './negotiation';
+import { toRtcIceServers, type ServerIceServers } from './negotiation';
 
 export type NetworkPath = 'none' | 'direct' | 'relay';
 export type PreCallVerdict = 'ready' | 'audioOnly' | 'cannotJoin';
@@ -139,7 +139,7 @@ export async function runPreCallCheck(api: Api): Promise<{ verdict: string; advi
   element('precheck-stop').onclick = stopPreCallCheck;
   const verdict = element('precheck-verdict');
   delete verdict.dataset.verdict;
-  const servers = await api.get<{ servers: ServerIceServer[] }>('/api/precall/ice-servers');
+  const servers = await api.get<ServerIceServers>('/api/precall/ice-servers');
   await test.open();
   const [{ camera, microphone }, path] = await Promise.all([test.judge(), network(toRtcIceServers(servers.servers))]);
   const result = await api.post<{ verdict: PreCallVerdict }>('/api/precall/checks', { camera, microphone, network: path });
