@@ -150,6 +150,21 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         PagesFor(request).ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData(HipDataFlow.ConsentNotifyPath)]
+    [InlineData(HipDataFlow.RequestPath)]
+    public async Task A_telemed_users_token_does_not_open_the_gateways_callbacks(string path)
+    {
+        var patient = await abdm.Patient("Meera Iyer", Telemed.Domain.Identity.Sex.Female, 1990, Api.NewMobile());
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = System.Net.Http.Json.JsonContent.Create(new { transactionId = "t" }) };
+        request.Headers.Add(AbdmHeaders.RequestId, Guid.NewGuid().ToString());
+        request.Headers.Add(AbdmHeaders.Timestamp, AbdmHeaders.Format(DateTimeOffset.UtcNow));
+
+        var answer = await abdm.Host.As(patient.AccessToken).SendAsync(request);
+
+        answer.StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task A_replayed_request_sends_nothing_twice()
     {
