@@ -194,12 +194,9 @@ public sealed partial class HipDataFlow(
     }
 
     /// <summary>Builds, encrypts and pushes every care context in scope, one page each, then notifies the gateway.</summary>
-    public async Task Transfer(string transactionId, HealthInformationScope scope, Uri pushUrl, string hiuPublicKey, string hiuNonce, CancellationToken cancellationToken) =>
-        await Transfer(transactionId, new AcceptedRequest(scope, pushUrl, hiuPublicKey, hiuNonce), cancellationToken);
-
-    private async Task Transfer(string transactionId, AcceptedRequest request, CancellationToken cancellationToken = default)
+    private async Task Transfer(string transactionId, AcceptedRequest request)
     {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         var artefact = request.Scope.Artefact;
         // Fresh key material for every request: a key pair and nonce are never used for two transfers.
         var keys = FideliusKeys.Generate();
@@ -229,18 +226,8 @@ public sealed partial class HipDataFlow(
                 continue;
             }
             var built = await documents.Build(session, careContext, artefact.HiTypes, stopping.Token);
-            var entries = new JsonArray();
-            foreach (var document in built)
-            {
-                entries.Add(new JsonObject
-                {
-                    ["content"] = keys.Encrypt(document.Json, request.HiuPublicKey, request.HiuNonce),
-                    ["media"] = FhirDocuments.MediaType,
-                    ["checksum"] = Checksum(document.Json),
-                    ["careContextReference"] = consented.CareContextReference,
-                });
-            }
-            deliveries.Add(await Push(request.PushUrl, transactionId, page + 1, careContexts.Count, entries, keys, consented.CareContextReference, stopping.Token));
+            var body = Page(built, keys, request.HiuPublicKey, request.HiuNonce, transactionId, page + 1, careContexts.Count, consented.CareContextReference, time.GetUtcNow());
+            deliveries.Add(await Push(clients.CreateClient(PushClient), request.PushUrl, body, consented.CareContextReference, stopping.Token));
         }
         var transferred = deliveries.All(d => d.Delivered);
         var notified = await Gateway(NotifyPath, new JsonObject
@@ -272,31 +259,44 @@ public sealed partial class HipDataFlow(
         }
     }
 
-    private async Task<CareContextDelivery> Push(
-        Uri pushUrl, string transactionId, int page, int pages, JsonArray entries, FideliusKeys keys, string careContextReference, CancellationToken cancellationToken)
-    {
-        var body = new JsonObject
+    /// <summary>
+    /// One page of a transfer: a care context's documents, each encrypted under <paramref name="keys"/> for the HIU's
+    /// key and nonce, with Telemed's public key and nonce for the HIU to decrypt with.
+    /// </summary>
+    public static JsonObject Page(
+        IReadOnlyList<HipDocument> built, FideliusKeys keys, string hiuPublicKey, string hiuNonce, string transactionId, int page, int pages,
+        string careContextReference, DateTimeOffset now) => new()
         {
             ["pageNumber"] = page,
             ["pageCount"] = pages,
             ["transactionId"] = transactionId,
-            ["entries"] = entries,
+            ["entries"] = new JsonArray([.. built.Select(document => (JsonNode)new JsonObject
+            {
+                ["content"] = keys.Encrypt(document.Json, hiuPublicKey, hiuNonce),
+                ["media"] = FhirDocuments.MediaType,
+                ["checksum"] = Checksum(document.Json),
+                ["careContextReference"] = careContextReference,
+            })]),
             ["keyMaterial"] = new JsonObject
             {
                 ["cryptoAlg"] = FideliusKeys.CryptoAlgorithm,
                 ["curve"] = FideliusKeys.Curve,
                 ["dhPublicKey"] = new JsonObject
                 {
-                    ["expiry"] = AbdmHeaders.Format(time.GetUtcNow().AddDays(1)),
+                    ["expiry"] = AbdmHeaders.Format(now.AddDays(1)),
                     ["parameters"] = FideliusKeys.Parameters,
                     ["keyValue"] = keys.PublicKey,
                 },
                 ["nonce"] = keys.Nonce,
             },
         };
+
+    /// <summary>Pushes a page to the HIU: delivered on a 2xx, otherwise why not (after the push client's retries).</summary>
+    private async Task<CareContextDelivery> Push(HttpClient http, Uri pushUrl, JsonObject body, string careContextReference, CancellationToken cancellationToken)
+    {
         try
         {
-            using var response = await clients.CreateClient(PushClient).PostAsJsonAsync(pushUrl, body, cancellationToken);
+            using var response = await http.PostAsJsonAsync(pushUrl, body, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 return new(careContextReference, true, "Delivered");

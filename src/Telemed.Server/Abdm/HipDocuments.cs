@@ -27,15 +27,24 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
         }
         if (hiTypes.Contains(HiTypes.OpConsultation) && await consultations.Load(careContext.Id, cancellationToken) is { EndedAt: { } endedAt } consultation)
         {
-            var parties = await ClinicalParties.Load(session, consultation, endedAt, cancellationToken);
-            documents.Add(new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, endedAt))));
+            documents.Add(OpConsultation(consultation, await ClinicalParties.Load(session, consultation, endedAt, cancellationToken)));
         }
         if (hiTypes.Contains(HiTypes.Prescription) && careContext.PrescriptionId is { } prescriptionId
             && await PrescriptionEndpoints.Load(session, prescriptionId, cancellationToken) is { } prescription)
         {
-            var signedPdf = pdf.Render(prescription.Content, prescriptionOptions.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws);
-            documents.Add(new(HiTypes.Prescription, FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(prescription.Content, signedPdf, prescription.Jws))));
+            documents.Add(Prescription(prescription.Content, prescription.KeyId, prescription.Jws));
         }
         return documents;
+    }
+
+    /// <summary>A completed consultation's OPConsultRecord, dated when it ended.</summary>
+    public static HipDocument OpConsultation(Consultation consultation, ClinicalParties parties) =>
+        new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, consultation.EndedAt!.Value)));
+
+    /// <summary>A signed prescription's PrescriptionRecord, with its PDF rendered as the patient gets it.</summary>
+    public HipDocument Prescription(Domain.Prescriptions.PrescriptionContent content, string? keyId, string jws)
+    {
+        var signedPdf = pdf.Render(content, prescriptionOptions.Value.VerificationUrl(content.PrescriptionId), keyId, jws);
+        return new(HiTypes.Prescription, FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, signedPdf, jws)));
     }
 }
