@@ -84,9 +84,18 @@ public sealed class FideliusKeys
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> (UTF-8) for the peer; base64 of ciphertext and tag.</summary>
-    public string Encrypt(string plaintext, string peerPublicKey, string peerNonce)
+    public string Encrypt(string plaintext, string peerPublicKey, string peerNonce) =>
+        Seal(Secret(peerPublicKey), nonce, ReadNonce(peerNonce), plaintext);
+
+    /// <summary>
+    /// For encrypting many documents for one peer: the ECDH secret computed once, and each document under a fresh nonce
+    /// of its own (sent with it), so no AES-GCM key and IV ever encrypt two documents.
+    /// </summary>
+    public FideliusSealer For(string peerPublicKey, string peerNonce) => new(PublicKey, Secret(peerPublicKey), ReadNonce(peerNonce));
+
+    internal static string Seal(byte[] secret, byte[] ownNonce, byte[] peerNonce, string plaintext)
     {
-        var (key, iv) = SessionKey(peerPublicKey, peerNonce);
+        var (key, iv) = Derive(secret, ownNonce, peerNonce);
         var clear = Encoding.UTF8.GetBytes(plaintext);
         var sealedBytes = new byte[clear.Length + TagLength];
         using var aes = new AesGcm(key, TagLength);
@@ -97,7 +106,7 @@ public sealed class FideliusKeys
     /// <summary>Decrypts what the peer encrypted for us; refuses anything that does not authenticate.</summary>
     public string Decrypt(string ciphertext, string peerPublicKey, string peerNonce)
     {
-        var (key, iv) = SessionKey(peerPublicKey, peerNonce);
+        var (key, iv) = Derive(Secret(peerPublicKey), nonce, ReadNonce(peerNonce));
         var sealedBytes = Decode(ciphertext, "encrypted data");
         if (sealedBytes.Length < TagLength)
         {
@@ -123,16 +132,19 @@ public sealed class FideliusKeys
         }
     }
 
-    private (byte[] Key, byte[] Iv) SessionKey(string peerPublicKey, string peerNonce)
+    private byte[] Secret(string peerPublicKey)
     {
         var agreement = new ECDHBasicAgreement();
         agreement.Init(privateKey);
-        var secret = BigIntegers.AsUnsignedByteArray(agreement.GetFieldSize(), agreement.CalculateAgreement(ReadPublicKey(peerPublicKey)));
-        var other = ReadNonce(peerNonce);
+        return BigIntegers.AsUnsignedByteArray(agreement.GetFieldSize(), agreement.CalculateAgreement(ReadPublicKey(peerPublicKey)));
+    }
+
+    private static (byte[] Key, byte[] Iv) Derive(byte[] secret, byte[] ownNonce, byte[] peerNonce)
+    {
         var mixed = new byte[NonceLength];
         for (var i = 0; i < NonceLength; i++)
         {
-            mixed[i] = (byte)(nonce[i] ^ other[i]);
+            mixed[i] = (byte)(ownNonce[i] ^ peerNonce[i]);
         }
         var hkdf = new HkdfBytesGenerator(new Sha256Digest());
         hkdf.Init(new HkdfParameters(secret, mixed[..SaltLength], null));
@@ -197,5 +209,32 @@ public sealed class FideliusKeys
         {
             throw new FideliusException($"The {what} is not base64.", e);
         }
+    }
+}
+
+/// <summary>
+/// Encrypts documents for one peer under one key pair (<see cref="FideliusKeys.For"/>): each with a fresh 32-byte nonce,
+/// which travels with it as that document's nonce, so every document has its own AES key and IV.
+/// </summary>
+public sealed class FideliusSealer
+{
+    private readonly byte[] secret;
+    private readonly byte[] peerNonce;
+
+    internal FideliusSealer(string publicKey, byte[] secret, byte[] peerNonce)
+    {
+        PublicKey = publicKey;
+        this.secret = secret;
+        this.peerNonce = peerNonce;
+    }
+
+    /// <summary>The sender's public key (X.509, base64), the same for every document.</summary>
+    public string PublicKey { get; }
+
+    /// <summary>The document encrypted (base64 of ciphertext and tag) and the nonce it was encrypted under (base64).</summary>
+    public (string EncryptedData, string Nonce) Seal(string plaintext)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(32);
+        return (FideliusKeys.Seal(secret, nonce, peerNonce, plaintext), Convert.ToBase64String(nonce));
     }
 }

@@ -193,41 +193,56 @@ public sealed partial class HipDataFlow(
         }
     }
 
-    /// <summary>Builds, encrypts and pushes every care context in scope, one page each, then notifies the gateway.</summary>
+    /// <summary>Builds, encrypts and pushes every document in scope, one page each, then notifies the gateway.</summary>
     private async Task Transfer(string transactionId, AcceptedRequest request)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         var artefact = request.Scope.Artefact;
-        // Fresh key material for every request: a key pair and nonce are never used for two transfers.
-        var keys = FideliusKeys.Generate();
+        // Fresh key material for every request; within it, each document under a nonce of its own.
+        var sealer = FideliusKeys.Generate().For(request.HiuPublicKey, request.HiuNonce);
         var deliveries = new List<CareContextDelivery>();
-        var careContexts = artefact.CareContexts;
-        for (var page = 0; page < careContexts.Count; page++)
+        var inScope = new List<(ConsentedCareContext Consented, CareContext Found)>();
+        await using (var session = store.QuerySession())
         {
-            var consented = careContexts[page];
+            foreach (var consented in artefact.CareContexts)
+            {
+                var careContext = Guid.TryParse(consented.CareContextReference, out var consultationId) && Guid.TryParse(consented.PatientReference, out var patientId)
+                    ? await session.LoadAsync<CareContext>(consultationId, stopping.Token) is { } found && found.PatientId == patientId ? found : null
+                    : null;
+                if (careContext is null || careContext.Status != ConsultationStatus.Completed)
+                {
+                    deliveries.Add(new(consented.CareContextReference, false, "No completed care context of this patient has this reference."));
+                }
+                else if (request.Scope.Covers(careContext.EndedAt ?? careContext.StartedAt))
+                {
+                    inScope.Add((consented, careContext));
+                }
+                // Outside the date range: not sent, and nothing to report.
+            }
+        }
+        var pages = inScope.Sum(c => HipDocuments.Count(c.Found, artefact.HiTypes));
+        var page = 0;
+        var http = clients.CreateClient(PushClient);
+        foreach (var (consented, careContext) in inScope)
+        {
             await using var session = store.QuerySession();
-            // Read again before each push: a consent revoked mid-transfer stops what has not left yet.
-            if (await session.LoadAsync<ConsentArtefact>(artefact.Id, stopping.Token) is not { } current || current.Scope(request.Scope.From, request.Scope.To, time.GetUtcNow()) is { IsSuccess: false })
+            // Read again before each care context: a consent revoked mid-transfer stops what has not left yet.
+            if (await session.LoadAsync<ConsentArtefact>(artefact.Id, stopping.Token) is not { } current
+                || current.Scope(request.Scope.From, request.Scope.To, time.GetUtcNow()) is { IsSuccess: false })
             {
                 deliveries.Add(new(consented.CareContextReference, false, "The consent was revoked or expired during the transfer."));
                 continue;
             }
-            var careContext = Guid.TryParse(consented.CareContextReference, out var consultationId) && Guid.TryParse(consented.PatientReference, out var patientId)
-                ? await session.LoadAsync<CareContext>(consultationId, stopping.Token) is { } found && found.PatientId == patientId ? found : null
-                : null;
-            if (careContext is null || careContext.Status != ConsultationStatus.Completed)
+            CareContextDelivery delivery = new(consented.CareContextReference, true, "Delivered");
+            foreach (var document in await documents.Build(session, careContext, artefact.HiTypes, stopping.Token))
             {
-                deliveries.Add(new(consented.CareContextReference, false, "No completed care context of this patient has this reference."));
-                continue;
+                var body = Page(document, sealer, transactionId, ++page, pages, consented.CareContextReference, time.GetUtcNow());
+                if (await Push(http, request.PushUrl, body, consented.CareContextReference, stopping.Token) is { Delivered: false } failed)
+                {
+                    delivery = failed;
+                }
             }
-            if (!request.Scope.Covers(careContext.EndedAt ?? careContext.StartedAt))
-            {
-                // Outside the date range: not sent, and nothing to report.
-                continue;
-            }
-            var built = await documents.Build(session, careContext, artefact.HiTypes, stopping.Token);
-            var body = Page(built, keys, request.HiuPublicKey, request.HiuNonce, transactionId, page + 1, careContexts.Count, consented.CareContextReference, time.GetUtcNow());
-            deliveries.Add(await Push(clients.CreateClient(PushClient), request.PushUrl, body, consented.CareContextReference, stopping.Token));
+            deliveries.Add(delivery);
         }
         var transferred = deliveries.All(d => d.Delivered);
         var notified = await Gateway(NotifyPath, new JsonObject
@@ -260,23 +275,25 @@ public sealed partial class HipDataFlow(
     }
 
     /// <summary>
-    /// One page of a transfer: a care context's documents, each encrypted under <paramref name="keys"/> for the HIU's
-    /// key and nonce, with Telemed's public key and nonce for the HIU to decrypt with.
+    /// One page of a transfer: one document, encrypted for the HIU's key and nonce under a nonce of its own, with
+    /// Telemed's public key and that nonce for the HIU to decrypt it with.
     /// </summary>
     public static JsonObject Page(
-        IReadOnlyList<HipDocument> built, FideliusKeys keys, string hiuPublicKey, string hiuNonce, string transactionId, int page, int pages,
-        string careContextReference, DateTimeOffset now) => new()
+        HipDocument document, FideliusSealer sealer, string transactionId, int page, int pages, string careContextReference, DateTimeOffset now)
+    {
+        var (content, nonce) = sealer.Seal(document.Json);
+        return new()
         {
             ["pageNumber"] = page,
             ["pageCount"] = pages,
             ["transactionId"] = transactionId,
-            ["entries"] = new JsonArray([.. built.Select(document => (JsonNode)new JsonObject
+            ["entries"] = new JsonArray(new JsonObject
             {
-                ["content"] = keys.Encrypt(document.Json, hiuPublicKey, hiuNonce),
+                ["content"] = content,
                 ["media"] = FhirDocuments.MediaType,
                 ["checksum"] = Checksum(document.Json),
                 ["careContextReference"] = careContextReference,
-            })]),
+            }),
             ["keyMaterial"] = new JsonObject
             {
                 ["cryptoAlg"] = FideliusKeys.CryptoAlgorithm,
@@ -285,11 +302,12 @@ public sealed partial class HipDataFlow(
                 {
                     ["expiry"] = AbdmHeaders.Format(now.AddDays(1)),
                     ["parameters"] = FideliusKeys.Parameters,
-                    ["keyValue"] = keys.PublicKey,
+                    ["keyValue"] = sealer.PublicKey,
                 },
-                ["nonce"] = keys.Nonce,
+                ["nonce"] = nonce,
             },
         };
+    }
 
     /// <summary>Pushes a page to the HIU: delivered on a 2xx, otherwise why not (after the push client's retries).</summary>
     private async Task<CareContextDelivery> Push(HttpClient http, Uri pushUrl, JsonObject body, string careContextReference, CancellationToken cancellationToken)

@@ -37,6 +37,11 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
         return documents;
     }
 
+    /// <summary>How many documents <see cref="Build"/> gives for the care context.</summary>
+    public static int Count(CareContext careContext, IReadOnlyCollection<string> hiTypes) =>
+        careContext.Status != ConsultationStatus.Completed ? 0
+        : (hiTypes.Contains(HiTypes.OpConsultation) ? 1 : 0) + (hiTypes.Contains(HiTypes.Prescription) && careContext.PrescriptionId is not null ? 1 : 0);
+
     /// <summary>A completed consultation's OPConsultRecord, dated when it ended.</summary>
     public static HipDocument OpConsultation(Consultation consultation, ClinicalParties parties) =>
         new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, consultation.EndedAt!.Value)));

@@ -72,6 +72,22 @@ public class FideliusTests
     }
 
     [Fact]
+    public void Documents_sealed_for_one_peer_each_get_a_nonce_of_their_own_and_decrypt_with_it()
+    {
+        var hiu = FideliusKeys.Generate();
+        var sealer = FideliusKeys.Generate().For(hiu.PublicKey, hiu.Nonce);
+
+        var first = sealer.Seal("{\"n\":1}");
+        var second = sealer.Seal("{\"n\":1}");
+
+        first.Nonce.ShouldNotBe(second.Nonce);
+        first.EncryptedData.ShouldNotBe(second.EncryptedData);
+        hiu.Decrypt(first.EncryptedData, sealer.PublicKey, first.Nonce).ShouldBe("{\"n\":1}");
+        hiu.Decrypt(second.EncryptedData, sealer.PublicKey, second.Nonce).ShouldBe("{\"n\":1}");
+        Should.Throw<FideliusException>(() => hiu.Decrypt(first.EncryptedData, sealer.PublicKey, second.Nonce));
+    }
+
+    [Fact]
     public void Altered_ciphertext_is_refused()
     {
         var sealedBytes = Convert.FromBase64String(Text("theirsEncrypts", "encryptedData"));

@@ -178,7 +178,7 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         (await abdm.Abdm.Gateway.Replay(request.Sent with { RequestId = Guid.NewGuid().ToString() })).Status.ShouldBe(202);
 
         await Task.Delay(1000);
-        PagesFor(request).ShouldBe(1);
+        PagesFor(request).ShouldBe(2);
         Cm.TransferNotifications.Count(n => n["notification"]!["transactionId"]!.GetValue<string>() == request.TransactionId).ShouldBe(1);
     }
 
@@ -196,7 +196,7 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         var notification = await Cm.Notification(request.TransactionId);
         notification["notification"]!["statusNotification"]!["sessionStatus"]!.GetValue<string>().ShouldBe("TRANSFERRED");
         Cm.Decrypt(request).Count.ShouldBe(2);
-        PagesFor(request).ShouldBe(1);
+        PagesFor(request).ShouldBe(2);
         var notifyCalls = abdm.Abdm.State.Arrivals.Where(a => a.Path == HipDataFlow.NotifyPath).Select(a => a.RequestId).ToList();
         notifyCalls.Count(id => id == notifyCalls[^1]).ShouldBe(3);
         Cm.TransferNotifications.Count(n => n["notification"]!["transactionId"]!.GetValue<string>() == request.TransactionId).ShouldBe(1);
