@@ -102,6 +102,32 @@ public class HipTransferBenchmarks : IDisposable
         }
     }
 
+    [Benchmark(Description = "Build only: OPConsultRecord + PrescriptionRecord with PDF (of 100)", OperationsPerInvoke = CareContexts)]
+    public int Build()
+    {
+        var length = 0;
+        for (var i = 0; i < CareContexts; i++)
+        {
+            length += HipDocuments.OpConsultation(consultation, parties).Json.Length + documents.Prescription(content, keyId, jws).Json.Length;
+        }
+        return length;
+    }
+
+    [Benchmark(Description = "Build and encrypt, no push (of 100)", OperationsPerInvoke = CareContexts)]
+    public int BuildAndEncrypt()
+    {
+        var sealer = FideliusKeys.Generate().For(hiu.PublicKey, hiu.Nonce);
+        var length = 0;
+        for (var i = 0; i < CareContexts; i++)
+        {
+            foreach (var document in new[] { HipDocuments.OpConsultation(consultation, parties), documents.Prescription(content, keyId, jws) })
+            {
+                length += HipDataFlow.Page(document, sealer, "t", 1, 1, "c", DateTimeOffset.UtcNow).Count;
+            }
+        }
+        return length;
+    }
+
     public void Dispose()
     {
         receiver.StopAsync().GetAwaiter().GetResult();
