@@ -29,43 +29,10 @@ public static class AbdmSetup
         services.AddTransient<AbdmRequestIdHandler>();
         services.AddTransient<AbdmAttemptHandler>();
         var abdm = services.AddHttpClient<AbdmHttp>().AddHttpMessageHandler<AbdmRequestIdHandler>();
-        abdm.AddResilienceHandler("abdm", (pipeline, context) =>
-            {
-                var settings = context.ServiceProvider.GetRequiredService<IOptions<AbdmOptions>>().Value;
-                // A network time-out is about the wall clock, whatever clock the application reads.
-                pipeline.TimeProvider = TimeProvider.System;
-                // Server errors, 408, 429, lost connections and time-outs are retried, with the call's one REQUEST-ID: ABDM
-                // (and its simulator) can tell a retry from a new request. Refusals (4xx) are answers and are not retried.
-                if (settings.Attempts > 1)
-                {
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = settings.Attempts - 1,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = TimeSpan.FromMilliseconds(200),
-                    });
-                }
-                pipeline.AddTimeout(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-            });
+        abdm.AddResilienceHandler("abdm", Retried);
         abdm.AddHttpMessageHandler<AbdmAttemptHandler>();
         // Pushes to HIUs' dataPushUrl: retried like gateway calls, but without the gateway's headers and session token.
-        services.AddHttpClient(HipDataFlow.PushClient).AddResilienceHandler("abdm-data-push", (pipeline, context) =>
-        {
-            var settings = context.ServiceProvider.GetRequiredService<IOptions<AbdmOptions>>().Value;
-            pipeline.TimeProvider = TimeProvider.System;
-            if (settings.Attempts > 1)
-            {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = settings.Attempts - 1,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                });
-            }
-            pipeline.AddTimeout(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        });
+        services.AddHttpClient(HipDataFlow.PushClient).AddResilienceHandler("abdm-data-push", Retried);
         services.AddGatewayCallbackAuthentication();
 
         services.ConfigureMarten(options =>
@@ -81,6 +48,28 @@ public static class AbdmSetup
             options.Events.AddEventTypes([typeof(AbhaVerified), typeof(AbhaDeclarationWithdrawn), typeof(GatewayCallbackRefused), typeof(RegistryCheckRecorded)]);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Server errors, 408, 429, lost connections and time-outs are retried (a gateway call keeps its one REQUEST-ID: ABDM
+    /// and its simulator can tell a retry from a new request); refusals (4xx) are answers and are not retried.
+    /// </summary>
+    private static void Retried(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var settings = context.ServiceProvider.GetRequiredService<IOptions<AbdmOptions>>().Value;
+        // A network time-out is about the wall clock, whatever clock the application reads.
+        pipeline.TimeProvider = TimeProvider.System;
+        if (settings.Attempts > 1)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = settings.Attempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+            });
+        }
+        pipeline.AddTimeout(TimeSpan.FromSeconds(settings.TimeoutSeconds));
     }
 
     public static void MapAbdm(this WebApplication app)

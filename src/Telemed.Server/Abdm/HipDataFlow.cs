@@ -53,8 +53,8 @@ public sealed partial class HipDataFlow(
     {
         var body = await CallbackBodies.Read(http, cancellationToken);
         var notification = body["notification"] as JsonObject;
-        var consentId = Text(notification?["consentId"]);
-        var status = Text(notification?["status"]);
+        var consentId = AbhaProfiles.Text(notification?["consentId"]);
+        var status = AbhaProfiles.Text(notification?["status"]);
         if (consentId is null || status is not ("GRANTED" or "REVOKED" or "EXPIRED" or "DENIED"))
         {
             return Problems.Invalid("notification", "A consent notification names the consent (notification.consentId) and its status (GRANTED, REVOKED, EXPIRED or DENIED).");
@@ -97,9 +97,9 @@ public sealed partial class HipDataFlow(
     private async Task<IResult> Request(HttpContext http, CancellationToken cancellationToken)
     {
         var body = await CallbackBodies.Read(http, cancellationToken);
-        var transactionId = Text(body["transactionId"]);
+        var transactionId = AbhaProfiles.Text(body["transactionId"]);
         var request = body["hiRequest"] as JsonObject;
-        var consentId = Text(request?["consent"]?["id"]);
+        var consentId = AbhaProfiles.Text(request?["consent"]?["id"]);
         if (transactionId is null || consentId is null)
         {
             return Problems.Invalid("hiRequest", "A health-information request names its transaction (transactionId) and consent (hiRequest.consent.id).");
@@ -143,7 +143,7 @@ public sealed partial class HipDataFlow(
             return scope.Error;
         }
         var keys = request["keyMaterial"] as JsonObject;
-        if (Text(keys?["cryptoAlg"]) != FideliusKeys.CryptoAlgorithm || !string.Equals(Text(keys?["curve"]), FideliusKeys.Curve, StringComparison.OrdinalIgnoreCase))
+        if (AbhaProfiles.Text(keys?["cryptoAlg"]) != FideliusKeys.CryptoAlgorithm || !string.Equals(AbhaProfiles.Text(keys?["curve"]), FideliusKeys.Curve, StringComparison.OrdinalIgnoreCase))
         {
             return new Invalid("hiRequest.keyMaterial must be ECDH on Curve25519.");
         }
@@ -151,8 +151,8 @@ public sealed partial class HipDataFlow(
         {
             return new Invalid("The HIU's public key has expired.");
         }
-        var publicKey = Text(keys["dhPublicKey"]?["keyValue"]);
-        var nonce = Text(keys["nonce"]);
+        var publicKey = AbhaProfiles.Text(keys["dhPublicKey"]?["keyValue"]);
+        var nonce = AbhaProfiles.Text(keys["nonce"]);
         if (publicKey is null || nonce is null)
         {
             return new Invalid("hiRequest.keyMaterial needs dhPublicKey.keyValue and nonce.");
@@ -166,7 +166,7 @@ public sealed partial class HipDataFlow(
         {
             return new Invalid($"The HIU's key material is unusable: {e.Message}");
         }
-        if (!Uri.TryCreate(Text(request["dataPushUrl"]), UriKind.Absolute, out var push)
+        if (!Uri.TryCreate(AbhaProfiles.Text(request["dataPushUrl"]), UriKind.Absolute, out var push)
             || !(push.Scheme == Uri.UriSchemeHttps || (push.Scheme == Uri.UriSchemeHttp && push.IsLoopback)))
         {
             return new Invalid("hiRequest.dataPushUrl must be an https URL.");
@@ -338,7 +338,7 @@ public sealed partial class HipDataFlow(
         {
             return new Invalid("A granted consent carries its detail (consentDetail) with its permission.");
         }
-        if (Text(detail["hip"]?["id"]) is { } hipId && !string.Equals(hipId, options.Value.HipId, StringComparison.OrdinalIgnoreCase))
+        if (AbhaProfiles.Text(detail["hip"]?["id"]) is { } hipId && !string.Equals(hipId, options.Value.HipId, StringComparison.OrdinalIgnoreCase))
         {
             return new Invalid("The consent is for another HIP.");
         }
@@ -350,19 +350,19 @@ public sealed partial class HipDataFlow(
         {
             return new Invalid("permission.dataEraseAt (the consent's expiry) is required.");
         }
-        var hiTypes = (detail["hiTypes"] as JsonArray)?.Select(Text).OfType<string>().ToList() ?? [];
+        var hiTypes = (detail["hiTypes"] as JsonArray)?.Select(AbhaProfiles.Text).OfType<string>().ToList() ?? [];
         var careContexts = (detail["careContexts"] as JsonArray)?.OfType<JsonObject>()
-            .Select(c => (Patient: Text(c["patientReference"]), CareContext: Text(c["careContextReference"])))
+            .Select(c => (Patient: AbhaProfiles.Text(c["patientReference"]), CareContext: AbhaProfiles.Text(c["careContextReference"])))
             .Where(c => c.Patient is not null && c.CareContext is not null)
             .Select(c => new ConsentedCareContext(c.Patient!, c.CareContext!)).ToList() ?? [];
-        var patient = Text(detail["patient"]?["id"]);
-        var purpose = Text(detail["purpose"]?["code"]);
+        var patient = AbhaProfiles.Text(detail["patient"]?["id"]);
+        var purpose = AbhaProfiles.Text(detail["purpose"]?["code"]);
         if (hiTypes.Count == 0 || careContexts.Count == 0 || patient is null || purpose is null)
         {
             return new Invalid("A consent names its patient, purpose, health-information types and care contexts.");
         }
-        var frequency = permission["frequency"] is JsonObject f ? $"{Text(f["value"])} per {Text(f["unit"])}, {Text(f["repeats"])} repeats" : null;
-        return new ConsentArtefact(consentId, patient, Text(detail["hiu"]?["id"]), purpose, Text(detail["purpose"]?["text"]), hiTypes, from, to, eraseAt,
+        var frequency = permission["frequency"] is JsonObject f ? $"{AbhaProfiles.Text(f["value"])} per {AbhaProfiles.Text(f["unit"])}, {AbhaProfiles.Text(f["repeats"])} repeats" : null;
+        return new ConsentArtefact(consentId, patient, AbhaProfiles.Text(detail["hiu"]?["id"]), purpose, AbhaProfiles.Text(detail["purpose"]?["text"]), hiTypes, from, to, eraseAt,
             frequency, careContexts, now, null);
     }
 
@@ -389,10 +389,8 @@ public sealed partial class HipDataFlow(
     private static string Checksum(string content) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(content)));
 #pragma warning restore CA5351
 
-    private static string? Text(JsonNode? node) => node is JsonValue value ? value.ToString() : null;
-
     private static bool Date(JsonNode? node, out DateTimeOffset at) =>
-        DateTimeOffset.TryParse(Text(node), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
+        DateTimeOffset.TryParse(AbhaProfiles.Text(node), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ABDM call to {Path} not delivered: {ErrorType}")]
     private static partial void GatewayCallFailed(ILogger logger, string path, string errorType);
