@@ -5,7 +5,8 @@ namespace Telemed.AbdmSimulator;
 
 /// <summary>
 /// A stand-in for ABDM on one loopback port: the ABHA service (/abha/api), the gateway (/api/hiecm, /gateway/v0.5),
-/// the NHPR registries (/v4/int), a PHR app that shares profiles at a counter, and an outbox of the OTPs it "sent"
+/// the NHPR registries (/v4/int), a PHR app that shares profiles at a counter, a consent manager with an HIU that
+/// receives health information (/simulator/hiu), and an outbox of the OTPs it "sent"
 /// (/simulator/messages, and a page at / for the demo). Tests start it in their own process; ./run.sh runs it alone.
 /// </summary>
 public sealed class Simulator : IAsyncDisposable
@@ -24,6 +25,8 @@ public sealed class Simulator : IAsyncDisposable
 
     public Gateway Gateway => app.Services.GetRequiredService<Gateway>();
 
+    public ConsentManager ConsentManager => app.Services.GetRequiredService<ConsentManager>();
+
     public Uri Address => State.Address;
 
     public SimulatorOptions Options => State.Options;
@@ -36,6 +39,7 @@ public sealed class Simulator : IAsyncDisposable
         builder.Services.AddSingleton<SimulatorState>();
         builder.Services.AddSingleton<Gateway>();
         builder.Services.AddSingleton<PhrApp>();
+        builder.Services.AddSingleton<ConsentManager>();
         builder.Services.AddHttpClient("bridge", http => http.Timeout = TimeSpan.FromSeconds(30));
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -48,6 +52,7 @@ public sealed class Simulator : IAsyncDisposable
         Gateway.Map(app);
         Registries.Map(app);
         PhrApp.Map(app);
+        ConsentManager.Map(app);
         MapOutbox(app);
         return app;
     }

@@ -26,6 +26,9 @@ public sealed class SimulatorKeys : IDisposable
 
     public RsaSecurityKey SigningKey { get; }
 
+    /// <summary>The consent manager's signature over a consent artefact (RS256 over its JSON, as the gateway signs tokens).</summary>
+    public byte[] Sign(byte[] data) => signing.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
     /// <summary>Not published: a token signed with it claims the published key id but fails its signature.</summary>
     public RsaSecurityKey ForgedKey { get; }
 

@@ -23,30 +23,16 @@ public static class AbdmSetup
         services.AddDataProtection();
         services.AddSingleton<LinkTokens>();
         services.AddSingleton<ScanAndShare>();
+        services.AddSingleton<HipDocuments>();
+        services.AddSingleton<HipDataFlow>();
         services.AddSingleton<IRegistryLookup, AbdmRegistries>();
         services.AddTransient<AbdmRequestIdHandler>();
         services.AddTransient<AbdmAttemptHandler>();
         var abdm = services.AddHttpClient<AbdmHttp>().AddHttpMessageHandler<AbdmRequestIdHandler>();
-        abdm.AddResilienceHandler("abdm", (pipeline, context) =>
-            {
-                var settings = context.ServiceProvider.GetRequiredService<IOptions<AbdmOptions>>().Value;
-                // A network time-out is about the wall clock, whatever clock the application reads.
-                pipeline.TimeProvider = TimeProvider.System;
-                // Server errors, 408, 429, lost connections and time-outs are retried, with the call's one REQUEST-ID: ABDM
-                // (and its simulator) can tell a retry from a new request. Refusals (4xx) are answers and are not retried.
-                if (settings.Attempts > 1)
-                {
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = settings.Attempts - 1,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = TimeSpan.FromMilliseconds(200),
-                    });
-                }
-                pipeline.AddTimeout(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-            });
+        abdm.AddResilienceHandler("abdm", Retried);
         abdm.AddHttpMessageHandler<AbdmAttemptHandler>();
+        // Pushes to HIUs' dataPushUrl: retried like gateway calls, but without the gateway's headers and session token.
+        services.AddHttpClient(HipDataFlow.PushClient).AddResilienceHandler("abdm-data-push", Retried);
         services.AddGatewayCallbackAuthentication();
 
         services.ConfigureMarten(options =>
@@ -57,9 +43,33 @@ public static class AbdmSetup
             options.Schema.For<PendingGatewayRequest>();
             options.Schema.For<GatewayAnswer>();
             options.Schema.For<AbhaLinkToken>();
+            options.Schema.For<ConsentArtefact>();
+            options.Schema.For<HealthInformationTransfer>();
             options.Events.AddEventTypes([typeof(AbhaVerified), typeof(AbhaDeclarationWithdrawn), typeof(GatewayCallbackRefused), typeof(RegistryCheckRecorded)]);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Server errors, 408, 429, lost connections and time-outs are retried (a gateway call keeps its one REQUEST-ID: ABDM
+    /// and its simulator can tell a retry from a new request); refusals (4xx) are answers and are not retried.
+    /// </summary>
+    private static void Retried(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var settings = context.ServiceProvider.GetRequiredService<IOptions<AbdmOptions>>().Value;
+        // A network time-out is about the wall clock, whatever clock the application reads.
+        pipeline.TimeProvider = TimeProvider.System;
+        if (settings.Attempts > 1)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = settings.Attempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+            });
+        }
+        pipeline.AddTimeout(TimeSpan.FromSeconds(settings.TimeoutSeconds));
     }
 
     public static void MapAbdm(this WebApplication app)
@@ -72,6 +82,10 @@ public static class AbdmSetup
         var callbacks = app.MapGatewayCallbacks();
         callbacks.MapPost(ScanAndShare.Path, ScanAndShare.Receive).WithSummary("The gateway posts a profile a patient shared at a facility's counter (Scan & Share).");
         callbacks.MapPost(LinkTokens.CallbackPath, ReceiveLinkToken).WithSummary("The gateway answers a link token request (on-generate-token).");
+        callbacks.MapPost(HipDataFlow.ConsentNotifyPath, HipDataFlow.ReceiveConsent)
+            .WithSummary("The consent manager notifies a consent artefact granted, revoked or expired for records Telemed holds (HIP).");
+        callbacks.MapPost(HipDataFlow.RequestPath, HipDataFlow.ReceiveRequest)
+            .WithSummary("The consent manager asks for health information under an artefact: encrypted with Fidelius and pushed to the HIU.");
     }
 
     private static async Task<IResult> ReceiveLinkToken(

@@ -24,6 +24,12 @@ public sealed class HubClient : IAsyncDisposable
     /// </summary>
     public static Task<HubClient> Connect(TelemedFactory host, string path, string? accessToken, params string[] pushNames)
     {
+        if (host.OnLoopback)
+        {
+            // A host on a real port (one ABDM's simulator calls back): connect over the network like a browser.
+            using var client = host.CreateClient();
+            return Connect(client.BaseAddress!, path, accessToken, pushNames);
+        }
         var server = host.Server;
         return Connect(server.BaseAddress, path, accessToken, options =>
         {

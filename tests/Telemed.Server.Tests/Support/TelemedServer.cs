@@ -63,6 +63,7 @@ public sealed class TelemedServer : IAsyncLifetime
     {
         var host = new TelemedFactory(this, settings);
         host.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
+        host.OnLoopback = true;
         host.StartServer();
         hosts.Add(host);
         return host;
@@ -86,6 +87,9 @@ public sealed class TelemedServer : IAsyncLifetime
 
 public sealed class TelemedFactory(TelemedServer server, IDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
+    /// <summary>Served by Kestrel on a loopback port rather than the in-memory test server.</summary>
+    public bool OnLoopback { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
