@@ -88,6 +88,7 @@ public static class IdentitySetup
     {
         jwt.MapInboundClaims = false;
         jwt.TimeProvider = time;
+        var revoked = provider.GetRequiredService<RevokedSessions>();
         jwt.Events = new JwtBearerEvents
         {
             // Browsers cannot set headers on WebSocket requests, so the hub takes the token from the query string.
@@ -104,7 +105,7 @@ public static class IdentitySetup
             // them (at 25,000 connections the token and its claims were about 4 KB each).
             OnTokenValidated = context =>
             {
-                if (context.Principal?.SessionId() is { } sessionId && provider.GetRequiredService<RevokedSessions>().IsRevoked(sessionId))
+                if (context.Principal?.SessionId() is { } sessionId && revoked.IsRevoked(sessionId))
                 {
                     context.Fail("The sign-in session of this token has ended.");
                     return Task.CompletedTask;
