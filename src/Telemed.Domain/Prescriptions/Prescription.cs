@@ -68,7 +68,7 @@ public static class PrescriptionRules
         {
             return refused;
         }
-        return new PrescriptionContent(prescriptionId, consultation.Id, now, DateOnly.FromDateTime(now.UtcDateTime).AddDays(validityDays),
+        return new PrescriptionContent(prescriptionId, consultation.Id, now, IndianTime.Day(now).AddDays(validityDays),
             record.Kind, consultation.Medium, facility, doctor, patient, record.Notes?.ChiefComplaints, record.Diagnosis, record.Medicines,
             record.Notes?.InvestigationsAdvised, record.Notes?.Advice, record.Notes?.FollowUpOn);
     }

@@ -43,7 +43,7 @@ internal static class FhirCodes
         public static Coding PhysicalExamination => Coding(Snomed, "425044008", "Physical exam section");
         public static Coding InvestigationAdvice => Coding(Snomed, "721963009", "Order document");
         public static Coding Medications => Coding(Snomed, "721912009", "Medication summary document");
-        public static Coding FollowUp => Coding(Snomed, "736271009", "Outpatient care plan");
+        public static Coding FollowUp => Coding(Snomed, "390906007", "Follow-up encounter");
         public static Coding Prescription => Coding(Snomed, "440545006", "Prescription record");
     }
 

@@ -48,6 +48,15 @@ public class PrescriptionTests
     }
 
     [Fact]
+    public void Validity_counts_from_the_day_in_India_the_prescription_was_issued()
+    {
+        // 20:00 UTC on 25 Nov is 01:30 on 26 Nov in India: the pharmacist's "today" is the 26th, so is the first day.
+        var lateEvening = new DateTimeOffset(2026, 11, 25, 20, 0, 0, TimeSpan.Zero);
+        var content = PrescriptionRules.Compose(Written, PrescriptionId, Facility, Prescriber, Sunita, lateEvening).Value!;
+        content.ValidUntil.ShouldBe(new DateOnly(2026, 12, 26));
+    }
+
+    [Fact]
     public void No_medicines_means_no_prescription() =>
         PrescriptionRules.Compose(Consultation(), PrescriptionId, Facility, Prescriber, Sunita, Now).Value.ShouldBeNull();
 

@@ -130,7 +130,7 @@ public class FhirDocumentTests
         encounter.Period.Start.ShouldBe(new FhirDateTime(Start).Value);
 
         composition.Section.Select(s => s.Code.Coding.FirstOrDefault()?.Code).ShouldBe(
-            ["422843007", "371529009", "425044008", "721963009", "721912009", "736271009", null, null]);
+            ["422843007", "371529009", "425044008", "721963009", "721912009", "390906007", null, null]);
         var sections = composition.Section.ToDictionary(s => s.Title!);
         sections["Chief complaints"].Entry.Select(r => Resolve<Condition>(bundle, r).Code.Text).ShouldBe(["Fever for 3 days", "Dry cough"]);
         sections["Investigation Advice"].Entry.Select(r => Resolve<ServiceRequest>(bundle, r).Code.Text).ShouldBe(["CBC", "Dengue NS1 antigen"]);
