@@ -90,6 +90,17 @@ public static class OutbreakDetection
         return Run(series, from, parameters ?? EarsParameters.Default);
     }
 
+    /// <summary>
+    /// The days whose mean is the day's expected count as reported: C2's baseline once C2 runs, else C1's; null before either.
+    /// </summary>
+    public static (DateOnly From, DateOnly To)? ExpectedBaseline(EarsDay day, EarsParameters? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(day);
+        var p = parameters ?? EarsParameters.Default;
+        var lag = day.C2 is not null ? p.C2LagDays : day.C1 is not null ? 0 : (int?)null;
+        return day.Date is { } date && lag is { } days ? (date.AddDays(-(days + p.BaselineDays)), date.AddDays(-(days + 1))) : null;
+    }
+
     private static List<EarsDay> Run(IReadOnlyList<int> counts, DateOnly? from, EarsParameters p)
     {
         ArgumentNullException.ThrowIfNull(counts);

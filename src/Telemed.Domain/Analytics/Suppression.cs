@@ -26,6 +26,16 @@ public static class Suppression
         return count >= 1 && count < k ? null : count;
     }
 
+    /// <summary>
+    /// The mean of the counts, or null when any of them is suppressed: a published mean gives away the sum of the
+    /// suppressed counts in it and, from one sliding window to the next, each of them.
+    /// </summary>
+    public static double? Mean(IReadOnlyCollection<int> counts, int k = DefaultK)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        return counts.Count == 0 || counts.Any(count => Cell(count, k) is null) ? null : counts.Average();
+    }
+
     /// <summary>Primary suppression only, cell by cell (for tables whose totals are not published).</summary>
     public static IReadOnlyList<int?> Cells(IReadOnlyList<int> counts, int k = DefaultK)
     {

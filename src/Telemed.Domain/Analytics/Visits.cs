@@ -92,30 +92,58 @@ public sealed record OperationsDay(
 public static class OperationsReport
 {
     /// <summary>
-    /// Figures per day. A count below k is suppressed; so is every figure computed from fewer than k visits, since a
-    /// median of two waits tells who waited.
+    /// Figures per day, for the facility whose visits these are or, with <paramref name="doctorId"/>, for one of its
+    /// doctors. A count below k is suppressed; so is every figure computed from fewer than k visits, since a median of two
+    /// waits tells who waited. The facility's counts are the sums of its doctors', so every doctor's count is suppressed
+    /// with complementary suppression across the day's doctors: a slice asked for alone then gives away nothing that the
+    /// facility's figure and the other doctors' slices would.
     /// </summary>
-    public static IReadOnlyList<OperationsDay> Daily(IEnumerable<Visit> visits, int k = Suppression.DefaultK) =>
-        [.. visits.GroupBy(v => v.Day).OrderBy(g => g.Key).Select(day =>
+    public static IReadOnlyList<OperationsDay> Daily(IEnumerable<Visit> visits, int k = Suppression.DefaultK, Guid? doctorId = null) =>
+        [.. visits.GroupBy(v => v.Day).OrderBy(g => g.Key).SelectMany(day =>
         {
             var all = day.ToList();
-            var called = all.Where(v => v.Wait is not null).ToList();
-            var completed = all.Where(v => v.Outcome == VisitOutcome.Completed).ToList();
-            var calls = all.Where(v => v.CallConnected).ToList();
-            double? Minutes(TimeSpan? value, int basis) => basis >= k && value is { } v ? Math.Round(v.TotalMinutes, 1) : null;
-            double? Share(int part, int basis) => basis >= k ? OperationsFigures.Share(part, basis) : null;
-            return new OperationsDay(
-                day.Key,
-                Suppression.Cell(all.Count, k),
-                Suppression.Cell(completed.Count, k),
-                Suppression.Cell(all.Count(v => v.Outcome == VisitOutcome.NoShow), k),
-                Suppression.Cell(all.Count(v => v.Outcome == VisitOutcome.Cancelled), k),
-                Minutes(OperationsFigures.Median(called.Select(v => v.Wait!.Value)), called.Count),
-                Minutes(OperationsFigures.Percentile90(called.Select(v => v.Wait!.Value)), called.Count),
-                Minutes(OperationsFigures.Median(completed.Select(v => v.ConsultationLength!.Value)), completed.Count),
-                Share(calls.Count(v => v.AudioOnly), calls.Count),
-                Share(calls.Count(v => v.Disconnections > 0), calls.Count),
-                Suppression.Cell(all.Count(v => v.PrescriptionIssued), k),
-                Suppression.Cell(all.Count(v => v.Dispensed), k));
+            if (doctorId is not { } doctor)
+            {
+                return [Figures(day.Key, all, [.. Counts(all).Select(count => Suppression.Cell(count, k))], k)];
+            }
+            var mine = all.Where(v => v.DoctorId == doctor).ToList();
+            if (mine.Count == 0)
+            {
+                return [];
+            }
+            var doctors = all.GroupBy(v => v.DoctorId).OrderBy(g => g.Key != doctor).Select(g => Counts([.. g])).ToList();
+            var counts = Enumerable.Range(0, CountedFigures).Select(figure => Suppression.Row([.. doctors.Select(d => d[figure])], k)[0]).ToArray();
+            return new[] { Figures(day.Key, mine, counts, k) };
         })];
+
+    private const int CountedFigures = 6;
+
+    /// <summary>Checked in, seen, no-shows, cancelled, prescriptions issued, dispensed.</summary>
+    private static int[] Counts(List<Visit> visits) =>
+    [
+        visits.Count, visits.Count(v => v.Outcome == VisitOutcome.Completed), visits.Count(v => v.Outcome == VisitOutcome.NoShow),
+        visits.Count(v => v.Outcome == VisitOutcome.Cancelled), visits.Count(v => v.PrescriptionIssued), visits.Count(v => v.Dispensed),
+    ];
+
+    private static OperationsDay Figures(DateOnly day, List<Visit> all, int?[] counts, int k)
+    {
+        var called = all.Where(v => v.Wait is not null).ToList();
+        var completed = all.Where(v => v.Outcome == VisitOutcome.Completed).ToList();
+        var calls = all.Where(v => v.CallConnected).ToList();
+        double? Minutes(TimeSpan? value, int basis) => basis >= k && value is { } v ? Math.Round(v.TotalMinutes, 1) : null;
+        double? Share(int part, int basis) => basis >= k ? OperationsFigures.Share(part, basis) : null;
+        return new OperationsDay(
+            day,
+            counts[0],
+            counts[1],
+            counts[2],
+            counts[3],
+            Minutes(OperationsFigures.Median(called.Select(v => v.Wait!.Value)), called.Count),
+            Minutes(OperationsFigures.Percentile90(called.Select(v => v.Wait!.Value)), called.Count),
+            Minutes(OperationsFigures.Median(completed.Select(v => v.ConsultationLength!.Value)), completed.Count),
+            Share(calls.Count(v => v.AudioOnly), calls.Count),
+            Share(calls.Count(v => v.Disconnections > 0), calls.Count),
+            counts[4],
+            counts[5]);
+    }
 }

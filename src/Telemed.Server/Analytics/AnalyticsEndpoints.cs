@@ -11,7 +11,7 @@ namespace Telemed.Server.Analytics;
 
 public sealed record SyndromeDay(DateOnly Day, Syndrome Syndrome, int? Count, bool Flagged, double? Expected);
 
-public sealed record OutbreakAlert(string District, Syndrome Syndrome, DateOnly Day, int? Count, double Expected, IReadOnlyList<string> Detectors);
+public sealed record OutbreakAlert(string District, Syndrome Syndrome, DateOnly Day, int? Count, double? Expected, IReadOnlyList<string> Detectors);
 
 /// <summary>
 /// Aggregates for health officers and admins, never a patient: OPD operations per facility and day, syndromic counts
@@ -50,13 +50,9 @@ public static class AnalyticsEndpoints
         {
             return Problems.Invalid("to", $"Give from ≤ to, at most {MaxDays} days apart (dates, e.g. 2026-11-25).");
         }
-        var query = db.Query<Visit>().Where(v => v.FacilityId == facilityId && v.Day >= window.From && v.Day <= window.To);
-        if (doctorId is { } doctor)
-        {
-            query = query.Where(v => v.DoctorId == doctor);
-        }
-        var visits = await query.ToListAsync(cancellationToken);
-        var days = OperationsReport.Daily(visits, options.Value.MinimumCellSize);
+        // The whole facility's visits even for one doctor's figures: they are suppressed consistently with the other doctors'.
+        var visits = await db.Query<Visit>().Where(v => v.FacilityId == facilityId && v.Day >= window.From && v.Day <= window.To).ToListAsync(cancellationToken);
+        var days = OperationsReport.Daily(visits, options.Value.MinimumCellSize, doctorId);
         if (format == "fhir")
         {
             var facility = await db.LoadAsync<Identity.Facility>(facilityId.Value, cancellationToken);
@@ -132,11 +128,14 @@ public static class AnalyticsEndpoints
             {
                 var date = day.Date!.Value;
                 var detectors = new[] { ("C1", day.C1), ("C2", day.C2), ("C3", day.C3) }.Where(d => d.Item2?.Flagged == true).Select(d => d.Item1).ToList();
-                var expected = day.C2?.Expected ?? day.C1?.Expected;
-                days.Add(new SyndromeDay(date, syndrome, Suppression.Cell(day.Count, k), detectors.Count > 0, expected is { } e ? Math.Round(e, 2) : null));
+                var baseline = OutbreakDetection.ExpectedBaseline(day) is { } week
+                    ? Enumerable.Range(0, week.To.DayNumber - week.From.DayNumber + 1).Select(i => counts.GetValueOrDefault(week.From.AddDays(i))).ToList()
+                    : [];
+                var expected = Suppression.Mean(baseline, k) is { } mean ? Math.Round(mean, 2) : (double?)null;
+                days.Add(new SyndromeDay(date, syndrome, Suppression.Cell(day.Count, k), detectors.Count > 0, expected));
                 if (detectors.Count > 0)
                 {
-                    alerts?.Add(new OutbreakAlert(district, syndrome, date, Suppression.Cell(day.Count, k), Math.Round(expected ?? 0, 2), detectors));
+                    alerts?.Add(new OutbreakAlert(district, syndrome, date, Suppression.Cell(day.Count, k), expected, detectors));
                 }
             }
         }

@@ -8,7 +8,7 @@ using Telemed.Server.Infrastructure;
 namespace Telemed.Server.Analytics;
 
 /// <summary>An outbreak flag, raised once per district, syndrome and day; the alert's own stream is its audit.</summary>
-public sealed record OutbreakAlertRaised(Guid AlertId, string District, Syndrome Syndrome, DateOnly Day, int? Count, double Expected,
+public sealed record OutbreakAlertRaised(Guid AlertId, string District, Syndrome Syndrome, DateOnly Day, int? Count, double? Expected,
     IReadOnlyList<string> Detectors, DateTimeOffset At);
 
 /// <summary>

@@ -194,6 +194,16 @@ public class OutbreakDetectionTests
         ((double)c2Flags / c2Days).ShouldBeLessThanOrEqualTo(0.025);
         ((double)c3Flags / c3Days).ShouldBeLessThanOrEqualTo(0.09);
     }
+
+    [Fact]
+    public void The_expected_count_is_the_mean_of_C2s_baseline_once_C2_runs_and_of_C1s_before()
+    {
+        var from = new DateOnly(2026, 11, 1);
+        var days = OutbreakDetection.Ears(new Dictionary<DateOnly, int>(), from, from.AddDays(12));
+        OutbreakDetection.ExpectedBaseline(days[6]).ShouldBeNull("no detector runs before day 7");
+        OutbreakDetection.ExpectedBaseline(days[7]).ShouldBe((from, from.AddDays(6)));
+        OutbreakDetection.ExpectedBaseline(days[12]).ShouldBe((from.AddDays(3), from.AddDays(9)));
+    }
 }
 
 /// <summary>Reproducible synthetic counts: System.Random with a seed (a seeded Random keeps its legacy algorithm across .NET versions) and Knuth's Poisson sampler.</summary>

@@ -74,4 +74,13 @@ public class SuppressionTests
         Should.Throw<ArgumentOutOfRangeException>(() => Suppression.Cell(3, k: 0));
         Should.Throw<ArgumentException>(() => Suppression.Table([[1, 2], [3]]));
     }
+
+    [Fact]
+    public void A_mean_over_a_suppressed_count_is_suppressed_too()
+    {
+        Suppression.Mean([10, 12, 0, 8], k: 5).ShouldBe(7.5);
+        // With the other counts published, 4 × the mean would give the 3 away.
+        Suppression.Mean([10, 12, 3, 8], k: 5).ShouldBeNull();
+        Suppression.Mean([], k: 5).ShouldBeNull();
+    }
 }

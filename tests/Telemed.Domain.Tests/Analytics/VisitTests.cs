@@ -11,7 +11,10 @@ public class VisitTests
     private static readonly Guid Doctor = Guid.NewGuid();
     private static readonly DateTimeOffset Morning = new(2026, 11, 25, 4, 0, 0, TimeSpan.Zero); // 09:30 IST
 
-    private static Visit Seen(int token, int waitMinutes, int consultMinutes, string icd10, bool audioOnly = false)
+    private static Visit Seen(int token, int waitMinutes, int consultMinutes, string icd10, bool audioOnly = false) =>
+        SeenBy(Doctor, token, waitMinutes, consultMinutes, icd10, audioOnly);
+
+    private static Visit SeenBy(Guid doctor, int token, int waitMinutes, int consultMinutes, string icd10, bool audioOnly = false)
     {
         var consultation = Guid.NewGuid();
         var checkedIn = Morning.AddMinutes(token);
@@ -19,12 +22,12 @@ public class VisitTests
         var visit = Visits.CheckedIn(new PatientCheckedIn(Session, token, Guid.NewGuid(), new PatientSummary("x", 30, "female"), null, [], checkedIn), Facility, "Pune");
         object[] events =
         [
-            new TokenCalled(Session, token, Doctor, false, called),
-            new TokenConsultationStarted(Session, token, Doctor, consultation, called),
-            new CallConnected(consultation, Doctor, called),
-            .. audioOnly ? new object[] { new CallModeChanged(consultation, CallMode.AudioOnly, Doctor, called) } : [],
-            new DiagnosisRecorded(consultation, new Diagnosis("x", new CodedConcept("icd10", icd10)), Doctor, called),
-            new TokenCompleted(Session, token, Doctor, called.AddMinutes(consultMinutes)),
+            new TokenCalled(Session, token, doctor, false, called),
+            new TokenConsultationStarted(Session, token, doctor, consultation, called),
+            new CallConnected(consultation, doctor, called),
+            .. audioOnly ? new object[] { new CallModeChanged(consultation, CallMode.AudioOnly, doctor, called) } : [],
+            new DiagnosisRecorded(consultation, new Diagnosis("x", new CodedConcept("icd10", icd10)), doctor, called),
+            new TokenCompleted(Session, token, doctor, called.AddMinutes(consultMinutes)),
         ];
         return events.Aggregate(visit, Visits.Apply);
     }
@@ -58,5 +61,22 @@ public class VisitTests
         day.P90WaitMinutes.ShouldBe(60);
         day.MedianConsultationMinutes.ShouldBe(5);
         day.AudioOnlyShare!.Value.ShouldBe(1.0 / 6, 1e-9);
+    }
+
+    [Fact]
+    public void A_doctors_counts_are_suppressed_so_the_facility_figure_and_the_other_doctors_do_not_give_them_away()
+    {
+        var (asha, rahul, meera) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var visits = Enumerable.Range(1, 10).Select(t => SeenBy(asha, t, 5, 5, "R50.9"))
+            .Concat(Enumerable.Range(11, 6).Select(t => SeenBy(rahul, t, 5, 5, "R50.9")))
+            .Concat(Enumerable.Range(17, 2).Select(t => SeenBy(meera, t, 5, 5, "R50.9")))
+            .ToList();
+
+        OperationsReport.Daily(visits).ShouldHaveSingleItem().Seen.ShouldBe(18);
+        OperationsReport.Daily(visits, doctorId: meera).ShouldHaveSingleItem().Seen.ShouldBeNull("2 is below k = 5");
+        // 18 − 10 − 6 would be Meera's 2: the smallest other doctor's count goes too.
+        OperationsReport.Daily(visits, doctorId: rahul).ShouldHaveSingleItem().Seen.ShouldBeNull("complementary suppression");
+        OperationsReport.Daily(visits, doctorId: asha).ShouldHaveSingleItem().Seen.ShouldBe(10);
+        OperationsReport.Daily(visits, doctorId: Guid.NewGuid()).ShouldBeEmpty();
     }
 }

@@ -143,6 +143,7 @@ public class OutbreakAlertTests(TelemedServer server) : IClassFixture<TelemedSer
         var pushed = await officerHub.Next("OutbreakAlert", a => a.GetProperty("syndrome").GetString() == "fever");
         pushed.GetProperty("district").GetString().ShouldBe("Pune");
         pushed.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()).ShouldContain("C1");
+        pushed.GetProperty("expected").GetDouble().ShouldBe(0, "the baseline week had no fevers, and no suppressed count to give away");
         (await Host.Services.GetRequiredService<OutbreakAlerts>().Raise(CancellationToken.None)).ShouldBeEmpty("an alert is raised once");
         var listed = await (await Officer()).GetFromJsonAsync<JsonElement>($"/api/analytics/alerts?from={Today}&to={Today}");
         listed.EnumerateArray().ShouldContain(a => a.GetProperty("syndrome").GetString() == "fever");
