@@ -13,6 +13,9 @@ using Telemed.Server.Realtime;
 using Telemed.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
+// The web client's build-time compressed files sit under obj/ until publish: outside Development too (the tests, a
+// Release build) the build's manifest finds them. A published app has no such manifest and serves its own wwwroot.
+builder.WebHost.UseStaticWebAssets();
 builder.AddTelemedLogging()
     .AddTelemedTelemetry()
     .AddTelemedProblemDetails()

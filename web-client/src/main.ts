@@ -1,13 +1,11 @@
 import { $, api, connectHubs, failSafely, renderSignedIn, show, storageKeys } from './shared/app';
 import type { Tokens } from './shared/api';
-import { doctorHome } from './doctor/doctor';
 import { startPasswordChange } from './shared/change-password';
 import { startI18n } from './shared/i18n';
 import { startPatientSignIn } from './patient/onboarding';
-import { patientHome } from './patient/patient';
-import { Pharmacy } from './pharmacy/pharmacy';
 
-startI18n();
+// Each role's pages are chunks of their own, fetched after sign-in: a patient never downloads a doctor's code.
+await startI18n();
 startPasswordChange();
 let dashboard: import('./shared/analytics').Dashboard | undefined;
 
@@ -29,9 +27,11 @@ async function signedIn(tokens: Tokens) {
     return dashboard.open();
   }
   // Patients and doctors: the live queue, and consultation rooms (a doctor is also invited into other doctors' rooms).
-  await connectHubs(['queue', 'consultation']);
-  if (tokens.role === 'patient') await patientHome();
-  else await doctorHome();
+  const [role] = await Promise.all([
+    tokens.role === 'patient' ? import('./patient/patient').then(module => module.patientHome) : import('./doctor/doctor').then(module => module.doctorHome),
+    connectHubs(['queue', 'consultation']),
+  ]);
+  await role();
 }
 
 $('staff-form').addEventListener('submit', event => {
@@ -40,7 +40,8 @@ $('staff-form').addEventListener('submit', event => {
 });
 startPatientSignIn(signedIn);
 
-function pharmacyHome() {
+async function pharmacyHome() {
+  const { Pharmacy } = await import('./pharmacy/pharmacy');
   show('pharmacy');
   const pharmacy = new Pharmacy(api, $);
   $('rx-form').addEventListener('submit', event => {

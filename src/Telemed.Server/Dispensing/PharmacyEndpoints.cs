@@ -60,8 +60,6 @@ public static class PharmacyEndpoints
         pharmacy.MapPost("/verify", VerifyJws).WithSummary("Verify a prescription from its JWS (e.g. pasted or read offline).");
         pharmacy.MapPost("/prescriptions/{prescriptionId:guid}/dispensations", Dispense)
             .WithSummary("Record what was handed out, per line (idempotent by requestId; never beyond the prescribed quantity).");
-        app.MapGet("/verify/{prescriptionId:guid}", (IWebHostEnvironment environment) => Api.WebPage(environment, "verify.html"))
-            .AllowAnonymous().ExcludeFromDescription();
         // The short form SMS carry (an SMS variable holds at most 30 characters).
         app.MapGet("/v/{shortId}", (string shortId) => Ids.FromCompact(shortId) is { } prescriptionId
                 ? Results.Redirect($"/verify/{prescriptionId}")

@@ -42,9 +42,6 @@ public static class PasswordResets
             .WithSummary("Staff: e-mail a password reset link (valid 30 minutes, once). Answers the same whether or not the address is known.");
         auth.MapPost("/password-reset/complete", Complete).AllowAnonymous().RequireRateLimiting(Security.SignInLimit)
             .WithSummary("Staff: choose a new password with the token from the reset link; every session of the account ends.");
-        // The page the e-mailed links open (and "Forgot your password?" on the sign-in form).
-        app.MapGet("/reset-password", (IWebHostEnvironment environment) => Api.WebPage(environment, "reset-password.html"))
-            .AllowAnonymous().ExcludeFromDescription();
         auth.MapPost("/password", Change)
             .WithSummary("Staff: change your password, giving the current one; every session of the account ends, sign in again.");
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Rewrite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Telemed.Server.Infrastructure;
@@ -15,28 +16,36 @@ public static class Api
         return builder;
     }
 
-    /// <summary>The browser client (built from web-client/ into wwwroot). Hashed asset names can be cached for good.</summary>
+    /// <summary>
+    /// The browser client, built by Vite from web-client/ into wwwroot and served by MapStaticAssets: compressed at
+    /// build time (brotli and gzip, chosen by Accept-Encoding), each file with its ETag. Pages are revalidated on every
+    /// visit (no-cache); Vite puts a content hash in every name under /assets, so those are cached for good.
+    /// </summary>
     public static WebApplication UseWebClient(this WebApplication app)
     {
-        app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions
+        // The pages at addresses of their own: the sign-in at /, and what QR codes and links in messages open.
+        app.UseRewriter(new RewriteOptions()
+            .AddRewrite("^$", "index.html", skipRemainingRules: true)
+            .AddRewrite("^verify/[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "verify.html", skipRemainingRules: true)
+            .AddRewrite("^reset-password$", "reset-password.html", skipRemainingRules: true));
+        app.MapStaticAssets().AllowAnonymous().Add(endpoint =>
         {
-            OnPrepareResponse = context =>
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.StartsWith("assets/", StringComparison.Ordinal)
+                && endpoint.RequestDelegate is { } serve)
             {
-                if (context.Context.Request.Path.StartsWithSegments("/assets"))
+                endpoint.RequestDelegate = context =>
                 {
-                    context.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-                }
-            },
+                    context.Response.OnStarting(() =>
+                    {
+                        context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                        return Task.CompletedTask;
+                    });
+                    return serve(context);
+                };
+            }
         });
         return app;
     }
-
-    /// <summary>A page of the web client at a path of its own (what a QR code or a link in a message opens).</summary>
-    public static IResult WebPage(IWebHostEnvironment environment, string file) =>
-        environment.WebRootFileProvider.GetFileInfo(file) is { Exists: true, PhysicalPath: { } page }
-            ? Results.File(page, "text/html; charset=utf-8")
-            : Problems.NotFound("The web client is not built (run ./run.sh).");
 
     public static WebApplication MapApiDocument(this WebApplication app)
     {

@@ -54,7 +54,7 @@ function showStatus(message: MessageKey) {
   render();
 }
 
-startI18n();
+await startI18n();
 onLanguageChange(render);
 render();
 void start().catch(() => showStatus('board.unreachable'));

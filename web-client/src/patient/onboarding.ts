@@ -30,7 +30,7 @@ onLanguageChange(() => {
 export function startPatientSignIn(signedIn: SignedIn) {
   for (const input of document.querySelectorAll<HTMLInputElement>('input[name="patient-language"]')) {
     input.checked = input.value === currentLanguage();
-    input.addEventListener('change', () => chooseLanguage(input.value as Language));
+    input.addEventListener('change', () => void chooseLanguage(input.value as Language));
   }
   $('send-code').addEventListener('click', () => void failSafely(async () => {
     const asked = $<HTMLInputElement>('mobile').value;

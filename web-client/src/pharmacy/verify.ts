@@ -39,7 +39,7 @@ async function verify() {
   render();
 }
 
-startI18n();
+await startI18n();
 onLanguageChange(render);
 render();
 verify().catch((error: Error) => {

@@ -1,4 +1,4 @@
-import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
+import type { HubConnection } from '@microsoft/signalr';
 import { Api } from './api';
 import { bannerFor, isTrouble, reconnectDelay, type Banner, type HubState, type MediaState } from './connection';
 import { onLanguageChange, t } from './i18n';
@@ -53,6 +53,8 @@ export async function connectHubs(names: readonly HubName[]): Promise<void> {
 }
 
 async function connectHub(name: HubName): Promise<HubConnection> {
+  // The SignalR client is fetched with the first hub: the sign-in page does without it.
+  const { HubConnectionBuilder, LogLevel } = await import('@microsoft/signalr');
   let refused: unknown;
   const opened = new HubConnectionBuilder()
     // Negotiated (WebSockets first). With several nodes the load balancer keeps a client on its node (docs/deploy.md).

@@ -39,6 +39,6 @@ $('choose-form').addEventListener('submit', event => void submit(event, async ()
   return 'reset.saved';
 }));
 
-startI18n();
+await startI18n();
 onLanguageChange(render);
 render();

@@ -1,7 +1,10 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
-import { applyTranslations, formatDate, formatNumber, formatTime, messages, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type MessageKey } from '.';
+import { en } from './en';
+import { hi } from './hi';
+import { applyTranslations, formatDate, formatNumber, formatTime, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type MessageKey } from '.';
 
+const messages = { en, hi };
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]).sort();
 const pages = import.meta.glob<string>('../../../*.html', { query: '?raw', import: 'default', eager: true });
 
@@ -94,21 +97,21 @@ describe('switching language', () => {
     expect(input.getAttribute('aria-label')).toBe('निर्देश');
   });
 
-  it('sets <html lang>, the static texts, the switch and what the page renders itself', () => {
+  it('sets <html lang>, the static texts, the switch and what the page renders itself', async () => {
     const heading = new FakeElement({ 'data-i18n': 'board.nowServing' });
     const button = new FakeElement({ id: 'language', 'data-i18n': 'language.switch', lang: 'hi' });
     const { page } = fakePage(heading, button);
     let rendered = '';
     onLanguageChange(() => { rendered = t('token.waiting'); });
 
-    setLanguage('hi', page);
+    await setLanguage('hi', page);
     expect(page.documentElement.lang).toBe('hi');
     expect(heading.textContent).toBe('अभी बारी');
     expect(button.textContent).toBe('English');
     expect(button.getAttribute('lang')).toBe('en');
     expect(rendered).toBe('प्रतीक्षा में');
 
-    setLanguage('en', page);
+    await setLanguage('en', page);
     expect(heading.textContent).toBe('Now serving');
     expect(rendered).toBe('Waiting');
   });

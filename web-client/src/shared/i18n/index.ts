@@ -1,10 +1,15 @@
-import { en, type MessageKey } from './en';
-import { hi } from './hi';
+import type { MessageKey } from './en';
 
 export type { MessageKey };
 export type Language = 'en' | 'hi';
+export type Catalogue = Record<MessageKey, string>;
 
-export const messages: Record<Language, Record<MessageKey, string>> = { en, hi };
+// Each language's messages are a chunk of their own, fetched when the language is chosen: a visitor downloads one.
+const catalogueLoaders: Record<Language, () => Promise<Catalogue>> = {
+  en: () => import('./en').then(module => module.en),
+  hi: () => import('./hi').then(module => module.hi),
+};
+const catalogues: Partial<Record<Language, Catalogue>> = {};
 // Indian conventions in both languages: lakh grouping, day-month-year dates.
 const locales: Record<Language, string> = { en: 'en-IN', hi: 'hi-IN' };
 const storageKey = 'telemed.language';
@@ -50,14 +55,25 @@ export function relationWords(relation: string | null | undefined, lang = langua
   return relation && isMessageKey(key) ? t(key, {}, lang).toLocaleLowerCase(locales[lang]) : relation ?? '';
 }
 
-/** The message in the current language with its {placeholders} filled in; numbers are formatted for the locale. */
-/** For keys made from data (a token state the server may add before the client knows it). */
-export function isMessageKey(key: string): key is MessageKey {
-  return key in messages.en;
+/** Fetches a language's messages (once); t and the pages need them loaded. */
+export async function loadLanguage(lang: Language): Promise<void> {
+  catalogues[lang] ??= await catalogueLoaders[lang]();
 }
 
+function catalogue(lang: Language): Catalogue {
+  const loaded = catalogues[lang];
+  if (!loaded) throw new Error(`The ${lang} messages are not loaded.`);
+  return loaded;
+}
+
+/** For keys made from data (a token state the server may add before the client knows it). Every language has the same keys. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in catalogue(language);
+}
+
+/** The message in the current language with its {placeholders} filled in; numbers are formatted for the locale. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}, lang = language): string {
-  return messages[lang][key].replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+  return catalogue(lang)[key].replace(/\{(\w+)\}/g, (placeholder, name: string) => {
     const value = params[name];
     if (value === undefined) return placeholder;
     return typeof value === 'number' ? formatNumber(value, lang) : value;
@@ -65,17 +81,24 @@ export function t(key: MessageKey, params: Record<string, string | number> = {},
 }
 
 /** Fills every element marked data-i18n (its text) or data-i18n-placeholder / data-i18n-aria-label (that attribute). */
+// Only what differs is written: the pages are built in English, and rewriting every text anyway restyles the whole
+// page on a slow phone's first load.
 export function applyTranslations(root: Pick<ParentNode, 'querySelectorAll'>, lang = language) {
-  for (const element of root.querySelectorAll('[data-i18n]')) element.textContent = t(element.getAttribute('data-i18n') as MessageKey, {}, lang);
+  for (const element of root.querySelectorAll('[data-i18n]')) {
+    const text = t(element.getAttribute('data-i18n') as MessageKey, {}, lang);
+    if (element.textContent !== text) element.textContent = text;
+  }
   for (const attribute of translatedAttributes) {
     for (const element of root.querySelectorAll(`[data-i18n-${attribute}]`)) {
-      element.setAttribute(attribute, t(element.getAttribute(`data-i18n-${attribute}`) as MessageKey, {}, lang));
+      const text = t(element.getAttribute(`data-i18n-${attribute}`) as MessageKey, {}, lang);
+      if (element.getAttribute(attribute) !== text) element.setAttribute(attribute, text);
     }
   }
 }
 
-/** Switches the page: <html lang> (screen readers, fonts, hyphenation), the static texts, then whatever the page renders itself. */
-export function setLanguage(next: Language, page: Document = document) {
+/** Switches the page once its messages are in: <html lang> (screen readers, fonts, hyphenation), the static texts, then whatever the page renders itself. */
+export async function setLanguage(next: Language, page: Document = document) {
+  await loadLanguage(next);
   language = next;
   page.documentElement.lang = next;
   applyTranslations(page);
@@ -92,11 +115,11 @@ export function onLanguageChange(render: () => void) {
 /** The person's choice (the #language button, the sign-in's language step): the page switches and remembers it on this device. */
 export function chooseLanguage(next: Language, page: Document = document) {
   localStorage.setItem(storageKey, next);
-  setLanguage(next, page);
+  return setLanguage(next, page);
 }
 
-/** Starts the page in the preferred language; the #language button switches it. */
-export function startI18n(page: Document = document) {
-  setLanguage(preferredLanguage(localStorage.getItem(storageKey), navigator.language), page);
-  page.getElementById('language')?.addEventListener('click', () => chooseLanguage(language === 'en' ? 'hi' : 'en', page));
+/** Starts the page in the preferred language (resolves once its messages are in); the #language button switches it. */
+export async function startI18n(page: Document = document) {
+  page.getElementById('language')?.addEventListener('click', () => void chooseLanguage(language === 'en' ? 'hi' : 'en', page));
+  await setLanguage(preferredLanguage(localStorage.getItem(storageKey), navigator.language), page);
 }

@@ -1,0 +1,40 @@
+using Microsoft.Playwright;
+using Telemed.Browser.Tests.Support;
+
+namespace Telemed.Browser.Tests.Patient;
+
+/// <summary>
+/// What a patient's browser downloads, from the sign-in page to the list of open OPDs: the patient's own code and the
+/// chosen language's messages, never another role's pages (the build puts those under /assets/doctor/,
+/// /assets/pharmacy/ and /assets/admin/) nor the other language.
+/// </summary>
+[Collection(OneAtATime.Name)]
+public class FirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Theory]
+    [InlineData("en", "hi")]
+    [InlineData("hi", "en")]
+    public async Task A_patient_downloads_their_own_pages_and_one_language_only(string language, string other)
+    {
+        await fixture.OpenSession("asha.verma@telemed.local");
+        var page = await fixture.NewPage();
+        await page.Context.AddInitScriptAsync($"localStorage.setItem('telemed.language', '{language}')");
+        var fetched = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) => fetched.Enqueue(new Uri(request.Url).AbsolutePath);
+
+        await Pages.SignInPatient(page, fixture, "9876543210");
+        await Assertions.Expect(page.Locator("#sessions button[data-session]").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+
+        var assets = fetched.Where(path => path.StartsWith("/assets/", StringComparison.Ordinal)).Distinct().ToList();
+        assets.ShouldContain(path => path.StartsWith("/assets/patient/patient-", StringComparison.Ordinal), string.Join('\n', assets));
+        assets.ShouldNotContain(path => path.StartsWith("/assets/doctor/") || path.StartsWith("/assets/pharmacy/") || path.StartsWith("/assets/admin/"),
+            string.Join('\n', assets));
+        // The staff's libraries: the pharmacist's QR decoder and the dashboard's charts.
+        assets.ShouldNotContain(path => path.StartsWith("/assets/jsQR-") || path.StartsWith("/assets/chart-") || path.StartsWith("/assets/analytics-"),
+            string.Join('\n', assets));
+        assets.Where(path => path.StartsWith("/assets/messages/", StringComparison.Ordinal)).ShouldHaveSingleItem()
+            .ShouldStartWith($"/assets/messages/{language}-");
+        assets.ShouldNotContain(path => path.StartsWith($"/assets/messages/{other}-"));
+    }
+}
