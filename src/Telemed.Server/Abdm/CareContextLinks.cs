@@ -105,7 +105,7 @@ public sealed record LinkableCareContext(Guid ConsultationId, Guid PatientId, Da
 /// </summary>
 public sealed partial class CareContextLinks(
     AbdmHttp abdm, IDocumentStore store, IDataProtectionProvider dataProtection, IOptions<AbdmOptions> options, TimeProvider time,
-    ILogger<CareContextLinks> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<CareContextLinks> logger) : BackgroundService
 {
     public const string Path = "/api/hiecm/hip/v3/link/carecontext";
     public const string CallbackPath = "/api/v3/link/on_carecontext";
@@ -126,6 +126,12 @@ public sealed partial class CareContextLinks(
         {
             return;
         }
+        // Not before the server listens: the gateway's on_carecontext to a link sent earlier would find nobody.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -144,7 +150,8 @@ public sealed partial class CareContextLinks(
     public async Task Pass(CancellationToken cancellationToken)
     {
         await Sweep(cancellationToken);
-        var now = time.GetUtcNow();
+        // PostgreSQL keeps microseconds, rounded: a link due this very tick must not miss by the rounding.
+        var now = time.GetUtcNow().AddTicks(TimeSpan.TicksPerMicrosecond);
         var unanswered = now.AddSeconds(-options.Value.CallbackTimeoutSeconds);
         IReadOnlyList<CareContextLink> due;
         await using (var query = store.QuerySession())
@@ -248,9 +255,14 @@ public sealed partial class CareContextLinks(
             return;
         }
         var retryWait = LinkRetry.Delay(link.Attempts + 1, TimeSpan.FromSeconds(options.Value.LinkRetrySeconds), TimeSpan.FromMinutes(options.Value.LinkRetryMaxMinutes));
-        if (token is not { State: LinkTokenState.Ready, ProtectedToken: { } protectedToken })
+        var linkToken = Unprotected(token);
+        if (linkToken is null)
         {
-            session.Store(link with { State = CareContextLinkState.Pending, NextAttemptAt = now + retryWait, Error = "The link token for this ABHA is not ready.", UpdatedAt = now });
+            session.Store(link with
+            {
+                State = CareContextLinkState.Pending, NextAttemptAt = now + retryWait, UpdatedAt = now,
+                Error = "The link token for this ABHA is not ready, or cannot be read with this server's data-protection keys.",
+            });
             await Save(session, cancellationToken);
             return;
         }
@@ -274,7 +286,7 @@ public sealed partial class CareContextLinks(
             {
                 request.Headers.Add(AbdmHeaders.RequestId, requestId);
                 request.Headers.Add(AbdmHeaders.HipId, options.Value.HipId);
-                request.Headers.Add(LinkTokenHeader, protector.Unprotect(protectedToken));
+                request.Headers.Add(LinkTokenHeader, linkToken);
             });
             return;
         }
@@ -294,6 +306,23 @@ public sealed partial class CareContextLinks(
         {
             record.Store(outcome);
             await Save(record, CancellationToken.None);
+        }
+    }
+
+    private string? Unprotected(AbhaLinkToken? token)
+    {
+        if (token is not { State: LinkTokenState.Ready, ProtectedToken: { } protectedToken })
+        {
+            return null;
+        }
+        try
+        {
+            return protector.Unprotect(protectedToken);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            TokenUnreadable(logger);
+            return null;
         }
     }
 
@@ -368,6 +397,9 @@ public sealed partial class CareContextLinks(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Care-context link refused by ABDM: {Code}")]
     private static partial void Refused(ILogger logger, string? code);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A link token cannot be unprotected: this node does not share the data-protection key ring of the node that stored it.")]
+    private static partial void TokenUnreadable(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Care-context linking pass failed with {ErrorType}; retrying on the next pass.")]
     private static partial void PassFailed(ILogger logger, string errorType);
