@@ -243,3 +243,135 @@ public class CareContextLinkRestartTests(LinkingFixture abdm) : IClassFixture<Li
         abdm.Abdm.State.LinksOf(abha.Number).ShouldContain(l => l.CareContextReference == room.ConsultationId.ToString());
     }
 }
+
+/// <summary>
+/// User-initiated linking from the simulator's PHR app: discovery finds the one patient the consent manager's facts
+/// point to and offers only their unlinked care contexts; the OTP texted to them links those chosen, within three tries.
+/// </summary>
+public class PatientLinkingTests(LinkingFixture abdm) : IClassFixture<LinkingFixture>
+{
+    private PhrApp Phr => abdm.Abdm.Phr;
+
+    [Fact]
+    public async Task Discovery_offers_only_the_matched_patients_unlinked_care_contexts_and_the_right_otp_links_them()
+    {
+        var (abha, anil, mobile) = await abdm.PatientWithAbha("Anil Rao", "M", 1975);
+        var (mine, _) = await Clinical.Prescribed(abdm.Host, anil);
+        var (_, kavita, _) = await abdm.PatientWithAbha("Kavita Menon", "F", 1981);
+        var (theirs, _) = await Clinical.Prescribed(abdm.Host, kavita);
+
+        var discovered = await Phr.Discover(abha.PreferredAddress, AbdmFixture.HipId);
+
+        discovered.Sent.Status.ShouldBe(202);
+        discovered.ErrorMessage.ShouldBeNull();
+        discovered.CareContexts.ShouldBe([mine.ConsultationId.ToString()]);
+        discovered.PatientReference.ShouldBe(anil.Id.ToString());
+        discovered.Answer!["matchedBy"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldBe(["MOBILE"]);
+        discovered.Answer.ToJsonString().ShouldNotContain(theirs.ConsultationId.ToString());
+
+        var started = await Phr.Init(AbdmFixture.HipId, discovered.TransactionId, abha.PreferredAddress, anil.Id.ToString(), discovered.CareContexts);
+        started.ErrorMessage.ShouldBeNull();
+        started.LinkReference.ShouldNotBeNull();
+        var otp = await abdm.LinkCode(mobile);
+        var wrong = otp == "000000" ? "111111" : "000000";
+
+        var refused = await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, wrong);
+        refused.ErrorMessage.ShouldBe("The OTP is not right: 2 attempt(s) left.");
+        abdm.Abdm.State.LinksOf(abha.Number).ShouldBeEmpty();
+        var confirmed = await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, otp);
+
+        confirmed.ErrorMessage.ShouldBeNull();
+        confirmed.CareContexts.ShouldBe([mine.ConsultationId.ToString()]);
+        var link = await abdm.Link(mine.ConsultationId, CareContextLinkState.Linked);
+        link.LinkedBy.ShouldBe(CareContextLinkedBy.Patient);
+        abdm.Abdm.State.LinksOf(abha.Number).Select(l => (l.CareContextReference, l.HiType, l.LinkedVia)).Order()
+            .ShouldBe([(mine.ConsultationId.ToString(), HiTypes.OpConsultation, "PATIENT"), (mine.ConsultationId.ToString(), HiTypes.Prescription, "PATIENT")]);
+        (await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, otp)).ErrorMessage
+            .ShouldBe("This link was already confirmed.");
+        (await Phr.Discover(abha.PreferredAddress, AbdmFixture.HipId)).ErrorMessage.ShouldBe("No unlinked care contexts for this patient");
+    }
+
+    [Fact]
+    public async Task A_person_whose_facts_match_nobody_here_is_told_so_and_shown_nothing()
+    {
+        var (_, anil, mobile) = await abdm.PatientWithAbha("Arjun Rao", "M", 1975);
+        await Clinical.Prescribed(abdm.Host, anil);
+        // Someone else on the same mobile (a brother), with an ABHA of his own.
+        var brother = abdm.Abdm.People.Open(new Resident(Population.NewAadhaar(), "Sunil Rao", "M", new DateOnly(1977, 1, 5), mobile[^10..]));
+
+        var discovered = await Phr.Discover(brother.PreferredAddress, AbdmFixture.HipId);
+
+        discovered.ErrorMessage.ShouldBe("Patient not found");
+        discovered.Answer!["patient"]!.AsArray().ShouldBeEmpty();
+        discovered.Answer.ToJsonString().ShouldNotContain(anil.Id.ToString());
+    }
+
+    [Fact]
+    public async Task A_care_context_abdm_refused_to_the_hip_is_offered_by_the_verified_abha_and_linked_by_the_patient()
+    {
+        var (abha, patient, mobile) = await abdm.VerifiedPatient("Lakshmi Iyer", "F", 1966);
+        abha.Status = "DEACTIVATED";
+        var (room, _) = await Clinical.Prescribed(abdm.Host, patient);
+        await abdm.Link(room.ConsultationId, CareContextLinkState.Refused);
+        abha.Status = "ACTIVE";
+
+        var discovered = await Phr.Discover(abha.PreferredAddress, AbdmFixture.HipId, DiscoveryFacts.AddressOnly);
+
+        discovered.CareContexts.ShouldBe([room.ConsultationId.ToString()]);
+        discovered.Answer!["matchedBy"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldBe(["ABHA_ADDRESS"]);
+        var started = await Phr.Init(AbdmFixture.HipId, discovered.TransactionId, abha.PreferredAddress, patient.Id.ToString(), discovered.CareContexts);
+        var confirmed = await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, await abdm.LinkCode(mobile));
+        confirmed.ErrorMessage.ShouldBeNull();
+        var link = await abdm.Link(room.ConsultationId, CareContextLinkState.Linked);
+        link.LinkedBy.ShouldBe(CareContextLinkedBy.Patient);
+    }
+
+    [Fact]
+    public async Task Three_wrong_otps_lock_the_link_and_a_care_context_not_offered_cannot_be_asked_for()
+    {
+        var (abha, patient, mobile) = await abdm.PatientWithAbha("Farida Khan", "F", 1988);
+        var (room, _) = await Clinical.Prescribed(abdm.Host, patient);
+        var (_, other, _) = await abdm.PatientWithAbha("Zoya Khan", "F", 1992);
+        var (elsewhere, _) = await Clinical.Prescribed(abdm.Host, other);
+        var discovered = await Phr.Discover(abha.PreferredAddress, AbdmFixture.HipId);
+
+        var greedy = await Phr.Init(AbdmFixture.HipId, discovered.TransactionId, abha.PreferredAddress, patient.Id.ToString(),
+            [room.ConsultationId.ToString(), elsewhere.ConsultationId.ToString()]);
+        greedy.ErrorMessage.ShouldBe("The care contexts asked for were not offered to this transaction.");
+        greedy.LinkReference.ShouldBeNull();
+
+        var started = await Phr.Init(AbdmFixture.HipId, discovered.TransactionId, abha.PreferredAddress, patient.Id.ToString(), discovered.CareContexts);
+        var otp = await abdm.LinkCode(mobile);
+        var wrong = otp == "000000" ? "111111" : "000000";
+        string?[] answers = [
+            (await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, wrong)).ErrorMessage,
+            (await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, wrong)).ErrorMessage,
+            (await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, wrong)).ErrorMessage,
+            (await Phr.Confirm(AbdmFixture.HipId, started.TransactionId, abha.PreferredAddress, started.LinkReference!, otp)).ErrorMessage,
+        ];
+
+        answers.ShouldBe([
+            "The OTP is not right: 2 attempt(s) left.", "The OTP is not right: 1 attempt(s) left.",
+            "Too many wrong OTPs: link the records again to get a new one.", "Too many wrong OTPs: link the records again to get a new one.",
+        ]);
+        await using var session = abdm.Store.QuerySession();
+        (await session.LoadAsync<CareContextLink>(room.ConsultationId)).ShouldBeNull();
+        abdm.Abdm.State.LinksOf(abha.Number).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(CallbackSigning.Missing)]
+    [InlineData(CallbackSigning.Forged)]
+    public async Task A_discovery_not_signed_by_the_gateway_is_refused_and_answered_with_nothing(CallbackSigning signing)
+    {
+        var (abha, patient, _) = await abdm.PatientWithAbha("Deepa Joshi", "F", 1984);
+        await Clinical.Prescribed(abdm.Host, patient);
+
+        var discovered = await Phr.Discover(abha.PreferredAddress, AbdmFixture.HipId, signing: signing);
+
+        discovered.Sent.Status.ShouldBe(401);
+        discovered.Answer.ShouldBeNull();
+        await using var session = abdm.Store.QuerySession();
+        (await session.LoadAsync<LinkDiscovery>(discovered.TransactionId)).ShouldBeNull();
+    }
+}
