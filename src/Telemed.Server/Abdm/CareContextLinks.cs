@@ -255,6 +255,14 @@ public sealed partial class CareContextLinks(
             return;
         }
         var retryWait = LinkRetry.Delay(link.Attempts + 1, TimeSpan.FromSeconds(options.Value.LinkRetrySeconds), TimeSpan.FromMinutes(options.Value.LinkRetryMaxMinutes));
+        if (link.State == CareContextLinkState.Sent)
+        {
+            // Sent, and no on_carecontext in time: tried again, under a new REQUEST-ID, when the schedule says.
+            var lost = LinkRetry.Delay(link.Attempts, TimeSpan.FromSeconds(options.Value.LinkRetrySeconds), TimeSpan.FromMinutes(options.Value.LinkRetryMaxMinutes));
+            session.Store(link with { State = CareContextLinkState.Pending, NextAttemptAt = now + lost, Error = "The gateway did not answer the link (on_carecontext) in time.", UpdatedAt = now });
+            await Save(session, cancellationToken);
+            return;
+        }
         var linkToken = Unprotected(token);
         if (linkToken is null)
         {

@@ -152,6 +152,36 @@ public class CareContextLinkTests(LinkingFixture abdm) : IClassFixture<LinkingFi
     }
 
     [Fact]
+    public async Task A_link_whose_callback_never_comes_is_sent_again_after_the_callback_wait_and_the_retry_schedule()
+    {
+        var (abha, patient, _) = await abdm.VerifiedPatient("Vikram Sethi", "M", 1971);
+        var bridge = abdm.Abdm.Options.BridgeUrl;
+        abdm.Abdm.Options.BridgeUrl = $"http://127.0.0.1:{ServerProcess.FreePort()}";
+        CareContextLink sent;
+        try
+        {
+            var (room, _) = await Clinical.Prescribed(abdm.Host, patient);
+            sent = await abdm.Link(room.ConsultationId, CareContextLinkState.Sent);
+            await Api.Eventually(() => Task.FromResult(abdm.Abdm.State.Callbacks.FirstOrDefault(c => c.Path == Gateway.OnCareContextPath && c.Body.Contains(sent.RequestId!))));
+        }
+        finally
+        {
+            abdm.Abdm.Options.BridgeUrl = bridge;
+        }
+
+        abdm.Server.Time.Advance(TimeSpan.FromSeconds(3));
+        var lost = await abdm.Link(sent.Id, CareContextLinkState.Pending);
+        lost.Error.ShouldBe("The gateway did not answer the link (on_carecontext) in time.");
+        lost.NextAttemptAt.ShouldBe(lost.UpdatedAt + TimeSpan.FromSeconds(30));
+        abdm.Server.Time.Advance(TimeSpan.FromSeconds(30));
+
+        var linked = await abdm.Link(sent.Id, CareContextLinkState.Linked);
+        linked.Attempts.ShouldBe(2);
+        linked.RequestId.ShouldNotBe(sent.RequestId);
+        abdm.Abdm.State.LinksOf(abha.Number).ShouldContain(l => l.CareContextReference == sent.Id.ToString());
+    }
+
+    [Fact]
     public async Task A_link_abdm_refuses_is_kept_with_its_error_for_admins_and_not_sent_again()
     {
         var (abha, patient, _) = await abdm.VerifiedPatient("Imran Shaikh", "M", 1985);
