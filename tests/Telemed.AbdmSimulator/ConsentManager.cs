@@ -50,6 +50,10 @@ public sealed class ConsentManager(SimulatorState state, Gateway gateway)
         app.MapPost("/api/hiecm/consent/v3/request/hip/on-notify", (HttpRequest request, ConsentManager cm) => Keep(request, cm.ConsentAcknowledgements));
         app.MapPost("/api/hiecm/data-flow/v3/health-information/hip/on-request", (HttpRequest request, ConsentManager cm) => Keep(request, cm.RequestAnswers));
         app.MapPost("/api/hiecm/data-flow/v3/health-information/notify", (HttpRequest request, ConsentManager cm) => Keep(request, cm.TransferNotifications));
+        foreach (var (path, required) in new[] { (OnDiscoverPath, "transactionId"), (OnInitPath, "transactionId"), (OnConfirmPath, "response") })
+        {
+            app.MapPost(path, (HttpRequest request, SimulatorState state) => Relay(request, state, required));
+        }
         app.MapPost(PushPath, async (HttpRequest request, ConsentManager cm) =>
         {
             if (cm.PushFailures.TryDequeue(out var status))
@@ -60,6 +64,36 @@ public sealed class ConsentManager(SimulatorState state, Gateway gateway)
             cm.Pushed.Enqueue(new PushedPage(body["transactionId"]?.GetValue<string>() ?? "", body));
             return Results.Accepted();
         });
+    }
+
+    public const string OnDiscoverPath = "/api/hiecm/user-initiated-linking/v3/patient/care-context/on-discover";
+    public const string OnInitPath = "/api/hiecm/user-initiated-linking/v3/link/care-context/on-init";
+    public const string OnConfirmPath = "/api/hiecm/user-initiated-linking/v3/link/care-context/on-confirm";
+
+    /// <summary>
+    /// The HIP's answer to a step of user-initiated linking, relayed to the PHR app that is waiting for it: only for a
+    /// request the consent manager sent, and an answer is either the result or an error (each step's own fields).
+    /// </summary>
+    private static async Task<IResult> Relay(HttpRequest request, SimulatorState state, string required)
+    {
+        var body = await AbhaService.Body(request);
+        var answers = body["response"]?["requestId"]?.GetValue<string>() ?? "";
+        if (!state.Answering.TryGetValue(answers, out var waiting))
+        {
+            return AbdmErrors.Wrapped(400, "ABDM-1030", "Request id not found");
+        }
+        if (body[required] is null)
+        {
+            return AbdmErrors.Field(required, $"{required} is required");
+        }
+        var path = request.Path.Value;
+        if (body["error"] is null && ((path == OnInitPath && body["link"]?["referenceNumber"] is null)
+            || (path != OnInitPath && (body["patient"] as JsonArray)?.Count is null or 0)))
+        {
+            return AbdmErrors.Field(path == OnInitPath ? "link" : "patient", "Either the result or an error is required");
+        }
+        waiting.TrySetResult(body);
+        return Results.Accepted();
     }
 
     private static async Task<IResult> Keep(HttpRequest request, ConcurrentQueue<JsonObject> into)

@@ -35,6 +35,72 @@ public sealed partial class Gateway(SimulatorState state, IHttpClientFactory cli
         }
         app.MapPost("/api/hiecm/patient-share/v3/on-share", OnShare);
         app.MapPost("/api/hiecm/v3/token/generate-token", (HttpRequest request, Gateway gateway) => gateway.GenerateToken(request));
+        app.MapPost("/api/hiecm/hip/v3/link/carecontext", (HttpRequest request, Gateway gateway) => gateway.LinkCareContext(request));
+    }
+
+    public const string OnCareContextPath = "/api/v3/link/on_carecontext";
+
+    /// <summary>
+    /// HIP-initiated linking: the link token (X-LINK-TOKEN) must be one this gateway issued to this HIP for this ABHA and
+    /// unexpired, and each patient entry's count must match its care contexts; otherwise refused at once. The outcome
+    /// comes as on_carecontext: linked (linking a care context again changes nothing), or an error (the ABHA deactivated
+    /// since the token was issued, or the token issued for another ABHA).
+    /// </summary>
+    private async Task<IResult> LinkCareContext(HttpRequest request)
+    {
+        var hipId = request.Headers["X-HIP-ID"].ToString();
+        if (hipId.Length == 0)
+        {
+            return AbdmErrors.Field("X-HIP-ID", "Invalid HIP Id");
+        }
+        var linkToken = request.Headers["X-LINK-TOKEN"].ToString();
+        if (linkToken.Length == 0)
+        {
+            return AbdmErrors.Field("X-LINK-TOKEN", "Invalid Link Token");
+        }
+        if (await state.Keys.Read(linkToken, state.Issuer) is not { } claims || Claim(claims, "typ") != "link" || Claim(claims, "hipId") != hipId)
+        {
+            return AbdmErrors.Wrapped(401, "ABDM-1094", "Invalid or expired Link Token");
+        }
+        var body = await AbhaService.Body(request);
+        var entries = (body["patient"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (entries.Count == 0 || entries.Any(e => e["referenceNumber"] is null || e["hiType"] is null
+            || e["careContexts"] is not JsonArray contexts || contexts.Count == 0 || e["count"] is not JsonValue count
+            || !count.TryGetValue<int>(out var n) || n != contexts.Count))
+        {
+            return AbdmErrors.Field("patient", "Counter and Care context count mismatch");
+        }
+        var number = body["abhaNumber"] is JsonValue value && value.TryGetValue<long>(out var digits) ? digits.ToString(CultureInfo.InvariantCulture) : null;
+        var account = state.People.ByNumber(Claim(claims, "sub") ?? "");
+        JsonObject result;
+        if (account is null || number != account.Digits)
+        {
+            result = Error("ABDM-1056", "ABHA address and Link token mismatch");
+        }
+        else if (account.Status != "ACTIVE")
+        {
+            result = Error("ABDM-1134", "Deactivated ABHA Account");
+        }
+        else
+        {
+            foreach (var entry in entries)
+            {
+                foreach (var context in entry["careContexts"]!.AsArray().OfType<JsonObject>())
+                {
+                    state.Link(new LinkedCareContext(account.Number, hipId, entry["referenceNumber"]!.ToString(), context["referenceNumber"]?.ToString() ?? "",
+                        entry["hiType"]!.ToString(), "HIP"));
+                }
+            }
+            result = new JsonObject { ["status"] = "Successfully Linked care context" };
+        }
+        result["abhaAddress"] = account?.PreferredAddress ?? body["abhaAddress"]?.ToString();
+        result["response"] = new JsonObject { ["requestId"] = request.Headers["REQUEST-ID"].ToString() };
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(state.Options.CallbackDelayMilliseconds);
+            await Post(OnCareContextPath, hipId, result, CallbackSigning.Valid);
+        });
+        return Results.Accepted();
     }
 
     private static async Task<IResult> Session(HttpRequest request, SimulatorState state)
@@ -117,9 +183,11 @@ public sealed partial class Gateway(SimulatorState state, IHttpClientFactory cli
             await Post("/api/v3/hip/token/on-generate-token", hipId, result, CallbackSigning.Valid);
         });
         return Results.Accepted();
-
-        static JsonObject Error(string code, string message) => new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
     }
+
+    private static string? Claim(IDictionary<string, object> claims, string name) => claims.TryGetValue(name, out var value) ? value?.ToString() : null;
+
+    private static JsonObject Error(string code, string message) => new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
 
     /// <summary>Posts a callback to the bridge as the gateway does, and notes it (and the bridge's answer).</summary>
     public async Task<SentCallback> Post(string path, string hipId, JsonObject body, CallbackSigning signing, string? requestId = null)

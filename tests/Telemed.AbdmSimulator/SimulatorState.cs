@@ -42,6 +42,9 @@ public sealed record SentMessage(string To, string Text, string Otp, DateTimeOff
 /// <summary>A callback the gateway posted: enough to post it again exactly (a replay), and what the bridge answered.</summary>
 public sealed record SentCallback(string Path, string RequestId, string Timestamp, string? Authorization, string HipId, string Body, int Status);
 
+/// <summary>A care context ABDM holds as linked to an ABHA: by whom it was linked (the HIP with a link token, or the patient).</summary>
+public sealed record LinkedCareContext(string AbhaNumber, string HipId, string PatientReference, string CareContextReference, string HiType, string LinkedVia);
+
 /// <summary>An answer kept for a REQUEST-ID, so a retried request gets it again instead of acting twice.</summary>
 public sealed record KeptAnswer(int Status, string ContentType, byte[] Body);
 
@@ -87,6 +90,16 @@ public sealed class SimulatorState
     public ConcurrentDictionary<string, AbhaAccount> UserTokens { get; } = new();
 
     public ConcurrentQueue<SentMessage> Messages { get; } = new();
+
+    /// <summary>Care contexts linked to ABHAs, one entry per ABHA, HIP, care context and health-information type.</summary>
+    public ConcurrentDictionary<string, LinkedCareContext> Links { get; } = new();
+
+    /// <summary>Links a care context once: linking it again changes nothing; false when it was linked already.</summary>
+    public bool Link(LinkedCareContext link) =>
+        Links.TryAdd($"{link.AbhaNumber}|{link.HipId}|{link.PatientReference}|{link.CareContextReference}|{link.HiType}", link);
+
+    /// <summary>The care contexts linked to an ABHA, by their references.</summary>
+    public IReadOnlyList<LinkedCareContext> LinksOf(string abhaNumber) => [.. Links.Values.Where(l => l.AbhaNumber == abhaNumber)];
 
     public ConcurrentDictionary<string, Task<KeptAnswer>> Answers { get; } = new();
 
@@ -175,6 +188,13 @@ public sealed class Faults
         {
             delays.Enqueue((path, delay));
         }
+    }
+
+    /// <summary>Forgets every fault not yet met.</summary>
+    public void Clear()
+    {
+        failures.Clear();
+        delays.Clear();
     }
 
     public int? Failure(string path) => Take(failures, path, out var failure) ? failure.Value : null;

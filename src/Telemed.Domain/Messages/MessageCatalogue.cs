@@ -77,6 +77,13 @@ public static class MessageCatalogue
         "{code} आपका Telemed कोड है। {minutes} मिनट तक मान्य। किसी से साझा न करें।",
         maxSegments: 1);
 
+    /// <summary>The OTP that confirms, in the patient's PHR app, the linking of Telemed's records to their ABHA.</summary>
+    public static readonly MessageTemplate RecordLinkCode = Sms(
+        "RecordLinkCode", essential: true, [new("code", 6), new("minutes", 2)],
+        "{code} is your code to link your Telemed health records to your ABHA. It expires in {minutes} minutes. Never share it.",
+        "{code} आपके Telemed स्वास्थ्य रिकॉर्ड को ABHA से जोड़ने का कोड है। {minutes} मिनट तक मान्य। किसी से साझा न करें।",
+        maxSegments: 2);
+
     public static readonly MessageTemplate Welcome = Sms(
         "Welcome", essential: false, [Site],
         "Welcome to Telemed. To see a doctor online, sign in at {site} with this mobile number.",
@@ -168,7 +175,7 @@ public static class MessageCatalogue
 
     public static readonly IReadOnlyDictionary<string, MessageTemplate> All = new[]
     {
-        SignInCode, Welcome, CheckedIn, PlacesAhead, YouAreNext, DoctorCalling, SessionPaused, SessionClosed, SessionCancelled,
+        SignInCode, RecordLinkCode, Welcome, CheckedIn, PlacesAhead, YouAreNext, DoctorCalling, SessionPaused, SessionClosed, SessionCancelled,
         PrescriptionReady, PaymentReceipt, PaymentRefund, FollowUpReminder, PrescriptionEmail, ReceiptEmail, StaffFirstPassword, StaffPasswordReset,
     }.ToFrozenDictionary(template => template.Id, StringComparer.Ordinal);
 

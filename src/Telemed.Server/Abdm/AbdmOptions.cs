@@ -58,6 +58,22 @@ public sealed class AbdmOptions
     [Range(1, 168)]
     public int CertificateHours { get; set; } = 6;
 
+    /// <summary>How often the linker looks for completed consultations to link to their patients' ABHA and for links due again.</summary>
+    [Range(1, 3600)]
+    public int LinkSweepSeconds { get; set; } = 10;
+
+    /// <summary>The wait before the first retry of a care-context link ABDM did not take; each next wait doubles.</summary>
+    [Range(1, 3600)]
+    public int LinkRetrySeconds { get; set; } = 30;
+
+    /// <summary>The longest wait between retries of a care-context link.</summary>
+    [Range(1, 1440)]
+    public int LinkRetryMaxMinutes { get; set; } = 60;
+
+    /// <summary>How long the OTP of a link the patient starts in their PHR app stays good.</summary>
+    [Range(1, 60)]
+    public int LinkCodeMinutes { get; set; } = 10;
+
     public bool Configured => !string.IsNullOrWhiteSpace(ClientId);
 
     public Uri Gateway(string path) => Join(GatewayUrl, path);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Telemed.Domain.Abdm;
+using Telemed.Domain.Identity;
 using Telemed.Server.Identity;
 
 namespace Telemed.Server.Abdm;
@@ -24,7 +25,11 @@ public static class AbdmSetup
         services.AddSingleton<LinkTokens>();
         services.AddSingleton<ScanAndShare>();
         services.AddSingleton<HipDocuments>();
+        services.AddSingleton<HipGateway>();
         services.AddSingleton<HipDataFlow>();
+        services.AddSingleton<CareContextLinks>();
+        services.AddHostedService(provider => provider.GetRequiredService<CareContextLinks>());
+        services.AddSingleton<PatientLinking>();
         services.AddSingleton<IRegistryLookup, AbdmRegistries>();
         services.AddTransient<AbdmRequestIdHandler>();
         services.AddTransient<AbdmAttemptHandler>();
@@ -45,6 +50,11 @@ public static class AbdmSetup
             options.Schema.For<AbhaLinkToken>();
             options.Schema.For<ConsentArtefact>();
             options.Schema.For<HealthInformationTransfer>();
+            options.Schema.For<CareContextLink>().UseOptimisticConcurrency(true).Index(x => x.RequestId).Index(x => x.PatientId)
+                .Index(x => x.State).Index(x => x.NextAttemptAt);
+            options.Schema.For<CareContextLinkSweep>();
+            options.Schema.For<LinkDiscovery>();
+            options.Schema.For<PatientLinkRequest>();
             options.Events.AddEventTypes([typeof(AbhaVerified), typeof(AbhaDeclarationWithdrawn), typeof(GatewayCallbackRefused), typeof(RegistryCheckRecorded)]);
         });
         return builder;
@@ -75,6 +85,8 @@ public static class AbdmSetup
     public static void MapAbdm(this WebApplication app)
     {
         app.MapAbha();
+        app.MapGet("/api/admin/abdm/care-context-links", CareContextLinks.List).WithTags("Admin").RequireAuthorization(Roles.Admin)
+            .WithSummary("Admin: care contexts' links to patients' ABHA (filter by state: pending, sent, linked, refused), with ABDM's error when refused.");
         if (!app.Services.GetRequiredService<IOptions<AbdmOptions>>().Value.Configured)
         {
             return;
@@ -86,6 +98,13 @@ public static class AbdmSetup
             .WithSummary("The consent manager notifies a consent artefact granted, revoked or expired for records Telemed holds (HIP).");
         callbacks.MapPost(HipDataFlow.RequestPath, HipDataFlow.ReceiveRequest)
             .WithSummary("The consent manager asks for health information under an artefact: encrypted with Fidelius and pushed to the HIU.");
+        callbacks.MapPost(CareContextLinks.CallbackPath, CareContextLinks.Receive).WithSummary("The gateway answers a care-context link (on_carecontext): linked, or refused with ABDM's error.");
+        callbacks.MapPost(PatientLinking.DiscoverPath, PatientLinking.ReceiveDiscover)
+            .WithSummary("A PHR app asks which care contexts Telemed holds for its patient (user-initiated linking): answered with on-discover.");
+        callbacks.MapPost(PatientLinking.InitPath, PatientLinking.ReceiveInit)
+            .WithSummary("The patient starts linking discovered care contexts: an OTP is texted to them and on-init answers with the link reference.");
+        callbacks.MapPost(PatientLinking.ConfirmPath, PatientLinking.ReceiveConfirm)
+            .WithSummary("The patient confirms a link with the OTP: checked (attempts limited) and on-confirm lists the linked care contexts.");
     }
 
     private static async Task<IResult> ReceiveLinkToken(

@@ -33,7 +33,7 @@ public sealed record HealthInformationTransfer(
 /// material made for this request, pushed to the HIU, and the outcome per care context notified to the gateway.
 /// </summary>
 public sealed partial class HipDataFlow(
-    AbdmHttp abdm, IDocumentStore store, HipDocuments documents, IHttpClientFactory clients, IOptions<AbdmOptions> options, TimeProvider time,
+    HipGateway gateway, IDocumentStore store, HipDocuments documents, IHttpClientFactory clients, IOptions<AbdmOptions> options, TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<HipDataFlow> logger)
 {
     public const string ConsentNotifyPath = "/api/v3/consent/request/hip/notify";
@@ -86,7 +86,7 @@ public sealed partial class HipDataFlow(
             await GatewayCallbacks.Replayed(http);
             return TypedResults.Accepted((string?)null);
         }
-        Soon(() => Gateway(ConsentOnNotifyPath, new JsonObject
+        gateway.Soon(() => gateway.Post(ConsentOnNotifyPath, new JsonObject
         {
             ["acknowledgement"] = new JsonObject { ["status"] = "OK", ["consentId"] = consentId },
             ["response"] = new JsonObject { ["requestId"] = requestId },
@@ -120,7 +120,7 @@ public sealed partial class HipDataFlow(
             await GatewayCallbacks.Replayed(http);
             return TypedResults.Accepted((string?)null);
         }
-        Soon(() => Answer(requestId, transactionId, accepted));
+        gateway.Soon(() => Answer(requestId, transactionId, accepted));
         return TypedResults.Accepted((string?)null);
     }
 
@@ -186,7 +186,7 @@ public sealed partial class HipDataFlow(
         {
             answer["error"] = new JsonObject { ["code"] = "ABDM-1000", ["message"] = accepted.Error.Message };
         }
-        await Gateway(OnRequestPath, answer);
+        await gateway.Post(OnRequestPath, answer);
         if (accepted.IsSuccess)
         {
             await Transfer(transactionId, accepted.Value);
@@ -245,7 +245,7 @@ public sealed partial class HipDataFlow(
             deliveries.Add(delivery);
         }
         var transferred = deliveries.All(d => d.Delivered);
-        var notified = await Gateway(NotifyPath, new JsonObject
+        var notified = await gateway.Post(NotifyPath, new JsonObject
         {
             ["notification"] = new JsonObject
             {
@@ -366,24 +366,6 @@ public sealed partial class HipDataFlow(
             frequency, careContexts, now, null);
     }
 
-    /// <summary>A call to the gateway as this HIP; false (logged, not thrown) when it could not be made.</summary>
-    private async Task<bool> Gateway(string path, JsonObject body)
-    {
-        try
-        {
-            await abdm.Send(HttpMethod.Post, options.Value.Gateway(path), body, lifetime.ApplicationStopping,
-                request => request.Headers.Add(AbdmHeaders.HipId, options.Value.HipId));
-            return true;
-        }
-        catch (Exception e) when (e is AbdmRefusedException or AbdmUnavailableException or OperationCanceledException)
-        {
-            GatewayCallFailed(logger, path, e.GetType().Name);
-            return false;
-        }
-    }
-
-    private void Soon(Func<Task> work) => _ = Task.Run(work, lifetime.ApplicationStopping);
-
     // ABDM asks for the MD5 of the content before encryption: an integrity check alongside GCM's tag, not a security measure.
 #pragma warning disable CA5351
     private static string Checksum(string content) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(content)));
@@ -391,9 +373,6 @@ public sealed partial class HipDataFlow(
 
     private static bool Date(JsonNode? node, out DateTimeOffset at) =>
         DateTimeOffset.TryParse(AbhaProfiles.Text(node), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ABDM call to {Path} not delivered: {ErrorType}")]
-    private static partial void GatewayCallFailed(ILogger logger, string path, string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health-information push refused by the HIU: HTTP {Status}")]
     private static partial void PushRefused(ILogger logger, int status);

@@ -32,7 +32,7 @@ public sealed record AbhaLinkToken(
 /// </summary>
 public sealed partial class LinkTokens(
     GatewayRequests gateway, IDocumentStore store, IDataProtectionProvider dataProtection, IOptions<AbdmOptions> options, TimeProvider time,
-    IHostApplicationLifetime lifetime, ILogger<LinkTokens> logger)
+    IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<LinkTokens> logger)
 {
     public const string Path = "/api/hiecm/v3/token/generate-token";
     public const string CallbackPath = "/api/v3/hip/token/on-generate-token";
@@ -85,6 +85,11 @@ public sealed partial class LinkTokens(
             NotIssued(logger, outcome.State);
         }
         await Save(outcome, CancellationToken.None);
+        if (outcome.State == LinkTokenState.Ready)
+        {
+            // Consultations completed before the ABHA was verified are linked now.
+            await services.GetRequiredService<CareContextLinks>().Enqueue(patientId, CancellationToken.None);
+        }
     }
 
     public static async Task<LinkTokenState> State(IQuerySession session, Guid patientId, AbdmOptions options, CancellationToken cancellationToken) =>
