@@ -82,6 +82,18 @@ public class HostTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public void Repeated_statements_are_prepared_unless_the_connection_string_says_otherwise()
+    {
+        new Npgsql.NpgsqlConnectionStringBuilder(server.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().ConnectionString).MaxAutoPrepare.ShouldBe(250);
+
+        using var host = server.Start(new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = TestDatabase.ConnectionString + ";Max Auto Prepare=0",
+        });
+        new Npgsql.NpgsqlConnectionStringBuilder(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().ConnectionString).MaxAutoPrepare.ShouldBe(0);
+    }
+
+    [Fact]
     public void A_missing_database_setting_stops_the_start_with_a_clear_message()
     {
         using var host = server.Start(new Dictionary<string, string?> { ["Database:ConnectionString"] = "" });
