@@ -1,5 +1,5 @@
 // Draws the app's icons (web-client/public/icons/): a white cross on the header's teal, as PNGs written with zlib alone.
-// The maskable one keeps the cross inside the middle 60 %, the circle every launcher's mask leaves visible.
+// The maskable one keeps the cross within the middle 40 %, well inside the circle (80 % across) every launcher's mask leaves.
 // Run with `node scripts/make-icons.mjs` from web-client/ after changing the drawing; the PNGs are committed.
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
