@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 type Chunk = { moduleIds: string[] };
@@ -13,8 +17,35 @@ function chunkFolder({ moduleIds }: Chunk): string {
   return folders.size === 1 && only ? `${only}/` : '';
 }
 
+/**
+ * Stamps the service worker (public/sw.js, copied as it is) with the build's version, a hash of what the build wrote:
+ * a new build is a new worker, which drops the old build's cache when it takes over.
+ */
+function serviceWorkerVersion(): Plugin {
+  let outDir = '';
+  let version = '';
+  return {
+    name: 'telemed-service-worker-version',
+    apply: 'build',
+    configResolved: config => { outDir = resolve(config.root, config.build.outDir); },
+    generateBundle: (_, bundle) => {
+      const hash = createHash('sha256');
+      for (const name of Object.keys(bundle).sort()) {
+        const file = bundle[name];
+        hash.update(name).update(file.type === 'chunk' ? file.code : file.source);
+      }
+      version = hash.digest('hex').slice(0, 12);
+    },
+    closeBundle: () => {
+      const worker = resolve(outDir, 'sw.js');
+      writeFileSync(worker, readFileSync(worker, 'utf8').replace('__BUILD_VERSION__', version));
+    },
+  };
+}
+
 // The server serves the built pages from its wwwroot (git-ignored; built by run.sh and test.sh).
 export default defineConfig({
+  plugins: [serviceWorkerVersion()],
   build: {
     outDir: '../src/Telemed.Server/wwwroot',
     emptyOutDir: true,

@@ -1,11 +1,14 @@
-import { $, api, connectHubs, failSafely, renderSignedIn, show, storageKeys } from './shared/app';
+import { $, api, connectHubs, failSafely, renderSignedIn, resumeWhenOnline, show, storageKeys } from './shared/app';
 import type { Tokens } from './shared/api';
 import { startPasswordChange } from './shared/change-password';
 import { startI18n } from './shared/i18n';
+import { registerServiceWorker, serverReach } from './shared/offline';
 import { startPatientSignIn } from './patient/onboarding';
 
 // Each role's pages are chunks of their own, fetched after sign-in: a patient never downloads a doctor's code.
 await startI18n();
+// After the language is in, so that its messages are among what the worker keeps from this first load.
+void registerServiceWorker();
 startPasswordChange();
 let dashboard: import('./shared/analytics').Dashboard | undefined;
 
@@ -58,6 +61,16 @@ async function pharmacyHome() {
   return failSafely(() => pharmacy.history());
 }
 
-// A reload keeps the session (tab-scoped storage): the patient lands back in the waiting room or the call.
+// A reload keeps the session (tab-scoped storage): the patient lands back in the waiting room or the call. Reloaded
+// without a connection, the page shows its shell and starts once the connection is back.
 const saved = sessionStorage.getItem(storageKeys.tokens);
-if (saved) void failSafely(() => signedIn(JSON.parse(saved) as Tokens));
+if (saved) {
+  void failSafely(async () => {
+    try {
+      await signedIn(JSON.parse(saved) as Tokens);
+    } catch (failure) {
+      if (serverReach.state === 'offline') resumeWhenOnline();
+      throw failure;
+    }
+  });
+}

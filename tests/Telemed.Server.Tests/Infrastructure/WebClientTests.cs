@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Telemed.Server.Tests.Support;
 
@@ -108,6 +110,56 @@ public partial class WebClientTests(TelemedServer server) : IClassFixture<Teleme
     {
         (await Get("/verify/not-an-id", "br")).StatusCode.ShouldNotBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task The_web_app_manifest_is_served_as_one_and_its_icons_are_there_at_their_sizes()
+    {
+        var manifest = await Get("/manifest.webmanifest", null);
+
+        await manifest.ShouldHave(HttpStatusCode.OK);
+        manifest.Content.Headers.ContentType!.MediaType.ShouldBe("application/manifest+json");
+        manifest.Headers.CacheControl!.NoCache.ShouldBeTrue();
+        var app = JsonDocument.Parse(await manifest.Content.ReadAsStringAsync()).RootElement;
+        app.GetProperty("name").GetString().ShouldBe("Telemed");
+        app.GetProperty("start_url").GetString().ShouldBe("/");
+        app.GetProperty("display").GetString().ShouldBe("standalone");
+        var icons = app.GetProperty("icons").EnumerateArray().ToList();
+        icons.Select(icon => icon.GetProperty("purpose").GetString()).ShouldBe(["any", "any", "maskable"], ignoreOrder: true);
+        foreach (var icon in icons)
+        {
+            var image = await Get(icon.GetProperty("src").GetString()!, null);
+            await image.ShouldHave(HttpStatusCode.OK);
+            image.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
+            var png = await image.Content.ReadAsByteArrayAsync();
+            png.AsSpan(1, 3).ToArray().ShouldBe("PNG"u8.ToArray());
+            // The header chunk (IHDR) starts at byte 16 with the width and height.
+            var (width, height) = (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+            $"{width}x{height}".ShouldBe(icon.GetProperty("sizes").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task The_pages_link_the_manifest()
+    {
+        foreach (var path in new[] { "/", "/verify/3f2504e0-4f89-11d3-9a0c-0305e82c3301" })
+        {
+            (await Brotli(await Get(path, "br"))).ShouldContain("<link rel=\"manifest\" href=\"/manifest.webmanifest\">");
+        }
+    }
+
+    [Fact]
+    public async Task The_service_worker_is_revalidated_and_names_its_cache_after_the_build()
+    {
+        var worker = await Get("/sw.js", null);
+
+        await worker.ShouldHave(HttpStatusCode.OK);
+        worker.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
+        worker.Headers.CacheControl!.NoCache.ShouldBeTrue();
+        ShellCache().IsMatch(await worker.Content.ReadAsStringAsync()).ShouldBeTrue("the build wrote its version into the cache's name");
+    }
+
+    [GeneratedRegex("const shellCache = 'telemed-shell-[0-9a-f]{12}';")]
+    private static partial Regex ShellCache();
 
     [GeneratedRegex("<script type=\"module\" crossorigin src=\"([^\"]+)\"")]
     private static partial Regex ScriptSource();

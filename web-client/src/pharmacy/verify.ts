@@ -1,5 +1,6 @@
 import { Api } from '../shared/api';
 import { formatDate, onLanguageChange, startI18n, t, type MessageKey } from '../shared/i18n';
+import { registerServiceWorker, serverReach } from '../shared/offline';
 import { prescriptionIdFrom } from './pharmacy';
 
 interface PublicVerification {
@@ -39,11 +40,34 @@ async function verify() {
   render();
 }
 
+/** The page comes from the service worker's cache when offline; the check itself needs the server. */
+function renderConnection() {
+  const offline = serverReach.state === 'offline';
+  $('connection-banner').hidden = !offline;
+  $('connection-text').textContent = offline ? t('connection.offline') : '';
+}
+
+async function check() {
+  heading = 'verify.checking';
+  $('error').textContent = '';
+  render();
+  try {
+    await verify();
+  } catch (error) {
+    heading = 'verify.failed';
+    render();
+    $('error').textContent = (error as Error).message;
+  }
+}
+
 await startI18n();
 onLanguageChange(render);
-render();
-verify().catch((error: Error) => {
-  heading = 'verify.failed';
-  render();
-  $('error').textContent = error.message;
+onLanguageChange(renderConnection);
+renderConnection();
+// A check that found no connection is made again once the server answers.
+serverReach.onChange(reach => {
+  renderConnection();
+  if (reach === 'online' && !result) void check();
 });
+void registerServiceWorker();
+void check();

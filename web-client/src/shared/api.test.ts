@@ -94,7 +94,7 @@ describe('Api refreshing the access token', () => {
     const expired = vi.fn();
     api.onSessionExpired = expired;
 
-    await expect(api.get('/api/records')).rejects.toThrow('Failed to fetch');
+    await expect(api.get('/api/records')).rejects.toThrow('No connection: this did not reach the clinic. Try again once the connection is back.');
     expect(expired).not.toHaveBeenCalled();
     expect(api.tokens).toBe(before);
   });

@@ -1,4 +1,5 @@
 import { t } from './i18n';
+import { reachingServer } from './offline';
 import { serverMessage } from './server-errors';
 
 /** The RFC 7807 body of a refusal: a title and detail, or the invalid fields (ValidationProblemDetails). */
@@ -31,6 +32,19 @@ export function tokenExpiresAt(accessToken: string): number | undefined {
     return typeof exp === 'number' ? exp * 1000 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A request to the server. One that never got there (no network) tells the page it is offline and fails in the
+ * reader's language, with status 0: no answer came.
+ */
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await reachingServer(() => fetch(path, init));
+  } catch (failure) {
+    if (failure instanceof TypeError) throw new ApiError(0, t('offline.notSent'));
+    throw failure;
   }
 }
 
@@ -95,13 +109,13 @@ export class Api {
    * password, which no refresh mends; changing one's own password is the signed-in account's request.
    */
   private async fetch(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
-    if (!this.tokens || (path.startsWith('/api/auth/') && path !== '/api/auth/password')) return fetch(path, init);
+    if (!this.tokens || (path.startsWith('/api/auth/') && path !== '/api/auth/password')) return send(path, init);
     const sent = await this.accessToken();
-    const response = await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${sent}` } });
+    const response = await send(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${sent}` } });
     if (response.status !== 401) return response;
     // Rejected although not expired by our clock (the server's clock, a key rotation): refresh, unless another request did meanwhile.
     if (this.tokens?.accessToken === sent) await this.refresh();
-    return fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${await this.accessToken()}` } });
+    return send(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${await this.accessToken()}` } });
   }
 
   private refresh(): Promise<void> {
@@ -113,7 +127,7 @@ export class Api {
     const refreshToken = this.tokens?.refreshToken;
     if (!refreshToken) throw this.expired();
     // A network failure throws here and leaves the session as it is: only the server's refusal ends it.
-    const response = await fetch('/api/auth/refresh', {
+    const response = await send('/api/auth/refresh', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken }),
     });
     if (response.status === 400 || response.status === 401) throw this.expired();

@@ -1,7 +1,8 @@
 import type { HubConnection } from '@microsoft/signalr';
 import { Api } from './api';
 import { bannerFor, isTrouble, reconnectDelay, type Banner, type HubState, type MediaState } from './connection';
-import { onLanguageChange, t } from './i18n';
+import { messagesLoaded, onLanguageChange, t } from './i18n';
+import { serverReach } from './offline';
 import { replyValue, type HubReply } from './server-errors';
 
 /** What every page of the app shares: the API with the signed-in account, the hub connection, the page's elements. */
@@ -99,7 +100,7 @@ export async function hubCommand<T = unknown>(name: HubName, method: string, ...
 }
 
 // The reconnecting banner: the hubs' state and the call's peer connection's, shown as one message.
-const connectionState: { hub: HubState; media: MediaState; banner: Banner } = { hub: 'connected', media: 'none', banner: undefined };
+const connectionState: { hub: HubState; media: MediaState; offline: boolean; banner: Banner } = { hub: 'connected', media: 'none', offline: false, banner: undefined };
 const hubStates = new Map<HubName, HubState>();
 let restoredTimer: ReturnType<typeof setTimeout> | undefined;
 let troubleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -122,11 +123,11 @@ export function reportMediaState(state: MediaState) {
 }
 
 function renderBanner() {
-  const next = bannerFor(connectionState.hub, connectionState.media, isTrouble(connectionState.banner));
-  if (isTrouble(next) && next !== 'lost' && !isTrouble(connectionState.banner)) {
+  const next = bannerFor(connectionState.hub, connectionState.media, isTrouble(connectionState.banner), connectionState.offline);
+  if (isTrouble(next) && next !== 'lost' && next !== 'offline' && !isTrouble(connectionState.banner)) {
     troubleTimer ??= setTimeout(() => {
       troubleTimer = undefined;
-      const lasting = bannerFor(connectionState.hub, connectionState.media, false);
+      const lasting = bannerFor(connectionState.hub, connectionState.media, false, connectionState.offline);
       if (isTrouble(lasting)) showBanner(lasting);
     }, troubleShownAfterMs);
     return;
@@ -146,6 +147,8 @@ function showBanner(banner: Banner) {
 }
 
 function drawBanner() {
+  // Drawn again when the page's language is in (onLanguageChange).
+  if (!messagesLoaded()) return;
   const banner = connectionState.banner;
   const element = $('connection-banner');
   element.hidden = banner === undefined;
@@ -158,6 +161,26 @@ function drawBanner() {
 
 $('connection-reload').addEventListener('click', () => location.reload());
 onLanguageChange(drawBanner);
+
+// Whatever the page could not do while offline is done again once the server answers: a hub that gave up meanwhile,
+// or a signed-in page that could not start, comes back through a reload, which keeps the session.
+let missedWhileOffline = false;
+
+/** The signed-in page could not start for want of a connection: it starts again when the connection is back. */
+export function resumeWhenOnline() {
+  missedWhileOffline = true;
+}
+
+serverReach.onChange(reach => {
+  connectionState.offline = reach === 'offline';
+  if (reach === 'online' && (missedWhileOffline || connectionState.hub === 'closed')) {
+    location.reload();
+    return;
+  }
+  renderBanner();
+});
+connectionState.offline = serverReach.state === 'offline';
+renderBanner();
 
 // Tokens are refreshed as they expire; the newest are kept for a reload (the key main.ts signs in with).
 api.onTokensRefreshed = tokens => sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));

@@ -23,6 +23,13 @@ describe('bannerFor', () => {
     expect(bannerFor('connected', 'connecting', false)).toBeUndefined();
   });
 
+  it('says the device is offline above everything else, and restored once it is back', () => {
+    expect(bannerFor('reconnecting', 'failed', true, true)).toBe('offline');
+    expect(bannerFor('closed', 'none', false, true)).toBe('offline');
+    expect(isTrouble('offline')).toBe(true);
+    expect(bannerFor('connected', 'none', isTrouble('offline'))).toBe('restored');
+  });
+
   it('says the connection is lost once the hub gave up, whatever the media does', () => {
     expect(bannerFor('closed', 'connected', true)).toBe('lost');
   });

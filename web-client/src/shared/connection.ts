@@ -5,13 +5,15 @@
 export type HubState = 'connected' | 'reconnecting' | 'closed';
 /** RTCPeerConnectionState, or 'none' outside a call. */
 export type MediaState = 'none' | 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
-export type Banner = 'reconnecting' | 'mediaReconnecting' | 'lost' | 'restored' | undefined;
+export type Banner = 'offline' | 'reconnecting' | 'mediaReconnecting' | 'lost' | 'restored' | undefined;
 
 /**
- * The hub giving up is final (the page must be reloaded); a hub reconnecting matters more than the media, which may
- * still flow peer to peer meanwhile. After a drop, "restored" is said once so that a screen reader hears the recovery.
+ * No network explains everything else, and recovers by itself. The hub giving up is final (the page must be reloaded);
+ * a hub reconnecting matters more than the media, which may still flow peer to peer meanwhile. After a drop,
+ * "restored" is said once so that a screen reader hears the recovery.
  */
-export function bannerFor(hub: HubState, media: MediaState, wasInTrouble: boolean): Banner {
+export function bannerFor(hub: HubState, media: MediaState, wasInTrouble: boolean, offline = false): Banner {
+  if (offline) return 'offline';
   if (hub === 'closed') return 'lost';
   if (hub === 'reconnecting') return 'reconnecting';
   if (media === 'disconnected' || media === 'failed') return 'mediaReconnecting';
@@ -22,7 +24,7 @@ export function bannerFor(hub: HubState, media: MediaState, wasInTrouble: boolea
 
 /** True for the banners that mean something is wrong now. */
 export function isTrouble(banner: Banner): boolean {
-  return banner === 'reconnecting' || banner === 'mediaReconnecting' || banner === 'lost';
+  return banner === 'offline' || banner === 'reconnecting' || banner === 'mediaReconnecting' || banner === 'lost';
 }
 
 // Quick retries first (a Wi-Fi hand-over, a node restarting), then every ten seconds.

@@ -783,6 +783,8 @@ export const en = {
   'connection.restored': 'Connected again.',
   'connection.lost': 'Connection lost. Reload the page to rejoin; your place is kept.',
   'connection.reload': 'Reload the page',
+  'connection.offline': 'No connection: you are offline. Telemed reconnects by itself when the connection is back; there is no need to reload.',
+  'offline.notSent': 'No connection: this did not reach the clinic. Try again once the connection is back.',
   'session.expired': 'Your session has expired — sign in again.',
 
   'analytics.heading': 'OPD and outbreak analytics',

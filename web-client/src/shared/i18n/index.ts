@@ -60,6 +60,11 @@ export async function loadLanguage(lang: Language): Promise<void> {
   catalogues[lang] ??= await catalogueLoaders[lang]();
 }
 
+/** Whether a language's messages are in: a page draws its texts once they are. */
+export function messagesLoaded(lang = language): boolean {
+  return catalogues[lang] !== undefined;
+}
+
 function catalogue(lang: Language): Catalogue {
   const loaded = catalogues[lang];
   if (!loaded) throw new Error(`The ${lang} messages are not loaded.`);
