@@ -18,6 +18,7 @@ internal static class FhirCodes
     public const string ObservationCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
     public const string SignatureType = "urn:iso-astm:E1762-95:2013";
     public const string Rfc3986 = "urn:ietf:rfc:3986";
+    public const string Confidentiality = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 
     public const string AbhaSystem = "https://healthid.ndhm.gov.in";
     public const string HprSystem = "https://doctor.ndhm.gov.in";
@@ -29,6 +30,9 @@ internal static class FhirCodes
 
     public static CodeableConcept Concept(string system, string code, string display, string? text = null) =>
         new() { Coding = [Coding(system, code, display)], Text = text };
+
+    /// <summary>Every health record is "very restricted": shared only under the patient's consent, as the NRCeS examples mark them.</summary>
+    public static Coding VeryRestricted => Coding(Confidentiality, "V", "very restricted");
 
     public static class Documents
     {

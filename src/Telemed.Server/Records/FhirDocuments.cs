@@ -72,6 +72,15 @@ public static class FhirDocuments
             DateElement = new FhirDateTime(date),
             Author = [entries.Ref(PractitionerKey, "Practitioner", doctor.Name)],
             Title = "Consultation Report",
+            Attester =
+            [
+                new Composition.AttesterComponent
+                {
+                    Mode = Composition.CompositionAttestationMode.Professional,
+                    TimeElement = new FhirDateTime(date),
+                    Party = entries.Ref(PractitionerKey, "Practitioner", doctor.Name),
+                },
+            ],
             Custodian = entries.Ref(OrganizationKey, "Organization", facility.Name),
             Section = present,
             Text = FhirEntries.Narrative(
@@ -214,7 +223,10 @@ public static class FhirDocuments
     private static Bundle Document(FhirEntries entries, DateTimeOffset timestamp) => new()
     {
         Id = entries.IdOf(BundleKey).ToString(),
-        Meta = new Meta { VersionId = "1", LastUpdated = timestamp, Profile = [FhirCodes.ProfileBase + "DocumentBundle"] },
+        Meta = new Meta
+        {
+            VersionId = "1", LastUpdated = timestamp, Profile = [FhirCodes.ProfileBase + "DocumentBundle"], Security = [FhirCodes.VeryRestricted],
+        },
         Identifier = new Identifier(FhirCodes.Rfc3986, entries.UrlOf(BundleKey)),
         Type = Bundle.BundleType.Document,
         Timestamp = timestamp,

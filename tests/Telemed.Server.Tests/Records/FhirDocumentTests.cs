@@ -94,6 +94,7 @@ public class FhirDocumentTests
         bundle.Type.ShouldBe(Bundle.BundleType.Document);
         bundle.Meta.Profile.ShouldBe(["https://nrces.in/ndhm/fhir/r4/StructureDefinition/DocumentBundle"]);
         bundle.Meta.VersionId.ShouldNotBeNull();
+        bundle.Meta.Security.ShouldHaveSingleItem().Code.ShouldBe("V");
         bundle.Identifier.Value.ShouldStartWith("urn:uuid:");
         bundle.Entry[0].Resource.ShouldBeOfType<Composition>();
         bundle.Entry.Select(e => e.FullUrl).ShouldBeUnique();
@@ -123,6 +124,9 @@ public class FhirDocumentTests
         composition.Date.ShouldBe(new FhirDateTime(End).Value);
         Resolve<Patient>(bundle, composition.Subject);
         Resolve<Practitioner>(bundle, composition.Author.ShouldHaveSingleItem());
+        var attester = composition.Attester.ShouldHaveSingleItem();
+        attester.Mode.ShouldBe(Composition.CompositionAttestationMode.Professional);
+        Resolve<Practitioner>(bundle, attester.Party);
         Resolve<Organization>(bundle, composition.Custodian);
         var encounter = Resolve<Encounter>(bundle, composition.Encounter);
         encounter.Class.Code.ShouldBe("VR");
