@@ -85,7 +85,7 @@ public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
             try
             {
                 // Relay allocations and checks through coturn take longer than a direct pair on a busy machine.
-                await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
+                await page.WaitForFunctionAsync("() => window.telemed?.call?.pc?.connectionState === 'connected'",
                     null, new PageWaitForFunctionOptions { Timeout = 30_000 });
             }
             catch (TimeoutException timeout)

@@ -174,7 +174,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     /// </summary>
     internal static async Task ConnectedWithVideo(IPage page)
     {
-        await page.WaitForFunctionAsync("() => window.telemed.call && window.telemed.call.pc && window.telemed.call.pc.connectionState === 'connected'",
+        await page.WaitForFunctionAsync("() => window.telemed?.call?.pc?.connectionState === 'connected'",
             null, new PageWaitForFunctionOptions { Timeout = 20_000 });
         await page.WaitForFunctionAsync("() => document.getElementById('remote').videoWidth > 0", null, new PageWaitForFunctionOptions { Timeout = 20_000 });
         await Rising(page, "framesDecoded");
