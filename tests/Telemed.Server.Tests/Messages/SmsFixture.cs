@@ -16,13 +16,20 @@ public sealed class SmsFixture : IAsyncLifetime
     {
         Sms = await FakeSmsGateway.Start();
         await Server.InitializeAsync();
-        // Daytime in India for at least an hour, so messages that wait out quiet hours go at once whenever the tests run.
-        var inAnHour = Server.Time.GetUtcNow().AddHours(1);
-        if (Delivery.OutsideQuietHours(inAnHour) != inAnHour)
-        {
-            Server.Time.SetUtcNow(Delivery.OutsideQuietHours(inAnHour));
-        }
+        MakeDaytime(Server.Time);
         Host = Start();
+    }
+
+    /// <summary>Daytime in India now and for at least an hour, so messages that wait out quiet hours go at once whenever the tests run.</summary>
+    public static void MakeDaytime(Microsoft.Extensions.Time.Testing.FakeTimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var start = Delivery.OutsideQuietHours(now);
+        start = Delivery.OutsideQuietHours(start.AddHours(1)) == start.AddHours(1) ? start : Delivery.OutsideQuietHours(start.AddHours(1));
+        if (start != now)
+        {
+            time.SetUtcNow(start);
+        }
     }
 
     /// <summary>A host on the fake gateway; a restart disposes the old one first.</summary>

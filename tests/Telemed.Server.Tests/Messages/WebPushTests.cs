@@ -22,11 +22,7 @@ public sealed class PushFixture : IAsyncLifetime
     {
         Push = await FakePushService.Start();
         await Server.InitializeAsync();
-        var inAnHour = Server.Time.GetUtcNow().AddHours(1);
-        if (Delivery.OutsideQuietHours(inAnHour) != inAnHour)
-        {
-            Server.Time.SetUtcNow(Delivery.OutsideQuietHours(inAnHour));
-        }
+        SmsFixture.MakeDaytime(Server.Time);
         Host = Server.Start(new Dictionary<string, string?>
         {
             ["Push:KeyPath"] = Server.KeyPath + ".vapid.json",
