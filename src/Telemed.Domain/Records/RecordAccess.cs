@@ -24,6 +24,9 @@ public enum RecordAccessBasis
 
     /// <summary>A pharmacist checking or dispensing a prescription (its medicines, prescriber and the patient's name and age).</summary>
     Dispensing,
+
+    /// <summary>An administrator handling the consultation fee (the payment and its receipt).</summary>
+    Billing,
 }
 
 /// <summary>

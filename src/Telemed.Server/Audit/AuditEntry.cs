@@ -2,6 +2,7 @@ using Telemed.Domain.Abdm;
 using Telemed.Domain.Audit;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Payments;
 using Telemed.Domain.Prescriptions;
 using Telemed.Server.Abdm;
 using Telemed.Server.Dispensing;
@@ -59,6 +60,7 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         PrescriptionVerifiedPublicly e => new(Guid.Empty, $"public verification ({e.Verdict?.ToString() ?? "unknown"})", Prescription(e.PrescriptionId),
             e.Verdict is null ? AuditOutcome.Failure : AuditOutcome.Success, e.At),
         PrescriptionDispensed e => new(e.PharmacistId, "dispense", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
+        RefundRequested { By: { } by } e => new(by, "request refund", $"payment/{e.PaymentId}", AuditOutcome.Success, e.At),
         _ => null,
     };
 

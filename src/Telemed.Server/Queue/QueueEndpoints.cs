@@ -207,7 +207,7 @@ public static class QueueEndpoints
             await queue.Audit(user.AccountId(), $"opd-session/{sessionId}", "read queue", cancellationToken);
             return Problems.Forbidden(QueueError.NotSessionDoctor.Message);
         }
-        await queue.AuditRead(user.AccountId(), sessionId, "read queue", cancellationToken);
+        await queue.AuditRead(user.AccountId(), session, "read queue", cancellationToken);
         StreamVersions.SetETag(http, session.Version);
         return TypedResults.Ok(QueueViews.Queue(session, presence.IsOnline));
     }

@@ -57,7 +57,7 @@ public sealed class QueueHub(QueueService queue, Presence presence, QueueNotifie
             await queue.Audit(CallerId, $"opd-session/{sessionId}", "watch queue", Context.ConnectionAborted);
             return HubResult<QueueView>.Failure(nameof(QueueErrorCode.NotSessionDoctor), QueueError.NotSessionDoctor.Message);
         }
-        await queue.AuditRead(CallerId, sessionId, "watch queue", Context.ConnectionAborted);
+        await queue.AuditRead(CallerId, session, "watch queue", Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, QueueGroups.SessionStaff(sessionId));
         return HubResult<QueueView>.Success(QueueViews.Queue(session, presence.IsOnline));
     }

@@ -4,9 +4,11 @@ using JasperFx.Events.Fetching;
 using Marten;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
+using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Realtime;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Queue;
 
@@ -206,9 +208,23 @@ public sealed class QueueService(
     public Task Audit(Guid callerId, string resource, string action, CancellationToken cancellationToken) =>
         audit.Refused(callerId, resource, action, cancellationToken);
 
-    /// <summary>Records on the reader's audit stream that staff read the session's queue (names, ages, complaints).</summary>
-    public Task AuditRead(Guid readerId, Guid sessionId, string action, CancellationToken cancellationToken) =>
-        audit.Granted(readerId, $"opd-session/{sessionId}", action, cancellationToken);
+    /// <summary>
+    /// Records that staff read the session's queue (names, ages, complaints): on the reader's audit stream, and on the
+    /// access log of every patient in it, in one transaction.
+    /// </summary>
+    public Task AuditRead(Guid readerId, OpdSession session, string action, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var resource = $"opd-session/{session.Id}";
+        return Journal.Save(store, journal =>
+        {
+            journal.Events.Append(readerId, new AccessGranted(readerId, resource, action, now));
+            foreach (var patientId in session.Entries.Select(e => e.PatientId).Distinct())
+            {
+                journal.Events.Append(patientId, new RecordRead(patientId, readerId, nameof(RecordAccessBasis.SessionStaff), resource, now));
+            }
+        }, cancellationToken);
+    }
 
     public static string Resource(Guid sessionId, QueueCommand command) =>
         command.Token is { } token ? $"opd-session/{sessionId}/token/{token}" : $"opd-session/{sessionId}";
