@@ -27,6 +27,9 @@ public enum RecordAccessBasis
 
     /// <summary>An administrator handling the consultation fee (the payment and its receipt).</summary>
     Billing,
+
+    /// <summary>An administrator's emergency access to the OPD session (<see cref="EmergencyAccess"/>), with its reason.</summary>
+    EmergencyAccess,
 }
 
 /// <summary>

@@ -223,6 +223,7 @@ export const en = {
   'patient.log.basis.Guardian': 'their guardian, for them',
   'patient.log.basis.Dispensing': 'a pharmacist dispensing your prescription',
   'patient.log.basis.Billing': 'an administrator handling your fee',
+  'patient.log.basis.EmergencyAccess': 'emergency access by an administrator',
   'patient.profile.heading': 'My profile',
   'patient.profile.name': 'Name',
   'patient.profile.mobile': 'Mobile',

@@ -225,6 +225,7 @@ export const hi: Record<MessageKey, string> = {
   'patient.log.basis.Guardian': 'उनके अभिभावक ने, उनकी ओर से',
   'patient.log.basis.Dispensing': 'आपका पर्चा देने वाले फ़ार्मासिस्ट',
   'patient.log.basis.Billing': 'आपका शुल्क संभालने वाले प्रशासक',
+  'patient.log.basis.EmergencyAccess': 'प्रशासक द्वारा आपातकालीन पहुँच',
   'patient.profile.heading': 'मेरी प्रोफ़ाइल',
   'patient.profile.name': 'नाम',
   'patient.profile.mobile': 'मोबाइल',
