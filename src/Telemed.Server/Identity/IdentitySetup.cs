@@ -76,6 +76,7 @@ public static class IdentitySetup
             options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId).Index(x => x.RevokedAt);
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordReset>().UseOptimisticConcurrency(true);
+            options.Schema.For<PasswordAttempts>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
