@@ -124,7 +124,13 @@ public static class PersonRules
         {
             return new Invalid($"Password must be at least {MinPasswordLength} characters.");
         }
-        return password.Length <= MaxPasswordLength ? password : new Invalid($"Password may be at most {MaxPasswordLength} characters.");
+        if (password.Length > MaxPasswordLength)
+        {
+            return new Invalid($"Password may be at most {MaxPasswordLength} characters.");
+        }
+        return BreachedPasswords.Contains(password)
+            ? new Invalid("This password is in the lists of passwords leaked from other sites, which attackers try first: choose another.")
+            : password;
     }
 
     /// <summary>A free-text professional field (qualification, registration number, council): required and bounded.</summary>

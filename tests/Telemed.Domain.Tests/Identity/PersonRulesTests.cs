@@ -61,4 +61,15 @@ public class PersonRulesTests
 
     [Fact]
     public void Short_passwords_are_refused() => PersonRules.NewPassword("short").Error.Message.ShouldContain("at least 10");
+
+    [Theory]
+    [InlineData("1234567890")]
+    [InlineData("qwertyuiop")]
+    [InlineData("QwertyUiop")]
+    [InlineData("iloveyou12")]
+    public void Passwords_from_breached_password_lists_are_refused_whatever_their_case(string password) =>
+        PersonRules.NewPassword(password).Error.Message.ShouldContain("leaked from other sites");
+
+    [Fact]
+    public void A_long_uncommon_password_passes() => PersonRules.NewPassword("kettle-monsoon-ledger-42").Value.ShouldBe("kettle-monsoon-ledger-42");
 }

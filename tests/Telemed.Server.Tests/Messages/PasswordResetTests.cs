@@ -67,6 +67,9 @@ public partial class PasswordResetTests(MailFixture fixture) : IClassFixture<Mai
         var before = await Host.SignInStaff(email, "the-first-password");
 
         var token = await ResetToken(email);
+        var breached = await Host.CreateClient().PostAsJsonAsync("/api/auth/password-reset/complete", new { token, newPassword = "qwertyuiop" });
+        await breached.ShouldHave(HttpStatusCode.BadRequest);
+        (await breached.Problem()).GetProperty("errors").GetProperty("newPassword")[0].GetString()!.ShouldContain("leaked from other sites");
         var reset = await Host.CreateClient().PostAsJsonAsync("/api/auth/password-reset/complete", new { token, newPassword = "a-brand-new-password" });
 
         await reset.ShouldHave(HttpStatusCode.NoContent);
