@@ -37,7 +37,7 @@ public static class DeviceEndpoints
         admin.MapPost("/{deviceId:guid}/revoke", Revoke).WithSummary("Revoke a device: its credential is refused from now on.");
 
         app.MapPost("/api/device-gateway/consultations/{consultationId:guid}/observations", Receive).WithTags("Device gateway")
-            .RequireAuthorization(DevicesSetup.Policy).Accepts<string>(FhirDocuments.MediaType)
+            .RequireAuthorization(DevicesSetup.Policy)
             .WithSummary("Device: record a FHIR Observation (application/fhir+json) on a consultation of the device's facility; idempotent per identifier.");
 
         var readings = app.MapGroup("/api/consultations/{consultationId:guid}/device-readings").WithTags("Consultations");

@@ -21,9 +21,18 @@ public static class FhirObservationInput
 
     public static DeviceObservationInput? Parse(string json, DateTimeOffset now, FieldErrors errors)
     {
-        if (!Deserializer.TryDeserializeResource(json, out var resource, out var issues) && resource is null)
+        Resource? resource;
+        try
         {
-            errors.Add("resource", $"Not a FHIR R4 resource in JSON: {issues.FirstOrDefault()?.Message ?? "unreadable"}");
+            if (!Deserializer.TryDeserializeResource(json, out resource, out var issues) && resource is null)
+            {
+                errors.Add("resource", $"Not a FHIR R4 resource in JSON: {issues.FirstOrDefault()?.Message ?? "unreadable"}");
+                return null;
+            }
+        }
+        catch (Exception unreadable) when (unreadable is System.Text.Json.JsonException or FhirJsonException)
+        {
+            errors.Add("resource", $"Not JSON: {unreadable.Message}");
             return null;
         }
         if (resource is not Observation observation)
