@@ -5,6 +5,8 @@ import type { DeviceReadingView } from './device-lines';
 import { readingValues } from './device-lines';
 
 let consultationId: string | undefined;
+/** Hub connections already told to show pushed readings (a connection replaced after it gave up is a new one). */
+const listening = new WeakSet<object>();
 const reader = new BluetoothVitalsReader(bluetoothOf(navigator), request =>
   api.send<DeviceReadingView>('POST', `/api/consultations/${consultationId}/device-readings`, request));
 
@@ -15,6 +17,11 @@ const reader = new BluetoothVitalsReader(bluetoothOf(navigator), request =>
  */
 export async function showDeviceReadings(id: string): Promise<void> {
   consultationId = id;
+  const connection = hub('consultation');
+  if (!listening.has(connection)) {
+    connection.on('DeviceReading', show);
+    listening.add(connection);
+  }
   $('device-readings').replaceChildren();
   $('device-status').textContent = reader.available ? '' : t('devices.unavailable');
   $<HTMLButtonElement>('device-connect').hidden = !reader.available;
@@ -44,7 +51,6 @@ function progress(event: ReadingEvent): void {
     (error: Error) => { $('device-status').textContent = t('devices.refused', { device: event.deviceName, reason: error.message }); });
 }
 
-hub('consultation').on('DeviceReading', show);
 $('device-connect').addEventListener('click', () => {
   $('device-status').textContent = t('devices.connecting');
   reader.connect(progress).then(
