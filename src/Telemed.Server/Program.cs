@@ -2,6 +2,7 @@ using Telemed.Server.Abdm;
 using Telemed.Server.Analytics;
 using Telemed.Server.Audit;
 using Telemed.Server.Consultations;
+using Telemed.Server.Devices;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
@@ -36,7 +37,8 @@ builder.AddTelemedLogging()
     .AddTelemedRecords()
     .AddTelemedDispensing()
     .AddTelemedPayments()
-    .AddTelemedAnalytics();
+    .AddTelemedAnalytics()
+    .AddTelemedDevices();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -62,6 +64,7 @@ app.MapHealthRecords();
 app.MapPharmacy();
 app.MapPayments();
 app.MapAnalytics();
+app.MapDevices();
 app.Run();
 
 public partial class Program;

@@ -14,6 +14,38 @@ public static class ClinicalDecisions
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordVitals(Consultation consultation, Guid by, Vitals vitals, DateTimeOffset now) =>
         Editable(consultation, by) is { } refused ? refused : Events(new VitalsRecorded(consultation.Id, vitals, by, now));
 
+    /// <summary>
+    /// A device reading, sent by a participant's browser (<paramref name="byRegisteredDevice"/> false: the sender must be
+    /// the doctor, the patient or invited staff) or by a kiosk device whose facility the caller has checked. A reading
+    /// already recorded from the same device is not recorded again.
+    /// </summary>
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordDeviceReading(
+        Consultation consultation, Guid by, bool byRegisteredDevice, DeviceObservation observation, DateTimeOffset now)
+    {
+        if (!byRegisteredDevice && consultation.RoleOf(by) is null)
+        {
+            return ConsultationError.NotParticipant;
+        }
+        if (consultation.Status != ConsultationStatus.Open)
+        {
+            return ConsultationError.Ended;
+        }
+        if (SameReading(consultation, by, observation) is { } earlier)
+        {
+            var same = earlier.Observation;
+            return same.Vitals == observation.Vitals && same.GlucoseMgPerDl == observation.GlucoseMgPerDl && same.MeasuredAt == observation.MeasuredAt
+                && same.Status.SequenceEqual(observation.Status)
+                ? Array.Empty<IConsultationEvent>()
+                : ConsultationError.ReadingIdReused;
+        }
+        return Events(new DeviceVitalsRecorded(consultation.Id, observation, by, now));
+    }
+
+    /// <summary>The reading recorded earlier from the same device (or the same browser account) under the same identifier.</summary>
+    public static DeviceVitalsRecorded? SameReading(Consultation consultation, Guid by, DeviceObservation observation) =>
+        consultation.DeviceReadings.FirstOrDefault(r => r.Observation.ReadingId == observation.ReadingId
+            && (r.Observation.Device.DeviceId ?? r.By) == (observation.Device.DeviceId ?? by));
+
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordNotes(Consultation consultation, Guid by, ClinicalNotes notes, DateTimeOffset now) =>
         Editable(consultation, by) is { } refused ? refused : Events(new NotesRecorded(consultation.Id, notes, by, now));
 

@@ -34,6 +34,20 @@ public static partial class ClinicalRules
         return errors.Any ? null : vitals;
     }
 
+    /// <summary>Blood glucose in mg/dL (mmol/L converted with glucose's molar mass), plausible for a living human.</summary>
+    public static decimal? GlucoseMgPerDl(Measurement? measurement, FieldErrors errors, string field) =>
+        Round(Convert(measurement, errors, field, "glucose", 10, 2000, MgPerDl), 1);
+
+    /// <summary>mg/dL in one mmol/L of glucose (molar mass 180.156 g/mol).</summary>
+    public const decimal GlucoseMgPerDlPerMmolPerL = 18.0156m;
+
+    private static decimal? MgPerDl(string unit, decimal value) => unit switch
+    {
+        "mg/dL" => value,
+        "mmol/L" => value * GlucoseMgPerDlPerMmolPerL,
+        _ => null,
+    };
+
     private static decimal? MmHg(string unit, decimal value) => unit is "mmHg" or "mm[Hg]" ? value : null;
 
     private static decimal? PerMinute(string unit, decimal value) => unit is "/min" or "bpm" ? value : null;

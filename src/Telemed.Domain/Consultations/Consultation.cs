@@ -31,7 +31,8 @@ public sealed record Consultation(
     DateTimeOffset? EndedAt,
     bool EverConnected,
     bool SeenOnVideo,
-    ClinicalRecord Record)
+    ClinicalRecord Record,
+    ImmutableList<DeviceVitalsRecorded> DeviceReadings)
 {
     /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
     public ConsultationMedium Medium =>
@@ -51,7 +52,7 @@ public sealed record Consultation(
         if (@event is ConsultationStarted started)
         {
             return new Consultation(started.ConsultationId, 1, started.SessionId, started.Token, started.DoctorId, started.PatientId,
-                [], [], ConsultationStatus.Open, CallMode.Video, false, [], started.At, null, false, false, ClinicalRecord.Empty);
+                [], [], ConsultationStatus.Open, CallMode.Video, false, [], started.At, null, false, false, ClinicalRecord.Empty, []);
         }
         if (state is null)
         {
@@ -66,6 +67,8 @@ public sealed record Consultation(
             CallModeChanged e => state with { Mode = e.Mode, SeenOnVideo = state.SeenOnVideo || (state.Connected && e.Mode == CallMode.Video) },
             ChatMessagePosted e => state with { ChatMessageIds = state.ChatMessageIds.Add(e.MessageId) },
             ChatMessageRead => state,
+            // Device readings stream in during the call: they leave the record's version alone so the doctor's edits are not made stale.
+            DeviceVitalsRecorded e => state with { DeviceReadings = state.DeviceReadings.Add(e) },
             VitalsRecorded e => state.Written(state.Record with { Vitals = e.Vitals }),
             NotesRecorded e => state.Written(state.Record with { Notes = e.Notes }),
             DiagnosisRecorded e => state.Written(state.Record with { Diagnosis = e.Diagnosis }),
@@ -116,6 +119,9 @@ public sealed record ConsultationError(string Code, string Message)
     public static ConsultationError Ended { get; } = new("ConsultationEnded", "This consultation has ended.");
 
     public static ConsultationError NotInRoom { get; } = new("NotInRoom", "Join the consultation room first.");
+
+    public static ConsultationError ReadingIdReused { get; } =
+        new("ReadingIdReused", "This device already sent a different reading with the same identifier; give each reading its own identifier.");
 }
 
 /// <summary>Room decisions. Each returns the events to record (none when nothing changes) or why it is refused.</summary>

@@ -54,3 +54,16 @@ public sealed record MedicinesPrescribed(Guid ConsultationId, ConsultKind Kind, 
 public sealed record AddendumRecorded(Guid ConsultationId, Guid AddendumId, string Text, Guid By, DateTimeOffset At) : IConsultationEvent;
 
 public sealed record PrescriptionIssued(Guid ConsultationId, Guid PrescriptionId, DateTimeOffset At) : IConsultationEvent;
+
+/// <summary>Who measured a device-derived observation: a registered kiosk device (its id) or a Bluetooth device read in a participant's browser.</summary>
+public sealed record DeviceSource(Guid? DeviceId, string Name, string? Characteristic);
+
+/// <summary>
+/// Vitals a medical device measured, already checked as typed vitals are. <see cref="ReadingId"/> is the device's own
+/// identifier of the reading: the same reading sent twice is recorded once.
+/// </summary>
+public sealed record DeviceObservation(
+    string ReadingId, DeviceSource Device, Vitals? Vitals, decimal? GlucoseMgPerDl, DateTimeOffset? MeasuredAt, IReadOnlyList<string> Status);
+
+/// <summary>A device reading taken during the call; kept beside the doctor's own record, which it does not overwrite.</summary>
+public sealed record DeviceVitalsRecorded(Guid ConsultationId, DeviceObservation Observation, Guid By, DateTimeOffset At) : IConsultationEvent;

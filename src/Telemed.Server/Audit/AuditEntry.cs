@@ -6,6 +6,7 @@ using Telemed.Domain.Payments;
 using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Records;
 using Telemed.Server.Abdm;
+using Telemed.Server.Devices;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
 using Telemed.Server.Records;
@@ -52,6 +53,10 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         RecordConsentRevoked e => new(e.PatientId, "withdraw record access", $"patient/{e.PatientId}/consent/{e.DoctorId}", AuditOutcome.Success, e.At),
         ParticipantJoined e => new(e.AccountId, "join room", Consultation(e.ConsultationId), AuditOutcome.Success, e.At),
         VitalsRecorded e => new(e.By, "record vitals", ClinicalRecord(e.ConsultationId), AuditOutcome.Success, e.At),
+        DeviceVitalsRecorded e => new(e.By, e.Observation.Device.DeviceId is null ? "record device reading (Bluetooth)" : "record device reading (kiosk device)",
+            ClinicalRecord(e.ConsultationId), AuditOutcome.Success, e.At),
+        DeviceRegistered e => new(e.By, "register device", $"device/{e.DeviceId}", AuditOutcome.Success, e.At),
+        DeviceRevoked e => new(e.By, "revoke device", $"device/{e.DeviceId}", AuditOutcome.Success, e.At),
         NotesRecorded e => new(e.By, "record notes", ClinicalRecord(e.ConsultationId), AuditOutcome.Success, e.At),
         DiagnosisRecorded e => new(e.By, "record diagnosis", ClinicalRecord(e.ConsultationId), AuditOutcome.Success, e.At),
         AddendumRecorded e => new(e.By, "record addendum", ClinicalRecord(e.ConsultationId), AuditOutcome.Success, e.At),

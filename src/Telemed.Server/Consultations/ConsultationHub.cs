@@ -39,6 +39,9 @@ public interface IConsultationClient
 
     Task ChatReceipt(ChatReceipt receipt);
 
+    /// <summary>To the room: a medical device's reading was recorded (from a participant's browser or a kiosk device).</summary>
+    Task DeviceReading(DeviceReadingView reading);
+
     /// <summary>To one doctor: the consulting doctor added them to a consultation's room.</summary>
     Task InvitedToConsultation(ConsultationInvitation invitation);
 }

@@ -25,6 +25,16 @@ public sealed record ChatMessageView(Guid ConsultationId, Guid MessageId, Guid F
 
 public sealed record ChatReceipt(Guid ConsultationId, Guid MessageId, Guid By, string Kind, DateTimeOffset At);
 
+/// <summary>A device reading recorded on the consultation, as the room sees it live and the record lists it.</summary>
+public sealed record DeviceReadingView(
+    Guid ConsultationId, string ReadingId, Guid? DeviceId, string Device, string? Characteristic, Vitals? Vitals, decimal? GlucoseMgPerDl,
+    DateTimeOffset? MeasuredAt, IReadOnlyList<string> Status, Guid By, DateTimeOffset At)
+{
+    public static DeviceReadingView Of(DeviceVitalsRecorded e) => new(e.ConsultationId, e.Observation.ReadingId, e.Observation.Device.DeviceId,
+        e.Observation.Device.Name, e.Observation.Device.Characteristic, e.Observation.Vitals, e.Observation.GlucoseMgPerDl, e.Observation.MeasuredAt,
+        e.Observation.Status, e.By, e.At);
+}
+
 public sealed record IceServer(IReadOnlyList<string> Urls, string? Username = null, string? Credential = null);
 
 public sealed record IceServers(IReadOnlyList<IceServer> Servers, DateTimeOffset? ExpiresAt);

@@ -61,6 +61,7 @@ internal static class FhirCodes
         public static Coding SpO2 => Coding(Loinc, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry");
         public static Coding OxygenSaturation => Coding(Loinc, "2708-6", "Oxygen saturation in Arterial blood");
         public static Coding Weight => Coding(Loinc, "29463-7", "Body weight");
+        public static Coding Glucose => Coding(Loinc, "2339-0", "Glucose [Mass/volume] in Blood");
         public static Coding Examination => Coding(Loinc, "29545-1", "Physical findings Narrative");
     }
 

@@ -47,7 +47,7 @@ public static class FhirDocuments
         [
             ChiefComplaints(entries, notes?.ChiefComplaints, date, encounter),
             notes?.History is { } history ? Section("Medical History", FhirCodes.Sections.MedicalHistory, [], history) : null,
-            PhysicalExamination(entries, record.Vitals, notes?.Examination, consultation.StartedAt, encounter),
+            PhysicalExamination(entries, consultation, notes?.Examination, encounter),
             InvestigationAdvice(entries, notes?.InvestigationsAdvised, date, encounter, hasDiagnosis),
             Medications(entries, record, date, encounter, hasDiagnosis),
             notes?.FollowUpOn is { } followUp ? FollowUp(entries, followUp, date, hasDiagnosis) : null,
@@ -156,7 +156,7 @@ public static class FhirDocuments
         return bundle;
     }
 
-    public static string ToJson(Bundle bundle) => FhirJsonSerializer.Default.SerializeToString(bundle, pretty: false);
+    public static string ToJson(Resource resource) => FhirJsonSerializer.Default.SerializeToString(resource, pretty: false);
 
     /// <summary>What is wrong with a document bundle, in words; empty when nothing is.</summary>
     public static IReadOnlyList<string> Problems(Bundle bundle)
@@ -288,13 +288,60 @@ public static class FhirDocuments
     }
 
     private static Composition.SectionComponent? PhysicalExamination(
-        FhirEntries entries, Vitals? vitals, string? examination, DateTimeOffset at, ResourceReference encounter)
+        FhirEntries entries, Consultation consultation, string? examination, ResourceReference encounter)
     {
         var findings = new List<(string Key, string Line, Observation Observation)>();
-        void Add(string key, string line, Observation observation) => findings.Add((key, line, observation));
-        Observation Vital(Coding[] codes, string label, string line, Quantity? value, List<Observation.ComponentComponent> components) =>
-            VitalSign(entries, codes, label, line, value, components, at, encounter);
+        foreach (var vital in VitalSigns(consultation.Record.Vitals, null))
+        {
+            findings.Add(($"Observation/{vital.Key}", vital.Line, VitalSign(vital, consultation.StartedAt, entries.Ref(PatientKey, "Patient"), encounter,
+                [entries.Ref(PractitionerKey, "Practitioner")], null, null)));
+        }
+        foreach (var (reading, index) in consultation.DeviceReadings.Select((reading, index) => (reading, index)))
+        {
+            var deviceKey = DeviceKey(reading.Observation.Device, reading.By);
+            if (!entries.All.Any(e => e.FullUrl == entries.UrlOf(deviceKey)))
+            {
+                entries.Add(deviceKey, Device(reading.Observation.Device));
+            }
+            foreach (var vital in VitalSigns(reading.Observation.Vitals, reading.Observation.GlucoseMgPerDl))
+            {
+                var line = $"{vital.Line} (device: {reading.Observation.Device.Name})";
+                findings.Add(($"Observation/device/{index}/{vital.Key}", line, VitalSign(vital with { Line = line }, reading.Observation.MeasuredAt ?? reading.At,
+                    entries.Ref(PatientKey, "Patient"), encounter, [], entries.Ref(deviceKey, "Device", reading.Observation.Device.Name),
+                    ReadingIdentifier(reading))));
+            }
+        }
+        if (!string.IsNullOrWhiteSpace(examination))
+        {
+            var line = $"Examination: {examination}";
+            findings.Add(("Observation/examination", line, new Observation
+            {
+                Meta = FhirEntries.Profile("Observation"),
+                Status = ObservationStatus.Final,
+                Category = [FhirCodes.Concept(FhirCodes.ObservationCategory, "exam", "Exam")],
+                Code = new CodeableConcept { Coding = [FhirCodes.Vitals.Examination], Text = "Examination findings" },
+                Subject = entries.Ref(PatientKey, "Patient"),
+                Encounter = encounter,
+                Effective = new FhirDateTime(consultation.StartedAt),
+                Performer = [entries.Ref(PractitionerKey, "Practitioner")],
+                Value = new FhirString(examination),
+                Text = FhirEntries.Narrative(line),
+            }));
+        }
+        if (findings.Count == 0)
+        {
+            return null;
+        }
+        return Section("Physical examination", FhirCodes.Sections.PhysicalExamination,
+            [.. findings.Select(f => entries.Add(f.Key, f.Observation))], [.. findings.Select(f => f.Line)]);
+    }
 
+    /// <summary>One vital sign as an Observation needs it: LOINC codes, UCUM quantity (or components), and its line of narrative.</summary>
+    public sealed record VitalSignFinding(string Key, string Label, string Line, Coding[] Codes, Quantity? Value, List<Observation.ComponentComponent> Components);
+
+    /// <summary>The vital signs of a record, typed by the doctor or measured by a device, each with its LOINC code and UCUM unit.</summary>
+    public static IEnumerable<VitalSignFinding> VitalSigns(Vitals? vitals, decimal? glucoseMgPerDl)
+    {
         if (vitals is { SystolicMmHg: not null } or { DiastolicMmHg: not null })
         {
             var components = new List<Observation.ComponentComponent>();
@@ -307,68 +354,75 @@ public static class FhirDocuments
                 components.Add(new Observation.ComponentComponent { Code = Code(FhirCodes.Vitals.Diastolic), Value = Ucum(diastolic, "mmHg", "mm[Hg]") });
             }
             var line = Invariant($"Blood pressure: {vitals.SystolicMmHg?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{vitals.DiastolicMmHg?.ToString(CultureInfo.InvariantCulture) ?? "-"} mmHg");
-            Add("Observation/blood-pressure", line, Vital([FhirCodes.Vitals.BloodPressurePanel], "Blood pressure", line, null, components));
+            yield return new("blood-pressure", "Blood pressure", line, [FhirCodes.Vitals.BloodPressurePanel], null, components);
         }
         if (vitals?.PulsePerMinute is { } pulse)
         {
-            var line = Invariant($"Pulse: {pulse} /min");
-            Add("Observation/pulse", line, Vital([FhirCodes.Vitals.Pulse], "Pulse", line, Ucum(pulse, "beats/minute", "/min"), []));
+            yield return new("pulse", "Pulse", Invariant($"Pulse: {pulse} /min"), [FhirCodes.Vitals.Pulse], Ucum(pulse, "beats/minute", "/min"), []);
         }
         if (vitals?.TemperatureCelsius is { } temperature)
         {
-            var line = Invariant($"Temperature: {temperature} °C");
-            Add("Observation/temperature", line, Vital([FhirCodes.Vitals.Temperature], "Temperature", line, Ucum(temperature, "°C", "Cel"), []));
+            yield return new("temperature", "Temperature", Invariant($"Temperature: {temperature} °C"), [FhirCodes.Vitals.Temperature], Ucum(temperature, "°C", "Cel"), []);
         }
         if (vitals?.SpO2Percent is { } spO2)
         {
-            var line = Invariant($"SpO2: {spO2} %");
-            Add("Observation/spo2", line, Vital([FhirCodes.Vitals.SpO2, FhirCodes.Vitals.OxygenSaturation], "SpO2", line, Ucum(spO2, "%", "%"), []));
+            yield return new("spo2", "SpO2", Invariant($"SpO2: {spO2} %"), [FhirCodes.Vitals.SpO2, FhirCodes.Vitals.OxygenSaturation], Ucum(spO2, "%", "%"), []);
         }
         if (vitals?.WeightKg is { } weight)
         {
-            var line = Invariant($"Weight: {weight} kg");
-            Add("Observation/weight", line, Vital([FhirCodes.Vitals.Weight], "Weight", line, Ucum(weight, "kg", "kg"), []));
+            yield return new("weight", "Weight", Invariant($"Weight: {weight} kg"), [FhirCodes.Vitals.Weight], Ucum(weight, "kg", "kg"), []);
         }
-        if (!string.IsNullOrWhiteSpace(examination))
+        if (glucoseMgPerDl is { } glucose)
         {
-            var line = $"Examination: {examination}";
-            Add("Observation/examination", line, new Observation
-            {
-                Meta = FhirEntries.Profile("Observation"),
-                Status = ObservationStatus.Final,
-                Category = [FhirCodes.Concept(FhirCodes.ObservationCategory, "exam", "Exam")],
-                Code = new CodeableConcept { Coding = [FhirCodes.Vitals.Examination], Text = "Examination findings" },
-                Subject = entries.Ref(PatientKey, "Patient"),
-                Encounter = encounter,
-                Effective = new FhirDateTime(at),
-                Performer = [entries.Ref(PractitionerKey, "Practitioner")],
-                Value = new FhirString(examination),
-                Text = FhirEntries.Narrative(line),
-            });
+            yield return new("glucose", "Blood glucose", Invariant($"Blood glucose: {glucose} mg/dL"), [FhirCodes.Vitals.Glucose], Ucum(glucose, "mg/dL", "mg/dL"), []);
         }
-        if (findings.Count == 0)
-        {
-            return null;
-        }
-        return Section("Physical examination", FhirCodes.Sections.PhysicalExamination,
-            [.. findings.Select(f => entries.Add(f.Key, f.Observation))], [.. findings.Select(f => f.Line)]);
     }
 
+    /// <summary>A device reading's vital signs as standalone Observations (references by id), as the device gateway answers with them.</summary>
+    public static IEnumerable<Observation> DeviceObservations(DeviceVitalsRecorded reading)
+    {
+        var device = reading.Observation.Device;
+        var identifier = ReadingIdentifier(reading);
+        return VitalSigns(reading.Observation.Vitals, reading.Observation.GlucoseMgPerDl).Select(vital =>
+        {
+            var observation = VitalSign(vital, reading.Observation.MeasuredAt ?? reading.At, null,
+                new ResourceReference($"Encounter/{reading.ConsultationId}"), [], new ResourceReference(device.DeviceId is { } id ? $"Device/{id}" : null, device.Name), identifier);
+            observation.Id = Infrastructure.Ids.NameBased(reading.ConsultationId, $"{identifier.Value}/{vital.Key}").ToString();
+            return observation;
+        });
+    }
+
+    /// <summary>The same reading from the same device always has the same identifier, in the gateway's answer and in the documents.</summary>
+    private static Identifier ReadingIdentifier(DeviceVitalsRecorded reading) => new(FhirCodes.Rfc3986,
+        $"urn:uuid:{Infrastructure.Ids.NameBased(reading.ConsultationId, $"device-reading/{reading.Observation.Device.DeviceId ?? reading.By}/{reading.Observation.ReadingId}")}");
+
+    private static string DeviceKey(DeviceSource device, Guid by) => $"Device/{device.DeviceId?.ToString() ?? $"{by}/{device.Name}"}";
+
+    private static Device Device(DeviceSource device) => new()
+    {
+        Identifier = device.DeviceId is { } id ? [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{id}")] : [],
+        DeviceName = [new Device.DeviceNameComponent { Name = device.Name, Type = DeviceNameType.UserFriendlyName }],
+        Note = device.Characteristic is { } characteristic ? [new Annotation { Text = new Markdown($"Read over Bluetooth LE, GATT characteristic {characteristic}.") }] : [],
+        Text = FhirEntries.Narrative($"Device: {device.Name}"),
+    };
+
     private static Observation VitalSign(
-        FhirEntries entries, Coding[] codes, string label, string line, Quantity? value, List<Observation.ComponentComponent> components,
-        DateTimeOffset at, ResourceReference encounter) => new()
+        VitalSignFinding vital, DateTimeOffset at, ResourceReference? subject, ResourceReference encounter, List<ResourceReference> performers,
+        ResourceReference? device, Identifier? identifier) => new()
     {
         Meta = FhirEntries.Profile("ObservationVitalSigns"),
+        Identifier = identifier is null ? [] : [identifier],
         Status = ObservationStatus.Final,
         Category = [FhirCodes.Concept(FhirCodes.ObservationCategory, "vital-signs", "Vital Signs")],
-        Code = new CodeableConcept { Coding = [.. codes], Text = label },
-        Subject = entries.Ref(PatientKey, "Patient"),
+        Code = new CodeableConcept { Coding = [.. vital.Codes], Text = vital.Label },
+        Subject = subject,
         Encounter = encounter,
         Effective = new FhirDateTime(at),
-        Performer = [entries.Ref(PractitionerKey, "Practitioner")],
-        Value = value,
-        Component = components,
-        Text = FhirEntries.Narrative(line),
+        Performer = performers,
+        Device = device,
+        Value = vital.Value,
+        Component = vital.Components,
+        Text = FhirEntries.Narrative(vital.Line),
     };
 
     private static Composition.SectionComponent? InvestigationAdvice(

@@ -99,6 +99,49 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         await NoLeaks(otherGuardian.AccessToken, ids);
     }
 
+    /// <summary>
+    /// A kiosk device of another facility, and a revoked device of the consultation's own facility, walk every endpoint
+    /// with their credential: the device gateway refuses them, and nothing else knows a device at all.
+    /// </summary>
+    [Fact]
+    public async Task A_device_reaches_nothing_but_its_own_facility_s_gateway()
+    {
+        var patient = (await server.Host.CreatePatients(1))[0];
+        var (room, prescriptionId) = await Clinical.Prescribed(server.Host, patient);
+        var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, patient.Id, DemoSeeder.DoctorAshaId);
+        var admin = server.Host.As((await server.Host.SignInStaff(Api.AdminEmail)).AccessToken);
+        var facility = await admin.PostAsJsonAsync("/api/admin/facilities", new
+        {
+            hfrId = $"IN33{Random.Shared.Next(10_000_000, 99_999_999)}", name = "PHC Walk", district = "Chennai", state = "Tamil Nadu",
+            proceedUnverified = true, unverifiedReason = "walk",
+        });
+        var otherFacility = (await facility.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        async Task<(Guid Id, string Credential)> Device(Guid facilityId)
+        {
+            var registered = await (await admin.PostAsJsonAsync("/api/admin/devices", new { facilityId, name = "Walk kiosk" })).Content.ReadFromJsonAsync<JsonElement>();
+            return (registered.GetProperty("device").GetProperty("id").GetGuid(), registered.GetProperty("credential").GetString()!);
+        }
+        var (_, elsewhere) = await Device(otherFacility);
+        var (revokedId, revoked) = await Device(Sessions.Facility);
+        (await admin.PostAsync($"/api/admin/devices/{revokedId}/revoke", null)).IsSuccessStatusCode.ShouldBeTrue();
+
+        foreach (var credential in new[] { elsewhere, revoked })
+        {
+            var device = server.Host.CreateClient();
+            device.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Device", credential);
+            var leaks = new List<string>();
+            foreach (var endpoint in Endpoints().Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<HttpMethodMetadata>() is not null))
+            {
+                var response = await device.SendAsync(Request(endpoint, ids));
+                if (response.IsSuccessStatusCode)
+                {
+                    leaks.Add($"{Name(endpoint)} → {(int)response.StatusCode}");
+                }
+            }
+            leaks.ShouldBeEmpty();
+        }
+    }
+
     /// <summary>Every endpoint that names an object, and every hub method, called by someone with no claim on it: none succeeds.</summary>
     private async Task NoLeaks(string strangerToken, Ids ids)
     {

@@ -167,6 +167,43 @@ public class FhirDocumentTests
         observations["29545-1"].Value.ShouldBeOfType<FhirString>().Value.ShouldBe("Throat congested, chest clear");
     }
 
+    private static readonly Guid Kiosk = Guid.Parse("77777777-0000-0000-0000-0000000000de");
+
+    /// <summary>The completed consultation with readings from a kiosk device and from a glucometer read in the patient's browser.</summary>
+    private static Bundle WithDeviceReadings() => FhirDocuments.OpConsultRecord(
+        new IConsultationEvent[]
+        {
+            new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start),
+            new DeviceVitalsRecorded(Id, new DeviceObservation("bp-1", new DeviceSource(Kiosk, "OPD kiosk cuff", null), new Vitals(132, 86, 74, null, null, null),
+                null, Start.AddMinutes(2), []), Kiosk, Start.AddMinutes(2)),
+            new DeviceVitalsRecorded(Id, new DeviceObservation("g-1", new DeviceSource(null, "Accu-Chek Guide", "0x2A18"), null, 99.1m, null,
+                ["deviceBatteryLow"]), PatientId, Start.AddMinutes(4)),
+            new ConsultationCompleted(Id, Doctor, End),
+        }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, Prescriber, Sunita, Now);
+
+    [Fact]
+    public void Device_readings_are_vital_sign_observations_that_name_their_device()
+    {
+        var bundle = WithDeviceReadings();
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+        FhirDocuments.ToJson(WithDeviceReadings()).ShouldBe(FhirDocuments.ToJson(bundle));
+        var examination = bundle.Entry[0].Resource.ShouldBeOfType<Composition>().Section.Single(s => s.Title == "Physical examination");
+        var observations = examination.Entry.Select(r => Resolve<Observation>(bundle, r)).ToList();
+
+        observations.Select(o => o.Code.Coding[0].Code).ShouldBe(["85354-9", "8867-4", "2339-0"]);
+        observations.ShouldAllBe(o => o.Device != null && o.Identifier.Count == 1 && o.Performer.Count == 0);
+        var kiosk = Resolve<Device>(bundle, observations[0].Device);
+        kiosk.Identifier.ShouldHaveSingleItem().Value.ShouldBe($"urn:uuid:{Kiosk}");
+        kiosk.DeviceName.ShouldHaveSingleItem().Name.ShouldBe("OPD kiosk cuff");
+        Resolve<Device>(bundle, observations[1].Device).ShouldBeSameAs(kiosk);
+        observations[0].Effective.ShouldBeOfType<FhirDateTime>().ToDateTimeOffset(TimeSpan.Zero).ShouldBe(Start.AddMinutes(2));
+        var glucose = observations[2];
+        (glucose.Value.ShouldBeOfType<Quantity>().Value, glucose.Value.ShouldBeOfType<Quantity>().Code, glucose.Value.ShouldBeOfType<Quantity>().System)
+            .ShouldBe((99.1m, "mg/dL", "http://unitsofmeasure.org"));
+        Resolve<Device>(bundle, glucose.Device).DeviceName[0].Name.ShouldBe("Accu-Chek Guide");
+        bundle.Entry.Select(e => e.Resource).OfType<Device>().Count().ShouldBe(2);
+    }
+
     [Fact]
     public void The_diagnosis_is_an_encounter_diagnosis_with_its_ICD10_code()
     {

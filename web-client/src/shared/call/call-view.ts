@@ -4,6 +4,7 @@ import type { PeerMedia } from './peer-link';
 import { onLanguageChange, t } from '../i18n';
 import { iceServerRenewalMs, toRtcIceServers, type ServerIceServers } from './negotiation';
 import { stopPreCallCheck } from './precheck';
+import { showDeviceReadings } from '../devices/device-panel';
 
 const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
 let call: Call | undefined;
@@ -37,6 +38,7 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   renewIceServers(call, consultationId, servers.expiresAt);
   render();
   await call.start();
+  await showDeviceReadings(consultationId);
 }
 
 /**
