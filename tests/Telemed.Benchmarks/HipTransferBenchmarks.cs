@@ -13,6 +13,7 @@ using Telemed.Server.Abdm;
 using Telemed.Server.Consultations;
 using Telemed.Server.Documents;
 using Telemed.Server.Prescriptions;
+using Telemed.Server.Records;
 
 namespace Telemed.Benchmarks;
 
@@ -69,7 +70,7 @@ public class HipTransferBenchmarks : IDisposable
             .Aggregate((Consultation?)null, Consultation.Evolve)!;
         parties = new ClinicalParties(new FacilityDetails(Guid.NewGuid(), "PHC Rampur", "IN2710000001"),
             new PrescriberDetails(doctor, "Dr. Asha Verma", "MBBS, MD (General Medicine)", "KMC-12345", "Karnataka Medical Council", "71-1234-5678-9012"),
-            new PatientDetails(patient, "सुनीता देवी", 42, Sex.Female, "91-2345-6789-0123", "sunita@sbx"));
+            new PatientDetails(patient, "सुनीता देवी", 42, Sex.Female, "91-2345-6789-0123", "sunita@sbx"), new PatientContact(new DateOnly(1984, 3, 9), "+919812345670"));
         content = PrescriptionRules.Compose(consultation, Guid.NewGuid(), parties.Facility, parties.Doctor, parties.Patient, start.AddMinutes(12)).Value!;
         jws = PrescriptionSignature.Sign(content, keyId, key);
 
@@ -93,7 +94,7 @@ public class HipTransferBenchmarks : IDisposable
         var page = 0;
         for (var i = 0; i < CareContexts; i++)
         {
-            foreach (var document in new[] { HipDocuments.OpConsultation(consultation, parties), documents.Prescription(content, keyId, jws) })
+            foreach (var document in new[] { HipDocuments.OpConsultation(consultation, parties), documents.Prescription(content, parties.PatientContact, keyId, jws) })
             {
                 var body = HipDataFlow.Page(document, sealer, transactionId, ++page, 2 * CareContexts, consultation.Id.ToString(), DateTimeOffset.UtcNow);
                 using var response = await http.PostAsJsonAsync(pushUrl, body);
@@ -108,7 +109,7 @@ public class HipTransferBenchmarks : IDisposable
         var length = 0;
         for (var i = 0; i < CareContexts; i++)
         {
-            length += HipDocuments.OpConsultation(consultation, parties).Json.Length + documents.Prescription(content, keyId, jws).Json.Length;
+            length += HipDocuments.OpConsultation(consultation, parties).Json.Length + documents.Prescription(content, parties.PatientContact, keyId, jws).Json.Length;
         }
         return length;
     }
@@ -120,7 +121,7 @@ public class HipTransferBenchmarks : IDisposable
         var length = 0;
         for (var i = 0; i < CareContexts; i++)
         {
-            foreach (var document in new[] { HipDocuments.OpConsultation(consultation, parties), documents.Prescription(content, keyId, jws) })
+            foreach (var document in new[] { HipDocuments.OpConsultation(consultation, parties), documents.Prescription(content, parties.PatientContact, keyId, jws) })
             {
                 length += HipDataFlow.Page(document, sealer, "t", 1, 1, "c", DateTimeOffset.UtcNow).Count;
             }

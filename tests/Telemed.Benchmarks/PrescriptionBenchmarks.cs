@@ -51,7 +51,7 @@ public class PrescriptionBenchmarks : IDisposable
     public string Complete()
     {
         var signed = PrescriptionSignature.Sign(content, keyId, key);
-        return FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, pdf.Render(content, Url, keyId), signed));
+        return FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, new PatientContact(null, "+919812345670"), pdf.Render(content, Url, keyId), signed));
     }
 
     public void Dispose()

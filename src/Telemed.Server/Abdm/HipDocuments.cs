@@ -32,7 +32,7 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
         if (hiTypes.Contains(HiTypes.Prescription) && careContext.PrescriptionId is { } prescriptionId
             && await PrescriptionEndpoints.Load(session, prescriptionId, cancellationToken) is { } prescription)
         {
-            documents.Add(Prescription(prescription.Content, prescription.KeyId, prescription.Jws));
+            documents.Add(Prescription(prescription.Content, await PatientContact.Load(session, careContext.PatientId, cancellationToken), prescription.KeyId, prescription.Jws));
         }
         return documents;
     }
@@ -44,12 +44,12 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
 
     /// <summary>A completed consultation's OPConsultRecord, dated when it ended.</summary>
     public static HipDocument OpConsultation(Consultation consultation, ClinicalParties parties) =>
-        new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, consultation.EndedAt!.Value)));
+        new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value)));
 
     /// <summary>A signed prescription's PrescriptionRecord, with its PDF rendered as the patient gets it.</summary>
-    public HipDocument Prescription(Domain.Prescriptions.PrescriptionContent content, string? keyId, string jws)
+    public HipDocument Prescription(Domain.Prescriptions.PrescriptionContent content, PatientContact contact, string? keyId, string jws)
     {
         var signedPdf = pdf.Render(content, prescriptionOptions.Value.VerificationUrl(content.PrescriptionId), keyId, jws);
-        return new(HiTypes.Prescription, FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, signedPdf, jws)));
+        return new(HiTypes.Prescription, FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, contact, signedPdf, jws)));
     }
 }

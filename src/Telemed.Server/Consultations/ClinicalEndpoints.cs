@@ -183,7 +183,7 @@ public static class ClinicalEndpoints
             return Problems.Conflict("The consultation is not completed yet: its record is still being written.");
         }
         var parties = await ClinicalParties.Load(db, consultation, time.GetUtcNow(), cancellationToken);
-        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, consultation.EndedAt!.Value);
+        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value);
         return TypedResults.Text(FhirDocuments.ToJson(bundle), FhirDocuments.MediaType);
     }
 }

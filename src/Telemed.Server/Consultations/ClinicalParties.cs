@@ -5,6 +5,7 @@ using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
 using Telemed.Server.Queue;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Consultations;
 
@@ -12,7 +13,7 @@ namespace Telemed.Server.Consultations;
 /// Who a consultation's record names: the facility of its OPD session, its doctor and its patient, as they are now. A
 /// record carries only the ABHA the patient proved through ABDM, never one they merely declared.
 /// </summary>
-public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails Doctor, PatientDetails Patient)
+public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails Doctor, PatientDetails Patient, PatientContact PatientContact)
 {
     public static async Task<ClinicalParties> Load(IQuerySession session, Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -27,7 +28,8 @@ public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails
         return new ClinicalParties(
             new FacilityDetails(facility.Id, facility.Name, facility.HfrId),
             new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId),
-            await PatientAsOf(session, patient, now, cancellationToken));
+            await PatientAsOf(session, patient, now, cancellationToken),
+            PatientContact.Of(patient));
     }
 
     /// <summary>The patient as registered: age on the given day, sex, and the ABHA they proved through ABDM (none if they only declared one).</summary>

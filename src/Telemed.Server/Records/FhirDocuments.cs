@@ -25,7 +25,8 @@ public static class FhirDocuments
     private const string FollowUpKey = "Appointment/follow-up";
     private const string PdfKey = "Binary/signed-pdf";
 
-    public static Bundle OpConsultRecord(Consultation consultation, FacilityDetails facility, PrescriberDetails doctor, PatientDetails patient, DateTimeOffset now)
+    public static Bundle OpConsultRecord(
+        Consultation consultation, FacilityDetails facility, PrescriberDetails doctor, PatientDetails patient, PatientContact contact, DateTimeOffset now)
     {
         var entries = new FhirEntries(consultation.Id, "op-consult");
         var record = consultation.Record;
@@ -34,7 +35,7 @@ public static class FhirDocuments
         var encounter = entries.Ref(EncounterKey, "Encounter");
         var hasDiagnosis = record.Diagnosis is not null;
 
-        entries.Add(PatientKey, Patient(patient, consultation.StartedAt));
+        entries.Add(PatientKey, Patient(patient, contact));
         entries.Add(PractitionerKey, Practitioner(doctor));
         entries.Add(OrganizationKey, Organization(facility));
         entries.Add(EncounterKey, Encounter(entries, consultation, hasDiagnosis));
@@ -91,12 +92,12 @@ public static class FhirDocuments
         return Document(entries, now);
     }
 
-    public static Bundle PrescriptionRecord(PrescriptionContent content, byte[] signedPdf, string jws)
+    public static Bundle PrescriptionRecord(PrescriptionContent content, PatientContact contact, byte[] signedPdf, string jws)
     {
         var entries = new FhirEntries(content.PrescriptionId, "prescription");
         var issued = content.IssuedAt;
 
-        entries.Add(PatientKey, Patient(content.Patient, issued));
+        entries.Add(PatientKey, Patient(content.Patient, contact));
         entries.Add(PractitionerKey, Practitioner(content.Doctor));
         entries.Add(OrganizationKey, Organization(content.Facility));
         entries.Add(DiagnosisKey, Diagnosis(entries, content.Diagnosis, issued, encounter: null));

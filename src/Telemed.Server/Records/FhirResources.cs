@@ -16,7 +16,8 @@ internal static class FhirResources
 
     public static string MedicationKey(int index) => $"MedicationRequest/{index}";
 
-    public static Patient Patient(PatientDetails patient, DateTimeOffset seenAt)
+    /// <summary>The patient as the record names them; a birth date only when the patient gave one (an age is not a date).</summary>
+    public static Patient Patient(PatientDetails patient, PatientContact contact)
     {
         var resource = new Patient
         {
@@ -30,8 +31,15 @@ internal static class FhirResources
                 Sex.Other => AdministrativeGender.Other,
                 _ => AdministrativeGender.Unknown,
             },
-            BirthDateElement = new Date(seenAt.Year - patient.AgeYears),
         };
+        if (contact.BirthDate is { } born)
+        {
+            resource.BirthDateElement = new Date(born.Year, born.Month, born.Day);
+        }
+        if (contact.Mobile is { Length: > 0 } mobile)
+        {
+            resource.Telecom = [new ContactPoint(ContactPoint.ContactPointSystem.Phone, ContactPoint.ContactPointUse.Mobile, mobile)];
+        }
         if (patient.AbhaNumber is { } number)
         {
             resource.Identifier.Add(Identifier(FhirCodes.NdhmIdentifierType, "HIN", "Health ID issued by NDHM", FhirCodes.AbhaSystem, number));

@@ -23,6 +23,8 @@ public class FhirDocumentTests
         new(Doctor, "Dr Asha Rao", "MBBS, MD", "KMC-12345", "Karnataka Medical Council", "71-1234-5678-9012");
     private static readonly PatientDetails Sunita = new(PatientId, "सुनीता देवी", 42, Sex.Female, "91-1234-5678-9012", "sunita@sbx");
 
+    private static readonly PatientContact SunitaContact = new(new DateOnly(1984, 3, 9), "+919812345670");
+
     private static readonly PrescribedMedicine[] Medicines =
     [
         new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 5, 10, "दिन में दो बार खाने के बाद", TpgList.O, false),
@@ -51,9 +53,9 @@ public class FhirDocumentTests
     private static readonly byte[] Pdf = [.. Encoding.ASCII.GetBytes("%PDF-1.7\n"), .. Enumerable.Range(0, 60 * 1024).Select(i => (byte)(i * 31))];
     private const string Jws = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJwcmVzY3JpcHRpb24iOiJ4In0.c2lnbmF0dXJl";
 
-    private static Bundle OpConsult() => FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita, Now);
+    private static Bundle OpConsult() => FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita, SunitaContact, Now);
 
-    private static Bundle Prescription() => FhirDocuments.PrescriptionRecord(Content, Pdf, Jws);
+    private static Bundle Prescription() => FhirDocuments.PrescriptionRecord(Content, SunitaContact, Pdf, Jws);
 
     private static T Single<T>(Bundle bundle) where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>().ShouldHaveSingleItem();
 
@@ -179,7 +181,7 @@ public class FhirDocumentTests
             new DeviceVitalsRecorded(Id, new DeviceObservation("g-1", new DeviceSource(null, "Accu-Chek Guide", "0x2A18"), null, 99.1m, null,
                 ["deviceBatteryLow"]), PatientId, Start.AddMinutes(4)),
             new ConsultationCompleted(Id, Doctor, End),
-        }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, Prescriber, Sunita, Now);
+        }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, Prescriber, Sunita, SunitaContact, Now);
 
     [Fact]
     public void Device_readings_are_vital_sign_observations_that_name_their_device()
@@ -217,7 +219,7 @@ public class FhirDocumentTests
 
         var snomed = FhirDocuments.OpConsultRecord(
             Consultation.Evolve(Completed, new DiagnosisRecorded(Id, new Diagnosis("Common cold", new CodedConcept(ClinicalRules.Snomed, "82272006")), Doctor, End)),
-            Facility, Prescriber, Sunita, Now);
+            Facility, Prescriber, Sunita, SunitaContact, Now);
         Single<Condition>(snomed, c => c.Category.Count > 0).Code.Coding.ShouldHaveSingleItem().System.ShouldBe("http://snomed.info/sct");
     }
 
@@ -232,7 +234,9 @@ public class FhirDocumentTests
         abha.Select(i => (i.Type.Coding[0].Code, i.Value)).ShouldBe([("HIN", "91-1234-5678-9012"), ("ABHA", "sunita@sbx")]);
         patient.Name.ShouldHaveSingleItem().Text.ShouldBe("सुनीता देवी");
         patient.Gender.ShouldBe(AdministrativeGender.Female);
-        patient.BirthDate.ShouldBe("1984");
+        patient.BirthDate.ShouldBe("1984-03-09");
+        patient.Telecom.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            t => t.System.ShouldBe(ContactPoint.ContactPointSystem.Phone), t => t.Use.ShouldBe(ContactPoint.ContactPointUse.Mobile), t => t.Value.ShouldBe("+919812345670"));
 
         var practitioner = Single<Practitioner>(bundle);
         practitioner.Identifier.ShouldContain(i => i.System == "https://doctor.ndhm.gov.in" && i.Value == "71-1234-5678-9012");
@@ -246,9 +250,11 @@ public class FhirDocumentTests
     [Fact]
     public void A_patient_without_ABHA_still_has_a_record_identifier()
     {
-        var bundle = FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita with { AbhaNumber = null, AbhaAddress = null }, Now);
+        var bundle = FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita with { AbhaNumber = null, AbhaAddress = null }, new PatientContact(null, null), Now);
 
         Single<Patient>(bundle).Identifier.ShouldHaveSingleItem().Value.ShouldBe($"urn:uuid:{PatientId}");
+        Single<Patient>(bundle).BirthDate.ShouldBeNull("only an age is known: a year guessed from it would be a wrong birth date");
+        Single<Patient>(bundle).Telecom.ShouldBeEmpty();
         FhirDocuments.Problems(bundle).ShouldBeEmpty();
     }
 
