@@ -54,6 +54,24 @@ public static class BookingRules
             .ToList();
     }
 
+    /// <summary>TPG 2020 counts a visit as a follow-up within six months of the consultation that asked for it.</summary>
+    public const int FollowUpWithinMonths = 6;
+
+    /// <summary>
+    /// The follow-up a prescription asks for, booked in a slot starting at <paramref name="slotStartsAt"/>; its patient and
+    /// doctor are checked by the caller (who may see the prescription, who runs the session).
+    /// </summary>
+    public static Result<FollowUpOf, Invalid> FollowUp(Prescriptions.PrescriptionContent prescription, DateTimeOffset slotStartsAt)
+    {
+        if (prescription.FollowUpOn is null)
+        {
+            return new Invalid("This prescription asks for no follow-up: book an ordinary visit instead.");
+        }
+        return slotStartsAt > prescription.IssuedAt.AddMonths(FollowUpWithinMonths)
+            ? new Invalid($"A follow-up is within {FollowUpWithinMonths} months of the prescription; later, it is a new consultation.")
+            : new FollowUpOf(prescription.PrescriptionId, prescription.Doctor.Id);
+    }
+
     /// <summary>When an unarrived booking becomes a no-show.</summary>
     public static DateTimeOffset MissedAt(OpdSession session, Booking booking) => SlotStartsAt(session, booking.Slot) + NoShowGrace;
 }
@@ -80,7 +98,7 @@ public static class BookingDecisions
         }
         if (followUp is not null && !session.HasDoctor(followUp.DoctorId))
         {
-            return new QueueError(QueueErrorCode.NotSessionDoctor, "A follow-up is booked in a session of the doctor who asked for it.");
+            return new QueueError(QueueErrorCode.NotFollowUpDoctor, "A follow-up is booked in a session of the doctor who asked for it.");
         }
         if (SlotRefusal(session, slot, now) is { } refused)
         {

@@ -25,6 +25,7 @@ public enum QueueErrorCode
     BookingNotFound,
     NotYourBooking,
     WrongBookingState,
+    NotFollowUpDoctor,
 }
 
 /// <summary>Why a queue command was refused: a code clients can switch on and a sentence people can read.</summary>

@@ -93,7 +93,7 @@ public sealed class QueueService(
         }
         if (!MayAct(caller, callerId, state, command))
         {
-            await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
+            await Audit(callerId, command.Resource(sessionId), command.Action, cancellationToken);
             return new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor);
         }
         if (expectedVersion is { } expected && expected != state.Version)
@@ -103,9 +103,9 @@ public sealed class QueueService(
         var decision = command.Decide(state, callerId, presence.IsOnline, time.GetUtcNow());
         if (!decision.IsSuccess)
         {
-            if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotSessionDoctor)
+            if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotYourBooking or QueueErrorCode.NotSessionDoctor)
             {
-                await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
+                await Audit(callerId, command.Resource(sessionId), command.Action, cancellationToken);
                 return new QueueOutcome(QueueFailure.Forbidden, state, [], decision.Error);
             }
             return new QueueOutcome(QueueFailure.Refused, state, [], decision.Error);
@@ -209,7 +209,4 @@ public sealed class QueueService(
     /// <summary>Records on the reader's audit stream that staff read the session's queue (names, ages, complaints).</summary>
     public Task AuditRead(Guid readerId, Guid sessionId, string action, CancellationToken cancellationToken) =>
         audit.Granted(readerId, $"opd-session/{sessionId}", action, cancellationToken);
-
-    public static string Resource(Guid sessionId, QueueCommand command) =>
-        command.Token is { } token ? $"opd-session/{sessionId}/token/{token}" : $"opd-session/{sessionId}";
 }

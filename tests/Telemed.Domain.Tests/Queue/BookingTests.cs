@@ -79,7 +79,7 @@ public class BookingTests : QueueSpec
     {
         Then(BookingDecisions.Book(Given(Opened()), Booking1, 4, Patient1, Patient1, new FollowUpOf(Prescription, DoctorB), Now),
             new SlotBooked(SessionId, Booking1, 4, Patient1, Patient1, new FollowUpOf(Prescription, DoctorB), Now));
-        Refused(BookingDecisions.Book(Given(Opened()), Booking1, 4, Patient1, Patient1, new FollowUpOf(Prescription, Stranger), Now), QueueErrorCode.NotSessionDoctor);
+        Refused(BookingDecisions.Book(Given(Opened()), Booking1, 4, Patient1, Patient1, new FollowUpOf(Prescription, Stranger), Now), QueueErrorCode.NotFollowUpDoctor);
     }
 
     [Fact]

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Marten;
+using Telemed.Domain.Messages;
+using Telemed.Domain.Queue;
+using Telemed.Server.Messages;
+using Telemed.Server.Queue;
+
+namespace Telemed.Server.Bookings;
+
+/// <summary>
+/// A booking as patients list it and the no-show sweep finds it: kept in the transaction of the session event that
+/// changes it, with the reminder messages it has queued (withdrawn when the booking moves, ends or arrives).
+/// </summary>
+public sealed record BookingRecord(
+    Guid Id,
+    Guid SessionId,
+    Guid FacilityId,
+    IReadOnlyList<Guid> DoctorIds,
+    string? Specialty,
+    Guid PatientId,
+    int Slot,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    BookingState State,
+    int? Token,
+    Guid? FollowUpOf,
+    DateTimeOffset MissedAt,
+    IReadOnlyList<Guid> ReminderIds);
+
+/// <summary>What booking events mean outside the session: the patient's list of bookings and their reminders. It never refuses a command.</summary>
+public sealed class BookingLedger(PatientMessages messages, TimeProvider time) : IQueueLedger
+{
+    public async Task<QueueError?> Record(
+        IDocumentSession session, OpdSession before, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken cancellationToken)
+    {
+        var changed = new Dictionary<Guid, BookingRecord>();
+        async Task<BookingRecord> Current(Guid bookingId) =>
+            changed.TryGetValue(bookingId, out var known) ? known
+            : await session.LoadAsync<BookingRecord>(bookingId, cancellationToken)
+                ?? throw new InvalidOperationException($"Booking {bookingId} of session {after.Id} has no record.");
+
+        foreach (var @event in events)
+        {
+            switch (@event)
+            {
+                case SlotBooked booked:
+                    changed[booked.BookingId] = await Remind(session, Of(after, after.Booking(booked.BookingId)!), cancellationToken);
+                    break;
+                case BookingRescheduled moved:
+                    var old = await Current(moved.BookingId);
+                    await PatientMessages.Withdraw(session, old.ReminderIds, moved.At, cancellationToken);
+                    changed[moved.BookingId] = await Remind(session, Of(after, after.Booking(moved.BookingId)!), cancellationToken);
+                    break;
+                case BookingCancelled or BookingMissed:
+                    var bookingId = @event is BookingCancelled cancelled ? cancelled.BookingId : ((BookingMissed)@event).BookingId;
+                    var ended = await Current(bookingId);
+                    await PatientMessages.Withdraw(session, ended.ReminderIds, @event.At, cancellationToken);
+                    changed[bookingId] = ended with { State = after.Booking(bookingId)!.State, ReminderIds = [] };
+                    break;
+                case PatientCheckedIn { BookingId: { } arrivedOn } arrived:
+                    var arriving = await Current(arrivedOn);
+                    await PatientMessages.Withdraw(session, arriving.ReminderIds, arrived.At, cancellationToken);
+                    changed[arrivedOn] = arriving with { State = BookingState.CheckedIn, Token = arrived.Token, ReminderIds = [] };
+                    break;
+            }
+        }
+        foreach (var record in changed.Values)
+        {
+            session.Store(record);
+        }
+        return null;
+    }
+
+    private static BookingRecord Of(OpdSession session, Booking booking)
+    {
+        var starts = BookingRules.SlotStartsAt(session, booking.Slot);
+        return new BookingRecord(booking.Id, session.Id, session.FacilityId, session.DoctorIds, session.Specialty, booking.PatientId, booking.Slot,
+            starts, starts.AddMinutes(session.SlotMinutes), booking.State, booking.Token, booking.FollowUp?.PrescriptionId,
+            BookingRules.MissedAt(session, booking), []);
+    }
+
+    /// <summary>Queues the reminder of a booking (see <see cref="Delivery.BookingReminderAt"/>); it lapses when the slot begins.</summary>
+    private async Task<BookingRecord> Remind(IDocumentSession session, BookingRecord booking, CancellationToken cancellationToken)
+    {
+        if (Delivery.BookingReminderAt(booking.StartsAt, time.GetUtcNow()) is not { } remindAt
+            || await PatientMessages.Addressee(session, booking.PatientId, cancellationToken) is not { } patient)
+        {
+            return booking;
+        }
+        var when = booking.StartsAt.ToOffset(Delivery.Ist).ToString("d MMM HH:mm", CultureInfo.InvariantCulture);
+        var ids = messages.Sms(session, patient, MessageCatalogue.BookingReminder, new Dictionary<string, string> { ["time"] = when },
+            dueAt: remindAt, expiresAt: booking.StartsAt);
+        return booking with { ReminderIds = ids };
+    }
+}
