@@ -26,10 +26,13 @@ public static class QueueDecisions
         _ => QueueError.Closed,
     };
 
+    /// <summary>Closing cancels the bookings not yet checked in: nobody will see them, so they are not no-shows.</summary>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> Close(OpdSession session, Guid by, DateTimeOffset now) =>
         session.Status == SessionStatus.Closed
             ? new QueueError(QueueErrorCode.AlreadyInState, "The session is already closed.")
-            : Events(new SessionClosed(session.Id, by, now));
+            : Events([new SessionClosed(session.Id, by, now), .. session.Bookings
+                .Where(b => b.State == BookingState.Booked)
+                .Select(b => (IQueueEvent)new BookingCancelled(session.Id, b.Id, by, now))]);
 
     /// <summary>
     /// Checking in twice returns the same token: no event, the caller reads the existing entry. A patient with a booking

@@ -121,6 +121,13 @@ public class BookingTests : QueueSpec
     }
 
     [Fact]
+    public void Closing_the_session_cancels_the_bookings_not_checked_in() =>
+        Then(QueueDecisions.Close(Given(Opened(), Booked(Booking1, 4, Patient1), Booked(Booking2, 5, Patient2),
+                new PatientCheckedIn(SessionId, 1, Patient2, Summary, null, [], Now, BookingId: Booking2)), DoctorA, Now),
+            new SessionClosed(SessionId, DoctorA, Now),
+            new BookingCancelled(SessionId, Booking1, DoctorA, Now));
+
+    [Fact]
     public void Checking_in_on_a_booking_gives_a_token_that_keeps_the_slot_and_its_place()
     {
         var session = Given(Opened(capacity: 1), Booked(Booking1, 4, Patient1));
