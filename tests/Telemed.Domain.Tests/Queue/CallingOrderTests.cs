@@ -68,6 +68,15 @@ public class CallingOrderTests : QueueSpec
     }
 
     [Fact]
+    public void The_doctors_queue_row_of_a_booked_token_shows_its_slot()
+    {
+        var rows = QueueViews.Queue(Given([Opened(), WalkIn(1, Patient1, Now), .. BookedAndArrived(Guid.NewGuid(), 5, Patient2, 2, Now)]), Online).Rows;
+
+        rows[0].SlotStartsAt.ShouldBeNull();
+        rows[1].SlotStartsAt.ShouldBe(Now.AddMinutes(20));
+    }
+
+    [Fact]
     public void Calling_next_follows_the_interleaved_order() =>
         Then(QueueDecisions.CallNext(Given([Opened(), WalkIn(1, Patient1, Now.AddMinutes(1)), .. BookedAndArrived(Guid.NewGuid(), 3, Patient2, 2, Now.AddMinutes(2))]),
                 DoctorA, Online, Now.AddMinutes(3)),

@@ -404,6 +404,7 @@ export const en = {
   'queue.row': '{token}. {name}, {age} — {state}',
   'queue.position': 'place {position}',
   'queue.offline': 'offline',
+  'queue.booked': 'booked for {time}',
   'queue.accompanied': 'with {name} ({relation})',
   'queue.calledWhileOffline': 'called while offline',
   'queue.priority.elderly': 'elderly',

@@ -406,6 +406,7 @@ export const hi: Record<MessageKey, string> = {
   'queue.row': '{token}. {name}, {age} — {state}',
   'queue.position': 'स्थान {position}',
   'queue.offline': 'ऑफ़लाइन',
+  'queue.booked': '{time} के लिए बुक',
   'queue.accompanied': '{name} के साथ ({relation})',
   'queue.calledWhileOffline': 'ऑफ़लाइन रहते बुलाया गया',
   'queue.priority.elderly': 'बुज़ुर्ग',
