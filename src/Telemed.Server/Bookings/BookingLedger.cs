@@ -51,18 +51,25 @@ public sealed class BookingLedger(PatientMessages messages, TimeProvider time) :
                     await PatientMessages.Withdraw(session, old.ReminderIds, moved.At, cancellationToken);
                     changed[moved.BookingId] = await Remind(session, Of(after, after.Booking(moved.BookingId)!), cancellationToken);
                     break;
-                case BookingCancelled or BookingMissed:
-                    var bookingId = @event is BookingCancelled cancelled ? cancelled.BookingId : ((BookingMissed)@event).BookingId;
-                    var ended = await Current(bookingId);
-                    await PatientMessages.Withdraw(session, ended.ReminderIds, @event.At, cancellationToken);
-                    changed[bookingId] = ended with { State = after.Booking(bookingId)!.State, ReminderIds = [] };
+                case BookingCancelled cancelled:
+                    await Ended(cancelled.BookingId, cancelled.At);
+                    break;
+                case BookingMissed missed:
+                    await Ended(missed.BookingId, missed.At);
                     break;
                 case PatientCheckedIn { BookingId: { } arrivedOn } arrived:
-                    var arriving = await Current(arrivedOn);
-                    await PatientMessages.Withdraw(session, arriving.ReminderIds, arrived.At, cancellationToken);
-                    changed[arrivedOn] = arriving with { State = BookingState.CheckedIn, Token = arrived.Token, ReminderIds = [] };
+                    await Ended(arrivedOn, arrived.At);
                     break;
             }
+        }
+
+        // Cancelled, missed or used: its reminders have nothing left to remind of.
+        async Task Ended(Guid bookingId, DateTimeOffset at)
+        {
+            var ended = await Current(bookingId);
+            await PatientMessages.Withdraw(session, ended.ReminderIds, at, cancellationToken);
+            var booking = after.Booking(bookingId)!;
+            changed[bookingId] = ended with { State = booking.State, Token = booking.Token, ReminderIds = [] };
         }
         foreach (var record in changed.Values)
         {
