@@ -151,6 +151,16 @@ public class BookingTests : QueueSpec
     }
 
     [Fact]
+    public void The_days_figures_count_bookings_still_to_come_and_those_missed()
+    {
+        var session = Given(Opened(), Booked(Booking1, 4, Patient1), Booked(Booking2, 5, Patient2), new BookingMissed(SessionId, Booking1, Now));
+
+        var figures = QueueViews.Figures(session, Now);
+
+        (figures.BookedAhead, figures.BookingsMissed, figures.PlacesTaken).ShouldBe((1, 1, 1));
+    }
+
+    [Fact]
     public void A_booked_patient_later_than_the_grace_time_misses_the_booking_and_checks_in_as_a_walk_in()
     {
         var late = Now.AddMinutes(10) + BookingRules.NoShowGrace;

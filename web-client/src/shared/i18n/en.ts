@@ -670,6 +670,7 @@ export const en = {
   'admin.sessions.loading': 'Loading sessions…',
   'admin.sessions.empty': 'No OPD sessions on {day} match. Choose another day, facility or status.',
   'admin.sessions.failed': 'Could not load the sessions ({reason}). Check the connection, then press Refresh.',
+  'admin.sessions.noShowsWithBookings': '{noShows} (and {missed} booked who did not come)',
   'admin.sessions.totals': '{day}: sessions {sessions} · checked in {placesTaken} · waiting {waiting} · with a doctor {withDoctor} · seen {seen} · no-shows {noShows} · cancelled or left {cancelledOrLeft}',
   'admin.col.facility': 'Facility',
   'admin.col.doctors': 'Doctors',

@@ -672,6 +672,7 @@ export const hi: Record<MessageKey, string> = {
   'admin.sessions.loading': 'सत्र लोड हो रहे हैं…',
   'admin.sessions.empty': '{day} को कोई मेल खाता ओपीडी सत्र नहीं है। कोई और दिन, स्वास्थ्य केंद्र या स्थिति चुनें।',
   'admin.sessions.failed': 'सत्र लोड नहीं हो सके ({reason})। कनेक्शन जाँचें, फिर ताज़ा करें दबाएँ।',
+  'admin.sessions.noShowsWithBookings': '{noShows} (और {missed} बुक किए जो नहीं आए)',
   'admin.sessions.totals': '{day}: सत्र {sessions} · चेक-इन {placesTaken} · प्रतीक्षा में {waiting} · डॉक्टर के पास {withDoctor} · देखे गए {seen} · नहीं आए {noShows} · रद्द या चले गए {cancelledOrLeft}',
   'admin.col.facility': 'स्वास्थ्य केंद्र',
   'admin.col.doctors': 'डॉक्टर',
