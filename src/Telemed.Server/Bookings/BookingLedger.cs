@@ -27,7 +27,10 @@ public sealed record BookingRecord(
     DateTimeOffset MissedAt,
     IReadOnlyList<Guid> ReminderIds);
 
-/// <summary>What booking events mean outside the session: the patient's list of bookings and their reminders. It never refuses a command.</summary>
+/// <summary>
+/// What booking events mean outside the session: the patient's list of bookings, their reminders, and a message when the
+/// session's closing cancels a booking. It never refuses a command.
+/// </summary>
 public sealed class BookingLedger(PatientMessages messages, TimeProvider time) : IQueueLedger
 {
     public async Task<QueueError?> Record(
@@ -53,6 +56,10 @@ public sealed class BookingLedger(PatientMessages messages, TimeProvider time) :
                     break;
                 case BookingCancelled cancelled:
                     await Ended(cancelled.BookingId, cancelled.At);
+                    if (cancelled.By != changed[cancelled.BookingId].PatientId)
+                    {
+                        await TellCancelled(session, changed[cancelled.BookingId], cancelled.At, cancellationToken);
+                    }
                     break;
                 case BookingMissed missed:
                     await Ended(missed.BookingId, missed.At);
@@ -86,6 +93,18 @@ public sealed class BookingLedger(PatientMessages messages, TimeProvider time) :
             BookingRules.MissedAt(session, booking), []);
     }
 
+    /// <summary>A booking cancelled by the session closing, not by its patient: they are told, to book another time.</summary>
+    private async Task TellCancelled(IDocumentSession session, BookingRecord booking, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (booking.StartsAt > at && await PatientMessages.Addressee(session, booking.PatientId, cancellationToken) is { } patient)
+        {
+            messages.Sms(session, patient, MessageCatalogue.BookingCancelled, new Dictionary<string, string> { ["time"] = InIndia(booking.StartsAt) },
+                expiresAt: booking.StartsAt);
+        }
+    }
+
+    private static string InIndia(DateTimeOffset at) => at.ToOffset(Delivery.Ist).ToString("d MMM HH:mm", CultureInfo.InvariantCulture);
+
     /// <summary>Queues the reminder of a booking (see <see cref="Delivery.BookingReminderAt"/>); it lapses when the slot begins.</summary>
     private async Task<BookingRecord> Remind(IDocumentSession session, BookingRecord booking, CancellationToken cancellationToken)
     {
@@ -94,8 +113,7 @@ public sealed class BookingLedger(PatientMessages messages, TimeProvider time) :
         {
             return booking;
         }
-        var when = booking.StartsAt.ToOffset(Delivery.Ist).ToString("d MMM HH:mm", CultureInfo.InvariantCulture);
-        var ids = messages.Sms(session, patient, MessageCatalogue.BookingReminder, new Dictionary<string, string> { ["time"] = when },
+        var ids = messages.Sms(session, patient, MessageCatalogue.BookingReminder, new Dictionary<string, string> { ["time"] = InIndia(booking.StartsAt) },
             dueAt: remindAt, expiresAt: booking.StartsAt);
         return booking with { ReminderIds = ids };
     }

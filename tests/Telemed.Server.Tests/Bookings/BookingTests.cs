@@ -228,6 +228,25 @@ public class BookingTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Closing_a_session_cancels_its_bookings_and_tells_their_patients()
+    {
+        var sessionId = await OpenAhead(startsIn: TimeSpan.FromDays(2));
+        var patient = (await Host.CreatePatients(1))[0];
+        var bookingId = (await Booked(Host.As(patient.AccessToken), sessionId, 2)).GetProperty("id").GetGuid();
+        var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);
+
+        await (await admin.PostAsync($"/api/sessions/{sessionId}/close", null)).ShouldHave(HttpStatusCode.OK);
+
+        (await MyBooking(Host.As(patient.AccessToken), bookingId)).GetProperty("state").GetString().ShouldBe("cancelled");
+        var record = await Record(bookingId);
+        record.ReminderIds.ShouldBeEmpty();
+        await using var query = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var mobile = (await query.LoadAsync<PatientAccount>(patient.Id))!.Mobile;
+        var told = (await query.Query<OutgoingMessage>().Where(m => m.To == mobile && m.Template == "BookingCancelled").ToListAsync()).ShouldHaveSingleItem();
+        told.ExpiresAt.ShouldBe(record.StartsAt);
+    }
+
+    [Fact]
     public async Task A_patient_who_opted_out_gets_no_booking_reminder()
     {
         var sessionId = await OpenAhead(startsIn: TimeSpan.FromDays(2));
