@@ -6,11 +6,16 @@ using Telemed.Domain.Prescriptions;
 // telemed verify <prescription.pdf | file with the JWS | -> --jwks <jwks.json | https://…/.well-known/jwks.json>
 // Checks a prescription's signature offline (with a saved JWKS) or against a server's published keys.
 // Exit codes: 0 genuine, 1 not genuine, 2 could not check (usage, unreadable input, no keys).
+// telemed verify-events: see VerifyEvents.
 const string Usage = "usage: telemed verify <prescription.pdf | jws-file | -> --jwks <jwks.json | url>";
 
+if (args is ["verify-events", .. var rest])
+{
+    return await Telemed.Cli.VerifyEvents.Run(rest);
+}
 if (args is not ["verify", var input, "--jwks", var jwksSource])
 {
-    await Console.Error.WriteLineAsync(Usage);
+    await Console.Error.WriteLineAsync($"{Usage}\n{Telemed.Cli.VerifyEvents.Usage}");
     return 2;
 }
 

@@ -101,6 +101,21 @@ public static class OutbreakDetection
         return day.Date is { } date && lag is { } days ? (date.AddDays(-(days + p.BaselineDays)), date.AddDays(-(days + 1))) : null;
     }
 
+    /// <summary>
+    /// The day's expected count as published: the mean of its <see cref="ExpectedBaseline"/> days to two decimals, or
+    /// null before a detector runs or when a baseline day's count is suppressed (<see cref="Suppression.Mean"/>).
+    /// </summary>
+    public static double? PublishedExpected(EarsDay day, IReadOnlyDictionary<DateOnly, int> counts, int k, EarsParameters? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        if (ExpectedBaseline(day, parameters) is not { } week)
+        {
+            return null;
+        }
+        var baseline = Enumerable.Range(0, week.To.DayNumber - week.From.DayNumber + 1).Select(i => counts.GetValueOrDefault(week.From.AddDays(i))).ToList();
+        return Suppression.Mean(baseline, k) is { } mean ? Math.Round(mean, 2) : null;
+    }
+
     private static List<EarsDay> Run(IReadOnlyList<int> counts, DateOnly? from, EarsParameters p)
     {
         ArgumentNullException.ThrowIfNull(counts);

@@ -5,8 +5,7 @@ public sealed record OtpPolicy(TimeSpan Lifetime, int MaxAttempts, TimeSpan Lock
     public static OtpPolicy Default { get; } = new(TimeSpan.FromMinutes(5), 5, TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30), 10, TimeSpan.FromDays(1));
 
     /// <summary>The first lock lasts <see cref="Lockout"/>, each further one twice the one before, up to <see cref="MaxLockout"/>.</summary>
-    public TimeSpan LockoutAfter(int earlierLockouts) =>
-        earlierLockouts >= 30 ? MaxLockout : TimeSpan.FromTicks(Math.Min(MaxLockout.Ticks, Lockout.Ticks * (1L << Math.Min(earlierLockouts, 30))));
+    public TimeSpan LockoutAfter(int earlierLockouts) => Backoff.Doubling(Lockout, MaxLockout, earlierLockouts);
 }
 
 /// <summary>

@@ -24,6 +24,12 @@ public enum RecordAccessBasis
 
     /// <summary>A pharmacist checking or dispensing a prescription (its medicines, prescriber and the patient's name and age).</summary>
     Dispensing,
+
+    /// <summary>An administrator handling the consultation fee (the payment and its receipt).</summary>
+    Billing,
+
+    /// <summary>An administrator's emergency access to the OPD session (<see cref="EmergencyAccess"/>), with its reason.</summary>
+    EmergencyAccess,
 }
 
 /// <summary>

@@ -128,10 +128,7 @@ public static class AnalyticsEndpoints
             {
                 var date = day.Date!.Value;
                 var detectors = new[] { ("C1", day.C1), ("C2", day.C2), ("C3", day.C3) }.Where(d => d.Item2?.Flagged == true).Select(d => d.Item1).ToList();
-                var baseline = OutbreakDetection.ExpectedBaseline(day) is { } week
-                    ? Enumerable.Range(0, week.To.DayNumber - week.From.DayNumber + 1).Select(i => counts.GetValueOrDefault(week.From.AddDays(i))).ToList()
-                    : [];
-                var expected = Suppression.Mean(baseline, k) is { } mean ? Math.Round(mean, 2) : (double?)null;
+                var expected = OutbreakDetection.PublishedExpected(day, counts, k);
                 days.Add(new SyndromeDay(date, syndrome, Suppression.Cell(day.Count, k), detectors.Count > 0, expected));
                 if (detectors.Count > 0)
                 {

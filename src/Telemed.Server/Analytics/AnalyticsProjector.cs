@@ -6,6 +6,7 @@ using Telemed.Domain.Consultations;
 using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Analytics;
 
@@ -32,8 +33,7 @@ public sealed record VisitLink(Guid Id, string VisitId);
 /// <summary>
 /// The analytics projection: folds every queue, consultation and prescription event, in the event store's global
 /// order, into <see cref="Visit"/> documents, storing its position in the same transaction (so each event counts once).
-/// One node runs it at a time, the holder of a PostgreSQL advisory lock; when that node dies its connection, and with
-/// it the lock, goes, and another node takes over. The position document is optimistically versioned as well, so two
+/// One node runs it at a time (<see cref="Leadership"/>). The position document is optimistically versioned as well, so two
 /// writers could never both count a batch. Rebuilding deletes the visits and reads the store from the start.
 /// </summary>
 public sealed partial class AnalyticsProjector(
@@ -263,34 +263,14 @@ public sealed partial class AnalyticsProjector(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Leadership.Lead(dataSource, LeaderLock, TimeSpan.FromSeconds(options.Value.PollSeconds), async cancellationToken =>
         {
-            try
+            if (await CatchUp(cancellationToken))
             {
-                await using var leadership = await dataSource.OpenConnectionAsync(stoppingToken);
-                await using var claim = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LeaderLock})", leadership);
-                if ((bool)(await claim.ExecuteScalarAsync(stoppingToken))!)
-                {
-                    // This node leads while its connection lives.
-                    while (!stoppingToken.IsCancellationRequested && leadership.State == System.Data.ConnectionState.Open)
-                    {
-                        if (await CatchUp(stoppingToken))
-                        {
-                            await alerts.Raise(stoppingToken);
-                        }
-                        await Task.Delay(TimeSpan.FromSeconds(options.Value.PollSeconds), stoppingToken);
-                    }
-                }
+                await alerts.Raise(cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                ProjectionFailed(logger, e.GetType().Name);
-            }
-            await Task.Delay(TimeSpan.FromSeconds(options.Value.PollSeconds * 5), stoppingToken);
-        }
-    }
+        }, e => ProjectionFailed(logger, e.GetType().Name), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Analytics projection stopped with {ErrorType}; it resumes from its stored position.")]
     private static partial void ProjectionFailed(ILogger logger, string errorType);

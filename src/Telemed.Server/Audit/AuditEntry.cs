@@ -2,7 +2,9 @@ using Telemed.Domain.Abdm;
 using Telemed.Domain.Audit;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Payments;
 using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Records;
 using Telemed.Server.Abdm;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
@@ -59,6 +61,8 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         PrescriptionVerifiedPublicly e => new(Guid.Empty, $"public verification ({e.Verdict?.ToString() ?? "unknown"})", Prescription(e.PrescriptionId),
             e.Verdict is null ? AuditOutcome.Failure : AuditOutcome.Success, e.At),
         PrescriptionDispensed e => new(e.PharmacistId, "dispense", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
+        EmergencyAccessOpened e => new(e.AdminId, "open emergency access", $"opd-session/{e.SessionId}", AuditOutcome.Success, e.At),
+        RefundRequested { By: { } by } e => new(by, "request refund", $"payment/{e.PaymentId}", AuditOutcome.Success, e.At),
         _ => null,
     };
 

@@ -10,6 +10,12 @@ public sealed class AuthOptions
     [Required]
     public string SigningKeyPath { get; set; } = ".data/keys/access-token-es256.pem";
 
+    /// <summary>
+    /// PEM files of other keys whose access tokens are accepted; they never sign. A rotation puts the next key here on
+    /// every node first, then makes it the signing key with the old one here until the old one's tokens have expired.
+    /// </summary>
+    public IList<string> AcceptedSigningKeyPaths { get; } = [];
+
     [Required]
     public string Issuer { get; set; } = "telemed";
 

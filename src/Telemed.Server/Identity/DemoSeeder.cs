@@ -18,6 +18,15 @@ public sealed class DemoOptions
     public string Password { get; set; } = "telemed-demo";
 }
 
+/// <summary>The demo cast signs in with a published password: never in Production.</summary>
+public sealed class DemoOptionsValidation(IHostEnvironment environment) : IValidateOptions<DemoOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DemoOptions options) =>
+        options.Seed && environment.IsProduction()
+            ? ValidateOptionsResult.Fail("Demo:Seed creates accounts whose password is in the repository; it is refused in Production.")
+            : ValidateOptionsResult.Success;
+}
+
 /// <summary>The demo cast: one admin, two doctors, one pharmacist, three patients, one facility. Fixed ids, so seeding twice changes nothing.</summary>
 public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccount> hasher, IOptions<DemoOptions> options, TimeProvider time)
     : StartupTask

@@ -23,6 +23,7 @@ public static class IdentitySetup
             .Validate(auth => auth.PasswordHashIterations >= AuthOptions.MinimumPasswordHashIterations || builder.Environment.IsEnvironment("Testing")
                     || builder.Environment.IsEnvironment("Benchmark"),
                 $"Auth:PasswordHashIterations must be at least {AuthOptions.MinimumPasswordHashIterations:N0} (OWASP's PBKDF2 guidance).")
+            .Validate(auth => auth.AcceptedSigningKeyPaths.All(File.Exists), "Auth:AcceptedSigningKeyPaths names a key file that does not exist.")
             .ValidateOnStart();
         services.AddOptions<OtpOptions>().Bind(builder.Configuration.GetSection(OtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SigningKey>();
@@ -39,6 +40,7 @@ public static class IdentitySetup
         services.AddSingleton<RevokedSessions>();
         services.AddHostedService(provider => provider.GetRequiredService<RevokedSessions>());
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
         services.AddHostedService<DemoSeeder>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -74,6 +76,7 @@ public static class IdentitySetup
             options.Schema.For<RefreshTokenRecord>().UseOptimisticConcurrency(true).Index(x => x.FamilyId).Index(x => x.AccountId).Index(x => x.RevokedAt);
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordReset>().UseOptimisticConcurrency(true);
+            options.Schema.For<PasswordAttempts>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
@@ -133,7 +136,7 @@ public static class IdentitySetup
         {
             ValidIssuer = auth.Issuer,
             ValidAudience = auth.Audience,
-            IssuerSigningKey = provider.GetRequiredService<SigningKey>().ValidationKey,
+            IssuerSigningKeys = provider.GetRequiredService<SigningKey>().ValidationKeys,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             NameClaimType = JwtRegisteredClaimNames.Sub,
             RoleClaimType = ClaimNames.Role,

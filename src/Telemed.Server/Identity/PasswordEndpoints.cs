@@ -119,6 +119,8 @@ public static class PasswordResets
             return Problems.Invalid("token", "This account has been deactivated. Ask an administrator.");
         }
         session.Store(reset with { UsedAt = now });
+        // Proving the mailbox is what a lock after wrong passwords waits for.
+        session.Delete<PasswordAttempts>(PasswordAttempts.Key(staff.Email));
         await SetPassword(session, hasher, staff, password!, "reset", now, cancellationToken);
         try
         {

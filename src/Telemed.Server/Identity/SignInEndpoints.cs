@@ -93,6 +93,7 @@ public static class SignInEndpoints
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SignInWithPassword(
         PasswordSignInRequest request,
         IDocumentSession session,
+        IDocumentStore store,
         IPasswordHasher<StaffAccount> hasher,
         DecoyPasswordHash decoy,
         Tokens tokens,
@@ -110,16 +111,32 @@ public static class SignInEndpoints
             return Problems.Invalid(errors);
         }
         var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
-        // Hash even for an unknown email so the answer takes as long either way.
+        var attempts = await session.LoadAsync<PasswordAttempts>(PasswordAttempts.Key(email!), cancellationToken) ?? new PasswordAttempts(PasswordAttempts.Key(email!));
+        var now = time.GetUtcNow();
+        // Hash even for an unknown or locked email so the answer takes as long either way.
         var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? decoy.Value, request.Password!);
-        if (staff is null || verdict == PasswordVerificationResult.Failed)
+        if (attempts.IsLockedAt(now))
         {
             if (staff is not null)
             {
-                session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password", time.GetUtcNow()));
+                session.Events.Append(staff.Id, new SignInFailed(staff.Id, "locked", now));
                 await session.SaveChangesAsync(cancellationToken);
             }
-            return Problems.Unauthorized("Email or password is wrong.");
+            return Locked(attempts);
+        }
+        if (staff is null || verdict == PasswordVerificationResult.Failed)
+        {
+            var failed = await CountFailure(store, attempts.Id, now, cancellationToken);
+            if (staff is not null)
+            {
+                session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password", now));
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            return failed.IsLockedAt(now) ? Locked(failed) : Problems.Unauthorized("Email or password is wrong.");
+        }
+        if (attempts.Failures > 0 || attempts.Lockouts > 0)
+        {
+            session.Delete(attempts);
         }
         if (!staff.Active)
         {
@@ -134,6 +151,43 @@ public static class SignInEndpoints
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(issued);
     }
+
+    /// <summary>
+    /// Counts a wrong password under optimistic concurrency: wrong passwords sent in parallel each count, or a lock
+    /// could be dodged by sending them all at once.
+    /// </summary>
+    private static async Task<PasswordAttempts> CountFailure(IDocumentStore store, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var current = await session.LoadAsync<PasswordAttempts>(key, cancellationToken);
+            if (current?.IsLockedAt(now) == true)
+            {
+                return current;
+            }
+            var failed = PasswordLockout.Failed(current ?? new PasswordAttempts(key), now);
+            if (current is null)
+            {
+                session.Insert(failed);
+            }
+            else
+            {
+                session.Store(failed);
+            }
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+                return failed;
+            }
+            catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException && attempt < 20)
+            {
+            }
+        }
+    }
+
+    private static ProblemHttpResult Locked(PasswordAttempts attempts) => Problems.Locked(
+        $"Too many wrong passwords: sign-in with this email is locked until {attempts.LockedUntil:HH:mm} UTC. If you forgot the password, reset it by e-mail.");
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
         RefreshRequest request, IDocumentSession session, Tokens tokens, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)

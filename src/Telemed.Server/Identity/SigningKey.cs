@@ -5,8 +5,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace Telemed.Server.Identity;
 
 /// <summary>
-/// The access-token signing key. Generated on first start and kept on disk (owner-only permissions)
-/// so tokens survive restarts; never committed (it lives under the ignored .data/).
+/// The access-token signing key, and the other keys whose tokens are accepted during a rotation
+/// (<see cref="AuthOptions.AcceptedSigningKeyPaths"/>); each token's <c>kid</c> names its key. Generated on first start
+/// and kept on disk (owner-only permissions) so tokens survive restarts; never committed (it lives under the ignored .data/).
 /// Not disposed: IdentityModel caches signature providers by key id process-wide, and a disposed key
 /// behind a cached provider breaks signing for the next host in the same process.
 /// </summary>
@@ -32,12 +33,21 @@ public sealed class SigningKey
             }
             File.Move(temporary, path, overwrite: false);
         }
-        var keyId = Base64UrlEncoder.Encode(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
-        Credentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = keyId }, SecurityAlgorithms.EcdsaSha256);
-        ValidationKey = new ECDsaSecurityKey(key) { KeyId = keyId };
+        Credentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = KeyId(key) }, SecurityAlgorithms.EcdsaSha256);
+        ValidationKeys = [new ECDsaSecurityKey(key) { KeyId = KeyId(key) }, .. options.Value.AcceptedSigningKeyPaths.Select(Accepted)];
     }
 
     public SigningCredentials Credentials { get; }
 
-    public SecurityKey ValidationKey { get; }
+    /// <summary>The signing key first, then the other accepted ones.</summary>
+    public IReadOnlyList<SecurityKey> ValidationKeys { get; }
+
+    private static ECDsaSecurityKey Accepted(string path)
+    {
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(Path.GetFullPath(path)));
+        return new ECDsaSecurityKey(key) { KeyId = KeyId(key) };
+    }
+
+    private static string KeyId(ECDsa key) => Base64UrlEncoder.Encode(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
 }

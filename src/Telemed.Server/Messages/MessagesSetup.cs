@@ -10,6 +10,7 @@ using Telemed.Domain.Messages;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Queue;
+using System.Security.Claims;
 using System.Text.Json;
 
 namespace Telemed.Server.Messages;
@@ -100,7 +101,7 @@ public static class MessagesSetup
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DeliveryStatusView>>, ProblemHttpResult>> DeliveryStatus(
-        string? state, IQuerySession session, CancellationToken cancellationToken)
+        string? state, ClaimsPrincipal user, IQuerySession session, AuditTrail audit, CancellationToken cancellationToken)
     {
         var query = session.Query<OutgoingMessage>().AsQueryable();
         if (state is not null)
@@ -112,6 +113,7 @@ public static class MessagesSetup
             query = query.Where(m => m.State == only);
         }
         var messages = await query.OrderByDescending(m => m.CreatedAt).Take(200).ToListAsync(cancellationToken);
+        await audit.Granted(user.AccountId(), "messages/delivery-status", "read delivery status", cancellationToken);
         return TypedResults.Ok<IReadOnlyList<DeliveryStatusView>>(messages.Select(DeliveryStatusView.Of).ToList());
     }
 

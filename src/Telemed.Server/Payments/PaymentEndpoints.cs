@@ -3,9 +3,11 @@ using Marten;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Payments;
 using Telemed.Domain.Queue;
+using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Queue;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Payments;
 
@@ -25,9 +27,9 @@ public static class PaymentEndpoints
     }
 
     private static async Task<IResult> Get(Guid paymentId, ClaimsPrincipal user, IQuerySession db, PaymentService payments, AuditTrail audit,
-        CancellationToken cancellationToken)
+        HealthRecords records, CancellationToken cancellationToken)
     {
-        if (await Readable(paymentId, user, db, audit, cancellationToken) is { } refused)
+        if (await Readable(paymentId, $"payment/{paymentId}", user, db, audit, records, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -35,9 +37,9 @@ public static class PaymentEndpoints
     }
 
     private static async Task<IResult> Receipt(Guid paymentId, ClaimsPrincipal user, IQuerySession db, QueueService queue, ReceiptPdf receipts, AuditTrail audit,
-        CancellationToken cancellationToken)
+        HealthRecords records, CancellationToken cancellationToken)
     {
-        if (await Readable(paymentId, user, db, audit, cancellationToken) is { } refused)
+        if (await Readable(paymentId, $"payment/{paymentId}/receipt", user, db, audit, records, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -76,7 +78,9 @@ public static class PaymentEndpoints
         return TypedResults.Accepted($"/api/payments/{paymentId}", new { paymentId, Status = decision.Value.Aggregate(payment, Payment.Evolve).Status });
     }
 
-    private static async Task<IResult?> Readable(Guid paymentId, ClaimsPrincipal user, IQuerySession db, AuditTrail audit, CancellationToken cancellationToken)
+    /// <summary>Null when the caller may read the payment, and then the read is on the patient's access log.</summary>
+    private static async Task<IResult?> Readable(
+        Guid paymentId, string resource, ClaimsPrincipal user, IQuerySession db, AuditTrail audit, HealthRecords records, CancellationToken cancellationToken)
     {
         var payment = await db.LoadAsync<Payment>(paymentId, cancellationToken);
         if (payment is null)
@@ -89,6 +93,9 @@ public static class PaymentEndpoints
             // The same answer as for a payment that does not exist: a stranger cannot tell ids that exist from ones that do not.
             return Problems.NotFound("There is no such payment.");
         }
+        await (payment.PatientId == user.AccountId()
+            ? records.LoggedOwn(user, payment.PatientId, resource, cancellationToken)
+            : records.Logged(user.AccountId(), payment.PatientId, RecordAccessBasis.Billing, resource, cancellationToken));
         return null;
     }
 }

@@ -45,6 +45,8 @@ public sealed record SessionSummary(
 
 public sealed record PriorityRequest(Priority? Priority);
 
+public sealed record EmergencyAccessRequest(string? Reason);
+
 /// <summary>OPD sessions over REST. The hub offers the same commands live; both run through <see cref="QueueService"/>.</summary>
 public static class QueueEndpoints
 {
@@ -80,6 +82,9 @@ public static class QueueEndpoints
         tokens.MapPost("/not-held", (Guid sessionId, int token, NotHeldRequest request, HttpContext http, QueueService queue, CancellationToken ct) =>
             Run(sessionId, new MarkNotHeld(token, request.Reason), http, queue, ct))
             .WithSummary("Doctor: the consultation could not take place (reason required); a paid fee is refunded.");
+
+        app.MapPost("/api/admin/sessions/{sessionId:guid}/emergency-access", OpenEmergencyAccess).RequireAuthorization(Roles.Admin).WithTags("Admin")
+            .WithSummary("Admin: open emergency access to the session's queue and check-in files for 30 minutes, with a reason each patient sees.");
 
         app.MapGet("/api/boards/{facilityId:guid}", Board).AllowAnonymous().WithTags("OPD sessions")
             .WithSummary("Public waiting-room board of a facility: token numbers only.");
@@ -202,14 +207,38 @@ public static class QueueEndpoints
         {
             return Problems.NotFound("There is no such OPD session.");
         }
-        if (!QueueService.IsStaffOf(user, user.AccountId(), session))
+        if (await queue.Reader(user, user.AccountId(), session, cancellationToken) is not { } reader)
         {
             await queue.Audit(user.AccountId(), $"opd-session/{sessionId}", "read queue", cancellationToken);
-            return Problems.Forbidden(QueueError.NotSessionDoctor.Message);
+            return Problems.Forbidden(user.IsInRole(Roles.Admin) ? EmergencyAccessNeeded(sessionId) : QueueError.NotSessionDoctor.Message);
         }
-        await queue.AuditRead(user.AccountId(), sessionId, "read queue", cancellationToken);
+        await queue.AuditRead(reader, session, "read queue", cancellationToken);
         StreamVersions.SetETag(http, session.Version);
         return TypedResults.Ok(QueueViews.Queue(session, presence.IsOnline));
+    }
+
+    private static string EmergencyAccessNeeded(Guid sessionId) =>
+        $"Patients' complaints and files are open to admins only under emergency access: POST /api/admin/sessions/{sessionId}/emergency-access with the reason.";
+
+    private static async Task<IResult> OpenEmergencyAccess(
+        Guid sessionId, EmergencyAccessRequest request, ClaimsPrincipal user, QueueService queue, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await queue.Load(sessionId, cancellationToken) is null)
+        {
+            return Problems.NotFound("There is no such OPD session.");
+        }
+        var adminId = user.AccountId();
+        var opened = EmergencyAccess.Open(adminId, sessionId, request.Reason, time.GetUtcNow());
+        if (!opened.IsSuccess)
+        {
+            return Problems.Invalid("reason", opened.Error);
+        }
+        await Journal.Save(store, session =>
+        {
+            session.Events.Append(adminId, opened.Value);
+            session.Store(new EmergencyAccessGrant(EmergencyAccessGrant.Key(adminId, sessionId), opened.Value));
+        }, cancellationToken);
+        return TypedResults.Created($"/api/sessions/{sessionId}/queue", new { sessionId, opened.Value.Until });
     }
 
     private static async Task<IResult> CheckInPatient(
@@ -334,15 +363,20 @@ public static class QueueEndpoints
             return Problems.NotFound("There is no such attachment.");
         }
         var callerId = user.AccountId();
-        if (attachment.PatientId != callerId && !QueueService.IsStaffOf(user, callerId, session))
-        {
-            await queue.Audit(callerId, $"opd-session/{sessionId}/attachment/{attachmentId}", "read attachment", cancellationToken);
-            return Problems.Forbidden("This attachment belongs to another patient.");
-        }
         var resource = $"opd-session/{sessionId}/attachment/{attachmentId}";
-        await (attachment.PatientId == callerId
-            ? records.LoggedOwn(user, attachment.PatientId, resource, cancellationToken)
-            : records.Logged(callerId, attachment.PatientId, RecordAccessBasis.SessionStaff, resource, cancellationToken));
+        if (attachment.PatientId == callerId)
+        {
+            await records.LoggedOwn(user, attachment.PatientId, resource, cancellationToken);
+        }
+        else if (await queue.Reader(user, callerId, session, cancellationToken) is { } reader)
+        {
+            await records.Logged(callerId, attachment.PatientId, reader.Basis, resource, cancellationToken, reader.Reason);
+        }
+        else
+        {
+            await queue.Audit(callerId, resource, "read attachment", cancellationToken);
+            return Problems.Forbidden(user.IsInRole(Roles.Admin) ? EmergencyAccessNeeded(sessionId) : "This attachment belongs to another patient.");
+        }
         return TypedResults.File(attachment.Data, attachment.ContentType, attachment.FileName);
     }
 

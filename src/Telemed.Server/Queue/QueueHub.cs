@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
+using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Telemed.Server.Realtime;
 
@@ -52,12 +53,13 @@ public sealed class QueueHub(QueueService queue, Presence presence, QueueNotifie
         {
             return HubResult<QueueView>.Failure("SessionNotFound", "There is no such OPD session.");
         }
-        if (!QueueService.IsStaffOf(Context.User!, CallerId, session))
+        // Only the session's doctors watch: an admin's emergency access is read by read (REST), so it ends when it expires.
+        if (await queue.Reader(Context.User!, CallerId, session, Context.ConnectionAborted) is not { Basis: RecordAccessBasis.SessionStaff } reader)
         {
             await queue.Audit(CallerId, $"opd-session/{sessionId}", "watch queue", Context.ConnectionAborted);
             return HubResult<QueueView>.Failure(nameof(QueueErrorCode.NotSessionDoctor), QueueError.NotSessionDoctor.Message);
         }
-        await queue.AuditRead(CallerId, sessionId, "watch queue", Context.ConnectionAborted);
+        await queue.AuditRead(reader, session, "watch queue", Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, QueueGroups.SessionStaff(sessionId));
         return HubResult<QueueView>.Success(QueueViews.Queue(session, presence.IsOnline));
     }

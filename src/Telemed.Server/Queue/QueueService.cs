@@ -4,9 +4,11 @@ using JasperFx.Events.Fetching;
 using Marten;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
+using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Realtime;
+using Telemed.Server.Records;
 
 namespace Telemed.Server.Queue;
 
@@ -206,7 +208,49 @@ public sealed class QueueService(
     public Task Audit(Guid callerId, string resource, string action, CancellationToken cancellationToken) =>
         audit.Refused(callerId, resource, action, cancellationToken);
 
-    /// <summary>Records on the reader's audit stream that staff read the session's queue (names, ages, complaints).</summary>
-    public Task AuditRead(Guid readerId, Guid sessionId, string action, CancellationToken cancellationToken) =>
-        audit.Granted(readerId, $"opd-session/{sessionId}", action, cancellationToken);
+    /// <summary>
+    /// On what basis the caller may read the session's clinical content (its queue's complaints, check-in files): as
+    /// one of its doctors, or as an admin under open emergency access; null when they may not.
+    /// </summary>
+    public async Task<QueueReader?> Reader(ClaimsPrincipal caller, Guid callerId, OpdSession session, CancellationToken cancellationToken)
+    {
+        if (caller.IsInRole(Roles.Doctor) && session.HasDoctor(callerId))
+        {
+            return new QueueReader(callerId, RecordAccessBasis.SessionStaff, null);
+        }
+        if (!caller.IsInRole(Roles.Admin))
+        {
+            return null;
+        }
+        await using var db = store.QuerySession();
+        var grant = await db.LoadAsync<EmergencyAccessGrant>(EmergencyAccessGrant.Key(callerId, session.Id), cancellationToken);
+        return EmergencyAccess.Allows(grant?.Access, time.GetUtcNow()) ? new QueueReader(callerId, RecordAccessBasis.EmergencyAccess, grant!.Access.Reason) : null;
+    }
+
+    /// <summary>
+    /// Records that staff read the session's queue (names, ages, complaints): on the reader's audit stream, and on the
+    /// access log of every patient in it, in one transaction.
+    /// </summary>
+    public Task AuditRead(QueueReader reader, OpdSession session, string action, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var resource = $"opd-session/{session.Id}";
+        return Journal.Save(store, journal =>
+        {
+            journal.Events.Append(reader.Id, new AccessGranted(reader.Id, resource, action, now));
+            foreach (var patientId in session.Entries.Select(e => e.PatientId).Distinct())
+            {
+                journal.Events.Append(patientId, new RecordRead(patientId, reader.Id, reader.Basis.ToString(), resource, now, reader.Reason));
+            }
+        }, cancellationToken);
+    }
+}
+
+/// <summary>Who reads a session's clinical content, on what basis, and the reason given for emergency access.</summary>
+public sealed record QueueReader(Guid Id, RecordAccessBasis Basis, string? Reason);
+
+/// <summary>An admin's emergency access to one session, keyed "adminId:sessionId"; the latest opening counts.</summary>
+public sealed record EmergencyAccessGrant(string Id, EmergencyAccessOpened Access)
+{
+    public static string Key(Guid adminId, Guid sessionId) => $"{adminId:N}:{sessionId:N}";
 }

@@ -43,6 +43,7 @@ public static class QueueSetup
             options.Events.AggregateWriteCaching.Cache = writeCache;
             options.Events.CacheAggregatesForWriting<OpdSession>(sizeLimit: 500);
             options.Schema.For<CheckInAttachment>().Index(x => x.SessionId);
+            options.Schema.For<EmergencyAccessGrant>();
             options.Events.AddEventTypes([
                 typeof(SessionOpened), typeof(SessionPaused), typeof(SessionResumed), typeof(SessionClosed), typeof(PatientCheckedIn),
                 typeof(TokenCalled), typeof(TokenSkipped), typeof(TokenMarkedNoShow), typeof(TokenRecalled), typeof(TokenConsultationStarted),

@@ -23,7 +23,8 @@ public sealed record ConsentDocument(string Id, Domain.Records.RecordConsent Con
 }
 
 // The patient's own account stream records who read their records and whom they let do so.
-public sealed record RecordRead(Guid PatientId, Guid ReaderId, string Basis, string Resource, DateTimeOffset At);
+/// <summary>A read on the patient's access log; <see cref="Reason"/> is the one given for emergency access.</summary>
+public sealed record RecordRead(Guid PatientId, Guid ReaderId, string Basis, string Resource, DateTimeOffset At, string? Reason = null);
 
 public sealed record RecordConsentGranted(Guid PatientId, Guid DoctorId, DateTimeOffset Until, DateTimeOffset At);
 

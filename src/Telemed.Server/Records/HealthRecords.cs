@@ -46,8 +46,8 @@ public sealed class HealthRecords(IDocumentStore store, AuditTrail audit, TimePr
         Logged(caller.ActorId(), patientId, caller.ActingGuardianId() is null ? RecordAccessBasis.Self : RecordAccessBasis.Guardian, resource, cancellationToken);
 
     /// <summary>Records, on the patient's access log, a read the endpoint's own rules allowed (an attachment, a consultation's history).</summary>
-    public Task Logged(Guid readerId, Guid patientId, RecordAccessBasis basis, string resource, CancellationToken cancellationToken) =>
-        Journal.Save(store, journal => journal.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, time.GetUtcNow())),
+    public Task Logged(Guid readerId, Guid patientId, RecordAccessBasis basis, string resource, CancellationToken cancellationToken, string? reason = null) =>
+        Journal.Save(store, journal => journal.Events.Append(patientId, new RecordRead(patientId, readerId, basis.ToString(), resource, time.GetUtcNow(), reason)),
             cancellationToken);
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed record ConsentRequest(Guid? DoctorId, int? Days);
 
 public sealed record ConsentView(Guid DoctorId, string DoctorName, DateTimeOffset GrantedAt, DateTimeOffset Until);
 
-public sealed record AccessLogEntry(Guid ReaderId, string ReaderName, string Basis, string Resource, DateTimeOffset At);
+public sealed record AccessLogEntry(Guid ReaderId, string ReaderName, string Basis, string Resource, DateTimeOffset At, string? Reason);
 
 /// <summary>
 /// The patient's health records (ABDM: a care context per consultation, keyed by the patient's ABHA): the list, consents
@@ -119,6 +119,6 @@ public static class RecordEndpoints
             : null;
         string ReaderName(Guid readerId) =>
             readerId == patientId ? "You" : readerId == guardian?.Id ? guardian.Name : staff.FirstOrDefault(s => s.Id == readerId)?.Name ?? "";
-        return TypedResults.Ok(reads.OrderByDescending(r => r.At).Select(r => new AccessLogEntry(r.ReaderId, ReaderName(r.ReaderId), r.Basis, r.Resource, r.At)));
+        return TypedResults.Ok(reads.OrderByDescending(r => r.At).Select(r => new AccessLogEntry(r.ReaderId, ReaderName(r.ReaderId), r.Basis, r.Resource, r.At, r.Reason)));
     }
 }

@@ -40,7 +40,7 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (en)");
         // The tile's label follows a language switch (and back, for what follows).
         await doctor.ClickAsync("#language");
-        await Assertions.Expect(doctor.Locator($"#call-tiles video[data-peer='{RahulId}']")).ToHaveAttributeAsync("aria-label", "आमंत्रित सहकर्मी");
+        await Assertions.Expect(doctor.Locator($"#call-tiles video[data-peer='{RahulId}']")).ToHaveAttributeAsync("aria-label", "आमंत्रित सहकर्मी", new() { Timeout = 10_000 });
         await Axe.ShouldHaveNoSeriousViolations(doctor, "three-way call, the doctor's page (hi)");
         await doctor.ClickAsync("#language");
 
@@ -95,10 +95,7 @@ public class StaffCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var colleague = await fixture.NewPage();
         await Pages.SignInStaff(colleague, Rahul);
         var (doctor, patient, _) = await Pages.PatientWaiting(fixture, patientPhone);
-        await doctor.ClickAsync("#call-next");
-        await doctor.ClickAsync("#start");
-        await VideoCallTests.ConnectedWithVideo(doctor);
-        await VideoCallTests.ConnectedWithVideo(patient);
+        await VideoCallTests.Connect(fixture, doctor, patient);
         await doctor.SelectOptionAsync("#invite-staff", new SelectOptionValue { Label = "Dr. Rahul Nair — Paediatrics" });
         await doctor.ClickAsync("#invite-send");
         await JoinFromInvitation(colleague, doctor, patient);

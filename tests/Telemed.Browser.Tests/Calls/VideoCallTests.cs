@@ -16,7 +16,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var (doctor, patient, _) = await Pages.PatientWaiting(fixture, PatientMobile);
         await Assertions.Expect(patient.Locator("#position")).ToHaveTextAsync("1");
 
-        await Connect(doctor, patient);
+        await Connect(fixture, doctor, patient);
         (await RelayedCandidates()).ShouldBeGreaterThan(0);
 
         await patient.ReloadAsync();
@@ -97,7 +97,7 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
         await Pages.CheckIn(patient, fixture, "7012345678", sessionId);
         await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
-        await Connect(doctor, patient);
+        await Connect(fixture, doctor, patient);
         await Assertions.Expect(patient.Locator("#connection-banner")).ToBeHiddenAsync();
 
         hubOpen = false;
@@ -132,12 +132,12 @@ public class VideoCallTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     private async Task<(IPage Doctor, IPage Patient)> InCall(string mobile)
     {
         var (doctor, patient, _) = await Pages.PatientWaiting(fixture, mobile);
-        await Connect(doctor, patient);
+        await Connect(fixture, doctor, patient);
         return (doctor, patient);
     }
 
     /// <summary>The doctor calls the waiting patient and starts the consultation; both have video within 10 s.</summary>
-    private async Task Connect(IPage doctor, IPage patient)
+    internal static async Task Connect(BrowserFixture fixture, IPage doctor, IPage patient)
     {
         await doctor.ClickAsync("#call-next");
         await Assertions.Expect(patient.Locator("#token-state")).ToContainTextAsync("You are next");

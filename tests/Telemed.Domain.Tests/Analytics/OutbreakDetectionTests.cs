@@ -204,6 +204,21 @@ public class OutbreakDetectionTests
         OutbreakDetection.ExpectedBaseline(days[7]).ShouldBe((from, from.AddDays(6)));
         OutbreakDetection.ExpectedBaseline(days[12]).ShouldBe((from.AddDays(3), from.AddDays(9)));
     }
+
+    [Fact]
+    public void The_published_expected_count_is_the_baseline_mean_to_two_decimals_and_hidden_when_a_baseline_day_is_suppressed()
+    {
+        var from = new DateOnly(2026, 11, 1);
+        var counts = Enumerable.Range(0, 7).ToDictionary(i => from.AddDays(i), i => 10 + (i == 0 ? 1 : 0));
+        var days = OutbreakDetection.Ears(counts, from, from.AddDays(7));
+        OutbreakDetection.PublishedExpected(days[6], counts, k: 5).ShouldBeNull("no detector runs before day 7");
+        OutbreakDetection.PublishedExpected(days[7], counts, k: 5).ShouldBe(10.14, "71 / 7 = 10.142…");
+
+        counts[from.AddDays(3)] = 2;
+        OutbreakDetection.PublishedExpected(days[7], counts, k: 5).ShouldBeNull("a count of 2 < k in the baseline week would be given away by the mean");
+        counts[from.AddDays(3)] = 0;
+        OutbreakDetection.PublishedExpected(days[7], counts, k: 5).ShouldBe(8.71, "a zero is not suppressed");
+    }
 }
 
 /// <summary>Reproducible synthetic counts: System.Random with a seed (a seeded Random keeps its legacy algorithm across .NET versions) and Knuth's Poisson sampler.</summary>

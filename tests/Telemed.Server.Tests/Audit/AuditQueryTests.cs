@@ -31,14 +31,38 @@ public class AuditQueryTests(TelemedServer server) : IClassFixture<TelemedServer
         "/api/admin/audit?" + string.Join('&', filters.Select(f => $"{f.Name}={Uri.EscapeDataString(f.Value.ToString()!)}"));
 
     [Fact]
-    public async Task Reading_a_sessions_queue_with_its_patients_complaints_is_audited()
+    public async Task Reading_a_sessions_queue_with_its_patients_complaints_is_audited_and_on_each_patients_access_log()
     {
         var sessionId = await Sessions.Open(Host);
+        var patients = await Host.CreatePatients(2);
+        foreach (var patient in patients)
+        {
+            await Sessions.CheckIn(Host, sessionId, patient);
+        }
         await (await (await Sessions.Doctor(Host)).GetAsync($"/api/sessions/{sessionId}/queue")).ShouldHave(HttpStatusCode.OK);
 
         var page = await (await Admin()).GetFromJsonAsync<AuditPage>(Query(("resource", $"opd-session/{sessionId}"), ("action", "read queue")), Api.Json);
 
         page!.Entries.ShouldHaveSingleItem().Outcome.ToString().ShouldBe("Success");
+        foreach (var patient in patients)
+        {
+            var log = await Host.As(patient.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log");
+            log.EnumerateArray().ShouldContain(read => read.GetProperty("basis").GetString() == "SessionStaff"
+                && read.GetProperty("resource").GetString() == $"opd-session/{sessionId}" && read.GetProperty("readerId").GetGuid() == DemoSeeder.DoctorAshaId);
+        }
+    }
+
+    [Fact]
+    public async Task Reading_message_delivery_status_is_audited()
+    {
+        var admin = await Admin();
+        var start = await WindowStart();
+        await (await admin.GetAsync("/api/admin/messages")).ShouldHave(HttpStatusCode.OK);
+
+        var page = await admin.GetFromJsonAsync<AuditPage>(Query(("action", "read delivery status"), ("from", start.ToString("O"))), Api.Json);
+
+        var entry = page!.Entries.ShouldHaveSingleItem();
+        (entry.AccountId, entry.Resource).ShouldBe((DemoSeeder.AdminId, "messages/delivery-status"));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class ForwardedHeadersTests(TelemedServer server) : IClassFixture<Telemed
 
     private static async Task<HttpStatusCode> WrongPassword(HttpClient http, string forwardedFor)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/sign-in") { Content = JsonContent.Create(new { email = Api.DoctorEmail, password = "not-the-password" }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/sign-in") { Content = JsonContent.Create(new { email = $"nobody-{Guid.NewGuid():N}@telemed.local", password = "not-the-password" }) };
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         using var response = await http.SendAsync(request);
         return response.StatusCode;

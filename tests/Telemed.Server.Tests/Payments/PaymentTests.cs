@@ -401,9 +401,9 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
     }
 
     [Fact]
-    public async Task An_admin_refunds_by_hand_with_a_reason()
+    public async Task An_admin_refunds_by_hand_with_a_reason_and_every_read_of_the_fee_is_on_the_patients_access_log()
     {
-        var (_, _, payment) = await CheckedIn();
+        var (_, patient, payment) = await CheckedIn();
         var paymentId = payment.GetProperty("paymentId").GetGuid();
         var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);
         await (await admin.PostAsJsonAsync($"/api/admin/payments/{paymentId}/refund", new { reason = "Goodwill" })).ShouldHave(HttpStatusCode.Conflict);
@@ -411,5 +411,16 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         await (await admin.PostAsJsonAsync($"/api/admin/payments/{paymentId}/refund", new { reason = "" })).ShouldHave(HttpStatusCode.BadRequest);
         await (await admin.PostAsJsonAsync($"/api/admin/payments/{paymentId}/refund", new { reason = "Goodwill: doctor was late" })).ShouldHave(HttpStatusCode.Accepted);
         (await Payment(payment)).RefundReason.ShouldBe("Goodwill: doctor was late");
+
+        var audit = await admin.GetFromJsonAsync<Telemed.Server.Audit.AuditPage>(
+            $"/api/admin/audit?resource=payment/{paymentId}&action={Uri.EscapeDataString("request refund")}", Api.Json);
+        audit!.Entries.ShouldHaveSingleItem().AccountId.ShouldBe(DemoSeeder.AdminId);
+
+        await (await Host.As(patient.AccessToken).GetAsync($"/api/payments/{paymentId}")).ShouldHave(HttpStatusCode.OK);
+        await (await admin.GetAsync($"/api/payments/{paymentId}/receipt")).ShouldHave(HttpStatusCode.OK);
+        var log = (await Host.As(patient.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log")).EnumerateArray()
+            .Select(read => (read.GetProperty("basis").GetString(), read.GetProperty("resource").GetString(), read.GetProperty("readerId").GetGuid())).ToList();
+        log.ShouldContain(("Self", $"payment/{paymentId}", patient.Id));
+        log.ShouldContain(("Billing", $"payment/{paymentId}/receipt", DemoSeeder.AdminId));
     }
 }

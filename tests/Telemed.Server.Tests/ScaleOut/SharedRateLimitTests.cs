@@ -22,7 +22,8 @@ public class SharedRateLimitTests(TelemedServer server) : IClassFixture<TelemedS
     private static async Task<HttpResponseMessage> FailedSignIn(ServerProcess node)
     {
         using var http = new HttpClient { BaseAddress = node.Address };
-        return await http.PostAsJsonAsync("/api/auth/sign-in", new { email = Api.AdminEmail, password = "wrong-password-here" });
+        // A new email each time: five wrong passwords for one email would lock it (423) before the limit was met.
+        return await http.PostAsJsonAsync("/api/auth/sign-in", new { email = $"nobody-{Guid.NewGuid():N}@telemed.local", password = "wrong-password-here" });
     }
 
     private static async Task SignInsPass(ServerProcess node, int count)

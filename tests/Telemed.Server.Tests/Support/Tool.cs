@@ -7,7 +7,9 @@ public static class Tool
 {
     public sealed record Output(int ExitCode, string StandardOutput, string StandardError);
 
-    public static async Task<Output> Run(string program, params string[] arguments)
+    public static Task<Output> Run(string program, params string[] arguments) => Run(new Dictionary<string, string>(), program, arguments);
+
+    public static async Task<Output> Run(IReadOnlyDictionary<string, string> environment, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -15,6 +17,10 @@ public static class Tool
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -8,7 +8,7 @@ import type { Patient } from './person';
 
 interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null }
 interface Consent { doctorId: string; doctorName: string; grantedAt: string; until: string }
-interface AccessLogEntry { readerId: string; readerName: string; basis: string; resource: string; at: string }
+interface AccessLogEntry { readerId: string; readerName: string; basis: string; resource: string; at: string; reason?: string | null }
 
 // What the page shows from data, kept so a language switch can render it again.
 let records: CareContext[] | undefined;
@@ -169,7 +169,8 @@ function renderAccessLog() {
     const row = document.createElement('tr');
     const basisKey = `patient.log.basis.${entry.basis}`;
     const who = entry.readerId === api.tokens?.accountId ? t('patient.log.you') : entry.readerName;
-    for (const text of [`${formatDate(entry.at)} ${formatTime(entry.at)}`, who, accessedWhat(entry.resource), isMessageKey(basisKey) ? t(basisKey) : entry.basis]) {
+    const basis = isMessageKey(basisKey) ? t(basisKey) : entry.basis;
+    for (const text of [`${formatDate(entry.at)} ${formatTime(entry.at)}`, who, accessedWhat(entry.resource), entry.reason ? `${basis}: ${entry.reason}` : basis]) {
       row.append(Object.assign(document.createElement('td'), { textContent: text }));
     }
     return row;

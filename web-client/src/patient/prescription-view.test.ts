@@ -39,10 +39,14 @@ describe('the access log', () => {
   it('says what was read in words', () => {
     expect(accessedWhat('prescription/1/pdf')).toBe('Prescription (PDF)');
     expect(accessedWhat('prescription/1/fhir')).toBe('Prescription (FHIR)');
+    expect(accessedWhat('prescription/1')).toBe('Prescription');
     expect(accessedWhat('consultation/1/fhir')).toBe('Consultation record (FHIR)');
     expect(accessedWhat('consultation/1/record')).toBe('Consultation notes');
     expect(accessedWhat('consultation/1')).toBe('Consultation history');
     expect(accessedWhat('opd-session/1/attachment/2')).toBe('A file you attached at check-in');
+    expect(accessedWhat('opd-session/1')).toBe('Your place in the queue and your complaint');
+    expect(accessedWhat('payment/1')).toBe('Your consultation fee');
+    expect(accessedWhat('payment/1/receipt')).toBe('Your fee receipt');
     expect(accessedWhat('patient/1/records')).toBe('Your list of records');
   });
 });

@@ -66,12 +66,13 @@ export function prescriptionFacts(prescription: PatientPrescription): string[] {
 /** The access log's resource ("prescription/{id}/pdf") as what the patient would call it. */
 export function accessedWhat(resource: string): string {
   const [kind, , part] = resource.split('/');
-  if (kind === 'prescription') return part === 'fhir' ? t('patient.log.prescriptionFhir') : t('patient.log.prescriptionPdf');
+  if (kind === 'prescription') return part === 'fhir' ? t('patient.log.prescriptionFhir') : part === 'pdf' ? t('patient.log.prescriptionPdf') : t('patient.log.prescription');
   if (kind === 'consultation') {
     if (part === 'fhir') return t('patient.log.consultationFhir');
     return part === 'record' ? t('patient.log.consultationNotes') : t('patient.log.consultationHistory');
   }
-  if (kind === 'opd-session') return t('patient.log.attachment');
+  if (kind === 'opd-session') return part === 'attachment' ? t('patient.log.attachment') : t('patient.log.queue');
+  if (kind === 'payment') return part === 'receipt' ? t('patient.log.receipt') : t('patient.log.payment');
   if (kind === 'patient') return t('patient.log.recordList');
   return resource;
 }
