@@ -1,6 +1,7 @@
 using Telemed.Server.Abdm;
 using Telemed.Server.Analytics;
 using Telemed.Server.Audit;
+using Telemed.Server.Bookings;
 using Telemed.Server.Consultations;
 using Telemed.Server.Devices;
 using Telemed.Server.Dispensing;
@@ -32,6 +33,7 @@ builder.AddTelemedLogging()
     .AddTelemedAbdm()
     .AddTelemedAudit()
     .AddTelemedQueue()
+    .AddTelemedBookings()
     .AddTelemedConsultations()
     .AddTelemedPrescriptions()
     .AddTelemedRecords()
@@ -58,6 +60,7 @@ app.MapAbdm();
 app.MapMessages();
 app.MapAudit();
 app.MapTelemedQueue();
+app.MapTelemedBookings();
 app.MapConsultations();
 app.MapPrescriptions();
 app.MapHealthRecords();

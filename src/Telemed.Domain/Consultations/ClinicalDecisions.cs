@@ -52,13 +52,21 @@ public static class ClinicalDecisions
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordDiagnosis(Consultation consultation, Guid by, Diagnosis diagnosis, DateTimeOffset now) =>
         Editable(consultation, by) is { } refused ? refused : Events(new DiagnosisRecorded(consultation.Id, diagnosis, by, now));
 
-    /// <summary>Replaces the prescription being written. Every line must be allowed by TPG 2020 for how the patient is being seen.</summary>
+    /// <summary>
+    /// Replaces the prescription being written. Every line must be allowed by TPG 2020 for how the patient is being seen.
+    /// The doctor says whether it is a first consult or a follow-up; a visit booked as the follow-up of this doctor's
+    /// prescription is a follow-up unless the doctor says otherwise (a new condition).
+    /// </summary>
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Prescribe(
-        Consultation consultation, Guid by, ConsultKind kind, IReadOnlyList<PrescribedMedicine> medicines, DateTimeOffset now)
+        Consultation consultation, Guid by, ConsultKind? declared, IReadOnlyList<PrescribedMedicine> medicines, DateTimeOffset now)
     {
         if (Editable(consultation, by) is { } refused)
         {
             return refused;
+        }
+        if ((declared ?? (consultation.FollowUpOf is null ? null : ConsultKind.FollowUp)) is not { } kind)
+        {
+            return ConsultationError.KindRequired;
         }
         return TpgRefusal(medicines, consultation.Medium, kind) is { } notAllowed
             ? notAllowed

@@ -34,6 +34,9 @@ public sealed record Consultation(
     ClinicalRecord Record,
     ImmutableList<DeviceVitalsRecorded> DeviceReadings)
 {
+    /// <summary>The prescription whose follow-up this visit is, booked with the doctor who wrote it: TPG 2020's follow-up, proved.</summary>
+    public Guid? FollowUpOf { get; init; }
+
     /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
     public ConsultationMedium Medium =>
         SeenOnVideo ? ConsultationMedium.Video : EverConnected ? ConsultationMedium.AudioOnly : ConsultationMedium.Chat;
@@ -52,7 +55,11 @@ public sealed record Consultation(
         if (@event is ConsultationStarted started)
         {
             return new Consultation(started.ConsultationId, 1, started.SessionId, started.Token, started.DoctorId, started.PatientId,
-                [], [], ConsultationStatus.Open, CallMode.Video, false, [], started.At, null, false, false, ClinicalRecord.Empty, []);
+                [], [], ConsultationStatus.Open, CallMode.Video, false, [], started.At, null, false, false,
+                started.FollowUpOf is null ? ClinicalRecord.Empty : ClinicalRecord.Empty with { Kind = ConsultKind.FollowUp }, [])
+            {
+                FollowUpOf = started.FollowUpOf,
+            };
         }
         if (state is null)
         {
@@ -110,6 +117,9 @@ public sealed record ConsultationError(string Code, string Message)
         new("StaleVersion", $"The consultation changed since you loaded it (it is now at version {version}); reload it and apply your change again.");
 
     public static ConsultationError NotTheDoctor { get; } = new("NotTheDoctor", "Only the consulting doctor may do this.");
+
+    public static ConsultationError KindRequired { get; } =
+        new("KindRequired", "Say whether this is a firstConsult or a followUp (TPG 2020 ties the medicine lists to it).");
 
     public static ConsultationError RecordLocked { get; } =
         new("RecordLocked", "This consultation has ended: its record can no longer change. Add an addendum to correct it.");

@@ -20,7 +20,9 @@ public enum ParticipantRole
     Staff,
 }
 
-public sealed record ConsultationStarted(Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At) : IConsultationEvent;
+/// <remarks><paramref name="FollowUpOf"/>: the prescription of this doctor that asked for this visit, when the patient booked it as that follow-up.</remarks>
+public sealed record ConsultationStarted(Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At, Guid? FollowUpOf = null)
+    : IConsultationEvent;
 
 public sealed record StaffInvited(Guid ConsultationId, Guid StaffId, Guid InvitedBy, DateTimeOffset At) : IConsultationEvent;
 

@@ -106,6 +106,26 @@ public static class Delivery
 
     public static readonly TimeOnly FollowUpReminderTime = new(10, 0);
 
+    /// <summary>
+    /// A booking reminder goes at 18:00 IST the day before the slot; for a booking made after that, two hours before the
+    /// slot; none when that has passed too. Quiet hours may hold it back, and it lapses once the slot has begun.
+    /// </summary>
+    public static DateTimeOffset? BookingReminderAt(DateTimeOffset slotStartsAt, DateTimeOffset now)
+    {
+        var slotDay = DateOnly.FromDateTime(slotStartsAt.ToOffset(Ist).DateTime);
+        var dayBefore = new DateTimeOffset(slotDay.AddDays(-1).ToDateTime(BookingReminderTime), Ist).ToUniversalTime();
+        if (dayBefore > now)
+        {
+            return dayBefore;
+        }
+        var shortly = (slotStartsAt - BookingReminderLead).ToUniversalTime();
+        return shortly > now ? shortly : null;
+    }
+
+    public static readonly TimeOnly BookingReminderTime = new(18, 0);
+
+    public static readonly TimeSpan BookingReminderLead = TimeSpan.FromHours(2);
+
     /// <summary>A receipt moves a sent message to its outcome; one about a message still being handed over proves it went.</summary>
     public static DeliveryState? Receipt(DeliveryState current, bool delivered) =>
         current is DeliveryState.Sent or DeliveryState.Pending ? (delivered ? DeliveryState.Delivered : DeliveryState.Undelivered) : null;

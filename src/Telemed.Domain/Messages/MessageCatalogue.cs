@@ -145,6 +145,17 @@ public static class MessageCatalogue
         "Telemed: your doctor asked to see you again tomorrow, {date}. Check in to a session at {site}",
         "Telemed: डॉक्टर ने आपको कल, {date} को फिर दिखाने को कहा है। {site} पर चेक-इन करें।");
 
+    /// <summary><c>{time}</c> is the slot's start in India time, "7 Dec 10:30".</summary>
+    public static readonly MessageTemplate BookingReminder = Sms(
+        "BookingReminder", essential: false, [new("time", 12), Site],
+        "Telemed: your consultation is booked for {time}. Check in at {site} within 15 minutes of it to keep your place.",
+        "Telemed: आपका परामर्श {time} पर बुक है। जगह बनाए रखने के लिए 15 मिनट के भीतर {site} पर चेक-इन करें।");
+
+    public static readonly MessageTemplate BookingCancelled = Sms(
+        "BookingCancelled", essential: false, [new("time", 12), Site],
+        "Telemed: the OPD you booked for {time} has been cancelled. Please book another time at {site}",
+        "Telemed: {time} के लिए बुक किया गया OPD रद्द हो गया है। कृपया {site} पर दूसरा समय बुक करें।");
+
     public static readonly MessageTemplate PrescriptionEmail = Email(
         "PrescriptionEmail", essential: false, [Name, new("doctor", 100), Link],
         ("Your Telemed prescription",
@@ -176,7 +187,7 @@ public static class MessageCatalogue
     public static readonly IReadOnlyDictionary<string, MessageTemplate> All = new[]
     {
         SignInCode, RecordLinkCode, Welcome, CheckedIn, PlacesAhead, YouAreNext, DoctorCalling, SessionPaused, SessionClosed, SessionCancelled,
-        PrescriptionReady, PaymentReceipt, PaymentRefund, FollowUpReminder, PrescriptionEmail, ReceiptEmail, StaffFirstPassword, StaffPasswordReset,
+        PrescriptionReady, PaymentReceipt, PaymentRefund, FollowUpReminder, BookingReminder, BookingCancelled, PrescriptionEmail, ReceiptEmail, StaffFirstPassword, StaffPasswordReset,
     }.ToFrozenDictionary(template => template.Id, StringComparer.Ordinal);
 
     /// <summary>A recipient's language as a request names it (English when it names none).</summary>

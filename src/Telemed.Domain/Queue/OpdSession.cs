@@ -55,7 +55,9 @@ public sealed record QueueEntry(
     bool CalledWhileOffline = false,
     Guid? ConsultationId = null,
     Guid? PaymentId = null,
-    AccompanyingAdult? AccompaniedBy = null)
+    AccompanyingAdult? AccompaniedBy = null,
+    Guid? BookingId = null,
+    DateTimeOffset? SlotStartsAt = null)
 {
     /// <summary>Waiting to be called: fresh, or recalled after a skip.</summary>
     public bool IsInLine => State is TokenState.Waiting or TokenState.Recalled;
@@ -88,6 +90,9 @@ public sealed record OpdSession(
     ImmutableList<QueueEntry> Entries,
     ImmutableList<double> RecentConsultationMinutes)
 {
+    /// <summary>Slots booked ahead, in booking order.</summary>
+    public ImmutableList<Booking> Bookings { get; init; } = [];
+
     /// <summary>How many finished consultations the wait estimate averages over.</summary>
     public const int EstimateWindow = 5;
 
@@ -95,12 +100,17 @@ public sealed record OpdSession(
 
     public bool HasDoctor(Guid doctorId) => DoctorIds.Contains(doctorId);
 
-    /// <summary>Places taken against capacity: everyone who checked in, less those who cancelled or left.</summary>
-    public int PlacesTaken => Entries.Count(e => e.State is not (TokenState.Cancelled or TokenState.Left or TokenState.PaymentExpired));
+    /// <summary>
+    /// Places taken against capacity: everyone who checked in, less those who cancelled or left, and the bookings whose
+    /// patient has not checked in yet.
+    /// </summary>
+    public int PlacesTaken => Entries.Count(e => e.State is not (TokenState.Cancelled or TokenState.Left or TokenState.PaymentExpired))
+        + Bookings.Count(b => b.State == BookingState.Booked);
 
-    /// <summary>The line, in calling order: emergencies, then the elderly, then everyone else, each by token.</summary>
-    public IEnumerable<QueueEntry> Line() =>
-        Entries.Where(e => e.IsInLine).OrderByDescending(e => e.Priority).ThenBy(e => e.Token);
+    public Booking? Booking(Guid bookingId) => Bookings.FirstOrDefault(b => b.Id == bookingId);
+
+    /// <summary>The line, in <see cref="CallingOrder"/>.</summary>
+    public IEnumerable<QueueEntry> Line() => CallingOrder.Of(Entries.Where(e => e.IsInLine));
 
     public TimeSpan AverageConsultation => TimeSpan.FromMinutes(
         RecentConsultationMinutes.IsEmpty ? SlotMinutes : RecentConsultationMinutes.Average());
@@ -124,11 +134,7 @@ public sealed record OpdSession(
             SessionPaused => state with { Status = SessionStatus.Paused },
             SessionResumed => state with { Status = SessionStatus.Open },
             SessionClosed => state with { Status = SessionStatus.Closed },
-            PatientCheckedIn e => state with
-            {
-                Entries = state.Entries.Add(new QueueEntry(e.Token, e.PatientId, e.Patient, e.PaymentId is null ? TokenState.Waiting : TokenState.AwaitingPayment,
-                    Priority.Normal, 0, null, e.Complaint, e.Attachments, e.At, PaymentId: e.PaymentId, AccompaniedBy: e.AccompaniedBy)),
-            },
+            PatientCheckedIn e => state.CheckIn(e),
             TokenCalled e => state.Update(e.Token, entry => entry with
             {
                 State = TokenState.Called, DoctorId = e.DoctorId, CalledAt = e.At, CalledWhileOffline = e.PatientWasOffline,
@@ -147,9 +153,29 @@ public sealed record OpdSession(
             TokenPaid e => state.Update(e.Token, entry => entry with { State = TokenState.Waiting }),
             TokenPaymentExpired e => state.Update(e.Token, entry => entry with { State = TokenState.PaymentExpired }),
             TokenNotHeld e => state.Update(e.Token, entry => entry with { State = TokenState.NotHeld, DoctorId = null }),
+            SlotBooked e => state with { Bookings = state.Bookings.Add(new Booking(e.BookingId, e.Slot, e.PatientId, BookingState.Booked, e.FollowUp, e.At)) },
+            BookingRescheduled e => state.UpdateBooking(e.BookingId, b => b with { Slot = e.Slot }),
+            BookingCancelled e => state.UpdateBooking(e.BookingId, b => b with { State = BookingState.Cancelled }),
+            BookingMissed e => state.UpdateBooking(e.BookingId, b => b with { State = BookingState.Missed }),
             _ => throw new InvalidOperationException($"Unknown queue event {@event.GetType().Name}."),
         };
         return next with { Version = state.Version + 1 };
+    }
+
+    private OpdSession CheckIn(PatientCheckedIn e)
+    {
+        var booking = e.BookingId is { } bookingId ? Booking(bookingId) : null;
+        var entry = new QueueEntry(e.Token, e.PatientId, e.Patient, e.PaymentId is null ? TokenState.Waiting : TokenState.AwaitingPayment,
+            Priority.Normal, 0, null, e.Complaint, e.Attachments, e.At, PaymentId: e.PaymentId, AccompaniedBy: e.AccompaniedBy,
+            BookingId: booking?.Id, SlotStartsAt: booking is null ? null : BookingRules.SlotStartsAt(this, booking.Slot));
+        var next = this with { Entries = Entries.Add(entry) };
+        return booking is null ? next : next.UpdateBooking(booking.Id, b => b with { State = BookingState.CheckedIn, Token = e.Token });
+    }
+
+    private OpdSession UpdateBooking(Guid bookingId, Func<Booking, Booking> change)
+    {
+        var index = Bookings.FindIndex(b => b.Id == bookingId);
+        return this with { Bookings = Bookings.SetItem(index, change(Bookings[index])) };
     }
 
     private OpdSession Update(int token, Func<QueueEntry, QueueEntry> change) =>

@@ -26,12 +26,18 @@ public static class QueueDecisions
         _ => QueueError.Closed,
     };
 
+    /// <summary>Closing cancels the bookings not yet checked in: nobody will see them, so they are not no-shows.</summary>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> Close(OpdSession session, Guid by, DateTimeOffset now) =>
         session.Status == SessionStatus.Closed
             ? new QueueError(QueueErrorCode.AlreadyInState, "The session is already closed.")
-            : Events(new SessionClosed(session.Id, by, now));
+            : Events([new SessionClosed(session.Id, by, now), .. session.Bookings
+                .Where(b => b.State == BookingState.Booked)
+                .Select(b => (IQueueEvent)new BookingCancelled(session.Id, b.Id, by, now))]);
 
-    /// <summary>Checking in twice returns the same token: no event, the caller reads the existing entry.</summary>
+    /// <summary>
+    /// Checking in twice returns the same token: no event, the caller reads the existing entry. A patient with a booking
+    /// checks in on it (its place is already counted); one later than the grace time after the slot began has missed it.
+    /// </summary>
     /// <remarks>
     /// A paid session needs <paramref name="paymentId"/>: the token then waits for its payment before joining the line.
     /// A minor needs <paramref name="accompaniedBy"/>, the adult who comes to the consultation with them.
@@ -44,6 +50,14 @@ public static class QueueDecisions
         {
             return Nothing();
         }
+        var booking = session.Bookings.FirstOrDefault(b => b.PatientId == patientId && b.State == BookingState.Booked);
+        if (booking is not null && BookingRules.MissedAt(session, booking) <= now)
+        {
+            // Too late for the slot: the booking is a no-show, and the patient joins as a walk-in if there is room.
+            var missed = new BookingMissed(session.Id, booking.Id, now);
+            var walkIn = CheckIn(OpdSession.Evolve(session, missed), patientId, patient, complaint, attachments, now, paymentId, accompaniedBy);
+            return walkIn.IsSuccess ? Events([missed, .. walkIn.Value]) : walkIn;
+        }
         if (session.Status == SessionStatus.Closed)
         {
             return new QueueError(QueueErrorCode.SessionClosed, "This OPD session is closed to new patients.");
@@ -52,7 +66,7 @@ public static class QueueDecisions
         {
             return new QueueError(QueueErrorCode.SessionEnded, $"This OPD session ended at {session.EndsAt:HH:mm} UTC.");
         }
-        if (session.PlacesTaken >= session.Capacity)
+        if (booking is null && session.PlacesTaken >= session.Capacity)
         {
             return new QueueError(QueueErrorCode.SessionFull, $"This OPD session is full ({session.Capacity} patients).");
         }
@@ -66,7 +80,7 @@ public static class QueueDecisions
             return new QueueError(QueueErrorCode.PaymentRequired, "This OPD session charges a fee: check-in starts with its payment.");
         }
         return Events(new PatientCheckedIn(session.Id, session.Entries.Count + 1, patientId, patient, complaint, attachments, now,
-            session.FeePaise > 0 ? paymentId : null, accompaniedBy));
+            session.FeePaise > 0 ? paymentId : null, accompaniedBy, booking?.Id));
     }
 
     /// <summary>A payment that succeeded puts its token in line; a repeat is a no-op; one that comes after the hold lapsed is refused (and refunded).</summary>

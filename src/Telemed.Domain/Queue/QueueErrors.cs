@@ -18,6 +18,14 @@ public enum QueueErrorCode
     PaymentRequired,
     PaymentTooLate,
     MinorUnaccompanied,
+    SlotNotFound,
+    SlotStarted,
+    SlotTaken,
+    AlreadyBooked,
+    BookingNotFound,
+    NotYourBooking,
+    WrongBookingState,
+    NotFollowUpDoctor,
 }
 
 /// <summary>Why a queue command was refused: a code clients can switch on and a sentence people can read.</summary>
@@ -26,6 +34,10 @@ public sealed record QueueError(QueueErrorCode Code, string Message)
     public static QueueError NotSessionDoctor => new(QueueErrorCode.NotSessionDoctor, "You are not a doctor of this OPD session.");
 
     public static QueueError NotYourToken => new(QueueErrorCode.NotYourToken, "This token belongs to another patient.");
+
+    public static QueueError NotYourBooking => new(QueueErrorCode.NotYourBooking, "This booking belongs to another patient.");
+
+    public static QueueError BookingNotFound => new(QueueErrorCode.BookingNotFound, "There is no such booking in this session.");
 
     public static QueueError Closed => new(QueueErrorCode.SessionClosed, "This OPD session is closed.");
 

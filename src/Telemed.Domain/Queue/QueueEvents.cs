@@ -48,7 +48,8 @@ public sealed record PatientCheckedIn(
     IReadOnlyList<AttachmentRef> Attachments,
     DateTimeOffset At,
     Guid? PaymentId = null,
-    AccompanyingAdult? AccompaniedBy = null) : IQueueEvent;
+    AccompanyingAdult? AccompaniedBy = null,
+    Guid? BookingId = null) : IQueueEvent;
 
 /// <summary>The fee of a paid check-in was received: the token joins the line.</summary>
 public sealed record TokenPaid(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : IQueueEvent;
@@ -75,3 +76,13 @@ public sealed record TokenCancelled(Guid SessionId, int Token, Guid PatientId, D
 public sealed record TokenLeft(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
 
 public sealed record TokenPrioritised(Guid SessionId, int Token, Priority Priority, Guid By, DateTimeOffset At) : IQueueEvent;
+
+/// <summary>A slot booked ahead, by the patient or the guardian acting for them; a follow-up names the prescription that asked for it.</summary>
+public sealed record SlotBooked(Guid SessionId, Guid BookingId, int Slot, Guid PatientId, Guid BookedBy, FollowUpOf? FollowUp, DateTimeOffset At) : IQueueEvent;
+
+public sealed record BookingRescheduled(Guid SessionId, Guid BookingId, int Slot, Guid By, DateTimeOffset At) : IQueueEvent;
+
+public sealed record BookingCancelled(Guid SessionId, Guid BookingId, Guid By, DateTimeOffset At) : IQueueEvent;
+
+/// <summary>The booked patient had not checked in by the grace time after their slot began: a no-show.</summary>
+public sealed record BookingMissed(Guid SessionId, Guid BookingId, DateTimeOffset At) : IQueueEvent;

@@ -27,7 +27,8 @@ public sealed record QueueRow(
     bool Online,
     bool CalledWhileOffline,
     Guid? ConsultationId,
-    AccompanyingAdult? AccompaniedBy = null);
+    AccompanyingAdult? AccompaniedBy = null,
+    DateTimeOffset? SlotStartsAt = null);
 
 /// <summary>The doctor's live queue.</summary>
 public sealed record QueueView(
@@ -42,7 +43,8 @@ public sealed record QueueView(
 
 /// <summary>
 /// An admin's count of one session's tokens by what became of them, and how long the earliest patient still in line
-/// has waited: numbers only, never who.
+/// has waited: numbers only, never who. <see cref="BookedAhead"/>: bookings not checked in yet; <see cref="BookingsMissed"/>:
+/// bookings whose patient did not check in by the grace time.
 /// </summary>
 public sealed record SessionFigures(
     int PlacesTaken,
@@ -52,7 +54,9 @@ public sealed record SessionFigures(
     int Skipped,
     int NoShows,
     int CancelledOrLeft,
-    int? LongestWaitMinutes);
+    int? LongestWaitMinutes,
+    int BookedAhead = 0,
+    int BookingsMissed = 0);
 
 /// <summary>One session's line on a waiting-room display: token numbers only, never names.</summary>
 public sealed record BoardLine(Guid SessionId, string? Specialty, SessionStatus Status, IReadOnlyList<int> NowServing, IReadOnlyList<int> UpNext, int Waiting);
@@ -99,7 +103,7 @@ public static class QueueViews
     public static QueueRow Row(QueueEntry e, IReadOnlyDictionary<int, int> positions, Func<Guid, bool> isOnline) => new(
         e.Token, e.PatientId, e.Patient, e.State, e.Priority, positions.TryGetValue(e.Token, out var p) ? p : null,
         e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline, e.ConsultationId,
-        e.AccompaniedBy);
+        e.AccompaniedBy, e.SlotStartsAt);
 
     public static BoardLine Board(OpdSession session) => new(
         session.Id,
@@ -125,6 +129,8 @@ public static class QueueViews
             Count(TokenState.Skipped),
             Count(TokenState.NoShow),
             Count(TokenState.Cancelled, TokenState.Left),
-            earliestInLine is { } since ? Math.Max(0, (int)(now - since).TotalMinutes) : null);
+            earliestInLine is { } since ? Math.Max(0, (int)(now - since).TotalMinutes) : null,
+            session.Bookings.Count(b => b.State == BookingState.Booked),
+            session.Bookings.Count(b => b.State == BookingState.Missed));
     }
 }

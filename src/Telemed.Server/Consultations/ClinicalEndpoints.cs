@@ -74,14 +74,11 @@ public static class ClinicalEndpoints
 
     private delegate Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Decision(Consultation state, Guid by, DateTimeOffset now);
 
+    /// <summary>The kind may be left out on a visit booked as a follow-up (see <see cref="ClinicalDecisions.Prescribe"/>).</summary>
     private static Decision? Prescription(PrescriptionInput input, FieldErrors errors)
     {
-        if (input.Kind is not { } kind)
-        {
-            errors.Add("kind", "Say whether this is a firstConsult or a followUp (TPG 2020 ties the medicine lists to it).");
-        }
         var lines = MedicineRules.Lines(input.Medicines, MedicineCatalogue.Seeded, errors);
-        return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind!.Value, lines!, now);
+        return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind, lines!, now);
     }
 
     private static Decision? Addendum(AddendumInput input, FieldErrors errors)
@@ -149,6 +146,7 @@ public static class ClinicalEndpoints
             statusCode: outcome.Error.Code switch
             {
                 "ConsultationNotFound" => StatusCodes.Status404NotFound,
+                "KindRequired" => StatusCodes.Status400BadRequest,
                 "NotTheDoctor" => StatusCodes.Status403Forbidden,
                 "StaleVersion" => StatusCodes.Status412PreconditionFailed,
                 "NotAllowedByTpg" => StatusCodes.Status422UnprocessableEntity,

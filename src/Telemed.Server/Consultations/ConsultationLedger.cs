@@ -26,9 +26,14 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
             switch (@event)
             {
                 case TokenConsultationStarted started:
-                    var patient = after.Entries[started.Token - 1].PatientId;
+                    var entry = after.Entries[started.Token - 1];
+                    var patient = entry.PatientId;
+                    // A booked follow-up counts as one only with the doctor who asked for it.
+                    var followUp = entry.BookingId is { } bookingId && after.Booking(bookingId)?.FollowUp is { } asked && asked.DoctorId == started.DoctorId
+                        ? asked.PrescriptionId
+                        : (Guid?)null;
                     session.Events.StartStream<Consultation>(started.ConsultationId,
-                        new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At));
+                        new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp));
                     session.Store(new CareContext(started.ConsultationId, patient, started.DoctorId, started.SessionId, started.At, ConsultationStatus.Open, null, null));
                     break;
                 case TokenCompleted completed when after.Entries[completed.Token - 1].ConsultationId is { } consultationId:

@@ -52,14 +52,26 @@ public sealed class PatientMessages(Messenger messenger, IOptions<MessageOptions
 
     public static Addressee Of(PatientAccount patient, bool optOut) => new(patient.Id, patient.Name, patient.Mobile, patient.Email, patient.Language, optOut, []);
 
-    /// <summary>An SMS, and the same text by web push to each device the patient subscribed (heard with the tab closed).</summary>
-    public void Sms(IDocumentSession session, Addressee to, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
-        DateTimeOffset? dueAt = null, DateTimeOffset? expiresAt = null)
+    /// <summary>
+    /// An SMS, and the same text by web push to each device the patient subscribed (heard with the tab closed). Returns
+    /// the ids of the messages queued, for a caller that may have to withdraw them.
+    /// </summary>
+    public IReadOnlyList<Guid> Sms(IDocumentSession session, Addressee to, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
+        DateTimeOffset? dueAt = null, DateTimeOffset? expiresAt = null) =>
+    [
+        Queue(session, to, to.Mobile, template, variables, dueAt, expiresAt),
+        .. to.Devices.Select(device => Queue(session, to, device.ToString("N"), template, variables, dueAt, expiresAt, MessageChannel.Push)),
+    ];
+
+    /// <summary>Withdraws queued messages not yet handed over (a reminder of something cancelled): they lapse unsent.</summary>
+    public static async Task Withdraw(IDocumentSession session, IEnumerable<Guid> messageIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        Queue(session, to, to.Mobile, template, variables, dueAt, expiresAt);
-        foreach (var device in to.Devices)
+        foreach (var id in messageIds)
         {
-            Queue(session, to, device.ToString("N"), template, variables, dueAt, expiresAt, MessageChannel.Push);
+            if (await MessageDispatcher.LoadLocked(session, id, cancellationToken) is { State: DeliveryState.Pending } pending)
+            {
+                session.Update(pending with { State = DeliveryState.Lapsed, LastAttemptAt = now });
+            }
         }
     }
 
@@ -68,11 +80,11 @@ public sealed class PatientMessages(Messenger messenger, IOptions<MessageOptions
     {
         if (to.Email is { } email)
         {
-            Queue(session, to, email, template, variables, null, null);
+            _ = Queue(session, to, email, template, variables, null, null);
         }
     }
 
-    private void Queue(IDocumentSession session, Addressee to, string address, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
+    private Guid Queue(IDocumentSession session, Addressee to, string address, MessageTemplate template, IReadOnlyDictionary<string, string> variables,
         DateTimeOffset? dueAt, DateTimeOffset? expiresAt, MessageChannel? channel = null)
     {
         var filled = new Dictionary<string, string>(variables, StringComparer.Ordinal);
@@ -81,10 +93,7 @@ public sealed class PatientMessages(Messenger messenger, IOptions<MessageOptions
             filled["site"] = options.Value.Site;
         }
         var queued = messenger.Queue(session, template, address, to.Language, filled, dueAt: dueAt, expiresAt: expiresAt, optedOut: to.OptOut, channel: channel);
-        if (!queued.IsSuccess)
-        {
-            throw new InvalidOperationException($"Message {template.Id} does not compose: {queued.Error.Message}");
-        }
+        return queued.IsSuccess ? queued.Value : throw new InvalidOperationException($"Message {template.Id} does not compose: {queued.Error.Message}");
     }
 
     public static void Map(IEndpointRouteBuilder app)

@@ -19,6 +19,9 @@ public abstract record QueueCommand(string Action)
 
     public virtual int? Token => null;
 
+    /// <summary>What the command touches, as a refused attempt is audited.</summary>
+    public virtual string Resource(Guid sessionId) => Token is { } token ? $"opd-session/{sessionId}/token/{token}" : $"opd-session/{sessionId}";
+
     public abstract Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now);
 }
 

@@ -338,7 +338,7 @@ public static class QueueEndpoints
     /// <summary>A paid check-in: the held token, and the payment that puts it in line.</summary>
     public sealed record PaidCheckIn(PatientPosition Position, object Payment);
 
-private sealed record NotHeldRequest(string? Reason);
+    private sealed record NotHeldRequest(string? Reason);
 
     private static async Task<IResult> MyToken(Guid sessionId, ClaimsPrincipal user, QueueService queue, CancellationToken cancellationToken)
     {
@@ -403,7 +403,8 @@ private sealed record NotHeldRequest(string? Reason);
                 : TypedResults.Ok(new { outcome.Session.Id, outcome.Session.Status, outcome.Session.Version });
     }
 
-    private static ProblemHttpResult Failure(QueueOutcome outcome, HttpContext http)
+    /// <summary>A failed queue command as problem details: 404, 403, 412 or 409, with the refusal's code.</summary>
+    public static ProblemHttpResult Failure(QueueOutcome outcome, HttpContext http)
     {
         var (code, message) = QueueReplies.Describe(outcome);
         var status = outcome.Failure switch
@@ -411,7 +412,7 @@ private sealed record NotHeldRequest(string? Reason);
             QueueFailure.NotFound => StatusCodes.Status404NotFound,
             QueueFailure.Forbidden => StatusCodes.Status403Forbidden,
             QueueFailure.StaleVersion => StatusCodes.Status412PreconditionFailed,
-            _ when outcome.Error?.Code == QueueErrorCode.TokenNotFound => StatusCodes.Status404NotFound,
+            _ when outcome.Error?.Code is QueueErrorCode.TokenNotFound or QueueErrorCode.BookingNotFound => StatusCodes.Status404NotFound,
             _ => StatusCodes.Status409Conflict,
         };
         if (outcome.Session is { } session)

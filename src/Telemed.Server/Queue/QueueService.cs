@@ -95,7 +95,7 @@ public sealed class QueueService(
         }
         if (!MayAct(caller, callerId, state, command))
         {
-            await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
+            await Audit(callerId, command.Resource(sessionId), command.Action, cancellationToken);
             return new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor);
         }
         if (expectedVersion is { } expected && expected != state.Version)
@@ -105,9 +105,9 @@ public sealed class QueueService(
         var decision = command.Decide(state, callerId, presence.IsOnline, time.GetUtcNow());
         if (!decision.IsSuccess)
         {
-            if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotSessionDoctor)
+            if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotYourBooking or QueueErrorCode.NotSessionDoctor)
             {
-                await Audit(callerId, Resource(sessionId, command), command.Action, cancellationToken);
+                await Audit(callerId, command.Resource(sessionId), command.Action, cancellationToken);
                 return new QueueOutcome(QueueFailure.Forbidden, state, [], decision.Error);
             }
             return new QueueOutcome(QueueFailure.Refused, state, [], decision.Error);
@@ -244,9 +244,6 @@ public sealed class QueueService(
             }
         }, cancellationToken);
     }
-
-    public static string Resource(Guid sessionId, QueueCommand command) =>
-        command.Token is { } token ? $"opd-session/{sessionId}/token/{token}" : $"opd-session/{sessionId}";
 }
 
 /// <summary>Who reads a session's clinical content, on what basis, and the reason given for emergency access.</summary>

@@ -48,7 +48,7 @@ public static class QueueSetup
                 typeof(SessionOpened), typeof(SessionPaused), typeof(SessionResumed), typeof(SessionClosed), typeof(PatientCheckedIn),
                 typeof(TokenCalled), typeof(TokenSkipped), typeof(TokenMarkedNoShow), typeof(TokenRecalled), typeof(TokenConsultationStarted),
                 typeof(TokenCompleted), typeof(TokenCancelled), typeof(TokenLeft), typeof(TokenPrioritised), typeof(TokenPaid), typeof(TokenPaymentExpired),
-                typeof(TokenNotHeld),
+                typeof(TokenNotHeld), typeof(SlotBooked), typeof(BookingRescheduled), typeof(BookingCancelled), typeof(BookingMissed),
             ]);
         });
         return builder;

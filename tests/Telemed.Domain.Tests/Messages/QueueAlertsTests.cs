@@ -94,6 +94,20 @@ public class ReminderAndOptOutTests
         Delivery.FollowUpReminderAt(new DateOnly(2026, 12, 7), new DateTimeOffset(2026, 12, 6, 5, 0, 0, TimeSpan.Zero)).ShouldBeNull();
 
     [Fact]
+    public void A_booking_is_reminded_at_18_IST_the_day_before_its_slot() =>
+        Delivery.BookingReminderAt(new DateTimeOffset(2026, 12, 10, 5, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero))
+            .ShouldBe(new DateTimeOffset(2026, 12, 9, 12, 30, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void A_booking_made_after_the_evening_before_is_reminded_two_hours_ahead() =>
+        Delivery.BookingReminderAt(new DateTimeOffset(2026, 12, 10, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 10, 1, 0, 0, TimeSpan.Zero))
+            .ShouldBe(new DateTimeOffset(2026, 12, 10, 6, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void A_booking_within_two_hours_gets_no_reminder() =>
+        Delivery.BookingReminderAt(new DateTimeOffset(2026, 12, 10, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 10, 6, 30, 0, TimeSpan.Zero)).ShouldBeNull();
+
+    [Fact]
     public void Opting_out_suppresses_all_but_the_essential()
     {
         Delivery.Suppressed(MessageCatalogue.PlacesAhead, optedOut: true).ShouldBeTrue();

@@ -41,6 +41,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     private static readonly HashSet<string> OpenToAnyPatient =
     [
         "GET /api/sessions/{sessionId:guid}", "POST /api/sessions/{sessionId:guid}/check-in", "DELETE /api/records/consents/{doctorId:guid}",
+        "GET /api/sessions/{sessionId:guid}/slots", "POST /api/sessions/{sessionId:guid}/bookings",
     ];
 
     private static string Name(RouteEndpoint endpoint) =>
@@ -76,7 +77,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         var sessionId = await Sessions.Open(server.Host, doctorIds: [DemoSeeder.DoctorAshaId]);
         await Sessions.CheckIn(server.Host, sessionId, owner);
         var (room, prescriptionId) = await Clinical.Prescribed(server.Host, owner);
-        var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, owner.Id, DemoSeeder.DoctorAshaId);
+        var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, owner.Id, DemoSeeder.DoctorAshaId, await Booking(owner));
 
         await NoLeaks((await server.Host.CreatePatients(1))[0].AccessToken, ids);
     }
@@ -91,7 +92,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         var guardian = (await server.Host.CreatePatients(1))[0];
         var child = await server.Host.AddDependant(guardian);
         var (room, prescriptionId) = await Clinical.Prescribed(server.Host, child);
-        var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, child.Id, DemoSeeder.DoctorAshaId);
+        var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, child.Id, DemoSeeder.DoctorAshaId, await Booking(child));
         var otherGuardian = (await server.Host.CreatePatients(1))[0];
 
         await NoLeaks((await server.Host.CreatePatients(1))[0].AccessToken, ids);
@@ -174,15 +175,35 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         }
     }
 
-    private sealed record Ids(Guid Session, Guid Consultation, Guid Prescription, Guid Patient, Guid Doctor);
+    /// <summary>A booked slot of another session (the patient is checked in to the first).</summary>
+    private sealed record Ids(Guid Session, Guid Consultation, Guid Prescription, Guid Patient, Guid Doctor, (Guid Session, Guid Booking)? Booked = null);
+
+    /// <summary>The patient's booking of a slot of a session that starts in an hour.</summary>
+    private async Task<(Guid Session, Guid Booking)> Booking(TestPatient patient)
+    {
+        var admin = server.Host.As((await server.Host.SignInStaff(Api.AdminEmail)).AccessToken);
+        var startsAt = server.Time.GetUtcNow().AddHours(1);
+        var opened = await admin.PostAsJsonAsync("/api/sessions", new
+        {
+            facilityId = Sessions.Facility, doctorIds = new[] { DemoSeeder.DoctorAshaId }, startsAt, endsAt = startsAt.AddHours(1), capacity = 10, slotMinutes = 10,
+        });
+        await opened.ShouldHave(HttpStatusCode.Created);
+        var sessionId = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var booked = await server.Host.As(patient.AccessToken).PostAsJsonAsync($"/api/sessions/{sessionId}/bookings", new { slot = 1 });
+        await booked.ShouldHave(HttpStatusCode.Created);
+        return (sessionId, (await booked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+    }
 
     private static HttpRequestMessage Request(RouteEndpoint endpoint, Ids ids)
     {
         var path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+        var booking = endpoint.RoutePattern.Parameters.Any(p => p.Name == "bookingId") ? ids.Booked : null;
         foreach (var parameter in endpoint.RoutePattern.Parameters)
         {
             var value = parameter.Name switch
             {
+                "sessionId" when booking is { } booked => booked.Session.ToString(),
+                "bookingId" when booking is { } booked => booked.Booking.ToString(),
                 "sessionId" => ids.Session.ToString(),
                 "consultationId" => ids.Consultation.ToString(),
                 "prescriptionId" => ids.Prescription.ToString(),
@@ -197,7 +218,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0];
         return new HttpRequestMessage(new HttpMethod(method), path)
         {
-            Content = method is "POST" or "PUT" ? JsonContent.Create(new { reason = "walk", requestId = Guid.NewGuid() }) : null,
+            Content = method is "POST" or "PUT" ? JsonContent.Create(new { reason = "walk", requestId = Guid.NewGuid(), slot = 2 }) : null,
         };
     }
 

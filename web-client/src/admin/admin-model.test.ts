@@ -4,7 +4,7 @@ import {
   sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
 } from './admin-model';
 
-const figures = { placesTaken: 0, waiting: 0, withDoctor: 0, seen: 0, skipped: 0, noShows: 0, cancelledOrLeft: 0, longestWaitMinutes: null };
+const figures = { placesTaken: 0, waiting: 0, withDoctor: 0, seen: 0, skipped: 0, noShows: 0, cancelledOrLeft: 0, longestWaitMinutes: null, bookedAhead: 0, bookingsMissed: 0 };
 const session = (id: string, status: SessionOfTheDay['status'], startsAt: string, endsAt: string, counts: Partial<typeof figures> = {}): SessionOfTheDay => ({
   id, facilityId: 'f', facilityName: 'PHC', doctors: [], startsAt, endsAt, status, capacity: 20, figures: { ...figures, ...counts },
 });

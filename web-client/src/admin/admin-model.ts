@@ -23,6 +23,8 @@ export interface Place { id: string; name: string; district: string; state: stri
 export interface SessionFigures {
   placesTaken: number; waiting: number; withDoctor: number; seen: number; skipped: number; noShows: number; cancelledOrLeft: number;
   longestWaitMinutes: number | null;
+  /** Bookings not checked in yet, and those missed (not checked in by the grace time). */
+  bookedAhead: number; bookingsMissed: number;
 }
 
 export interface SessionOfTheDay {
@@ -44,7 +46,7 @@ export function sessionsInPhase(sessions: SessionOfTheDay[], phase: SessionPhase
   return phase === '' ? sessions : sessions.filter(session => sessionPhase(session, now) === phase);
 }
 
-export type DayTotals = Omit<SessionFigures, 'longestWaitMinutes' | 'skipped'> & { sessions: number };
+export type DayTotals = Omit<SessionFigures, 'longestWaitMinutes' | 'skipped' | 'bookedAhead' | 'bookingsMissed'> & { sessions: number };
 
 /** The day's figures added up over the sessions shown. */
 export function dayTotals(sessions: SessionOfTheDay[]): DayTotals {

@@ -60,7 +60,9 @@ export function renderSessions() {
       `${formatTime(session.startsAt)}–${formatTime(session.endsAt)}`,
       t(`admin.phase.${phase}`),
       `${formatNumber(f.placesTaken)} / ${formatNumber(session.capacity)}`,
-      formatNumber(f.waiting), formatNumber(f.withDoctor), formatNumber(f.seen), formatNumber(f.noShows), formatNumber(f.cancelledOrLeft),
+      formatNumber(f.waiting), formatNumber(f.withDoctor), formatNumber(f.seen),
+      f.bookingsMissed > 0 ? t('admin.sessions.noShowsWithBookings', { noShows: formatNumber(f.noShows), missed: formatNumber(f.bookingsMissed) }) : formatNumber(f.noShows),
+      formatNumber(f.cancelledOrLeft),
       f.longestWaitMinutes === null ? t('admin.nobodyWaiting') : t('admin.minutes', { minutes: f.longestWaitMinutes }),
     ];
     const names = ['facility', 'doctors', 'time', 'status', 'booked', 'waiting', 'withDoctor', 'seen', 'noShows', 'cancelled', 'longestWait'];

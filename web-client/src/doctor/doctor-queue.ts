@@ -14,6 +14,8 @@ export interface QueueRow {
   calledWhileOffline: boolean;
   /** The adult who comes with the patient (a minor always has one). */
   accompaniedBy?: { name: string; relation: string; accountId?: string | null } | null;
+  /** A booked patient's slot: they are called at its start, ahead of walk-ins who came after it. */
+  slotStartsAt?: string | null;
 }
 
 /** A file the patient attached at check-in; downloaded with the doctor's bearer token. */

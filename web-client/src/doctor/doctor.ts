@@ -246,6 +246,7 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
       row.priority !== 'normal' ? t(`queue.priority.${row.priority}` as MessageKey) : undefined,
       row.online ? undefined : t('queue.offline'),
       row.calledWhileOffline ? t('queue.calledWhileOffline') : undefined,
+      row.slotStartsAt ? t('queue.booked', { time: formatTime(row.slotStartsAt) }) : undefined,
     ].filter(note => note !== undefined);
     item.textContent = t('queue.row', { token: row.token, name: row.patient.name, age: row.patient.age, state }) + (notes.length ? ` (${notes.join(', ')})` : '');
     if (waited) {

@@ -58,7 +58,10 @@ export class RecordForm {
   async open() {
     this.$('record').hidden = false;
     this.$('record-status').textContent = '';
-    this.etag = (await this.api.versioned<unknown>('GET', this.base)).etag;
+    const loaded = await this.api.versioned<{ kind?: string }>('GET', this.base);
+    this.etag = loaded.etag;
+    // A visit booked as the follow-up of this doctor's prescription opens as a follow-up (the doctor may still change it).
+    if (loaded.value.kind) (this.$('p-kind') as HTMLSelectElement).value = loaded.value.kind;
     if (this.$('medicines').childElementCount === 0) this.addMedicine();
     this.$('record').oninput = () => { this.changed = true; };
   }

@@ -1,6 +1,7 @@
 import { $, api, failSafely } from '../shared/app';
 import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import type { DoctorListing } from './opd-finder';
+import { offerFollowUp } from './booking';
 import { accessedWhat, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
 import { fillList } from '../shared/lists';
 import type { Patient } from './person';
@@ -122,6 +123,13 @@ function renderPrescription() {
       ...rest.map(text => Object.assign(document.createElement('td'), { textContent: text })));
     return tr;
   }));
+  const followUpOn = shown.status === 'valid' ? shown.content.followUpOn : undefined;
+  const followUp = $<HTMLButtonElement>('prescription-follow-up');
+  followUp.hidden = !followUpOn;
+  followUp.textContent = followUpOn ? t('patient.rx.bookFollowUp', { doctor: shown.content.doctor.name, date: formatDate(followUpOn) }) : '';
+  followUp.onclick = () => followUpOn && offerFollowUp({
+    prescriptionId: shown.id, doctorId: shown.content.doctor.id, doctorName: shown.content.doctor.name, on: followUpOn,
+  });
   $('prescription-pdf').onclick = () => void failSafely(() => api.download(`/api/prescriptions/${shown.id}/pdf`, `prescription-${shown.id}.pdf`));
   $('prescription-fhir').onclick = () => void failSafely(() => api.download(`/api/prescriptions/${shown.id}/fhir`, `prescription-${shown.id}.json`));
 }

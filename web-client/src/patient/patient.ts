@@ -1,6 +1,7 @@
 import { $, accountKey, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
 import { inCall, joinCall } from '../shared/call/call-view';
 import { attachmentAccept, checkInBody, checkInProblems, type Companion } from './checkin';
+import { loadBookings, openBooking } from './booking';
 import { actingGuardian, showFamily } from './family';
 import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import { isFull, noFilters, sessionsPath, specialtyChoices, visibleSessions, type DoctorListing, type Facility, type OpdFilters, type OpdSession } from './opd-finder';
@@ -51,6 +52,7 @@ export async function patientHome() {
   offerPush();
   $<HTMLInputElement>('checkin-files').accept = attachmentAccept;
   void failSafely(loadAbha);
+  void failSafely(loadBookings);
   // A list that fails to load says so where the list would be (and what to do); the rest of the page still opens.
   const sessionsLoaded = loadSessions().catch(() => undefined);
   const [loadedFacilities, loadedDoctors, , profile] = await Promise.all([
@@ -149,6 +151,10 @@ function renderOpenSessions() {
     ].filter(fact => fact !== undefined);
     item.append(Object.assign(document.createElement('p'), { className: 'hint', textContent: facts.join(' · ') }));
     item.querySelector('button')!.disabled = isFull(session);
+    const book = Object.assign(document.createElement('button'), { type: 'button', textContent: t('patient.book.open'), disabled: isFull(session) });
+    book.dataset.action = 'book';
+    book.addEventListener('click', () => void failSafely(() => openBooking(session)));
+    item.append(book);
     return item;
   }));
 }
@@ -236,6 +242,8 @@ async function checkIn(sessionId: string, body: FormData | object) {
   $<HTMLFormElement>('checkin-form').reset();
   sessionStorage.setItem(waitingKey(), sessionId);
   forgetPayment();
+  // A check-in on a booking uses it up.
+  void failSafely(loadBookings);
   await watchToken(sessionId);
   // The form just submitted is gone: keyboard and screen-reader users continue from the waiting room.
   $('waiting-heading').focus();

@@ -5,7 +5,7 @@ const prescription: PatientPrescription = {
   id: 'rx', status: 'valid',
   content: {
     issuedAt: '2026-11-25T06:00:00Z', validUntil: '2026-12-25',
-    doctor: { name: 'Dr. Asha Verma', qualification: 'MBBS, MD', registrationNumber: 'KMC-1', stateCouncil: 'Karnataka Medical Council' },
+    doctor: { id: 'd1', name: 'Dr. Asha Verma', qualification: 'MBBS, MD', registrationNumber: 'KMC-1', stateCouncil: 'Karnataka Medical Council' },
     facility: { name: 'PHC Hebbal' }, diagnosis: { text: 'Viral fever' },
     medicines: [{ generic: 'paracetamol', strength: '500 mg', form: 'tablet', dose: '1 tablet', frequency: '1-0-1', route: 'oral', durationDays: 3, quantity: 6, instructions: 'After food' }],
     advice: 'Drink fluids', followUpOn: '2026-11-30',

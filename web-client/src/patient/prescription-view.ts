@@ -13,7 +13,7 @@ export interface PatientPrescription {
   content: {
     issuedAt: string;
     validUntil: string;
-    doctor: { name: string; qualification: string; registrationNumber: string; stateCouncil: string };
+    doctor: { id: string; name: string; qualification: string; registrationNumber: string; stateCouncil: string };
     facility: { name: string };
     chiefComplaints?: string | null;
     diagnosis: { text: string };

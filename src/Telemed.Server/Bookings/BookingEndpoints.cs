@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Telemed.Domain.Identity;
+using Telemed.Domain.Queue;
+using Telemed.Server.Identity;
+using Telemed.Server.Infrastructure;
+using Telemed.Server.Prescriptions;
+using Telemed.Server.Queue;
+
+namespace Telemed.Server.Bookings;
+
+public sealed record SessionSlots(Guid SessionId, int SlotMinutes, IReadOnlyList<SlotView> Slots);
+
+/// <summary><c>followUpOf</c>: the patient's prescription whose follow-up date this booking answers.</summary>
+public sealed record BookingRequest(int? Slot, Guid? FollowUpOf);
+
+public sealed record RescheduleRequest(int? Slot);
+
+public sealed record BookingView(
+    Guid Id,
+    Guid SessionId,
+    Guid FacilityId,
+    IReadOnlyList<SessionDoctor> Doctors,
+    string? Specialty,
+    int Slot,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    BookingState State,
+    int? Token,
+    Guid? FollowUpOf);
+
+/// <summary>
+/// Booking a slot of an OPD session ahead, moving it and cancelling it: the patient for themselves (a guardian acting
+/// for a family member books for them). Each is a command on the session stream, so two bookings of one slot never both succeed.
+/// </summary>
+public static class BookingEndpoints
+{
+    /// <summary>How far back a patient's list of bookings reaches.</summary>
+    public static readonly TimeSpan ListedFor = TimeSpan.FromDays(30);
+
+    public static void MapBookings(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/api/sessions/{sessionId:guid}").WithTags("Bookings");
+        sessions.MapGet("/slots", Slots).WithSummary("The session's slots (from its slot length) and which are free to book.");
+        sessions.MapPost("/bookings", Book).RequireRateLimiting(Security.CheckInLimit)
+            .WithSummary("Patient: book a free slot ahead ({slot}, optionally {followUpOf: prescriptionId}).");
+        sessions.MapPut("/bookings/{bookingId:guid}", Reschedule).WithSummary("Patient: move my booking to another free slot of the session.");
+        sessions.MapPost("/bookings/{bookingId:guid}/cancel", Cancel).WithSummary("Patient: cancel my booking; its slot is free again.");
+        app.MapGet("/api/me/bookings", Mine).WithTags("Bookings").RequireAuthorization(Roles.Patient)
+            .WithSummary("Patient: my bookings, upcoming and of the last 30 days.");
+    }
+
+    private static async Task<IResult> Slots(Guid sessionId, QueueService queue, TimeProvider time, CancellationToken cancellationToken) =>
+        await queue.Load(sessionId, cancellationToken) is { } session
+            ? TypedResults.Ok(new SessionSlots(session.Id, session.SlotMinutes, BookingRules.Slots(session, time.GetUtcNow())))
+            : Problems.NotFound("There is no such OPD session.");
+
+    private static async Task<IResult> Book(
+        Guid sessionId, BookingRequest request, HttpContext http, IQuerySession db, QueueService queue, CancellationToken cancellationToken)
+    {
+        var user = http.User;
+        if (!user.IsInRole(Roles.Patient))
+        {
+            return Problems.Forbidden("Only patients book slots.");
+        }
+        if (request.Slot is not { } slot)
+        {
+            return Problems.Invalid("slot", "Slot is required: the number of a free slot from GET /api/sessions/{sessionId}/slots.");
+        }
+        if (await queue.Load(sessionId, cancellationToken) is not { } session)
+        {
+            return Problems.NotFound("There is no such OPD session.");
+        }
+        var patientId = user.AccountId();
+        FollowUpOf? followUp = null;
+        if (request.FollowUpOf is { } prescriptionId)
+        {
+            var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
+            if (prescription is null || prescription.Content.Patient.Id != patientId)
+            {
+                return Problems.NotFound("You have no prescription with this id.");
+            }
+            var asked = BookingRules.FollowUp(prescription.Content, BookingRules.SlotStartsAt(session, slot));
+            if (!asked.IsSuccess)
+            {
+                return Problems.Invalid("followUpOf", asked.Error.Message);
+            }
+            followUp = asked.Value;
+        }
+        var command = new BookSlot(patientId, user.ActorId(), slot, followUp);
+        var outcome = await queue.Execute(user, sessionId, command, null, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return QueueEndpoints.Failure(outcome, http);
+        }
+        var view = await View(db, outcome.Session!, outcome.Session!.Booking(command.BookingId)!, cancellationToken);
+        return TypedResults.Created($"/api/sessions/{sessionId}/bookings/{command.BookingId}", view);
+    }
+
+    private static async Task<IResult> Reschedule(
+        Guid sessionId, Guid bookingId, RescheduleRequest request, HttpContext http, IQuerySession db, QueueService queue, CancellationToken cancellationToken) =>
+        request.Slot is { } slot
+            ? await Run(sessionId, new RescheduleBooking(bookingId, slot), http, db, queue, cancellationToken)
+            : Problems.Invalid("slot", "Slot is required: the number of a free slot from GET /api/sessions/{sessionId}/slots.");
+
+    private static Task<IResult> Cancel(Guid sessionId, Guid bookingId, HttpContext http, IQuerySession db, QueueService queue, CancellationToken cancellationToken) =>
+        Run(sessionId, new CancelBooking(bookingId), http, db, queue, cancellationToken);
+
+    private static async Task<IResult> Run(
+        Guid sessionId, BookingCommand command, HttpContext http, IQuerySession db, QueueService queue, CancellationToken cancellationToken)
+    {
+        var outcome = await queue.Execute(http.User, sessionId, command, null, cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Ok(await View(db, outcome.Session!, outcome.Session!.Booking(command.BookingId)!, cancellationToken))
+            : QueueEndpoints.Failure(outcome, http);
+    }
+
+    private static async Task<Ok<IReadOnlyList<BookingView>>> Mine(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var patientId = user.AccountId();
+        var since = time.GetUtcNow() - ListedFor;
+        var bookings = await db.Query<BookingRecord>().Where(b => b.PatientId == patientId && b.StartsAt > since)
+            .OrderBy(b => b.StartsAt).Take(100).ToListAsync(cancellationToken);
+        var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, bookings.SelectMany(b => b.DoctorIds).Distinct());
+        return TypedResults.Ok<IReadOnlyList<BookingView>>(bookings.Select(b => new BookingView(
+            b.Id, b.SessionId, b.FacilityId, Named(b.DoctorIds, doctors), b.Specialty, b.Slot, b.StartsAt, b.EndsAt, b.State, b.Token, b.FollowUpOf)).ToList());
+    }
+
+    private static async Task<BookingView> View(IQuerySession db, OpdSession session, Booking booking, CancellationToken cancellationToken)
+    {
+        var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, session.DoctorIds);
+        var starts = BookingRules.SlotStartsAt(session, booking.Slot);
+        return new BookingView(booking.Id, session.Id, session.FacilityId, Named(session.DoctorIds, doctors), session.Specialty, booking.Slot,
+            starts, starts.AddMinutes(session.SlotMinutes), booking.State, booking.Token, booking.FollowUp?.PrescriptionId);
+    }
+
+    private static List<SessionDoctor> Named(IReadOnlyList<Guid> ids, IReadOnlyList<StaffAccount> doctors) =>
+        ids.Select(id => doctors.FirstOrDefault(d => d.Id == id) is { } d ? new SessionDoctor(d.Id, d.Name, d.Doctor?.Specialty) : new SessionDoctor(id, "", null)).ToList();
+}
