@@ -138,12 +138,15 @@ async function runQueue(sessionId: string) {
   watchedSessionId = sessionId;
   renderQueueHeading();
   let current: number | undefined;
+  // Start may be pressed while a call is still on its way: it waits for that call, so it starts the token just called.
+  let calling: Promise<unknown> = Promise.resolve();
   const command = (method: string, ...args: unknown[]) => hubCommand<{ token: number; consultationId?: string }>('queue', method, sessionId, ...args);
   const queue = new DoctorQueue(sessionId, await command('WatchQueue') as unknown as QueueView);
   const act = (action: QueueAction, row: QueueRow) => void failSafely(async () => {
     const { method, argument } = hubCalls[action];
-    await (argument ? command(method, row.token, argument) : command(method, row.token));
-    if (action === 'call') current = row.token;
+    const sent = argument ? command(method, row.token, argument) : command(method, row.token);
+    if (action === 'call') calling = sent.then(() => { current = row.token; });
+    await sent;
   });
   const render = () => renderQueue(sessionId, queue.ordered(), act);
   // One queue on screen at a time: handlers of a queue opened before are replaced, not added to.
@@ -164,10 +167,15 @@ async function runQueue(sessionId: string) {
   // Waiting times are counted on this device, so they move on without a push.
   clearInterval(ticking);
   ticking = setInterval(render, 30_000);
-  $('call-next').onclick = () => void failSafely(async () => { current = (await command('CallNext')).token; });
+  $('call-next').onclick = () => void failSafely(async () => {
+    calling = command('CallNext').then(row => { current = row.token; });
+    await calling;
+  });
   let record: RecordForm | undefined;
   let consultationId: string | undefined;
   $('start').onclick = () => void failSafely(async () => {
+    await calling.catch(() => undefined);
+    if (current === undefined) throw new Error(t('doctor.callFirst'));
     const row = await command('StartConsultation', current);
     consultationId = row.consultationId!;
     record = new RecordForm(api, consultationId, $);

@@ -336,6 +336,7 @@ export const en = {
   'doctor.sessions': 'My OPD sessions',
   'doctor.openQueue': 'Open queue: {specialty} ({waiting} waiting)',
   'doctor.callNext': 'Call next',
+  'doctor.callFirst': 'Call a patient first: Start begins the consultation with the patient you called.',
   'doctor.start': 'Start consultation',
   'doctor.complete': 'Sign and complete',
   'doctor.completedSigned': 'Completed. Prescription {id} signed.',

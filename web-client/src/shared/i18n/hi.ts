@@ -338,6 +338,7 @@ export const hi: Record<MessageKey, string> = {
   'doctor.sessions': 'मेरे ओपीडी सत्र',
   'doctor.openQueue': 'कतार खोलें: {specialty} ({waiting} प्रतीक्षा में)',
   'doctor.callNext': 'अगले को बुलाएँ',
+  'doctor.callFirst': 'पहले किसी मरीज़ को बुलाएँ: शुरू करने पर उसी मरीज़ से परामर्श शुरू होता है जिसे आपने बुलाया।',
   'doctor.start': 'परामर्श शुरू करें',
   'doctor.complete': 'हस्ताक्षर करके पूरा करें',
   'doctor.completedSigned': 'पूरा हुआ। पर्चा {id} पर हस्ताक्षर हो गए।',
