@@ -49,6 +49,7 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         AbhaDeclarationWithdrawn e => new(e.ProvedBy, "withdraw another patient's ABHA declaration (ABHA proved)", Account(e.PatientId), AuditOutcome.Success, e.At),
         GatewayCallbackRefused e => new(Guid.Empty, $"ABDM gateway callback ({e.Reason})", $"abdm{e.Path}", AuditOutcome.Refused, e.At),
         RecordRead e => new(e.ReaderId, $"read health record ({e.Basis})", e.Resource, AuditOutcome.Success, e.At),
+        RecordsRead e => new(e.ReaderId, e.Reason is null ? e.Action : $"{e.Action} ({e.Basis})", e.Resource, AuditOutcome.Success, e.At),
         RecordConsentGranted e => new(e.PatientId, "grant record access", $"patient/{e.PatientId}/consent/{e.DoctorId}", AuditOutcome.Success, e.At),
         RecordConsentRevoked e => new(e.PatientId, "withdraw record access", $"patient/{e.PatientId}/consent/{e.DoctorId}", AuditOutcome.Success, e.At),
         ParticipantJoined e => new(e.AccountId, "join room", Consultation(e.ConsultationId), AuditOutcome.Success, e.At),

@@ -228,21 +228,14 @@ public sealed class QueueService(
     }
 
     /// <summary>
-    /// Records that staff read the session's queue (names, ages, complaints): on the reader's audit stream, and on the
-    /// access log of every patient in it, in one transaction.
+    /// Records that staff read the session's queue (names, ages, complaints): one event on the reader's stream that puts
+    /// the read on the access log of every patient in it.
     /// </summary>
     public Task AuditRead(QueueReader reader, OpdSession session, string action, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var resource = $"opd-session/{session.Id}";
-        return Journal.Save(store, journal =>
-        {
-            journal.Events.Append(reader.Id, new AccessGranted(reader.Id, resource, action, now));
-            foreach (var patientId in session.Entries.Select(e => e.PatientId).Distinct())
-            {
-                journal.Events.Append(patientId, new RecordRead(patientId, reader.Id, reader.Basis.ToString(), resource, now, reader.Reason));
-            }
-        }, cancellationToken);
+        var patientIds = session.Entries.Select(e => e.PatientId).Distinct().ToArray();
+        var read = new RecordsRead(reader.Id, action, reader.Basis.ToString(), $"opd-session/{session.Id}", patientIds, time.GetUtcNow(), reader.Reason);
+        return Journal.Save(store, journal => journal.Events.Append(reader.Id, read), cancellationToken);
     }
 }
 

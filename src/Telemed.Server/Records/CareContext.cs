@@ -26,6 +26,12 @@ public sealed record ConsentDocument(string Id, Domain.Records.RecordConsent Con
 /// <summary>A read on the patient's access log; <see cref="Reason"/> is the one given for emergency access.</summary>
 public sealed record RecordRead(Guid PatientId, Guid ReaderId, string Basis, string Resource, DateTimeOffset At, string? Reason = null);
 
+/// <summary>
+/// One read of several patients' records at once (a queue's names and complaints), on the reader's stream: it is on the
+/// access log of each of <see cref="PatientIds"/>, at the cost of one event however long the queue.
+/// </summary>
+public sealed record RecordsRead(Guid ReaderId, string Action, string Basis, string Resource, Guid[] PatientIds, DateTimeOffset At, string? Reason = null);
+
 public sealed record RecordConsentGranted(Guid PatientId, Guid DoctorId, DateTimeOffset Until, DateTimeOffset At);
 
 public sealed record RecordConsentRevoked(Guid PatientId, Guid DoctorId, DateTimeOffset At);

@@ -111,8 +111,10 @@ public static class RecordEndpoints
     private static async Task<IResult> AccessLog(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken)
     {
         var patientId = user.AccountId();
-        // Most reads are on the patient's own stream; a pharmacy's are each a stream of their own (many pharmacies at once).
-        var reads = await db.Events.QueryRawEventDataOnly<RecordRead>().Where(r => r.PatientId == patientId).ToListAsync(cancellationToken);
+        // A read of this patient's record names them (on their own stream, or a pharmacy's); a queue's read names every patient in it.
+        var ownReads = await db.Events.QueryRawEventDataOnly<RecordRead>().Where(r => r.PatientId == patientId).ToListAsync(cancellationToken);
+        var sharedReads = await db.Events.QueryRawEventDataOnly<RecordsRead>().Where(r => r.PatientIds.Contains(patientId)).ToListAsync(cancellationToken);
+        var reads = ownReads.Concat(sharedReads.Select(r => new RecordRead(patientId, r.ReaderId, r.Basis, r.Resource, r.At, r.Reason))).ToList();
         var staff = await db.LoadManyAsync<StaffAccount>(cancellationToken, reads.Select(r => r.ReaderId).Distinct());
         var guardian = (await db.LoadAsync<PatientAccount>(patientId, cancellationToken))?.GuardianId is { } guardianId
             ? await db.LoadAsync<PatientAccount>(guardianId, cancellationToken)
