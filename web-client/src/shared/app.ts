@@ -3,7 +3,7 @@ import { Api } from './api';
 import { bannerFor, isTrouble, reconnectDelay, type Banner, type HubState, type MediaState } from './connection';
 import { messagesLoaded, onLanguageChange, t } from './i18n';
 import { serverReach } from './offline';
-import { replyValue, type HubReply } from './server-errors';
+import { hubArguments, replyValue, type HubReply } from './server-errors';
 
 /** What every page of the app shares: the API with the signed-in account, the hub connection, the page's elements. */
 export const api = new Api();
@@ -96,7 +96,7 @@ async function connectHub(name: HubName): Promise<HubConnection> {
 
 /** Calls a hub method and returns its value; a refusal throws, said in the reader's language. */
 export async function hubCommand<T = unknown>(name: HubName, method: string, ...args: unknown[]): Promise<T> {
-  return replyValue(await hub(name).invoke<HubReply<T>>(method, ...args), method);
+  return replyValue(await hub(name).invoke<HubReply<T>>(method, ...hubArguments(method, args)), method);
 }
 
 // The reconnecting banner: the hubs' state and the call's peer connection's, shown as one message.

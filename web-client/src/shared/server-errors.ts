@@ -19,3 +19,16 @@ export function replyValue<T>(reply: HubReply<T>, method: string): T {
   if (!reply.ok) throw new Error(serverMessage(reply.error?.code, reply.error?.message ?? `${method} failed`));
   return reply.value as T;
 }
+
+/**
+ * The arguments of a hub call, refused when one is missing: SignalR cannot bind a missing argument, and the server's
+ * answer would be only "an error on the server", with nothing to say which value the page did not have yet.
+ */
+export function hubArguments(method: string, args: unknown[], lang: Language = currentLanguage()): unknown[] {
+  const missing = args.findIndex(arg => arg === undefined);
+  if (missing >= 0) {
+    console.error(`${method}: argument ${missing + 1} is missing`);
+    throw new Error(t('app.notReady', {}, lang));
+  }
+  return args;
+}

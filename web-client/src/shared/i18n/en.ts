@@ -1,6 +1,7 @@
 /** English messages. Their keys are the message set: hi.ts must translate every one (tsc fails otherwise). */
 export const en = {
   'app.title': 'Telemed',
+  'app.notReady': 'This page is not ready for that yet. Wait a moment and try again.',
   'language.switch': 'हिन्दी',
 
   'role.patient': 'Patient',

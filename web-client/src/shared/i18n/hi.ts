@@ -3,6 +3,7 @@ import type { MessageKey } from './en';
 /** Hindi messages: the same keys as en.ts, in Devanagari. Medicine names, codes and units stay as doctors write them. */
 export const hi: Record<MessageKey, string> = {
   'app.title': 'टेलीमेड',
+  'app.notReady': 'यह पेज अभी इसके लिए तैयार नहीं है। थोड़ा रुककर फिर से कोशिश करें।',
   'language.switch': 'English',
 
   'role.patient': 'मरीज़',
