@@ -26,6 +26,11 @@ public static class ScaleOut
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
         options.ClientName ??= "telemed";
+        if (builder.Configuration[$"{ScaleOutOptions.Section}:{nameof(ScaleOutOptions.CaCertificatePath)}"] is { Length: > 0 } caPath)
+        {
+            // Redis's TLS certificate is signed by the deployment's own CA, not by one the system trusts.
+            options.TrustIssuer(File.Exists(caPath) ? caPath : throw new FileNotFoundException($"Redis:CaCertificatePath names no file ({caPath}).", caPath));
+        }
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         builder.Services.AddSignalR().AddStackExchangeRedis(redis =>
         {
@@ -70,4 +75,10 @@ public sealed class ScaleOutOptions
     /// </summary>
     [Range(2, 600)]
     public int NodeTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// The PEM certificate of the CA that signed Redis's TLS certificate, when it is not one the system trusts (with
+    /// <c>ssl=true</c> in the connection string). Only a certificate this CA issued is accepted.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
 }

@@ -9,20 +9,34 @@ namespace Telemed.Server.Tests.Support;
 public sealed class RedisServer : IAsyncDisposable
 {
     private Process? process;
+    private readonly string[] security;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string[] security)
+    {
+        Port = port;
+        this.security = security;
+    }
 
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)},abortConnect=false,connectTimeout=2000";
 
-    public static async Task<RedisServer> Start()
+    public static Task<RedisServer> Start() => Start([]);
+
+    /// <summary>
+    /// Redis that speaks only TLS, with the certificate and key given (PEM files), and asks for a password; clients
+    /// need no certificate of their own.
+    /// </summary>
+    public static Task<RedisServer> StartTls(string certificatePath, string keyPath, string password) => Start(
+        ["--tls-cert-file", certificatePath, "--tls-key-file", keyPath, "--tls-auth-clients", "no", "--requirepass", password]);
+
+    private static async Task<RedisServer> Start(string[] security)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var server = new RedisServer(port);
+        var server = new RedisServer(port, security);
         await server.Resume();
         return server;
     }
@@ -30,12 +44,17 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts it (again) on the same port.</summary>
     public async Task Resume()
     {
+        var port = Port.ToString(CultureInfo.InvariantCulture);
         var start = new ProcessStartInfo("redis-server")
         {
-            ArgumentList = { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        string[] listening = security.Length == 0 ? ["--port", port] : ["--port", "0", "--tls-port", port, .. security];
+        foreach (var argument in (string[])[.. listening, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"])
+        {
+            start.ArgumentList.Add(argument);
+        }
         process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start (apt-get install redis-server).");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -37,7 +37,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> Start(string schema, string keyPath, IDictionary<string, string>? settings = null)
+    /// <summary>Starts the server and waits until it is ready (or, with <paramref name="waitFor"/> "/health/live", only until it answers).</summary>
+    public static async Task<ServerProcess> Start(string schema, string keyPath, IDictionary<string, string>? settings = null, string waitFor = "/health/ready")
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -90,7 +91,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             try
             {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                if ((await client.GetAsync(waitFor)).StatusCode == HttpStatusCode.OK)
                 {
                     return server;
                 }
