@@ -5,6 +5,7 @@ using Marten.Schema;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -26,6 +27,7 @@ public static class IdentitySetup
             .Validate(auth => auth.AcceptedSigningKeyPaths.All(File.Exists), "Auth:AcceptedSigningKeyPaths names a key file that does not exist.")
             .ValidateOnStart();
         services.AddOptions<OtpOptions>().Bind(builder.Configuration.GetSection(OtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IAccessTokenKeyStore, PemFileAccessTokenKeyStore>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<Tokens>();
         services.AddSingleton<OneTimeCodeService>();

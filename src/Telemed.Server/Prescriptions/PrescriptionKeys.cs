@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Telemed.Domain.Prescriptions;
 
 namespace Telemed.Server.Prescriptions;
@@ -28,25 +26,25 @@ public sealed class PrescriptionOptions
 }
 
 /// <summary>
-/// The prescription signing keys: P-256 key pairs in PEM files named "{generation}-{kid}.pem", the latest generation signing.
-/// Rotating adds a key; older keys are never deleted, so every prescription ever signed stays verifiable against the JWKS.
-/// Another node's new key is found on first sight of its key id.
+/// The prescription signing keys as the server uses them: the newest signs, every one ever made verifies, so each
+/// prescription ever signed stays verifiable against the JWKS. Keys come from an <see cref="IPrescriptionKeyStore"/>
+/// (a folder of PEM files unless a KMS or HSM adapter is registered); another node's new key is found on first sight
+/// of its key id.
 /// </summary>
 public sealed class PrescriptionKeys
 {
-    private readonly string directory;
-    // Key pairs; only their public halves ever leave this class (Jwk.Public).
+    private readonly IPrescriptionKeyStore store;
+    // Only the keys' public halves ever leave this class (Jwk.Public).
     private readonly ConcurrentDictionary<string, ECDsa> keys = new(StringComparer.Ordinal);
     private readonly Lock rotation = new();
     private (string KeyId, ECDsa Key) active;
 
-    public PrescriptionKeys(IOptions<PrescriptionOptions> options)
+    public PrescriptionKeys(IPrescriptionKeyStore store)
     {
-        directory = Path.GetFullPath(options.Value.KeyDirectory);
-        Directory.CreateDirectory(directory);
-        if (!Directory.EnumerateFiles(directory, "*.pem").Any())
+        this.store = store;
+        if (store.KeyIds().Count == 0)
         {
-            Generate();
+            store.Create();
         }
         active = Scan();
     }
@@ -59,7 +57,7 @@ public sealed class PrescriptionKeys
         return (PrescriptionSignature.Sign(content, keyId, key), keyId);
     }
 
-    /// <summary>The key to verify with (an unknown id triggers one re-read of the directory: another node may have rotated).</summary>
+    /// <summary>The key to verify with (an unknown id triggers one re-read of the store: another node may have rotated).</summary>
     public ECDsa? VerificationKey(string keyId)
     {
         if (!keys.ContainsKey(keyId))
@@ -80,44 +78,20 @@ public sealed class PrescriptionKeys
     {
         lock (rotation)
         {
-            Generate();
+            store.Create();
             active = Scan();
             return active.KeyId;
         }
     }
 
-    private void Generate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var generation = Directory.EnumerateFiles(directory, "*.pem").Count() + 1;
-        var path = Path.Combine(directory, $"{generation.ToString("D6", CultureInfo.InvariantCulture)}-{Jwk.Thumbprint(key)}.pem");
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        File.Move(temporary, path, overwrite: false);
-    }
-
-    /// <summary>Loads key files not seen before and returns the newest key, which signs.</summary>
+    /// <summary>Loads keys not seen before and returns the newest key, which signs.</summary>
     private (string KeyId, ECDsa Key) Scan()
     {
-        (string KeyId, ECDsa Key)? newest = null;
-        foreach (var path in Directory.EnumerateFiles(directory, "*.pem").Order(StringComparer.Ordinal))
+        var keyIds = store.KeyIds();
+        foreach (var keyId in keyIds)
         {
-            var keyId = Path.GetFileNameWithoutExtension(path).Split('-', 2)[1];
-            newest = (keyId, keys.GetOrAdd(keyId, _ => Load(path, keyId)));
+            keys.GetOrAdd(keyId, store.Load);
         }
-        return newest ?? throw new InvalidOperationException($"No prescription signing key in {directory}.");
-    }
-
-    private static ECDsa Load(string path, string keyId)
-    {
-        var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(path));
-        return Jwk.Thumbprint(key) == keyId
-            ? key
-            : throw new InvalidOperationException($"Prescription key file {Path.GetFileName(path)} does not hold the key its name says.");
+        return keyIds.Count > 0 ? (keyIds[^1], keys[keyIds[^1]]) : throw new InvalidOperationException("The prescription key store holds no key.");
     }
 }

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telemed.Domain.Prescriptions;
 using Telemed.Server.Consultations;
 
@@ -10,6 +11,7 @@ public static class PrescriptionSetup
     {
         var services = builder.Services;
         services.AddOptions<PrescriptionOptions>().Bind(builder.Configuration.GetSection(PrescriptionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IPrescriptionKeyStore, PemDirectoryKeyStore>();
         services.AddSingleton<PrescriptionKeys>();
         services.AddSingleton<IPrescriptionSigner, PrescriptionIssuer>();
         services.AddSingleton<PrescriptionPdf>();

@@ -48,9 +48,10 @@ public sealed class TelemedServer : IAsyncLifetime
         return Host;
     }
 
-    public TelemedFactory Start(IDictionary<string, string?>? settings = null)
+    /// <summary>Another host on the same database, with its own settings and services registered after the server's own.</summary>
+    public TelemedFactory Start(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var host = new TelemedFactory(this, settings ?? new Dictionary<string, string?>());
+        var host = new TelemedFactory(this, settings ?? new Dictionary<string, string?>(), services);
         hosts.Add(host);
         return host;
     }
@@ -85,7 +86,8 @@ public sealed class TelemedServer : IAsyncLifetime
     }
 }
 
-public sealed class TelemedFactory(TelemedServer server, IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class TelemedFactory(TelemedServer server, IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     /// <summary>Served by Kestrel on a loopback port rather than the in-memory test server.</summary>
     public bool OnLoopback { get; set; }
@@ -118,10 +120,11 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(testServices =>
         {
-            services.AddSingleton<TimeProvider>(server.Time);
-            services.AddSingleton<ILoggerProvider>(server.Logs);
+            testServices.AddSingleton<TimeProvider>(server.Time);
+            testServices.AddSingleton<ILoggerProvider>(server.Logs);
+            services?.Invoke(testServices);
         });
     }
 }
