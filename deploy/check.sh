@@ -42,7 +42,7 @@ printf '    %s\n' "$(docker-compose version --short 2>/dev/null | sed 's/^/docke
   "$(/usr/sbin/nginx -v 2>&1)" "node $(node --version)"
 
 # Stand-in values for the variables compose requires (the real ones come from make-secrets.sh's compose.env).
-export POSTGRES_PASSWORD=check-only TURN_SECRET=check-only TURN_EXTERNAL_IP=203.0.113.1 TELEMED_SECRETS_DIR="$WORK/secrets"
+export POSTGRES_PASSWORD=check-only REDIS_PASSWORD=check-only TURN_SECRET=check-only TURN_EXTERNAL_IP=203.0.113.1 TELEMED_SECRETS_DIR="$WORK/secrets"
 # The SMS gateway's and SMTP relay's settings compose requires (placeholders: nothing is sent during the checks).
 export FAST2SMS_API_KEY=check-only SMS_SENDER_ID=TLMEDS DLT_ENTITY_ID=1 SMTP_HOST=smtp.example.in
 # Every SMS template's DLT id, in English and Hindi.
@@ -53,7 +53,7 @@ for dlt in DLT_TEMPLATE_SIGN_IN_CODE_EN DLT_TEMPLATE_SIGN_IN_CODE_HI DLT_TEMPLAT
   DLT_TEMPLATE_SESSION_CANCELLED_EN DLT_TEMPLATE_SESSION_CANCELLED_HI DLT_TEMPLATE_PRESCRIPTION_READY_EN DLT_TEMPLATE_PRESCRIPTION_READY_HI \
   DLT_TEMPLATE_PAYMENT_RECEIPT_EN DLT_TEMPLATE_PAYMENT_RECEIPT_HI DLT_TEMPLATE_PAYMENT_REFUND_EN DLT_TEMPLATE_PAYMENT_REFUND_HI \
   DLT_TEMPLATE_FOLLOW_UP_REMINDER_EN DLT_TEMPLATE_FOLLOW_UP_REMINDER_HI DLT_TEMPLATE_BOOKING_REMINDER_EN DLT_TEMPLATE_BOOKING_REMINDER_HI \
-  DLT_TEMPLATE_BOOKING_CANCELLED_EN DLT_TEMPLATE_BOOKING_CANCELLED_HI; do
+  DLT_TEMPLATE_BOOKING_CANCELLED_EN DLT_TEMPLATE_BOOKING_CANCELLED_HI DLT_TEMPLATE_RECORD_LINK_CODE_EN DLT_TEMPLATE_RECORD_LINK_CODE_HI; do
   export "$dlt=2"
 done
 # An empty kubeconfig: kubectl must never reach (or send a real cluster's credentials to) anything but the stub below.
@@ -68,8 +68,8 @@ step "docker-compose 1.29: compose.yaml parses and passes its schema" docker-com
 
 compose_refuses_without_secrets() {
   local output
-  if output=$(env -u POSTGRES_PASSWORD -u TURN_SECRET docker-compose -f deploy/compose.yaml config -q 2>&1); then
-    echo "compose accepted a configuration without POSTGRES_PASSWORD and TURN_SECRET"; return 1
+  if output=$(env -u POSTGRES_PASSWORD -u REDIS_PASSWORD -u TURN_SECRET docker-compose -f deploy/compose.yaml config -q 2>&1); then
+    echo "compose accepted a configuration without POSTGRES_PASSWORD, REDIS_PASSWORD and TURN_SECRET"; return 1
   fi
   echo "refused as expected: $(echo "$output" | head -1)"
 }
@@ -97,7 +97,14 @@ nginx_config_test() {
   if [ "$(printf '%s\n1.27.3\n' "$version" | sort -V | head -1)" != "1.27.3" ]; then
     sed_resolve=(-e 's/ resolve / /'); echo "nginx $version: checking without the upstream 'resolve' parameter"
   fi
-  sed -e 's/server telemed-\([ab]\):8080/server 127.0.0.1:8080/' "${sed_resolve[@]}" deploy/nginx.conf >"$WORK/nginx.conf"
+  if [ "$(printf '%s\n1.25.1\n' "$version" | sort -V | head -1)" != "1.25.1" ]; then
+    sed_resolve+=(-e '/^ *http2 on;/d'); echo "nginx $version: checking without 'http2 on' (1.25.1 and later)"
+  fi
+  # A certificate where the compose secret would be mounted.
+  mkdir -p "$WORK/nginx-tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/nginx-tls/tls.key" -out "$WORK/nginx-tls/tls.pem" \
+    -days 1 -subj /CN=localhost 2>/dev/null
+  sed -e 's/server telemed-\([ab]\):8080/server 127.0.0.1:8080/' -e "s#/run/secrets/nginx-tls/#$WORK/nginx-tls/#" "${sed_resolve[@]}" deploy/nginx.conf >"$WORK/nginx.conf"
   /usr/sbin/nginx -t -q -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" && echo "nginx -t: syntax ok, test successful"
 }
 step "nginx -t: deploy/nginx.conf" nginx_config_test
@@ -113,18 +120,20 @@ fi
 # loopback: an unknown or malformed option makes turnserver exit at once; a good configuration keeps running.
 coturn_accepts() {
   local source="$1" args port log="$WORK/turnserver-$1.log"
-  args=$("$PYTHON" - "$source" "$WORK/k8s.yaml" <<'PY'
+  printf 'static-auth-secret=check-only\n' >"$WORK/turnserver.conf"
+  args=$("$PYTHON" - "$source" "$WORK/k8s.yaml" "$WORK/turnserver.conf" <<'PY'
 import subprocess, sys, yaml
 if sys.argv[1] == "compose":
     config = yaml.safe_load(subprocess.run(["docker-compose", "-f", "deploy/compose.yaml", "config"], check=True, capture_output=True, text=True).stdout)
     args = config["services"]["coturn"]["command"]
 else:
     deployment = next(o for o in yaml.safe_load_all(open(sys.argv[2])) if o and o["kind"] == "Deployment" and o["metadata"]["name"] == "coturn")
-    values = {"TURN_SECRET": "check-only", "TURN_REALM": "telemed.example.in", "TURN_EXTERNAL_IP": "203.0.113.1"}
+    values = {"TURN_REALM": "telemed.example.in", "TURN_EXTERNAL_IP": "203.0.113.1"}
     args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
     for name, value in values.items():
         args = [a.replace(f"$({name})", value) for a in args]
-print("\n".join(args))
+# The shared secret's file, where both deployments mount it.
+print("\n".join(a.replace("/run/secrets/turn/turnserver.conf", sys.argv[3]) for a in args))
 PY
   ) || return 1
   port=$((34000 + RANDOM % 1000))

@@ -5,8 +5,14 @@
 # DIR/access-token/es256.pem           ES256 key for access tokens         -> Auth:SigningKeyPath
 # DIR/prescription-keys/NNNNNN-KID.pem  prescription signing keys (P-256)   -> Prescriptions:KeyDirectory
 # DIR/message-key/messages.key          32 random bytes codes and links derive from -> Messages:SecretPath
-# DIR/compose.env                       POSTGRES_PASSWORD, TURN_SECRET and the public names (deploy/compose.yaml)
-# Files are readable only by uid 10001, the server's user in the image (chown needs root; otherwise it says how).
+# DIR/compose.env                       POSTGRES_PASSWORD, REDIS_PASSWORD, TURN_SECRET and the public names (deploy/compose.yaml)
+# DIR/ca/ca.pem, ca.key                 the deployment's own CA (P-256, 10 years): it signs the certificates below; the
+#                                       nodes trust it for Redis (Redis:CaCertificatePath), browsers for nginx if you add it
+# DIR/redis/redis.conf, redis.pem, redis.key   Redis: TLS only, its certificate for the name "redis", the password
+# DIR/nginx/tls.pem, tls.key            nginx's certificate for TELEMED_HOST (replace both with one from a public CA)
+# DIR/turn/turnserver.conf              coturn's static-auth-secret, read as a file (not from its command line)
+# Files are readable only by the user of the container that reads them: uid 10001 (the server), 999 (redis), 65534
+# (coturn); nginx reads its key as root (chown needs root; otherwise it says how).
 set -euo pipefail
 
 new_key_only=""
@@ -44,12 +50,29 @@ add_prescription_key() {
 
 random_secret() { openssl rand -base64 32 | tr -d '/+=\n' | cut -c1-40; }
 
+REDIS_UID=999       # the redis user of the redis:7 image
+TURN_UID=65534      # nobody, coturn's user in coturn/coturn:4.6
+
 own() {
-  if [ "$(id -u)" -eq 0 ]; then
-    chown -R "$APP_UID:$APP_UID" "$DIR/access-token" "$DIR/prescription-keys" "$DIR/message-key"
-  else
-    echo "Not root: run  sudo chown -R $APP_UID:$APP_UID '$DIR/access-token' '$DIR/prescription-keys' '$DIR/message-key'  so the container's user can read the keys." >&2
+  local owners=("$APP_UID:access-token" "$APP_UID:prescription-keys" "$APP_UID:message-key" "$APP_UID:ca-certificate" "$REDIS_UID:redis" "$TURN_UID:turn")
+  local owner commands=()
+  for owner in "${owners[@]}"; do
+    [ -d "$DIR/${owner#*:}" ] || continue
+    if [ "$(id -u)" -eq 0 ]; then chown -R "${owner%%:*}:${owner%%:*}" "$DIR/${owner#*:}"
+    else commands+=("sudo chown -R ${owner%%:*}:${owner%%:*} '$DIR/${owner#*:}'"); fi
+  done
+  if [ ${#commands[@]} -gt 0 ]; then
+    echo "Not root: run  $(printf '%s && ' "${commands[@]}" | sed 's/ && $//')  so the containers' users can read their files." >&2
   fi
+}
+
+# certificate NAME DIRECTORY DNS-NAMES... — a P-256 key and a certificate the deployment CA signs for the names (2 years).
+certificate() {
+  local name="$1" directory="$2"; shift 2
+  local names; names=$(printf 'DNS:%s,' "$@"); names="${names%,}"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$directory/$name.key" -subj "/CN=$1" 2>/dev/null |
+    openssl x509 -req -CA "$DIR/ca/ca.pem" -CAkey "$DIR/ca/ca.key" -CAcreateserial -CAserial "$DIR/ca/ca.srl" -days 730 -sha256 \
+      -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$names") -out "$directory/$name.pem" 2>/dev/null
 }
 
 mkdir -p "$DIR"
@@ -73,15 +96,16 @@ if [ ! -s "$DIR/message-key/messages.key" ]; then
 fi
 chmod 0500 "$DIR/access-token" "$DIR/prescription-keys" "$DIR/message-key"
 chmod 0400 "$DIR/access-token"/*.pem "$DIR/prescription-keys"/*.pem "$DIR/message-key/messages.key"
-own
 
 if [ ! -s "$DIR/compose.env" ]; then
   cat >"$DIR/compose.env" <<ENV
 # deploy/compose.yaml reads these (docker compose --env-file $DIR/compose.env ...). Secrets: keep this file private.
 POSTGRES_PASSWORD=$(random_secret)
+REDIS_PASSWORD=$(random_secret)
 TURN_SECRET=$(random_secret)
-# The address browsers use for the site and for TURN (the host's public name or IP).
-TELEMED_PUBLIC_URL=http://localhost:8080
+# The address browsers use for the site (nginx's certificate names TELEMED_HOST) and for TURN (the host's public name or IP).
+TELEMED_HOST=localhost
+TELEMED_PUBLIC_URL=https://localhost
 TURN_HOST=localhost
 TURN_EXTERNAL_IP=127.0.0.1
 TURN_REALM=telemed.local
@@ -120,11 +144,53 @@ DLT_TEMPLATE_BOOKING_REMINDER_EN=1000000000000000027
 DLT_TEMPLATE_BOOKING_REMINDER_HI=1000000000000000028
 DLT_TEMPLATE_BOOKING_CANCELLED_EN=1000000000000000029
 DLT_TEMPLATE_BOOKING_CANCELLED_HI=1000000000000000030
+DLT_TEMPLATE_RECORD_LINK_CODE_EN=1000000000000000031
+DLT_TEMPLATE_RECORD_LINK_CODE_HI=1000000000000000032
 SMTP_HOST=smtp.example.in
 SMTP_PORT=587
 SMTP_USERNAME=
 SMTP_PASSWORD=
 SMTP_FROM=no-reply@example.in
 ENV
-  echo "compose env file compose.env (edit TELEMED_PUBLIC_URL, TURN_HOST, TURN_EXTERNAL_IP, the SMS and SMTP settings)"
+  echo "compose env file compose.env (edit TELEMED_HOST, TELEMED_PUBLIC_URL, TURN_HOST, TURN_EXTERNAL_IP, the SMS and SMTP settings)"
 fi
+
+# The files below carry the same passwords as compose.env (written once, above) and a certificate for its host name.
+# shellcheck disable=SC1091
+. "$DIR/compose.env"
+if [ ! -s "$DIR/ca/ca.pem" ]; then
+  mkdir -p "$DIR/ca"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$DIR/ca/ca.key" -out "$DIR/ca/ca.pem" -days 3650 -sha256 \
+    -subj "/CN=Telemed deployment CA" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  echo "deployment CA ca/ca.pem"
+fi
+# The nodes need only the CA's certificate, never its key.
+if [ ! -s "$DIR/ca-certificate/ca.pem" ]; then mkdir -p "$DIR/ca-certificate"; cp "$DIR/ca/ca.pem" "$DIR/ca-certificate/ca.pem"; fi
+if [ ! -s "$DIR/redis/redis.conf" ]; then
+  mkdir -p "$DIR/redis"
+  certificate redis "$DIR/redis" redis
+  cat >"$DIR/redis/redis.conf" <<CONF
+# Redis for deploy/compose.yaml: TLS only, a password, append-only persistence.
+port 0
+tls-port 6379
+tls-cert-file /run/secrets/redis/redis.pem
+tls-key-file /run/secrets/redis/redis.key
+tls-auth-clients no
+requirepass $REDIS_PASSWORD
+appendonly yes
+CONF
+  echo "redis redis/redis.conf (TLS, password)"
+fi
+if [ ! -s "$DIR/nginx/tls.pem" ]; then
+  mkdir -p "$DIR/nginx"
+  certificate tls "$DIR/nginx" "$TELEMED_HOST"
+  echo "nginx certificate nginx/tls.pem for $TELEMED_HOST (signed by ca/ca.pem; replace with one from a public CA)"
+fi
+if [ ! -s "$DIR/turn/turnserver.conf" ]; then
+  mkdir -p "$DIR/turn"
+  printf '# coturn reads its shared secret here, not from its command line (which any process may read).\nstatic-auth-secret=%s\n' "$TURN_SECRET" >"$DIR/turn/turnserver.conf"
+  echo "coturn secret turn/turnserver.conf"
+fi
+chmod 0500 "$DIR/ca-certificate" "$DIR/redis" "$DIR/nginx" "$DIR/turn"
+chmod 0400 "$DIR/ca-certificate/ca.pem" "$DIR/redis"/* "$DIR/nginx"/* "$DIR/turn/turnserver.conf"
+own

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs what deploy/ describes, without Docker, on 127.0.0.1 only: the image's build steps on a copy of the sources,
 # two server nodes as uid 10001 with the compose environment and read-only keys from make-secrets.sh, PostgreSQL,
-# Redis, and nginx with deploy/nginx.conf in front. Then checks health (with the image's own health probe), the web
-# client, round-robin for the API, one access-token key and one prescription key for both nodes, and SignalR through
-# nginx (negotiated, stateful reconnect, sticky).
+# Redis over TLS with its password, and nginx with deploy/nginx.conf in front (HTTPS with make-secrets.sh's certificate,
+# HTTP redirecting). Then checks health (with the image's own health probe), the web client, round-robin for the API,
+# one access-token key and one prescription key for both nodes, and SignalR through nginx (negotiated, stateful
+# reconnect, sticky).
 #   deploy/smoke.sh      (about 3 minutes; everything it makes is under .data/deploy-smoke/, removed at the start)
-# Ports: TELEMED_SMOKE_PORT (nginx, default 5190) and the next four for nodes A and B, PostgreSQL and Redis.
+# Ports: TELEMED_SMOKE_PORT (nginx's HTTPS, default 5190) and the next five for nodes A and B, PostgreSQL, Redis and
+# nginx's plain HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -14,7 +16,7 @@ source deploy/local/services.sh
 
 WORK="$ROOT/.data/deploy-smoke"
 NGINX_PORT="${TELEMED_SMOKE_PORT:-5190}"
-PORT_A=$((NGINX_PORT + 1)) PORT_B=$((NGINX_PORT + 2)) PG_PORT=$((NGINX_PORT + 3)) REDIS_PORT=$((NGINX_PORT + 4))
+PORT_A=$((NGINX_PORT + 1)) PORT_B=$((NGINX_PORT + 2)) PG_PORT=$((NGINX_PORT + 3)) REDIS_PORT=$((NGINX_PORT + 4)) NGINX_HTTP_PORT=$((NGINX_PORT + 5))
 APP_UID=10001
 PIDS=()
 FAILED=0
@@ -32,7 +34,7 @@ ok() { echo "    ok: $*"; }
 fail() { echo "    FAIL: $*"; FAILED=$((FAILED + 1)); }
 json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
 
-for port in "$NGINX_PORT" "$PORT_A" "$PORT_B" "$PG_PORT" "$REDIS_PORT"; do
+for port in "$NGINX_PORT" "$PORT_A" "$PORT_B" "$PG_PORT" "$REDIS_PORT" "$NGINX_HTTP_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use; set TELEMED_SMOKE_PORT" >&2; exit 1; fi
 done
 
@@ -47,7 +49,7 @@ chmod 755 "$WORK"
 echo "==> Build as deploy/Dockerfile does: a clean copy of the sources, npm ci + vite build, dotnet publish"
 (cd "$ROOT" && tar --exclude=bin --exclude=obj --exclude=wwwroot --exclude=node_modules -cf - \
   Directory.Build.props Directory.Packages.props src/Telemed.Domain src/Telemed.Server \
-  web-client/package.json web-client/package-lock.json web-client/*.html \
+  web-client/package.json web-client/package-lock.json web-client/*.html web-client/public \
   web-client/tsconfig.json web-client/vite.config.ts web-client/src) | { mkdir -p "$WORK/src"; tar -C "$WORK/src" -xf -; }
 (cd "$WORK/src/web-client" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
 for page in "$ROOT"/web-client/*.html; do test -f "$WORK/src/src/Telemed.Server/wwwroot/$(basename "$page")"; done
@@ -56,6 +58,7 @@ chmod -R a+rX,go-w "$WORK/app"
 
 echo "==> Secrets (deploy/make-secrets.sh) owned by uid $APP_UID, read-only"
 deploy/make-secrets.sh "$WORK/secrets" >/dev/null
+touch "$WORK/secrets-made"
 # As the secret mounts are: a read-only directory the server can read but not change.
 chown root:root "$WORK/secrets"; chmod 755 "$WORK/secrets"
 KID=$(find "$WORK/secrets/prescription-keys" -name '*.pem' -printf '%f\n' | sed 's/^[0-9]*-//; s/\.pem$//')
@@ -63,12 +66,17 @@ set -a
 # shellcheck disable=SC1091
 source "$WORK/secrets/compose.env"
 set +a
+# nginx's certificate (for localhost) and Redis's (for "redis") are signed by the deployment's CA.
+CA="$WORK/secrets/ca/ca.pem"
+curl() { command curl --cacert "$CA" "$@"; }
+export NODE_EXTRA_CA_CERTS="$CA"
 
 echo "==> PostgreSQL 127.0.0.1:$PG_PORT, Redis 127.0.0.1:$REDIS_PORT"
 pg_start "$WORK/pg" "$PG_PORT"
 "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE telemed LOGIN PASSWORD '$POSTGRES_PASSWORD'" >/dev/null
 "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE telemed OWNER telemed" >/dev/null
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes --dir "$WORK" --daemonize yes \
+redis-server "$WORK/secrets/redis/redis.conf" --tls-port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --daemonize yes \
+  --tls-cert-file "$WORK/secrets/redis/redis.pem" --tls-key-file "$WORK/secrets/redis/redis.key" \
   --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log" >/dev/null
 
 # The environment compose gives telemed-a (interpolated by docker-compose when it is installed, else read directly),
@@ -89,11 +97,13 @@ else:
     env = {k: re.sub(r"\$\{(\w+)(:[-?][^}]*)?\}", lambda m: os.environ.get(m.group(1), ""), str(v)) for k, v in raw.items()}
 work = os.path.dirname(tmp)
 env["Database__ConnectionString"] = env["Database__ConnectionString"].replace("Host=postgres;Port=5432", f"Host=127.0.0.1;Port={os.environ['PG_PORT']}")
-env["Redis__ConnectionString"] = env["Redis__ConnectionString"].replace("redis:6379", f"127.0.0.1:{os.environ['REDIS_PORT']}")
+env["Redis__ConnectionString"] = env["Redis__ConnectionString"].replace("redis:6379", f"127.0.0.1:{os.environ['REDIS_PORT']}") + ",sslHost=redis"
 env = {k: str(v).replace("/run/secrets/", f"{work}/secrets/") for k, v in env.items()}
 # nginx runs on loopback here, not on compose's network.
 env = {k: v for k, v in env.items() if not k.startswith("Security__TrustedProxies__")}
-env.update({"Security__TrustedProxies__0": "127.0.0.1/32", "Demo__Seed": "true", "ASPNETCORE_URLS": f"http://127.0.0.1:{port}", "ASPNETCORE_HTTP_PORTS": "",
+# The checks sign in with the demo accounts, which the server refuses to seed in Production: Staging is the image in
+# every other respect.
+env.update({"Security__TrustedProxies__0": "127.0.0.1/32", "Demo__Seed": "true", "ASPNETCORE_ENVIRONMENT": "Staging", "ASPNETCORE_URLS": f"http://127.0.0.1:{port}", "ASPNETCORE_HTTP_PORTS": "",
             "HOME": tmp, "TMPDIR": tmp, "PATH": "/usr/local/bin:/usr/bin:/bin", "DOTNET_CLI_TELEMETRY_OPTOUT": "1"})
 for key, value in env.items():
     print(f"{key}={value}")
@@ -113,13 +123,15 @@ for port in "$PORT_A" "$PORT_B"; do
 done
 
 sed -e "s/server telemed-a:8080/server 127.0.0.1:$PORT_A/; s/server telemed-b:8080/server 127.0.0.1:$PORT_B/" \
-    -e "s/listen 8080;/listen 127.0.0.1:$NGINX_PORT;/; s#pid /tmp/nginx.pid;#pid $WORK/nginx.pid;#" \
+    -e "s/listen 8443 ssl;/listen 127.0.0.1:$NGINX_PORT ssl;/; s/listen 8080;/listen 127.0.0.1:$NGINX_HTTP_PORT;/" \
+    -e "s#pid /tmp/nginx.pid;#pid $WORK/nginx.pid;#; s#/run/secrets/nginx-tls/#$WORK/secrets/nginx/#" \
     -e "s#/tmp/#$WORK/nginx-tmp/#; s#access_log /dev/stdout#access_log $WORK/nginx-access.log#" deploy/nginx.conf >"$WORK/nginx.conf"
 version=$(/usr/sbin/nginx -v 2>&1 | sed -n 's#.*nginx/##p')
 [ "$(printf '%s\n1.27.3\n' "$version" | sort -V | head -1)" = "1.27.3" ] || sed -i 's/ resolve / /' "$WORK/nginx.conf"
+[ "$(printf '%s\n1.25.1\n' "$version" | sort -V | head -1)" = "1.25.1" ] || sed -i '/^ *http2 on;/d' "$WORK/nginx.conf"
 mkdir -p "$WORK/nginx-tmp"
 /usr/sbin/nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log"
-echo "==> nginx 127.0.0.1:$NGINX_PORT with deploy/nginx.conf (upstreams on loopback)"
+echo "==> nginx https://localhost:$NGINX_PORT and http://127.0.0.1:$NGINX_HTTP_PORT with deploy/nginx.conf (upstreams on loopback)"
 
 echo "==> Checks"
 for port in "$PORT_A" "$PORT_B"; do
@@ -129,7 +141,10 @@ for port in "$PORT_A" "$PORT_B"; do
 done
 if grep -q "Overriding HTTP_PORTS" "$WORK"/node-*.log; then fail "ASPNETCORE_URLS and HTTP_PORTS both set: warning logged"; else ok "no port-override warning (ASPNETCORE_HTTP_PORTS emptied)"; fi
 
-BASE="http://127.0.0.1:$NGINX_PORT"
+BASE="https://localhost:$NGINX_PORT"
+redirect=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$NGINX_HTTP_PORT/verify/x?y=1")
+if [ "$redirect" = "301 https://127.0.0.1/verify/x?y=1" ]; then ok "plain HTTP redirects to HTTPS ($redirect)"; else fail "plain HTTP answered $redirect"; fi
+if curl -sf "$BASE/health/live" >/dev/null; then ok "HTTPS with the certificate make-secrets.sh made, checked against its CA"; else fail "HTTPS through nginx"; fi
 for _ in 1 2 3 4; do curl -sf "$BASE/health/ready" >/dev/null || fail "GET /health/ready through nginx"; done
 upstreams=$(grep '/health/ready' "$WORK/nginx-access.log" | grep -o '"127.0.0.1:[0-9]*"' | sort -u | wc -l)
 if [ "$upstreams" -eq 2 ]; then ok "round-robin: /health/ready answered by both nodes"; else fail "round-robin: $upstreams upstream(s) seen"; fi
@@ -150,7 +165,7 @@ for port in "$PORT_A" "$PORT_B"; do
   if curl -sf "http://127.0.0.1:$port/.well-known/jwks.json" | grep -q "\"$KID\""; then ok "node $port publishes the mounted prescription key $KID"
   else fail "node $port does not publish the mounted prescription key"; fi
 done
-if [ "$(find "$WORK/secrets" -newer "$WORK/secrets/compose.env" -type f | wc -l)" -eq 0 ]; then ok "no key file written by the servers"
+if [ "$(find "$WORK/secrets" -newer "$WORK/secrets-made" -type f | wc -l)" -eq 0 ]; then ok "no key file written by the servers"
 else fail "a server wrote into the key directories"; fi
 
 echo "    SignalR /hubs/queue and /hubs/consultation through nginx, 10 pairs of connections as the web client opens them:"

@@ -78,6 +78,9 @@ def check_settings(where, names):
 # ---------- compose ----------
 compose = yaml.safe_load((root / "deploy/compose.yaml").read_text(encoding="utf-8"))
 services = compose["services"]
+# Every SMS of the message catalogue needs its DLT template id in each language, or the server refuses to start.
+SMS_TEMPLATES = re.findall(r"MessageTemplate\s+\w+\s*=\s*Sms\(\s*\"(\w+)\"", (root / "src/Telemed.Domain/Messages/MessageCatalogue.cs").read_text(encoding="utf-8"))
+check(len(SMS_TEMPLATES) >= 10, f"message catalogue: only {len(SMS_TEMPLATES)} SMS templates found (has its shape changed?)")
 for name in ("postgres", "redis", "telemed-a", "telemed-b", "nginx", "coturn"):
     check(name in services, f"compose: service {name} missing")
 for name in ("telemed-a", "telemed-b"):
@@ -87,7 +90,11 @@ for name in ("telemed-a", "telemed-b"):
     for required in ("Database__ConnectionString", "Redis__ConnectionString", "Turn__Secret", "Prescriptions__PublicBaseUrl",
                      "Auth__SigningKeyPath", "Prescriptions__KeyDirectory"):
         check(required in env, f"compose {name}: {required} not set")
-    check(env.get("Redis__ConnectionString") == "redis:6379,abortConnect=false", f"compose {name}: Redis connection string")
+    for template in SMS_TEMPLATES:
+        for language in ("en", "hi"):
+            check(f"Sms__DltTemplateIds__{template}__{language}" in env, f"compose {name}: no DLT template id for the SMS {template} ({language})")
+    check(env.get("Redis__ConnectionString", "").startswith("redis:6379,ssl=true,password=") and env.get("Redis__CaCertificatePath") == "/run/secrets/ca-certificate/ca.pem",
+          f"compose {name}: Redis connection string (TLS, a password, the deployment's CA)")
     check(node.get("read_only") is True, f"compose {name}: read_only is not true")
     check(any(str(t).startswith("/tmp") for t in node.get("tmpfs", [])), f"compose {name}: no tmpfs on /tmp")
     check("ports" not in node, f"compose {name}: publishes ports (reach the nodes through nginx only)")
@@ -97,7 +104,11 @@ for name in ("telemed-a", "telemed-b"):
           f"compose {name}: the access-token key is not read from its mounted secret")
     check(env.get("Prescriptions__KeyDirectory") == "/run/secrets/prescription-keys" and "prescription-keys" in targets,
           f"compose {name}: the prescription keys are not read from their mounted secret")
-check("appendonly" in " ".join(map(str, services["redis"].get("command", []))), "compose redis: appendonly not on")
+# Redis's settings (TLS only, a password, append-only) are in the redis.conf make-secrets.sh writes; the nodes must use TLS.
+check(services["redis"].get("command", [])[-1:] == ["/run/secrets/redis/redis.conf"], "compose redis: not started with the redis.conf secret")
+for name in ("telemed-a", "telemed-b"):
+    redis_connection = services[name].get("environment", {}).get("Redis__ConnectionString", "")
+    check("ssl=true" in redis_connection and "password=" in redis_connection, f"compose {name}: Redis is reached without TLS or a password")
 check(services["redis"]["image"].startswith("redis:7"), "compose redis: not Redis 7")
 check(services["postgres"]["image"].startswith("postgres:15"), "compose postgres: not PostgreSQL 15")
 # What keeps a TURN credential from being a free relay into our networks or a bandwidth sink, in both deployments.
@@ -105,7 +116,9 @@ COTURN_LIMITS = ("--user-quota=", "--total-quota=", "--max-bps=", "--bps-capacit
                  "--denied-peer-ip=127.0.0.0-", "--denied-peer-ip=::1", "--denied-peer-ip=::ffff:0.0.0.0-", "--denied-peer-ip=fc00::-",
                  "--denied-peer-ip=fe80::-")
 coturn_args = " ".join(services["coturn"].get("command", []))
-for flag in ("--use-auth-secret", "--static-auth-secret=", "--realm=", "--listening-port=3478", "--min-port=", "--max-port=") + COTURN_LIMITS:
+check("--static-auth-secret" not in coturn_args and "-c /run/secrets/turn/turnserver.conf" in coturn_args,
+      "compose coturn: the shared secret must come from the turnserver.conf secret, not the command line")
+for flag in ("--use-auth-secret", "--realm=", "--listening-port=3478", "--min-port=", "--max-port=") + COTURN_LIMITS:
     check(flag in coturn_args, f"compose coturn: {flag} missing")
 # Forwarded client addresses are believed only from nginx: a single address, nginx's own on the backend network.
 nginx_address = (services["nginx"].get("networks") or {}).get("backend", {}) if isinstance(services["nginx"].get("networks"), dict) else {}
@@ -155,6 +168,9 @@ if deployment:
     config_map = objects.get(("ConfigMap", "telemed-config"), {}).get("data", {})
     check_settings("k8s Deployment telemed", env.keys())
     check_settings("k8s ConfigMap telemed-config", config_map.keys())
+    for template in SMS_TEMPLATES:
+        for language in ("en", "hi"):
+            check(f"Sms__DltTemplateIds__{template}__{language}" in config_map, f"k8s telemed-config: no DLT template id for the SMS {template} ({language})")
     for name, entry in env.items():
         if re.search(r"Secret|Password|ConnectionString|Key$", name) and not name.endswith("Path"):
             check("valueFrom" in entry, f"k8s telemed: {name} has a literal value (use a secretKeyRef)")
@@ -206,6 +222,8 @@ check(bool(trusted) and all(v not in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.
 k8s_coturn_args = " ".join(objects.get(("Deployment", "coturn"), {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("args", []))
 for flag in COTURN_LIMITS:
     check(flag in k8s_coturn_args, f"k8s coturn: {flag} missing")
+check("--static-auth-secret" not in k8s_coturn_args and "-c /run/secrets/turn/turnserver.conf" in k8s_coturn_args,
+      "k8s coturn: the shared secret must come from the turnserver.conf key of Secret telemed-turn, not the command line")
 check(not any(kind == "StatefulSet" for kind, _ in objects), "k8s: PostgreSQL/Redis are external managed services, no StatefulSet")
 
 # ---------- Dockerfile ----------
@@ -235,7 +253,11 @@ code = "\n".join(line.split("#", 1)[0] for line in nginx.splitlines())
 check(re.search(r"server\s+telemed-a:8080", code) and re.search(r"server\s+telemed-b:8080", code), "nginx: both nodes must be upstream servers")
 upstreams = dict(re.findall(r"upstream\s+(\w+)\s*\{(.*?)\}", code, re.S))
 hubs = re.search(r"location\s+/hubs/\s*\{(.*?)\}", code, re.S)
-api = re.search(r"location\s+/\s*\{(.*?)\}", code, re.S)
+# The API's location is the one that proxies (the plain-HTTP server's "location /" only redirects to HTTPS).
+api = next((m for m in re.finditer(r"location\s+/\s*\{(.*?)\}", code, re.S) if "proxy_pass" in m.group(1)), None)
+check(re.search(r"listen\s+8443\s+ssl;", code) is not None and re.search(r"ssl_certificate\s+/run/secrets/nginx-tls/", code) is not None,
+      "nginx: no TLS on 8443 with the certificate from the nginx-tls secret")
+check(re.search(r"return\s+301\s+https://\$host\$request_uri;", code) is not None, "nginx: plain HTTP does not redirect to HTTPS")
 hub_upstream = re.search(r"proxy_pass\s+http://(\w+);", hubs.group(1)) if hubs else None
 api_upstream = re.search(r"proxy_pass\s+http://(\w+);", api.group(1)) if api else None
 check(hub_upstream is not None and re.search(r"\bip_hash;", upstreams.get(hub_upstream.group(1), "")) is not None,

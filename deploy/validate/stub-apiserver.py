@@ -15,7 +15,7 @@ RESOURCES = {
     "v1": [("namespaces", "Namespace", False), ("configmaps", "ConfigMap", True), ("secrets", "Secret", True),
            ("services", "Service", True), ("pods", "Pod", True)],
     "apps/v1": [("deployments", "Deployment", True)],
-    "networking.k8s.io/v1": [("ingresses", "Ingress", True)],
+    "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("networkpolicies", "NetworkPolicy", True)],
     "autoscaling/v2": [("horizontalpodautoscalers", "HorizontalPodAutoscaler", True)],
     "policy/v1": [("poddisruptionbudgets", "PodDisruptionBudget", True)],
 }
