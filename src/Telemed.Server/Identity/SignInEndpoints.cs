@@ -111,7 +111,8 @@ public static class SignInEndpoints
             return Problems.Invalid(errors);
         }
         var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
-        var attempts = await session.LoadAsync<PasswordAttempts>(PasswordAttempts.Key(email!), cancellationToken) ?? new PasswordAttempts(PasswordAttempts.Key(email!));
+        var stored = await session.LoadAsync<PasswordAttempts>(PasswordAttempts.Key(email!), cancellationToken);
+        var attempts = stored ?? new PasswordAttempts(PasswordAttempts.Key(email!));
         var now = time.GetUtcNow();
         // Hash even for an unknown or locked email so the answer takes as long either way.
         var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? decoy.Value, request.Password!);
@@ -126,7 +127,7 @@ public static class SignInEndpoints
         }
         if (staff is null || verdict == PasswordVerificationResult.Failed)
         {
-            var failed = await CountFailure(store, attempts.Id, now, cancellationToken);
+            var failed = await CountFailure(session, store, attempts.Id, stored, now, cancellationToken);
             if (staff is not null)
             {
                 session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password", now));
@@ -154,34 +155,56 @@ public static class SignInEndpoints
 
     /// <summary>
     /// Counts a wrong password under optimistic concurrency: wrong passwords sent in parallel each count, or a lock
-    /// could be dodged by sending them all at once.
+    /// could be dodged by sending them all at once. The first pass counts onto <paramref name="loaded"/>, what the
+    /// caller's <paramref name="session"/> read (null when there was none); a conflict reads it again in a session of its own.
     /// </summary>
-    private static async Task<PasswordAttempts> CountFailure(IDocumentStore store, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<PasswordAttempts> CountFailure(
+        IDocumentSession session, IDocumentStore store, string key, PasswordAttempts? loaded, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var writer = session;
+        var current = loaded;
+        try
         {
-            await using var session = store.LightweightSession();
-            var current = await session.LoadAsync<PasswordAttempts>(key, cancellationToken);
-            if (current?.IsLockedAt(now) == true)
+            for (var attempt = 1; ; attempt++)
             {
-                return current;
+                if (current?.IsLockedAt(now) == true)
+                {
+                    return current;
+                }
+                var failed = PasswordLockout.Failed(current ?? new PasswordAttempts(key), now);
+                if (current is null)
+                {
+                    writer.Insert(failed);
+                }
+                else
+                {
+                    writer.Store(failed);
+                }
+                try
+                {
+                    await writer.SaveChangesAsync(cancellationToken);
+                    return failed;
+                }
+                catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException && attempt < 20)
+                {
+                    if (writer == session)
+                    {
+                        session.EjectAllPendingChanges();
+                    }
+                    else
+                    {
+                        await writer.DisposeAsync();
+                    }
+                    writer = store.LightweightSession();
+                    current = await writer.LoadAsync<PasswordAttempts>(key, cancellationToken);
+                }
             }
-            var failed = PasswordLockout.Failed(current ?? new PasswordAttempts(key), now);
-            if (current is null)
+        }
+        finally
+        {
+            if (writer != session)
             {
-                session.Insert(failed);
-            }
-            else
-            {
-                session.Store(failed);
-            }
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                return failed;
-            }
-            catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException && attempt < 20)
-            {
+                await writer.DisposeAsync();
             }
         }
     }
