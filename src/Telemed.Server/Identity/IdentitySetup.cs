@@ -30,6 +30,8 @@ public static class IdentitySetup
         services.AddSingleton<Tokens>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<AuditTrail>();
+        services.AddDataProtection();
+        services.AddSingleton<MfaSecrets>();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AuthOptions>>((hasher, auth) =>
         {
             hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
@@ -77,11 +79,14 @@ public static class IdentitySetup
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordReset>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordAttempts>().UseOptimisticConcurrency(true);
+            options.Schema.For<StaffMfa>().UseOptimisticConcurrency(true);
+            options.Schema.For<MfaChallenge>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
                 typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle), typeof(SessionLifetimeEnded),
                 typeof(PasswordResetRequested), typeof(PasswordChanged), typeof(DependantRegistered), typeof(DependantUpdated), typeof(GuardianActing),
+                typeof(MfaEnrolled), typeof(MfaDisabled), typeof(MfaReset), typeof(RecoveryCodeUsed),
             ]);
         });
         return builder;

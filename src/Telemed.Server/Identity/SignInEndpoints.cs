@@ -90,12 +90,17 @@ public static class SignInEndpoints
         return TypedResults.Ok(issued);
     }
 
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SignInWithPassword(
+    /// <summary>
+    /// Tokens, or — for an account with multi-factor authentication, and for an admin who has yet to enrol — a challenge
+    /// for the second step (<see cref="MfaEndpoints"/>), and no tokens.
+    /// </summary>
+    private static async Task<Results<Ok<TokenResponse>, Accepted<MfaChallengeResponse>, ProblemHttpResult>> SignInWithPassword(
         PasswordSignInRequest request,
         IDocumentSession session,
         IDocumentStore store,
         IPasswordHasher<StaffAccount> hasher,
         DecoyPasswordHash decoy,
+        MfaSecrets mfaSecrets,
         Tokens tokens,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -135,10 +140,6 @@ public static class SignInEndpoints
             }
             return failed.IsLockedAt(now) ? Locked(failed) : Problems.Unauthorized("Email or password is wrong.");
         }
-        if (attempts.Failures > 0 || attempts.Lockouts > 0)
-        {
-            session.Delete(attempts);
-        }
         if (!staff.Active)
         {
             return Problems.Unauthorized("This account has been deactivated. Ask an administrator.");
@@ -147,18 +148,40 @@ public static class SignInEndpoints
         {
             session.Store(staff with { PasswordHash = hasher.HashPassword(staff, request.Password!) });
         }
+        var mfa = await session.LoadAsync<StaffMfa>(staff.Id, cancellationToken);
+        if (mfa is { Enabled: true })
+        {
+            // The count of wrong tries goes on until the code is right too: a password alone does not start it over.
+            return await Challenge(session, mfaSecrets, staff, MfaStep.Code, cancellationToken);
+        }
+        if (attempts.Failures > 0 || attempts.Lockouts > 0)
+        {
+            session.Delete(attempts);
+        }
+        if (staff.Role == Role.Admin)
+        {
+            return await Challenge(session, mfaSecrets, staff, MfaStep.Enrol, cancellationToken);
+        }
         var issued = tokens.Issue(session, staff.Id, staff.Role);
         session.Events.Append(staff.Id, new SignedIn(staff.Id, "password", time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(issued);
     }
 
+    private static async Task<Accepted<MfaChallengeResponse>> Challenge(
+        IDocumentSession session, MfaSecrets secrets, StaffAccount staff, MfaStep step, CancellationToken cancellationToken)
+    {
+        var (token, challenge) = secrets.Challenge(session, staff.Id, step);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted((string?)null, new MfaChallengeResponse(token, step == MfaStep.Code ? "code" : "enrol", challenge.ExpiresAt));
+    }
+
     /// <summary>
-    /// Counts a wrong password under optimistic concurrency: wrong passwords sent in parallel each count, or a lock
+    /// Counts a wrong password (or a wrong second-factor code) under optimistic concurrency: wrong passwords sent in parallel each count, or a lock
     /// could be dodged by sending them all at once. The first pass counts onto <paramref name="loaded"/>, what the
     /// caller's <paramref name="session"/> read (null when there was none); a conflict reads it again in a session of its own.
     /// </summary>
-    private static async Task<PasswordAttempts> CountFailure(
+    internal static async Task<PasswordAttempts> CountFailure(
         IDocumentSession session, IDocumentStore store, string key, PasswordAttempts? loaded, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var writer = session;
@@ -209,8 +232,8 @@ public static class SignInEndpoints
         }
     }
 
-    private static ProblemHttpResult Locked(PasswordAttempts attempts) => Problems.Locked(
-        $"Too many wrong passwords: sign-in with this email is locked until {attempts.LockedUntil:HH:mm} UTC. If you forgot the password, reset it by e-mail.");
+    internal static ProblemHttpResult Locked(PasswordAttempts attempts) => Problems.Locked(
+        $"Too many wrong passwords or codes: sign-in with this email is locked until {attempts.LockedUntil:HH:mm} UTC. If you forgot the password, reset it by e-mail.");
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
         RefreshRequest request, IDocumentSession session, Tokens tokens, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
