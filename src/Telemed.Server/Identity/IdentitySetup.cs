@@ -4,6 +4,7 @@ using Marten;
 using Marten.Schema;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -30,7 +31,11 @@ public static class IdentitySetup
         services.AddSingleton<Tokens>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<AuditTrail>();
-        services.AddDataProtection();
+        var dataProtection = services.AddDataProtection();
+        if (builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.DataProtectionKeysPath is { Length: > 0 } keys)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
         services.AddSingleton<MfaSecrets>();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AuthOptions>>((hasher, auth) =>
         {

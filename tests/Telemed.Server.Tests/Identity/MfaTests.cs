@@ -21,10 +21,11 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
     private sealed record Enrolled(string Email, byte[] Secret, IReadOnlyList<string> RecoveryCodes);
 
     /// <summary>A doctor of the test's own, registered by the admin, with a password and no second factor yet.</summary>
-    private async Task<(string Email, Guid Id)> NewDoctor()
+    private async Task<(string Email, Guid Id)> NewDoctor(TelemedFactory? through = null)
     {
+        var host = through ?? Host;
         var email = $"dr.{Guid.NewGuid():N}@example.in";
-        var response = await Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken).PostAsJsonAsync("/api/admin/doctors", new
+        var response = await host.As((await host.SignInStaff(Api.AdminEmail)).AccessToken).PostAsJsonAsync("/api/admin/doctors", new
         {
             name = "Dr. Meera Pillai", email, password = Api.DemoPassword, hprId = "71-" + Random.Shared.Next(1000, 9999) + "-" + Random.Shared.Next(1000, 9999) + "-" + Random.Shared.Next(1000, 9999),
             qualification = "MBBS", registrationNumber = "KMC-" + Random.Shared.Next(10000, 99999), stateCouncil = "Karnataka Medical Council",
@@ -34,13 +35,14 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
         return (email, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
     }
 
-    private async Task<Enrolled> EnrolledDoctor()
+    private async Task<Enrolled> EnrolledDoctor(TelemedFactory? through = null)
     {
-        var (email, _) = await NewDoctor();
-        var me = Host.As((await Host.SignInStaff(email)).AccessToken);
+        var host = through ?? Host;
+        var (email, _) = await NewDoctor(host);
+        var me = host.As((await host.SignInStaff(email)).AccessToken);
         var enrolment = await (await me.PostAsJsonAsync("/api/me/mfa/enrolment", new { })).Content.ReadFromJsonAsync<MfaEnrolment>(Api.Json);
         var secret = TotpCodes.FromBase32(enrolment!.Secret);
-        var confirmed = await me.PostAsJsonAsync("/api/me/mfa/enrolment/confirm", new { code = TotpCodes.Code(secret, Now) });
+        var confirmed = await me.PostAsJsonAsync("/api/me/mfa/enrolment/confirm", new { code = TotpCodes.Code(secret, host.Time.GetUtcNow()) });
         await confirmed.ShouldHave(HttpStatusCode.OK);
         return new Enrolled(email, secret, (await confirmed.Content.ReadFromJsonAsync<MfaRecoveryCodes>(Api.Json))!.RecoveryCodes);
     }
@@ -267,6 +269,34 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
         errors.TryGetProperty("challenge", out _).ShouldBeTrue();
         errors.TryGetProperty("code", out _).ShouldBeTrue();
         await (await Host.CreateClient().PostAsJsonAsync("/api/auth/mfa/verify", new { challenge = "made-up", code = "123456" })).ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Nodes share Data Protection's key ring through <c>Auth:DataProtectionKeysPath</c>, or none could read what another encrypted.</summary>
+    [Fact]
+    public async Task An_authenticator_enrolled_through_one_node_signs_in_through_another_that_shares_the_key_ring_directory()
+    {
+        var keys = Directory.CreateTempSubdirectory("telemed-keys-").FullName;
+        // A database of its own: what this key ring encrypts (the demo admin's secret too) no other key ring reads.
+        var cluster = new TelemedServer();
+        await cluster.InitializeAsync();
+        try
+        {
+            var settings = new Dictionary<string, string?> { ["Auth:DataProtectionKeysPath"] = keys };
+            var doctor = await EnrolledDoctor(cluster.Start(settings));
+            Directory.GetFiles(keys, "key-*.xml").ShouldNotBeEmpty();
+
+            var other = cluster.Start(settings);
+            var response = await other.CreateClient().PostAsJsonAsync("/api/auth/sign-in", new { email = doctor.Email, password = Api.DemoPassword });
+            var challenge = (await response.Content.ReadFromJsonAsync<MfaChallengeResponse>(Api.Json))!;
+            var signedIn = await other.CreateClient().PostAsJsonAsync("/api/auth/mfa/verify", new { challenge = challenge.Challenge, code = TotpCodes.Code(doctor.Secret, cluster.Time.GetUtcNow().AddSeconds(30)) });
+
+            await signedIn.ShouldHave(HttpStatusCode.OK);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+            Directory.Delete(keys, recursive: true);
+        }
     }
 
     [Fact]
