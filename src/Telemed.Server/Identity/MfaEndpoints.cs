@@ -131,6 +131,11 @@ public static class MfaEndpoints
         {
             return ChallengeRefused(challenge);
         }
+        // Loaded so that starting over replaces a pending enrolment under optimistic concurrency.
+        if (await session.LoadAsync<StaffMfa>(staff.Id, cancellationToken) is { Enabled: true })
+        {
+            return Problems.Conflict("Multi-factor authentication is on already for this account. Sign in again with your password and a code.");
+        }
         var enrolment = secrets.Start(session, staff);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(enrolment);

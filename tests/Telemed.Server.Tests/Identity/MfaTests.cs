@@ -186,10 +186,14 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
         challenge.Step.ShouldBe("enrol");
         await (await Code(challenge, "123456")).ShouldHave(HttpStatusCode.Unauthorized);
         var anonymous = Host.CreateClient();
-        var enrolment = await anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment", new { challenge = challenge.Challenge });
-        await enrolment.ShouldHave(HttpStatusCode.OK);
-        var secret = TotpCodes.FromBase32((await enrolment.Content.ReadFromJsonAsync<MfaEnrolment>(Api.Json))!.Secret);
-        var wrong = await anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment/confirm", new { challenge = challenge.Challenge, code = "000000" });
+        var abandoned = await anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment", new { challenge = challenge.Challenge });
+        await abandoned.ShouldHave(HttpStatusCode.OK);
+        var startedOver = await anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment", new { challenge = challenge.Challenge });
+        await startedOver.ShouldHave(HttpStatusCode.OK);
+        var secret = TotpCodes.FromBase32((await startedOver.Content.ReadFromJsonAsync<MfaEnrolment>(Api.Json))!.Secret);
+        var abandonedSecret = TotpCodes.FromBase32((await abandoned.Content.ReadFromJsonAsync<MfaEnrolment>(Api.Json))!.Secret);
+        abandonedSecret.ShouldNotBe(secret);
+        var wrong = await anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment/confirm", new { challenge = challenge.Challenge, code = TotpCodes.Code(abandonedSecret, Now) });
         await wrong.ShouldBeProblem(HttpStatusCode.BadRequest);
         var confirmed = await anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment/confirm", new { challenge = challenge.Challenge, code = TotpCodes.Code(secret, Now) });
 
