@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Telemed for a demo or development: ./run.sh   (Ctrl-C stops the server; ./run.sh stop stops the database)
+# Telemed for a demo or development: ./run.sh   (Ctrl-C stops the server; ./run.sh stop stops the database;
+# ./run.sh code prints the demo admin's current authenticator code)
 set -euo pipefail
 cd "$(dirname "$0")"
 source deploy/local/services.sh
@@ -7,6 +8,17 @@ source deploy/local/services.sh
 PG_PORT="${TELEMED_PG_PORT:-55432}"
 URL="${TELEMED_URL:-http://127.0.0.1:5080}"
 ABDM_URL="${TELEMED_ABDM_URL:-http://127.0.0.1:5081}"
+
+# The demo admin's authenticator key (published, like the demo password: the demo seed is refused in Production).
+DEMO_TOTP_SECRET="${TELEMED_DEMO_TOTP_SECRET:-TELEMEDDEMOADMINTOTPSECRET234567}"
+# The code an authenticator app holding that key shows now (RFC 6238: HMAC-SHA1, 30 s, 6 digits).
+demo_totp() {
+  python3 -c 'import base64,hmac,struct,sys,time; k=base64.b32decode(sys.argv[1]); h=hmac.digest(k, struct.pack(">Q", int(time.time())//30), "sha1"); o=h[-1]&15; print("%06d" % ((struct.unpack(">I", h[o:o+4])[0]&0x7fffffff)%1000000))' "$DEMO_TOTP_SECRET"
+}
+if [ "${1:-}" = "code" ]; then
+  demo_totp
+  exit 0
+fi
 
 if [ "${1:-}" = "stop" ]; then
   pg_stop "$(pg_dir "$PWD/.data/pg")"
@@ -29,6 +41,8 @@ export Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgre
 export Auth__SigningKeyPath="$PWD/.data/keys/access-token-es256.pem"
 export Demo__Seed=true
 export Demo__Password="${TELEMED_DEMO_PASSWORD:-telemed-demo}"
+export Demo__AdminTotpSecret="$DEMO_TOTP_SECRET"
+export Auth__DataProtectionKeysPath="$PWD/.data/keys/data-protection"
 export Messages__SecretPath="$PWD/.data/keys/messages.key"
 export Messages__PublicUrl="$URL"
 # No SMS gateway or mail server here: messages go to the development sink (refused in Production).
@@ -51,6 +65,8 @@ cat <<INFO
 Telemed is starting on $URL  (PostgreSQL on 127.0.0.1:$PG_PORT, data in .data/)
   API document   $URL/openapi/v1.json
   Staff sign-in  POST $URL/api/auth/sign-in  {"email":"admin@telemed.local","password":"$Demo__Password"}
+                 the admin's second step: POST $URL/api/auth/mfa/verify {"challenge":"…","code":"…"} with the code of an
+                 authenticator app holding the demo key $DEMO_TOTP_SECRET (./run.sh code prints its code now)
                  doctors asha.verma@telemed.local, rahul.nair@telemed.local; pharmacist meena.iyer@telemed.local (same password)
   Patients       POST $URL/api/auth/otp {"mobile":"9876543210"}; the SMS with the code is at $URL/api/dev/messages?to=9876543210
                  (the development sink: every SMS and e-mail lands there); then POST $URL/api/auth/otp/verify {"mobile":"9876543210","code":"123456"}

@@ -98,7 +98,7 @@ else:
 work = os.path.dirname(tmp)
 env["Database__ConnectionString"] = env["Database__ConnectionString"].replace("Host=postgres;Port=5432", f"Host=127.0.0.1;Port={os.environ['PG_PORT']}")
 env["Redis__ConnectionString"] = env["Redis__ConnectionString"].replace("redis:6379", f"127.0.0.1:{os.environ['REDIS_PORT']}") + ",sslHost=redis"
-env = {k: str(v).replace("/run/secrets/", f"{work}/secrets/") for k, v in env.items()}
+env = {k: str(v).replace("/run/secrets/", f"{work}/secrets/").replace("/var/lib/telemed/", f"{work}/var/") for k, v in env.items()}
 # nginx runs on loopback here, not on compose's network.
 env = {k: v for k, v in env.items() if not k.startswith("Security__TrustedProxies__")}
 # The checks sign in with the demo accounts, which the server refuses to seed in Production: Staging is the image in
@@ -110,6 +110,8 @@ for key, value in env.items():
 PY
 }
 export PG_PORT REDIS_PORT
+# compose's shared volume for Data Protection's key ring: both nodes read what either encrypted (staff authenticators).
+install -d -o "$APP_UID" -g "$APP_UID" -m 700 "$WORK/var" "$WORK/var/data-protection"
 
 # B starts once A is ready: the demo seeding (Demo:Seed, on here to sign in) is not safe when two nodes seed an empty
 # database at the same moment (a stream-id collision stops one of them); production runs with Demo:Seed=false.
@@ -153,8 +155,15 @@ if grep -q 'access_token' "$WORK/nginx-access.log"; then fail "nginx access log 
 if curl -sf "$BASE/" -o "$WORK/index.html" && grep -qi '<html' "$WORK/index.html"; then ok "web client served (GET / through nginx)"; else fail "GET / did not return the web client"; fi
 if curl -sf "$BASE/board.html" | grep -qi '<html'; then ok "queue board served (GET /board.html)"; else fail "GET /board.html did not return the board"; fi
 
-ADMIN=$(curl -sf -X POST "$BASE/api/auth/sign-in" -H 'Content-Type: application/json' \
-  -d '{"email":"admin@telemed.local","password":"telemed-demo"}' | json '["accessToken"]') || ADMIN=""
+# The demo admin signs in in two steps: the password, then its authenticator's code (the published demo key). The
+# round robin sends the two steps to different nodes, so the second reads a secret the other node's sign-in started.
+CHALLENGE=$(curl -sf -X POST "$BASE/api/auth/sign-in" -H 'Content-Type: application/json' \
+  -d '{"email":"admin@telemed.local","password":"telemed-demo"}' | json '["challenge"]') || CHALLENGE=""
+TOTP=$(python3 -c 'import base64,hmac,struct,time; k=base64.b32decode("TELEMEDDEMOADMINTOTPSECRET234567"); h=hmac.digest(k, struct.pack(">Q", int(time.time())//30), "sha1"); o=h[-1]&15; print("%06d" % ((struct.unpack(">I", h[o:o+4])[0]&0x7fffffff)%1000000))')
+ADMIN=$(curl -sf -X POST "$BASE/api/auth/mfa/verify" -H 'Content-Type: application/json' \
+  -d "{\"challenge\":\"$CHALLENGE\",\"code\":\"$TOTP\"}" | json '["accessToken"]') || ADMIN=""
+if [ -n "$ADMIN" ]; then ok "the demo admin signs in with password and authenticator code through nginx (two nodes, one key ring)"
+else fail "the demo admin's two-step sign-in through nginx"; fi
 DOCTOR=$(curl -sf -X POST "$BASE/api/auth/sign-in" -H 'Content-Type: application/json' \
   -d '{"email":"asha.verma@telemed.local","password":"telemed-demo"}' | json '["accessToken"]') || DOCTOR=""
 if [ -n "$DOCTOR" ] && curl -sf "http://127.0.0.1:$PORT_A/api/me" -H "Authorization: Bearer $DOCTOR" >/dev/null \

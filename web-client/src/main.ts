@@ -1,6 +1,7 @@
 import { $, api, connectHubs, failSafely, renderSignedIn, resumeWhenOnline, show, storageKeys } from './shared/app';
 import type { Tokens } from './shared/api';
 import { startPasswordChange } from './shared/change-password';
+import { isChallenge, secondStep, startMfa, type MfaChallenge } from './shared/mfa';
 import { startI18n } from './shared/i18n';
 import { registerServiceWorker, serverReach } from './shared/offline';
 import { startPatientSignIn } from './patient/onboarding';
@@ -10,6 +11,7 @@ await startI18n();
 // After the language is in, so that its messages are among what the worker keeps from this first load.
 void registerServiceWorker();
 startPasswordChange();
+startMfa();
 let dashboard: import('./shared/analytics').Dashboard | undefined;
 
 async function signedIn(tokens: Tokens) {
@@ -39,7 +41,10 @@ async function signedIn(tokens: Tokens) {
 
 $('staff-form').addEventListener('submit', event => {
   event.preventDefault();
-  void failSafely(async () => signedIn(await api.post<Tokens>('/api/auth/sign-in', { email: $<HTMLInputElement>('email').value, password: $<HTMLInputElement>('password').value })));
+  void failSafely(async () => {
+    const answer = await api.post<Tokens | MfaChallenge>('/api/auth/sign-in', { email: $<HTMLInputElement>('email').value, password: $<HTMLInputElement>('password').value });
+    return isChallenge(answer) ? secondStep(answer, signedIn) : signedIn(answer);
+  });
 });
 startPatientSignIn(signedIn);
 

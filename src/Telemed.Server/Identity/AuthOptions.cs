@@ -16,6 +16,13 @@ public sealed class AuthOptions
     /// </summary>
     public IList<string> AcceptedSigningKeyPaths { get; } = [];
 
+    /// <summary>
+    /// Where Data Protection keeps its key ring (it encrypts staff authenticator secrets and ABDM link tokens): a
+    /// directory every node shares and that outlives restarts. Unset, the framework's default (the user's profile, or
+    /// only memory where there is none) serves one node that is never restarted, as in tests.
+    /// </summary>
+    public string? DataProtectionKeysPath { get; set; }
+
     [Required]
     public string Issuer { get; set; } = "telemed";
 

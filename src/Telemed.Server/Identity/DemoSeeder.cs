@@ -16,6 +16,15 @@ public sealed class DemoOptions
 
     [MinLength(10)]
     public string Password { get; set; } = "telemed-demo";
+
+    /// <summary>
+    /// The demo admin's authenticator secret (base32, 160 bits), published so that a person trying the demo can add it
+    /// to an authenticator app and tests can compute its codes: admins sign in only with a second factor.
+    /// </summary>
+    [RegularExpression("^[A-Z2-7]{32}$")]
+    public string AdminTotpSecret { get; set; } = DemoAdminTotpSecret;
+
+    public const string DemoAdminTotpSecret = "TELEMEDDEMOADMINTOTPSECRET234567";
 }
 
 /// <summary>The demo cast signs in with a published password: never in Production.</summary>
@@ -28,7 +37,7 @@ public sealed class DemoOptionsValidation(IHostEnvironment environment) : IValid
 }
 
 /// <summary>The demo cast: one admin, two doctors, one pharmacist, three patients, one facility. Fixed ids, so seeding twice changes nothing.</summary>
-public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccount> hasher, IOptions<DemoOptions> options, TimeProvider time)
+public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccount> hasher, MfaSecrets mfa, IOptions<DemoOptions> options, TimeProvider time)
     : StartupTask
 {
     public static readonly Guid FacilityId = new("0193a000-0000-7000-8000-000000000001");
@@ -55,11 +64,13 @@ public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccoun
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<StaffAccount>(AdminId, cancellationToken) is not null)
         {
+            await EnrolAdmin(session, cancellationToken);
             return;
         }
         var now = time.GetUtcNow();
         session.Insert(new Facility(FacilityId, "IN2710000123", "Telemed District Hospital", "Pune", "Maharashtra", now));
         Staff(session, AdminId, Role.Admin, "Telemed Admin", "admin@telemed.local", null, null, now);
+        mfa.Enrolled(session, AdminId, TotpCodes.FromBase32(options.Value.AdminTotpSecret));
         Staff(session, DoctorAshaId, Role.Doctor, "Dr. Asha Verma", "asha.verma@telemed.local",
             new DoctorDetails("71-1234-5678-9012", "MBBS, MD (General Medicine)", "MMC-2009-04512", "Maharashtra Medical Council", "General Medicine", [FacilityId]),
             null, now);
@@ -81,6 +92,24 @@ public sealed class DemoSeeder(IDocumentStore store, IPasswordHasher<StaffAccoun
         catch (Exception e) when (e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.DocumentAlreadyExistsException)
         {
             // Another node, starting at the same moment, seeded first.
+        }
+    }
+
+    /// <summary>The demo admin has an authenticator whenever the demo starts: the published one, unless another was enrolled.</summary>
+    private async Task EnrolAdmin(IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (await session.LoadAsync<StaffMfa>(AdminId, cancellationToken) is not null)
+        {
+            return;
+        }
+        mfa.Enrolled(session, AdminId, TotpCodes.FromBase32(options.Value.AdminTotpSecret));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException)
+        {
+            // Another node, starting at the same moment, enrolled it first.
         }
     }
 

@@ -9,6 +9,7 @@ public static class IdentityEndpoints
         {
             app.MapSignIn();
             app.MapPasswords();
+            app.MapMfa();
         }
         app.MapPatients();
         app.MapDependants(issuesTokens: !app.Configuration.UsesExternalIssuer());

@@ -4,6 +4,7 @@ using Marten;
 using Marten.Schema;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,12 @@ public static class IdentitySetup
         services.AddSingleton<Tokens>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<AuditTrail>();
+        var dataProtection = services.AddDataProtection();
+        if (builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.DataProtectionKeysPath is { Length: > 0 } keys)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+        services.AddSingleton<MfaSecrets>();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AuthOptions>>((hasher, auth) =>
         {
             hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
@@ -79,11 +86,14 @@ public static class IdentitySetup
             options.Schema.For<OtpChallengeDocument>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordReset>().UseOptimisticConcurrency(true);
             options.Schema.For<PasswordAttempts>().UseOptimisticConcurrency(true);
+            options.Schema.For<StaffMfa>().UseOptimisticConcurrency(true);
+            options.Schema.For<MfaChallenge>().UseOptimisticConcurrency(true);
             options.Events.AddEventTypes([
                 typeof(PatientRegistered), typeof(StaffRegistered), typeof(SignedIn),
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
                 typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle), typeof(SessionLifetimeEnded),
                 typeof(PasswordResetRequested), typeof(PasswordChanged), typeof(DependantRegistered), typeof(DependantUpdated), typeof(GuardianActing),
+                typeof(MfaEnrolled), typeof(MfaDisabled), typeof(MfaReset), typeof(RecoveryCodeUsed),
             ]);
         });
         return builder;

@@ -90,12 +90,17 @@ public static class SignInEndpoints
         return TypedResults.Ok(issued);
     }
 
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SignInWithPassword(
+    /// <summary>
+    /// Tokens, or — for an account with multi-factor authentication, and for an admin who has yet to enrol — a challenge
+    /// for the second step (<see cref="MfaEndpoints"/>), and no tokens.
+    /// </summary>
+    private static async Task<Results<Ok<TokenResponse>, Accepted<MfaChallengeResponse>, ProblemHttpResult>> SignInWithPassword(
         PasswordSignInRequest request,
         IDocumentSession session,
         IDocumentStore store,
         IPasswordHasher<StaffAccount> hasher,
         DecoyPasswordHash decoy,
+        MfaSecrets mfaSecrets,
         Tokens tokens,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -111,7 +116,8 @@ public static class SignInEndpoints
             return Problems.Invalid(errors);
         }
         var staff = await session.Query<StaffAccount>().SingleOrDefaultAsync(s => s.Email == email!, cancellationToken);
-        var attempts = await session.LoadAsync<PasswordAttempts>(PasswordAttempts.Key(email!), cancellationToken) ?? new PasswordAttempts(PasswordAttempts.Key(email!));
+        var stored = await session.LoadAsync<PasswordAttempts>(PasswordAttempts.Key(email!), cancellationToken);
+        var attempts = stored ?? new PasswordAttempts(PasswordAttempts.Key(email!));
         var now = time.GetUtcNow();
         // Hash even for an unknown or locked email so the answer takes as long either way.
         var verdict = hasher.VerifyHashedPassword(staff!, staff?.PasswordHash ?? decoy.Value, request.Password!);
@@ -126,17 +132,13 @@ public static class SignInEndpoints
         }
         if (staff is null || verdict == PasswordVerificationResult.Failed)
         {
-            var failed = await CountFailure(store, attempts.Id, now, cancellationToken);
+            var failed = await CountFailure(session, store, attempts.Id, stored, now, cancellationToken);
             if (staff is not null)
             {
                 session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password", now));
                 await session.SaveChangesAsync(cancellationToken);
             }
             return failed.IsLockedAt(now) ? Locked(failed) : Problems.Unauthorized("Email or password is wrong.");
-        }
-        if (attempts.Failures > 0 || attempts.Lockouts > 0)
-        {
-            session.Delete(attempts);
         }
         if (!staff.Active)
         {
@@ -146,48 +148,92 @@ public static class SignInEndpoints
         {
             session.Store(staff with { PasswordHash = hasher.HashPassword(staff, request.Password!) });
         }
+        var mfa = await session.LoadAsync<StaffMfa>(staff.Id, cancellationToken);
+        if (mfa is { Enabled: true })
+        {
+            // The count of wrong tries goes on until the code is right too: a password alone does not start it over.
+            return await Challenge(session, mfaSecrets, staff, MfaStep.Code, cancellationToken);
+        }
+        if (attempts.Failures > 0 || attempts.Lockouts > 0)
+        {
+            session.Delete(attempts);
+        }
+        if (staff.Role == Role.Admin)
+        {
+            return await Challenge(session, mfaSecrets, staff, MfaStep.Enrol, cancellationToken);
+        }
         var issued = tokens.Issue(session, staff.Id, staff.Role);
         session.Events.Append(staff.Id, new SignedIn(staff.Id, "password", time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(issued);
     }
 
-    /// <summary>
-    /// Counts a wrong password under optimistic concurrency: wrong passwords sent in parallel each count, or a lock
-    /// could be dodged by sending them all at once.
-    /// </summary>
-    private static async Task<PasswordAttempts> CountFailure(IDocumentStore store, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<Accepted<MfaChallengeResponse>> Challenge(
+        IDocumentSession session, MfaSecrets secrets, StaffAccount staff, MfaStep step, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var (token, challenge) = secrets.Challenge(session, staff.Id, step);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted((string?)null, new MfaChallengeResponse(token, step == MfaStep.Code ? "code" : "enrol", challenge.ExpiresAt));
+    }
+
+    /// <summary>
+    /// Counts a wrong password (or a wrong second-factor code) under optimistic concurrency: wrong passwords sent in parallel each count, or a lock
+    /// could be dodged by sending them all at once. The first pass counts onto <paramref name="loaded"/>, what the
+    /// caller's <paramref name="session"/> read (null when there was none); a conflict reads it again in a session of its own.
+    /// </summary>
+    internal static async Task<PasswordAttempts> CountFailure(
+        IDocumentSession session, IDocumentStore store, string key, PasswordAttempts? loaded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var writer = session;
+        var current = loaded;
+        try
         {
-            await using var session = store.LightweightSession();
-            var current = await session.LoadAsync<PasswordAttempts>(key, cancellationToken);
-            if (current?.IsLockedAt(now) == true)
+            for (var attempt = 1; ; attempt++)
             {
-                return current;
+                if (current?.IsLockedAt(now) == true)
+                {
+                    return current;
+                }
+                var failed = PasswordLockout.Failed(current ?? new PasswordAttempts(key), now);
+                if (current is null)
+                {
+                    writer.Insert(failed);
+                }
+                else
+                {
+                    writer.Store(failed);
+                }
+                try
+                {
+                    await writer.SaveChangesAsync(cancellationToken);
+                    return failed;
+                }
+                catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException && attempt < 20)
+                {
+                    if (writer == session)
+                    {
+                        session.EjectAllPendingChanges();
+                    }
+                    else
+                    {
+                        await writer.DisposeAsync();
+                    }
+                    writer = store.LightweightSession();
+                    current = await writer.LoadAsync<PasswordAttempts>(key, cancellationToken);
+                }
             }
-            var failed = PasswordLockout.Failed(current ?? new PasswordAttempts(key), now);
-            if (current is null)
+        }
+        finally
+        {
+            if (writer != session)
             {
-                session.Insert(failed);
-            }
-            else
-            {
-                session.Store(failed);
-            }
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                return failed;
-            }
-            catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException && attempt < 20)
-            {
+                await writer.DisposeAsync();
             }
         }
     }
 
-    private static ProblemHttpResult Locked(PasswordAttempts attempts) => Problems.Locked(
-        $"Too many wrong passwords: sign-in with this email is locked until {attempts.LockedUntil:HH:mm} UTC. If you forgot the password, reset it by e-mail.");
+    internal static ProblemHttpResult Locked(PasswordAttempts attempts) => Problems.Locked(
+        $"Too many wrong passwords or codes: sign-in with this email is locked until {attempts.LockedUntil:HH:mm} UTC. If you forgot the password, reset it by e-mail.");
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
         RefreshRequest request, IDocumentSession session, Tokens tokens, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)

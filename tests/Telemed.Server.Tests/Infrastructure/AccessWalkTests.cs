@@ -27,6 +27,8 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     [
         "/health/live", "/health/ready", "/metrics", "GET /openapi/{documentName}.json", "GET /.well-known/jwks.json",
         "POST /api/auth/otp", "POST /api/auth/otp/verify", "POST /api/auth/sign-in", "POST /api/auth/refresh", "POST /api/auth/sign-out",
+        // The second step of a staff sign-in, authenticated by the challenge the right password gave.
+        "POST /api/auth/mfa/verify", "POST /api/auth/mfa/enrolment", "POST /api/auth/mfa/enrolment/confirm",
         "POST /api/patients", "GET /api/boards/{facilityId:guid}", "GET /api/verify/{prescriptionId:guid}",
         "POST /api/payments/stripe/webhook", "/hubs/board", "/hubs/board/negotiate",
         // The short prescription link in messages (it redirects to /verify, a page of the web client).

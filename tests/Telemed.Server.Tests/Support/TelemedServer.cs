@@ -89,6 +89,11 @@ public sealed class TelemedServer : IAsyncLifetime
 public sealed class TelemedFactory(TelemedServer server, IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>The clock of every host of the test class.</summary>
+    public FakeTimeProvider Time => server.Time;
+
+    public string Schema => server.Schema;
+
     /// <summary>Served by Kestrel on a loopback port rather than the in-memory test server.</summary>
     public bool OnLoopback { get; set; }
 

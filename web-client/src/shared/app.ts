@@ -189,6 +189,7 @@ export function renderSignedIn() {
   const role = api.tokens?.role;
   $('who').textContent = role ? t(`role.${role}`) : '';
   $('change-password').hidden = !role || role === 'patient';
+  $('mfa-manage').hidden = !role || role === 'patient';
 }
 onLanguageChange(renderSignedIn);
 
