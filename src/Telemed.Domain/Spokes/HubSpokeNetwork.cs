@@ -20,9 +20,9 @@ public sealed record SpokeUnlinked(Guid HubId, Guid SpokeId, Guid By, DateTimeOf
 /// Which facilities are hubs of which spokes. One level only: a hub is never a spoke and a spoke never a hub, so a
 /// request from a spoke goes straight to a hub's doctors. A spoke may have several hubs (one per specialty mix).
 /// </summary>
-public sealed record HubSpokeNetwork(long Version, ImmutableDictionary<Guid, ImmutableHashSet<Guid>> HubsOfSpoke)
+public sealed record HubSpokeNetwork(Guid Id, long Version, ImmutableDictionary<Guid, ImmutableHashSet<Guid>> HubsOfSpoke)
 {
-    public static HubSpokeNetwork Empty { get; } = new(0, ImmutableDictionary<Guid, ImmutableHashSet<Guid>>.Empty);
+    public static HubSpokeNetwork Empty { get; } = new(Guid.Empty, 0, ImmutableDictionary<Guid, ImmutableHashSet<Guid>>.Empty);
 
     public IReadOnlySet<Guid> HubsOf(Guid spokeId) => HubsOfSpoke.TryGetValue(spokeId, out var hubs) ? hubs : ImmutableHashSet<Guid>.Empty;
 
@@ -44,7 +44,7 @@ public sealed record HubSpokeNetwork(long Version, ImmutableDictionary<Guid, Imm
             SpokeUnlinked => hubs.Remove(@event.HubId),
             _ => throw new InvalidOperationException($"Unknown hub–spoke event {@event.GetType().Name}."),
         };
-        return new HubSpokeNetwork(network.Version + 1,
+        return new HubSpokeNetwork(network.Id, network.Version + 1,
             next.IsEmpty ? network.HubsOfSpoke.Remove(@event.SpokeId) : network.HubsOfSpoke.SetItem(@event.SpokeId, next));
     }
 }

@@ -127,8 +127,8 @@ public static class RosterRules
         {
             return new Invalid($"The doctor is not rostered on {date.DayOfWeek}s; choose {string.Join(" or ", roster.Days)}.");
         }
-        var starts = new DateTimeOffset(date.ToDateTime(roster.From), IndianTime.Offset);
-        var ends = new DateTimeOffset(date.ToDateTime(roster.To), IndianTime.Offset);
+        var starts = new DateTimeOffset(date.ToDateTime(roster.From), IndianTime.Offset).ToUniversalTime();
+        var ends = new DateTimeOffset(date.ToDateTime(roster.To), IndianTime.Offset).ToUniversalTime();
         return ends <= now ? new Invalid("The doctor's hours on this day are over.") : (starts, ends);
     }
 
