@@ -2,7 +2,7 @@ import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } f
 import { hangUp, joinCall } from '../shared/call/call-view';
 import {
   actionsFor, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
-  type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
+  type AssistedBy, type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
 } from './doctor-queue';
 import type { PatientFacts } from './doctor-patient';
 import { byStart, localInputValue, newSessionRequest, sessionActions, sessionHubMethods, type DoctorSession, type SessionAction } from './doctor-sessions';
@@ -182,6 +182,7 @@ async function runQueue(sessionId: string) {
     await record.open();
     await joinCall(consultationId, 'doctor');
     const started = queue.ordered().find(r => r.token === row.token);
+    $('call-assisted').textContent = started?.assistedBy ? t('call.assistedBy', { who: assistedLine(started.assistedBy) }) : '';
     const consultation = await api.get<{ patientId: string; patient?: { name: string; ageYears: number; sex: string; abhaNumber?: string; abhaAddress?: string } }>(
       `/api/consultations/${consultationId}`);
     const patient = consultation.patient;
@@ -264,6 +265,9 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
       const text = t('queue.accompanied', { name: row.accompaniedBy.name, relation: relationWords(row.accompaniedBy.relation) });
       item.append(Object.assign(document.createElement('div'), { className: 'companion', textContent: text }));
     }
+    if (row.assistedBy) {
+      item.append(Object.assign(document.createElement('div'), { className: 'assisted', textContent: assistedLine(row.assistedBy) }));
+    }
     if (row.complaint) {
       item.append(Object.assign(document.createElement('div'), { className: 'complaint', textContent: row.complaint }));
     }
@@ -293,4 +297,9 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
 /** Before the consultation the queue row is all the doctor knows of the patient (the ABHA comes with their records). */
 function rowFacts(row: QueueRow): PatientFacts {
   return { name: row.patient.name, age: row.patient.age, sex: row.patient.sex, complaint: row.complaint };
+}
+
+/** "Asha Kumari, ANM at HWC Rampur": who sits with the patient at the spoke. */
+function assistedLine(assisted: AssistedBy): string {
+  return t('queue.assisted', { name: assisted.name, cadre: t(`cadre.${assisted.cadre}`), spoke: assisted.spokeName });
 }
