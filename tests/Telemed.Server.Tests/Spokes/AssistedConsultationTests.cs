@@ -69,7 +69,7 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
             reads.ShouldContain(r => r.ReaderId == world.HealthWorkerId && r.Basis == "HealthWorker");
             (await db.Events.FetchStreamAsync(patientId)).Select(e => e.Data).OfType<PatientBroughtIn>().Single().SpokeId.ShouldBe(world.SpokeId);
             var linked = $"facility/{world.SpokeId}/hub/{Sessions.Facility}";
-            (await db.Query<Audit.AuditEntry>().Where(a => a.Resource == linked).ToListAsync()).ShouldContain(a => a.Action == "link spoke to hub");
+            (await db.Query<Telemed.Server.Audit.AuditEntry>().Where(a => a.Resource == linked).ToListAsync()).ShouldContain(a => a.Action == "link spoke to hub");
         }
 
         var forSpoke = await world.Pharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy/spoke-prescriptions");

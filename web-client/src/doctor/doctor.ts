@@ -182,7 +182,7 @@ async function runQueue(sessionId: string) {
     await record.open();
     await joinCall(consultationId, 'doctor');
     const started = queue.ordered().find(r => r.token === row.token);
-    $('call-assisted').textContent = started?.assistedBy ? t('call.assistedBy', { who: assistedLine(started.assistedBy) }) : '';
+    $('call-assisted').textContent = started?.assistedBy ? assistedLine(started.assistedBy, 'call.assistedBy') : '';
     const consultation = await api.get<{ patientId: string; patient?: { name: string; ageYears: number; sex: string; abhaNumber?: string; abhaAddress?: string } }>(
       `/api/consultations/${consultationId}`);
     const patient = consultation.patient;
@@ -299,7 +299,7 @@ function rowFacts(row: QueueRow): PatientFacts {
   return { name: row.patient.name, age: row.patient.age, sex: row.patient.sex, complaint: row.complaint };
 }
 
-/** "Asha Kumari, ANM at HWC Rampur": who sits with the patient at the spoke. */
-function assistedLine(assisted: AssistedBy): string {
-  return t('queue.assisted', { name: assisted.name, cadre: t(`cadre.${assisted.cadre}`), spoke: assisted.spokeName });
+/** Who sits with the patient at the spoke (the health worker, their cadre and centre), as the queue or the call says it. */
+function assistedLine(assisted: AssistedBy, key: 'queue.assisted' | 'call.assistedBy' = 'queue.assisted'): string {
+  return t(key, { name: assisted.name, cadre: t(`cadre.${assisted.cadre}`), spoke: assisted.spokeName });
 }

@@ -899,7 +899,7 @@ export const en = {
   'hw.noRequests': 'No requests today.',
   'hw.join': 'Join the call with the patient',
   'queue.assisted': 'brought in by {name}, {cadre} at {spoke}',
-  'call.assistedBy': 'In the room with the patient: {who}',
+  'call.assistedBy': 'In the room with the patient: {name}, {cadre} at {spoke}',
   'call.who.healthWorker': 'The health worker with the patient',
   'pharmacy.spoke': 'From our centre’s consultations',
   'pharmacy.spokeLine': '{patient}: {doctor}, {hub}, {date}',

@@ -900,7 +900,7 @@ export const hi: Record<MessageKey, string> = {
   'hw.noRequests': 'आज कोई अनुरोध नहीं।',
   'hw.join': 'मरीज़ के साथ कॉल में जुड़ें',
   'queue.assisted': '{spoke} के {name} ({cadre}) द्वारा लाए गए',
-  'call.assistedBy': 'मरीज़ के साथ कमरे में: {who}',
+  'call.assistedBy': 'मरीज़ के साथ कमरे में: {spoke} के {name} ({cadre})',
   'call.who.healthWorker': 'मरीज़ के साथ स्वास्थ्य कार्यकर्ता',
   'pharmacy.spoke': 'हमारे केंद्र के परामर्शों से',
   'pharmacy.spokeLine': '{patient}: {doctor}, {hub}, {date}',
