@@ -11,7 +11,7 @@ namespace Telemed.Browser.Tests.Spokes;
 /// specialty, books the slot and checks the patient in with complaint and vitals; the hub doctor calls and starts; the
 /// health worker joins the call with the patient on one device and streams a Bluetooth cuff's reading (a fake
 /// navigator.bluetooth, everything after it real); the doctor signs the prescription; the spoke's pharmacist dispenses it.
-/// The hub–spoke link, the staff and the roster are set up through the admin's and doctor's API.
+/// The hub–spoke link and the staff are set up through the admin's API; the doctor publishes the roster on their page.
 /// </summary>
 [Collection(OneAtATime.Name)]
 public class AssistedConsultationTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -62,11 +62,21 @@ public class AssistedConsultationTests(BrowserFixture fixture) : IClassFixture<B
         {
             name = "Ravi Shukla", email = "ravi.shukla@hwc.example.in", password = Password, registrationNumber = "UPPC-1234", stateCouncil = "UP Pharmacy Council", pharmacyId = pharmacy,
         });
-        var doctorToken = await fixture.SignIn("asha.verma@telemed.local");
-        await fixture.Send(HttpMethod.Post, "/api/rosters", doctorToken, new
+        var rostering = await fixture.NewPage();
+        await Pages.SignInStaff(rostering, "asha.verma@telemed.local");
+        await Assertions.Expect(rostering.Locator("#doctor")).ToBeVisibleAsync();
+        await rostering.ClickAsync("#roster-new summary");
+        await rostering.FillAsync("#rs-specialty", "General Medicine");
+        foreach (var day in await rostering.Locator("#rs-days input[type=checkbox]").AllAsync())
         {
-            hubId = Hub, specialty = "General Medicine", days = Enum.GetNames<DayOfWeek>(), from = "00:00", to = "23:55", capacity = 40, slotMinutes = 5,
-        });
+            await day.CheckAsync();
+        }
+        await rostering.FillAsync("#rs-from", "00:00");
+        await rostering.FillAsync("#rs-to", "23:55");
+        await rostering.FillAsync("#rs-capacity", "40");
+        await rostering.FillAsync("#rs-slot", "5");
+        await rostering.ClickAsync("#rs-publish");
+        await Assertions.Expect(rostering.Locator("#rosters li[data-roster]")).ToContainTextAsync("General Medicine at");
 
         var worker = await fixture.NewPage();
         await worker.AddInitScriptAsync(FakeCuff);

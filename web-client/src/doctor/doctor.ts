@@ -5,6 +5,7 @@ import {
   type AssistedBy, type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
 } from './doctor-queue';
 import type { PatientFacts } from './doctor-patient';
+import { prepareRosters } from './rosters';
 import { byStart, localInputValue, newSessionRequest, sessionActions, sessionHubMethods, type DoctorSession, type SessionAction } from './doctor-sessions';
 import { formatDate, formatTime, isMessageKey, onLanguageChange, relationWords, t, type MessageKey } from '../shared/i18n';
 import { PatientPanel } from './patient-panel';
@@ -95,6 +96,7 @@ async function prepareNewSession() {
   ]);
   const mine = facilities.filter(facility => me.doctor?.facilityIds.includes(facility.id));
   $('ns-facility').replaceChildren(...mine.map(facility => new Option(facility.name, facility.id)));
+  await prepareRosters(mine, me.doctor?.specialty);
   // The doctor may have typed into the form while it was being prepared: what they wrote stays.
   const prefill = (id: string, value: string) => {
     const input = $<HTMLInputElement>(id);

@@ -914,6 +914,23 @@ export const en = {
   'admin.field.chooseFacility': 'Choose a facility',
   'admin.field.pharmacyFacility': 'Facility whose own pharmacy it is',
   'admin.hint.pharmacyFacility': 'Optional: a spoke’s pharmacy receives the prescriptions of its patients.',
+  'doctor.rosters': 'Hours for spoke centres',
+  'doctor.rosterHub': 'Hub',
+  'doctor.rosterDays': 'Days',
+  'doctor.rosterFrom': 'From (India time)',
+  'doctor.rosterTo': 'To (India time)',
+  'doctor.rosterPublish': 'Publish these hours',
+  'doctor.rosterPublished': 'Published: spokes linked to the hub can book these hours.',
+  'doctor.rosterLine': '{specialty} at {hub}: {days}, {from}–{to}, {capacity} patients',
+  'doctor.rosterWithdraw': 'Withdraw',
+  'doctor.rostersEmpty': 'No hours published for spoke centres.',
+  'day.monday': 'Monday',
+  'day.tuesday': 'Tuesday',
+  'day.wednesday': 'Wednesday',
+  'day.thursday': 'Thursday',
+  'day.friday': 'Friday',
+  'day.saturday': 'Saturday',
+  'day.sunday': 'Sunday',
 } as const;
 
 export type MessageKey = keyof typeof en;
