@@ -121,7 +121,11 @@ async function book() {
     temperature: measured('hw-v-temperature', 'Cel'), spO2: measured('hw-v-spo2', '%'), weight: measured('hw-v-weight', 'kg'),
   };
   const anyVitals = Object.values(vitals).some(v => v !== undefined);
-  await api.post(`/api/spoke/sessions/${booked.sessionId}/check-in`, { patientId, complaint: value('hw-complaint') || undefined, vitals: anyVitals ? vitals : undefined });
+  // A child consults only with an adult who comes with them (TPG 2020): named here, refused by the server when missing.
+  const accompaniedBy = value('hw-companion-name') ? { name: value('hw-companion-name'), relation: value('hw-companion-relation') } : undefined;
+  await api.post(`/api/spoke/sessions/${booked.sessionId}/check-in`, {
+    patientId, complaint: value('hw-complaint') || undefined, vitals: anyVitals ? vitals : undefined, accompaniedBy,
+  });
   $<HTMLFormElement>('hw-book').reset();
   $('hw-book').hidden = true;
   await loadRequests();

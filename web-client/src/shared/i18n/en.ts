@@ -931,6 +931,8 @@ export const en = {
   'day.friday': 'Friday',
   'day.saturday': 'Saturday',
   'day.sunday': 'Sunday',
+  'hw.companion': 'Adult who comes with a child',
+  'hw.companionRelation': 'Their relation to the child',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -932,4 +932,6 @@ export const hi: Record<MessageKey, string> = {
   'day.friday': 'शुक्रवार',
   'day.saturday': 'शनिवार',
   'day.sunday': 'रविवार',
+  'hw.companion': 'बच्चे के साथ आए वयस्क',
+  'hw.companionRelation': 'बच्चे से उनका संबंध',
 };
