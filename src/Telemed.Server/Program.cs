@@ -13,6 +13,7 @@ using Telemed.Server.Prescriptions;
 using Telemed.Server.Queue;
 using Telemed.Server.Realtime;
 using Telemed.Server.Records;
+using Telemed.Server.Spokes;
 
 var builder = WebApplication.CreateBuilder(args);
 // The web client's build-time compressed files sit under obj/ until publish: outside Development too (the tests, a
@@ -40,7 +41,8 @@ builder.AddTelemedLogging()
     .AddTelemedDispensing()
     .AddTelemedPayments()
     .AddTelemedAnalytics()
-    .AddTelemedDevices();
+    .AddTelemedDevices()
+    .AddTelemedSpokes();
 
 var app = builder.Build();
 // Request logging wraps the error handler so it records the 500 but never the exception (whose message may quote data).
@@ -68,6 +70,7 @@ app.MapPharmacy();
 app.MapPayments();
 app.MapAnalytics();
 app.MapDevices();
+app.MapTelemedSpokes();
 app.Run();
 
 public partial class Program;

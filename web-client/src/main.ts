@@ -20,6 +20,10 @@ async function signedIn(tokens: Tokens) {
   $('signin-status').textContent = '';
   renderSignedIn();
   if (tokens.role === 'pharmacist') return pharmacyHome();
+  if (tokens.role === 'health-worker') {
+    const [{ healthWorkerHome }] = await Promise.all([import('./health-worker/health-worker'), connectHubs(['consultation'])]);
+    return healthWorkerHome();
+  }
   if (tokens.role === 'admin') {
     const { adminHome } = await import('./admin/admin');
     return adminHome();
@@ -63,6 +67,7 @@ async function pharmacyHome() {
   $('rx-dispense').addEventListener('click', () => void failSafely(() => pharmacy.dispense()));
   $('rx-camera').addEventListener('click', () => void failSafely(() => pharmacy.scanWithCamera()));
   $('rx-scan-stop').addEventListener('click', () => pharmacy.stopCamera());
+  await failSafely(() => pharmacy.spokePrescriptions());
   return failSafely(() => pharmacy.history());
 }
 

@@ -37,6 +37,9 @@ public sealed record Consultation(
     /// <summary>The prescription whose follow-up this visit is, booked with the doctor who wrote it: TPG 2020's follow-up, proved.</summary>
     public Guid? FollowUpOf { get; init; }
 
+    /// <summary>The spoke's health worker who brought the patient in: a participant, in the room with the patient.</summary>
+    public Guid? HealthWorkerId { get; init; }
+
     /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
     public ConsultationMedium Medium =>
         SeenOnVideo ? ConsultationMedium.Video : EverConnected ? ConsultationMedium.AudioOnly : ConsultationMedium.Chat;
@@ -44,6 +47,7 @@ public sealed record Consultation(
     public ParticipantRole? RoleOf(Guid accountId) =>
         accountId == DoctorId ? ParticipantRole.Doctor
         : accountId == PatientId ? ParticipantRole.Patient
+        : accountId == HealthWorkerId ? ParticipantRole.HealthWorker
         : Staff.Contains(accountId) ? ParticipantRole.Staff
         : null;
 
@@ -59,6 +63,7 @@ public sealed record Consultation(
                 started.FollowUpOf is null ? ClinicalRecord.Empty : ClinicalRecord.Empty with { Kind = ConsultKind.FollowUp }, [])
             {
                 FollowUpOf = started.FollowUpOf,
+                HealthWorkerId = started.HealthWorkerId,
             };
         }
         if (state is null)

@@ -18,10 +18,17 @@ public enum ParticipantRole
     Doctor,
     Patient,
     Staff,
+
+    /// <summary>The spoke's health worker, sitting with the patient on one device.</summary>
+    HealthWorker,
 }
 
-/// <remarks><paramref name="FollowUpOf"/>: the prescription of this doctor that asked for this visit, when the patient booked it as that follow-up.</remarks>
-public sealed record ConsultationStarted(Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At, Guid? FollowUpOf = null)
+/// <remarks>
+/// <paramref name="FollowUpOf"/>: the prescription of this doctor that asked for this visit, when the patient booked it as that follow-up.
+/// <paramref name="HealthWorkerId"/>: the spoke's health worker who checked the patient in and joins the call with them.
+/// </remarks>
+public sealed record ConsultationStarted(
+    Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At, Guid? FollowUpOf = null, Guid? HealthWorkerId = null)
     : IConsultationEvent;
 
 public sealed record StaffInvited(Guid ConsultationId, Guid StaffId, Guid InvitedBy, DateTimeOffset At) : IConsultationEvent;

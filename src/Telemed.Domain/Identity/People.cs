@@ -9,6 +9,9 @@ public enum Role
 
     /// <summary>District or state health officials: aggregate analytics and outbreak alerts, never a patient.</summary>
     HealthOfficer,
+
+    /// <summary>A community health officer or auxiliary nurse midwife at a spoke centre, who sits with the patient and connects them to a hub doctor.</summary>
+    HealthWorker,
 }
 
 /// <summary>Role names as they appear in tokens and authorisation policies.</summary>
@@ -19,6 +22,7 @@ public static class Roles
     public const string Pharmacist = "pharmacist";
     public const string Admin = "admin";
     public const string HealthOfficer = "health-officer";
+    public const string HealthWorker = "health-worker";
 
     public static string Name(Role role) => role switch
     {
@@ -27,6 +31,7 @@ public static class Roles
         Role.Pharmacist => Pharmacist,
         Role.Admin => Admin,
         Role.HealthOfficer => HealthOfficer,
+        Role.HealthWorker => HealthWorker,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
 }

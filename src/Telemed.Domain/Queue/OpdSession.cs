@@ -57,7 +57,8 @@ public sealed record QueueEntry(
     Guid? PaymentId = null,
     AccompanyingAdult? AccompaniedBy = null,
     Guid? BookingId = null,
-    DateTimeOffset? SlotStartsAt = null)
+    DateTimeOffset? SlotStartsAt = null,
+    AssistedBy? AssistedBy = null)
 {
     /// <summary>Waiting to be called: fresh, or recalled after a skip.</summary>
     public bool IsInLine => State is TokenState.Waiting or TokenState.Recalled;
@@ -167,7 +168,7 @@ public sealed record OpdSession(
         var booking = e.BookingId is { } bookingId ? Booking(bookingId) : null;
         var entry = new QueueEntry(e.Token, e.PatientId, e.Patient, e.PaymentId is null ? TokenState.Waiting : TokenState.AwaitingPayment,
             Priority.Normal, 0, null, e.Complaint, e.Attachments, e.At, PaymentId: e.PaymentId, AccompaniedBy: e.AccompaniedBy,
-            BookingId: booking?.Id, SlotStartsAt: booking is null ? null : BookingRules.SlotStartsAt(this, booking.Slot));
+            BookingId: booking?.Id, SlotStartsAt: booking is null ? null : BookingRules.SlotStartsAt(this, booking.Slot), AssistedBy: e.AssistedBy);
         var next = this with { Entries = Entries.Add(entry) };
         return booking is null ? next : next.UpdateBooking(booking.Id, b => b with { State = BookingState.CheckedIn, Token = e.Token });
     }

@@ -44,7 +44,7 @@ public static class QueueDecisions
     /// </remarks>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> CheckIn(
         OpdSession session, Guid patientId, PatientSummary patient, string? complaint, IReadOnlyList<AttachmentRef> attachments, DateTimeOffset now,
-        Guid? paymentId = null, AccompanyingAdult? accompaniedBy = null)
+        Guid? paymentId = null, AccompanyingAdult? accompaniedBy = null, AssistedBy? assistedBy = null)
     {
         if (session.Entries.Any(e => e.PatientId == patientId && e.IsActive))
         {
@@ -55,7 +55,7 @@ public static class QueueDecisions
         {
             // Too late for the slot: the booking is a no-show, and the patient joins as a walk-in if there is room.
             var missed = new BookingMissed(session.Id, booking.Id, now);
-            var walkIn = CheckIn(OpdSession.Evolve(session, missed), patientId, patient, complaint, attachments, now, paymentId, accompaniedBy);
+            var walkIn = CheckIn(OpdSession.Evolve(session, missed), patientId, patient, complaint, attachments, now, paymentId, accompaniedBy, assistedBy);
             return walkIn.IsSuccess ? Events([missed, .. walkIn.Value]) : walkIn;
         }
         if (session.Status == SessionStatus.Closed)
@@ -80,7 +80,7 @@ public static class QueueDecisions
             return new QueueError(QueueErrorCode.PaymentRequired, "This OPD session charges a fee: check-in starts with its payment.");
         }
         return Events(new PatientCheckedIn(session.Id, session.Entries.Count + 1, patientId, patient, complaint, attachments, now,
-            session.FeePaise > 0 ? paymentId : null, accompaniedBy, booking?.Id));
+            session.FeePaise > 0 ? paymentId : null, accompaniedBy, booking?.Id, assistedBy));
     }
 
     /// <summary>A payment that succeeded puts its token in line; a repeat is a no-op; one that comes after the hold lapsed is refused (and refunded).</summary>

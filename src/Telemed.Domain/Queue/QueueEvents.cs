@@ -39,6 +39,12 @@ public sealed record AttachmentRef(Guid Id, string FileName, string ContentType,
 /// </summary>
 public sealed record AccompanyingAdult(string Name, Identity.Relation Relation, Guid? AccountId);
 
+/// <summary>
+/// The health worker who brought the patient in at a spoke and sits with them in the call: named, with cadre and spoke,
+/// as they were at check-in, and the vitals they took there.
+/// </summary>
+public sealed record AssistedBy(Guid HealthWorkerId, string Name, Spokes.Cadre Cadre, Guid SpokeId, string SpokeName, Consultations.Vitals? Vitals);
+
 public sealed record PatientCheckedIn(
     Guid SessionId,
     int Token,
@@ -49,7 +55,8 @@ public sealed record PatientCheckedIn(
     DateTimeOffset At,
     Guid? PaymentId = null,
     AccompanyingAdult? AccompaniedBy = null,
-    Guid? BookingId = null) : IQueueEvent;
+    Guid? BookingId = null,
+    AssistedBy? AssistedBy = null) : IQueueEvent;
 
 /// <summary>The fee of a paid check-in was received: the token joins the line.</summary>
 public sealed record TokenPaid(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : IQueueEvent;

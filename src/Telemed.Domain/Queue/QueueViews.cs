@@ -28,7 +28,8 @@ public sealed record QueueRow(
     bool CalledWhileOffline,
     Guid? ConsultationId,
     AccompanyingAdult? AccompaniedBy = null,
-    DateTimeOffset? SlotStartsAt = null);
+    DateTimeOffset? SlotStartsAt = null,
+    AssistedBy? AssistedBy = null);
 
 /// <summary>The doctor's live queue.</summary>
 public sealed record QueueView(
@@ -103,7 +104,7 @@ public static class QueueViews
     public static QueueRow Row(QueueEntry e, IReadOnlyDictionary<int, int> positions, Func<Guid, bool> isOnline) => new(
         e.Token, e.PatientId, e.Patient, e.State, e.Priority, positions.TryGetValue(e.Token, out var p) ? p : null,
         e.CheckedInAt, e.Complaint, e.Attachments, e.MissedCalls, e.DoctorId, isOnline(e.PatientId), e.CalledWhileOffline, e.ConsultationId,
-        e.AccompaniedBy, e.SlotStartsAt);
+        e.AccompaniedBy, e.SlotStartsAt, e.AssistedBy);
 
     public static BoardLine Board(OpdSession session) => new(
         session.Id,

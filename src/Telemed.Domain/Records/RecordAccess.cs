@@ -28,6 +28,9 @@ public enum RecordAccessBasis
     /// <summary>An administrator handling the consultation fee (the payment and its receipt).</summary>
     Billing,
 
+    /// <summary>A spoke's health worker for a patient they brought in there (finding them, checking them in).</summary>
+    HealthWorker,
+
     /// <summary>An administrator's emergency access to the OPD session (<see cref="EmergencyAccess"/>), with its reason.</summary>
     EmergencyAccess,
 }

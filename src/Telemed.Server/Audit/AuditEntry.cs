@@ -5,11 +5,13 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Payments;
 using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Records;
+using Telemed.Domain.Spokes;
 using Telemed.Server.Abdm;
 using Telemed.Server.Devices;
 using Telemed.Server.Dispensing;
 using Telemed.Server.Identity;
 using Telemed.Server.Records;
+using Telemed.Server.Spokes;
 
 namespace Telemed.Server.Audit;
 
@@ -72,6 +74,11 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
             e.Verdict is null ? AuditOutcome.Failure : AuditOutcome.Success, e.At),
         PrescriptionDispensed e => new(e.PharmacistId, "dispense", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
         EmergencyAccessOpened e => new(e.AdminId, "open emergency access", $"opd-session/{e.SessionId}", AuditOutcome.Success, e.At),
+        SpokeLinked e => new(e.By, "link spoke to hub", $"facility/{e.SpokeId}/hub/{e.HubId}", AuditOutcome.Success, e.At),
+        SpokeUnlinked e => new(e.By, "unlink spoke from hub", $"facility/{e.SpokeId}/hub/{e.HubId}", AuditOutcome.Success, e.At),
+        RosterPublished e => new(e.DoctorId, "publish roster", $"roster/{e.RosterId}", AuditOutcome.Success, e.At),
+        RosterWithdrawn e => new(e.By, "withdraw roster", $"roster/{e.RosterId}", AuditOutcome.Success, e.At),
+        PatientBroughtIn e => new(e.HealthWorkerId, "bring in patient at spoke", $"patient/{e.PatientId}/spoke/{e.SpokeId}", AuditOutcome.Success, e.At),
         RefundRequested { By: { } by } e => new(by, "request refund", $"payment/{e.PaymentId}", AuditOutcome.Success, e.At),
         _ => null,
     };

@@ -13,7 +13,8 @@ namespace Telemed.Server.Consultations;
 /// What the queue's events mean for consultation streams, written in the queue's own transaction:
 /// starting a token's consultation opens its stream; completing the token completes it and signs its prescription,
 /// so a completed consultation never lacks the prescription its doctor wrote, and a follow-up date its doctor set is
-/// reminded by SMS the day before; a token marked not held abandons it.
+/// reminded by SMS the day before; a token marked not held abandons it. A token a spoke's health worker checked in starts
+/// with the health worker as a participant and the vitals they took.
 /// </summary>
 public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, PatientMessages messages) : IQueueLedger
 {
@@ -32,8 +33,13 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
                     var followUp = entry.BookingId is { } bookingId && after.Booking(bookingId)?.FollowUp is { } asked && asked.DoctorId == started.DoctorId
                         ? asked.PrescriptionId
                         : (Guid?)null;
-                    session.Events.StartStream<Consultation>(started.ConsultationId,
-                        new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp));
+                    // A patient brought in at a spoke comes with their health worker, who joins the room, and the vitals taken there.
+                    var assisted = entry.AssistedBy;
+                    IConsultationEvent[] opening = assisted?.Vitals is { } vitals
+                        ? [new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp, assisted.HealthWorkerId),
+                            new VitalsRecorded(started.ConsultationId, vitals, assisted.HealthWorkerId, started.At)]
+                        : [new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp, assisted?.HealthWorkerId)];
+                    session.Events.StartStream<Consultation>(started.ConsultationId, [.. opening.Cast<object>()]);
                     session.Store(new CareContext(started.ConsultationId, patient, started.DoctorId, started.SessionId, started.At, ConsultationStatus.Open, null, null));
                     break;
                 case TokenCompleted completed when after.Entries[completed.Token - 1].ConsultationId is { } consultationId:

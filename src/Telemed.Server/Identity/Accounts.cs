@@ -34,7 +34,8 @@ public sealed record StaffAccount(
     DoctorDetails? Doctor,
     PharmacistDetails? Pharmacist,
     DateTimeOffset RegisteredAt,
-    bool Active = true);
+    bool Active = true,
+    HealthWorkerDetails? HealthWorker = null);
 
 public sealed record DoctorDetails(
     string HprId,
@@ -45,11 +46,17 @@ public sealed record DoctorDetails(
     IReadOnlyList<Guid> FacilityIds,
     RegistryCheck? Hpr = null);
 
+/// <summary>A health worker belongs to one spoke facility: they bring patients in there and act only for them.</summary>
+public sealed record HealthWorkerDetails(Telemed.Domain.Spokes.Cadre Cadre, Guid FacilityId);
+
 /// <summary>A pharmacist works for one registered pharmacy, which is recorded on everything they dispense.</summary>
 public sealed record PharmacistDetails(string RegistrationNumber, string StateCouncil, Guid PharmacyId);
 
-/// <summary>A pharmacy registered by an admin, identified by its drug licence (Form 20/21) number.</summary>
-public sealed record Pharmacy(Guid Id, string Name, string LicenceNumber, string District, string State, DateTimeOffset RegisteredAt);
+/// <summary>
+/// A pharmacy registered by an admin, identified by its drug licence (Form 20/21) number; <see cref="FacilityId"/> is the
+/// facility it dispenses for, when it is a facility's own (a spoke's pharmacy receives its spoke's prescriptions).
+/// </summary>
+public sealed record Pharmacy(Guid Id, string Name, string LicenceNumber, string District, string State, DateTimeOffset RegisteredAt, Guid? FacilityId = null);
 
 /// <summary>A health facility; <see cref="Hfr"/> says whether the HFR knew its ID when it was registered.</summary>
 public sealed record Facility(Guid Id, string HfrId, string Name, string District, string State, DateTimeOffset RegisteredAt, RegistryCheck? Hfr = null);

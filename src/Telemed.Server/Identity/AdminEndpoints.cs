@@ -34,7 +34,11 @@ public sealed record RegisterPharmacistRequest(
 
 public sealed record RegisterHealthOfficerRequest(string? Name, string? Email, string? Password, string? Language = null);
 
-public sealed record RegisterPharmacyRequest(string? Name, string? LicenceNumber, string? District, string? State);
+/// <summary><c>cadre</c>: communityHealthOfficer or anm; <c>facilityId</c>: the spoke they work at.</summary>
+public sealed record RegisterHealthWorkerRequest(string? Name, string? Email, string? Password, string? Cadre, Guid? FacilityId, string? Language = null);
+
+/// <summary><c>facilityId</c>: the facility whose own pharmacy this is (a spoke's prescriptions go to it); none for an independent pharmacy.</summary>
+public sealed record RegisterPharmacyRequest(string? Name, string? LicenceNumber, string? District, string? State, Guid? FacilityId = null);
 
 /// <summary>Admins register the people and places patients cannot vouch for: doctors, pharmacists, facilities.</summary>
 public static class AdminEndpoints
@@ -47,6 +51,7 @@ public static class AdminEndpoints
         admin.MapPost("/pharmacies", RegisterPharmacy).WithSummary("Register a pharmacy (drug licence number).");
         admin.MapGet("/pharmacies", ListPharmacies).WithSummary("Registered pharmacies, by name (to choose a pharmacist's pharmacy).");
         admin.MapPost("/pharmacists", RegisterPharmacist).WithSummary("Register a pharmacist of a registered pharmacy.");
+        admin.MapPost("/health-workers", RegisterHealthWorker).WithSummary("Register a health worker (community health officer or ANM) of a facility, their spoke.");
         admin.MapPost("/health-officers", RegisterHealthOfficer).WithSummary("Register a health officer (aggregate analytics only).");
         admin.MapGet("/staff", ListStaff).WithSummary("Staff accounts, optionally of one role.");
         admin.MapPost("/staff/{staffId:guid}/deactivate", Deactivate)
@@ -95,6 +100,10 @@ public static class AdminEndpoints
         var licence = errors.Require("licenceNumber", PersonRules.Text(request.LicenceNumber, "Drug licence number", 40));
         var district = errors.Require("district", PersonRules.Text(request.District, "District", 80));
         var state = errors.Require("state", PersonRules.Text(request.State, "State", 80));
+        if (request.FacilityId is { } facilityId && await session.LoadAsync<Facility>(facilityId, cancellationToken) is null)
+        {
+            errors.Add("facilityId", "No facility is registered with this id.");
+        }
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -103,7 +112,7 @@ public static class AdminEndpoints
         {
             return Problems.Conflict($"A pharmacy with drug licence {licence} is already registered.");
         }
-        var pharmacy = new Pharmacy(Ids.New(), name!, licence!, district!, state!, time.GetUtcNow());
+        var pharmacy = new Pharmacy(Ids.New(), name!, licence!, district!, state!, time.GetUtcNow(), request.FacilityId);
         session.Insert(pharmacy);
         session.Events.StartStream(pharmacy.Id, new PharmacyRegistered(pharmacy.Id, user.AccountId(), pharmacy.RegisteredAt));
         await session.SaveChangesAsync(cancellationToken);
@@ -204,6 +213,29 @@ public static class AdminEndpoints
         return await Register(session, hasher, messenger, user, time, credentials, Role.HealthOfficer, null, null, cancellationToken);
     }
 
+    private static async Task<Results<Created<StaffView>, ProblemHttpResult>> RegisterHealthWorker(
+        RegisterHealthWorkerRequest request, ClaimsPrincipal user, IDocumentSession session, IPasswordHasher<StaffAccount> hasher, Messenger messenger,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var credentials = StaffCredentials(request.Name, request.Email, request.Password, request.Language, errors);
+        var cadre = errors.RequireValue("cadre", Telemed.Domain.Spokes.HealthWorkerRules.ParseCadre(request.Cadre));
+        if (request.FacilityId is not { } facilityId || await session.LoadAsync<Facility>(facilityId, cancellationToken) is null)
+        {
+            errors.Add("facilityId", "Name the registered facility (the spoke) this health worker works at.");
+        }
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await EmailTaken(session, credentials.Email, cancellationToken))
+        {
+            return Problems.Conflict("Another staff account already uses this email.");
+        }
+        return await Register(session, hasher, messenger, user, time, credentials, Role.HealthWorker, null, null, cancellationToken,
+            new HealthWorkerDetails(cadre!.Value, request.FacilityId!.Value));
+    }
+
     private static async Task<Ok<IReadOnlyList<Pharmacy>>> ListPharmacies(IQuerySession session, CancellationToken cancellationToken) =>
         TypedResults.Ok(await session.Query<Pharmacy>().OrderBy(p => p.Name).ToListAsync(cancellationToken));
 
@@ -264,10 +296,11 @@ public static class AdminEndpoints
         Role role,
         DoctorDetails? doctor,
         PharmacistDetails? pharmacist,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        HealthWorkerDetails? healthWorker = null)
     {
         var now = time.GetUtcNow();
-        var account = new StaffAccount(Ids.New(), role, credentials.Name, credentials.Email, "", doctor, pharmacist, now);
+        var account = new StaffAccount(Ids.New(), role, credentials.Name, credentials.Email, "", doctor, pharmacist, now, HealthWorker: healthWorker);
         var password = credentials.Password ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         account = account with { PasswordHash = hasher.HashPassword(account, password) };
         session.Insert(account);

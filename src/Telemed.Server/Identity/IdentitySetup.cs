@@ -63,6 +63,7 @@ public static class IdentitySetup
             .AddPolicy(Roles.Doctor, policy => policy.RequireRole(Roles.Doctor))
             .AddPolicy(Roles.Patient, policy => policy.RequireRole(Roles.Patient))
             .AddPolicy(Roles.Pharmacist, policy => policy.RequireRole(Roles.Pharmacist))
+            .AddPolicy(Roles.HealthWorker, policy => policy.RequireRole(Roles.HealthWorker))
             .AddPolicy(Roles.HealthOfficer, policy => policy.RequireRole(Roles.HealthOfficer, Roles.Admin));
 
         services.ConfigureMarten(options =>

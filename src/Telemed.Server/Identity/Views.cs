@@ -12,10 +12,11 @@ public sealed record PatientView(
         patient.Language, patient.Email, patient.GuardianId, patient.GuardianRelation);
 }
 
-public sealed record StaffView(Guid Id, string Role, string Name, string Email, DoctorDetails? Doctor, PharmacistDetails? Pharmacist, bool Active)
+public sealed record StaffView(
+    Guid Id, string Role, string Name, string Email, DoctorDetails? Doctor, PharmacistDetails? Pharmacist, bool Active, HealthWorkerDetails? HealthWorker = null)
 {
     public static StaffView Of(StaffAccount staff) =>
-        new(staff.Id, Roles.Name(staff.Role), staff.Name, staff.Email, staff.Doctor, staff.Pharmacist, staff.Active);
+        new(staff.Id, Roles.Name(staff.Role), staff.Name, staff.Email, staff.Doctor, staff.Pharmacist, staff.Active, staff.HealthWorker);
 }
 
 /// <summary>What patients may see of a doctor when choosing an OPD: professional identity, no contact details.</summary>

@@ -14,6 +14,9 @@ public abstract record QueueCommand(string Action)
 
     public virtual bool PatientOnly => false;
 
+    /// <summary>A spoke's health worker, for a patient they brought in (checked by the endpoint before it sends the command).</summary>
+    public virtual bool HealthWorkerOnly => false;
+
     /// <summary>Only the server sends it (see <see cref="QueueService.ExecuteAsSystem"/>).</summary>
     public virtual bool SystemOnly => false;
 

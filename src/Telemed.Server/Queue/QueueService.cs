@@ -96,7 +96,7 @@ public sealed class QueueService(
         if (!MayAct(caller, callerId, state, command))
         {
             await Audit(callerId, command.Resource(sessionId), command.Action, cancellationToken);
-            return new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor);
+            return new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly || command.HealthWorkerOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor);
         }
         if (expectedVersion is { } expected && expected != state.Version)
         {
@@ -201,6 +201,7 @@ public sealed class QueueService(
     private static bool MayAct(ClaimsPrincipal caller, Guid callerId, OpdSession session, QueueCommand command) =>
         command.SystemOnly ? ReferenceEquals(caller, SystemCaller)
         : command.PatientOnly ? caller.IsInRole(Roles.Patient)
+        : command.HealthWorkerOnly ? caller.IsInRole(Roles.HealthWorker)
         : command.DoctorOnly ? caller.IsInRole(Roles.Doctor) && session.HasDoctor(callerId)
         : IsStaffOf(caller, callerId, session);
 

@@ -46,6 +46,12 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         "GET /api/sessions/{sessionId:guid}/slots", "POST /api/sessions/{sessionId:guid}/bookings",
     ];
 
+    /// <summary>What a health worker of a spoke linked to the same hub may call on another spoke's objects: the hub's sessions and rosters, no patient.</summary>
+    private static readonly HashSet<string> OpenToLinkedHealthWorkers =
+    [
+        "GET /api/sessions/{sessionId:guid}", "GET /api/sessions/{sessionId:guid}/slots", "GET /api/spoke/rosters/{rosterId:guid}/slots",
+    ];
+
     private static string Name(RouteEndpoint endpoint) =>
         (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? methods[0] + " " : "") + "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
 
@@ -145,13 +151,42 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         }
     }
 
-    /// <summary>Every endpoint that names an object, and every hub method, called by someone with no claim on it: none succeeds.</summary>
-    private async Task NoLeaks(string strangerToken, Ids ids)
+    /// <summary>
+    /// A patient brought in at one spoke, checked in to a hub doctor and prescribed for: a health worker of another spoke
+    /// linked to the same hub, and a colleague at the same spoke who did not bring them in, walk every endpoint and hub
+    /// method with the patient's, session's, consultation's, prescription's and roster's ids.
+    /// </summary>
+    [Fact]
+    public async Task A_health_worker_reaches_no_patient_they_did_not_bring_in()
     {
+        var world = await Spokes.SpokeWorld.Create(server.Host);
+        var patientId = await world.Register();
+        var (sessionId, token) = await world.BookAndCheckIn(server.Host, patientId);
+        await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null)).ShouldHave(HttpStatusCode.OK);
+        var started = await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/start", null);
+        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
+        var room = new Consultations.Room(sessionId, consultationId, null!, world.DoctorToken);
+        await Clinical.Write(world.Doctor, room, ("diagnosis", new { text = "Viral fever", codeSystem = "icd10", code = "B34.9" }),
+            ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
+        await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/complete", null)).ShouldHave(HttpStatusCode.OK);
+        var prescriptionId = (await world.Doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{consultationId}/record")).GetProperty("prescriptionId").GetGuid();
+        var ids = new Ids(sessionId, consultationId, prescriptionId, patientId, world.DoctorId, Roster: world.RosterId);
+        var admin = await Spokes.SpokeWorld.Admin(server.Host);
+        var otherSpoke = await Spokes.SpokeWorld.Facility(admin, "HWC Walk");
+        await Spokes.SpokeWorld.Link(admin, Sessions.Facility, otherSpoke);
+
+        await NoLeaks((await Spokes.SpokeWorld.HealthWorkerAt(server.Host, admin, otherSpoke, "Walk Other")).Token, ids, OpenToLinkedHealthWorkers);
+        await NoLeaks((await Spokes.SpokeWorld.HealthWorkerAt(server.Host, admin, world.SpokeId, "Walk Colleague")).Token, ids, OpenToLinkedHealthWorkers);
+    }
+
+    /// <summary>Every endpoint that names an object, and every hub method, called by someone with no claim on it: none succeeds.</summary>
+    private async Task NoLeaks(string strangerToken, Ids ids, HashSet<string>? open = null)
+    {
+        open ??= OpenToAnyPatient;
         var stranger = server.Host.As(strangerToken);
         var leaks = new List<string>();
         foreach (var endpoint in Endpoints().Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<HttpMethodMetadata>() is not null
-            && e.RoutePattern.Parameters.Count > 0 && !OpenToAnyPatient.Contains(Name(e))))
+            && e.RoutePattern.Parameters.Count > 0 && !open.Contains(Name(e))))
         {
             var response = await stranger.SendAsync(Request(endpoint, ids));
             if (response.IsSuccessStatusCode)
@@ -178,7 +213,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     }
 
     /// <summary>A booked slot of another session (the patient is checked in to the first).</summary>
-    private sealed record Ids(Guid Session, Guid Consultation, Guid Prescription, Guid Patient, Guid Doctor, (Guid Session, Guid Booking)? Booked = null);
+    private sealed record Ids(Guid Session, Guid Consultation, Guid Prescription, Guid Patient, Guid Doctor, (Guid Session, Guid Booking)? Booked = null, Guid? Roster = null);
 
     /// <summary>The patient's booking of a slot of a session that starts in an hour.</summary>
     private async Task<(Guid Session, Guid Booking)> Booking(TestPatient patient)
@@ -211,6 +246,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
                 "prescriptionId" => ids.Prescription.ToString(),
                 "patientId" or "dependantId" => ids.Patient.ToString(),
                 "doctorId" => ids.Doctor.ToString(),
+                "rosterId" when ids.Roster is { } roster => roster.ToString(),
                 "token" => "1",
                 "documentName" => "v1",
                 _ => Guid.NewGuid().ToString(),

@@ -2,8 +2,8 @@ import type { MessageKey } from '../shared/i18n';
 
 /** What the admin pages show and send, without the page: the forms' fields, staff grouping, the day's figures. */
 
-export type StaffRole = 'doctor' | 'pharmacist' | 'health-officer' | 'admin';
-export const staffRoles: StaffRole[] = ['doctor', 'pharmacist', 'health-officer', 'admin'];
+export type StaffRole = 'doctor' | 'pharmacist' | 'health-worker' | 'health-officer' | 'admin';
+export const staffRoles: StaffRole[] = ['doctor', 'pharmacist', 'health-worker', 'health-officer', 'admin'];
 
 export interface StaffMember {
   id: string;
@@ -88,15 +88,15 @@ export function generatePassword(fill: (bytes: Uint8Array) => Uint8Array = bytes
   return [0, 4, 8, 12].map(start => characters.slice(start, start + 4).join('')).join('-');
 }
 
-export type RegistrationKind = 'facility' | 'doctor' | 'pharmacy' | 'pharmacist' | 'health-officer';
-export const registrationKinds: RegistrationKind[] = ['facility', 'doctor', 'pharmacy', 'pharmacist', 'health-officer'];
+export type RegistrationKind = 'facility' | 'hub-spoke' | 'doctor' | 'pharmacy' | 'pharmacist' | 'health-worker' | 'health-officer';
+export const registrationKinds: RegistrationKind[] = ['facility', 'hub-spoke', 'doctor', 'pharmacy', 'pharmacist', 'health-worker', 'health-officer'];
 
 /** One field of a registration form, named as the server's request and its problem details name it. */
 export interface FieldSpec {
   name: string;
   label: MessageKey;
   hint?: MessageKey;
-  input: 'text' | 'email' | 'password' | 'facilities' | 'pharmacy';
+  input: 'text' | 'email' | 'password' | 'facilities' | 'facility' | 'pharmacy' | 'cadre';
   optional?: boolean;
   autocomplete?: string;
 }
@@ -144,6 +144,7 @@ export const registrationForms: Record<RegistrationKind, { path: string; fields:
       { name: 'name', label: 'admin.field.pharmacyName', input: 'text' },
       { name: 'licenceNumber', label: 'admin.field.licenceNumber', hint: 'admin.hint.licenceNumber', input: 'text' },
       ...place,
+      { name: 'facilityId', label: 'admin.field.pharmacyFacility', hint: 'admin.hint.pharmacyFacility', input: 'facility', optional: true },
     ],
   },
   pharmacist: {
@@ -153,6 +154,21 @@ export const registrationForms: Record<RegistrationKind, { path: string; fields:
       { name: 'registrationNumber', label: 'admin.field.registrationNumber', input: 'text' },
       { name: 'stateCouncil', label: 'admin.field.pharmacyCouncil', hint: 'admin.hint.pharmacyCouncil', input: 'text' },
       { name: 'pharmacyId', label: 'admin.field.pharmacy', input: 'pharmacy' },
+    ],
+  },
+  'hub-spoke': {
+    path: '/api/admin/hub-spokes',
+    fields: [
+      { name: 'hubId', label: 'admin.field.hub', input: 'facility' },
+      { name: 'spokeId', label: 'admin.field.spokeOf', input: 'facility' },
+    ],
+  },
+  'health-worker': {
+    path: '/api/admin/health-workers',
+    fields: [
+      ...credentials,
+      { name: 'cadre', label: 'admin.field.cadre', input: 'cadre' },
+      { name: 'facilityId', label: 'admin.field.spoke', input: 'facility' },
     ],
   },
   'health-officer': { path: '/api/admin/health-officers', fields: credentials },
@@ -167,7 +183,7 @@ export function registrationBody(kind: RegistrationKind, values: Record<string, 
   for (const field of registrationForms[kind].fields) {
     const value = values[field.name];
     if (field.input === 'facilities') body[field.name] = Array.isArray(value) ? value : [];
-    else if (field.input === 'pharmacy') body[field.name] = typeof value === 'string' && value !== '' ? value : null;
+    else if (field.input === 'pharmacy' || field.input === 'facility') body[field.name] = typeof value === 'string' && value !== '' ? value : null;
     else if (field.input === 'password') body[field.name] = typeof value === 'string' ? value : '';
     else {
       const text = typeof value === 'string' ? value.trim() : '';

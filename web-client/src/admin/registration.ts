@@ -57,13 +57,21 @@ function fieldBlock(kind: RegistrationKind, field: FieldSpec) {
   }
   const label = element('label', { htmlFor: id });
   label.dataset.i18n = field.label;
-  const control: HTMLSelectElement | HTMLInputElement = document.createElement(field.input === 'pharmacy' ? 'select' : 'input');
+  const control: HTMLSelectElement | HTMLInputElement = document.createElement(['pharmacy', 'facility', 'cadre'].includes(field.input) ? 'select' : 'input');
+  if (field.input === 'cadre' && control instanceof HTMLSelectElement) {
+    control.append(...(['communityHealthOfficer', 'anm'] as const).map(cadre => {
+      const option = new Option('', cadre);
+      option.dataset.i18n = `cadre.${cadre}`;
+      return option;
+    }));
+  }
   Object.assign(control, { id, name: field.name });
   if (control instanceof HTMLInputElement) {
     control.type = field.input === 'email' ? 'email' : field.input === 'password' ? 'password' : 'text';
     control.setAttribute('autocomplete', field.autocomplete ?? 'off');
   }
   control.required = !field.optional;
+  control.dataset.input = field.input;
   control.setAttribute('aria-describedby', described);
   block.append(label, control);
   if (field.input === 'password') {
@@ -114,6 +122,13 @@ function renderPlaceChoices() {
   prompt.dataset.i18n = places.pharmacies.length === 0 ? 'admin.field.noPharmacies' : 'admin.field.choosePharmacy';
   select.replaceChildren(prompt, ...places.pharmacies.map(p => new Option(`${p.name} (${p.district}, ${p.licenceNumber ?? ''})`, p.id)));
   select.value = places.pharmacies.some(p => p.id === chosen) ? chosen : '';
+  for (const facilitySelect of $('adm-register').querySelectorAll<HTMLSelectElement>('select[data-input=facility]')) {
+    const kept = facilitySelect.value;
+    const none = new Option('', '');
+    none.dataset.i18n = places.facilities.length === 0 ? 'admin.field.noFacilities' : 'admin.field.chooseFacility';
+    facilitySelect.replaceChildren(none, ...places.facilities.map(f => new Option(`${f.name} (${f.district}, ${f.hfrId ?? ''})`, f.id)));
+    facilitySelect.value = places.facilities.some(f => f.id === kept) ? kept : '';
+  }
   applyTranslations($('adm-register'));
 }
 
@@ -159,7 +174,9 @@ async function register(kind: RegistrationKind, form: HTMLFormElement) {
     for (const password of form.querySelectorAll<HTMLInputElement>('input[name=password]')) password.type = 'password';
     const registry = registryStatus(created);
     const checked = registry ? () => t(`admin.registry.${registry}`) : undefined;
-    if (kind === 'facility' || kind === 'pharmacy') {
+    if (kind === 'hub-spoke') {
+      say(done, () => t('admin.register.linked'));
+    } else if (kind === 'facility' || kind === 'pharmacy') {
       say(done, () => [t('admin.register.placeDone', { name: created.name }), checked?.()].filter(Boolean).join(' '));
       await loadPlaces();
     } else {

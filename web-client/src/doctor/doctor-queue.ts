@@ -16,7 +16,12 @@ export interface QueueRow {
   accompaniedBy?: { name: string; relation: string; accountId?: string | null } | null;
   /** A booked patient's slot: they are called at its start, ahead of walk-ins who came after it. */
   slotStartsAt?: string | null;
+  /** The spoke's health worker who brought the patient in and sits with them in the call. */
+  assistedBy?: AssistedBy | null;
 }
+
+/** Who brought the patient in at a spoke: the health worker, their cadre and their centre, and the vitals they took. */
+export interface AssistedBy { healthWorkerId: string; name: string; cadre: 'communityHealthOfficer' | 'anm'; spokeId: string; spokeName: string }
 
 /** A file the patient attached at check-in; downloaded with the doctor's bearer token. */
 export interface AttachmentRef { id: string; fileName: string; contentType: string; size: number }

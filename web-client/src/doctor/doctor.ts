@@ -2,9 +2,10 @@ import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } f
 import { hangUp, joinCall } from '../shared/call/call-view';
 import {
   actionsFor, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
-  type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
+  type AssistedBy, type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
 } from './doctor-queue';
 import type { PatientFacts } from './doctor-patient';
+import { prepareRosters } from './rosters';
 import { byStart, localInputValue, newSessionRequest, sessionActions, sessionHubMethods, type DoctorSession, type SessionAction } from './doctor-sessions';
 import { formatDate, formatTime, isMessageKey, onLanguageChange, relationWords, t, type MessageKey } from '../shared/i18n';
 import { PatientPanel } from './patient-panel';
@@ -95,6 +96,7 @@ async function prepareNewSession() {
   ]);
   const mine = facilities.filter(facility => me.doctor?.facilityIds.includes(facility.id));
   $('ns-facility').replaceChildren(...mine.map(facility => new Option(facility.name, facility.id)));
+  await prepareRosters(mine, me.doctor?.specialty);
   // The doctor may have typed into the form while it was being prepared: what they wrote stays.
   const prefill = (id: string, value: string) => {
     const input = $<HTMLInputElement>(id);
@@ -182,6 +184,7 @@ async function runQueue(sessionId: string) {
     await record.open();
     await joinCall(consultationId, 'doctor');
     const started = queue.ordered().find(r => r.token === row.token);
+    $('call-assisted').textContent = started?.assistedBy ? assistedLine(started.assistedBy, 'call.assistedBy') : '';
     const consultation = await api.get<{ patientId: string; patient?: { name: string; ageYears: number; sex: string; abhaNumber?: string; abhaAddress?: string } }>(
       `/api/consultations/${consultationId}`);
     const patient = consultation.patient;
@@ -264,6 +267,9 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
       const text = t('queue.accompanied', { name: row.accompaniedBy.name, relation: relationWords(row.accompaniedBy.relation) });
       item.append(Object.assign(document.createElement('div'), { className: 'companion', textContent: text }));
     }
+    if (row.assistedBy) {
+      item.append(Object.assign(document.createElement('div'), { className: 'assisted', textContent: assistedLine(row.assistedBy) }));
+    }
     if (row.complaint) {
       item.append(Object.assign(document.createElement('div'), { className: 'complaint', textContent: row.complaint }));
     }
@@ -293,4 +299,9 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
 /** Before the consultation the queue row is all the doctor knows of the patient (the ABHA comes with their records). */
 function rowFacts(row: QueueRow): PatientFacts {
   return { name: row.patient.name, age: row.patient.age, sex: row.patient.sex, complaint: row.complaint };
+}
+
+/** Who sits with the patient at the spoke (the health worker, their cadre and centre), as the queue or the call says it. */
+function assistedLine(assisted: AssistedBy, key: 'queue.assisted' | 'call.assistedBy' = 'queue.assisted'): string {
+  return t(key, { name: assisted.name, cadre: t(`cadre.${assisted.cadre}`), spoke: assisted.spokeName });
 }

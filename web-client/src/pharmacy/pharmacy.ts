@@ -61,6 +61,9 @@ export function dispenseLines(rows: DispenseRow[]) {
 }
 
 /** The pharmacist's screen: check a prescription, then record what was handed out (one request id per attempt, kept on retry). */
+/** A prescription from a spoke's assisted consultation, for the spoke's own pharmacy (SpokePrescriptionView). */
+interface SpokePrescription { prescriptionId: string; issuedAt: string; patientName: string; doctorName: string; hubName: string; revoked: boolean; fullyDispensed: boolean }
+
 export class Pharmacy {
   private view?: PharmacyView;
   private recent?: PharmacyView[];
@@ -127,6 +130,24 @@ export class Pharmacy {
   }
 
   /** Prescriptions this pharmacist checked or dispensed, latest first; each opens again in the dispensing screen. */
+  /** A spoke's own pharmacy: the prescriptions of its centre's assisted consultations; the panel stays hidden for any other pharmacy. */
+  async spokePrescriptions() {
+    const listed = await this.api.get<SpokePrescription[]>('/api/pharmacy/spoke-prescriptions').catch(() => undefined);
+    this.$('rx-spoke-panel').hidden = !listed;
+    if (!listed) return;
+    fillList(this.$('rx-spoke'), listed.map(prescription => {
+      const item = document.createElement('li');
+      item.dataset.prescription = prescription.prescriptionId;
+      item.textContent = t('pharmacy.spokeLine', {
+        patient: prescription.patientName, doctor: prescription.doctorName, hub: prescription.hubName, date: formatDate(prescription.issuedAt),
+      }) + (prescription.fullyDispensed ? ` (${t('pharmacy.spokeDone')})` : '') + ' ';
+      const open = Object.assign(document.createElement('button'), { type: 'button', textContent: t('pharmacy.open') });
+      open.addEventListener('click', () => void this.check(prescription.prescriptionId));
+      item.append(open);
+      return item;
+    }), t('pharmacy.noHistory'));
+  }
+
   async history() {
     this.recent = await this.api.get<PharmacyView[]>('/api/pharmacy/prescriptions');
     this.renderHistory();

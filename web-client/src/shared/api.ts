@@ -19,7 +19,7 @@ export class ApiError extends Error {
 
 export interface Tokens {
   accountId: string;
-  role: 'patient' | 'doctor' | 'pharmacist' | 'admin' | 'health-officer';
+  role: 'patient' | 'doctor' | 'pharmacist' | 'admin' | 'health-officer' | 'health-worker';
   accessToken: string;
   refreshToken: string;
 }

@@ -20,7 +20,7 @@ export function accountKey(name: string): string {
 }
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const sections = ['signin', 'patient', 'doctor', 'pharmacy', 'admin', 'analytics', 'call'] as const;
+const sections = ['signin', 'patient', 'doctor', 'pharmacy', 'admin', 'analytics', 'call', 'health-worker'] as const;
 export type Section = (typeof sections)[number];
 
 export function show(section: Section) {

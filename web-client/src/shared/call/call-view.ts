@@ -28,6 +28,7 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   $('call').hidden = false;
   $('chat').hidden = role === 'staff';
   $('chat-log').replaceChildren();
+  $('call-assisted').textContent = '';
   $('call-tiles').replaceChildren();
   $('call-tiles').hidden = true;
   const servers = await api.get<ServerIceServers>(`/api/consultations/${consultationId}/ice-servers`);

@@ -3,7 +3,7 @@ import { classifyQuality, sampleFromStats, type Quality, type StatsEntry } from 
 import { ChatThread, TypingThrottle } from './chat';
 import type { MediaState } from '../connection';
 import type { MessageKey } from '../i18n';
-import { mainPeerRole, type CandidateInit, type Participant, type Role } from './negotiation';
+import { isMainPeer, mainPeerRole, type CandidateInit, type Participant, type Role } from './negotiation';
 import { allOn, PeerLink, type LinkContext, type PeerMedia } from './peer-link';
 import { replyValue, type HubReply } from '../server-errors';
 
@@ -347,7 +347,7 @@ export class Call {
   }
 
   private isMain(link: PeerLink): boolean {
-    return link.role === this.peerRole;
+    return isMainPeer(this.role, link.role);
   }
 
   /** The link to this participant, made on first mention; its role is filled in as soon as someone names it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateBuffer, iceServerRenewalMs, mainPeerRole, offersTo, toRtcIceServers } from './negotiation';
+import { CandidateBuffer, iceServerRenewalMs, isMainPeer, mainPeerRole, offersTo, toRtcIceServers } from './negotiation';
 
 const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${5000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 });
 
@@ -43,9 +43,10 @@ describe('offersTo', () => {
   const patient = { accountId: '0193a000-0000-7000-8000-000000000001', role: 'patient' as const };
   const staffA = { accountId: '0193a000-0000-7000-8000-00000000000a', role: 'staff' as const };
   const staffB = { accountId: '0193A000-0000-7000-8000-00000000000B', role: 'staff' as const };
+  const healthWorker = { accountId: '0193a000-0000-7000-8000-000000000021', role: 'healthWorker' as const };
 
   it('makes exactly one side of every pair the offerer', () => {
-    const everyone = [doctor, patient, staffA, staffB];
+    const everyone = [doctor, patient, staffA, staffB, healthWorker];
     for (const me of everyone) {
       for (const peer of everyone.filter(p => p !== me)) expect(offersTo(me, peer)).not.toBe(offersTo(peer, me));
     }
@@ -63,6 +64,17 @@ describe('offersTo', () => {
   it('has the lower account id offer between two staff, whatever the letter case', () => {
     expect(offersTo(staffA, staffB)).toBe(true);
     expect(offersTo(staffB, staffA)).toBe(false);
+  });
+});
+
+describe('isMainPeer', () => {
+  it("shows the doctor the patient's side, whoever sits at its device, and everyone else the doctor", () => {
+    expect(isMainPeer('doctor', 'patient')).toBe(true);
+    expect(isMainPeer('doctor', 'healthWorker')).toBe(true);
+    expect(isMainPeer('doctor', 'staff')).toBe(false);
+    expect(isMainPeer('healthWorker', 'doctor')).toBe(true);
+    expect(isMainPeer('healthWorker', 'staff')).toBe(false);
+    expect(isMainPeer('staff', 'healthWorker')).toBe(false);
   });
 });
 

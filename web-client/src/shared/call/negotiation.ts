@@ -58,7 +58,13 @@ export function toRtcIceServers(servers: ServerIceServer[]): RTCIceServer[] {
   return servers.map(s => (s.username ? { urls: s.urls, username: s.username, credential: s.credential ?? '' } : { urls: s.urls }));
 }
 
-export type Role = 'doctor' | 'patient' | 'staff';
+/** healthWorker: a spoke's health worker, sitting with the patient on one device, so on the patient's side of the call. */
+export type Role = 'doctor' | 'patient' | 'staff' | 'healthWorker';
+
+/** The patient's side of the call: the patient, or the health worker at whose device the patient sits. */
+export function onPatientSide(role: Role | undefined): boolean {
+  return role === 'patient' || role === 'healthWorker';
+}
 
 export interface Participant {
   accountId: string;
@@ -67,13 +73,15 @@ export interface Participant {
 
 /**
  * Whether `me` makes the offers on the peer connection with `peer` (every pair in the room has its own). Fixed per
- * pair, so the two never offer at once: the doctor offers to everyone, invited staff offer to the patient, and between
- * two staff the lower account id offers. The patient only answers.
+ * pair, so the two never offer at once: the doctor offers to everyone, invited staff offer to the patient's side, the
+ * health worker to the patient should they join from a device of their own, and between two staff the lower account id
+ * offers. The patient only answers.
  */
 export function offersTo(me: Participant, peer: Participant): boolean {
   if (me.role === 'doctor') return true;
   if (me.role === 'patient' || peer.role === 'doctor') return false;
-  if (peer.role === 'patient') return true;
+  if (me.role === 'healthWorker') return peer.role === 'patient';
+  if (onPatientSide(peer.role)) return true;
   return me.accountId.toLowerCase() < peer.accountId.toLowerCase();
 }
 
@@ -83,4 +91,9 @@ export function offersTo(me: Participant, peer: Participant): boolean {
  */
 export function mainPeerRole(role: Role): Role {
   return role === 'doctor' ? 'patient' : 'doctor';
+}
+
+/** Whether a link to `peer` is the main one for `me`: the doctor's is the patient's side (the patient or their health worker). */
+export function isMainPeer(me: Role, peer: Role | undefined): boolean {
+  return me === 'doctor' ? onPatientSide(peer) : peer === 'doctor';
 }
