@@ -50,7 +50,7 @@ bench_start_server() {
   env ASPNETCORE_ENVIRONMENT=Benchmark Sms__Provider=Sink Email__Provider=Sink \
   Messages__SecretPath="$BENCH_MESSAGES_KEY" Database__ConnectionString="$BENCH_DATABASE" \
   Auth__SigningKeyPath="$PWD/.data/bench-key.pem" Demo__Seed=true Otp__ResendCooldownSeconds=0 \
-  Security__SignInPerMinute=100000 Security__CheckInPerMinute=100000 Signalling__Burst=10000 Signalling__MessagesPerSecond=10000 \
+  Security__SignInPerMinute=100000 Security__CheckInPerMinute=100000 Security__SessionPerMinute=100000 Signalling__Burst=10000 Signalling__MessagesPerSecond=10000 \
   Auth__PasswordHashIterations=1000 Hubs__ConnectionsPerAddress=1000000 Hubs__ConnectionsPerAccount=100000 Hubs__AnonymousConnectionsPerMinute=1000000 \
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="$INLINE_COMPLETIONS" "$@" \
     dotnet src/Telemed.Server/bin/Release/net10.0/Telemed.Server.dll --urls "$url" --contentRoot "$PWD/src/Telemed.Server" > "$log" 2>&1 &

@@ -30,9 +30,9 @@ public static class SignInEndpoints
         auth.MapPost("/otp", SendCode).RequireRateLimiting(Security.SignInLimit).WithSummary("Send a one-time sign-in code by SMS to a mobile number.");
         auth.MapPost("/otp/verify", SignInWithCode).RequireRateLimiting(Security.SignInLimit).WithSummary("Patients: sign in with the code.");
         auth.MapPost("/sign-in", SignInWithPassword).RequireRateLimiting(Security.SignInLimit).WithSummary("Staff: sign in with email and password.");
-        auth.MapPost("/refresh", Refresh).WithSummary("Swap a refresh token for new tokens (the old refresh token stops working).");
-        auth.MapPost("/sign-out", SignOut).WithSummary("End the session the refresh token belongs to.");
-        app.MapPost("/api/auth/sign-out-everywhere", SignOutEverywhere).WithTags("Sign-in")
+        auth.MapPost("/refresh", Refresh).RequireRateLimiting(Security.SessionLimit).WithSummary("Swap a refresh token for new tokens (the old refresh token stops working).");
+        auth.MapPost("/sign-out", SignOut).RequireRateLimiting(Security.SessionLimit).WithSummary("End the session the refresh token belongs to.");
+        app.MapPost("/api/auth/sign-out-everywhere", SignOutEverywhere).RequireRateLimiting(Security.SessionLimit).WithTags("Sign-in")
             .WithSummary("End every session of the signed-in account; its live connections close within a minute.");
     }
 

@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Telemed.Server.Infrastructure;
@@ -27,6 +28,28 @@ public sealed class SecurityOptions
     /// <summary>Check-ins per patient per minute.</summary>
     [Range(1, 100_000)]
     public int CheckInPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Token refreshes and sign-outs per client address per minute: each browser refreshes every quarter of an hour, so
+    /// even a clinic of many devices behind one address stays far below it.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int SessionPerMinute { get; set; } = 120;
+
+    /// <summary>Fetches of the public keys (JWKS, cacheable for five minutes) per client address per minute.</summary>
+    [Range(1, 100_000)]
+    public int PublicKeysPerMinute { get; set; } = 60;
+
+    /// <summary>Payment-provider webhook deliveries per sender address per minute (Stripe retries what is refused).</summary>
+    [Range(1, 100_000)]
+    public int WebhookPerMinute { get; set; } = 600;
+
+    /// <summary>
+    /// The largest request body any endpoint reads unless it sets its own limit (check-in attachments do): larger
+    /// bodies, chunked ones included, are refused with 413 as they arrive.
+    /// </summary>
+    [Range(1024, 100 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// Reverse proxies (addresses or CIDR ranges: nginx, the ingress controller's pods) whose X-Forwarded-For and
@@ -72,6 +95,9 @@ public static class Security
     public const string SignInLimit = "sign-in";
     public const string CheckInLimit = "check-in";
     public const string VerificationLimit = "verification";
+    public const string SessionLimit = "session";
+    public const string PublicKeysLimit = "public-keys";
+    public const string WebhookLimit = "webhook";
 
     // The web client: own scripts and styles (Chart.js sets inline canvas styles), media from the camera and from
     // peers, API and hub calls to this origin (plus what a feature declares, see ContentSecuritySources), never framed.
@@ -112,6 +138,8 @@ public static class Security
             hsts.MaxAge = TimeSpan.FromDays(365);
             hsts.IncludeSubDomains = true;
         });
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<SecurityOptions>>((kestrel, security) =>
+            kestrel.Limits.MaxRequestBodySize = security.Value.MaxRequestBodyBytes);
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
         services.AddRateLimiter(limiter =>
         {
@@ -125,6 +153,12 @@ public static class Security
                 ClientNetwork(http.Connection.RemoteIpAddress), options => options.SignInPerMinute));
             limiter.AddPolicy(VerificationLimit, http => Partition(http, VerificationLimit,
                 ClientNetwork(http.Connection.RemoteIpAddress), options => options.VerificationPerMinute));
+            limiter.AddPolicy(SessionLimit, http => Partition(http, SessionLimit,
+                ClientNetwork(http.Connection.RemoteIpAddress), options => options.SessionPerMinute));
+            limiter.AddPolicy(PublicKeysLimit, http => Partition(http, PublicKeysLimit,
+                ClientNetwork(http.Connection.RemoteIpAddress), options => options.PublicKeysPerMinute));
+            limiter.AddPolicy(WebhookLimit, http => Partition(http, WebhookLimit,
+                ClientNetwork(http.Connection.RemoteIpAddress), options => options.WebhookPerMinute));
             limiter.AddPolicy(CheckInLimit, http => Partition(http, CheckInLimit,
                 http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? ClientNetwork(http.Connection.RemoteIpAddress),
                 options => options.CheckInPerMinute));

@@ -17,7 +17,7 @@ public static class PaymentEndpoints
 {
     public static void MapPayments(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/payments/stripe/webhook", StripeWebhooks.Receive).AllowAnonymous().WithTags("Payments")
+        app.MapPost("/api/payments/stripe/webhook", StripeWebhooks.Receive).AllowAnonymous().RequireRateLimiting(Security.WebhookLimit).WithTags("Payments")
             .WithSummary("Stripe webhook (signed; payment_intent.succeeded, payment_intent.payment_failed, charge.refunded).");
         var payments = app.MapGroup("/api/payments/{paymentId:guid}").WithTags("Payments");
         payments.MapGet("/", Get).WithSummary("A consultation fee: status, and the client secret while it is unpaid (its patient, admins).");

@@ -26,7 +26,7 @@ public static class PrescriptionEndpoints
         {
             http.Response.Headers.CacheControl = "public, max-age=300";
             return TypedResults.Json(keys.Jwks(), contentType: "application/jwk-set+json");
-        }).AllowAnonymous().WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
+        }).AllowAnonymous().RequireRateLimiting(Security.PublicKeysLimit).WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
         app.MapPost("/api/admin/prescription-keys", RotateKey)
             .RequireAuthorization(Roles.Admin).WithTags("Admin").WithSummary("Rotate the prescription signing key; older keys stay published.");
         app.MapPrescriptionDocuments();

@@ -81,6 +81,57 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     /// <summary>
+    /// Endpoints anyone may call without signing in — token refresh and sign-out, the public keys, the payment webhook —
+    /// each have a per-address limit of their own.
+    /// </summary>
+    [Theory]
+    [InlineData("Security:SessionPerMinute", "POST", "/api/auth/refresh")]
+    [InlineData("Security:SessionPerMinute", "POST", "/api/auth/sign-out")]
+    [InlineData("Security:PublicKeysPerMinute", "GET", "/.well-known/jwks.json")]
+    [InlineData("Security:WebhookPerMinute", "POST", "/api/payments/stripe/webhook")]
+    public async Task Anonymous_endpoints_are_limited_per_address(string setting, string method, string path)
+    {
+        using var strict = server.Start(new Dictionary<string, string?> { [setting] = "2" });
+        var client = strict.CreateClient();
+        HttpRequestMessage Request() => new(new HttpMethod(method), path)
+        {
+            Content = method == "POST" ? JsonContent.Create(new { refreshToken = "not-a-refresh-token" }) : null,
+        };
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            (await client.SendAsync(Request())).StatusCode.ShouldNotBe(HttpStatusCode.TooManyRequests);
+        }
+
+        var limited = await client.SendAsync(Request());
+
+        await limited.ShouldHave(HttpStatusCode.TooManyRequests);
+        (await limited.Problem()).GetProperty("detail").GetString()!.ShouldContain("wait a minute");
+    }
+
+    /// <summary>
+    /// No endpoint reads a body larger than it needs: the webhook (anonymous) is refused a 2 MB chunked body as it
+    /// arrives, on the real server (Kestrel enforces the limit), while a small one reaches the signature check.
+    /// </summary>
+    [Fact]
+    public async Task A_request_body_over_the_limit_is_refused_even_when_chunked()
+    {
+        var port = ServerProcess.FreePort();
+        _ = server.StartOnLoopback(port, new Dictionary<string, string?>());
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        async Task<HttpResponseMessage> Post(int bytes)
+        {
+            var content = new StreamContent(new MemoryStream(new byte[bytes]));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
+            request.Headers.TransferEncodingChunked = true;
+            return await client.SendAsync(request);
+        }
+
+        (await Post(100 * 1024)).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a small body reaches the signature check");
+        (await Post(2 * 1024 * 1024)).StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    /// <summary>
     /// Registration shares the sign-in limit of the client's address, so codes cannot be tried against it without bound;
     /// an IPv6 client is its /64 (a subscriber's line gets a whole one), an IPv4 client its address.
     /// </summary>

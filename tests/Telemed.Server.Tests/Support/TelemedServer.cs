@@ -115,6 +115,9 @@ public sealed class TelemedFactory(TelemedServer server, IDictionary<string, str
         builder.UseSetting("Security:CheckInPerMinute", "100000");
         builder.UseSetting("Otp:MaxSendsPerDay", "1000");
         builder.UseSetting("Security:VerificationPerMinute", "100000");
+        builder.UseSetting("Security:SessionPerMinute", "100000");
+        builder.UseSetting("Security:PublicKeysPerMinute", "100000");
+        builder.UseSetting("Security:WebhookPerMinute", "100000");
         // Every test's hub connections come from one address, many from one account; the caps are tested with their own settings.
         builder.UseSetting("Hubs:ConnectionsPerAddress", "1000000");
         builder.UseSetting("Hubs:ConnectionsPerAccount", "100000");
