@@ -30,7 +30,7 @@ skip() { printf '\n==> %s\n    skipped: %s\n' "$1" "$2"; RESULTS+=("SKIP  $1 ($2
 
 echo "==> Tools"
 ensure_debian_packages docker-compose:docker-compose yamllint:yamllint shellcheck:shellcheck /usr/sbin/nginx:nginx-light \
-  turnserver:coturn openssl:openssl node:nodejs npm:npm
+  /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream turnserver:coturn openssl:openssl node:nodejs npm:npm
 command -v kubectl >/dev/null || ensure_debian_packages kubectl:kubernetes-client
 PYTHON=python3
 if ! "$PYTHON" -c 'import yaml' 2>/dev/null; then ensure_debian_packages /usr/lib/python3/dist-packages/yaml:python3-yaml; PYTHON=/usr/bin/python3; fi
@@ -90,7 +90,7 @@ step "deploy policy: settings exist in src/, security, probes, secrets documente
 
 # nginx -t needs the upstream names to resolve (Docker's DNS does that in compose), so the check points them at
 # 127.0.0.1; Debian's nginx predates the upstream "resolve" parameter (1.27.3; the compose image is 1.28), so it is
-# dropped from the checked copy when the local nginx is older.
+# dropped from the checked copy when the local nginx is older, and loads the stream module the image has built in.
 nginx_config_test() {
   local version sed_resolve=()
   version=$(/usr/sbin/nginx -v 2>&1 | sed -n 's#.*nginx/##p')
@@ -104,7 +104,9 @@ nginx_config_test() {
   mkdir -p "$WORK/nginx-tls"
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/nginx-tls/tls.key" -out "$WORK/nginx-tls/tls.pem" \
     -days 1 -subj /CN=localhost 2>/dev/null
-  sed -e 's/server telemed-\([ab]\):8080/server 127.0.0.1:8080/' -e "s#/run/secrets/nginx-tls/#$WORK/nginx-tls/#" "${sed_resolve[@]}" deploy/nginx.conf >"$WORK/nginx.conf"
+  { echo "load_module /usr/lib/nginx/modules/ngx_stream_module.so;"; cat deploy/nginx.conf; } |
+    sed -e 's/server telemed-\([ab]\):8080/server 127.0.0.1:8080/' -e 's/server coturn:5349/server 127.0.0.1:5349/' \
+      -e "s#/run/secrets/nginx-tls/#$WORK/nginx-tls/#" "${sed_resolve[@]}" >"$WORK/nginx.conf"
   /usr/sbin/nginx -t -q -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" && echo "nginx -t: syntax ok, test successful"
 }
 step "nginx -t: deploy/nginx.conf" nginx_config_test
@@ -120,8 +122,12 @@ fi
 # loopback: an unknown or malformed option makes turnserver exit at once; a good configuration keeps running.
 coturn_accepts() {
   local source="$1" args port log="$WORK/turnserver-$1.log"
-  printf 'static-auth-secret=check-only\n' >"$WORK/turnserver.conf"
-  args=$("$PYTHON" - "$source" "$WORK/k8s.yaml" "$WORK/turnserver.conf" <<'PY'
+  # The shared secret and a certificate where both deployments mount them.
+  mkdir -p "$WORK/turn"
+  printf 'static-auth-secret=check-only\n' >"$WORK/turn/turnserver.conf"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/turn/tls.key" -out "$WORK/turn/tls.pem" \
+    -days 1 -subj /CN=turn.localhost 2>/dev/null
+  args=$("$PYTHON" - "$source" "$WORK/k8s.yaml" "$WORK/turn/" <<'PY'
 import subprocess, sys, yaml
 if sys.argv[1] == "compose":
     config = yaml.safe_load(subprocess.run(["docker-compose", "-f", "deploy/compose.yaml", "config"], check=True, capture_output=True, text=True).stdout)
@@ -132,14 +138,13 @@ else:
     args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
     for name, value in values.items():
         args = [a.replace(f"$({name})", value) for a in args]
-# The shared secret's file, where both deployments mount it.
-print("\n".join(a.replace("/run/secrets/turn/turnserver.conf", sys.argv[3]) for a in args))
+print("\n".join(a.replace("/run/secrets/turn/", sys.argv[3]) for a in args))
 PY
   ) || return 1
   port=$((34000 + RANDOM % 1000))
   mapfile -t argv <<<"$args"
   printf '    turnserver %s\n' "${argv[*]}"
-  timeout 2 turnserver "${argv[@]}" --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port="$port" \
+  timeout 2 turnserver "${argv[@]}" --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port="$port" --tls-listening-port="$((port + 1))" \
     --pidfile="$WORK/turnserver.pid" --db="$WORK/turndb-$source" >"$log" 2>&1
   local status=$?
   if [ "$status" -ne 124 ] || grep -qiE 'unrecognized option|ERROR:' "$log"; then

@@ -11,6 +11,8 @@
 # DIR/redis/redis.conf, redis.pem, redis.key   Redis: TLS only, its certificate for the name "redis", the password
 # DIR/nginx/tls.pem, tls.key            nginx's certificate for TELEMED_HOST (replace both with one from a public CA)
 # DIR/turn/turnserver.conf              coturn's static-auth-secret, read as a file (not from its command line)
+# DIR/turn/tls.pem, tls.key             coturn's certificate for TURN_HOST, for TURN over TLS (replace both with one from a
+#                                       public CA: browsers check it like a web site's)
 # Files are readable only by the user of the container that reads them: uid 10001 (the server), 999 (redis), 65534
 # (coturn); nginx reads its key as root (chown needs root; otherwise it says how).
 set -euo pipefail
@@ -103,10 +105,11 @@ if [ ! -s "$DIR/compose.env" ]; then
 POSTGRES_PASSWORD=$(random_secret)
 REDIS_PASSWORD=$(random_secret)
 TURN_SECRET=$(random_secret)
-# The address browsers use for the site (nginx's certificate names TELEMED_HOST) and for TURN (the host's public name or IP).
+# The names browsers use for the site (nginx's certificate names TELEMED_HOST) and for TURN (coturn's certificate names
+# TURN_HOST). TURN_HOST must begin with "turn.": on port 443 nginx sends TLS for such names to coturn (TURN over TLS).
 TELEMED_HOST=localhost
 TELEMED_PUBLIC_URL=https://localhost
-TURN_HOST=localhost
+TURN_HOST=turn.localhost
 TURN_EXTERNAL_IP=127.0.0.1
 TURN_REALM=telemed.local
 TELEMED_SECRETS_DIR=$DIR
@@ -191,6 +194,10 @@ if [ ! -s "$DIR/turn/turnserver.conf" ]; then
   printf '# coturn reads its shared secret here, not from its command line (which any process may read).\nstatic-auth-secret=%s\n' "$TURN_SECRET" >"$DIR/turn/turnserver.conf"
   echo "coturn secret turn/turnserver.conf"
 fi
+if [ ! -s "$DIR/turn/tls.pem" ]; then
+  certificate tls "$DIR/turn" "$TURN_HOST"
+  echo "coturn certificate turn/tls.pem for $TURN_HOST (signed by ca/ca.pem; replace with one from a public CA)"
+fi
 chmod 0500 "$DIR/ca-certificate" "$DIR/redis" "$DIR/nginx" "$DIR/turn"
-chmod 0400 "$DIR/ca-certificate/ca.pem" "$DIR/redis"/* "$DIR/nginx"/* "$DIR/turn/turnserver.conf"
+chmod 0400 "$DIR/ca-certificate/ca.pem" "$DIR/redis"/* "$DIR/nginx"/* "$DIR/turn"/*
 own

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs what deploy/ describes, without Docker, on 127.0.0.1 only: the image's build steps on a copy of the sources,
 # two server nodes as uid 10001 with the compose environment and read-only keys from make-secrets.sh, PostgreSQL,
-# Redis over TLS with its password, and nginx with deploy/nginx.conf in front (HTTPS with make-secrets.sh's certificate,
-# HTTP redirecting). Then checks health (with the image's own health probe), the web client, round-robin for the API,
-# one access-token key and one prescription key for both nodes, and SignalR through nginx (negotiated, stateful
-# reconnect, sticky).
+# Redis over TLS with its password, coturn with TURN over TLS, and nginx with deploy/nginx.conf in front (HTTPS with
+# make-secrets.sh's certificate, TURN over TLS on the same port, HTTP redirecting). Then checks health (with the image's
+# own health probe), the web client, round-robin for the API, one access-token key and one prescription key for both
+# nodes, SignalR through nginx (negotiated, stateful reconnect, sticky) and a TURN server answering over TLS through it.
 #   deploy/smoke.sh      (about 3 minutes; everything it makes is under .data/deploy-smoke/, removed at the start)
-# Ports: TELEMED_SMOKE_PORT (nginx's HTTPS, default 5190) and the next five for nodes A and B, PostgreSQL, Redis and
-# nginx's plain HTTP.
+# Ports: TELEMED_SMOKE_PORT (nginx's HTTPS, default 5190) and the next eight for nodes A and B, PostgreSQL, Redis,
+# nginx's plain HTTP, nginx's two inner hops (HTTPS, TURN) and coturn's TLS port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -17,6 +17,7 @@ source deploy/local/services.sh
 WORK="$ROOT/.data/deploy-smoke"
 NGINX_PORT="${TELEMED_SMOKE_PORT:-5190}"
 PORT_A=$((NGINX_PORT + 1)) PORT_B=$((NGINX_PORT + 2)) PG_PORT=$((NGINX_PORT + 3)) REDIS_PORT=$((NGINX_PORT + 4)) NGINX_HTTP_PORT=$((NGINX_PORT + 5))
+NGINX_HTTPS_HOP=$((NGINX_PORT + 6)) NGINX_TURN_HOP=$((NGINX_PORT + 7)) TURN_TLS_PORT=$((NGINX_PORT + 8))
 APP_UID=10001
 PIDS=()
 FAILED=0
@@ -34,14 +35,15 @@ ok() { echo "    ok: $*"; }
 fail() { echo "    FAIL: $*"; FAILED=$((FAILED + 1)); }
 json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
 
-for port in "$NGINX_PORT" "$PORT_A" "$PORT_B" "$PG_PORT" "$REDIS_PORT" "$NGINX_HTTP_PORT"; do
+for port in "$NGINX_PORT" "$PORT_A" "$PORT_B" "$PG_PORT" "$REDIS_PORT" "$NGINX_HTTP_PORT" "$NGINX_HTTPS_HOP" "$NGINX_TURN_HOP" "$TURN_TLS_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use; set TELEMED_SMOKE_PORT" >&2; exit 1; fi
 done
 
 echo "==> Tools"
 ensure_postgres
 ensure_pdf_fonts
-ensure_debian_packages redis-server:redis-server /usr/sbin/nginx:nginx-light setpriv:util-linux openssl:openssl
+ensure_debian_packages redis-server:redis-server /usr/sbin/nginx:nginx-light /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream \
+  turnserver:coturn setpriv:util-linux openssl:openssl
 if [ -d "$WORK" ]; then pg_stop "$WORK/pg"; rm -rf "$WORK"; fi
 mkdir -p "$WORK"
 chmod 755 "$WORK"
@@ -124,10 +126,20 @@ for port in "$PORT_A" "$PORT_B"; do
   for _ in $(seq 120); do TELEMED_HEALTH_PORT=$port deploy/healthcheck.sh /health/ready 2>/dev/null && break; sleep 1; done
 done
 
-sed -e "s/server telemed-a:8080/server 127.0.0.1:$PORT_A/; s/server telemed-b:8080/server 127.0.0.1:$PORT_B/" \
-    -e "s/listen 8443 ssl;/listen 127.0.0.1:$NGINX_PORT ssl;/; s/listen 8080;/listen 127.0.0.1:$NGINX_HTTP_PORT;/" \
+# coturn as compose runs it for TURN over TLS (its certificate from make-secrets.sh), on loopback.
+turnserver -c "$WORK/secrets/turn/turnserver.conf" --use-auth-secret --realm=telemed.local --no-cli --no-dtls --fingerprint \
+  --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --no-udp --listening-port="$TURN_TLS_PORT" --tls-listening-port="$TURN_TLS_PORT" \
+  --cert="$WORK/secrets/turn/tls.pem" --pkey="$WORK/secrets/turn/tls.key" --no-tlsv1 --no-tlsv1_1 \
+  --pidfile="$WORK/turnserver.pid" --log-file=stdout --simple-log >"$WORK/turnserver.log" 2>&1 &
+PIDS+=($!)
+
+# Debian's nginx builds the stream module as a loadable one; the image's has it built in.
+{ echo "load_module /usr/lib/nginx/modules/ngx_stream_module.so;"; cat deploy/nginx.conf; } |
+sed -e "s/server telemed-a:8080/server 127.0.0.1:$PORT_A/; s/server telemed-b:8080/server 127.0.0.1:$PORT_B/; s/server coturn:5349/server 127.0.0.1:$TURN_TLS_PORT/" \
+    -e "s/listen 8443;/listen 127.0.0.1:$NGINX_PORT;/; s/listen 8080;/listen 127.0.0.1:$NGINX_HTTP_PORT;/" \
+    -e "s/127.0.0.1:8444/127.0.0.1:$NGINX_HTTPS_HOP/; s/127.0.0.1:8445/127.0.0.1:$NGINX_TURN_HOP/" \
     -e "s#pid /tmp/nginx.pid;#pid $WORK/nginx.pid;#; s#/run/secrets/nginx-tls/#$WORK/secrets/nginx/#" \
-    -e "s#/tmp/#$WORK/nginx-tmp/#; s#access_log /dev/stdout#access_log $WORK/nginx-access.log#" deploy/nginx.conf >"$WORK/nginx.conf"
+    -e "s#/tmp/#$WORK/nginx-tmp/#; s#access_log /dev/stdout#access_log $WORK/nginx-access.log#" >"$WORK/nginx.conf"
 version=$(/usr/sbin/nginx -v 2>&1 | sed -n 's#.*nginx/##p')
 [ "$(printf '%s\n1.27.3\n' "$version" | sort -V | head -1)" = "1.27.3" ] || sed -i 's/ resolve / /' "$WORK/nginx.conf"
 [ "$(printf '%s\n1.25.1\n' "$version" | sort -V | head -1)" = "1.25.1" ] || sed -i '/^ *http2 on;/d' "$WORK/nginx.conf"
@@ -185,6 +197,28 @@ if [ "$negotiate" = "negotiate: 10 of 10 started" ]; then ok "negotiated WebSock
 else fail "negotiated WebSockets through nginx"; fi
 hub_upstreams=$(grep -E '/hubs/(queue|consultation)' "$WORK/nginx-access.log" | grep -o '"127.0.0.1:[0-9]*"' | sort -u | wc -l)
 if [ "$hub_upstreams" -eq 1 ]; then ok "sticky: every hub request from this client reached one node"; else fail "sticky: hub requests reached $hub_upstreams nodes"; fi
+
+# A STUN Binding request over TLS to TURN_HOST on nginx's port: the answer must come from coturn, through a TLS session
+# whose certificate names TURN_HOST and is signed by the deployment's CA.
+turn_answer=$(python3 - "$NGINX_PORT" "$TURN_HOST" "$CA" <<'PY'
+import os, socket, ssl, struct, sys
+port, host, ca = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+context = ssl.create_default_context(cafile=ca)
+transaction = os.urandom(12)
+with socket.create_connection(("127.0.0.1", port), timeout=5) as raw, context.wrap_socket(raw, server_hostname=host) as tls:
+    tls.sendall(struct.pack("!HHI", 0x0001, 0, 0x2112A442) + transaction)
+    header = b""
+    while len(header) < 20:
+        header += tls.recv(20 - len(header)) or sys.exit("closed")
+    kind, _, cookie = struct.unpack("!HHI", header[:8])
+    print("binding success" if kind == 0x0101 and cookie == 0x2112A442 and header[8:] == transaction else f"type {kind:#06x}")
+PY
+) || turn_answer="failed"
+if [ "$turn_answer" = "binding success" ]; then ok "TURN over TLS through nginx's HTTPS port: coturn answers for $TURN_HOST, its certificate checked against the CA"
+else fail "TURN over TLS through nginx for $TURN_HOST: $turn_answer (log: $WORK/turnserver.log)"; fi
+if curl -sf "$BASE/health/live" >/dev/null && ! curl -sf --connect-to "$TURN_HOST:$NGINX_PORT:127.0.0.1:$NGINX_PORT" "https://$TURN_HOST:$NGINX_PORT/health/live" >/dev/null 2>&1; then
+  ok "the site's name reaches the site and TURN_HOST only coturn"
+else fail "nginx sends HTTPS for $TURN_HOST to the site"; fi
 
 status=$(curl -s -o "$WORK/rotate.json" -w '%{http_code}' -X POST "$BASE/api/admin/prescription-keys" -H "Authorization: Bearer $ADMIN")
 echo "    note: key rotation over HTTP with read-only key files answers $status ($(head -c 160 "$WORK/rotate.json"))"

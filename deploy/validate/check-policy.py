@@ -118,8 +118,15 @@ COTURN_LIMITS = ("--user-quota=", "--total-quota=", "--max-bps=", "--bps-capacit
 coturn_args = " ".join(services["coturn"].get("command", []))
 check("--static-auth-secret" not in coturn_args and "-c /run/secrets/turn/turnserver.conf" in coturn_args,
       "compose coturn: the shared secret must come from the turnserver.conf secret, not the command line")
-for flag in ("--use-auth-secret", "--realm=", "--listening-port=3478", "--min-port=", "--max-port=") + COTURN_LIMITS:
-    check(flag in coturn_args, f"compose coturn: {flag} missing")
+# TURN over TLS: coturn ends it with the certificate mounted beside its shared secret; TLS before 1.2 refused.
+COTURN_TLS = ("--tls-listening-port=5349", "--cert=/run/secrets/turn/tls.pem", "--pkey=/run/secrets/turn/tls.key", "--no-tlsv1 ", "--no-tlsv1_1")
+for flag in ("--use-auth-secret", "--realm=", "--listening-port=3478", "--min-port=", "--max-port=") + COTURN_LIMITS + COTURN_TLS:
+    check(flag in coturn_args + " ", f"compose coturn: {flag.strip()} missing")
+check("--no-tls " not in coturn_args + " ", "compose coturn: --no-tls turns TURN over TLS off")
+for name in ("telemed-a", "telemed-b"):
+    urls = [v for k, v in services[name].get("environment", {}).items() if k.startswith("Turn__TurnUrls__")]
+    check(any(u.startswith("turns:") and ":${TELEMED_HTTPS_PORT:-443}?transport=tcp" in u for u in urls),
+          f"compose {name}: no turns: URL on the HTTPS port among {urls}")
 # Forwarded client addresses are believed only from nginx: a single address, nginx's own on the backend network.
 nginx_address = (services["nginx"].get("networks") or {}).get("backend", {}) if isinstance(services["nginx"].get("networks"), dict) else {}
 for name in ("telemed-a", "telemed-b"):
@@ -190,6 +197,8 @@ if deployment:
     if coturn:
         referenced |= {e["valueFrom"]["secretKeyRef"]["name"] for e in coturn["spec"]["template"]["spec"]["containers"][0].get("env", [])
                        if "secretKeyRef" in e.get("valueFrom", {})}
+        referenced |= {source["secret"]["name"] for volume in coturn["spec"]["template"]["spec"].get("volumes", [])
+                       for source in volume.get("projected", {}).get("sources", []) if "secret" in source}
     for secret in sorted(referenced):
         check(secret in docs, f"k8s: Secret {secret} is referenced but docs/deploy.md does not say how to create it")
 service = objects.get(("Service", "telemed"), {})
@@ -220,8 +229,13 @@ trusted = [v for k, v in config_map.items() if k.startswith("Security__TrustedPr
 check(bool(trusted) and all(v not in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16") for v in trusted),
       f"k8s telemed-config: Security__TrustedProxies trusts a whole private range {trusted}")
 k8s_coturn_args = " ".join(objects.get(("Deployment", "coturn"), {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("args", []))
-for flag in COTURN_LIMITS:
-    check(flag in k8s_coturn_args, f"k8s coturn: {flag} missing")
+for flag in COTURN_LIMITS + COTURN_TLS:
+    check(flag in k8s_coturn_args + " ", f"k8s coturn: {flag.strip()} missing")
+check("--no-tls " not in k8s_coturn_args + " ", "k8s coturn: --no-tls turns TURN over TLS off")
+coturn_ports = objects.get(("Service", "coturn"), {}).get("spec", {}).get("ports", [])
+check(any(p.get("port") == 443 and p.get("targetPort") == "turn-tls" for p in coturn_ports), "k8s Service coturn: TURN over TLS not on 443")
+check(any(v.startswith("turns:") and ":443?transport=tcp" in v for k, v in config_map.items() if k.startswith("Turn__TurnUrls__")),
+      "k8s telemed-config: no turns: URL on port 443")
 check("--static-auth-secret" not in k8s_coturn_args and "-c /run/secrets/turn/turnserver.conf" in k8s_coturn_args,
       "k8s coturn: the shared secret must come from the turnserver.conf key of Secret telemed-turn, not the command line")
 check(not any(kind == "StatefulSet" for kind, _ in objects), "k8s: PostgreSQL/Redis are external managed services, no StatefulSet")
@@ -255,8 +269,13 @@ upstreams = dict(re.findall(r"upstream\s+(\w+)\s*\{(.*?)\}", code, re.S))
 hubs = re.search(r"location\s+/hubs/\s*\{(.*?)\}", code, re.S)
 # The API's location is the one that proxies (the plain-HTTP server's "location /" only redirects to HTTPS).
 api = next((m for m in re.finditer(r"location\s+/\s*\{(.*?)\}", code, re.S) if "proxy_pass" in m.group(1)), None)
-check(re.search(r"listen\s+8443\s+ssl;", code) is not None and re.search(r"ssl_certificate\s+/run/secrets/nginx-tls/", code) is not None,
-      "nginx: no TLS on 8443 with the certificate from the nginx-tls secret")
+stream = re.search(r"^stream\s*\{(.*?)^\}", code, re.S | re.M)
+check(stream is not None and re.search(r"listen\s+8443;", stream.group(1)) and re.search(r"ssl_preread\s+on;", stream.group(1))
+      and re.search(r"turn\.\*\s+\S+;", stream.group(1)) and re.search(r"server\s+coturn:5349\b", stream.group(1)),
+      "nginx: 8443 does not route TLS by server name (turn.* to coturn:5349, the rest to the HTTPS server)")
+check(re.search(r"listen\s+127\.0\.0\.1:8444\s+ssl\s+proxy_protocol;", code) is not None and re.search(r"real_ip_header\s+proxy_protocol;", code) is not None
+      and re.search(r"ssl_certificate\s+/run/secrets/nginx-tls/", code) is not None,
+      "nginx: the HTTPS server does not take the client's address from the PROXY header or lacks the nginx-tls certificate")
 check(re.search(r"return\s+301\s+https://\$host\$request_uri;", code) is not None, "nginx: plain HTTP does not redirect to HTTPS")
 hub_upstream = re.search(r"proxy_pass\s+http://(\w+);", hubs.group(1)) if hubs else None
 api_upstream = re.search(r"proxy_pass\s+http://(\w+);", api.group(1)) if api else None

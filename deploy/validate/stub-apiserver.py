@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 # group/version -> [(resource, kind, namespaced)]
 RESOURCES = {
     "v1": [("namespaces", "Namespace", False), ("configmaps", "ConfigMap", True), ("secrets", "Secret", True),
-           ("services", "Service", True), ("pods", "Pod", True)],
+           ("services", "Service", True), ("pods", "Pod", True), ("persistentvolumeclaims", "PersistentVolumeClaim", True)],
     "apps/v1": [("deployments", "Deployment", True)],
     "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("networkpolicies", "NetworkPolicy", True)],
     "autoscaling/v2": [("horizontalpodautoscalers", "HorizontalPodAutoscaler", True)],

@@ -28,13 +28,16 @@ public partial class BrowserFixture : IAsyncLifetime
     /// <summary>Extra server settings (environment variables) for fixtures that need them.</summary>
     protected virtual Task<IDictionary<string, string>> ServerSettings() => Task.FromResult<IDictionary<string, string>>(new Dictionary<string, string>());
 
+    /// <summary>Extra Chromium arguments for the fixture's browser, decided after <see cref="ServerSettings"/>.</summary>
+    protected virtual string[] BrowserArguments() => [];
+
     public async ValueTask InitializeAsync()
     {
         settings = await ServerSettings();
         Server = await ServerProcess.Start(schema, keyPath, settings);
         Http = new HttpClient { BaseAddress = Server.Address };
         playwright = await Playwright.CreateAsync();
-        Browser = await LaunchBrowser();
+        Browser = await LaunchBrowser(BrowserArguments());
     }
 
     /// <summary>

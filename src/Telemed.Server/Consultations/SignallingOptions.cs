@@ -25,7 +25,7 @@ public sealed class TurnOptions
     /// <summary>e.g. stun:turn.example.in:3478</summary>
     public string[] StunUrls { get; set; } = [];
 
-    /// <summary>e.g. turn:turn.example.in:3478?transport=udp, turn:…?transport=tcp, turns:turn.example.in:5349?transport=tcp</summary>
+    /// <summary>e.g. turn:turn.example.in:3478?transport=udp, turn:…?transport=tcp, turns:turn.example.in:443?transport=tcp</summary>
     public string[] TurnUrls { get; set; } = [];
 
     /// <summary>

@@ -5,22 +5,34 @@ using Telemed.Domain.Signalling;
 
 namespace Telemed.Browser.Tests.Calls;
 
-/// <summary>The server configured with a real coturn on loopback.</summary>
-public sealed class TurnFixture : BrowserFixture
+/// <summary>The server configured with a real coturn on loopback, handing out its UDP and TCP URLs.</summary>
+public class TurnFixture : BrowserFixture
 {
     public TurnServer Turn { get; private set; } = null!;
 
+    /// <summary>Whether coturn also speaks TLS and the server hands out only its <c>turns:</c> URL.</summary>
+    protected virtual bool Tls => false;
+
     protected override async Task<IDictionary<string, string>> ServerSettings()
     {
-        Turn = await TurnServer.Start();
+        Turn = await TurnServer.Start(Tls);
         var port = Turn.Port.ToString(CultureInfo.InvariantCulture);
-        return new Dictionary<string, string>
-        {
-            ["Turn__Secret"] = Turn.Secret,
-            ["Turn__TurnUrls__0"] = $"turn:127.0.0.1:{port}?transport=udp",
-            ["Turn__TurnUrls__1"] = $"turn:127.0.0.1:{port}?transport=tcp",
-        };
+        return Tls
+            ? new Dictionary<string, string>
+            {
+                ["Turn__Secret"] = Turn.Secret,
+                ["Turn__TurnUrls__0"] = $"turns:localhost:{Turn.TlsPort}?transport=tcp",
+            }
+            : new Dictionary<string, string>
+            {
+                ["Turn__Secret"] = Turn.Secret,
+                ["Turn__TurnUrls__0"] = $"turn:127.0.0.1:{port}?transport=udp",
+                ["Turn__TurnUrls__1"] = $"turn:127.0.0.1:{port}?transport=tcp",
+            };
     }
+
+    /// <summary>With TLS, the fixture's browser trusts coturn's certificate as a public CA's would be trusted in the field.</summary>
+    protected override string[] BrowserArguments() => Tls ? [$"--ignore-certificate-errors-spki-list={Turn.CertificateSpki}"] : [];
 
     public override async ValueTask DisposeAsync()
     {
@@ -32,24 +44,15 @@ public sealed class TurnFixture : BrowserFixture
     }
 }
 
+/// <summary>coturn with TURN over TLS (the deployment's port 443), the only TURN URL the server hands out.</summary>
+public sealed class TurnTlsFixture : TurnFixture
+{
+    protected override bool Tls => true;
+}
+
 [Collection(OneAtATime.Name)]
 public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
 {
-    /// <summary>Gathers ICE candidates through the given TURN credentials in relay-only mode; returns the candidate types and any error codes.</summary>
-    private const string Gather = """
-        async ([url, username, credential]) => {
-          const pc = new RTCPeerConnection({ iceServers: [{ urls: url, username, credential }], iceTransportPolicy: 'relay' });
-          const types = [], errors = [];
-          pc.onicecandidate = e => e.candidate && types.push(e.candidate.type);
-          pc.onicecandidateerror = e => errors.push(e.errorCode);
-          pc.createDataChannel('probe');
-          await pc.setLocalDescription(await pc.createOffer());
-          await new Promise(r => { const t = setTimeout(r, 5000); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && (clearTimeout(t), r()); });
-          pc.close();
-          return JSON.stringify({ types, errors });
-        }
-        """;
-
     [Fact]
     public async Task Fresh_credentials_get_a_relay_candidate_and_expired_ones_are_refused_by_coturn()
     {
@@ -59,8 +62,8 @@ public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
         var fresh = TurnCredentials.Issue(fixture.Turn.Secret, "fresh", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10));
         var expired = TurnCredentials.Issue(fixture.Turn.Secret, "stale", DateTimeOffset.UtcNow.AddHours(-3), TimeSpan.FromHours(1));
 
-        var good = Parse(await page.EvaluateAsync<string>(Gather, new[] { url, fresh.Username, fresh.Credential }));
-        var bad = Parse(await page.EvaluateAsync<string>(Gather, new[] { url, expired.Username, expired.Credential }));
+        var good = await Relay.Gather(page, url, fresh);
+        var bad = await Relay.Gather(page, url, expired);
 
         good.Types.ShouldContain("relay");
         bad.Types.ShouldNotContain("relay");
@@ -68,7 +71,65 @@ public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
     }
 
     [Fact]
-    public async Task A_call_forced_through_the_relay_connects()
+    public Task A_call_forced_through_the_relay_connects() => Relay.CallConnects(fixture, protocol: null);
+}
+
+[Collection(OneAtATime.Name)]
+public class TurnTlsTests(TurnTlsFixture fixture) : IClassFixture<TurnTlsFixture>
+{
+    [Fact]
+    public async Task Chromium_relays_over_tls_only_through_a_certificate_it_trusts()
+    {
+        var url = $"turns:localhost:{fixture.Turn.TlsPort}?transport=tcp";
+        var credentials = TurnCredentials.Issue(fixture.Turn.Secret, "tls", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10));
+        var trusting = await fixture.NewPage();
+        await trusting.GotoAsync("/");
+        await using var otherBrowser = await fixture.LaunchBrowser();
+        var untrusting = await fixture.NewPage(browser: otherBrowser);
+        await untrusting.GotoAsync("/");
+
+        var trusted = await Relay.Gather(trusting, url, credentials);
+        var untrusted = await Relay.Gather(untrusting, url, credentials);
+
+        trusted.Types.ShouldContain("relay");
+        trusted.Protocols.ShouldAllBe(protocol => protocol == "tls");
+        untrusted.Types.ShouldNotContain("relay");
+        untrusted.Errors.ShouldContain(701);
+    }
+
+    [Fact]
+    public Task A_call_forced_through_the_relay_over_tls_connects() => Relay.CallConnects(fixture, protocol: "tls");
+}
+
+/// <summary>What the relay tests do in the browser.</summary>
+internal static class Relay
+{
+    /// <summary>Gathers ICE candidates through the given TURN credentials in relay-only mode: candidate types, relay protocols, error codes.</summary>
+    private const string GatherScript = """
+        async ([url, username, credential]) => {
+          const pc = new RTCPeerConnection({ iceServers: [{ urls: url, username, credential }], iceTransportPolicy: 'relay' });
+          const types = [], protocols = [], errors = [];
+          pc.onicecandidate = e => e.candidate && (types.push(e.candidate.type), e.candidate.relayProtocol && protocols.push(e.candidate.relayProtocol));
+          pc.onicecandidateerror = e => errors.push(e.errorCode);
+          pc.createDataChannel('probe');
+          await pc.setLocalDescription(await pc.createOffer());
+          await new Promise(r => { const t = setTimeout(r, 5000); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && (clearTimeout(t), r()); });
+          pc.close();
+          return JSON.stringify({ types, protocols, errors });
+        }
+        """;
+
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public static async Task<Gathered> Gather(IPage page, string url, TurnCredential credentials) =>
+        System.Text.Json.JsonSerializer.Deserialize<Gathered>(
+            await page.EvaluateAsync<string>(GatherScript, new[] { url, credentials.Username, credentials.Credential }), Web)!;
+
+    /// <summary>
+    /// A doctor and a patient, both relay-only, connect; each side's selected pair uses a relay candidate, over the
+    /// given relay protocol when one is named.
+    /// </summary>
+    public static async Task CallConnects(TurnFixture fixture, string? protocol)
     {
         var sessionId = await fixture.OpenSession("rahul.nair@telemed.local");
         var doctor = await fixture.NewPage();
@@ -98,18 +159,20 @@ public class TurnRelayTests(TurnFixture fixture) : IClassFixture<TurnFixture>
                   const stats = await window.telemed.call.pc.getStats();
                   let pairId;
                   stats.forEach(r => { if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId; });
-                  const pair = pairId && stats.get(pairId);
-                  return pair && stats.get(pair.localCandidateId)?.candidateType;
+                  const local = pairId && stats.get(stats.get(pairId).localCandidateId);
+                  return local && JSON.stringify({ type: local.candidateType, protocol: local.relayProtocol ?? null });
                 }
                 """, null, new PageWaitForFunctionOptions { Timeout = 10_000 });
-            var localType = await selected.JsonValueAsync<string>();
-            localType.ShouldBe("relay");
+            var local = System.Text.Json.JsonSerializer.Deserialize<SelectedCandidate>(await selected.JsonValueAsync<string>(), Web)!;
+            local.Type.ShouldBe("relay");
+            if (protocol is not null)
+            {
+                local.Protocol.ShouldBe(protocol);
+            }
         }
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+    internal sealed record Gathered(string[] Types, string[] Protocols, int[] Errors);
 
-    private static GatherResult Parse(string json) => System.Text.Json.JsonSerializer.Deserialize<GatherResult>(json, Web)!;
-
-    private sealed record GatherResult(string[] Types, int[] Errors);
+    private sealed record SelectedCandidate(string Type, string? Protocol);
 }
