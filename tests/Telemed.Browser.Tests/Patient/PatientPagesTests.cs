@@ -293,4 +293,62 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         await Assertions.Expect(page.Locator("#family")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#acting")).ToBeHiddenAsync();
     }
+
+    /// <summary>The icon a button carries (its ::before mask), or "none".</summary>
+    private const string IconOf = "id => getComputedStyle(document.getElementById(id), '::before').maskImage";
+
+    [Fact]
+    public async Task On_a_phone_every_primary_action_of_the_patient_shows_an_icon_and_the_token_reads_across_a_room()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var patient = await fixture.NewPage();
+        await patient.SetViewportSizeAsync(390, 844);
+        await patient.GotoAsync("/");
+        foreach (var id in new[] { "send-code", "patient-signin" })
+        {
+            (await patient.EvaluateAsync<string>(IconOf, id)).ShouldStartWith("url(\"data:image/svg+xml");
+        }
+
+        await Pages.SignInPatient(patient, fixture, "9812345678");
+        var sessionButton = patient.Locator($"#sessions button[data-session='{sessionId}']");
+        (await sessionButton.EvaluateAsync<string>("b => getComputedStyle(b, '::before').maskImage")).ShouldStartWith("url(");
+        (await patient.Locator("#sessions button[data-action='book']").First.EvaluateAsync<string>("b => getComputedStyle(b, '::before').maskImage")).ShouldStartWith("url(");
+        await Pages.OpenCheckIn(patient, sessionId);
+        (await patient.EvaluateAsync<string>(IconOf, "checkin-submit")).ShouldStartWith("url(");
+        // The icon adds nothing to what a screen reader says.
+        await Assertions.Expect(patient.Locator("#checkin-submit")).ToHaveAccessibleNameAsync("Check in");
+        await patient.ClickAsync("#checkin-submit");
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+
+        foreach (var id in new[] { "leave-queue", "precheck-run", "records-open", "call-mute", "call-camera", "audio-only", "hangup", "chat-send" })
+        {
+            (await patient.EvaluateAsync<string>(IconOf, id)).ShouldStartWith("url(", Case.Sensitive, $"#{id} has no icon");
+        }
+        var tokenPixels = await patient.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.getElementById('token')).fontSize)");
+        tokenPixels.ShouldBeGreaterThanOrEqualTo(40);
+    }
+
+    [Fact]
+    public async Task A_called_patient_hears_two_tones_and_the_phone_vibrates()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var doctor = await fixture.NewPage();
+        var patient = await fixture.NewPage();
+        // Record what the page asks of the speaker and the vibration motor (headless Chromium has neither).
+        await patient.AddInitScriptAsync("""
+            window.alerts = { vibrations: [], tones: 0 };
+            navigator.vibrate = pattern => (window.alerts.vibrations.push(pattern), true);
+            const start = OscillatorNode.prototype.start;
+            OscillatorNode.prototype.start = function (...args) { window.alerts.tones++; return start.apply(this, args); };
+            """);
+        await Pages.OpenQueue(doctor, "asha.verma@telemed.local", sessionId);
+        await Pages.CheckIn(patient, fixture, "7012345678", sessionId);
+        await Assertions.Expect(patient.Locator("#token")).ToHaveTextAsync("1");
+        (await patient.EvaluateAsync<int>("() => window.alerts.tones")).ShouldBe(0);
+
+        await doctor.ClickAsync("#call-next");
+
+        await patient.WaitForFunctionAsync("() => window.alerts.tones === 2");
+        (await patient.EvaluateAsync<string>("() => JSON.stringify(window.alerts.vibrations)")).ShouldBe("[[300,150,300]]");
+    }
 }

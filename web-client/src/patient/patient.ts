@@ -150,9 +150,12 @@ function renderOpenSessions() {
       isFull(session) ? t('patient.session.full') : undefined,
     ].filter(fact => fact !== undefined);
     item.append(Object.assign(document.createElement('p'), { className: 'hint', textContent: facts.join(' · ') }));
-    item.querySelector('button')!.disabled = isFull(session);
+    const checkIn = item.querySelector('button')!;
+    checkIn.disabled = isFull(session);
+    checkIn.dataset.icon = 'arrow';
     const book = Object.assign(document.createElement('button'), { type: 'button', textContent: t('patient.book.open'), disabled: isFull(session) });
     book.dataset.action = 'book';
+    book.dataset.icon = 'calendar';
     book.addEventListener('click', () => void failSafely(() => openBooking(session)));
     item.append(book);
     return item;
