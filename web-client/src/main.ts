@@ -71,8 +71,9 @@ async function pharmacyHome() {
   return failSafely(() => pharmacy.history());
 }
 
-// A reload keeps the session (tab-scoped storage): the patient lands back in the waiting room or the call. Reloaded
-// without a connection, the page shows its shell and starts once the connection is back.
+// A reload keeps the session: this tab's storage names the account and holds its last access token, and one that has
+// expired meanwhile is refreshed through the HttpOnly cookie. The patient lands back in the waiting room or the call.
+// Reloaded without a connection, the page shows its shell and starts once the connection is back.
 const saved = sessionStorage.getItem(storageKeys.tokens);
 if (saved) {
   void failSafely(async () => {

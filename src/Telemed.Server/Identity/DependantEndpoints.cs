@@ -113,7 +113,8 @@ public static class DependantEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Act(
-        Guid dependantId, ClaimsPrincipal user, IDocumentSession session, AuditTrail audit, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
+        Guid dependantId, ClaimsPrincipal user, HttpContext http, IDocumentSession session, AuditTrail audit, Tokens tokens, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var found = await Dependant(dependantId, user, session, audit, "act for dependant", cancellationToken);
         if (!found.IsSuccess)
@@ -126,7 +127,8 @@ public static class DependantEndpoints
         var issued = tokens.Issue(session, dependant.Id, Role.Patient, user.SessionId(), actorId: guardianId);
         session.Events.Append(dependant.Id, new GuardianActing(dependant.Id, guardianId, user.SessionId() ?? Guid.Empty, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(issued);
+        // The web client keeps it beside the guardian's own sign-in, which it goes back to.
+        return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: true));
     }
 
     /// <summary>The caller's dependant with this id; a refusal (audited) for anyone who is not their guardian.</summary>

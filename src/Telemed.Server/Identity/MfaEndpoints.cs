@@ -55,7 +55,7 @@ public static class MfaEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SignInWithCode(
-        MfaCodeRequest request, IDocumentSession session, IDocumentStore store, MfaSecrets secrets, Tokens tokens, TimeProvider time,
+        MfaCodeRequest request, HttpContext http, IDocumentSession session, IDocumentStore store, MfaSecrets secrets, Tokens tokens, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var errors = Required(request.Challenge, request.Code);
@@ -115,7 +115,7 @@ public static class MfaEndpoints
             // The same code (or challenge) was used at the same moment by another request, which won.
             return Problems.Invalid("code", UsedCode);
         }
-        return TypedResults.Ok(issued);
+        return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: false));
     }
 
     private static async Task<Results<Ok<MfaEnrolment>, ProblemHttpResult>> StartRequired(
@@ -142,7 +142,7 @@ public static class MfaEndpoints
     }
 
     private static async Task<Results<Ok<MfaEnrolledSignIn>, ProblemHttpResult>> ConfirmRequired(
-        MfaCodeRequest request, IDocumentSession session, MfaSecrets secrets, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
+        MfaCodeRequest request, HttpContext http, IDocumentSession session, MfaSecrets secrets, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = Required(request.Challenge, request.Code);
         if (errors.Any)
@@ -171,7 +171,7 @@ public static class MfaEndpoints
         {
             return Problems.Unauthorized("This sign-in was completed already. Sign in again with your password.");
         }
-        return TypedResults.Ok(new MfaEnrolledSignIn(confirmed.Value, issued));
+        return TypedResults.Ok(new MfaEnrolledSignIn(confirmed.Value, RefreshCookie.Deliver(http, issued, acting: false)));
     }
 
     private static async Task<Results<Ok<MfaStatus>, ProblemHttpResult>> Status(ClaimsPrincipal user, IDocumentSession session, CancellationToken cancellationToken)

@@ -60,6 +60,7 @@ public static class PatientEndpoints
 
     private static async Task<Results<Created<PatientRegistration>, ProblemHttpResult>> Register(
         RegisterPatientRequest request,
+        HttpContext http,
         IDocumentSession session,
         OneTimeCodeService codes,
         Tokens tokens,
@@ -116,7 +117,7 @@ public static class PatientEndpoints
         messages.Sms(session, PatientMessages.Of(patient, optOut: false), MessageCatalogue.Welcome, new Dictionary<string, string>());
         var issued = tokens.Issue(session, patient.Id, Role.Patient);
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created("/api/me", new PatientRegistration(PatientView.Of(patient), issued));
+        return TypedResults.Created("/api/me", new PatientRegistration(PatientView.Of(patient), RefreshCookie.Deliver(http, issued, acting: false)));
     }
 
     /// <summary>Whether an ABHA number or address is linked to a patient, verified through ABDM or declared at registration.</summary>

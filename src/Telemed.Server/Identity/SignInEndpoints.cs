@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,10 @@ public sealed record PasswordSignInRequest(string? Email, string? Password);
 
 public sealed record RefreshRequest(string? RefreshToken);
 
-/// <summary>Patients sign in with a one-time code, staff with a password; both get an access and a refresh token.</summary>
+/// <summary>
+/// Patients sign in with a one-time code, staff with a password; both get an access and a refresh token — the web client
+/// the refresh token as a cookie (<see cref="RefreshCookie"/>), other clients in the body.
+/// </summary>
 public static class SignInEndpoints
 {
     public static void MapSignIn(this IEndpointRouteBuilder app)
@@ -30,8 +34,10 @@ public static class SignInEndpoints
         auth.MapPost("/otp", SendCode).RequireRateLimiting(Security.SignInLimit).WithSummary("Send a one-time sign-in code by SMS to a mobile number.");
         auth.MapPost("/otp/verify", SignInWithCode).RequireRateLimiting(Security.SignInLimit).WithSummary("Patients: sign in with the code.");
         auth.MapPost("/sign-in", SignInWithPassword).RequireRateLimiting(Security.SignInLimit).WithSummary("Staff: sign in with email and password.");
-        auth.MapPost("/refresh", Refresh).RequireRateLimiting(Security.SessionLimit).WithSummary("Swap a refresh token for new tokens (the old refresh token stops working).");
-        auth.MapPost("/sign-out", SignOut).RequireRateLimiting(Security.SessionLimit).WithSummary("End the session the refresh token belongs to.");
+        auth.MapPost("/refresh", Refresh).RequireRateLimiting(Security.SessionLimit)
+            .WithSummary("Swap a refresh token (in the body, or the cookie the Telemed-Refresh header names) for new tokens; the old refresh token stops working.");
+        auth.MapPost("/sign-out", SignOut).RequireRateLimiting(Security.SessionLimit)
+            .WithSummary("End the session the refresh token (in the body, or the cookie the Telemed-Refresh header names) belongs to.");
         app.MapPost("/api/auth/sign-out-everywhere", SignOutEverywhere).RequireRateLimiting(Security.SessionLimit).WithTags("Sign-in")
             .WithSummary("End every session of the signed-in account; its live connections close within a minute.");
     }
@@ -59,7 +65,8 @@ public static class SignInEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> SignInWithCode(
-        OtpSignInRequest request, IDocumentSession session, OneTimeCodeService codes, Tokens tokens, TimeProvider time, CancellationToken cancellationToken)
+        OtpSignInRequest request, HttpContext http, IDocumentSession session, OneTimeCodeService codes, Tokens tokens, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var mobile = errors.Require("mobile", MobileNumber.Parse(request.Mobile));
@@ -87,7 +94,7 @@ public static class SignInEndpoints
         var issued = tokens.Issue(session, patient.Id, Role.Patient);
         session.Events.Append(patient.Id, new SignedIn(patient.Id, "otp", time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(issued);
+        return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: false));
     }
 
     /// <summary>
@@ -96,6 +103,7 @@ public static class SignInEndpoints
     /// </summary>
     private static async Task<Results<Ok<TokenResponse>, Accepted<MfaChallengeResponse>, ProblemHttpResult>> SignInWithPassword(
         PasswordSignInRequest request,
+        HttpContext http,
         IDocumentSession session,
         IDocumentStore store,
         IPasswordHasher<StaffAccount> hasher,
@@ -165,7 +173,7 @@ public static class SignInEndpoints
         var issued = tokens.Issue(session, staff.Id, staff.Role);
         session.Events.Append(staff.Id, new SignedIn(staff.Id, "password", time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(issued);
+        return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: false));
     }
 
     private static async Task<Accepted<MfaChallengeResponse>> Challenge(
@@ -235,15 +243,18 @@ public static class SignInEndpoints
     internal static ProblemHttpResult Locked(PasswordAttempts attempts) => Problems.Locked(
         $"Too many wrong passwords or codes: sign-in with this email is locked until {attempts.LockedUntil:HH:mm} UTC. If you forgot the password, reset it by e-mail.");
 
+    /// <remarks>The body is optional: the web client's refresh token comes in its cookie.</remarks>
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        RefreshRequest request, IDocumentSession session, Tokens tokens, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        [FromBody] RefreshRequest? request, HttpContext http, IDocumentSession session, Tokens tokens, IOptions<AuthOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        var presented = RefreshCookie.Presented(http, request?.RefreshToken);
+        if (!presented.IsSuccess)
         {
-            return Problems.Invalid("refreshToken", "Refresh token is required.");
+            return presented.Error;
         }
         var now = time.GetUtcNow();
-        var record = await session.LoadAsync<RefreshTokenRecord>(Tokens.Hash(request.RefreshToken), cancellationToken);
+        var record = await session.LoadAsync<RefreshTokenRecord>(Tokens.Hash(presented.Value), cancellationToken);
         if (record is null || record.ExpiresAt <= now)
         {
             return Problems.Unauthorized("The refresh token is unknown or expired. Sign in again.");
@@ -293,17 +304,19 @@ public static class SignInEndpoints
         session.Store(record with { UsedAt = now });
         var issued = tokens.Issue(session, record.AccountId, record.Role, record.FamilyId, record.ActorId);
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(issued);
+        return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: record.ActorId is not null));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SignOut(
-        RefreshRequest request, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+        [FromBody] RefreshRequest? request, HttpContext http, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        var presented = RefreshCookie.Presented(http, request?.RefreshToken);
+        if (!presented.IsSuccess)
         {
-            return Problems.Invalid("refreshToken", "Refresh token is required.");
+            return presented.Error;
         }
-        var record = await session.LoadAsync<RefreshTokenRecord>(Tokens.Hash(request.RefreshToken), cancellationToken);
+        RefreshCookie.Clear(http);
+        var record = await session.LoadAsync<RefreshTokenRecord>(Tokens.Hash(presented.Value), cancellationToken);
         if (record is not null)
         {
             var now = time.GetUtcNow();
@@ -314,7 +327,9 @@ public static class SignInEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> SignOutEverywhere(ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The access token names the account, so no refresh token (and no cookie) is read; the web client's cookies are cleared.</summary>
+    private static async Task<NoContent> SignOutEverywhere(
+        ClaimsPrincipal user, HttpContext http, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
     {
         // A guardian acting for a dependant signs themselves out, with every acting session of theirs.
         var accountId = user.ActorId();
@@ -322,6 +337,7 @@ public static class SignInEndpoints
         await RevokeAll(session, accountId, now, cancellationToken);
         session.Events.Append(accountId, new SignedOutEverywhere(accountId, now));
         await session.SaveChangesAsync(cancellationToken);
+        RefreshCookie.Clear(http);
         return TypedResults.NoContent();
     }
 

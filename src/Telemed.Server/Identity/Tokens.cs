@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Marten;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -11,12 +12,13 @@ using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Identity;
 
+/// <summary>A sign-in's tokens; <c>refreshToken</c> is absent when it went into the web client's cookie (<see cref="RefreshCookie"/>).</summary>
 public sealed record TokenResponse(
     Guid AccountId,
     string Role,
     string AccessToken,
     int ExpiresIn,
-    string RefreshToken,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
     DateTimeOffset RefreshTokenExpiresAt,
     string TokenType = "Bearer");
 

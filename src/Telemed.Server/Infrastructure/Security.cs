@@ -258,8 +258,12 @@ public static class Security
         return app;
     }
 
-    /// <summary>Browsers send Origin on WebSocket upgrades; native clients do not, and are authenticated like any other call.</summary>
-    private static bool OriginAllowed(HttpContext context)
+    /// <summary>
+    /// Whether the request may come from the page that sent it: browsers send Origin on WebSocket upgrades and on
+    /// requests with a body, and it must be the server's own or an allowed origin; native clients send none, and are
+    /// authenticated like any other call.
+    /// </summary>
+    public static bool OriginAllowed(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
         if (string.IsNullOrEmpty(origin))

@@ -194,6 +194,43 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         (await RahulReads()).ShouldBe(HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// The refresh token is in an HttpOnly cookie for /api/auth only: nothing a script of the page can read holds it, and
+    /// a reload with no usable access token left in the tab signs back in through the cookie.
+    /// </summary>
+    [Fact]
+    public async Task The_refresh_token_is_out_of_the_pages_reach_and_a_reload_refreshes_through_its_cookie()
+    {
+        var page = await fixture.NewPage();
+        await Pages.SignInPatient(page, fixture, "9876543210");
+        await Assertions.Expect(page.Locator("#patient")).ToBeVisibleAsync();
+        var accountId = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('telemed.tokens')).accountId");
+
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "telemed-refresh");
+        cookie.HttpOnly.ShouldBeTrue();
+        cookie.SameSite.ShouldBe(SameSiteAttribute.Strict);
+        cookie.Path.ShouldBe("/api/auth");
+        DateTimeOffset.FromUnixTimeSeconds((long)cookie.Expires).ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddDays(6), "as long as the refresh token");
+        var readable = await page.EvaluateAsync<string>(
+            "() => JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage }, cookies: document.cookie })");
+        readable.ShouldNotContain(cookie.Value);
+        (await page.EvaluateAsync<bool>("() => [...Object.values(sessionStorage), ...Object.values(localStorage)].some(v => v.includes('\"refreshToken\"'))"))
+            .ShouldBeFalse("no stored answer has a refresh token");
+        (await page.EvaluateAsync<string>("() => document.cookie")).ShouldNotContain("telemed-refresh");
+
+        // The tab's access token made unusable: after the reload the page has only the cookie to go on.
+        await page.EvaluateAsync("() => { const t = JSON.parse(sessionStorage.getItem('telemed.tokens')); t.accessToken = 'unusable'; sessionStorage.setItem('telemed.tokens', JSON.stringify(t)); }");
+        await page.ReloadAsync();
+
+        await Assertions.Expect(page.Locator("#patient")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#signin")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("");
+        var stored = await page.EvaluateAsync<string>("() => sessionStorage.getItem('telemed.tokens')");
+        JsonDocument.Parse(stored).RootElement.GetProperty("accountId").GetString().ShouldBe(accountId);
+        stored.ShouldNotContain("unusable");
+        (await page.Context.CookiesAsync()).Single(c => c.Name == "telemed-refresh").Value.ShouldNotBe(cookie.Value, "the refresh went through the cookie, which rotated");
+    }
+
     [Fact]
     public async Task When_the_doctor_completes_the_consultation_the_waiting_patient_sees_the_prescription()
     {
@@ -272,6 +309,8 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         // Consulting for the child: the page is the child's, and the guardian is the adult who comes along.
         await child.Locator("button[data-action='act']").ClickAsync();
         await Assertions.Expect(page.Locator("#acting-text")).ToContainTextAsync("Aarav Rao");
+        // The child's sign-in is held beside the guardian's own, each refresh token in a cookie of its own that no script reads.
+        (await page.Context.CookiesAsync()).Where(c => c.HttpOnly).Select(c => c.Name).Order().ShouldBe(["telemed-refresh", "telemed-refresh-acting"]);
         await Assertions.Expect(page.Locator("#family")).ToBeHiddenAsync();
         await Pages.OpenCheckIn(page, sessionId);
         await Assertions.Expect(page.Locator("#checkin-companion")).ToBeVisibleAsync();

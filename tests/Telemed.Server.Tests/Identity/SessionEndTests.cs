@@ -16,7 +16,7 @@ public class SessionEndTests(TelemedServer server) : IClassFixture<TelemedServer
     // The default check interval (20 s) plus a margin: the fake clock drives the periodic check.
     private static readonly TimeSpan PastTheNextCheck = TimeSpan.FromSeconds(21);
 
-    private Task<HttpResponseMessage> Refresh(string refreshToken) => Host.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken });
+    private Task<HttpResponseMessage> Refresh(string? refreshToken) => Host.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken });
 
     [Fact]
     public async Task Staff_who_keep_refreshing_stay_signed_in_but_an_idle_session_ends()

@@ -9,7 +9,7 @@ import { readPerson, renderRelationChoices, showProblems } from './person-form';
  * The family on the patient's number: the guardian lists, adds and edits family members and consults for one of them.
  * Consulting for a family member takes a sign-in of theirs (held by the guardian) and reloads the page as them, so
  * everything after — check-in, the waiting room, the call, their records — is theirs; the guardian's own sign-in is kept
- * in this tab to go back to.
+ * to go back to (its access token in this tab, its refresh token in the browser's cookie beside the family member's).
  */
 
 /** While consulting for a family member: the guardian's own sign-in and name. */

@@ -4,17 +4,22 @@ import { Api, tokenExpiresAt, type Tokens } from './api';
 const now = Date.UTC(2026, 10, 25, 10, 0, 0);
 const base64url = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 /** A JWT as the server shapes it (the signature is not checked by the client). */
-const jwt = (expiresInSeconds: number, n = 0) => `${base64url({ alg: 'ES256' })}.${base64url({ sub: 'a', n, exp: now / 1000 + expiresInSeconds })}.sig`;
-const tokens = (accessToken: string, refreshToken = 'r1'): Tokens => ({ accountId: 'a', role: 'patient', accessToken, refreshToken });
+const jwt = (expiresInSeconds: number, n = 0, claims: object = {}) =>
+  `${base64url({ alg: 'ES256' })}.${base64url({ sub: 'a', n, exp: now / 1000 + expiresInSeconds, ...claims })}.sig`;
+const tokens = (accessToken: string, accountId = 'a'): Tokens => ({ accountId, role: 'patient', accessToken });
 
-/** A stand-in for the server: /api/records answers 401 to any token but the current one; refresh rotates. */
-function server(options: { current: string; refreshTo?: Tokens; refreshStatus?: number }) {
+/**
+ * A stand-in for the server: /api/records answers 401 to any token but the current one; refresh rotates (the refresh
+ * token itself is the browser's cookie, which no script sees). Each refresh request is kept to check what it carried.
+ */
+function server(options: { current: string; refreshTo?: Tokens; refreshStatus?: number }, refreshes: RequestInit[] = []) {
   const calls: string[] = [];
   const fetch = vi.fn(async (path: string, init: RequestInit = {}) => {
     const auth = (init.headers as Record<string, string> | undefined)?.Authorization;
     calls.push(`${path} ${auth ?? ''}`.trim());
     await new Promise(resolve => setTimeout(resolve, 1));
     if (path === '/api/auth/refresh') {
+      refreshes.push(init);
       if (options.refreshStatus) return new Response(JSON.stringify({ title: 'Unauthorized' }), { status: options.refreshStatus });
       options.current = options.refreshTo!.accessToken;
       return new Response(JSON.stringify(options.refreshTo), { status: 200 });
@@ -34,9 +39,10 @@ describe('tokenExpiresAt', () => {
 });
 
 describe('Api refreshing the access token', () => {
-  it('refreshes ahead of expiry, before the request leaves', async () => {
-    const fresh = tokens(jwt(900, 1), 'r2');
-    const calls = server({ current: fresh.accessToken, refreshTo: fresh });
+  it('refreshes ahead of expiry, before the request leaves, through the cookie and not with a token of its own', async () => {
+    const fresh = tokens(jwt(900, 1));
+    const refreshes: RequestInit[] = [];
+    const calls = server({ current: fresh.accessToken, refreshTo: fresh }, refreshes);
     const api = new Api(() => now);
     api.tokens = tokens(jwt(10));
     const refreshed: Tokens[] = [];
@@ -47,10 +53,55 @@ describe('Api refreshing the access token', () => {
     expect(calls).toEqual(['/api/auth/refresh', `/api/records Bearer ${fresh.accessToken}`]);
     expect(refreshed).toEqual([fresh]);
     expect(api.tokens).toEqual(fresh);
+    // No body and no bearer token: the browser sends the HttpOnly cookie by itself (same origin), and the header names it.
+    expect(refreshes).toEqual([{ method: 'POST', headers: { 'Telemed-Refresh': 'own' } }]);
+    expect(JSON.stringify(api.tokens)).not.toMatch(/refresh/i);
+  });
+
+  it('asks for the refresh token as a cookie when signing in', async () => {
+    const init: RequestInit[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (_path: string, request: RequestInit) => {
+      init.push(request);
+      return new Response(JSON.stringify(tokens(jwt(900))), { status: 200 });
+    }));
+    const api = new Api(() => now);
+
+    await api.post('/api/auth/otp/verify', { mobile: '9876543210', code: '123456' });
+
+    expect(init[0].headers).toEqual({ 'Content-Type': 'application/json', 'Telemed-Refresh': 'own' });
+    expect(init[0].credentials).not.toBe('omit');
+  });
+
+  it("refreshes a family member's sign-in with the cookie it is kept in, beside the guardian's own", async () => {
+    const acting = (expiresIn: number, n: number) => tokens(jwt(expiresIn, n, { act: { sub: 'guardian' } }), 'child');
+    const fresh = acting(900, 1);
+    const refreshes: RequestInit[] = [];
+    server({ current: fresh.accessToken, refreshTo: fresh }, refreshes);
+    const api = new Api(() => now);
+    api.tokens = acting(10, 0);
+
+    await api.get('/api/records');
+
+    expect(refreshes.map(r => (r.headers as Record<string, string>)['Telemed-Refresh'])).toEqual(['acting']);
+    expect(api.tokens).toEqual(fresh);
+  });
+
+  it("ends the tab's session rather than take over another account's sign-in from the browser's cookie", async () => {
+    const someoneElse = tokens(jwt(900, 1), 'b');
+    server({ current: someoneElse.accessToken, refreshTo: someoneElse });
+    const api = new Api(() => now);
+    api.tokens = tokens(jwt(-60));
+    const expired = vi.fn();
+    api.onSessionExpired = expired;
+
+    await expect(api.get('/api/records')).rejects.toThrow(/session has expired/);
+
+    expect(expired).toHaveBeenCalledTimes(1);
+    expect(api.tokens).toBeUndefined();
   });
 
   it('refreshes once when several requests are refused at once, and repeats each', async () => {
-    const fresh = tokens(jwt(900, 1), 'r2');
+    const fresh = tokens(jwt(900, 1));
     const calls = server({ current: fresh.accessToken, refreshTo: fresh });
     const api = new Api(() => now);
     api.tokens = tokens(jwt(600));
@@ -62,7 +113,7 @@ describe('Api refreshing the access token', () => {
   });
 
   it('gives the hub a refreshed token when the one it has is about to expire', async () => {
-    const fresh = tokens(jwt(900, 1), 'r2');
+    const fresh = tokens(jwt(900, 1));
     server({ current: fresh.accessToken, refreshTo: fresh });
     const api = new Api(() => now);
     api.tokens = tokens(jwt(5));

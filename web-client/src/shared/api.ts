@@ -17,23 +17,39 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A sign-in as the page holds it. The refresh token is not here: the server keeps it in an HttpOnly cookie that no
+ * script can read, and refreshes with it when asked (below).
+ */
 export interface Tokens {
   accountId: string;
   role: 'patient' | 'doctor' | 'pharmacist' | 'admin' | 'health-officer' | 'health-worker';
   accessToken: string;
-  refreshToken: string;
 }
 
-/** When an access token (a JWT) expires, in ms since the epoch; undefined when it cannot be read. */
-export function tokenExpiresAt(accessToken: string): number | undefined {
+/** The claims of an access token (a JWT); undefined when it cannot be read. */
+function claims(accessToken: string): Record<string, unknown> | undefined {
   try {
-    const payload = accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const exp = (JSON.parse(atob(payload)) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
+    return JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
   } catch {
     return undefined;
   }
 }
+
+/** When an access token expires, in ms since the epoch; undefined when it cannot be read. */
+export function tokenExpiresAt(accessToken: string): number | undefined {
+  const exp = claims(accessToken)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
+}
+
+/**
+ * Every request asks for refresh tokens as cookies (the server then leaves them out of its answers) and names the one
+ * a refresh means: a guardian consulting for a family member holds that sign-in (its tokens carry `act`) in a cookie of
+ * its own, beside their own. A page of another origin cannot send this header without the server's CORS approval, so
+ * the server reads the cookies only when it comes.
+ */
+const refreshHeader = 'Telemed-Refresh';
+const refreshCookie = (tokens?: Tokens) => (tokens && claims(tokens.accessToken)?.act ? 'acting' : 'own');
 
 /**
  * A request to the server. One that never got there (no network) tells the page it is offline and fails in the
@@ -54,7 +70,8 @@ const refreshAhead = 30_000;
 /**
  * Access tokens live 15 minutes; the API refreshes them without the person noticing: ahead of expiry before a request
  * (and for the hub's connections), and once more when the server still answers 401. One refresh at a time, because
- * refresh tokens are single-use and a second refresh with the same one would end the whole session as stolen.
+ * refresh tokens are single-use and a second refresh with the same one would end the whole session as stolen. The
+ * refresh token travels only in its cookie, which the browser sends to /api/auth by itself.
  */
 export class Api {
   tokens?: Tokens;
@@ -108,7 +125,8 @@ export class Api {
    * Sends with the bearer token, when signed in. The sign-in endpoints go without it: they answer 401 for a wrong
    * password, which no refresh mends; changing one's own password is the signed-in account's request.
    */
-  private async fetch(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+  private async fetch(path: string, request: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+    const init = { ...request, headers: { ...request.headers, [refreshHeader]: refreshCookie(this.tokens) } };
     if (!this.tokens || (path.startsWith('/api/auth/') && path !== '/api/auth/password')) return send(path, init);
     const sent = await this.accessToken();
     const response = await send(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${sent}` } });
@@ -124,15 +142,17 @@ export class Api {
   }
 
   private async exchange(): Promise<void> {
-    const refreshToken = this.tokens?.refreshToken;
-    if (!refreshToken) throw this.expired();
+    const before = this.tokens;
+    if (!before) throw this.expired();
     // A network failure throws here and leaves the session as it is: only the server's refusal ends it.
-    const response = await send('/api/auth/refresh', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken }),
-    });
+    const response = await send('/api/auth/refresh', { method: 'POST', headers: { [refreshHeader]: refreshCookie(before) } });
     if (response.status === 400 || response.status === 401) throw this.expired();
     if (!response.ok) throw new ApiError(response.status, response.statusText);
-    this.tokens = await response.json() as Tokens;
+    const refreshed = await response.json() as Tokens;
+    // The cookie is the browser's, not the tab's: after someone else signed in in another tab, it holds their sign-in,
+    // which this tab must not take over.
+    if (refreshed.accountId !== before.accountId) throw this.expired();
+    this.tokens = refreshed;
     this.onTokensRefreshed?.(this.tokens);
   }
 

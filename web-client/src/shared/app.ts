@@ -9,8 +9,9 @@ import { hubArguments, replyValue, type HubReply } from './server-errors';
 export const api = new Api();
 
 /**
- * What this tab keeps across reloads (sessionStorage): the signed-in account's tokens, and while a guardian consults
- * for a family member, the guardian's own sign-in to go back to.
+ * What this tab keeps across reloads (sessionStorage): the signed-in account and its access token, and while a guardian
+ * consults for a family member, the guardian's own to go back to. Refresh tokens are never here: they live in HttpOnly
+ * cookies that the server sets and reads (api.ts), so a reload with an expired access token refreshes through them.
  */
 export const storageKeys = { tokens: 'telemed.tokens', guardian: 'telemed.guardian' } as const;
 
@@ -182,7 +183,7 @@ serverReach.onChange(reach => {
 connectionState.offline = serverReach.state === 'offline';
 renderBanner();
 
-// Tokens are refreshed as they expire; the newest are kept for a reload (the key main.ts signs in with).
+// Access tokens are refreshed as they expire; the newest is kept for a reload (the key main.ts signs in with).
 api.onTokensRefreshed = tokens => sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
 /** Who is signed in, in the header: their role, and for staff the way to change their password. */
 export function renderSignedIn() {
