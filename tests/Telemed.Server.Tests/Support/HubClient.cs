@@ -54,26 +54,6 @@ public sealed class HubClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// A WebSocket to a hub of a test host in this process that negotiated stateful reconnect, as browsers do, and did the
-    /// handshake of its protocol's version 2: the server keeps what it sends until the client acknowledges it, which
-    /// this client never does.
-    /// </summary>
-    public static async Task<System.Net.WebSockets.WebSocket> RawStateful(TelemedFactory host, string path, string accessToken)
-    {
-        var negotiated = await host.As(accessToken).PostAsync($"{path}/negotiate?negotiateVersion=1&useStatefulReconnect=true", null);
-        negotiated.EnsureSuccessStatusCode();
-        var answer = JsonDocument.Parse(await negotiated.Content.ReadAsStringAsync()).RootElement;
-        answer.GetProperty("useStatefulReconnect").GetBoolean().ShouldBeTrue();
-        var test = host.Server;
-        var query = $"?id={Uri.EscapeDataString(answer.GetProperty("connectionToken").GetString()!)}&access_token={Uri.EscapeDataString(accessToken)}";
-        var socket = await test.CreateWebSocketClient().ConnectAsync(new Uri(test.BaseAddress, path + query), CancellationToken.None);
-        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":2}" + RecordSeparator),
-            System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
-        await socket.ReceiveAsync(new byte[1024], CancellationToken.None); // the handshake reply
-        return socket;
-    }
-
-    /// <summary>
     /// A WebSocket over the network to a hub of a host on a loopback port, without stateful reconnect, that has done the
     /// JSON handshake; its socket takes at most a few kilobytes unread, so a client that stops reading backs the server
     /// up at once.
@@ -112,32 +92,6 @@ public sealed class HubClient : IAsyncDisposable
     public static Task Invoke(System.Net.WebSockets.WebSocket socket, string invocationId, string method, object[] arguments, CancellationToken cancellationToken = default) =>
         socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { type = 1, invocationId, target = method, arguments }) + RecordSeparator),
             System.Net.WebSockets.WebSocketMessageType.Text, true, cancellationToken);
-
-    /// <summary>
-    /// Reads a raw socket until the completion of the invocation arrives; returns the completion's size as sent (what a
-    /// server with stateful reconnect keeps until it is acknowledged).
-    /// </summary>
-    public static async Task<long> ReadCompletion(System.Net.WebSockets.WebSocket socket, string invocationId)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[64 * 1024];
-        var text = new System.Text.StringBuilder();
-        while (true)
-        {
-            var received = await socket.ReceiveAsync(buffer, timeout.Token);
-            text.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count));
-            var records = text.ToString().Split(RecordSeparator);
-            foreach (var record in records[..^1])
-            {
-                var message = JsonDocument.Parse(record).RootElement;
-                if (message.GetProperty("type").GetInt32() == 3 && message.GetProperty("invocationId").GetString() == invocationId)
-                {
-                    return System.Text.Encoding.UTF8.GetByteCount(record) + 1;
-                }
-            }
-            text.Clear().Append(records[^1]);
-        }
-    }
 
     /// <summary>Whether the server closes this socket (or it breaks) within 10 s.</summary>
     public static async Task<bool> ServerClosed(System.Net.WebSockets.WebSocket socket)
