@@ -6,8 +6,8 @@ namespace Telemed.Server.Analytics;
 
 public interface IAlertClient
 {
-    /// <summary>A district's syndrome count just exceeded what EARS expects.</summary>
-    Task OutbreakAlert(OutbreakAlert alert);
+    /// <summary>A district's syndrome count just exceeded what EARS expects (the token is the push's deadline, not an argument).</summary>
+    Task OutbreakAlert(OutbreakAlert alert, CancellationToken deadline);
 }
 
 /// <summary>Outbreak alerts at /hubs/alerts, pushed to the health officers and admins online. It has no methods: it only listens.</summary>

@@ -6,6 +6,7 @@ using Telemed.Domain;
 using Telemed.Domain.Analytics;
 using Telemed.Domain.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Analytics;
 
@@ -26,11 +27,13 @@ public static class AnalyticsEndpoints
 
     public static void MapAnalytics(this IEndpointRouteBuilder app)
     {
-        // An expired access token closes the connection; the client reconnects with a fresh one.
+        // An expired access token closes the connection; the client reconnects with a fresh one. A client that does not
+        // take what is sent to it within Hubs:SendTimeoutSeconds is cut (Pushes).
         app.MapHub<AlertHub>("/hubs/alerts", options =>
         {
             options.AllowStatefulReconnects = true;
             options.CloseOnAuthenticationExpiration = true;
+            Pushes.Bound(options, app.ServiceProvider);
         });
         var analytics = app.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(Roles.HealthOfficer);
         analytics.MapGet("/operations", Operations).WithSummary("A facility's (or one of its doctors') OPD per day: counts, waits, call quality; ?format=csv or fhir (MeasureReports).");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Telemed.Domain;
 using Telemed.Domain.Analytics;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Analytics;
 
@@ -15,7 +16,7 @@ public sealed record OutbreakAlertRaised(Guid AlertId, string District, Syndrome
 /// After the projection moves, checks the recent days of every district and syndrome with EARS; a newly flagged day
 /// becomes an <see cref="OutbreakAlertRaised"/> event and a hub message to the health officers online.
 /// </summary>
-public sealed class OutbreakAlerts(IDocumentStore store, IHubContext<AlertHub, IAlertClient> hub, IOptions<AnalyticsOptions> options, TimeProvider time)
+public sealed class OutbreakAlerts(IDocumentStore store, IHubContext<AlertHub, IAlertClient> hub, Pushes pushes, IOptions<AnalyticsOptions> options, TimeProvider time)
 {
     /// <summary>How far back a newly projected event can still change a verdict.</summary>
     private const int RecentDays = 3;
@@ -51,7 +52,7 @@ public sealed class OutbreakAlerts(IDocumentStore store, IHubContext<AlertHub, I
         }
         foreach (var alert in raised)
         {
-            await hub.Clients.Group(AlertHub.HealthOfficers).OutbreakAlert(alert);
+            pushes.Send(deadline => hub.Clients.Group(AlertHub.HealthOfficers).OutbreakAlert(alert, deadline));
         }
         return raised;
     }

@@ -43,11 +43,13 @@ public static class ConsultationEndpoints
         app.MapPreCall();
         app.MapClinicalRecord();
         // Stateful reconnect: a brief drop during a call loses no signalling. An expired access token closes the
-        // connection (the client reconnects with a fresh one and rejoins its room).
+        // connection (the client reconnects with a fresh one and rejoins its room). A client that does not take what is
+        // sent to it within Hubs:SendTimeoutSeconds is cut (Pushes).
         app.MapHub<ConsultationHub>("/hubs/consultation", options =>
         {
             options.AllowStatefulReconnects = true;
             options.CloseOnAuthenticationExpiration = true;
+            Pushes.Bound(options, app.ServiceProvider);
         });
     }
 
@@ -93,7 +95,7 @@ public static class ConsultationEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Invite(
         Guid consultationId, InviteRequest request, ClaimsPrincipal user, ConsultationService consultations, IQuerySession db, AuditTrail audit,
-        IHubContext<ConsultationHub, IConsultationClient> hub, CancellationToken cancellationToken)
+        IHubContext<ConsultationHub, IConsultationClient> hub, Pushes pushes, CancellationToken cancellationToken)
     {
         var consultation = await consultations.Load(consultationId, cancellationToken);
         if (await NotTheDoctor(consultation, user, audit, consultationId, "invite staff", cancellationToken) is { } refused)
@@ -114,8 +116,8 @@ public static class ConsultationEndpoints
         if (recorded.Value.Events.OfType<StaffInvited>().FirstOrDefault() is { } invited)
         {
             var doctor = await db.LoadAsync<StaffAccount>(consultation!.DoctorId, cancellationToken);
-            await hub.Clients.Group(ConsultationHub.InvitationsGroup(staff.Id))
-                .InvitedToConsultation(new ConsultationInvitation(consultationId, consultation.Token, consultation.DoctorId, doctor?.Name ?? "", invited.At));
+            var invitation = new ConsultationInvitation(consultationId, consultation.Token, consultation.DoctorId, doctor?.Name ?? "", invited.At);
+            pushes.Send(deadline => hub.Clients.Group(ConsultationHub.InvitationsGroup(staff.Id)).InvitedToConsultation(invitation, deadline));
         }
         return TypedResults.NoContent();
     }

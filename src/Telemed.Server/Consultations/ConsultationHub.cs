@@ -10,47 +10,50 @@ using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Consultations;
 
-/// <summary>What the consultation hub pushes: to one room, one participant in it, or one doctor invited into a room.</summary>
+/// <summary>
+/// What the consultation hub pushes: to one room, one participant in it, or one doctor invited into a room. The token is the
+/// push's deadline (<see cref="Pushes"/>), not an argument the client receives.
+/// </summary>
 public interface IConsultationClient
 {
-    Task PeerJoined(RoomPeer peer);
+    Task PeerJoined(RoomPeer peer, CancellationToken deadline);
 
-    Task PeerLeft(RoomPeer peer);
+    Task PeerLeft(RoomPeer peer, CancellationToken deadline);
 
-    Task PeerDisconnected(RoomPeer peer);
+    Task PeerDisconnected(RoomPeer peer, CancellationToken deadline);
 
-    Task Offer(SdpMessage offer);
+    Task Offer(SdpMessage offer, CancellationToken deadline);
 
-    Task Answer(SdpMessage answer);
+    Task Answer(SdpMessage answer, CancellationToken deadline);
 
-    Task IceCandidate(CandidateMessage candidate);
+    Task IceCandidate(CandidateMessage candidate, CancellationToken deadline);
 
-    Task EndOfCandidates(PeerSignal signal);
+    Task EndOfCandidates(PeerSignal signal, CancellationToken deadline);
 
-    Task IceRestartRequested(PeerSignal signal);
+    Task IceRestartRequested(PeerSignal signal, CancellationToken deadline);
 
-    Task PeerTyping(PeerSignal signal);
+    Task PeerTyping(PeerSignal signal, CancellationToken deadline);
 
-    Task PeerMediaState(MediaStateMessage state);
+    Task PeerMediaState(MediaStateMessage state, CancellationToken deadline);
 
-    Task CallModeChanged(CallModeMessage mode);
+    Task CallModeChanged(CallModeMessage mode, CancellationToken deadline);
 
-    Task ChatMessage(ChatMessageView message);
+    Task ChatMessage(ChatMessageView message, CancellationToken deadline);
 
-    Task ChatReceipt(ChatReceipt receipt);
+    Task ChatReceipt(ChatReceipt receipt, CancellationToken deadline);
 
     /// <summary>To the room: a medical device's reading was recorded (from a participant's browser or a kiosk device).</summary>
-    Task DeviceReading(DeviceReadingView reading);
+    Task DeviceReading(DeviceReadingView reading, CancellationToken deadline);
 
     /// <summary>To one doctor: the consulting doctor added them to a consultation's room.</summary>
-    Task InvitedToConsultation(ConsultationInvitation invitation);
+    Task InvitedToConsultation(ConsultationInvitation invitation, CancellationToken deadline);
 }
 
 /// <summary>
 /// Consultation rooms at /hubs/consultation: joining, relaying WebRTC signalling from one participant to another in the same
 /// room (after validating it), call mode, media state and chat. The call is a mesh: every pair of participants has its own
 /// peer connection, so signalling is addressed to one participant while everything else goes to the whole room.
-/// The server never carries media.
+/// A sender never waits for the others to take what it sent (<see cref="Pushes"/>). The server never carries media.
 /// </summary>
 [Authorize]
 public sealed class ConsultationHub(
@@ -59,6 +62,7 @@ public sealed class ConsultationHub(
     RoomRegistry registry,
     AuditTrail audit,
     TelemedMetrics metrics,
+    Pushes pushes,
     TimeProvider time) : Hub<IConsultationClient>
 {
     /// <summary>One doctor's connections, on every node: where invitations into another doctor's room are pushed.</summary>
@@ -80,7 +84,7 @@ public sealed class ConsultationHub(
     {
         if (registry.Exit(Context.ConnectionId) is { } member)
         {
-            await rooms.Dropped(member);
+            rooms.Dropped(member);
         }
         await base.OnDisconnectedAsync(exception);
     }
@@ -101,7 +105,8 @@ public sealed class ConsultationHub(
         var rejoined = registry.Enter(member);
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomRegistry.Group(consultationId));
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomRegistry.MemberGroup(consultationId, CallerId));
-        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerJoined(new RoomPeer(consultationId, CallerId, member.Role));
+        var joined = new RoomPeer(consultationId, CallerId, member.Role);
+        pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerJoined(joined, deadline));
         // The other side may have joined after our join was recorded but before we were in the group (across nodes, entering
         // waits on Redis), so its PeerJoined missed us: who is present is read again now that nothing more can be missed.
         state = await consultations.Load(consultationId, Context.ConnectionAborted) ?? state;
@@ -127,16 +132,16 @@ public sealed class ConsultationHub(
         }
         if (screened.Value)
         {
-            await rooms.Relay(new CandidateMessage(consultationId, CallerId, to, candidate, sdpMid, sdpMLineIndex));
+            rooms.Relay(new CandidateMessage(consultationId, CallerId, to, candidate, sdpMid, sdpMLineIndex));
         }
         return HubResult<bool>.Success(screened.Value);
     }
 
     public Task<HubResult<bool>> SendEndOfCandidates(Guid consultationId, Guid to) =>
-        SignalTo(consultationId, to, "end of candidates", (client, signal) => client.EndOfCandidates(signal));
+        SignalTo(consultationId, to, "end of candidates", (client, signal, deadline) => client.EndOfCandidates(signal, deadline));
 
     public Task<HubResult<bool>> RequestIceRestart(Guid consultationId, Guid to) =>
-        SignalTo(consultationId, to, "request ICE restart", (client, signal) => client.IceRestartRequested(signal));
+        SignalTo(consultationId, to, "request ICE restart", (client, signal, deadline) => client.IceRestartRequested(signal, deadline));
 
     public async Task<HubResult<bool>> SendTyping(Guid consultationId)
     {
@@ -144,7 +149,8 @@ public sealed class ConsultationHub(
         {
             return refused;
         }
-        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerTyping(new PeerSignal(consultationId, CallerId, null));
+        var typing = new PeerSignal(consultationId, CallerId, null);
+        pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerTyping(typing, deadline));
         metrics.Relayed("typing");
         return HubResult<bool>.Success(true);
     }
@@ -155,7 +161,8 @@ public sealed class ConsultationHub(
         {
             return refused;
         }
-        await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerMediaState(new MediaStateMessage(consultationId, CallerId, microphone, camera));
+        var media = new MediaStateMessage(consultationId, CallerId, microphone, camera);
+        pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerMediaState(media, deadline));
         return HubResult<bool>.Success(true);
     }
 
@@ -164,7 +171,8 @@ public sealed class ConsultationHub(
         var recorded = await Record(consultationId, "call mode", (state, now) => ConsultationDecisions.ChangeMode(state, CallerId, mode, now));
         if (recorded is { Ok: true, Value: true })
         {
-            await Clients.Group(RoomRegistry.Group(consultationId)).CallModeChanged(new CallModeMessage(consultationId, mode, CallerId));
+            var changed = new CallModeMessage(consultationId, mode, CallerId);
+            pushes.Send(deadline => Clients.Group(RoomRegistry.Group(consultationId)).CallModeChanged(changed, deadline));
         }
         return recorded.Ok ? HubResult<bool>.Success(true) : recorded;
     }
@@ -196,7 +204,7 @@ public sealed class ConsultationHub(
         var view = new ChatMessageView(consultationId, messageId, CallerId, posted?.Text ?? text.Trim(), posted?.At ?? time.GetUtcNow());
         if (posted is not null)
         {
-            await Clients.OthersInGroup(RoomRegistry.Group(consultationId)).ChatMessage(view);
+            pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).ChatMessage(view, deadline));
         }
         return HubResult<ChatMessageView>.Success(view);
     }
@@ -209,8 +217,8 @@ public sealed class ConsultationHub(
             : await InRoom(consultationId, "delivery receipt") ?? HubResult<bool>.Success(true);
         if (result.Ok)
         {
-            await Clients.OthersInGroup(RoomRegistry.Group(consultationId))
-                .ChatReceipt(new ChatReceipt(consultationId, messageId, CallerId, read ? "read" : "delivered", time.GetUtcNow()));
+            var receipt = new ChatReceipt(consultationId, messageId, CallerId, read ? "read" : "delivered", time.GetUtcNow());
+            pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).ChatReceipt(receipt, deadline));
         }
         return result.Ok ? HubResult<bool>.Success(true) : result;
     }
@@ -225,7 +233,8 @@ public sealed class ConsultationHub(
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomRegistry.Group(consultationId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomRegistry.MemberGroup(consultationId, CallerId));
         await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.Leave(state, CallerId, "hung up", now), Context.ConnectionAborted);
-        await Clients.Group(RoomRegistry.Group(consultationId)).PeerLeft(new RoomPeer(consultationId, CallerId, member.Role));
+        var left = new RoomPeer(consultationId, CallerId, member.Role);
+        pushes.Send(deadline => Clients.Group(RoomRegistry.Group(consultationId)).PeerLeft(left, deadline));
         return HubResult<bool>.Success(true);
     }
 
@@ -242,18 +251,20 @@ public sealed class ConsultationHub(
         }
         var message = new SdpMessage(consultationId, CallerId, to, type, rooms.WithoutDroppedCandidates(sdp), negotiation);
         var addressee = Clients.Group(RoomRegistry.MemberGroup(consultationId, to));
-        await (type == "offer" ? addressee.Offer(message) : addressee.Answer(message));
+        pushes.Send(deadline => type == "offer" ? addressee.Offer(message, deadline) : addressee.Answer(message, deadline));
         metrics.Relayed(type);
         return HubResult<bool>.Success(true);
     }
 
-    private async Task<HubResult<bool>> SignalTo(Guid consultationId, Guid to, string action, Func<IConsultationClient, PeerSignal, Task> send)
+    private async Task<HubResult<bool>> SignalTo(Guid consultationId, Guid to, string action, Func<IConsultationClient, PeerSignal, CancellationToken, Task> send)
     {
         if (await Addressable(consultationId, to, action) is { } refused)
         {
             return refused;
         }
-        await send(Clients.Group(RoomRegistry.MemberGroup(consultationId, to)), new PeerSignal(consultationId, CallerId, to));
+        var addressee = Clients.Group(RoomRegistry.MemberGroup(consultationId, to));
+        var signal = new PeerSignal(consultationId, CallerId, to);
+        pushes.Send(deadline => send(addressee, signal, deadline));
         metrics.Relayed(action);
         return HubResult<bool>.Success(true);
     }

@@ -17,6 +17,7 @@ public sealed class ConsultationRooms(
     ConsultationService consultations,
     RoomRegistry registry,
     TelemedMetrics metrics,
+    Pushes pushes,
     IOptions<SignallingOptions> signalling,
     IOptions<TurnOptions> turn,
     TimeProvider time)
@@ -41,15 +42,15 @@ public sealed class ConsultationRooms(
     /// <summary>The offer or answer without the candidates <see cref="Screen"/> would drop when trickled.</summary>
     public string WithoutDroppedCandidates(string sdp) => candidateFilter.Filter(sdp);
 
-    /// <summary>To the addressee's connections in the room, on every node.</summary>
-    public async Task Relay(CandidateMessage candidate)
+    /// <summary>To the addressee's connections in the room, on every node; the sender does not wait for them to take it.</summary>
+    public void Relay(CandidateMessage candidate)
     {
-        await hub.Clients.Group(RoomRegistry.MemberGroup(candidate.ConsultationId, candidate.To)).IceCandidate(candidate);
+        pushes.Send(deadline => hub.Clients.Group(RoomRegistry.MemberGroup(candidate.ConsultationId, candidate.To)).IceCandidate(candidate, deadline));
         metrics.Relayed("candidate");
     }
 
     /// <summary>A connection in a room closed without hanging up: tell the others, and wait for a rejoin.</summary>
-    public async Task Dropped(RoomMember member)
+    public void Dropped(RoomMember member)
     {
         if (registry.StillConnected(member.ConsultationId, member.AccountId))
         {
@@ -61,9 +62,9 @@ public sealed class ConsultationRooms(
         {
             await consultations.Execute(member.ConsultationId,
                 (state, now) => ConsultationDecisions.Leave(state, member.AccountId, "connection lost", now), CancellationToken.None);
-            await hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerLeft(peer);
+            pushes.Send(deadline => hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerLeft(peer, deadline));
         });
-        await hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerDisconnected(peer);
+        pushes.Send(deadline => hub.Clients.Group(RoomRegistry.Group(member.ConsultationId)).PeerDisconnected(peer, deadline));
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using Telemed.Domain.Identity;
 using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Realtime;
 using Telemed.Server.Queue;
 using Telemed.Server.Records;
 
@@ -200,7 +201,8 @@ public static class DeviceEndpoints
         if (events.Count > 0)
         {
             var hub = http.RequestServices.GetRequiredService<IHubContext<ConsultationHub, IConsultationClient>>();
-            await hub.Clients.Group(RoomRegistry.Group(consultationId)).DeviceReading(DeviceReadingView.Of(recorded));
+            var reading = DeviceReadingView.Of(recorded);
+            http.RequestServices.GetRequiredService<Pushes>().Send(deadline => hub.Clients.Group(RoomRegistry.Group(consultationId)).DeviceReading(reading, deadline));
         }
         return answer(recorded, events.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.SignalR;
 using Telemed.Domain.Queue;
 namespace Telemed.Server.Queue;
 
+/// <summary>What the board hub pushes; the token is the push's deadline (<see cref="Realtime.Pushes"/>), not an argument.</summary>
 public interface IBoardClient
 {
-    Task BoardChanged(BoardLine line);
+    Task BoardChanged(BoardLine line, CancellationToken deadline);
 }
 
 /// <summary>

@@ -8,14 +8,17 @@ using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Queue;
 
-/// <summary>What the queue hub pushes. Every push goes to a group (a session's staff, one patient), never to all.</summary>
+/// <summary>
+/// What the queue hub pushes. Every push goes to a group (a session's staff, one patient), never to all. The token is
+/// the push's deadline (<see cref="Pushes"/>), not an argument the client receives.
+/// </summary>
 public interface IQueueClient
 {
-    Task QueueUpdated(QueueDelta delta);
+    Task QueueUpdated(QueueDelta delta, CancellationToken deadline);
 
-    Task PositionChanged(PatientPosition position);
+    Task PositionChanged(PatientPosition position, CancellationToken deadline);
 
-    Task PatientPresenceChanged(PresenceChange change);
+    Task PatientPresenceChanged(PresenceChange change, CancellationToken deadline);
 }
 
 public static class QueueGroups

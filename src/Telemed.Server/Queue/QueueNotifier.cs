@@ -20,50 +20,40 @@ public sealed record QueueDelta(
 public sealed record PresenceChange(Guid SessionId, int Token, bool Online);
 
 /// <summary>Pushes a queue change to exactly those who see it: the session's staff, the patients whose wait changed, the facility board.</summary>
-public sealed partial class QueueNotifier(
+public sealed class QueueNotifier(
     IHubContext<QueueHub, IQueueClient> hub, IHubContext<BoardHub, IBoardClient> boards, PositionBroadcaster broadcaster, Presence presence,
-    ILogger<QueueNotifier> logger) : IPresenceObserver
+    Pushes pushes) : IPresenceObserver
 {
     /// <summary>
-    /// Pushes after the change is recorded. A push that fails (Redis down between nodes) must not fail the command the
-    /// caller already made: clients resynchronise from the queue when their connection comes back.
+    /// Hands the pushes of a recorded change to SignalR and returns without waiting for them (<see cref="Pushes"/>):
+    /// called in commit order, they reach each client in that order, and a client that stopped reading holds up no
+    /// command. A push that fails (Redis down between nodes) never fails the command the caller already made: clients
+    /// resynchronise from the queue when their connection comes back.
     /// </summary>
-    public async Task Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
-    {
-        try
-        {
-            await Push(before, after, events);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            PushFailed(logger, e.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue push failed after the change was recorded: {ErrorType}")]
-    private static partial void PushFailed(ILogger logger, string errorType);
+    public void Changed(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events) =>
+        pushes.Send(deadline => Push(before, after, events, deadline));
 
     /// <summary>
     /// Sends the urgent part now — the doctor's screen, every patient whose own token changed (the one just called),
     /// the board — and leaves the patients who merely moved up a place to the <see cref="PositionBroadcaster"/>.
     /// </summary>
-    private Task Push(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events)
+    private Task Push(OpdSession? before, OpdSession after, IReadOnlyList<IQueueEvent> events, CancellationToken deadline)
     {
         var positions = QueueViews.Positions(after);
         var urgent = new List<Task>
         {
-            hub.Clients.Group(QueueGroups.SessionStaff(after.Id)).QueueUpdated(Delta(after, events, positions)),
+            hub.Clients.Group(QueueGroups.SessionStaff(after.Id)).QueueUpdated(Delta(after, events, positions), deadline),
         };
         foreach (var entry in events.Select(TokenOf).OfType<int>().Distinct().Select(token => after.Entries[token - 1]))
         {
             var position = QueueViews.Position(after, entry, positions);
             broadcaster.Sent(position);
-            urgent.Add(hub.Clients.Group(QueueGroups.Patient(entry.PatientId)).PositionChanged(position));
+            urgent.Add(hub.Clients.Group(QueueGroups.Patient(entry.PatientId)).PositionChanged(position, deadline));
         }
         var line = QueueViews.Board(after);
         if (before is null || !SameBoard(QueueViews.Board(before), line))
         {
-            urgent.Add(boards.Clients.Group(QueueGroups.Board(after.FacilityId)).BoardChanged(line));
+            urgent.Add(boards.Clients.Group(QueueGroups.Board(after.FacilityId)).BoardChanged(line, deadline));
         }
         broadcaster.Schedule(after);
         if (after.Status == SessionStatus.Closed)
@@ -74,8 +64,14 @@ public sealed partial class QueueNotifier(
         return Task.WhenAll(urgent);
     }
 
-    public async Task PresenceChanged(Guid patientId, bool online) => await Task.WhenAll((await presence.TokensWatchedBy(patientId)).Select(watched =>
-        hub.Clients.Group(QueueGroups.SessionStaff(watched.Key)).PatientPresenceChanged(new PresenceChange(watched.Key, watched.Value, online))));
+    public async Task PresenceChanged(Guid patientId, bool online)
+    {
+        foreach (var watched in await presence.TokensWatchedBy(patientId))
+        {
+            var change = new PresenceChange(watched.Key, watched.Value, online);
+            pushes.Send(deadline => hub.Clients.Group(QueueGroups.SessionStaff(watched.Key)).PatientPresenceChanged(change, deadline));
+        }
+    }
 
     private QueueDelta Delta(OpdSession after, IReadOnlyList<IQueueEvent> events, Dictionary<int, int> positions)
     {

@@ -77,6 +77,10 @@ public sealed class QueueService(
         return sessions;
     }
 
+    /// <summary>
+    /// Runs the command in the session's turn and hands its pushes to the notifier before the turn ends, so they go out
+    /// in commit order; nothing waits for them (a client that stopped reading holds up no later command).
+    /// </summary>
     public async Task<QueueOutcome> Execute(
         ClaimsPrincipal caller,
         Guid sessionId,
@@ -85,22 +89,39 @@ public sealed class QueueService(
         CancellationToken cancellationToken,
         Action<IDocumentSession, OpdSession>? alsoOnChange = null)
     {
-        var callerId = caller.AccountId();
         using var turn = await turns.Acquire(sessionId, cancellationToken);
+        var (outcome, before) = await Run(caller, sessionId, command, expectedVersion, alsoOnChange, cancellationToken);
+        if (outcome.Succeeded && outcome.Events.Count > 0)
+        {
+            notifier.Changed(before, outcome.Session!, outcome.Events);
+        }
+        return outcome;
+    }
+
+    /// <summary>Fetches, authorises, decides and saves; returns the outcome and the state it was decided on.</summary>
+    private async Task<(QueueOutcome Outcome, OpdSession? Before)> Run(
+        ClaimsPrincipal caller,
+        Guid sessionId,
+        QueueCommand command,
+        long? expectedVersion,
+        Action<IDocumentSession, OpdSession>? alsoOnChange,
+        CancellationToken cancellationToken)
+    {
+        var callerId = caller.AccountId();
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForExclusiveWriting<OpdSession>(sessionId, cancellationToken);
         if (stream.Aggregate is not { } state)
         {
-            return QueueOutcome.NotFound;
+            return (QueueOutcome.NotFound, null);
         }
         if (!MayAct(caller, callerId, state, command))
         {
             await Audit(callerId, command.Resource(sessionId), command.Action, cancellationToken);
-            return new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly || command.HealthWorkerOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor);
+            return (new QueueOutcome(QueueFailure.Forbidden, state, [], command.PatientOnly || command.HealthWorkerOnly ? QueueError.NotYourToken : QueueError.NotSessionDoctor), state);
         }
         if (expectedVersion is { } expected && expected != state.Version)
         {
-            return new QueueOutcome(QueueFailure.StaleVersion, state, []);
+            return (new QueueOutcome(QueueFailure.StaleVersion, state, []), state);
         }
         var decision = command.Decide(state, callerId, presence.IsOnline, time.GetUtcNow());
         if (!decision.IsSuccess)
@@ -108,14 +129,14 @@ public sealed class QueueService(
             if (decision.Error.Code is QueueErrorCode.NotYourToken or QueueErrorCode.NotYourBooking or QueueErrorCode.NotSessionDoctor)
             {
                 await Audit(callerId, command.Resource(sessionId), command.Action, cancellationToken);
-                return new QueueOutcome(QueueFailure.Forbidden, state, [], decision.Error);
+                return (new QueueOutcome(QueueFailure.Forbidden, state, [], decision.Error), state);
             }
-            return new QueueOutcome(QueueFailure.Refused, state, [], decision.Error);
+            return (new QueueOutcome(QueueFailure.Refused, state, [], decision.Error), state);
         }
         var events = decision.Value;
         if (events.Count == 0)
         {
-            return new QueueOutcome(QueueFailure.None, state, []);
+            return (new QueueOutcome(QueueFailure.None, state, []), state);
         }
         var next = events.Aggregate(state, OpdSession.Evolve);
         stream.AppendMany(events.Cast<object>().ToArray());
@@ -123,7 +144,7 @@ public sealed class QueueService(
         {
             if (await ledger.Record(session, state, next, events, cancellationToken) is { } refusal)
             {
-                return new QueueOutcome(QueueFailure.Refused, state, [], refusal);
+                return (new QueueOutcome(QueueFailure.Refused, state, [], refusal), state);
             }
         }
         alsoOnChange?.Invoke(session, next);
@@ -133,8 +154,7 @@ public sealed class QueueService(
         {
             metrics.WaitingTime.Record((called.At - state.Entries[called.Token - 1].CheckedInAt).TotalSeconds);
         }
-        await notifier.Changed(state, next, events);
-        return new QueueOutcome(QueueFailure.None, next, events);
+        return (new QueueOutcome(QueueFailure.None, next, events), state);
     }
 
     /// <summary>
@@ -165,15 +185,18 @@ public sealed class QueueService(
         return (sessions.Sum(s => s.Entries.Count(e => e.IsInLine)), sessions.Sum(s => s.Entries.Count(e => e.State == TokenState.InConsultation)));
     }
 
-    /// <summary>Opens a new session: its stream starts with SessionOpened.</summary>
+    /// <summary>Opens a new session: its stream starts with SessionOpened (in the session's turn, so its push goes before any command's).</summary>
     public async Task<OpdSession> Open(SessionOpened opened, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
+        using var turn = await turns.Acquire(opened.SessionId, cancellationToken);
         var state = OpdSession.From(opened);
-        session.Events.StartStream<OpdSession>(opened.SessionId, opened);
-        await session.SaveChangesAsync(cancellationToken);
-        Track(session, state);
-        await notifier.Changed(null, state, [opened]);
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<OpdSession>(opened.SessionId, opened);
+            await session.SaveChangesAsync(cancellationToken);
+            Track(session, state);
+        }
+        notifier.Changed(null, state, [opened]);
         return state;
     }
 

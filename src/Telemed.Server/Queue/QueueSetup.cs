@@ -60,13 +60,19 @@ public static class QueueSetup
         app.MapSessionsOfTheDay();
         // Stateful reconnect: a client that loses its WebSocket briefly resumes without losing messages in between.
         // An expired access token closes the connection (the client reconnects with a fresh one or is signed out).
+        // A client that does not take what is sent to it within Hubs:SendTimeoutSeconds is cut (Pushes).
         app.MapHub<QueueHub>("/hubs/queue", options =>
         {
             options.AllowStatefulReconnects = true;
             options.CloseOnAuthenticationExpiration = true;
+            Pushes.Bound(options, app.Services);
         });
         // Anonymous: how many may connect per address and minute is limited with every hub's connections (Realtime).
-        app.MapHub<BoardHub>("/hubs/board", options => options.AllowStatefulReconnects = true);
+        app.MapHub<BoardHub>("/hubs/board", options =>
+        {
+            options.AllowStatefulReconnects = true;
+            Pushes.Bound(options, app.Services);
+        });
         return app;
     }
 }

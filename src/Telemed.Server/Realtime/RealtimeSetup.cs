@@ -8,8 +8,8 @@ namespace Telemed.Server.Realtime;
 
 /// <summary>
 /// What every hub shares: SignalR with the JSON protocol (enums as camelCase strings), presence (shared through Redis
-/// when several nodes run), live connections and their revocation checks, the per-connection message budget. Each
-/// feature maps its own hub and adds these filters to it.
+/// when several nodes run), live connections and their revocation checks, the per-connection message budget, pushes
+/// that wait for no reader (<see cref="Pushes"/>). Each feature maps its own hub and adds these filters to it.
 /// </summary>
 public static class RealtimeSetup
 {
@@ -20,6 +20,8 @@ public static class RealtimeSetup
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddOptions<HubRateLimitOptions>().Bind(builder.Configuration.GetSection(HubRateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HubRateLimit>();
+        services.AddOptions<HubSendOptions>().Bind(builder.Configuration.GetSection(HubSendOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Pushes>();
         services.AddSingleton<Presence>();
         services.AddSingleton<LiveConnections>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveConnections>());

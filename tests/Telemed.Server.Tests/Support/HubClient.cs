@@ -53,6 +53,46 @@ public sealed class HubClient : IAsyncDisposable
         return socket;
     }
 
+    /// <summary>
+    /// A WebSocket over the network to a hub of a host on a loopback port, without stateful reconnect, that has done the
+    /// JSON handshake; its socket takes at most a few kilobytes unread, so a client that stops reading backs the server
+    /// up at once.
+    /// </summary>
+    public static async Task<System.Net.WebSockets.ClientWebSocket> RawOverNetwork(TelemedFactory host, string path, string accessToken)
+    {
+        using var client = host.CreateClient();
+        var address = new UriBuilder(new Uri(client.BaseAddress!, $"{path}?access_token={Uri.EscapeDataString(accessToken)}")) { Scheme = "ws" }.Uri;
+        // Not disposed with the connect: the socket it opened lives on in the WebSocket.
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var webSocket = new System.Net.WebSockets.ClientWebSocket();
+        await webSocket.ConnectAsync(address, new HttpMessageInvoker(handler), CancellationToken.None);
+        await webSocket.SendAsync(System.Text.Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator),
+            System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        await webSocket.ReceiveAsync(new byte[1024], CancellationToken.None); // the handshake reply
+        return webSocket;
+    }
+
+    /// <summary>Sends an invocation of a hub method over a raw socket.</summary>
+    public static Task Invoke(System.Net.WebSockets.WebSocket socket, string invocationId, string method, object[] arguments, CancellationToken cancellationToken = default) =>
+        socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { type = 1, invocationId, target = method, arguments }) + RecordSeparator),
+            System.Net.WebSockets.WebSocketMessageType.Text, true, cancellationToken);
+
     /// <summary>Whether the server closes this socket (or it breaks) within 10 s.</summary>
     public static async Task<bool> ServerClosed(System.Net.WebSockets.WebSocket socket)
     {
@@ -181,3 +221,4 @@ public sealed class HubClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }
+

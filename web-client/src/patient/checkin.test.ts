@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkInBody, checkInProblems, checkInRules } from './checkin';
+import { checkInBody, checkInProblems, checkInRules, isOlder } from './checkin';
 
 const file = (name: string, size: number, type = '') => ({ name, size, type });
 
@@ -52,5 +52,18 @@ describe('the adult who comes with a minor', () => {
     const form = checkInBody('', [new File(['%PDF-1.4'], 'report.pdf', { type: 'application/pdf' })], named) as FormData;
     expect(form.get('accompaniedBy.name')).toBe('Nisha Shah');
     expect(form.get('accompaniedBy.relation')).toBe('parent');
+  });
+});
+
+describe('news of the waiting token', () => {
+  const shown = { sessionId: 's', token: 4, version: 12 };
+
+  it('is older only for the same token of the same session at a lower version', () => {
+    expect(isOlder({ ...shown, version: 11 }, shown)).toBe(true);
+    expect(isOlder({ ...shown, version: 12 }, shown)).toBe(false);
+    expect(isOlder({ ...shown, version: 13 }, shown)).toBe(false);
+    expect(isOlder({ ...shown, token: 5, version: 1 }, shown)).toBe(false);
+    expect(isOlder({ ...shown, sessionId: 't', version: 1 }, shown)).toBe(false);
+    expect(isOlder(shown, undefined)).toBe(false);
   });
 });

@@ -63,3 +63,15 @@ export function checkInBody(complaint: string, files: readonly File[], companion
   for (const file of files) form.append('attachments', file, file.name);
   return form;
 }
+
+/** A token's place as the server told it: each carries the session's version when it was computed. */
+export interface TokenNews { sessionId: string; token: number; version: number }
+
+/**
+ * Whether news of the token on screen is older than what the screen shows. The server hands each patient's pushes over
+ * in order, but the "you moved up" updates go out a few milliseconds later and apart from the urgent ones, and a fresh
+ * look after a reconnect can cross a push: the older of two changes nothing.
+ */
+export function isOlder(news: TokenNews, shown: TokenNews | undefined): boolean {
+  return shown !== undefined && news.sessionId === shown.sessionId && news.token === shown.token && news.version < shown.version;
+}

@@ -1,6 +1,6 @@
 import { $, accountKey, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
 import { inCall, joinCall } from '../shared/call/call-view';
-import { attachmentAccept, checkInBody, checkInProblems, type Companion } from './checkin';
+import { attachmentAccept, checkInBody, checkInProblems, isOlder, type Companion } from './checkin';
 import { loadBookings, openBooking } from './booking';
 import { actingGuardian, showFamily } from './family';
 import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
@@ -16,7 +16,7 @@ import type { HubReply } from '../shared/server-errors';
 
 type TokenState = 'waiting' | 'called' | 'inConsultation' | 'completed' | 'skipped' | 'noShow' | 'recalled' | 'cancelled' | 'left' | 'awaitingPayment' | 'paymentExpired' | 'notHeld';
 interface Position {
-  sessionId: string; token: number; state: TokenState; position?: number | null; estimatedWaitMinutes?: number | null;
+  sessionId: string; token: number; version: number; state: TokenState; position?: number | null; estimatedWaitMinutes?: number | null;
   sessionStatus?: 'open' | 'paused' | 'closed'; consultationId?: string | null;
 }
 type CheckInReply = Position | { position: Position; payment: PaymentView };
@@ -257,6 +257,7 @@ async function checkIn(sessionId: string, body: FormData | object) {
 
 async function watchToken(sessionId: string) {
   const render = (p: Position) => {
+    if (isOlder(p, position)) return;
     if (p.state === 'called' && position?.state !== 'called') alertCalled();
     const justCompleted = p.state === 'completed' && position?.state !== 'completed';
     position = p;
