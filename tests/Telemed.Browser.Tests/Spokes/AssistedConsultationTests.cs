@@ -87,6 +87,10 @@ public class AssistedConsultationTests(BrowserFixture fixture) : IClassFixture<B
         await worker.SelectOptionAsync("#hw-reg-sex", "male");
         await worker.FillAsync("#hw-reg-mobile", "9123456780");
         await worker.ClickAsync("#hw-register-submit");
+        var asked = DateTimeOffset.UtcNow;
+        await worker.ClickAsync("#hw-reg-send-code");
+        await Assertions.Expect(worker.Locator("#hw-reg-status")).Not.ToBeEmptyAsync();
+        await worker.FillAsync("#hw-reg-code", await fixture.LatestCode("+919123456780", asked));
         await Assertions.Expect(worker.Locator("#hw-patient option:checked")).ToContainTextAsync("Ramesh Yadav");
 
         await worker.FillAsync("#hw-specialty", "general");

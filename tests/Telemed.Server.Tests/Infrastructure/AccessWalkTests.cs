@@ -160,7 +160,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     public async Task A_health_worker_reaches_no_patient_they_did_not_bring_in()
     {
         var world = await Spokes.SpokeWorld.Create(server.Host);
-        var patientId = await world.Register();
+        var patientId = await world.Register(server.Host);
         var (sessionId, token) = await world.BookAndCheckIn(server.Host, patientId);
         await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null)).ShouldHave(HttpStatusCode.OK);
         var started = await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/start", null);

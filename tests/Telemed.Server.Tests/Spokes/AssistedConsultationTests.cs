@@ -19,7 +19,7 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
     public async Task A_patient_brought_in_at_a_spoke_is_seen_by_a_hub_doctor_with_the_health_worker_in_the_room_and_dispensed_at_the_spoke()
     {
         var world = await SpokeWorld.Create(Host);
-        var patientId = await world.Register();
+        var patientId = await world.Register(Host);
 
         var rosters = await world.HealthWorker.GetFromJsonAsync<JsonElement>("/api/spoke/rosters?specialty=paed");
         rosters.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).ShouldContain(world.RosterId);
@@ -118,7 +118,7 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
     public async Task A_health_worker_acts_only_for_patients_they_brought_in_at_their_own_spoke()
     {
         var world = await SpokeWorld.Create(Host);
-        var patientId = await world.Register();
+        var patientId = await world.Register(Host);
         var (sessionId, token) = await world.BookAndCheckIn(Host, patientId);
         var admin = await SpokeWorld.Admin(Host);
         var (_, colleagueToken) = await SpokeWorld.HealthWorkerAt(Host, admin, world.SpokeId, "Sunita Devi", "communityHealthOfficer");
@@ -151,11 +151,36 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
         var world = await SpokeWorld.Create(Host);
         var admin = await SpokeWorld.Admin(Host);
         var workers = new List<(HttpClient Client, Guid Patient)>();
+    [Fact]
+    public async Task A_new_family_is_registered_at_a_spoke_only_with_the_code_sent_to_its_number()
+    {
+        var world = await SpokeWorld.Create(Host);
+        var mobile = Api.NewMobile();
+        object Ramesh(string? code) => new { name = "Ramesh Yadav", yearOfBirth = 1970, sex = "male", mobile, code };
+
+        var noCode = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh(null));
+        (await noCode.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("code", out _).ShouldBeTrue();
+        var notSent = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh("123456"));
+        (await notSent.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString()!.ShouldContain("No code is waiting");
+        var code = await Host.SendCodeAndRead(mobile);
+        var wrong = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh(code == "000000" ? "111111" : "000000"));
+        (await wrong.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString()!.ShouldContain("wrong");
+        (await world.HealthWorker.GetFromJsonAsync<JsonElement>("/api/spoke/patients")).GetArrayLength().ShouldBe(0);
+
+        var registered = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh(code));
+        await registered.ShouldHave(HttpStatusCode.Created);
+        var patientId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var child = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", new { name = "Chhotu Yadav", yearOfBirth = 2019, sex = "male", guardianId = patientId, relation = "parent" });
+        await child.ShouldHave(HttpStatusCode.Created);
+        (await world.HealthWorker.GetFromJsonAsync<JsonElement>("/api/spoke/patients")).GetArrayLength().ShouldBe(2, "a family member joins on the family's number, already checked");
+    }
+
         for (var i = 0; i < 10; i++)
         {
             var (_, hwToken) = await SpokeWorld.HealthWorkerAt(Host, admin, world.SpokeId, $"Worker {i}");
             var client = Host.As(hwToken);
-            var created = await client.PostAsJsonAsync("/api/spoke/patients", new { name = $"Patient {i}", yearOfBirth = 1980, sex = "female", mobile = Api.NewMobile() });
+            var mobile = Api.NewMobile();
+            var created = await client.PostAsJsonAsync("/api/spoke/patients", new { name = $"Patient {i}", yearOfBirth = 1980, sex = "female", mobile, code = await Host.SendCodeAndRead(mobile) });
             workers.Add((client, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()));
         }
         var (sessionId, slot) = await world.FreeSlot(Host);
@@ -188,7 +213,7 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
         var noCadre = await admin.PostAsJsonAsync("/api/admin/health-workers", new { name = "X Y", email = "x.y@spoke.example.in", cadre = "nurse", facilityId = world.SpokeId });
         (await noCadre.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("cadre", out _).ShouldBeTrue();
 
-        var patientId = await world.Register();
+        var patientId = await world.Register(Host);
         var (sessionId, _) = await world.FreeSlot(Host);
         var badVitals = await world.HealthWorker.PostAsJsonAsync($"/api/spoke/sessions/{sessionId}/check-in",
             new { patientId, vitals = new { systolic = new { value = 80, unit = "mmHg" }, diastolic = new { value = 90, unit = "mmHg" } } });

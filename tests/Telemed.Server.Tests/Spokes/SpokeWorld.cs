@@ -81,10 +81,12 @@ public sealed record SpokeWorld(
             (await roster.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), specialty);
     }
 
-    /// <summary>Registers a new adult patient at the spoke; returns their id.</summary>
-    public async Task<Guid> Register(string name = "Ramesh Yadav", string? mobile = null)
+    /// <summary>Registers a new adult patient at the spoke, with the code sent to their new number; returns their id.</summary>
+    public async Task<Guid> Register(TelemedFactory host, string name = "Ramesh Yadav")
     {
-        var created = await HealthWorker.PostAsJsonAsync("/api/spoke/patients", new { name, yearOfBirth = 1970, sex = "male", mobile = mobile ?? Api.NewMobile() });
+        var mobile = Api.NewMobile();
+        var code = await host.SendCodeAndRead(mobile);
+        var created = await HealthWorker.PostAsJsonAsync("/api/spoke/patients", new { name, yearOfBirth = 1970, sex = "male", mobile, code });
         await created.ShouldHave(HttpStatusCode.Created);
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
