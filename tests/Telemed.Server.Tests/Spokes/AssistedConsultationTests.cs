@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hl7.Fhir.Serialization;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.Domain.Consultations;
@@ -82,6 +83,41 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
     }
 
     [Fact]
+    [Fact]
+    public async Task The_record_of_an_assisted_consultation_names_the_health_worker_and_their_spoke()
+    {
+        var world = await SpokeWorld.Create(Host);
+        var patientId = await world.Register(Host);
+        var (sessionId, token) = await world.BookAndCheckIn(Host, patientId);
+        await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null)).ShouldHave(HttpStatusCode.OK);
+        var started = await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/start", null);
+        await started.ShouldHave(HttpStatusCode.OK);
+        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
+        await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/complete", null)).ShouldHave(HttpStatusCode.OK);
+
+        var record = await world.Doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{consultationId}/record");
+        var assisted = record.GetProperty("assistedBy");
+        assisted.GetProperty("healthWorkerId").GetGuid().ShouldBe(world.HealthWorkerId);
+        assisted.GetProperty("name").GetString().ShouldBe(world.HealthWorkerName);
+        assisted.GetProperty("cadre").GetString().ShouldBe("anm");
+        assisted.GetProperty("spokeId").GetGuid().ShouldBe(world.SpokeId);
+        assisted.GetProperty("spokeName").GetString().ShouldBe(world.SpokeName);
+        record.GetProperty("vitalsBy").GetGuid().ShouldBe(world.HealthWorkerId);
+
+        var json = await world.Doctor.GetStringAsync($"/api/consultations/{consultationId}/fhir");
+        var bundle = new FhirJsonDeserializer(new DeserializerSettings()).Deserialize<Hl7.Fhir.Model.Bundle>(json);
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+        var byUrl = bundle.Entry.ToDictionary(e => e.FullUrl!, e => e.Resource);
+        var composition = bundle.Entry[0].Resource.ShouldBeOfType<Hl7.Fhir.Model.Composition>();
+        var role = byUrl[composition.Author.Single(a => a.Type == "PractitionerRole").Reference].ShouldBeOfType<Hl7.Fhir.Model.PractitionerRole>();
+        byUrl[role.Practitioner.Reference].ShouldBeOfType<Hl7.Fhir.Model.Practitioner>().Name.ShouldHaveSingleItem().Text.ShouldBe(world.HealthWorkerName);
+        byUrl[role.Organization.Reference].ShouldBeOfType<Hl7.Fhir.Model.Organization>().Name.ShouldBe(world.SpokeName);
+        var encounter = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Encounter>().ShouldHaveSingleItem();
+        encounter.Participant.ShouldContain(p => p.Individual.Reference == composition.Author[1].Reference && p.Type[0].Coding[0].Code == "SPRF");
+        bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Observation>()
+            .ShouldAllBe(o => o.Performer.Single().Reference == composition.Author[1].Reference, "the health worker took the vitals");
+    }
+
     public async Task A_family_found_by_its_number_with_the_code_read_out_is_brought_in_dependants_included()
     {
         var world = await SpokeWorld.Create(Host);
