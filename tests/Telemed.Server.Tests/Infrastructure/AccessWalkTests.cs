@@ -317,7 +317,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0];
         return new HttpRequestMessage(new HttpMethod(method), path)
         {
-            Content = method is "POST" or "PUT" ? JsonContent.Create(new { reason = "walk", requestId = Guid.NewGuid(), slot = 2 }) : null,
+            Content = method is "POST" or "PUT" ? JsonContent.Create(new { reason = "walk", requestId = Guid.NewGuid(), slot = 2, sessionId = ids.Session }) : null,
         };
     }
 
