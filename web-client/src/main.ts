@@ -67,7 +67,12 @@ async function pharmacyHome() {
   $('rx-dispense').addEventListener('click', () => void failSafely(() => pharmacy.dispense()));
   $('rx-camera').addEventListener('click', () => void failSafely(() => pharmacy.scanWithCamera()));
   $('rx-scan-stop').addEventListener('click', () => pharmacy.stopCamera());
+  $('rx-receive').addEventListener('submit', event => {
+    event.preventDefault();
+    void failSafely(() => pharmacy.receive());
+  });
   await failSafely(() => pharmacy.spokePrescriptions());
+  await failSafely(() => pharmacy.stock());
   return failSafely(() => pharmacy.history());
 }
 

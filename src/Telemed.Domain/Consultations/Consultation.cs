@@ -40,6 +40,9 @@ public sealed record Consultation(
     /// <summary>The spoke's health worker who brought the patient in: a participant, in the room with the patient.</summary>
     public Guid? HealthWorkerId { get; init; }
 
+    /// <summary>Who the health worker is and the spoke they work at, as the check-in named them.</summary>
+    public AssistingHealthWorker? HealthWorker { get; init; }
+
     /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
     public ConsultationMedium Medium =>
         SeenOnVideo ? ConsultationMedium.Video : EverConnected ? ConsultationMedium.AudioOnly : ConsultationMedium.Chat;
@@ -64,6 +67,7 @@ public sealed record Consultation(
             {
                 FollowUpOf = started.FollowUpOf,
                 HealthWorkerId = started.HealthWorkerId,
+                HealthWorker = started.HealthWorker,
             };
         }
         if (state is null)
@@ -81,7 +85,7 @@ public sealed record Consultation(
             ChatMessageRead => state,
             // Device readings stream in during the call: they leave the record's version alone so the doctor's edits are not made stale.
             DeviceVitalsRecorded e => state with { DeviceReadings = state.DeviceReadings.Add(e) },
-            VitalsRecorded e => state.Written(state.Record with { Vitals = e.Vitals }),
+            VitalsRecorded e => state.Written(state.Record with { Vitals = e.Vitals, VitalsBy = e.By }),
             NotesRecorded e => state.Written(state.Record with { Notes = e.Notes }),
             DiagnosisRecorded e => state.Written(state.Record with { Diagnosis = e.Diagnosis }),
             MedicinesPrescribed e => state.Written(state.Record with { Kind = e.Kind, Medicines = [.. e.Medicines] }),
@@ -109,6 +113,9 @@ public sealed record ClinicalRecord(
     ImmutableList<Addendum> Addenda,
     Guid? PrescriptionId)
 {
+    /// <summary>Who took the vitals on record: the doctor, or the health worker who brought the patient in.</summary>
+    public Guid? VitalsBy { get; init; }
+
     public static ClinicalRecord Empty { get; } = new(0, null, null, null, ConsultKind.FirstConsult, [], [], null);
 }
 

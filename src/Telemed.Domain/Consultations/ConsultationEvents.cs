@@ -25,11 +25,16 @@ public enum ParticipantRole
 
 /// <remarks>
 /// <paramref name="FollowUpOf"/>: the prescription of this doctor that asked for this visit, when the patient booked it as that follow-up.
-/// <paramref name="HealthWorkerId"/>: the spoke's health worker who checked the patient in and joins the call with them.
+/// <paramref name="HealthWorkerId"/>: the spoke's health worker who checked the patient in and joins the call with them;
+/// <paramref name="HealthWorker"/>: who they are and where, as the check-in named them.
 /// </remarks>
 public sealed record ConsultationStarted(
-    Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At, Guid? FollowUpOf = null, Guid? HealthWorkerId = null)
+    Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At, Guid? FollowUpOf = null, Guid? HealthWorkerId = null,
+    AssistingHealthWorker? HealthWorker = null)
     : IConsultationEvent;
+
+/// <summary>The spoke's health worker in the room with the patient: their name and cadre, and the spoke they brought the patient in at.</summary>
+public sealed record AssistingHealthWorker(string Name, Spokes.Cadre Cadre, Guid SpokeId, string SpokeName);
 
 public sealed record StaffInvited(Guid ConsultationId, Guid StaffId, Guid InvitedBy, DateTimeOffset At) : IConsultationEvent;
 

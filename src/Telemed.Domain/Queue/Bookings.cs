@@ -118,6 +118,13 @@ public static class BookingDecisions
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> Cancel(OpdSession session, Guid bookingId, Guid patientId, DateTimeOffset now) =>
         Own(session, bookingId, patientId, "cancelled", _ => Events(new BookingCancelled(session.Id, bookingId, patientId, now)));
 
+    /// <summary>
+    /// Moving a booking to another session is booking the new slot there first (the ordinary <see cref="Book"/>, so no slot
+    /// is taken twice) and then giving this one up, naming the booking that replaced it.
+    /// </summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> MoveOut(OpdSession session, Guid bookingId, Guid patientId, Guid movedTo, DateTimeOffset now) =>
+        Own(session, bookingId, patientId, "moved", _ => Events(new BookingCancelled(session.Id, bookingId, patientId, now, movedTo)));
+
     /// <summary>Every booking whose patient has not checked in by the grace time after its slot began.</summary>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> RecordNoShows(OpdSession session, DateTimeOffset now) =>
         Events([.. session.Bookings

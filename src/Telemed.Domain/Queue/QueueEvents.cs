@@ -89,7 +89,8 @@ public sealed record SlotBooked(Guid SessionId, Guid BookingId, int Slot, Guid P
 
 public sealed record BookingRescheduled(Guid SessionId, Guid BookingId, int Slot, Guid By, DateTimeOffset At) : IQueueEvent;
 
-public sealed record BookingCancelled(Guid SessionId, Guid BookingId, Guid By, DateTimeOffset At) : IQueueEvent;
+/// <summary>A booking given up; <paramref name="MovedTo"/>: the booking in another session that replaced it, when the patient moved it there.</summary>
+public sealed record BookingCancelled(Guid SessionId, Guid BookingId, Guid By, DateTimeOffset At, Guid? MovedTo = null) : IQueueEvent;
 
 /// <summary>The booked patient had not checked in by the grace time after their slot began: a no-show.</summary>
 public sealed record BookingMissed(Guid SessionId, Guid BookingId, DateTimeOffset At) : IQueueEvent;

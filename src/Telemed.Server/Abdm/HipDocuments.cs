@@ -44,7 +44,7 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
 
     /// <summary>A completed consultation's OPConsultRecord, dated when it ended.</summary>
     public static HipDocument OpConsultation(Consultation consultation, ClinicalParties parties) =>
-        new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value)));
+        new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Spoke, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value)));
 
     /// <summary>A signed prescription's PrescriptionRecord, with its PDF rendered as the patient gets it.</summary>
     public HipDocument Prescription(Domain.Prescriptions.PrescriptionContent content, PatientContact contact, string? keyId, string jws)

@@ -1,6 +1,7 @@
 using Telemed.Domain.Abdm;
 using Telemed.Domain.Audit;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Dispensing;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Payments;
 using Telemed.Domain.Prescriptions;
@@ -73,6 +74,7 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         PrescriptionVerifiedPublicly e => new(Guid.Empty, $"public verification ({e.Verdict?.ToString() ?? "unknown"})", Prescription(e.PrescriptionId),
             e.Verdict is null ? AuditOutcome.Failure : AuditOutcome.Success, e.At),
         PrescriptionDispensed e => new(e.PharmacistId, "dispense", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
+        StockReceived e => new(e.By, "receive stock", $"pharmacy/{e.PharmacyId}/stock", AuditOutcome.Success, e.At),
         EmergencyAccessOpened e => new(e.AdminId, "open emergency access", $"opd-session/{e.SessionId}", AuditOutcome.Success, e.At),
         SpokeLinked e => new(e.By, "link spoke to hub", $"facility/{e.SpokeId}/hub/{e.HubId}", AuditOutcome.Success, e.At),
         SpokeUnlinked e => new(e.By, "unlink spoke from hub", $"facility/{e.SpokeId}/hub/{e.HubId}", AuditOutcome.Success, e.At),

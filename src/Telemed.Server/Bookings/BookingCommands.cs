@@ -36,6 +36,15 @@ public sealed record CancelBooking(Guid BookingId) : BookingCommand(BookingId, "
         BookingDecisions.Cancel(session, BookingId, caller, now);
 }
 
+/// <summary>Gives up a booking the patient has just replaced with <paramref name="MovedTo"/> in another session.</summary>
+public sealed record MoveBookingOut(Guid BookingId, Guid MovedTo) : BookingCommand(BookingId, "move booking to another session")
+{
+    public override bool PatientOnly => true;
+
+    public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
+        BookingDecisions.MoveOut(session, BookingId, caller, MovedTo, now);
+}
+
 public sealed record RecordNoShows() : QueueCommand("record booking no-shows")
 {
     public override bool SystemOnly => true;

@@ -17,6 +17,9 @@ public sealed record BookingRequest(int? Slot, Guid? FollowUpOf);
 
 public sealed record RescheduleRequest(int? Slot);
 
+/// <summary>Where to move a booking: a slot of another session.</summary>
+public sealed record MoveRequest(Guid? SessionId, int? Slot);
+
 public sealed record BookingView(
     Guid Id,
     Guid SessionId,
@@ -47,6 +50,8 @@ public static class BookingEndpoints
             .WithSummary("Patient: book a free slot ahead ({slot}, optionally {followUpOf: prescriptionId}).");
         sessions.MapPut("/bookings/{bookingId:guid}", Reschedule).WithSummary("Patient: move my booking to another free slot of the session.");
         sessions.MapPost("/bookings/{bookingId:guid}/cancel", Cancel).WithSummary("Patient: cancel my booking; its slot is free again.");
+        sessions.MapPost("/bookings/{bookingId:guid}/move", Move).RequireRateLimiting(Security.CheckInLimit)
+            .WithSummary("Patient: move my booking to a free slot of another session ({sessionId, slot}); answers the new booking.");
         app.MapGet("/api/me/bookings", Mine).WithTags("Bookings").RequireAuthorization(Roles.Patient)
             .WithSummary("Patient: my bookings, upcoming and of the last 30 days.");
     }
@@ -103,6 +108,81 @@ public static class BookingEndpoints
         request.Slot is { } slot
             ? await Run(sessionId, new RescheduleBooking(bookingId, slot), http, db, queue, cancellationToken)
             : Problems.Invalid("slot", "Slot is required: the number of a free slot from GET /api/sessions/{sessionId}/slots.");
+
+    /// <summary>
+    /// Books the new slot first, through the other session's own booking command (a slot is never taken twice), then gives
+    /// up the old booking. Should the old one have changed in between (checked in, cancelled, missed), the new booking is
+    /// cancelled again and the old one's refusal answered: the patient never holds both.
+    /// </summary>
+    private static async Task<IResult> Move(
+        Guid sessionId, Guid bookingId, MoveRequest request, HttpContext http, IQuerySession db, QueueService queue, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var user = http.User;
+        if (!user.IsInRole(Roles.Patient))
+        {
+            return Problems.Forbidden("Only patients move their bookings.");
+        }
+        var errors = new Telemed.Domain.FieldErrors();
+        if (request.SessionId is null)
+        {
+            errors.Add("sessionId", "Name the session to move the booking to.");
+        }
+        if (request.Slot is null)
+        {
+            errors.Add("slot", "Slot is required: the number of a free slot from GET /api/sessions/{sessionId}/slots.");
+        }
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        var targetId = request.SessionId!.Value;
+        if (targetId == sessionId)
+        {
+            return await Run(sessionId, new RescheduleBooking(bookingId, request.Slot!.Value), http, db, queue, cancellationToken);
+        }
+        var patientId = user.AccountId();
+        if (await queue.Load(sessionId, cancellationToken) is not { } from)
+        {
+            return Problems.NotFound("There is no such OPD session.");
+        }
+        var movable = BookingDecisions.MoveOut(from, bookingId, patientId, Guid.Empty, time.GetUtcNow());
+        if (!movable.IsSuccess)
+        {
+            var forbidden = movable.Error.Code == QueueErrorCode.NotYourBooking;
+            return QueueEndpoints.Failure(new QueueOutcome(forbidden ? QueueFailure.Forbidden : QueueFailure.Refused, from, [], movable.Error), http);
+        }
+        if (await queue.Load(targetId, cancellationToken) is not { } to)
+        {
+            return Problems.Invalid("sessionId", "There is no such OPD session.");
+        }
+        FollowUpOf? followUp = null;
+        if (from.Booking(bookingId)!.FollowUp is { } asked)
+        {
+            // A follow-up stays one only in a session of its doctor and within the months TPG 2020 allows.
+            var prescription = await PrescriptionEndpoints.Load(db, asked.PrescriptionId, cancellationToken);
+            var still = BookingRules.FollowUp(prescription!.Content, BookingRules.SlotStartsAt(to, request.Slot!.Value));
+            if (!still.IsSuccess)
+            {
+                return Problems.Invalid("sessionId", still.Error.Message);
+            }
+            followUp = still.Value;
+        }
+        var book = new BookSlot(patientId, user.ActorId(), request.Slot!.Value, followUp);
+        var booked = await queue.Execute(user, targetId, book, null, cancellationToken);
+        if (!booked.Succeeded)
+        {
+            return QueueEndpoints.Failure(booked, http);
+        }
+        var left = await queue.Execute(user, sessionId, new MoveBookingOut(bookingId, book.BookingId), null, cancellationToken);
+        if (!left.Succeeded)
+        {
+            await queue.Execute(user, targetId, new CancelBooking(book.BookingId), null, cancellationToken);
+            return QueueEndpoints.Failure(left, http);
+        }
+        var view = await View(db, booked.Session!, booked.Session!.Booking(book.BookingId)!, cancellationToken);
+        return TypedResults.Created($"/api/sessions/{targetId}/bookings/{book.BookingId}", view);
+    }
 
     private static Task<IResult> Cancel(Guid sessionId, Guid bookingId, HttpContext http, IQuerySession db, QueueService queue, CancellationToken cancellationToken) =>
         Run(sessionId, new CancelBooking(bookingId), http, db, queue, cancellationToken);

@@ -27,11 +27,18 @@ public sealed record ClinicalRecordView(
     ConsultKind Kind,
     IReadOnlyList<PrescribedMedicine> Medicines,
     IReadOnlyList<Addendum> Addenda,
-    Guid? PrescriptionId)
+    Guid? PrescriptionId,
+    HealthWorkerView? AssistedBy,
+    Guid? VitalsBy)
 {
     public static ClinicalRecordView Of(Consultation c) => new(c.Id, c.Record.Version, c.Status, c.Medium, c.Record.Vitals, c.Record.Notes, c.Record.Diagnosis,
-        c.Record.Kind, c.Record.Medicines, c.Record.Addenda, c.Record.PrescriptionId);
+        c.Record.Kind, c.Record.Medicines, c.Record.Addenda, c.Record.PrescriptionId,
+        c is { HealthWorkerId: { } id, HealthWorker: { } worker } ? new HealthWorkerView(id, worker.Name, worker.Cadre, worker.SpokeId, worker.SpokeName) : null,
+        c.Record.VitalsBy);
 }
+
+/// <summary>The spoke's health worker who brought the patient in and sat with them in the call.</summary>
+public sealed record HealthWorkerView(Guid HealthWorkerId, string Name, Telemed.Domain.Spokes.Cadre Cadre, Guid SpokeId, string SpokeName);
 
 /// <summary>
 /// The doctor's record of a consultation: vitals, notes, diagnosis and the prescription being written. Every change
@@ -181,7 +188,7 @@ public static class ClinicalEndpoints
             return Problems.Conflict("The consultation is not completed yet: its record is still being written.");
         }
         var parties = await ClinicalParties.Load(db, consultation, time.GetUtcNow(), cancellationToken);
-        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value);
+        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Spoke, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value);
         return TypedResults.Text(FhirDocuments.ToJson(bundle), FhirDocuments.MediaType);
     }
 }

@@ -10,10 +10,12 @@ using Telemed.Server.Records;
 namespace Telemed.Server.Consultations;
 
 /// <summary>
-/// Who a consultation's record names: the facility of its OPD session, its doctor and its patient, as they are now. A
-/// record carries only the ABHA the patient proved through ABDM, never one they merely declared.
+/// Who a consultation's record names: the facility of its OPD session, its doctor and its patient, as they are now, and
+/// the spoke the patient was brought in at when a health worker assisted. A record carries only the ABHA the patient
+/// proved through ABDM, never one they merely declared.
 /// </summary>
-public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails Doctor, PatientDetails Patient, PatientContact PatientContact)
+public sealed record ClinicalParties(
+    FacilityDetails Facility, PrescriberDetails Doctor, PatientDetails Patient, PatientContact PatientContact, FacilityDetails? Spoke = null)
 {
     public static async Task<ClinicalParties> Load(IQuerySession session, Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -25,11 +27,19 @@ public sealed record ClinicalParties(FacilityDetails Facility, PrescriberDetails
         var patient = await session.LoadAsync<PatientAccount>(consultation.PatientId, cancellationToken)
             ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an unknown patient.");
         var details = doctor?.Doctor ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an account that is not a doctor.");
+        FacilityDetails? spoke = null;
+        if (consultation.HealthWorker is { } assisting)
+        {
+            var registered = await session.LoadAsync<Facility>(assisting.SpokeId, cancellationToken)
+                ?? throw new InvalidOperationException($"Consultation {consultation.Id} names an unknown spoke.");
+            spoke = new FacilityDetails(registered.Id, assisting.SpokeName, registered.HfrId);
+        }
         return new ClinicalParties(
             new FacilityDetails(facility.Id, facility.Name, facility.HfrId),
             new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId),
             await PatientAsOf(session, patient, now, cancellationToken),
-            PatientContact.Of(patient));
+            PatientContact.Of(patient),
+            spoke);
     }
 
     /// <summary>The patient as registered: age on the given day, sex, and the ABHA they proved through ABDM (none if they only declared one).</summary>

@@ -35,10 +35,11 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
                         : (Guid?)null;
                     // A patient brought in at a spoke comes with their health worker, who joins the room, and the vitals taken there.
                     var assisted = entry.AssistedBy;
+                    var opened = new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp,
+                        assisted?.HealthWorkerId, assisted is null ? null : new AssistingHealthWorker(assisted.Name, assisted.Cadre, assisted.SpokeId, assisted.SpokeName));
                     IConsultationEvent[] opening = assisted?.Vitals is { } vitals
-                        ? [new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp, assisted.HealthWorkerId),
-                            new VitalsRecorded(started.ConsultationId, vitals, assisted.HealthWorkerId, started.At)]
-                        : [new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp, assisted?.HealthWorkerId)];
+                        ? [opened, new VitalsRecorded(started.ConsultationId, vitals, assisted.HealthWorkerId, started.At)]
+                        : [opened];
                     session.Events.StartStream<Consultation>(started.ConsultationId, [.. opening.Cast<object>()]);
                     session.Store(new CareContext(started.ConsultationId, patient, started.DoctorId, started.SessionId, started.At, ConsultationStatus.Open, null, null));
                     break;

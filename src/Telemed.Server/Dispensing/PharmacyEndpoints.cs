@@ -48,7 +48,8 @@ public sealed record PharmacyActivity(string Id, Guid PharmacistId, Guid Prescri
 /// <summary>
 /// Registered pharmacists check prescriptions (by id from the QR code, or by the JWS itself) and record what they hand out.
 /// A dispense appends to the prescription stream with its expected version: two pharmacies at the same moment cannot both
-/// take the last tablets; the loser gets 409 with the prescription as it now is.
+/// take the last tablets; the loser gets 409 with the prescription as it now is. A facility's own pharmacy dispenses
+/// from its stock (<see cref="PharmacyStocks"/>), in the same transaction.
 /// </summary>
 public static class PharmacyEndpoints
 {
@@ -59,7 +60,8 @@ public static class PharmacyEndpoints
         pharmacy.MapGet("/prescriptions/{prescriptionId:guid}", Check).WithSummary("Verify a prescription by id: verdict, content, dispensed so far.");
         pharmacy.MapPost("/verify", VerifyJws).WithSummary("Verify a prescription from its JWS (e.g. pasted or read offline).");
         pharmacy.MapPost("/prescriptions/{prescriptionId:guid}/dispensations", Dispense)
-            .WithSummary("Record what was handed out, per line (idempotent by requestId; never beyond the prescribed quantity).");
+            .WithSummary("Record what was handed out, per line (idempotent by requestId; never beyond the prescribed quantity, nor beyond a facility pharmacy's stock).");
+        app.MapPharmacyStock();
         // The short form SMS carry (an SMS variable holds at most 30 characters).
         app.MapGet("/v/{shortId}", (string shortId) => Ids.FromCompact(shortId) is { } prescriptionId
                 ? Results.Redirect($"/verify/{prescriptionId}")
@@ -117,7 +119,7 @@ public static class PharmacyEndpoints
             return Problems.Invalid("requestId", "Send a client-chosen requestId so a retried request dispenses once.");
         }
         await using var session = store.LightweightSession();
-        if (await PharmacyOf(session, user, cancellationToken) is not { } pharmacyId)
+        if (await PharmacyOf(session, user, cancellationToken) is not { } pharmacy)
         {
             return NotAttached();
         }
@@ -128,7 +130,7 @@ public static class PharmacyEndpoints
         }
         var now = time.GetUtcNow();
         var verdict = Verdict(prescription, keys, time);
-        var decision = Dispensation.Dispense(prescription, verdict, requestId, pharmacyId, user.AccountId(), request.Lines, now);
+        var decision = Dispensation.Dispense(prescription, verdict, requestId, pharmacy.Id, user.AccountId(), request.Lines, now);
         if (!decision.IsSuccess)
         {
             return TypedResults.Problem(decision.Error.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: decision.Error.Code,
@@ -137,6 +139,15 @@ public static class PharmacyEndpoints
         var after = decision.Value.Aggregate(prescription, Prescription.Evolve);
         if (decision.Value.Count > 0)
         {
+            if (PharmacyStocks.KeepsStock(pharmacy)
+                && await PharmacyStocks.Take(session, pharmacy.Id, decision.Value.OfType<PrescriptionDispensed>().Single(), prescription, cancellationToken) is { } lacking)
+            {
+                return TypedResults.Problem(lacking.Message, statusCode: StatusCodes.Status409Conflict, title: lacking.Code,
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["code"] = lacking.Code, ["onHand"] = lacking.OnHand, ["current"] = PharmacyView.Of(prescription, verdict),
+                    });
+            }
             session.Events.Append(prescriptionId, after.Version, [.. decision.Value]);
             Remember(session, user.AccountId(), prescriptionId, now);
             session.Events.StartStream(Ids.New(), Read(user.AccountId(), prescription, now));
@@ -198,13 +209,13 @@ public static class PharmacyEndpoints
     private static void Remember(IDocumentSession session, Guid pharmacistId, Guid prescriptionId, DateTimeOffset now) =>
         session.Store(new PharmacyActivity($"{pharmacistId:N}:{prescriptionId:N}", pharmacistId, prescriptionId, now));
 
-    private static async Task<Guid?> PharmacyOf(IQuerySession session, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+    /// <summary>The registered pharmacy the calling pharmacist works at, if any.</summary>
+    internal static async Task<Pharmacy?> PharmacyOf(IQuerySession session, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         (await session.LoadAsync<StaffAccount>(user.AccountId(), cancellationToken))?.Pharmacist?.PharmacyId is { } id
-        && await session.LoadAsync<Pharmacy>(id, cancellationToken) is not null
-            ? id
+            ? await session.LoadAsync<Pharmacy>(id, cancellationToken)
             : null;
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotAttached() =>
+    internal static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotAttached() =>
         Problems.Forbidden("Your account is not attached to a registered pharmacy; ask an admin to register it.");
 }
 

@@ -10,6 +10,7 @@ internal static class FhirCodes
     public const string Ucum = "http://unitsofmeasure.org";
     public const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
     public const string ActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    public const string ParticipationType = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
     public const string V2IdentifierType = "http://terminology.hl7.org/CodeSystem/v2-0203";
     public const string NdhmIdentifierType = "https://nrces.in/ndhm/fhir/r4/CodeSystem/ndhm-identifier-type-code";
     public const string ConditionCategory = "http://terminology.hl7.org/CodeSystem/condition-category";

@@ -6,6 +6,7 @@ using Hl7.Fhir.Validation;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Spokes;
 using static Telemed.Server.Records.FhirResources;
 
 namespace Telemed.Server.Records;
@@ -24,9 +25,17 @@ public static class FhirDocuments
     private const string EncounterKey = "Encounter";
     private const string FollowUpKey = "Appointment/follow-up";
     private const string PdfKey = "Binary/signed-pdf";
+    private const string HealthWorkerKey = "Practitioner/health-worker";
+    private const string HealthWorkerRoleKey = "PractitionerRole/health-worker";
+    private const string SpokeKey = "Organization/spoke";
 
+    /// <summary>
+    /// The consultation report. An assisted consultation names its health worker as a practitioner in a role at
+    /// <paramref name="spoke"/>: a participant of the encounter, an author of the report and the performer of the vitals they took.
+    /// </summary>
     public static Bundle OpConsultRecord(
-        Consultation consultation, FacilityDetails facility, PrescriberDetails doctor, PatientDetails patient, PatientContact contact, DateTimeOffset now)
+        Consultation consultation, FacilityDetails facility, FacilityDetails? spoke, PrescriberDetails doctor, PatientDetails patient, PatientContact contact,
+        DateTimeOffset now)
     {
         var entries = new FhirEntries(consultation.Id, "op-consult");
         var record = consultation.Record;
@@ -38,7 +47,13 @@ public static class FhirDocuments
         entries.Add(PatientKey, Patient(patient, contact));
         entries.Add(PractitionerKey, Practitioner(doctor));
         entries.Add(OrganizationKey, Organization(facility));
-        entries.Add(EncounterKey, Encounter(entries, consultation, hasDiagnosis));
+        var assisted = false;
+        if (consultation is { HealthWorkerId: { } healthWorkerId, HealthWorker: { } healthWorker } && spoke is not null)
+        {
+            AddHealthWorker(entries, healthWorkerId, healthWorker, spoke);
+            assisted = true;
+        }
+        entries.Add(EncounterKey, Encounter(entries, consultation, hasDiagnosis, assisted));
         if (record.Diagnosis is { } diagnosis)
         {
             entries.Add(DiagnosisKey, Diagnosis(entries, diagnosis, date, encounter));
@@ -48,7 +63,7 @@ public static class FhirDocuments
         [
             ChiefComplaints(entries, notes?.ChiefComplaints, date, encounter),
             notes?.History is { } history ? Section("Medical History", FhirCodes.Sections.MedicalHistory, [], history) : null,
-            PhysicalExamination(entries, consultation, notes?.Examination, encounter),
+            PhysicalExamination(entries, consultation, notes?.Examination, encounter, assisted),
             InvestigationAdvice(entries, notes?.InvestigationsAdvised, date, encounter, hasDiagnosis),
             Medications(entries, record, date, encounter, hasDiagnosis),
             notes?.FollowUpOn is { } followUp ? FollowUp(entries, followUp, date, hasDiagnosis) : null,
@@ -71,7 +86,9 @@ public static class FhirDocuments
             Subject = entries.Ref(PatientKey, "Patient", patient.Name),
             Encounter = encounter,
             DateElement = new FhirDateTime(date),
-            Author = [entries.Ref(PractitionerKey, "Practitioner", doctor.Name)],
+            Author = assisted
+                ? [entries.Ref(PractitionerKey, "Practitioner", doctor.Name), HealthWorkerRef(entries, consultation)]
+                : [entries.Ref(PractitionerKey, "Practitioner", doctor.Name)],
             Title = "Consultation Report",
             Attester =
             [
@@ -87,6 +104,7 @@ public static class FhirDocuments
             Text = FhirEntries.Narrative(
                 $"Consultation Report: {patient.Name} with {doctor.Name}, {facility.Name}",
                 $"{Describe(consultation.Medium)} on {Moment(consultation.StartedAt)}",
+                Assisted(consultation.HealthWorker),
                 record.Diagnosis is { } d ? $"Diagnosis: {d.Text}" : null),
         });
         return Document(entries, now);
@@ -234,7 +252,36 @@ public static class FhirDocuments
         Entry = [.. entries.All],
     };
 
-    private static Encounter Encounter(FhirEntries entries, Consultation consultation, bool hasDiagnosis) => new()
+    /// <summary>The health worker (a Practitioner: no HPR ID, their Telemed account) in their role at the spoke.</summary>
+    private static void AddHealthWorker(FhirEntries entries, Guid healthWorkerId, AssistingHealthWorker healthWorker, FacilityDetails spoke)
+    {
+        var cadre = HealthWorkerRules.Describe(healthWorker.Cadre);
+        entries.Add(HealthWorkerKey, new Practitioner
+        {
+            Meta = FhirEntries.Profile("Practitioner"),
+            Identifier = [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{healthWorkerId}")],
+            Name = [new HumanName { Text = healthWorker.Name }],
+            Qualification = [new Practitioner.QualificationComponent { Code = new CodeableConcept { Text = cadre } }],
+            Text = FhirEntries.Narrative($"{healthWorker.Name}, {cadre}"),
+        });
+        entries.Add(SpokeKey, Organization(spoke));
+        entries.Add(HealthWorkerRoleKey, new PractitionerRole
+        {
+            Practitioner = entries.Ref(HealthWorkerKey, "Practitioner", healthWorker.Name),
+            Organization = entries.Ref(SpokeKey, "Organization", spoke.Name),
+            Code = [new CodeableConcept { Text = cadre }],
+            Text = FhirEntries.Narrative($"{healthWorker.Name}, {cadre} at {spoke.Name}"),
+        });
+    }
+
+    private static ResourceReference HealthWorkerRef(FhirEntries entries, Consultation consultation) =>
+        entries.Ref(HealthWorkerRoleKey, "PractitionerRole", consultation.HealthWorker?.Name);
+
+    private static string? Assisted(AssistingHealthWorker? healthWorker) => healthWorker is null
+        ? null
+        : $"Assisted by {healthWorker.Name} ({HealthWorkerRules.Describe(healthWorker.Cadre)}) at {healthWorker.SpokeName}";
+
+    private static Encounter Encounter(FhirEntries entries, Consultation consultation, bool hasDiagnosis, bool assisted) => new()
     {
         Meta = FhirEntries.Profile("Encounter"),
         Identifier = [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{consultation.Id}")],
@@ -247,7 +294,18 @@ public static class FhirDocuments
         Class = new Coding(FhirCodes.ActCode, "VR", "virtual"),
         Type = [new CodeableConcept { Text = Describe(consultation.Medium) }],
         Subject = entries.Ref(PatientKey, "Patient"),
-        Participant = [new Hl7.Fhir.Model.Encounter.ParticipantComponent { Individual = entries.Ref(PractitionerKey, "Practitioner") }],
+        Participant = !assisted
+            ? [new Hl7.Fhir.Model.Encounter.ParticipantComponent { Individual = entries.Ref(PractitionerKey, "Practitioner") }]
+            :
+            [
+                new Hl7.Fhir.Model.Encounter.ParticipantComponent { Individual = entries.Ref(PractitionerKey, "Practitioner") },
+                new Hl7.Fhir.Model.Encounter.ParticipantComponent
+                {
+                    // v3 ParticipationType SPRF: a person assisting in an act through their substantial presence and involvement.
+                    Type = [FhirCodes.Concept(FhirCodes.ParticipationType, "SPRF", "secondary performer")],
+                    Individual = HealthWorkerRef(entries, consultation),
+                },
+            ],
         Period = new Period
         {
             StartElement = new FhirDateTime(consultation.StartedAt),
@@ -264,7 +322,8 @@ public static class FhirDocuments
         ServiceProvider = entries.Ref(OrganizationKey, "Organization"),
         Text = FhirEntries.Narrative(
             $"{Describe(consultation.Medium)}, token {consultation.Token.ToString(CultureInfo.InvariantCulture)}",
-            $"From {Moment(consultation.StartedAt)}{(consultation.EndedAt is { } end ? $" to {Moment(end)}" : "")}"),
+            $"From {Moment(consultation.StartedAt)}{(consultation.EndedAt is { } end ? $" to {Moment(end)}" : "")}",
+            Assisted(consultation.HealthWorker)),
     };
 
     private static Composition.SectionComponent? ChiefComplaints(FhirEntries entries, string? text, DateTimeOffset recordedAt, ResourceReference encounter)
@@ -289,13 +348,14 @@ public static class FhirDocuments
     }
 
     private static Composition.SectionComponent? PhysicalExamination(
-        FhirEntries entries, Consultation consultation, string? examination, ResourceReference encounter)
+        FhirEntries entries, Consultation consultation, string? examination, ResourceReference encounter, bool assisted)
     {
         var findings = new List<(string Key, string Line, Observation Observation)>();
+        var byHealthWorker = assisted && consultation.Record.VitalsBy == consultation.HealthWorkerId;
         foreach (var vital in VitalSigns(consultation.Record.Vitals, null))
         {
             findings.Add(($"Observation/{vital.Key}", vital.Line, VitalSign(vital, consultation.StartedAt, entries.Ref(PatientKey, "Patient"), encounter,
-                [entries.Ref(PractitionerKey, "Practitioner")], null, null)));
+                [byHealthWorker ? HealthWorkerRef(entries, consultation) : entries.Ref(PractitionerKey, "Practitioner")], null, null)));
         }
         foreach (var (reading, index) in consultation.DeviceReadings.Select((reading, index) => (reading, index)))
         {

@@ -19,8 +19,12 @@ public sealed record SpokePatientView(Guid Id, string Name, int Age, Sex Sex, Gu
 /// <summary>The signed-in health worker's spoke and the hubs it may ask.</summary>
 public sealed record SpokeView(Guid FacilityId, string FacilityName, Cadre Cadre, IReadOnlyList<Facility> Hubs);
 
-/// <summary>A new patient; with <c>guardianId</c> (a patient this health worker brought in) and <c>relation</c>, a dependant on their family's number.</summary>
-public sealed record SpokeRegisterRequest(string? Name, DateOnly? DateOfBirth, int? YearOfBirth, string? Sex, string? Mobile, Guid? GuardianId, string? Relation);
+/// <summary>
+/// A new patient: a new family's first member with <c>mobile</c> and the one-time <c>code</c> sent to it; or, with
+/// <c>guardianId</c> (a patient this health worker brought in) and <c>relation</c>, a dependant on their family's number.
+/// </summary>
+public sealed record SpokeRegisterRequest(
+    string? Name, DateOnly? DateOfBirth, int? YearOfBirth, string? Sex, string? Mobile, Guid? GuardianId, string? Relation, string? Code = null);
 
 /// <summary>The family's mobile number and the one-time code sent to it.</summary>
 public sealed record FindFamilyRequest(string? Mobile, string? Code);
@@ -50,7 +54,8 @@ public static class HealthWorkerEndpoints
         spoke.MapGet("/patients", Patients).WithSummary("Health worker: the patients I brought in at my spoke.");
         spoke.MapPost("/patients/find", Find)
             .WithSummary("Health worker: bring in the family registered with a mobile number, with the one-time code sent to it (POST /api/auth/otp) that the patient reads out.");
-        spoke.MapPost("/patients", Register).WithSummary("Health worker: register a patient (or, with guardianId and relation, a family member) and bring them in.");
+        spoke.MapPost("/patients", Register)
+            .WithSummary("Health worker: register a new family's patient, with the one-time code sent to its mobile (POST /api/auth/otp) that the patient reads out, or, with guardianId and relation, a family member; and bring them in.");
         spoke.MapGet("/rosters", Rosters).WithSummary("Health worker: hub doctors' rosters open to my spoke, optionally of one specialty.");
         spoke.MapGet("/rosters/{rosterId:guid}/slots", Slots).WithSummary("Health worker: a roster's slots on a day (date=yyyy-MM-dd, India time).");
         spoke.MapPost("/rosters/{rosterId:guid}/bookings", Book).WithSummary("Health worker: book a roster's slot on a day for a patient I brought in.");
@@ -158,7 +163,8 @@ public static class HealthWorkerEndpoints
     private const int PersonLimit = Family.MaxDependants + 1;
 
     private static async Task<IResult> Register(
-        SpokeRegisterRequest request, ClaimsPrincipal user, IDocumentSession db, AuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
+        SpokeRegisterRequest request, ClaimsPrincipal user, IDocumentSession db, AuditTrail audit, OneTimeCodeService codes, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (await Caller(user, db, cancellationToken) is not ({ } worker, { } details))
         {
@@ -177,6 +183,7 @@ public static class HealthWorkerEndpoints
         PatientAccount? guardian = null;
         Relation? relation = null;
         MobileNumber? mobile = null;
+        string? code = null;
         if (request.GuardianId is { } guardianId)
         {
             relation = errors.RequireValue("relation", Family.ParseRelation(request.Relation));
@@ -194,6 +201,7 @@ public static class HealthWorkerEndpoints
         else
         {
             mobile = errors.Require("mobile", MobileNumber.Parse(request.Mobile));
+            code = errors.Require("code", OneTimeCodeService.ParseCode(request.Code));
         }
         if (errors.Any)
         {
@@ -202,6 +210,16 @@ public static class HealthWorkerEndpoints
         if (mobile is not null && await PatientAccounts.WithMobile(db, mobile, cancellationToken) is not null)
         {
             return Problems.Conflict("A patient is already registered with this mobile number: find them by it and bring them in, or register a family member on it.");
+        }
+        if (mobile is not null)
+        {
+            // A new family's number is checked as the patient's own, as when they register themselves: they read out the code sent to it.
+            var verification = await codes.Check(db, mobile, code!, consume: true, cancellationToken);
+            if (verification.Outcome != OtpOutcome.Verified)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return OneTimeCodeService.Refusal(verification);
+            }
         }
         var patient = new PatientAccount(Ids.New(), name!, yearOfBirth.Value, request.DateOfBirth, sex!.Value, guardian?.Mobile ?? mobile!.Value, null, null, now,
             guardian?.Language ?? Domain.Messages.MessageCatalogue.English, GuardianId: guardian?.Id, GuardianRelation: relation);

@@ -10,7 +10,8 @@ namespace Telemed.Browser.Tests.Spokes;
 /// A whole assisted consultation: a health worker at a spoke registers a patient, asks the hub doctor rostered for the
 /// specialty, books the slot and checks the patient in with complaint and vitals; the hub doctor calls and starts; the
 /// health worker joins the call with the patient on one device and streams a Bluetooth cuff's reading (a fake
-/// navigator.bluetooth, everything after it real); the doctor signs the prescription; the spoke's pharmacist dispenses it.
+/// navigator.bluetooth, everything after it real); the doctor signs the prescription; the spoke's pharmacist, refused for want of
+/// stock, receives it on their page and dispenses from it.
 /// The hub–spoke link and the staff are set up through the admin's API; the doctor publishes the roster on their page.
 /// </summary>
 [Collection(OneAtATime.Name)]
@@ -86,6 +87,10 @@ public class AssistedConsultationTests(BrowserFixture fixture) : IClassFixture<B
         await worker.FillAsync("#hw-reg-year", "1968");
         await worker.SelectOptionAsync("#hw-reg-sex", "male");
         await worker.FillAsync("#hw-reg-mobile", "9123456780");
+        var asked = DateTimeOffset.UtcNow;
+        await worker.ClickAsync("#hw-reg-send-code");
+        await Assertions.Expect(worker.Locator("#hw-reg-status")).Not.ToBeEmptyAsync();
+        await worker.FillAsync("#hw-reg-code", await fixture.LatestCode("+919123456780", asked));
         await worker.ClickAsync("#hw-register-submit");
         await Assertions.Expect(worker.Locator("#hw-patient option:checked")).ToContainTextAsync("Ramesh Yadav");
 
@@ -137,8 +142,20 @@ public class AssistedConsultationTests(BrowserFixture fixture) : IClassFixture<B
         await Assertions.Expect(forSpoke).ToContainTextAsync("Ramesh Yadav: Dr. Asha Verma");
         await forSpoke.Locator("button").ClickAsync();
         await Assertions.Expect(pharmacist.Locator("#rx-verdict")).ToHaveAttributeAsync("data-verdict", "valid");
+        await Assertions.Expect(pharmacist.Locator("#rx-stock")).ToHaveTextAsync("Nothing in stock yet.");
         await pharmacist.FillAsync("#rx-lines tbody tr[data-line='0'] .qty", "6");
         await pharmacist.ClickAsync("#rx-dispense");
+        await Assertions.Expect(pharmacist.Locator("#error")).ToContainTextAsync("paracetamol 500 mg tablet: 0 in stock, 6 asked for.");
+        await pharmacist.FillAsync("#rx-rc-generic", "paracetamol");
+        await pharmacist.FillAsync("#rx-rc-strength", "500 mg");
+        await pharmacist.FillAsync("#rx-rc-form", "tablet");
+        await pharmacist.FillAsync("#rx-rc-quantity", "20");
+        await pharmacist.FillAsync("#rx-rc-batch", "PCM-2291");
+        await pharmacist.FillAsync("#rx-rc-expiry", "2030-06-30");
+        await pharmacist.ClickAsync("#rx-receive-submit");
+        await Assertions.Expect(pharmacist.Locator("#rx-stock")).ToHaveTextAsync("paracetamol 500 mg tablet: 20 in stock");
+        await pharmacist.ClickAsync("#rx-dispense");
         await Assertions.Expect(pharmacist.Locator("#rx-result")).ToHaveTextAsync("Dispensing recorded.");
+        await Assertions.Expect(pharmacist.Locator("#rx-stock")).ToHaveTextAsync("paracetamol 500 mg tablet: 14 in stock");
     }
 }

@@ -121,6 +121,19 @@ public class BookingTests : QueueSpec
     }
 
     [Fact]
+    public void Moving_a_booking_out_gives_up_its_slot_and_names_the_booking_that_replaced_it()
+    {
+        var session = Given(Opened(), Booked(Booking1, 4, Patient1));
+        var replacement = Guid.Parse("44444444-0000-0000-0000-0000000000ee");
+
+        Then(BookingDecisions.MoveOut(session, Booking1, Patient1, replacement, Now), new BookingCancelled(SessionId, Booking1, Patient1, Now, replacement));
+        BookingRules.Slots(OpdSession.Evolve(session, new BookingCancelled(SessionId, Booking1, Patient1, Now, replacement)), Now)[4].Free.ShouldBeTrue();
+        Refused(BookingDecisions.MoveOut(session, Booking1, Patient2, replacement, Now), QueueErrorCode.NotYourBooking);
+        Refused(BookingDecisions.MoveOut(Given(Opened(), Booked(Booking1, 4, Patient1), new BookingMissed(SessionId, Booking1, Now)), Booking1, Patient1, replacement, Now),
+            QueueErrorCode.WrongBookingState);
+    }
+
+    [Fact]
     public void Closing_the_session_cancels_the_bookings_not_checked_in() =>
         Then(QueueDecisions.Close(Given(Opened(), Booked(Booking1, 4, Patient1), Booked(Booking2, 5, Patient2),
                 new PatientCheckedIn(SessionId, 1, Patient2, Summary, null, [], Now, BookingId: Booking2)), DoctorA, Now),

@@ -112,6 +112,50 @@ public class BookingTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Two_patients_moving_their_bookings_to_one_slot_of_another_session_get_it_once_and_the_other_keeps_theirs()
+    {
+        var first = await OpenAhead();
+        var second = await OpenAhead(startsIn: TimeSpan.FromDays(2));
+        var patients = await Host.CreatePatients(2);
+        var clients = patients.Select(p => Host.As(p.AccessToken)).ToList();
+        var bookings = new List<Guid>();
+        for (var i = 0; i < clients.Count; i++)
+        {
+            bookings.Add((await Booked(clients[i], first, i + 1)).GetProperty("id").GetGuid());
+        }
+
+        var answers = await Task.WhenAll(clients.Select((client, i) =>
+            client.PostAsJsonAsync($"/api/sessions/{first}/bookings/{bookings[i]}/move", new { sessionId = second, slot = 4 })));
+
+        var winner = answers.Select((a, i) => (a, i)).Single(x => x.a.StatusCode == HttpStatusCode.Created).i;
+        var loser = 1 - winner;
+        (await answers[loser].ShouldBeProblem(HttpStatusCode.Conflict)).GetProperty("code").GetString().ShouldBe("SlotTaken");
+        var moved = await answers[winner].Content.ReadFromJsonAsync<JsonElement>();
+        (moved.GetProperty("sessionId").GetGuid(), moved.GetProperty("slot").GetInt32(), moved.GetProperty("state").GetString()).ShouldBe((second, 4, "booked"));
+        answers[winner].Headers.Location!.ToString().ShouldBe($"/api/sessions/{second}/bookings/{moved.GetProperty("id").GetGuid()}");
+        (await MyBooking(clients[winner], bookings[winner])).GetProperty("state").GetString().ShouldBe("cancelled");
+        (await MyBooking(clients[loser], bookings[loser])).GetProperty("state").GetString().ShouldBe("booked");
+        (await Slots(first, clients[0]))[winner + 1].GetProperty("free").GetBoolean().ShouldBeTrue();
+        (await Slots(first, clients[0]))[loser + 1].GetProperty("free").GetBoolean().ShouldBeFalse();
+        (await Slots(second, clients[0]))[4].GetProperty("free").GetBoolean().ShouldBeFalse();
+        await using (var query = Host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            (await query.Events.FetchStreamAsync(first)).Select(e => e.Data).OfType<Telemed.Domain.Queue.BookingCancelled>().Single()
+                .MovedTo.ShouldBe(moved.GetProperty("id").GetGuid());
+        }
+
+        var stranger = Host.As((await Host.CreatePatients(1))[0].AccessToken);
+        await (await stranger.PostAsJsonAsync($"/api/sessions/{first}/bookings/{bookings[loser]}/move", new { sessionId = second, slot = 6 }))
+            .ShouldBeProblem(HttpStatusCode.Forbidden);
+        (await (await clients[winner].PostAsJsonAsync($"/api/sessions/{first}/bookings/{bookings[winner]}/move", new { sessionId = second, slot = 7 }))
+            .ShouldBeProblem(HttpStatusCode.Conflict)).GetProperty("code").GetString().ShouldBe("WrongBookingState");
+        (await (await clients[loser].PostAsJsonAsync($"/api/sessions/{first}/bookings/{bookings[loser]}/move", new { slot = 6 }))
+            .ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("sessionId", out _).ShouldBeTrue();
+        var slots = await Slots(second, clients[0]);
+        new[] { 6, 7 }.ShouldAllBe(slot => slots[slot].GetProperty("free").GetBoolean(), "refused moves leave no booking behind");
+    }
+
+    [Fact]
     public async Task Bad_bookings_are_refused_with_problem_details_naming_what_was_wrong()
     {
         var sessionId = await OpenAhead(slots: 4);

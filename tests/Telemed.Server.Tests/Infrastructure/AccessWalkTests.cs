@@ -160,7 +160,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     public async Task A_health_worker_reaches_no_patient_they_did_not_bring_in()
     {
         var world = await Spokes.SpokeWorld.Create(server.Host);
-        var patientId = await world.Register();
+        var patientId = await world.Register(server.Host);
         var (sessionId, token) = await world.BookAndCheckIn(server.Host, patientId);
         await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null)).ShouldHave(HttpStatusCode.OK);
         var started = await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/start", null);
@@ -177,6 +177,67 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
 
         await NoLeaks((await Spokes.SpokeWorld.HealthWorkerAt(server.Host, admin, otherSpoke, "Walk Other")).Token, ids, OpenToLinkedHealthWorkers);
         await NoLeaks((await Spokes.SpokeWorld.HealthWorkerAt(server.Host, admin, world.SpokeId, "Walk Colleague")).Token, ids, OpenToLinkedHealthWorkers);
+    }
+
+    /// <summary>
+    /// A pharmacy's stock names no pharmacy in its routes: each caller reaches only their own. Every stock endpoint (found
+    /// by reflection), called with a well-formed receipt by a pharmacist of another facility's pharmacy, a retail pharmacist,
+    /// the spoke's health worker, its hub doctor and a patient: only the other facility's pharmacist gets in, to their own
+    /// stock, and the spoke pharmacy's stock is untouched.
+    /// </summary>
+    [Fact]
+    public async Task A_pharmacy_s_stock_is_reached_by_its_own_pharmacists_only()
+    {
+        var world = await Spokes.SpokeWorld.Create(server.Host);
+        await (await world.Receive("paracetamol", "500 mg", "tablet", 10)).ShouldHave(HttpStatusCode.Created);
+        var admin = await Spokes.SpokeWorld.Admin(server.Host);
+        var otherSpoke = await Spokes.SpokeWorld.Facility(admin, "HWC Stock Walk");
+        var pharmacy = await admin.PostAsJsonAsync("/api/admin/pharmacies", new
+        {
+            name = "HWC Stock Walk pharmacy", licenceNumber = $"UP-W{Random.Shared.Next(100_000, 999_999)}", district = "Rampur", state = "Uttar Pradesh", facilityId = otherSpoke,
+        });
+        await pharmacy.ShouldHave(HttpStatusCode.Created);
+        var email = $"walk{Random.Shared.Next(100_000, 999_999)}@spoke.example.in";
+        await (await admin.PostAsJsonAsync("/api/admin/pharmacists", new
+        {
+            name = "Walk Pharmacist", email, password = Spokes.SpokeWorld.Password, registrationNumber = $"UPPC-W{Random.Shared.Next(100_000, 999_999)}",
+            stateCouncil = "UP Pharmacy Council", pharmacyId = (await pharmacy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(),
+        })).ShouldHave(HttpStatusCode.Created);
+        var otherPharmacist = server.Host.As((await server.Host.SignInStaff(email, Spokes.SpokeWorld.Password)).AccessToken);
+        var stock = Endpoints().Where(e => e.RoutePattern.RawText!.StartsWith("/api/pharmacy/stock", StringComparison.Ordinal)).ToList();
+        stock.Count.ShouldBe(2);
+        HttpRequestMessage Call(RouteEndpoint endpoint)
+        {
+            var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0];
+            return new(new HttpMethod(method), "/" + endpoint.RoutePattern.RawText!.TrimStart('/'))
+            {
+                Content = method == "POST"
+                    ? JsonContent.Create(new { receiptId = Guid.NewGuid(), generic = "paracetamol", strength = "500 mg", form = "tablet", quantity = 50 })
+                    : null,
+            };
+        }
+
+        var outsiders = new[]
+        {
+            server.Host.As((await server.Host.SignInStaff("meena.iyer@telemed.local")).AccessToken), world.HealthWorker, world.Doctor,
+            server.Host.As((await server.Host.CreatePatients(1))[0].AccessToken),
+        };
+        var leaks = new List<string>();
+        foreach (var endpoint in stock)
+        {
+            foreach (var outsider in outsiders)
+            {
+                if ((await outsider.SendAsync(Call(endpoint))).IsSuccessStatusCode)
+                {
+                    leaks.Add(Name(endpoint));
+                }
+            }
+            await (await otherPharmacist.SendAsync(Call(endpoint))).ShouldHave(endpoint.RoutePattern.RawText!.EndsWith("receipts", StringComparison.Ordinal) ? HttpStatusCode.Created : HttpStatusCode.OK);
+        }
+        leaks.ShouldBeEmpty();
+        (await otherPharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy/stock")).GetProperty("pharmacyId").GetGuid().ShouldNotBe(world.PharmacyId);
+        var spokeStock = await world.Pharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy/stock");
+        spokeStock.GetProperty("medicines").EnumerateArray().Single().GetProperty("quantity").GetInt32().ShouldBe(10);
     }
 
     /// <summary>Every endpoint that names an object, and every hub method, called by someone with no claim on it: none succeeds.</summary>
@@ -256,7 +317,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0];
         return new HttpRequestMessage(new HttpMethod(method), path)
         {
-            Content = method is "POST" or "PUT" ? JsonContent.Create(new { reason = "walk", requestId = Guid.NewGuid(), slot = 2 }) : null,
+            Content = method is "POST" or "PUT" ? JsonContent.Create(new { reason = "walk", requestId = Guid.NewGuid(), slot = 2, sessionId = ids.Session }) : null,
         };
     }
 

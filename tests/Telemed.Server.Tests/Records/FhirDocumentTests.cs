@@ -53,7 +53,7 @@ public class FhirDocumentTests
     private static readonly byte[] Pdf = [.. Encoding.ASCII.GetBytes("%PDF-1.7\n"), .. Enumerable.Range(0, 60 * 1024).Select(i => (byte)(i * 31))];
     private const string Jws = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJwcmVzY3JpcHRpb24iOiJ4In0.c2lnbmF0dXJl";
 
-    private static Bundle OpConsult() => FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita, SunitaContact, Now);
+    private static Bundle OpConsult() => FhirDocuments.OpConsultRecord(Completed, Facility, null, Prescriber, Sunita, SunitaContact, Now);
 
     private static Bundle Prescription() => FhirDocuments.PrescriptionRecord(Content, SunitaContact, Pdf, Jws);
 
@@ -181,7 +181,7 @@ public class FhirDocumentTests
             new DeviceVitalsRecorded(Id, new DeviceObservation("g-1", new DeviceSource(null, "Accu-Chek Guide", "0x2A18"), null, 99.1m, null,
                 ["deviceBatteryLow"]), PatientId, Start.AddMinutes(4)),
             new ConsultationCompleted(Id, Doctor, End),
-        }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, Prescriber, Sunita, SunitaContact, Now);
+        }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, null, Prescriber, Sunita, SunitaContact, Now);
 
     [Fact]
     public void Device_readings_are_vital_sign_observations_that_name_their_device()
@@ -206,6 +206,44 @@ public class FhirDocumentTests
         bundle.Entry.Select(e => e.Resource).OfType<Device>().Count().ShouldBe(2);
     }
 
+    private static readonly Guid HealthWorker = Guid.Parse("77777777-0000-0000-0000-0000000000b0");
+    private static readonly FacilityDetails Spoke = new(Guid.Parse("77777777-0000-0000-0000-0000000000f2"), "HWC Rampur Khurd", "IN2710000002");
+
+    [Fact]
+    public void An_assisted_consultation_names_its_health_worker_in_their_role_at_the_spoke()
+    {
+        var assisted = new IConsultationEvent[]
+        {
+            new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start, HealthWorkerId: HealthWorker,
+                HealthWorker: new AssistingHealthWorker("Asha Kumari", Telemed.Domain.Spokes.Cadre.Anm, Spoke.Id, Spoke.Name)),
+            new VitalsRecorded(Id, new Vitals(124, 80, null, 38.4m, null, null), HealthWorker, Start),
+            new ConsultationCompleted(Id, Doctor, End),
+        }.Aggregate((Consultation?)null, Consultation.Evolve)!;
+
+        var bundle = FhirDocuments.OpConsultRecord(assisted, Facility, Spoke, Prescriber, Sunita, SunitaContact, Now);
+
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+        var composition = bundle.Entry[0].Resource.ShouldBeOfType<Composition>();
+        var role = Resolve<PractitionerRole>(bundle, composition.Author.Where(a => a.Type == "PractitionerRole").ShouldHaveSingleItem());
+        var worker = Resolve<Practitioner>(bundle, role.Practitioner);
+        worker.Name.ShouldHaveSingleItem().Text.ShouldBe("Asha Kumari");
+        worker.Identifier.ShouldHaveSingleItem().Value.ShouldBe($"urn:uuid:{HealthWorker}");
+        role.Code.ShouldHaveSingleItem().Text.ShouldBe("ANM");
+        Resolve<Organization>(bundle, role.Organization).ShouldSatisfyAllConditions(
+            o => o.Name.ShouldBe("HWC Rampur Khurd"), o => o.Identifier.ShouldHaveSingleItem().Value.ShouldBe("IN2710000002"));
+        Resolve<Organization>(bundle, composition.Custodian).Name.ShouldBe("PHC Rampur");
+        var participant = Single<Encounter>(bundle).Participant.Where(p => p.Type.Count > 0).ShouldHaveSingleItem();
+        participant.Type[0].Coding.ShouldHaveSingleItem().Code.ShouldBe("SPRF");
+        Resolve<PractitionerRole>(bundle, participant.Individual).ShouldBeSameAs(role);
+        var vitals = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
+        vitals.Count.ShouldBe(2);
+        vitals.ShouldAllBe(o => o.Performer.Single().Reference == participant.Individual.Reference, "the health worker took the vitals");
+        composition.Text.Div.ShouldContain("Assisted by Asha Kumari (ANM) at HWC Rampur Khurd");
+
+        Single<Organization>(OpConsult()).Name.ShouldBe("PHC Rampur");
+        OpConsult().Entry.Select(e => e.Resource).OfType<PractitionerRole>().ShouldBeEmpty();
+    }
+
     [Fact]
     public void The_diagnosis_is_an_encounter_diagnosis_with_its_ICD10_code()
     {
@@ -219,7 +257,7 @@ public class FhirDocumentTests
 
         var snomed = FhirDocuments.OpConsultRecord(
             Consultation.Evolve(Completed, new DiagnosisRecorded(Id, new Diagnosis("Common cold", new CodedConcept(ClinicalRules.Snomed, "82272006")), Doctor, End)),
-            Facility, Prescriber, Sunita, SunitaContact, Now);
+            Facility, null, Prescriber, Sunita, SunitaContact, Now);
         Single<Condition>(snomed, c => c.Category.Count > 0).Code.Coding.ShouldHaveSingleItem().System.ShouldBe("http://snomed.info/sct");
     }
 
@@ -250,7 +288,7 @@ public class FhirDocumentTests
     [Fact]
     public void A_patient_without_ABHA_still_has_a_record_identifier()
     {
-        var bundle = FhirDocuments.OpConsultRecord(Completed, Facility, Prescriber, Sunita with { AbhaNumber = null, AbhaAddress = null }, new PatientContact(null, null), Now);
+        var bundle = FhirDocuments.OpConsultRecord(Completed, Facility, null, Prescriber, Sunita with { AbhaNumber = null, AbhaAddress = null }, new PatientContact(null, null), Now);
 
         Single<Patient>(bundle).Identifier.ShouldHaveSingleItem().Value.ShouldBe($"urn:uuid:{PatientId}");
         Single<Patient>(bundle).BirthDate.ShouldBeNull("only an age is known: a year guessed from it would be a wrong birth date");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hl7.Fhir.Serialization;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.Domain.Consultations;
@@ -19,7 +20,7 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
     public async Task A_patient_brought_in_at_a_spoke_is_seen_by_a_hub_doctor_with_the_health_worker_in_the_room_and_dispensed_at_the_spoke()
     {
         var world = await SpokeWorld.Create(Host);
-        var patientId = await world.Register();
+        var patientId = await world.Register(Host);
 
         var rosters = await world.HealthWorker.GetFromJsonAsync<JsonElement>("/api/spoke/rosters?specialty=paed");
         rosters.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).ShouldContain(world.RosterId);
@@ -72,6 +73,7 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
             (await db.Query<Telemed.Server.Audit.AuditEntry>().Where(a => a.Resource == linked).ToListAsync()).ShouldContain(a => a.Action == "link spoke to hub");
         }
 
+        await (await world.Receive("paracetamol", "500 mg", "tablet", 20)).ShouldHave(HttpStatusCode.Created);
         var forSpoke = await world.Pharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy/spoke-prescriptions");
         forSpoke.EnumerateArray().ShouldContain(p => p.GetProperty("prescriptionId").GetGuid() == prescriptionId);
         var dispensed = await world.Pharmacist.PostAsJsonAsync($"/api/pharmacy/prescriptions/{prescriptionId}/dispensations",
@@ -79,6 +81,41 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
         await dispensed.ShouldHave(HttpStatusCode.OK);
         (await world.Pharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy/spoke-prescriptions")).EnumerateArray()
             .Single(p => p.GetProperty("prescriptionId").GetGuid() == prescriptionId).GetProperty("fullyDispensed").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_record_of_an_assisted_consultation_names_the_health_worker_and_their_spoke()
+    {
+        var world = await SpokeWorld.Create(Host);
+        var patientId = await world.Register(Host);
+        var (sessionId, token) = await world.BookAndCheckIn(Host, patientId);
+        await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null)).ShouldHave(HttpStatusCode.OK);
+        var started = await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/start", null);
+        await started.ShouldHave(HttpStatusCode.OK);
+        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
+        await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/complete", null)).ShouldHave(HttpStatusCode.OK);
+
+        var record = await world.Doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{consultationId}/record");
+        var assisted = record.GetProperty("assistedBy");
+        assisted.GetProperty("healthWorkerId").GetGuid().ShouldBe(world.HealthWorkerId);
+        assisted.GetProperty("name").GetString().ShouldBe(world.HealthWorkerName);
+        assisted.GetProperty("cadre").GetString().ShouldBe("anm");
+        assisted.GetProperty("spokeId").GetGuid().ShouldBe(world.SpokeId);
+        assisted.GetProperty("spokeName").GetString().ShouldBe(world.SpokeName);
+        record.GetProperty("vitalsBy").GetGuid().ShouldBe(world.HealthWorkerId);
+
+        var json = await world.Doctor.GetStringAsync($"/api/consultations/{consultationId}/fhir");
+        var bundle = new FhirJsonDeserializer(new DeserializerSettings()).Deserialize<Hl7.Fhir.Model.Bundle>(json);
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+        var byUrl = bundle.Entry.ToDictionary(e => e.FullUrl!, e => e.Resource);
+        var composition = bundle.Entry[0].Resource.ShouldBeOfType<Hl7.Fhir.Model.Composition>();
+        var role = byUrl[composition.Author.Single(a => a.Type == "PractitionerRole").Reference].ShouldBeOfType<Hl7.Fhir.Model.PractitionerRole>();
+        byUrl[role.Practitioner.Reference].ShouldBeOfType<Hl7.Fhir.Model.Practitioner>().Name.ShouldHaveSingleItem().Text.ShouldBe(world.HealthWorkerName);
+        byUrl[role.Organization.Reference].ShouldBeOfType<Hl7.Fhir.Model.Organization>().Name.ShouldBe(world.SpokeName);
+        var encounter = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Encounter>().ShouldHaveSingleItem();
+        encounter.Participant.ShouldContain(p => p.Individual.Reference == composition.Author[1].Reference && p.Type[0].Coding[0].Code == "SPRF");
+        bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Observation>()
+            .ShouldAllBe(o => o.Performer.Single().Reference == composition.Author[1].Reference, "the health worker took the vitals");
     }
 
     [Fact]
@@ -115,10 +152,34 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
     }
 
     [Fact]
+    public async Task A_new_family_is_registered_at_a_spoke_only_with_the_code_sent_to_its_number()
+    {
+        var world = await SpokeWorld.Create(Host);
+        var mobile = Api.NewMobile();
+        object Ramesh(string? code) => new { name = "Ramesh Yadav", yearOfBirth = 1970, sex = "male", mobile, code };
+
+        var noCode = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh(null));
+        (await noCode.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("code", out _).ShouldBeTrue();
+        var notSent = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh("123456"));
+        (await notSent.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString()!.ShouldContain("No code is waiting");
+        var code = await Host.SendCodeAndRead(mobile);
+        var wrong = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh(code == "000000" ? "111111" : "000000"));
+        (await wrong.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString()!.ShouldContain("wrong");
+        (await world.HealthWorker.GetFromJsonAsync<JsonElement>("/api/spoke/patients")).GetArrayLength().ShouldBe(0);
+
+        var registered = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", Ramesh(code));
+        await registered.ShouldHave(HttpStatusCode.Created);
+        var patientId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var child = await world.HealthWorker.PostAsJsonAsync("/api/spoke/patients", new { name = "Chhotu Yadav", yearOfBirth = 2019, sex = "male", guardianId = patientId, relation = "parent" });
+        await child.ShouldHave(HttpStatusCode.Created);
+        (await world.HealthWorker.GetFromJsonAsync<JsonElement>("/api/spoke/patients")).GetArrayLength().ShouldBe(2, "a family member joins on the family's number, already checked");
+    }
+
+    [Fact]
     public async Task A_health_worker_acts_only_for_patients_they_brought_in_at_their_own_spoke()
     {
         var world = await SpokeWorld.Create(Host);
-        var patientId = await world.Register();
+        var patientId = await world.Register(Host);
         var (sessionId, token) = await world.BookAndCheckIn(Host, patientId);
         var admin = await SpokeWorld.Admin(Host);
         var (_, colleagueToken) = await SpokeWorld.HealthWorkerAt(Host, admin, world.SpokeId, "Sunita Devi", "communityHealthOfficer");
@@ -155,7 +216,8 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
         {
             var (_, hwToken) = await SpokeWorld.HealthWorkerAt(Host, admin, world.SpokeId, $"Worker {i}");
             var client = Host.As(hwToken);
-            var created = await client.PostAsJsonAsync("/api/spoke/patients", new { name = $"Patient {i}", yearOfBirth = 1980, sex = "female", mobile = Api.NewMobile() });
+            var mobile = Api.NewMobile();
+            var created = await client.PostAsJsonAsync("/api/spoke/patients", new { name = $"Patient {i}", yearOfBirth = 1980, sex = "female", mobile, code = await Host.SendCodeAndRead(mobile) });
             workers.Add((client, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()));
         }
         var (sessionId, slot) = await world.FreeSlot(Host);
@@ -188,7 +250,7 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
         var noCadre = await admin.PostAsJsonAsync("/api/admin/health-workers", new { name = "X Y", email = "x.y@spoke.example.in", cadre = "nurse", facilityId = world.SpokeId });
         (await noCadre.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("cadre", out _).ShouldBeTrue();
 
-        var patientId = await world.Register();
+        var patientId = await world.Register(Host);
         var (sessionId, _) = await world.FreeSlot(Host);
         var badVitals = await world.HealthWorker.PostAsJsonAsync($"/api/spoke/sessions/{sessionId}/check-in",
             new { patientId, vitals = new { systolic = new { value = 80, unit = "mmHg" }, diastolic = new { value = 90, unit = "mmHg" } } });

@@ -81,10 +81,12 @@ public sealed record SpokeWorld(
             (await roster.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), specialty);
     }
 
-    /// <summary>Registers a new adult patient at the spoke; returns their id.</summary>
-    public async Task<Guid> Register(string name = "Ramesh Yadav", string? mobile = null)
+    /// <summary>Registers a new adult patient at the spoke, with the code sent to their new number; returns their id.</summary>
+    public async Task<Guid> Register(TelemedFactory host, string name = "Ramesh Yadav")
     {
-        var created = await HealthWorker.PostAsJsonAsync("/api/spoke/patients", new { name, yearOfBirth = 1970, sex = "male", mobile = mobile ?? Api.NewMobile() });
+        var mobile = Api.NewMobile();
+        var code = await host.SendCodeAndRead(mobile);
+        var created = await HealthWorker.PostAsJsonAsync("/api/spoke/patients", new { name, yearOfBirth = 1970, sex = "male", mobile, code });
         await created.ShouldHave(HttpStatusCode.Created);
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
@@ -110,4 +112,26 @@ public sealed record SpokeWorld(
         await checkedIn.ShouldHave(HttpStatusCode.Created);
         return (sessionId, (await checkedIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetInt32());
     }
+
+    /// <summary>A new patient brought in, seen by the hub doctor and prescribed paracetamol (6 tablets); returns the prescription's id.</summary>
+    public async Task<Guid> Prescribed(TelemedFactory host)
+    {
+        var (sessionId, token) = await BookAndCheckIn(host, await Register(host));
+        await (await Doctor.PostAsync($"/api/sessions/{sessionId}/call-next", null)).ShouldHave(HttpStatusCode.OK);
+        var started = await Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/start", null);
+        await started.ShouldHave(HttpStatusCode.OK);
+        var consultationId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("consultationId").GetGuid();
+        await Clinical.Write(Doctor, new Consultations.Room(sessionId, consultationId, null!, DoctorToken),
+            ("diagnosis", new { text = "Viral fever", codeSystem = "icd10", code = "B34.9" }),
+            ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
+        await (await Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/complete", null)).ShouldHave(HttpStatusCode.OK);
+        return (await Doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{consultationId}/record")).GetProperty("prescriptionId").GetGuid();
+    }
+
+    /// <summary>The spoke's pharmacist records medicines received into the pharmacy's stock.</summary>
+    public async Task<HttpResponseMessage> Receive(string generic, string strength, string form, int quantity, Guid? receiptId = null) =>
+        await Pharmacist.PostAsJsonAsync("/api/pharmacy/stock/receipts", new
+        {
+            receiptId = receiptId ?? Guid.NewGuid(), generic, strength, form, quantity, batch = "PCM-2291", expiresOn = "2030-06-30",
+        });
 }

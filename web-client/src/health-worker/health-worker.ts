@@ -52,15 +52,22 @@ export async function healthWorkerHome() {
       await loadPatients(family[0]?.id);
     });
   };
+  // A new family's number is checked as the patient's own: they read out the code sent to it.
+  $('hw-reg-send-code').onclick = () => void failSafely(async () => {
+    await api.post('/api/auth/otp', { mobile: value('hw-reg-mobile') });
+    $('hw-reg-status').textContent = t('hw.codeSent');
+  });
   $('hw-register').onsubmit = event => {
     event.preventDefault();
     void failSafely(async () => {
       const guardianId = value('hw-reg-guardian') || undefined;
       const created = await api.post<SpokePatient>('/api/spoke/patients', {
         name: value('hw-reg-name'), yearOfBirth: Number(value('hw-reg-year')) || undefined, sex: value('hw-reg-sex'),
-        mobile: guardianId ? undefined : value('hw-reg-mobile'), guardianId, relation: guardianId ? value('hw-reg-relation') : undefined,
+        mobile: guardianId ? undefined : value('hw-reg-mobile'), code: guardianId ? undefined : value('hw-reg-code'),
+        guardianId, relation: guardianId ? value('hw-reg-relation') : undefined,
       });
       $<HTMLFormElement>('hw-register').reset();
+      $('hw-reg-status').textContent = '';
       await loadPatients(created.id);
     });
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cameraProblem, dispenseLines, prescriptionIdFrom } from './pharmacy';
+import { cameraProblem, dispenseLines, prescriptionIdFrom, receiptBody } from './pharmacy';
 
 describe('prescriptionIdFrom', () => {
   it('reads the id in a verification link', () =>
@@ -21,5 +21,14 @@ describe('cameraProblem', () => {
     expect(cameraProblem({ name: 'NotAllowedError' })).toBe('pharmacy.cameraDenied');
     expect(cameraProblem({ name: 'NotFoundError' })).toBe('pharmacy.noCamera');
     expect(cameraProblem(new Error('boom'))).toBe('pharmacy.cameraFailed');
+  });
+});
+
+describe('receiptBody', () => {
+  it('sends a trimmed receipt with a number for its quantity, leaving out a blank batch and expiry', () => {
+    expect(receiptBody({ generic: ' paracetamol ', strength: '500 mg ', form: 'tablet', quantity: '20', batch: ' ', expiresOn: '' }, 'r-1'))
+      .toEqual({ receiptId: 'r-1', generic: 'paracetamol', strength: '500 mg', form: 'tablet', quantity: 20, batch: undefined, expiresOn: undefined });
+    expect(receiptBody({ generic: 'paracetamol', strength: '500 mg', form: 'tablet', quantity: '5', batch: 'B-1', expiresOn: '2030-06-30' }, 'r-2'))
+      .toMatchObject({ batch: 'B-1', expiresOn: '2030-06-30' });
   });
 });

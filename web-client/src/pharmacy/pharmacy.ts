@@ -60,6 +60,20 @@ export function dispenseLines(rows: DispenseRow[]) {
     .map(row => ({ line: row.line, quantity: Number(row.quantity), brand: row.brand.trim() || undefined, batch: row.batch.trim() || undefined }));
 }
 
+/** One medicine in a facility pharmacy's stock (StockLine). */
+export interface StockLine { medicine: { generic: string; strength: string; form: string }; quantity: number }
+
+/** A receipt as the pharmacist types it. */
+export interface StockReceipt { generic: string; strength: string; form: string; quantity: string; batch: string; expiresOn: string }
+
+/** A receipt as the server takes it: trimmed, the quantity a number, blank batch and expiry left out. */
+export function receiptBody(receipt: StockReceipt, receiptId: string) {
+  return {
+    receiptId, generic: receipt.generic.trim(), strength: receipt.strength.trim(), form: receipt.form.trim(), quantity: Number(receipt.quantity),
+    batch: receipt.batch.trim() || undefined, expiresOn: receipt.expiresOn || undefined,
+  };
+}
+
 /** The pharmacist's screen: check a prescription, then record what was handed out (one request id per attempt, kept on retry). */
 /** A prescription from a spoke's assisted consultation, for the spoke's own pharmacy (SpokePrescriptionView). */
 interface SpokePrescription { prescriptionId: string; issuedAt: string; patientName: string; doctorName: string; hubName: string; revoked: boolean; fullyDispensed: boolean }
@@ -69,12 +83,47 @@ export class Pharmacy {
   private recent?: PharmacyView[];
   private camera?: MediaStream;
   private requestId = crypto.randomUUID();
+  private receiptId = crypto.randomUUID();
+  private stockLines?: StockLine[];
 
   constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {
     onLanguageChange(() => {
       this.describe();
       this.renderHistory();
+      this.renderStock();
     });
+  }
+
+  /** A facility's own pharmacy dispenses from its stock, kept here; the panel stays hidden for any other pharmacy. */
+  async stock() {
+    const stock = await this.api.get<{ medicines: StockLine[] }>('/api/pharmacy/stock').catch(() => undefined);
+    this.$('rx-stock-panel').hidden = !stock;
+    this.stockLines = stock?.medicines;
+    this.renderStock();
+  }
+
+  /** Records medicines received into stock (one receipt id per receipt, kept on retry). */
+  async receive() {
+    const field = (id: string) => (this.$(id) as HTMLInputElement).value;
+    const stock = await this.api.post<{ medicines: StockLine[] }>('/api/pharmacy/stock/receipts', receiptBody({
+      generic: field('rx-rc-generic'), strength: field('rx-rc-strength'), form: field('rx-rc-form'), quantity: field('rx-rc-quantity'),
+      batch: field('rx-rc-batch'), expiresOn: field('rx-rc-expiry'),
+    }, this.receiptId));
+    this.receiptId = crypto.randomUUID();
+    (this.$('rx-receive') as HTMLFormElement).reset();
+    this.stockLines = stock.medicines;
+    this.renderStock();
+    this.$('rx-receive-status').textContent = t('pharmacy.received');
+  }
+
+  private renderStock() {
+    if (!this.stockLines) return;
+    fillList(this.$('rx-stock'), this.stockLines.map(line => {
+      const item = document.createElement('li');
+      const { generic, strength, form } = line.medicine;
+      item.textContent = t('pharmacy.stockLine', { medicine: `${generic} ${strength} ${form}`, quantity: formatNumber(line.quantity) });
+      return item;
+    }), t('pharmacy.noStock'));
   }
 
   async check(text: string) {
@@ -184,6 +233,7 @@ export class Pharmacy {
     this.requestId = crypto.randomUUID();
     this.remember(view);
     this.$('rx-result').textContent = t('pharmacy.recorded');
+    if (this.stockLines) await this.stock();
   }
 
   /** Shows a prescription just checked or dispensed and puts it first in the history, as the server now lists it. */
