@@ -146,10 +146,15 @@ public static class BookingEndpoints
         {
             return Problems.NotFound("There is no such OPD session.");
         }
-        var movable = BookingDecisions.MoveOut(from, bookingId, patientId, Guid.Empty, time.GetUtcNow());
+        var moveOut = new MoveBookingOut(bookingId, Guid.Empty);
+        var movable = moveOut.Decide(from, patientId, _ => false, time.GetUtcNow());
         if (!movable.IsSuccess)
         {
             var forbidden = movable.Error.Code == QueueErrorCode.NotYourBooking;
+            if (forbidden)
+            {
+                await queue.Audit(patientId, moveOut.Resource(sessionId), moveOut.Action, cancellationToken);
+            }
             return QueueEndpoints.Failure(new QueueOutcome(forbidden ? QueueFailure.Forbidden : QueueFailure.Refused, from, [], movable.Error), http);
         }
         if (await queue.Load(targetId, cancellationToken) is not { } to)

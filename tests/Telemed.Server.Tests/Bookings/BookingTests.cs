@@ -144,9 +144,16 @@ public class BookingTests(TelemedServer server) : IClassFixture<TelemedServer>
                 .MovedTo.ShouldBe(moved.GetProperty("id").GetGuid());
         }
 
-        var stranger = Host.As((await Host.CreatePatients(1))[0].AccessToken);
+        var strangerPatient = (await Host.CreatePatients(1))[0];
+        var stranger = Host.As(strangerPatient.AccessToken);
         await (await stranger.PostAsJsonAsync($"/api/sessions/{first}/bookings/{bookings[loser]}/move", new { sessionId = second, slot = 6 }))
             .ShouldBeProblem(HttpStatusCode.Forbidden);
+        await using (var query = Host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var refused = (await query.Events.FetchStreamAsync(strangerPatient.Id)).Select(e => e.Data).OfType<AccessRefused>().ShouldHaveSingleItem();
+            refused.Action.ShouldBe("move booking to another session");
+            refused.Resource.ShouldBe($"opd-session/{first}/booking/{bookings[loser]}");
+        }
         (await (await clients[winner].PostAsJsonAsync($"/api/sessions/{first}/bookings/{bookings[winner]}/move", new { sessionId = second, slot = 7 }))
             .ShouldBeProblem(HttpStatusCode.Conflict)).GetProperty("code").GetString().ShouldBe("WrongBookingState");
         (await (await clients[loser].PostAsJsonAsync($"/api/sessions/{first}/bookings/{bookings[loser]}/move", new { slot = 6 }))
