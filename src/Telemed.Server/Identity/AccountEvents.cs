@@ -1,3 +1,5 @@
+using Marten;
+using Telemed.Server.Infrastructure;
 using Telemed.Domain.Identity;
 
 namespace Telemed.Server.Identity;
@@ -16,7 +18,16 @@ public sealed record GuardianActing(Guid DependantId, Guid GuardianId, Guid Sess
 
 public sealed record StaffRegistered(Guid StaffId, Role Role, Guid? RegisteredBy, DateTimeOffset At);
 
-public sealed record SignedIn(Guid AccountId, string Method, DateTimeOffset At);
+public sealed record SignedIn(Guid AccountId, string Method, DateTimeOffset At)
+{
+    /// <summary>
+    /// Journals a sign-in (with whatever else it used up, such as a recovery code) once its tokens are saved and before
+    /// they are handed over: the account's stream is appended by every audited read too, and that race must not
+    /// turn a right password into an error.
+    /// </summary>
+    public static Task Record(IDocumentStore store, SignedIn signedIn, CancellationToken cancellationToken, params object[] alongside) =>
+        Journal.Save(store, journal => journal.Events.Append(signedIn.AccountId, [.. alongside, signedIn]), cancellationToken);
+}
 
 public sealed record SignInFailed(Guid AccountId, string Reason, DateTimeOffset At);
 

@@ -100,12 +100,7 @@ public static class MfaEndpoints
         {
             session.Delete(attempts);
         }
-        if (method == MfaMethod.RecoveryCode)
-        {
-            session.Events.Append(staff.Id, new RecoveryCodeUsed(staff.Id, proved.RecoveryCodeHashes.Count, now));
-        }
         var issued = tokens.Issue(session, staff.Id, staff.Role);
-        session.Events.Append(staff.Id, new SignedIn(staff.Id, method == MfaMethod.Totp ? "password and authenticator" : "password and recovery code", now));
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -115,6 +110,10 @@ public static class MfaEndpoints
             // The same code (or challenge) was used at the same moment by another request, which won.
             return Problems.Invalid("code", UsedCode);
         }
+        var signedIn = new SignedIn(staff.Id, method == MfaMethod.Totp ? "password and authenticator" : "password and recovery code", now);
+        await (method == MfaMethod.RecoveryCode
+            ? SignedIn.Record(store, signedIn, cancellationToken, new RecoveryCodeUsed(staff.Id, proved.RecoveryCodeHashes.Count, now))
+            : SignedIn.Record(store, signedIn, cancellationToken));
         return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: false));
     }
 
@@ -162,7 +161,6 @@ public static class MfaEndpoints
         }
         session.Store(challenge with { UsedAt = now });
         var issued = tokens.Issue(session, staff.Id, staff.Role);
-        session.Events.Append(staff.Id, new SignedIn(staff.Id, "password, enrolling an authenticator", now));
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -171,6 +169,7 @@ public static class MfaEndpoints
         {
             return Problems.Unauthorized("This sign-in was completed already. Sign in again with your password.");
         }
+        await SignedIn.Record(session.DocumentStore, new SignedIn(staff.Id, "password, enrolling an authenticator", now), cancellationToken);
         return TypedResults.Ok(new MfaEnrolledSignIn(confirmed.Value, RefreshCookie.Deliver(http, issued, acting: false)));
     }
 

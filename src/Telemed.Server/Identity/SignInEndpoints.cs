@@ -92,8 +92,8 @@ public static class SignInEndpoints
             return PatientAccounts.NotRegistered();
         }
         var issued = tokens.Issue(session, patient.Id, Role.Patient);
-        session.Events.Append(patient.Id, new SignedIn(patient.Id, "otp", time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
+        await SignedIn.Record(session.DocumentStore, new SignedIn(patient.Id, "otp", time.GetUtcNow()), cancellationToken);
         return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: false));
     }
 
@@ -171,8 +171,8 @@ public static class SignInEndpoints
             return await Challenge(session, mfaSecrets, staff, MfaStep.Enrol, cancellationToken);
         }
         var issued = tokens.Issue(session, staff.Id, staff.Role);
-        session.Events.Append(staff.Id, new SignedIn(staff.Id, "password", time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
+        await SignedIn.Record(store, new SignedIn(staff.Id, "password", time.GetUtcNow()), cancellationToken);
         return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: false));
     }
 

@@ -31,8 +31,6 @@ public class QueuePushTests(TelemedServer server) : IClassFixture<TelemedServer>
         var sessionId = await Sessions.Open(host);
         var patients = await host.CreatePatients(30);
         await Task.WhenAll(patients.Select(patient => Sessions.CheckIn(host, sessionId, patient, Complaint)));
-        // The session's second doctor: every queue read goes on the reader's audit trail, and the backlog this socket
-        // leaves must not be appended while another test signs the first doctor in (that sign-in would answer 409).
         using var stuck = await HubClient.RawOverNetwork(host, "/hubs/queue", (await host.SignInStaff("rahul.nair@telemed.local")).AccessToken);
 
         // Asks for the whole queue again and again and reads none of it: the server's socket fills, then its sends wait.
@@ -48,6 +46,82 @@ public class QueuePushTests(TelemedServer server) : IClassFixture<TelemedServer>
         // The flood ends only when a send fails: the server closed the connection, or the test gave up on it.
         var cut = await Record.ExceptionAsync(() => flood);
         giveUp.IsCancellationRequested.ShouldBeFalse($"the server closes the connection ({cut?.GetType().Name}), rather than the test giving up");
+    }
+
+    [Fact]
+    public async Task A_doctors_screen_that_stops_reading_holds_up_no_check_in_and_hears_of_it_when_it_reads_again()
+    {
+        // A stalled screen may keep a push waiting for a minute here. A command that waited for its pushes would answer
+        // only once the framework's transport had given up on the screen and closed it.
+        var host = server.StartOnLoopback(ServerProcess.FreePort(), new Dictionary<string, string?> { ["Hubs:SendTimeoutSeconds"] = "60" });
+        var sessionId = await Sessions.Open(host);
+        var patients = await host.CreatePatients(31);
+        await Task.WhenAll(patients.Take(30).Select(patient => Sessions.CheckIn(host, sessionId, patient, Complaint)));
+        using var screen = await HubClient.RawOverNetwork(host, "/hubs/queue", (await host.SignInStaff("rahul.nair@telemed.local")).AccessToken);
+
+        // The screen asks for the whole queue again and again and reads nothing, until the server stops taking its
+        // requests: its answers fill the socket and the server's writes to it wait.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var asked = 0;
+        var flood = Task.Run(async () =>
+        {
+            while (true)
+            {
+                await HubClient.Invoke(screen, $"{asked}", "WatchQueue", [sessionId], giveUp.Token);
+                Interlocked.Increment(ref asked);
+            }
+        });
+        int before;
+        do
+        {
+            before = Volatile.Read(ref asked);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        while (Volatile.Read(ref asked) != before && !flood.IsCompleted);
+        flood.IsCompleted.ShouldBeFalse("the server still holds the stalled screen's connection");
+
+        var token = (await Sessions.CheckIn(host, sessionId, patients[30])).GetProperty("token").GetInt32();
+
+        // The screen reads again: everything held for it arrives, the new check-in among it, on the same connection.
+        (await ReadUntilQueueUpdated(screen, token, giveUp.Token)).ShouldBeTrue("the screen hears of the check-in on the connection it had");
+        await giveUp.CancelAsync();
+        await Record.ExceptionAsync(() => flood);
+    }
+
+    /// <summary>Reads the raw socket until a queue update names the token; false if the server closed it first.</summary>
+    private static async Task<bool> ReadUntilQueueUpdated(System.Net.WebSockets.WebSocket socket, int token, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        var pending = new List<byte>();
+        while (true)
+        {
+            System.Net.WebSockets.WebSocketReceiveResult received;
+            try
+            {
+                received = await socket.ReceiveAsync(buffer, cancellationToken);
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                return false;
+            }
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                return false;
+            }
+            pending.AddRange(buffer.AsSpan(0, received.Count).ToArray());
+            int end;
+            while ((end = pending.IndexOf((byte)HubClient.RecordSeparator)) >= 0)
+            {
+                using var message = System.Text.Json.JsonDocument.Parse(pending.GetRange(0, end).ToArray());
+                pending.RemoveRange(0, end + 1);
+                var root = message.RootElement;
+                if (root.TryGetProperty("target", out var target) && target.GetString() == "QueueUpdated" &&
+                    root.GetProperty("arguments")[0].GetProperty("rows").EnumerateArray().Any(row => row.GetProperty("token").GetInt32() == token))
+                {
+                    return true;
+                }
+            }
+        }
     }
 
     private static readonly string Complaint = string.Concat(Enumerable.Repeat("Fever and cough for three days, worse at night. ", 40));
