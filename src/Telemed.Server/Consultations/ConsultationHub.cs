@@ -36,6 +36,8 @@ public interface IConsultationClient
 
     Task PeerMediaState(MediaStateMessage state, CancellationToken deadline);
 
+    Task PeerVideoPaused(VideoPausedMessage paused, CancellationToken deadline);
+
     Task CallModeChanged(CallModeMessage mode, CancellationToken deadline);
 
     Task ChatMessage(ChatMessageView message, CancellationToken deadline);
@@ -163,6 +165,18 @@ public sealed class ConsultationHub(
         }
         var media = new MediaStateMessage(consultationId, CallerId, microphone, camera);
         pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerMediaState(media, deadline));
+        return HubResult<bool>.Success(true);
+    }
+
+    /// <summary>Relayed, not recorded: the link decides it every few seconds, the call's mode is what the people chose.</summary>
+    public async Task<HubResult<bool>> SetVideoPaused(Guid consultationId, bool paused)
+    {
+        if (await InRoom(consultationId, "video paused") is { } refused)
+        {
+            return refused;
+        }
+        var message = new VideoPausedMessage(consultationId, CallerId, paused);
+        pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerVideoPaused(message, deadline));
         return HubResult<bool>.Success(true);
     }
 

@@ -19,6 +19,9 @@ public sealed record PeerSignal(Guid ConsultationId, Guid From, Guid? To);
 
 public sealed record MediaStateMessage(Guid ConsultationId, Guid From, bool Microphone, bool Camera);
 
+/// <summary>A participant's video paused by itself on a weak link (the call carries on as audio), or back.</summary>
+public sealed record VideoPausedMessage(Guid ConsultationId, Guid From, bool Paused);
+
 public sealed record CallModeMessage(Guid ConsultationId, CallMode Mode, Guid By);
 
 public sealed record ChatMessageView(Guid ConsultationId, Guid MessageId, Guid From, string Text, DateTimeOffset At);

@@ -131,6 +131,31 @@ internal static class Relay
     /// </summary>
     public static async Task CallConnects(TurnFixture fixture, string? protocol)
     {
+        var (doctor, patient) = await Connect(fixture);
+        foreach (var page in new[] { doctor, patient })
+        {
+            // "connected" can be reported a moment before getStats names the selected pair, so wait for the transport to name it.
+            var selected = await page.WaitForFunctionAsync("""
+                async () => {
+                  const stats = await window.telemed.call.pc.getStats();
+                  let pairId;
+                  stats.forEach(r => { if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId; });
+                  const local = pairId && stats.get(stats.get(pairId).localCandidateId);
+                  return local && JSON.stringify({ type: local.candidateType, protocol: local.relayProtocol ?? null });
+                }
+                """, null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+            var local = System.Text.Json.JsonSerializer.Deserialize<SelectedCandidate>(await selected.JsonValueAsync<string>(), Web)!;
+            local.Type.ShouldBe("relay");
+            if (protocol is not null)
+            {
+                local.Protocol.ShouldBe(protocol);
+            }
+        }
+    }
+
+    /// <summary>A doctor and a patient, both relay-only, in a connected call.</summary>
+    public static async Task<(IPage Doctor, IPage Patient)> Connect(TurnFixture fixture)
+    {
         var sessionId = await fixture.OpenSession("rahul.nair@telemed.local");
         var doctor = await fixture.NewPage();
         var patient = await fixture.NewPage();
@@ -153,23 +178,8 @@ internal static class Relay
             {
                 throw new TimeoutException(await fixture.Diagnose(doctor, patient), timeout);
             }
-            // "connected" can be reported a moment before getStats names the selected pair, so wait for the transport to name it.
-            var selected = await page.WaitForFunctionAsync("""
-                async () => {
-                  const stats = await window.telemed.call.pc.getStats();
-                  let pairId;
-                  stats.forEach(r => { if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId; });
-                  const local = pairId && stats.get(stats.get(pairId).localCandidateId);
-                  return local && JSON.stringify({ type: local.candidateType, protocol: local.relayProtocol ?? null });
-                }
-                """, null, new PageWaitForFunctionOptions { Timeout = 10_000 });
-            var local = System.Text.Json.JsonSerializer.Deserialize<SelectedCandidate>(await selected.JsonValueAsync<string>(), Web)!;
-            local.Type.ShouldBe("relay");
-            if (protocol is not null)
-            {
-                local.Protocol.ShouldBe(protocol);
-            }
         }
+        return (doctor, patient);
     }
 
     internal sealed record Gathered(string[] Types, string[] Protocols, int[] Errors);

@@ -273,6 +273,27 @@ public class RoomSignallingTests(TelemedServer server) : IClassFixture<TelemedSe
     }
 
     [Fact]
+    public async Task A_video_paused_on_a_weak_link_is_told_to_the_others_and_only_by_those_in_the_room()
+    {
+        var room = await Room.Start(Host);
+        var (doctor, patient) = await room.JoinBoth(Host);
+        await using var _ = doctor;
+        await using var __ = patient;
+        await using var outsider = await HubClient.Connect(Host, "/hubs/consultation", (await Host.CreatePatients(1))[0].AccessToken);
+
+        (await patient.Invoke("SetVideoPaused", room.ConsultationId, true)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var paused = await doctor.Next("PeerVideoPaused");
+        (await outsider.Invoke("SetVideoPaused", room.ConsultationId, true)).GetProperty("error").GetProperty("code").GetString().ShouldBe("NotInRoom");
+        await patient.Invoke("SetVideoPaused", room.ConsultationId, false);
+
+        paused.GetProperty("from").GetGuid().ShouldBe(room.Patient.Id);
+        paused.GetProperty("paused").GetBoolean().ShouldBeTrue();
+        (await doctor.Next("PeerVideoPaused")).GetProperty("paused").GetBoolean().ShouldBeFalse();
+        var history = await Host.As(room.DoctorToken).GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}");
+        history.GetProperty("mode").GetString().ShouldBe("video");
+    }
+
+    [Fact]
     public async Task The_consultation_history_shows_who_was_there_when()
     {
         var room = await Room.Start(Host);

@@ -131,7 +131,10 @@ function render() {
   if (!call) return;
   const who = t(`call.who.${call.peerRole}`);
   $('call-status').textContent = call.mode === 'audioOnly' ? `${t(call.status)} · ${t('call.audioOnlyMode')}` : t(call.status);
-  $('call-notice').textContent = call.notices.map(key => t(key, { who })).join(' ');
+  const weakLink = [call.video.current.level === 'paused' && t('call.weakLink.mine'), call.peerVideoPaused && t('call.weakLink.theirs', { who })];
+  $('call-notice').textContent = [...call.notices.map(key => t(key, { who })), ...weakLink.filter(Boolean)].join(' ');
+  $('local').dataset.sending = call.video.current.level;
+  $('remote').dataset.paused = String(call.peerVideoPaused);
   $('chat-typing').textContent = call.peerTyping ? t('call.typing', { who: t(`call.who.${call.peerTyping}`) }) : '';
   $('call-mute').setAttribute('aria-pressed', String(!call.microphoneOn));
   $('call-camera').setAttribute('aria-pressed', String(!call.cameraOn || call.mode === 'audioOnly'));

@@ -1,5 +1,6 @@
 import type { HubConnection } from '@microsoft/signalr';
 import { classifyQuality, sampleFromStats, type Quality, type StatsEntry } from './call-quality';
+import { LinkAdapter, type VideoSending } from './link-adaptation';
 import { ChatThread, TypingThrottle } from './chat';
 import type { MediaState } from '../connection';
 import type { MessageKey } from '../i18n';
@@ -13,6 +14,7 @@ interface PeerSignal { consultationId: string; from: string }
 interface RoomPeer { consultationId: string; accountId: string; role: Role }
 interface RoomState { present: RoomPeer[]; rejoined: boolean; mode: 'video' | 'audioOnly' }
 interface MediaStateMessage { consultationId: string; from: string; microphone: boolean; camera: boolean }
+interface VideoPausedMessage { consultationId: string; from: string; paused: boolean }
 interface ChatReceipt { consultationId: string; messageId: string; kind: 'delivered' | 'read' }
 
 export type { Role };
@@ -54,6 +56,8 @@ export class Call {
   /** Who is typing in the chat, if anyone. */
   peerTyping?: Role;
   quality?: Quality;
+  /** Our video as the link carries it: paused by itself on a weak link, tried again, back to full (link-adaptation.ts). */
+  readonly video = new LinkAdapter();
   readonly chat = new ChatThread();
   private readonly links = new Map<string, PeerLink>();
   private readonly typing = new TypingThrottle();
@@ -91,6 +95,11 @@ export class Call {
     return mainPeerRole(this.role);
   }
 
+  /** Whether the main peer's video paused by itself on a weak link. */
+  get peerVideoPaused(): boolean {
+    return this.mainLink()?.videoPaused ?? false;
+  }
+
   /** What the main peer last told of its microphone and camera. */
   get peerMedia(): PeerMedia {
     return this.mainLink()?.media ?? allOn();
@@ -113,6 +122,7 @@ export class Call {
     this.hub.on('PeerLeft', (m: RoomPeer) => this.matches(m) && this.peerGone(m, 'call.peerLeft'));
     this.hub.on('CallModeChanged', (m: { consultationId: string; mode: CallMode }) => this.matches(m) && this.applyMode(m.mode));
     this.hub.on('PeerMediaState', (m: MediaStateMessage) => this.matches(m) && this.peerMediaChanged(m));
+    this.hub.on('PeerVideoPaused', (m: VideoPausedMessage) => this.matches(m) && this.peerPausedVideo(m));
     this.hub.on('PeerTyping', (m: PeerSignal) => this.matches(m) && this.peerIsTyping(m.from));
     this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; from: string; text: string }) => this.matches(m) && this.received(m));
     this.hub.on('ChatReceipt', (m: ChatReceipt) => this.matches(m) && this.chat.mark(m.messageId, m.kind) && this.view.changed());
@@ -331,9 +341,25 @@ export class Call {
     if (pc !== link.pc) return;
     const { sample, counters } = sampleFromStats(report.values() as Iterable<StatsEntry>, link.lossCounters);
     link.lossCounters = counters;
+    const sending = this.mode === 'video' ? this.video.next(sample, Date.now()) : undefined;
+    if (sending) await this.sendVideo(sending);
     const quality = classifyQuality(sample, this.mode);
     if (JSON.stringify(quality) === JSON.stringify(this.quality)) return;
     this.quality = quality;
+    this.view.changed();
+  }
+
+  /** Every link sends video as the main link's figures allow (the same camera and uplink serve them all); the others hear of a pause and its end. */
+  private async sendVideo(sending: VideoSending): Promise<void> {
+    await Promise.all([...this.links.values()].map(link => link.sendVideo(sending)));
+    this.view.changed();
+    if (sending.level !== 'trial') await this.hub.invoke('SetVideoPaused', this.consultationId, sending.level === 'paused').catch(() => undefined);
+  }
+
+  private peerPausedVideo(m: VideoPausedMessage): void {
+    const link = this.links.get(m.from);
+    if (!link) return;
+    link.videoPaused = m.paused;
     this.view.changed();
   }
 
@@ -374,6 +400,8 @@ export class Call {
 
   /** The main link's state is the call's (status line, banner); the doctor↔patient link connecting is recorded. */
   private linkStateChanged(link: PeerLink, state: RTCPeerConnectionState): void {
+    // A link negotiated afresh starts at full video: it sends what the others send.
+    if (state === 'connected' && this.video.current.level !== 'full') void link.sendVideo(this.video.current);
     if (!this.isMain(link)) return;
     this.view.mediaState(state);
     this.setStatus(`call.state.${state}`);

@@ -1,5 +1,6 @@
 import type { HubConnection } from '@microsoft/signalr';
 import type { LossCounters } from './call-quality';
+import { tuneOpus, type VideoSending } from './link-adaptation';
 import { CandidateBuffer, offersTo, type CandidateInit, type Participant, type Role } from './negotiation';
 import { replyValue, type HubReply } from '../server-errors';
 
@@ -42,6 +43,8 @@ export class PeerLink {
   lossCounters?: LossCounters;
   /** As they last told it. */
   media = allOn();
+  /** Whether they told that their video paused by itself on a weak link. */
+  videoPaused = false;
   /** The number of our latest offer on this link; an answer must echo it. */
   private negotiation = 0;
   private readonly candidates = new CandidateBuffer();
@@ -56,7 +59,7 @@ export class PeerLink {
   async negotiate(): Promise<void> {
     const negotiation = ++this.negotiation;
     const pc = this.open();
-    await pc.setLocalDescription(await pc.createOffer());
+    await pc.setLocalDescription(tuned(await pc.createOffer()));
     if (negotiation === this.negotiation) await this.invoke('SendOffer', pc.localDescription!.sdp, negotiation);
   }
 
@@ -81,7 +84,7 @@ export class PeerLink {
     const pc = this.open();
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await this.flushCandidates();
-    await pc.setLocalDescription(await pc.createAnswer());
+    await pc.setLocalDescription(tuned(await pc.createAnswer()));
     if (pc === this.pc) await this.invoke('SendAnswer', pc.localDescription!.sdp, negotiation);
   }
 
@@ -99,6 +102,18 @@ export class PeerLink {
 
   close(): void {
     this.pc?.close();
+  }
+
+  /** Whether and how much video goes on this link; the encodings exist once the link is negotiated. */
+  async sendVideo(sending: VideoSending): Promise<void> {
+    const sender = this.pc?.getSenders().find(s => s.track?.kind === 'video');
+    const parameters = sender?.getParameters();
+    if (!sender || !parameters?.encodings?.length) return;
+    for (const encoding of parameters.encodings) {
+      encoding.active = sending.active;
+      if (sending.active) Object.assign(encoding, { maxBitrate: sending.maxBitrateKbps * 1000, scaleResolutionDownBy: sending.scaleResolutionDownBy });
+    }
+    await sender.setParameters(parameters).catch(() => undefined);
   }
 
   private open(): RTCPeerConnection {
@@ -136,6 +151,10 @@ export class PeerLink {
   private async invoke(method: string, ...args: unknown[]): Promise<void> {
     replyValue(await this.call.hub.invoke<HubReply<unknown>>(method, this.call.consultationId, this.accountId, ...args), method);
   }
+}
+
+function tuned(description: RTCSessionDescriptionInit): RTCSessionDescriptionInit {
+  return { type: description.type, sdp: tuneOpus(description.sdp ?? '') };
 }
 
 async function bytesReceived(pc: RTCPeerConnection): Promise<number> {

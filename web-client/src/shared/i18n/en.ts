@@ -594,6 +594,8 @@ export const en = {
   'call.peerMicOn': '{who} turned their microphone back on.',
   'call.peerCameraOff': '{who} turned their camera off.',
   'call.peerCameraOn': '{who} turned their camera back on.',
+  'call.weakLink.mine': 'Your connection is weak: your video is paused and the call goes on with sound. Video comes back by itself when the connection improves.',
+  'call.weakLink.theirs': '{who} has a weak connection: their video is paused, and you can still talk.',
   'call.quality.measuring': 'Network: measuring…',
   'call.quality.good': 'Network: good',
   'call.quality.fair': 'Network: fair',

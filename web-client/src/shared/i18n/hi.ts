@@ -596,6 +596,8 @@ export const hi: Record<MessageKey, string> = {
   'call.peerMicOn': '{who} ने अपना माइक्रोफ़ोन फिर से चालू कर दिया।',
   'call.peerCameraOff': '{who} ने अपना कैमरा बंद कर दिया।',
   'call.peerCameraOn': '{who} ने अपना कैमरा फिर से चालू कर दिया।',
+  'call.weakLink.mine': 'आपका कनेक्शन कमज़ोर है: आपका वीडियो रुका है और कॉल आवाज़ के साथ चल रही है। कनेक्शन सुधरने पर वीडियो अपने आप लौट आएगा।',
+  'call.weakLink.theirs': '{who} का कनेक्शन कमज़ोर है: उनका वीडियो रुका है, आप बात जारी रख सकते हैं।',
   'call.quality.measuring': 'नेटवर्क: जाँच हो रही है…',
   'call.quality.good': 'नेटवर्क: अच्छा',
   'call.quality.fair': 'नेटवर्क: ठीक-ठाक',
