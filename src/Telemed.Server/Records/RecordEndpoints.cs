@@ -11,7 +11,7 @@ namespace Telemed.Server.Records;
 
 public sealed record CareContextView(
     Guid ConsultationId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, ConsultationStatus Status, Guid DoctorId, string DoctorName,
-    Guid? PrescriptionId, string? PatientAbha);
+    Guid? PrescriptionId, string? PatientAbha, int? Rating = null);
 
 public sealed record ConsentRequest(Guid? DoctorId, int? Days);
 
@@ -40,7 +40,7 @@ public static class RecordEndpoints
     }
 
     private static async Task<IResult> Mine(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await List(db, user.AccountId(), cancellationToken));
+        TypedResults.Ok(await List(db, user.AccountId(), cancellationToken, withRatings: true));
 
     private static async Task<IResult> OfPatient(Guid patientId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, CancellationToken cancellationToken)
     {
@@ -53,13 +53,18 @@ public static class RecordEndpoints
             : TypedResults.Ok(await List(db, patientId, cancellationToken));
     }
 
-    private static async Task<List<CareContextView>> List(IQuerySession db, Guid patientId, CancellationToken cancellationToken)
+    /// <param name="withRatings">The patient's own list only: a doctor reading their records never sees how the patient rated a visit.</param>
+    private static async Task<List<CareContextView>> List(IQuerySession db, Guid patientId, CancellationToken cancellationToken, bool withRatings = false)
     {
         var contexts = await db.Query<CareContext>().Where(c => c.PatientId == patientId).OrderByDescending(c => c.StartedAt).ToListAsync(cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, contexts.Select(c => c.DoctorId).Distinct());
         var abha = (await db.LoadAsync<PatientAbha>(patientId, cancellationToken))?.Profile;
+        var ids = contexts.Select(c => c.Id).ToArray();
+        var ratings = !withRatings ? [] : (await db.Events.QueryRawEventDataOnly<FeedbackGiven>().Where(f => f.ConsultationId.IsOneOf(ids)).ToListAsync(cancellationToken))
+            .ToDictionary(f => f.ConsultationId, f => f.Rating);
         return [.. contexts.Select(c => new CareContextView(c.Id, c.StartedAt, c.EndedAt, c.Status, c.DoctorId,
-            doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.PrescriptionId, abha?.Number ?? abha?.Address))];
+            doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.PrescriptionId, abha?.Number ?? abha?.Address,
+            ratings.TryGetValue(c.Id, out var rating) ? rating : null))];
     }
 
     private static async Task<IResult> Consents(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
