@@ -127,8 +127,9 @@ public class AfterTheVisitTests(ResendCodesAtOnce fixture) : IClassFixture<Resen
         var doctor = await fixture.NewPage();
         await Pages.OpenQueue(doctor, Asha, sessionId);
         var row = doctor.Locator("#queue li[data-token='1']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "waiting");
         await Assertions.Expect(row.Locator("button[data-action='notHeld']")).ToHaveCountAsync(0);
-        await doctor.ClickAsync("#call-next");
+        await row.Locator("button[data-action='call']").ClickAsync();
         await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "called");
 
         await row.Locator("button[data-action='notHeld']").ClickAsync();
