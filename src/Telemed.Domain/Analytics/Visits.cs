@@ -17,7 +17,8 @@ public enum VisitOutcome
 
 /// <summary>
 /// One check-in, as analytics sees it: where and when, how long the wait and the consultation were, how the call
-/// went, the syndrome of its diagnosis, whether a prescription came of it. No names, no free text.
+/// went, the syndrome of its diagnosis, whether a prescription came of it, the patient's rating. No names, no free text
+/// (a feedback comment stays with the doctor it was written to).
 /// </summary>
 public sealed record Visit(
     string Id,
@@ -38,7 +39,8 @@ public sealed record Visit(
     int Disconnections = 0,
     Syndrome? Syndrome = null,
     bool PrescriptionIssued = false,
-    bool Dispensed = false)
+    bool Dispensed = false,
+    int? Rating = null)
 {
     public TimeSpan? Wait => CalledAt - CheckedInAt;
 
@@ -70,6 +72,7 @@ public static class Visits
         DiagnosisRecorded e => visit with { Syndrome = Syndromes.Classify(e.Diagnosis) },
         PrescriptionIssued => visit with { PrescriptionIssued = true },
         PrescriptionDispensed => visit with { Dispensed = true },
+        FeedbackGiven e => visit with { Rating = e.Rating },
         _ => visit,
     };
 }
@@ -87,7 +90,9 @@ public sealed record OperationsDay(
     double? AudioOnlyShare,
     double? DisconnectionRate,
     int? PrescriptionsIssued,
-    int? PrescriptionsDispensed);
+    int? PrescriptionsDispensed,
+    int? Ratings = null,
+    double? MeanRating = null);
 
 public static class OperationsReport
 {
@@ -116,13 +121,14 @@ public static class OperationsReport
             return new[] { Figures(day.Key, mine, counts, k) };
         })];
 
-    private const int CountedFigures = 6;
+    private const int CountedFigures = 7;
 
-    /// <summary>Checked in, seen, no-shows, cancelled, prescriptions issued, dispensed.</summary>
+    /// <summary>Checked in, seen, no-shows, cancelled, prescriptions issued, dispensed, patients' ratings.</summary>
     private static int[] Counts(List<Visit> visits) =>
     [
         visits.Count, visits.Count(v => v.Outcome == VisitOutcome.Completed), visits.Count(v => v.Outcome == VisitOutcome.NoShow),
         visits.Count(v => v.Outcome == VisitOutcome.Cancelled), visits.Count(v => v.PrescriptionIssued), visits.Count(v => v.Dispensed),
+        visits.Count(v => v.Rating is not null),
     ];
 
     private static OperationsDay Figures(DateOnly day, List<Visit> all, int?[] counts, int k)
@@ -130,6 +136,7 @@ public static class OperationsReport
         var called = all.Where(v => v.Wait is not null).ToList();
         var completed = all.Where(v => v.Outcome == VisitOutcome.Completed).ToList();
         var calls = all.Where(v => v.CallConnected).ToList();
+        var ratings = all.Select(v => v.Rating).OfType<int>().ToList();
         double? Minutes(TimeSpan? value, int basis) => basis >= k && value is { } v ? Math.Round(v.TotalMinutes, 1) : null;
         double? Share(int part, int basis) => basis >= k ? OperationsFigures.Share(part, basis) : null;
         return new OperationsDay(
@@ -144,6 +151,8 @@ public static class OperationsReport
             Share(calls.Count(v => v.AudioOnly), calls.Count),
             Share(calls.Count(v => v.Disconnections > 0), calls.Count),
             counts[4],
-            counts[5]);
+            counts[5],
+            counts[6],
+            ratings.Count >= k ? Math.Round(ratings.Average(), 2) : null);
     }
 }

@@ -43,6 +43,9 @@ public sealed record Consultation(
     /// <summary>Who the health worker is and the spoke they work at, as the check-in named them.</summary>
     public AssistingHealthWorker? HealthWorker { get; init; }
 
+    /// <summary>The patient's feedback on the visit, once given.</summary>
+    public FeedbackGiven? Feedback { get; init; }
+
     /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
     public ConsultationMedium Medium =>
         SeenOnVideo ? ConsultationMedium.Video : EverConnected ? ConsultationMedium.AudioOnly : ConsultationMedium.Chat;
@@ -93,6 +96,8 @@ public sealed record Consultation(
             PrescriptionIssued e => state.Written(state.Record with { PrescriptionId = e.PrescriptionId }),
             ConsultationCompleted e => state.Written(state.Record) with { Status = ConsultationStatus.Completed, Present = [], Connected = false, EndedAt = e.At },
             ConsultationAbandoned e => state.Written(state.Record) with { Status = ConsultationStatus.Abandoned, Present = [], Connected = false, EndedAt = e.At },
+            // The patient's word on the visit is not part of the doctor's record: its version stays.
+            FeedbackGiven e => state with { Feedback = e },
             _ => throw new InvalidOperationException($"Unknown consultation event {@event.GetType().Name}."),
         };
         return next with { Version = state.Version + 1 };

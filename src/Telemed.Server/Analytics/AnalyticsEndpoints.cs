@@ -63,9 +63,9 @@ public static class AnalyticsEndpoints
         }
         return format == "csv"
             ? Csv($"operations-{facilityId}.csv",
-                "day,checked_in,seen,no_shows,cancelled,median_wait_min,p90_wait_min,median_consultation_min,audio_only_share,disconnection_rate,prescriptions_issued,prescriptions_dispensed",
+                "day,checked_in,seen,no_shows,cancelled,median_wait_min,p90_wait_min,median_consultation_min,audio_only_share,disconnection_rate,prescriptions_issued,prescriptions_dispensed,ratings,mean_rating",
                 days.Select(d => Row(d.Day, d.CheckedIn, d.Seen, d.NoShows, d.Cancelled, d.MedianWaitMinutes, d.P90WaitMinutes, d.MedianConsultationMinutes,
-                    d.AudioOnlyShare, d.DisconnectionRate, d.PrescriptionsIssued, d.PrescriptionsDispensed)))
+                    d.AudioOnlyShare, d.DisconnectionRate, d.PrescriptionsIssued, d.PrescriptionsDispensed, d.Ratings, d.MeanRating)))
             : TypedResults.Ok(days);
     }
 

@@ -20,6 +20,7 @@ public static class FhirMeasureReports
             ("median-wait", day.MedianWaitMinutes, "min"), ("p90-wait", day.P90WaitMinutes, "min"),
             ("median-consultation", day.MedianConsultationMinutes, "min"), ("audio-only-share", day.AudioOnlyShare, "1"),
             ("prescriptions-issued", day.PrescriptionsIssued, "1"), ("prescriptions-dispensed", day.PrescriptionsDispensed, "1"),
+            ("ratings", day.Ratings, "1"), ("mean-rating", day.MeanRating, "1"),
         ])));
 
     public static Bundle Syndromes(string district, IReadOnlyList<SyndromeDay> days, DateTimeOffset now) =>

@@ -42,6 +42,7 @@ public static class ConsultationEndpoints
             .WithSummary("Doctor: open consultations I was added to as staff, newest first.");
         app.MapPreCall();
         app.MapClinicalRecord();
+        app.MapFeedback();
         // Stateful reconnect: a brief drop during a call loses no signalling. An expired access token closes the
         // connection (the client reconnects with a fresh one and rejoins its room). A client that does not take what is
         // sent to it within Hubs:SendTimeoutSeconds is cut (Pushes).
@@ -66,7 +67,9 @@ public static class ConsultationEndpoints
         await (user.AccountId() == consultation!.PatientId
             ? records.LoggedOwn(user, consultation.PatientId, resource, cancellationToken)
             : records.Logged(user.AccountId(), consultation.PatientId, RecordAccessBasis.Participant, resource, cancellationToken));
+        // Feedback is the patient's to give without its doctor learning whose it is: it stays out of the history.
         var history = (await consultations.History(consultationId, cancellationToken))
+            .Where(e => e.Data is not FeedbackGiven)
             .Select(e => new ConsultationHistoryItem(e.Version, e.Data.GetType().Name, AccountOf(e.Data), e.Timestamp))
             .ToList();
         return TypedResults.Ok(new ConsultationView(consultation!.Id, consultation.SessionId, consultation.Token, consultation.DoctorId, consultation.PatientId,

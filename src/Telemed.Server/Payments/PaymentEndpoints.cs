@@ -13,6 +13,9 @@ namespace Telemed.Server.Payments;
 
 public sealed record RefundRequest(string? Reason);
 
+/// <summary>A session's fee as the admin picks it for a refund: the token it was for, never the patient.</summary>
+public sealed record SessionPayment(Guid PaymentId, int Token, long AmountPaise, PaymentStatus Status, DateTimeOffset? PaidAt, string? RefundReason);
+
 public static class PaymentEndpoints
 {
     public static void MapPayments(this IEndpointRouteBuilder app)
@@ -22,6 +25,8 @@ public static class PaymentEndpoints
         var payments = app.MapGroup("/api/payments/{paymentId:guid}").WithTags("Payments");
         payments.MapGet("/", Get).WithSummary("A consultation fee: status, and the client secret while it is unpaid (its patient, admins).");
         payments.MapGet("/receipt", Receipt).WithSummary("The fee's receipt as a PDF, once paid (its patient, admins).");
+        app.MapGet("/api/admin/payments", OfSession).RequireAuthorization(Roles.Admin).WithTags("Admin")
+            .WithSummary("The fees of one OPD session by token (no patient named), to pick one to refund.");
         app.MapPost("/api/admin/payments/{paymentId:guid}/refund", Refund).RequireAuthorization(Roles.Admin).WithTags("Admin")
             .WithSummary("Refund a fee in full, with a reason the patient sees.");
     }
@@ -56,6 +61,16 @@ public static class PaymentEndpoints
         var doctor = doctors.FirstOrDefault(d => d.Id == doctorId)?.Name ?? string.Join(", ", doctors.Select(d => d.Name));
         var parties = new ReceiptParties(facility?.Name ?? "", facility?.HfrId ?? "", doctor, patient?.Name ?? "", session.StartsAt);
         return TypedResults.File(receipts.Render(payment, parties), "application/pdf", $"receipt-{paymentId}.pdf");
+    }
+
+    private static async Task<IResult> OfSession(Guid? sessionId, IQuerySession db, CancellationToken cancellationToken)
+    {
+        if (sessionId is not { } id)
+        {
+            return Problems.Invalid("sessionId", "Name the OPD session.");
+        }
+        var payments = await db.Query<Payment>().Where(p => p.SessionId == id).OrderBy(p => p.Token).ToListAsync(cancellationToken);
+        return TypedResults.Ok(payments.Select(p => new SessionPayment(p.Id, p.Token, p.AmountPaise, p.Status, p.PaidAt, p.RefundReason)));
     }
 
     private static async Task<IResult> Refund(Guid paymentId, RefundRequest request, ClaimsPrincipal user, IDocumentStore store, PaymentSweeper sweeper,

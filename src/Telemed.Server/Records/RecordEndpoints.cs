@@ -11,11 +11,14 @@ namespace Telemed.Server.Records;
 
 public sealed record CareContextView(
     Guid ConsultationId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, ConsultationStatus Status, Guid DoctorId, string DoctorName,
-    Guid? PrescriptionId, string? PatientAbha);
+    Guid? PrescriptionId, string? PatientAbha, int? Rating = null);
 
 public sealed record ConsentRequest(Guid? DoctorId, int? Days);
 
 public sealed record ConsentView(Guid DoctorId, string DoctorName, DateTimeOffset GrantedAt, DateTimeOffset Until);
+
+/// <summary>One change to who may read the patient's records: <c>granted</c> (until when) or <c>withdrawn</c>.</summary>
+public sealed record ConsentChange(string Change, Guid DoctorId, string DoctorName, DateTimeOffset At, DateTimeOffset? Until);
 
 public sealed record AccessLogEntry(Guid ReaderId, string ReaderName, string Basis, string Resource, DateTimeOffset At, string? Reason);
 
@@ -33,6 +36,8 @@ public static class RecordEndpoints
         records.MapGet("/", Mine).RequireAuthorization(Roles.Patient).WithSummary("Patient: my consultations (care contexts), newest first.");
         records.MapGet("/consents", Consents).RequireAuthorization(Roles.Patient).WithSummary("Patient: doctors I let read my records, and until when.");
         records.MapPost("/consents", Grant).RequireAuthorization(Roles.Patient).WithSummary("Patient: let a doctor read my records for 1 to 90 days.");
+        records.MapGet("/consents/history", ConsentHistory).RequireAuthorization(Roles.Patient)
+            .WithSummary("Patient: every time I let a doctor read my records or withdrew it, newest first.");
         records.MapDelete("/consents/{doctorId:guid}", Withdraw).RequireAuthorization(Roles.Patient).WithSummary("Patient: withdraw a doctor's access.");
         records.MapGet("/access-log", AccessLog).RequireAuthorization(Roles.Patient).WithSummary("Patient: who read my records, when, and on what basis.");
         app.MapGet("/api/patients/{patientId:guid}/records", OfPatient).RequireAuthorization(Roles.Doctor).WithTags("Health records")
@@ -40,7 +45,7 @@ public static class RecordEndpoints
     }
 
     private static async Task<IResult> Mine(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await List(db, user.AccountId(), cancellationToken));
+        TypedResults.Ok(await List(db, user.AccountId(), cancellationToken, withRatings: true));
 
     private static async Task<IResult> OfPatient(Guid patientId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, CancellationToken cancellationToken)
     {
@@ -53,13 +58,18 @@ public static class RecordEndpoints
             : TypedResults.Ok(await List(db, patientId, cancellationToken));
     }
 
-    private static async Task<List<CareContextView>> List(IQuerySession db, Guid patientId, CancellationToken cancellationToken)
+    /// <param name="withRatings">The patient's own list only: a doctor reading their records never sees how the patient rated a visit.</param>
+    private static async Task<List<CareContextView>> List(IQuerySession db, Guid patientId, CancellationToken cancellationToken, bool withRatings = false)
     {
         var contexts = await db.Query<CareContext>().Where(c => c.PatientId == patientId).OrderByDescending(c => c.StartedAt).ToListAsync(cancellationToken);
         var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, contexts.Select(c => c.DoctorId).Distinct());
         var abha = (await db.LoadAsync<PatientAbha>(patientId, cancellationToken))?.Profile;
+        var ids = contexts.Select(c => c.Id).ToArray();
+        var ratings = !withRatings ? [] : (await db.Events.QueryRawEventDataOnly<FeedbackGiven>().Where(f => f.ConsultationId.IsOneOf(ids)).ToListAsync(cancellationToken))
+            .ToDictionary(f => f.ConsultationId, f => f.Rating);
         return [.. contexts.Select(c => new CareContextView(c.Id, c.StartedAt, c.EndedAt, c.Status, c.DoctorId,
-            doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.PrescriptionId, abha?.Number ?? abha?.Address))];
+            doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.PrescriptionId, abha?.Number ?? abha?.Address,
+            ratings.TryGetValue(c.Id, out var rating) ? rating : null))];
     }
 
     private static async Task<IResult> Consents(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
@@ -106,6 +116,23 @@ public static class RecordEndpoints
         session.Events.Append(patientId, new RecordConsentRevoked(patientId, doctorId, now));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> ConsentHistory(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken)
+    {
+        // The patient's own stream, in the order things happened (two changes in the same instant keep their order).
+        var changes = (await db.Events.FetchStreamAsync(user.AccountId(), token: cancellationToken))
+            .Select(e => e.Data switch
+            {
+                RecordConsentGranted g => (Change: "granted", g.DoctorId, g.At, Until: (DateTimeOffset?)g.Until),
+                RecordConsentRevoked r => (Change: "withdrawn", r.DoctorId, r.At, Until: null),
+                _ => default,
+            })
+            .Where(c => c.Change is not null)
+            .Reverse()
+            .ToList();
+        var doctors = await db.LoadManyAsync<StaffAccount>(cancellationToken, changes.Select(c => c.DoctorId).Distinct());
+        return TypedResults.Ok(changes.Select(c => new ConsentChange(c.Change, c.DoctorId, doctors.FirstOrDefault(d => d.Id == c.DoctorId)?.Name ?? "", c.At, c.Until)));
     }
 
     private static async Task<IResult> AccessLog(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken)

@@ -126,4 +126,46 @@ public class PaidCheckInTests(PaidCheckInTests.Fixture fixture) : IClassFixture<
         await Axe.ShouldHaveNoSeriousViolations(patient, $"paid check-in ({language})");
         (await patient.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("nothing wider than a 360 px phone");
     }
+
+    [Fact]
+    public async Task The_admin_refunds_a_paid_fee_from_the_sessions_fees_with_a_reason()
+    {
+        var sessionId = await OpenPaidSession();
+        var patient = await fixture.PatientToken("+919812345678");
+        var checkedIn = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { complaint = "Cough" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var payment = checkedIn.GetProperty("payment");
+        var paymentId = payment.GetProperty("paymentId").GetString()!;
+        var intent = fixture.Stripe.Intents.Single(i => i["metadata"]!["payment"]!.GetValue<string>() == paymentId);
+        // What Stripe.js sends when the patient pays: the fake then posts the signed webhook that marks the fee paid.
+        using var confirm = await fixture.Http.PostAsync(new Uri(fixture.Stripe.Address, $"/v1/payment_intents/{intent["id"]}/confirm"), new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["client_secret"] = intent["client_secret"]!.GetValue<string>(), ["payment_method_data[card][number]"] = "4242424242424242" }));
+        confirm.EnsureSuccessStatusCode();
+        for (var attempt = 0; (await (await fixture.Send(HttpMethod.Get, $"/api/payments/{paymentId}", patient)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("status").GetString() != "succeeded"; attempt++)
+        {
+            attempt.ShouldBeLessThan(100, "the fee was never marked paid");
+            await Task.Delay(100);
+        }
+
+        var admin = await fixture.NewPage();
+        await Pages.SignInAdmin(admin);
+        var row = admin.Locator($"#adm-sessions tr[data-session='{sessionId}']");
+        await row.Locator("button[data-action='fees']").ClickAsync();
+        var fee = admin.Locator($"#adm-fees li[data-payment='{paymentId}']");
+        await Assertions.Expect(admin.Locator("#adm-fees-heading")).ToBeFocusedAsync();
+        await Assertions.Expect(fee).ToContainTextAsync("Token 1: ₹500, paid.");
+        (await admin.Locator("#adm-fees").InnerTextAsync()).ShouldNotContain("Ramesh");
+        await Axe.ShouldHaveNoSeriousViolations(admin, "a session's fees (en)");
+
+        await fee.Locator("input").FillAsync("Doctor was called away to an emergency");
+        await fee.Locator("button").ClickAsync();
+
+        await Assertions.Expect(admin.Locator("#adm-fees-status")).ToHaveTextAsync("The refund of token 1 was sent to the payment provider.");
+        await Assertions.Expect(fee).ToHaveAttributeAsync("data-status", new System.Text.RegularExpressions.Regex("^(refundRequested|refunded)$"));
+        await Assertions.Expect(fee).ToContainTextAsync("Refund reason: Doctor was called away to an emergency");
+        await Assertions.Expect(fee.Locator("button")).ToHaveCountAsync(0);
+        var after = await (await fixture.Send(HttpMethod.Get, $"/api/payments/{paymentId}", patient)).Content.ReadFromJsonAsync<JsonElement>();
+        after.GetProperty("status").GetString().ShouldBeOneOf("refundRequested", "refunded");
+    }
 }

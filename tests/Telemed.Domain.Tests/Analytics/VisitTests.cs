@@ -79,4 +79,21 @@ public class VisitTests
         OperationsReport.Daily(visits, doctorId: asha).ShouldHaveSingleItem().Seen.ShouldBe(10);
         OperationsReport.Daily(visits, doctorId: Guid.NewGuid()).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Ratings_are_counted_and_their_mean_is_published_only_from_k_ratings_on()
+    {
+        var ratings = new[] { 5, 4, 4, 3, 5, 2 };
+        var visits = ratings.Select((rating, i) => Visits.Apply(Seen(i + 1, 5, 5, "R50.9"),
+            new FeedbackGiven(Guid.NewGuid(), Doctor, rating, "never counted", Guid.NewGuid(), Morning.AddHours(2)))).ToList();
+
+        var day = OperationsReport.Daily(visits).ShouldHaveSingleItem();
+        day.Ratings.ShouldBe(6);
+        day.MeanRating.ShouldBe(3.83);
+
+        var few = OperationsReport.Daily(visits.Take(4).Append(Seen(9, 5, 5, "R50.9"))).ShouldHaveSingleItem();
+        few.Ratings.ShouldBeNull("4 ratings are below k = 5");
+        few.MeanRating.ShouldBeNull("a mean of 4 ratings is from fewer than k");
+        OperationsReport.Daily([Seen(1, 5, 5, "R50.9")]).ShouldHaveSingleItem().Ratings.ShouldBe(0);
+    }
 }

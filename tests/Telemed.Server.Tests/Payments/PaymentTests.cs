@@ -423,4 +423,32 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
         log.ShouldContain(("Self", $"payment/{paymentId}", patient.Id));
         log.ShouldContain(("Billing", $"payment/{paymentId}/receipt", DemoSeeder.AdminId));
     }
+
+    [Fact]
+    public async Task An_admin_lists_a_sessions_fees_by_token_without_the_patient_to_pick_one_to_refund_and_nobody_else_does()
+    {
+        var (sessionId, patient, payment) = await CheckedIn();
+        var paymentId = payment.GetProperty("paymentId").GetGuid();
+        await (await Deliver(FakeStripe.Event("payment_intent.succeeded", IntentOf(payment)))).ShouldHave(HttpStatusCode.OK);
+        var admin = Host.As((await Host.SignInStaff(Api.AdminEmail)).AccessToken);
+
+        var json = await admin.GetStringAsync($"/api/admin/payments?sessionId={sessionId}");
+
+        var listed = JsonDocument.Parse(json).RootElement.EnumerateArray().ShouldHaveSingleItem();
+        listed.GetProperty("paymentId").GetGuid().ShouldBe(paymentId);
+        listed.GetProperty("token").GetInt32().ShouldBe(1);
+        listed.GetProperty("amountPaise").GetInt64().ShouldBe(50_000);
+        listed.GetProperty("status").GetString().ShouldBe("succeeded");
+        json.ShouldNotContain(patient.Id.ToString());
+        await (await admin.PostAsJsonAsync($"/api/admin/payments/{paymentId}/refund", new { reason = "Doctor was called away" })).ShouldHave(HttpStatusCode.Accepted);
+        var after = (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/payments?sessionId={sessionId}")).EnumerateArray().Single();
+        after.GetProperty("status").GetString().ShouldBe("refundRequested");
+        after.GetProperty("refundReason").GetString().ShouldBe("Doctor was called away");
+
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/payments?sessionId={Guid.NewGuid()}")).GetArrayLength().ShouldBe(0);
+        await (await admin.GetAsync("/api/admin/payments")).ShouldHave(HttpStatusCode.BadRequest);
+        await (await Host.As(patient.AccessToken).GetAsync($"/api/admin/payments?sessionId={sessionId}")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await (await Sessions.Doctor(Host)).GetAsync($"/api/admin/payments?sessionId={sessionId}")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await (await Sessions.Doctor(Host)).PostAsJsonAsync($"/api/admin/payments/{paymentId}/refund", new { reason = "x" })).ShouldHave(HttpStatusCode.Forbidden);
+    }
 }

@@ -149,6 +149,33 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_patient_reads_every_grant_and_withdrawal_of_access_to_their_records_and_nobody_else_does()
+    {
+        var (patient, other) = (await Host.CreatePatients(2)) switch { var p => (p[0], p[1]) };
+        var client = Host.As(patient.AccessToken);
+        var rahulId = Telemed.Server.Identity.DemoSeeder.DoctorRahulId;
+        (await client.GetFromJsonAsync<JsonElement>("/api/records/consents/history")).GetArrayLength().ShouldBe(0);
+
+        await (await client.PostAsJsonAsync("/api/records/consents", new { doctorId = rahulId, days = 7 })).ShouldHave(HttpStatusCode.OK);
+        await (await client.DeleteAsync($"/api/records/consents/{rahulId}")).ShouldHave(HttpStatusCode.NoContent);
+        // Withdrawing what is no longer granted changes nothing, and adds nothing to the history.
+        await (await client.DeleteAsync($"/api/records/consents/{rahulId}")).ShouldHave(HttpStatusCode.NoContent);
+        await (await client.PostAsJsonAsync("/api/records/consents", new { doctorId = rahulId, days = 30 })).ShouldHave(HttpStatusCode.OK);
+        await (await Host.As(other.AccessToken).PostAsJsonAsync("/api/records/consents", new { doctorId = rahulId, days = 3 })).ShouldHave(HttpStatusCode.OK);
+
+        var history = (await client.GetFromJsonAsync<JsonElement>("/api/records/consents/history")).EnumerateArray().ToList();
+        history.Select(c => c.GetProperty("change").GetString()).ShouldBe(["granted", "withdrawn", "granted"]);
+        history.ShouldAllBe(c => c.GetProperty("doctorId").GetGuid() == rahulId && c.GetProperty("doctorName").GetString() == "Dr. Rahul Nair");
+        var (latest, first) = (history[0].GetProperty("until").GetDateTimeOffset(), history[2].GetProperty("until").GetDateTimeOffset());
+        (latest - first).ShouldBeGreaterThan(TimeSpan.FromDays(22));
+        history[1].GetProperty("until").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        (await Host.As(other.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/consents/history")).GetArrayLength().ShouldBe(1);
+        await (await (await Sessions.Doctor(Host, Rahul)).GetAsync("/api/records/consents/history")).ShouldHave(HttpStatusCode.Forbidden);
+        await (await Host.CreateClient().GetAsync("/api/records/consents/history")).ShouldHave(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_doctor_sees_the_records_of_the_patient_in_their_open_consultation()
     {
         var (first, _) = await Clinical.Prescribed(Host);

@@ -6,6 +6,7 @@ import { loadMessages, renderMessages } from './messages';
 import { reasonOf, rewriteStatusLines } from './page';
 import { buildRegistrationForms, loadPlaces } from './registration';
 import { loadSessions, renderSessions } from './sessions';
+import { renderFees } from './fees';
 import { loadStaff, renderStaff } from './staff';
 
 /**
@@ -26,6 +27,7 @@ export async function adminHome() {
     onLanguageChange(() => {
       rewriteStatusLines();
       renderSessions();
+      renderFees();
       renderStaff();
       renderMessages();
     });

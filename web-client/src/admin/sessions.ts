@@ -1,9 +1,10 @@
-import { $, api } from '../shared/app';
+import { $, api, failSafely } from '../shared/app';
 import { lastDays } from '../shared/analytics';
 import { dayTotals, sessionPhase, sessionsInPhase, type SessionOfTheDay, type SessionPhase } from './admin-model';
 import { formatDate, formatNumber, formatTime, t } from '../shared/i18n';
 import { element, reasonOf, say } from './page';
 import { places } from './places';
+import { openFees } from './fees';
 
 /** The sessions of the day across facilities, with their figures. */
 
@@ -72,6 +73,14 @@ export function renderSessions() {
       cell.dataset.figure = names[i];
       return cell;
     }));
+    const title = () => `${session.facilityName}, ${formatTime(session.startsAt)}–${formatTime(session.endsAt)}`;
+    const fees = element('button', { type: 'button', textContent: t('admin.fees.open') });
+    fees.setAttribute('aria-label', t('admin.fees.openFor', { session: title() }));
+    fees.dataset.action = 'fees';
+    fees.addEventListener('click', () => void failSafely(() => openFees(session.id, title)));
+    const cell = element('td');
+    cell.append(fees);
+    row.append(cell);
     return row;
   }));
 }

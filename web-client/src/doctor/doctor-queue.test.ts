@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor, DoctorQueue, isStillWaiting, minutesWaiting, waitingNote, type QueueRow } from './doctor-queue';
+import { actionsFor, canMarkNotHeld, DoctorQueue, isStillWaiting, minutesWaiting, waitingNote, type QueueRow } from './doctor-queue';
 
 const row = (token: number, state: string, position: number | null, priority = 'normal'): QueueRow => ({
   token, patientId: `p${token}`, patient: { name: `Patient ${token}`, age: 40, sex: 'female' }, state, priority, position,
@@ -51,6 +51,13 @@ describe('row actions', () => {
     expect(actionsFor(row(1, 'called', null))).toEqual(['skip', 'noShow']);
     expect(actionsFor(row(1, 'skipped', null))).toEqual(['recall']);
     expect(actionsFor(row(1, 'completed', null))).toEqual([]);
+  });
+});
+
+describe('not held', () => {
+  it('is offered only for a called or started token', () => {
+    expect(['called', 'inConsultation'].map(state => canMarkNotHeld(row(1, state, null)))).toEqual([true, true]);
+    for (const state of ['waiting', 'recalled', 'skipped', 'completed', 'noShow', 'notHeld', 'cancelled']) expect(canMarkNotHeld(row(1, state, null))).toBe(false);
   });
 });
 

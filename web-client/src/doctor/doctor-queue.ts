@@ -18,6 +18,8 @@ export interface QueueRow {
   slotStartsAt?: string | null;
   /** The spoke's health worker who brought the patient in and sits with them in the call. */
   assistedBy?: AssistedBy | null;
+  /** The consultation, once started: a completed one opens for addenda and its prescription. */
+  consultationId?: string | null;
 }
 
 /** Who brought the patient in at a spoke: the health worker, their cadre and their centre, and the vitals they took. */
@@ -117,6 +119,11 @@ export function actionsFor(row: QueueRow): QueueAction[] {
     default:
       return [];
   }
+}
+
+/** A called patient who never came in, or a call that could not go on, is marked not held (with a reason). */
+export function canMarkNotHeld(row: QueueRow): boolean {
+  return row.state === 'called' || row.state === 'inConsultation';
 }
 
 /** Whole minutes since check-in (never negative: the server's clock may run a little ahead of this device's). */

@@ -1,7 +1,7 @@
 import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
 import { hangUp, joinCall } from '../shared/call/call-view';
 import {
-  actionsFor, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
+  actionsFor, canMarkNotHeld, DoctorQueue, hubCalls, isStillWaiting, minutesWaiting, waitingNote,
   type AssistedBy, type PresenceChange, type QueueAction, type QueueDelta, type QueueRow, type QueueView,
 } from './doctor-queue';
 import type { PatientFacts } from './doctor-patient';
@@ -11,6 +11,8 @@ import { formatDate, formatTime, isMessageKey, onLanguageChange, relationWords, 
 import { PatientPanel } from './patient-panel';
 import { RecordForm } from './record';
 import { watchInvitations } from './staff-room';
+import { openCompletedVisit } from './completed-visit';
+import './doctor-feedback';
 import { fillList } from '../shared/lists';
 
 interface StaffCandidate { id: string; name: string; specialty?: string | null }
@@ -150,7 +152,7 @@ async function runQueue(sessionId: string) {
     if (action === 'call') calling = sent.then(() => { current = row.token; });
     await sent;
   });
-  const render = () => renderQueue(sessionId, queue.ordered(), act);
+  const render = () => renderQueue(sessionId, queue.ordered(), act, markNotHeld);
   // One queue on screen at a time: handlers of a queue opened before are replaced, not added to.
   hub('queue').off('QueueUpdated');
   hub('queue').off('PatientPresenceChanged');
@@ -175,6 +177,22 @@ async function runQueue(sessionId: string) {
   });
   let record: RecordForm | undefined;
   let consultationId: string | undefined;
+  /** The consultation on screen is over (the call already hung up): the record form and the patient's details go. */
+  const closeConsultation = () => {
+    $('record').hidden = true;
+    $('invite').hidden = true;
+    patientPanel.close();
+  };
+  async function markNotHeld(row: QueueRow) {
+    const reason = await askNotHeldReason(row.token);
+    if (reason === undefined) return;
+    await api.post(`/api/sessions/${sessionId}/tokens/${row.token}/not-held`, { reason });
+    $('completed').textContent = t('doctor.notHeldDone', { token: row.token });
+    if (row.state === 'inConsultation' && row.consultationId === consultationId) {
+      await hangUp();
+      closeConsultation();
+    }
+  }
   $('start').onclick = () => void failSafely(async () => {
     await calling.catch(() => undefined);
     if (current === undefined) throw new Error(t('doctor.callFirst'));
@@ -216,9 +234,21 @@ async function runQueue(sessionId: string) {
     const pdf = $('completed-pdf');
     pdf.hidden = !done.prescriptionId;
     pdf.onclick = () => void failSafely(() => api.download(`/api/prescriptions/${done.prescriptionId}/pdf`, `prescription-${done.prescriptionId}.pdf`));
-    $('record').hidden = true;
-    $('invite').hidden = true;
-    patientPanel.close();
+    closeConsultation();
+  });
+}
+
+/** The reason the doctor gives for a consultation that could not be held; undefined when they keep the token as it is. */
+function askNotHeldReason(token: number): Promise<string | undefined> {
+  const dialog = $<HTMLDialogElement>('not-held');
+  const reason = $<HTMLTextAreaElement>('not-held-reason');
+  $('not-held-title').textContent = t('doctor.notHeldTitle', { token });
+  reason.value = '';
+  $('not-held-no').onclick = () => dialog.close('keep');
+  return new Promise(resolve => {
+    dialog.returnValue = '';
+    dialog.onclose = () => resolve(dialog.returnValue === 'mark' ? reason.value.trim() : undefined);
+    dialog.showModal();
   });
 }
 
@@ -243,7 +273,7 @@ async function prepareInvite(consultationId: string) {
 }
 
 /** The live queue: in line first, by place; the called and finished after, by token. */
-function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAction, row: QueueRow) => void) {
+function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAction, row: QueueRow) => void, markNotHeld: (row: QueueRow) => Promise<void>) {
   const now = Date.now();
   fillList($('queue'), rows.map(row => {
     const item = document.createElement('li');
@@ -291,6 +321,19 @@ function renderQueue(sessionId: string, rows: QueueRow[], act: (action: QueueAct
       button.dataset.action = action;
       button.addEventListener('click', () => act(action, row));
       item.append(' ', button);
+    }
+    if (canMarkNotHeld(row)) {
+      const notHeld = Object.assign(document.createElement('button'), { type: 'button', textContent: t('doctor.notHeld') });
+      notHeld.dataset.action = 'notHeld';
+      notHeld.addEventListener('click', () => void failSafely(() => markNotHeld(row)));
+      item.append(' ', notHeld);
+    }
+    if (row.state === 'completed' && row.consultationId) {
+      const consultation = row.consultationId;
+      const visit = Object.assign(document.createElement('button'), { type: 'button', textContent: t('doctor.openVisit') });
+      visit.dataset.action = 'visit';
+      visit.addEventListener('click', () => void failSafely(() => openCompletedVisit(consultation, row.token)));
+      item.append(' ', visit);
     }
     return item;
   }), t('queue.empty'));

@@ -5,8 +5,15 @@ import { offerFollowUp } from './booking';
 import { accessedWhat, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
 import { fillList } from '../shared/lists';
 import type { Patient } from './person';
+import { askFeedback } from './feedback';
 
-interface CareContext { consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null }
+interface CareContext {
+  consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null;
+  /** The patient's own rating of the visit, once given. */
+  rating?: number | null;
+}
+/** A grant or a withdrawal of a doctor's access, newest first. */
+interface ConsentChange { change: 'granted' | 'withdrawn'; doctorId: string; doctorName: string; at: string; until?: string | null }
 interface Consent { doctorId: string; doctorName: string; grantedAt: string; until: string }
 interface AccessLogEntry { readerId: string; readerName: string; basis: string; resource: string; at: string; reason?: string | null }
 
@@ -16,6 +23,7 @@ let prescription: PatientPrescription | undefined;
 let consents: Consent[] | undefined;
 let doctors: DoctorListing[] = [];
 let accessLog: AccessLogEntry[] | undefined;
+let consentHistory: ConsentChange[] | undefined;
 let profile: Patient | undefined;
 
 onLanguageChange(() => {
@@ -23,8 +31,11 @@ onLanguageChange(() => {
   renderPrescription();
   renderConsents();
   renderAccessLog();
+  renderConsentHistory();
   renderProfile();
 });
+
+$('consent-history-show').addEventListener('click', () => void failSafely(loadConsentHistory));
 
 $('records-open').addEventListener('click', () => void failSafely(openRecords));
 $('consent-form').addEventListener('submit', event => {
@@ -34,7 +45,7 @@ $('consent-form').addEventListener('submit', event => {
     const days = Number($<HTMLInputElement>('consent-days').value);
     await api.post('/api/records/consents', { doctorId, days });
     $('consent-status').textContent = t('patient.consents.granted', { doctor: doctors.find(d => d.id === doctorId)?.name ?? '', days });
-    await loadConsents();
+    await Promise.all([loadConsents(), refreshConsentHistory()]);
   });
 });
 
@@ -78,6 +89,17 @@ async function loadConsents() {
   renderConsents();
 }
 
+async function loadConsentHistory() {
+  consentHistory = await api.get<ConsentChange[]>('/api/records/consents/history');
+  renderConsentHistory();
+  $('consent-history').hidden = false;
+}
+
+/** A history already on screen follows the grants and withdrawals made here. */
+async function refreshConsentHistory() {
+  if (consentHistory) await loadConsentHistory();
+}
+
 async function loadAccessLog() {
   accessLog = await api.get<AccessLogEntry[]>('/api/records/access-log');
   renderAccessLog();
@@ -103,9 +125,35 @@ function renderRecords() {
     }
     if (record.status === 'completed') {
       item.append(' ', button(t('patient.recordFhir'), () => api.download(`/api/consultations/${record.consultationId}/fhir`, `consultation-${record.consultationId}.json`)));
+      item.append(' ', record.rating
+        ? Object.assign(document.createElement('span'), { className: 'rated', textContent: t('feedback.given', { rating: record.rating }) })
+        : button(t('feedback.give'), async () => offerFeedback(record), { action: 'feedback' }));
     }
     return item;
   }), t('patient.noRecords'));
+}
+
+/** The feedback form for a completed visit; once sent, the list shows the rating instead of the offer. */
+export function offerFeedback(record: Pick<CareContext, 'consultationId' | 'doctorName'>, options = { focus: true }) {
+  askFeedback(record.consultationId, record.doctorName, options.focus, rating => {
+    const rated = records?.find(r => r.consultationId === record.consultationId);
+    if (rated) rated.rating = rating;
+    renderRecords();
+  });
+}
+
+function renderConsentHistory() {
+  if (!consentHistory) return;
+  fillList($('consent-history'), consentHistory.map(change => {
+    const item = document.createElement('li');
+    item.dataset.change = change.change;
+    item.dataset.doctor = change.doctorId;
+    const when = { date: formatDate(change.at), time: formatTime(change.at), doctor: change.doctorName };
+    item.textContent = change.change === 'granted'
+      ? t('patient.consents.historyGranted', { ...when, until: change.until ? formatDate(change.until) : '' })
+      : t('patient.consents.historyWithdrawn', when);
+    return item;
+  }), t('patient.consents.historyNone'));
 }
 
 function renderPrescription() {
@@ -150,7 +198,7 @@ function renderConsents() {
     item.append(button(t('patient.consents.withdraw'), async () => {
       await api.send('DELETE', `/api/records/consents/${consent.doctorId}`);
       $('consent-status').textContent = t('patient.consents.withdrawn', { doctor: consent.doctorName });
-      await loadConsents();
+      await Promise.all([loadConsents(), refreshConsentHistory()]);
     }, { action: 'withdraw' }));
     return item;
   }), t('patient.consents.none'));

@@ -6,7 +6,7 @@ import { actingGuardian, showFamily } from './family';
 import { formatNumber, formatRupees, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import { isFull, noFilters, sessionsPath, specialtyChoices, visibleSessions, type DoctorListing, type Facility, type OpdFilters, type OpdSession } from './opd-finder';
 import { forgetPayment, paymentTokenState, resumePayment, showPayment } from './patient-payment';
-import { loadProfile, showPrescription } from './patient-records';
+import { loadProfile, offerFeedback, showPrescription } from './patient-records';
 import { isMinor, today, type Patient } from './person';
 import { loadAbha } from './abha';
 import { enablePush, pushSupported } from './push';
@@ -20,7 +20,7 @@ interface Position {
   sessionStatus?: 'open' | 'paused' | 'closed'; consultationId?: string | null;
 }
 type CheckInReply = Position | { position: Position; payment: PaymentView };
-interface CareContext { consultationId: string; prescriptionId?: string | null }
+interface CareContext { consultationId: string; status: string; doctorName: string; prescriptionId?: string | null; rating?: number | null }
 
 /** Token states a patient may still give up (the server decides again). */
 const leavable: TokenState[] = ['waiting', 'called', 'recalled', 'skipped', 'awaitingPayment'];
@@ -291,6 +291,8 @@ async function prescriptionAfterCall(p: Position) {
   afterCall = record?.prescriptionId ? 'prescription' : 'none';
   renderPosition();
   if (record?.prescriptionId) await showPrescription(record.prescriptionId);
+  // Feedback is offered once the visit is over; it stays optional and can be given later from the records.
+  if (record?.status === 'completed' && !record.rating) offerFeedback(record, { focus: !record.prescriptionId });
 }
 
 $('leave-queue').addEventListener('click', () => {
