@@ -94,6 +94,7 @@ public sealed class QueueNotifier(
         TokenRecalled e => e.Token,
         TokenConsultationStarted e => e.Token,
         TokenCompleted e => e.Token,
+        TokenNotHeld e => e.Token,
         TokenCancelled e => e.Token,
         TokenLeft e => e.Token,
         TokenPrioritised e => e.Token,

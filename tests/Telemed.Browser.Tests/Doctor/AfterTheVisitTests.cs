@@ -118,7 +118,7 @@ public class AfterTheVisitTests(ResendCodesAtOnce fixture) : IClassFixture<Resen
         await Assertions.Expect(pharmacy.Locator("#rx-verdict")).ToContainTextAsync("Wrong strength: 650 mg intended");
     }
 
-    [Fact(Skip = "Fails: after the dialog's confirmation the row stays 'called' within 5 s; not yet diagnosed whether the page's request or the queue's push is at fault")]
+    [Fact]
     public async Task The_doctor_marks_a_called_patient_not_held_with_a_reason_after_confirming()
     {
         var sessionId = await fixture.OpenSession(Asha);
