@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
+using Telemed.Domain;
 using Telemed.Server.Consultations;
 using Telemed.Server.Identity;
 using Telemed.Server.Queue;
@@ -152,7 +153,8 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     }
 
     /// <summary>
-    /// A patient brought in at one spoke, checked in to a hub doctor and prescribed for: a health worker of another spoke
+    /// A patient brought in at one spoke, checked in to a hub doctor and prescribed for, with a booking the health worker
+    /// made for tomorrow: a health worker of another spoke
     /// linked to the same hub, and a colleague at the same spoke who did not bring them in, walk every endpoint and hub
     /// method with the patient's, session's, consultation's, prescription's and roster's ids.
     /// </summary>
@@ -170,7 +172,12 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
             ("prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }));
         await (await world.Doctor.PostAsync($"/api/sessions/{sessionId}/tokens/{token}/complete", null)).ShouldHave(HttpStatusCode.OK);
         var prescriptionId = (await world.Doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{consultationId}/record")).GetProperty("prescriptionId").GetGuid();
-        var ids = new Ids(sessionId, consultationId, prescriptionId, patientId, world.DoctorId, Roster: world.RosterId);
+        var tomorrow = IndianTime.Day(server.Time.GetUtcNow()).AddDays(1);
+        var booked = await world.HealthWorker.PostAsJsonAsync($"/api/spoke/rosters/{world.RosterId}/bookings", new { patientId, date = tomorrow, slot = 3 });
+        await booked.ShouldHave(HttpStatusCode.Created);
+        var booking = await booked.Content.ReadFromJsonAsync<JsonElement>();
+        var ids = new Ids(sessionId, consultationId, prescriptionId, patientId, world.DoctorId, (booking.GetProperty("sessionId").GetGuid(), booking.GetProperty("id").GetGuid()),
+            world.RosterId);
         var admin = await Spokes.SpokeWorld.Admin(server.Host);
         var otherSpoke = await Spokes.SpokeWorld.Facility(admin, "HWC Walk");
         await Spokes.SpokeWorld.Link(admin, Sessions.Facility, otherSpoke);
