@@ -156,6 +156,12 @@ public static class MessageCatalogue
         "Telemed: the OPD you booked for {time} has been cancelled. Please book another time at {site}",
         "Telemed: {time} के लिए बुक किया गया OPD रद्द हो गया है। कृपया {site} पर दूसरा समय बुक करें।");
 
+    /// <summary><c>{from}</c> and <c>{time}</c>: the old and new slot's start in India time, "7 Dec 10:30".</summary>
+    public static readonly MessageTemplate BookingMoved = Sms(
+        "BookingMoved", essential: false, [new("from", 12), new("time", 12), Site],
+        "Telemed: your health worker moved your consultation of {from} to {time}. Check in at {site} within 15 minutes of it to keep your place.",
+        "Telemed: आपका {from} का परामर्श अब {time} पर है। 15 मिनट के भीतर {site} पर चेक-इन करें।");
+
     public static readonly MessageTemplate PrescriptionEmail = Email(
         "PrescriptionEmail", essential: false, [Name, new("doctor", 100), Link],
         ("Your Telemed prescription",
@@ -187,7 +193,7 @@ public static class MessageCatalogue
     public static readonly IReadOnlyDictionary<string, MessageTemplate> All = new[]
     {
         SignInCode, RecordLinkCode, Welcome, CheckedIn, PlacesAhead, YouAreNext, DoctorCalling, SessionPaused, SessionClosed, SessionCancelled,
-        PrescriptionReady, PaymentReceipt, PaymentRefund, FollowUpReminder, BookingReminder, BookingCancelled, PrescriptionEmail, ReceiptEmail, StaffFirstPassword, StaffPasswordReset,
+        PrescriptionReady, PaymentReceipt, PaymentRefund, FollowUpReminder, BookingReminder, BookingCancelled, BookingMoved, PrescriptionEmail, ReceiptEmail, StaffFirstPassword, StaffPasswordReset,
     }.ToFrozenDictionary(template => template.Id, StringComparer.Ordinal);
 
     /// <summary>A recipient's language as a request names it (English when it names none).</summary>

@@ -28,7 +28,11 @@ public sealed record PrescriptionContent(
     IReadOnlyList<PrescribedMedicine> Medicines,
     string? InvestigationsAdvised,
     string? Advice,
-    DateOnly? FollowUpOn);
+    DateOnly? FollowUpOn,
+    PrescriptionHealthWorker? AssistedBy = null);
+
+/// <summary>The health worker who brought the patient to the consultation, in their cadre, at their spoke.</summary>
+public sealed record PrescriptionHealthWorker(Guid Id, string Name, Spokes.Cadre Cadre, FacilityDetails Spoke);
 
 /// <summary>Composes the prescription of a consultation at the moment it completes.</summary>
 public static class PrescriptionRules
@@ -37,6 +41,7 @@ public static class PrescriptionRules
 
     /// <summary>
     /// The content to sign, or why it cannot be issued. A consultation without medicines has no prescription (null).
+    /// An assisted consultation's prescription names the health worker who brought the patient, at <paramref name="spoke"/>.
     /// </summary>
     public static Result<PrescriptionContent?, ConsultationError> Compose(
         Consultation consultation,
@@ -45,7 +50,8 @@ public static class PrescriptionRules
         PrescriberDetails doctor,
         PatientDetails patient,
         DateTimeOffset now,
-        int validityDays = DefaultValidityDays)
+        int validityDays = DefaultValidityDays,
+        FacilityDetails? spoke = null)
     {
         var record = consultation.Record;
         if (record.Medicines.IsEmpty)
@@ -70,7 +76,10 @@ public static class PrescriptionRules
         }
         return new PrescriptionContent(prescriptionId, consultation.Id, now, IndianTime.Day(now).AddDays(validityDays),
             record.Kind, consultation.Medium, facility, doctor, patient, record.Notes?.ChiefComplaints, record.Diagnosis, record.Medicines,
-            record.Notes?.InvestigationsAdvised, record.Notes?.Advice, record.Notes?.FollowUpOn);
+            record.Notes?.InvestigationsAdvised, record.Notes?.Advice, record.Notes?.FollowUpOn,
+            consultation is { HealthWorkerId: { } healthWorkerId, HealthWorker: { } assisting } && spoke is not null
+                ? new PrescriptionHealthWorker(healthWorkerId, assisting.Name, assisting.Cadre, spoke)
+                : null);
     }
 
     /// <summary>Age in whole years on a date; from the year alone when the date of birth is not known.</summary>

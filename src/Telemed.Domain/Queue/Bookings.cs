@@ -17,8 +17,11 @@ public enum BookingState
 /// <summary>A follow-up the patient's doctor asked for: the prescription that asked, and the doctor who wrote it.</summary>
 public sealed record FollowUpOf(Guid PrescriptionId, Guid DoctorId);
 
-/// <summary>One slot of an OPD session booked ahead by (or for) one patient.</summary>
-public sealed record Booking(Guid Id, int Slot, Guid PatientId, BookingState State, FollowUpOf? FollowUp, DateTimeOffset BookedAt, int? Token = null)
+/// <summary>The booking a new one replaces, in another session, and why someone acting for the patient moved it (null when the patient did).</summary>
+public sealed record BookingMove(Guid BookingId, string? Reason);
+
+/// <summary>One slot of an OPD session booked ahead by (or for) one patient; <paramref name="BookedBy"/>: the patient, their guardian or a health worker.</summary>
+public sealed record Booking(Guid Id, int Slot, Guid PatientId, BookingState State, FollowUpOf? FollowUp, DateTimeOffset BookedAt, int? Token = null, Guid BookedBy = default)
 {
     /// <summary>Holds its slot: booked, or checked in on it.</summary>
     public bool HoldsSlot => State is BookingState.Booked or BookingState.CheckedIn;
@@ -72,6 +75,19 @@ public static class BookingRules
             : new FollowUpOf(prescription.PrescriptionId, prescription.Doctor.Id);
     }
 
+    public const int ReasonMaxLength = 200;
+
+    /// <summary>Why someone acting for the patient (a health worker) moves or cancels their booking: kept on the booking's event.</summary>
+    public static Result<string, Invalid> ChangeReason(string? raw)
+    {
+        var reason = raw?.Trim();
+        if (string.IsNullOrEmpty(reason))
+        {
+            return new Invalid("Give the reason for the change: the patient's booking keeps it.");
+        }
+        return reason.Length > ReasonMaxLength ? new Invalid($"The reason is at most {ReasonMaxLength} characters.") : reason;
+    }
+
     /// <summary>When an unarrived booking becomes a no-show.</summary>
     public static DateTimeOffset MissedAt(OpdSession session, Booking booking) => SlotStartsAt(session, booking.Slot) + NoShowGrace;
 }
@@ -85,7 +101,7 @@ public static class BookingDecisions
     private static Result<IReadOnlyList<IQueueEvent>, QueueError> Events(params IQueueEvent[] events) => events;
 
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> Book(
-        OpdSession session, Guid bookingId, int slot, Guid patientId, Guid bookedBy, FollowUpOf? followUp, DateTimeOffset now)
+        OpdSession session, Guid bookingId, int slot, Guid patientId, Guid bookedBy, FollowUpOf? followUp, DateTimeOffset now, BookingMove? movedFrom = null)
     {
         if (session.Booking(bookingId) is { } repeated)
         {
@@ -106,24 +122,45 @@ public static class BookingDecisions
         }
         return session.PlacesTaken >= session.Capacity
             ? new QueueError(QueueErrorCode.SessionFull, $"This OPD session is full ({session.Capacity} patients).")
-            : Events(new SlotBooked(session.Id, bookingId, slot, patientId, bookedBy, followUp, now));
+            : Events(new SlotBooked(session.Id, bookingId, slot, patientId, bookedBy, followUp, now, movedFrom?.BookingId, movedFrom?.Reason));
     }
 
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> Reschedule(OpdSession session, Guid bookingId, int slot, Guid patientId, DateTimeOffset now) =>
-        Own(session, bookingId, patientId, "rescheduled", booking => booking.Slot == slot
-            ? Array.Empty<IQueueEvent>()
-            : SlotRefusal(session, slot, now) is { } refused ? refused
-            : Events(new BookingRescheduled(session.Id, bookingId, slot, patientId, now)));
+        Own(session, bookingId, b => b.PatientId == patientId, "rescheduled", booking => Rescheduled(session, booking, slot, patientId, null, now));
 
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> Cancel(OpdSession session, Guid bookingId, Guid patientId, DateTimeOffset now) =>
-        Own(session, bookingId, patientId, "cancelled", _ => Events(new BookingCancelled(session.Id, bookingId, patientId, now)));
+        Own(session, bookingId, b => b.PatientId == patientId, "cancelled", _ => Events(new BookingCancelled(session.Id, bookingId, patientId, now)));
+
+    /// <summary>
+    /// A health worker moves a booking they made for a patient to another slot of its session, with a reason; a booking
+    /// the patient (or anyone else) made is not theirs to change.
+    /// </summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> RescheduleFor(
+        OpdSession session, Guid bookingId, int slot, Guid healthWorkerId, string reason, DateTimeOffset now) =>
+        Own(session, bookingId, b => b.BookedBy == healthWorkerId, "rescheduled", booking => Rescheduled(session, booking, slot, healthWorkerId, reason, now));
+
+    /// <summary>A health worker cancels a booking they made for a patient, with a reason.</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> CancelFor(OpdSession session, Guid bookingId, Guid healthWorkerId, string reason, DateTimeOffset now) =>
+        Own(session, bookingId, b => b.BookedBy == healthWorkerId, "cancelled",
+            _ => Events(new BookingCancelled(session.Id, bookingId, healthWorkerId, now, Reason: reason)));
+
+    /// <summary>A health worker gives up a booking they made, replaced by <paramref name="movedTo"/> in another session.</summary>
+    public static Result<IReadOnlyList<IQueueEvent>, QueueError> MoveOutFor(
+        OpdSession session, Guid bookingId, Guid healthWorkerId, Guid movedTo, string reason, DateTimeOffset now) =>
+        Own(session, bookingId, b => b.BookedBy == healthWorkerId, "moved",
+            _ => Events(new BookingCancelled(session.Id, bookingId, healthWorkerId, now, movedTo, reason)));
+
+    private static Result<IReadOnlyList<IQueueEvent>, QueueError> Rescheduled(OpdSession session, Booking booking, int slot, Guid by, string? reason, DateTimeOffset now) =>
+        booking.Slot == slot ? Array.Empty<IQueueEvent>()
+        : SlotRefusal(session, slot, now) is { } refused ? refused
+        : Events(new BookingRescheduled(session.Id, booking.Id, slot, by, now, reason));
 
     /// <summary>
     /// Moving a booking to another session is booking the new slot there first (the ordinary <see cref="Book"/>, so no slot
     /// is taken twice) and then giving this one up, naming the booking that replaced it.
     /// </summary>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> MoveOut(OpdSession session, Guid bookingId, Guid patientId, Guid movedTo, DateTimeOffset now) =>
-        Own(session, bookingId, patientId, "moved", _ => Events(new BookingCancelled(session.Id, bookingId, patientId, now, movedTo)));
+        Own(session, bookingId, b => b.PatientId == patientId, "moved", _ => Events(new BookingCancelled(session.Id, bookingId, patientId, now, movedTo)));
 
     /// <summary>Every booking whose patient has not checked in by the grace time after its slot began.</summary>
     public static Result<IReadOnlyList<IQueueEvent>, QueueError> RecordNoShows(OpdSession session, DateTimeOffset now) =>
@@ -132,13 +169,13 @@ public static class BookingDecisions
             .Select(b => (IQueueEvent)new BookingMissed(session.Id, b.Id, now))]);
 
     private static Result<IReadOnlyList<IQueueEvent>, QueueError> Own(
-        OpdSession session, Guid bookingId, Guid patientId, string action, Func<Booking, Result<IReadOnlyList<IQueueEvent>, QueueError>> decide)
+        OpdSession session, Guid bookingId, Func<Booking, bool> mayChange, string action, Func<Booking, Result<IReadOnlyList<IQueueEvent>, QueueError>> decide)
     {
         if (session.Booking(bookingId) is not { } booking)
         {
             return QueueError.BookingNotFound;
         }
-        if (booking.PatientId != patientId)
+        if (!mayChange(booking))
         {
             return QueueError.NotYourBooking;
         }

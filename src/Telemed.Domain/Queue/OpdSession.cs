@@ -154,7 +154,7 @@ public sealed record OpdSession(
             TokenPaid e => state.Update(e.Token, entry => entry with { State = TokenState.Waiting }),
             TokenPaymentExpired e => state.Update(e.Token, entry => entry with { State = TokenState.PaymentExpired }),
             TokenNotHeld e => state.Update(e.Token, entry => entry with { State = TokenState.NotHeld, DoctorId = null }),
-            SlotBooked e => state with { Bookings = state.Bookings.Add(new Booking(e.BookingId, e.Slot, e.PatientId, BookingState.Booked, e.FollowUp, e.At)) },
+            SlotBooked e => state with { Bookings = state.Bookings.Add(new Booking(e.BookingId, e.Slot, e.PatientId, BookingState.Booked, e.FollowUp, e.At, BookedBy: e.BookedBy)) },
             BookingRescheduled e => state.UpdateBooking(e.BookingId, b => b with { Slot = e.Slot }),
             BookingCancelled e => state.UpdateBooking(e.BookingId, b => b with { State = BookingState.Cancelled }),
             BookingMissed e => state.UpdateBooking(e.BookingId, b => b with { State = BookingState.Missed }),

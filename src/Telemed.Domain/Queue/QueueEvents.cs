@@ -84,13 +84,23 @@ public sealed record TokenLeft(Guid SessionId, int Token, Guid By, DateTimeOffse
 
 public sealed record TokenPrioritised(Guid SessionId, int Token, Priority Priority, Guid By, DateTimeOffset At) : IQueueEvent;
 
-/// <summary>A slot booked ahead, by the patient or the guardian acting for them; a follow-up names the prescription that asked for it.</summary>
-public sealed record SlotBooked(Guid SessionId, Guid BookingId, int Slot, Guid PatientId, Guid BookedBy, FollowUpOf? FollowUp, DateTimeOffset At) : IQueueEvent;
+/// <summary>
+/// A slot booked ahead, by the patient, the guardian acting for them or a health worker; a follow-up names the prescription
+/// that asked for it. <paramref name="MovedFrom"/>: the booking in another session it replaces, when one was moved here;
+/// <paramref name="Reason"/>: why a health worker moved it.
+/// </summary>
+public sealed record SlotBooked(
+    Guid SessionId, Guid BookingId, int Slot, Guid PatientId, Guid BookedBy, FollowUpOf? FollowUp, DateTimeOffset At, Guid? MovedFrom = null, string? Reason = null)
+    : IQueueEvent;
 
-public sealed record BookingRescheduled(Guid SessionId, Guid BookingId, int Slot, Guid By, DateTimeOffset At) : IQueueEvent;
+/// <summary>A booking moved to another slot of its session; <paramref name="Reason"/>: why a health worker moved it.</summary>
+public sealed record BookingRescheduled(Guid SessionId, Guid BookingId, int Slot, Guid By, DateTimeOffset At, string? Reason = null) : IQueueEvent;
 
-/// <summary>A booking given up; <paramref name="MovedTo"/>: the booking in another session that replaced it, when the patient moved it there.</summary>
-public sealed record BookingCancelled(Guid SessionId, Guid BookingId, Guid By, DateTimeOffset At, Guid? MovedTo = null) : IQueueEvent;
+/// <summary>
+/// A booking given up; <paramref name="MovedTo"/>: the booking in another session that replaced it, when it was moved there;
+/// <paramref name="Reason"/>: why a health worker cancelled or moved it.
+/// </summary>
+public sealed record BookingCancelled(Guid SessionId, Guid BookingId, Guid By, DateTimeOffset At, Guid? MovedTo = null, string? Reason = null) : IQueueEvent;
 
 /// <summary>The booked patient had not checked in by the grace time after their slot began: a no-show.</summary>
 public sealed record BookingMissed(Guid SessionId, Guid BookingId, DateTimeOffset At) : IQueueEvent;

@@ -75,6 +75,8 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
             e.Verdict is null ? AuditOutcome.Failure : AuditOutcome.Success, e.At),
         PrescriptionDispensed e => new(e.PharmacistId, "dispense", Prescription(e.PrescriptionId), AuditOutcome.Success, e.At),
         StockReceived e => new(e.By, "receive stock", $"pharmacy/{e.PharmacyId}/stock", AuditOutcome.Success, e.At),
+        StockAdjusted e => new(e.By, $"adjust stock ({e.Reason})", $"pharmacy/{e.PharmacyId}/stock", AuditOutcome.Success, e.At),
+        LowStockThresholdSet e => new(e.By, "set low-stock threshold", $"pharmacy/{e.PharmacyId}/stock", AuditOutcome.Success, e.At),
         EmergencyAccessOpened e => new(e.AdminId, "open emergency access", $"opd-session/{e.SessionId}", AuditOutcome.Success, e.At),
         SpokeLinked e => new(e.By, "link spoke to hub", $"facility/{e.SpokeId}/hub/{e.HubId}", AuditOutcome.Success, e.At),
         SpokeUnlinked e => new(e.By, "unlink spoke from hub", $"facility/{e.SpokeId}/hub/{e.HubId}", AuditOutcome.Success, e.At),

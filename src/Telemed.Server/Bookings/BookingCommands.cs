@@ -12,12 +12,12 @@ public abstract record BookingCommand(Guid BookingId, string Action) : QueueComm
 }
 
 /// <summary>The booking id is chosen once, so a retried decision books the same booking.</summary>
-public sealed record BookSlot(Guid PatientId, Guid BookedBy, int Slot, FollowUpOf? FollowUp) : BookingCommand(Ids.New(), "book")
+public sealed record BookSlot(Guid PatientId, Guid BookedBy, int Slot, FollowUpOf? FollowUp, BookingMove? MovedFrom = null) : BookingCommand(Ids.New(), "book")
 {
     public override bool PatientOnly => true;
 
     public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
-        BookingDecisions.Book(session, BookingId, Slot, PatientId, BookedBy, FollowUp, now);
+        BookingDecisions.Book(session, BookingId, Slot, PatientId, BookedBy, FollowUp, now, MovedFrom);
 }
 
 public sealed record RescheduleBooking(Guid BookingId, int Slot) : BookingCommand(BookingId, "reschedule booking")

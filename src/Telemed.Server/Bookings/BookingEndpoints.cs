@@ -110,9 +110,9 @@ public static class BookingEndpoints
             : Problems.Invalid("slot", "Slot is required: the number of a free slot from GET /api/sessions/{sessionId}/slots.");
 
     /// <summary>
-    /// Books the new slot first, through the other session's own booking command (a slot is never taken twice), then gives
-    /// up the old booking. Should the old one have changed in between (checked in, cancelled, missed), the new booking is
-    /// cancelled again and the old one's refusal answered: the patient never holds both.
+    /// Books the new slot through the other session's own booking command (a slot is never taken twice) and gives up the old
+    /// booking in one transaction over both session streams: should either be refused (the slot taken, the old booking
+    /// checked in, cancelled or missed in the meantime), nothing is saved, so the patient never holds both nor neither.
     /// </summary>
     private static async Task<IResult> Move(
         Guid sessionId, Guid bookingId, MoveRequest request, HttpContext http, IQuerySession db, QueueService queue, TimeProvider time,
@@ -173,19 +173,13 @@ public static class BookingEndpoints
             }
             followUp = still.Value;
         }
-        var book = new BookSlot(patientId, user.ActorId(), request.Slot!.Value, followUp);
-        var booked = await queue.Execute(user, targetId, book, null, cancellationToken);
-        if (!booked.Succeeded)
+        var book = new BookSlot(patientId, user.ActorId(), request.Slot!.Value, followUp, new BookingMove(bookingId, null));
+        var outcomes = await queue.ExecuteTogether(user, [(targetId, book), (sessionId, new MoveBookingOut(bookingId, book.BookingId))], cancellationToken);
+        if (!outcomes[0].Succeeded)
         {
-            return QueueEndpoints.Failure(booked, http);
+            return QueueEndpoints.Failure(outcomes[0], http);
         }
-        var left = await queue.Execute(user, sessionId, new MoveBookingOut(bookingId, book.BookingId), null, cancellationToken);
-        if (!left.Succeeded)
-        {
-            await queue.Execute(user, targetId, new CancelBooking(book.BookingId), null, cancellationToken);
-            return QueueEndpoints.Failure(left, http);
-        }
-        var view = await View(db, booked.Session!, booked.Session!.Booking(book.BookingId)!, cancellationToken);
+        var view = await View(db, outcomes[0].Session!, outcomes[0].Session!.Booking(book.BookingId)!, cancellationToken);
         return TypedResults.Created($"/api/sessions/{targetId}/bookings/{book.BookingId}", view);
     }
 

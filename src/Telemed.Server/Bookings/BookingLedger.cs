@@ -8,8 +8,9 @@ using Telemed.Server.Queue;
 namespace Telemed.Server.Bookings;
 
 /// <summary>
-/// A booking as patients list it and the no-show sweep finds it: kept in the transaction of the session event that
-/// changes it, with the reminder messages it has queued (withdrawn when the booking moves, ends or arrives).
+/// A booking as patients (and the health worker who made it) list it and the no-show sweep finds it: kept in the
+/// transaction of the session event that changes it, with the reminder messages it has queued (withdrawn when the
+/// booking moves, ends or arrives).
 /// </summary>
 public sealed record BookingRecord(
     Guid Id,
@@ -25,11 +26,13 @@ public sealed record BookingRecord(
     int? Token,
     Guid? FollowUpOf,
     DateTimeOffset MissedAt,
-    IReadOnlyList<Guid> ReminderIds);
+    IReadOnlyList<Guid> ReminderIds,
+    Guid? BookedBy = null);
 
 /// <summary>
-/// What booking events mean outside the session: the patient's list of bookings, their reminders, and a message when the
-/// session's closing cancels a booking. It never refuses a command.
+/// What booking events mean outside the session: the patient's list of bookings, their reminders, and a message when
+/// someone other than the patient — the session's closing, a health worker — cancels or moves a booking. It never refuses
+/// a command.
 /// </summary>
 public sealed class BookingLedger(PatientMessages messages, TimeProvider time) : IQueueLedger
 {
@@ -48,15 +51,25 @@ public sealed class BookingLedger(PatientMessages messages, TimeProvider time) :
             {
                 case SlotBooked booked:
                     changed[booked.BookingId] = await Remind(session, Of(after, after.Booking(booked.BookingId)!), cancellationToken);
+                    if (booked.MovedFrom is { } movedFrom && booked.BookedBy != booked.PatientId && booked.Reason is not null
+                        && await session.LoadAsync<BookingRecord>(movedFrom, cancellationToken) is { } replaced)
+                    {
+                        await TellMoved(session, replaced, changed[booked.BookingId], booked.At, cancellationToken);
+                    }
                     break;
                 case BookingRescheduled moved:
                     var old = await Current(moved.BookingId);
                     await PatientMessages.Withdraw(session, old.ReminderIds, moved.At, cancellationToken);
                     changed[moved.BookingId] = await Remind(session, Of(after, after.Booking(moved.BookingId)!), cancellationToken);
+                    if (moved.By != old.PatientId)
+                    {
+                        await TellMoved(session, old, changed[moved.BookingId], moved.At, cancellationToken);
+                    }
                     break;
                 case BookingCancelled cancelled:
                     await Ended(cancelled.BookingId, cancelled.At);
-                    if (cancelled.By != changed[cancelled.BookingId].PatientId)
+                    // A booking moved to another session is told of by the booking that replaced it.
+                    if (cancelled.MovedTo is null && cancelled.By != changed[cancelled.BookingId].PatientId)
                     {
                         await TellCancelled(session, changed[cancelled.BookingId], cancelled.At, cancellationToken);
                     }
@@ -90,10 +103,20 @@ public sealed class BookingLedger(PatientMessages messages, TimeProvider time) :
         var starts = BookingRules.SlotStartsAt(session, booking.Slot);
         return new BookingRecord(booking.Id, session.Id, session.FacilityId, session.DoctorIds, session.Specialty, booking.PatientId, booking.Slot,
             starts, starts.AddMinutes(session.SlotMinutes), booking.State, booking.Token, booking.FollowUp?.PrescriptionId,
-            BookingRules.MissedAt(session, booking), []);
+            BookingRules.MissedAt(session, booking), [], booking.BookedBy == Guid.Empty ? null : booking.BookedBy);
     }
 
-    /// <summary>A booking cancelled by the session closing, not by its patient: they are told, to book another time.</summary>
+    /// <summary>A booking moved by a health worker, not by its patient: they are told its new time.</summary>
+    private async Task TellMoved(IDocumentSession session, BookingRecord from, BookingRecord to, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (to.StartsAt > at && await PatientMessages.Addressee(session, to.PatientId, cancellationToken) is { } patient)
+        {
+            messages.Sms(session, patient, MessageCatalogue.BookingMoved,
+                new Dictionary<string, string> { ["from"] = InIndia(from.StartsAt), ["time"] = InIndia(to.StartsAt) }, expiresAt: to.StartsAt);
+        }
+    }
+
+    /// <summary>A booking cancelled by the session closing or a health worker, not by its patient: they are told, to book another time.</summary>
     private async Task TellCancelled(IDocumentSession session, BookingRecord booking, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (booking.StartsAt > at && await PatientMessages.Addressee(session, booking.PatientId, cancellationToken) is { } patient)

@@ -13,6 +13,7 @@ public static class BookingsSetup
         services.AddHostedService(provider => provider.GetRequiredService<BookingSweeper>());
         services.ConfigureMarten(options => options.Schema.For<BookingRecord>()
             .Index(x => x.PatientId)
+            .Index(x => x.BookedBy)
             .Duplicate(x => x.State)
             .Duplicate(x => x.MissedAt));
         return builder;

@@ -12,7 +12,7 @@ public static class DispensingSetup
         {
             options.Schema.For<PharmacyActivity>().Index(x => x.PharmacistId);
             options.Schema.For<Identity.Pharmacy>().UniqueIndex(Marten.Schema.UniqueIndexType.Computed, "uq_pharmacy_licence", x => x.LicenceNumber);
-            options.Events.AddEventTypes([typeof(PrescriptionDispensed), typeof(PrescriptionChecked), typeof(StockReceived), typeof(StockDispensed)]);
+            options.Events.AddEventTypes([typeof(PrescriptionDispensed), typeof(PrescriptionChecked), typeof(StockReceived), typeof(StockDispensed), typeof(StockAdjusted), typeof(LowStockThresholdSet)]);
             // A dispense reads the stock it takes from under the stream's lock, so the stock is written with its events.
             options.Projections.Add<PharmacyStockProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         });

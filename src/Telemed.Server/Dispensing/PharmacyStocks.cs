@@ -11,17 +11,36 @@ using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Dispensing;
 
-/// <summary>A pharmacy's stock folded by the domain's own <see cref="PharmacyStock.Evolve"/>, stored with its events.</summary>
+/// <summary>
+/// A pharmacy's stock folded by the domain's own <see cref="PharmacyStock.Evolve"/>, stored with its events on the
+/// pharmacy's stream: it starts, empty, when the pharmacy is registered.
+/// </summary>
 public sealed class PharmacyStockProjection : SingleStreamProjection<PharmacyStock, Guid>
 {
-    public override PharmacyStock Evolve(PharmacyStock? snapshot, Guid id, IEvent e) =>
-        e.Data is IStockEvent stock ? PharmacyStock.Evolve(snapshot ?? PharmacyStock.Empty(id), stock) : snapshot!;
+    public override PharmacyStock Evolve(PharmacyStock? snapshot, Guid id, IEvent e) => e.Data switch
+    {
+        IStockEvent stock => PharmacyStock.Evolve(snapshot ?? PharmacyStock.Empty(id), stock),
+        PharmacyRegistered => snapshot ?? PharmacyStock.Empty(id),
+        _ => snapshot!,
+    };
 }
 
+/// <summary>One batch as the pharmacy holds it, and whether it has expired (it is then never handed out).</summary>
+public sealed record StockBatchView(string? Batch, DateOnly? ExpiresOn, int Quantity, bool Expired);
+
+/// <summary>A medicine in stock: all its units, those that can be handed out today, its batches (earliest expiry first) and its low-stock threshold.</summary>
+public sealed record StockLevelView(StockedMedicine Medicine, int Quantity, int Usable, IReadOnlyList<StockBatchView> Batches, int? Minimum);
+
 /// <summary>What the pharmacy holds now, medicine by medicine.</summary>
-public sealed record StockView(Guid PharmacyId, long Version, IReadOnlyList<StockLine> Medicines)
+public sealed record StockView(Guid PharmacyId, long Version, IReadOnlyList<StockLevelView> Medicines)
 {
-    public static StockView Of(PharmacyStock stock) => new(stock.Id, stock.Version, [.. stock.Levels.Values]);
+    public static StockView Of(PharmacyStock stock, DateOnly today) => new(stock.Id, stock.Version,
+    [
+        .. stock.Levels.Values.Where(level => level.Quantity != 0 || stock.Thresholds.ContainsKey(level.Medicine.Key())).Select(level => new StockLevelView(
+            level.Medicine, level.Quantity, stock.Usable(level.Medicine, today),
+            [.. stock.BatchesOf(level.Medicine).Select(b => new StockBatchView(b.Batch, b.ExpiresOn, b.Quantity, b.ExpiredOn(today)))],
+            stock.Thresholds.GetValueOrDefault(level.Medicine.Key())?.Minimum)),
+    ]);
 }
 
 /// <summary>
@@ -41,6 +60,11 @@ public static class PharmacyStocks
         stock.MapGet("/", Get).WithSummary("Pharmacist of a facility's pharmacy: the medicines in stock now.");
         stock.MapPost("/receipts", Receive)
             .WithSummary("Pharmacist of a facility's pharmacy: medicines received into stock (generic, strength, form, quantity, batch, expiry; idempotent by receiptId).");
+        stock.MapPost("/adjustments", Adjust)
+            .WithSummary("Pharmacist of a facility's pharmacy: correct one batch (change, reason damaged | expired | countCorrection, note; idempotent by adjustmentId).");
+        stock.MapPut("/thresholds", SetThreshold)
+            .WithSummary("Pharmacist of a facility's pharmacy: the least of a medicine to hold unexpired before it is listed as low (minimum 0 stops watching it).");
+        stock.MapGet("/low", Low).WithSummary("Pharmacist of a facility's pharmacy: medicines below their threshold of unexpired units, the emptiest first.");
     }
 
     /// <summary>
@@ -60,50 +84,69 @@ public static class PharmacyStocks
         return null;
     }
 
-    private static async Task<IResult> Get(ClaimsPrincipal user, IQuerySession db, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
     {
         var pharmacy = await PharmacyEndpoints.PharmacyOf(db, user, cancellationToken);
         if (NotKeepingStock(pharmacy) is { } refused)
         {
             return refused;
         }
-        return TypedResults.Ok(StockView.Of(await db.LoadAsync<PharmacyStock>(pharmacy!.Id, cancellationToken) ?? PharmacyStock.Empty(pharmacy.Id)));
+        var stock = await db.LoadAsync<PharmacyStock>(pharmacy!.Id, cancellationToken) ?? PharmacyStock.Empty(pharmacy.Id);
+        return TypedResults.Ok(StockView.Of(stock, IndianTime.Day(time.GetUtcNow())));
     }
 
-    private static async Task<IResult> Receive(
-        StockReceiptInput input, ClaimsPrincipal user, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Low(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
     {
-        // A receipt id is the client's: a retry, or the loser of two first receipts racing to open the stream, finds its receipt recorded once.
-        for (var attempt = 1; ; attempt++)
+        var pharmacy = await PharmacyEndpoints.PharmacyOf(db, user, cancellationToken);
+        if (NotKeepingStock(pharmacy) is { } refused)
         {
-            await using var session = store.LightweightSession();
-            var pharmacy = await PharmacyEndpoints.PharmacyOf(session, user, cancellationToken);
-            if (NotKeepingStock(pharmacy) is { } refused)
-            {
-                return refused;
-            }
-            var stream = await session.Events.FetchForExclusiveWriting<PharmacyStock>(pharmacy!.Id, cancellationToken);
-            var stock = stream.Aggregate ?? PharmacyStock.Empty(pharmacy.Id);
-            var errors = new FieldErrors();
-            if (StockRules.Receive(stock, input, MedicineCatalogue.Seeded, user.AccountId(), time.GetUtcNow(), errors) is not { } received)
-            {
-                return Problems.Invalid(errors);
-            }
-            if (received.Count == 0)
-            {
-                return TypedResults.Ok(StockView.Of(stock));
-            }
-            stream.AppendMany([.. received.Cast<object>()]);
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is Marten.Exceptions.ExistingStreamIdCollisionException or EventStreamUnexpectedMaxEventIdException && attempt < 3)
-            {
-                continue;
-            }
-            return TypedResults.Created("/api/pharmacy/stock", StockView.Of(received.Aggregate(stock, PharmacyStock.Evolve)));
+            return refused;
         }
+        var stock = await db.LoadAsync<PharmacyStock>(pharmacy!.Id, cancellationToken) ?? PharmacyStock.Empty(pharmacy.Id);
+        return TypedResults.Ok(StockRules.Low(stock, IndianTime.Day(time.GetUtcNow())));
+    }
+
+    private static Task<IResult> Receive(StockReceiptInput input, ClaimsPrincipal user, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        Change(user, store, time, (stock, by, now, errors) => StockRules.Receive(stock, input, MedicineCatalogue.Seeded, by, now, errors), created: true, cancellationToken);
+
+    private static Task<IResult> Adjust(StockAdjustmentInput input, ClaimsPrincipal user, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        Change(user, store, time, (stock, by, now, errors) => StockRules.Adjust(stock, input, MedicineCatalogue.Seeded, by, now, errors), created: true, cancellationToken);
+
+    private static Task<IResult> SetThreshold(
+        LowStockThresholdInput input, ClaimsPrincipal user, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        Change(user, store, time, (stock, by, now, errors) => StockRules.SetThreshold(stock, input, MedicineCatalogue.Seeded, by, now, errors), created: false, cancellationToken);
+
+    /// <summary>
+    /// Decides a change on the pharmacy's stock stream, fetched for exclusive writing, and appends it. The stream (the
+    /// pharmacy's own) and its stock start when the pharmacy is registered, so there is no first write to race for. A
+    /// change decided before (a retried receipt or adjustment id) answers the stock as it is.
+    /// </summary>
+    private static async Task<IResult> Change(
+        ClaimsPrincipal user, IDocumentStore store, TimeProvider time, Func<PharmacyStock, Guid, DateTimeOffset, FieldErrors, IReadOnlyList<IStockEvent>?> decide,
+        bool created, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var pharmacy = await PharmacyEndpoints.PharmacyOf(session, user, cancellationToken);
+        if (NotKeepingStock(pharmacy) is { } refused)
+        {
+            return refused;
+        }
+        var stream = await session.Events.FetchForExclusiveWriting<PharmacyStock>(pharmacy!.Id, cancellationToken);
+        var stock = stream.Aggregate ?? PharmacyStock.Empty(pharmacy.Id);
+        var now = time.GetUtcNow();
+        var errors = new FieldErrors();
+        if (decide(stock, user.AccountId(), now, errors) is not { } events)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (events.Count == 0)
+        {
+            return TypedResults.Ok(StockView.Of(stock, IndianTime.Day(now)));
+        }
+        stream.AppendMany([.. events.Cast<object>()]);
+        await session.SaveChangesAsync(cancellationToken);
+        var view = StockView.Of(events.Aggregate(stock, PharmacyStock.Evolve), IndianTime.Day(now));
+        return created ? TypedResults.Created("/api/pharmacy/stock", view) : TypedResults.Ok(view);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? NotKeepingStock(Pharmacy? pharmacy) => pharmacy switch

@@ -22,7 +22,7 @@ public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<Prescript
         var parties = await ClinicalParties.Load(session, consultation, at, cancellationToken);
         var prescriptionId = Ids.New();
         var composed = PrescriptionRules.Compose(consultation, prescriptionId, parties.Facility, parties.Doctor, parties.Patient, at,
-            options.Value.ValidityDays);
+            options.Value.ValidityDays, parties.Spoke);
         if (!composed.IsSuccess)
         {
             return composed.Error;

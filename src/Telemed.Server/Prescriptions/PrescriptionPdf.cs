@@ -4,6 +4,7 @@ using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Spokes;
 using Telemed.Server.Documents;
 
 namespace Telemed.Server.Prescriptions;
@@ -67,7 +68,8 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         var split = page.Width * Split;
         var left = page.Text([new(doctor.Name, Bold: true)], Heading, page.Left, page.Y, split);
         left += page.Text(
-            [new($"{doctor.Qualification}\nReg. no. {doctor.RegistrationNumber}, {doctor.StateCouncil}\nHPR ID: {doctor.HprId}")],
+            [new($"{doctor.Qualification}\nReg. no. {doctor.RegistrationNumber}, {doctor.StateCouncil}"
+                + (string.IsNullOrWhiteSpace(doctor.HprId) ? "" : $"\nHPR ID: {doctor.HprId}"))],
             Body, page.Left, page.Y + left, split);
         var right = page.Text(
             [
@@ -94,6 +96,15 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         }
         right = abha.Count > 0 ? page.Text(abha, Body, page.Left + split, page.Y, page.Width - split, Align.Right) : 0;
         page.Y += Math.Max(left, right);
+        if (content.AssistedBy is { } assisted)
+        {
+            page.Y += page.Text(
+                [
+                    new("Brought by: ", Bold: true),
+                    new($"{assisted.Name}, {HealthWorkerRules.Describe(assisted.Cadre)} at {assisted.Spoke.Name} (HFR ID: {assisted.Spoke.HfrId})"),
+                ],
+                Body, page.Left, page.Y, page.Width);
+        }
         page.Rule();
     }
 

@@ -107,8 +107,72 @@ public sealed class QueueService(
         Action<IDocumentSession, OpdSession>? alsoOnChange,
         CancellationToken cancellationToken)
     {
-        var callerId = caller.AccountId();
         await using var session = store.LightweightSession();
+        var (outcome, before) = await Decide(session, caller, sessionId, command, expectedVersion, cancellationToken);
+        if (!outcome.Succeeded || outcome.Events.Count == 0)
+        {
+            return (outcome, before);
+        }
+        alsoOnChange?.Invoke(session, outcome.Session!);
+        await session.SaveChangesAsync(cancellationToken);
+        Saved(session, before!, outcome);
+        return (outcome, before);
+    }
+
+    /// <summary>
+    /// Runs commands on several sessions as one transaction: each stream is fetched for exclusive writing (in the order of
+    /// their ids, so two such runs never wait on each other in a cycle), every command decided and appended at the version
+    /// it was decided on, and nothing is saved unless all of them succeed. The outcomes answer in the order of
+    /// <paramref name="steps"/>; on a failure, the failed step's outcome comes first.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueOutcome>> ExecuteTogether(
+        ClaimsPrincipal caller, IReadOnlyList<(Guid SessionId, QueueCommand Command)> steps, CancellationToken cancellationToken)
+    {
+        var ordered = steps.Select((step, index) => (step.SessionId, step.Command, Index: index)).OrderBy(s => s.SessionId).ToList();
+        if (ordered.Select(s => s.SessionId).Distinct().Count() != ordered.Count)
+        {
+            throw new ArgumentException("Each session takes one command of a joint run.", nameof(steps));
+        }
+        var turnsHeld = new List<IDisposable>();
+        try
+        {
+            foreach (var step in ordered)
+            {
+                turnsHeld.Add(await turns.Acquire(step.SessionId, cancellationToken));
+            }
+            await using var session = store.LightweightSession();
+            var results = new (QueueOutcome Outcome, OpdSession? Before)[steps.Count];
+            foreach (var step in ordered)
+            {
+                var result = await Decide(session, caller, step.SessionId, step.Command, null, cancellationToken);
+                if (!result.Outcome.Succeeded)
+                {
+                    return [result.Outcome];
+                }
+                results[step.Index] = result;
+            }
+            await session.SaveChangesAsync(cancellationToken);
+            foreach (var (outcome, before) in results.Where(r => r.Outcome.Events.Count > 0))
+            {
+                Saved(session, before!, outcome);
+                notifier.Changed(before, outcome.Session!, outcome.Events);
+            }
+            return [.. results.Select(r => r.Outcome)];
+        }
+        finally
+        {
+            foreach (var turn in turnsHeld)
+            {
+                turn.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Fetches the session for exclusive writing, authorises, decides and appends in <paramref name="session"/>, without saving.</summary>
+    private async Task<(QueueOutcome Outcome, OpdSession? Before)> Decide(
+        IDocumentSession session, ClaimsPrincipal caller, Guid sessionId, QueueCommand command, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        var callerId = caller.AccountId();
         var stream = await session.Events.FetchForExclusiveWriting<OpdSession>(sessionId, cancellationToken);
         if (stream.Aggregate is not { } state)
         {
@@ -147,14 +211,17 @@ public sealed class QueueService(
                 return (new QueueOutcome(QueueFailure.Refused, state, [], refusal), state);
             }
         }
-        alsoOnChange?.Invoke(session, next);
-        await session.SaveChangesAsync(cancellationToken);
-        Track(session, next);
-        foreach (var called in events.OfType<TokenCalled>().Where(e => state.Entries[e.Token - 1].CalledAt is null))
-        {
-            metrics.WaitingTime.Record((called.At - state.Entries[called.Token - 1].CheckedInAt).TotalSeconds);
-        }
         return (new QueueOutcome(QueueFailure.None, next, events), state);
+    }
+
+    /// <summary>After a command's events are saved: the session's new state is remembered and its waits measured.</summary>
+    private void Saved(IDocumentSession session, OpdSession before, QueueOutcome outcome)
+    {
+        Track(session, outcome.Session!);
+        foreach (var called in outcome.Events.OfType<TokenCalled>().Where(e => before.Entries[e.Token - 1].CalledAt is null))
+        {
+            metrics.WaitingTime.Record((called.At - before.Entries[called.Token - 1].CheckedInAt).TotalSeconds);
+        }
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public static class FhirDocuments
         var assisted = false;
         if (consultation is { HealthWorkerId: { } healthWorkerId, HealthWorker: { } healthWorker } && spoke is not null)
         {
-            AddHealthWorker(entries, healthWorkerId, healthWorker, spoke);
+            AddHealthWorker(entries, healthWorkerId, healthWorker.Name, healthWorker.Cadre, spoke);
             assisted = true;
         }
         entries.Add(EncounterKey, Encounter(entries, consultation, hasDiagnosis, assisted));
@@ -118,6 +118,13 @@ public static class FhirDocuments
         entries.Add(PatientKey, Patient(content.Patient, contact));
         entries.Add(PractitionerKey, Practitioner(content.Doctor));
         entries.Add(OrganizationKey, Organization(content.Facility));
+        ResourceReference? encounter = null;
+        if (content.AssistedBy is { } assisted)
+        {
+            AddHealthWorker(entries, assisted.Id, assisted.Name, assisted.Cadre, assisted.Spoke);
+            entries.Add(EncounterKey, AssistedEncounter(entries, content, assisted));
+            encounter = entries.Ref(EncounterKey, "Encounter");
+        }
         entries.Add(DiagnosisKey, Diagnosis(entries, content.Diagnosis, issued, encounter: null));
         var orders = content.Medicines
             .Select((medicine, i) => entries.Add(MedicationKey(i),
@@ -127,8 +134,10 @@ public static class FhirDocuments
 
         var summary = new List<string?>
         {
-            $"Prescription by {content.Doctor.Name} ({content.Doctor.Qualification}, reg. {content.Doctor.RegistrationNumber}) on {Day(issued)}",
+            $"Prescription by {content.Doctor.Name} ({content.Doctor.Qualification}, reg. {content.Doctor.RegistrationNumber}"
+                + (string.IsNullOrWhiteSpace(content.Doctor.HprId) ? "" : $", HPR ID {content.Doctor.HprId}") + $") on {Day(issued)}",
             $"Patient: {content.Patient.Name}, {content.Patient.Sex}, {content.Patient.AgeYears} years",
+            content.AssistedBy is { } by ? Assisted(by.Name, by.Cadre, by.Spoke.Name) : null,
             content.ChiefComplaints is { } complaints ? $"Complaints: {complaints}" : null,
             $"Diagnosis: {content.Diagnosis.Text}",
         };
@@ -146,6 +155,7 @@ public static class FhirDocuments
             Status = CompositionStatus.Final,
             Type = new CodeableConcept { Coding = [FhirCodes.Documents.Prescription], Text = "Prescription record" },
             Subject = entries.Ref(PatientKey, "Patient", content.Patient.Name),
+            Encounter = encounter,
             DateElement = new FhirDateTime(issued),
             Author = [entries.Ref(PractitionerKey, "Practitioner", content.Doctor.Name)],
             Title = "Prescription record",
@@ -253,24 +263,24 @@ public static class FhirDocuments
     };
 
     /// <summary>The health worker (a Practitioner: no HPR ID, their Telemed account) in their role at the spoke.</summary>
-    private static void AddHealthWorker(FhirEntries entries, Guid healthWorkerId, AssistingHealthWorker healthWorker, FacilityDetails spoke)
+    private static void AddHealthWorker(FhirEntries entries, Guid healthWorkerId, string name, Cadre cadre, FacilityDetails spoke)
     {
-        var cadre = HealthWorkerRules.Describe(healthWorker.Cadre);
+        var described = HealthWorkerRules.Describe(cadre);
         entries.Add(HealthWorkerKey, new Practitioner
         {
             Meta = FhirEntries.Profile("Practitioner"),
             Identifier = [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{healthWorkerId}")],
-            Name = [new HumanName { Text = healthWorker.Name }],
-            Qualification = [new Practitioner.QualificationComponent { Code = new CodeableConcept { Text = cadre } }],
-            Text = FhirEntries.Narrative($"{healthWorker.Name}, {cadre}"),
+            Name = [new HumanName { Text = name }],
+            Qualification = [new Practitioner.QualificationComponent { Code = new CodeableConcept { Text = described } }],
+            Text = FhirEntries.Narrative($"{name}, {described}"),
         });
         entries.Add(SpokeKey, Organization(spoke));
         entries.Add(HealthWorkerRoleKey, new PractitionerRole
         {
-            Practitioner = entries.Ref(HealthWorkerKey, "Practitioner", healthWorker.Name),
+            Practitioner = entries.Ref(HealthWorkerKey, "Practitioner", name),
             Organization = entries.Ref(SpokeKey, "Organization", spoke.Name),
-            Code = [new CodeableConcept { Text = cadre }],
-            Text = FhirEntries.Narrative($"{healthWorker.Name}, {cadre} at {spoke.Name}"),
+            Code = [new CodeableConcept { Text = described }],
+            Text = FhirEntries.Narrative($"{name}, {described} at {spoke.Name}"),
         });
     }
 
@@ -279,7 +289,34 @@ public static class FhirDocuments
 
     private static string? Assisted(AssistingHealthWorker? healthWorker) => healthWorker is null
         ? null
-        : $"Assisted by {healthWorker.Name} ({HealthWorkerRules.Describe(healthWorker.Cadre)}) at {healthWorker.SpokeName}";
+        : Assisted(healthWorker.Name, healthWorker.Cadre, healthWorker.SpokeName);
+
+    private static string Assisted(string name, Cadre cadre, string spokeName) => $"Assisted by {name} ({HealthWorkerRules.Describe(cadre)}) at {spokeName}";
+
+    /// <summary>
+    /// The prescription's encounter, when a health worker brought the patient: the doctor and, as secondary performer, the
+    /// health worker in their role at the spoke, as the consultation's own record names them.
+    /// </summary>
+    private static Encounter AssistedEncounter(FhirEntries entries, PrescriptionContent content, PrescriptionHealthWorker healthWorker) => new()
+    {
+        Meta = FhirEntries.Profile("Encounter"),
+        Identifier = [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{content.ConsultationId}")],
+        Status = Hl7.Fhir.Model.Encounter.EncounterStatus.Finished,
+        Class = new Coding(FhirCodes.ActCode, "VR", "virtual"),
+        Type = [new CodeableConcept { Text = Describe(content.Medium) }],
+        Subject = entries.Ref(PatientKey, "Patient"),
+        Participant =
+        [
+            new Hl7.Fhir.Model.Encounter.ParticipantComponent { Individual = entries.Ref(PractitionerKey, "Practitioner") },
+            new Hl7.Fhir.Model.Encounter.ParticipantComponent
+            {
+                Type = [FhirCodes.Concept(FhirCodes.ParticipationType, "SPRF", "secondary performer")],
+                Individual = entries.Ref(HealthWorkerRoleKey, "PractitionerRole", healthWorker.Name),
+            },
+        ],
+        ServiceProvider = entries.Ref(OrganizationKey, "Organization"),
+        Text = FhirEntries.Narrative(Describe(content.Medium), Assisted(healthWorker.Name, healthWorker.Cadre, healthWorker.Spoke.Name)),
+    };
 
     private static Encounter Encounter(FhirEntries entries, Consultation consultation, bool hasDiagnosis, bool assisted) => new()
     {

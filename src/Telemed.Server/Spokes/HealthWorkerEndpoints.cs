@@ -6,6 +6,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
 using Telemed.Domain.Records;
 using Telemed.Domain.Spokes;
+using Telemed.Server.Bookings;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Queue;
@@ -30,6 +31,15 @@ public sealed record SpokeRegisterRequest(
 public sealed record FindFamilyRequest(string? Mobile, string? Code);
 
 public sealed record SpokeBookingRequest(Guid? PatientId, DateOnly? Date, int? Slot);
+
+/// <summary>Where to move a booking: a slot of the same session, or with <c>rosterId</c> (and <c>date</c>) of another roster's day; and why.</summary>
+public sealed record SpokeRescheduleRequest(Guid? RosterId, DateOnly? Date, int? Slot, string? Reason);
+
+public sealed record SpokeCancelRequest(string? Reason);
+
+/// <summary>A booking the health worker made for a patient they brought in.</summary>
+public sealed record SpokeBookingView(
+    Guid Id, Guid SessionId, Guid PatientId, string PatientName, string? Specialty, int Slot, DateTimeOffset StartsAt, DateTimeOffset EndsAt, BookingState State);
 
 public sealed record SpokeCompanion(string? Name, string? Relation);
 
@@ -59,6 +69,11 @@ public static class HealthWorkerEndpoints
         spoke.MapGet("/rosters", Rosters).WithSummary("Health worker: hub doctors' rosters open to my spoke, optionally of one specialty.");
         spoke.MapGet("/rosters/{rosterId:guid}/slots", Slots).WithSummary("Health worker: a roster's slots on a day (date=yyyy-MM-dd, India time).");
         spoke.MapPost("/rosters/{rosterId:guid}/bookings", Book).WithSummary("Health worker: book a roster's slot on a day for a patient I brought in.");
+        spoke.MapGet("/bookings", Bookings).WithSummary("Health worker: the bookings I made for patients I brought in, upcoming and of the last day.");
+        spoke.MapPost("/bookings/{bookingId:guid}/reschedule", Reschedule)
+            .WithSummary("Health worker: move a booking I made to another free slot ({slot}), of another roster's day with {rosterId, date}, giving the reason; the patient is told by SMS.");
+        spoke.MapPost("/bookings/{bookingId:guid}/cancel", CancelBooking)
+            .WithSummary("Health worker: cancel a booking I made, giving the reason; the patient is told by SMS.");
         spoke.MapPost("/sessions/{sessionId:guid}/check-in", CheckIn)
             .WithSummary("Health worker: check a patient I brought in to a hub session, with complaint and vitals; the hub doctor's queue names my spoke.");
         spoke.MapGet("/requests", Requests).WithSummary("Health worker: my requests to hub doctors of the last day, with their place and consultation.");
@@ -321,6 +336,147 @@ public static class HealthWorkerEndpoints
         var starts = BookingRules.SlotStartsAt(outcome.Session, booking.Slot);
         return TypedResults.Created($"/api/sessions/{session.Id}/bookings/{booking.Id}",
             new { id = booking.Id, sessionId = session.Id, rosterId, patientId = patient.Id, booking.Slot, startsAt = starts, endsAt = starts.AddMinutes(outcome.Session.SlotMinutes), booking.State });
+    }
+
+    private static async Task<IResult> Bookings(
+        ClaimsPrincipal user, IQuerySession db, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await Caller(user, db, cancellationToken) is not ({ } worker, { } details))
+        {
+            return NotAHealthWorker();
+        }
+        var now = time.GetUtcNow();
+        var since = now.AddDays(-1);
+        var bookings = await db.Query<BookingRecord>().Where(b => b.BookedBy == worker.Id && b.StartsAt > since)
+            .OrderBy(b => b.StartsAt).Take(200).ToListAsync(cancellationToken);
+        // Only patients they may still act for: one brought in at another spoke they worked at before is no longer theirs.
+        var theirs = (await db.LoadManyAsync<SpokePatient>(cancellationToken, bookings.Select(b => SpokePatient.Key(worker.Id, b.PatientId)).Distinct()))
+            .Where(p => HealthWorkerRules.MayActFor(details.FacilityId, p.SpokeId)).Select(p => p.PatientId).ToHashSet();
+        bookings = [.. bookings.Where(b => theirs.Contains(b.PatientId))];
+        var patients = (await db.LoadManyAsync<PatientAccount>(cancellationToken, theirs)).ToDictionary(p => p.Id);
+        if (bookings.Count > 0)
+        {
+            await LogRead(store, worker.Id, bookings.Select(b => b.PatientId), "spoke/bookings", "list bookings", now, cancellationToken);
+        }
+        return TypedResults.Ok(bookings.Select(b => new SpokeBookingView(
+            b.Id, b.SessionId, b.PatientId, patients.GetValueOrDefault(b.PatientId)?.Name ?? "", b.Specialty, b.Slot, b.StartsAt, b.EndsAt, b.State)).ToList());
+    }
+
+    /// <summary>
+    /// The booking, when this health worker made it for a patient they brought in at the spoke they work at now; otherwise
+    /// the attempt is audited on their stream (as a refused move of someone else's booking is) and null answered.
+    /// </summary>
+    private static async Task<BookingRecord?> TheirBooking(
+        Guid healthWorkerId, HealthWorkerDetails details, Guid bookingId, IQuerySession db, AuditTrail audit, string action, CancellationToken cancellationToken)
+    {
+        var booking = await db.LoadAsync<BookingRecord>(bookingId, cancellationToken);
+        if (booking is null)
+        {
+            return null;
+        }
+        var brought = await db.LoadAsync<SpokePatient>(SpokePatient.Key(healthWorkerId, booking.PatientId), cancellationToken);
+        if (booking.BookedBy == healthWorkerId && HealthWorkerRules.MayActFor(details.FacilityId, brought?.SpokeId))
+        {
+            return booking;
+        }
+        await audit.Refused(healthWorkerId, $"opd-session/{booking.SessionId}/booking/{bookingId}", action, cancellationToken);
+        return null;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoBooking() =>
+        Problems.NotFound("You made no booking with this id for a patient you brought in at your spoke.");
+
+    /// <summary>A refused booking change; someone else's booking (already audited by the queue) answers as one that is not there.</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BookingRefusal(QueueOutcome outcome, HttpContext http) =>
+        outcome.Failure == QueueFailure.Forbidden ? NoBooking() : QueueEndpoints.Failure(outcome, http);
+
+    private static async Task<SpokeBookingView> BookingView(IQuerySession db, OpdSession session, Guid bookingId, CancellationToken cancellationToken)
+    {
+        var booking = session.Booking(bookingId)!;
+        var patient = await db.LoadAsync<PatientAccount>(booking.PatientId, cancellationToken);
+        var starts = BookingRules.SlotStartsAt(session, booking.Slot);
+        return new SpokeBookingView(booking.Id, session.Id, booking.PatientId, patient?.Name ?? "", session.Specialty, booking.Slot, starts,
+            starts.AddMinutes(session.SlotMinutes), booking.State);
+    }
+
+    /// <summary>
+    /// Within the booking's session, the ordinary reschedule on its stream. To another roster's day, the new slot is booked
+    /// and the old booking given up in one transaction over both session streams: neither happens without the other.
+    /// </summary>
+    private static async Task<IResult> Reschedule(
+        Guid bookingId, SpokeRescheduleRequest request, HttpContext http, IQuerySession db, HubSpokeLinks links, QueueService queue, AuditTrail audit,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await Caller(http.User, db, cancellationToken) is not ({ } worker, { } details))
+        {
+            return NotAHealthWorker();
+        }
+        var errors = new FieldErrors();
+        if (request.Slot is null)
+        {
+            errors.Add("slot", "Slot is required: the number of a free slot from GET /api/spoke/rosters/{rosterId}/slots.");
+        }
+        var reason = errors.Require("reason", BookingRules.ChangeReason(request.Reason));
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        const string action = "reschedule booking for patient";
+        if (await TheirBooking(worker.Id, details, bookingId, db, audit, action, cancellationToken) is not { } booking)
+        {
+            return NoBooking();
+        }
+        var targetId = booking.SessionId;
+        if (request.RosterId is { } rosterId)
+        {
+            if (await OpenTo(rosterId, details, db, links, cancellationToken) is not { } roster)
+            {
+                return NoRoster();
+            }
+            var opening = RosterEndpoints.Opening(roster, request.Date ?? IndianTime.Day(time.GetUtcNow()), worker.Id, time.GetUtcNow());
+            if (!opening.IsSuccess)
+            {
+                return Problems.Invalid("date", opening.Error.Message);
+            }
+            targetId = (await RosterEndpoints.Open(opening.Value, queue, cancellationToken)).Id;
+        }
+        if (targetId == booking.SessionId)
+        {
+            var rescheduled = await queue.Execute(http.User, booking.SessionId, new RescheduleForPatient(bookingId, request.Slot!.Value, reason!), null, cancellationToken);
+            return rescheduled.Succeeded
+                ? TypedResults.Ok(await BookingView(db, rescheduled.Session!, bookingId, cancellationToken))
+                : BookingRefusal(rescheduled, http);
+        }
+        var book = new BookForPatient(booking.PatientId, worker.Id, request.Slot!.Value, new BookingMove(bookingId, reason));
+        var outcomes = await queue.ExecuteTogether(http.User,
+            [(targetId, book), (booking.SessionId, new MoveOutForPatient(bookingId, book.BookingId, reason!))], cancellationToken);
+        if (!outcomes[0].Succeeded)
+        {
+            return BookingRefusal(outcomes[0], http);
+        }
+        return TypedResults.Created($"/api/sessions/{targetId}/bookings/{book.BookingId}", await BookingView(db, outcomes[0].Session!, book.BookingId, cancellationToken));
+    }
+
+    private static async Task<IResult> CancelBooking(
+        Guid bookingId, SpokeCancelRequest request, HttpContext http, IQuerySession db, QueueService queue, AuditTrail audit, CancellationToken cancellationToken)
+    {
+        if (await Caller(http.User, db, cancellationToken) is not ({ } worker, { } details))
+        {
+            return NotAHealthWorker();
+        }
+        var reason = BookingRules.ChangeReason(request.Reason);
+        if (!reason.IsSuccess)
+        {
+            return Problems.Invalid("reason", reason.Error.Message);
+        }
+        if (await TheirBooking(worker.Id, details, bookingId, db, audit, "cancel booking for patient", cancellationToken) is not { } booking)
+        {
+            return NoBooking();
+        }
+        var cancelled = await queue.Execute(http.User, booking.SessionId, new CancelForPatient(bookingId, reason.Value), null, cancellationToken);
+        return cancelled.Succeeded
+            ? TypedResults.Ok(await BookingView(db, cancelled.Session!, bookingId, cancellationToken))
+            : BookingRefusal(cancelled, http);
     }
 
     private static async Task<IResult> CheckIn(

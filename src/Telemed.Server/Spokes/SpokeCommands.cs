@@ -6,13 +6,43 @@ using Telemed.Server.Queue;
 
 namespace Telemed.Server.Spokes;
 
-/// <summary>A health worker books a slot for a patient they brought in; the booking is the patient's, booked by the health worker.</summary>
-public sealed record BookForPatient(Guid PatientId, Guid HealthWorkerId, int Slot) : BookingCommand(Infrastructure.Ids.New(), "book for patient")
+/// <summary>
+/// A health worker books a slot for a patient they brought in; the booking is the patient's, booked by the health worker.
+/// <paramref name="MovedFrom"/>: the booking of theirs in another session it replaces.
+/// </summary>
+public sealed record BookForPatient(Guid PatientId, Guid HealthWorkerId, int Slot, BookingMove? MovedFrom = null) : BookingCommand(Infrastructure.Ids.New(), "book for patient")
 {
     public override bool HealthWorkerOnly => true;
 
     public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
-        BookingDecisions.Book(session, BookingId, Slot, PatientId, caller, null, now);
+        BookingDecisions.Book(session, BookingId, Slot, PatientId, caller, null, now, MovedFrom);
+}
+
+/// <summary>A health worker moves a booking they made to another slot of its session, with a reason.</summary>
+public sealed record RescheduleForPatient(Guid BookingId, int Slot, string Reason) : BookingCommand(BookingId, "reschedule booking for patient")
+{
+    public override bool HealthWorkerOnly => true;
+
+    public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
+        BookingDecisions.RescheduleFor(session, BookingId, Slot, caller, Reason, now);
+}
+
+/// <summary>A health worker cancels a booking they made, with a reason.</summary>
+public sealed record CancelForPatient(Guid BookingId, string Reason) : BookingCommand(BookingId, "cancel booking for patient")
+{
+    public override bool HealthWorkerOnly => true;
+
+    public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
+        BookingDecisions.CancelFor(session, BookingId, caller, Reason, now);
+}
+
+/// <summary>A health worker gives up a booking they made, replaced by <paramref name="MovedTo"/> in another session.</summary>
+public sealed record MoveOutForPatient(Guid BookingId, Guid MovedTo, string Reason) : BookingCommand(BookingId, "move booking for patient to another session")
+{
+    public override bool HealthWorkerOnly => true;
+
+    public override Result<IReadOnlyList<IQueueEvent>, QueueError> Decide(OpdSession session, Guid caller, Func<Guid, bool> isOnline, DateTimeOffset now) =>
+        BookingDecisions.MoveOutFor(session, BookingId, caller, MovedTo, Reason, now);
 }
 
 /// <summary>A health worker checks in a patient they brought in (on their booking, if they hold one), with complaint and vitals.</summary>

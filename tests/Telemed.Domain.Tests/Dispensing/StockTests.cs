@@ -87,4 +87,114 @@ public class StockTests
         refused.OnHand.Select(l => (l.Medicine.Generic, l.Quantity)).ShouldBe([("paracetamol", 4), ("amoxicillin", 0)]);
         StockRules.Take(stock, Dispensed((0, 4)), [Paracetamol, Amoxicillin]).IsSuccess.ShouldBeTrue();
     }
+
+    private static StockReceiptInput Batch(int quantity, string batch, DateOnly expiresOn) =>
+        new(Guid.NewGuid(), "paracetamol", "500 mg", "tablet", quantity, batch, expiresOn);
+
+    private static readonly DateOnly Today = IndianTime.Day(Now);
+
+    private static PrescriptionDispensed DispensedOn(DateTimeOffset at, int quantity) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), Pharmacy, Pharmacist, [new DispensedLine(0, quantity, null, null)], at);
+
+    [Fact]
+    public void A_dispense_takes_from_the_earliest_expiring_batch_first_and_names_the_batches_it_took()
+    {
+        var stock = Given(Batch(10, "LATE", Today.AddMonths(12)), Batch(4, "SOON", Today.AddDays(20)), Batch(5, "MID", Today.AddMonths(3)));
+        stock.BatchesOf(StockedMedicine.Of(Paracetamol)).Select(b => b.Batch).ShouldBe(["SOON", "MID", "LATE"]);
+
+        var taken = StockRules.Take(stock, DispensedOn(Now, 6), [Paracetamol]).Value;
+
+        taken.Lines.ShouldHaveSingleItem().Batches.ShouldNotBeNull().ShouldBe([new StockBatch("SOON", Today.AddDays(20), 4), new StockBatch("MID", Today.AddMonths(3), 2)]);
+        var after = PharmacyStock.Evolve(stock, taken);
+        after.BatchesOf(StockedMedicine.Of(Paracetamol)).ShouldBe([new StockBatch("MID", Today.AddMonths(3), 3), new StockBatch("LATE", Today.AddMonths(12), 10)]);
+        after.OnHand(StockedMedicine.Of(Paracetamol)).ShouldBe(13);
+    }
+
+    [Fact]
+    public void A_batch_that_expired_after_it_was_received_is_never_dispensed()
+    {
+        var stock = Given(Batch(4, "OLD", Today.AddDays(10)), Batch(3, "NEW", Today.AddMonths(6)));
+        var afterExpiry = Now.AddDays(10);
+
+        StockRules.Take(stock, DispensedOn(afterExpiry, 3), [Paracetamol]).Value.Lines[0].Batches!.ShouldHaveSingleItem().Batch.ShouldBe("NEW");
+        var refused = StockRules.Take(stock, DispensedOn(afterExpiry, 5), [Paracetamol]).Error;
+        refused.Code.ShouldBe("OutOfStock");
+        refused.Message.ShouldContain("paracetamol 500 mg tablet: 3 in stock (4 more expired, not to be handed out), 5 asked for.");
+        refused.OnHand.ShouldHaveSingleItem().Quantity.ShouldBe(3);
+        StockRules.Take(stock, DispensedOn(Now.AddDays(9), 5), [Paracetamol]).IsSuccess.ShouldBeTrue("the day before its expiry the batch is still good");
+        stock.Usable(StockedMedicine.Of(Paracetamol), Today.AddDays(10)).ShouldBe(3);
+    }
+
+    private static StockAdjustmentInput Adjustment(string batch, DateOnly expiresOn, int change, string reason, Guid? id = null) =>
+        new(id ?? Guid.NewGuid(), "paracetamol", "500 mg", "tablet", batch, expiresOn, change, reason, "Strip torn");
+
+    private static IReadOnlyList<IStockEvent>? Adjust(PharmacyStock stock, StockAdjustmentInput input, FieldErrors errors, DateTimeOffset? at = null) =>
+        StockRules.Adjust(stock, input, MedicineCatalogue.Seeded, Pharmacist, at ?? Now, errors);
+
+    [Fact]
+    public void Adjustments_correct_one_batch_with_their_reason_and_count_once()
+    {
+        var expiry = Today.AddDays(10);
+        var stock = Given(Batch(10, "B1", expiry), Batch(5, "B2", Today.AddMonths(6)));
+        var id = Guid.NewGuid();
+
+        var damaged = Adjust(stock, Adjustment("b1", expiry, -2, "damaged", id), new FieldErrors()).ShouldNotBeNull().ShouldHaveSingleItem().ShouldBeOfType<StockAdjusted>();
+        (damaged.Batch, damaged.Change, damaged.Reason, damaged.Note, damaged.By).ShouldBe(("B1", -2, StockAdjustmentReason.Damaged, "Strip torn", Pharmacist));
+        stock = PharmacyStock.Evolve(stock, damaged);
+        Adjust(stock, Adjustment("B1", expiry, -2, "damaged", id), new FieldErrors()).ShouldNotBeNull().ShouldBeEmpty();
+        stock = PharmacyStock.Evolve(stock, Adjust(stock, Adjustment("B2", Today.AddMonths(6), 1, "countCorrection"), new FieldErrors())!.Single());
+        stock.BatchesOf(StockedMedicine.Of(Paracetamol)).Select(b => (b.Batch, b.Quantity)).ShouldBe([("B1", 8), ("B2", 6)]);
+        stock.OnHand(StockedMedicine.Of(Paracetamol)).ShouldBe(14);
+
+        var expired = Adjust(stock, Adjustment("B1", expiry, -8, "expired"), new FieldErrors(), Now.AddDays(10))!.Single();
+        PharmacyStock.Evolve(stock, expired).BatchesOf(StockedMedicine.Of(Paracetamol)).ShouldHaveSingleItem().Batch.ShouldBe("B2");
+    }
+
+    [Fact]
+    public void An_adjustment_is_refused_naming_what_is_wrong()
+    {
+        var expiry = Today.AddDays(10);
+        var stock = Given(Batch(3, "B1", expiry));
+
+        var errors = new FieldErrors();
+        Adjust(stock, new StockAdjustmentInput(null, "crocin", "", "tablet", null, null, 0, "lost", new string('n', 201)), errors).ShouldBeNull();
+        errors.ToDictionary().Keys.ShouldBe(["adjustmentId", "generic", "strength", "reason", "note", "change"], ignoreOrder: true);
+
+        foreach (var (input, field, at) in new[]
+        {
+            (Adjustment("B1", expiry, 2, "damaged"), "change", Now),
+            (Adjustment("B1", expiry, -4, "countCorrection"), "change", Now),
+            (Adjustment("B9", expiry, -1, "damaged"), "batch", Now),
+            (Adjustment("B1", expiry.AddDays(1), -1, "damaged"), "batch", Now),
+            (Adjustment("B1", expiry, -1, "expired"), "reason", Now.AddDays(9)),
+        })
+        {
+            errors = new FieldErrors();
+            Adjust(stock, input, errors, at).ShouldBeNull();
+            errors.ToDictionary().Keys.ShouldBe([field], $"{input.Batch} {input.Change} {input.Reason}");
+        }
+    }
+
+    [Fact]
+    public void Medicines_below_their_threshold_of_unexpired_units_are_listed_as_low()
+    {
+        var stock = Given(Batch(4, "OLD", Today.AddDays(10)), Batch(3, "NEW", Today.AddMonths(6)), Receipt("amoxicillin", "500 mg", "capsule", 30));
+        IReadOnlyList<IStockEvent> Set(PharmacyStock s, string generic, string strength, string form, int minimum) =>
+            StockRules.SetThreshold(s, new LowStockThresholdInput(generic, strength, form, minimum), MedicineCatalogue.Seeded, Pharmacist, Now, new FieldErrors())!;
+        foreach (var e in Set(stock, "paracetamol", "500MG", "Tablet", 5).Concat(Set(stock, "amoxicillin", "500 mg", "capsule", 20)))
+        {
+            stock = PharmacyStock.Evolve(stock, e);
+        }
+
+        StockRules.Low(stock, Today).ShouldBeEmpty();
+        StockRules.Low(stock, Today.AddDays(10)).ShouldBe([new LowStockLine(new StockedMedicine("paracetamol", "500 mg", "tablet"), 3, 5)],
+            "the expired batch no longer counts");
+        Set(stock, "paracetamol", "500 mg", "tablet", 5).ShouldBeEmpty("the same threshold again changes nothing");
+        stock = PharmacyStock.Evolve(stock, Set(stock, "paracetamol", "500 mg", "tablet", 0).Single());
+        StockRules.Low(stock, Today.AddDays(10)).ShouldBeEmpty();
+
+        var errors = new FieldErrors();
+        StockRules.SetThreshold(stock, new LowStockThresholdInput("paracetamol", "500 mg", "inhaler", -1), MedicineCatalogue.Seeded, Pharmacist, Now, errors).ShouldBeNull();
+        errors.ToDictionary().Keys.ShouldBe(["form", "minimum"], ignoreOrder: true);
+    }
 }

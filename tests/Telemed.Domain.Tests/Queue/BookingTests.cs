@@ -133,6 +133,59 @@ public class BookingTests : QueueSpec
             QueueErrorCode.WrongBookingState);
     }
 
+    private static readonly Guid HealthWorker = Guid.Parse("77777777-0000-0000-0000-000000000001");
+    private static readonly Guid OtherHealthWorker = Guid.Parse("77777777-0000-0000-0000-000000000002");
+
+    private static SlotBooked BookedBy(Guid bookingId, int slot, Guid patient, Guid by) => new(SessionId, bookingId, slot, patient, by, null, Now.AddHours(-20));
+
+    [Fact]
+    public void A_health_worker_moves_and_cancels_a_booking_they_made_with_the_reason_on_its_event()
+    {
+        var session = Given(Opened(), BookedBy(Booking1, 4, Patient1, HealthWorker));
+        session.Booking(Booking1)!.BookedBy.ShouldBe(HealthWorker);
+
+        Then(BookingDecisions.RescheduleFor(session, Booking1, 6, HealthWorker, "Doctor on leave", Now),
+            new BookingRescheduled(SessionId, Booking1, 6, HealthWorker, Now, "Doctor on leave"));
+        Then(BookingDecisions.CancelFor(session, Booking1, HealthWorker, "Patient admitted elsewhere", Now),
+            new BookingCancelled(SessionId, Booking1, HealthWorker, Now, Reason: "Patient admitted elsewhere"));
+        var replacement = Guid.Parse("44444444-0000-0000-0000-0000000000ee");
+        Then(BookingDecisions.MoveOutFor(session, Booking1, HealthWorker, replacement, "Doctor on leave", Now),
+            new BookingCancelled(SessionId, Booking1, HealthWorker, Now, replacement, "Doctor on leave"));
+        Then(BookingDecisions.Book(Given(Opened()), Booking2, 5, Patient1, HealthWorker, null, Now, new BookingMove(Booking1, "Doctor on leave")),
+            new SlotBooked(SessionId, Booking2, 5, Patient1, HealthWorker, null, Now, Booking1, "Doctor on leave"));
+    }
+
+    [Fact]
+    public void A_health_worker_changes_no_booking_they_did_not_make()
+    {
+        var byColleague = Given(Opened(), BookedBy(Booking1, 4, Patient1, OtherHealthWorker));
+        var byPatient = Given(Opened(), Booked(Booking1, 4, Patient1));
+
+        foreach (var session in new[] { byColleague, byPatient })
+        {
+            Refused(BookingDecisions.RescheduleFor(session, Booking1, 6, HealthWorker, "Doctor on leave", Now), QueueErrorCode.NotYourBooking);
+            Refused(BookingDecisions.CancelFor(session, Booking1, HealthWorker, "Doctor on leave", Now), QueueErrorCode.NotYourBooking);
+            Refused(BookingDecisions.MoveOutFor(session, Booking1, HealthWorker, Booking2, "Doctor on leave", Now), QueueErrorCode.NotYourBooking);
+        }
+        Refused(BookingDecisions.Cancel(Given(Opened(), BookedBy(Booking1, 4, Patient1, HealthWorker)), Booking1, Patient2, Now), QueueErrorCode.NotYourBooking);
+        Refused(BookingDecisions.RescheduleFor(Given(Opened(), BookedBy(Booking1, 4, Patient1, HealthWorker), new BookingMissed(SessionId, Booking1, Now)),
+            Booking1, 6, HealthWorker, "Doctor on leave", Now), QueueErrorCode.WrongBookingState);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("   ")]
+    public void A_change_for_the_patient_needs_a_reason(string? reason) =>
+        BookingRules.ChangeReason(reason).IsSuccess.ShouldBeFalse();
+
+    [Fact]
+    public void A_reason_is_trimmed_and_at_most_200_characters()
+    {
+        BookingRules.ChangeReason("  Doctor on leave ").Value.ShouldBe("Doctor on leave");
+        BookingRules.ChangeReason(new string('a', 200)).IsSuccess.ShouldBeTrue();
+        BookingRules.ChangeReason(new string('a', 201)).IsSuccess.ShouldBeFalse();
+    }
+
     [Fact]
     public void Closing_the_session_cancels_the_bookings_not_checked_in() =>
         Then(QueueDecisions.Close(Given(Opened(), Booked(Booking1, 4, Patient1), Booked(Booking2, 5, Patient2),

@@ -105,4 +105,74 @@ public class PharmacyStockTests(TelemedServer server) : IClassFixture<TelemedSer
         var left = await Task.WhenAll(prescriptions.Select(id => world.Pharmacist.GetFromJsonAsync<JsonElement>($"/api/pharmacy/prescriptions/{id}")));
         left.Sum(p => p.GetProperty("lines")[0].GetProperty("dispensed").GetInt32()).ShouldBe(6, "only the dispense that took the stock was recorded");
     }
+
+    private static Task<HttpResponseMessage> Adjust(HttpClient pharmacist, string batch, string expiresOn, int change, string reason, Guid? adjustmentId = null) =>
+        pharmacist.PostAsJsonAsync("/api/pharmacy/stock/adjustments", new
+        {
+            adjustmentId = adjustmentId ?? Guid.NewGuid(), generic = "paracetamol", strength = "500 mg", form = "tablet", batch, expiresOn, change, reason, note = "Strip torn",
+        });
+
+    [Fact]
+    public async Task Dispenses_take_the_earliest_expiring_batch_first_and_adjustments_and_low_stock_follow_the_batches()
+    {
+        var world = await SpokeWorld.Create(Host);
+        var today = Telemed.Domain.IndianTime.Day(server.Time.GetUtcNow());
+        var soon = today.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tomorrow = today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var first = await world.Prescribed(Host);
+        await (await world.Pharmacist.PostAsJsonAsync("/api/pharmacy/stock/receipts", new
+        {
+            receiptId = Guid.NewGuid(), generic = "paracetamol", strength = "500 mg", form = "tablet", quantity = 10, batch = "LATE", expiresOn = "2030-06-30",
+        })).ShouldHave(HttpStatusCode.Created);
+        foreach (var (batch, expiresOn, quantity) in new[] { ("SOON", soon, 4), ("DAY", tomorrow, 5) })
+        {
+            await (await world.Pharmacist.PostAsJsonAsync("/api/pharmacy/stock/receipts", new
+            {
+                receiptId = Guid.NewGuid(), generic = "paracetamol", strength = "500 mg", form = "tablet", quantity, batch, expiresOn,
+            })).ShouldHave(HttpStatusCode.Created);
+        }
+
+        await (await Dispense(world.Pharmacist, first, 6)).ShouldHave(HttpStatusCode.OK);
+        await using (var db = Host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var taken = (await db.Events.FetchStreamAsync(world.PharmacyId)).Select(e => e.Data).OfType<StockDispensed>().Single().Lines.Single().Batches!;
+            taken.Select(b => (b.Batch, b.Quantity)).ShouldBe([("DAY", 5), ("SOON", 1)]);
+        }
+
+        var adjustmentId = Guid.NewGuid();
+        await (await Adjust(world.Pharmacist, "LATE", "2030-06-30", -1, "damaged", adjustmentId)).ShouldHave(HttpStatusCode.Created);
+        await (await Adjust(world.Pharmacist, "LATE", "2030-06-30", -1, "damaged", adjustmentId)).ShouldHave(HttpStatusCode.OK);
+        (await (await Adjust(world.Pharmacist, "LATE", "2030-06-30", -1, "expired")).ShouldBeProblem(HttpStatusCode.BadRequest))
+            .GetProperty("errors").TryGetProperty("reason", out _).ShouldBeTrue();
+        (await (await Adjust(world.Pharmacist, "NONE", "2030-06-30", -1, "damaged")).ShouldBeProblem(HttpStatusCode.BadRequest))
+            .GetProperty("errors").TryGetProperty("batch", out _).ShouldBeTrue();
+        await (await world.Pharmacist.PutAsJsonAsync("/api/pharmacy/stock/thresholds", new { generic = "paracetamol", strength = "500 mg", form = "tablet", minimum = 15 }))
+            .ShouldHave(HttpStatusCode.OK);
+
+        var stock = (await world.Pharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy/stock")).GetProperty("medicines").EnumerateArray().Single();
+        (stock.GetProperty("quantity").GetInt32(), stock.GetProperty("usable").GetInt32(), stock.GetProperty("minimum").GetInt32()).ShouldBe((12, 12, 15));
+        stock.GetProperty("batches").EnumerateArray().Select(b => (b.GetProperty("batch").GetString(), b.GetProperty("quantity").GetInt32())).ShouldBe([("SOON", 3), ("LATE", 9)]);
+        var low = (await world.Pharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy/stock/low")).EnumerateArray().Single();
+        (low.GetProperty("medicine").GetProperty("generic").GetString(), low.GetProperty("usable").GetInt32(), low.GetProperty("minimum").GetInt32()).ShouldBe(("paracetamol", 12, 15));
+
+        await using (var db = Host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var events = (await db.Events.FetchStreamAsync(world.PharmacyId)).Select(e => e.Data).ToList();
+            events.OfType<StockAdjusted>().Select(a => (a.Batch, a.Change, a.Reason, a.By)).ShouldBe([("LATE", -1, StockAdjustmentReason.Damaged, events.OfType<StockReceived>().First().By)]);
+            var audited = await db.Query<Telemed.Server.Audit.AuditEntry>().Where(a => a.Resource == $"pharmacy/{world.PharmacyId}/stock").ToListAsync();
+            audited.Select(a => a.Action).ShouldContain("adjust stock (Damaged)");
+            audited.Select(a => a.Action).ShouldContain("set low-stock threshold");
+        }
+    }
+
+    [Fact]
+    public async Task First_receipts_at_a_new_pharmacy_at_the_same_moment_are_all_counted()
+    {
+        var world = await SpokeWorld.Create(Host);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => world.Receive("paracetamol", "500 mg", "tablet", 2)));
+
+        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.Created);
+        (await OnHand(world.Pharmacist, "paracetamol")).ShouldBe(10);
+    }
 }

@@ -66,6 +66,20 @@ public sealed partial class PrescriptionPdfTests : IDisposable
     }
 
     [Fact]
+    public async Task An_assisted_consultation_s_prescription_names_the_health_worker_who_brought_the_patient_and_their_spoke()
+    {
+        var spoke = new FacilityDetails(Guid.Parse("5d0c7a61-0b7e-4f0e-9c43-1f4a2b6d8e91"), "HWC Rampur Khurd", "IN2710000456");
+        var assisted = Sample() with { AssistedBy = new PrescriptionHealthWorker(Guid.Parse("0f6e2d4c-8a1b-4c3d-9e5f-7a8b9c0d1e30"), "Asha Kumari", Telemed.Domain.Spokes.Cadre.Anm, spoke) };
+
+        var words = Whitespace().Replace(await Tool.Text("pdftotext", "-layout", await Save(new PrescriptionPdf(fonts).Render(assisted, Url)), "-"), " ");
+        var unassisted = Whitespace().Replace(await Tool.Text("pdftotext", "-layout", await Save(new PrescriptionPdf(fonts).Render(Sample(), Url), "plain.pdf"), "-"), " ");
+
+        words.ShouldContain("Brought by: Asha Kumari, ANM at HWC Rampur Khurd (HFR ID: IN2710000456)");
+        words.ShouldContain("HPR ID: 71-1234-5678-9012");
+        unassisted.ShouldNotContain("Brought by");
+    }
+
+    [Fact]
     public async Task Text_extraction_gives_back_every_detail_with_hindi_in_logical_order()
     {
         var path = await Save(new PrescriptionPdf(fonts).Render(Sample(), Url, "kid-2025-a"));

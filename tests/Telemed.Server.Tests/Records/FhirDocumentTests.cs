@@ -245,6 +245,40 @@ public class FhirDocumentTests
     }
 
     [Fact]
+    public void An_assisted_consultation_s_prescription_names_the_health_worker_at_the_spoke_beside_the_doctor_and_their_HPR_ID()
+    {
+        var assisted = new IConsultationEvent[]
+        {
+            new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start, HealthWorkerId: HealthWorker,
+                HealthWorker: new AssistingHealthWorker("Asha Kumari", Telemed.Domain.Spokes.Cadre.Anm, Spoke.Id, Spoke.Name)),
+            new DiagnosisRecorded(Id, new Diagnosis("Acute viral fever", new CodedConcept(ClinicalRules.Icd10, "B34.9")), Doctor, Start.AddMinutes(8)),
+            new MedicinesPrescribed(Id, ConsultKind.FirstConsult, Medicines[..1], Doctor, Start.AddMinutes(10)),
+            new ConsultationCompleted(Id, Doctor, End),
+        }.Aggregate((Consultation?)null, Consultation.Evolve)!;
+        var content = PrescriptionRules.Compose(assisted, PrescriptionId, Facility, Prescriber, Sunita, End, spoke: Spoke).Value!;
+        content.AssistedBy.ShouldBe(new PrescriptionHealthWorker(HealthWorker, "Asha Kumari", Telemed.Domain.Spokes.Cadre.Anm, Spoke));
+
+        var bundle = FhirDocuments.PrescriptionRecord(content, SunitaContact, Pdf, Jws);
+
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+        var composition = bundle.Entry[0].Resource.ShouldBeOfType<Composition>();
+        Resolve<Practitioner>(bundle, composition.Author.ShouldHaveSingleItem()).Identifier[0].Value.ShouldBe("71-1234-5678-9012", "the doctor alone signs and authors it");
+        var encounter = Resolve<Encounter>(bundle, composition.Encounter);
+        var participant = encounter.Participant.Where(p => p.Type.Count > 0).ShouldHaveSingleItem();
+        participant.Type[0].Coding.ShouldHaveSingleItem().Code.ShouldBe("SPRF");
+        var role = Resolve<PractitionerRole>(bundle, participant.Individual);
+        Resolve<Practitioner>(bundle, role.Practitioner).Identifier.ShouldHaveSingleItem().Value.ShouldBe($"urn:uuid:{HealthWorker}");
+        role.Code.ShouldHaveSingleItem().Text.ShouldBe("ANM");
+        Resolve<Organization>(bundle, role.Organization).Identifier.ShouldHaveSingleItem().Value.ShouldBe("IN2710000002");
+        composition.Text.Div.ShouldContain("Assisted by Asha Kumari (ANM) at HWC Rampur Khurd");
+        composition.Text.Div.ShouldContain("HPR ID 71-1234-5678-9012");
+
+        Prescription().Entry.Select(e => e.Resource).OfType<PractitionerRole>().ShouldBeEmpty();
+        Prescription().Entry[0].Resource.ShouldBeOfType<Composition>().Encounter.ShouldBeNull();
+        PrescriptionRules.Compose(assisted, PrescriptionId, Facility, Prescriber, Sunita, End).Value!.AssistedBy.ShouldBeNull("no spoke on record, no health worker named");
+    }
+
+    [Fact]
     public void The_diagnosis_is_an_encounter_diagnosis_with_its_ICD10_code()
     {
         var bundle = OpConsult();

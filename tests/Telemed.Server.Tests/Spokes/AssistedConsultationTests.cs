@@ -84,6 +84,21 @@ public class AssistedConsultationTests(TelemedServer server) : IClassFixture<Tel
     }
 
     [Fact]
+    public async Task The_signed_prescription_of_an_assisted_consultation_names_the_health_worker_and_their_spoke()
+    {
+        var world = await SpokeWorld.Create(Host);
+
+        var prescriptionId = await world.Prescribed(Host);
+
+        await using var query = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var prescription = (await Telemed.Server.Prescriptions.PrescriptionEndpoints.Load(query, prescriptionId, TestContext.Current.CancellationToken))!;
+        var assisted = prescription.Content.AssistedBy.ShouldNotBeNull();
+        (assisted.Id, assisted.Name, assisted.Spoke.Id, assisted.Spoke.Name).ShouldBe((world.HealthWorkerId, world.HealthWorkerName, world.SpokeId, world.SpokeName));
+        Telemed.Domain.Prescriptions.PrescriptionSignature.Payload(prescription.Content).ShouldBe(
+            Telemed.Domain.Prescriptions.Base64Url.Decode(prescription.Jws.Split('.')[1])!, "the health worker is part of what the doctor signed");
+    }
+
+    [Fact]
     public async Task The_record_of_an_assisted_consultation_names_the_health_worker_and_their_spoke()
     {
         var world = await SpokeWorld.Create(Host);
