@@ -142,7 +142,8 @@ public class SignOutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
 
         foreach (var tab in new[] { first, second })
         {
-            await Assertions.Expect(tab.Locator("#doctor")).ToBeVisibleAsync();
+            // One refresh after the other, the first held a second and a half, then each page connects its hubs.
+            await Assertions.Expect(tab.Locator("#doctor")).ToBeVisibleAsync(new() { Timeout = 20_000 });
             await Assertions.Expect(tab.Locator("#signin")).ToBeHiddenAsync();
             await Assertions.Expect(tab.Locator("#error")).ToHaveTextAsync("");
         }
