@@ -72,12 +72,35 @@ public partial class BrowserFixture : IAsyncLifetime
     {
         var context = await (browser ?? Browser).NewContextAsync(new BrowserNewContextOptions { BaseURL = (node ?? Server.Address).ToString(), Permissions = ["camera", "microphone"] });
         var page = await context.NewPageAsync();
+        page.Request += (_, request) =>
+        {
+            if (request.Headers.TryGetValue("authorization", out var bearer) && bearer.StartsWith("Bearer ", StringComparison.Ordinal))
+            {
+                accessTokens[page] = bearer["Bearer ".Length..];
+            }
+        };
         page.Console += (_, message) => console.Enqueue($"{page.Url}: {message.Type}: {message.Text}");
         page.PageError += (_, error) => console.Enqueue($"{page.Url}: page error: {error}");
         return page;
     }
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> console = new();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPage, string> accessTokens = new();
+
+    /// <summary>
+    /// The access token the page last sent (the page keeps it in memory only, where no test can read it): seen on its
+    /// requests to the API. Null before it sent one.
+    /// </summary>
+    public string? AccessToken(IPage page) => accessTokens.GetValueOrDefault(page);
+
+    /// <summary>The account the page last called the API as: the <c>sub</c> of its access token.</summary>
+    public string AccountId(IPage page)
+    {
+        var payload = AccessToken(page)!.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        var json = Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '='));
+        return JsonDocument.Parse(json).RootElement.GetProperty("sub").GetString()!;
+    }
 
     /// <summary>What the pages printed and the state of their calls, for a failure message.</summary>
     public async Task<string> Diagnose(params IPage[] pages)

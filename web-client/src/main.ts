@@ -1,8 +1,8 @@
-import { $, api, connectHubs, failSafely, renderSignedIn, resumeWhenOnline, show, storageKeys } from './shared/app';
-import type { Tokens } from './shared/api';
+import { $, api, connectHubs, failSafely, leaveSession, renderSignedIn, resumeWhenOnline, show, storageKeys } from './shared/app';
+import { refreshCookie, type RefreshCookie, type Tokens } from './shared/api';
 import { startPasswordChange } from './shared/change-password';
 import { isChallenge, secondStep, startMfa, type MfaChallenge } from './shared/mfa';
-import { startI18n } from './shared/i18n';
+import { startI18n, t } from './shared/i18n';
 import { registerServiceWorker, serverReach } from './shared/offline';
 import { startPatientSignIn } from './patient/onboarding';
 
@@ -16,7 +16,7 @@ let dashboard: import('./shared/analytics').Dashboard | undefined;
 
 async function signedIn(tokens: Tokens) {
   api.tokens = tokens;
-  sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
+  sessionStorage.setItem(storageKeys.signIn, refreshCookie(tokens));
   $('signin-status').textContent = '';
   renderSignedIn();
   if (tokens.role === 'pharmacist') return pharmacyHome();
@@ -76,14 +76,20 @@ async function pharmacyHome() {
   return failSafely(() => pharmacy.history());
 }
 
-// A reload keeps the session: this tab's storage names the account and holds its last access token, and one that has
-// expired meanwhile is refreshed through the HttpOnly cookie. The patient lands back in the waiting room or the call.
+// A reload keeps the session: this tab's storage names the refresh cookie it was signed in with (never a token), and a
+// fresh access token comes from that HttpOnly cookie. The patient lands back in the waiting room or the call.
 // Reloaded without a connection, the page shows its shell and starts once the connection is back.
-const saved = sessionStorage.getItem(storageKeys.tokens);
-if (saved) {
+const resuming = sessionStorage.getItem(storageKeys.signIn) as RefreshCookie | null;
+if (resuming) {
   void failSafely(async () => {
     try {
-      await signedIn(JSON.parse(saved) as Tokens);
+      const tokens = await api.resume(resuming);
+      if (!tokens) {
+        leaveSession();
+        $('error').textContent = t('session.expired');
+        return;
+      }
+      await signedIn(tokens);
     } catch (failure) {
       if (serverReach.state === 'offline') resumeWhenOnline();
       throw failure;

@@ -47,6 +47,7 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         MfaEnrolled e => new(e.StaffId, "enrol MFA", Account(e.StaffId), AuditOutcome.Success, e.At),
         MfaDisabled e => new(e.StaffId, "turn MFA off", Account(e.StaffId), AuditOutcome.Success, e.At),
         MfaReset e => new(e.By, "reset MFA", Account(e.StaffId), AuditOutcome.Success, e.At),
+        RecoveryCodesRenewed e => new(e.StaffId, "renew MFA recovery codes", Account(e.StaffId), AuditOutcome.Success, e.At),
         RecoveryCodeUsed e => new(e.StaffId, $"sign in with an MFA recovery code ({e.Left} left)", Account(e.StaffId), AuditOutcome.Success, e.At),
         FacilityRegistered e => new(e.By, "register facility", $"facility/{e.FacilityId}", AuditOutcome.Success, e.At),
         PharmacyRegistered e => new(e.By, "register pharmacy", $"pharmacy/{e.PharmacyId}", AuditOutcome.Success, e.At),

@@ -94,7 +94,7 @@ public static class IdentitySetup
                 typeof(SignInFailed), typeof(RefreshTokenReused), typeof(SignedOut), typeof(AccessRefused), typeof(AccessGranted), typeof(SignedOutEverywhere),
                 typeof(AccountDeactivated), typeof(FacilityRegistered), typeof(PharmacyRegistered), typeof(SignedOutIdle), typeof(SessionLifetimeEnded),
                 typeof(PasswordResetRequested), typeof(PasswordChanged), typeof(DependantRegistered), typeof(DependantUpdated), typeof(GuardianActing),
-                typeof(MfaEnrolled), typeof(MfaDisabled), typeof(MfaReset), typeof(RecoveryCodeUsed),
+                typeof(MfaEnrolled), typeof(MfaDisabled), typeof(MfaReset), typeof(RecoveryCodeUsed), typeof(RecoveryCodesRenewed),
             ]);
         });
         return builder;

@@ -49,6 +49,8 @@ public static class MfaEndpoints
         me.MapPost("/enrolment", Start).WithSummary("Staff: start enrolling an authenticator app (a new secret, shown once).");
         me.MapPost("/enrolment/confirm", Confirm).WithSummary("Staff: turn multi-factor authentication on with the app's first code; gives the recovery codes, shown once.");
         me.MapPost("/disable", Disable).WithSummary("Staff other than admins: turn multi-factor authentication off with a current code.");
+        me.MapPost("/recovery-codes", RenewRecoveryCodes)
+            .WithSummary("Staff with MFA on: new recovery codes for a current code, shown once; the old ones stop working.");
 
         app.MapPost("/api/admin/staff/{staffId:guid}/mfa/reset", Reset).WithTags("Admin").RequireAuthorization(Roles.Admin)
             .WithSummary("Remove another staff member's authenticator (a lost phone): their sessions end and they enrol again. Never one's own.");
@@ -239,35 +241,13 @@ public static class MfaEndpoints
         {
             return Problems.Forbidden("Admins must keep multi-factor authentication on. If the authenticator is lost, another admin resets it.");
         }
-        var errors = Required(null, request.Code, needsChallenge: false);
-        if (errors.Any)
-        {
-            return Problems.Invalid(errors);
-        }
-        if (await session.LoadAsync<StaffMfa>(staff.Id, cancellationToken) is not { Factor: { } factor } mfa)
-        {
-            return Problems.Conflict("Multi-factor authentication is not on.");
-        }
         var now = time.GetUtcNow();
-        var key = PasswordAttempts.Key(staff.Email);
-        var attempts = await session.LoadAsync<PasswordAttempts>(key, cancellationToken);
-        if (attempts?.IsLockedAt(now) == true)
+        var proved = await ProveCurrentCode(session, store, secrets, staff, request.Code, "turning MFA off", now, cancellationToken);
+        if (!proved.IsSuccess)
         {
-            return SignInEndpoints.Locked(attempts);
+            return proved.Error;
         }
-        var used = factor.Use(secrets.Unprotect(mfa), request.Code, now);
-        if (!used.IsSuccess)
-        {
-            if (used.Error == MfaError.Malformed)
-            {
-                return Problems.Invalid("code", CodeShape);
-            }
-            var failed = await SignInEndpoints.CountFailure(session, store, key, attempts, now, cancellationToken);
-            session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong MFA code (turning MFA off)", now));
-            await session.SaveChangesAsync(cancellationToken);
-            return failed.IsLockedAt(now) ? SignInEndpoints.Locked(failed) : Problems.Invalid("code", used.Error == MfaError.Replayed ? UsedCode : WrongCode);
-        }
-        session.Delete(mfa);
+        session.Delete(proved.Value);
         session.Events.Append(staff.Id, new MfaDisabled(staff.Id, now));
         try
         {
@@ -278,6 +258,77 @@ public static class MfaEndpoints
             return Problems.Invalid("code", UsedCode);
         }
         return TypedResults.NoContent();
+    }
+
+    /// <remarks>
+    /// A recovery code proves it as well as the authenticator's (it is spent, like at sign-in): someone down to their last
+    /// codes, or who fears they were seen, renews with what they have.
+    /// </remarks>
+    private static async Task<Results<Ok<MfaRecoveryCodes>, ProblemHttpResult>> RenewRecoveryCodes(
+        MfaConfirmRequest request, ClaimsPrincipal user, IDocumentSession session, IDocumentStore store, MfaSecrets secrets, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (await SignedInStaff(user, session, cancellationToken) is not { } staff)
+        {
+            return NotStaff();
+        }
+        var now = time.GetUtcNow();
+        var proved = await ProveCurrentCode(session, store, secrets, staff, request.Code, "renewing recovery codes", now, cancellationToken);
+        if (!proved.IsSuccess)
+        {
+            return proved.Error;
+        }
+        var recovery = RecoveryCodes.New();
+        session.Store(proved.Value with { Factor = proved.Value.Factor! with { RecoveryCodeHashes = RecoveryCodes.Hashes(recovery) } });
+        session.Events.Append(staff.Id, new RecoveryCodesRenewed(staff.Id, now));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            return Problems.Invalid("code", UsedCode);
+        }
+        return TypedResults.Ok(new MfaRecoveryCodes(recovery));
+    }
+
+    /// <summary>
+    /// Checks a current code (the authenticator's or a recovery code) of a signed-in staff member's enrolled factor, for a
+    /// change to it: wrong codes count towards the sign-in lockout and are audited. Returns the factor as it is after
+    /// the code's use, for the caller to change and save.
+    /// </summary>
+    private static async Task<Result<StaffMfa, ProblemHttpResult>> ProveCurrentCode(
+        IDocumentSession session, IDocumentStore store, MfaSecrets secrets, StaffAccount staff, string? code, string purpose, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var errors = Required(null, code, needsChallenge: false);
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await session.LoadAsync<StaffMfa>(staff.Id, cancellationToken) is not { Factor: { } factor } mfa)
+        {
+            return Problems.Conflict("Multi-factor authentication is not on.");
+        }
+        var key = PasswordAttempts.Key(staff.Email);
+        var attempts = await session.LoadAsync<PasswordAttempts>(key, cancellationToken);
+        if (attempts?.IsLockedAt(now) == true)
+        {
+            return SignInEndpoints.Locked(attempts);
+        }
+        var used = factor.Use(secrets.Unprotect(mfa), code, now);
+        if (!used.IsSuccess)
+        {
+            if (used.Error == MfaError.Malformed)
+            {
+                return Problems.Invalid("code", CodeShape);
+            }
+            var failed = await SignInEndpoints.CountFailure(session, store, key, attempts, now, cancellationToken);
+            session.Events.Append(staff.Id, new SignInFailed(staff.Id, $"wrong MFA code ({purpose})", now));
+            await session.SaveChangesAsync(cancellationToken);
+            return failed.IsLockedAt(now) ? SignInEndpoints.Locked(failed) : Problems.Invalid("code", used.Error == MfaError.Replayed ? UsedCode : WrongCode);
+        }
+        return mfa with { Factor = used.Value.Factor };
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Reset(

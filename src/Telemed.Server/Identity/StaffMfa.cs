@@ -36,6 +36,9 @@ public sealed record MfaDisabled(Guid StaffId, DateTimeOffset At);
 /// <summary>An admin removed another staff member's authenticator (a lost phone); the staff member enrols again.</summary>
 public sealed record MfaReset(Guid StaffId, Guid By, DateTimeOffset At);
 
+/// <summary>The staff member took new recovery codes; the ones before stopped working.</summary>
+public sealed record RecoveryCodesRenewed(Guid StaffId, DateTimeOffset At);
+
 public sealed record RecoveryCodeUsed(Guid StaffId, int Left, DateTimeOffset At);
 
 /// <summary>Encrypts authenticator secrets and issues the sign-in challenges of the second step.</summary>

@@ -17,6 +17,12 @@ public sealed class SecurityOptions
     /// <summary>Other origins (https://app.example.in) whose pages may call the API and the hubs; the server's own always may.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// The server's own origins as browsers see them (https://telemed.example.in, https://host:8443): behind a proxy the
+    /// request's Host need not say the port the browser used. Empty, the request's Host is the server's own origin.
+    /// </summary>
+    public string[] PublicOrigins { get; set; } = [];
+
     /// <summary>Sign-in and one-time-code requests per client address per minute.</summary>
     [Range(1, 100_000)]
     public int SignInPerMinute { get; set; } = 30;
@@ -260,8 +266,8 @@ public static class Security
 
     /// <summary>
     /// Whether the request may come from the page that sent it: browsers send Origin on WebSocket upgrades and on
-    /// requests with a body, and it must be the server's own or an allowed origin; native clients send none, and are
-    /// authenticated like any other call.
+    /// requests with a body, and it must be the server's own (<see cref="SecurityOptions.PublicOrigins"/>, or without
+    /// them the request's Host) or an allowed origin; native clients send none, and are authenticated like any other call.
     /// </summary>
     public static bool OriginAllowed(HttpContext context)
     {
@@ -270,11 +276,18 @@ public static class Security
         {
             return true;
         }
-        if (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        var options = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        if (options.PublicOrigins.Length == 0
+            && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
-        var allowed = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowedOrigins;
-        return allowed.Any(a => string.Equals(a.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        return options.PublicOrigins.Concat(options.AllowedOrigins).Any(a => SameOrigin(a, origin));
     }
+
+    /// <summary>Origins compared as browsers write them: scheme, host and a port only when it is not the scheme's default.</summary>
+    private static bool SameOrigin(string configured, string origin) =>
+        Uri.TryCreate(configured, UriKind.Absolute, out var expected) && Uri.TryCreate(origin, UriKind.Absolute, out var given)
+            ? string.Equals(expected.GetLeftPart(UriPartial.Authority), given.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
+            : string.Equals(configured.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 }

@@ -29,6 +29,17 @@ public class TwoStepSignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.ClickAsync("#mfa-manage");
         await Assertions.Expect(page.Locator("#mfa-status")).ToContainTextAsync("Administrators keep two-step sign-in on");
         await Assertions.Expect(page.Locator("#mfa-off")).ToBeHiddenAsync();
+
+        // Admins keep it on, and take new recovery codes with a current code.
+        await Assertions.Expect(page.Locator("#mfa-renew")).ToBeVisibleAsync();
+        await page.FillAsync("#mfa-renew-code", await DemoAdminCodes.Next(fixture.Server.Address));
+        await page.ClickAsync("#mfa-renew-submit");
+        await Assertions.Expect(page.Locator("#mfa-recovery-codes li")).ToHaveCountAsync(10);
+        await Assertions.Expect(page.Locator("#mfa-status")).ToHaveTextAsync("These are your new recovery codes: the ones before no longer work.");
+        await Axe.ShouldHaveNoSeriousViolations(page, "new recovery codes");
+        await page.ClickAsync("#mfa-close");
+        await page.ClickAsync("#mfa-manage");
+        await Assertions.Expect(page.Locator("#mfa-status")).ToContainTextAsync("Recovery codes left: 10");
     }
 
     [Fact]

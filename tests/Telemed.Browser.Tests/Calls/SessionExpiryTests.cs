@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Telemed.Browser.Tests.Support;
 
@@ -45,7 +44,6 @@ public class SessionExpiryTests(ShortTokensFixture fixture) : IClassFixture<Shor
 
         // The session is ended elsewhere (signed out on another device); its access token has expired meanwhile.
         await fixture.Send(HttpMethod.Post, "/api/auth/sign-out", null, new { refreshToken = refreshed.RefreshToken });
-        await patient.EvaluateAsync("expired => { const t = JSON.parse(sessionStorage.getItem('telemed.tokens')); t.accessToken = expired; sessionStorage.setItem('telemed.tokens', JSON.stringify(t)); }", first.AccessToken);
         await patient.ReloadAsync();
 
         await Assertions.Expect(patient.Locator("#signin")).ToBeVisibleAsync();
@@ -65,13 +63,9 @@ public class SessionExpiryTests(ShortTokensFixture fixture) : IClassFixture<Shor
 
     private sealed record StoredSession(string AccessToken, string RefreshToken);
 
-    /// <summary>The tab's access token, and the refresh token from the browser's cookie jar (no script of the page can read it).</summary>
-    private static async Task<StoredSession> StoredTokens(IPage page)
-    {
-        var json = await page.EvaluateAsync<string>("() => sessionStorage.getItem('telemed.tokens')");
-        var accessToken = JsonDocument.Parse(json).RootElement.GetProperty("accessToken").GetString()!;
-        return new(accessToken, (await page.Context.CookiesAsync()).Single(c => c.Name == "telemed-refresh").Value);
-    }
+    /// <summary>The access token the tab last sent, and the refresh token from the browser's cookie jar (no script of the page can read either).</summary>
+    private async Task<StoredSession> StoredTokens(IPage page) =>
+        new(fixture.AccessToken(page)!, (await page.Context.CookiesAsync()).Single(c => c.Name == "telemed-refresh").Value);
 
     /// <summary>The token's minute plus the server's clock skew allowance: asked every few seconds, for at most two minutes.</summary>
     private async Task WaitUntilTheServerRefuses(string accessToken)

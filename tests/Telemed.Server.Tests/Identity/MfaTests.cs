@@ -262,6 +262,50 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
     }
 
     [Fact]
+    public async Task Staff_renew_their_recovery_codes_with_a_current_code_and_the_old_ones_stop_working()
+    {
+        var doctor = await EnrolledDoctor();
+        var signedIn = (await (await Code(await Password(doctor.Email), TotpCodes.Code(doctor.Secret, Now.AddSeconds(30)))).Content.ReadFromJsonAsync<TokenResponse>(Api.Json))!;
+        var me = Host.As(signedIn.AccessToken);
+        await (await me.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { })).ShouldBeProblem(HttpStatusCode.BadRequest);
+        await (await me.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = "000000" })).ShouldBeProblem(HttpStatusCode.BadRequest);
+        var replayed = await me.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = TotpCodes.Code(doctor.Secret, Now.AddSeconds(30)) });
+        (await replayed.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString().ShouldContain("used already");
+
+        server.Time.Advance(TimeSpan.FromSeconds(60));
+        var renewed = await me.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = TotpCodes.Code(doctor.Secret, Now) });
+
+        await renewed.ShouldHave(HttpStatusCode.OK);
+        var fresh = (await renewed.Content.ReadFromJsonAsync<MfaRecoveryCodes>(Api.Json))!.RecoveryCodes;
+        fresh.Count.ShouldBe(RecoveryCodes.Count);
+        fresh.ShouldNotContain(doctor.RecoveryCodes[0]);
+        (await me.GetFromJsonAsync<MfaStatus>("/api/me/mfa", Api.Json))!.RecoveryCodesLeft.ShouldBe(RecoveryCodes.Count);
+        var old = await Code(await Password(doctor.Email), doctor.RecoveryCodes[0]);
+        (await old.ShouldBeProblem(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("code")[0].GetString().ShouldBe("The code is wrong.");
+        await (await Code(await Password(doctor.Email), fresh[0])).ShouldHave(HttpStatusCode.OK);
+        // A recovery code renews them too, and is spent doing it.
+        var again = await me.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = fresh[1] });
+        await again.ShouldHave(HttpStatusCode.OK);
+        (await (await me.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = fresh[2] })).ShouldBeProblem(HttpStatusCode.BadRequest))
+            .GetProperty("errors").GetProperty("code")[0].GetString().ShouldBe("The code is wrong.");
+
+        var actions = (await Audit(signedIn.AccountId)).Select(e => e.Action).ToList();
+        actions.Count(a => a == "renew MFA recovery codes").ShouldBe(2);
+        actions.ShouldContain("sign in (wrong MFA code (renewing recovery codes))");
+    }
+
+    [Fact]
+    public async Task Renewing_recovery_codes_needs_mfa_on_and_a_staff_account()
+    {
+        var (email, _) = await NewDoctor();
+        var doctor = Host.As((await Host.SignInStaff(email)).AccessToken);
+        (await (await doctor.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = "123456" })).ShouldBeProblem(HttpStatusCode.Conflict))
+            .GetProperty("detail").GetString().ShouldContain("not on");
+        var patient = Host.As((await Host.CreatePatients(1))[0].AccessToken);
+        await (await patient.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = "123456" })).ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Patients_have_no_second_factor_to_manage_and_enrolment_needs_a_session()
     {
         var patient = (await Host.CreatePatients(1))[0];

@@ -228,6 +228,56 @@ public class RefreshCookieTests(TelemedServer server) : IClassFixture<TelemedSer
         await (await Post("/api/auth/refresh", cookies: both, header: RefreshCookie.Acting)).ShouldBeProblem(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Signing_out_while_acting_for_a_family_member_ends_the_guardians_own_sign_in_too_and_clears_both_cookies()
+    {
+        var mobile = Api.NewMobile();
+        var registered = await Post("/api/patients", new { name = "Kavita Rao", yearOfBirth = 1979, sex = "female", mobile, code = await Host.SendCodeAndRead(mobile) });
+        var own = await RefreshCookieOf(registered);
+        var guardian = (await registered.Content.ReadFromJsonAsync<PatientRegistration>(Api.Json))!;
+        var child = await Host.AddDependant(new TestPatient(guardian.Patient.Id, guardian.Tokens.AccessToken));
+        var acting = await RefreshCookieOf(await Post($"/api/dependants/{child.Id}/session", accessToken: guardian.Tokens.AccessToken), ActingCookie);
+        var both = $"{OwnCookie}={own}; {ActingCookie}={acting}";
+
+        var signOut = await Post("/api/auth/sign-out", cookies: both, header: RefreshCookie.Acting);
+
+        await signOut.ShouldHave(HttpStatusCode.NoContent);
+        SetCookies(signOut).Select(c => (c.Name.ToString(), c.Value.ToString())).Order().ShouldBe([(OwnCookie, ""), (ActingCookie, "")]);
+        await (await Post("/api/auth/refresh", cookies: both, header: RefreshCookie.Acting)).ShouldBeProblem(HttpStatusCode.Unauthorized);
+        // The guardian's own token, whose cookie the sign-out cleared, does not outlive it: the family member's sign-in is
+        // part of the guardian's session.
+        await (await Post("/api/auth/refresh", cookies: both)).ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>
+    /// Behind a proxy on another port than 443 the browser's Origin carries the port and the Host the proxy passes may
+    /// not: with <c>Security:PublicOrigins</c> set, the configured origins are the server's own, whatever the Host says.
+    /// </summary>
+    [Fact]
+    public async Task With_public_origins_configured_the_cookie_is_used_from_those_origins_whatever_host_the_proxy_passes()
+    {
+        var proxied = server.Start(new Dictionary<string, string?> { ["Security:PublicOrigins:0"] = "https://telemed.example.in:8443/" });
+        Task<HttpResponseMessage> Send(string path, string cookie, string origin)
+        {
+            var client = proxied.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://telemed.example.in"), HandleCookies = false });
+            var request = new HttpRequestMessage(HttpMethod.Post, path);
+            request.Headers.Add(RefreshCookie.Header, RefreshCookie.Own);
+            request.Headers.Add(HeaderNames.Origin, origin);
+            request.Headers.Add(HeaderNames.Cookie, $"{OwnCookie}={cookie}");
+            return client.SendAsync(request);
+        }
+        var (_, cookie) = await DoctorSignsIn();
+
+        var refreshed = await Send("/api/auth/refresh", cookie, "https://telemed.example.in:8443");
+
+        await Tokens(refreshed);
+        cookie = await RefreshCookieOf(refreshed);
+        // The Host alone no longer makes an origin the server's own, nor does another port of the same host.
+        await (await Send("/api/auth/refresh", cookie, "https://telemed.example.in")).ShouldBeProblem(HttpStatusCode.Forbidden);
+        await (await Send("/api/auth/refresh", cookie, "https://telemed.example.in:9443")).ShouldBeProblem(HttpStatusCode.Forbidden);
+        await (await Send("/api/auth/sign-out", cookie, "https://TELEMED.example.in:8443")).ShouldHave(HttpStatusCode.NoContent);
+    }
+
     /// <summary>
     /// On a developer's machine and in the tests the server answers plain http on loopback: the cookie is then not
     /// Secure (the browser would not send it back) and not prefixed, and an https request does not read it.

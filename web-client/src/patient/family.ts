@@ -1,5 +1,5 @@
 import { $, api, failSafely, storageKeys } from '../shared/app';
-import type { Tokens } from '../shared/api';
+import type { RefreshCookie, Tokens } from '../shared/api';
 import { onLanguageChange, relationWords, t } from '../shared/i18n';
 import { fillList } from '../shared/lists';
 import { ageOn, personBody, personProblems, relationProblem, today, type FieldProblem, type Patient } from './person';
@@ -9,11 +9,12 @@ import { readPerson, renderRelationChoices, showProblems } from './person-form';
  * The family on the patient's number: the guardian lists, adds and edits family members and consults for one of them.
  * Consulting for a family member takes a sign-in of theirs (held by the guardian) and reloads the page as them, so
  * everything after — check-in, the waiting room, the call, their records — is theirs; the guardian's own sign-in is kept
- * to go back to (its access token in this tab, its refresh token in the browser's cookie beside the family member's).
+ * to go back to (its refresh token in the browser's cookie beside the family member's; the tab remembers only which
+ * cookie it uses, and the guardian's name).
  */
 
-/** While consulting for a family member: the guardian's own sign-in and name. */
-export interface Guardian { tokens: Tokens; name: string }
+/** While consulting for a family member: the guardian's name. */
+export interface Guardian { name: string }
 
 const formFields = ['name', 'dateOfBirth', 'yearOfBirth', 'sex', 'relation'] as const;
 
@@ -114,17 +115,17 @@ async function save() {
 
 /** Takes a sign-in of the family member's and opens the page as them; the guardian's own stays in this tab. */
 async function actFor(member: Patient) {
-  const tokens = await api.post<Tokens>(`/api/dependants/${member.id}/session`);
-  sessionStorage.setItem(storageKeys.guardian, JSON.stringify({ tokens: api.tokens!, name: me!.name } satisfies Guardian));
-  sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
+  // The family member's refresh token comes as its cookie; the reload takes an access token from it.
+  await api.post<Tokens>(`/api/dependants/${member.id}/session`);
+  sessionStorage.setItem(storageKeys.guardian, JSON.stringify({ name: me!.name } satisfies Guardian));
+  sessionStorage.setItem(storageKeys.signIn, 'acting' satisfies RefreshCookie);
   location.reload();
 }
 
 function backToGuardian() {
-  const guardian = actingGuardian();
-  if (!guardian) return;
+  if (!actingGuardian()) return;
   sessionStorage.removeItem(storageKeys.guardian);
-  sessionStorage.setItem(storageKeys.tokens, JSON.stringify(guardian.tokens));
+  sessionStorage.setItem(storageKeys.signIn, 'own' satisfies RefreshCookie);
   location.reload();
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Api, tokenExpiresAt, type Tokens } from './api';
+import { Api, tokenExpiresAt, type Tabs, type Tokens } from './api';
 
 const now = Date.UTC(2026, 10, 25, 10, 0, 0);
 const base64url = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -45,13 +45,10 @@ describe('Api refreshing the access token', () => {
     const calls = server({ current: fresh.accessToken, refreshTo: fresh }, refreshes);
     const api = new Api(() => now);
     api.tokens = tokens(jwt(10));
-    const refreshed: Tokens[] = [];
-    api.onTokensRefreshed = t => refreshed.push(t);
 
     await api.get('/api/records');
 
     expect(calls).toEqual(['/api/auth/refresh', `/api/records Bearer ${fresh.accessToken}`]);
-    expect(refreshed).toEqual([fresh]);
     expect(api.tokens).toEqual(fresh);
     // No body and no bearer token: the browser sends the HttpOnly cookie by itself (same origin), and the header names it.
     expect(refreshes).toEqual([{ method: 'POST', headers: { 'Telemed-Refresh': 'own' } }]);
@@ -164,5 +161,132 @@ describe('Api refreshing the access token', () => {
     api.tokens = tokens(current);
     await api.post('/api/auth/password', { currentPassword: 'x', newPassword: 'y' });
     expect(calls).toEqual([`/api/auth/password Bearer ${current}`]);
+  });
+});
+
+/**
+ * The browser's tabs as the server sees them: one refresh cookie for all, rotated by each refresh; a rotated one that
+ * comes back is reuse and ends the session. The new cookie reaches the browser with the answer, a moment after the
+ * server rotated it — the window in which a second tab would still send the old one.
+ */
+function browser() {
+  let cookie = 0;
+  let issued = 0;
+  let ended = false;
+  const used = new Set<number>();
+  const refreshes: number[] = [];
+  vi.stubGlobal('fetch', vi.fn(async (path: string) => {
+    const sent = cookie;
+    refreshes.push(sent);
+    await new Promise(resolve => setTimeout(resolve, 5));
+    if (path === '/api/auth/sign-out') {
+      ended = true;
+      return new Response(null, { status: 204 });
+    }
+    if (ended || used.has(sent)) {
+      ended = true;
+      return new Response(JSON.stringify({ title: 'Unauthorized' }), { status: 401 });
+    }
+    used.add(sent);
+    issued += 1;
+    const answer = tokens(jwt(900, issued));
+    await new Promise(resolve => setTimeout(resolve, 5));
+    cookie = issued;
+    return new Response(JSON.stringify(answer), { status: 200 });
+  }));
+  return { refreshes, ended: () => ended };
+}
+
+/** Web Locks as the browser grants them: one holder of a name at a time, in the order asked. */
+function locks(): Tabs['locks'] {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    request: ((_name: string, use: () => Promise<unknown>) => {
+      const turn = last.then(use);
+      last = turn.catch(() => undefined);
+      return turn;
+    }) as unknown as LockManager['request'],
+  };
+}
+
+describe('Api across the browser\'s tabs', () => {
+  const channels: BroadcastChannel[] = [];
+  const tab = (shared: Pick<LockManager, 'request'> | undefined, name: string) => {
+    const channel = new BroadcastChannel(name);
+    channels.push(channel);
+    const api = new Api(() => now, { locks: shared, channel });
+    api.tokens = tokens(jwt(10));
+    return api;
+  };
+  afterEach(() => {
+    for (const channel of channels.splice(0)) channel.close();
+  });
+
+  it('refreshes one tab at a time, so two tabs refreshing at once both stay signed in', async () => {
+    const server = browser();
+    const shared = locks();
+    const name = `tabs-${Math.random()}`;
+    const [first, second] = [tab(shared, name), tab(shared, name)];
+
+    await Promise.all([first.accessToken(), second.accessToken()]);
+
+    expect(server.ended()).toBe(false);
+    expect(first.tokens).toBeDefined();
+    expect(second.tokens).toBeDefined();
+    // The second tab sent the cookie the first one's refresh left, never the one it rotated.
+    expect(new Set(server.refreshes).size).toBe(server.refreshes.length);
+  });
+
+  it('without the lock the second refresh looks like a stolen token and the session ends (what the lock prevents)', async () => {
+    const server = browser();
+    const name = `tabs-${Math.random()}`;
+    const [first, second] = [tab(undefined, name), tab(undefined, name)];
+
+    const results = await Promise.allSettled([first.accessToken(), second.accessToken()]);
+
+    expect(results.map(r => r.status)).toContain('rejected');
+    expect(server.ended()).toBe(true);
+  });
+
+  it('takes the token another tab has just refreshed instead of refreshing again', async () => {
+    const server = browser();
+    const shared = locks();
+    const name = `tabs-${Math.random()}`;
+    const [first, second] = [tab(shared, name), tab(shared, name)];
+
+    await first.accessToken();
+    await new Promise(resolve => setTimeout(resolve, 10));
+
+    expect(second.tokens).toEqual(first.tokens);
+    expect(await second.accessToken()).toBe(first.tokens!.accessToken);
+    expect(server.refreshes).toHaveLength(1);
+  });
+
+  it('signs every tab out when one signs out', async () => {
+    browser();
+    const name = `tabs-${Math.random()}`;
+    const [first, second] = [tab(locks(), name), tab(locks(), name)];
+    const left = vi.fn();
+    second.onSignedOutElsewhere = left;
+
+    await first.signOut();
+    await new Promise(resolve => setTimeout(resolve, 10));
+
+    expect(first.tokens).toBeUndefined();
+    expect(second.tokens).toBeUndefined();
+    expect(left).toHaveBeenCalledTimes(1);
+  });
+
+  it('resumes a reloaded tab from the cookie, and finds nothing to resume once the sign-in has ended', async () => {
+    const server = browser();
+    const api = new Api(() => now);
+
+    const resumed = await api.resume('own');
+
+    expect(resumed?.accessToken).toBeDefined();
+    expect(api.tokens).toEqual(resumed);
+    await api.signOut();
+    expect(server.ended()).toBe(true);
+    expect(await new Api(() => now).resume('own')).toBeUndefined();
   });
 });

@@ -49,7 +49,24 @@ export function tokenExpiresAt(accessToken: string): number | undefined {
  * the server reads the cookies only when it comes.
  */
 const refreshHeader = 'Telemed-Refresh';
-const refreshCookie = (tokens?: Tokens) => (tokens && claims(tokens.accessToken)?.act ? 'acting' : 'own');
+export type RefreshCookie = 'own' | 'acting';
+export const refreshCookie = (tokens?: Tokens): RefreshCookie => (tokens && claims(tokens.accessToken)?.act ? 'acting' : 'own');
+
+/**
+ * What the tabs of this browser tell each other on their channel: one refreshed (the others take its access token
+ * rather than refresh again), or signed out (the others leave too: the cookies are gone).
+ */
+type TabMessage = { kind: 'refreshed'; tokens: Tokens } | { kind: 'signed-out' };
+
+/** How the tabs of this browser share one pair of refresh cookies; without them (tests, old browsers) a tab is on its own. */
+export interface Tabs {
+  /** Web Locks: one refresh at a time across the tabs, so each sends the cookie the one before it left. */
+  locks?: Pick<LockManager, 'request'>;
+  channel?: BroadcastChannel;
+}
+
+/** The web lock every tab takes to refresh or sign out with the cookies. */
+const refreshLock = 'telemed.refresh';
 
 /**
  * A request to the server. One that never got there (no network) tells the page it is offline and fails in the
@@ -69,19 +86,46 @@ const refreshAhead = 30_000;
 
 /**
  * Access tokens live 15 minutes; the API refreshes them without the person noticing: ahead of expiry before a request
- * (and for the hub's connections), and once more when the server still answers 401. One refresh at a time, because
- * refresh tokens are single-use and a second refresh with the same one would end the whole session as stolen. The
- * refresh token travels only in its cookie, which the browser sends to /api/auth by itself.
+ * (and for the hub's connections), and once more when the server still answers 401. The access token lives only in
+ * this object — never in storage a script could read after a reload — and a reload gets a fresh one from the refresh
+ * cookie (`resume`). Refresh tokens are single-use, and a second refresh with the same one would end the whole session
+ * as stolen: so one refresh at a time in the tab, and across the browser's tabs one at a time under a web lock, each
+ * sending the cookie the refresh before it left; a tab that finds another has just refreshed takes its access token
+ * instead (their channel). The refresh token travels only in its cookie, which the browser sends to /api/auth by itself.
  */
 export class Api {
   tokens?: Tokens;
-  /** Told of the new tokens after each refresh (the page keeps them across reloads). */
-  onTokensRefreshed?: (tokens: Tokens) => void;
   /** The session cannot be refreshed any more: the person must sign in again. */
   onSessionExpired?: () => void;
+  /** Another tab signed out: the browser's cookies are gone, and this tab must leave as well. */
+  onSignedOutElsewhere?: () => void;
   private refreshing?: Promise<void>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now, private readonly tabs: Tabs = {}) {
+    tabs.channel?.addEventListener('message', event => this.heard((event as MessageEvent<TabMessage>).data));
+  }
+
+  private heard(message: TabMessage) {
+    if (message.kind === 'signed-out') {
+      if (!this.tokens) return;
+      this.tokens = undefined;
+      this.onSignedOutElsewhere?.();
+      return;
+    }
+    if (this.fresherFromAnotherTab(message.tokens)) this.tokens = message.tokens;
+  }
+
+  /** Tokens another tab refreshed, for this tab's own sign-in (same account, same cookie) and newer than its own. */
+  private fresherFromAnotherTab(tokens: Tokens): boolean {
+    const mine = this.tokens;
+    return mine !== undefined && tokens.accountId === mine.accountId && refreshCookie(tokens) === refreshCookie(mine)
+      && (tokenExpiresAt(tokens.accessToken) ?? 0) > (tokenExpiresAt(mine.accessToken) ?? 0);
+  }
+
+  /** Runs a use of the cookies alone among the browser's tabs (the web lock), or as it is without Web Locks. */
+  private exclusively<T>(use: () => Promise<T>): Promise<T> {
+    return this.tabs.locks ? this.tabs.locks.request(refreshLock, use) as Promise<T> : use();
+  }
 
   async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     return (await this.versioned<T>(method, path, body)).value;
@@ -95,6 +139,10 @@ export class Api {
     if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (ifMatch) headers['If-Match'] = ifMatch;
     const response = await this.fetch(path, { method, headers, body: body === undefined ? undefined : form ? body as FormData : JSON.stringify(body) });
+    return Api.read<T>(response);
+  }
+
+  private static async read<T>(response: Response): Promise<{ value: T; etag?: string }> {
     const text = await response.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
@@ -116,9 +164,37 @@ export class Api {
   /** A current access token, for the hub's (re)connections; refreshed first when it is about to expire. */
   async accessToken(): Promise<string> {
     if (!this.tokens) throw new ApiError(401, t('session.expired'));
-    const expiresAt = tokenExpiresAt(this.tokens.accessToken);
-    if (expiresAt === undefined || expiresAt - this.now() < refreshAhead) await this.refresh();
+    if (this.expiresSoon(this.tokens)) await this.refresh();
     return this.tokens!.accessToken;
+  }
+
+  private expiresSoon(tokens: Tokens): boolean {
+    const expiresAt = tokenExpiresAt(tokens.accessToken);
+    return expiresAt === undefined || expiresAt - this.now() < refreshAhead;
+  }
+
+  /**
+   * The sign-in a reloaded tab had, from the refresh cookie it names: the page keeps no token across a reload. Undefined
+   * when the browser holds none any more or the server refuses it (signed out, expired); a network failure throws.
+   */
+  async resume(cookie: RefreshCookie): Promise<Tokens | undefined> {
+    const response = await this.exclusively(() => this.refreshWith(cookie));
+    if (response.status === 400 || response.status === 401) return undefined;
+    this.tokens = (await Api.read<Tokens>(response)).value;
+    return this.tokens;
+  }
+
+  /**
+   * Signs out: the server ends the sign-in (and a guardian's, when consulting for a family member) and clears both
+   * cookies, and the other tabs are told to leave. Refused or unreachable, it throws and the tab stays signed in.
+   */
+  async signOut(): Promise<void> {
+    const cookie = refreshCookie(this.tokens);
+    const response = await this.exclusively(() => send('/api/auth/sign-out', { method: 'POST', headers: { [refreshHeader]: cookie } }));
+    // 401: the browser held no sign-in any more (another tab ended it): signed out all the same.
+    if (response.status !== 401) await Api.read(response);
+    this.tokens = undefined;
+    this.tabs.channel?.postMessage({ kind: 'signed-out' } satisfies TabMessage);
   }
 
   /**
@@ -144,16 +220,25 @@ export class Api {
   private async exchange(): Promise<void> {
     const before = this.tokens;
     if (!before) throw this.expired();
-    // A network failure throws here and leaves the session as it is: only the server's refusal ends it.
-    const response = await send('/api/auth/refresh', { method: 'POST', headers: { [refreshHeader]: refreshCookie(before) } });
-    if (response.status === 400 || response.status === 401) throw this.expired();
-    if (!response.ok) throw new ApiError(response.status, response.statusText);
-    const refreshed = await response.json() as Tokens;
+    const refreshed = await this.exclusively(async () => {
+      // Another tab may have refreshed while this one waited for the lock: its token does, and the cookie stays as it left it.
+      if (this.tokens && this.tokens !== before && !this.expiresSoon(this.tokens)) return this.tokens;
+      // A network failure throws here and leaves the session as it is: only the server's refusal ends it.
+      const response = await this.refreshWith(refreshCookie(before));
+      if (response.status === 400 || response.status === 401) return undefined;
+      if (!response.ok) throw new ApiError(response.status, response.statusText);
+      return await response.json() as Tokens;
+    });
     // The cookie is the browser's, not the tab's: after someone else signed in in another tab, it holds their sign-in,
     // which this tab must not take over.
-    if (refreshed.accountId !== before.accountId) throw this.expired();
+    if (!refreshed || refreshed.accountId !== before.accountId) throw this.expired();
+    if (refreshed === this.tokens) return;
     this.tokens = refreshed;
-    this.onTokensRefreshed?.(this.tokens);
+    this.tabs.channel?.postMessage({ kind: 'refreshed', tokens: refreshed } satisfies TabMessage);
+  }
+
+  private refreshWith(cookie: RefreshCookie): Promise<Response> {
+    return send('/api/auth/refresh', { method: 'POST', headers: { [refreshHeader]: cookie } });
   }
 
   private expired(): ApiError {

@@ -5,15 +5,21 @@ import { messagesLoaded, onLanguageChange, t } from './i18n';
 import { serverReach } from './offline';
 import { hubArguments, replyValue, type HubReply } from './server-errors';
 
-/** What every page of the app shares: the API with the signed-in account, the hub connection, the page's elements. */
-export const api = new Api();
+/**
+ * What every page of the app shares: the API with the signed-in account, the hub connection, the page's elements. The
+ * browser's tabs refresh one at a time under a web lock and tell each other of new tokens and of signing out.
+ */
+export const api = new Api(Date.now, {
+  locks: typeof navigator.locks === 'undefined' ? undefined : navigator.locks,
+  channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('telemed.session'),
+});
 
 /**
- * What this tab keeps across reloads (sessionStorage): the signed-in account and its access token, and while a guardian
- * consults for a family member, the guardian's own to go back to. Refresh tokens are never here: they live in HttpOnly
- * cookies that the server sets and reads (api.ts), so a reload with an expired access token refreshes through them.
+ * What this tab keeps across reloads (sessionStorage), none of it a token: which of the browser's refresh cookies its
+ * sign-in is in (`own`, or `acting` while a guardian consults for a family member), and then the guardian's name. A
+ * reload gets a fresh access token from that cookie; a new tab starts signed out.
  */
-export const storageKeys = { tokens: 'telemed.tokens', guardian: 'telemed.guardian' } as const;
+export const storageKeys = { signIn: 'telemed.signin', guardian: 'telemed.guardian' } as const;
 
 /** A key for something that belongs to the signed-in account (the session waited in), so a family member's stays theirs. */
 export function accountKey(name: string): string {
@@ -183,12 +189,11 @@ serverReach.onChange(reach => {
 connectionState.offline = serverReach.state === 'offline';
 renderBanner();
 
-// Access tokens are refreshed as they expire; the newest is kept for a reload (the key main.ts signs in with).
-api.onTokensRefreshed = tokens => sessionStorage.setItem(storageKeys.tokens, JSON.stringify(tokens));
-/** Who is signed in, in the header: their role, and for staff the way to change their password. */
+/** Who is signed in, in the header: their role, the way to sign out, and for staff the way to change their password. */
 export function renderSignedIn() {
   const role = api.tokens?.role;
   $('who').textContent = role ? t(`role.${role}`) : '';
+  $('sign-out').hidden = !role;
   $('change-password').hidden = !role || role === 'patient';
   $('mfa-manage').hidden = !role || role === 'patient';
 }
@@ -197,7 +202,7 @@ onLanguageChange(renderSignedIn);
 /** Back to signing in: this tab forgets the account and closes its hub connections. */
 export function leaveSession() {
   api.tokens = undefined;
-  sessionStorage.removeItem(storageKeys.tokens);
+  sessionStorage.removeItem(storageKeys.signIn);
   sessionStorage.removeItem(storageKeys.guardian);
   const stopping = [...connections];
   connections.clear();
@@ -221,6 +226,24 @@ api.onSessionExpired = () => {
   leaveSession();
   $('error').textContent = t('session.expired');
 };
+
+/**
+ * Signing out ends the sign-in on the server and clears its cookies, then loads the page afresh in place of this one:
+ * nothing the signed-in pages showed stays in memory or in the document, for Back or a reload to bring up. The other
+ * tabs of the browser leave the same way.
+ */
+async function signOut() {
+  await api.signOut();
+  leaveFresh();
+}
+
+function leaveFresh() {
+  leaveSession();
+  location.replace(location.pathname);
+}
+
+api.onSignedOutElsewhere = leaveFresh;
+$('sign-out').addEventListener('click', () => void failSafely(signOut));
 
 /** Runs a user action; a failure is shown in the page's alert line instead of being lost. */
 export async function failSafely(action: () => Promise<void>) {

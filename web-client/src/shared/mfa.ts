@@ -5,7 +5,7 @@ import { onLanguageChange, t } from './i18n';
 /**
  * Two-step sign-in for staff (an authenticator app's codes, TOTP): the code asked after the password, enrolment (in
  * the header's dialog, or at sign-in for an administrator who has none yet: administrators get no session without it),
- * the recovery codes shown once, and turning it off (not for administrators).
+ * the recovery codes shown once and renewed, and turning it off (not for administrators).
  */
 
 /** What a right password answers when a second step follows, instead of tokens. */
@@ -30,8 +30,10 @@ function say(text: () => string) {
   $('mfa-status').textContent = text();
 }
 
-function showOnly(part?: 'mfa-start' | 'mfa-setup' | 'mfa-recovery' | 'mfa-off') {
-  for (const id of ['mfa-start', 'mfa-setup', 'mfa-recovery', 'mfa-off']) $(id).hidden = id !== part;
+type Part = 'mfa-start' | 'mfa-setup' | 'mfa-recovery' | 'mfa-off' | 'mfa-renew';
+
+function showOnly(...parts: Part[]) {
+  for (const id of ['mfa-start', 'mfa-setup', 'mfa-recovery', 'mfa-off', 'mfa-renew'] satisfies Part[]) $(id).hidden = !parts.includes(id);
 }
 
 /** Runs a step of the dialog, its refusal (problem details) shown in the dialog. */
@@ -96,7 +98,9 @@ async function showStatus() {
   say(status.enabled
     ? () => `${t('mfa.on', { left: status.recoveryCodesLeft })}${status.required ? ` ${t('mfa.adminKeeps')}` : ''}`
     : () => t('mfa.off'));
-  showOnly(status.enabled ? (status.required ? undefined : 'mfa-off') : 'mfa-start');
+  if (!status.enabled) return showOnly('mfa-start');
+  // Administrators keep it on; everyone with it on can take new recovery codes (few left, or seen by someone).
+  showOnly(...(status.required ? [] : ['mfa-off'] as const), 'mfa-renew');
 }
 
 async function confirm() {
@@ -117,6 +121,16 @@ async function turnOff() {
   $<HTMLInputElement>('mfa-off-code').value = '';
   await showStatus();
   say(() => t('mfa.turnedOff'));
+}
+
+/** New recovery codes for a current code: shown once, and the ones before stop working. */
+async function renew() {
+  const code = value('mfa-renew-code');
+  if (!code) throw new Error(t('mfa.codeMissing'));
+  const renewed = await api.post<{ recoveryCodes: string[] }>('/api/me/mfa/recovery-codes', { code });
+  $<HTMLInputElement>('mfa-renew-code').value = '';
+  showRecovery(renewed.recoveryCodes);
+  say(() => t('mfa.renewed'));
 }
 
 export function startMfa() {
@@ -147,6 +161,10 @@ export function startMfa() {
   $('mfa-off').addEventListener('submit', event => {
     event.preventDefault();
     void inDialog(turnOff);
+  });
+  $('mfa-renew').addEventListener('submit', event => {
+    event.preventDefault();
+    void inDialog(renew);
   });
   $('mfa-close').addEventListener('click', () => dialog().close());
   dialog().addEventListener('close', () => {

@@ -910,6 +910,8 @@ export const en = {
   'mfa.codeIntro': 'Type the 6-digit code your authenticator app shows for Telemed. If you lost the phone, type one of your recovery codes.',
   'mfa.back': 'Start again',
   'mfa.codeMissing': 'Type the code.',
+  'mfa.renew': 'Get new recovery codes',
+  'mfa.renewed': 'These are your new recovery codes: the ones before no longer work.',
   'password.change': 'Change password',
   'password.heading': 'Change your password',
   'password.intro': 'After the change every sign-in of your account ends, on every device: sign in again with the new password.',
@@ -927,6 +929,7 @@ export const en = {
   'connection.offline': 'No connection: you are offline. Telemed reconnects by itself when the connection is back; there is no need to reload.',
   'offline.notSent': 'No connection: this did not reach the clinic. Try again once the connection is back.',
   'session.expired': 'Your session has expired — sign in again.',
+  'session.signOut': 'Sign out',
 
   'analytics.heading': 'OPD and outbreak analytics',
   'analytics.facility': 'Facility',
