@@ -46,6 +46,9 @@ public sealed record Consultation(
     /// <summary>The patient's feedback on the visit, once given.</summary>
     public FeedbackGiven? Feedback { get; init; }
 
+    /// <summary>Files and photos shared during the call, in the order they were shared.</summary>
+    public ImmutableList<FileShared> SharedFiles { get; init; } = [];
+
     /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
     public ConsultationMedium Medium =>
         SeenOnVideo ? ConsultationMedium.Video : EverConnected ? ConsultationMedium.AudioOnly : ConsultationMedium.Chat;
@@ -86,6 +89,7 @@ public sealed record Consultation(
             CallModeChanged e => state with { Mode = e.Mode, SeenOnVideo = state.SeenOnVideo || (state.Connected && e.Mode == CallMode.Video) },
             ChatMessagePosted e => state with { ChatMessageIds = state.ChatMessageIds.Add(e.MessageId) },
             ChatMessageRead => state,
+            FileShared e => state with { SharedFiles = state.SharedFiles.Add(e) },
             // Device readings stream in during the call: they leave the record's version alone so the doctor's edits are not made stale.
             DeviceVitalsRecorded e => state with { DeviceReadings = state.DeviceReadings.Add(e) },
             VitalsRecorded e => state.Written(state.Record with { Vitals = e.Vitals, VitalsBy = e.By }),
@@ -147,6 +151,9 @@ public sealed record ConsultationError(string Code, string Message)
 
     public static ConsultationError NotInRoom { get; } = new("NotInRoom", "Join the consultation room first.");
 
+    public static ConsultationError TooManyFiles { get; } =
+        new("TooManyFiles", $"At most {ConsultationDecisions.MaxSharedFiles} files can be shared in one consultation.");
+
     public static ConsultationError ReadingIdReused { get; } =
         new("ReadingIdReused", "This device already sent a different reading with the same identifier; give each reading its own identifier.");
 }
@@ -155,6 +162,9 @@ public sealed record ConsultationError(string Code, string Message)
 public static class ConsultationDecisions
 {
     public const int MaxChatLength = 2000;
+
+    /// <summary>Enough for a call's reports and photos; a consultation is not a document store.</summary>
+    public const int MaxSharedFiles = 20;
 
     private static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Events(params IConsultationEvent[] events) => events;
 
@@ -223,6 +233,19 @@ public static class ConsultationDecisions
         return consultation.ChatMessageIds.Contains(messageId)
             ? Events(new ChatMessageRead(consultation.Id, messageId, accountId, now))
             : new ConsultationError("UnknownMessage", "There is no such chat message in this consultation.");
+    }
+
+    /// <summary>A file shared in the call: by someone in the room, while it is open, up to <see cref="MaxSharedFiles"/> per consultation.</summary>
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> ShareFile(
+        Consultation consultation, Guid accountId, Guid fileId, string fileName, string contentType, long size, DateTimeOffset now)
+    {
+        if (InRoom(consultation, accountId) is { } refused)
+        {
+            return refused;
+        }
+        return consultation.SharedFiles.Count >= MaxSharedFiles
+            ? ConsultationError.TooManyFiles
+            : Events(new FileShared(consultation.Id, fileId, accountId, fileName, contentType, size, now));
     }
 
     private static ConsultationError? InRoom(Consultation consultation, Guid accountId) =>

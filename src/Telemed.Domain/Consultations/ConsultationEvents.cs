@@ -48,6 +48,10 @@ public sealed record CallModeChanged(Guid ConsultationId, CallMode Mode, Guid By
 
 public sealed record ChatMessagePosted(Guid ConsultationId, Guid MessageId, Guid SenderId, string Text, DateTimeOffset At) : IConsultationEvent;
 
+/// <summary>A file or photo a participant shared during the call; the file itself is stored beside the stream.</summary>
+public sealed record FileShared(Guid ConsultationId, Guid FileId, Guid SharedBy, string FileName, string ContentType, long Size, DateTimeOffset At)
+    : IConsultationEvent;
+
 public sealed record ChatMessageRead(Guid ConsultationId, Guid MessageId, Guid ReaderId, DateTimeOffset At) : IConsultationEvent;
 
 public sealed record ConsultationCompleted(Guid ConsultationId, Guid DoctorId, DateTimeOffset At) : IConsultationEvent;

@@ -40,6 +40,7 @@ public static class ConsultationEndpoints
             .WithSummary("The consulting doctor: active doctors who may be added to the room (not yet in it).");
         app.MapGet("/api/consultations/invited", Invitations).RequireAuthorization(Roles.Doctor).WithTags("Consultations")
             .WithSummary("Doctor: open consultations I was added to as staff, newest first.");
+        consultations.MapSharedFiles();
         app.MapPreCall();
         app.MapClinicalRecord();
         app.MapFeedback();
@@ -182,7 +183,8 @@ public static class ConsultationEndpoints
         return null;
     }
 
-    private static async Task<ProblemHttpResult?> Refusal(
+    /// <summary>Null for a participant of the consultation; anyone else is refused and audited.</summary>
+    internal static async Task<ProblemHttpResult?> Refusal(
         Consultation? consultation, ClaimsPrincipal user, AuditTrail audit, Guid consultationId, string action, CancellationToken cancellationToken)
     {
         if (consultation is null)
@@ -207,6 +209,7 @@ public static class ConsultationEndpoints
         CallModeChanged e => e.By,
         ChatMessagePosted e => e.SenderId,
         ChatMessageRead e => e.ReaderId,
+        FileShared e => e.SharedBy,
         ConsultationCompleted e => e.DoctorId,
         _ => null,
     };

@@ -44,6 +44,9 @@ public interface IConsultationClient
 
     Task ChatReceipt(ChatReceipt receipt, CancellationToken deadline);
 
+    /// <summary>To the room: a participant shared a file or photo (<see cref="SharedFileEndpoints"/>).</summary>
+    Task FileShared(SharedFileView file, CancellationToken deadline);
+
     /// <summary>To the room: a medical device's reading was recorded (from a participant's browser or a kiosk device).</summary>
     Task DeviceReading(DeviceReadingView reading, CancellationToken deadline);
 

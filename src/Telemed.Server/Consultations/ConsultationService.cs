@@ -32,13 +32,17 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
         return await session.Events.FetchStreamAsync(consultationId, token: cancellationToken);
     }
 
-    /// <summary>Decides and records; returns the events recorded (none when nothing changed) or the refusal.</summary>
+    /// <summary>
+    /// Decides and records; returns the events recorded (none when nothing changed) or the refusal. What
+    /// <paramref name="alongside"/> stores is saved in the same transaction as the events, and only with them.
+    /// </summary>
     public async Task<Result<(Consultation State, IReadOnlyList<IConsultationEvent> Events), ConsultationError>> Execute(
         Guid consultationId,
         Func<Consultation, DateTimeOffset, Result<IReadOnlyList<IConsultationEvent>, ConsultationError>> decide,
         CancellationToken cancellationToken,
         long? expectedVersion = null,
-        Func<Consultation, long>? versionOf = null)
+        Func<Consultation, long>? versionOf = null,
+        Action<IDocumentSession>? alongside = null)
     {
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForExclusiveWriting<Consultation>(consultationId, cancellationToken);
@@ -61,6 +65,7 @@ public sealed class ConsultationService(IDocumentStore store, TimeProvider time)
             return (state, decision.Value);
         }
         stream.AppendMany(decision.Value.Cast<object>().ToArray());
+        alongside?.Invoke(session);
         await session.SaveChangesAsync(cancellationToken);
         return (decision.Value.Aggregate(state, Consultation.Evolve), decision.Value);
     }

@@ -35,8 +35,9 @@ public static class ConsultationSetup
                 typeof(ConsultationStarted), typeof(StaffInvited), typeof(ParticipantJoined), typeof(ParticipantLeft), typeof(CallConnected),
                 typeof(CallModeChanged), typeof(ChatMessagePosted), typeof(ChatMessageRead), typeof(ConsultationCompleted), typeof(ConsultationAbandoned),
                 typeof(PreCallCheckRecorded), typeof(VitalsRecorded), typeof(NotesRecorded), typeof(DiagnosisRecorded), typeof(MedicinesPrescribed),
-                typeof(AddendumRecorded), typeof(PrescriptionIssued), typeof(DeviceVitalsRecorded), typeof(FeedbackGiven),
+                typeof(AddendumRecorded), typeof(PrescriptionIssued), typeof(DeviceVitalsRecorded), typeof(FeedbackGiven), typeof(FileShared),
             ]);
+            options.Schema.For<SharedCallFile>();
             // A consultation's stream is short: folded on every read, nothing stored.
             options.Projections.Add<ConsultationProjection>(ProjectionLifecycle.Live);
         });

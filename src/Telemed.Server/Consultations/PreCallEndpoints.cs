@@ -22,7 +22,18 @@ public static class PreCallEndpoints
         group.MapGet("/ice-servers", Servers)
             .WithSummary("ICE servers for testing connectivity before a call: STUN, and TURN credentials for a patient with a token in a queue.");
         group.MapPost("/checks", Record).WithSummary("Record a pre-call test (camera, microphone, network) and get the verdict.");
+        group.MapGet("/speed-sample", SpeedSample).RequireRateLimiting(Security.SpeedSampleLimit)
+            .WithSummary($"{SpeedSampleBytes} bytes that do not compress: the pre-call test times their download to estimate the connection's speed.");
     }
+
+    /// <summary>Half a megabyte: a second or two on a 2G-like link, still measurable on a fast one, and no burden on a metered plan.</summary>
+    public const int SpeedSampleBytes = 512 * 1024;
+
+    // Random bytes, so no proxy or transport compression shortens the download and flatters the estimate.
+    private static readonly byte[] Sample = System.Security.Cryptography.RandomNumberGenerator.GetBytes(SpeedSampleBytes);
+
+    /// <summary>Like every API answer, marked no-store (Security): a cached copy would time the cache, not the network.</summary>
+    private static FileContentHttpResult SpeedSample() => TypedResults.File(Sample, "application/octet-stream");
 
     private static async Task<Ok<IceServers>> Servers(
         ClaimsPrincipal user, ConsultationRooms rooms, IQuerySession db, QueueService queue, TimeProvider time, CancellationToken cancellationToken)

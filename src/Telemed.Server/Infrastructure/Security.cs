@@ -35,6 +35,14 @@ public sealed class SecurityOptions
     [Range(1, 100_000)]
     public int CheckInPerMinute { get; set; } = 10;
 
+    /// <summary>Files shared in calls per account per minute.</summary>
+    [Range(1, 100_000)]
+    public int SharedFilesPerMinute { get; set; } = 10;
+
+    /// <summary>Pre-call bandwidth samples per account per minute (each is a download of a fixed size).</summary>
+    [Range(1, 100_000)]
+    public int SpeedSamplesPerMinute { get; set; } = 6;
+
     /// <summary>
     /// Token refreshes and sign-outs per client address per minute: each browser refreshes every quarter of an hour, so
     /// even a clinic of many devices behind one address stays far below it.
@@ -104,6 +112,8 @@ public static class Security
     public const string SessionLimit = "session";
     public const string PublicKeysLimit = "public-keys";
     public const string WebhookLimit = "webhook";
+    public const string SharedFileLimit = "shared-file";
+    public const string SpeedSampleLimit = "speed-sample";
 
     // The web client: own scripts and styles (Chart.js sets inline canvas styles), media from the camera and from
     // peers, API and hub calls to this origin (plus what a feature declares, see ContentSecuritySources), never framed.
@@ -168,6 +178,8 @@ public static class Security
             limiter.AddPolicy(CheckInLimit, http => Partition(http, CheckInLimit,
                 http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? ClientNetwork(http.Connection.RemoteIpAddress),
                 options => options.CheckInPerMinute));
+            limiter.AddPolicy(SharedFileLimit, http => Partition(http, SharedFileLimit, AccountOrNetwork(http), options => options.SharedFilesPerMinute));
+            limiter.AddPolicy(SpeedSampleLimit, http => Partition(http, SpeedSampleLimit, AccountOrNetwork(http), options => options.SpeedSamplesPerMinute));
         });
         return builder;
     }
@@ -194,6 +206,9 @@ public static class Security
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
     }
+
+    private static string AccountOrNetwork(HttpContext http) =>
+        http.User.FindFirstValue(System.IdentityModel.Tokens.Jwt.JwtRegisteredClaimNames.Sub) ?? ClientNetwork(http.Connection.RemoteIpAddress);
 
     /// <summary>A fixed window of a minute per client: counted in Redis across nodes when scaled out, by this node alone otherwise.</summary>
     private static RateLimitPartition<string> Partition(HttpContext http, string policy, string client, Func<SecurityOptions, int> permits)

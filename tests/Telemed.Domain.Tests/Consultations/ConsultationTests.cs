@@ -108,4 +108,29 @@ public class ConsultationTests
         Then(ConsultationDecisions.MarkRead(chatted, Doctor, message, Now)).ShouldBe([new ChatMessageRead(Id, message, Doctor, Now)]);
         Refused(ConsultationDecisions.MarkRead(chatted, Doctor, Guid.NewGuid(), Now), "UnknownMessage");
     }
+
+    [Fact]
+    public void A_file_is_shared_by_someone_in_the_room_of_an_open_consultation()
+    {
+        var file = Guid.NewGuid();
+        var joined = Given(Started, new ParticipantJoined(Id, Patient, ParticipantRole.Patient, Now));
+        Then(ConsultationDecisions.ShareFile(joined, Patient, file, "report.pdf", "application/pdf", 1234, Now))
+            .ShouldBe([new FileShared(Id, file, Patient, "report.pdf", "application/pdf", 1234, Now)]);
+        Refused(ConsultationDecisions.ShareFile(joined, Doctor, file, "report.pdf", "application/pdf", 1234, Now), "NotInRoom");
+        Refused(ConsultationDecisions.ShareFile(joined, Guid.NewGuid(), file, "report.pdf", "application/pdf", 1234, Now), "NotParticipant");
+        Refused(ConsultationDecisions.ShareFile(Consultation.Evolve(joined, new ConsultationCompleted(Id, Doctor, Now)), Patient, file, "report.pdf", "application/pdf", 1234, Now),
+            "ConsultationEnded");
+    }
+
+    [Fact]
+    public void A_consultation_holds_a_bounded_number_of_shared_files()
+    {
+        var state = Given(Started, new ParticipantJoined(Id, Patient, ParticipantRole.Patient, Now));
+        for (var i = 0; i < ConsultationDecisions.MaxSharedFiles; i++)
+        {
+            state = Consultation.Evolve(state, new FileShared(Id, Guid.NewGuid(), Patient, $"photo{i}.jpg", "image/jpeg", 10, Now));
+        }
+        state.SharedFiles.Count.ShouldBe(ConsultationDecisions.MaxSharedFiles);
+        Refused(ConsultationDecisions.ShareFile(state, Patient, Guid.NewGuid(), "one more.jpg", "image/jpeg", 10, Now), "TooManyFiles");
+    }
 }

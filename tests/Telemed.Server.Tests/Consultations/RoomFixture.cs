@@ -35,7 +35,7 @@ public sealed record Room(Guid SessionId, Guid ConsultationId, TestPatient Patie
     public static readonly string[] Pushes =
     [
         "PeerJoined", "PeerLeft", "PeerDisconnected", "Offer", "Answer", "IceCandidate", "EndOfCandidates", "IceRestartRequested",
-        "PeerTyping", "PeerMediaState", "PeerVideoPaused", "CallModeChanged", "ChatMessage", "ChatReceipt", "PositionChanged",
+        "PeerTyping", "PeerMediaState", "PeerVideoPaused", "CallModeChanged", "ChatMessage", "ChatReceipt", "PositionChanged", "FileShared",
     ];
 
     public async Task<(HubClient Doctor, HubClient Patient)> JoinBoth(TelemedFactory host)

@@ -11,7 +11,7 @@ import { isMinor, today, type Patient } from './person';
 import { loadAbha } from './abha';
 import { enablePush, pushSupported } from './push';
 import type { PaymentView } from './payment';
-import { runPreCallCheck } from '../shared/call/precheck';
+import { playTestTone, runPreCallCheck } from '../shared/call/precheck';
 import type { HubReply } from '../shared/server-errors';
 
 type TokenState = 'waiting' | 'called' | 'inConsultation' | 'completed' | 'skipped' | 'noShow' | 'recalled' | 'cancelled' | 'left' | 'awaitingPayment' | 'paymentExpired' | 'notHeld';
@@ -354,7 +354,27 @@ function renderPosition() {
 
 $('precheck-run').addEventListener('click', () => void failSafely(async () => {
   $('precheck-verdict').textContent = t('precheck.testing');
+  $('precheck-speed').textContent = '';
   const result = await runPreCallCheck(api);
   $('precheck-verdict').textContent = `${result.verdict}: ${result.advice}`;
+  $('precheck-speed').textContent = result.speed;
 }));
+
+// The speakers are tested by ear: a tone plays, and only the patient can say whether it came out.
+$('precheck-tone').addEventListener('click', () => void failSafely(async () => {
+  $('precheck-heard').hidden = true;
+  $('precheck-speaker-result').textContent = t('precheck.tonePlaying');
+  delete $('precheck-speaker-result').dataset.heard;
+  await playTestTone();
+  $('precheck-speaker-result').textContent = '';
+  $('precheck-heard').hidden = false;
+  $('precheck-heard-yes').focus();
+}));
+for (const heard of [true, false]) {
+  $(heard ? 'precheck-heard-yes' : 'precheck-heard-no').addEventListener('click', () => {
+    $('precheck-heard').hidden = true;
+    $('precheck-speaker-result').dataset.heard = String(heard);
+    $('precheck-speaker-result').textContent = t(heard ? 'precheck.speakerWorks' : 'precheck.speakerSilent');
+  });
+}
 

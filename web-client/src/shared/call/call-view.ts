@@ -5,6 +5,7 @@ import { onLanguageChange, t } from '../i18n';
 import { iceServerRenewalMs, toRtcIceServers, type ServerIceServers } from './negotiation';
 import { stopPreCallCheck } from './precheck';
 import { showDeviceReadings } from '../devices/device-panel';
+import { kilobytes, shareableTypes, type SharedFile } from './shared-files';
 
 const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
 let call: Call | undefined;
@@ -31,6 +32,10 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   $('call-assisted').textContent = '';
   $('call-tiles').replaceChildren();
   $('call-tiles').hidden = true;
+  $('call-file-list').replaceChildren();
+  $('call-file-status').textContent = '';
+  // Showing another screen is the doctor's: a patient's screen holds their own messages and accounts.
+  $('call-screen').hidden = role !== 'doctor';
   const servers = await api.get<ServerIceServers>(`/api/consultations/${consultationId}/ice-servers`);
   const stopRenewing = () => clearTimeout(renewal);
   call = new Call(hub('consultation'), consultationId, { accountId: api.tokens!.accountId, role }, toRtcIceServers(servers.servers), relayOnly,
@@ -39,7 +44,7 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   renewIceServers(call, consultationId, servers.expiresAt);
   render();
   await call.start();
-  await showDeviceReadings(consultationId);
+  await Promise.all([showDeviceReadings(consultationId), showSharedFiles(call, consultationId)]);
 }
 
 /**
@@ -93,6 +98,34 @@ function removeTile(accountId: string) {
   $('call-tiles').hidden = $('call-tiles').childElementCount === 0;
 }
 
+/** What was shared before this page joined (or before a reload); later files arrive as FileShared. */
+async function showSharedFiles(current: Call, consultationId: string) {
+  const files = await api.get<SharedFile[]>(`/api/consultations/${consultationId}/files`);
+  for (const file of files) current.files.add(file);
+  render();
+}
+
+/** Uploads the picked file; the server checks it (type, size, photo metadata) and tells everyone in the room. */
+async function shareFile(input: HTMLInputElement) {
+  const file = input.files?.[0];
+  const current = call;
+  if (!file || !current) return;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  $('call-file-status').textContent = t('call.fileSending', { name: file.name });
+  try {
+    const shared = await api.post<SharedFile>(`/api/consultations/${current.consultationId}/files`, form);
+    current.files.add(shared);
+    $('call-file-status').textContent = t('call.fileShared', { name: shared.fileName });
+    render();
+  } catch (error) {
+    $('call-file-status').textContent = '';
+    throw error;
+  } finally {
+    input.value = '';
+  }
+}
+
 export async function hangUp() {
   await call?.hangUp();
 }
@@ -104,6 +137,9 @@ const toggle = (id: string, apply: (pressed: boolean) => Promise<void>) => $(id)
 });
 toggle('call-mute', muted => call?.setMicrophone(!muted) ?? Promise.resolve());
 toggle('call-camera', off => call?.setCamera(!off) ?? Promise.resolve());
+toggle('call-screen', sharing => (sharing ? call?.shareScreen() : call?.stopScreen()) ?? Promise.resolve());
+$<HTMLInputElement>('call-file').accept = shareableTypes;
+$('call-file').addEventListener('change', () => void failSafely(() => shareFile($<HTMLInputElement>('call-file'))));
 $('audio-only').addEventListener('click', () => void failSafely(async () => call?.switchToAudioOnly()));
 $('hangup').addEventListener('click', () => void failSafely(async () => call?.hangUp()));
 $('chat-text').addEventListener('input', () => call?.typed());
@@ -140,10 +176,33 @@ function render() {
   $('call-camera').setAttribute('aria-pressed', String(!call.cameraOn || call.mode === 'audioOnly'));
   $<HTMLButtonElement>('call-camera').disabled = call.mode === 'audioOnly';
   $<HTMLButtonElement>('audio-only').disabled = call.mode === 'audioOnly';
+  $('call-screen').setAttribute('aria-pressed', String(call.sharingScreen));
+  $<HTMLButtonElement>('call-screen').disabled = call.mode === 'audioOnly';
   $('remote').dataset.camera = String(call.peerMedia.camera);
   for (const figure of $('call-tiles').querySelectorAll<HTMLElement>('figure')) labelTile(figure);
   renderQuality(call);
   renderChat(call);
+  renderFiles(call);
+}
+
+/** One button per shared file, saying who shared it; new ones are appended, so the list (a live region) announces only them. */
+function renderFiles(call: Call) {
+  const list = $('call-file-list');
+  for (const file of call.files.entries) {
+    let button = list.querySelector<HTMLButtonElement>(`button[data-file="${file.id}"]`);
+    if (!button) {
+      button = Object.assign(document.createElement('button'), { type: 'button', className: 'attachment' });
+      button.dataset.file = file.id;
+      button.dataset.icon = 'download';
+      button.addEventListener('click', () => void failSafely(() =>
+        api.download(`/api/consultations/${file.consultationId}/files/${file.id}`, file.fileName)));
+      const item = document.createElement('li');
+      item.append(button);
+      list.append(item);
+    }
+    const from = file.sharedBy === api.tokens?.accountId ? t('call.fileFromYou') : t(`call.who.${file.role ?? 'staff'}`);
+    button.textContent = t('call.fileEntry', { name: file.fileName, size: kilobytes(file.size), from });
+  }
 }
 
 function renderQuality(call: Call) {

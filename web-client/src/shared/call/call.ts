@@ -7,6 +7,7 @@ import type { MessageKey } from '../i18n';
 import { isMainPeer, mainPeerRole, type CandidateInit, type Participant, type Role } from './negotiation';
 import { allOn, PeerLink, type LinkContext, type PeerMedia } from './peer-link';
 import { replyValue, type HubReply } from '../server-errors';
+import { SharedFiles, type SharedFile } from './shared-files';
 
 interface SdpMessage { consultationId: string; from: string; to: string; type: string; sdp: string; negotiation: number }
 interface CandidateMessage extends CandidateInit { consultationId: string; from: string; to: string }
@@ -59,6 +60,9 @@ export class Call {
   /** Our video as the link carries it: paused by itself on a weak link, tried again, back to full (link-adaptation.ts). */
   readonly video = new LinkAdapter();
   readonly chat = new ChatThread();
+  readonly files = new SharedFiles();
+  /** The screen we send instead of the camera (with our microphone), while we share it. */
+  private screen?: MediaStream;
   private readonly links = new Map<string, PeerLink>();
   private readonly typing = new TypingThrottle();
   private typingTimer?: ReturnType<typeof setTimeout>;
@@ -69,7 +73,7 @@ export class Call {
 
   constructor(
     private readonly hub: HubConnection,
-    private readonly consultationId: string,
+    readonly consultationId: string,
     private readonly me: Participant,
     iceServers: RTCIceServer[],
     relayOnly: boolean,
@@ -81,7 +85,7 @@ export class Call {
       consultationId,
       me,
       configuration: { iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' },
-      local: () => this.local!,
+      local: () => this.screen ?? this.local!,
       streamArrived: link => this.show(link),
       stateChanged: (link, state) => this.linkStateChanged(link, state),
     };
@@ -125,6 +129,7 @@ export class Call {
     this.hub.on('PeerVideoPaused', (m: VideoPausedMessage) => this.matches(m) && this.peerPausedVideo(m));
     this.hub.on('PeerTyping', (m: PeerSignal) => this.matches(m) && this.peerIsTyping(m.from));
     this.hub.on('ChatMessage', (m: { consultationId: string; messageId: string; from: string; text: string }) => this.matches(m) && this.received(m));
+    this.hub.on('FileShared', (m: SharedFile) => this.matches(m) && this.files.add(m) && this.view.changed());
     this.hub.on('ChatReceipt', (m: ChatReceipt) => this.matches(m) && this.chat.mark(m.messageId, m.kind) && this.view.changed());
     document.addEventListener('visibilitychange', this.readWhenVisible);
     this.statsTimer = setInterval(() => void this.measure(), statsEveryMs);
@@ -213,10 +218,50 @@ export class Call {
     await this.tellMediaState(true);
   }
 
+  get sharingScreen(): boolean {
+    return this.screen !== undefined;
+  }
+
+  /**
+   * Sends the screen instead of the camera on every link: the video sender's track is replaced, so nothing is
+   * renegotiated and the others' video simply shows the screen. Links opened meanwhile start with it (local()).
+   */
+  async shareScreen(): Promise<void> {
+    if (this.screen || !this.local) return;
+    const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    const track = display.getVideoTracks()[0];
+    // The browser's own "stop sharing" ends the track: back to the camera, as with our button.
+    track.addEventListener('ended', () => void this.stopScreen());
+    this.screen = new MediaStream([...this.local.getAudioTracks(), track]);
+    await this.sendVideo(track);
+    this.elements.local.srcObject = this.screen;
+    this.view.changed();
+    await this.tellMediaState(true);
+  }
+
+  /** Back to the camera (as it was: off stays off). */
+  async stopScreen(): Promise<void> {
+    const screen = this.screen;
+    if (!screen) return;
+    this.screen = undefined;
+    await this.sendVideo(this.local?.getVideoTracks()[0] ?? null);
+    screen.getVideoTracks().forEach(track => track.stop());
+    this.elements.local.srcObject = this.local ?? null;
+    this.view.changed();
+    if (this.mode === 'video') await this.tellMediaState(true);
+  }
+
+  private async sendVideo(track: MediaStreamTrack | null): Promise<void> {
+    for (const link of this.links.values()) {
+      const video = link.pc?.getTransceivers().find(transceiver => transceiver.receiver.track.kind === 'video');
+      await video?.sender.replaceTrack(track);
+    }
+  }
+
   /** Our state to the other side: always after a change, otherwise only when it differs from the on/on they assume. */
   private async tellMediaState(always = false): Promise<void> {
     if (!always && this.microphoneOn && this.cameraOn) return;
-    await this.invoke('SetMediaState', this.consultationId, this.microphoneOn, this.cameraOn && this.mode === 'video');
+    await this.invoke('SetMediaState', this.consultationId, this.microphoneOn, (this.cameraOn || this.sharingScreen) && this.mode === 'video');
   }
 
   /** The main peer's changes make notices; the others' show on their tiles. */
@@ -301,6 +346,8 @@ export class Call {
     clearTimeout(this.typingTimer);
     document.removeEventListener('visibilitychange', this.readWhenVisible);
     for (const link of this.links.values()) link.close();
+    this.screen?.getVideoTracks().forEach(track => track.stop());
+    this.screen = undefined;
     this.local?.getTracks().forEach(track => track.stop());
     this.quality = undefined;
     this.view.mediaState('none');
@@ -342,7 +389,7 @@ export class Call {
     const { sample, counters } = sampleFromStats(report.values() as Iterable<StatsEntry>, link.lossCounters);
     link.lossCounters = counters;
     const sending = this.mode === 'video' ? this.video.next(sample, Date.now()) : undefined;
-    if (sending) await this.sendVideo(sending);
+    if (sending) await this.adaptVideo(sending);
     const quality = classifyQuality(sample, this.mode);
     if (JSON.stringify(quality) === JSON.stringify(this.quality)) return;
     this.quality = quality;
@@ -350,7 +397,7 @@ export class Call {
   }
 
   /** Every link sends video as the main link's figures allow (the same camera and uplink serve them all); the others hear of a pause and its end. */
-  private async sendVideo(sending: VideoSending): Promise<void> {
+  private async adaptVideo(sending: VideoSending): Promise<void> {
     await Promise.all([...this.links.values()].map(link => link.sendVideo(sending)));
     this.view.changed();
     if (sending.level !== 'trial') await this.hub.invoke('SetVideoPaused', this.consultationId, sending.level === 'paused').catch(() => undefined);
@@ -416,7 +463,10 @@ export class Call {
   /** Audio only: the camera is switched off (its track stops, on every link) and the microphone carries on. */
   private applyMode(mode: CallMode): void {
     this.mode = mode;
-    if (mode === 'audioOnly') this.local?.getVideoTracks().forEach(track => track.stop());
+    if (mode === 'audioOnly') {
+      void this.stopScreen();
+      this.local?.getVideoTracks().forEach(track => track.stop());
+    }
     this.view.changed();
   }
 

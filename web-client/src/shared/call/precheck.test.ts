@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heardLevel, levelOf, networkPathOf, precheckAdvice } from './precheck';
+import { heardLevel, levelOf, networkPathOf, precheckAdvice, roundedMbps, speedOf } from './precheck';
 
 describe('networkPathOf', () => {
   it('prefers a relay', () => expect(networkPathOf(['host', 'srflx', 'relay'])).toBe('relay'));
@@ -39,5 +39,23 @@ describe('precheckAdvice', () => {
   it('tells a direct path from a relay', () => {
     expect(precheckAdvice(true, true, 'direct')).toBe('precheck.advice.direct');
     expect(precheckAdvice(true, true, 'relay')).toBe('precheck.advice.relay');
+  });
+});
+
+describe('speedOf', () => {
+  it('turns a timed download into megabits a second', () => {
+    expect(speedOf(512 * 1024, 1000).mbps).toBeCloseTo(4.19, 2);
+  });
+
+  it('says what the speed means for a call', () => {
+    expect(speedOf(512 * 1024, 1000).level).toBe('good');
+    expect(speedOf(512 * 1024, 5000).level).toBe('fair');
+    expect(speedOf(512 * 1024, 20000).level).toBe('slow');
+  });
+
+  it('rounds as people say it', () => {
+    expect(roundedMbps(4.19)).toBe('4.2');
+    expect(roundedMbps(0.04)).toBe('0.1');
+    expect(roundedMbps(23.6)).toBe('24');
   });
 });

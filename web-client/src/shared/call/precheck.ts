@@ -37,6 +37,49 @@ export function precheckAdvice(camera: boolean, microphone: boolean, network: Ne
   return network === 'direct' ? 'precheck.advice.direct' : 'precheck.advice.relay';
 }
 
+export type SpeedLevel = 'good' | 'fair' | 'slow';
+
+/**
+ * The download speed, in megabits a second, from one timed download, and what it means for a call: a video call needs
+ * about 1.5 Mbit/s each way to look good, and below half a megabit only the voice gets through well.
+ */
+export function speedOf(bytes: number, milliseconds: number): { mbps: number; level: SpeedLevel } {
+  const mbps = (bytes * 8) / (Math.max(1, milliseconds) * 1000);
+  return { mbps, level: mbps >= 1.5 ? 'good' : mbps >= 0.5 ? 'fair' : 'slow' };
+}
+
+/** "About 2.4", "About 0.3": one decimal below 10 (never "0.0"), whole numbers above, as people say it. */
+export function roundedMbps(mbps: number): string {
+  return mbps >= 10 ? String(Math.round(mbps)) : Math.max(0.1, Math.round(mbps * 10) / 10).toFixed(1);
+}
+
+/** Times the download of the server's fixed-size sample (marked no-store, so no cache answers for the network). */
+export async function measureSpeed(api: Api): Promise<string> {
+  const started = performance.now();
+  const bytes = (await api.bytes('/api/precall/speed-sample')).byteLength;
+  const speed = speedOf(bytes, performance.now() - started);
+  element('precheck-speed').dataset.level = speed.level;
+  return t(`precheck.speed.${speed.level}`, { mbps: roundedMbps(speed.mbps) });
+}
+
+// A tone in the middle of what phone speakers play well, long enough to notice, soft enough not to startle.
+const toneHz = 440;
+const toneSeconds = 1.5;
+
+/** Plays the test tone on the speakers (or headphones) the call will use; the patient says whether they heard it. */
+export async function playTestTone(): Promise<void> {
+  const context = new AudioContext();
+  const oscillator = context.createOscillator();
+  const gain = context.createGain();
+  oscillator.frequency.value = toneHz;
+  gain.gain.value = 0.2;
+  oscillator.connect(gain).connect(context.destination);
+  oscillator.start();
+  oscillator.stop(context.currentTime + toneSeconds);
+  await new Promise(resolve => { oscillator.onended = resolve; });
+  await context.close();
+}
+
 const verdicts: Record<PreCallVerdict, MessageKey> = {
   ready: 'precheck.verdict.ready',
   audioOnly: 'precheck.verdict.audioOnly',
@@ -130,19 +173,22 @@ export function stopPreCallCheck(): void {
 }
 
 /**
- * Shows the camera and the microphone level, tests the network (TURN included), records the result on the server and
+ * Shows the camera and the microphone level, tests the network (TURN included) and its speed, records the result on the server and
  * returns the verdict and the advice in the patient's language.
  */
-export async function runPreCallCheck(api: Api): Promise<{ verdict: string; advice: string }> {
+export async function runPreCallCheck(api: Api): Promise<{ verdict: string; advice: string; speed: string }> {
   stopPreCallCheck();
   const test = (running = new DeviceTest());
   element('precheck-stop').onclick = stopPreCallCheck;
   const verdict = element('precheck-verdict');
   delete verdict.dataset.verdict;
+  delete element('precheck-speed').dataset.level;
   const servers = await api.get<ServerIceServers>('/api/precall/ice-servers');
   await test.open();
   const [{ camera, microphone }, path] = await Promise.all([test.judge(), network(toRtcIceServers(servers.servers))]);
+  // Timed on its own, after the device and ICE tests, so nothing else shares the connection while it is measured.
+  const speed = await measureSpeed(api);
   const result = await api.post<{ verdict: PreCallVerdict }>('/api/precall/checks', { camera, microphone, network: path });
   verdict.dataset.verdict = result.verdict;
-  return { verdict: t(verdicts[result.verdict]), advice: t(precheckAdvice(camera, microphone, path)) };
+  return { verdict: t(verdicts[result.verdict]), advice: t(precheckAdvice(camera, microphone, path)), speed };
 }
