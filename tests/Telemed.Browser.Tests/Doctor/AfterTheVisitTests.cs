@@ -20,24 +20,8 @@ public class AfterTheVisitTests(ResendCodesAtOnce fixture) : IClassFixture<Resen
     /// <summary>A completed visit of Dr. Asha Verma's with a signed paracetamol prescription, made through the API.</summary>
     private async Task<(Guid SessionId, Guid ConsultationId, Guid PrescriptionId)> CompletedVisit(string patientMobile)
     {
-        var sessionId = await fixture.OpenSession(Asha);
-        var doctor = await fixture.SignIn(Asha);
-        var patient = await fixture.PatientToken(patientMobile);
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/check-in", patient, new { });
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
-        var started = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
-        var consultationId = started.GetProperty("consultationId").GetGuid();
-        var record = $"/api/consultations/{consultationId}/record";
-        var etag = (await fixture.Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
-        etag = (await fixture.Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Viral fever" }, etag)).Headers.ETag!.Tag;
-        await fixture.Send(HttpMethod.Put, $"{record}/prescription", doctor, new
-        {
-            kind = "firstConsult",
-            medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
-        }, etag);
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
-        var completed = await (await fixture.Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
-        return (sessionId, consultationId, completed.GetProperty("prescriptionId").GetGuid());
+        var visit = await Pages.CompletedVisit(fixture, patientMobile);
+        return (visit.SessionId, visit.ConsultationId, visit.PrescriptionId);
     }
 
     [Fact]

@@ -158,6 +158,13 @@ public static class Pages
     /// </summary>
     public static async Task<(Guid PrescriptionId, string PatientToken)> IssuePrescription(BrowserFixture fixture, string patientMobile)
     {
+        var visit = await CompletedVisit(fixture, patientMobile);
+        return (visit.PrescriptionId, visit.PatientToken);
+    }
+
+    /// <summary>Dr. Asha Verma's completed visit with that signed prescription: its session, consultation, prescription and the patient's token.</summary>
+    public static async Task<(Guid SessionId, Guid ConsultationId, Guid PrescriptionId, string PatientToken)> CompletedVisit(BrowserFixture fixture, string patientMobile)
+    {
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
         var doctor = await fixture.SignIn("asha.verma@telemed.local");
         var patient = await fixture.PatientToken(patientMobile);
@@ -175,6 +182,6 @@ public static class Pages
         }, etag);
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
         var completed = await (await fixture.Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
-        return (completed.GetProperty("prescriptionId").GetGuid(), patient);
+        return (sessionId, consultationId, completed.GetProperty("prescriptionId").GetGuid(), patient);
     }
 }
