@@ -337,8 +337,26 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         await Assertions.Expect(page.Locator("#acting")).ToBeHiddenAsync();
     }
 
-    /// <summary>The icon a button carries (its ::before mask), or "none".</summary>
-    private const string IconOf = "id => getComputedStyle(document.getElementById(id), '::before').maskImage";
+    /// <summary>
+    /// Waits until the element <paramref name="selector"/> finds carries an icon (a ::before mask). The lists re-render on
+    /// every push, so the element is found afresh on each try rather than held across one.
+    /// </summary>
+    private static async Task ShouldShowIcon(IPage page, string selector)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("""
+                selector => {
+                  const element = document.querySelector(selector);
+                  return element !== null && getComputedStyle(element, '::before').maskImage.startsWith('url(');
+                }
+                """, selector, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            throw new ShouldAssertException($"{selector} shows no icon");
+        }
+    }
 
     [Fact]
     public async Task On_a_phone_every_primary_action_of_the_patient_shows_an_icon_and_the_token_reads_across_a_room()
@@ -349,15 +367,14 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         await patient.GotoAsync("/");
         foreach (var id in new[] { "send-code", "patient-signin" })
         {
-            (await patient.EvaluateAsync<string>(IconOf, id)).ShouldStartWith("url(\"data:image/svg+xml");
+            await ShouldShowIcon(patient, $"#{id}");
         }
 
         await Pages.SignInPatient(patient, fixture, "9812345678");
-        var sessionButton = patient.Locator($"#sessions button[data-session='{sessionId}']");
-        (await sessionButton.EvaluateAsync<string>("b => getComputedStyle(b, '::before').maskImage")).ShouldStartWith("url(");
-        (await patient.Locator("#sessions button[data-action='book']").First.EvaluateAsync<string>("b => getComputedStyle(b, '::before').maskImage")).ShouldStartWith("url(");
+        await ShouldShowIcon(patient, $"#sessions button[data-session='{sessionId}']");
+        await ShouldShowIcon(patient, "#sessions button[data-action='book']");
         await Pages.OpenCheckIn(patient, sessionId);
-        (await patient.EvaluateAsync<string>(IconOf, "checkin-submit")).ShouldStartWith("url(");
+        await ShouldShowIcon(patient, "#checkin-submit");
         // The icon adds nothing to what a screen reader says.
         await Assertions.Expect(patient.Locator("#checkin-submit")).ToHaveAccessibleNameAsync("Check in");
         await patient.ClickAsync("#checkin-submit");
@@ -365,7 +382,7 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
 
         foreach (var id in new[] { "leave-queue", "precheck-run", "records-open", "call-mute", "call-camera", "audio-only", "hangup", "chat-send" })
         {
-            (await patient.EvaluateAsync<string>(IconOf, id)).ShouldStartWith("url(", Case.Sensitive, $"#{id} has no icon");
+            await ShouldShowIcon(patient, $"#{id}");
         }
         var tokenPixels = await patient.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.getElementById('token')).fontSize)");
         tokenPixels.ShouldBeGreaterThanOrEqualTo(40);
