@@ -38,6 +38,9 @@ public sealed record MessageTemplate(
     public string? Subject(string language) => Subjects?[language];
 }
 
+/// <summary>A template's text in one language, and an e-mail's subject.</summary>
+public sealed record Translation(string Text, string? Subject = null);
+
 /// <summary>The text a recipient receives, composed from a template, a language and its variables.</summary>
 public sealed record ComposedMessage(string Text, string? Subject);
 
@@ -46,7 +49,17 @@ public static class MessageCatalogue
 {
     public const string English = "en";
     public const string Hindi = "hi";
-    public static readonly IReadOnlyList<string> Languages = [English, Hindi];
+
+    /// <summary>
+    /// The languages besides English and Hindi, each with every template's text (and an e-mail's subject) by template
+    /// id, from its own file in <c>Translations/</c>.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, Translation>> Translated =
+        new Dictionary<string, IReadOnlyDictionary<string, Translation>>
+        {
+        };
+
+    public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];
 
     /// <summary>
     /// Telemed's address as SMS carry it (<c>Messages:PublicUrl</c>): a whole DLT variable, so at most 30 characters.
@@ -64,12 +77,26 @@ public static class MessageCatalogue
     private static readonly TemplateVariable Link = new("link", 300);
 
     private static MessageTemplate Sms(string id, bool essential, TemplateVariable[] variables, string english, string hindi, int maxSegments = 2) =>
-        new(id, MessageChannel.Sms, essential, variables, new Dictionary<string, string> { [English] = english, [Hindi] = hindi }, MaxSegments: maxSegments);
+        new(id, MessageChannel.Sms, essential, variables, InEveryLanguage(id, english, hindi, translation => translation.Text), MaxSegments: maxSegments);
 
     private static MessageTemplate Email(string id, bool essential, TemplateVariable[] variables, (string Subject, string Text) english, (string Subject, string Text) hindi) =>
         new(id, MessageChannel.Email, essential, variables,
-            new Dictionary<string, string> { [English] = english.Text, [Hindi] = hindi.Text },
-            new Dictionary<string, string> { [English] = english.Subject, [Hindi] = hindi.Subject });
+            InEveryLanguage(id, english.Text, hindi.Text, translation => translation.Text),
+            InEveryLanguage(id, english.Subject, hindi.Subject, translation => translation.Subject));
+
+    /// <summary>A template's texts: English, Hindi and each translated language that has one (the catalogue's tests find any gap).</summary>
+    private static Dictionary<string, string> InEveryLanguage(string id, string english, string hindi, Func<Translation, string?> part)
+    {
+        var texts = new Dictionary<string, string> { [English] = english, [Hindi] = hindi };
+        foreach (var (language, templates) in Translated)
+        {
+            if (templates.TryGetValue(id, out var translation) && part(translation) is { } text)
+            {
+                texts[language] = text;
+            }
+        }
+        return texts;
+    }
 
     public static readonly MessageTemplate SignInCode = Sms(
         "SignInCode", essential: true, [new("code", 6), new("minutes", 2)],
@@ -200,7 +227,7 @@ public static class MessageCatalogue
     public static Result<string, Invalid> ParseLanguage(string? raw)
     {
         var language = raw?.Trim().ToLowerInvariant() ?? English;
-        return Languages.Contains(language) ? language : new Invalid($"Messages are written in {string.Join(" or ", Languages)}.");
+        return Languages.Contains(language) ? language : new Invalid($"Messages are written in {string.Join(", ", Languages)}.");
     }
 
     public static Result<MessageTemplate, Invalid> Find(string? id) =>

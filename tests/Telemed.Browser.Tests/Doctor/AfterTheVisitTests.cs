@@ -59,7 +59,7 @@ public class AfterTheVisitTests(ResendCodesAtOnce fixture) : IClassFixture<Resen
         await Assertions.Expect(doctor.Locator("#feedback-mine-summary")).ToContainTextAsync("on average");
         (await doctor.Locator("#feedback-mine").InnerTextAsync()).ShouldNotContain("Priya");
         await Axe.ShouldHaveNoSeriousViolations(doctor, "feedback on the doctor's visits (en)");
-        await doctor.ClickAsync("#language");
+        await doctor.SelectOptionAsync("#language", "hi");
         await Assertions.Expect(list).ToContainTextAsync("5 में से 4");
         await Axe.ShouldHaveNoSeriousViolations(doctor, "feedback on the doctor's visits (hi)");
     }
@@ -157,7 +157,7 @@ public class AfterTheVisitTests(ResendCodesAtOnce fixture) : IClassFixture<Resen
         await Assertions.Expect(history.Locator("li").First).ToHaveAttributeAsync("data-change", "withdrawn");
         await Assertions.Expect(history.Locator("li").First).ToContainTextAsync("you withdrew Dr. Rahul Nair's access.");
         await Axe.ShouldHaveNoSeriousViolations(patient, "the history of consents (en)");
-        await patient.ClickAsync("#language");
+        await patient.SelectOptionAsync("#language", "hi");
         await Assertions.Expect(history.Locator("li").First).ToContainTextAsync("अनुमति वापस ली");
         await Axe.ShouldHaveNoSeriousViolations(patient, "the history of consents (hi)");
     }

@@ -73,7 +73,7 @@ public class SignOutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         {
             await Axe.ShouldHaveNoSeriousViolations(page, "doctor's home with the sign-out button");
         }
-        await page.ClickAsync("#language");
+        await page.SelectOptionAsync("#language", "hi");
         await Assertions.Expect(signOut).ToHaveTextAsync("साइन आउट करें");
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "telemed-refresh");
 

@@ -154,7 +154,7 @@ public class RegistrationTests(TelemedServer server) : IClassFixture<TelemedServ
 
         await response.ShouldHave(HttpStatusCode.BadRequest);
         var errors = (await response.Problem()).GetProperty("errors");
-        errors.GetProperty("language")[0].GetString().ShouldContain("en or hi");
+        errors.GetProperty("language")[0].GetString().ShouldContain("en, hi");
         errors.GetProperty("email")[0].GetString().ShouldContain("name@example.org");
     }
 }

@@ -1,6 +1,6 @@
 import { $, api, failSafely } from '../shared/app';
 import { ApiError, type Tokens } from '../shared/api';
-import { chooseLanguage, currentLanguage, onLanguageChange, t, type Language } from '../shared/i18n';
+import { chooseLanguage, currentLanguage, fillLanguageChooser, languages, onLanguageChange, t } from '../shared/i18n';
 import { emailProblem, personBody, personProblems, today, type FieldProblem, type Patient } from './person';
 import { readPerson, showProblems } from './person-form';
 import { onAbhaLinked, startAbha } from './abha';
@@ -27,11 +27,29 @@ onLanguageChange(() => {
   if (welcomed) $('welcome-heading').textContent = t('welcome.heading', { name: welcomed });
 });
 
+/**
+ * One choice per language, each named in itself, so a patient finds theirs before reading anything else; and every
+ * language in the choosers of the language messages are written in (the patient's own, a family member's).
+ */
+function languageChoices() {
+  fillLanguageChooser($<HTMLSelectElement>('register-language'));
+  fillLanguageChooser($<HTMLSelectElement>('family-language'));
+  $('patient-language').append(...languages.map(({ code, name }) => {
+    const label = document.createElement('label');
+    label.lang = code;
+    const input = document.createElement('input');
+    input.type = 'radio';
+    input.name = 'patient-language';
+    input.value = code;
+    input.checked = code === currentLanguage();
+    input.addEventListener('change', () => void chooseLanguage(code));
+    label.append(input, ` ${name}`);
+    return label;
+  }));
+}
+
 export function startPatientSignIn(signedIn: SignedIn) {
-  for (const input of document.querySelectorAll<HTMLInputElement>('input[name="patient-language"]')) {
-    input.checked = input.value === currentLanguage();
-    input.addEventListener('change', () => void chooseLanguage(input.value as Language));
-  }
+  languageChoices();
   $('send-code').addEventListener('click', () => void failSafely(async () => {
     const asked = $<HTMLInputElement>('mobile').value;
     await api.post('/api/auth/otp', { mobile: asked, language: currentLanguage() });

@@ -2,7 +2,7 @@
 export const en = {
   'app.title': 'Telemed',
   'app.notReady': 'This page is not ready for that yet. Wait a moment and try again.',
-  'language.switch': 'हिन्दी',
+  'language.choose': 'Language',
 
   'role.patient': 'Patient',
   'role.doctor': 'Doctor',

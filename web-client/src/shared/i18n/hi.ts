@@ -1,10 +1,13 @@
 import type { MessageKey } from './en';
 
+/** Which of these messages a native speaker has yet to review (docs/languages.md lists them for every language). */
+export const awaitingReview = 'every string';
+
 /** Hindi messages: the same keys as en.ts, in Devanagari. Medicine names, codes and units stay as doctors write them. */
 export const hi: Record<MessageKey, string> = {
   'app.title': 'टेलीमेड',
   'app.notReady': 'यह पेज अभी इसके लिए तैयार नहीं है। थोड़ा रुककर फिर से कोशिश करें।',
-  'language.switch': 'English',
+  'language.choose': 'भाषा',
 
   'role.patient': 'मरीज़',
   'role.doctor': 'डॉक्टर',

@@ -1,33 +1,58 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
-import { hi } from './hi';
-import { applyTranslations, formatDate, formatNumber, formatTime, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type MessageKey } from '.';
+import { applyTranslations, formatDate, formatNumber, formatTime, languages, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type Catalogue, type MessageKey } from '.';
 
-const messages = { en, hi };
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]).sort();
 const pages = import.meta.glob<string>('../../../*.html', { query: '?raw', import: 'default', eager: true });
+// Every message file, by language code: en.ts exports en, hi.ts exports hi, and so on.
+const modules = import.meta.glob<Record<string, unknown>>(['./*.ts', '!./index.ts', '!./*.test.ts'], { eager: true });
+const catalogues = Object.fromEntries(Object.entries(modules).map(([path, module]) => {
+  const code = path.slice(2, -3);
+  return [code, module[code] as Catalogue];
+}));
+// The script each language is written in, as a Unicode block.
+const scripts: Record<string, RegExp> = {
+  hi: /[\u0900-\u097F]/, mr: /[\u0900-\u097F]/, bn: /[\u0980-\u09FF]/, pa: /[\u0A00-\u0A7F]/, gu: /[\u0A80-\u0AFF]/,
+  or: /[\u0B00-\u0B7F]/, ta: /[\u0B80-\u0BFF]/, te: /[\u0C00-\u0C7F]/, kn: /[\u0C80-\u0CFF]/, ml: /[\u0D00-\u0D7F]/,
+};
 
 describe('message files', () => {
-  it('have the same keys in English and Hindi, none empty', () => {
-    expect(Object.keys(messages.hi).sort()).toEqual(Object.keys(messages.en).sort());
-    for (const language of ['en', 'hi'] as const) {
-      for (const [key, text] of Object.entries(messages[language])) expect(text.trim(), `${language} ${key}`).not.toBe('');
+  it('are one per language the chooser lists, each exporting its catalogue', () => {
+    expect(Object.keys(catalogues).sort()).toEqual(languages.map(l => l.code).sort());
+    for (const [code, catalogue] of Object.entries(catalogues)) expect(catalogue, code).toBeTypeOf('object');
+  });
+
+  it('have the keys of English in every language, none empty, each with the placeholders of its English message', () => {
+    for (const [code, catalogue] of Object.entries(catalogues)) {
+      expect(Object.keys(catalogue).sort(), code).toEqual(Object.keys(en).sort());
+      for (const key of Object.keys(en) as MessageKey[]) {
+        expect(catalogue[key].trim(), `${code} ${key}`).not.toBe('');
+        expect(placeholders(catalogue[key]), `${code} ${key}`).toEqual(placeholders(en[key]));
+      }
     }
   });
 
-  it('give each Hindi message the placeholders of its English one', () => {
-    for (const key of Object.keys(messages.en) as MessageKey[]) expect(placeholders(messages.hi[key]), key).toEqual(placeholders(messages.en[key]));
+  it('are in each language\'s own script, not transliterated', () => {
+    for (const [code, catalogue] of Object.entries(catalogues).filter(([code]) => code !== 'en')) {
+      expect(scripts[code], `the script of ${code}`).toBeDefined();
+      for (const key of ['waiting.token', 'token.called', 'token.waiting', 'board.nowServing', 'signin.heading', 'language.choose'] as const) {
+        expect(catalogue[key], `${code} ${key}`).toMatch(scripts[code]);
+      }
+    }
   });
 
-  it('are in Devanagari for Hindi, not transliterated', () => {
-    for (const key of ['waiting.token', 'token.called', 'token.waiting', 'board.nowServing'] as const) expect(messages.hi[key]).toMatch(/[\u0900-\u097F]/);
+  it('mark what awaits a native speaker\'s review in every language but English', () => {
+    for (const [path, module] of Object.entries(modules).filter(([path]) => path !== './en.ts')) {
+      const awaiting = module.awaitingReview;
+      expect(awaiting === 'every string' || (Array.isArray(awaiting) && awaiting.every(key => key in en)), path).toBe(true);
+    }
   });
 
   it('know every data-i18n key the pages use', () => {
     expect(Object.keys(pages).length).toBe(4);
     for (const [page, html] of Object.entries(pages)) {
-      for (const [, key] of html.matchAll(/data-i18n(?:-[\w-]+)?="([^"]+)"/g)) expect(messages.en, `${page}: ${key}`).toHaveProperty([key]);
+      for (const [, key] of html.matchAll(/data-i18n(?:-[\w-]+)?="([^"]+)"/g)) expect(en, `${page}: ${key}`).toHaveProperty([key]);
     }
   });
 });
@@ -62,6 +87,7 @@ describe('language choice', () => {
     expect(preferredLanguage(null, 'hi')).toBe('hi');
     expect(preferredLanguage(null, 'en-US')).toBe('en');
     expect(preferredLanguage('fr', undefined)).toBe('en');
+    expect(preferredLanguage(null, 'fr-FR')).toBe('en');
   });
 });
 
@@ -97,18 +123,18 @@ describe('switching language', () => {
     expect(input.getAttribute('aria-label')).toBe('निर्देश');
   });
 
-  it('sets <html lang>, the static texts, the switch and what the page renders itself', async () => {
+  it('sets <html lang>, the static texts, the chooser and what the page renders itself', async () => {
     const heading = new FakeElement({ 'data-i18n': 'board.nowServing' });
-    const button = new FakeElement({ id: 'language', 'data-i18n': 'language.switch', lang: 'hi' });
-    const { page } = fakePage(heading, button);
+    const chooser = new FakeElement({ id: 'language', 'data-i18n-aria-label': 'language.choose' }) as FakeElement & { value?: string };
+    const { page } = fakePage(heading, chooser);
     let rendered = '';
     onLanguageChange(() => { rendered = t('token.waiting'); });
 
     await setLanguage('hi', page);
     expect(page.documentElement.lang).toBe('hi');
     expect(heading.textContent).toBe('अभी बारी');
-    expect(button.textContent).toBe('English');
-    expect(button.getAttribute('lang')).toBe('en');
+    expect(chooser.getAttribute('aria-label')).toBe('भाषा');
+    expect(chooser.value).toBe('hi');
     expect(rendered).toBe('प्रतीक्षा में');
 
     await setLanguage('en', page);

@@ -1,27 +1,41 @@
 import type { MessageKey } from './en';
 
 export type { MessageKey };
-export type Language = 'en' | 'hi';
 export type Catalogue = Record<MessageKey, string>;
 
-// Each language's messages are a chunk of their own, fetched when the language is chosen: a visitor downloads one.
-const catalogueLoaders: Record<Language, () => Promise<Catalogue>> = {
-  en: () => import('./en').then(module => module.en),
-  hi: () => import('./hi').then(module => module.hi),
-};
+/**
+ * Every language the web client speaks: its own name (as a speaker reads it), its Intl locale (Indian conventions:
+ * lakh grouping, day-month-year dates) and its messages, each a chunk of its own fetched when the language is chosen,
+ * so a visitor downloads one.
+ */
+const registry = {
+  en: { name: 'English', locale: 'en-IN', load: () => import('./en').then(module => module.en) },
+  hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
+} satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
+
+export type Language = keyof typeof registry;
+
+/** The languages in the order a chooser lists them, each by its own name. */
+export const languages: readonly { code: Language; name: string }[] =
+  (Object.keys(registry) as Language[]).map(code => ({ code, name: registry[code].name }));
+
+export function isLanguage(code: string | null | undefined): code is Language {
+  return code != null && Object.hasOwn(registry, code);
+}
+
 const catalogues: Partial<Record<Language, Catalogue>> = {};
-// Indian conventions in both languages: lakh grouping, day-month-year dates.
-const locales: Record<Language, string> = { en: 'en-IN', hi: 'hi-IN' };
+const locales = Object.fromEntries(languages.map(({ code }) => [code, registry[code].locale])) as Record<Language, string>;
 const storageKey = 'telemed.language';
 const translatedAttributes = ['placeholder', 'aria-label'] as const;
 
 let language: Language = 'en';
 const listeners: (() => void)[] = [];
 
-/** The language chosen before on this device, else the browser's if it is Hindi, else English. */
+/** The language chosen before on this device, else the browser's if Telemed speaks it ("ta-IN" is Tamil), else English. */
 export function preferredLanguage(saved: string | null, browserLanguage: string | undefined): Language {
-  if (saved === 'en' || saved === 'hi') return saved;
-  return browserLanguage?.toLowerCase().startsWith('hi') ? 'hi' : 'en';
+  if (isLanguage(saved)) return saved;
+  const spoken = browserLanguage?.toLowerCase().split('-')[0];
+  return isLanguage(spoken) ? spoken : 'en';
 }
 
 export function currentLanguage(): Language {
@@ -57,7 +71,7 @@ export function relationWords(relation: string | null | undefined, lang = langua
 
 /** Fetches a language's messages (once); t and the pages need them loaded. */
 export async function loadLanguage(lang: Language): Promise<void> {
-  catalogues[lang] ??= await catalogueLoaders[lang]();
+  catalogues[lang] ??= await registry[lang].load();
 }
 
 /** Whether a language's messages are in: a page draws its texts once they are. */
@@ -107,8 +121,8 @@ export async function setLanguage(next: Language, page: Document = document) {
   language = next;
   page.documentElement.lang = next;
   applyTranslations(page);
-  // The switch names the other language in that language, so it is marked as such for screen readers.
-  page.getElementById('language')?.setAttribute('lang', next === 'en' ? 'hi' : 'en');
+  const chooser = page.getElementById('language') as HTMLSelectElement | null;
+  if (chooser) chooser.value = next;
   for (const listener of listeners) listener();
 }
 
@@ -117,14 +131,32 @@ export function onLanguageChange(render: () => void) {
   listeners.push(render);
 }
 
-/** The person's choice (the #language button, the sign-in's language step): the page switches and remembers it on this device. */
+/** The person's choice (the #language chooser, the sign-in's language step): the page switches and remembers it on this device. */
 export function chooseLanguage(next: Language, page: Document = document) {
   localStorage.setItem(storageKey, next);
   return setLanguage(next, page);
 }
 
-/** Starts the page in the preferred language (resolves once its messages are in); the #language button switches it. */
+/**
+ * Fills a chooser (a select) with every language, each named in itself and marked with its own lang for screen
+ * readers and fonts.
+ */
+export function fillLanguageChooser(chooser: HTMLSelectElement, page: Document = document) {
+  chooser.replaceChildren(...languages.map(({ code, name }) => {
+    const option = page.createElement('option');
+    option.value = code;
+    option.lang = code;
+    option.textContent = name;
+    return option;
+  }));
+}
+
+/** Starts the page in the preferred language (resolves once its messages are in); the #language chooser switches it. */
 export async function startI18n(page: Document = document) {
-  page.getElementById('language')?.addEventListener('click', () => void chooseLanguage(language === 'en' ? 'hi' : 'en', page));
+  const chooser = page.getElementById('language') as HTMLSelectElement | null;
+  if (chooser) {
+    fillLanguageChooser(chooser, page);
+    chooser.addEventListener('change', () => { if (isLanguage(chooser.value)) void chooseLanguage(chooser.value, page); });
+  }
   await setLanguage(preferredLanguage(localStorage.getItem(storageKey), navigator.language), page);
 }
