@@ -26,10 +26,15 @@ ensure_debian_packages() {
 
 ensure_postgres() { ensure_debian_packages "/usr/lib/postgresql/*/bin/initdb:postgresql"; }
 
-# Prescription PDFs: DejaVu for Latin, Lohit for Devanagari, and the font library SkiaSharp loads.
+# Prescription PDFs: DejaVu for Latin, Lohit for each Indian script, and the font library SkiaSharp loads.
 ensure_pdf_fonts() {
-  ensure_debian_packages /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core \
-    /usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf:fonts-lohit-deva "/usr/lib/*/libfontconfig.so.1:libfontconfig1"
+  local lohit=/usr/share/fonts/truetype
+  ensure_debian_packages $lohit/dejavu/DejaVuSans.ttf:fonts-dejavu-core "/usr/lib/*/libfontconfig.so.1:libfontconfig1" \
+    $lohit/lohit-devanagari/Lohit-Devanagari.ttf:fonts-lohit-deva $lohit/lohit-bengali/Lohit-Bengali.ttf:fonts-lohit-beng-bengali \
+    $lohit/lohit-punjabi/Lohit-Gurmukhi.ttf:fonts-lohit-guru $lohit/lohit-gujarati/Lohit-Gujarati.ttf:fonts-lohit-gujr \
+    $lohit/lohit-oriya/Lohit-Odia.ttf:fonts-lohit-orya $lohit/lohit-tamil/Lohit-Tamil.ttf:fonts-lohit-taml \
+    $lohit/lohit-telugu/Lohit-Telugu.ttf:fonts-lohit-telu $lohit/lohit-kannada/Lohit-Kannada.ttf:fonts-lohit-knda \
+    $lohit/lohit-malayalam/Lohit-Malayalam.ttf:fonts-lohit-mlym
 }
 
 # The browser client: npm packages from the lock file, built into the server's wwwroot.

@@ -49,7 +49,7 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
     /// <summary>A signed prescription's PrescriptionRecord, with its PDF rendered as the patient gets it.</summary>
     public HipDocument Prescription(Domain.Prescriptions.PrescriptionContent content, PatientContact contact, string? keyId, string jws)
     {
-        var signedPdf = pdf.Render(content, prescriptionOptions.Value.VerificationUrl(content.PrescriptionId), keyId, jws);
+        var signedPdf = pdf.Render(content, prescriptionOptions.Value.VerificationUrl(content.PrescriptionId), keyId, jws, contact.Language);
         return new(HiTypes.Prescription, FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(content, contact, signedPdf, jws)));
     }
 }

@@ -15,20 +15,35 @@ public sealed class PdfFonts : IDisposable
         var settings = options.Value;
         Latin = PdfFace.Load(settings.LatinFont, nameof(PdfOptions.LatinFont));
         LatinBold = PdfFace.Load(settings.LatinBoldFont, nameof(PdfOptions.LatinBoldFont));
-        Devanagari = PdfFace.Load(settings.DevanagariFont, nameof(PdfOptions.DevanagariFont));
+        Scripts = [.. settings.ScriptFonts.Select(font => PdfFace.Load(font.Path, font.Setting))];
     }
 
     internal PdfFace Latin { get; }
 
     internal PdfFace LatinBold { get; }
 
-    internal PdfFace Devanagari { get; }
+    /// <summary>One font per Indian script (Devanagari, Bengali, Gurmukhi, Gujarati, Odia, Tamil, Telugu, Kannada, Malayalam).</summary>
+    internal IReadOnlyList<PdfFace> Scripts { get; }
+
+    /// <summary>
+    /// The script font a character is printed in: always for an Indian script (the Latin font's few Devanagari glyphs
+    /// would not shape with their neighbours), otherwise only for what the Latin font lacks; null for the Latin font.
+    /// </summary>
+    internal PdfFace? ScriptFaceFor(int codepoint, PdfFace latin) =>
+        IsIndic(codepoint) || !latin.Covers(codepoint) ? Scripts.FirstOrDefault(face => face.Covers(codepoint)) : null;
+
+    /// <summary>The Unicode blocks from Devanagari to Malayalam, and the Vedic signs and Devanagari extensions.</summary>
+    private static bool IsIndic(int codepoint) =>
+        codepoint is (>= 0x0900 and <= 0x0D7F) or (>= 0xA8E0 and <= 0xA8FF) or (>= 0x1CD0 and <= 0x1CFF);
 
     public void Dispose()
     {
         Latin.Dispose();
         LatinBold.Dispose();
-        Devanagari.Dispose();
+        foreach (var face in Scripts)
+        {
+            face.Dispose();
+        }
     }
 }
 

@@ -11,21 +11,18 @@ internal readonly record struct Phrase(string Text, bool Bold = false);
 /// <summary>
 /// Shaped glyphs in one font, positioned relative to the start of their line, with the UTF-8 text they came from and, per glyph,
 /// the offset of its cluster in that text: Skia writes these into the PDF as /ActualText, which is what lets text extraction give
-/// Devanagari back in logical order despite reordered vowel signs and conjunct glyphs.
+/// Indian scripts back in logical order despite reordered vowel signs and conjunct glyphs.
 /// </summary>
 internal sealed record GlyphRun(PdfFace Face, ushort[] Glyphs, SKPoint[] Positions, byte[] Text, uint[] Clusters);
 
 internal sealed record TextLine(IReadOnlyList<GlyphRun> Runs, float Width);
 
-/// <summary>Shapes text with HarfBuzz, Devanagari in its own font and everything else in the Latin one, and wraps it into lines.</summary>
+/// <summary>Shapes text with HarfBuzz, each Indian script in its own font and everything else in the Latin one, and wraps it into lines.</summary>
 internal static class TextLayout
 {
     private readonly record struct Item(int Start, int Length, PdfFace Face);
 
     private readonly record struct Glyph(PdfFace Face, ushort Id, int Cluster, float Advance, float OffsetX, float OffsetY);
-
-    public static bool IsDevanagari(int codepoint) =>
-        codepoint is (>= 0x0900 and <= 0x097F) or (>= 0xA8E0 and <= 0xA8FF) or (>= 0x1CD0 and <= 0x1CFF);
 
     // Spaces and joiners go with the text before them: a joiner shaped apart from its consonants would not join them.
     private static bool IsNeutral(int codepoint) => codepoint is ' ' or 0x00A0 or 0x200C or 0x200D or 0x25CC;
@@ -93,8 +90,8 @@ internal static class TextLayout
                     continue;
                 }
                 var latin = phrase.Bold ? fonts.LatinBold : fonts.Latin;
-                // Devanagari has no bold here: Skia would print a synthetic bold as a Type 3 font of outlines.
-                var face = IsDevanagari(rune.Value) || (!latin.Covers(rune.Value) && fonts.Devanagari.Covers(rune.Value)) ? fonts.Devanagari : latin;
+                // Indian scripts have no bold here: Skia would print a synthetic bold as a Type 3 font of outlines.
+                var face = fonts.ScriptFaceFor(rune.Value, latin) ?? latin;
                 if (items.Count > 0 && items[^1].Face == face)
                 {
                     items[^1] = items[^1] with { Length = items[^1].Length + length };

@@ -22,19 +22,22 @@ public static class PrescriptionDocumentEndpoints
     private static Task<IResult> Pdf(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
         IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
         WithPrescriptionPdf(prescriptionId, "pdf", user, db, records, pdf, options,
-            (_, document) => Task.FromResult<IResult>(TypedResults.File(document, "application/pdf", $"prescription-{prescriptionId}.pdf")), cancellationToken);
+            (_, _, document) => Task.FromResult<IResult>(TypedResults.File(document, "application/pdf", $"prescription-{prescriptionId}.pdf")), cancellationToken);
 
     private static Task<IResult> PrescriptionFhir(Guid prescriptionId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf,
         IOptions<PrescriptionOptions> options, CancellationToken cancellationToken) =>
         WithPrescriptionPdf(prescriptionId, "fhir", user, db, records, pdf, options,
-            async (prescription, document) => TypedResults.Text(FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(
-                prescription.Content, await PatientContact.Load(db, prescription.Content.Patient.Id, cancellationToken), document, prescription.Jws)), FhirDocuments.MediaType),
+            (prescription, contact, document) => Task.FromResult<IResult>(TypedResults.Text(
+                FhirDocuments.ToJson(FhirDocuments.PrescriptionRecord(prescription.Content, contact, document, prescription.Jws)), FhirDocuments.MediaType)),
             cancellationToken);
 
-    /// <summary>Loads the prescription, records the read (or refuses it), renders its signed PDF and answers with it.</summary>
+    /// <summary>
+    /// Loads the prescription, records the read (or refuses it), renders its signed PDF with labels in the patient's
+    /// language beside the English ones, and answers with it.
+    /// </summary>
     private static async Task<IResult> WithPrescriptionPdf(
         Guid prescriptionId, string what, ClaimsPrincipal user, IQuerySession db, HealthRecords records, PrescriptionPdf pdf, IOptions<PrescriptionOptions> options,
-        Func<Prescription, byte[], Task<IResult>> answer, CancellationToken cancellationToken)
+        Func<Prescription, PatientContact, byte[], Task<IResult>> answer, CancellationToken cancellationToken)
     {
         var prescription = await PrescriptionEndpoints.Load(db, prescriptionId, cancellationToken);
         if (prescription is null)
@@ -46,7 +49,8 @@ public static class PrescriptionDocumentEndpoints
         {
             return HealthRecords.NoAccess();
         }
-        var rendered = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws);
-        return await answer(prescription, rendered);
+        var contact = await PatientContact.Load(db, content.Patient.Id, cancellationToken);
+        var rendered = pdf.Render(content, options.Value.VerificationUrl(prescriptionId), prescription.KeyId, prescription.Jws, contact.Language);
+        return await answer(prescription, contact, rendered);
     }
 }

@@ -3,6 +3,7 @@ using SkiaSharp;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
 using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Spokes;
 using Telemed.Server.Documents;
@@ -26,25 +27,39 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
     // Where the left column (facility, doctor, patient) ends and the right one (prescription, ABHA) begins.
     private const float Split = 0.58f;
 
-    // Wide enough for the longest route ("subcutaneous") and header word, so no word is cut.
-    private static readonly PdfColumn[] MedicineColumns =
+    // Wide enough for the longest route ("subcutaneous") and English header word, so no word is cut.
+    private static PdfColumn[] MedicineColumns(Labels labels) =>
     [
-        new("#", 4, Align.Right), new("Medicine", 24), new("Dose", 10), new("Frequency", 12), new("Route", 13),
-        new("Days", 6, Align.Right), new("Qty", 5, Align.Right), new("Instructions", 21), new("List", 5, Align.Center),
+        new("#", 4, Align.Right), new(labels.Header("Medicine", PrescriptionLabel.Medicine), 24), new(labels.Header("Dose", PrescriptionLabel.Dose), 10),
+        new(labels.Header("Frequency", PrescriptionLabel.Frequency), 12), new(labels.Header("Route", PrescriptionLabel.Route), 13),
+        new(labels.Header("Days", PrescriptionLabel.Days), 6, Align.Right), new(labels.Header("Qty", PrescriptionLabel.Quantity), 5, Align.Right),
+        new(labels.Header("Instructions", PrescriptionLabel.Instructions), 21), new("List", 5, Align.Center),
     ];
+
+    /// <summary>The English labels, each with the patient's language's beside it (English alone when the patient reads English).</summary>
+    private sealed record Labels(string Language)
+    {
+        public string Inline(string english, PrescriptionLabel label) =>
+            PrescriptionLabels.In(Language, label) is { } translated ? $"{english} / {translated}" : english;
+
+        public string Header(string english, PrescriptionLabel label) =>
+            PrescriptionLabels.In(Language, label) is { } translated ? $"{english}\n{translated}" : english;
+    }
 
     /// <param name="verificationUrl">Where the QR code points: the public page that checks this prescription's signature and status.</param>
     /// <param name="keyId">The signing key's id (JWS "kid"), printed so a pharmacist can match it against the published keys.</param>
     /// <param name="jws">The signature, embedded in the document's Keywords as "telemed-jws:…" so the PDF alone can be verified offline.</param>
-    public byte[] Render(PrescriptionContent content, string verificationUrl, string? keyId = null, string? jws = null)
+    /// <param name="language">The patient's language (<see cref="MessageCatalogue.Languages"/>): its labels are printed beside the English ones.</param>
+    public byte[] Render(PrescriptionContent content, string verificationUrl, string? keyId = null, string? jws = null, string language = MessageCatalogue.English)
     {
+        var labels = new Labels(language);
         var page = new PdfComposer(fonts);
         page.NewPage();
         Letterhead(page, content);
-        Parties(page, content);
-        Clinical(page, content);
-        Medicines(page, content);
-        Afterwards(page, content);
+        Parties(page, content, labels);
+        Clinical(page, content, labels);
+        Medicines(page, content, labels);
+        Afterwards(page, content, labels);
         Signature(page, content, verificationUrl, keyId);
         return page.ToPdf($"Prescription {content.PrescriptionId}", content.IssuedAt,
             (number, count) => $"Prescription {content.PrescriptionId} · page {number} of {count} · valid only with its digital signature",
@@ -62,7 +77,7 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         page.Rule(1.2f);
     }
 
-    private static void Parties(PdfComposer page, PrescriptionContent content)
+    private static void Parties(PdfComposer page, PrescriptionContent content, Labels labels)
     {
         var doctor = content.Doctor;
         var split = page.Width * Split;
@@ -76,15 +91,16 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
                 new("Prescription no. ", Bold: true), new($"{content.PrescriptionId}\n"),
                 new("Date: ", Bold: true), new($"{IndianTime.Stamp(content.IssuedAt)}\n"),
                 new($"{Kind(content.Kind)} · {Medium(content.Medium)}\n"),
-                new("Valid until: ", Bold: true), new(Date(content.ValidUntil)),
+                new($"{labels.Inline("Valid until", PrescriptionLabel.ValidUntil)}: ", Bold: true), new(Date(content.ValidUntil)),
             ],
             Body, page.Left + split, page.Y, page.Width - split, Align.Right);
         page.Y += Math.Max(left, right);
         page.Rule();
 
         var patient = content.Patient;
-        left = page.Text([new("Patient: ", Bold: true), new(patient.Name, Bold: true)], Heading, page.Left, page.Y, split);
-        left += page.Text([new("Age / sex: ", Bold: true), new($"{patient.AgeYears} years / {Describe(patient.Sex)}")], Body, page.Left, page.Y + left, split);
+        left = page.Text([new($"{labels.Inline("Patient", PrescriptionLabel.Patient)}: ", Bold: true), new(patient.Name, Bold: true)], Heading, page.Left, page.Y, split);
+        left += page.Text([new($"{labels.Inline("Age / sex", PrescriptionLabel.AgeSex)}: ", Bold: true), new($"{patient.AgeYears} years / {Describe(patient.Sex)}")],
+            Body, page.Left, page.Y + left, split);
         var abha = new List<Phrase>();
         if (!string.IsNullOrWhiteSpace(patient.AbhaNumber))
         {
@@ -108,9 +124,9 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         page.Rule();
     }
 
-    private static void Clinical(PdfComposer page, PrescriptionContent content)
+    private static void Clinical(PdfComposer page, PrescriptionContent content, Labels labels)
     {
-        Labelled(page, "Chief complaints", content.ChiefComplaints);
+        Labelled(page, labels.Inline("Chief complaints", PrescriptionLabel.ChiefComplaints), content.ChiefComplaints);
         var diagnosis = content.Diagnosis;
         var code = diagnosis.Code switch
         {
@@ -119,10 +135,10 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
             { } c => $" ({c.System} {c.Code})",
             null => "",
         };
-        Labelled(page, "Provisional diagnosis", diagnosis.Text + code);
+        Labelled(page, labels.Inline("Provisional diagnosis", PrescriptionLabel.ProvisionalDiagnosis), diagnosis.Text + code);
     }
 
-    private static void Medicines(PdfComposer page, PrescriptionContent content)
+    private static void Medicines(PdfComposer page, PrescriptionContent content, Labels labels)
     {
         page.KeepTogether(Rx.LineHeight + 3 * Cell.LineHeight);
         page.Y += page.Text([new("℞", Bold: true)], Rx, page.Left, page.Y, page.Width);
@@ -138,18 +154,18 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
             [new(m.Instructions ?? "")],
             [new(m.List.ToString())],
         ]);
-        page.Table(MedicineColumns, rows, Cell);
+        page.Table(MedicineColumns(labels), rows, Cell);
         page.Y += 2;
         page.Paragraph([new("List: the medicine's list under the Telemedicine Practice Guidelines 2020 (O, A or B).")], Small, 6);
     }
 
-    private static void Afterwards(PdfComposer page, PrescriptionContent content)
+    private static void Afterwards(PdfComposer page, PrescriptionContent content, Labels labels)
     {
-        Labelled(page, "Investigations advised", content.InvestigationsAdvised);
-        Labelled(page, "Advice", content.Advice);
+        Labelled(page, labels.Inline("Investigations advised", PrescriptionLabel.InvestigationsAdvised), content.InvestigationsAdvised);
+        Labelled(page, labels.Inline("Advice", PrescriptionLabel.Advice), content.Advice);
         if (content.FollowUpOn is { } followUp)
         {
-            Labelled(page, "Follow-up", Date(followUp));
+            Labelled(page, labels.Inline("Follow-up", PrescriptionLabel.FollowUp), Date(followUp));
         }
     }
 

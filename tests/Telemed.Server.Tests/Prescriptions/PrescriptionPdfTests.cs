@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SkiaSharp;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
+using Telemed.Domain.Messages;
 using Telemed.Domain.Prescriptions;
 using Telemed.Server.Documents;
 using Telemed.Server.Prescriptions;
@@ -104,6 +105,59 @@ public sealed partial class PrescriptionPdfTests : IDisposable
         // Logical order, not the visual order of the glyphs (which puts the vowel sign of "दि" before its consonant), and unbroken.
         text.ShouldContain(HindiInstruction);
         text.ShouldContain(HindiName);
+    }
+
+    public static TheoryData<string> LabelledLanguages => [.. PrescriptionLabels.Languages];
+
+    [Theory]
+    [MemberData(nameof(LabelledLanguages))]
+    public async Task Labels_in_the_patient_s_language_stand_beside_the_english_ones_and_come_back_from_text_extraction(string language)
+    {
+        var path = await Save(new PrescriptionPdf(fonts).Render(Sample(), Url, language: language), $"prescription-{language}.pdf");
+
+        var text = await Tool.Text("pdftotext", "-layout", path, "-");
+
+        // pdftotext guesses word breaks from glyph gaps and puts a space inside some conjuncts (Telugu's "ర్ధా"), so
+        // beyond the patient's line the characters are compared in order without the spaces.
+        var words = Whitespace().Replace(text, " ");
+        var characters = Whitespace().Replace(text, "");
+        string Label(PrescriptionLabel label) => PrescriptionLabels.In(language, label)!;
+        words.ShouldContain($"Patient / {Label(PrescriptionLabel.Patient)}: {HindiName}", Case.Sensitive, text);
+        foreach (var expected in new[]
+        {
+            $"Chief complaints / {Label(PrescriptionLabel.ChiefComplaints)}: Sore throat and fever for 3 days",
+            $"Provisional diagnosis / {Label(PrescriptionLabel.ProvisionalDiagnosis)}: Acute pharyngitis",
+            $"Advice / {Label(PrescriptionLabel.Advice)}: Warm saline gargles",
+            $"Follow-up / {Label(PrescriptionLabel.FollowUp)}: 2 Dec 2025",
+            "paracetamol 500 mg",
+        })
+        {
+            characters.ShouldContain(Whitespace().Replace(expected, ""), Case.Sensitive, $"pdftotext lost '{expected}' in {language}:\n{text}");
+        }
+        // Each script's font is embedded (a missing one would print empty boxes that extract as nothing).
+        var embedded = await Tool.Text("pdffonts", path);
+        embedded.ShouldContain("Lohit", Case.Sensitive, embedded);
+    }
+
+    [Fact]
+    public async Task An_english_reader_s_prescription_prints_the_english_labels_alone()
+    {
+        var words = Whitespace().Replace(await Tool.Text("pdftotext", "-layout", await Save(new PrescriptionPdf(fonts).Render(Sample(), Url, language: "en"), "en.pdf"), "-"), " ");
+
+        words.ShouldContain("Chief complaints: Sore throat");
+        words.ShouldNotContain("Chief complaints /");
+    }
+
+    [Fact]
+    public void Every_language_a_patient_s_messages_are_written_in_has_every_prescription_label()
+    {
+        foreach (var language in MessageCatalogue.Languages.Where(l => l != MessageCatalogue.English))
+        {
+            foreach (var label in Enum.GetValues<PrescriptionLabel>())
+            {
+                PrescriptionLabels.In(language, label).ShouldNotBeNullOrWhiteSpace($"{language} {label}");
+            }
+        }
     }
 
     [Fact]
