@@ -58,6 +58,7 @@ public static class MessageCatalogue
         new Dictionary<string, IReadOnlyDictionary<string, Translation>>
         {
             [Translations.Bengali.Language] = Translations.Bengali.Templates,
+            [Translations.Marathi.Language] = Translations.Marathi.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];
