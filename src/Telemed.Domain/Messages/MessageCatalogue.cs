@@ -59,6 +59,7 @@ public static class MessageCatalogue
         {
             [Translations.Bengali.Language] = Translations.Bengali.Templates,
             [Translations.Marathi.Language] = Translations.Marathi.Templates,
+            [Translations.Odia.Language] = Translations.Odia.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];

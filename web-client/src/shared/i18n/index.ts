@@ -13,6 +13,7 @@ const registry = {
   hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
   bn: { name: 'বাংলা', locale: 'bn-IN', load: () => import('./bn').then(module => module.bn) },
   mr: { name: 'मराठी', locale: 'mr-IN', load: () => import('./mr').then(module => module.mr) },
+  or: { name: 'ଓଡ଼ିଆ', locale: 'or-IN', load: () => import('./or').then(module => module.or) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
 export type Language = keyof typeof registry;
