@@ -57,6 +57,9 @@ public static class MessageCatalogue
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, Translation>> Translated =
         new Dictionary<string, IReadOnlyDictionary<string, Translation>>
         {
+            [Translations.Bengali.Language] = Translations.Bengali.Templates,
+            [Translations.Marathi.Language] = Translations.Marathi.Templates,
+            [Translations.Odia.Language] = Translations.Odia.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];

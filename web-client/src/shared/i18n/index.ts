@@ -11,6 +11,9 @@ export type Catalogue = Record<MessageKey, string>;
 const registry = {
   en: { name: 'English', locale: 'en-IN', load: () => import('./en').then(module => module.en) },
   hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
+  bn: { name: 'বাংলা', locale: 'bn-IN', load: () => import('./bn').then(module => module.bn) },
+  mr: { name: 'मराठी', locale: 'mr-IN', load: () => import('./mr').then(module => module.mr) },
+  or: { name: 'ଓଡ଼ିଆ', locale: 'or-IN', load: () => import('./or').then(module => module.or) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
 export type Language = keyof typeof registry;
