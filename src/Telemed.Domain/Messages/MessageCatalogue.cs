@@ -58,6 +58,7 @@ public static class MessageCatalogue
         new Dictionary<string, IReadOnlyDictionary<string, Translation>>
         {
             [Translations.Telugu.Language] = Translations.Telugu.Templates,
+            [Translations.Tamil.Language] = Translations.Tamil.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];

@@ -12,6 +12,7 @@ const registry = {
   en: { name: 'English', locale: 'en-IN', load: () => import('./en').then(module => module.en) },
   hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
   te: { name: 'తెలుగు', locale: 'te-IN', load: () => import('./te').then(module => module.te) },
+  ta: { name: 'தமிழ்', locale: 'ta-IN', load: () => import('./ta').then(module => module.ta) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
 export type Language = keyof typeof registry;
