@@ -59,6 +59,7 @@ public static class MessageCatalogue
         {
             [Translations.Telugu.Language] = Translations.Telugu.Templates,
             [Translations.Tamil.Language] = Translations.Tamil.Templates,
+            [Translations.Kannada.Language] = Translations.Kannada.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];

@@ -13,6 +13,7 @@ const registry = {
   hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
   te: { name: 'తెలుగు', locale: 'te-IN', load: () => import('./te').then(module => module.te) },
   ta: { name: 'தமிழ்', locale: 'ta-IN', load: () => import('./ta').then(module => module.ta) },
+  kn: { name: 'ಕನ್ನಡ', locale: 'kn-IN', load: () => import('./kn').then(module => module.kn) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
 export type Language = keyof typeof registry;
