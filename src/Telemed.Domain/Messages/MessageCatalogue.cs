@@ -59,6 +59,9 @@ public static class MessageCatalogue
         {
             [Translations.Bengali.Language] = Translations.Bengali.Templates,
             [Translations.Marathi.Language] = Translations.Marathi.Templates,
+            [Translations.Telugu.Language] = Translations.Telugu.Templates,
+            [Translations.Tamil.Language] = Translations.Tamil.Templates,
+            [Translations.Kannada.Language] = Translations.Kannada.Templates,
             [Translations.Odia.Language] = Translations.Odia.Templates,
         };
 

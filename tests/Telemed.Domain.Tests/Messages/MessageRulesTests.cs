@@ -100,7 +100,7 @@ public class MessageCatalogueTests
 
     [Fact]
     public void A_language_the_catalogue_lacks_is_refused() =>
-        MessageCatalogue.Compose(MessageCatalogue.SignInCode, "ta", Code).Error.Message.ShouldContain("no text in language 'ta'");
+        MessageCatalogue.Compose(MessageCatalogue.SignInCode, "fr", Code).Error.Message.ShouldContain("no text in language 'fr'");
 }
 
 public class DeliveryTests

@@ -13,6 +13,9 @@ const registry = {
   hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
   bn: { name: 'বাংলা', locale: 'bn-IN', load: () => import('./bn').then(module => module.bn) },
   mr: { name: 'मराठी', locale: 'mr-IN', load: () => import('./mr').then(module => module.mr) },
+  te: { name: 'తెలుగు', locale: 'te-IN', load: () => import('./te').then(module => module.te) },
+  ta: { name: 'தமிழ்', locale: 'ta-IN', load: () => import('./ta').then(module => module.ta) },
+  kn: { name: 'ಕನ್ನಡ', locale: 'kn-IN', load: () => import('./kn').then(module => module.kn) },
   or: { name: 'ଓଡ଼ିଆ', locale: 'or-IN', load: () => import('./or').then(module => module.or) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
