@@ -57,6 +57,7 @@ public static class MessageCatalogue
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, Translation>> Translated =
         new Dictionary<string, IReadOnlyDictionary<string, Translation>>
         {
+            [Translations.Gujarati.Language] = Translations.Gujarati.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];
