@@ -58,6 +58,7 @@ public static class MessageCatalogue
         new Dictionary<string, IReadOnlyDictionary<string, Translation>>
         {
             [Translations.Gujarati.Language] = Translations.Gujarati.Templates,
+            [Translations.Malayalam.Language] = Translations.Malayalam.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];

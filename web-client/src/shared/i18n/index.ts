@@ -12,6 +12,7 @@ const registry = {
   en: { name: 'English', locale: 'en-IN', load: () => import('./en').then(module => module.en) },
   hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
   gu: { name: 'ગુજરાતી', locale: 'gu-IN', load: () => import('./gu').then(module => module.gu) },
+  ml: { name: 'മലയാളം', locale: 'ml-IN', load: () => import('./ml').then(module => module.ml) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
 export type Language = keyof typeof registry;
