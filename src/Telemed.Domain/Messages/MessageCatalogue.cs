@@ -59,6 +59,7 @@ public static class MessageCatalogue
         {
             [Translations.Gujarati.Language] = Translations.Gujarati.Templates,
             [Translations.Malayalam.Language] = Translations.Malayalam.Templates,
+            [Translations.Punjabi.Language] = Translations.Punjabi.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];

@@ -13,6 +13,7 @@ const registry = {
   hi: { name: 'हिन्दी', locale: 'hi-IN', load: () => import('./hi').then(module => module.hi) },
   gu: { name: 'ગુજરાતી', locale: 'gu-IN', load: () => import('./gu').then(module => module.gu) },
   ml: { name: 'മലയാളം', locale: 'ml-IN', load: () => import('./ml').then(module => module.ml) },
+  pa: { name: 'ਪੰਜਾਬੀ', locale: 'pa-IN', load: () => import('./pa').then(module => module.pa) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
 export type Language = keyof typeof registry;
