@@ -61,8 +61,11 @@ public static class MessageCatalogue
             [Translations.Marathi.Language] = Translations.Marathi.Templates,
             [Translations.Telugu.Language] = Translations.Telugu.Templates,
             [Translations.Tamil.Language] = Translations.Tamil.Templates,
+            [Translations.Gujarati.Language] = Translations.Gujarati.Templates,
             [Translations.Kannada.Language] = Translations.Kannada.Templates,
+            [Translations.Malayalam.Language] = Translations.Malayalam.Templates,
             [Translations.Odia.Language] = Translations.Odia.Templates,
+            [Translations.Punjabi.Language] = Translations.Punjabi.Templates,
         };
 
     public static readonly IReadOnlyList<string> Languages = [English, Hindi, .. Translated.Keys];

@@ -15,8 +15,11 @@ const registry = {
   mr: { name: 'मराठी', locale: 'mr-IN', load: () => import('./mr').then(module => module.mr) },
   te: { name: 'తెలుగు', locale: 'te-IN', load: () => import('./te').then(module => module.te) },
   ta: { name: 'தமிழ்', locale: 'ta-IN', load: () => import('./ta').then(module => module.ta) },
+  gu: { name: 'ગુજરાતી', locale: 'gu-IN', load: () => import('./gu').then(module => module.gu) },
   kn: { name: 'ಕನ್ನಡ', locale: 'kn-IN', load: () => import('./kn').then(module => module.kn) },
+  ml: { name: 'മലയാളം', locale: 'ml-IN', load: () => import('./ml').then(module => module.ml) },
   or: { name: 'ଓଡ଼ିଆ', locale: 'or-IN', load: () => import('./or').then(module => module.or) },
+  pa: { name: 'ਪੰਜਾਬੀ', locale: 'pa-IN', load: () => import('./pa').then(module => module.pa) },
 } satisfies Record<string, { name: string; locale: string; load: () => Promise<Catalogue> }>;
 
 export type Language = keyof typeof registry;
