@@ -18,15 +18,24 @@ public sealed record GuardianActing(Guid DependantId, Guid GuardianId, Guid Sess
 
 public sealed record StaffRegistered(Guid StaffId, Role Role, Guid? RegisteredBy, DateTimeOffset At);
 
+/// <summary>
+/// Journals what an account did to its sign-in (signed in or out, refreshed into a refusal, changed its second factor)
+/// once the change itself is saved and before the caller is answered. The account's stream is appended by every audited
+/// read too (a doctor reading a queue, a patient's refused request), so these appends race with others for the next
+/// version; that race must not turn a right password, a sign-out or a change of authenticator into an error, nor undo a
+/// revocation. The change's own documents keep their optimistic concurrency (a code used twice, a token rotated twice).
+/// </summary>
+public static class AccountJournal
+{
+    public static Task Record(IDocumentStore store, Guid accountId, CancellationToken cancellationToken, params object[] events) =>
+        Journal.Save(store, journal => journal.Events.Append(accountId, events), cancellationToken);
+}
+
 public sealed record SignedIn(Guid AccountId, string Method, DateTimeOffset At)
 {
-    /// <summary>
-    /// Journals a sign-in (with whatever else it used up, such as a recovery code) once its tokens are saved and before
-    /// they are handed over: the account's stream is appended by every audited read too, and that race must not
-    /// turn a right password into an error.
-    /// </summary>
+    /// <summary>Journals a sign-in (with whatever else it used up, such as a recovery code) once its tokens are saved and before they are handed over.</summary>
     public static Task Record(IDocumentStore store, SignedIn signedIn, CancellationToken cancellationToken, params object[] alongside) =>
-        Journal.Save(store, journal => journal.Events.Append(signedIn.AccountId, [.. alongside, signedIn]), cancellationToken);
+        AccountJournal.Record(store, signedIn.AccountId, cancellationToken, [.. alongside, signedIn]);
 }
 
 public sealed record SignInFailed(Guid AccountId, string Reason, DateTimeOffset At);

@@ -79,8 +79,7 @@ public static class MfaEndpoints
         var attempts = await session.LoadAsync<PasswordAttempts>(key, cancellationToken);
         if (attempts?.IsLockedAt(now) == true)
         {
-            session.Events.Append(staff.Id, new SignInFailed(staff.Id, "locked", now));
-            await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(store, staff.Id, cancellationToken, new SignInFailed(staff.Id, "locked", now));
             return SignInEndpoints.Locked(attempts);
         }
         var used = factor.Use(secrets.Unprotect(mfa), request.Code, now);
@@ -91,8 +90,8 @@ public static class MfaEndpoints
                 return Problems.Invalid("code", CodeShape);
             }
             var failed = await SignInEndpoints.CountFailure(session, store, key, attempts, now, cancellationToken);
-            session.Events.Append(staff.Id, new SignInFailed(staff.Id, used.Error == MfaError.Replayed ? "MFA code used again" : "wrong MFA code", now));
-            await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(store, staff.Id, cancellationToken,
+                new SignInFailed(staff.Id, used.Error == MfaError.Replayed ? "MFA code used again" : "wrong MFA code", now));
             return failed.IsLockedAt(now) ? SignInEndpoints.Locked(failed) : Problems.Invalid("code", used.Error == MfaError.Replayed ? UsedCode : WrongCode);
         }
         var (proved, method) = used.Value;
@@ -171,7 +170,8 @@ public static class MfaEndpoints
         {
             return Problems.Unauthorized("This sign-in was completed already. Sign in again with your password.");
         }
-        await SignedIn.Record(session.DocumentStore, new SignedIn(staff.Id, "password, enrolling an authenticator", now), cancellationToken);
+        await SignedIn.Record(session.DocumentStore, new SignedIn(staff.Id, "password, enrolling an authenticator", now), cancellationToken,
+            new MfaEnrolled(staff.Id, now));
         return TypedResults.Ok(new MfaEnrolledSignIn(confirmed.Value, RefreshCookie.Deliver(http, issued, acting: false)));
     }
 
@@ -226,6 +226,7 @@ public static class MfaEndpoints
         {
             return Problems.Conflict("The enrolment changed meanwhile (started again, or confirmed elsewhere). Look at its state and try again.");
         }
+        await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new MfaEnrolled(staff.Id, time.GetUtcNow()));
         return TypedResults.Ok(new MfaRecoveryCodes(confirmed.Value));
     }
 
@@ -248,7 +249,6 @@ public static class MfaEndpoints
             return proved.Error;
         }
         session.Delete(proved.Value);
-        session.Events.Append(staff.Id, new MfaDisabled(staff.Id, now));
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -257,6 +257,7 @@ public static class MfaEndpoints
         {
             return Problems.Invalid("code", UsedCode);
         }
+        await AccountJournal.Record(store, staff.Id, cancellationToken, new MfaDisabled(staff.Id, now));
         return TypedResults.NoContent();
     }
 
@@ -280,7 +281,6 @@ public static class MfaEndpoints
         }
         var recovery = RecoveryCodes.New();
         session.Store(proved.Value with { Factor = proved.Value.Factor! with { RecoveryCodeHashes = RecoveryCodes.Hashes(recovery) } });
-        session.Events.Append(staff.Id, new RecoveryCodesRenewed(staff.Id, now));
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -289,6 +289,7 @@ public static class MfaEndpoints
         {
             return Problems.Invalid("code", UsedCode);
         }
+        await AccountJournal.Record(store, staff.Id, cancellationToken, new RecoveryCodesRenewed(staff.Id, now));
         return TypedResults.Ok(new MfaRecoveryCodes(recovery));
     }
 
@@ -324,8 +325,7 @@ public static class MfaEndpoints
                 return Problems.Invalid("code", CodeShape);
             }
             var failed = await SignInEndpoints.CountFailure(session, store, key, attempts, now, cancellationToken);
-            session.Events.Append(staff.Id, new SignInFailed(staff.Id, $"wrong MFA code ({purpose})", now));
-            await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(store, staff.Id, cancellationToken, new SignInFailed(staff.Id, $"wrong MFA code ({purpose})", now));
             return failed.IsLockedAt(now) ? SignInEndpoints.Locked(failed) : Problems.Invalid("code", used.Error == MfaError.Replayed ? UsedCode : WrongCode);
         }
         return mfa with { Factor = used.Value.Factor };
@@ -350,8 +350,8 @@ public static class MfaEndpoints
         var now = time.GetUtcNow();
         session.Delete(mfa);
         await SignInEndpoints.RevokeAll(session, staffId, now, cancellationToken);
-        session.Events.Append(staffId, new MfaReset(staffId, adminId, now));
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(session.DocumentStore, staffId, cancellationToken, new MfaReset(staffId, adminId, now));
         return TypedResults.NoContent();
     }
 
@@ -369,8 +369,7 @@ public static class MfaEndpoints
         }
         if (secrets.Confirm(session, pending, code) is not { } recovery)
         {
-            session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong MFA code (enrolment)", now));
-            await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new SignInFailed(staff.Id, "wrong MFA code (enrolment)", now));
             return Problems.Invalid("code", "The code is wrong: type the one your authenticator app shows now, for the secret shown here.");
         }
         return Result<IReadOnlyList<string>, ProblemHttpResult>.Success(recovery);

@@ -79,11 +79,11 @@ public static class SignInEndpoints
         var verification = await codes.Check(session, mobile!, code!, consume: patient is not null, cancellationToken);
         if (verification.Outcome != OtpOutcome.Verified)
         {
+            await session.SaveChangesAsync(cancellationToken);
             if (patient is not null)
             {
-                session.Events.Append(patient.Id, new SignInFailed(patient.Id, verification.Outcome.ToString(), time.GetUtcNow()));
+                await AccountJournal.Record(session.DocumentStore, patient.Id, cancellationToken, new SignInFailed(patient.Id, verification.Outcome.ToString(), time.GetUtcNow()));
             }
-            await session.SaveChangesAsync(cancellationToken);
             return OneTimeCodeService.Refusal(verification);
         }
         if (patient is null)
@@ -133,8 +133,7 @@ public static class SignInEndpoints
         {
             if (staff is not null)
             {
-                session.Events.Append(staff.Id, new SignInFailed(staff.Id, "locked", now));
-                await session.SaveChangesAsync(cancellationToken);
+                await AccountJournal.Record(store, staff.Id, cancellationToken, new SignInFailed(staff.Id, "locked", now));
             }
             return Locked(attempts);
         }
@@ -143,8 +142,7 @@ public static class SignInEndpoints
             var failed = await CountFailure(session, store, attempts.Id, stored, now, cancellationToken);
             if (staff is not null)
             {
-                session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password", now));
-                await session.SaveChangesAsync(cancellationToken);
+                await AccountJournal.Record(store, staff.Id, cancellationToken, new SignInFailed(staff.Id, "wrong password", now));
             }
             return failed.IsLockedAt(now) ? Locked(failed) : Problems.Unauthorized("Email or password is wrong.");
         }
@@ -263,11 +261,11 @@ public static class SignInEndpoints
         {
             // A rotated token coming back means it was copied: end every session descended from it.
             await RevokeFamily(session, record.FamilyId, now, cancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
             if (record.RevokedAt is null)
             {
-                session.Events.Append(record.AccountId, new RefreshTokenReused(record.AccountId, record.FamilyId, now));
+                await AccountJournal.Record(session.DocumentStore, record.AccountId, cancellationToken, new RefreshTokenReused(record.AccountId, record.FamilyId, now));
             }
-            await session.SaveChangesAsync(cancellationToken);
             return Problems.Unauthorized("The refresh token was already used or revoked. Sign in again.");
         }
         if (record.Role != Role.Patient && await session.LoadAsync<StaffAccount>(record.AccountId, cancellationToken) is not { Active: true })
@@ -288,8 +286,8 @@ public static class SignInEndpoints
         if (now - signedInAt > lifetime)
         {
             await RevokeFamily(session, record.FamilyId, now, cancellationToken);
-            session.Events.Append(record.AccountId, new SessionLifetimeEnded(record.AccountId, record.FamilyId, now));
             await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(session.DocumentStore, record.AccountId, cancellationToken, new SessionLifetimeEnded(record.AccountId, record.FamilyId, now));
             return Problems.Unauthorized("This sign-in has reached its time limit. Sign in again.");
         }
         // Each refresh issues a new record, so its issue time is when the session was last used.
@@ -297,8 +295,8 @@ public static class SignInEndpoints
         if (record.Role != Role.Patient && now - record.IssuedAt > idleLimit)
         {
             await RevokeFamily(session, record.FamilyId, now, cancellationToken);
-            session.Events.Append(record.AccountId, new SignedOutIdle(record.AccountId, record.FamilyId, now));
             await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(session.DocumentStore, record.AccountId, cancellationToken, new SignedOutIdle(record.AccountId, record.FamilyId, now));
             return Problems.Unauthorized($"Signed out after {options.Value.StaffIdleMinutes} minutes without activity. Sign in again.");
         }
         session.Store(record with { UsedAt = now });
@@ -321,8 +319,8 @@ public static class SignInEndpoints
         {
             var now = time.GetUtcNow();
             await RevokeFamily(session, record.FamilyId, now, cancellationToken);
-            session.Events.Append(record.AccountId, new SignedOut(record.AccountId, record.FamilyId, now));
             await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(session.DocumentStore, record.AccountId, cancellationToken, new SignedOut(record.AccountId, record.FamilyId, now));
         }
         return TypedResults.NoContent();
     }
@@ -335,8 +333,8 @@ public static class SignInEndpoints
         var accountId = user.ActorId();
         var now = time.GetUtcNow();
         await RevokeAll(session, accountId, now, cancellationToken);
-        session.Events.Append(accountId, new SignedOutEverywhere(accountId, now));
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(session.DocumentStore, accountId, cancellationToken, new SignedOutEverywhere(accountId, now));
         RefreshCookie.Clear(http);
         return TypedResults.NoContent();
     }

@@ -77,7 +77,7 @@ public sealed class MfaSecrets(IDataProtectionProvider dataProtection, TimeProvi
 
     /// <summary>
     /// Turns a pending enrolment on with the first code it shows, and returns the recovery codes to show once; null
-    /// when the code is not the authenticator's. The caller saves.
+    /// when the code is not the authenticator's. The caller saves, then journals the enrolment (<see cref="AccountJournal"/>).
     /// </summary>
     public IReadOnlyList<string>? Confirm(IDocumentSession session, StaffMfa pending, string code)
     {
@@ -88,7 +88,6 @@ public sealed class MfaSecrets(IDataProtectionProvider dataProtection, TimeProvi
         }
         var recovery = RecoveryCodes.New();
         session.Store(pending with { Factor = new MfaFactor(step, RecoveryCodes.Hashes(recovery)) });
-        session.Events.Append(pending.Id, new MfaEnrolled(pending.Id, now));
         return recovery;
     }
 

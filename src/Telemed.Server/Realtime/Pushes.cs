@@ -10,9 +10,9 @@ public sealed class HubSendOptions
     public const string Section = "Hubs";
 
     /// <summary>
-    /// A push (or a transport send) to one connection that is not done within this time closes that connection; the
-    /// client reconnects and reads the state afresh. ASP.NET Core's own transport default: long enough for a slow mobile
-    /// line to take 64 KB, short enough that a stalled one does not hold messages for long.
+    /// A transport send to one connection that is not done within this time closes that connection, and a push still
+    /// waiting for it this long is dropped; the client reconnects and reads the state afresh. ASP.NET Core's own transport
+    /// default: long enough for a slow mobile line to take 64 KB, short enough that a stalled one does not hold messages for long.
     /// </summary>
     [Range(1, 300)]
     public int SendTimeoutSeconds { get; set; } = 10;
@@ -26,11 +26,13 @@ public sealed class HubSendOptions
 /// <para>
 /// A client that stops reading fills its transport buffer (<c>TransportMaxBufferSize</c>) or, with stateful reconnect,
 /// the messages it has not acknowledged (<c>StatefulReconnectBufferSize</c>); after that SignalR holds each further
-/// write to it, and with stateful reconnect holds it for as long as no acknowledgement comes, even after the connection
-/// closed. So every push carries a deadline: a write still waiting when it passes is cancelled, and SignalR aborts the
-/// connection whose write failed. The transport's own send timeout is set to the same bound (<see cref="Bound"/>), which
-/// also covers messages SignalR's Redis backplane delivers, since it writes them without a deadline of ours (what it
-/// does not cover, a client that reads but never acknowledges, is in docs/security.md).
+/// write to it behind the connection's write lock, one waiter per message, and with stateful reconnect holds it for as
+/// long as no acknowledgement comes, even after the connection closed. What closes the connection is the transport's
+/// send timeout, set to the same bound as a push's deadline (<see cref="Bound"/>): a WebSocket send stuck that long is
+/// cancelled and the connection closed, which releases everything held for it, the Redis backplane's deliveries and
+/// SignalR's own replies included. A push's deadline frees its own waiter: one still waiting for the write lock when it
+/// passes is dropped, without closing the connection (SignalR aborts a connection only when a write it began fails).
+/// What neither covers, a client that reads but never acknowledges, is in docs/security.md.
 /// </para>
 /// </summary>
 public sealed partial class Pushes(IOptions<HubSendOptions> options, ILogger<Pushes> logger)
@@ -61,7 +63,7 @@ public sealed partial class Pushes(IOptions<HubSendOptions> options, ILogger<Pus
         }
     }
 
-    /// <summary>The transport's send timeout, the same bound as a push's (a slow reader is cut either way).</summary>
+    /// <summary>The transport's send timeout, the same bound as a push's: what closes a slow reader's connection.</summary>
     public static void Bound(HttpConnectionDispatcherOptions connection, IServiceProvider services) =>
         connection.TransportSendTimeout = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<HubSendOptions>>().Value.SendTimeoutSeconds);
 

@@ -35,6 +35,23 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
         return (email, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
     }
 
+    /// <summary>An admin of the test's own, with a password and no second factor yet.</summary>
+    private async Task<(string Email, Guid Id)> NewAdmin()
+    {
+        var email = $"admin.{Guid.NewGuid():N}@example.in";
+        var adminId = Guid.NewGuid();
+        var store = Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            // No endpoint registers admins; a deployment's second admin is written like the demo seed writes the first.
+            var account = new StaffAccount(adminId, Role.Admin, "Second Admin", email, "", null, null, Now);
+            session.Insert(account with { PasswordHash = Host.Services.GetRequiredService<IPasswordHasher<StaffAccount>>().HashPassword(account, Api.DemoPassword) });
+            session.Events.StartStream(adminId, new StaffRegistered(adminId, Role.Admin, null, Now));
+            await session.SaveChangesAsync();
+        }
+        return (email, adminId);
+    }
+
     private async Task<Enrolled> EnrolledDoctor(TelemedFactory? through = null)
     {
         var host = through ?? Host;
@@ -170,17 +187,7 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task An_admin_without_mfa_gets_no_session_until_enrolled_at_sign_in()
     {
-        var email = $"admin.{Guid.NewGuid():N}@example.in";
-        var adminId = Guid.NewGuid();
-        var store = Host.Services.GetRequiredService<IDocumentStore>();
-        await using (var session = store.LightweightSession())
-        {
-            // No endpoint registers admins; a deployment's second admin is written like the demo seed writes the first.
-            var account = new StaffAccount(adminId, Role.Admin, "Second Admin", email, "", null, null, Now);
-            session.Insert(account with { PasswordHash = Host.Services.GetRequiredService<IPasswordHasher<StaffAccount>>().HashPassword(account, Api.DemoPassword) });
-            session.Events.StartStream(adminId, new StaffRegistered(adminId, Role.Admin, null, Now));
-            await session.SaveChangesAsync();
-        }
+        var (email, adminId) = await NewAdmin();
 
         var challenge = await Password(email);
         challenge.Step.ShouldBe("enrol");
@@ -357,5 +364,59 @@ public class MfaTests(TelemedServer server) : IClassFixture<TelemedServer>
 
         await signedIn.ShouldHave(HttpStatusCode.OK);
         (await signedIn.Content.ReadFromJsonAsync<TokenResponse>(Api.Json))!.Role.ShouldBe("admin");
+    }
+
+    [Fact]
+    public async Task Enrolling_turning_off_and_renewing_codes_each_go_through_while_another_append_to_the_account_is_in_flight()
+    {
+        var (email, id) = await NewDoctor();
+        var me = Host.As((await Host.SignInStaff(email)).AccessToken);
+        var secret = TotpCodes.FromBase32((await (await me.PostAsJsonAsync("/api/me/mfa/enrolment", new { })).Content.ReadFromJsonAsync<MfaEnrolment>(Api.Json))!.Secret);
+        HttpResponseMessage enrolled;
+        await using (var held = await HeldAppend.To(Host, id))
+        {
+            enrolled = await held.CommitWhenWaitedOnBy(me.PostAsJsonAsync("/api/me/mfa/enrolment/confirm", new { code = TotpCodes.Code(secret, Now) }));
+        }
+        await enrolled.ShouldHave(HttpStatusCode.OK);
+        var recovery = (await enrolled.Content.ReadFromJsonAsync<MfaRecoveryCodes>(Api.Json))!.RecoveryCodes;
+
+        HttpResponseMessage renewed;
+        await using (var held = await HeldAppend.To(Host, id))
+        {
+            renewed = await held.CommitWhenWaitedOnBy(me.PostAsJsonAsync("/api/me/mfa/recovery-codes", new { code = recovery[0] }));
+        }
+        await renewed.ShouldHave(HttpStatusCode.OK);
+        var fresh = (await renewed.Content.ReadFromJsonAsync<MfaRecoveryCodes>(Api.Json))!.RecoveryCodes;
+
+        HttpResponseMessage turnedOff;
+        await using (var held = await HeldAppend.To(Host, id))
+        {
+            turnedOff = await held.CommitWhenWaitedOnBy(me.PostAsJsonAsync("/api/me/mfa/disable", new { code = fresh[0] }));
+        }
+        await turnedOff.ShouldHave(HttpStatusCode.NoContent);
+
+        (await me.GetFromJsonAsync<MfaStatus>("/api/me/mfa", Api.Json))!.Enabled.ShouldBeFalse();
+        var actions = (await Audit(id)).Select(e => e.Action).ToList();
+        actions.ShouldContain("enrol MFA");
+        actions.ShouldContain("renew MFA recovery codes");
+        actions.ShouldContain("turn MFA off");
+    }
+
+    [Fact]
+    public async Task An_admin_enrolling_at_first_sign_in_gets_in_while_another_append_to_the_account_is_in_flight()
+    {
+        var (email, id) = await NewAdmin();
+        var challenge = await Password(email);
+        var anonymous = Host.CreateClient();
+        var enrolment = await anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment", new { challenge = challenge.Challenge });
+        await enrolment.ShouldHave(HttpStatusCode.OK);
+        var secret = TotpCodes.FromBase32((await enrolment.Content.ReadFromJsonAsync<MfaEnrolment>(Api.Json))!.Secret);
+        await using var held = await HeldAppend.To(Host, id);
+
+        var confirmed = await held.CommitWhenWaitedOnBy(anonymous.PostAsJsonAsync("/api/auth/mfa/enrolment/confirm", new { challenge = challenge.Challenge, code = TotpCodes.Code(secret, Now) }));
+
+        await confirmed.ShouldHave(HttpStatusCode.OK);
+        var actions = (await Audit(id)).Select(e => e.Action).ToList();
+        actions.ShouldContain("enrol MFA");
     }
 }

@@ -202,30 +202,12 @@ public class SignInTests(TelemedServer server) : IClassFixture<TelemedServer>
     public async Task Staff_sign_in_waits_for_an_append_to_the_account_stream_in_flight_instead_of_failing()
     {
         var accountId = (await Host.SignInStaff(Api.DoctorEmail)).AccountId;
-        var store = Host.Services.GetRequiredService<IDocumentStore>();
-        var database = Host.Services.GetRequiredService<NpgsqlDataSource>();
-        await using var holder = await database.OpenConnectionAsync();
-        await using var transaction = await holder.BeginTransactionAsync();
-        await using (var audit = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
-        {
-            audit.Events.Append(accountId, new RecordsRead(accountId, "read the queue", "SessionStaff", "opd-session/x", [], DateTimeOffset.UtcNow));
-            await audit.SaveChangesAsync();
-        }
+        await using var held = await HeldAppend.To(Host, accountId);
 
-        var signIn = Host.CreateClient().PostAsJsonAsync("/api/auth/sign-in", new { email = Api.DoctorEmail, password = Api.DemoPassword });
-        await using (var watcher = await database.OpenConnectionAsync())
-        {
-            // The sign-in's own append reaches the stream while the other is still uncommitted.
-            await using var blocked = new NpgsqlCommand("select count(*) from pg_stat_activity where @holder = any(pg_blocking_pids(pid))", watcher);
-            blocked.Parameters.AddWithValue("holder", holder.ProcessID);
-            while ((long)(await blocked.ExecuteScalarAsync())! == 0 && !signIn.IsCompleted)
-            {
-                await Task.Delay(10);
-            }
-        }
-        await transaction.CommitAsync();
+        // The sign-in's own append reaches the stream while the other is still uncommitted.
+        var signIn = await held.CommitWhenWaitedOnBy(Host.CreateClient().PostAsJsonAsync("/api/auth/sign-in", new { email = Api.DoctorEmail, password = Api.DemoPassword }));
 
-        (await signIn).StatusCode.ShouldBe(HttpStatusCode.OK);
+        signIn.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Theory]

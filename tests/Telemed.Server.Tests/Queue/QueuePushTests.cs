@@ -48,6 +48,58 @@ public class QueuePushTests(TelemedServer server) : IClassFixture<TelemedServer>
         giveUp.IsCancellationRequested.ShouldBeFalse($"the server closes the connection ({cut?.GetType().Name}), rather than the test giving up");
     }
 
+    /// <summary>
+    /// With the default settings: a screen watching the queue that stops reading backs up only its own connection. The
+    /// queue's pushes to the session's staff reach the doctor's screen, every one and in order, while the stalled screen
+    /// has read nothing, and the server then closes the stalled screen's connection (the transport's send timeout,
+    /// <c>Hubs:SendTimeoutSeconds</c>) rather than keep what is sent to it.
+    /// </summary>
+    [Fact]
+    public async Task A_watching_screen_that_stops_reading_holds_up_no_one_elses_pushes_and_is_closed_by_the_server()
+    {
+        var host = server.StartOnLoopback(ServerProcess.FreePort(), new Dictionary<string, string?>());
+        var sessionId = await Sessions.Open(host);
+        var patients = await host.CreatePatients(50);
+        await Task.WhenAll(patients.Take(30).Select(patient => Sessions.CheckIn(host, sessionId, patient, Complaint)));
+        await using var doctor = await HubClient.Connect(host, "/hubs/queue", (await host.SignInStaff(Api.DoctorEmail)).AccessToken, "QueueUpdated");
+        var start = (await doctor.Invoke("WatchQueue", sessionId)).GetProperty("value").GetProperty("version").GetInt64();
+        using var stalled = await HubClient.RawOverNetwork(host, "/hubs/queue", (await host.SignInStaff("rahul.nair@telemed.local")).AccessToken);
+
+        // The stalled screen joins the session's staff and asks for the whole queue again and again, reading none of it,
+        // until the server stops taking its requests: its answers fill the socket and every further write to it waits.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var asked = 0;
+        var flood = Task.Run(async () =>
+        {
+            while (true)
+            {
+                await HubClient.Invoke(stalled, $"{asked}", "WatchQueue", [sessionId], giveUp.Token);
+                Interlocked.Increment(ref asked);
+            }
+        });
+        int before;
+        do
+        {
+            before = Volatile.Read(ref asked);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        while (Volatile.Read(ref asked) != before && !flood.IsCompleted);
+
+        // Each check-in is pushed to the session's staff: the stalled screen's copy waits, the doctor's does not.
+        var checkedIn = patients.Skip(30).ToList();
+        await Task.WhenAll(checkedIn.Select(patient => Sessions.CheckIn(host, sessionId, patient, Complaint)));
+        var versions = new List<long>();
+        foreach (var _ in checkedIn)
+        {
+            versions.Add((await doctor.Next("QueueUpdated")).GetProperty("version").GetInt64());
+        }
+        versions.ShouldBe(Enumerable.Range(1, checkedIn.Count).Select(i => start + i), "the doctor hears of each check-in, in the order recorded");
+
+        // The flood ends only when a send fails: the server closed the connection, or the test gave up on it.
+        var cut = await Record.ExceptionAsync(() => flood);
+        giveUp.IsCancellationRequested.ShouldBeFalse($"the server closes the stalled connection ({cut?.GetType().Name}), rather than the test giving up");
+    }
+
     [Fact]
     public async Task A_doctors_screen_that_stops_reading_holds_up_no_check_in_and_hears_of_it_when_it_reads_again()
     {
