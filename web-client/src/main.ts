@@ -71,6 +71,10 @@ async function pharmacyHome() {
     event.preventDefault();
     void failSafely(() => pharmacy.receive());
   });
+  $('rx-threshold').addEventListener('submit', event => {
+    event.preventDefault();
+    void failSafely(() => pharmacy.setThreshold());
+  });
   await failSafely(() => pharmacy.spokePrescriptions());
   await failSafely(() => pharmacy.stock());
   return failSafely(() => pharmacy.history());

@@ -98,6 +98,9 @@ public class AssistedConsultationTests(BrowserFixture fixture) : IClassFixture<B
         await worker.ClickAsync("#hw-search-submit");
         await worker.ClickAsync("#hw-rosters button[data-roster]");
         await Assertions.Expect(worker.Locator("#hw-book-doctor")).ToContainTextAsync("Dr. Asha Verma");
+        // The second free slot: the first begins within five minutes, perhaps before a slow run books it.
+        await Assertions.Expect(worker.Locator("#hw-slot option").Nth(1)).ToBeAttachedAsync();
+        await worker.SelectOptionAsync("#hw-slot", new SelectOptionValue { Index = 1 });
         await worker.FillAsync("#hw-complaint", "Fever and body ache for three days");
         await worker.FillAsync("#hw-v-temperature", "38.4");
         await worker.FillAsync("#hw-v-spo2", "97");

@@ -1,7 +1,9 @@
+import { lastDays } from '../shared/analytics';
 import { $, api, failSafely, show } from '../shared/app';
 import { inCall, joinCall } from '../shared/call/call-view';
-import { formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
+import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import { fillList } from '../shared/lists';
+import { changeable, checksInAtOnce, orderedBookings, slotsToMoveTo, type Slot, type SpokeBooking } from './bookings-model';
 
 /** The health worker's spoke and the hubs it may ask (GET /api/spoke). */
 interface Spoke { facilityId: string; facilityName: string; cadre: 'communityHealthOfficer' | 'anm'; hubs: { id: string; name: string }[] }
@@ -11,8 +13,6 @@ export interface SpokePatient { id: string; name: string; age: number; sex: stri
 
 /** A hub doctor's roster open to this spoke (RosterView). */
 export interface Roster { id: string; doctorName: string; hubName: string; specialty: string; days: string[]; from: string; to: string }
-
-interface Slot { slot: number; startsAt: string; free: boolean }
 
 /** One request to a hub doctor, as the queue holds it (SpokeRequestView). */
 export interface SpokeRequest {
@@ -27,14 +27,19 @@ let patients: SpokePatient[] = [];
 let rosters: Roster[] = [];
 let requests: SpokeRequest[] = [];
 let chosen: Roster | undefined;
+let slotsAsked = 0;
+let bookings: SpokeBooking[] | undefined;
+/** The booking whose time is being changed, and the free slots of its day once read. */
+let moving: { booking: SpokeBooking; slots?: Slot[] } | undefined;
 let polling: ReturnType<typeof setInterval> | undefined;
 
 onLanguageChange(render);
 
 /**
  * The health worker's page at a spoke: find a family by its number (with the code the patient reads out) or register a
- * patient, ask a hub doctor of a specialty, book a slot of their roster and check the patient in with complaint and
- * vitals, then join the call with the patient when the doctor starts it.
+ * patient, ask a hub doctor of a specialty, book a slot of their roster today (and check the patient in with complaint
+ * and vitals) or on a later day, change the time of or cancel a booking, then join the call with the patient when the
+ * doctor starts it.
  */
 export async function healthWorkerHome() {
   show('health-worker');
@@ -84,13 +89,34 @@ export async function healthWorkerHome() {
     event.preventDefault();
     void failSafely(book);
   };
+  const day = $<HTMLInputElement>('hw-day');
+  day.min = day.value = today();
+  day.onchange = () => {
+    renderBookForm();
+    if (chosen && day.value) void failSafely(() => choose(chosen!));
+  };
+  $('hw-move').onsubmit = event => {
+    event.preventDefault();
+    void failSafely(move);
+  };
+  $('hw-move-close').onclick = () => {
+    moving = undefined;
+    renderMove();
+    $('hw-bookings-heading').focus();
+  };
   await loadPatients();
+  await loadBookings();
   await loadRequests();
   clearInterval(polling);
   polling = setInterval(() => void loadRequests().catch(() => undefined), refreshMs);
 }
 
 const value = (id: string) => $<HTMLInputElement>(id).value.trim();
+
+/** Today in India, where the rosters' days are. */
+const today = () => lastDays(1)[0];
+
+const when = (startsAt: string) => `${formatDate(startsAt)} ${formatTime(startsAt)}`;
 
 async function loadPatients(select?: string) {
   patients = await api.get<SpokePatient[]>('/api/spoke/patients');
@@ -105,23 +131,45 @@ async function loadRequests() {
   if (started && !inCall()) await joinCall(started.consultationId!, 'healthWorker');
 }
 
+/** Opens the booking form for the roster, then lists the free slots of the chosen day (a refusal leaves the form open to choose another day). */
 async function choose(roster: Roster) {
   chosen = roster;
-  const slots = await api.get<{ slots: Slot[] }>(`/api/spoke/rosters/${roster.id}/slots`);
-  const free = slots.slots.filter(s => s.free);
   $('hw-book-doctor').textContent = t('hw.bookWith', { doctor: roster.doctorName, hub: roster.hubName });
-  $<HTMLSelectElement>('hw-slot').replaceChildren(...free.slice(0, 48).map(s =>
-    Object.assign(document.createElement('option'), { value: String(s.slot), textContent: formatTime(s.startsAt) })));
   $('hw-book').hidden = false;
+  renderBookForm();
+  const select = $<HTMLSelectElement>('hw-slot');
+  select.replaceChildren();
+  // Only the answer to the latest choice of roster and day counts: an earlier one may arrive after it.
+  const asked = ++slotsAsked;
+  let slots: { slots: Slot[] };
+  try {
+    slots = await api.get<{ slots: Slot[] }>(`/api/spoke/rosters/${roster.id}/slots?date=${encodeURIComponent(value('hw-day') || today())}`);
+  } catch (error) {
+    if (asked === slotsAsked) throw error;
+    return;
+  }
+  if (asked !== slotsAsked) return;
+  const free = slots.slots.filter(s => s.free);
+  select.replaceChildren(...free.slice(0, 48).map(s => new Option(formatTime(s.startsAt), String(s.slot))));
   if (free.length === 0) throw new Error(t('hw.noSlots'));
 }
 
-/** Books the chosen slot for the chosen patient and checks them in at once, with the complaint and vitals taken here. */
+/**
+ * Books the chosen slot of the chosen day for the chosen patient. Today's is checked in at once, with the complaint and
+ * vitals taken here; a later day's only holds the slot.
+ */
 async function book() {
   if (!chosen) return;
   const patientId = $<HTMLSelectElement>('hw-patient').value;
   if (!patientId) throw new Error(t('hw.choosePatient'));
-  const booked = await api.post<{ sessionId: string }>(`/api/spoke/rosters/${chosen.id}/bookings`, { patientId, slot: Number($<HTMLSelectElement>('hw-slot').value) });
+  const date = value('hw-day') || today();
+  const booked = await api.post<SpokeBooking>(`/api/spoke/rosters/${chosen.id}/bookings`, { patientId, date, slot: Number($<HTMLSelectElement>('hw-slot').value) });
+  if (!checksInAtOnce(date, today())) {
+    closeBookForm();
+    $('hw-bookings-status').textContent = t('hw.bookedFor', { patient: patientName(patientId), time: when(booked.startsAt) });
+    await loadBookings();
+    return;
+  }
   const measured = (id: string, unit: string) => (value(id) ? { value: Number(value(id)), unit } : undefined);
   const vitals = {
     systolic: measured('hw-v-systolic', 'mmHg'), diastolic: measured('hw-v-diastolic', 'mmHg'), pulse: measured('hw-v-pulse', '/min'),
@@ -133,9 +181,128 @@ async function book() {
   await api.post(`/api/spoke/sessions/${booked.sessionId}/check-in`, {
     patientId, complaint: value('hw-complaint') || undefined, vitals: anyVitals ? vitals : undefined, accompaniedBy,
   });
+  closeBookForm();
+  await Promise.all([loadRequests(), loadBookings()]);
+}
+
+function closeBookForm() {
   $<HTMLFormElement>('hw-book').reset();
+  $<HTMLInputElement>('hw-day').value = today();
   $('hw-book').hidden = true;
-  await loadRequests();
+}
+
+const patientName = (id: string) => patients.find(p => p.id === id)?.name ?? '';
+
+/** Today's booking is checked in at once, so the form asks for the complaint and vitals only then. */
+function renderBookForm() {
+  const now = checksInAtOnce(value('hw-day') || today(), today());
+  $('hw-check-in-fields').hidden = !now;
+  $('hw-book-later').hidden = now;
+  $('hw-book-submit').textContent = t(now ? 'hw.book' : 'hw.bookOnly');
+}
+
+async function loadBookings() {
+  bookings = await api.get<SpokeBooking[]>('/api/spoke/bookings');
+  renderBookings();
+}
+
+function renderBookings() {
+  if (!bookings) return;
+  fillList($('hw-bookings'), orderedBookings(bookings).map(booking => {
+    const item = document.createElement('li');
+    item.dataset.booking = booking.id;
+    item.dataset.state = booking.state;
+    item.append(t('hw.booking', {
+      patient: booking.patientName, specialty: booking.specialty ?? t('opd'), time: when(booking.startsAt), state: t(`patient.bookings.state.${booking.state}`),
+    }));
+    if (changeable(booking)) {
+      const change = Object.assign(document.createElement('button'), { type: 'button', textContent: t('hw.move') });
+      change.dataset.action = 'move';
+      change.addEventListener('click', () => void failSafely(() => openMove(booking)));
+      const cancel = Object.assign(document.createElement('button'), { type: 'button', textContent: t('hw.cancel') });
+      cancel.dataset.action = 'cancel';
+      cancel.addEventListener('click', () => void failSafely(() => cancelBooking(booking)));
+      item.append(' ', change, ' ', cancel);
+    }
+    return item;
+  }), t('hw.noBookings'));
+}
+
+async function openMove(booking: SpokeBooking) {
+  moving = { booking };
+  renderMove();
+  await loadMoveSlots();
+  $('hw-move-heading').focus();
+}
+
+/** The free slots of the booking's day, read again after a refused move: someone may have just taken the slot. */
+async function loadMoveSlots() {
+  if (!moving) return;
+  const shown = moving;
+  const listed = await api.get<{ slots: Slot[] }>(`/api/sessions/${shown.booking.sessionId}/slots`);
+  if (moving !== shown) return;
+  shown.slots = slotsToMoveTo(shown.booking, listed.slots);
+  renderMove();
+  if (shown.slots.length === 0) throw new Error(t('hw.noSlotsToMove'));
+}
+
+function renderMove() {
+  $('hw-move').hidden = !moving;
+  if (!moving) return;
+  const { booking, slots } = moving;
+  $('hw-move-heading').textContent = t('hw.moveHeading', { patient: booking.patientName, time: when(booking.startsAt) });
+  const select = $<HTMLSelectElement>('hw-move-slot');
+  const selected = select.value;
+  select.replaceChildren(...(slots ?? []).slice(0, 48).map(s => new Option(when(s.startsAt), String(s.slot))));
+  if (slots?.some(s => String(s.slot) === selected)) select.value = selected;
+}
+
+async function move() {
+  if (!moving?.slots) return;
+  const { booking, slots } = moving;
+  const slot = slots.find(s => String(s.slot) === $<HTMLSelectElement>('hw-move-slot').value);
+  if (!slot) return;
+  let moved: SpokeBooking;
+  try {
+    moved = await api.post<SpokeBooking>(`/api/spoke/bookings/${booking.id}/reschedule`, { slot: slot.slot, reason: value('hw-move-reason') });
+  } catch (error) {
+    await loadMoveSlots().catch(() => undefined);
+    throw error;
+  }
+  moving = undefined;
+  $<HTMLFormElement>('hw-move').reset();
+  renderMove();
+  $('hw-bookings-status').textContent = t('hw.moved', { patient: moved.patientName, time: when(moved.startsAt) });
+  await loadBookings();
+  $('hw-bookings-heading').focus();
+}
+
+/** Cancels a booking once the health worker confirms it and gives the reason, which the patient is told. */
+async function cancelBooking(booking: SpokeBooking) {
+  const reason = await askCancelReason(booking);
+  if (reason === undefined) return;
+  await api.post<SpokeBooking>(`/api/spoke/bookings/${booking.id}/cancel`, { reason });
+  if (moving?.booking.id === booking.id) {
+    moving = undefined;
+    renderMove();
+  }
+  $('hw-bookings-status').textContent = t('hw.cancelled', { patient: booking.patientName, time: when(booking.startsAt) });
+  await loadBookings();
+  $('hw-bookings-heading').focus();
+}
+
+/** The reason for cancelling, once confirmed in the dialog; undefined when the booking is kept. */
+function askCancelReason(booking: SpokeBooking): Promise<string | undefined> {
+  const dialog = $<HTMLDialogElement>('hw-cancel');
+  const reason = $<HTMLTextAreaElement>('hw-cancel-reason');
+  $('hw-cancel-text').textContent = t('hw.cancelText', { patient: booking.patientName, time: when(booking.startsAt) });
+  reason.value = '';
+  $('hw-cancel-no').onclick = () => dialog.close('keep');
+  return new Promise(resolve => {
+    dialog.returnValue = '';
+    dialog.onclose = () => resolve(dialog.returnValue === 'cancel' ? reason.value.trim() : undefined);
+    dialog.showModal();
+  });
 }
 
 function render() {
@@ -157,6 +324,9 @@ function render() {
     item.append(pick);
     return item;
   }), t('hw.noRosters'));
+  renderBookForm();
+  renderBookings();
+  renderMove();
   renderRequests();
 }
 

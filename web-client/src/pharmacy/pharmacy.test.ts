@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cameraProblem, dispenseLines, prescriptionIdFrom, receiptBody } from './pharmacy';
+import { cameraProblem, dispenseLines, prescriptionIdFrom, receiptBody, thresholdBody } from './pharmacy';
 
 describe('prescriptionIdFrom', () => {
   it('reads the id in a verification link', () =>
@@ -31,4 +31,14 @@ describe('receiptBody', () => {
     expect(receiptBody({ generic: 'paracetamol', strength: '500 mg', form: 'tablet', quantity: '5', batch: 'B-1', expiresOn: '2030-06-30' }, 'r-2'))
       .toMatchObject({ batch: 'B-1', expiresOn: '2030-06-30' });
   });
+});
+
+describe('thresholdBody', () => {
+  it('sends a trimmed threshold with a number for its minimum, 0 included', () => {
+    expect(thresholdBody({ generic: ' paracetamol ', strength: '500 mg ', form: ' tablet', minimum: '15' }))
+      .toEqual({ generic: 'paracetamol', strength: '500 mg', form: 'tablet', minimum: 15 });
+    expect(thresholdBody({ generic: 'paracetamol', strength: '500 mg', form: 'tablet', minimum: '0' })).toMatchObject({ minimum: 0 });
+  });
+  it('leaves out a blank minimum, for the server to name it', () =>
+    expect(thresholdBody({ generic: 'paracetamol', strength: '500 mg', form: 'tablet', minimum: ' ' }).minimum).toBeUndefined());
 });

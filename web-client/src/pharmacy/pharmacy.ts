@@ -63,6 +63,18 @@ export function dispenseLines(rows: DispenseRow[]) {
 /** One medicine in a facility pharmacy's stock (StockLine). */
 export interface StockLine { medicine: { generic: string; strength: string; form: string }; quantity: number }
 
+/** A medicine with fewer unexpired units than the pharmacy's threshold for it (LowStockLine). */
+export interface LowStockLine { medicine: { generic: string; strength: string; form: string }; usable: number; minimum: number }
+
+/** A threshold as the pharmacist types it. */
+export interface ThresholdInput { generic: string; strength: string; form: string; minimum: string }
+
+/** A threshold as the server takes it: trimmed, the minimum a number (a blank one is left out, for the server to name). */
+export function thresholdBody(input: ThresholdInput) {
+  const minimum = input.minimum.trim();
+  return { generic: input.generic.trim(), strength: input.strength.trim(), form: input.form.trim(), minimum: minimum === '' ? undefined : Number(minimum) };
+}
+
 /** A receipt as the pharmacist types it. */
 export interface StockReceipt { generic: string; strength: string; form: string; quantity: string; batch: string; expiresOn: string }
 
@@ -85,12 +97,14 @@ export class Pharmacy {
   private requestId = crypto.randomUUID();
   private receiptId = crypto.randomUUID();
   private stockLines?: StockLine[];
+  private lowLines?: LowStockLine[];
 
   constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {
     onLanguageChange(() => {
       this.describe();
       this.renderHistory();
       this.renderStock();
+      this.renderLow();
     });
   }
 
@@ -100,6 +114,37 @@ export class Pharmacy {
     this.$('rx-stock-panel').hidden = !stock;
     this.stockLines = stock?.medicines;
     this.renderStock();
+    if (stock) await this.low();
+  }
+
+  /** The medicines below their threshold, as the server counts them today (expired batches do not count). */
+  private async low() {
+    this.lowLines = await this.api.get<LowStockLine[]>('/api/pharmacy/stock/low');
+    this.renderLow();
+  }
+
+  /** Sets the least of a medicine to hold before it is listed as low; 0 stops watching it. */
+  async setThreshold() {
+    const field = (id: string) => (this.$(id) as HTMLInputElement).value;
+    const { value: stock } = await this.api.put<{ medicines: StockLine[] }>('/api/pharmacy/stock/thresholds', thresholdBody({
+      generic: field('rx-th-generic'), strength: field('rx-th-strength'), form: field('rx-th-form'), minimum: field('rx-th-minimum'),
+    }));
+    (this.$('rx-threshold') as HTMLFormElement).reset();
+    this.stockLines = stock.medicines;
+    this.renderStock();
+    await this.low();
+    this.$('rx-threshold-status').textContent = t('pharmacy.thresholdSaved');
+  }
+
+  private renderLow() {
+    if (!this.lowLines) return;
+    fillList(this.$('rx-low'), this.lowLines.map(line => {
+      const item = document.createElement('li');
+      const { generic, strength, form } = line.medicine;
+      item.dataset.medicine = `${generic} ${strength} ${form}`;
+      item.textContent = t('pharmacy.lowLine', { medicine: `${generic} ${strength} ${form}`, usable: formatNumber(line.usable), minimum: formatNumber(line.minimum) });
+      return item;
+    }), t('pharmacy.noLow'));
   }
 
   /** Records medicines received into stock (one receipt id per receipt, kept on retry). */
@@ -113,6 +158,7 @@ export class Pharmacy {
     (this.$('rx-receive') as HTMLFormElement).reset();
     this.stockLines = stock.medicines;
     this.renderStock();
+    await this.low();
     this.$('rx-receive-status').textContent = t('pharmacy.received');
   }
 
