@@ -81,6 +81,10 @@ services = compose["services"]
 # Every SMS of the message catalogue needs its DLT template id in each language, or the server refuses to start.
 SMS_TEMPLATES = re.findall(r"MessageTemplate\s+\w+\s*=\s*Sms\(\s*\"(\w+)\"", (root / "src/Telemed.Domain/Messages/MessageCatalogue.cs").read_text(encoding="utf-8"))
 check(len(SMS_TEMPLATES) >= 10, f"message catalogue: only {len(SMS_TEMPLATES)} SMS templates found (has its shape changed?)")
+# English and Hindi, and each language with its template texts in Messages/Translations/.
+LANGUAGES = ["en", "hi"] + [m for f in sorted((root / "src/Telemed.Domain/Messages/Translations").glob("*.cs"))
+                            for m in re.findall(r'public const string Language = "(\w+)";', f.read_text(encoding="utf-8"))]
+check(len(LANGUAGES) >= 3, f"message catalogue: only {LANGUAGES} found (has its shape changed?)")
 for name in ("postgres", "redis", "telemed-a", "telemed-b", "nginx", "coturn"):
     check(name in services, f"compose: service {name} missing")
 for name in ("telemed-a", "telemed-b"):
@@ -91,7 +95,7 @@ for name in ("telemed-a", "telemed-b"):
                      "Auth__SigningKeyPath", "Prescriptions__KeyDirectory"):
         check(required in env, f"compose {name}: {required} not set")
     for template in SMS_TEMPLATES:
-        for language in ("en", "hi"):
+        for language in LANGUAGES:
             check(f"Sms__DltTemplateIds__{template}__{language}" in env, f"compose {name}: no DLT template id for the SMS {template} ({language})")
     check(env.get("Redis__ConnectionString", "").startswith("redis:6379,ssl=true,password=") and env.get("Redis__CaCertificatePath") == "/run/secrets/ca-certificate/ca.pem",
           f"compose {name}: Redis connection string (TLS, a password, the deployment's CA)")
@@ -176,7 +180,7 @@ if deployment:
     check_settings("k8s Deployment telemed", env.keys())
     check_settings("k8s ConfigMap telemed-config", config_map.keys())
     for template in SMS_TEMPLATES:
-        for language in ("en", "hi"):
+        for language in LANGUAGES:
             check(f"Sms__DltTemplateIds__{template}__{language}" in config_map, f"k8s telemed-config: no DLT template id for the SMS {template} ({language})")
     for name, entry in env.items():
         if re.search(r"Secret|Password|ConnectionString|Key$", name) and not name.endswith("Path"):
@@ -259,7 +263,9 @@ for font in re.findall(r'"(/usr/share/fonts/[^"]+)"', pdf_options):
     check(font in dockerfile, f"Dockerfile: does not check for the font {font} the server loads by default")
 runtime = instructions.split("AS runtime", 1)[-1]
 installed = set(re.findall(r"apt-get install[^&]*", runtime)[0].split()[2:]) - {"-y", "--no-install-recommends"} if "apt-get install" in runtime else set()
-check(installed == {"fonts-dejavu-core", "fonts-lohit-deva", "libfontconfig1"}, f"Dockerfile: runtime packages are {sorted(installed)}")
+check(installed == {"fonts-dejavu-core", "libfontconfig1", "fonts-lohit-deva", "fonts-lohit-beng-bengali", "fonts-lohit-guru", "fonts-lohit-gujr",
+                    "fonts-lohit-orya", "fonts-lohit-taml", "fonts-lohit-telu", "fonts-lohit-knda", "fonts-lohit-mlym"},
+      f"Dockerfile: runtime packages are {sorted(installed)}")
 
 # ---------- nginx ----------
 nginx = (root / "deploy/nginx.conf").read_text(encoding="utf-8")

@@ -5,8 +5,9 @@ using Telemed.Server.Tests.Support;
 namespace Telemed.Browser.Tests.Accessibility;
 
 /// <summary>
-/// Every page of the web client in English and in Hindi, in the state people see it in: axe finds no serious or critical
-/// violation, and the README's screenshots (docs/screenshots) are taken on the way.
+/// Every page of the web client in English and in Hindi, and a new patient's first pages in every other language, in
+/// the state people see them in: axe finds no serious or critical violation, and the README's screenshots
+/// (docs/screenshots) are taken on the way.
 /// </summary>
 [Collection(OneAtATime.Name)]
 public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCodesAtOnce>
@@ -128,6 +129,43 @@ public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCode
         await Assertions.Expect(patient.Locator("#access-log tbody tr").First).ToBeVisibleAsync();
         await Visit(patient, language, "patient-records");
     }
+
+    /// <summary>
+    /// A new patient's first pages (the sign-in, then the registration a new number leads to) in each further language
+    /// on a small phone: in that language from the first paint, its choices preselected, nothing wider than the screen,
+    /// and no serious accessibility violation. The sign-in code arrives by SMS in that language on the way.
+    /// </summary>
+    [Theory]
+    [InlineData("bn", "6300000101")]
+    [InlineData("mr", "6300000102")]
+    [InlineData("te", "6300000103")]
+    [InlineData("ta", "6300000104")]
+    [InlineData("gu", "6300000105")]
+    [InlineData("kn", "6300000106")]
+    [InlineData("ml", "6300000107")]
+    [InlineData("or", "6300000108")]
+    [InlineData("pa", "6300000109")]
+    public async Task A_new_patient_s_first_pages_read_in_each_language_on_a_small_phone(string language, string mobile)
+    {
+        var page = await PageIn(language, new() { Width = 360, Height = 740 });
+        await page.GotoAsync("/");
+        await Visit(page, language, "signin");
+        (await page.Locator("#signin h2").InnerTextAsync()).ShouldNotBe("Sign in");
+        await Assertions.Expect(page.Locator("#language")).ToHaveValueAsync(language);
+        await Assertions.Expect(page.Locator($"#patient-language input[value='{language}']")).ToBeCheckedAsync();
+        (await Overflowing(page)).ShouldBeEmpty($"nothing wider than a 360 px phone on the sign-in page in {language}");
+
+        await Pages.SignInPatient(page, fixture, mobile);
+
+        await Assertions.Expect(page.Locator("#register-form")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#register-language")).ToHaveValueAsync(language);
+        await Visit(page, language, "register");
+        (await Overflowing(page)).ShouldBeEmpty($"nothing wider than a 360 px phone on the registration in {language}");
+    }
+
+    private static Task<string[]> Overflowing(IPage page) => page.EvaluateAsync<string[]>("""
+        () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.id || e.tagName)
+        """);
 
     [Fact]
     public async Task The_language_switch_translates_the_page_and_is_remembered()
