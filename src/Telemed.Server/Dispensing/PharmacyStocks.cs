@@ -84,18 +84,15 @@ public static class PharmacyStocks
         return null;
     }
 
-    private static async Task<IResult> Get(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var pharmacy = await PharmacyEndpoints.PharmacyOf(db, user, cancellationToken);
-        if (NotKeepingStock(pharmacy) is { } refused)
-        {
-            return refused;
-        }
-        var stock = await db.LoadAsync<PharmacyStock>(pharmacy!.Id, cancellationToken) ?? PharmacyStock.Empty(pharmacy.Id);
-        return TypedResults.Ok(StockView.Of(stock, IndianTime.Day(time.GetUtcNow())));
-    }
+    private static Task<IResult> Get(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken) =>
+        WithStock(user, db, time, StockView.Of, cancellationToken);
 
-    private static async Task<IResult> Low(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken)
+    private static Task<IResult> Low(ClaimsPrincipal user, IQuerySession db, TimeProvider time, CancellationToken cancellationToken) =>
+        WithStock(user, db, time, StockRules.Low, cancellationToken);
+
+    /// <summary>Answers with what <paramref name="view"/> makes of the caller's pharmacy's stock on today's India date, or why it keeps none.</summary>
+    private static async Task<IResult> WithStock<T>(
+        ClaimsPrincipal user, IQuerySession db, TimeProvider time, Func<PharmacyStock, DateOnly, T> view, CancellationToken cancellationToken)
     {
         var pharmacy = await PharmacyEndpoints.PharmacyOf(db, user, cancellationToken);
         if (NotKeepingStock(pharmacy) is { } refused)
@@ -103,7 +100,7 @@ public static class PharmacyStocks
             return refused;
         }
         var stock = await db.LoadAsync<PharmacyStock>(pharmacy!.Id, cancellationToken) ?? PharmacyStock.Empty(pharmacy.Id);
-        return TypedResults.Ok(StockRules.Low(stock, IndianTime.Day(time.GetUtcNow())));
+        return TypedResults.Ok(view(stock, IndianTime.Day(time.GetUtcNow())));
     }
 
     private static Task<IResult> Receive(StockReceiptInput input, ClaimsPrincipal user, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken) =>

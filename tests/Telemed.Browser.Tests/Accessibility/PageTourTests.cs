@@ -153,19 +153,15 @@ public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCode
         (await page.Locator("#signin h2").InnerTextAsync()).ShouldNotBe("Sign in");
         await Assertions.Expect(page.Locator("#language")).ToHaveValueAsync(language);
         await Assertions.Expect(page.Locator($"#patient-language input[value='{language}']")).ToBeCheckedAsync();
-        (await Overflowing(page)).ShouldBeEmpty($"nothing wider than a 360 px phone on the sign-in page in {language}");
+        (await Pages.WiderThanTheScreen(page)).ShouldBeEmpty($"nothing wider than a 360 px phone on the sign-in page in {language}");
 
         await Pages.SignInPatient(page, fixture, mobile);
 
         await Assertions.Expect(page.Locator("#register-form")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#register-language")).ToHaveValueAsync(language);
         await Visit(page, language, "register");
-        (await Overflowing(page)).ShouldBeEmpty($"nothing wider than a 360 px phone on the registration in {language}");
+        (await Pages.WiderThanTheScreen(page)).ShouldBeEmpty($"nothing wider than a 360 px phone on the registration in {language}");
     }
-
-    private static Task<string[]> Overflowing(IPage page) => page.EvaluateAsync<string[]>("""
-        () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.id || e.tagName)
-        """);
 
     [Fact]
     public async Task The_language_switch_translates_the_page_and_is_remembered()

@@ -321,9 +321,7 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         await Assertions.Expect(page.Locator("#checkin-companion-guardian")).ToBeCheckedAsync();
         await Assertions.Expect(page.Locator("#checkin-companion-guardian-label")).ToContainTextAsync("Sunita Rao");
         await Axe.ShouldHaveNoSeriousViolations(page, "a child's check-in (hi)");
-        (await page.EvaluateAsync<string[]>("""
-            () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.id || e.tagName)
-            """)).ShouldBeEmpty("nothing wider than a 360 px phone");
+        (await Pages.WiderThanTheScreen(page)).ShouldBeEmpty("nothing wider than a 360 px phone");
         await page.ClickAsync("#checkin-submit");
         await Assertions.Expect(page.Locator("#token")).ToHaveTextAsync("1");
 

@@ -101,6 +101,11 @@ public static class Pages
         await page.ClickAsync("#patient-signin");
     }
 
+    /// <summary>The elements (by id, else tag) that reach past the right edge of the viewport: none on a page that fits a phone.</summary>
+    public static Task<string[]> WiderThanTheScreen(IPage page) => page.EvaluateAsync<string[]>("""
+        () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.id || e.tagName)
+        """);
+
     /// <summary>The patient picks a session from the list: its check-in form opens (complaint, files, fee).</summary>
     public static async Task OpenCheckIn(IPage page, Guid sessionId)
     {

@@ -1,3 +1,7 @@
+import type { BookingState } from '../shared/bookings';
+
+export { changeable, orderedBookings } from '../shared/bookings';
+
 /** A booking the health worker made for a patient they brought in (Spokes/HealthWorkerEndpoints.cs, SpokeBookingView). */
 export interface SpokeBooking {
   id: string;
@@ -8,23 +12,11 @@ export interface SpokeBooking {
   slot: number;
   startsAt: string;
   endsAt: string;
-  state: 'booked' | 'checkedIn' | 'cancelled' | 'missed';
+  state: BookingState;
 }
 
 /** A slot of a session (GET /api/sessions/{id}/slots or a roster's day, SlotView). */
 export interface Slot { slot: number; startsAt: string; free: boolean }
-
-/** A booking that may still be moved or cancelled (the server decides again). */
-export function changeable(booking: SpokeBooking): boolean {
-  return booking.state === 'booked';
-}
-
-/** Bookings still to come first, by time; those done with (checked in, cancelled, missed) after them, latest first. */
-export function orderedBookings(bookings: readonly SpokeBooking[]): SpokeBooking[] {
-  const open = bookings.filter(changeable).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  const done = bookings.filter(b => !changeable(b)).sort((a, b) => b.startsAt.localeCompare(a.startsAt));
-  return [...open, ...done];
-}
 
 /** The free slots a booking can move to: every free one of its session but the one it holds. */
 export function slotsToMoveTo(booking: SpokeBooking, slots: readonly Slot[]): Slot[] {

@@ -1,9 +1,11 @@
+import type { BookingState } from '../shared/bookings';
+
+export { changeable, orderedBookings } from '../shared/bookings';
+
 /** A slot of a session as GET /api/sessions/{id}/slots lists it (Bookings/BookingEndpoints.cs, SlotView). */
 export interface Slot { slot: number; startsAt: string; endsAt: string; free: boolean }
 
 export interface SessionSlots { sessionId: string; slotMinutes: number; slots: Slot[] }
-
-export type BookingState = 'booked' | 'checkedIn' | 'cancelled' | 'missed';
 
 /** A booking as the server returns it (Bookings/BookingEndpoints.cs, BookingView). */
 export interface Booking {
@@ -26,18 +28,6 @@ export interface FollowUp { prescriptionId: string; doctorId: string; doctorName
 /** The slots still to be had. */
 export function freeSlots(slots: readonly Slot[]): Slot[] {
   return slots.filter(s => s.free);
-}
-
-/** A booking the patient may still move or cancel (the server decides again). */
-export function changeable(booking: Booking): boolean {
-  return booking.state === 'booked';
-}
-
-/** Upcoming bookings first, by time; those that are over (cancelled, missed, checked in) after them, latest first. */
-export function orderedBookings(bookings: readonly Booking[]): Booking[] {
-  const open = bookings.filter(changeable).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  const done = bookings.filter(b => !changeable(b)).sort((a, b) => b.startsAt.localeCompare(a.startsAt));
-  return [...open, ...done];
 }
 
 /** The prescription this booking answers, when the session is one of its doctor's. */

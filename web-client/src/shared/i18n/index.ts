@@ -33,7 +33,6 @@ export function isLanguage(code: string | null | undefined): code is Language {
 }
 
 const catalogues: Partial<Record<Language, Catalogue>> = {};
-const locales = Object.fromEntries(languages.map(({ code }) => [code, registry[code].locale])) as Record<Language, string>;
 const storageKey = 'telemed.language';
 const translatedAttributes = ['placeholder', 'aria-label'] as const;
 
@@ -52,30 +51,30 @@ export function currentLanguage(): Language {
 }
 
 export function formatNumber(value: number, lang = language): string {
-  return new Intl.NumberFormat(locales[lang]).format(value);
+  return new Intl.NumberFormat(registry[lang].locale).format(value);
 }
 
 /** An amount the API sends in paise, as rupees: "₹500", "₹1,250.50" (paise shown only when there are some). */
 export function formatRupees(paise: number, lang = language): string {
   const whole = paise % 100 === 0;
-  return new Intl.NumberFormat(locales[lang], { style: 'currency', currency: 'INR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 }).format(paise / 100);
+  return new Intl.NumberFormat(registry[lang].locale, { style: 'currency', currency: 'INR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 }).format(paise / 100);
 }
 
 /** A calendar day ("2026-11-25", as the API sends DateOnly) stays that day; a timestamp is shown in the browser's time zone. */
 export function formatDate(value: string | Date, lang = language): string {
   const dayOnly = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
-  return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeZone: dayOnly ? 'UTC' : undefined }).format(new Date(value));
+  return new Intl.DateTimeFormat(registry[lang].locale, { dateStyle: 'medium', timeZone: dayOnly ? 'UTC' : undefined }).format(new Date(value));
 }
 
 /** A time of day ("09:30 am"), in the browser's time zone, as the locale writes it. */
 export function formatTime(value: string | Date, lang = language): string {
-  return new Intl.DateTimeFormat(locales[lang], { timeStyle: 'short' }).format(new Date(value));
+  return new Intl.DateTimeFormat(registry[lang].locale, { timeStyle: 'short' }).format(new Date(value));
 }
 
 /** How someone is related (a family member, an accompanying adult), as words inside a sentence: "you are their parent". */
 export function relationWords(relation: string | null | undefined, lang = language): string {
   const key = `person.relation.${relation}`;
-  return relation && isMessageKey(key) ? t(key, {}, lang).toLocaleLowerCase(locales[lang]) : relation ?? '';
+  return relation && isMessageKey(key) ? t(key, {}, lang).toLocaleLowerCase(registry[lang].locale) : relation ?? '';
 }
 
 /** Fetches a language's messages (once); t and the pages need them loaded. */
