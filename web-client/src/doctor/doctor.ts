@@ -90,8 +90,19 @@ function confirmClose(session: DoctorSession): Promise<boolean> {
   });
 }
 
-/** The new-session form starts filled in: the doctor's facilities and specialty, from now for four hours. */
+/**
+ * The new-session form starts filled in: the doctor's facilities and specialty, from now for four hours. Its button
+ * waits for that, so an early click cannot meet an empty facility list and be silently refused by the browser.
+ */
 async function prepareNewSession() {
+  try {
+    await fillNewSession();
+  } finally {
+    $<HTMLButtonElement>('ns-open').disabled = false;
+  }
+}
+
+async function fillNewSession() {
   const [me, facilities] = await Promise.all([
     api.get<{ doctor?: { specialty?: string | null; facilityIds: string[] } }>('/api/me'),
     api.get<{ id: string; name: string }[]>('/api/facilities'),
