@@ -47,7 +47,9 @@ public static class IdentitySetup
         services.AddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
         services.AddSingleton<DecoyPasswordHash>();
         services.AddSingleton<RevokedSessions>();
-        services.AddHostedService(provider => provider.GetRequiredService<RevokedSessions>());
+        services.AddHostedService<RevokedSessionsPoll>();
+        services.ConfigureMarten((provider, options) =>
+            options.Listeners.Add(new RevocationBroadcast(provider.GetRequiredService<RevokedSessions>(), provider.GetService<StackExchange.Redis.IConnectionMultiplexer>())));
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
         services.AddHostedService<DemoSeeder>();

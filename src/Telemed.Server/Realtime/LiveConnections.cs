@@ -12,8 +12,11 @@ namespace Telemed.Server.Realtime;
 /// The signed-in hub connections open on this node, each with the sign-in session its token came from. A periodic check
 /// closes those whose session was revoked (sign-out everywhere, a reused refresh token, an admin's deactivation) or
 /// whose staff account was switched off. Being a check of the database, it also catches revocations made on other nodes.
+/// A session learned to be revoked (<see cref="RevokedSessions"/>: on this node, or from another through Redis) has its
+/// connections closed at once, without waiting for the check.
 /// </summary>
-public sealed partial class LiveConnections(IDocumentStore store, IOptions<AuthOptions> options, TimeProvider time, ILogger<LiveConnections> logger)
+public sealed partial class LiveConnections(
+    IDocumentStore store, RevokedSessions revoked, IOptions<AuthOptions> options, TimeProvider time, ILogger<LiveConnections> logger)
     : BackgroundService
 {
     private sealed record Live(Guid AccountId, Guid? SessionId, bool Staff, HubCallerContext Context);
@@ -37,7 +40,27 @@ public sealed partial class LiveConnections(IDocumentStore store, IOptions<AuthO
 
     public void Closed(string connectionId) => connections.TryRemove(connectionId, out _);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(CheckNewcomers(stoppingToken), CheckAll(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        revoked.Learned += CloseSessions;
+        try
+        {
+            await Task.WhenAll(CheckNewcomers(stoppingToken), CheckAll(stoppingToken));
+        }
+        finally
+        {
+            revoked.Learned -= CloseSessions;
+        }
+    }
+
+    private void CloseSessions(IReadOnlyCollection<Guid> sessionIds)
+    {
+        foreach (var connection in connections.Values.Where(c => c.SessionId is { } id && sessionIds.Contains(id)))
+        {
+            connection.Context.Abort();
+            Closed(connection.Context.ConnectionId);
+        }
+    }
 
     private async Task CheckNewcomers(CancellationToken stoppingToken)
     {

@@ -240,6 +240,31 @@ public class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         await (await Remote.Send(http, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor)).ShouldHave(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_sign_out_everywhere_on_one_node_ends_the_session_on_another_through_Redis()
+    {
+        // Node C rereads PostgreSQL for revocations and checks its connections only every 60 s: within this test only
+        // the message through Redis can tell it.
+        await using var c = await nodes.StartNode(new Dictionary<string, string>
+        {
+            ["Auth__RevokedSessionPollSeconds"] = "60", ["Auth__RevocationCheckSeconds"] = "60",
+        });
+        using var onA = new HttpClient { BaseAddress = nodes.A.Address };
+        using var onC = new HttpClient { BaseAddress = c.Address };
+        var laptop = await Remote.SignIn(onC, Colleague);
+        var phone = await Remote.SignIn(onA, Colleague);
+        await using var hub = await HubClient.Connect(c.Address, "/hubs/queue", laptop);
+        var closed = hub.Closed();
+        await (await Remote.Send(onC, HttpMethod.Get, "/api/me", laptop)).ShouldHave(HttpStatusCode.OK);
+
+        await (await Remote.Send(onA, HttpMethod.Post, "/api/auth/sign-out-everywhere", phone)).ShouldHave(HttpStatusCode.NoContent);
+
+        await Eventually(async () => (await Remote.Send(onC, HttpMethod.Get, "/api/me", laptop)).StatusCode == HttpStatusCode.Unauthorized);
+        await closed.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private const string Colleague = "rahul.nair@telemed.local";
+
     internal static async Task Eventually(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
