@@ -12,7 +12,7 @@ type Chunk = { moduleIds: string[] };
  * downloads another role's code and only their language.
  */
 function chunkFolder({ moduleIds }: Chunk): string {
-  const folders = new Set(moduleIds.map(id => /\/src\/(patient|doctor|pharmacy|admin|board)\//.exec(id)?.[1] ?? (/\/src\/shared\/i18n\/(en|hi)\.ts$/.test(id) ? 'messages' : '')));
+  const folders = new Set(moduleIds.map(id => /\/src\/(patient|doctor|pharmacy|admin|board|health-worker)\//.exec(id)?.[1] ?? (/\/src\/shared\/i18n\/[a-z]{2}\.ts$/.test(id) ? 'messages' : '')));
   const [only] = folders;
   return folders.size === 1 && only ? `${only}/` : '';
 }

@@ -6,7 +6,7 @@ namespace Telemed.Browser.Tests.Patient;
 /// <summary>
 /// What a patient's browser downloads, from the sign-in page to the list of open OPDs: the patient's own code and the
 /// chosen language's messages, never another role's pages (the build puts those under /assets/doctor/,
-/// /assets/pharmacy/ and /assets/admin/) nor the other language.
+/// /assets/pharmacy/, /assets/admin/, /assets/health-worker/ and /assets/board/) nor another language.
 /// </summary>
 [Collection(OneAtATime.Name)]
 public class FirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -28,7 +28,7 @@ public class FirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
 
         var assets = fetched.Where(path => path.StartsWith("/assets/", StringComparison.Ordinal)).Distinct().ToList();
         assets.ShouldContain(path => path.StartsWith("/assets/patient/patient-", StringComparison.Ordinal), string.Join('\n', assets));
-        assets.ShouldNotContain(path => path.StartsWith("/assets/doctor/") || path.StartsWith("/assets/pharmacy/") || path.StartsWith("/assets/admin/"),
+        assets.ShouldNotContain(path => new[] { "doctor", "pharmacy", "admin", "health-worker", "board" }.Any(role => path.StartsWith($"/assets/{role}/")),
             string.Join('\n', assets));
         // The staff's libraries: the pharmacist's QR decoder and the dashboard's charts.
         assets.ShouldNotContain(path => path.StartsWith("/assets/jsQR-") || path.StartsWith("/assets/chart-") || path.StartsWith("/assets/analytics-"),

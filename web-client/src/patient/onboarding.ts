@@ -1,9 +1,8 @@
 import { $, api, failSafely } from '../shared/app';
 import { ApiError, type Tokens } from '../shared/api';
-import { chooseLanguage, currentLanguage, fillLanguageChooser, languages, onLanguageChange, t } from '../shared/i18n';
+import { chooseLanguage, currentLanguage, fillLanguageChooser, isLanguage, onLanguageChange, t } from '../shared/i18n';
 import { emailProblem, personBody, personProblems, today, type FieldProblem, type Patient } from './person';
 import { readPerson, showProblems } from './person-form';
-import { onAbhaLinked, startAbha } from './abha';
 
 /**
  * How patients come in, phone first and the language before anything: mobile → code → signed in. A new number is asked
@@ -28,24 +27,17 @@ onLanguageChange(() => {
 });
 
 /**
- * One choice per language, each named in itself, so a patient finds theirs before reading anything else; and every
- * language in the choosers of the language messages are written in (the patient's own, a family member's).
+ * The sign-in's choice of language (in the page itself, one per language, each named in itself, so a patient finds
+ * theirs before reading anything else and nothing moves when the script arrives); and every language in the choosers of
+ * the language messages are written in (the patient's own, a family member's).
  */
 function languageChoices() {
   fillLanguageChooser($<HTMLSelectElement>('register-language'));
   fillLanguageChooser($<HTMLSelectElement>('family-language'));
-  $('patient-language').append(...languages.map(({ code, name }) => {
-    const label = document.createElement('label');
-    label.lang = code;
-    const input = document.createElement('input');
-    input.type = 'radio';
-    input.name = 'patient-language';
-    input.value = code;
-    input.checked = code === currentLanguage();
-    input.addEventListener('change', () => void chooseLanguage(code));
-    label.append(input, ` ${name}`);
-    return label;
-  }));
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[name="patient-language"]')) {
+    input.checked = input.value === currentLanguage();
+    input.addEventListener('change', () => { if (isLanguage(input.value)) void chooseLanguage(input.value); });
+  }
 }
 
 export function startPatientSignIn(signedIn: SignedIn) {
@@ -74,14 +66,8 @@ export function startPatientSignIn(signedIn: SignedIn) {
     $('mobile').focus();
   });
   $('welcome-later').addEventListener('click', closeWelcome);
-  $('welcome-abha-verify').addEventListener('click', () => abhaStep('verify'));
-  $('welcome-abha-create').addEventListener('click', () => abhaStep('create'));
-  onAbhaLinked(() => {
-    if (welcomed === undefined) return;
-    const done = $('welcome-later');
-    done.dataset.i18n = 'welcome.done';
-    done.textContent = t('welcome.done');
-  });
+  $('welcome-abha-verify').addEventListener('click', () => void failSafely(() => abhaStep('verify')));
+  $('welcome-abha-create').addEventListener('click', () => void failSafely(() => abhaStep('create')));
 }
 
 /** The tokens of the number's patient; undefined when the code is right but nobody has registered the number yet. */
@@ -148,9 +134,22 @@ function welcome(name: string) {
   $('welcome-heading').focus();
 }
 
-function abhaStep(action: 'verify' | 'create') {
+let watchingAbha = false;
+
+/** The ABHA pages come with this step, not with the sign-in page every visitor downloads. */
+async function abhaStep(action: 'verify' | 'create') {
   $('welcome-choices').hidden = true;
   $('welcome-abha').append($('abha'));
+  const { onAbhaLinked, startAbha } = await import('./abha');
+  if (!watchingAbha) {
+    watchingAbha = true;
+    onAbhaLinked(() => {
+      if (welcomed === undefined) return;
+      const done = $('welcome-later');
+      done.dataset.i18n = 'welcome.done';
+      done.textContent = t('welcome.done');
+    });
+  }
   startAbha(action);
 }
 

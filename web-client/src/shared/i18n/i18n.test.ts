@@ -49,6 +49,13 @@ describe('message files', () => {
     }
   });
 
+  it('offer every language at sign-in, in the registry\'s order, each named in itself', () => {
+    const page = Object.entries(pages).find(([path]) => path.endsWith('/index.html'))![1];
+    const choices = [...page.matchAll(/<label lang="([^"]+)"><input type="radio" name="patient-language" value="([^"]+)"> ([^<]+)<\/label>/g)]
+      .map(([, lang, code, name]) => ({ code, name, lang }));
+    expect(choices).toEqual(languages.map(({ code, name }) => ({ code, name, lang: code })));
+  });
+
   it('know every data-i18n key the pages use', () => {
     expect(Object.keys(pages).length).toBe(4);
     for (const [page, html] of Object.entries(pages)) {
