@@ -37,9 +37,10 @@ public sealed record SpokeRescheduleRequest(Guid? RosterId, DateOnly? Date, int?
 
 public sealed record SpokeCancelRequest(string? Reason);
 
-/// <summary>A booking the health worker made for a patient they brought in.</summary>
+/// <summary>A booking the health worker made for a patient they brought in; <c>rosterId</c>: the roster whose day its session is, to move it to another of its days.</summary>
 public sealed record SpokeBookingView(
-    Guid Id, Guid SessionId, Guid PatientId, string PatientName, string? Specialty, int Slot, DateTimeOffset StartsAt, DateTimeOffset EndsAt, BookingState State);
+    Guid Id, Guid SessionId, Guid? RosterId, Guid PatientId, string PatientName, string? Specialty, int Slot, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
+    BookingState State);
 
 public sealed record SpokeCompanion(string? Name, string? Relation);
 
@@ -354,12 +355,15 @@ public static class HealthWorkerEndpoints
             .Where(p => HealthWorkerRules.MayActFor(details.FacilityId, p.SpokeId)).Select(p => p.PatientId).ToHashSet();
         bookings = [.. bookings.Where(b => theirs.Contains(b.PatientId))];
         var patients = (await db.LoadManyAsync<PatientAccount>(cancellationToken, theirs)).ToDictionary(p => p.Id);
+        var hubs = bookings.Select(b => b.FacilityId).Distinct().ToList();
+        var rosters = await db.Query<Roster>().Where(r => hubs.Contains(r.HubId)).ToListAsync(cancellationToken);
         if (bookings.Count > 0)
         {
             await LogRead(store, worker.Id, bookings.Select(b => b.PatientId), "spoke/bookings", "list bookings", now, cancellationToken);
         }
         return TypedResults.Ok(bookings.Select(b => new SpokeBookingView(
-            b.Id, b.SessionId, b.PatientId, patients.GetValueOrDefault(b.PatientId)?.Name ?? "", b.Specialty, b.Slot, b.StartsAt, b.EndsAt, b.State)).ToList());
+            b.Id, b.SessionId, RosterEndpoints.RosterOf(rosters, b.SessionId, IndianTime.Day(b.StartsAt)), b.PatientId, patients.GetValueOrDefault(b.PatientId)?.Name ?? "",
+            b.Specialty, b.Slot, b.StartsAt, b.EndsAt, b.State)).ToList());
     }
 
     /// <summary>
@@ -394,9 +398,10 @@ public static class HealthWorkerEndpoints
     {
         var booking = session.Booking(bookingId)!;
         var patient = await db.LoadAsync<PatientAccount>(booking.PatientId, cancellationToken);
+        var rosters = await db.Query<Roster>().Where(r => r.HubId == session.FacilityId).ToListAsync(cancellationToken);
         var starts = BookingRules.SlotStartsAt(session, booking.Slot);
-        return new SpokeBookingView(booking.Id, session.Id, booking.PatientId, patient?.Name ?? "", session.Specialty, booking.Slot, starts,
-            starts.AddMinutes(session.SlotMinutes), booking.State);
+        return new SpokeBookingView(booking.Id, session.Id, RosterEndpoints.RosterOf(rosters, session.Id, IndianTime.Day(session.StartsAt)), booking.PatientId,
+            patient?.Name ?? "", session.Specialty, booking.Slot, starts, starts.AddMinutes(session.SlotMinutes), booking.State);
     }
 
     /// <summary>

@@ -48,6 +48,10 @@ public static class RosterEndpoints
 
     public static Guid SessionId(Guid rosterId, DateOnly date) => Ids.NameBased(SessionSpace, $"{rosterId:N}:{date:yyyy-MM-dd}");
 
+    /// <summary>Which of the rosters the session on <paramref name="date"/> (India time) was opened from; null for a session no roster opened.</summary>
+    public static Guid? RosterOf(IEnumerable<Roster> rosters, Guid sessionId, DateOnly date) =>
+        rosters.FirstOrDefault(r => SessionId(r.Id, date) == sessionId)?.Id;
+
     private static async Task<IResult> Publish(
         PublishRosterRequest request, ClaimsPrincipal user, IDocumentSession db, HubSpokeLinks links, TimeProvider time, CancellationToken cancellationToken)
     {

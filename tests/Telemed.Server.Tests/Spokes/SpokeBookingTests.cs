@@ -64,10 +64,12 @@ public class SpokeBookingTests(TelemedServer server) : IClassFixture<TelemedServ
         var listed = (await world.HealthWorker.GetFromJsonAsync<JsonElement[]>("/api/spoke/bookings"))!.ShouldHaveSingleItem();
         (listed.GetProperty("id").GetGuid(), listed.GetProperty("patientName").GetString(), listed.GetProperty("state").GetString())
             .ShouldBe((bookingId, "Ramesh Yadav", "booked"));
+        listed.GetProperty("rosterId").GetGuid().ShouldBe(world.RosterId, "the roster whose other days the booking can move to");
 
         var moved = await world.HealthWorker.PostAsJsonAsync($"/api/spoke/bookings/{bookingId}/reschedule", new { slot = free[3], reason = "Doctor called to an emergency" });
         await moved.ShouldHave(HttpStatusCode.OK);
-        (await moved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("slot").GetInt32().ShouldBe(free[3]);
+        var movedView = await moved.Content.ReadFromJsonAsync<JsonElement>();
+        (movedView.GetProperty("slot").GetInt32(), movedView.GetProperty("rosterId").GetGuid()).ShouldBe((free[3], world.RosterId));
         (await FreeSlots(world, tomorrow)).ShouldContain(free[0]);
         var rescheduled = (await Events(firstSession)).OfType<BookingRescheduled>().ShouldHaveSingleItem();
         (rescheduled.By, rescheduled.Reason).ShouldBe((world.HealthWorkerId, "Doctor called to an emergency"));
@@ -84,6 +86,9 @@ public class SpokeBookingTests(TelemedServer server) : IClassFixture<TelemedServ
         var secondSession = replacement.GetProperty("sessionId").GetGuid();
         secondSession.ShouldNotBe(firstSession);
         (replacement.GetProperty("slot").GetInt32(), replacement.GetProperty("state").GetString()).ShouldBe((later, "booked"));
+        replacement.GetProperty("rosterId").GetGuid().ShouldBe(world.RosterId);
+        (await world.HealthWorker.GetFromJsonAsync<JsonElement[]>("/api/spoke/bookings"))!.Select(b => (b.GetProperty("sessionId").GetGuid(), b.GetProperty("rosterId").GetGuid()))
+            .ShouldBe([(firstSession, world.RosterId), (secondSession, world.RosterId)], ignoreOrder: true);
         var gaveUp = (await Events(firstSession)).OfType<BookingCancelled>().ShouldHaveSingleItem();
         (gaveUp.MovedTo, gaveUp.By, gaveUp.Reason).ShouldBe((replacementId, world.HealthWorkerId, "Patient travels that day"));
         (await Events(secondSession)).OfType<SlotBooked>().Single(b => b.BookingId == replacementId).MovedFrom.ShouldBe(bookingId);

@@ -3,7 +3,9 @@ import { $, api, failSafely, show } from '../shared/app';
 import { inCall, joinCall } from '../shared/call/call-view';
 import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import { fillList } from '../shared/lists';
-import { changeable, checksInAtOnce, orderedBookings, slotsToMoveTo, type Slot, type SpokeBooking } from './bookings-model';
+import {
+  bookingDay, changeable, checkInNow, checkInRequest, checksInAtOnce, orderedBookings, slotsToMoveTo, type Slot, type SpokeBooking,
+} from './bookings-model';
 
 /** The health worker's spoke and the hubs it may ask (GET /api/spoke). */
 interface Spoke { facilityId: string; facilityName: string; cadre: 'communityHealthOfficer' | 'anm'; hubs: { id: string; name: string }[] }
@@ -29,8 +31,10 @@ let requests: SpokeRequest[] = [];
 let chosen: Roster | undefined;
 let slotsAsked = 0;
 let bookings: SpokeBooking[] | undefined;
-/** The booking whose time is being changed, and the free slots of its day once read. */
-let moving: { booking: SpokeBooking; slots?: Slot[] } | undefined;
+/** The booking whose time is being changed, and the free slots of the chosen day (and the session they are of) once read. */
+let moving: { booking: SpokeBooking; day: string; sessionId?: string; slots?: Slot[] } | undefined;
+/** The booked patient being checked in from the list, now that they have come. */
+let checking: SpokeBooking | undefined;
 let polling: ReturnType<typeof setInterval> | undefined;
 
 onLanguageChange(render);
@@ -38,8 +42,8 @@ onLanguageChange(render);
 /**
  * The health worker's page at a spoke: find a family by its number (with the code the patient reads out) or register a
  * patient, ask a hub doctor of a specialty, book a slot of their roster today (and check the patient in with complaint
- * and vitals) or on a later day, change the time of or cancel a booking, then join the call with the patient when the
- * doctor starts it.
+ * and vitals) or on a later day, check in a patient who booked ahead when they come, move a booking (to another day too)
+ * or cancel it, then join the call with the patient when the doctor starts it.
  */
 export async function healthWorkerHome() {
   show('health-worker');
@@ -104,6 +108,21 @@ export async function healthWorkerHome() {
     renderMove();
     $('hw-bookings-heading').focus();
   };
+  $('hw-move-day').onchange = () => {
+    const day = value('hw-move-day');
+    if (!moving || !day) return;
+    moving = { booking: moving.booking, day };
+    renderMove();
+    void failSafely(loadMoveSlots);
+  };
+  $('hw-check-in').onsubmit = event => {
+    event.preventDefault();
+    void failSafely(checkInBooked);
+  };
+  $('hw-check-in-close').onclick = () => {
+    closeCheckIn();
+    $('hw-bookings-heading').focus();
+  };
   await loadPatients();
   await loadBookings();
   await loadRequests();
@@ -133,6 +152,7 @@ async function loadRequests() {
 
 /** Opens the booking form for the roster, then lists the free slots of the chosen day (a refusal leaves the form open to choose another day). */
 async function choose(roster: Roster) {
+  closeCheckIn();
   chosen = roster;
   $('hw-book-doctor').textContent = t('hw.bookWith', { doctor: roster.doctorName, hub: roster.hubName });
   $('hw-book').hidden = false;
@@ -170,19 +190,70 @@ async function book() {
     await loadBookings();
     return;
   }
-  const measured = (id: string, unit: string) => (value(id) ? { value: Number(value(id)), unit } : undefined);
-  const vitals = {
-    systolic: measured('hw-v-systolic', 'mmHg'), diastolic: measured('hw-v-diastolic', 'mmHg'), pulse: measured('hw-v-pulse', '/min'),
-    temperature: measured('hw-v-temperature', 'Cel'), spO2: measured('hw-v-spo2', '%'), weight: measured('hw-v-weight', 'kg'),
-  };
-  const anyVitals = Object.values(vitals).some(v => v !== undefined);
-  // A child consults only with an adult who comes with them (TPG 2020): named here, refused by the server when missing.
-  const accompaniedBy = value('hw-companion-name') ? { name: value('hw-companion-name'), relation: value('hw-companion-relation') } : undefined;
-  await api.post(`/api/spoke/sessions/${booked.sessionId}/check-in`, {
-    patientId, complaint: value('hw-complaint') || undefined, vitals: anyVitals ? vitals : undefined, accompaniedBy,
-  });
+  await checkIn(booked.sessionId, patientId);
   closeBookForm();
   await Promise.all([loadRequests(), loadBookings()]);
+}
+
+/**
+ * Checks the patient in to the hub session with what the check-in fields hold; a booking of theirs in it is the one the
+ * server checks in (and, past its time, marks missed and takes them as a walk-in if there is room).
+ */
+async function checkIn(sessionId: string, patientId: string) {
+  await api.post(`/api/spoke/sessions/${sessionId}/check-in`, checkInRequest(patientId, {
+    complaint: value('hw-complaint'), systolic: value('hw-v-systolic'), diastolic: value('hw-v-diastolic'), pulse: value('hw-v-pulse'),
+    temperature: value('hw-v-temperature'), spO2: value('hw-v-spo2'), weight: value('hw-v-weight'),
+    companionName: value('hw-companion-name'), companionRelation: value('hw-companion-relation'),
+  }));
+}
+
+/**
+ * Opens the check-in of a patient who booked ahead and has come. The complaint, vitals and companion fields are one
+ * fragment of the page, lent to this form while it is open: the booking form is closed first.
+ */
+function openCheckIn(booking: SpokeBooking) {
+  closeCheckIn();
+  closeBookForm();
+  checking = booking;
+  $('hw-check-in-status').textContent = '';
+  const fields = $('hw-check-in-fields');
+  $('hw-check-in-status').before(fields);
+  fields.hidden = false;
+  renderCheckIn();
+  $('hw-check-in-heading').focus();
+}
+
+/** Closes the check-in form, its fields cleared and handed back to the booking form. */
+function closeCheckIn() {
+  if (!checking) return;
+  checking = undefined;
+  $<HTMLFormElement>('hw-check-in').reset();
+  $('hw-book-submit').before($('hw-check-in-fields'));
+  renderCheckIn();
+  renderBookForm();
+}
+
+function renderCheckIn() {
+  $('hw-check-in').hidden = !checking;
+  if (!checking) return;
+  $('hw-check-in-heading').textContent = t('hw.checkInHeading', { patient: checking.patientName, time: when(checking.startsAt) });
+}
+
+/** Checks the booked patient in; the server's refusal (a child without an adult, a session over) stays in the form, to put right. */
+async function checkInBooked() {
+  if (!checking) return;
+  const booking = checking;
+  $('hw-check-in-status').textContent = '';
+  try {
+    await checkIn(booking.sessionId, booking.patientId);
+  } catch (error) {
+    $('hw-check-in-status').textContent = (error as Error).message;
+    return;
+  }
+  closeCheckIn();
+  $('hw-bookings-status').textContent = t('hw.checkedIn', { patient: booking.patientName });
+  await Promise.all([loadRequests(), loadBookings()]);
+  $('hw-bookings-heading').focus();
 }
 
 function closeBookForm() {
@@ -195,6 +266,7 @@ const patientName = (id: string) => patients.find(p => p.id === id)?.name ?? '';
 
 /** Today's booking is checked in at once, so the form asks for the complaint and vitals only then. */
 function renderBookForm() {
+  if (checking) return;
   const now = checksInAtOnce(value('hw-day') || today(), today());
   $('hw-check-in-fields').hidden = !now;
   $('hw-book-later').hidden = now;
@@ -215,6 +287,12 @@ function renderBookings() {
     item.append(t('hw.booking', {
       patient: booking.patientName, specialty: booking.specialty ?? t('opd'), time: when(booking.startsAt), state: t(`patient.bookings.state.${booking.state}`),
     }));
+    if (checkInNow(booking, today())) {
+      const checkInButton = Object.assign(document.createElement('button'), { type: 'button', textContent: t('hw.checkIn') });
+      checkInButton.dataset.action = 'check-in';
+      checkInButton.addEventListener('click', () => openCheckIn(booking));
+      item.append(' ', checkInButton);
+    }
     if (changeable(booking)) {
       const change = Object.assign(document.createElement('button'), { type: 'button', textContent: t('hw.move') });
       change.dataset.action = 'move';
@@ -229,21 +307,34 @@ function renderBookings() {
 }
 
 async function openMove(booking: SpokeBooking) {
-  moving = { booking };
+  moving = { booking, day: bookingDay(booking) };
+  const day = $<HTMLInputElement>('hw-move-day');
+  day.min = today();
+  day.value = moving.day;
+  // Only a rostered session has other days to move to.
+  day.disabled = !booking.rosterId;
   renderMove();
   await loadMoveSlots();
   $('hw-move-heading').focus();
 }
 
-/** The free slots of the booking's day, read again after a refused move: someone may have just taken the slot. */
+/**
+ * The free slots of the chosen day: of the booking's own session on its day, of its roster's session on another. Read
+ * again after a refused move: someone may have just taken the slot.
+ */
 async function loadMoveSlots() {
   if (!moving) return;
   const shown = moving;
-  const listed = await api.get<{ slots: Slot[] }>(`/api/sessions/${shown.booking.sessionId}/slots`);
+  const { booking, day } = shown;
+  const ownDay = day === bookingDay(booking);
+  const listed = ownDay || !booking.rosterId
+    ? { sessionId: booking.sessionId, ...await api.get<{ slots: Slot[] }>(`/api/sessions/${booking.sessionId}/slots`) }
+    : await api.get<{ sessionId: string; slots: Slot[] }>(`/api/spoke/rosters/${booking.rosterId}/slots?date=${encodeURIComponent(day)}`);
   if (moving !== shown) return;
-  shown.slots = slotsToMoveTo(shown.booking, listed.slots);
+  shown.sessionId = listed.sessionId;
+  shown.slots = slotsToMoveTo(booking, listed.sessionId, listed.slots);
   renderMove();
-  if (shown.slots.length === 0) throw new Error(t('hw.noSlotsToMove'));
+  if (shown.slots.length === 0) throw new Error(t(ownDay ? 'hw.noSlotsToMove' : 'hw.noSlots'));
 }
 
 function renderMove() {
@@ -257,14 +348,16 @@ function renderMove() {
   if (slots?.some(s => String(s.slot) === selected)) select.value = selected;
 }
 
+/** Moves the booking to the chosen slot: within its session, or to its roster's session of the chosen day. */
 async function move() {
   if (!moving?.slots) return;
-  const { booking, slots } = moving;
+  const { booking, day, sessionId, slots } = moving;
   const slot = slots.find(s => String(s.slot) === $<HTMLSelectElement>('hw-move-slot').value);
   if (!slot) return;
+  const otherDay = sessionId !== booking.sessionId ? { rosterId: booking.rosterId, date: day } : {};
   let moved: SpokeBooking;
   try {
-    moved = await api.post<SpokeBooking>(`/api/spoke/bookings/${booking.id}/reschedule`, { slot: slot.slot, reason: value('hw-move-reason') });
+    moved = await api.post<SpokeBooking>(`/api/spoke/bookings/${booking.id}/reschedule`, { ...otherDay, slot: slot.slot, reason: value('hw-move-reason') });
   } catch (error) {
     await loadMoveSlots().catch(() => undefined);
     throw error;
@@ -286,6 +379,7 @@ async function cancelBooking(booking: SpokeBooking) {
     moving = undefined;
     renderMove();
   }
+  if (checking?.id === booking.id) closeCheckIn();
   $('hw-bookings-status').textContent = t('hw.cancelled', { patient: booking.patientName, time: when(booking.startsAt) });
   await loadBookings();
   $('hw-bookings-heading').focus();
@@ -327,6 +421,7 @@ function render() {
   renderBookForm();
   renderBookings();
   renderMove();
+  renderCheckIn();
   renderRequests();
 }
 
