@@ -85,7 +85,7 @@ public class PageTourTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCode
         var admin = await PageIn(language, Desktop);
         await Pages.SignInAdmin(admin);
         await Assertions.Expect(admin.Locator($"#adm-sessions tr[data-session='{sessionId}']")).ToBeVisibleAsync();
-        await admin.Locator("#reg-doctor-panel summary").ClickAsync();
+        await Pages.OpenRegistration(admin, "doctor");
         await admin.ClickAsync("#reg-doctor button.submit");
         await Assertions.Expect(admin.Locator("#reg-doctor-hprId")).ToHaveAttributeAsync("aria-invalid", "true");
         await Visit(admin, language, "admin");

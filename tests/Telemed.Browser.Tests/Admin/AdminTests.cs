@@ -17,20 +17,11 @@ public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         return page;
     }
 
-    private static async Task OpenPanel(IPage page, string kind)
-    {
-        var panel = page.Locator($"#reg-{kind}-panel");
-        if (await panel.GetAttributeAsync("open") is null)
-        {
-            await panel.Locator("summary").ClickAsync();
-        }
-    }
-
     [Fact]
     public async Task The_admin_registers_a_facility_after_correcting_its_HFR_ID_then_a_doctor_who_signs_in_with_the_handed_over_password()
     {
         var admin = await AdminPage();
-        await OpenPanel(admin, "facility");
+        await Pages.OpenRegistration(admin, "facility");
         await admin.FillAsync("#reg-facility-hfrId", "IN12");
         await admin.FillAsync("#reg-facility-name", "PHC Hebbal");
         await admin.FillAsync("#reg-facility-district", "Bengaluru Urban");
@@ -71,7 +62,7 @@ public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     public async Task The_admin_registers_a_pharmacy_and_its_pharmacist_who_must_be_given_a_pharmacy_and_then_signs_in()
     {
         var admin = await AdminPage();
-        await OpenPanel(admin, "pharmacy");
+        await Pages.OpenRegistration(admin, "pharmacy");
         await admin.FillAsync("#reg-pharmacy-name", "Mathew Medicals");
         await admin.FillAsync("#reg-pharmacy-licenceNumber", "KL-EKM-20-4411");
         await admin.FillAsync("#reg-pharmacy-district", "Ernakulam");
@@ -79,7 +70,7 @@ public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await admin.ClickAsync("#reg-pharmacy button.submit");
         await Assertions.Expect(admin.Locator("#reg-pharmacy .form-status")).ToHaveTextAsync("Mathew Medicals is registered.");
 
-        await OpenPanel(admin, "pharmacist");
+        await Pages.OpenRegistration(admin, "pharmacist");
         await admin.FillAsync("#reg-pharmacist-name", "Joseph Mathew");
         await admin.FillAsync("#reg-pharmacist-email", "joseph@pharmacy.example.in");
         await admin.FillAsync("#reg-pharmacist-password", "another-long-password");
@@ -105,7 +96,7 @@ public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     public async Task Deactivating_asks_first_and_a_deactivated_health_officer_can_no_longer_sign_in()
     {
         var admin = await AdminPage();
-        await OpenPanel(admin, "health-officer");
+        await Pages.OpenRegistration(admin, "health-officer");
         await admin.FillAsync("#reg-health-officer-name", "Dr. Kavya Menon");
         await admin.FillAsync("#reg-health-officer-email", "kavya.menon@health.example.in");
         await admin.FillAsync("#reg-health-officer-password", "district-officer-2026");

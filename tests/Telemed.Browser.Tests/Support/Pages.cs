@@ -25,6 +25,21 @@ public static class Pages
         await Assertions.Expect(page.Locator("#admin")).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// Opens a registration panel on the admin home from the keyboard: the panels sit below lists that are still loading,
+    /// and a click aimed at a summary can land on whatever those lists moved under it.
+    /// </summary>
+    public static async Task<ILocator> OpenRegistration(IPage admin, string kind)
+    {
+        var panel = admin.Locator($"#reg-{kind}-panel");
+        if (await panel.GetAttributeAsync("open") is null)
+        {
+            await panel.Locator("summary").PressAsync("Enter");
+        }
+        await Assertions.Expect(panel).ToHaveAttributeAsync("open", "");
+        return panel;
+    }
+
     /// <summary>A doctor as the admin types them in; the facility is chosen by the name shown beside its box.</summary>
     public sealed record NewDoctor(
         string Name, string Email, string HprId, string Qualification, string RegistrationNumber, string StateCouncil, string? Specialty, string? FacilityName);
@@ -35,11 +50,7 @@ public static class Pages
     /// </summary>
     public static async Task<string> RegisterDoctor(IPage admin, NewDoctor doctor)
     {
-        var panel = admin.Locator("#reg-doctor-panel");
-        if (await panel.GetAttributeAsync("open") is null)
-        {
-            await panel.Locator("summary").ClickAsync();
-        }
+        var panel = await OpenRegistration(admin, "doctor");
         await admin.FillAsync("#reg-doctor-name", doctor.Name);
         await admin.FillAsync("#reg-doctor-email", doctor.Email);
         await panel.Locator(".suggest").ClickAsync();
