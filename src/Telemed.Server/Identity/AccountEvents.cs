@@ -19,11 +19,14 @@ public sealed record GuardianActing(Guid DependantId, Guid GuardianId, Guid Sess
 public sealed record StaffRegistered(Guid StaffId, Role Role, Guid? RegisteredBy, DateTimeOffset At);
 
 /// <summary>
-/// Journals what an account did to its sign-in (signed in or out, refreshed into a refusal, changed its second factor)
-/// once the change itself is saved and before the caller is answered. The account's stream is appended by every audited
-/// read too (a doctor reading a queue, a patient's refused request), so these appends race with others for the next
-/// version; that race must not turn a right password, a sign-out or a change of authenticator into an error, nor undo a
+/// Journals what was done to an account (signed in or out, refreshed into a refusal, changed its second factor or its
+/// password, deactivated; a dependant's details changed or taken up by their guardian) once the change itself is saved
+/// and before the caller is answered. The account's stream is appended by every audited read too (a doctor reading a
+/// queue, a patient's refused request, a read of their record), so these appends race with others for the next version;
+/// that race must not turn a right password, a sign-out or a change of authenticator into an error, nor undo a
 /// revocation. The change's own documents keep their optimistic concurrency (a code used twice, a token rotated twice).
+/// Should the journal still lose after its retries, the caller gets the 409 of a concurrent change for a change that
+/// stands (reloading shows it): nothing is answered as done without its entry, and no entry tells of an unsaved change.
 /// </summary>
 public static class AccountJournal
 {

@@ -269,8 +269,8 @@ public static class AdminEndpoints
         var now = time.GetUtcNow();
         session.Store(staff with { Active = false });
         await SignInEndpoints.RevokeAll(session, staff.Id, now, cancellationToken);
-        session.Events.Append(staff.Id, new AccountDeactivated(staff.Id, user.AccountId(), now));
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new AccountDeactivated(staff.Id, user.AccountId(), now));
         return TypedResults.NoContent();
     }
 

@@ -107,8 +107,8 @@ public static class DependantEndpoints
             Language = details.Language ?? dependant.Language,
         };
         session.Store(changed);
-        session.Events.Append(dependant.Id, new DependantUpdated(dependant.Id, user.AccountId(), now));
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(session.DocumentStore, dependant.Id, cancellationToken, new DependantUpdated(dependant.Id, user.AccountId(), now));
         return TypedResults.Ok(PatientView.Of(changed));
     }
 
@@ -125,8 +125,8 @@ public static class DependantEndpoints
         // The dependant's sign-in belongs to the guardian's: signing out there, or everywhere, ends it too.
         var guardianId = user.AccountId();
         var issued = tokens.Issue(session, dependant.Id, Role.Patient, user.SessionId(), actorId: guardianId);
-        session.Events.Append(dependant.Id, new GuardianActing(dependant.Id, guardianId, user.SessionId() ?? Guid.Empty, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(session.DocumentStore, dependant.Id, cancellationToken, new GuardianActing(dependant.Id, guardianId, user.SessionId() ?? Guid.Empty, time.GetUtcNow()));
         // The web client keeps it beside the guardian's own sign-in, which it goes back to.
         return TypedResults.Ok(RefreshCookie.Deliver(http, issued, acting: true));
     }

@@ -62,8 +62,8 @@ public static class PasswordResets
             var now = time.GetUtcNow();
             var reset = SendLink(session, messenger, staff, MessageCatalogue.StaffPasswordReset, Lifetime, language!, now,
                 new Dictionary<string, string> { ["minutes"] = Lifetime.TotalMinutes.ToString(CultureInfo.InvariantCulture) });
-            session.Events.Append(staff.Id, new PasswordResetRequested(staff.Id, reset.Id, now));
             await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new PasswordResetRequested(staff.Id, reset.Id, now));
         }
         return TypedResults.Accepted((string?)null);
     }
@@ -121,7 +121,7 @@ public static class PasswordResets
         session.Store(reset with { UsedAt = now });
         // Proving the mailbox is what a lock after wrong passwords waits for.
         session.Delete<PasswordAttempts>(PasswordAttempts.Key(staff.Email));
-        await SetPassword(session, hasher, staff, password!, "reset", now, cancellationToken);
+        await SetPassword(session, hasher, staff, password!, now, cancellationToken);
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -130,6 +130,7 @@ public static class PasswordResets
         {
             return Problems.Invalid("token", "This reset link has been used or has expired. Ask for a new one.");
         }
+        await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new PasswordChanged(staff.Id, "reset", now));
         return TypedResults.NoContent();
     }
 
@@ -163,21 +164,20 @@ public static class PasswordResets
         var verdict = hasher.VerifyHashedPassword(staff, staff.PasswordHash, request.CurrentPassword!);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            session.Events.Append(staff.Id, new SignInFailed(staff.Id, "wrong password (change)", now));
-            await session.SaveChangesAsync(cancellationToken);
+            await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new SignInFailed(staff.Id, "wrong password (change)", now));
             return Problems.Invalid("currentPassword", "The current password is wrong.");
         }
-        await SetPassword(session, hasher, staff, password!, "change", now, cancellationToken);
+        await SetPassword(session, hasher, staff, password!, now, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new PasswordChanged(staff.Id, "change", now));
         return TypedResults.NoContent();
     }
 
-    /// <summary>New hash, every session ended, the change audited; the caller saves.</summary>
+    /// <summary>New hash and every session ended; the caller saves, then journals <see cref="PasswordChanged"/> (<see cref="AccountJournal"/>).</summary>
     private static async Task SetPassword(
-        IDocumentSession session, IPasswordHasher<StaffAccount> hasher, StaffAccount staff, string password, string how, DateTimeOffset now, CancellationToken cancellationToken)
+        IDocumentSession session, IPasswordHasher<StaffAccount> hasher, StaffAccount staff, string password, DateTimeOffset now, CancellationToken cancellationToken)
     {
         session.Store(staff with { PasswordHash = hasher.HashPassword(staff, password) });
         await SignInEndpoints.RevokeAll(session, staff.Id, now, cancellationToken);
-        session.Events.Append(staff.Id, new PasswordChanged(staff.Id, how, now));
     }
 }

@@ -165,11 +165,18 @@ public static class HealthWorkerEndpoints
         var now = time.GetUtcNow();
         foreach (var patient in family)
         {
-            db.Events.Append(patient.Id, new PatientBroughtIn(patient.Id, worker.Id, details.FacilityId, now),
-                new RecordRead(patient.Id, worker.Id, nameof(RecordAccessBasis.HealthWorker), "spoke/patients/find", now, null));
             db.Store(new SpokePatient(SpokePatient.Key(worker.Id, patient.Id), worker.Id, patient.Id, details.FacilityId, now));
         }
         await db.SaveChangesAsync(cancellationToken);
+        // Each patient's stream is their access log too, appended by every read of their record: journalled apart, with its retry.
+        await Journal.Save(db.DocumentStore, journal =>
+        {
+            foreach (var patient in family)
+            {
+                journal.Events.Append(patient.Id, new PatientBroughtIn(patient.Id, worker.Id, details.FacilityId, now),
+                    new RecordRead(patient.Id, worker.Id, nameof(RecordAccessBasis.HealthWorker), "spoke/patients/find", now, null));
+            }
+        }, cancellationToken);
         return family.Count == 0
             ? Problems.NotFound("No patient is registered with this mobile number: register them.")
             : TypedResults.Ok(family.Select(p => View(p, now)).OrderBy(p => p.GuardianId is not null).ThenBy(p => p.Name).ToList());
