@@ -8,6 +8,12 @@ public interface IQueueEvent
     DateTimeOffset At { get; }
 }
 
+/// <summary>An event about one token: its patient and the staff watching the session hear of it.</summary>
+public interface ITokenEvent : IQueueEvent
+{
+    int Token { get; }
+}
+
 public sealed record SessionOpened(
     Guid SessionId,
     Guid FacilityId,
@@ -56,33 +62,33 @@ public sealed record PatientCheckedIn(
     Guid? PaymentId = null,
     AccompanyingAdult? AccompaniedBy = null,
     Guid? BookingId = null,
-    AssistedBy? AssistedBy = null) : IQueueEvent;
+    AssistedBy? AssistedBy = null) : ITokenEvent;
 
 /// <summary>The fee of a paid check-in was received: the token joins the line.</summary>
-public sealed record TokenPaid(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenPaid(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenPaymentExpired(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenPaymentExpired(Guid SessionId, int Token, Guid PaymentId, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenNotHeld(Guid SessionId, int Token, Guid DoctorId, string Reason, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenNotHeld(Guid SessionId, int Token, Guid DoctorId, string Reason, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenCalled(Guid SessionId, int Token, Guid DoctorId, bool PatientWasOffline, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenCalled(Guid SessionId, int Token, Guid DoctorId, bool PatientWasOffline, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenSkipped(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenSkipped(Guid SessionId, int Token, Guid By, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenMarkedNoShow(Guid SessionId, int Token, Guid By, bool AfterMissedCalls, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenMarkedNoShow(Guid SessionId, int Token, Guid By, bool AfterMissedCalls, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenRecalled(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenRecalled(Guid SessionId, int Token, Guid By, DateTimeOffset At) : ITokenEvent;
 
 /// <summary>The doctor started the consultation of a called token; its room and record live on the consultation's own stream.</summary>
-public sealed record TokenConsultationStarted(Guid SessionId, int Token, Guid DoctorId, Guid ConsultationId, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenConsultationStarted(Guid SessionId, int Token, Guid DoctorId, Guid ConsultationId, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenCompleted(Guid SessionId, int Token, Guid DoctorId, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenCompleted(Guid SessionId, int Token, Guid DoctorId, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenCancelled(Guid SessionId, int Token, Guid PatientId, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenCancelled(Guid SessionId, int Token, Guid PatientId, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenLeft(Guid SessionId, int Token, Guid By, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenLeft(Guid SessionId, int Token, Guid By, DateTimeOffset At) : ITokenEvent;
 
-public sealed record TokenPrioritised(Guid SessionId, int Token, Priority Priority, Guid By, DateTimeOffset At) : IQueueEvent;
+public sealed record TokenPrioritised(Guid SessionId, int Token, Priority Priority, Guid By, DateTimeOffset At) : ITokenEvent;
 
 /// <summary>
 /// A slot booked ahead, by the patient, the guardian acting for them or a health worker; a follow-up names the prescription

@@ -44,7 +44,7 @@ public sealed class QueueNotifier(
         {
             hub.Clients.Group(QueueGroups.SessionStaff(after.Id)).QueueUpdated(Delta(after, events, positions), deadline),
         };
-        foreach (var entry in events.Select(TokenOf).OfType<int>().Distinct().Select(token => after.Entries[token - 1]))
+        foreach (var entry in events.OfType<ITokenEvent>().Select(e => e.Token).Distinct().Select(token => after.Entries[token - 1]))
         {
             var position = QueueViews.Position(after, entry, positions);
             broadcaster.Sent(position);
@@ -75,7 +75,7 @@ public sealed class QueueNotifier(
 
     private QueueDelta Delta(OpdSession after, IReadOnlyList<IQueueEvent> events, Dictionary<int, int> positions)
     {
-        var rows = events.Select(TokenOf).OfType<int>().Distinct()
+        var rows = events.OfType<ITokenEvent>().Select(e => e.Token).Distinct()
             .Select(token => QueueViews.Row(after.Entries[token - 1], positions, presence.IsOnline))
             .ToList();
         return new QueueDelta(after.Id, after.Version, after.Status, after.PlacesTaken,
@@ -84,20 +84,4 @@ public sealed class QueueNotifier(
 
     private static bool SameBoard(BoardLine a, BoardLine b) =>
         a.Status == b.Status && a.Waiting == b.Waiting && a.NowServing.SequenceEqual(b.NowServing) && a.UpNext.SequenceEqual(b.UpNext);
-
-    private static int? TokenOf(IQueueEvent @event) => @event switch
-    {
-        PatientCheckedIn e => e.Token,
-        TokenCalled e => e.Token,
-        TokenSkipped e => e.Token,
-        TokenMarkedNoShow e => e.Token,
-        TokenRecalled e => e.Token,
-        TokenConsultationStarted e => e.Token,
-        TokenCompleted e => e.Token,
-        TokenNotHeld e => e.Token,
-        TokenCancelled e => e.Token,
-        TokenLeft e => e.Token,
-        TokenPrioritised e => e.Token,
-        _ => null,
-    };
 }

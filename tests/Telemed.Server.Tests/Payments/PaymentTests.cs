@@ -170,6 +170,45 @@ public class PaymentTests(PaymentsFixture fixture) : IClassFixture<PaymentsFixtu
     }
 
     [Fact]
+    public async Task The_doctor_and_the_patient_hear_at_once_when_a_paid_token_joins_the_line()
+    {
+        var (sessionId, patient, payment) = await CheckedIn();
+        await using var doctor = await WatchingQueue(sessionId);
+        await using var watching = await HubClient.Connect(Host, "/hubs/queue", patient.AccessToken, "PositionChanged");
+        (await watching.Invoke("WatchMyToken", sessionId)).GetProperty("value").GetProperty("state").GetString().ShouldBe("awaitingPayment");
+
+        await (await Deliver(FakeStripe.Event("payment_intent.succeeded", IntentOf(payment)))).ShouldHave(HttpStatusCode.OK);
+
+        (await watching.Next("PositionChanged")).GetProperty("state").GetString().ShouldBe("waiting");
+        var joined = await doctor.Next("QueueUpdated", d => d.GetProperty("rows").GetArrayLength() > 0);
+        joined.GetProperty("rows")[0].GetProperty("token").GetInt32().ShouldBe(1);
+        joined.GetProperty("rows")[0].GetProperty("state").GetString().ShouldBe("waiting");
+        joined.GetProperty("line").EnumerateArray().Select(t => t.GetInt32()).ShouldBe([1]);
+    }
+
+    [Fact]
+    public async Task The_doctor_hears_at_once_when_an_unpaid_hold_lapses()
+    {
+        var (sessionId, _, _) = await CheckedIn();
+        fixture.Server.Time.Advance(TimeSpan.FromMinutes(14));
+        await using var doctor = await WatchingQueue(sessionId);
+
+        fixture.Server.Time.Advance(TimeSpan.FromMinutes(2));
+        await Sweep();
+
+        var lapsed = await doctor.Next("QueueUpdated", d => d.GetProperty("rows").GetArrayLength() > 0);
+        lapsed.GetProperty("rows")[0].GetProperty("token").GetInt32().ShouldBe(1);
+        lapsed.GetProperty("rows")[0].GetProperty("state").GetString().ShouldBe("paymentExpired");
+    }
+
+    private async Task<HubClient> WatchingQueue(Guid sessionId)
+    {
+        var doctor = await HubClient.Connect(Host, "/hubs/queue", (await Host.SignInStaff(Api.DoctorEmail)).AccessToken, "QueueUpdated");
+        (await doctor.Invoke("WatchQueue", sessionId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        return doctor;
+    }
+
+    [Fact]
     public async Task The_payment_names_Stripe_js_and_its_key_and_the_page_policy_admits_exactly_their_origin()
     {
         var (_, patient, payment) = await CheckedIn();
