@@ -64,7 +64,7 @@ public static class PreCallEndpoints
     }
 
     private static async Task<Results<Created<PreCallAssessment>, ProblemHttpResult>> Record(
-        PreCallCheckRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken cancellationToken)
+        PreCallCheckRequest request, ClaimsPrincipal user, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Telemed.Domain.FieldErrors();
         if (request.Camera is null)
@@ -85,8 +85,8 @@ public static class PreCallEndpoints
         }
         var assessment = PreCallCheck.Assess(request.Camera!.Value, request.Microphone!.Value, request.Network!.Value);
         var accountId = user.AccountId();
-        session.Events.Append(accountId, new PreCallCheckRecorded(accountId, request.Camera.Value, request.Microphone.Value, request.Network.Value, assessment.Verdict, time.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(store, accountId, cancellationToken,
+            new PreCallCheckRecorded(accountId, request.Camera.Value, request.Microphone.Value, request.Network.Value, assessment.Verdict, time.GetUtcNow()));
         return TypedResults.Created("/api/precall/checks", assessment);
     }
 }

@@ -20,7 +20,8 @@ public sealed record StaffRegistered(Guid StaffId, Role Role, Guid? RegisteredBy
 
 /// <summary>
 /// Journals what was done to an account (signed in or out, refreshed into a refusal, changed its second factor or its
-/// password, deactivated; a dependant's details changed or taken up by their guardian) once the change itself is saved
+/// password, deactivated; a dependant's details changed or taken up by their guardian; a consent to read the patient's
+/// records granted or withdrawn) once the change itself is saved
 /// and before the caller is answered. The account's stream is appended by every audited read too (a doctor reading a
 /// queue, a patient's refused request, a read of their record), so these appends race with others for the next version;
 /// that race must not turn a right password, a sign-out or a change of authenticator into an error, nor undo a

@@ -97,8 +97,8 @@ public static class RecordEndpoints
             return Problems.Invalid("days", granted.Error.Message);
         }
         session.Store(new ConsentDocument(ConsentDocument.Key(patientId, doctorId), granted.Value));
-        session.Events.Append(patientId, new RecordConsentGranted(patientId, doctorId, granted.Value.Until, now));
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(store, patientId, cancellationToken, new RecordConsentGranted(patientId, doctorId, granted.Value.Until, now));
         return TypedResults.Ok(new { granted.Value.DoctorId, granted.Value.Until });
     }
 
@@ -113,8 +113,8 @@ public static class RecordEndpoints
             return TypedResults.NoContent();
         }
         session.Store(consent with { Consent = consent.Consent with { RevokedAt = now } });
-        session.Events.Append(patientId, new RecordConsentRevoked(patientId, doctorId, now));
         await session.SaveChangesAsync(cancellationToken);
+        await AccountJournal.Record(store, patientId, cancellationToken, new RecordConsentRevoked(patientId, doctorId, now));
         return TypedResults.NoContent();
     }
 

@@ -181,6 +181,32 @@ public class AccountJournalTests(TelemedServer server) : IClassFixture<TelemedSe
     }
 
     [Fact]
+    public async Task A_patient_grants_and_withdraws_a_doctors_consent_while_other_appends_to_their_stream_are_in_flight()
+    {
+        var patient = await Guardian();
+        var rahul = DemoSeeder.DoctorRahulId;
+        var records = Host.As(patient.AccessToken);
+
+        await using (var held = await HeldAppend.To(Host, patient.Id))
+        {
+            var granted = await held.CommitWhenWaitedOnBy(records.PostAsJsonAsync("/api/records/consents", new { doctorId = rahul, days = 7 }));
+            await granted.ShouldHave(HttpStatusCode.OK);
+        }
+        (await records.GetFromJsonAsync<JsonElement>("/api/records/consents")).EnumerateArray().ShouldHaveSingleItem()
+            .GetProperty("doctorId").GetGuid().ShouldBe(rahul);
+
+        await using (var held = await HeldAppend.To(Host, patient.Id))
+        {
+            var withdrawn = await held.CommitWhenWaitedOnBy(records.DeleteAsync($"/api/records/consents/{rahul}"));
+            await withdrawn.ShouldHave(HttpStatusCode.NoContent);
+        }
+        (await records.GetFromJsonAsync<JsonElement>("/api/records/consents")).GetArrayLength().ShouldBe(0);
+        var journalled = await Journalled(patient.Id);
+        journalled.OfType<Telemed.Server.Records.RecordConsentGranted>().ShouldHaveSingleItem().DoctorId.ShouldBe(rahul);
+        journalled.OfType<Telemed.Server.Records.RecordConsentRevoked>().ShouldHaveSingleItem().DoctorId.ShouldBe(rahul);
+    }
+
+    [Fact]
     public async Task Acting_for_a_dependant_while_another_append_to_their_stream_is_in_flight_hands_over_their_sign_in()
     {
         var guardian = await Guardian();
