@@ -49,7 +49,8 @@ public static class IdentitySetup
         services.AddSingleton<RevokedSessions>();
         services.AddHostedService<RevokedSessionsPoll>();
         services.ConfigureMarten((provider, options) =>
-            options.Listeners.Add(new RevocationBroadcast(provider.GetRequiredService<RevokedSessions>(), provider.GetService<StackExchange.Redis.IConnectionMultiplexer>())));
+            options.Listeners.Add(new RevocationBroadcast(provider.GetRequiredService<RevokedSessions>(), provider.GetService<StackExchange.Redis.IConnectionMultiplexer>(),
+                provider.GetRequiredService<ILogger<RevocationBroadcast>>())));
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
         services.AddHostedService<DemoSeeder>();

@@ -53,9 +53,11 @@ public sealed class RevokedSessions(IOptions<AuthOptions> options, TimeProvider 
 
 /// <summary>
 /// Sees every committed unit of work: the families of refresh tokens it revoked are known on this node at once and sent
-/// to the other nodes through Redis (fire and forget: while Redis is away the poll carries them, seconds later).
+/// to the other nodes through Redis (fire and forget: while Redis is away the poll carries them, seconds later). The
+/// change is committed by then, so nothing here may fail the caller.
 /// </summary>
-public sealed class RevocationBroadcast(RevokedSessions revoked, IConnectionMultiplexer? redis) : DocumentSessionListenerBase
+public sealed partial class RevocationBroadcast(RevokedSessions revoked, IConnectionMultiplexer? redis, ILogger<RevocationBroadcast> logger)
+    : DocumentSessionListenerBase
 {
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
@@ -65,40 +67,86 @@ public sealed class RevocationBroadcast(RevokedSessions revoked, IConnectionMult
             return Task.CompletedTask;
         }
         revoked.Add(families);
-        redis?.GetSubscriber().Publish(RevokedSessions.Channel, string.Join(',', families), CommandFlags.FireAndForget);
+        try
+        {
+            redis?.GetSubscriber().Publish(RevokedSessions.Channel, string.Join(',', families), CommandFlags.FireAndForget);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            NotPublished(logger, exception.GetType().Name);
+        }
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A revocation could not be published to Redis ({ErrorType}); other nodes learn it at their next poll.")]
+    private static partial void NotPublished(ILogger logger, string errorType);
 }
 
-/// <summary>Listens on Redis for revocations made on other nodes, and rereads PostgreSQL for those it may have missed.</summary>
+/// <summary>
+/// Listens on Redis for revocations made on other nodes, and rereads PostgreSQL for those it may have missed. Until the
+/// subscription is made (Redis may be down at start), each poll tries again; once made, the multiplexer renews it by
+/// itself whenever it reconnects.
+/// </summary>
 public sealed partial class RevokedSessionsPoll(
     RevokedSessions revoked, IDocumentStore store, IServiceProvider services, IOptions<AuthOptions> options, TimeProvider time, ILogger<RevokedSessionsPoll> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private TimeSpan Interval => TimeSpan.FromSeconds(options.Value.RevokedSessionPollSeconds);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(PollEvery(stoppingToken), services.GetService<IConnectionMultiplexer>() is { } redis ? Listen(redis, stoppingToken) : Task.CompletedTask);
+
+    private async Task PollEvery(CancellationToken stoppingToken)
     {
-        if (services.GetService<IConnectionMultiplexer>() is { } redis)
-        {
-            // Subscribing waits for nothing: the multiplexer subscribes again by itself whenever it reconnects.
-            redis.GetSubscriber().Subscribe(RevokedSessions.Channel, (_, message) =>
-                revoked.Add(message.ToString().Split(',').Select(id => Guid.TryParse(id, out var family) ? family : Guid.Empty).Where(id => id != Guid.Empty)));
-        }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RevokedSessionPollSeconds), time);
+        using var timer = new PeriodicTimer(Interval, time);
         do
         {
-            try
+            await Poll(stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task Listen(IConnectionMultiplexer redis, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            if (await Subscribe(redis))
             {
-                var since = time.GetUtcNow() - revoked.Window;
-                revoked.Add(await ReadRevoked(since, stoppingToken));
-                revoked.ForgetOlderThan(since);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // What is known stays; the next tick tries again.
-                ReadFailed(logger, exception.GetType().Name);
+                return;
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task Poll(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var since = time.GetUtcNow() - revoked.Window;
+            revoked.Add(await ReadRevoked(since, stoppingToken));
+            revoked.ForgetOlderThan(since);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // What is known stays; the next tick tries again.
+            ReadFailed(logger, exception.GetType().Name);
+        }
+    }
+
+    private async Task<bool> Subscribe(IConnectionMultiplexer redis)
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(RevokedSessions.Channel, (_, message) =>
+                revoked.Add(message.ToString().Split(',').Select(id => Guid.TryParse(id, out var family) ? family : Guid.Empty).Where(id => id != Guid.Empty)));
+            return true;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            SubscribeFailed(logger, exception.GetType().Name);
+            return false;
+        }
     }
 
     private async Task<IReadOnlyList<Guid>> ReadRevoked(DateTimeOffset since, CancellationToken cancellationToken)
@@ -112,4 +160,7 @@ public sealed partial class RevokedSessionsPoll(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading revoked sessions failed with {ErrorType}; retrying at the next poll.")]
     private static partial void ReadFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to revocations on Redis failed with {ErrorType}; retrying at the next poll.")]
+    private static partial void SubscribeFailed(ILogger logger, string errorType);
 }
