@@ -29,7 +29,7 @@ public class FirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
 
         var assets = fetched.Where(path => path.StartsWith("/assets/", StringComparison.Ordinal)).Distinct().ToList();
         assets.ShouldContain(path => path.StartsWith("/assets/patient/patient-", StringComparison.Ordinal), string.Join('\n', assets));
-        assets.ShouldNotContain(path => new[] { "doctor", "pharmacy", "admin", "health-worker", "board" }.Any(role => path.StartsWith($"/assets/{role}/")),
+        assets.ShouldNotContain(path => new[] { "doctor", "pharmacy", "admin", "health-worker", "board" }.Any(role => path.StartsWith($"/assets/{role}/", StringComparison.Ordinal)),
             string.Join('\n', assets));
         // The staff's libraries: the pharmacist's QR decoder and the dashboard's charts.
         assets.ShouldNotContain(path => path.StartsWith("/assets/jsQR-") || path.StartsWith("/assets/chart-") || path.StartsWith("/assets/analytics-"),
