@@ -19,7 +19,10 @@ async function signedIn(tokens: Tokens) {
   sessionStorage.setItem(storageKeys.signIn, refreshCookie(tokens));
   $('signin-status').textContent = '';
   renderSignedIn();
-  if (tokens.role === 'pharmacist') return pharmacyHome();
+  if (tokens.role === 'pharmacist') {
+    const { pharmacyHome } = await import('./pharmacy/pharmacy-home');
+    return pharmacyHome();
+  }
   if (tokens.role === 'health-worker') {
     const [{ healthWorkerHome }] = await Promise.all([import('./health-worker/health-worker'), connectHubs(['consultation'])]);
     return healthWorkerHome();
@@ -29,8 +32,8 @@ async function signedIn(tokens: Tokens) {
     return adminHome();
   }
   if (tokens.role === 'health-officer') {
+    const [{ Dashboard }] = await Promise.all([import('./shared/analytics'), import('./shared/analytics-page')]);
     show('analytics');
-    const { Dashboard } = await import('./shared/analytics');
     // One dashboard for the tab: its charts hold the canvases until destroyed (signing in again after a password change).
     dashboard ??= new Dashboard(api, $);
     return dashboard.open();
@@ -51,34 +54,6 @@ $('staff-form').addEventListener('submit', event => {
   });
 });
 startPatientSignIn(signedIn);
-
-async function pharmacyHome() {
-  const { Pharmacy } = await import('./pharmacy/pharmacy');
-  show('pharmacy');
-  const pharmacy = new Pharmacy(api, $);
-  $('rx-form').addEventListener('submit', event => {
-    event.preventDefault();
-    void failSafely(() => pharmacy.check($<HTMLInputElement>('rx-id').value));
-  });
-  $<HTMLInputElement>('rx-qr').addEventListener('change', event => {
-    const file = (event.target as HTMLInputElement).files?.[0];
-    if (file) void failSafely(() => pharmacy.scan(file));
-  });
-  $('rx-dispense').addEventListener('click', () => void failSafely(() => pharmacy.dispense()));
-  $('rx-camera').addEventListener('click', () => void failSafely(() => pharmacy.scanWithCamera()));
-  $('rx-scan-stop').addEventListener('click', () => pharmacy.stopCamera());
-  $('rx-receive').addEventListener('submit', event => {
-    event.preventDefault();
-    void failSafely(() => pharmacy.receive());
-  });
-  $('rx-threshold').addEventListener('submit', event => {
-    event.preventDefault();
-    void failSafely(() => pharmacy.setThreshold());
-  });
-  await failSafely(() => pharmacy.spokePrescriptions());
-  await failSafely(() => pharmacy.stock());
-  return failSafely(() => pharmacy.history());
-}
 
 // A reload keeps the session: this tab's storage names the refresh cookie it was signed in with (never a token), and a
 // fresh access token comes from that HttpOnly cookie. The patient lands back in the waiting room or the call.

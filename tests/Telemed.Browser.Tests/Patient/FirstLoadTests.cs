@@ -6,7 +6,8 @@ namespace Telemed.Browser.Tests.Patient;
 /// <summary>
 /// What a patient's browser downloads, from the sign-in page to the list of open OPDs: the patient's own code and the
 /// chosen language's messages, never another role's pages (the build puts those under /assets/doctor/,
-/// /assets/pharmacy/, /assets/admin/, /assets/health-worker/ and /assets/board/) nor another language.
+/// /assets/pharmacy/, /assets/admin/, /assets/health-worker/ and /assets/board/, each with its section of the page)
+/// nor another language.
 /// </summary>
 [Collection(OneAtATime.Name)]
 public class FirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -36,5 +37,20 @@ public class FirstLoadTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         assets.Where(path => path.StartsWith("/assets/messages/", StringComparison.Ordinal)).ShouldHaveSingleItem()
             .ShouldStartWith($"/assets/messages/{language}-");
         assets.ShouldNotContain(path => path.StartsWith($"/assets/messages/{other}-"));
+        // The staff's sections come with their code, so none of them is in the patient's page.
+        foreach (var section in StaffSections)
+            (await page.Locator($"#{section}").CountAsync()).ShouldBe(0, section);
     }
+
+    [Fact]
+    public async Task The_page_everyone_first_loads_holds_none_of_the_staffs_sections()
+    {
+        var html = await fixture.Http.GetStringAsync("/");
+
+        html.ShouldContain("<section id=\"signin\"");
+        html.ShouldContain("<section id=\"patient\"");
+        foreach (var section in StaffSections) html.ShouldNotContain($"id=\"{section}\"");
+    }
+
+    private static readonly string[] StaffSections = ["doctor", "pharmacy", "health-worker", "admin", "analytics"];
 }

@@ -1,3 +1,5 @@
+import './admin-page';
+import '../shared/analytics-page';
 import { $, api, show } from '../shared/app';
 import { Dashboard, lastDays } from '../shared/analytics';
 import { onLanguageChange } from '../shared/i18n';

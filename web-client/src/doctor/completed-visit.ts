@@ -1,3 +1,4 @@
+import './doctor-page';
 import { $, api, failSafely } from '../shared/app';
 import { formatDate, formatTime, onLanguageChange, t } from '../shared/i18n';
 import { fillList } from '../shared/lists';

@@ -1,3 +1,4 @@
+import './doctor-page';
 import { $, api, failSafely, hub, hubCommand, hubEvents, sessionButton, show } from '../shared/app';
 import { hangUp, joinCall } from '../shared/call/call-view';
 import {

@@ -1,3 +1,4 @@
+import './health-worker-page';
 import { lastDays } from '../shared/analytics';
 import { $, api, failSafely, show } from '../shared/app';
 import { inCall, joinCall } from '../shared/call/call-view';

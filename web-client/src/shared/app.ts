@@ -1,7 +1,7 @@
 import type { HubConnection } from '@microsoft/signalr';
 import { Api } from './api';
 import { bannerFor, isTrouble, reconnectDelay, type Banner, type HubState, type MediaState } from './connection';
-import { messagesLoaded, onLanguageChange, t } from './i18n';
+import { applyTranslations, messagesLoaded, onLanguageChange, t } from './i18n';
 import { serverReach } from './offline';
 import { hubArguments, replyValue, type HubReply } from './server-errors';
 
@@ -27,11 +27,35 @@ export function accountKey(name: string): string {
 }
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const sections = ['signin', 'patient', 'doctor', 'pharmacy', 'admin', 'analytics', 'call', 'health-worker'] as const;
+// The page's sections in the order they stand in <main>. index.html holds the sign-in, the patient's and the call's; a
+// staff role's section comes with that role's code (addSection), so a patient's page never holds the staff's.
+const sections = ['signin', 'patient', 'doctor', 'pharmacy', 'health-worker', 'admin', 'analytics', 'call'] as const;
 export type Section = (typeof sections)[number];
 
+/** Shows one section and hides the others; a role's section not yet added has nothing to hide. */
 export function show(section: Section) {
-  for (const id of sections) $(id).hidden = id !== section;
+  for (const id of sections) {
+    const element = document.getElementById(id);
+    if (element) element.hidden = id !== section;
+  }
+}
+
+/**
+ * Puts a role's section (its markup, one <section> with a Section id) into <main>, in the current language, before the
+ * next section in page order that is there: the layout is the same whichever roles this tab has loaded. Run by the
+ * role's first module, before any of its modules looks up its elements; the language switch translates it from then on
+ * as it does the whole page.
+ */
+export function addSection(markup: string) {
+  const template = document.createElement('template');
+  template.innerHTML = markup.trim();
+  const section = template.content.firstElementChild;
+  const at = sections.indexOf(section?.id as Section);
+  if (!section || at < 0 || template.content.childElementCount !== 1) throw new Error('A role\'s page is one <section> with a known id.');
+  if (document.getElementById(section.id)) return;
+  applyTranslations(template.content);
+  const next = sections.slice(at + 1).map(id => document.getElementById(id)).find(element => element !== null);
+  document.querySelector('main')!.insertBefore(section, next ?? null);
 }
 
 /**

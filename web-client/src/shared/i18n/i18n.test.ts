@@ -4,7 +4,8 @@ import { en } from './en';
 import { applyTranslations, formatDate, formatNumber, formatTime, languages, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type Catalogue, type MessageKey } from '.';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]).sort();
-const pages = import.meta.glob<string>('../../../*.html', { query: '?raw', import: 'default', eager: true });
+// The pages, and the role sections that come with each role's code (src/doctor/doctor.html, …).
+const pages = import.meta.glob<string>(['../../../*.html', '../../*/*.html'], { query: '?raw', import: 'default', eager: true });
 // Every message file, by language code: en.ts exports en, hi.ts exports hi, and so on.
 const modules = import.meta.glob<Record<string, unknown>>(['./*.ts', '!./index.ts', '!./*.test.ts'], { eager: true });
 const catalogues = Object.fromEntries(Object.entries(modules).map(([path, module]) => {
@@ -57,7 +58,9 @@ describe('message files', () => {
   });
 
   it('know every data-i18n key the pages use', () => {
-    expect(Object.keys(pages).length).toBe(4);
+    expect(Object.keys(pages).map(path => path.replace(/^.*\//, '')).sort()).toEqual([
+      'admin.html', 'analytics.html', 'board.html', 'doctor.html', 'health-worker.html', 'index.html', 'pharmacy.html', 'reset-password.html', 'verify.html',
+    ]);
     for (const [page, html] of Object.entries(pages)) {
       for (const [, key] of html.matchAll(/data-i18n(?:-[\w-]+)?="([^"]+)"/g)) expect(en, `${page}: ${key}`).toHaveProperty([key]);
     }
