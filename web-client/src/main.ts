@@ -54,6 +54,9 @@ $('staff-form').addEventListener('submit', event => {
   });
 });
 startPatientSignIn(signedIn);
+// The sign-in buttons wait in the page, disabled, until their forms are wired: a tap on a slow link before then would
+// submit the form natively, a GET that puts the email and password (or the mobile and its code) in the address.
+for (const id of ['staff-signin', 'patient-signin']) $<HTMLButtonElement>(id).disabled = false;
 
 // A reload keeps the session: this tab's storage names the refresh cookie it was signed in with (never a token), and a
 // fresh access token comes from that HttpOnly cookie. The patient lands back in the waiting room or the call.
