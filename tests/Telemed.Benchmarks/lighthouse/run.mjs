@@ -25,11 +25,25 @@ const profiles = [
   },
 ];
 
+// Lighthouse now and then fails to record a load's trace (NO_NAVSTART) and says to run it again: a run is tried up to
+// three times before the benchmark gives up.
+function lighthouseReport(url, flags, file) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(lighthouse, [url, '--quiet', '--only-categories=performance', '--chrome-flags=--headless=new --no-sandbox',
+        '--output=json', `--output-path=${file}`, ...flags], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const report = JSON.parse(readFileSync(file, 'utf8'));
+      if (report.runtimeError) throw new Error(`${url}: ${report.runtimeError.message}`);
+      return report;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.error(`Lighthouse failed on ${url} (${error.message.split('\n')[0]}); running it again.`);
+    }
+  }
+}
+
 function measure(url, flags, file) {
-  execFileSync(lighthouse, [url, '--quiet', '--only-categories=performance', '--chrome-flags=--headless=new --no-sandbox',
-    '--output=json', `--output-path=${file}`, ...flags], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  if (report.runtimeError) throw new Error(`${url}: ${report.runtimeError.message}`);
+  const report = lighthouseReport(url, flags, file);
   const audit = id => report.audits[id].numericValue;
   return {
     score: report.categories.performance.score * 100,
