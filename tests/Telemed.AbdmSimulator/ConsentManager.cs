@@ -45,6 +45,9 @@ public sealed class ConsentManager(SimulatorState state, Gateway gateway)
     /// <summary>Answers the next pushes with this status instead of taking them (the HIU down).</summary>
     public ConcurrentQueue<int> PushFailures { get; } = new();
 
+    /// <summary>Run after the next push is taken and before it is answered: something that happens mid-transfer (a revocation).</summary>
+    public ConcurrentQueue<Func<Task>> AfterPush { get; } = new();
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/hiecm/consent/v3/request/hip/on-notify", (HttpRequest request, ConsentManager cm) => Keep(request, cm.ConsentAcknowledgements));
@@ -62,6 +65,10 @@ public sealed class ConsentManager(SimulatorState state, Gateway gateway)
             }
             var body = await AbhaService.Body(request);
             cm.Pushed.Enqueue(new PushedPage(body["transactionId"]?.GetValue<string>() ?? "", body));
+            if (cm.AfterPush.TryDequeue(out var then))
+            {
+                await then();
+            }
             return Results.Accepted();
         });
     }

@@ -16,7 +16,8 @@ public sealed record ConsentedCareContext(string PatientReference, string CareCo
 /// <summary>
 /// A consent artefact the consent manager sent Telemed as HIP: who asked (the HIU), why, for which types of health
 /// information of which care contexts, dated within which range, and until when (<see cref="DataEraseAt"/>, ABDM's
-/// expiry). Nothing outside it is ever sent.
+/// expiry). Nothing outside it is ever sent. <see cref="HiuName"/> is the HIU's name as the consent manager gave it, for
+/// the patient's access log.
 /// </summary>
 public sealed record ConsentArtefact(
     string Id,
@@ -31,7 +32,8 @@ public sealed record ConsentArtefact(
     string? Frequency,
     IReadOnlyList<ConsentedCareContext> CareContexts,
     DateTimeOffset GrantedAt,
-    DateTimeOffset? RevokedAt)
+    DateTimeOffset? RevokedAt,
+    string? HiuName = null)
 {
     /// <summary>
     /// What a health-information request against this artefact may be answered with: records dated within both the

@@ -234,6 +234,7 @@ public sealed partial class HipDataFlow(
                 continue;
             }
             CareContextDelivery delivery = new(consented.CareContextReference, true, "Delivered");
+            var sent = new List<string>();
             foreach (var document in await documents.Build(session, careContext, artefact.HiTypes, stopping.Token))
             {
                 var body = Page(document, sealer, transactionId, ++page, pages, consented.CareContextReference, time.GetUtcNow());
@@ -241,8 +242,19 @@ public sealed partial class HipDataFlow(
                 {
                     delivery = failed;
                 }
+                else
+                {
+                    sent.Add(document.HiType);
+                }
             }
             deliveries.Add(delivery);
+            if (sent.Count > 0)
+            {
+                // On the patient's access log as soon as it has left (whatever stops the transfer later), and only what the HIU took.
+                var shared = new RecordsShared(careContext.PatientId, careContext.Id, artefact.Id, artefact.HiuId, artefact.HiuName, artefact.PurposeCode,
+                    artefact.PurposeText, sent, transactionId, time.GetUtcNow());
+                await Journal.Save(store, journal => journal.Events.Append(careContext.PatientId, shared), CancellationToken.None);
+            }
         }
         var transferred = deliveries.All(d => d.Delivered);
         var notified = await gateway.Post(NotifyPath, new JsonObject
@@ -363,7 +375,7 @@ public sealed partial class HipDataFlow(
         }
         var frequency = permission["frequency"] is JsonObject f ? $"{AbhaProfiles.Text(f["value"])} per {AbhaProfiles.Text(f["unit"])}, {AbhaProfiles.Text(f["repeats"])} repeats" : null;
         return new ConsentArtefact(consentId, patient, AbhaProfiles.Text(detail["hiu"]?["id"]), purpose, AbhaProfiles.Text(detail["purpose"]?["text"]), hiTypes, from, to, eraseAt,
-            frequency, careContexts, now, null);
+            frequency, careContexts, now, null, AbhaProfiles.Text(detail["hiu"]?["name"]));
     }
 
     // ABDM asks for the MD5 of the content before encryption: an integrity check alongside GCM's tag, not a security measure.

@@ -57,6 +57,8 @@ public sealed record AuditEntry(Guid Id, Guid EventId, Guid AccountId, string Ac
         AbhaDeclarationWithdrawn e => new(e.ProvedBy, "withdraw another patient's ABHA declaration (ABHA proved)", Account(e.PatientId), AuditOutcome.Success, e.At),
         GatewayCallbackRefused e => new(Guid.Empty, $"ABDM gateway callback ({e.Reason})", $"abdm{e.Path}", AuditOutcome.Refused, e.At),
         RecordRead e => new(e.ReaderId, $"read health record ({e.Basis})", e.Resource, AuditOutcome.Success, e.At),
+        RecordsShared e => new(Guid.Empty, $"send health record to HIU {e.HiuId} under ABDM consent {e.ConsentId} ({string.Join(", ", e.HiTypes)})",
+            $"consultation/{e.ConsultationId}", AuditOutcome.Success, e.At),
         RecordsRead e => new(e.ReaderId, e.Reason is null ? e.Action : $"{e.Action} ({e.Basis})", e.Resource, AuditOutcome.Success, e.At),
         RecordConsentGranted e => new(e.PatientId, "grant record access", $"patient/{e.PatientId}/consent/{e.DoctorId}", AuditOutcome.Success, e.At),
         RecordConsentRevoked e => new(e.PatientId, "withdraw record access", $"patient/{e.PatientId}/consent/{e.DoctorId}", AuditOutcome.Success, e.At),

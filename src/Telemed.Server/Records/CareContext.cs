@@ -32,6 +32,15 @@ public sealed record RecordRead(Guid PatientId, Guid ReaderId, string Basis, str
 /// </summary>
 public sealed record RecordsRead(Guid ReaderId, string Action, string Basis, string Resource, Guid[] PatientIds, DateTimeOffset At, string? Reason = null);
 
+/// <summary>
+/// Documents of one care context (the consultation) sent to a health information user through ABDM under the patient's
+/// consent artefact, on the patient's access log: the HIU, the artefact and its purpose, and the types of health
+/// information the HIU took.
+/// </summary>
+public sealed record RecordsShared(
+    Guid PatientId, Guid ConsultationId, string ConsentId, string? HiuId, string? HiuName, string PurposeCode, string? PurposeText,
+    IReadOnlyList<string> HiTypes, string TransactionId, DateTimeOffset At);
+
 public sealed record RecordConsentGranted(Guid PatientId, Guid DoctorId, DateTimeOffset Until, DateTimeOffset At);
 
 public sealed record RecordConsentRevoked(Guid PatientId, Guid DoctorId, DateTimeOffset At);

@@ -20,7 +20,17 @@ public sealed record ConsentView(Guid DoctorId, string DoctorName, DateTimeOffse
 /// <summary>One change to who may read the patient's records: <c>granted</c> (until when) or <c>withdrawn</c>.</summary>
 public sealed record ConsentChange(string Change, Guid DoctorId, string DoctorName, DateTimeOffset At, DateTimeOffset? Until);
 
-public sealed record AccessLogEntry(Guid ReaderId, string ReaderName, string Basis, string Resource, DateTimeOffset At, string? Reason);
+/// <summary>
+/// One entry of the patient's access log: a read by someone at Telemed, or (basis <see cref="SharedBasis"/>, reader id
+/// empty, reader named by the HIU) a care context sent through ABDM, described by <see cref="Shared"/>.
+/// </summary>
+public sealed record AccessLogEntry(Guid ReaderId, string ReaderName, string Basis, string Resource, DateTimeOffset At, string? Reason, AbdmShare? Shared = null)
+{
+    public const string SharedBasis = "AbdmConsent";
+}
+
+/// <summary>What was sent to a health information user: under which consent artefact, for which purpose (ABDM's code and text), which types.</summary>
+public sealed record AbdmShare(string ConsentId, string? HiuId, string PurposeCode, string? PurposeText, IReadOnlyList<string> HiTypes);
 
 /// <summary>
 /// The patient's health records (ABDM: a care context per consultation, keyed by the patient's ABHA): the list, consents
@@ -39,7 +49,8 @@ public static class RecordEndpoints
         records.MapGet("/consents/history", ConsentHistory).RequireAuthorization(Roles.Patient)
             .WithSummary("Patient: every time I let a doctor read my records or withdrew it, newest first.");
         records.MapDelete("/consents/{doctorId:guid}", Withdraw).RequireAuthorization(Roles.Patient).WithSummary("Patient: withdraw a doctor's access.");
-        records.MapGet("/access-log", AccessLog).RequireAuthorization(Roles.Patient).WithSummary("Patient: who read my records, when, and on what basis.");
+        records.MapGet("/access-log", AccessLog).RequireAuthorization(Roles.Patient)
+            .WithSummary("Patient: who read my records, when, and on what basis; and what was sent to other providers under my ABDM consent.");
         app.MapGet("/api/patients/{patientId:guid}/records", OfPatient).RequireAuthorization(Roles.Doctor).WithTags("Health records")
             .WithSummary("Doctor: a patient's records, while the patient is in my consultation or with their consent (audited).");
     }
@@ -148,6 +159,11 @@ public static class RecordEndpoints
             : null;
         string ReaderName(Guid readerId) =>
             readerId == patientId ? "You" : readerId == guardian?.Id ? guardian.Name : staff.FirstOrDefault(s => s.Id == readerId)?.Name ?? "";
-        return TypedResults.Ok(reads.OrderByDescending(r => r.At).Select(r => new AccessLogEntry(r.ReaderId, ReaderName(r.ReaderId), r.Basis, r.Resource, r.At, r.Reason)));
+        // Care contexts sent to another provider (an HIU) under the patient's ABDM consent: the HIU is no Telemed account.
+        var shares = await db.Events.QueryRawEventDataOnly<RecordsShared>().Where(s => s.PatientId == patientId).ToListAsync(cancellationToken);
+        return TypedResults.Ok(reads.Select(r => new AccessLogEntry(r.ReaderId, ReaderName(r.ReaderId), r.Basis, r.Resource, r.At, r.Reason))
+            .Concat(shares.Select(s => new AccessLogEntry(Guid.Empty, s.HiuName ?? s.HiuId ?? "", AccessLogEntry.SharedBasis, $"consultation/{s.ConsultationId}", s.At, null,
+                new AbdmShare(s.ConsentId, s.HiuId, s.PurposeCode, s.PurposeText, s.HiTypes))))
+            .OrderByDescending(e => e.At));
     }
 }

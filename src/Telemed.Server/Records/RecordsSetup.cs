@@ -13,7 +13,7 @@ public static class RecordsSetup
         {
             options.Schema.For<CareContext>().Index(x => x.PatientId);
             options.Schema.For<ConsentDocument>().Index(x => x.Consent.PatientId);
-            options.Events.AddEventTypes([typeof(RecordRead), typeof(RecordsRead), typeof(RecordConsentGranted), typeof(RecordConsentRevoked)]);
+            options.Events.AddEventTypes([typeof(RecordRead), typeof(RecordsRead), typeof(RecordsShared), typeof(RecordConsentGranted), typeof(RecordConsentRevoked)]);
         });
         return builder;
     }

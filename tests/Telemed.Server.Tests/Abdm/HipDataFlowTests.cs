@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,7 @@ namespace Telemed.Server.Tests.Abdm;
 /// <summary>
 /// Telemed as HIP against the simulator's consent manager and HIU: consent artefacts notified and kept, health
 /// information encrypted with Fidelius under fresh keys, pushed to the HIU's dataPushUrl and decrypted there with the
-/// HIU's own key material, and nothing outside the artefact ever sent.
+/// HIU's own key material, and nothing outside the artefact ever sent; what was sent is on the patient's access log.
 /// </summary>
 public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
 {
@@ -35,6 +37,13 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
     }
 
     private int PagesFor(HiuRequest request) => Cm.Pushed.Count(p => p.TransactionId == request.TransactionId);
+
+    /// <summary>The care contexts the patient's access log says were sent to an HIU, newest first.</summary>
+    private async Task<List<JsonElement>> SharedOnAccessLog(TestPatient patient) =>
+        [.. (await abdm.Host.As(patient.AccessToken).GetFromJsonAsync<JsonElement>("/api/records/access-log")).EnumerateArray()
+            .Where(e => e.GetProperty("basis").GetString() == "AbdmConsent")];
+
+    private static string[] HiTypesOf(JsonElement entry) => [.. entry.GetProperty("shared").GetProperty("hiTypes").EnumerateArray().Select(t => t.GetString()!)];
 
     [Fact]
     public async Task A_granted_consent_brings_the_hiu_the_consultation_and_prescription_encrypted_for_it_alone()
@@ -60,6 +69,16 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         documents.ShouldContain(d => d.Json.Contains("/PrescriptionRecord\"") && d.Json.Contains("Amoxicillin", StringComparison.OrdinalIgnoreCase));
         // The pushed page carries Telemed's public key for this request only: another HIU key cannot open it.
         Should.Throw<FideliusException>(() => Cm.Decrypt(request with { Keys = FideliusKeys.Generate() }));
+
+        var sent = (await SharedOnAccessLog(room.Patient)).ShouldHaveSingleItem();
+        sent.GetProperty("readerName").GetString().ShouldBe("Simulated HIU");
+        sent.GetProperty("resource").GetString().ShouldBe($"consultation/{room.ConsultationId}");
+        var shared = sent.GetProperty("shared");
+        shared.GetProperty("consentId").GetString().ShouldBe(consentId);
+        shared.GetProperty("hiuId").GetString().ShouldBe("SIM-HIU-1");
+        shared.GetProperty("purposeCode").GetString().ShouldBe("CAREMGT");
+        shared.GetProperty("purposeText").GetString().ShouldBe("Care Management");
+        HiTypesOf(sent).ShouldBe(BothTypes, ignoreOrder: true);
     }
 
     [Fact]
@@ -76,6 +95,44 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         document.CareContextReference.ShouldBe(consented.ConsultationId.ToString());
         document.Json.ShouldContain("/OPConsultRecord\"");
         document.Json.ShouldNotContain(other.ConsultationId.ToString());
+        var sent = (await SharedOnAccessLog(consented.Patient)).ShouldHaveSingleItem();
+        sent.GetProperty("resource").GetString().ShouldBe($"consultation/{consented.ConsultationId}");
+        HiTypesOf(sent).ShouldBe(OpConsultOnly);
+    }
+
+    [Fact]
+    public async Task A_care_context_the_hiu_refused_is_not_on_the_patients_access_log()
+    {
+        var (refused, _) = await Clinical.Prescribed(abdm.Host);
+        var (taken, _) = await Clinical.Prescribed(abdm.Host, refused.Patient);
+        var consentId = await Granted([Record(refused), Record(taken)], OpConsultOnly);
+        // A 400 is not retried: the first care context's only page is refused for good.
+        Cm.PushFailures.Enqueue(400);
+
+        var request = await Cm.RequestHealthInformation(AbdmFixture.HipId, consentId, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        var notification = (await Cm.Notification(request.TransactionId))["notification"]!["statusNotification"]!;
+        notification["sessionStatus"]!.GetValue<string>().ShouldBe("FAILED");
+        var sent = (await SharedOnAccessLog(refused.Patient)).ShouldHaveSingleItem();
+        sent.GetProperty("resource").GetString().ShouldBe($"consultation/{taken.ConsultationId}");
+    }
+
+    [Fact]
+    public async Task A_consent_revoked_mid_transfer_leaves_on_the_access_log_only_what_had_left()
+    {
+        var (first, _) = await Clinical.Prescribed(abdm.Host);
+        var (second, _) = await Clinical.Prescribed(abdm.Host, first.Patient);
+        var consentId = await Granted([Record(first), Record(second)], OpConsultOnly);
+        Cm.AfterPush.Enqueue(async () => (await Cm.Revoke(AbdmFixture.HipId, consentId)).Status.ShouldBe(202));
+
+        var request = await Cm.RequestHealthInformation(AbdmFixture.HipId, consentId, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        var statuses = (await Cm.Notification(request.TransactionId))["notification"]!["statusNotification"]!["statusResponses"]!.AsArray();
+        statuses.Single(s => s!["careContextReference"]!.GetValue<string>() == second.ConsultationId.ToString())!["hiStatus"]!.GetValue<string>().ShouldBe("ERRORED");
+        Cm.Decrypt(request).ShouldHaveSingleItem().CareContextReference.ShouldBe(first.ConsultationId.ToString());
+        var sent = (await SharedOnAccessLog(first.Patient)).ShouldHaveSingleItem();
+        sent.GetProperty("resource").GetString().ShouldBe($"consultation/{first.ConsultationId}");
+        sent.GetProperty("shared").GetProperty("consentId").GetString().ShouldBe(consentId);
     }
 
     [Fact]
@@ -93,6 +150,7 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         await Task.Delay(500);
         PagesFor(request).ShouldBe(0);
         Cm.TransferNotifications.ShouldNotContain(n => n["notification"]!["transactionId"]!.GetValue<string>() == request.TransactionId);
+        (await SharedOnAccessLog(room.Patient)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -180,6 +238,7 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         await Task.Delay(1000);
         PagesFor(request).ShouldBe(2);
         Cm.TransferNotifications.Count(n => n["notification"]!["transactionId"]!.GetValue<string>() == request.TransactionId).ShouldBe(1);
+        (await SharedOnAccessLog(room.Patient)).ShouldHaveSingleItem();
     }
 
     [Fact]
