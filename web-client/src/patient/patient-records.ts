@@ -2,7 +2,7 @@ import { $, api, failSafely } from '../shared/app';
 import { formatDate, formatTime, isMessageKey, onLanguageChange, t } from '../shared/i18n';
 import type { DoctorListing } from './opd-finder';
 import { offerFollowUp } from './booking';
-import { accessedWhat, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
+import { accessedWhat, medicineRows, prescriptionFacts, sharedInWords, type AbdmShare, type PatientPrescription } from './prescription-view';
 import { fillList } from '../shared/lists';
 import type { Patient } from './person';
 import { askFeedback } from './feedback';
@@ -15,7 +15,8 @@ interface CareContext {
 /** A grant or a withdrawal of a doctor's access, newest first. */
 interface ConsentChange { change: 'granted' | 'withdrawn'; doctorId: string; doctorName: string; at: string; until?: string | null }
 interface Consent { doctorId: string; doctorName: string; grantedAt: string; until: string }
-interface AccessLogEntry { readerId: string; readerName: string; basis: string; resource: string; at: string; reason?: string | null }
+/** A read by someone at Telemed, or (with shared) records sent to another provider under the patient's ABDM consent. */
+interface AccessLogEntry { readerId: string; readerName: string; basis: string; resource: string; at: string; reason?: string | null; shared?: AbdmShare | null }
 
 // What the page shows from data, kept so a language switch can render it again.
 let records: CareContext[] | undefined;
@@ -215,10 +216,18 @@ function renderAccessLog() {
   }
   body.replaceChildren(...accessLog.map(entry => {
     const row = document.createElement('tr');
-    const basisKey = `patient.log.basis.${entry.basis}`;
-    const who = entry.readerId === api.tokens?.accountId ? t('patient.log.you') : entry.readerName;
-    const basis = isMessageKey(basisKey) ? t(basisKey) : entry.basis;
-    for (const text of [`${formatDate(entry.at)} ${formatTime(entry.at)}`, who, accessedWhat(entry.resource), entry.reason ? `${basis}: ${entry.reason}` : basis]) {
+    const when = `${formatDate(entry.at)} ${formatTime(entry.at)}`;
+    let cells: string[];
+    if (entry.shared) {
+      const { who, what, basis } = sharedInWords(entry.readerName, entry.shared);
+      cells = [when, who, what, basis];
+    } else {
+      const basisKey = `patient.log.basis.${entry.basis}`;
+      const who = entry.readerId === api.tokens?.accountId ? t('patient.log.you') : entry.readerName;
+      const basis = isMessageKey(basisKey) ? t(basisKey) : entry.basis;
+      cells = [when, who, accessedWhat(entry.resource), entry.reason ? `${basis}: ${entry.reason}` : basis];
+    }
+    for (const text of cells) {
       row.append(Object.assign(document.createElement('td'), { textContent: text }));
     }
     return row;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessedWhat, frequencyText, medicineRows, prescriptionFacts, type PatientPrescription } from './prescription-view';
+import { accessedWhat, frequencyText, medicineRows, prescriptionFacts, sharedInWords, type PatientPrescription } from './prescription-view';
 
 const prescription: PatientPrescription = {
   id: 'rx', status: 'valid',
@@ -48,5 +48,22 @@ describe('the access log', () => {
     expect(accessedWhat('payment/1')).toBe('Your consultation fee');
     expect(accessedWhat('payment/1/receipt')).toBe('Your fee receipt');
     expect(accessedWhat('patient/1/records')).toBe('Your list of records');
+  });
+});
+
+describe('records sent to another provider under an ABDM consent', () => {
+  const share = { consentId: 'c1', hiuId: 'HIU-1', purposeCode: 'CAREMGT', purposeText: 'Care Management', hiTypes: ['OPConsultation', 'Prescription'] };
+
+  it('names the provider, the documents and the consent\'s purpose in words', () => {
+    expect(sharedInWords('City Hospital', share)).toEqual({
+      who: 'Sent to City Hospital',
+      what: 'Consultation record (FHIR), Prescription (FHIR)',
+      basis: 'your ABDM consent, for care management',
+    });
+  });
+
+  it('falls back to the HIU id and ABDM\'s own purpose text for a purpose it has no words for', () => {
+    const said = sharedInWords('', { ...share, purposeCode: 'OTHER', purposeText: 'Insurance claim', hiTypes: ['DischargeSummary'] });
+    expect(said).toEqual({ who: 'Sent to HIU-1', what: 'DischargeSummary', basis: 'your ABDM consent, for Insurance claim' });
   });
 });

@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, t } from '../shared/i18n';
+import { formatDate, formatNumber, isMessageKey, t, type MessageKey } from '../shared/i18n';
 
 /** A signed prescription as its patient reads it (Prescriptions/PrescriptionEndpoints.cs, PrescriptionView). */
 export interface PrescribedMedicine {
@@ -75,4 +75,19 @@ export function accessedWhat(resource: string): string {
   if (kind === 'payment') return part === 'receipt' ? t('patient.log.receipt') : t('patient.log.payment');
   if (kind === 'patient') return t('patient.log.recordList');
   return resource;
+}
+
+/** A care context sent to another provider (an ABDM health information user) under the patient's consent (Records/RecordEndpoints.cs, AbdmShare). */
+export interface AbdmShare { consentId: string; hiuId?: string | null; purposeCode: string; purposeText?: string | null; hiTypes: string[] }
+
+/** An access-log entry for records sent through ABDM, in words: to whom, which documents, and under which consent's purpose. */
+export function sharedInWords(hiuName: string, share: AbdmShare): { who: string; what: string; basis: string } {
+  const types: Record<string, MessageKey> = { OPConsultation: 'patient.log.consultationFhir', Prescription: 'patient.log.prescriptionFhir' };
+  const purposeKey = `patient.log.purpose.${share.purposeCode}`;
+  const purpose = isMessageKey(purposeKey) ? t(purposeKey) : share.purposeText || share.purposeCode;
+  return {
+    who: t('patient.log.sentTo', { hiu: hiuName || share.hiuId || '' }),
+    what: share.hiTypes.map(type => (types[type] ? t(types[type]) : type)).join(', '),
+    basis: t('patient.log.basis.AbdmConsent', { purpose }),
+  };
 }
