@@ -301,6 +301,7 @@ public static class AbhaEndpoints
         {
             return AbdmProblems.Refused(AbhaLinks.TakenMeanwhile(profile));
         }
+        await linked.Value.Journal(session.DocumentStore, cancellationToken);
         linkTokens.RequestSoon(patient.Id, profile);
         return TypedResults.Ok(JourneyView.Of(next, await AbhaStatusOf(session, patient, options, cancellationToken)));
     }

@@ -7,13 +7,15 @@ using Telemed.Server.Identity;
 namespace Telemed.Server.Abdm;
 
 /// <summary>
-/// Links a proved ABHA to a patient: decided by <see cref="AbhaLinking"/>, written to the patient's stream (the event)
-/// and the patient's <see cref="PatientAbha"/> (which a unique index keeps to one patient per ABHA, even for two
-/// patients proving the same ABHA at once). Another patient's mere declaration of the same ABHA is withdrawn.
+/// Links a proved ABHA to a patient: decided by <see cref="AbhaLinking"/>, kept in the patient's <see cref="PatientAbha"/>
+/// (which a unique index keeps to one patient per ABHA, even for two patients proving the same ABHA at once). Another
+/// patient's mere declaration of the same ABHA is withdrawn. The caller saves the session, then journals what happened
+/// on the patients' streams (<see cref="AbhaLinked.Journal"/>): those streams are appended by every read of their records
+/// too, and such a race must not undo a link the patient just proved.
 /// </summary>
 public static class AbhaLinks
 {
-    public static async Task<Result<AbhaVerified, AbhaRefusal>> Link(
+    public static async Task<Result<AbhaLinked, AbhaRefusal>> Link(
         IDocumentSession session, PatientAccount patient, AbhaProfile profile, AbhaProof proof, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var current = await session.LoadAsync<PatientAbha>(patient.Id, cancellationToken);
@@ -22,10 +24,10 @@ public static class AbhaLinks
         var decision = AbhaLinking.Link(current, new AbhaHolderFacts(patient.Id, patient.Sex, patient.YearOfBirth), profile, proof, holder, now);
         if (!decision.IsSuccess)
         {
-            return decision;
+            return decision.Error;
         }
-        session.Events.Append(patient.Id, decision.Value);
         session.Store(PatientAbha.Evolve(current, decision.Value));
+        var withdrawals = new List<AbhaDeclarationWithdrawn>();
         var declaredElsewhere = await session.Query<PatientAccount>()
             .Where(p => p.Id != patient.Id && (p.AbhaNumber == profile.Number || (profile.Address != null && p.AbhaAddress == profile.Address)))
             .ToListAsync(cancellationToken);
@@ -37,9 +39,9 @@ public static class AbhaLinks
                 AbhaAddress = other.AbhaAddress == profile.Address ? null : other.AbhaAddress,
             };
             session.Store(withdrawn);
-            session.Events.Append(other.Id, new AbhaDeclarationWithdrawn(other.Id, profile.Number, patient.Id, now));
+            withdrawals.Add(new AbhaDeclarationWithdrawn(other.Id, profile.Number, patient.Id, now));
         }
-        return decision;
+        return new AbhaLinked(decision.Value, withdrawals);
     }
 
     /// <summary>A save that lost the race for an ABHA to another patient (the unique index on the verified number).</summary>
@@ -49,4 +51,17 @@ public static class AbhaLinks
 
     public static AbhaRefusal TakenMeanwhile(AbhaProfile profile) =>
         new(AbhaRefusalCode.LinkedToAnotherPatient, $"ABHA {profile.Number} was linked to another patient's record a moment ago, so it was not linked to yours.");
+}
+
+/// <summary>What a link did, to journal on the patients' streams once the link is saved.</summary>
+public sealed record AbhaLinked(AbhaVerified Verified, IReadOnlyList<AbhaDeclarationWithdrawn> Withdrawn)
+{
+    public Task Journal(IDocumentStore store, CancellationToken cancellationToken) => Infrastructure.Journal.Save(store, journal =>
+    {
+        journal.Events.Append(Verified.PatientId, Verified);
+        foreach (var withdrawn in Withdrawn)
+        {
+            journal.Events.Append(withdrawn.PatientId, withdrawn);
+        }
+    }, cancellationToken);
 }

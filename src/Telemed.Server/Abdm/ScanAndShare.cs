@@ -95,6 +95,7 @@ public sealed partial class ScanAndShare(
         {
             return Refused("ABDM-9999", AbhaLinks.TakenMeanwhile(profile).Message);
         }
+        await linked.Value.Journal(session.DocumentStore, cancellationToken);
         linkTokens.RequestSoon(patient.Id, profile);
         var summary = new PatientSummary(patient.Name, now.Year - patient.YearOfBirth, patient.Sex.ToString().ToLowerInvariant());
         var outcome = await queue.Execute(AsPatient(patient.Id), open.Id, new CheckIn(patient.Id, summary, null, []), null, cancellationToken);

@@ -36,6 +36,33 @@ public class AbhaVerificationTests(AbdmFixture abdm) : IClassFixture<AbdmFixture
     }
 
     [Fact]
+    public async Task An_abha_proved_while_another_append_to_the_patients_stream_is_in_flight_is_linked()
+    {
+        var (abha, patient, mobile) = await abdm.PatientWithAbha();
+        var client = Host.As(patient.AccessToken);
+        var asked = DateTimeOffset.UtcNow;
+        var started = await client.PostAsJsonAsync("/api/me/abha/verify", new { abhaNumber = abha.Number, otpVia = "mobile" });
+        await started.ShouldHave(HttpStatusCode.Created);
+        var journeyId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var otp = await abdm.Abdm.LatestOtp(mobile, asked);
+        var store = Host.Services.GetRequiredService<IDocumentStore>();
+        // The fixture's patient is made in the store; a registration through the API starts the patient's stream so.
+        await using (var registration = store.LightweightSession())
+        {
+            registration.Events.StartStream(patient.Id, new PatientRegistered(patient.Id, DateTimeOffset.UtcNow));
+            await registration.SaveChangesAsync();
+        }
+        await using var held = await HeldAppend.To(Host, patient.Id);
+
+        var answer = await held.CommitWhenWaitedOnBy(client.PostAsJsonAsync($"/api/me/abha/journeys/{journeyId}/otp", new { otp }));
+
+        await answer.ShouldHave(HttpStatusCode.OK);
+        (await client.GetFromJsonAsync<JsonElement>("/api/me/abha")).GetProperty("verified").GetProperty("number").GetString().ShouldBe(abha.Number);
+        await using var session = store.QuerySession();
+        (await session.Events.FetchStreamAsync(patient.Id)).Select(e => e.Data).OfType<AbhaVerified>().ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task An_abha_address_proved_by_the_otp_to_the_aadhaar_linked_mobile_is_linked()
     {
         var (abha, patient, mobile) = await abdm.PatientWithAbha("Arun Mehta", "M", 1990);
