@@ -34,6 +34,10 @@ public sealed class FakeSmsGateway : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task<(int Status, string Body)>> replies = new();
     private readonly ConcurrentQueue<HttpStatusCode> failures = new();
     private readonly ConcurrentQueue<TimeSpan> delays = new();
+    // Faults meant for one number's messages (by its ten digits), so a message of an earlier test still on its way
+    // cannot take them.
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<HttpStatusCode>> failuresTo = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<TimeSpan>> delaysTo = new();
     private Func<HttpClient>? receipts;
 
     private FakeSmsGateway(WebApplication app)
@@ -97,21 +101,29 @@ public sealed class FakeSmsGateway : IAsyncDisposable
         return settings;
     }
 
-    /// <summary>The next <paramref name="count"/> requests answer with this status (and nothing is sent).</summary>
-    public void FailNext(int count, HttpStatusCode status = HttpStatusCode.InternalServerError)
+    /// <summary>
+    /// The next <paramref name="count"/> requests (to the number <paramref name="to"/>, E.164, when given) answer with this
+    /// status (and nothing is sent).
+    /// </summary>
+    public void FailNext(int count, HttpStatusCode status = HttpStatusCode.InternalServerError, string? to = null)
     {
+        var queue = to is null ? failures : failuresTo.GetOrAdd(to[^10..], _ => new());
         for (var i = 0; i < count; i++)
         {
-            failures.Enqueue(status);
+            queue.Enqueue(status);
         }
     }
 
-    /// <summary>The next <paramref name="count"/> requests are carried out at once but answered only after this long.</summary>
-    public void DelayNext(int count, TimeSpan delay)
+    /// <summary>
+    /// The next <paramref name="count"/> requests (to the number <paramref name="to"/>, E.164, when given) are carried out
+    /// at once but answered only after this long.
+    /// </summary>
+    public void DelayNext(int count, TimeSpan delay, string? to = null)
     {
+        var queue = to is null ? delays : delaysTo.GetOrAdd(to[^10..], _ => new());
         for (var i = 0; i < count; i++)
         {
-            delays.Enqueue(delay);
+            queue.Enqueue(delay);
         }
     }
 
@@ -163,7 +175,8 @@ public sealed class FakeSmsGateway : IAsyncDisposable
             return;
         }
         var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
-        if (failures.TryDequeue(out var failure))
+        var number = body?["numbers"]?.GetValue<string>() ?? "";
+        if (failuresTo.TryGetValue(number, out var failuresOfNumber) && failuresOfNumber.TryDequeue(out var failure) || failures.TryDequeue(out failure))
         {
             var reply = (Status: (int)failure, Body: Error((int)failure, "Something went wrong."));
             // A server error is kept for the key and replayed, as Fast2SMS documents.
@@ -174,7 +187,10 @@ public sealed class FakeSmsGateway : IAsyncDisposable
             await Reply(http, key, reply.Status, reply.Body);
             return;
         }
-        delays.TryDequeue(out var delay);
+        if (!(delaysTo.TryGetValue(number, out var delaysOfNumber) && delaysOfNumber.TryDequeue(out var delay)))
+        {
+            delays.TryDequeue(out delay);
+        }
         if (key is null)
         {
             var (status, text) = Take(body, null);
