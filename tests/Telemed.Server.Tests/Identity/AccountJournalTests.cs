@@ -43,12 +43,6 @@ public class AccountJournalTests(TelemedServer server) : IClassFixture<TelemedSe
         return await session.LoadAsync<PasswordReset>(resetId);
     }
 
-    private async Task<TestPatient> Guardian()
-    {
-        var registration = await Host.RegisterPatient(Api.NewMobile());
-        return new TestPatient(registration.Patient.Id, registration.Tokens.AccessToken);
-    }
-
     [Fact]
     public async Task A_reused_refresh_token_ends_its_session_while_another_append_to_the_account_is_in_flight()
     {
@@ -168,7 +162,7 @@ public class AccountJournalTests(TelemedServer server) : IClassFixture<TelemedSe
     [Fact]
     public async Task Changing_a_dependants_details_while_another_append_to_their_stream_is_in_flight_saves_them()
     {
-        var guardian = await Guardian();
+        var guardian = await Host.RegisterNewPatient();
         var dependant = await Host.AddDependant(guardian);
         await using var held = await HeldAppend.To(Host, dependant.Id);
 
@@ -183,7 +177,7 @@ public class AccountJournalTests(TelemedServer server) : IClassFixture<TelemedSe
     [Fact]
     public async Task A_patient_grants_and_withdraws_a_doctors_consent_while_other_appends_to_their_stream_are_in_flight()
     {
-        var patient = await Guardian();
+        var patient = await Host.RegisterNewPatient();
         var rahul = DemoSeeder.DoctorRahulId;
         var records = Host.As(patient.AccessToken);
 
@@ -209,7 +203,7 @@ public class AccountJournalTests(TelemedServer server) : IClassFixture<TelemedSe
     [Fact]
     public async Task Acting_for_a_dependant_while_another_append_to_their_stream_is_in_flight_hands_over_their_sign_in()
     {
-        var guardian = await Guardian();
+        var guardian = await Host.RegisterNewPatient();
         var dependant = await Host.AddDependant(guardian);
         await using var held = await HeldAppend.To(Host, dependant.Id);
 

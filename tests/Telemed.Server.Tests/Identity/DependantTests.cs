@@ -17,12 +17,6 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
     private TelemedFactory Host => server.Host;
 
-    private async Task<TestPatient> Guardian()
-    {
-        var registration = await Host.RegisterPatient(Api.NewMobile());
-        return new TestPatient(registration.Patient.Id, registration.Tokens.AccessToken);
-    }
-
     private async Task<JsonElement> QueueRow(Guid sessionId, int token)
     {
         var queue = await (await Sessions.Doctor(Host)).GetFromJsonAsync<JsonElement>($"/api/sessions/{sessionId}/queue");
@@ -61,7 +55,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task A_family_member_with_missing_details_is_refused_field_by_field()
     {
-        var guardian = Host.As((await Guardian()).AccessToken);
+        var guardian = Host.As((await Host.RegisterNewPatient()).AccessToken);
 
         var response = await guardian.PostAsJsonAsync("/api/dependants", new { name = " ", sex = "x", relation = "uncle", language = "fr" });
 
@@ -90,7 +84,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task A_stranger_cannot_read_change_or_act_for_someone_elses_family_member_and_is_audited()
     {
-        var dependant = await Host.AddDependant(await Guardian());
+        var dependant = await Host.AddDependant(await Host.RegisterNewPatient());
         var strangerPatient = (await Host.CreatePatients(1))[0];
         var stranger = Host.As(strangerPatient.AccessToken);
         var doctor = await Sessions.Doctor(Host);
@@ -110,7 +104,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task Acting_for_a_family_member_is_being_them_but_managing_the_family_stays_with_the_guardian()
     {
-        var dependant = await Host.AddDependant(await Guardian());
+        var dependant = await Host.AddDependant(await Host.RegisterNewPatient());
         var acting = Host.As(dependant.AccessToken);
 
         (await acting.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetGuid().ShouldBe(dependant.Id);
@@ -122,7 +116,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task A_guardian_checks_a_child_in_comes_along_on_record_and_joins_the_childs_call()
     {
-        var guardian = await Guardian();
+        var guardian = await Host.RegisterNewPatient();
         var child = await Host.AddDependant(guardian, "Aarav Rao");
 
         var room = await Room.Start(Host, child);
@@ -177,7 +171,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task A_guardian_reads_a_family_members_prescription_and_their_access_log_names_the_guardian()
     {
-        var guardian = await Guardian();
+        var guardian = await Host.RegisterNewPatient();
         var child = await Host.AddDependant(guardian);
         var (_, prescriptionId) = await Clinical.Prescribed(Host, child);
 
@@ -199,7 +193,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
     [Fact]
     public async Task Acting_survives_a_refresh_and_ends_when_the_guardian_signs_out_everywhere()
     {
-        var guardian = await Guardian();
+        var guardian = await Host.RegisterNewPatient();
         var child = await Host.AddDependant(guardian);
         var acting = await Host.ActFor(guardian, child.Id);
 

@@ -5,6 +5,32 @@ namespace Telemed.Server.Tests.Queue;
 /// <summary>How queue changes reach the screens: in the order they were recorded, and never held up by a client that stopped reading.</summary>
 public class QueuePushTests(TelemedServer server) : IClassFixture<TelemedServer>
 {
+    /// <summary>
+    /// A screen that asks for the whole queue again and again and reads nothing, until the server stops taking its
+    /// requests: its answers fill the socket and every further write to it waits. Returns the flood, which ends only when
+    /// a send fails (the server closed the connection, or <paramref name="giveUp"/> came).
+    /// </summary>
+    private static async Task<Task> Stall(System.Net.WebSockets.WebSocket screen, Guid sessionId, CancellationToken giveUp)
+    {
+        var asked = 0;
+        var flood = Task.Run(async () =>
+        {
+            while (true)
+            {
+                await HubClient.Invoke(screen, $"{asked}", "WatchQueue", [sessionId], giveUp);
+                Interlocked.Increment(ref asked);
+            }
+        }, giveUp);
+        int before;
+        do
+        {
+            before = Volatile.Read(ref asked);
+            await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+        }
+        while (Volatile.Read(ref asked) != before && !flood.IsCompleted);
+        return flood;
+    }
+
     [Fact]
     public async Task Pushes_of_concurrent_commands_reach_the_doctor_in_the_order_they_were_recorded()
     {
@@ -65,25 +91,9 @@ public class QueuePushTests(TelemedServer server) : IClassFixture<TelemedServer>
         var start = (await doctor.Invoke("WatchQueue", sessionId)).GetProperty("value").GetProperty("version").GetInt64();
         using var stalled = await HubClient.RawOverNetwork(host, "/hubs/queue", (await host.SignInStaff("rahul.nair@telemed.local")).AccessToken);
 
-        // The stalled screen joins the session's staff and asks for the whole queue again and again, reading none of it,
-        // until the server stops taking its requests: its answers fill the socket and every further write to it waits.
+        // The stalled screen joins the session's staff and stops reading.
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var asked = 0;
-        var flood = Task.Run(async () =>
-        {
-            while (true)
-            {
-                await HubClient.Invoke(stalled, $"{asked}", "WatchQueue", [sessionId], giveUp.Token);
-                Interlocked.Increment(ref asked);
-            }
-        });
-        int before;
-        do
-        {
-            before = Volatile.Read(ref asked);
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-        while (Volatile.Read(ref asked) != before && !flood.IsCompleted);
+        var flood = await Stall(stalled, sessionId, giveUp.Token);
 
         // Each check-in is pushed to the session's staff: the stalled screen's copy waits, the doctor's does not.
         var checkedIn = patients.Skip(30).ToList();
@@ -111,25 +121,8 @@ public class QueuePushTests(TelemedServer server) : IClassFixture<TelemedServer>
         await Task.WhenAll(patients.Take(30).Select(patient => Sessions.CheckIn(host, sessionId, patient, Complaint)));
         using var screen = await HubClient.RawOverNetwork(host, "/hubs/queue", (await host.SignInStaff("rahul.nair@telemed.local")).AccessToken);
 
-        // The screen asks for the whole queue again and again and reads nothing, until the server stops taking its
-        // requests: its answers fill the socket and the server's writes to it wait.
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var asked = 0;
-        var flood = Task.Run(async () =>
-        {
-            while (true)
-            {
-                await HubClient.Invoke(screen, $"{asked}", "WatchQueue", [sessionId], giveUp.Token);
-                Interlocked.Increment(ref asked);
-            }
-        });
-        int before;
-        do
-        {
-            before = Volatile.Read(ref asked);
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-        while (Volatile.Read(ref asked) != before && !flood.IsCompleted);
+        var flood = await Stall(screen, sessionId, giveUp.Token);
         flood.IsCompleted.ShouldBeFalse("the server still holds the stalled screen's connection");
 
         var token = (await Sessions.CheckIn(host, sessionId, patients[30])).GetProperty("token").GetInt32();

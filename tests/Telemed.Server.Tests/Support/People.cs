@@ -42,6 +42,13 @@ public static class People
         return patient with { AccessToken = token };
     }
 
+    /// <summary>A patient registered through the API (code and registration) on a new number, as a guardian of a family starts.</summary>
+    public static async Task<TestPatient> RegisterNewPatient(this TelemedFactory host)
+    {
+        var registration = await host.RegisterPatient(Api.NewMobile());
+        return new TestPatient(registration.Patient.Id, registration.Tokens.AccessToken);
+    }
+
     /// <summary>
     /// A family member the guardian registers through the API, with a token of the dependant's held by the guardian (what
     /// the guardian's app takes to act for them). A child of nine unless told otherwise.
