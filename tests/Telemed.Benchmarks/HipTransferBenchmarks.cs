@@ -52,13 +52,14 @@ public class HipTransferBenchmarks : IDisposable
         var start = DateTimeOffset.UtcNow.AddMinutes(-20);
         var medicines = new PrescribedMedicine[]
         {
-            new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgList.O, false),
-            new("amoxicillin", "500 mg", "capsule", "1 capsule", "TDS", "oral", 5, 15, null, TpgList.A, false),
-            new("cetirizine", "10 mg", "tablet", "1 tablet", "0-0-1", "oral", 5, 5, "Night", TpgList.O, false),
+            new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgGroup.O, MedicinePurpose.Start),
+            new("amoxicillin", "500 mg", "capsule", "1 capsule", "TDS", "oral", 5, 15, null, TpgGroup.A, MedicinePurpose.Start),
+            new("cetirizine", "10 mg", "tablet", "1 tablet", "0-0-1", "oral", 5, 5, "Night", TpgGroup.O, MedicinePurpose.Start),
         };
         consultation = new IConsultationEvent[]
             {
                 new ConsultationStarted(id, Guid.NewGuid(), 7, doctor, patient, start),
+                new PatientCameraReported(id, true, patient, start.AddMinutes(1)),
                 new CallConnected(id, patient, start.AddMinutes(1)),
                 new VitalsRecorded(id, new Vitals(128, 84, 88, 38.4m, 97, 61.5m), doctor, start.AddMinutes(3)),
                 new NotesRecorded(id, new ClinicalNotes("Fever and sore throat for 2 days", null, "Throat congested", "CBC if fever persists",

@@ -26,13 +26,13 @@ public class PrescriptionBenchmarks : IDisposable
     {
         pdf = new PrescriptionPdf(fonts);
         keyId = Jwk.Thumbprint(key);
-        var line = new PrescribedMedicine("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgList.O, false);
+        var line = new PrescribedMedicine("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgGroup.O, MedicinePurpose.Start);
         content = new PrescriptionContent(Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30),
             ConsultKind.FirstConsult, ConsultationMedium.Video, new FacilityDetails(Guid.NewGuid(), "PHC Rampur", "IN2710000001"),
             new PrescriberDetails(Guid.NewGuid(), "Dr. Asha Verma", "MBBS, MD (General Medicine)", "KMC-12345", "Karnataka Medical Council", "71-1234-5678-9012"),
             new PatientDetails(Guid.NewGuid(), "सुनीता देवी", 42, Sex.Female, "91-2345-6789-0123", null),
             "Fever and sore throat for 2 days", new Diagnosis("Acute pharyngitis", new CodedConcept("icd10", "J02.9")),
-            [line, line with { Generic = "amoxicillin", Form = "capsule", Frequency = "TDS", Quantity = 15, List = TpgList.A, Instructions = null },
+            [line, line with { Generic = "amoxicillin", Form = "capsule", Frequency = "TDS", Quantity = 15, Group = TpgGroup.A, Instructions = null },
              line with { Generic = "cetirizine", Strength = "10 mg", Frequency = "0-0-1", Quantity = 5, Instructions = "Night" }],
             "CBC if fever persists", "Warm fluids, rest", null);
         jws = PrescriptionSignature.Sign(content, keyId, key);

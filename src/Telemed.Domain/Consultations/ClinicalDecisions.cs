@@ -55,10 +55,11 @@ public static class ClinicalDecisions
     /// <summary>
     /// Replaces the prescription being written. Every line must be allowed by TPG 2020 for how the patient is being seen.
     /// The doctor says whether it is a first consult or a follow-up; a visit booked as the follow-up of this doctor's
-    /// prescription is a follow-up unless the doctor says otherwise (a new condition).
+    /// prescription is a follow-up unless the doctor says otherwise (a new condition). A follow-up must be proved by
+    /// <paramref name="history"/>.
     /// </summary>
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Prescribe(
-        Consultation consultation, Guid by, ConsultKind? declared, IReadOnlyList<PrescribedMedicine> medicines, DateTimeOffset now)
+        Consultation consultation, Guid by, ConsultKind? declared, IReadOnlyList<PrescribedMedicine> medicines, PrescribingHistory history, DateTimeOffset now)
     {
         if (Editable(consultation, by) is { } refused)
         {
@@ -68,7 +69,7 @@ public static class ClinicalDecisions
         {
             return ConsultationError.KindRequired;
         }
-        return TpgRefusal(medicines, consultation.Medium, kind) is { } notAllowed
+        return TpgRefusal(consultation, kind, medicines, history, now) is { } notAllowed
             ? notAllowed
             : Events(new MedicinesPrescribed(consultation.Id, kind, medicines, by, now));
     }
@@ -89,11 +90,24 @@ public static class ClinicalDecisions
             : Events(new AddendumRecorded(consultation.Id, addendumId, text, by, now));
     }
 
-    /// <summary>All TPG refusals of a prescription, one sentence per line, or null when every line is allowed.</summary>
-    public static ConsultationError? TpgRefusal(IReadOnlyList<PrescribedMedicine> medicines, ConsultationMedium medium, ConsultKind kind)
+    /// <summary>
+    /// Why TPG 2020 does not allow the prescription: a follow-up the history does not prove, or every line refused (one
+    /// sentence each); null when it is allowed.
+    /// </summary>
+    public static ConsultationError? TpgRefusal(
+        Consultation consultation, ConsultKind kind, IReadOnlyList<PrescribedMedicine> medicines, PrescribingHistory history, DateTimeOffset now)
     {
+        var diagnosis = consultation.Record.Diagnosis;
+        EarlierVisit? followUpOf = null;
+        if (kind == ConsultKind.FollowUp && (followUpOf = history.FollowUpProof(consultation.DoctorId, diagnosis, now)) is null)
+        {
+            return new ConsultationError("FollowUpNotProved", diagnosis is null
+                ? "Record the diagnosis first: a follow-up is proved by an earlier consultation for the same condition."
+                : $"This is not a follow-up under TPG 2020: the patient has no consultation with you for '{diagnosis.Text}' in the last "
+                    + $"{PrescribingHistory.FollowUpWithinMonths} months. Prescribe it as a first consult.");
+        }
         var refusals = medicines
-            .Select((line, i) => MedicineRules.Refusal(line, medium, kind) is { } why ? $"Line {i + 1}: {why}" : null)
+            .Select((line, i) => MedicineRules.Refusal(line, consultation.Medium, followUpOf, diagnosis, history) is { } why ? $"Line {i + 1}: {why}" : null)
             .OfType<string>()
             .ToList();
         return refusals.Count == 0 ? null : new ConsultationError("NotAllowedByTpg", string.Join(" ", refusals));

@@ -2,7 +2,8 @@ namespace Telemed.Domain.Consultations;
 
 /// <summary>
 /// TPG 2020: a first consult (new patient, new condition, or more than six months since the last visit) or a follow-up
-/// of the same condition. It decides which medicine lists may be prescribed.
+/// of the same condition with the same doctor, proved from the patient's history (<see cref="Prescriptions.PrescribingHistory"/>).
+/// It decides which medicine lists may be prescribed.
 /// </summary>
 public enum ConsultKind
 {
@@ -31,7 +32,20 @@ public sealed record VitalsInput(
     Measurement? Weight);
 
 /// <summary>Vitals in canonical units (mmHg, /min, °C, %, kg), checked to be plausible.</summary>
-public sealed record Vitals(int? SystolicMmHg, int? DiastolicMmHg, int? PulsePerMinute, decimal? TemperatureCelsius, int? SpO2Percent, decimal? WeightKg);
+public sealed record Vitals(int? SystolicMmHg, int? DiastolicMmHg, int? PulsePerMinute, decimal? TemperatureCelsius, int? SpO2Percent, decimal? WeightKg)
+{
+    /// <summary>What was measured, on one line: "BP 128/82 mmHg · pulse 88/min · temperature 38.4 °C · SpO2 97% · weight 61.5 kg".</summary>
+    public string Summary() => string.Join(" · ", new[]
+    {
+        SystolicMmHg is { } systolic && DiastolicMmHg is { } diastolic ? Invariant($"BP {systolic}/{diastolic} mmHg") : null,
+        PulsePerMinute is { } pulse ? Invariant($"pulse {pulse}/min") : null,
+        TemperatureCelsius is { } temperature ? Invariant($"temperature {temperature} °C") : null,
+        SpO2Percent is { } spO2 ? Invariant($"SpO2 {spO2}%") : null,
+        WeightKg is { } weight ? Invariant($"weight {weight} kg") : null,
+    }.OfType<string>());
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+}
 
 public sealed record ClinicalNotes(
     string? ChiefComplaints,
@@ -46,7 +60,7 @@ public sealed record CodedConcept(string System, string Code);
 
 public sealed record Diagnosis(string Text, CodedConcept? Code);
 
-/// <summary>One medicine line as the doctor enters it.</summary>
+/// <summary>One medicine line as the doctor enters it; <see cref="Purpose"/> is start (the default), refill or addOn.</summary>
 public sealed record MedicineInput(
     string? Generic,
     string? Strength,
@@ -57,4 +71,4 @@ public sealed record MedicineInput(
     int? DurationDays,
     int? Quantity,
     string? Instructions,
-    bool Refill = false);
+    string? Purpose = null);

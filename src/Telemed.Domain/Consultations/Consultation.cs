@@ -49,9 +49,17 @@ public sealed record Consultation(
     /// <summary>Files and photos shared during the call, in the order they were shared.</summary>
     public ImmutableList<FileShared> SharedFiles { get; init; } = [];
 
-    /// <summary>Video once the call has connected with video at any point: the doctor has seen the patient.</summary>
+    /// <summary>Whether the patient's camera is on, as the patient's side last reported it (off until it says so).</summary>
+    public bool PatientCameraOn { get; init; }
+
+    /// <summary>
+    /// Video once the call has been connected in video mode with the patient's camera on at any point: the doctor has
+    /// seen the patient.
+    /// </summary>
     public ConsultationMedium Medium =>
         SeenOnVideo ? ConsultationMedium.Video : EverConnected ? ConsultationMedium.AudioOnly : ConsultationMedium.Chat;
+
+    private static bool Seeing(bool connected, CallMode mode, bool patientCamera) => connected && mode == CallMode.Video && patientCamera;
 
     public ParticipantRole? RoleOf(Guid accountId) =>
         accountId == DoctorId ? ParticipantRole.Doctor
@@ -85,8 +93,9 @@ public sealed record Consultation(
             StaffInvited e => state with { Staff = state.Staff.Add(e.StaffId) },
             ParticipantJoined e => state with { Present = state.Present.Add(e.AccountId) },
             ParticipantLeft e => state with { Present = state.Present.Remove(e.AccountId), Connected = false },
-            CallConnected => state with { Connected = true, EverConnected = true, SeenOnVideo = state.SeenOnVideo || state.Mode == CallMode.Video },
-            CallModeChanged e => state with { Mode = e.Mode, SeenOnVideo = state.SeenOnVideo || (state.Connected && e.Mode == CallMode.Video) },
+            CallConnected => state with { Connected = true, EverConnected = true, SeenOnVideo = state.SeenOnVideo || Seeing(true, state.Mode, state.PatientCameraOn) },
+            CallModeChanged e => state with { Mode = e.Mode, SeenOnVideo = state.SeenOnVideo || Seeing(state.Connected, e.Mode, state.PatientCameraOn) },
+            PatientCameraReported e => state with { PatientCameraOn = e.On, SeenOnVideo = state.SeenOnVideo || Seeing(state.Connected, state.Mode, e.On) },
             ChatMessagePosted e => state with { ChatMessageIds = state.ChatMessageIds.Add(e.MessageId) },
             ChatMessageRead => state,
             FileShared e => state with { SharedFiles = state.SharedFiles.Add(e) },
@@ -201,6 +210,15 @@ public static class ConsultationDecisions
 
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> ReportConnected(Consultation consultation, Guid accountId, DateTimeOffset now) =>
         InRoom(consultation, accountId) ?? (consultation.Connected ? Nothing() : Events(new CallConnected(consultation.Id, accountId, now)));
+
+    /// <summary>
+    /// A participant's camera state: recorded when it is the patient's side (the patient, or the health worker whose
+    /// device they share) and it changed; the others' cameras are only relayed.
+    /// </summary>
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> ReportCamera(Consultation consultation, Guid accountId, bool on, DateTimeOffset now) =>
+        InRoom(consultation, accountId) ?? (consultation.RoleOf(accountId) is ParticipantRole.Patient or ParticipantRole.HealthWorker && consultation.PatientCameraOn != on
+            ? Events(new PatientCameraReported(consultation.Id, on, accountId, now))
+            : Nothing());
 
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> ChangeMode(Consultation consultation, Guid accountId, CallMode mode, DateTimeOffset now) =>
         InRoom(consultation, accountId) ?? (consultation.Mode == mode ? Nothing() : Events(new CallModeChanged(consultation.Id, mode, accountId, now)));

@@ -46,6 +46,12 @@ public sealed record CallConnected(Guid ConsultationId, Guid ReportedBy, DateTim
 
 public sealed record CallModeChanged(Guid ConsultationId, CallMode Mode, Guid By, DateTimeOffset At) : IConsultationEvent;
 
+/// <summary>
+/// The patient's camera turned on or off, as the patient's side of the call reported it: the patient, or the health
+/// worker whose device they share. TPG 2020's "seen on video" is a connected video call with this camera on.
+/// </summary>
+public sealed record PatientCameraReported(Guid ConsultationId, bool On, Guid By, DateTimeOffset At) : IConsultationEvent;
+
 public sealed record ChatMessagePosted(Guid ConsultationId, Guid MessageId, Guid SenderId, string Text, DateTimeOffset At) : IConsultationEvent;
 
 /// <summary>A file or photo a participant shared during the call; the file itself is stored beside the stream.</summary>

@@ -18,7 +18,40 @@ public enum TpgList
     Prohibited,
 }
 
-public sealed record CatalogueMedicine(string Generic, IReadOnlyList<string> Forms, TpgList List);
+/// <summary>
+/// Where the TPG 2020 annex places a medicine. With the purpose of a prescription line it gives the line's
+/// <see cref="TpgList"/> (<see cref="MedicineRules.ListOf"/>).
+/// </summary>
+public enum TpgGroup
+{
+    /// <summary>Over-the-counter type: List O whatever the purpose.</summary>
+    O,
+
+    /// <summary>Diagnosed on video: started or continued in List A, added on in List B.</summary>
+    A,
+
+    /// <summary>Chronic-disease medicine: refilled in List A or added on in List B; never started by telemedicine.</summary>
+    Chronic,
+
+    /// <summary>Schedule X, NDPS and anti-cancer medicines: never by telemedicine.</summary>
+    Prohibited,
+}
+
+/// <summary>Why the doctor prescribes a line: TPG 2020 lists a medicine by what it is and by this.</summary>
+public enum MedicinePurpose
+{
+    /// <summary>A new medicine for the condition.</summary>
+    Start,
+
+    /// <summary>More of a medicine the patient already takes (in an earlier prescription).</summary>
+    Refill,
+
+    /// <summary>Added to the patient's existing therapy for the same condition, on a follow-up.</summary>
+    AddOn,
+}
+
+/// <summary>One catalogue row; <see cref="Source"/> says where its group comes from, for clinical review.</summary>
+public sealed record CatalogueMedicine(string Generic, IReadOnlyList<string> Forms, TpgGroup Group, string Source);
 
 /// <summary>Generic medicines the doctor may pick from, each with its TPG list. Seeded from medicines.csv in this assembly.</summary>
 public sealed class MedicineCatalogue
@@ -54,9 +87,9 @@ public sealed class MedicineCatalogue
             ?? throw new InvalidOperationException("medicines.csv is not embedded in Telemed.Domain.");
         using var reader = new StreamReader(stream);
         var header = reader.ReadLine();
-        if (header != "generic,forms,list")
+        if (header != "generic,forms,group,source")
         {
-            throw new InvalidOperationException($"medicines.csv starts with '{header}', expected 'generic,forms,list'.");
+            throw new InvalidOperationException($"medicines.csv starts with '{header}', expected 'generic,forms,group,source'.");
         }
         var medicines = new List<CatalogueMedicine>();
         while (reader.ReadLine() is { } line)
@@ -66,15 +99,19 @@ public sealed class MedicineCatalogue
                 continue;
             }
             var fields = line.Split(',');
-            var list = fields[2] switch
+            var group = fields[2] switch
             {
-                "O" => TpgList.O,
-                "A" => TpgList.A,
-                "B" => TpgList.B,
-                "P" => TpgList.Prohibited,
-                _ => throw new InvalidOperationException($"medicines.csv: unknown list '{fields[2]}' for {fields[0]}."),
+                "O" => TpgGroup.O,
+                "A" => TpgGroup.A,
+                "C" => TpgGroup.Chronic,
+                "P" => TpgGroup.Prohibited,
+                _ => throw new InvalidOperationException($"medicines.csv: unknown group '{fields[2]}' for {fields[0]}."),
             };
-            medicines.Add(new CatalogueMedicine(fields[0], fields[1].Split('|'), list));
+            if (fields.Length != 4 || fields[3].Length == 0)
+            {
+                throw new InvalidOperationException($"medicines.csv: {fields[0]} needs its source.");
+            }
+            medicines.Add(new CatalogueMedicine(fields[0], fields[1].Split('|'), group, fields[3]));
         }
         return medicines;
     }

@@ -2,7 +2,7 @@ using Telemed.Domain.Consultations;
 
 namespace Telemed.Domain.Prescriptions;
 
-/// <summary>One checked prescription line: a catalogue generic in one of its forms, with its TPG list.</summary>
+/// <summary>One checked prescription line: a catalogue generic in one of its forms, why it is prescribed, and so its TPG list.</summary>
 public sealed record PrescribedMedicine(
     string Generic,
     string Strength,
@@ -13,8 +13,11 @@ public sealed record PrescribedMedicine(
     int DurationDays,
     int Quantity,
     string? Instructions,
-    TpgList List,
-    bool Refill);
+    TpgGroup Group,
+    MedicinePurpose Purpose)
+{
+    public TpgList List => MedicineRules.ListOf(Group, Purpose);
+}
 
 /// <summary>Prescription lines: well-formed against the catalogue, and allowed by TPG 2020 for how and why the patient was seen.</summary>
 public static class MedicineRules
@@ -72,6 +75,12 @@ public static class MedicineRules
         {
             errors.Add($"{field}.form", $"Form must be one of: {string.Join(", ", medicine.Forms)}.");
         }
+        var purpose = Purpose(input.Purpose, $"{field}.purpose", errors);
+        if (medicine is { Group: TpgGroup.Chronic } && purpose == MedicinePurpose.Start)
+        {
+            errors.Add($"{field}.purpose", $"{medicine.Generic} treats a chronic disease: TPG 2020 lets telemedicine refill it or add it on at a follow-up, "
+                + "not start it. Start it after seeing the patient in person.");
+        }
         var route = input.Route?.Trim().ToLowerInvariant();
         if (route is null || !Routes.Contains(route))
         {
@@ -92,8 +101,33 @@ public static class MedicineRules
         return errors.Count > before
             ? null
             : new PrescribedMedicine(medicine!.Generic, strength!, form!, dose!, frequency!, route!, input.DurationDays!.Value, input.Quantity!.Value,
-                instructions, medicine.List, input.Refill);
+                instructions, medicine.Group, purpose!.Value);
     }
+
+    private static MedicinePurpose? Purpose(string? raw, string field, FieldErrors errors)
+    {
+        switch (raw?.Trim())
+        {
+            case null or "" or "start":
+                return MedicinePurpose.Start;
+            case "refill":
+                return MedicinePurpose.Refill;
+            case "addOn":
+                return MedicinePurpose.AddOn;
+            default:
+                errors.Add(field, "Purpose must be start, refill or addOn.");
+                return null;
+        }
+    }
+
+    /// <summary>TPG 2020's list for a medicine of this group prescribed for this purpose (a chronic-disease medicine is never started).</summary>
+    public static TpgList ListOf(TpgGroup group, MedicinePurpose purpose) => (group, purpose) switch
+    {
+        (TpgGroup.Prohibited, _) => TpgList.Prohibited,
+        (TpgGroup.O, _) => TpgList.O,
+        (_, MedicinePurpose.AddOn) => TpgList.B,
+        _ => TpgList.A,
+    };
 
     private static string? Required(string? raw, string field, int maxLength, FieldErrors errors)
     {
@@ -105,17 +139,27 @@ public static class MedicineRules
         return text;
     }
 
-    /// <summary>Why TPG 2020 does not allow this line here, or null when it does.</summary>
-    public static string? Refusal(PrescribedMedicine line, ConsultationMedium medium, ConsultKind kind) => line.List switch
+    /// <summary>
+    /// Why TPG 2020 does not allow this line here, or null when it does. <paramref name="followUpOf"/> is the visit that
+    /// proves this one a follow-up (null on a first consultation); <paramref name="diagnosis"/> the condition treated.
+    /// </summary>
+    public static string? Refusal(
+        PrescribedMedicine line, ConsultationMedium medium, EarlierVisit? followUpOf, Diagnosis? diagnosis, PrescribingHistory history) => line switch
     {
-        TpgList.Prohibited =>
-            $"{line.Generic} is a Schedule X / NDPS medicine and may never be prescribed by telemedicine.",
-        TpgList.A when medium != ConsultationMedium.Video =>
-            $"{line.Generic} is on List A: it needs a video consultation ({Describe(medium)} is not enough).",
-        TpgList.A when kind == ConsultKind.FollowUp && !line.Refill =>
-            $"{line.Generic} is on List A: on a follow-up it may only be re-prescribed as a refill.",
-        TpgList.B when kind != ConsultKind.FollowUp =>
-            $"{line.Generic} is on List B: it may only be added on a follow-up consultation.",
+        { List: TpgList.Prohibited } =>
+            $"{line.Generic} is a Schedule X, NDPS or anti-cancer medicine and may never be prescribed by telemedicine.",
+        { List: TpgList.A, Purpose: MedicinePurpose.Start } when medium != ConsultationMedium.Video =>
+            $"{line.Generic} is on List A: it is started only when the patient has been seen on video with their camera on ({Describe(medium)} is not enough).",
+        { Purpose: MedicinePurpose.Refill } when followUpOf is null =>
+            $"{line.Generic} is prescribed as a refill, which TPG 2020 allows on a follow-up only.",
+        { Purpose: MedicinePurpose.Refill } when !history.Prescribed(line.Generic) =>
+            $"{line.Generic} is prescribed as a refill, but no earlier prescription for this patient holds it.",
+        { Purpose: MedicinePurpose.Refill, Group: TpgGroup.A } when medium != ConsultationMedium.Video =>
+            $"{line.Generic} is on List A: continuing it needs the patient seen on video ({Describe(medium)} is not enough); only chronic-disease medicines are refilled in any mode.",
+        { List: TpgList.B } when followUpOf is null =>
+            $"{line.Generic} is prescribed as an add-on (List B), which TPG 2020 allows on a follow-up only.",
+        { List: TpgList.B } when diagnosis is null || !history.TreatedFor(diagnosis) =>
+            $"{line.Generic} is prescribed as an add-on (List B), but the patient has no earlier prescription for this condition to add it to.",
         _ => null,
     };
 

@@ -3,15 +3,18 @@ using Telemed.Domain.Identity;
 
 namespace Telemed.Domain.Prescriptions;
 
-public sealed record FacilityDetails(Guid Id, string Name, string HfrId);
+/// <summary>A facility as a prescription names it; <see cref="Address"/> is where to reach it (district, state).</summary>
+public sealed record FacilityDetails(Guid Id, string Name, string HfrId, string? Address = null);
 
-public sealed record PrescriberDetails(Guid Id, string Name, string Qualification, string RegistrationNumber, string StateCouncil, string HprId);
+/// <summary>The prescribing doctor; <see cref="Email"/> is the contact TPG 2020 asks a prescription to give.</summary>
+public sealed record PrescriberDetails(Guid Id, string Name, string Qualification, string RegistrationNumber, string StateCouncil, string HprId, string? Email = null);
 
 public sealed record PatientDetails(Guid Id, string Name, int AgeYears, Sex Sex, string? AbhaNumber, string? AbhaAddress);
 
 /// <summary>
-/// What the doctor signs: everything TPG 2020 asks of a prescription, and nothing that changes afterwards.
-/// Numbers are whole (canonical JSON then has one spelling for each value).
+/// What the doctor signs: everything TPG 2020 asks of a prescription — the vitals and examination findings the
+/// medicines rest on among it — and nothing that changes afterwards. Numbers are whole (canonical JSON then has one
+/// spelling for each value): the vitals are signed as the line printed (<see cref="Consultations.Vitals.Summary"/>).
 /// </summary>
 public sealed record PrescriptionContent(
     Guid PrescriptionId,
@@ -29,7 +32,9 @@ public sealed record PrescriptionContent(
     string? InvestigationsAdvised,
     string? Advice,
     DateOnly? FollowUpOn,
-    PrescriptionHealthWorker? AssistedBy = null);
+    PrescriptionHealthWorker? AssistedBy = null,
+    string? Vitals = null,
+    string? Examination = null);
 
 /// <summary>The health worker who brought the patient to the consultation, in their cadre, at their spoke.</summary>
 public sealed record PrescriptionHealthWorker(Guid Id, string Name, Spokes.Cadre Cadre, FacilityDetails Spoke);
@@ -42,6 +47,7 @@ public static class PrescriptionRules
     /// <summary>
     /// The content to sign, or why it cannot be issued. A consultation without medicines has no prescription (null).
     /// An assisted consultation's prescription names the health worker who brought the patient, at <paramref name="spoke"/>.
+    /// TPG 2020 is checked again against <paramref name="history"/>: the diagnosis may have changed since the medicines were written.
     /// </summary>
     public static Result<PrescriptionContent?, ConsultationError> Compose(
         Consultation consultation,
@@ -51,7 +57,8 @@ public static class PrescriptionRules
         PatientDetails patient,
         DateTimeOffset now,
         int validityDays = DefaultValidityDays,
-        FacilityDetails? spoke = null)
+        FacilityDetails? spoke = null,
+        PrescribingHistory? history = null)
     {
         var record = consultation.Record;
         if (record.Medicines.IsEmpty)
@@ -70,7 +77,7 @@ public static class PrescriptionRules
         {
             return new ConsultationError("PatientDetailsMissing", "The patient's age and sex must be recorded to prescribe.");
         }
-        if (ClinicalDecisions.TpgRefusal(record.Medicines, consultation.Medium, record.Kind) is { } refused)
+        if (ClinicalDecisions.TpgRefusal(consultation, record.Kind, record.Medicines, history ?? PrescribingHistory.None, now) is { } refused)
         {
             return refused;
         }
@@ -79,7 +86,8 @@ public static class PrescriptionRules
             record.Notes?.InvestigationsAdvised, record.Notes?.Advice, record.Notes?.FollowUpOn,
             consultation is { HealthWorkerId: { } healthWorkerId, HealthWorker: { } assisting } && spoke is not null
                 ? new PrescriptionHealthWorker(healthWorkerId, assisting.Name, assisting.Cadre, spoke)
-                : null);
+                : null,
+            record.Vitals?.Summary() is { Length: > 0 } vitals ? vitals : null, record.Notes?.Examination);
     }
 
     /// <summary>Age in whole years on a date; from the year alone when the date of birth is not known.</summary>

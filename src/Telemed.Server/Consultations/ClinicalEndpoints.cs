@@ -67,8 +67,14 @@ public static class ClinicalEndpoints
                 ? (state, by, now) => ClinicalDecisions.RecordDiagnosis(state, by, diagnosis, now)
                 : null, ct))
             .WithSummary("Doctor: provisional diagnosis in words, optionally coded (icd10 or snomed).");
-        record.MapPut("/prescription", (Guid consultationId, PrescriptionInput input, HttpContext http, CancellationToken ct) =>
-            Change(consultationId, http, errors => Prescription(input, errors), ct))
+        record.MapPut("/prescription", async (Guid consultationId, PrescriptionInput input, HttpContext http, ConsultationService consultations,
+                IQuerySession db, CancellationToken ct) =>
+            {
+                // The patient's history proves a follow-up or a refill; a consultation that does not exist is refused by Change.
+                var patientId = (await consultations.Load(consultationId, ct))?.PatientId;
+                var history = patientId is { } patient ? await PrescribingHistories.Load(db, patient, consultationId, ct) : PrescribingHistory.None;
+                return await Change(consultationId, http, errors => Prescription(input, history, errors), ct);
+            })
             .WithSummary("Doctor: the medicines to prescribe (replaces the list); checked against the catalogue and TPG 2020.");
         record.MapPost("/addenda", (Guid consultationId, AddendumInput input, HttpContext http, CancellationToken ct) =>
             Change(consultationId, http, errors => Addendum(input, errors), ct, versionRequired: false))
@@ -76,16 +82,16 @@ public static class ClinicalEndpoints
         app.MapGet("/api/consultations/{consultationId:guid}/fhir", OpConsult).WithTags("Health records")
             .WithSummary("OPConsultRecord FHIR document of a completed consultation (audited).");
         app.MapGet("/api/medicines", SearchMedicines).WithTags("Clinical record").RequireAuthorization(Roles.Doctor)
-            .WithSummary("Doctor: search the medicine catalogue by generic name, with each medicine's TPG list.");
+            .WithSummary("Doctor: search the medicine catalogue by generic name, with each medicine's TPG group and its source.");
     }
 
     private delegate Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Decision(Consultation state, Guid by, DateTimeOffset now);
 
     /// <summary>The kind may be left out on a visit booked as a follow-up (see <see cref="ClinicalDecisions.Prescribe"/>).</summary>
-    private static Decision? Prescription(PrescriptionInput input, FieldErrors errors)
+    private static Decision? Prescription(PrescriptionInput input, PrescribingHistory history, FieldErrors errors)
     {
         var lines = MedicineRules.Lines(input.Medicines, MedicineCatalogue.Seeded, errors);
-        return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind, lines!, now);
+        return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind, lines!, history, now);
     }
 
     private static Decision? Addendum(AddendumInput input, FieldErrors errors)
@@ -156,7 +162,7 @@ public static class ClinicalEndpoints
                 "KindRequired" => StatusCodes.Status400BadRequest,
                 "NotTheDoctor" => StatusCodes.Status403Forbidden,
                 "StaleVersion" => StatusCodes.Status412PreconditionFailed,
-                "NotAllowedByTpg" => StatusCodes.Status422UnprocessableEntity,
+                "NotAllowedByTpg" or "FollowUpNotProved" => StatusCodes.Status422UnprocessableEntity,
                 _ => StatusCodes.Status409Conflict,
             });
     }

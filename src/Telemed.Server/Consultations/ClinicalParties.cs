@@ -35,8 +35,8 @@ public sealed record ClinicalParties(
             spoke = new FacilityDetails(registered.Id, assisting.SpokeName, registered.HfrId);
         }
         return new ClinicalParties(
-            new FacilityDetails(facility.Id, facility.Name, facility.HfrId),
-            new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId),
+            new FacilityDetails(facility.Id, facility.Name, facility.HfrId, $"{facility.District}, {facility.State}"),
+            new PrescriberDetails(doctor.Id, doctor.Name, details.Qualification, details.RegistrationNumber, details.StateCouncil, details.HprId, doctor.Email),
             await PatientAsOf(session, patient, now, cancellationToken),
             PatientContact.Of(patient),
             spoke);

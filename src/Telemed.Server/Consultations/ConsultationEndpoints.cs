@@ -207,6 +207,7 @@ public static class ConsultationEndpoints
         ParticipantLeft e => e.AccountId,
         CallConnected e => e.ReportedBy,
         CallModeChanged e => e.By,
+        PatientCameraReported e => e.By,
         ChatMessagePosted e => e.SenderId,
         ChatMessageRead e => e.ReaderId,
         FileShared e => e.SharedBy,

@@ -166,6 +166,16 @@ public sealed class ConsultationHub(
         {
             return refused;
         }
+        // The patient's camera is the evidence for TPG 2020's "seen on video"; the others' are only relayed.
+        if (registry.Member(Context.ConnectionId, consultationId)?.Role is ParticipantRole.Patient or ParticipantRole.HealthWorker)
+        {
+            var recorded = await consultations.Execute(consultationId, (state, now) => ConsultationDecisions.ReportCamera(state, CallerId, camera, now),
+                Context.ConnectionAborted);
+            if (!recorded.IsSuccess)
+            {
+                return HubResult<bool>.Failure(recorded.Error.Code, recorded.Error.Message);
+            }
+        }
         var media = new MediaStateMessage(consultationId, CallerId, microphone, camera);
         pushes.Send(deadline => Clients.OthersInGroup(RoomRegistry.Group(consultationId)).PeerMediaState(media, deadline));
         return HubResult<bool>.Success(true);

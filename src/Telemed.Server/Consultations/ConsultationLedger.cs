@@ -88,7 +88,7 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
                 new Dictionary<string, string> { ["date"] = followUp.ToString("d MMM yyyy", CultureInfo.InvariantCulture) }, dueAt: remindAt);
         }
         session.Store(new CareContext(consultationId, consultation.PatientId, consultation.DoctorId, consultation.SessionId, consultation.StartedAt,
-            ConsultationStatus.Completed, completed.At, prescriptionId));
+            ConsultationStatus.Completed, completed.At, prescriptionId, consultation.Record.Diagnosis, [.. consultation.Record.Medicines.Select(m => m.Generic)]));
         stream.AppendMany([.. recorded]);
         return null;
     }

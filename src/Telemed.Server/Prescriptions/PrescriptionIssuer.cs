@@ -21,8 +21,9 @@ public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<Prescript
     {
         var parties = await ClinicalParties.Load(session, consultation, at, cancellationToken);
         var prescriptionId = Ids.New();
+        var history = await PrescribingHistories.Load(session, consultation.PatientId, consultation.Id, cancellationToken);
         var composed = PrescriptionRules.Compose(consultation, prescriptionId, parties.Facility, parties.Doctor, parties.Patient, at,
-            options.Value.ValidityDays, parties.Spoke);
+            options.Value.ValidityDays, parties.Spoke, history);
         if (!composed.IsSuccess)
         {
             return composed.Error;

@@ -70,7 +70,8 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
     {
         var split = page.Width * Split;
         var left = page.Text([new(content.Facility.Name, Bold: true)], Title, page.Left, page.Y, split);
-        left += page.Text([new($"HFR ID: {content.Facility.HfrId}")], Small, page.Left, page.Y + left, split);
+        left += page.Text([new((content.Facility.Address is { } address ? $"{address} · " : "") + $"HFR ID: {content.Facility.HfrId}")],
+            Small, page.Left, page.Y + left, split);
         var right = page.Text([new("e-Prescription", Bold: true)], Heading, page.Left + split, page.Y, page.Width - split, Align.Right);
         right += page.Text([new("Telemedicine Practice Guidelines 2020")], Small, page.Left + split, page.Y + right, page.Width - split, Align.Right);
         page.Y += Math.Max(left, right);
@@ -84,7 +85,8 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         var left = page.Text([new(doctor.Name, Bold: true)], Heading, page.Left, page.Y, split);
         left += page.Text(
             [new($"{doctor.Qualification}\nReg. no. {doctor.RegistrationNumber}, {doctor.StateCouncil}"
-                + (string.IsNullOrWhiteSpace(doctor.HprId) ? "" : $"\nHPR ID: {doctor.HprId}"))],
+                + (string.IsNullOrWhiteSpace(doctor.HprId) ? "" : $"\nHPR ID: {doctor.HprId}")
+                + (string.IsNullOrWhiteSpace(doctor.Email) ? "" : $"\nE-mail: {doctor.Email}"))],
             Body, page.Left, page.Y + left, split);
         var right = page.Text(
             [
@@ -127,6 +129,8 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
     private static void Clinical(PdfComposer page, PrescriptionContent content, Labels labels)
     {
         Labelled(page, labels.Inline("Chief complaints", PrescriptionLabel.ChiefComplaints), content.ChiefComplaints);
+        Labelled(page, labels.Inline("Vitals", PrescriptionLabel.Vitals), content.Vitals);
+        Labelled(page, labels.Inline("Examination findings", PrescriptionLabel.Examination), content.Examination);
         var diagnosis = content.Diagnosis;
         var code = diagnosis.Code switch
         {
@@ -145,7 +149,7 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         var rows = content.Medicines.Select((m, i) => (IReadOnlyList<IReadOnlyList<Phrase>>)
         [
             [new($"{i + 1}")],
-            [new(m.Generic, Bold: true), new($" {m.Strength} {m.Form}{(m.Refill ? " (refill)" : "")}")],
+            [new(m.Generic, Bold: true), new($" {m.Strength} {m.Form}{m.Purpose switch { MedicinePurpose.Refill => " (refill)", MedicinePurpose.AddOn => " (add-on)", _ => "" }}")],
             [new(m.Dose)],
             [new(m.Frequency)],
             [new(m.Route)],

@@ -4,7 +4,8 @@ namespace Telemed.Server.Records;
 
 /// <summary>
 /// One consultation as an entry in the patient's health record (ABDM's "care context"), written in the same
-/// transaction as the consultation events it summarises, so the list never disagrees with the streams.
+/// transaction as the consultation events it summarises, so the list never disagrees with the streams. A completed
+/// one keeps its diagnosis and the generics prescribed: the patient's prescribing history (TPG 2020's follow-up and refill).
 /// </summary>
 public sealed record CareContext(
     Guid Id,
@@ -14,7 +15,9 @@ public sealed record CareContext(
     DateTimeOffset StartedAt,
     ConsultationStatus Status,
     DateTimeOffset? EndedAt,
-    Guid? PrescriptionId);
+    Guid? PrescriptionId,
+    Diagnosis? Diagnosis = null,
+    IReadOnlyList<string>? Medicines = null);
 
 /// <summary>The patient's consent for one doctor, keyed "patientId:doctorId".</summary>
 public sealed record ConsentDocument(string Id, Domain.Records.RecordConsent Consent)

@@ -122,7 +122,9 @@ public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendC
         await doctor.FillAsync("#d-text", "Essential hypertension");
         var line = doctor.Locator("#medicines .medicine").First;
         await line.Locator(".generic").PressSequentiallyAsync("amlodipine");
-        await Assertions.Expect(line.Locator(".list")).ToHaveTextAsync("List B: follow-up only");
+        await Assertions.Expect(line.Locator(".list")).ToHaveTextAsync("Chronic disease: refill (List A) or add-on (List B) on follow-up");
+        // A chronic-disease medicine is never started by telemedicine: the line offers it as a refill.
+        await Assertions.Expect(line.Locator(".purpose")).ToHaveValueAsync("refill");
         await line.Locator(".form").SelectOptionAsync("tablet");
         await line.Locator(".strength").FillAsync("5 mg");
         await line.Locator(".dose").FillAsync("1 tablet");
@@ -132,7 +134,7 @@ public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendC
 
         await doctor.ClickAsync("#complete");
 
-        await Assertions.Expect(line.Locator(".line-error")).ToContainTextAsync("amlodipine is on List B: it may only be added on a follow-up consultation");
+        await Assertions.Expect(line.Locator(".line-error")).ToContainTextAsync("amlodipine is prescribed as a refill, which TPG 2020 allows on a follow-up only");
         await Assertions.Expect(line).ToHaveAttributeAsync("data-invalid", "true");
         await Assertions.Expect(line.Locator(".generic")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(doctor.Locator("#completed")).ToHaveTextAsync("");

@@ -13,8 +13,8 @@ public class DispensingTests
     private static readonly Guid Pharmacist = Guid.Parse("77777777-0000-0000-0000-0000000000f2");
     private static readonly DateTimeOffset Issued = new(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
 
-    private static readonly PrescribedMedicine Paracetamol = new("paracetamol", "500 mg", "tablet", "1", "1-0-1", "oral", 3, 6, null, TpgList.O, false);
-    private static readonly PrescribedMedicine Amoxicillin = new("amoxicillin", "500 mg", "capsule", "1", "TDS", "oral", 5, 15, null, TpgList.A, false);
+    private static readonly PrescribedMedicine Paracetamol = new("paracetamol", "500 mg", "tablet", "1", "1-0-1", "oral", 3, 6, null, TpgGroup.O, MedicinePurpose.Start);
+    private static readonly PrescribedMedicine Amoxicillin = new("amoxicillin", "500 mg", "capsule", "1", "TDS", "oral", 5, 15, null, TpgGroup.A, MedicinePurpose.Start);
 
     private static readonly Prescription Signed = Prescription.Evolve(null, new PrescriptionSigned(Id, new PrescriptionContent(
         Id, Guid.NewGuid(), Issued, new DateOnly(2026, 12, 25), ConsultKind.FirstConsult, ConsultationMedium.Video,

@@ -9,8 +9,8 @@ public class StockTests
     private static readonly Guid Pharmacist = Guid.Parse("77777777-0000-0000-0000-0000000000f2");
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
 
-    private static readonly PrescribedMedicine Paracetamol = new("paracetamol", "500 mg", "tablet", "1", "1-0-1", "oral", 3, 6, null, TpgList.O, false);
-    private static readonly PrescribedMedicine Amoxicillin = new("amoxicillin", "500 mg", "capsule", "1", "TDS", "oral", 5, 15, null, TpgList.A, false);
+    private static readonly PrescribedMedicine Paracetamol = new("paracetamol", "500 mg", "tablet", "1", "1-0-1", "oral", 3, 6, null, TpgGroup.O, MedicinePurpose.Start);
+    private static readonly PrescribedMedicine Amoxicillin = new("amoxicillin", "500 mg", "capsule", "1", "TDS", "oral", 5, 15, null, TpgGroup.A, MedicinePurpose.Start);
 
     private static StockReceiptInput Receipt(string generic, string strength, string form, int quantity, Guid? id = null) =>
         new(id ?? Guid.NewGuid(), generic, strength, form, quantity, "B-2291", new DateOnly(2027, 6, 30));

@@ -19,15 +19,19 @@ public class PrescriptionTests
     private static readonly PatientDetails Sunita = new(Patient, "सुनीता देवी", 42, Sex.Female, "91-1234-5678-9012", "sunita@sbx");
 
     private static readonly PrescribedMedicine Paracetamol =
-        new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgList.O, false);
+        new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgGroup.O, MedicinePurpose.Start);
 
     private static Consultation Consultation(params IConsultationEvent[] more) =>
-        new IConsultationEvent[] { new ConsultationStarted(Id, Guid.NewGuid(), 1, Doctor, Patient, Now), new CallConnected(Id, Patient, Now) }
+        new IConsultationEvent[]
+            {
+                new ConsultationStarted(Id, Guid.NewGuid(), 1, Doctor, Patient, Now), new PatientCameraReported(Id, true, Patient, Now), new CallConnected(Id, Patient, Now),
+            }
             .Concat(more)
             .Aggregate((Consultation?)null, Domain.Consultations.Consultation.Evolve)!;
 
     private static readonly Consultation Written = Consultation(
-        new NotesRecorded(Id, new ClinicalNotes("Fever for 2 days", null, null, "CBC", "Fluids, rest", new DateOnly(2026, 12, 2)), Doctor, Now),
+        new VitalsRecorded(Id, new Vitals(128, 82, 96, 38.4m, 97, 61.5m), Doctor, Now),
+        new NotesRecorded(Id, new ClinicalNotes("Fever for 2 days", null, "Throat congested", "CBC", "Fluids, rest", new DateOnly(2026, 12, 2)), Doctor, Now),
         new DiagnosisRecorded(Id, new Diagnosis("Viral fever", new CodedConcept("icd10", "B34.9")), Doctor, Now),
         new MedicinesPrescribed(Id, ConsultKind.FirstConsult, [Paracetamol], Doctor, Now));
 
@@ -45,7 +49,13 @@ public class PrescriptionTests
         content.Medicines.ShouldBe([Paracetamol]);
         content.Medium.ShouldBe(ConsultationMedium.Video);
         content.ValidUntil.ShouldBe(new DateOnly(2026, 12, 25));
+        content.Vitals.ShouldBe("BP 128/82 mmHg · pulse 96/min · temperature 38.4 °C · SpO2 97% · weight 61.5 kg");
+        content.Examination.ShouldBe("Throat congested");
     }
+
+    [Fact]
+    public void The_vitals_are_signed_as_the_line_printed_so_the_signature_stays_over_whole_numbers() =>
+        PrescriptionSignature.Payload(Content()).ShouldNotBeEmpty();
 
     [Fact]
     public void Validity_counts_from_the_day_in_India_the_prescription_was_issued()
@@ -72,11 +82,16 @@ public class PrescriptionTests
     [Fact]
     public void TPG_rules_are_checked_again_when_the_prescription_is_composed()
     {
-        var listB = Paracetamol with { Generic = "amlodipine", List = TpgList.B };
-        var written = Consultation(
-            new DiagnosisRecorded(Id, new Diagnosis("Hypertension", null), Doctor, Now),
-            new MedicinesPrescribed(Id, ConsultKind.FirstConsult, [listB], Doctor, Now));
-        PrescriptionRules.Compose(written, PrescriptionId, Facility, Prescriber, Sunita, Now).Error.Code.ShouldBe("NotAllowedByTpg");
+        // Prescribed as a follow-up of the hypertension seen in October; the diagnosis was changed afterwards.
+        var addOn = Paracetamol with { Generic = "amlodipine", Group = TpgGroup.Chronic, Purpose = MedicinePurpose.AddOn };
+        var hypertension = new Diagnosis("Essential hypertension", new CodedConcept("icd10", "I10"));
+        var history = new PrescribingHistory([new EarlierVisit(Guid.NewGuid(), Doctor, Now.AddDays(-40), hypertension, ["telmisartan"])]);
+        var followUp = Consultation(
+            new DiagnosisRecorded(Id, hypertension, Doctor, Now),
+            new MedicinesPrescribed(Id, ConsultKind.FollowUp, [addOn], Doctor, Now));
+        PrescriptionRules.Compose(followUp, PrescriptionId, Facility, Prescriber, Sunita, Now, history: history).IsSuccess.ShouldBeTrue();
+        var rediagnosed = Domain.Consultations.Consultation.Evolve(followUp, new DiagnosisRecorded(Id, new Diagnosis("Migraine", null), Doctor, Now));
+        PrescriptionRules.Compose(rediagnosed, PrescriptionId, Facility, Prescriber, Sunita, Now, history: history).Error.Code.ShouldBe("FollowUpNotProved");
     }
 
     [Theory]

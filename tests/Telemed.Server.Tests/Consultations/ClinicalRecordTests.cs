@@ -101,10 +101,63 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
 
         var prohibited = await Clinical.Put(doctor, room, "prescription", new
         {
-            kind = "followUp",
+            kind = "firstConsult",
             medicines = new[] { new { generic = "alprazolam", strength = "0.25 mg", form = "tablet", dose = "1", frequency = "HS", route = "oral", durationDays = 7, quantity = 7 } },
         }, etag);
         (await prohibited.Problem()).GetProperty("detail").GetString()!.ShouldContain("never");
+    }
+
+    [Fact]
+    public async Task A_follow_up_and_a_refill_are_proved_from_the_history_and_video_from_the_patients_camera()
+    {
+        var patient = (await Host.CreatePatients(1))[0];
+        await Clinical.Prescribed(Host, patient); // acute pharyngitis (J02.9), seen on video: paracetamol and amoxicillin
+        var room = await Room.Start(Host, patient);
+        var doctor = Host.As(room.DoctorToken);
+        var etag = await Clinical.Write(doctor, room, ("diagnosis", new { text = "Acute pharyngitis", codeSystem = "icd10", code = "J02.9" }));
+        var amoxicillinRefill = new
+        {
+            generic = "amoxicillin", strength = "500 mg", form = "capsule", dose = "1 capsule", frequency = "TDS", route = "oral", durationDays = 5, quantity = 15,
+            purpose = "refill",
+        };
+        object FollowUp(object line) => new { kind = "followUp", medicines = new[] { line } };
+
+        var notSeen = await Clinical.Put(doctor, room, "prescription", FollowUp(amoxicillinRefill), etag);
+        await notSeen.ShouldHave(HttpStatusCode.UnprocessableEntity);
+        (await notSeen.Problem()).GetProperty("detail").GetString()!.ShouldContain("continuing it needs the patient seen on video");
+
+        var (doctorHub, patientHub) = await room.JoinBoth(Host);
+        await using var _ = doctorHub;
+        await using var __ = patientHub;
+        (await patientHub.Invoke("ReportConnected", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var cameraNeverOn = await Clinical.Put(doctor, room, "prescription", FollowUp(amoxicillinRefill), etag);
+        await cameraNeverOn.ShouldHave(HttpStatusCode.UnprocessableEntity);
+        // The doctor's camera is no evidence of having seen the patient; the patient's is.
+        (await doctorHub.Invoke("SetMediaState", room.ConsultationId, true, true)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        await (await Clinical.Put(doctor, room, "prescription", FollowUp(amoxicillinRefill), etag)).ShouldHave(HttpStatusCode.UnprocessableEntity);
+        (await patientHub.Invoke("SetMediaState", room.ConsultationId, true, true)).GetProperty("ok").GetBoolean().ShouldBeTrue();
+
+        var seen = await Clinical.Put(doctor, room, "prescription", FollowUp(amoxicillinRefill), etag);
+        await seen.ShouldHave(HttpStatusCode.OK);
+        (await seen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("medium").GetString().ShouldBe("video");
+        etag = seen.Headers.ETag!.Tag;
+
+        var neverPrescribed = await Clinical.Put(doctor, room, "prescription", FollowUp(new
+        {
+            generic = "cefixime", strength = "200 mg", form = "tablet", dose = "1 tablet", frequency = "BD", route = "oral", durationDays = 5, quantity = 10, purpose = "refill",
+        }), etag);
+        (await neverPrescribed.Problem()).GetProperty("detail").GetString()!.ShouldContain("no earlier prescription for this patient holds it");
+
+        var rediagnosed = await Clinical.Put(doctor, room, "diagnosis", new { text = "Migraine" }, etag);
+        await rediagnosed.ShouldHave(HttpStatusCode.OK);
+        var notAFollowUp = await Clinical.Put(doctor, room, "prescription", FollowUp(amoxicillinRefill), rediagnosed.Headers.ETag!.Tag);
+        await notAFollowUp.ShouldHave(HttpStatusCode.UnprocessableEntity);
+        (await notAFollowUp.Problem()).GetProperty("code").GetString().ShouldBe("FollowUpNotProved");
+
+        // The prescription written before the diagnosis changed is checked again at signing, and refused.
+        var completed = await doctor.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null);
+        await completed.ShouldHave(HttpStatusCode.Conflict);
+        (await completed.Problem()).GetProperty("detail").GetString()!.ShouldContain("not a follow-up");
     }
 
     [Fact]

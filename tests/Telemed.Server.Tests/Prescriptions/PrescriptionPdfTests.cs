@@ -33,9 +33,9 @@ public sealed partial class PrescriptionPdfTests : IDisposable
     {
         PrescribedMedicine[] lines =
         [
-            new("paracetamol", "500 mg", "tablet", "1 tablet", "twice a day", "oral", 5, 10, HindiInstruction, TpgList.O, false),
-            new("cetirizine", "10 mg", "tablet", "1 tablet", "once at night", "oral", 5, 5, "May cause drowsiness", TpgList.O, false),
-            new("amoxicillin", "500 mg", "capsule", "1 capsule", "three times a day", "oral", 7, 21, "Complete the course", TpgList.A, false),
+            new("paracetamol", "500 mg", "tablet", "1 tablet", "twice a day", "oral", 5, 10, HindiInstruction, TpgGroup.O, MedicinePurpose.Start),
+            new("cetirizine", "10 mg", "tablet", "1 tablet", "once at night", "oral", 5, 5, "May cause drowsiness", TpgGroup.O, MedicinePurpose.Start),
+            new("amoxicillin", "500 mg", "capsule", "1 capsule", "three times a day", "oral", 7, 21, "Complete the course", TpgGroup.A, MedicinePurpose.Start),
         ];
         var list = medicines <= lines.Length
             ? lines[..medicines]
@@ -47,16 +47,18 @@ public sealed partial class PrescriptionPdfTests : IDisposable
             new DateOnly(2025, 12, 25),
             ConsultKind.FirstConsult,
             ConsultationMedium.Video,
-            new FacilityDetails(Guid.Parse("5d0c7a61-0b7e-4f0e-9c43-1f4a2b6d8e90"), "Sanjeevani Telehealth Clinic, Pune", "IN2710000123"),
+            new FacilityDetails(Guid.Parse("5d0c7a61-0b7e-4f0e-9c43-1f4a2b6d8e90"), "Sanjeevani Telehealth Clinic, Pune", "IN2710000123", "Pune, Maharashtra"),
             new PrescriberDetails(Guid.Parse("0f6e2d4c-8a1b-4c3d-9e5f-7a8b9c0d1e2f"), "Dr. Asha Verma", "MBBS, MD (General Medicine)", "MMC-2009-04512", "Maharashtra Medical Council",
-                "71-1234-5678-9012"),
+                "71-1234-5678-9012", "asha.verma@sanjeevani.example"),
             new PatientDetails(Guid.Parse("a1b2c3d4-e5f6-4711-8899-aabbccddeeff"), HindiName, 34, Sex.Female, "91-5012-3456-7890", "sunita.devi@abdm"),
             "Sore throat and fever for 3 days",
             new Diagnosis("Acute pharyngitis", new CodedConcept(ClinicalRules.Icd10, "J02.9")),
             list,
             "Complete blood count",
             "Warm saline gargles; plenty of fluids",
-            new DateOnly(2025, 12, 2));
+            new DateOnly(2025, 12, 2),
+            Vitals: new Vitals(128, 82, 96, 38.4m, 97, null).Summary(),
+            Examination: "Throat congested, tonsils enlarged; chest clear");
     }
 
     private async Task<string> Save(byte[] pdf, string name = "prescription.pdf")
@@ -127,6 +129,10 @@ public sealed partial class PrescriptionPdfTests : IDisposable
         {
             $"Chief complaints / {Label(PrescriptionLabel.ChiefComplaints)}: Sore throat and fever for 3 days",
             $"Provisional diagnosis / {Label(PrescriptionLabel.ProvisionalDiagnosis)}: Acute pharyngitis",
+            $"Vitals / {Label(PrescriptionLabel.Vitals)}: BP 128/82 mmHg · pulse 96/min · temperature 38.4 °C · SpO2 97%",
+            $"Examination findings / {Label(PrescriptionLabel.Examination)}: Throat congested, tonsils enlarged; chest clear",
+            "E-mail: asha.verma@sanjeevani.example",
+            "Pune, Maharashtra · HFR ID: IN2710000123",
             $"Advice / {Label(PrescriptionLabel.Advice)}: Warm saline gargles",
             $"Follow-up / {Label(PrescriptionLabel.FollowUp)}: 2 Dec 2025",
             "paracetamol 500 mg",

@@ -27,16 +27,17 @@ public class FhirDocumentTests
 
     private static readonly PrescribedMedicine[] Medicines =
     [
-        new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 5, 10, "दिन में दो बार खाने के बाद", TpgList.O, false),
-        new("cetirizine", "10 mg", "tablet", "1 tablet", "HS", "oral", 5, 5, null, TpgList.O, false),
-        new("amoxicillin", "500 mg", "capsule", "1 capsule", "TDS", "oral", 5, 15, "Complete the course", TpgList.A, false),
-        new("pantoprazole", "40 mg", "tablet", "1 tablet", "OD", "oral", 5, 5, "Before breakfast", TpgList.O, false),
-        new("salbutamol", "100 mcg", "inhaler", "2 puffs", "SOS", "inhalation", 30, 1, "For breathlessness & wheeze", TpgList.O, false),
+        new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 5, 10, "दिन में दो बार खाने के बाद", TpgGroup.O, MedicinePurpose.Start),
+        new("cetirizine", "10 mg", "tablet", "1 tablet", "HS", "oral", 5, 5, null, TpgGroup.O, MedicinePurpose.Start),
+        new("amoxicillin", "500 mg", "capsule", "1 capsule", "TDS", "oral", 5, 15, "Complete the course", TpgGroup.A, MedicinePurpose.Start),
+        new("pantoprazole", "40 mg", "tablet", "1 tablet", "OD", "oral", 5, 5, "Before breakfast", TpgGroup.O, MedicinePurpose.Start),
+        new("salbutamol", "100 mcg", "inhaler", "2 puffs", "SOS", "inhalation", 30, 1, "For breathlessness & wheeze", TpgGroup.O, MedicinePurpose.Start),
     ];
 
     private static readonly Consultation Completed = new IConsultationEvent[]
         {
             new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start),
+            new PatientCameraReported(Id, true, PatientId, Start.AddMinutes(1)),
             new CallConnected(Id, PatientId, Start.AddMinutes(1)),
             new VitalsRecorded(Id, new Vitals(128, 84, 88, 38.4m, 97, 61.5m), Doctor, Start.AddMinutes(3)),
             new NotesRecorded(Id, new ClinicalNotes("Fever for 3 days\nDry cough", "Type 2 diabetes for 5 years", "Throat congested, chest clear",

@@ -20,11 +20,15 @@ public static class Clinical
         generic = "amoxicillin", strength = "500 mg", form = "capsule", dose = "1 capsule", frequency = "TDS", route = "oral", durationDays = 5, quantity = 15,
     };
 
-    /// <summary>A started consultation whose call connected on video (both joined, one reported the media flowing).</summary>
+    /// <summary>
+    /// A started consultation in which the doctor saw the patient on video: both joined, the patient's camera on, the
+    /// media flowing.
+    /// </summary>
     public static async Task<Room> OnVideo(TelemedFactory host, TestPatient? patient = null)
     {
         var room = await Room.Start(host, patient);
         var (doctor, joined) = await room.JoinBoth(host);
+        (await joined.Invoke("SetMediaState", room.ConsultationId, true, true)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         (await joined.Invoke("ReportConnected", room.ConsultationId)).GetProperty("ok").GetBoolean().ShouldBeTrue();
         await doctor.DisposeAsync();
         await joined.DisposeAsync();

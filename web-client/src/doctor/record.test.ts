@@ -11,17 +11,18 @@ describe('vitalsPayload', () => {
 describe('prescriptionPayload', () => {
   it('drops empty rows and blank instructions, keeps numbers as numbers', () =>
     expect(prescriptionPayload('firstConsult', [
-      { generic: ' paracetamol ', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: '3', quantity: '6', instructions: ' ', refill: false },
-      { generic: '', strength: '', form: '', dose: '', frequency: '', route: 'oral', durationDays: '', quantity: '', instructions: '', refill: false },
+      { generic: ' paracetamol ', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: '3', quantity: '6', instructions: ' ', purpose: 'start' },
+      { generic: '', strength: '', form: '', dose: '', frequency: '', route: 'oral', durationDays: '', quantity: '', instructions: '', purpose: 'start' },
     ])).toEqual({
       kind: 'firstConsult',
-      medicines: [{ generic: 'paracetamol', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: 3, quantity: 6, instructions: undefined, refill: false }],
+      medicines: [{ generic: 'paracetamol', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: 3, quantity: 6, instructions: undefined, purpose: 'start' }],
     }));
 });
 
 describe('listHint', () => {
   it('names the TPG rule of each list', () => {
     expect(listHint('a')).toContain('video');
+    expect(listHint('chronic')).toContain('refill');
     expect(listHint('prohibited')).toContain('Prohibited');
     expect(listHint(undefined)).toBe('');
   });

@@ -2,12 +2,15 @@ import { ApiError, type Api } from '../shared/api';
 import { applyTranslations, t } from '../shared/i18n';
 import { medicineLineErrors } from './record-lines';
 
-export interface CatalogueMedicine { generic: string; forms: string[]; list: 'o' | 'a' | 'b' | 'prohibited' }
+/** A catalogue row: its TPG 2020 group, which with a line's purpose gives the line's list. */
+export interface CatalogueMedicine { generic: string; forms: string[]; group: 'o' | 'a' | 'chronic' | 'prohibited'; source: string }
+
+export type Purpose = 'start' | 'refill' | 'addOn';
 
 /** One medicine row as the doctor types it (strings, straight from the inputs). */
 export interface MedicineRow {
   generic: string; strength: string; form: string; dose: string; frequency: string; route: string;
-  durationDays: string; quantity: string; instructions: string; refill: boolean;
+  durationDays: string; quantity: string; instructions: string; purpose: Purpose;
 }
 
 export const routes = ['oral', 'sublingual', 'topical', 'ophthalmic', 'otic', 'nasal', 'inhalation', 'rectal', 'vaginal', 'transdermal',
@@ -30,14 +33,14 @@ export function prescriptionPayload(kind: string, rows: MedicineRow[]) {
     medicines: rows.filter(row => row.generic.trim() !== '').map(row => ({
       generic: row.generic.trim(), strength: row.strength.trim(), form: row.form, dose: row.dose.trim(), frequency: row.frequency.trim(),
       route: row.route, durationDays: optionalNumber(row.durationDays), quantity: optionalNumber(row.quantity),
-      instructions: row.instructions.trim() || undefined, refill: row.refill,
+      instructions: row.instructions.trim() || undefined, purpose: row.purpose,
     })),
   };
 }
 
-/** TPG 2020 list of a medicine in words, for the hint next to its row. */
-export function listHint(list: CatalogueMedicine['list'] | undefined): string {
-  return list ? t(`list.${list}`) : '';
+/** TPG 2020 group of a medicine in words, for the hint next to its row. */
+export function listHint(group: CatalogueMedicine['group'] | undefined): string {
+  return group ? t(`list.${group}`) : '';
 }
 
 /**
@@ -93,7 +96,10 @@ export class RecordForm {
   private pick(medicine: CatalogueMedicine, row: HTMLElement) {
     const form = row.querySelector<HTMLSelectElement>('.form')!;
     form.replaceChildren(...medicine.forms.map(f => new Option(f, f)));
-    row.querySelector('.list')!.textContent = listHint(medicine.list);
+    row.querySelector('.list')!.textContent = listHint(medicine.group);
+    // A chronic-disease medicine is never started by telemedicine: the likely purpose is a refill.
+    const purpose = row.querySelector<HTMLSelectElement>('.purpose')!;
+    if (medicine.group === 'chronic' && purpose.value === 'start') purpose.value = 'refill';
   }
 
   /**
@@ -126,7 +132,7 @@ export class RecordForm {
       return {
         generic: field('generic'), strength: field('strength'), form: field('form'), dose: field('dose'), frequency: field('frequency'),
         route: field('route'), durationDays: field('days'), quantity: field('quantity'), instructions: field('instructions'),
-        refill: row.querySelector<HTMLInputElement>('.refill')!.checked,
+        purpose: field('purpose') as Purpose,
       };
     });
     const prescription = prescriptionPayload(value('p-kind'), rows);

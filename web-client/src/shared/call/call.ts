@@ -258,9 +258,13 @@ export class Call {
     }
   }
 
-  /** Our state to the other side: always after a change, otherwise only when it differs from the on/on they assume. */
+  /**
+   * Our state to the other side: always after a change, otherwise only when it differs from the on/on they assume.
+   * The patient's side always tells: the server records the patient's camera as TPG 2020's proof of a video consultation.
+   */
   private async tellMediaState(always = false): Promise<void> {
-    if (!always && this.microphoneOn && this.cameraOn) return;
+    const patientSide = this.me.role === 'patient' || this.me.role === 'healthWorker';
+    if (!always && !patientSide && this.microphoneOn && this.cameraOn) return;
     await this.invoke('SetMediaState', this.consultationId, this.microphoneOn, (this.cameraOn || this.sharingScreen) && this.mode === 'video');
   }
 
