@@ -52,14 +52,20 @@ public static class ClinicalDecisions
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordDiagnosis(Consultation consultation, Guid by, Diagnosis diagnosis, DateTimeOffset now) =>
         Editable(consultation, by) is { } refused ? refused : Events(new DiagnosisRecorded(consultation.Id, diagnosis, by, now));
 
+    /// <summary>Whether the patient is pregnant or breastfeeding, as the doctor asked them.</summary>
+    public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> RecordPregnancy(Consultation consultation, Guid by, PregnancyStatus status, DateTimeOffset now) =>
+        Editable(consultation, by) is { } refused ? refused : Events(new PregnancyStatusRecorded(consultation.Id, status, by, now));
+
     /// <summary>
     /// Replaces the prescription being written. Every line must be allowed by TPG 2020 for how the patient is being seen.
     /// The doctor says whether it is a first consult or a follow-up; a visit booked as the follow-up of this doctor's
     /// prescription is a follow-up unless the doctor says otherwise (a new condition). A follow-up must be proved by
-    /// <paramref name="history"/>.
+    /// <paramref name="history"/>. Then the safety checks (<see cref="SafetyRefusal"/>): each warning needs one of
+    /// <paramref name="safety"/>'s overrides, and a minor's prescription an accompanying adult.
     /// </summary>
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Prescribe(
-        Consultation consultation, Guid by, ConsultKind? declared, IReadOnlyList<PrescribedMedicine> medicines, PrescribingHistory history, DateTimeOffset now)
+        Consultation consultation, Guid by, ConsultKind? declared, IReadOnlyList<PrescribedMedicine> medicines, PrescribingHistory history,
+        PrescribingSafety safety, DateTimeOffset now)
     {
         if (Editable(consultation, by) is { } refused)
         {
@@ -69,9 +75,35 @@ public static class ClinicalDecisions
         {
             return ConsultationError.KindRequired;
         }
-        return TpgRefusal(consultation, kind, medicines, history, now) is { } notAllowed
-            ? notAllowed
-            : Events(new MedicinesPrescribed(consultation.Id, kind, medicines, by, now));
+        if (TpgRefusal(consultation, kind, medicines, history, now) is { } notAllowed)
+        {
+            return notAllowed;
+        }
+        var checkedSafety = SafetyRefusal(consultation, medicines, safety);
+        return checkedSafety.IsSuccess
+            ? Events(new MedicinesPrescribed(consultation.Id, kind, medicines, by, now, checkedSafety.Value, safety.AccompaniedBy))
+            : checkedSafety.Error;
+    }
+
+    /// <summary>
+    /// The safety checks of <paramref name="medicines"/> for this patient in this consultation (its pregnancy status and
+    /// weight): the overrides that answer the warnings, or why the prescription cannot stand — warnings without an
+    /// override (listed in <see cref="ConsultationError.Warnings"/>), or a minor with no accompanying adult, neither from
+    /// the check-in nor named by the doctor.
+    /// </summary>
+    public static Result<IReadOnlyList<SafetyOverride>, ConsultationError> SafetyRefusal(
+        Consultation consultation, IReadOnlyList<PrescribedMedicine> medicines, PrescribingSafety safety)
+    {
+        if (safety.AgeYears < Identity.Family.AdultAge && (safety.AccompaniedBy ?? consultation.AccompaniedBy) is null)
+        {
+            return new ConsultationError("AccompanyingAdultRequired",
+                $"The patient is under {Identity.Family.AdultAge}: a minor's prescription names the adult who came with them. Give their name and relation.");
+        }
+        var facts = new PatientSafetyFacts(safety.AgeYears, safety.Sex, consultation.Record.Pregnancy, consultation.Record.Vitals?.WeightKg, safety.Allergies);
+        var (overrides, unanswered) = SafetyChecks.Answer(SafetyChecks.Check(medicines, facts), safety.Overrides);
+        return unanswered.Count == 0
+            ? Result<IReadOnlyList<SafetyOverride>, ConsultationError>.Success(overrides)
+            : new ConsultationError("SafetyWarnings", SafetyChecks.Explain(unanswered)) { Warnings = unanswered };
     }
 
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> AddAddendum(

@@ -43,6 +43,9 @@ public sealed record Consultation(
     /// <summary>Who the health worker is and the spoke they work at, as the check-in named them.</summary>
     public AssistingHealthWorker? HealthWorker { get; init; }
 
+    /// <summary>The adult the check-in named as coming with the patient.</summary>
+    public Queue.AccompanyingAdult? AccompaniedBy { get; init; }
+
     /// <summary>The patient's feedback on the visit, once given.</summary>
     public FeedbackGiven? Feedback { get; init; }
 
@@ -82,6 +85,7 @@ public sealed record Consultation(
                 FollowUpOf = started.FollowUpOf,
                 HealthWorkerId = started.HealthWorkerId,
                 HealthWorker = started.HealthWorker,
+                AccompaniedBy = started.AccompaniedBy,
             };
         }
         if (state is null)
@@ -104,7 +108,11 @@ public sealed record Consultation(
             VitalsRecorded e => state.Written(state.Record with { Vitals = e.Vitals, VitalsBy = e.By }),
             NotesRecorded e => state.Written(state.Record with { Notes = e.Notes }),
             DiagnosisRecorded e => state.Written(state.Record with { Diagnosis = e.Diagnosis }),
-            MedicinesPrescribed e => state.Written(state.Record with { Kind = e.Kind, Medicines = [.. e.Medicines] }),
+            MedicinesPrescribed e => state.Written(state.Record with
+            {
+                Kind = e.Kind, Medicines = [.. e.Medicines], Overrides = [.. e.Overrides ?? []], AccompaniedBy = e.AccompaniedBy,
+            }),
+            PregnancyStatusRecorded e => state.Written(state.Record with { Pregnancy = e.Status }),
             AddendumRecorded e => state.Written(state.Record with { Addenda = state.Record.Addenda.Add(new Addendum(e.AddendumId, e.Text, e.By, e.At)) }),
             PrescriptionIssued e => state.Written(state.Record with { PrescriptionId = e.PrescriptionId }),
             ConsultationCompleted e => state.Written(state.Record) with { Status = ConsultationStatus.Completed, Present = [], Connected = false, EndedAt = e.At },
@@ -134,6 +142,15 @@ public sealed record ClinicalRecord(
     /// <summary>Who took the vitals on record: the doctor, or the health worker who brought the patient in.</summary>
     public Guid? VitalsBy { get; init; }
 
+    /// <summary>Whether the patient is pregnant or breastfeeding, once the doctor recorded it.</summary>
+    public PregnancyStatus? Pregnancy { get; init; }
+
+    /// <summary>The safety warnings the doctor prescribed despite, with their reasons.</summary>
+    public ImmutableList<SafetyOverride> Overrides { get; init; } = [];
+
+    /// <summary>The adult the doctor named for a minor's prescription (otherwise the check-in's <see cref="Consultation.AccompaniedBy"/>).</summary>
+    public Queue.AccompanyingAdult? AccompaniedBy { get; init; }
+
     public static ClinicalRecord Empty { get; } = new(0, null, null, null, ConsultKind.FirstConsult, [], [], null);
 }
 
@@ -141,6 +158,9 @@ public sealed record Addendum(Guid Id, string Text, Guid By, DateTimeOffset At);
 
 public sealed record ConsultationError(string Code, string Message)
 {
+    /// <summary>The safety warnings the doctor has not overridden, when that is why (code SafetyWarnings).</summary>
+    public IReadOnlyList<SafetyWarning>? Warnings { get; init; }
+
     public static ConsultationError NotFound { get; } = new("ConsultationNotFound", "There is no such consultation.");
 
     public static ConsultationError Stale(long version) =>

@@ -27,10 +27,11 @@ public enum ParticipantRole
 /// <paramref name="FollowUpOf"/>: the prescription of this doctor that asked for this visit, when the patient booked it as that follow-up.
 /// <paramref name="HealthWorkerId"/>: the spoke's health worker who checked the patient in and joins the call with them;
 /// <paramref name="HealthWorker"/>: who they are and where, as the check-in named them.
+/// <paramref name="AccompaniedBy"/>: the adult the check-in named as coming with the patient (always, for a minor).
 /// </remarks>
 public sealed record ConsultationStarted(
     Guid ConsultationId, Guid SessionId, int Token, Guid DoctorId, Guid PatientId, DateTimeOffset At, Guid? FollowUpOf = null, Guid? HealthWorkerId = null,
-    AssistingHealthWorker? HealthWorker = null)
+    AssistingHealthWorker? HealthWorker = null, Queue.AccompanyingAdult? AccompaniedBy = null)
     : IConsultationEvent;
 
 /// <summary>The spoke's health worker in the room with the patient: their name and cadre, and the spoke they brought the patient in at.</summary>
@@ -70,9 +71,18 @@ public sealed record NotesRecorded(Guid ConsultationId, ClinicalNotes Notes, Gui
 
 public sealed record DiagnosisRecorded(Guid ConsultationId, Diagnosis Diagnosis, Guid By, DateTimeOffset At) : IConsultationEvent;
 
-/// <summary>The prescription being written: replaced as a whole on each edit, signed when the consultation completes.</summary>
-public sealed record MedicinesPrescribed(Guid ConsultationId, ConsultKind Kind, IReadOnlyList<Prescriptions.PrescribedMedicine> Medicines, Guid By, DateTimeOffset At)
+/// <summary>
+/// The prescription being written: replaced as a whole on each edit, signed when the consultation completes.
+/// <paramref name="Overrides"/>: the safety warnings the doctor prescribed despite, each with the reason and the warning shown;
+/// <paramref name="AccompaniedBy"/>: the adult a minor's prescription names, when the doctor named one.
+/// </summary>
+public sealed record MedicinesPrescribed(
+    Guid ConsultationId, ConsultKind Kind, IReadOnlyList<Prescriptions.PrescribedMedicine> Medicines, Guid By, DateTimeOffset At,
+    IReadOnlyList<Prescriptions.SafetyOverride>? Overrides = null, Queue.AccompanyingAdult? AccompaniedBy = null)
     : IConsultationEvent;
+
+/// <summary>Whether the patient is pregnant or breastfeeding, as the doctor asked: part of the record, checked at prescribing.</summary>
+public sealed record PregnancyStatusRecorded(Guid ConsultationId, Prescriptions.PregnancyStatus Status, Guid By, DateTimeOffset At) : IConsultationEvent;
 
 /// <summary>A correction after completion: the record itself stays as it was signed.</summary>
 public sealed record AddendumRecorded(Guid ConsultationId, Guid AddendumId, string Text, Guid By, DateTimeOffset At) : IConsultationEvent;

@@ -34,7 +34,8 @@ public sealed record PrescriptionContent(
     DateOnly? FollowUpOn,
     PrescriptionHealthWorker? AssistedBy = null,
     string? Vitals = null,
-    string? Examination = null);
+    string? Examination = null,
+    Queue.AccompanyingAdult? AccompaniedBy = null);
 
 /// <summary>The health worker who brought the patient to the consultation, in their cadre, at their spoke.</summary>
 public sealed record PrescriptionHealthWorker(Guid Id, string Name, Spokes.Cadre Cadre, FacilityDetails Spoke);
@@ -47,7 +48,9 @@ public static class PrescriptionRules
     /// <summary>
     /// The content to sign, or why it cannot be issued. A consultation without medicines has no prescription (null).
     /// An assisted consultation's prescription names the health worker who brought the patient, at <paramref name="spoke"/>.
-    /// TPG 2020 is checked again against <paramref name="history"/>: the diagnosis may have changed since the medicines were written.
+    /// TPG 2020 is checked again against <paramref name="history"/>: the diagnosis may have changed since the medicines were written;
+    /// so are the safety checks, against the patient's <paramref name="allergies"/> now and the overrides recorded with the medicines.
+    /// A minor's prescription names the adult who came with them.
     /// </summary>
     public static Result<PrescriptionContent?, ConsultationError> Compose(
         Consultation consultation,
@@ -58,7 +61,8 @@ public static class PrescriptionRules
         DateTimeOffset now,
         int validityDays = DefaultValidityDays,
         FacilityDetails? spoke = null,
-        PrescribingHistory? history = null)
+        PrescribingHistory? history = null,
+        IReadOnlyList<Records.Allergy>? allergies = null)
     {
         var record = consultation.Record;
         if (record.Medicines.IsEmpty)
@@ -81,13 +85,20 @@ public static class PrescriptionRules
         {
             return refused;
         }
+        var safety = new PrescribingSafety(patient.AgeYears, patient.Sex, allergies ?? [], record.Overrides, record.AccompaniedBy);
+        var checkedSafety = ClinicalDecisions.SafetyRefusal(consultation, record.Medicines, safety);
+        if (!checkedSafety.IsSuccess)
+        {
+            return checkedSafety.Error;
+        }
         return new PrescriptionContent(prescriptionId, consultation.Id, now, IndianTime.Day(now).AddDays(validityDays),
             record.Kind, consultation.Medium, facility, doctor, patient, record.Notes?.ChiefComplaints, record.Diagnosis, record.Medicines,
             record.Notes?.InvestigationsAdvised, record.Notes?.Advice, record.Notes?.FollowUpOn,
             consultation is { HealthWorkerId: { } healthWorkerId, HealthWorker: { } assisting } && spoke is not null
                 ? new PrescriptionHealthWorker(healthWorkerId, assisting.Name, assisting.Cadre, spoke)
                 : null,
-            record.Vitals?.Summary() is { Length: > 0 } vitals ? vitals : null, record.Notes?.Examination);
+            record.Vitals?.Summary() is { Length: > 0 } vitals ? vitals : null, record.Notes?.Examination,
+            patient.AgeYears < Identity.Family.AdultAge ? record.AccompaniedBy ?? consultation.AccompaniedBy : null);
     }
 
     /// <summary>Age in whole years on a date; from the year alone when the date of birth is not known.</summary>

@@ -46,7 +46,10 @@ public class TpgTests
 
     private static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Prescribe(
         Consultation consultation, ConsultKind kind, PrescribingHistory history, params PrescribedMedicine[] lines) =>
-        ClinicalDecisions.Prescribe(consultation, Doctor, kind, lines, history, Now);
+        ClinicalDecisions.Prescribe(consultation, Doctor, kind, lines, history, Adult, Now);
+
+    /// <summary>A man of forty with no allergies: nothing for the safety checks to say.</summary>
+    private static readonly PrescribingSafety Adult = new(40, Domain.Identity.Sex.Male, [], [], null);
 
     [Theory]
     [InlineData("paracetamol")]
