@@ -66,6 +66,7 @@ app.MapTelemedBookings();
 app.MapConsultations();
 app.MapPrescriptions();
 app.MapHealthRecords();
+app.MapAllergies();
 app.MapPharmacy();
 app.MapPayments();
 app.MapAnalytics();

@@ -4,6 +4,7 @@ using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Queue;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Records;
@@ -12,7 +13,17 @@ namespace Telemed.Server.Consultations;
 
 public sealed record DiagnosisInput(string? Text, string? CodeSystem, string? Code);
 
-public sealed record PrescriptionInput(ConsultKind? Kind, IReadOnlyList<MedicineInput>? Medicines);
+/// <summary>
+/// <c>overrides</c> answer the safety warnings a previous attempt returned (code, line, reason); <c>accompaniedBy</c> names
+/// the adult on a minor's prescription when the check-in named none (or another adult came).
+/// </summary>
+public sealed record PrescriptionInput(
+    ConsultKind? Kind, IReadOnlyList<MedicineInput>? Medicines, IReadOnlyList<SafetyOverrideInput>? Overrides = null, AccompanyingAdultInput? AccompaniedBy = null);
+
+/// <summary>The adult who came with a minor; <c>relation</c> is theirs to the patient ("parent").</summary>
+public sealed record AccompanyingAdultInput(string? Name, string? Relation);
+
+public sealed record PregnancyInput(string? Status);
 
 public sealed record AddendumInput(Guid? AddendumId, string? Text);
 
@@ -29,12 +40,15 @@ public sealed record ClinicalRecordView(
     IReadOnlyList<Addendum> Addenda,
     Guid? PrescriptionId,
     HealthWorkerView? AssistedBy,
-    Guid? VitalsBy)
+    Guid? VitalsBy,
+    PregnancyStatus? Pregnancy,
+    IReadOnlyList<SafetyOverride> Overrides,
+    AccompanyingAdult? AccompaniedBy)
 {
     public static ClinicalRecordView Of(Consultation c) => new(c.Id, c.Record.Version, c.Status, c.Medium, c.Record.Vitals, c.Record.Notes, c.Record.Diagnosis,
         c.Record.Kind, c.Record.Medicines, c.Record.Addenda, c.Record.PrescriptionId,
         c is { HealthWorkerId: { } id, HealthWorker: { } worker } ? new HealthWorkerView(id, worker.Name, worker.Cadre, worker.SpokeId, worker.SpokeName) : null,
-        c.Record.VitalsBy);
+        c.Record.VitalsBy, c.Record.Pregnancy, c.Record.Overrides, c.Record.AccompaniedBy ?? c.AccompaniedBy);
 }
 
 /// <summary>The spoke's health worker who brought the patient in and sat with them in the call.</summary>
@@ -67,15 +81,27 @@ public static class ClinicalEndpoints
                 ? (state, by, now) => ClinicalDecisions.RecordDiagnosis(state, by, diagnosis, now)
                 : null, ct))
             .WithSummary("Doctor: provisional diagnosis in words, optionally coded (icd10 or snomed).");
+        record.MapPut("/pregnancy", (Guid consultationId, PregnancyInput input, HttpContext http, CancellationToken ct) =>
+            Change(consultationId, http, errors => errors.RequireValue("status", Pregnancy(input.Status)) is { } status
+                ? (state, by, now) => ClinicalDecisions.RecordPregnancy(state, by, status, now)
+                : null, ct))
+            .WithSummary("Doctor: whether the patient is pregnant or breastfeeding (notPregnant, pregnant, breastfeeding).");
         record.MapPut("/prescription", async (Guid consultationId, PrescriptionInput input, HttpContext http, ConsultationService consultations,
-                IQuerySession db, CancellationToken ct) =>
+                IQuerySession db, TimeProvider time, CancellationToken ct) =>
             {
-                // The patient's history proves a follow-up or a refill; a consultation that does not exist is refused by Change.
-                var patientId = (await consultations.Load(consultationId, ct))?.PatientId;
-                var history = patientId is { } patient ? await PrescribingHistories.Load(db, patient, consultationId, ct) : PrescribingHistory.None;
-                return await Change(consultationId, http, errors => Prescription(input, history, errors), ct);
+                // The patient's history proves a follow-up or a refill, and who they are and their allergies feed the safety
+                // checks; a consultation that does not exist, or not the caller's, is refused by Change before any of it is used.
+                var consultation = await consultations.Load(consultationId, ct);
+                var patient = consultation is null || consultation.DoctorId != http.User.AccountId()
+                    ? null
+                    : await db.LoadAsync<PatientAccount>(consultation.PatientId, ct);
+                var history = patient is null ? PrescribingHistory.None : await PrescribingHistories.Load(db, patient.Id, consultationId, ct);
+                var details = patient is null ? null : await ClinicalParties.PatientAsOf(db, patient, time.GetUtcNow(), ct);
+                var allergies = patient is null ? [] : await AllergyEndpoints.Active(db, patient.Id, ct);
+                return await Change(consultationId, http, errors => Prescription(input, history, details, allergies, errors), ct);
             })
-            .WithSummary("Doctor: the medicines to prescribe (replaces the list); checked against the catalogue and TPG 2020.");
+            .WithSummary("Doctor: the medicines to prescribe (replaces the list); checked against the catalogue, TPG 2020 and the safety checks "
+                + "(422 SafetyWarnings lists each warning; send overrides with reasons).");
         record.MapPost("/addenda", (Guid consultationId, AddendumInput input, HttpContext http, CancellationToken ct) =>
             Change(consultationId, http, errors => Addendum(input, errors), ct, versionRequired: false))
             .WithSummary("Doctor, after completion: a correction appended to the signed record (idempotent by addendumId).");
@@ -87,12 +113,33 @@ public static class ClinicalEndpoints
 
     private delegate Result<IReadOnlyList<IConsultationEvent>, ConsultationError> Decision(Consultation state, Guid by, DateTimeOffset now);
 
-    /// <summary>The kind may be left out on a visit booked as a follow-up (see <see cref="ClinicalDecisions.Prescribe"/>).</summary>
-    private static Decision? Prescription(PrescriptionInput input, PrescribingHistory history, FieldErrors errors)
+    /// <summary>
+    /// The kind may be left out on a visit booked as a follow-up (see <see cref="ClinicalDecisions.Prescribe"/>).
+    /// <paramref name="patient"/> is null when the caller is not the consultation's doctor (the decision refuses them).
+    /// </summary>
+    private static Decision? Prescription(
+        PrescriptionInput input, PrescribingHistory history, PatientDetails? patient, IReadOnlyList<Telemed.Domain.Records.Allergy> allergies, FieldErrors errors)
     {
         var lines = MedicineRules.Lines(input.Medicines, MedicineCatalogue.Seeded, errors);
-        return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind, lines!, history, now);
+        var overrides = SafetyChecks.Overrides(input.Overrides, errors);
+        AccompanyingAdult? adult = null;
+        if (input.AccompaniedBy is { } named)
+        {
+            var name = errors.Require("accompaniedBy.name", PersonRules.Name(named.Name, "The accompanying adult's name"));
+            var relation = errors.RequireValue("accompaniedBy.relation", Family.ParseRelation(named.Relation));
+            adult = name is null || relation is null ? null : new AccompanyingAdult(name, relation.Value, null);
+        }
+        var safety = new PrescribingSafety(patient?.AgeYears ?? 0, patient?.Sex ?? Sex.Unknown, allergies, overrides, adult);
+        return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind, lines!, history, safety, now);
     }
+
+    private static Result<PregnancyStatus, Invalid> Pregnancy(string? raw) => raw?.Trim() switch
+    {
+        "notPregnant" => PregnancyStatus.NotPregnant,
+        "pregnant" => PregnancyStatus.Pregnant,
+        "breastfeeding" => PregnancyStatus.Breastfeeding,
+        _ => new Invalid("Status must be notPregnant, pregnant or breastfeeding."),
+    };
 
     private static Decision? Addendum(AddendumInput input, FieldErrors errors)
     {
@@ -155,14 +202,19 @@ public static class ClinicalEndpoints
         {
             await http.RequestServices.GetRequiredService<AuditTrail>().Refused(caller, $"consultation/{consultationId}/record", "change clinical record", cancellationToken);
         }
-        return TypedResults.Problem(outcome.Error.Message, title: outcome.Error.Code, extensions: new Dictionary<string, object?> { ["code"] = outcome.Error.Code },
+        var extensions = new Dictionary<string, object?> { ["code"] = outcome.Error.Code };
+        if (outcome.Error.Warnings is { } warnings)
+        {
+            extensions["warnings"] = warnings;
+        }
+        return TypedResults.Problem(outcome.Error.Message, title: outcome.Error.Code, extensions: extensions,
             statusCode: outcome.Error.Code switch
             {
                 "ConsultationNotFound" => StatusCodes.Status404NotFound,
                 "KindRequired" => StatusCodes.Status400BadRequest,
                 "NotTheDoctor" => StatusCodes.Status403Forbidden,
                 "StaleVersion" => StatusCodes.Status412PreconditionFailed,
-                "NotAllowedByTpg" or "FollowUpNotProved" => StatusCodes.Status422UnprocessableEntity,
+                "NotAllowedByTpg" or "FollowUpNotProved" or "SafetyWarnings" or "AccompanyingAdultRequired" => StatusCodes.Status422UnprocessableEntity,
                 _ => StatusCodes.Status409Conflict,
             });
     }

@@ -36,7 +36,8 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
                     // A patient brought in at a spoke comes with their health worker, who joins the room, and the vitals taken there.
                     var assisted = entry.AssistedBy;
                     var opened = new ConsultationStarted(started.ConsultationId, started.SessionId, started.Token, started.DoctorId, patient, started.At, followUp,
-                        assisted?.HealthWorkerId, assisted is null ? null : new AssistingHealthWorker(assisted.Name, assisted.Cadre, assisted.SpokeId, assisted.SpokeName));
+                        assisted?.HealthWorkerId, assisted is null ? null : new AssistingHealthWorker(assisted.Name, assisted.Cadre, assisted.SpokeId, assisted.SpokeName),
+                        entry.AccompaniedBy);
                     IConsultationEvent[] opening = assisted?.Vitals is { } vitals
                         ? [opened, new VitalsRecorded(started.ConsultationId, vitals, assisted.HealthWorkerId, started.At)]
                         : [opened];

@@ -36,7 +36,7 @@ public static class ConsultationSetup
                 typeof(CallModeChanged), typeof(ChatMessagePosted), typeof(ChatMessageRead), typeof(ConsultationCompleted), typeof(ConsultationAbandoned),
                 typeof(PreCallCheckRecorded), typeof(VitalsRecorded), typeof(NotesRecorded), typeof(DiagnosisRecorded), typeof(MedicinesPrescribed),
                 typeof(AddendumRecorded), typeof(PrescriptionIssued), typeof(DeviceVitalsRecorded), typeof(FeedbackGiven), typeof(FileShared),
-                typeof(PatientCameraReported),
+                typeof(PatientCameraReported), typeof(PregnancyStatusRecorded),
             ]);
             options.Schema.For<SharedCallFile>();
             // A consultation's stream is short: folded on every read, nothing stored.

@@ -23,7 +23,7 @@ public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<Prescript
         var prescriptionId = Ids.New();
         var history = await PrescribingHistories.Load(session, consultation.PatientId, consultation.Id, cancellationToken);
         var composed = PrescriptionRules.Compose(consultation, prescriptionId, parties.Facility, parties.Doctor, parties.Patient, at,
-            options.Value.ValidityDays, parties.Spoke, history);
+            options.Value.ValidityDays, parties.Spoke, history, await Records.AllergyEndpoints.Active(session, consultation.PatientId, cancellationToken));
         if (!composed.IsSuccess)
         {
             return composed.Error;

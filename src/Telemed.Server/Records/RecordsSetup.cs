@@ -1,4 +1,5 @@
 using Marten;
+using Telemed.Domain.Records;
 using Telemed.Server.Documents;
 
 namespace Telemed.Server.Records;
@@ -13,7 +14,9 @@ public static class RecordsSetup
         {
             options.Schema.For<CareContext>().Index(x => x.PatientId);
             options.Schema.For<ConsentDocument>().Index(x => x.Consent.PatientId);
-            options.Events.AddEventTypes([typeof(RecordRead), typeof(RecordsRead), typeof(RecordsShared), typeof(RecordConsentGranted), typeof(RecordConsentRevoked)]);
+            options.Schema.For<Allergy>().Index(x => x.PatientId);
+            options.Events.AddEventTypes([typeof(RecordRead), typeof(RecordsRead), typeof(RecordsShared), typeof(RecordConsentGranted), typeof(RecordConsentRevoked),
+                typeof(AllergyRecorded), typeof(AllergyResolved)]);
         });
         return builder;
     }

@@ -173,7 +173,7 @@ public class DependantTests(TelemedServer server) : IClassFixture<TelemedServer>
     {
         var guardian = await Host.RegisterNewPatient();
         var child = await Host.AddDependant(guardian);
-        var (_, prescriptionId) = await Clinical.Prescribed(Host, child);
+        var (_, prescriptionId) = await Clinical.Prescribed(Host, child, weightKg: 27.5m);
 
         var pdf = await Host.As(child.AccessToken).GetAsync($"/api/prescriptions/{prescriptionId}/pdf");
         await pdf.ShouldHave(HttpStatusCode.OK);

@@ -70,13 +70,20 @@ public static class Clinical
         return record.GetProperty("prescriptionId").GetGuid();
     }
 
-    /// <summary>A video consultation with a diagnosis and two medicines, completed: its prescription is signed.</summary>
-    public static async Task<(Room Room, Guid PrescriptionId)> Prescribed(TelemedFactory host, TestPatient? patient = null)
+    /// <summary>
+    /// A video consultation with a diagnosis and two medicines, completed: its prescription is signed. A child's
+    /// prescription needs <paramref name="weightKg"/> in the vitals.
+    /// </summary>
+    public static async Task<(Room Room, Guid PrescriptionId)> Prescribed(TelemedFactory host, TestPatient? patient = null, decimal? weightKg = null)
     {
         var room = await OnVideo(host, patient);
         var doctor = host.As(room.DoctorToken);
         await Write(doctor, room,
-            ("vitals", new { systolic = new { value = 128, unit = "mmHg" }, diastolic = new { value = 82, unit = "mmHg" }, pulse = new { value = 88, unit = "/min" } }),
+            ("vitals", new
+            {
+                systolic = new { value = 128, unit = "mmHg" }, diastolic = new { value = 82, unit = "mmHg" }, pulse = new { value = 88, unit = "/min" },
+                weight = weightKg is { } kg ? new { value = kg, unit = "kg" } : null,
+            }),
             ("notes", new { chiefComplaints = "Fever and sore throat for 2 days", advice = "Warm fluids, rest", investigationsAdvised = "CBC if fever persists" }),
             ("diagnosis", new { text = "Acute pharyngitis", codeSystem = "icd10", code = "J02.9" }),
             ("prescription", new { kind = "firstConsult", medicines = new[] { Paracetamol, Amoxicillin } }));
