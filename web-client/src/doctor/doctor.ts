@@ -218,6 +218,7 @@ async function runQueue(sessionId: string) {
     const consultation = await api.get<{ patientId: string; patient?: { name: string; ageYears: number; sex: string; abhaNumber?: string; abhaAddress?: string } }>(
       `/api/consultations/${consultationId}`);
     const patient = consultation.patient;
+    record.showPatient(patient?.ageYears ?? started?.patient.age ?? 0, patient?.sex ?? started?.patient.sex ?? '');
     await Promise.all([
       patientPanel.open(consultation.patientId, {
         name: patient?.name ?? started?.patient.name ?? '', age: patient?.ageYears ?? started?.patient.age ?? 0, sex: patient?.sex ?? started?.patient.sex ?? '',

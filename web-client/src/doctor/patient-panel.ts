@@ -3,6 +3,20 @@ import { ApiError } from '../shared/api';
 import { formatAbha, recordsView, sexKey, type PastRecord, type PatientFacts, type RecordsView } from './doctor-patient';
 import { formatDate, onLanguageChange, t, type MessageKey } from '../shared/i18n';
 
+/** A patient's allergy as the server lists it. */
+export interface PatientAllergy {
+  id: string; substance: string; reaction: string; severity: 'mild' | 'moderate' | 'severe'; verified: boolean; resolvedAt?: string | null;
+}
+
+/** One allergy in words: substance, severity and reaction, verified or only reported, and resolved when it is. */
+export function allergyLine(allergy: PatientAllergy): string {
+  const line = t('allergy.item', {
+    substance: allergy.substance, severity: t(`allergy.${allergy.severity}`), reaction: allergy.reaction,
+    verified: t(allergy.verified ? 'allergy.verified' : 'allergy.unverified'),
+  });
+  return allergy.resolvedAt ? `${line} ${t('allergy.resolved')}` : line;
+}
+
 /**
  * The doctor's view of one patient: who they are, and their past records when the server lets this doctor read them
  * (during their consultation, or with the patient's consent); otherwise it says so and what the patient can do.
@@ -12,9 +26,15 @@ export class PatientPanel {
   private consultationId?: string;
   private facts?: PatientFacts;
   private view: RecordsView = { kind: 'loading' };
+  /** The patient's allergies, or why they could not be read (no consultation or consent: the same rule as records). */
+  private allergies: PatientAllergy[] | { error: string } = [];
 
   constructor() {
     onLanguageChange(() => this.render());
+    $('allergy-form').addEventListener('submit', event => {
+      event.preventDefault();
+      void failSafely(() => this.addAllergy());
+    });
   }
 
   async open(patientId: string, facts: PatientFacts, consultationId?: string) {
@@ -35,9 +55,12 @@ export class PatientPanel {
     } catch (error) {
       view = recordsView({ status: error instanceof ApiError ? error.status : 0, message: (error as Error).message });
     }
+    const allergies = await api.get<PatientAllergy[]>(`/api/patients/${patientId}/allergies`)
+      .catch((error: Error) => ({ error: error instanceof ApiError && error.status === 404 ? t('doctor.recordsNoConsent') : error.message }));
     // Another patient may have been opened while this one loaded.
     if (patientId !== this.patientId) return;
     this.view = view;
+    this.allergies = allergies;
     if (this.facts && !this.facts.abha && abha) this.facts = { ...this.facts, abha };
     this.render();
   }
@@ -81,6 +104,45 @@ export class PatientPanel {
         list.replaceChildren(...this.view.records.map(record => this.item(record)));
         break;
     }
+    this.renderAllergies();
+  }
+
+  /** The allergies, each with a button to mark it resolved while the patient is in this doctor's consultation. */
+  private renderAllergies() {
+    const list = $('patient-allergies');
+    const state = $('allergies-state');
+    $('allergy-form').hidden = !this.consultationId;
+    if ('error' in this.allergies) {
+      state.textContent = this.allergies.error;
+      list.replaceChildren();
+      return;
+    }
+    state.textContent = this.allergies.length === 0 ? t('allergy.none') : '';
+    list.replaceChildren(...this.allergies.map(allergy => {
+      const item = document.createElement('li');
+      item.dataset.allergy = allergy.id;
+      item.dataset.resolved = String(Boolean(allergy.resolvedAt));
+      item.append(allergyLine(allergy));
+      if (this.consultationId && !allergy.resolvedAt) {
+        const resolve = Object.assign(document.createElement('button'), { type: 'button', textContent: t('allergy.resolve') });
+        resolve.addEventListener('click', () => void failSafely(async () => {
+          await api.post(`/api/patients/${this.patientId}/allergies/${allergy.id}/resolve`, undefined);
+          await this.load();
+        }));
+        item.append(' ', resolve);
+      }
+      return item;
+    }));
+  }
+
+  private async addAllergy() {
+    const value = (id: string) => ($(id) as HTMLInputElement).value;
+    await api.post(`/api/patients/${this.patientId}/allergies`, {
+      substance: value('allergy-substance'), reaction: value('allergy-reaction'), severity: value('allergy-severity'),
+      verified: ($('allergy-verified') as HTMLInputElement).checked,
+    });
+    ($('allergy-form') as HTMLFormElement).reset();
+    await this.load();
   }
 
   private item(record: PastRecord) {

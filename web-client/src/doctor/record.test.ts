@@ -19,6 +19,22 @@ describe('prescriptionPayload', () => {
     }));
 });
 
+describe('prescriptionPayload with safety answers', () => {
+  const row = { generic: 'amoxicillin', strength: '500 mg', form: 'capsule', dose: '1', frequency: 'TDS', route: 'oral', durationDays: '5', quantity: '15', instructions: '', purpose: 'start' as const };
+
+  it('sends the overrides and a named adult', () => {
+    const body = prescriptionPayload('firstConsult', [row], [{ code: 'Allergy', line: 0, reason: 'Tolerated it.' }], { name: ' Lakshmi Devi ', relation: 'parent' });
+    expect(body.overrides).toEqual([{ code: 'Allergy', line: 0, reason: 'Tolerated it.' }]);
+    expect(body.accompaniedBy).toEqual({ name: 'Lakshmi Devi', relation: 'parent' });
+  });
+
+  it('leaves both out when there are none', () => {
+    const body = prescriptionPayload('firstConsult', [row], [], { name: ' ', relation: 'parent' });
+    expect('overrides' in body).toBe(false);
+    expect('accompaniedBy' in body).toBe(false);
+  });
+});
+
 describe('listHint', () => {
   it('names the TPG rule of each list', () => {
     expect(listHint('a')).toContain('video');

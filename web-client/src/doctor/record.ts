@@ -1,6 +1,6 @@
-import { ApiError, type Api } from '../shared/api';
+import { ApiError, type Api, type SafetyWarning } from '../shared/api';
 import { applyTranslations, t } from '../shared/i18n';
-import { medicineLineErrors } from './record-lines';
+import { asksPregnancy, isMinor, medicineLineErrors, overridesFor, safetyWarnings, warningKey, type SafetyOverride } from './record-lines';
 
 /** A catalogue row: its TPG 2020 group, which with a line's purpose gives the line's list. */
 export interface CatalogueMedicine { generic: string; forms: string[]; group: 'o' | 'a' | 'chronic' | 'prohibited'; source: string }
@@ -26,8 +26,14 @@ export function vitalsPayload(values: Record<'systolic' | 'diastolic' | 'pulse' 
     .map(([name, value]) => [name, { value: Number(value), unit: units[name as keyof typeof units] }]));
 }
 
-/** The prescription PUT body; blank optional fields are left out so the server sees exactly what the doctor wrote. */
-export function prescriptionPayload(kind: string, rows: MedicineRow[]) {
+/** The adult a minor's prescription names, as the doctor typed them. */
+export interface AccompanyingAdult { name: string; relation: string }
+
+/**
+ * The prescription PUT body; blank optional fields are left out so the server sees exactly what the doctor wrote.
+ * Overrides answer the safety warnings of the last attempt; the adult is sent when the doctor named one.
+ */
+export function prescriptionPayload(kind: string, rows: MedicineRow[], overrides: SafetyOverride[] = [], adult?: AccompanyingAdult) {
   return {
     kind,
     medicines: rows.filter(row => row.generic.trim() !== '').map(row => ({
@@ -35,6 +41,8 @@ export function prescriptionPayload(kind: string, rows: MedicineRow[]) {
       route: row.route, durationDays: optionalNumber(row.durationDays), quantity: optionalNumber(row.quantity),
       instructions: row.instructions.trim() || undefined, purpose: row.purpose,
     })),
+    ...(overrides.length > 0 ? { overrides } : {}),
+    ...(adult && adult.name.trim() !== '' ? { accompaniedBy: { name: adult.name.trim(), relation: adult.relation } } : {}),
   };
 }
 
@@ -51,6 +59,12 @@ export class RecordForm {
   private etag?: string;
   private saving: Promise<void> = Promise.resolve();
   private readonly catalogue = new Map<string, CatalogueMedicine>();
+  /** The safety warnings of the last refused save, each shown with a box for the reason to prescribe anyway. */
+  private warnings: SafetyWarning[] = [];
+  /** The reasons typed so far, by warning: kept when the same warning comes back after another save. */
+  private readonly reasons = new Map<string, string>();
+  /** The adult the record names already (the check-in's): sent again only when the doctor names someone else. */
+  private knownAdult?: AccompanyingAdult;
   /** Something was typed since the last save: signing saves it first, so nothing the doctor wrote is left out. */
   changed = false;
 
@@ -61,12 +75,24 @@ export class RecordForm {
   async open() {
     this.$('record').hidden = false;
     this.$('record-status').textContent = '';
-    const loaded = await this.api.versioned<{ kind?: string }>('GET', this.base);
+    const loaded = await this.api.versioned<{ kind?: string; pregnancy?: string | null; accompaniedBy?: AccompanyingAdult | null }>('GET', this.base);
     this.etag = loaded.etag;
     // A visit booked as the follow-up of this doctor's prescription opens as a follow-up (the doctor may still change it).
     if (loaded.value.kind) (this.$('p-kind') as HTMLSelectElement).value = loaded.value.kind;
+    (this.$('p-pregnancy') as HTMLSelectElement).value = loaded.value.pregnancy ?? '';
+    if (loaded.value.accompaniedBy) {
+      this.knownAdult = { name: loaded.value.accompaniedBy.name, relation: loaded.value.accompaniedBy.relation };
+      (this.$('p-adult-name') as HTMLInputElement).value = this.knownAdult.name;
+      (this.$('p-adult-relation') as HTMLSelectElement).value = this.knownAdult.relation;
+    }
     if (this.$('medicines').childElementCount === 0) this.addMedicine();
     this.$('record').oninput = () => { this.changed = true; };
+  }
+
+  /** Shows what the safety checks ask of this patient: the pregnancy question for women 12–50, the accompanying adult for a minor. */
+  showPatient(age: number, sex: string) {
+    this.$('p-pregnancy-field').hidden = !asksPregnancy(age, sex);
+    this.$('p-adult').hidden = !isMinor(age);
   }
 
   addMedicine() {
@@ -126,6 +152,7 @@ export class RecordForm {
       investigationsAdvised: value('n-investigations'), advice: value('n-advice'), followUpOn: value('n-follow-up') || undefined,
     }]);
     if (value('d-text').trim()) sections.push(['diagnosis', { text: value('d-text'), codeSystem: value('d-system') || undefined, code: value('d-code') || undefined }]);
+    if (value('p-pregnancy')) sections.push(['pregnancy', { status: value('p-pregnancy') }]);
     this.clearLineErrors();
     const rows = this.medicineRows().map(row => {
       const field = (name: string) => row.querySelector<HTMLInputElement>(`.${name}`)!.value;
@@ -135,16 +162,25 @@ export class RecordForm {
         purpose: field('purpose') as Purpose,
       };
     });
-    const prescription = prescriptionPayload(value('p-kind'), rows);
+    const adult = { name: value('p-adult-name'), relation: value('p-adult-relation') };
+    const namedAdult = this.$('p-adult').hidden || (adult.name.trim() === this.knownAdult?.name && adult.relation === this.knownAdult.relation)
+      ? undefined
+      : adult;
+    const prescription = prescriptionPayload(value('p-kind'), rows, overridesFor(this.warnings, this.reasons), namedAdult);
     if (prescription.medicines.length > 0) sections.push(['prescription', prescription]);
     try {
       for (const [part, body] of sections) {
         this.etag = (await this.api.put<unknown>(`${this.base}/${part}`, body, this.etag)).etag;
       }
     } catch (error) {
-      if (error instanceof ApiError) this.markLines(medicineLineErrors(error.problem));
+      if (error instanceof ApiError) {
+        const warnings = safetyWarnings(error.problem);
+        if (warnings.length > 0) this.showWarnings(warnings);
+        else this.markLines(medicineLineErrors(error.problem));
+      }
       throw error;
     }
+    this.showWarnings([]);
     this.changed = false;
     this.$('record-status').textContent = t('record.saved');
   }
@@ -153,6 +189,35 @@ export class RecordForm {
   markSigningRefusal(message: string): boolean {
     this.clearLineErrors();
     return this.markLines(medicineLineErrors(undefined, message));
+  }
+
+  /**
+   * Each warning at its medicine line (or above the medicines when it concerns the whole prescription), with its sentence
+   * and a box for the reason to prescribe anyway; the next save sends the reasons given as overrides.
+   */
+  private showWarnings(warnings: SafetyWarning[]) {
+    this.warnings = warnings;
+    const sent = this.medicineRows().filter(row => row.querySelector<HTMLInputElement>('.generic')!.value.trim() !== '');
+    for (const row of this.medicineRows()) row.querySelector('.safety')!.replaceChildren();
+    const general = this.$('safety-general');
+    general.replaceChildren();
+    let first: HTMLElement | undefined;
+    warnings.forEach((warning, index) => {
+      const place = warning.line === null ? general : sent[warning.line]?.querySelector<HTMLElement>('.safety') ?? general;
+      const box = Object.assign(document.createElement('div'), { className: 'safety-warning' });
+      box.dataset.code = warning.code;
+      const sentence = Object.assign(document.createElement('p'), { id: `safety-${index}`, textContent: t('record.safetyWarning', { warning: warning.message }) });
+      const reason = Object.assign(document.createElement('textarea'), { className: 'override-reason', rows: 2, value: this.reasons.get(warningKey(warning)) ?? '' });
+      reason.setAttribute('aria-describedby', sentence.id);
+      reason.addEventListener('input', () => this.reasons.set(warningKey(warning), reason.value));
+      const label = Object.assign(document.createElement('label'), { textContent: `${t('record.overrideReason')} ` });
+      label.append(reason);
+      box.append(sentence, label);
+      place.append(box);
+      first ??= reason;
+    });
+    general.hidden = general.childElementCount === 0;
+    first?.focus();
   }
 
   private medicineRows() {

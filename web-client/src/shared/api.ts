@@ -2,8 +2,11 @@ import { t } from './i18n';
 import { reachingServer } from './offline';
 import { serverMessage } from './server-errors';
 
-/** The RFC 7807 body of a refusal: a title and detail, or the invalid fields (ValidationProblemDetails). */
-export interface Problem { title?: string; detail?: string; code?: string; errors?: Record<string, string[]> }
+/** A clinical safety check's warning on a prescription (422 SafetyWarnings): its code, the line (medicine index) or null, and the server's sentence. */
+export interface SafetyWarning { code: string; line: number | null; message: string }
+
+/** The RFC 7807 body of a refusal: a title and detail, or the invalid fields (ValidationProblemDetails), or a prescription's safety warnings. */
+export interface Problem { title?: string; detail?: string; code?: string; errors?: Record<string, string[]>; warnings?: SafetyWarning[] }
 
 /** The REST API with the signed-in account's bearer token. Errors carry the server's problem detail. */
 export class ApiError extends Error {
