@@ -27,7 +27,8 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
         }
         if (hiTypes.Contains(HiTypes.OpConsultation) && await consultations.Load(careContext.Id, cancellationToken) is { EndedAt: { } endedAt } consultation)
         {
-            documents.Add(OpConsultation(consultation, await ClinicalParties.Load(session, consultation, endedAt, cancellationToken)));
+            documents.Add(OpConsultation(consultation, await ClinicalParties.Load(session, consultation, endedAt, cancellationToken),
+                await AllergyEndpoints.AsOf(session, consultation.PatientId, endedAt, cancellationToken)));
         }
         if (hiTypes.Contains(HiTypes.Prescription) && careContext.PrescriptionId is { } prescriptionId
             && await PrescriptionEndpoints.Load(session, prescriptionId, cancellationToken) is { } prescription)
@@ -43,8 +44,9 @@ public sealed class HipDocuments(ConsultationService consultations, Prescription
         : (hiTypes.Contains(HiTypes.OpConsultation) ? 1 : 0) + (hiTypes.Contains(HiTypes.Prescription) && careContext.PrescriptionId is not null ? 1 : 0);
 
     /// <summary>A completed consultation's OPConsultRecord, dated when it ended.</summary>
-    public static HipDocument OpConsultation(Consultation consultation, ClinicalParties parties) =>
-        new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Spoke, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value)));
+    public static HipDocument OpConsultation(Consultation consultation, ClinicalParties parties, IReadOnlyList<Domain.Records.Allergy>? allergies = null) =>
+        new(HiTypes.OpConsultation, FhirDocuments.ToJson(FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Spoke, parties.Doctor, parties.Patient,
+            parties.PatientContact, consultation.EndedAt!.Value, allergies)));
 
     /// <summary>A signed prescription's PrescriptionRecord, with its PDF rendered as the patient gets it.</summary>
     public HipDocument Prescription(Domain.Prescriptions.PrescriptionContent content, PatientContact contact, string? keyId, string jws)

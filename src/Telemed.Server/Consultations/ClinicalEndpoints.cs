@@ -246,7 +246,8 @@ public static class ClinicalEndpoints
             return Problems.Conflict("The consultation is not completed yet: its record is still being written.");
         }
         var parties = await ClinicalParties.Load(db, consultation, time.GetUtcNow(), cancellationToken);
-        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Spoke, parties.Doctor, parties.Patient, parties.PatientContact, consultation.EndedAt!.Value);
+        var bundle = FhirDocuments.OpConsultRecord(consultation, parties.Facility, parties.Spoke, parties.Doctor, parties.Patient, parties.PatientContact,
+            consultation.EndedAt!.Value, await AllergyEndpoints.AsOf(db, consultation.PatientId, consultation.EndedAt!.Value, cancellationToken));
         return TypedResults.Text(FhirDocuments.ToJson(bundle), FhirDocuments.MediaType);
     }
 }

@@ -123,8 +123,19 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
                 ],
                 Body, page.Left, page.Y, page.Width);
         }
+        if (content.AccompaniedBy is { } adult)
+        {
+            page.Y += page.Text([new("Accompanied by: ", Bold: true), new($"{adult.Name} ({Relation(adult.Relation)})")], Body, page.Left, page.Y, page.Width);
+        }
         page.Rule();
     }
+
+    /// <summary>The adult's relation to the patient in words: "legal guardian" for LegalGuardian.</summary>
+    private static string Relation(Domain.Identity.Relation relation) => relation switch
+    {
+        Domain.Identity.Relation.LegalGuardian => "legal guardian",
+        _ => relation.ToString().ToLowerInvariant(),
+    };
 
     private static void Clinical(PdfComposer page, PrescriptionContent content, Labels labels)
     {

@@ -31,6 +31,10 @@ public static class AllergyEndpoints
     public static async Task<IReadOnlyList<Allergy>> Active(IQuerySession db, Guid patientId, CancellationToken cancellationToken) =>
         await db.Query<Allergy>().Where(a => a.PatientId == patientId && a.ResolvedAt == null).ToListAsync(cancellationToken);
 
+    /// <summary>The allergies the patient had on record at a moment (a consultation's end): recorded by then, resolved or not since.</summary>
+    public static async Task<IReadOnlyList<Allergy>> AsOf(IQuerySession db, Guid patientId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await db.Query<Allergy>().Where(a => a.PatientId == patientId && a.RecordedAt <= at).OrderBy(a => a.RecordedAt).ToListAsync(cancellationToken);
+
     private static async Task<IResult> List(Guid patientId, ClaimsPrincipal user, IQuerySession db, HealthRecords records, CancellationToken cancellationToken)
     {
         if (await db.LoadAsync<PatientAccount>(patientId, cancellationToken) is null

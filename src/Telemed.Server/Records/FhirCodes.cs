@@ -16,6 +16,8 @@ internal static class FhirCodes
     public const string ConditionCategory = "http://terminology.hl7.org/CodeSystem/condition-category";
     public const string ConditionClinical = "http://terminology.hl7.org/CodeSystem/condition-clinical";
     public const string ConditionVerification = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+    public const string AllergyClinical = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
+    public const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
     public const string ObservationCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
     public const string SignatureType = "urn:iso-astm:E1762-95:2013";
     public const string Rfc3986 = "urn:ietf:rfc:3986";
@@ -44,6 +46,7 @@ internal static class FhirCodes
     public static class Sections
     {
         public static Coding ChiefComplaints => Coding(Snomed, "422843007", "Chief complaint section");
+        public static Coding Allergies => Coding(Snomed, "722446000", "Allergy record");
         public static Coding MedicalHistory => Coding(Snomed, "371529009", "History and physical report");
         public static Coding PhysicalExamination => Coding(Snomed, "425044008", "Physical exam section");
         public static Coding InvestigationAdvice => Coding(Snomed, "721963009", "Order document");

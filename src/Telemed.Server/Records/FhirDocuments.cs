@@ -6,6 +6,7 @@ using Hl7.Fhir.Validation;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Records;
 using Telemed.Domain.Spokes;
 using static Telemed.Server.Records.FhirResources;
 
@@ -32,10 +33,11 @@ public static class FhirDocuments
     /// <summary>
     /// The consultation report. An assisted consultation names its health worker as a practitioner in a role at
     /// <paramref name="spoke"/>: a participant of the encounter, an author of the report and the performer of the vitals they took.
+    /// <paramref name="allergies"/> are the patient's, as known when the consultation ended (<see cref="AllergyEndpoints.AsOf"/>).
     /// </summary>
     public static Bundle OpConsultRecord(
         Consultation consultation, FacilityDetails facility, FacilityDetails? spoke, PrescriberDetails doctor, PatientDetails patient, PatientContact contact,
-        DateTimeOffset now)
+        DateTimeOffset now, IReadOnlyList<Allergy>? allergies = null)
     {
         var entries = new FhirEntries(consultation.Id, "op-consult");
         var record = consultation.Record;
@@ -62,6 +64,7 @@ public static class FhirDocuments
         List<Composition.SectionComponent?> sections =
         [
             ChiefComplaints(entries, notes?.ChiefComplaints, date, encounter),
+            Allergies(entries, allergies ?? [], date),
             notes?.History is { } history ? Section("Medical History", FhirCodes.Sections.MedicalHistory, [], history) : null,
             PhysicalExamination(entries, consultation, notes?.Examination, encounter, assisted),
             InvestigationAdvice(entries, notes?.InvestigationsAdvised, date, encounter, hasDiagnosis),
@@ -546,6 +549,45 @@ public static class FhirDocuments
             }))
             .ToList();
         return Section("Investigation Advice", FhirCodes.Sections.InvestigationAdvice, references, [.. investigations]);
+    }
+
+    /// <summary>The patient's allergies as AllergyIntolerance: active, or resolved by the document's date; verified by a doctor or only reported.</summary>
+    private static Composition.SectionComponent? Allergies(FhirEntries entries, IReadOnlyList<Allergy> allergies, DateTimeOffset date)
+    {
+        if (allergies.Count == 0)
+        {
+            return null;
+        }
+        var references = allergies
+            .Select(allergy => entries.Add($"AllergyIntolerance/{allergy.Id}", new AllergyIntolerance
+            {
+                Meta = FhirEntries.Profile("AllergyIntolerance"),
+                ClinicalStatus = allergy.ResolvedAt is { } resolved && resolved <= date
+                    ? FhirCodes.Concept(FhirCodes.AllergyClinical, "resolved", "Resolved")
+                    : FhirCodes.Concept(FhirCodes.AllergyClinical, "active", "Active"),
+                VerificationStatus = allergy.Verified
+                    ? FhirCodes.Concept(FhirCodes.AllergyVerification, "confirmed", "Confirmed")
+                    : FhirCodes.Concept(FhirCodes.AllergyVerification, "unconfirmed", "Unconfirmed"),
+                Code = new CodeableConcept { Text = allergy.Substance },
+                Patient = entries.Ref(PatientKey, "Patient"),
+                RecordedDateElement = new FhirDateTime(allergy.RecordedAt),
+                Reaction =
+                [
+                    new AllergyIntolerance.ReactionComponent
+                    {
+                        Manifestation = [new CodeableConcept { Text = allergy.Reaction }],
+                        Severity = allergy.Severity switch
+                        {
+                            AllergySeverity.Mild => AllergyIntolerance.AllergyIntoleranceSeverity.Mild,
+                            AllergySeverity.Moderate => AllergyIntolerance.AllergyIntoleranceSeverity.Moderate,
+                            _ => AllergyIntolerance.AllergyIntoleranceSeverity.Severe,
+                        },
+                    },
+                ],
+                Text = FhirEntries.Narrative(allergy.Describe()),
+            }))
+            .ToList();
+        return Section("Allergies", FhirCodes.Sections.Allergies, references, [.. allergies.Select(a => a.Describe())]);
     }
 
     private static Composition.SectionComponent? Medications(

@@ -143,6 +143,57 @@ public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendC
     }
 
     [Fact]
+    public async Task The_doctor_records_an_allergy_sees_the_warning_at_its_line_and_signs_after_overriding_it_with_a_reason()
+    {
+        // Ramesh, not Priya: her past records are counted in another test, and this one completes a consultation.
+        var (doctor, _, _) = await Pages.PatientWaiting(fixture, "9812345678");
+        await doctor.ClickAsync("#call-next");
+        await doctor.ClickAsync("#start");
+        await Assertions.Expect(doctor.Locator("#patient-summary")).ToContainTextAsync("Ramesh Kumar");
+        // A man of seventy: neither the pregnancy question nor an accompanying adult.
+        await Assertions.Expect(doctor.Locator("#p-pregnancy-field")).ToBeHiddenAsync();
+        await Assertions.Expect(doctor.Locator("#p-adult")).ToBeHiddenAsync();
+
+        await doctor.FillAsync("#allergy-substance", "Cetirizine");
+        await doctor.FillAsync("#allergy-reaction", "angioedema");
+        await doctor.SelectOptionAsync("#allergy-severity", "severe");
+        await doctor.CheckAsync("#allergy-verified");
+        await doctor.ClickAsync("#allergy-add");
+        await Assertions.Expect(doctor.Locator("#patient-allergies")).ToContainTextAsync("cetirizine: severe angioedema (verified)");
+
+        await doctor.FillAsync("#d-text", "Allergic rhinitis");
+        var line = doctor.Locator("#medicines .medicine").First;
+        await line.Locator(".generic").PressSequentiallyAsync("cetirizine");
+        await Assertions.Expect(line.Locator(".list")).ToHaveTextAsync("List O: any mode");
+        await line.Locator(".form").SelectOptionAsync("tablet");
+        await line.Locator(".strength").FillAsync("10 mg");
+        await line.Locator(".dose").FillAsync("1 tablet");
+        await line.Locator(".frequency").FillAsync("0-0-1");
+        await line.Locator(".days").FillAsync("5");
+        await line.Locator(".quantity").FillAsync("5");
+        await doctor.ClickAsync("#record-save");
+
+        var warning = line.Locator(".safety-warning");
+        await Assertions.Expect(warning).ToContainTextAsync("the patient is allergic to cetirizine (severe angioedema, verified by a doctor)");
+        await Assertions.Expect(doctor.Locator("#record-status")).Not.ToHaveTextAsync("Record saved.");
+        await Axe.ShouldHaveNoSeriousViolations(doctor, "a prescription with a safety warning (en)");
+        await warning.Locator(".override-reason").FillAsync("Reaction was to a combination cold remedy; tolerated cetirizine since.");
+        await doctor.ClickAsync("#record-save");
+        await Assertions.Expect(doctor.Locator("#record-status")).ToHaveTextAsync("Record saved.");
+        await Assertions.Expect(line.Locator(".safety-warning")).ToHaveCountAsync(0);
+
+        await doctor.ClickAsync("#complete");
+        await Assertions.Expect(doctor.Locator("#completed")).ToContainTextAsync("signed");
+        var consultationId = (await (await fixture.Send(HttpMethod.Get, "/api/records", await fixture.PatientToken("+919812345678")))
+            .Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().First(r => r.GetProperty("status").GetString() == "completed")
+            .GetProperty("consultationId").GetGuid();
+        var record = await (await fixture.Send(HttpMethod.Get, $"/api/consultations/{consultationId}/record", await fixture.SignIn(Asha)))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        record.GetProperty("overrides").EnumerateArray().ShouldHaveSingleItem().GetProperty("reason").GetString()
+            .ShouldBe("Reaction was to a combination cold remedy; tolerated cetirizine since.");
+    }
+
+    [Fact]
     public async Task An_invited_doctor_is_told_joins_the_room_and_chats_while_the_call_stays_connected()
     {
         var colleague = await fixture.NewPage();

@@ -83,6 +83,20 @@ public sealed partial class PrescriptionPdfTests : IDisposable
     }
 
     [Fact]
+    public async Task A_minors_prescription_names_the_adult_who_came_with_them()
+    {
+        var child = Sample() with
+        {
+            Patient = Sample().Patient with { AgeYears = 9 },
+            AccompaniedBy = new Telemed.Domain.Queue.AccompanyingAdult("Sunita Devi", Relation.LegalGuardian, null),
+        };
+
+        var words = Whitespace().Replace(await Tool.Text("pdftotext", "-layout", await Save(new PrescriptionPdf(fonts).Render(child, Url), "minor.pdf"), "-"), " ");
+
+        words.ShouldContain("Accompanied by: Sunita Devi (legal guardian)");
+    }
+
+    [Fact]
     public async Task Text_extraction_gives_back_every_detail_with_hindi_in_logical_order()
     {
         var path = await Save(new PrescriptionPdf(fonts).Render(Sample(), Url, "kid-2025-a"));

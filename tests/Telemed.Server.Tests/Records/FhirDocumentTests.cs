@@ -4,6 +4,7 @@ using Hl7.Fhir.Serialization;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
+using Telemed.Domain.Records;
 using Telemed.Server.Records;
 
 namespace Telemed.Server.Tests.Records;
@@ -66,6 +67,29 @@ public class FhirDocumentTests
     public static TheoryData<string> Documents => ["op-consult", "prescription"];
 
     private static Bundle Build(string document) => document == "op-consult" ? OpConsult() : Prescription();
+
+    [Fact]
+    public void The_consultation_report_lists_the_patients_allergies_as_AllergyIntolerance()
+    {
+        var penicillin = new Allergy(Guid.Parse("77777777-0000-0000-0000-0000000000a1"), PatientId, "penicillin", "urticaria", AllergySeverity.Severe, true, Doctor, Start);
+        var sulfa = new Allergy(Guid.Parse("77777777-0000-0000-0000-0000000000a2"), PatientId, "sulfa", "rash", AllergySeverity.Mild, false, PatientId, Start.AddDays(-40))
+        {
+            ResolvedAt = Start.AddMinutes(2), ResolvedBy = Doctor,
+        };
+        var bundle = FhirDocuments.OpConsultRecord(Completed, Facility, null, Prescriber, Sunita, SunitaContact, Now, [sulfa, penicillin]);
+
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+        var section = Single<Composition>(bundle).Section.Single(s => s.Title == "Allergies");
+        section.Code.Coding.ShouldHaveSingleItem().Code.ShouldBe("722446000");
+        var listed = section.Entry.Select(e => Resolve<AllergyIntolerance>(bundle, e)).ToList();
+        listed.Select(a => a.Code.Text).ShouldBe(["sulfa", "penicillin"]);
+        listed.Select(a => a.ClinicalStatus.Coding[0].Code).ShouldBe(["resolved", "active"]);
+        listed.Select(a => a.VerificationStatus.Coding[0].Code).ShouldBe(["unconfirmed", "confirmed"]);
+        listed[1].Reaction.ShouldHaveSingleItem().Severity.ShouldBe(AllergyIntolerance.AllergyIntoleranceSeverity.Severe);
+        listed[1].Reaction[0].Manifestation.ShouldHaveSingleItem().Text.ShouldBe("urticaria");
+        listed[1].Patient.Reference.ShouldBe(Single<Composition>(bundle).Subject.Reference);
+        Single<Composition>(OpConsult()).Section.ShouldNotContain(s => s.Title == "Allergies", "no allergies on record, no section");
+    }
 
     [Theory]
     [MemberData(nameof(Documents))]
