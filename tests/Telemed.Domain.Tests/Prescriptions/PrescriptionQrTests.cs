@@ -67,6 +67,20 @@ public class PrescriptionQrTests
     }
 
     [Fact]
+    public void A_code_re_packed_with_an_altered_prescription_decodes_but_is_refused()
+    {
+        var parts = PrescriptionSignature.Sign(Content, KeyId, Key).Split('.');
+        var altered = System.Text.Encoding.UTF8.GetString(Base64Url.Decode(parts[1])!).Replace("\"quantity\":6", "\"quantity\":60", StringComparison.Ordinal);
+        altered.ShouldContain("\"quantity\":60");
+        var repacked = PrescriptionQr.Encode(Url, $"{parts[0]}.{Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(altered))}.{parts[2]}");
+
+        var verified = PrescriptionSignature.Verify(PrescriptionQr.Decode(repacked), Published);
+
+        verified.IsSuccess.ShouldBeFalse();
+        verified.Error.ShouldBe(SignatureProblem.BadSignature);
+    }
+
+    [Fact]
     public void A_code_signed_by_another_key_under_the_published_key_id_is_refused()
     {
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);

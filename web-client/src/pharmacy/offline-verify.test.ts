@@ -38,6 +38,18 @@ describe('verifyOffline', () => {
   it.each([12, 101, 333])('refuses the code with one digit of its payload changed (at %i)', async offset =>
     expect((await verifyOffline(tampered(fixture.qr, offset), keys, fixture.emptyList, inDecember)).verdict).toBe('altered'));
 
+  it('refuses a code re-packed with an altered prescription, which inflates and reads well', async () => {
+    const [header, payload, signature] = fixture.jws.split('.');
+    const signed = new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0)));
+    const altered = new TextEncoder().encode(signed.replace('"quantity":10', '"quantity":90'));
+    const compressed = new Uint8Array(await new Response(new Blob([altered]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer());
+    const packed = `${header}.${btoa(String.fromCharCode(...compressed)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.${signature}`;
+    const code = `https://x/verify/1#jws:${[...packed].map(c => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`;
+    expect(await decodePrescriptionQr(code)).toContain(header);
+
+    expect((await verifyOffline(code, keys, fixture.emptyList, inDecember)).verdict).toBe('altered');
+  });
+
   it('refuses a signature from a key it does not hold, and one from another key under a held key id', async () => {
     expect((await verifyOffline(fixture.qr, [], undefined, inDecember)).verdict).toBe('unknownKey');
     const other: Jwk = { ...keys[0], x: 'MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4', y: '4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM' };
