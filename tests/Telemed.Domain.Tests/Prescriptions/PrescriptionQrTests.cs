@@ -18,7 +18,7 @@ public class PrescriptionQrTests
         new PrescriberDetails(Guid.Parse("66666666-0000-0000-0000-00000000000d"), "Dr Asha Rao", "MBBS, MD", "KMC-12345", "Karnataka Medical Council", "71-1234-5678-9012"),
         new PatientDetails(Guid.Parse("66666666-0000-0000-0000-00000000000e"), "सुनीता देवी", 42, Sex.Female, "91-1234-5678-9012", "sunita@sbx"),
         "Fever for 2 days", new Diagnosis("Viral fever", new CodedConcept("icd10", "B34.9")),
-        [new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgList.O, false)],
+        [new("paracetamol", "500 mg", "tablet", "1 tablet", "1-0-1", "oral", 3, 6, "दिन में दो बार खाने के बाद", TpgGroup.O, MedicinePurpose.Start)],
         "CBC", "Fluids, rest", new DateOnly(2026, 12, 2));
 
     private static ECDsa? Published(string kid) => kid == KeyId ? Key : null;
