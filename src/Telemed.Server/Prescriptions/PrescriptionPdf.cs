@@ -29,7 +29,7 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
     // Error correction L, as SMART Health Cards choose: the signature, not the error correction, guards the content (a
     // misread fails to verify, it cannot pass as another prescription), and L keeps the code four versions smaller than M
     // for the same payload, so its modules can be this large. Version 30 (145 modules with the quiet zone, 61 mm) holds
-    // a prescription of about 15 medicines; a longer one prints the link alone (see Signature).
+    // a prescription of 15 to 20 medicines; a longer one prints the link alone (see Signature).
     private const float QrModule = 1.2f;
     public const int MaxOfflineQrVersion = 30;
     private const float LinkQrSize = 112;
