@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
+using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Records;
 
@@ -14,8 +15,8 @@ namespace Telemed.Server.Tests.Records;
 /// <remarks>
 /// Terminology is checked locally: a binding whose value set is in the IG or the core specification and can be expanded
 /// here (the IG's own code systems, FHIR's and HL7's) is checked code by code. The NRCeS profiles bind SNOMED CT and LOINC
-/// value sets only as example or preferred bindings, which no validator enforces; the profiles fix the codes that matter
-/// (document types, section codes) as values, and those are checked. A required binding the validator cannot expand here
+/// value sets only as example, preferred or extensible bindings, which Firely does not turn into errors; the profiles fix
+/// the codes that matter (document types, section codes) as values, and those are checked. A required binding the validator cannot expand here
 /// is an error, unless its value set is one of <see cref="UncheckableValueSets"/>, where it is a warning.
 /// </remarks>
 public sealed class NrcesValidator
@@ -39,10 +40,11 @@ public sealed class NrcesValidator
 
     private readonly Validator validator;
     private readonly IAsyncResourceResolver resolver;
+    private readonly string packageDirectory;
 
     public NrcesValidator(string packageDirectory)
     {
-        PackageDirectory_ = packageDirectory;
+        this.packageDirectory = packageDirectory;
         var ig = new DirectorySource(Path.Combine(packageDirectory, "package"), new DirectorySourceSettings { IncludeSubDirectories = false });
         resolver = new CachedResolver(new MultiResolver(ig, ZipSource.CreateValidationSource()));
         var terminology = new LocalTerminologyService(resolver);
@@ -55,8 +57,6 @@ public sealed class NrcesValidator
         };
         validator = new Validator(resolver, terminology, null, settings);
     }
-
-    private string PackageDirectory_ { get; }
 
     /// <summary>The issues Firely reports for a resource against <paramref name="profile"/> and the profiles it claims.</summary>
     public OperationOutcome Validate(Resource resource, string profile) => validator.Validate(resource, profile);
@@ -89,7 +89,7 @@ public sealed class NrcesValidator
 
     /// <summary>An example of the IG, parsed.</summary>
     public T Example<T>(string fileName) where T : Resource =>
-        new FhirJsonDeserializer(new DeserializerSettings()).Deserialize<T>(File.ReadAllText(Path.Combine(PackageDirectory_, "package", "example", fileName)));
+        new FhirJsonDeserializer(new DeserializerSettings()).Deserialize<T>(File.ReadAllText(Path.Combine(packageDirectory, "package", "example", fileName)));
 
     public static string Describe(OperationOutcome.IssueComponent issue) =>
         $"{issue.Severity}: {string.Join(", ", issue.Expression.Concat(issue.Location).Distinct())}: {issue.Details?.Text ?? issue.Diagnostics}";
@@ -100,7 +100,7 @@ public sealed class NrcesValidator
     /// </summary>
     private static string PackageDirectory()
     {
-        var root = RepositoryRoot();
+        var root = ServerProcess.RepositoryRoot();
         string?[] candidates =
         [
             Environment.GetEnvironmentVariable("TELEMED_FHIR_IG"),
@@ -111,17 +111,5 @@ public sealed class NrcesValidator
             ?? throw new InvalidOperationException(
                 $"The NRCeS IG package ({PackageFolder}) is in none of: {string.Join(", ", candidates.Where(c => c is not null))}. "
                 + "Build it with tools/fhir-ig/build.sh (docs/fhir.md says from what).");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Telemed.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Telemed.sln above {AppContext.BaseDirectory}.");
     }
 }
