@@ -42,6 +42,10 @@ public sealed class NrcesValidator
     private readonly IAsyncResourceResolver resolver;
     private readonly string packageDirectory;
 
+    // Firely's validator and its resolvers are not thread-safe (firely-validator-api #381), and test classes run in
+    // parallel: one validation at a time.
+    private readonly Lock gate = new();
+
     public NrcesValidator(string packageDirectory)
     {
         this.packageDirectory = packageDirectory;
@@ -59,7 +63,13 @@ public sealed class NrcesValidator
     }
 
     /// <summary>The issues Firely reports for a resource against <paramref name="profile"/> and the profiles it claims.</summary>
-    public OperationOutcome Validate(Resource resource, string profile) => validator.Validate(resource, profile);
+    public OperationOutcome Validate(Resource resource, string profile)
+    {
+        lock (gate)
+        {
+            return validator.Validate(resource, profile);
+        }
+    }
 
     /// <summary>The errors of a document bundle against NRCeS's DocumentBundle and the profiles its entries claim.</summary>
     public IReadOnlyList<string> DocumentErrors(Bundle bundle) => Errors(bundle, Profiles + "DocumentBundle");
@@ -78,8 +88,12 @@ public sealed class NrcesValidator
     public IReadOnlyDictionary<string, string> SectionSlices(string profile)
     {
         const string SectionSlice = "Composition.section:";
-        var definition = resolver.FindStructureDefinitionAsync(profile).GetAwaiter().GetResult()
-            ?? throw new InvalidOperationException($"The IG has no profile {profile}.");
+        StructureDefinition? found;
+        lock (gate)
+        {
+            found = resolver.FindStructureDefinitionAsync(profile).GetAwaiter().GetResult();
+        }
+        var definition = found ?? throw new InvalidOperationException($"The IG has no profile {profile}.");
         return definition.Snapshot.Element
             .Where(e => e.Path == "Composition.section.code.coding.code" && e.ElementId.StartsWith(SectionSlice, StringComparison.Ordinal))
             .Select(e => (Code: (e.Fixed as Code)?.Value, Slice: e.ElementId[SectionSlice.Length..].Split('.')[0]))
