@@ -67,13 +67,19 @@ public class FhirDocumentTests
     private static Bundle Build(string document) => document == "op-consult" ? OpConsult() : Prescription();
 
     /// <summary>Every kind of document bundle Telemed builds, by name.</summary>
-    public static TheoryData<string> EveryKindOfDocument => ["op-consult", "op-consult-with-devices", "op-consult-assisted", "prescription", "prescription-assisted"];
+    public static TheoryData<string> EveryKindOfDocument =>
+        ["op-consult", "op-consult-with-devices", "op-consult-assisted", "op-consult-with-nothing-recorded", "prescription", "prescription-assisted"];
 
     internal static Bundle BuildAnyKind(string document) => document switch
     {
         "op-consult" => OpConsult(),
         "op-consult-with-devices" => WithDeviceReadings(),
         "op-consult-assisted" => AssistedOpConsult(),
+        "op-consult-with-nothing-recorded" => FhirDocuments.OpConsultRecord(new IConsultationEvent[]
+            {
+                new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start),
+                new ConsultationCompleted(Id, Doctor, End),
+            }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, null, Prescriber, Sunita, SunitaContact, Now),
         "prescription" => Prescription(),
         "prescription-assisted" => AssistedPrescription(),
         _ => throw new ArgumentOutOfRangeException(nameof(document), document, null),
