@@ -31,13 +31,10 @@ public static class PrescriptionSignature
     public static byte[] Payload(PrescriptionContent content) =>
         CanonicalJson.Serialize(JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(content, JsonOptions)));
 
-    public static string Sign(PrescriptionContent content, string keyId, ECDsa key)
-    {
-        var header = CanonicalJson.Serialize(new JsonObject { ["alg"] = "ES256", ["kid"] = keyId, ["typ"] = "JOSE" });
-        var signingInput = $"{Base64Url.Encode(header)}.{Base64Url.Encode(Payload(content))}";
-        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return $"{signingInput}.{Base64Url.Encode(signature)}";
-    }
+    /// <summary>The JWS "typ" of a prescription (RFC 8725 §3.11: each kind of signed object its own type, so none passes for another).</summary>
+    public const string Type = "JOSE";
+
+    public static string Sign(PrescriptionContent content, string keyId, ECDsa key) => CompactJws.Sign(Payload(content), Type, keyId, key);
 
     /// <summary>True when the JWS verifies against a published key and signs exactly this content (nothing altered since).</summary>
     public static bool Signs(string jws, PrescriptionContent content, Func<string, ECDsa?> publicKeyFor) =>
@@ -45,18 +42,53 @@ public static class PrescriptionSignature
 
     public static Result<VerifiedPrescription, SignatureProblem> Verify(string? jws, Func<string, ECDsa?> publicKeyFor)
     {
+        var verified = CompactJws.Verify(jws, Type, publicKeyFor);
+        if (!verified.IsSuccess)
+        {
+            return verified.Error;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<PrescriptionContent>(verified.Value.Payload, JsonOptions) is { } content
+                ? new VerifiedPrescription(verified.Value.KeyId, content)
+                : SignatureProblem.Malformed;
+        }
+        catch (JsonException)
+        {
+            return SignatureProblem.Malformed;
+        }
+    }
+}
+
+public sealed record SignedPayload(string KeyId, byte[] Payload);
+
+/// <summary>Compact JWS (RFC 7515) with ES256: header.payload.signature, each base64url, the signature raw r||s as WebCrypto also reads it.</summary>
+public static class CompactJws
+{
+    public static string Sign(byte[] payload, string type, string keyId, ECDsa key)
+    {
+        var header = CanonicalJson.Serialize(new JsonObject { ["alg"] = "ES256", ["kid"] = keyId, ["typ"] = type });
+        var signingInput = $"{Base64Url.Encode(header)}.{Base64Url.Encode(payload)}";
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return $"{signingInput}.{Base64Url.Encode(signature)}";
+    }
+
+    /// <summary>The signed payload when the JWS is of <paramref name="type"/> and verifies against the key its "kid" names.</summary>
+    public static Result<SignedPayload, SignatureProblem> Verify(string? jws, string type, Func<string, ECDsa?> publicKeyFor)
+    {
         var parts = (jws ?? "").Trim().Split('.');
         if (parts.Length != 3 || Base64Url.Decode(parts[0]) is not { } headerBytes || Base64Url.Decode(parts[1]) is not { } payload
             || Base64Url.Decode(parts[2]) is not { } signature)
         {
             return SignatureProblem.Malformed;
         }
-        string? alg, kid;
+        string? alg, kid, typ;
         try
         {
             var header = JsonNode.Parse(headerBytes);
             alg = header?["alg"]?.GetValue<string>();
             kid = header?["kid"]?.GetValue<string>();
+            typ = header?["typ"]?.GetValue<string>();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -66,25 +98,18 @@ public static class PrescriptionSignature
         {
             return SignatureProblem.UnsupportedAlgorithm;
         }
+        if (typ != type)
+        {
+            return SignatureProblem.Malformed;
+        }
         if (kid is null || publicKeyFor(kid) is not { } key)
         {
             return SignatureProblem.UnknownKey;
         }
         var signingInput = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
-        if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-        {
-            return SignatureProblem.BadSignature;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<PrescriptionContent>(payload, JsonOptions) is { } content
-                ? new VerifiedPrescription(kid, content)
-                : SignatureProblem.Malformed;
-        }
-        catch (JsonException)
-        {
-            return SignatureProblem.Malformed;
-        }
+        return key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+            ? new SignedPayload(kid, payload)
+            : SignatureProblem.BadSignature;
     }
 }
 

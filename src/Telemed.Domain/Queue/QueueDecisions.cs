@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Telemed.Domain.Queue;
 
 /// <summary>
@@ -65,6 +66,11 @@ public static class QueueDecisions
         if (now >= session.EndsAt)
         {
             return new QueueError(QueueErrorCode.SessionEnded, $"This OPD session ended at {session.EndsAt:HH:mm} UTC.");
+        }
+        if (IndianTime.Day(now) < IndianTime.Day(session.StartsAt))
+        {
+            return new QueueError(QueueErrorCode.SessionNotToday,
+                $"This OPD session is on {IndianTime.Day(session.StartsAt).ToString("d MMM yyyy", CultureInfo.InvariantCulture)}: check in on that day, or book a slot ahead.");
         }
         if (booking is null && session.PlacesTaken >= session.Capacity)
         {

@@ -7,6 +7,7 @@ public enum QueueErrorCode
     SessionClosed,
     SessionPaused,
     SessionEnded,
+    SessionNotToday,
     SessionFull,
     AlreadyInState,
     NobodyWaiting,

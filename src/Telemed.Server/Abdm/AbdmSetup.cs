@@ -30,6 +30,8 @@ public static class AbdmSetup
         services.AddSingleton<CareContextLinks>();
         services.AddHostedService(provider => provider.GetRequiredService<CareContextLinks>());
         services.AddSingleton<PatientLinking>();
+        services.AddSingleton<AbdmHousekeeping>();
+        services.AddHostedService(provider => provider.GetRequiredService<AbdmHousekeeping>());
         services.AddSingleton<IRegistryLookup, AbdmRegistries>();
         services.AddTransient<AbdmRequestIdHandler>();
         services.AddTransient<AbdmAttemptHandler>();

@@ -177,11 +177,9 @@ internal sealed class PdfComposer(PdfFonts fonts, float margin = 40)
         }
     }
 
-    /// <summary>A QR code (error correction M) as filled squares, quiet zone included, <paramref name="size"/> points wide.</summary>
-    public void QrCode(string payload, float x, float top, float size)
+    /// <summary>A QR code as filled squares, quiet zone included, <paramref name="size"/> points wide.</summary>
+    public void QrCode(QRCodeData data, float x, float top, float size)
     {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M);
         var matrix = data.ModuleMatrix;
         var module = size / matrix.Count;
         var rects = new List<SKRect>();

@@ -27,9 +27,25 @@ public static class PrescriptionEndpoints
             http.Response.Headers.CacheControl = "public, max-age=300";
             return TypedResults.Json(keys.Jwks(), contentType: "application/jwk-set+json");
         }).AllowAnonymous().RequireRateLimiting(Security.PublicKeysLimit).WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
+        // Public as the JWKS is, for the same readers: the pharmacy page and `telemed verify` of anyone holding a paper
+        // prescription, offline later. It names random ids only, meaningless without the paper that carries one.
+        app.MapGet("/api/prescriptions/revocations", Revocations)
+            .AllowAnonymous().RequireRateLimiting(Security.PublicKeysLimit).WithTags("Prescriptions")
+            .WithSummary("The signed list (compact JWS, typ telemed-revocations) of revoked prescriptions still within their validity, for offline verifiers.");
         app.MapPost("/api/admin/prescription-keys", RotateKey)
             .RequireAuthorization(Roles.Admin).WithTags("Admin").WithSummary("Rotate the prescription signing key; older keys stay published.");
         app.MapPrescriptionDocuments();
+    }
+
+    /// <summary>Revocations are rare, so the list is read from their events on each request (cached by clients for a minute).</summary>
+    private static async Task<IResult> Revocations(HttpContext http, IQuerySession db, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var revoked = (await db.Events.QueryRawEventDataOnly<PrescriptionRevoked>().ToListAsync(cancellationToken)).Select(r => r.PrescriptionId).Distinct().ToList();
+        var signed = revoked.Count == 0 ? []
+            : await db.Events.QueryRawEventDataOnly<PrescriptionSigned>().Where(s => s.PrescriptionId.IsOneOf(revoked)).ToListAsync(cancellationToken);
+        var list = RevocationList.Of(signed.Select(s => (s.PrescriptionId, s.Content.ValidUntil)), time.GetUtcNow());
+        http.Response.Headers.CacheControl = "public, max-age=60";
+        return TypedResults.Text(keys.Sign(list), "application/jose");
     }
 
     private static IResult RotateKey(PrescriptionKeys keys)

@@ -57,6 +57,12 @@ public sealed class PrescriptionKeys
         return (PrescriptionSignature.Sign(content, keyId, key), keyId);
     }
 
+    public string Sign(RevocationList list)
+    {
+        var (keyId, key) = active;
+        return list.Sign(keyId, key);
+    }
+
     /// <summary>The key to verify with (an unknown id triggers one re-read of the store: another node may have rotated).</summary>
     public ECDsa? VerificationKey(string keyId)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using QRCoder;
 using SkiaSharp;
 using Telemed.Domain;
 using Telemed.Domain.Consultations;
@@ -24,6 +25,15 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
     private static readonly TextStyle Small = new(7.5f, Muted);
     private static readonly TextStyle Rx = new(18, Ink);
 
+    // The QR code's budget, for a phone to read it off a 300 dpi print. Each module is 1.2 pt: 5 printer dots, 0.42 mm.
+    // Error correction L, as SMART Health Cards choose: the signature, not the error correction, guards the content (a
+    // misread fails to verify, it cannot pass as another prescription), and L keeps the code four versions smaller than M
+    // for the same payload, so its modules can be this large. Version 30 (145 modules with the quiet zone, 61 mm) holds
+    // a prescription of 15 to 20 medicines; a longer one prints the link alone (see Signature).
+    private const float QrModule = 1.2f;
+    public const int MaxOfflineQrVersion = 30;
+    private const float LinkQrSize = 112;
+
     // Where the left column (facility, doctor, patient) ends and the right one (prescription, ABHA) begins.
     private const float Split = 0.58f;
 
@@ -48,7 +58,8 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
 
     /// <param name="verificationUrl">Where the QR code points: the public page that checks this prescription's signature and status.</param>
     /// <param name="keyId">The signing key's id (JWS "kid"), printed so a pharmacist can match it against the published keys.</param>
-    /// <param name="jws">The signature, embedded in the document's Keywords as "telemed-jws:…" so the PDF alone can be verified offline.</param>
+    /// <param name="jws">The signature, embedded in the document's Keywords as "telemed-jws:…" so the PDF alone can be verified offline,
+    /// and carried by the QR code after the link (<see cref="PrescriptionQr"/>) so the printed page can be too.</param>
     /// <param name="language">The patient's language (<see cref="MessageCatalogue.Languages"/>): its labels are printed beside the English ones.</param>
     public byte[] Render(PrescriptionContent content, string verificationUrl, string? keyId = null, string? jws = null, string language = MessageCatalogue.English)
     {
@@ -60,7 +71,7 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         Clinical(page, content, labels);
         Medicines(page, content, labels);
         Afterwards(page, content, labels);
-        Signature(page, content, verificationUrl, keyId);
+        Signature(page, content, verificationUrl, keyId, jws);
         return page.ToPdf($"Prescription {content.PrescriptionId}", content.IssuedAt,
             (number, count) => $"Prescription {content.PrescriptionId} · page {number} of {count} · valid only with its digital signature",
             jws is null ? null : EmbeddedSignature.Prefix + jws);
@@ -184,9 +195,12 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         }
     }
 
-    private static void Signature(PdfComposer page, PrescriptionContent content, string verificationUrl, string? keyId)
+    private static void Signature(PdfComposer page, PrescriptionContent content, string verificationUrl, string? keyId, string? jws)
     {
-        const float qr = 112;
+        using var code = OfflineCode(verificationUrl, jws);
+        using var link = code is null ? QRCodeGenerator.GenerateQrCode(verificationUrl, QRCodeGenerator.ECCLevel.M) : null;
+        var data = code ?? link!;
+        var qr = code is null ? LinkQrSize : data.ModuleMatrix.Count * QrModule;
         page.KeepTogether(qr + 2 * Small.LineHeight + 12);
         page.Rule();
         var doctor = content.Doctor;
@@ -197,12 +211,39 @@ public sealed class PrescriptionPdf(PdfFonts fonts)
         height += 4;
         height += page.Text(
             [new("Signed as a JSON Web Signature (ES256) over the prescription's contents"
-                + (keyId is null ? "" : $" with key id {keyId}")
-                + ". Scan the QR code or open the link below to check the signature and that the prescription has not been revoked or fully dispensed.")],
+                + (keyId is null ? "" : $" with key id {keyId}") + ". "
+                + (code is not null
+                    ? "The QR code carries the signed prescription: a Telemed pharmacy checks it even without a network. Open the link below to check that it has not been revoked or fully dispensed."
+                    : jws is null
+                        ? "Scan the QR code or open the link below to check the signature and that the prescription has not been revoked or fully dispensed."
+                        : "This prescription is too long for its QR code to carry it: scan the code or open the link below to check it online; the PDF file itself can be checked offline with telemed verify."))],
             Small, page.Left, page.Y + height, width);
-        page.QrCode(verificationUrl, page.Right - qr, page.Y, qr);
+        page.QrCode(data, page.Right - qr, page.Y, qr);
         page.Y += Math.Max(height, qr);
         page.Y += page.Text([new("Verify: ", Bold: true), new(verificationUrl)], Small, page.Left, page.Y, page.Width, Align.Right);
+    }
+
+    /// <summary>The QR code carrying the signed prescription (<see cref="PrescriptionQr"/>), or null when it would exceed the budget.</summary>
+    public static QRCodeData? OfflineCode(string verificationUrl, string? jws)
+    {
+        if (jws is null)
+        {
+            return null;
+        }
+        try
+        {
+            var data = QRCodeGenerator.GenerateQrCode(PrescriptionQr.Encode(verificationUrl, jws), QRCodeGenerator.ECCLevel.L);
+            if (data.Version <= MaxOfflineQrVersion)
+            {
+                return data;
+            }
+            data.Dispose();
+            return null;
+        }
+        catch (QRCoder.Exceptions.DataTooLongException)
+        {
+            return null;
+        }
     }
 
     private static void Labelled(PdfComposer page, string label, string? text)

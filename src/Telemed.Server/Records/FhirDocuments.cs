@@ -272,7 +272,11 @@ public static class FhirDocuments
         entries.Add(HealthWorkerKey, new Practitioner
         {
             Meta = FhirEntries.Profile("Practitioner"),
-            Identifier = [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{healthWorkerId}")],
+            // NRCeS's Practitioner needs a typed identifier; a health worker has no HPR ID, so it is Telemed's provider number for them.
+            Identifier = [new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{healthWorkerId}")
+            {
+                Type = FhirCodes.Concept(FhirCodes.V2IdentifierType, "PRN", "Provider number"),
+            }],
             Name = [new HumanName { Text = name }],
             Qualification = [new Practitioner.QualificationComponent { Code = new CodeableConcept { Text = described } }],
             Text = FhirEntries.Narrative($"{name}, {described}"),
@@ -280,6 +284,7 @@ public static class FhirDocuments
         entries.Add(SpokeKey, Organization(spoke));
         entries.Add(HealthWorkerRoleKey, new PractitionerRole
         {
+            Meta = FhirEntries.Profile("PractitionerRole"),
             Practitioner = entries.Ref(HealthWorkerKey, "Practitioner", name),
             Organization = entries.Ref(SpokeKey, "Organization", spoke.Name),
             Code = [new CodeableConcept { Text = described }],
@@ -608,6 +613,9 @@ public static class FhirDocuments
     private static Composition.SectionComponent FollowUp(FhirEntries entries, DateOnly on, DateTimeOffset date, bool hasDiagnosis)
     {
         var day = new FhirDateTime(on.Year, on.Month, on.Day);
+        // NRCeS's Appointment needs a start, and FHIR then an end; the doctor names a day, not an hour, so the
+        // appointment spans that day in India.
+        var dayStart = new DateTimeOffset(on.ToDateTime(TimeOnly.MinValue), IndianTime.Offset);
         var appointment = entries.Add(FollowUpKey, new Appointment
         {
             Meta = FhirEntries.Profile("Appointment"),
@@ -616,6 +624,8 @@ public static class FhirDocuments
             AppointmentType = FhirCodes.Concept(FhirCodes.Snomed, "185389009", "Follow-up visit"),
             ReasonReference = hasDiagnosis ? [entries.Ref(DiagnosisKey, "Condition")] : [],
             Description = $"Follow-up consultation on {Day(on)}",
+            Start = dayStart,
+            End = dayStart.AddDays(1),
             RequestedPeriod = [new Period { StartElement = day, EndElement = (FhirDateTime)day.DeepCopy() }],
             CreatedElement = new FhirDateTime(date),
             Participant =

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using Telemed.AbdmSimulator;
 using Telemed.Browser.Tests.Support;
@@ -12,7 +14,7 @@ public class AbhaTests(WithAbdm fixture) : IClassFixture<WithAbdm>
     private static readonly LocatorAssertionsToHaveTextOptions AbdmAnswered = new() { Timeout = 30_000 };
 
     [Fact]
-    public async Task On_a_phone_a_patient_verifies_their_abha_by_otp_sees_it_verified_and_checks_in()
+    public async Task On_a_phone_a_patient_verifies_their_abha_by_otp_sees_it_verified_checks_in_and_an_admin_sees_her_visit_linked_to_it()
     {
         fixture.CallBackTheServer();
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
@@ -44,6 +46,31 @@ public class AbhaTests(WithAbdm fixture) : IClassFixture<WithAbdm>
         await phone.ClickAsync("#checkin-submit");
         await Assertions.Expect(phone.Locator("#token")).ToHaveTextAsync("1");
         await context.CloseAsync();
+
+        // Her completed visit is linked to the verified ABHA by Telemed as HIP; the admin follows the link on their page.
+        var doctor = await fixture.SignIn("asha.verma@telemed.local");
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/call-next", doctor);
+        var started = await (await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/start", doctor)).Content.ReadFromJsonAsync<JsonElement>();
+        var consultationId = started.GetProperty("consultationId").GetGuid();
+        var record = $"/api/consultations/{consultationId}/record";
+        var etag = (await fixture.Send(HttpMethod.Get, record, doctor)).Headers.ETag!.Tag;
+        await fixture.Send(HttpMethod.Put, $"{record}/diagnosis", doctor, new { text = "Viral fever" }, etag);
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
+        var admin = await fixture.NewPage();
+        await Pages.SignInAdmin(admin);
+        var link = admin.Locator($"#adm-links tbody tr[data-consultation='{consultationId}']");
+        await admin.SelectOptionAsync("#adm-link-state", "linked");
+        await admin.ClickAsync("#adm-links-refresh");
+        for (var attempt = 0; await link.CountAsync() == 0; attempt++)
+        {
+            attempt.ShouldBeLessThan(30, "the linker sends the link within its sweep, and ABDM answers");
+            await Task.Delay(1_000);
+            await admin.ClickAsync("#adm-links-refresh");
+        }
+        await Assertions.Expect(link.Locator("[data-column='state']")).ToHaveTextAsync("Linked");
+        await Assertions.Expect(link.Locator("[data-column='linkedBy']")).ToHaveTextAsync("Telemed");
+        await Assertions.Expect(link.Locator("[data-column='consultation']")).ToHaveTextAsync(consultationId.ToString()[..8]);
+        await Axe.ShouldHaveNoSeriousViolations(admin, "admin home with Health ID links");
     }
 
     [Fact]

@@ -21,8 +21,8 @@ public class PharmacyTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCode
         var pdf = await fixture.Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}/pdf", patientToken);
         var pdfPath = Path.Combine(folder, "prescription.pdf");
         await File.WriteAllBytesAsync(pdfPath, await pdf.Content.ReadAsByteArrayAsync());
-        // What a phone camera would capture: the printed page as an image.
-        await Tool.Text("pdftoppm", "-png", "-r", "110", "-singlefile", pdfPath, Path.Combine(folder, "photo"));
+        // What a phone camera would capture: the printed page as an image, sharp enough for the code's 0.42 mm modules.
+        await Tool.Text("pdftoppm", "-png", "-r", "200", "-singlefile", pdfPath, Path.Combine(folder, "photo"));
 
         var page = await fixture.NewPage();
         await Pages.SignInStaff(page, "meena.iyer@telemed.local");
@@ -32,7 +32,8 @@ public class PharmacyTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCode
         await page.WaitForFunctionAsync("() => document.getElementById('rx-verdict').dataset.verdict || document.getElementById('error').textContent");
         (await page.TextContentAsync("#error")).ShouldBeNullOrEmpty();
         await Assertions.Expect(page.Locator("#rx-verdict")).ToHaveAttributeAsync("data-verdict", "valid");
-        await Assertions.Expect(page.Locator("#rx-id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"/verify/{prescriptionId}$"));
+        await Assertions.Expect(page.Locator("#rx-id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"/verify/{prescriptionId}#jws:[0-9]+$"));
+        await Assertions.Expect(page.Locator("#rx-offline-verdict")).ToHaveAttributeAsync("data-verdict", "genuine");
         await Assertions.Expect(page.Locator("#rx-prescriber")).ToContainTextAsync("MMC-2009-04512");
         await Assertions.Expect(page.Locator("#rx-lines")).ToContainTextAsync("paracetamol 500 mg tablet");
 
@@ -73,6 +74,44 @@ public class PharmacyTests(ResendCodesAtOnce fixture) : IClassFixture<ResendCode
         await page.ReloadAsync();
         await page.Locator($"#rx-history li[data-prescription='{prescriptionId}'] button").ClickAsync();
         await Assertions.Expect(page.Locator("#rx-lines")).ToContainTextAsync("paracetamol 500 mg tablet");
+    }
+
+    [Fact]
+    public async Task Offline_the_pharmacist_s_page_verifies_a_scanned_printed_code_with_the_kept_keys_shows_the_revocation_list_s_age_and_refuses_an_altered_one()
+    {
+        var (prescriptionId, patientToken) = await Pages.IssuePrescription(fixture, PatientMobile);
+        var pdf = await fixture.Send(HttpMethod.Get, $"/api/prescriptions/{prescriptionId}/pdf", patientToken);
+        var pdfPath = Path.Combine(folder, "prescription.pdf");
+        await File.WriteAllBytesAsync(pdfPath, await pdf.Content.ReadAsByteArrayAsync());
+        // The code as printed at 300 dpi and read back, then held in front of the camera.
+        await Tool.Text("pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", "-singlefile", pdfPath, Path.Combine(folder, "printed"));
+        var code = (await Tool.Text("zbarimg", "--raw", "-q", Path.Combine(folder, "printed.png"))).Trim();
+        code.ShouldContain($"/verify/{prescriptionId}#jws:");
+        var film = FakeCamera.FilmingQrCode(code, folder, QRCoder.QRCodeGenerator.ECCLevel.L);
+        await using var browser = await fixture.LaunchBrowser($"--use-file-for-fake-video-capture={film}");
+        var page = await fixture.NewPage(browser: browser);
+        await Pages.SignInStaff(page, "meena.iyer@telemed.local");
+        await Assertions.Expect(page.Locator("#pharmacy")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => JSON.parse(localStorage.getItem('telemed.pharmacy.verification') ?? '{}').revocations");
+        await page.Context.SetOfflineAsync(true);
+
+        await page.ClickAsync("#rx-camera");
+
+        await Assertions.Expect(page.Locator("#rx-offline-verdict")).ToHaveAttributeAsync("data-verdict", "genuine");
+        await Assertions.Expect(page.Locator("#rx-offline-verdict")).ToHaveTextAsync("Genuine: the signature checks out on this device, without the network.");
+        await Assertions.Expect(page.Locator("#rx-offline-revocations")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Revocation list from (this minute|\d+ minutes? ago)\.$"));
+        await Assertions.Expect(page.Locator("#rx-offline-prescriber")).ToContainTextAsync("MMC-2009-04512");
+        await Assertions.Expect(page.Locator("#rx-offline-medicines")).ToContainTextAsync("paracetamol 500 mg tablet");
+        await Assertions.Expect(page.Locator("#rx-offline-online")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#rx")).ToBeHiddenAsync();
+
+        // One digit of the signed payload changed (past the link, the marker and the header), typed as the scanner would fill it.
+        var at = code.Length - 300;
+        await page.FillAsync("#rx-id", code[..at] + (code[at] == '1' ? '2' : '1') + code[(at + 1)..]);
+        await page.ClickAsync("#rx-check");
+
+        await Assertions.Expect(page.Locator("#rx-offline-verdict")).ToHaveAttributeAsync("data-verdict", "altered");
+        await Assertions.Expect(page.Locator("#rx-offline-medicines")).ToBeHiddenAsync();
     }
 
     [Fact]

@@ -12,10 +12,11 @@ public static class FakeCamera
     private const int Width = 640;
     private const int Height = 480;
 
-    public static string FilmingQrCode(string text, string folder)
+    /// <param name="errorCorrection">As the code was printed: a prescription's code carrying its JWS is printed at L.</param>
+    public static string FilmingQrCode(string text, string folder, QRCodeGenerator.ECCLevel errorCorrection = QRCodeGenerator.ECCLevel.M)
     {
         using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        using var data = generator.CreateQrCode(text, errorCorrection);
         var modules = data.ModuleMatrix;
         var size = modules.Count;
         var scale = Height * 9 / 10 / size;

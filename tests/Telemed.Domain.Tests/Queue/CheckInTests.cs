@@ -40,6 +40,18 @@ public class CheckInTests : QueueSpec
         Refused(QueueDecisions.CheckIn(Given(Opened()), Patient1, Summary, null, [], Now.AddHours(4)), QueueErrorCode.SessionEnded);
 
     [Fact]
+    public void A_session_on_a_later_day_in_India_refuses_check_in_until_its_day()
+    {
+        // The session starts at 09:30 IST on 26 Nov; 23:00 IST on the 25th is the day before, 00:10 IST on the 26th is its day.
+        var tomorrow = new SessionOpened(SessionId, FacilityId, [DoctorA], new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), 0, 10, "General Medicine", 10, 3, DoctorA, Now);
+        var refused = QueueDecisions.CheckIn(Given(tomorrow), Patient1, Summary, null, [], new DateTimeOffset(2026, 11, 25, 17, 30, 0, TimeSpan.Zero));
+        Refused(refused, QueueErrorCode.SessionNotToday);
+        refused.Error.Message.ShouldContain("26 Nov 2026");
+        QueueDecisions.CheckIn(Given(tomorrow), Patient1, Summary, null, [], new DateTimeOffset(2026, 11, 25, 18, 40, 0, TimeSpan.Zero)).IsSuccess.ShouldBeTrue();
+    }
+
+    [Fact]
     public void A_paused_session_still_takes_check_ins() =>
         Then(QueueDecisions.CheckIn(Given(Opened(), new SessionPaused(SessionId, DoctorA, Now)), Patient1, Summary, null, [], Now),
             new PatientCheckedIn(SessionId, 1, Patient1, Summary, null, [], Now));

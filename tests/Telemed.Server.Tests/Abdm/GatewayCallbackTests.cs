@@ -36,6 +36,39 @@ public class GatewayCallbackTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
     }
 
     [Fact]
+    public async Task Housekeeping_deletes_what_can_no_longer_be_used_and_keeps_the_rest()
+    {
+        var now = abdm.Server.Time.GetUtcNow();
+        var old = now - AbdmHousekeeping.Kept - TimeSpan.FromMinutes(1);
+        var recent = now - TimeSpan.FromMinutes(1);
+        string Id() => Guid.NewGuid().ToString();
+        var (oldCallback, recentCallback, oldDiscovery, recentDiscovery, oldRequest, recentRequest, oldPending, oldAnswer) =
+            (Id(), Id(), Id(), Id(), Id(), Id(), Id(), Id());
+        await using (var session = Store.LightweightSession())
+        {
+            session.Store(new ReceivedCallback(oldCallback, LinkTokens.CallbackPath, old), new ReceivedCallback(recentCallback, LinkTokens.CallbackPath, recent));
+            session.Store(new LinkDiscovery(oldDiscovery, "asha@sbx", null, [], old), new LinkDiscovery(recentDiscovery, "asha@sbx", null, [], recent));
+            session.Store(new PatientLinkRequest(oldRequest, oldDiscovery, Guid.NewGuid(), "asha@sbx", [], "hash", new LinkCode(old, 0, false), old),
+                new PatientLinkRequest(recentRequest, recentDiscovery, Guid.NewGuid(), "asha@sbx", [], "hash", new LinkCode(recent, 0, false), recent));
+            session.Store(new PendingGatewayRequest(oldPending, LinkTokens.CallbackPath, old));
+            session.Store(new GatewayAnswer(oldAnswer, "{}", old));
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await abdm.Host.Services.GetRequiredService<AbdmHousekeeping>().Sweep(TestContext.Current.CancellationToken);
+
+        await using var query = Store.QuerySession();
+        (await query.LoadAsync<ReceivedCallback>(oldCallback)).ShouldBeNull();
+        (await query.LoadAsync<ReceivedCallback>(recentCallback)).ShouldNotBeNull("a replay of it would still carry an acceptable timestamp");
+        (await query.LoadAsync<LinkDiscovery>(oldDiscovery)).ShouldBeNull();
+        (await query.LoadAsync<LinkDiscovery>(recentDiscovery)).ShouldNotBeNull();
+        (await query.LoadAsync<PatientLinkRequest>(oldRequest)).ShouldBeNull();
+        (await query.LoadAsync<PatientLinkRequest>(recentRequest)).ShouldNotBeNull();
+        (await query.LoadAsync<PendingGatewayRequest>(oldPending)).ShouldBeNull();
+        (await query.LoadAsync<GatewayAnswer>(oldAnswer)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_replayed_callback_is_ignored_and_audited()
     {
         await Sessions.Open(abdm.Host);

@@ -1,12 +1,14 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hl7.Fhir.Serialization;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.AbdmSimulator;
 using Telemed.Domain.Abdm;
 using Telemed.Server.Abdm;
 using Telemed.Server.Tests.Consultations;
+using Telemed.Server.Tests.Records;
 using Telemed.Server.Tests.Support;
 
 namespace Telemed.Server.Tests.Abdm;
@@ -67,6 +69,10 @@ public class HipDataFlowTests(AbdmFixture abdm) : IClassFixture<AbdmFixture>
         documents.ShouldAllBe(d => d.ChecksumMatches && d.CareContextReference == room.ConsultationId.ToString());
         documents.ShouldContain(d => d.Json.Contains("/OPConsultRecord\"") && d.Json.Contains("Acute pharyngitis"));
         documents.ShouldContain(d => d.Json.Contains("/PrescriptionRecord\"") && d.Json.Contains("Amoxicillin", StringComparison.OrdinalIgnoreCase));
+        foreach (var document in documents)
+        {
+            NrcesValidator.DocumentErrorsIfPackaged(new FhirJsonDeserializer(new DeserializerSettings()).Deserialize<Hl7.Fhir.Model.Bundle>(document.Json)).ShouldBeEmpty();
+        }
         // The pushed page carries Telemed's public key for this request only: another HIU key cannot open it.
         Should.Throw<FideliusException>(() => Cm.Decrypt(request with { Keys = FideliusKeys.Generate() }));
 

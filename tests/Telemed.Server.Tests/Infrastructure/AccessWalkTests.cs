@@ -27,6 +27,8 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     private static readonly HashSet<string> Anonymous =
     [
         "/health/live", "/health/ready", "/metrics", "GET /openapi/{documentName}.json", "GET /.well-known/jwks.json",
+        // The signed revocation list offline verifiers keep, public as the keys are.
+        "GET /api/prescriptions/revocations",
         "POST /api/auth/otp", "POST /api/auth/otp/verify", "POST /api/auth/sign-in", "POST /api/auth/refresh", "POST /api/auth/sign-out",
         // The second step of a staff sign-in, authenticated by the challenge the right password gave.
         "POST /api/auth/mfa/verify", "POST /api/auth/mfa/enrolment", "POST /api/auth/mfa/enrolment/confirm",

@@ -88,6 +88,7 @@ public class SecurityTests(TelemedServer server) : IClassFixture<TelemedServer>
     [InlineData("Security:SessionPerMinute", "POST", "/api/auth/refresh")]
     [InlineData("Security:SessionPerMinute", "POST", "/api/auth/sign-out")]
     [InlineData("Security:PublicKeysPerMinute", "GET", "/.well-known/jwks.json")]
+    [InlineData("Security:PublicKeysPerMinute", "GET", "/api/prescriptions/revocations")]
     [InlineData("Security:WebhookPerMinute", "POST", "/api/payments/stripe/webhook")]
     public async Task Anonymous_endpoints_are_limited_per_address(string setting, string method, string path)
     {

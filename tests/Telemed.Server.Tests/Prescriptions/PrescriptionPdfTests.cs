@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -202,6 +203,65 @@ public sealed partial class PrescriptionPdfTests : IDisposable
             ((double)dark / (bitmap.Width * bitmap.Height)).ShouldBeInRange(0.015, 0.25);
         }
         (await Tool.Text("zbarimg", "--raw", "-q", png + ".png")).Trim().ShouldBe(Url);
+    }
+
+    /// <summary>The printed page, at a printer's 300 dpi, read back the way a pharmacy's scanner reads it.</summary>
+    private async Task<string> ScannedAt300Dpi(byte[] pdf, string name)
+    {
+        var path = await Save(pdf, $"{name}.pdf");
+        var png = Path.Combine(directory.FullName, name);
+        await Tool.Text("pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", "-singlefile", path, png);
+        return (await Tool.Text("zbarimg", "--raw", "-q", png + ".png")).Trim();
+    }
+
+    [Fact]
+    public async Task The_qr_code_printed_at_300_dpi_carries_the_signed_prescription_which_verifies_offline_and_not_once_altered()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keyId = Jwk.Thumbprint(key);
+        ECDsa? Published(string kid) => kid == keyId ? key : null;
+        var jws = PrescriptionSignature.Sign(Sample(), keyId, key);
+
+        var scanned = await ScannedAt300Dpi(new PrescriptionPdf(fonts).Render(Sample(), Url, keyId, jws), "signed");
+
+        scanned.ShouldStartWith(Url + PrescriptionQr.Marker);
+        PrescriptionQr.Decode(scanned).ShouldBe(jws);
+        var verified = PrescriptionSignature.Verify(PrescriptionQr.Decode(scanned), Published);
+        verified.IsSuccess.ShouldBeTrue(verified.ToString());
+        PrescriptionSignature.Signs(PrescriptionQr.Decode(scanned)!, Sample(), Published).ShouldBeTrue();
+        var digit = scanned.Length - 200;
+        var altered = scanned[..digit] + (scanned[digit] == '1' ? '2' : '1') + scanned[(digit + 1)..];
+        PrescriptionSignature.Verify(PrescriptionQr.Decode(altered), Published).IsSuccess.ShouldBeFalse();
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var forged = PrescriptionQr.Encode(Url, PrescriptionSignature.Sign(Sample(), keyId, other));
+        PrescriptionSignature.Verify(PrescriptionQr.Decode(forged), Published).Error.ShouldBe(SignatureProblem.BadSignature);
+    }
+
+    [Fact]
+    public async Task The_offline_code_keeps_within_its_budget_and_a_prescription_too_long_for_it_prints_the_link_alone_and_says_so()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keyId = Jwk.Thumbprint(key);
+        var usual = PrescriptionPdf.OfflineCode(Url, PrescriptionSignature.Sign(Sample(), keyId, key));
+        usual.ShouldNotBeNull();
+        usual.Version.ShouldBeLessThanOrEqualTo(PrescriptionPdf.MaxOfflineQrVersion);
+        // Thirty lines that differ as a real list's do (repeated lines compress to almost nothing).
+        var long30 = Sample(medicines: 30) with
+        {
+            Medicines = [.. Sample(medicines: 30).Medicines.Select((m, i) => m with { Instructions = $"{m.Instructions}; note {Convert.ToHexString(SHA256.HashData([(byte)i]))[..16]}" })],
+        };
+        var jws = PrescriptionSignature.Sign(long30, keyId, key);
+        PrescriptionPdf.OfflineCode(Url, jws).ShouldBeNull();
+
+        var pdf = new PrescriptionPdf(fonts).Render(long30, Url, keyId, jws);
+
+        var path = await Save(pdf, "long.pdf");
+        var count = int.Parse(PageCount().Match(await Tool.Text("pdfinfo", path)).Groups[1].Value, CultureInfo.InvariantCulture);
+        var png = Path.Combine(directory.FullName, "long");
+        await Tool.Text("pdftoppm", "-png", "-r", "300", "-f", $"{count}", "-l", $"{count}", "-singlefile", path, png);
+        (await Tool.Text("zbarimg", "--raw", "-q", png + ".png")).Trim().ShouldBe(Url);
+        Whitespace().Replace(await Tool.Text("pdftotext", "-layout", path, "-"), " ").ShouldContain("too long for its QR code to carry it");
+        EmbeddedSignature.Find(pdf).ShouldBe(jws);
     }
 
     [Fact]

@@ -68,15 +68,42 @@ public class FhirDocumentTests
 
     private static Bundle Build(string document) => document == "op-consult" ? OpConsult() : Prescription();
 
-    [Fact]
-    public void The_consultation_report_lists_the_patients_allergies_as_AllergyIntolerance()
+    /// <summary>Every kind of document bundle Telemed builds, by name.</summary>
+    public static TheoryData<string> EveryKindOfDocument =>
+        ["op-consult", "op-consult-with-devices", "op-consult-assisted", "op-consult-with-nothing-recorded", "op-consult-with-allergies", "prescription",
+            "prescription-assisted"];
+
+    internal static Bundle BuildAnyKind(string document) => document switch
+    {
+        "op-consult" => OpConsult(),
+        "op-consult-with-devices" => WithDeviceReadings(),
+        "op-consult-assisted" => AssistedOpConsult(),
+        "op-consult-with-nothing-recorded" => FhirDocuments.OpConsultRecord(new IConsultationEvent[]
+            {
+                new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start),
+                new ConsultationCompleted(Id, Doctor, End),
+            }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, null, Prescriber, Sunita, SunitaContact, Now),
+        "op-consult-with-allergies" => WithAllergies(),
+        "prescription" => Prescription(),
+        "prescription-assisted" => AssistedPrescription(),
+        _ => throw new ArgumentOutOfRangeException(nameof(document), document, null),
+    };
+
+    /// <summary>The report of a patient with a verified penicillin allergy and a reported sulfa allergy resolved during the visit.</summary>
+    private static Bundle WithAllergies()
     {
         var penicillin = new Allergy(Guid.Parse("77777777-0000-0000-0000-0000000000a1"), PatientId, "penicillin", "urticaria", AllergySeverity.Severe, true, Doctor, Start);
         var sulfa = new Allergy(Guid.Parse("77777777-0000-0000-0000-0000000000a2"), PatientId, "sulfa", "rash", AllergySeverity.Mild, false, PatientId, Start.AddDays(-40))
         {
             ResolvedAt = Start.AddMinutes(2), ResolvedBy = Doctor,
         };
-        var bundle = FhirDocuments.OpConsultRecord(Completed, Facility, null, Prescriber, Sunita, SunitaContact, Now, [sulfa, penicillin]);
+        return FhirDocuments.OpConsultRecord(Completed, Facility, null, Prescriber, Sunita, SunitaContact, Now, [sulfa, penicillin]);
+    }
+
+    [Fact]
+    public void The_consultation_report_lists_the_patients_allergies_as_AllergyIntolerance()
+    {
+        var bundle = WithAllergies();
 
         FhirDocuments.Problems(bundle).ShouldBeEmpty();
         var section = Single<Composition>(bundle).Section.Single(s => s.Title == "Allergies");
@@ -234,18 +261,19 @@ public class FhirDocumentTests
     private static readonly Guid HealthWorker = Guid.Parse("77777777-0000-0000-0000-0000000000b0");
     private static readonly FacilityDetails Spoke = new(Guid.Parse("77777777-0000-0000-0000-0000000000f2"), "HWC Rampur Khurd", "IN2710000002");
 
-    [Fact]
-    public void An_assisted_consultation_names_its_health_worker_in_their_role_at_the_spoke()
-    {
-        var assisted = new IConsultationEvent[]
+    /// <summary>A consultation a health worker assisted at the spoke, taking the vitals.</summary>
+    private static Bundle AssistedOpConsult() => FhirDocuments.OpConsultRecord(new IConsultationEvent[]
         {
             new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start, HealthWorkerId: HealthWorker,
                 HealthWorker: new AssistingHealthWorker("Asha Kumari", Telemed.Domain.Spokes.Cadre.Anm, Spoke.Id, Spoke.Name)),
             new VitalsRecorded(Id, new Vitals(124, 80, null, 38.4m, null, null), HealthWorker, Start),
             new ConsultationCompleted(Id, Doctor, End),
-        }.Aggregate((Consultation?)null, Consultation.Evolve)!;
+        }.Aggregate((Consultation?)null, Consultation.Evolve)!, Facility, Spoke, Prescriber, Sunita, SunitaContact, Now);
 
-        var bundle = FhirDocuments.OpConsultRecord(assisted, Facility, Spoke, Prescriber, Sunita, SunitaContact, Now);
+    [Fact]
+    public void An_assisted_consultation_names_its_health_worker_in_their_role_at_the_spoke()
+    {
+        var bundle = AssistedOpConsult();
 
         FhirDocuments.Problems(bundle).ShouldBeEmpty();
         var composition = bundle.Entry[0].Resource.ShouldBeOfType<Composition>();
@@ -269,10 +297,7 @@ public class FhirDocumentTests
         OpConsult().Entry.Select(e => e.Resource).OfType<PractitionerRole>().ShouldBeEmpty();
     }
 
-    [Fact]
-    public void An_assisted_consultation_s_prescription_names_the_health_worker_at_the_spoke_beside_the_doctor_and_their_HPR_ID()
-    {
-        var assisted = new IConsultationEvent[]
+    private static readonly Consultation AssistedWithPrescription = new IConsultationEvent[]
         {
             new ConsultationStarted(Id, Guid.Parse("77777777-0000-0000-0000-000000000005"), 7, Doctor, PatientId, Start, HealthWorkerId: HealthWorker,
                 HealthWorker: new AssistingHealthWorker("Asha Kumari", Telemed.Domain.Spokes.Cadre.Anm, Spoke.Id, Spoke.Name)),
@@ -280,10 +305,18 @@ public class FhirDocumentTests
             new MedicinesPrescribed(Id, ConsultKind.FirstConsult, Medicines[..1], Doctor, Start.AddMinutes(10)),
             new ConsultationCompleted(Id, Doctor, End),
         }.Aggregate((Consultation?)null, Consultation.Evolve)!;
+
+    private static Bundle AssistedPrescription() => FhirDocuments.PrescriptionRecord(
+        PrescriptionRules.Compose(AssistedWithPrescription, PrescriptionId, Facility, Prescriber, Sunita, End, spoke: Spoke).Value!, SunitaContact, Pdf, Jws);
+
+    [Fact]
+    public void An_assisted_consultation_s_prescription_names_the_health_worker_at_the_spoke_beside_the_doctor_and_their_HPR_ID()
+    {
+        var assisted = AssistedWithPrescription;
         var content = PrescriptionRules.Compose(assisted, PrescriptionId, Facility, Prescriber, Sunita, End, spoke: Spoke).Value!;
         content.AssistedBy.ShouldBe(new PrescriptionHealthWorker(HealthWorker, "Asha Kumari", Telemed.Domain.Spokes.Cadre.Anm, Spoke));
 
-        var bundle = FhirDocuments.PrescriptionRecord(content, SunitaContact, Pdf, Jws);
+        var bundle = AssistedPrescription();
 
         FhirDocuments.Problems(bundle).ShouldBeEmpty();
         var composition = bundle.Entry[0].Resource.ShouldBeOfType<Composition>();

@@ -46,11 +46,13 @@ public class HealthRecordTests(TelemedServer server) : IClassFixture<TelemedServ
 
         var prescriptionBundle = await Bundle(client, $"/api/prescriptions/{prescriptionId}/fhir");
         FhirDocuments.Problems(prescriptionBundle).ShouldBeEmpty();
+        NrcesValidator.DocumentErrorsIfPackaged(prescriptionBundle).ShouldBeEmpty();
         prescriptionBundle.Entry.Select(e => e.Resource).OfType<MedicationRequest>().Count().ShouldBe(2);
         prescriptionBundle.Entry.Select(e => e.Resource).OfType<Binary>().ShouldHaveSingleItem().ContentType.ShouldBe("application/pdf");
 
         var consultBundle = await Bundle(client, $"/api/consultations/{room.ConsultationId}/fhir");
         FhirDocuments.Problems(consultBundle).ShouldBeEmpty();
+        NrcesValidator.DocumentErrorsIfPackaged(consultBundle).ShouldBeEmpty();
         var composition = consultBundle.Entry[0].Resource.ShouldBeOfType<Composition>();
         composition.Type.Coding[0].Code.ShouldBe("371530004");
         var fhirPatient = consultBundle.Entry.Select(e => e.Resource).OfType<Patient>().ShouldHaveSingleItem();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dayTotals, deliveryStates, generatePassword, messagesPath, needsAttention, placeErrors, registrationBody, registryStatus, sessionPhase,
+  dayTotals, deliveryStates, generatePassword, linkError, linksPath, messagesPath, needsAttention, placeErrors, registrationBody, registryStatus, sessionPhase,
   sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
 } from './admin-model';
 
@@ -121,4 +121,16 @@ describe('message delivery', () => {
 
   it('brings out only the messages that will not arrive', () =>
     expect(deliveryStates.filter(needsAttention)).toEqual(['undelivered', 'deadLettered', 'lapsed']));
+});
+
+describe('care-context links', () => {
+  it('asks for all links or those in one state', () => {
+    expect(linksPath('')).toBe('/api/admin/abdm/care-context-links');
+    expect(linksPath('refused')).toBe('/api/admin/abdm/care-context-links?state=refused');
+  });
+  it('shows ABDM\'s error as its code and its words, whichever it gave', () => {
+    expect(linkError({ errorCode: 'ABDM-1102', error: 'Care context already linked' })).toBe('ABDM-1102: Care context already linked');
+    expect(linkError({ errorCode: null, error: 'Gateway unreachable' })).toBe('Gateway unreachable');
+    expect(linkError({ errorCode: null, error: null })).toBe('');
+  });
 });

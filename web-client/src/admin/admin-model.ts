@@ -242,3 +242,22 @@ export function messagesPath(state: DeliveryState | '') {
 export function needsAttention(state: DeliveryState) {
   return state === 'undelivered' || state === 'deadLettered' || state === 'lapsed';
 }
+
+/** Where a care context's link to the patient's ABHA stands (the server's CareContextLinkState, camelCase). */
+export type LinkState = 'pending' | 'sent' | 'linked' | 'refused';
+
+/** A care-context link as admins see it: ids only, never a name or a record. */
+export interface CareContextLinkView {
+  consultationId: string; patientId: string; state: LinkState; attempts: number; nextAttemptAt: string | null;
+  errorCode: string | null; error: string | null; linkedBy: 'hip' | 'patient' | null; updatedAt: string;
+}
+
+/** The newest links, all or only those in one state (the server's filter). */
+export function linksPath(state: LinkState | '') {
+  return state === '' ? '/api/admin/abdm/care-context-links' : `/api/admin/abdm/care-context-links?state=${state}`;
+}
+
+/** ABDM's refusal as one line: its code, then its words. */
+export function linkError(link: Pick<CareContextLinkView, 'errorCode' | 'error'>) {
+  return [link.errorCode, link.error].filter(Boolean).join(': ');
+}

@@ -4,6 +4,7 @@ import { $, api, show } from '../shared/app';
 import { Dashboard, lastDays } from '../shared/analytics';
 import { onLanguageChange } from '../shared/i18n';
 import { closeHandOver, copyHandOver } from './hand-over';
+import { loadLinks, renderLinks } from './links';
 import { loadMessages, renderMessages } from './messages';
 import { reasonOf, rewriteStatusLines } from './page';
 import { buildRegistrationForms, loadPlaces } from './registration';
@@ -13,9 +14,9 @@ import { loadStaff, renderStaff } from './staff';
 
 /**
  * The admin's home: the day's sessions across facilities with their figures, the staff by role (deactivate, with a
- * confirmation), the newest messages' delivery, and registration of facilities, doctors, pharmacies, pharmacists and
- * health officers. Staff sign in with the first password the admin sets here; Telemed sends them nothing, so the page
- * shows it once to hand over.
+ * confirmation), the newest messages' delivery, the care contexts' links to patients' ABHA, and registration of
+ * facilities, doctors, pharmacies, pharmacists and health officers. Staff sign in with the first password the admin
+ * sets here; Telemed sends them nothing, so the page shows it once to hand over.
  */
 
 let started = false;
@@ -32,10 +33,11 @@ export async function adminHome() {
       renderFees();
       renderStaff();
       renderMessages();
+      renderLinks();
     });
     $<HTMLInputElement>('adm-day').value = lastDays(1)[0];
   }
-  await Promise.all([loadPlaces(), loadStaff(), loadSessions(), loadMessages()]);
+  await Promise.all([loadPlaces(), loadStaff(), loadSessions(), loadMessages(), loadLinks()]);
 }
 
 function wirePage() {
@@ -52,6 +54,11 @@ function wirePage() {
     void loadMessages();
   });
   $('adm-message-state').addEventListener('change', () => void loadMessages());
+  $('adm-links-filter').addEventListener('submit', event => {
+    event.preventDefault();
+    void loadLinks();
+  });
+  $('adm-link-state').addEventListener('change', () => void loadLinks());
   $('adm-handover-done').addEventListener('click', closeHandOver);
   $('adm-handover-copy').addEventListener('click', () => void copyHandOver());
   let dashboard: Dashboard | undefined;

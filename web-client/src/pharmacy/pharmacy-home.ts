@@ -1,5 +1,6 @@
 import './pharmacy-page';
 import { $, api, failSafely, show } from '../shared/app';
+import { serverReach } from '../shared/offline';
 import { Pharmacy } from './pharmacy';
 
 /**
@@ -27,6 +28,11 @@ export async function pharmacyHome() {
   $('rx-threshold').addEventListener('submit', event => {
     event.preventDefault();
     void failSafely(() => pharmacy.setThreshold());
+  });
+  // The keys and revocation list for checking codes offline: fetched now and whenever the server answers again.
+  await pharmacy.keepVerificationKeys();
+  serverReach.onChange(reach => {
+    if (reach === 'online') void pharmacy.keepVerificationKeys();
   });
   await failSafely(() => pharmacy.spokePrescriptions());
   await failSafely(() => pharmacy.stock());

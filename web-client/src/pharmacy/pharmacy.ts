@@ -1,6 +1,7 @@
-import type { Api } from '../shared/api';
-import { formatDate, formatNumber, onLanguageChange, t, type MessageKey } from '../shared/i18n';
+import { ApiError, type Api } from '../shared/api';
+import { formatAgo, formatDate, formatNumber, onLanguageChange, t, type MessageKey } from '../shared/i18n';
 import { fillList } from '../shared/lists';
+import { cachedVerification, carriesSignature, refreshVerification, verifyOffline, type OfflineVerdict } from './offline-verify';
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -9,7 +10,7 @@ export function prescriptionIdFrom(text: string): string | undefined {
   return guid.exec(text.trim())?.[0].toLowerCase();
 }
 
-/** Reads the QR code in a photo or screenshot of a prescription. The decoder (50 KB) loads only when a pharmacist scans. */
+/** Reads the QR code in a photo or screenshot of a prescription. The decoder (50 KB) loads only on the pharmacist's page. */
 export async function decodeQr(file: Blob): Promise<string | undefined> {
   const bitmap = await createImageBitmap(file);
   return decodeFrame(bitmap, bitmap.width, bitmap.height);
@@ -98,10 +99,13 @@ export class Pharmacy {
   private receiptId = crypto.randomUUID();
   private stockLines?: StockLine[];
   private lowLines?: LowStockLine[];
+  private verification = cachedVerification();
+  private offline?: OfflineVerdict;
 
   constructor(private readonly api: Api, private readonly $: (id: string) => HTMLElement) {
     onLanguageChange(() => {
       this.describe();
+      this.describeOffline();
       this.renderHistory();
       this.renderStock();
       this.renderLow();
@@ -172,10 +176,62 @@ export class Pharmacy {
     }), t('pharmacy.noStock'));
   }
 
+  /** Keeps the server's keys and revocation list on this device for checking codes without the network (kept as they were when it does not answer). */
+  async keepVerificationKeys() {
+    // The QR decoder too, loaded now rather than at the first scan: that scan may come with the network gone.
+    void import('jsqr').catch(() => undefined);
+    this.verification = await refreshVerification();
+  }
+
+  /**
+   * A code carrying the signed prescription is verified here first, with the kept keys and revocation list; then, as
+   * for a bare id or link, the server gives the prescription's status and what was dispensed. Without the server the
+   * verdict found here stands alone.
+   */
   async check(text: string) {
+    const verify = () => verifyOffline(text, this.verification.keys, this.verification.revocations, new Date());
+    this.offline = carriesSignature(text) ? await verify() : undefined;
+    if (this.offline?.verdict === 'unknownKey') {
+      // A key made since the keys were kept (a rotation): fetch them again if the server answers.
+      await this.keepVerificationKeys();
+      this.offline = await verify();
+    }
+    this.describeOffline();
     const id = prescriptionIdFrom(text);
     if (!id) throw new Error(t('pharmacy.notAnId'));
-    this.remember(await this.api.get<PharmacyView>(`/api/pharmacy/prescriptions/${id}`));
+    try {
+      this.remember(await this.api.get<PharmacyView>(`/api/pharmacy/prescriptions/${id}`));
+    } catch (error) {
+      if (!this.offline || !(error instanceof ApiError) || error.status !== 0) throw error;
+      this.$('rx').hidden = true;
+      this.$('rx-offline-online').hidden = false;
+    }
+  }
+
+  /** The verdict reached on this device, with the signed content behind it and the age of the revocation list it used. */
+  private describeOffline() {
+    const panel = this.$('rx-offline');
+    panel.hidden = !this.offline;
+    this.$('rx-offline-online').hidden = true;
+    if (!this.offline) return;
+    const result = this.offline;
+    this.$('rx-offline-verdict').dataset.verdict = result.verdict;
+    this.$('rx-offline-verdict').textContent = t(`pharmacy.offline.${result.verdict}`);
+    const details = ['rx-offline-revocations', 'rx-offline-prescriber', 'rx-offline-patient', 'rx-offline-medicines'];
+    details.forEach(id => { this.$(id).hidden = !('prescription' in result); });
+    if (!('prescription' in result)) return;
+    const { doctor, patient, facility, medicines, validUntil } = result.prescription;
+    this.$('rx-offline-revocations').textContent = result.revocations
+      ? t('pharmacy.offline.revocationsAge', { age: formatAgo(result.revocations.issuedAt) })
+      : t('pharmacy.offline.noRevocations');
+    this.$('rx-offline-prescriber').textContent = t('pharmacy.prescriber', {
+      name: doctor.name, qualification: doctor.qualification, registration: doctor.registrationNumber, council: doctor.stateCouncil,
+      hpr: doctor.hprId, facility: facility.name,
+    });
+    this.$('rx-offline-patient').textContent = t('pharmacy.patient', { name: patient.name, age: patient.ageYears, sex: patient.sex, date: formatDate(validUntil) });
+    this.$('rx-offline-medicines').replaceChildren(...medicines.map(m => Object.assign(document.createElement('li'), {
+      textContent: t('pharmacy.offline.line', { medicine: `${m.generic} ${m.strength} ${m.form}`, dose: m.dose, frequency: m.frequency, quantity: formatNumber(m.quantity) }),
+    })));
   }
 
   async scan(file: Blob) {

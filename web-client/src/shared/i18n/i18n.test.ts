@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
-import { applyTranslations, formatDate, formatNumber, formatTime, languages, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type Catalogue, type MessageKey } from '.';
+import { applyTranslations, formatAgo, formatDate, formatNumber, formatTime, languages, onLanguageChange, preferredLanguage, relationWords, setLanguage, t, type Catalogue, type MessageKey } from '.';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]).sort();
 // The pages, and the role sections that come with each role's code (src/doctor/doctor.html, …).
@@ -81,6 +81,14 @@ describe('formatting', () => {
   it('writes a time of day for the locale, in the browser\'s time zone', () => {
     expect(formatTime(new Date(2026, 10, 25, 14, 5), 'en')).toMatch(/^2:05\spm$/);
     expect(formatTime(new Date(2026, 10, 25, 9, 30), 'hi')).toMatch(/^9:30\s/);
+  });
+
+  it('says how long ago in its largest whole unit', () => {
+    const now = new Date('2026-12-08T12:00:00Z');
+    expect(formatAgo('2026-12-08T08:24:00Z', now, 'en')).toBe('3 hours ago');
+    expect(formatAgo('2026-12-08T11:59:30Z', now, 'en')).toBe('this minute');
+    expect(formatAgo('2026-12-07T11:00:00Z', now, 'en')).toBe('yesterday');
+    expect(formatAgo('2026-12-08T08:24:00Z', now, 'hi')).toMatch(/^3 घंटे पहले$/);
   });
 
   it('fills placeholders, formatting numbers', () => {

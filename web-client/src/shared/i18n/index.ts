@@ -71,6 +71,16 @@ export function formatTime(value: string | Date, lang = language): string {
   return new Intl.DateTimeFormat(registry[lang].locale, { timeStyle: 'short' }).format(new Date(value));
 }
 
+/** How long ago, in its largest whole unit ("3 hours ago", "yesterday"), as the locale says it. */
+export function formatAgo(value: string | Date, now = new Date(), lang = language): string {
+  const seconds = (new Date(value).getTime() - now.getTime()) / 1000;
+  const format = new Intl.RelativeTimeFormat(registry[lang].locale, { numeric: 'auto' });
+  for (const [unit, size] of [['day', 86_400], ['hour', 3_600], ['minute', 60]] as const) {
+    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+  }
+  return format.format(0, 'minute');
+}
+
 /** How someone is related (a family member, an accompanying adult), as words inside a sentence: "you are their parent". */
 export function relationWords(relation: string | null | undefined, lang = language): string {
   const key = `person.relation.${relation}`;
