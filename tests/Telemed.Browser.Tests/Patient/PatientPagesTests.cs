@@ -387,6 +387,23 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
     }
 
     [Fact]
+    public async Task A_patient_reports_an_allergy_of_their_own_which_is_listed_as_not_verified()
+    {
+        var patient = await fixture.NewPage();
+        await Pages.SignInPatient(patient, fixture, "9876543210");
+        await patient.ClickAsync("#records-open");
+        await Assertions.Expect(patient.Locator("#my-allergies-block")).ToBeVisibleAsync();
+
+        await patient.FillAsync("#my-allergy-substance", "Sulfa drugs");
+        await patient.FillAsync("#my-allergy-reaction", "itchy rash");
+        await patient.SelectOptionAsync("#my-allergy-severity", "moderate");
+        await patient.ClickAsync("#my-allergy-add");
+
+        await Assertions.Expect(patient.Locator("#my-allergies")).ToContainTextAsync("sulfa drugs: moderate itchy rash (reported, not verified)");
+        await Axe.ShouldHaveNoSeriousViolations(patient, "the patient's records with an allergy (en)");
+    }
+
+    [Fact]
     public async Task A_called_patient_hears_two_tones_and_the_phone_vibrates()
     {
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");

@@ -2,20 +2,7 @@ import { $, api, failSafely } from '../shared/app';
 import { ApiError } from '../shared/api';
 import { formatAbha, recordsView, sexKey, type PastRecord, type PatientFacts, type RecordsView } from './doctor-patient';
 import { formatDate, onLanguageChange, t, type MessageKey } from '../shared/i18n';
-
-/** A patient's allergy as the server lists it. */
-export interface PatientAllergy {
-  id: string; substance: string; reaction: string; severity: 'mild' | 'moderate' | 'severe'; verified: boolean; resolvedAt?: string | null;
-}
-
-/** One allergy in words: substance, severity and reaction, verified or only reported, and resolved when it is. */
-export function allergyLine(allergy: PatientAllergy): string {
-  const line = t('allergy.item', {
-    substance: allergy.substance, severity: t(`allergy.${allergy.severity}`), reaction: allergy.reaction,
-    verified: t(allergy.verified ? 'allergy.verified' : 'allergy.unverified'),
-  });
-  return allergy.resolvedAt ? `${line} ${t('allergy.resolved')}` : line;
-}
+import { allergyLine, type PatientAllergy } from '../shared/allergies';
 
 /**
  * The doctor's view of one patient: who they are, and their past records when the server lets this doctor read them

@@ -6,6 +6,7 @@ import { accessedWhat, medicineRows, prescriptionFacts, sharedInWords, type Abdm
 import { fillList } from '../shared/lists';
 import type { Patient } from './person';
 import { askFeedback } from './feedback';
+import { allergyLine, type PatientAllergy } from '../shared/allergies';
 
 interface CareContext {
   consultationId: string; startedAt: string; status: 'open' | 'completed' | 'abandoned'; doctorName: string; prescriptionId?: string | null;
@@ -26,6 +27,7 @@ let doctors: DoctorListing[] = [];
 let accessLog: AccessLogEntry[] | undefined;
 let consentHistory: ConsentChange[] | undefined;
 let profile: Patient | undefined;
+let allergies: PatientAllergy[] | undefined;
 
 onLanguageChange(() => {
   renderRecords();
@@ -34,11 +36,23 @@ onLanguageChange(() => {
   renderAccessLog();
   renderConsentHistory();
   renderProfile();
+  renderAllergies();
 });
 
 $('consent-history-show').addEventListener('click', () => void failSafely(loadConsentHistory));
 
 $('records-open').addEventListener('click', () => void failSafely(openRecords));
+$('my-allergy-form').addEventListener('submit', event => {
+  event.preventDefault();
+  void failSafely(async () => {
+    const value = (id: string) => $<HTMLInputElement>(id).value;
+    await api.post(`/api/patients/${profile!.id}/allergies`, {
+      substance: value('my-allergy-substance'), reaction: value('my-allergy-reaction'), severity: value('my-allergy-severity'),
+    });
+    $<HTMLFormElement>('my-allergy-form').reset();
+    await loadAllergies();
+  });
+});
 $('consent-form').addEventListener('submit', event => {
   event.preventDefault();
   void failSafely(async () => {
@@ -66,8 +80,26 @@ async function openRecords() {
   $('records-status').textContent = '';
   renderRecords();
   renderDoctorChoice();
-  await Promise.all([loadConsents(), loadAccessLog()]);
+  await Promise.all([loadConsents(), loadAccessLog(), loadAllergies()]);
   $('record-access').hidden = false;
+}
+
+/** The patient's allergies (theirs, reported here unverified, and those their doctors recorded), checked at every prescription. */
+async function loadAllergies() {
+  if (!profile) return;
+  allergies = await api.get<PatientAllergy[]>(`/api/patients/${profile.id}/allergies`);
+  $('my-allergies-block').hidden = false;
+  renderAllergies();
+}
+
+function renderAllergies() {
+  if (!allergies) return;
+  $('my-allergies-state').textContent = allergies.length === 0 ? t('allergy.none') : '';
+  $('my-allergies').replaceChildren(...allergies.map(allergy => {
+    const item = Object.assign(document.createElement('li'), { textContent: allergyLine(allergy) });
+    item.dataset.allergy = allergy.id;
+    return item;
+  }));
 }
 
 /** The signed-in patient (or the family member consulted for), shown in the profile and returned for the rest of the page. */

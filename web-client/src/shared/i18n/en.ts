@@ -577,6 +577,7 @@ export const en = {
   'allergy.unverified': 'reported, not verified',
   'allergy.resolved': '(resolved)',
   'allergy.resolve': 'Mark resolved',
+  'allergy.patientHint': 'Tell us about an allergy: it is checked whenever a medicine is prescribed for you, and a doctor verifies it at a visit.',
   'list.o': 'List O: any mode',
   'list.a': 'List A: video only (refill on follow-up)',
   'list.chronic': 'Chronic disease: refill (List A) or add-on (List B) on follow-up',
