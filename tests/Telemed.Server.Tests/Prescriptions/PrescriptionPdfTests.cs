@@ -222,7 +222,13 @@ public sealed partial class PrescriptionPdfTests : IDisposable
         ECDsa? Published(string kid) => kid == keyId ? key : null;
         var jws = PrescriptionSignature.Sign(Sample(), keyId, key);
 
-        var scanned = await ScannedAt300Dpi(new PrescriptionPdf(fonts).Render(Sample(), Url, keyId, jws), "signed");
+        var pdf = new PrescriptionPdf(fonts).Render(Sample(), Url, keyId, jws);
+        var scanned = await ScannedAt300Dpi(pdf, "signed");
+        // The README's sample, refreshed only when asked, as the page screenshots are.
+        if (Environment.GetEnvironmentVariable("TELEMED_SCREENSHOTS") == "1")
+        {
+            await File.WriteAllBytesAsync(Path.Combine(ServerProcess.RepositoryRoot(), "docs", "sample-prescription.pdf"), pdf, TestContext.Current.CancellationToken);
+        }
 
         scanned.ShouldStartWith(Url + PrescriptionQr.Marker);
         PrescriptionQr.Decode(scanned).ShouldBe(jws);
