@@ -95,6 +95,8 @@ public sealed class ConsultationLoad(Uri server, string database, int pairs, int
             await Hub("answer", hub.Patient, "SendAnswer", consultationId, doctorId, Answer, 1);
             await Hub("ICE candidate", hub.Doctor, "SendIceCandidate", consultationId, patientId, Candidate, "0", 0);
             await Hub("ICE candidate", hub.Patient, "SendIceCandidate", consultationId, doctorId, Candidate, "0", 0);
+            // As the patient's browser does: its camera state is recorded (TPG 2020's "seen on video").
+            await Hub("media state", hub.Patient, "SetMediaState", consultationId, true, true);
             await Hub("report connected", hub.Patient, "ReportConnected", consultationId);
             await Hub("chat", hub.Doctor, "SendChat", consultationId, Guid.NewGuid(), "How are you feeling today?");
             await Hub("chat", hub.Patient, "SendChat", consultationId, Guid.NewGuid(), "Better, thank you.");
