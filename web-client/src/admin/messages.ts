@@ -1,38 +1,28 @@
 import { $, api } from '../shared/app';
 import { messagesPath, needsAttention, type DeliveryState, type MessageStatus } from './admin-model';
 import { formatDate, formatNumber, formatTime, t } from '../shared/i18n';
-import { element, reasonOf, say } from './page';
+import { loadList, renderList, type TableTexts } from './page';
 
 /** The newest messages' delivery: recipient masked, never a text; a state filter brings out those that failed. */
 
 let messages: MessageStatus[] | undefined;
 
+const texts: TableTexts = {
+  loading: () => t('admin.messages.loading'), empty: () => t('admin.messages.empty'), failed: reason => t('admin.messages.failed', { reason }),
+};
+
 export async function loadMessages() {
-  const status = $('adm-messages-status');
-  const table = $('adm-messages');
-  table.setAttribute('aria-busy', 'true');
-  say(status, () => t('admin.messages.loading'));
-  try {
-    messages = await api.get<MessageStatus[]>(messagesPath($<HTMLSelectElement>('adm-message-state').value as DeliveryState | ''));
-    renderMessages();
-  } catch (error) {
-    messages = undefined;
-    table.querySelector('tbody')!.replaceChildren();
-    say(status, () => t('admin.messages.failed', { reason: reasonOf(error) }));
-  } finally {
-    table.removeAttribute('aria-busy');
-  }
+  const path = messagesPath($<HTMLSelectElement>('adm-message-state').value as DeliveryState | '');
+  messages = await loadList('adm-messages', 'adm-messages-status', path, texts, p => api.get<MessageStatus[]>(p));
+  renderMessages();
 }
 
 export function renderMessages() {
   if (!messages) return;
-  say($('adm-messages-status'), messages.length === 0 ? () => t('admin.messages.empty') : undefined);
-  $('adm-messages').querySelector('tbody')!.replaceChildren(...messages.map(message => {
-    const row = element('tr');
-    row.dataset.message = message.id;
-    row.dataset.state = message.state;
-    if (needsAttention(message.state)) row.className = 'attention';
-    const cells: [string, string][] = [
+  renderList('adm-messages', 'adm-messages-status', messages, texts, message => ({
+    data: { message: message.id, state: message.state },
+    attention: needsAttention(message.state),
+    cells: [
       ['at', `${formatDate(message.createdAt)} ${formatTime(message.createdAt)}`],
       ['channel', t(`admin.messages.channel.${message.channel}`)],
       ['to', message.to],
@@ -41,13 +31,6 @@ export function renderMessages() {
       ['attempts', formatNumber(message.attempts)],
       ['provider', message.providerId ?? ''],
       ['error', message.lastError ?? ''],
-    ];
-    row.append(...cells.map(([name, text], i) => {
-      const cell = element(i === 0 ? 'th' : 'td', { textContent: text });
-      if (i === 0) cell.setAttribute('scope', 'row');
-      cell.dataset.column = name;
-      return cell;
-    }));
-    return row;
+    ],
   }));
 }
