@@ -102,7 +102,7 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
     {
         var guardian = (await server.Host.CreatePatients(1))[0];
         var child = await server.Host.AddDependant(guardian);
-        var (room, prescriptionId) = await Clinical.Prescribed(server.Host, child);
+        var (room, prescriptionId) = await Clinical.Prescribed(server.Host, child, weightKg: 28m);
         var ids = new Ids(room.SessionId, room.ConsultationId, prescriptionId, child.Id, DemoSeeder.DoctorAshaId, await Booking(child));
         var otherGuardian = (await server.Host.CreatePatients(1))[0];
 
