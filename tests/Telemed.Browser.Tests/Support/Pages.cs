@@ -107,7 +107,9 @@ public static class Pages
         await page.FillAsync("#mobile", mobile);
         var asked = DateTimeOffset.UtcNow;
         await page.ClickAsync("#send-code");
-        await page.WaitForFunctionAsync("() => document.getElementById('error').textContent === ''");
+        // The page says the code went, or why it did not: a refusal fails here, in the page's own words.
+        await page.WaitForFunctionAsync("() => document.getElementById('code-sent').textContent !== '' || document.getElementById('error').textContent !== ''");
+        (await page.TextContentAsync("#error")).ShouldBeNullOrEmpty("asking for a sign-in code");
         await page.FillAsync("#code", await fixture.LatestCode("+91" + mobile, asked));
         await page.ClickAsync("#patient-signin");
     }
