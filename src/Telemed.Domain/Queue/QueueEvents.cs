@@ -43,7 +43,16 @@ public sealed record AttachmentRef(Guid Id, string FileName, string ContentType,
 /// The adult who comes to the consultation with the patient. A minor consults only with an identified adult (TPG 2020):
 /// <see cref="AccountId"/> is the guardian's account when the guardian, signed in with the family's number, is that adult.
 /// </summary>
-public sealed record AccompanyingAdult(string Name, Identity.Relation Relation, Guid? AccountId);
+public sealed record AccompanyingAdult(string Name, Identity.Relation Relation, Guid? AccountId)
+{
+    /// <summary>The adult a caller names, checked under "accompaniedBy.name" and "accompaniedBy.relation"; null with the errors added.</summary>
+    public static AccompanyingAdult? Parse(string? name, string? relation, FieldErrors errors)
+    {
+        var checkedName = errors.Require("accompaniedBy.name", Identity.PersonRules.Name(name, "The accompanying adult's name"));
+        var checkedRelation = errors.RequireValue("accompaniedBy.relation", Identity.Family.ParseRelation(relation));
+        return checkedName is null || checkedRelation is null ? null : new AccompanyingAdult(checkedName, checkedRelation.Value, null);
+    }
+}
 
 /// <summary>
 /// The health worker who brought the patient in at a spoke and sits with them in the call: named, with cadre and spoke,

@@ -122,13 +122,7 @@ public static class ClinicalEndpoints
     {
         var lines = MedicineRules.Lines(input.Medicines, MedicineCatalogue.Seeded, errors);
         var overrides = SafetyChecks.Overrides(input.Overrides, errors);
-        AccompanyingAdult? adult = null;
-        if (input.AccompaniedBy is { } named)
-        {
-            var name = errors.Require("accompaniedBy.name", PersonRules.Name(named.Name, "The accompanying adult's name"));
-            var relation = errors.RequireValue("accompaniedBy.relation", Family.ParseRelation(named.Relation));
-            adult = name is null || relation is null ? null : new AccompanyingAdult(name, relation.Value, null);
-        }
+        var adult = input.AccompaniedBy is { } named ? AccompanyingAdult.Parse(named.Name, named.Relation, errors) : null;
         var safety = new PrescribingSafety(patient?.AgeYears ?? 0, patient?.Sex ?? Sex.Unknown, allergies, overrides, adult);
         return errors.Any ? null : (state, by, now) => ClinicalDecisions.Prescribe(state, by, input.Kind, lines!, history, safety, now);
     }

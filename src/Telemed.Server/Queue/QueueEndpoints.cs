@@ -279,7 +279,7 @@ public static class QueueEndpoints
         {
             errors.Add("complaint", complaint.Error.Message);
         }
-        var companion = rawCompanion is null ? null : Companion(rawCompanion, errors);
+        var companion = rawCompanion is null ? null : AccompanyingAdult.Parse(rawCompanion.Name, rawCompanion.Relation, errors);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -327,13 +327,6 @@ public static class QueueEndpoints
 
     /// <summary>The adult who comes with the patient, as the check-in names them; <c>relation</c> is theirs to the patient ("parent").</summary>
     private sealed record AccompanyingAdultRequest(string? Name, string? Relation);
-
-    private static AccompanyingAdult? Companion(AccompanyingAdultRequest request, FieldErrors errors)
-    {
-        var name = errors.Require("accompaniedBy.name", PersonRules.Name(request.Name, "The accompanying adult's name"));
-        var relation = errors.RequireValue("accompaniedBy.relation", Family.ParseRelation(request.Relation));
-        return name is null || relation is null ? null : new AccompanyingAdult(name, relation.Value, null);
-    }
 
     /// <summary>A paid check-in: the held token, and the payment that puts it in line.</summary>
     public sealed record PaidCheckIn(PatientPosition Position, object Payment);
