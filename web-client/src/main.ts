@@ -55,8 +55,10 @@ $('staff-form').addEventListener('submit', event => {
 });
 startPatientSignIn(signedIn);
 // The sign-in buttons wait in the page, disabled, until their forms are wired: a tap on a slow link before then would
-// submit the form natively, a GET that puts the email and password (or the mobile and its code) in the address.
-for (const id of ['staff-signin', 'patient-signin']) $<HTMLButtonElement>(id).disabled = false;
+// submit the form natively, a GET that puts the email and password (or the mobile and its code) in the address, and a
+// tap on "Send code" or a language before then would do nothing at all.
+for (const id of ['staff-signin', 'patient-signin', 'send-code']) $<HTMLButtonElement>(id).disabled = false;
+$<HTMLFieldSetElement>('patient-language').disabled = false;
 
 // A reload keeps the session: this tab's storage names the refresh cookie it was signed in with (never a token), and a
 // fresh access token comes from that HttpOnly cookie. The patient lands back in the waiting room or the call.

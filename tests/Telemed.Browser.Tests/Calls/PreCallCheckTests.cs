@@ -10,12 +10,7 @@ public class PreCallCheckTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     public async Task A_patient_sees_the_camera_and_the_microphone_level_and_is_told_in_words_that_they_are_ready()
     {
         var patient = await fixture.NewPage();
-        await patient.GotoAsync("/");
-        await patient.FillAsync("#mobile", "9812345678");
-        var asked = DateTimeOffset.UtcNow;
-        await patient.ClickAsync("#send-code");
-        await patient.FillAsync("#code", await fixture.LatestCode("+919812345678", asked));
-        await patient.ClickAsync("#patient-signin");
+        await Pages.SignInPatient(patient, fixture, "9812345678");
 
         await patient.ClickAsync("#precheck-run");
 

@@ -67,6 +67,28 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
     }
 
     [Fact]
+    public async Task The_OPD_a_keyboard_user_is_on_keeps_the_focus_when_the_list_is_drawn_again()
+    {
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var patient = await fixture.NewPage();
+        // The facilities are held back until the patient is on the OPD's button; when they come, the list is drawn again.
+        var onTheButton = new TaskCompletionSource();
+        await patient.Context.RouteAsync("**/api/facilities", async route =>
+        {
+            await onTheButton.Task;
+            await route.ContinueAsync();
+        });
+        await Pages.SignInPatient(patient, fixture, "9812345678");
+        await patient.Locator($"#sessions button[data-session='{sessionId}']").FocusAsync();
+        onTheButton.SetResult();
+
+        await Assertions.Expect(patient.Locator("#filter-facility option:not([value=''])").First).ToBeAttachedAsync();
+        (await patient.EvaluateAsync<string?>("() => document.activeElement?.dataset.session")).ShouldBe(sessionId.ToString());
+        await patient.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(patient.Locator($"#checkin-form[data-session='{sessionId}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_patient_checks_in_with_the_keyboard_alone_and_lands_in_the_waiting_room()
     {
         var sessionId = await fixture.OpenSession("asha.verma@telemed.local");

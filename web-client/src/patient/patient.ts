@@ -138,6 +138,10 @@ function renderOpenSessions() {
   const visible = visibleSessions(sessions, filters);
   const filtered = filters.facilityId || filters.specialty || filters.doctorId;
   status.textContent = visible.length > 0 ? '' : t(filtered ? 'patient.noSessionsFiltered' : 'patient.noSessions');
+  // The list is drawn again whenever a session changes; whoever is on one of its buttons (keyboard, screen reader) stays there.
+  const focused = list.contains(document.activeElement) ? document.activeElement as HTMLElement : undefined;
+  const focusedSession = focused?.closest('li')?.querySelector('button')?.dataset.session;
+  const focusedAction = focused?.dataset.action;
   list.replaceChildren(...visible.map(session => {
     const item = sessionButton({ ...session, specialty: session.specialty ?? undefined }, t('patient.checkIn', {
       doctors: session.doctors.map(d => d.name).join(', '), specialty: session.specialty ?? t('opd'), waiting: session.waiting,
@@ -160,6 +164,10 @@ function renderOpenSessions() {
     item.append(book);
     return item;
   }));
+  if (focusedSession) {
+    const item = list.querySelector(`button[data-session='${focusedSession}']`)?.closest('li');
+    item?.querySelector<HTMLButtonElement>(focusedAction ? `button[data-action='${focusedAction}']` : 'button')?.focus();
+  }
 }
 
 // --- Checking in --------------------------------------------------------------------------------------------------
