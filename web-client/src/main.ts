@@ -5,6 +5,9 @@ import { isChallenge, secondStep, startMfa, type MfaChallenge } from './shared/m
 import { startI18n, t } from './shared/i18n';
 import { registerServiceWorker, serverReach } from './shared/offline';
 import { startPatientSignIn } from './patient/onboarding';
+import { guestToken } from './shared/call/guest-link';
+
+interface GuestAdmission { guestId: string; consultationId: string; name: string; accessToken: string }
 
 // Each role's pages are chunks of their own, fetched after sign-in: a patient never downloads a doctor's code.
 await startI18n();
@@ -64,7 +67,20 @@ $<HTMLFieldSetElement>('patient-language').disabled = false;
 // fresh access token comes from that HttpOnly cookie. The patient lands back in the waiting room or the call.
 // Reloaded without a connection, the page shows its shell and starts once the connection is back.
 const resuming = sessionStorage.getItem(storageKeys.signIn) as RefreshCookie | null;
-if (resuming) {
+// A guest's link opens the one call it was made for: no sign-in, no account. Its secret leaves the address at once.
+const guest = guestToken(location.hash);
+if (guest) {
+  history.replaceState(null, '', location.pathname);
+  void failSafely(async () => {
+    show('call');
+    $('call-status').textContent = t('guest.joining');
+    const admission = await api.post<GuestAdmission>('/api/guests/admit', { token: guest });
+    api.tokens = { accountId: admission.guestId, role: 'guest', accessToken: admission.accessToken };
+    renderSignedIn();
+    const [{ joinCall }] = await Promise.all([import('./shared/call/call-view'), connectHubs(['consultation'])]);
+    await joinCall(admission.consultationId, 'guest');
+  });
+} else if (resuming) {
   void failSafely(async () => {
     try {
       const tokens = await api.resume(resuming);

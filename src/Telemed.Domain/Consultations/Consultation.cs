@@ -52,6 +52,9 @@ public sealed record Consultation(
     /// <summary>Files and photos shared during the call, in the order they were shared.</summary>
     public ImmutableList<FileShared> SharedFiles { get; init; } = [];
 
+    /// <summary>The guests the patient's side let in (or invited: a guest is a participant once admitted).</summary>
+    public ImmutableList<ConsultationGuest> Guests { get; init; } = [];
+
     /// <summary>Whether the patient's camera is on, as the patient's side last reported it (off until it says so).</summary>
     public bool PatientCameraOn { get; init; }
 
@@ -69,6 +72,7 @@ public sealed record Consultation(
         : accountId == PatientId ? ParticipantRole.Patient
         : accountId == HealthWorkerId ? ParticipantRole.HealthWorker
         : Staff.Contains(accountId) ? ParticipantRole.Staff
+        : Guests.Any(g => g.Id == accountId && g.Admitted) ? ParticipantRole.Guest
         : null;
 
     /// <summary>The record changed: its own version moves (the call's comings and goings do not touch it).</summary>
@@ -95,6 +99,8 @@ public sealed record Consultation(
         var next = @event switch
         {
             StaffInvited e => state with { Staff = state.Staff.Add(e.StaffId) },
+            GuestInvited e => state with { Guests = state.Guests.Add(new ConsultationGuest(e.GuestId, e.Name, e.Relation, e.InvitedBy, e.ExpiresAt, false)) },
+            GuestAdmitted e => state with { Guests = state.Guests.Select(g => g.Id == e.GuestId ? g with { Admitted = true } : g).ToImmutableList() },
             ParticipantJoined e => state with { Present = state.Present.Add(e.AccountId) },
             ParticipantLeft e => state with { Present = state.Present.Remove(e.AccountId), Connected = false },
             CallConnected => state with { Connected = true, EverConnected = true, SeenOnVideo = state.SeenOnVideo || Seeing(true, state.Mode, state.PatientCameraOn) },
@@ -228,8 +234,11 @@ public static class ConsultationDecisions
         return consultation.RoleOf(staffId) is not null ? Nothing() : Events(new StaffInvited(consultation.Id, staffId, doctorId, now));
     }
 
+    /// <summary>The doctor↔patient link connected: reported by either end; an invited colleague's or a guest's own links do not count.</summary>
     public static Result<IReadOnlyList<IConsultationEvent>, ConsultationError> ReportConnected(Consultation consultation, Guid accountId, DateTimeOffset now) =>
-        InRoom(consultation, accountId) ?? (consultation.Connected ? Nothing() : Events(new CallConnected(consultation.Id, accountId, now)));
+        InRoom(consultation, accountId) ?? (consultation.Connected || consultation.RoleOf(accountId) is ParticipantRole.Staff or ParticipantRole.Guest
+            ? Nothing()
+            : Events(new CallConnected(consultation.Id, accountId, now)));
 
     /// <summary>
     /// A participant's camera state: recorded when it is the patient's side (the patient, or the health worker whose

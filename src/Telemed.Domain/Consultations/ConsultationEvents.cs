@@ -21,6 +21,9 @@ public enum ParticipantRole
 
     /// <summary>The spoke's health worker, sitting with the patient on one device.</summary>
     HealthWorker,
+
+    /// <summary>A family member or an interpreter the patient's side let in with a one-time link: in the call, never in the record.</summary>
+    Guest,
 }
 
 /// <remarks>
@@ -38,6 +41,13 @@ public sealed record ConsultationStarted(
 public sealed record AssistingHealthWorker(string Name, Spokes.Cadre Cadre, Guid SpokeId, string SpokeName);
 
 public sealed record StaffInvited(Guid ConsultationId, Guid StaffId, Guid InvitedBy, DateTimeOffset At) : IConsultationEvent;
+
+/// <summary>The patient's side (<paramref name="InvitedBy"/>) let a named guest into the call, with a link that admits once until <paramref name="ExpiresAt"/>.</summary>
+public sealed record GuestInvited(
+    Guid ConsultationId, Guid GuestId, string Name, GuestRelation Relation, Guid InvitedBy, DateTimeOffset At, DateTimeOffset ExpiresAt) : IConsultationEvent;
+
+/// <summary>The guest opened their link: it admits no one again.</summary>
+public sealed record GuestAdmitted(Guid ConsultationId, Guid GuestId, DateTimeOffset At) : IConsultationEvent;
 
 public sealed record ParticipantJoined(Guid ConsultationId, Guid AccountId, ParticipantRole Role, DateTimeOffset At) : IConsultationEvent;
 

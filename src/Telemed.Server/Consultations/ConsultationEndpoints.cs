@@ -34,7 +34,7 @@ public static class ConsultationEndpoints
     {
         var consultations = app.MapGroup("/api/consultations/{consultationId:guid}").WithTags("Consultations");
         consultations.MapGet("/", Get).WithSummary("A consultation and its history (participants only).");
-        consultations.MapGet("/ice-servers", Servers).WithSummary("STUN/TURN servers with time-limited TURN credentials (participants of an open consultation only).");
+        consultations.MapGet("/ice-servers", Servers).RequireAuthorization(IdentitySetup.CallParticipant).WithSummary("STUN/TURN servers with time-limited TURN credentials (participants of an open consultation only).");
         consultations.MapPost("/staff", Invite).WithSummary("The consulting doctor adds a staff member (interpreter, specialist) to the room.");
         consultations.MapGet("/staff-candidates", Candidates)
             .WithSummary("The consulting doctor: active doctors who may be added to the room (not yet in it).");
@@ -44,6 +44,7 @@ public static class ConsultationEndpoints
         app.MapPreCall();
         app.MapClinicalRecord();
         app.MapFeedback();
+        app.MapGuests();
         // Stateful reconnect: a brief drop during a call loses no signalling. An expired access token closes the
         // connection (the client reconnects with a fresh one and rejoins its room). A client that does not take what is
         // sent to it within Hubs:SendTimeoutSeconds is cut (Pushes).
@@ -203,6 +204,8 @@ public static class ConsultationEndpoints
     {
         ConsultationStarted e => e.DoctorId,
         StaffInvited e => e.StaffId,
+        GuestInvited e => e.InvitedBy,
+        GuestAdmitted e => e.GuestId,
         ParticipantJoined e => e.AccountId,
         ParticipantLeft e => e.AccountId,
         CallConnected e => e.ReportedBy,

@@ -60,7 +60,7 @@ public interface IConsultationClient
 /// peer connection, so signalling is addressed to one participant while everything else goes to the whole room.
 /// A sender never waits for the others to take what it sent (<see cref="Pushes"/>). The server never carries media.
 /// </summary>
-[Authorize]
+[Authorize(Policy = IdentitySetup.CallParticipant)]
 public sealed class ConsultationHub(
     ConsultationService consultations,
     ConsultationRooms rooms,

@@ -32,7 +32,7 @@ public static class ConsultationSetup
         services.ConfigureMarten(options =>
         {
             options.Events.AddEventTypes([
-                typeof(ConsultationStarted), typeof(StaffInvited), typeof(ParticipantJoined), typeof(ParticipantLeft), typeof(CallConnected),
+                typeof(ConsultationStarted), typeof(StaffInvited), typeof(GuestInvited), typeof(GuestAdmitted), typeof(ParticipantJoined), typeof(ParticipantLeft), typeof(CallConnected),
                 typeof(CallModeChanged), typeof(ChatMessagePosted), typeof(ChatMessageRead), typeof(ConsultationCompleted), typeof(ConsultationAbandoned),
                 typeof(PreCallCheckRecorded), typeof(VitalsRecorded), typeof(NotesRecorded), typeof(DiagnosisRecorded), typeof(MedicinesPrescribed),
                 typeof(AddendumRecorded), typeof(PrescriptionIssued), typeof(DeviceVitalsRecorded), typeof(FeedbackGiven), typeof(FileShared),

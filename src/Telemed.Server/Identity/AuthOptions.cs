@@ -29,6 +29,9 @@ public sealed class AuthOptions
     [Required]
     public string Audience { get; set; } = "telemed";
 
+    /// <summary>Guests' tokens carry this audience, which only a consultation's call accepts.</summary>
+    public string GuestAudience => $"{Audience}/guest";
+
     [Range(1, 120)]
     public int AccessTokenMinutes { get; set; } = 15;
 

@@ -55,10 +55,13 @@ public static class IdentitySetup
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
         services.AddHostedService<DemoSeeder>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer().AddJwtBearer(Tokens.GuestScheme);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, IServiceProvider, TimeProvider>((jwt, auth, provider, time) =>
                 ConfigureBearer(jwt, auth.Value, provider, time));
+        services.AddOptions<JwtBearerOptions>(Tokens.GuestScheme)
+            .Configure<IOptions<AuthOptions>, IServiceProvider, TimeProvider>((jwt, auth, provider, time) =>
+                ConfigureGuestBearer(jwt, auth.Value, provider, time));
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -67,7 +70,8 @@ public static class IdentitySetup
             .AddPolicy(Roles.Patient, policy => policy.RequireRole(Roles.Patient))
             .AddPolicy(Roles.Pharmacist, policy => policy.RequireRole(Roles.Pharmacist))
             .AddPolicy(Roles.HealthWorker, policy => policy.RequireRole(Roles.HealthWorker))
-            .AddPolicy(Roles.HealthOfficer, policy => policy.RequireRole(Roles.HealthOfficer, Roles.Admin));
+            .AddPolicy(Roles.HealthOfficer, policy => policy.RequireRole(Roles.HealthOfficer, Roles.Admin))
+            .AddPolicy(CallParticipant, policy => policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, Tokens.GuestScheme).RequireAuthenticatedUser());
 
         services.ConfigureMarten(options =>
         {
@@ -103,12 +107,58 @@ public static class IdentitySetup
         return builder;
     }
 
+    /// <summary>
+    /// What a consultation's call accepts besides signed-in accounts: guests' tokens (<see cref="Tokens.IssueGuest"/>).
+    /// The hub and the ICE servers check that the caller is in that consultation, as they do for everyone.
+    /// </summary>
+    public const string CallParticipant = "call-participant";
+
     private static void ConfigureBearer(JwtBearerOptions jwt, AuthOptions auth, IServiceProvider provider, TimeProvider time)
     {
         jwt.MapInboundClaims = false;
         jwt.TimeProvider = time;
-        var revoked = provider.GetRequiredService<RevokedSessions>();
-        jwt.Events = new JwtBearerEvents
+        jwt.Events = Events(provider.GetRequiredService<RevokedSessions>());
+        if (!string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            jwt.Authority = auth.Authority;
+            jwt.Audience = auth.Audience;
+            jwt.RequireHttpsMetadata = auth.Authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidAudience = auth.Audience,
+                NameClaimType = JwtRegisteredClaimNames.Sub,
+                RoleClaimType = auth.RoleClaim,
+                ClockSkew = ClockSkew,
+                LifetimeValidator = LifetimeAt(time),
+            };
+            return;
+        }
+        jwt.TokenValidationParameters = OwnTokens(auth.Issuer, auth.Audience, provider, time);
+    }
+
+    /// <summary>Guests' tokens are always Telemed's own, whoever signs staff in.</summary>
+    private static void ConfigureGuestBearer(JwtBearerOptions jwt, AuthOptions auth, IServiceProvider provider, TimeProvider time)
+    {
+        jwt.MapInboundClaims = false;
+        jwt.TimeProvider = time;
+        jwt.Events = Events(provider.GetRequiredService<RevokedSessions>());
+        jwt.TokenValidationParameters = OwnTokens(auth.Issuer, auth.GuestAudience, provider, time);
+    }
+
+    private static TokenValidationParameters OwnTokens(string issuer, string audience, IServiceProvider provider, TimeProvider time) => new()
+    {
+        ValidIssuer = issuer,
+        ValidAudience = audience,
+        IssuerSigningKeys = provider.GetRequiredService<SigningKey>().ValidationKeys,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+        RoleClaimType = ClaimNames.Role,
+        ClockSkew = ClockSkew,
+        LifetimeValidator = LifetimeAt(time),
+    };
+
+    private static JwtBearerEvents Events(RevokedSessions revoked) =>
+        new()
         {
             // Browsers cannot set headers on WebSocket requests, so the hub takes the token from the query string.
             OnMessageReceived = context =>
@@ -133,33 +183,6 @@ public static class IdentitySetup
                 return Task.CompletedTask;
             },
         };
-        if (!string.IsNullOrWhiteSpace(auth.Authority))
-        {
-            jwt.Authority = auth.Authority;
-            jwt.Audience = auth.Audience;
-            jwt.RequireHttpsMetadata = auth.Authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidAudience = auth.Audience,
-                NameClaimType = JwtRegisteredClaimNames.Sub,
-                RoleClaimType = auth.RoleClaim,
-                ClockSkew = ClockSkew,
-                LifetimeValidator = LifetimeAt(time),
-            };
-            return;
-        }
-        jwt.TokenValidationParameters = new TokenValidationParameters
-        {
-            ValidIssuer = auth.Issuer,
-            ValidAudience = auth.Audience,
-            IssuerSigningKeys = provider.GetRequiredService<SigningKey>().ValidationKeys,
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            NameClaimType = JwtRegisteredClaimNames.Sub,
-            RoleClaimType = ClaimNames.Role,
-            ClockSkew = ClockSkew,
-            LifetimeValidator = LifetimeAt(time),
-        };
-    }
 
     /// <summary>The caller with only the claims Telemed reads: subject, role, sign-in session and actor.</summary>
     private static ClaimsPrincipal Lean(ClaimsPrincipal validated, string roleClaim)

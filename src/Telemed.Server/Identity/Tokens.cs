@@ -66,6 +66,37 @@ public sealed class Tokens(SigningKey key, IOptions<AuthOptions> options, TimePr
         return new TokenResponse(accountId, Roles.Name(role), accessToken, settings.AccessTokenMinutes * 60, refreshToken, refreshExpires);
     }
 
+    /// <summary>
+    /// A guest's token (see <c>GuestEndpoints</c>): for the <see cref="GuestScheme"/> audience only, so no endpoint or hub
+    /// but a consultation's call accepts it; as long as a call may last, since a guest has nothing to refresh it with.
+    /// </summary>
+    public (string AccessToken, int ExpiresIn) IssueGuest(Guid guestId)
+    {
+        var now = time.GetUtcNow();
+        var accessToken = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.Issuer,
+            Audience = options.Value.GuestAudience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + GuestTokenLifetime).UtcDateTime,
+            SigningCredentials = key.Credentials,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = guestId.ToString(),
+                [JwtRegisteredClaimNames.Jti] = Ids.New().ToString(),
+                [ClaimNames.Role] = GuestRole,
+            },
+        });
+        return (accessToken, (int)GuestTokenLifetime.TotalSeconds);
+    }
+
+    public const string GuestScheme = "Guest";
+
+    public const string GuestRole = "guest";
+
+    public static readonly TimeSpan GuestTokenLifetime = TimeSpan.FromHours(2);
+
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }
 

@@ -40,6 +40,8 @@ public class AccessWalkTests(TelemedServer server) : IClassFixture<TelemedServer
         "POST /api/auth/password-reset", "POST /api/auth/password-reset/complete", "POST /api/messages/sms/receipts",
         // Only while the development sink is configured (never in Production), as the test hosts have it.
         "GET /api/dev/messages",
+        // A guest opening the link the patient's side sent them: the link's secret is the credential.
+        "POST /api/guests/admit",
     ];
 
     /// <summary>Endpoints a patient may call on a session that is not theirs (to find and join an OPD, or to act on their own data).</summary>

@@ -26,7 +26,7 @@ export class ApiError extends Error {
  */
 export interface Tokens {
   accountId: string;
-  role: 'patient' | 'doctor' | 'pharmacist' | 'admin' | 'health-officer' | 'health-worker';
+  role: 'patient' | 'doctor' | 'pharmacist' | 'admin' | 'health-officer' | 'health-worker' | 'guest';
   accessToken: string;
 }
 

@@ -217,9 +217,10 @@ renderBanner();
 export function renderSignedIn() {
   const role = api.tokens?.role;
   $('who').textContent = role ? t(`role.${role}`) : '';
-  $('sign-out').hidden = !role;
-  $('change-password').hidden = !role || role === 'patient';
-  $('mfa-manage').hidden = !role || role === 'patient';
+  // A guest has no account: nothing to sign out of or to secure.
+  $('sign-out').hidden = !role || role === 'guest';
+  $('change-password').hidden = !role || role === 'patient' || role === 'guest';
+  $('mfa-manage').hidden = !role || role === 'patient' || role === 'guest';
 }
 onLanguageChange(renderSignedIn);
 

@@ -2,7 +2,8 @@ import { $, api, failSafely, hub, hubEvents, reportMediaState } from '../app';
 import { Call, type Role } from './call';
 import type { PeerMedia } from './peer-link';
 import { onLanguageChange, t } from '../i18n';
-import { iceServerRenewalMs, toRtcIceServers, type ServerIceServers } from './negotiation';
+import { iceServerRenewalMs, onPatientSide, toRtcIceServers, type ServerIceServers } from './negotiation';
+import { showGuestInvitation } from './guest-invitation';
 import { stopPreCallCheck } from './precheck';
 import { showDeviceReadings } from '../devices/device-panel';
 import { kilobytes, shareableTypes, type SharedFile } from './shared-files';
@@ -36,6 +37,10 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   $('call-file-status').textContent = '';
   // Showing another screen is the doctor's: a patient's screen holds their own messages and accounts.
   $('call-screen').hidden = role !== 'doctor';
+  // A guest is in the call and its chat only: the files and readings are the patient's record.
+  $('call-files').hidden = role === 'guest';
+  $('devices').hidden = role === 'guest';
+  showGuestInvitation(consultationId, onPatientSide(role));
   const servers = await api.get<ServerIceServers>(`/api/consultations/${consultationId}/ice-servers`);
   const stopRenewing = () => clearTimeout(renewal);
   call = new Call(hub('consultation'), consultationId, { accountId: api.tokens!.accountId, role }, toRtcIceServers(servers.servers), relayOnly,
@@ -44,7 +49,7 @@ export async function joinCall(consultationId: string, role: Role, ended: () => 
   renewIceServers(call, consultationId, servers.expiresAt);
   render();
   await call.start();
-  await Promise.all([showDeviceReadings(consultationId), showSharedFiles(call, consultationId)]);
+  if (role !== 'guest') await Promise.all([showDeviceReadings(consultationId), showSharedFiles(call, consultationId)]);
 }
 
 /**

@@ -4,7 +4,7 @@ import { LinkAdapter, type VideoSending } from './link-adaptation';
 import { ChatThread, TypingThrottle } from './chat';
 import type { MediaState } from '../connection';
 import type { MessageKey } from '../i18n';
-import { isMainPeer, mainPeerRole, type CandidateInit, type Participant, type Role } from './negotiation';
+import { isMainPeer, mainPeerRole, onPatientSide, type CandidateInit, type Participant, type Role } from './negotiation';
 import { allOn, PeerLink, type LinkContext, type PeerMedia } from './peer-link';
 import { replyValue, type HubReply } from '../server-errors';
 import { SharedFiles, type SharedFile } from './shared-files';
@@ -456,7 +456,7 @@ export class Call {
     if (!this.isMain(link)) return;
     this.view.mediaState(state);
     this.setStatus(`call.state.${state}`);
-    if (state === 'connected' && this.role !== 'staff') void this.hub.invoke('ReportConnected', this.consultationId);
+    if (state === 'connected' && (this.role === 'doctor' || onPatientSide(this.role))) void this.hub.invoke('ReportConnected', this.consultationId);
   }
 
   private restartRequested(from: string): void {

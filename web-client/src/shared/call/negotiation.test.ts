@@ -44,9 +44,11 @@ describe('offersTo', () => {
   const staffA = { accountId: '0193a000-0000-7000-8000-00000000000a', role: 'staff' as const };
   const staffB = { accountId: '0193A000-0000-7000-8000-00000000000B', role: 'staff' as const };
   const healthWorker = { accountId: '0193a000-0000-7000-8000-000000000021', role: 'healthWorker' as const };
+  const guest = { accountId: '0193a000-0000-7000-8000-000000000031', role: 'guest' as const };
+  const otherGuest = { accountId: '0193a000-0000-7000-8000-000000000032', role: 'guest' as const };
 
   it('makes exactly one side of every pair the offerer', () => {
-    const everyone = [doctor, patient, staffA, staffB, healthWorker];
+    const everyone = [doctor, patient, staffA, staffB, healthWorker, guest, otherGuest];
     for (const me of everyone) {
       for (const peer of everyone.filter(p => p !== me)) expect(offersTo(me, peer)).not.toBe(offersTo(peer, me));
     }
@@ -59,6 +61,12 @@ describe('offersTo', () => {
     expect(offersTo(staffA, doctor)).toBe(false);
     expect(offersTo(patient, doctor)).toBe(false);
     expect(offersTo(patient, staffA)).toBe(false);
+  });
+
+  it('has a guest answer the doctor and offer to the patient, who never offers', () => {
+    expect(offersTo(doctor, guest)).toBe(true);
+    expect(offersTo(guest, patient)).toBe(true);
+    expect(offersTo(patient, guest)).toBe(false);
   });
 
   it('has the lower account id offer between two staff, whatever the letter case', () => {

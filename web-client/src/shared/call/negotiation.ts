@@ -58,8 +58,11 @@ export function toRtcIceServers(servers: ServerIceServer[]): RTCIceServer[] {
   return servers.map(s => (s.username ? { urls: s.urls, username: s.username, credential: s.credential ?? '' } : { urls: s.urls }));
 }
 
-/** healthWorker: a spoke's health worker, sitting with the patient on one device, so on the patient's side of the call. */
-export type Role = 'doctor' | 'patient' | 'staff' | 'healthWorker';
+/**
+ * healthWorker: a spoke's health worker, sitting with the patient on one device, so on the patient's side of the call.
+ * guest: a family member or an interpreter the patient's side let in with a one-time link.
+ */
+export type Role = 'doctor' | 'patient' | 'staff' | 'healthWorker' | 'guest';
 
 /** The patient's side of the call: the patient, or the health worker at whose device the patient sits. */
 export function onPatientSide(role: Role | undefined): boolean {
