@@ -12,6 +12,9 @@ public enum SignatureProblem
     UnsupportedAlgorithm,
     UnknownKey,
     BadSignature,
+
+    /// <summary>The doctor's key was revoked before the prescription says it was signed.</summary>
+    KeyRevoked,
 }
 
 public sealed record VerifiedPrescription(string KeyId, PrescriptionContent Content);
