@@ -76,6 +76,19 @@ public static class CompactJws
         return $"{signingInput}.{Base64Url.Encode(signature)}";
     }
 
+    /// <summary>The "kid" a compact JWS's header names, without verifying anything; null when there is none to read.</summary>
+    public static string? KeyId(string? jws)
+    {
+        try
+        {
+            return Base64Url.Decode((jws ?? "").Trim().Split('.')[0]) is { } header ? JsonNode.Parse(header)?["kid"]?.GetValue<string>() : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The signed payload when the JWS is of <paramref name="type"/> and verifies against the key its "kid" names.</summary>
     public static Result<SignedPayload, SignatureProblem> Verify(string? jws, string type, Func<string, ECDsa?> publicKeyFor)
     {

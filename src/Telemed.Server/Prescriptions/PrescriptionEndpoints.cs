@@ -22,11 +22,18 @@ public static class PrescriptionEndpoints
         var prescriptions = app.MapGroup("/api/prescriptions/{prescriptionId:guid}").WithTags("Prescriptions");
         prescriptions.MapGet("/", Get).WithSummary("A signed prescription with its status (its patient and its doctor).");
         prescriptions.MapPost("/revoke", Revoke).WithSummary("Its doctor revokes a prescription, with a reason the pharmacy sees.");
-        app.MapGet("/.well-known/jwks.json", (HttpContext http, PrescriptionKeys keys) =>
+        app.MapGet("/.well-known/jwks.json", async (HttpContext http, PrescriptionKeys keys, IQuerySession db, CancellationToken cancellationToken) =>
         {
+            var jwks = keys.Jwks();
+            var all = jwks["keys"]!.AsArray();
+            foreach (var doctorKey in await DoctorKeys.Published(db, cancellationToken))
+            {
+                all.Add(doctorKey);
+            }
             http.Response.Headers.CacheControl = "public, max-age=300";
-            return TypedResults.Json(keys.Jwks(), contentType: "application/jwk-set+json");
-        }).AllowAnonymous().RequireRateLimiting(Security.PublicKeysLimit).WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
+            return TypedResults.Json(jwks, contentType: "application/jwk-set+json");
+        }).AllowAnonymous().RequireRateLimiting(Security.PublicKeysLimit).WithTags("Prescriptions")
+            .WithSummary("The public keys prescriptions are signed with, old ones too: the facility keys, and every doctor's keys (each with the doctor's HPR id in \"hpr\", a revoked one with \"revoked_at\").");
         // Public as the JWKS is, for the same readers: the pharmacy page and `telemed verify` of anyone holding a paper
         // prescription, offline later. It names random ids only, meaningless without the paper that carries one.
         app.MapGet("/api/prescriptions/revocations", Revocations)
@@ -35,6 +42,7 @@ public static class PrescriptionEndpoints
         app.MapPost("/api/admin/prescription-keys", RotateKey)
             .RequireAuthorization(Roles.Admin).WithTags("Admin").WithSummary("Rotate the prescription signing key; older keys stay published.");
         app.MapPrescriptionDocuments();
+        app.MapDoctorKeys();
     }
 
     /// <summary>Revocations are rare, so the list is read from their events on each request (cached by clients for a minute).</summary>
