@@ -8,10 +8,14 @@ using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Prescriptions;
 
-/// <summary>The prescription for its patient and doctor, with what pharmacies have handed out (per line, in prescription order).</summary>
+/// <summary>
+/// The prescription for its patient and doctor, with what pharmacies have handed out (per line, in prescription order):
+/// the doctor's JWS (<see cref="KeyId"/> the doctor's key) and the facility's <see cref="Countersignature"/> of it (none
+/// on a prescription from before doctors' keys, signed by the facility key alone).
+/// </summary>
 public sealed record PrescriptionView(
     Guid Id, PrescriptionStatus Status, string? RevocationReason, DateTimeOffset? RevokedAt, PrescriptionContent Content, string Jws, string KeyId,
-    string VerificationUrl, IReadOnlyList<int> Dispensed, IReadOnlyList<PrescriptionDispensed> Dispensations);
+    string VerificationUrl, IReadOnlyList<int> Dispensed, IReadOnlyList<PrescriptionDispensed> Dispensations, string? Countersignature);
 
 public sealed record RevokeRequest(string? Reason);
 
@@ -103,7 +107,7 @@ public static class PrescriptionEndpoints
     }
 
     private static PrescriptionView View(Prescription p, PrescriptionOptions options) =>
-        new(p.Id, p.Status, p.RevocationReason, p.RevokedAt, p.Content, p.Jws, p.KeyId, options.VerificationUrl(p.Id), p.Dispensed, p.Dispensations);
+        new(p.Id, p.Status, p.RevocationReason, p.RevokedAt, p.Content, p.Jws, p.KeyId, options.VerificationUrl(p.Id), p.Dispensed, p.Dispensations, p.Countersignature);
 
     private static async Task<IResult> Revoke(
         Guid prescriptionId, RevokeRequest request, ClaimsPrincipal user, IDocumentStore store, AuditTrail audit, TimeProvider time,

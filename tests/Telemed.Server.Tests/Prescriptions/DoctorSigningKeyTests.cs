@@ -33,6 +33,16 @@ public class DoctorSigningKeyTests(TelemedServer server) : IClassFixture<Telemed
         return (room, locked);
     }
 
+    /// <summary>A consultation whose completion, presenting <paramref name="unlock"/>, is refused as locked; it stays open for another try.</summary>
+    private async Task<Room> CompletionIsRefusedWith(string unlock)
+    {
+        var (room, locked) = await WrittenWithoutUnlock();
+        locked.DefaultRequestHeaders.Add(PresentedUnlock.Header, unlock);
+        (await (await locked.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null)).ShouldBeProblem(HttpStatusCode.Conflict))
+            .GetProperty("code").GetString().ShouldBe("SigningLocked");
+        return room;
+    }
+
     private async Task<JsonElement> PublicCheck(Guid prescriptionId) => await Host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/verify/{prescriptionId}");
 
     private async Task<string> KeyIdOf(Room room, Guid prescriptionId) =>
@@ -75,6 +85,8 @@ public class DoctorSigningKeyTests(TelemedServer server) : IClassFixture<Telemed
     {
         var (room, prescriptionId) = await Clinical.Prescribed(Host);
         var keyId = await KeyIdOf(room, prescriptionId);
+        var view = await Host.As(room.Patient.AccessToken).GetFromJsonAsync<JsonElement>($"/api/prescriptions/{prescriptionId}");
+        view.GetProperty("countersignature").GetString()!.Split('.').Length.ShouldBe(3);
 
         var stored = await Host.Services.GetRequiredService<IDocumentStore>().QuerySession().LoadAsync<DoctorSigningKey>(keyId);
         stored.ShouldNotBeNull();
@@ -105,10 +117,7 @@ public class DoctorSigningKeyTests(TelemedServer server) : IClassFixture<Telemed
         var newKey = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keyId").GetString();
         newKey.ShouldNotBe(oldKey);
 
-        var (room, locked) = await WrittenWithoutUnlock();
-        locked.DefaultRequestHeaders.Add(PresentedUnlock.Header, Api.SigningUnlockOf(firstRoom.DoctorToken));
-        (await (await locked.PostAsync($"/api/sessions/{room.SessionId}/tokens/1/complete", null)).ShouldBeProblem(HttpStatusCode.Conflict))
-            .GetProperty("code").GetString().ShouldBe("SigningLocked");
+        var room = await CompletionIsRefusedWith(Api.SigningUnlockOf(firstRoom.DoctorToken)!);
 
         var second = await Clinical.Complete(Host.As(room.DoctorToken), room);
         (await KeyIdOf(room, second)).ShouldBe(newKey);
@@ -129,10 +138,7 @@ public class DoctorSigningKeyTests(TelemedServer server) : IClassFixture<Telemed
         (await PublicCheck(prescriptionId)).GetProperty("verdict").GetString().ShouldBe("valid");
         var jwks = await Host.CreateClient().GetFromJsonAsync<JsonElement>("/.well-known/jwks.json");
         jwks.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("kid").GetString() == keyId).TryGetProperty("revoked_at", out _).ShouldBeTrue();
-        var (next, locked) = await WrittenWithoutUnlock();
-        locked.DefaultRequestHeaders.Add(PresentedUnlock.Header, Api.SigningUnlockOf(room.DoctorToken));
-        (await (await locked.PostAsync($"/api/sessions/{next.SessionId}/tokens/1/complete", null)).ShouldBeProblem(HttpStatusCode.Conflict))
-            .GetProperty("code").GetString().ShouldBe("SigningLocked");
+        var next = await CompletionIsRefusedWith(Api.SigningUnlockOf(room.DoctorToken)!);
         var signedAfter = await Clinical.Complete(Host.As(next.DoctorToken), next);
         (await KeyIdOf(next, signedAfter)).ShouldNotBe(keyId);
         (await (await admin.PostAsJsonAsync($"/api/admin/doctors/{Room.DoctorId}/signing-keys/revoke", new { keyId = "no-such-key" })).ShouldBeProblem(HttpStatusCode.NotFound))
