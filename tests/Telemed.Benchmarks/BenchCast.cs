@@ -8,8 +8,11 @@ using Telemed.Domain.Identity;
 
 namespace Telemed.Benchmarks;
 
-/// <summary>A doctor with an open session of their own and a registered patient, as the load drivers use them.</summary>
-public sealed record BenchPair(int Index, string Doctor, string Patient, Guid Session);
+/// <summary>
+/// A doctor with an open session of their own and a registered patient, as the load drivers use them; the doctor's
+/// signing key unlocked once (<see cref="BenchCast.UnlockSigning"/>), as at the start of a shift.
+/// </summary>
+public sealed record BenchPair(int Index, string Doctor, string Patient, Guid Session, string SigningUnlock);
 
 /// <summary>
 /// The people and sessions load drivers need, made through the public API as an admin, doctors and patients would
@@ -37,11 +40,12 @@ public sealed partial class BenchCast(Uri server)
                 qualification = "MBBS", registrationNumber = $"B-{i}", stateCouncil = "Bench Council",
             });
             var doctor = await SignIn(email, "bench-password-1");
+            var unlock = await UnlockSigning(doctor, "bench-password-1");
             var patient = await RegisterPatient(admin, i);
             var now = DateTimeOffset.UtcNow;
             var session = (await Send(HttpMethod.Post, "/api/sessions", doctor, new { facilityId = Facility, startsAt = now, endsAt = now.AddHours(4), capacity }))
                 .GetProperty("id").GetGuid();
-            pairs[i] = new BenchPair(i, doctor, patient, session);
+            pairs[i] = new BenchPair(i, doctor, patient, session, unlock);
         });
         return pairs;
     }
@@ -61,6 +65,14 @@ public sealed partial class BenchCast(Uri server)
         return answer.GetProperty("accessToken").GetString()!;
     }
 
+    /// <summary>The doctor's signing unlock, which the completions that sign present.</summary>
+    public async Task<string> UnlockSigning(string doctor, string password) =>
+        (await Send(HttpMethod.Post, "/api/doctors/me/signing-unlock", doctor, new { password })).GetProperty("unlockToken").GetString()!;
+
+    /// <summary>Completes the token, signing its prescription with the pair's unlocked doctor key.</summary>
+    public async Task<JsonElement> Complete(BenchPair pair, Guid session, int token) =>
+        (await Exchange(HttpMethod.Post, $"/api/sessions/{session}/tokens/{token}/complete", pair.Doctor, null, signingUnlock: pair.SigningUnlock)).Body;
+
     public static string DemoAdminCode() =>
         TotpCodes.Code(TotpCodes.FromBase32(Telemed.Server.Identity.DemoOptions.DemoAdminTotpSecret), DateTimeOffset.UtcNow);
 
@@ -68,7 +80,8 @@ public sealed partial class BenchCast(Uri server)
     public async Task<JsonElement> Send(HttpMethod method, string path, string? token, object? body) => (await Exchange(method, path, token, body)).Body;
 
     /// <summary>As <see cref="Send"/>, with an If-Match version and the ETag the answer carries.</summary>
-    public async Task<(JsonElement Body, string? ETag)> Exchange(HttpMethod method, string path, string? token, object? body, string? ifMatch = null)
+    public async Task<(JsonElement Body, string? ETag)> Exchange(
+        HttpMethod method, string path, string? token, object? body, string? ifMatch = null, string? signingUnlock = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(body ?? new { }) };
         if (token is not null)
@@ -78,6 +91,10 @@ public sealed partial class BenchCast(Uri server)
         if (ifMatch is not null)
         {
             request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+        }
+        if (signingUnlock is not null)
+        {
+            request.Headers.Add(Telemed.Server.Prescriptions.PresentedUnlock.Header, signingUnlock);
         }
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

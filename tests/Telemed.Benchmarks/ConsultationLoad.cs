@@ -103,7 +103,7 @@ public sealed class ConsultationLoad(Uri server, string database, int pairs, int
 
             await Step("write record", () => cast.WriteRecord(consultationId, pair.Doctor));
 
-            await Step("complete (signs the prescription)", () => cast.Send(HttpMethod.Post, $"{sessions}/tokens/{token}/complete", pair.Doctor, null));
+            await Step("complete (signs the prescription)", () => cast.Complete(pair, pair.Session, token));
             counts[3]++;
             await Hub("hang up", hub.Doctor, "HangUp", consultationId);
             await Hub("hang up", hub.Patient, "HangUp", consultationId);

@@ -129,7 +129,7 @@ public sealed class Soak(Uri server, int doctors, int sessionsTarget, TimeSpan m
             await Hub("join room", hub.Patient, "JoinRoom", consultationId);
             await Hub("chat", hub.Patient, "SendChat", consultationId, Guid.NewGuid(), "Namaste doctor");
             await Step("record", () => cast.WriteRecord(consultationId, pair.Doctor));
-            await Step("complete", () => cast.Send(HttpMethod.Post, $"{sessions}/tokens/{token}/complete", pair.Doctor, null));
+            await Step("complete", () => cast.Complete(pair, session, token));
             Interlocked.Increment(ref consultations);
             await Hub("hang up", hub.Doctor, "HangUp", consultationId);
             await Hub("hang up", hub.Patient, "HangUp", consultationId);

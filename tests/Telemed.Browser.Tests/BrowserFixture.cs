@@ -118,7 +118,7 @@ public partial class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>An API call to the server process as an app would make it; a failure throws with the problem details.</summary>
-    public async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body = null, string? ifMatch = null)
+    public async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body = null, string? ifMatch = null, string? signingUnlock = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         if (token is not null)
@@ -128,6 +128,10 @@ public partial class BrowserFixture : IAsyncLifetime
         if (ifMatch is not null)
         {
             request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+        }
+        if (signingUnlock is not null)
+        {
+            request.Headers.Add("Telemed-Signing-Unlock", signingUnlock);
         }
         var response = await Http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
@@ -152,6 +156,11 @@ public partial class BrowserFixture : IAsyncLifetime
         }
         return answer.GetProperty("accessToken").GetString()!;
     }
+
+    /// <summary>A demo doctor's signing unlock (their password), which a completion that signs presents.</summary>
+    public async Task<string> UnlockSigning(string doctorToken) =>
+        (await (await Send(HttpMethod.Post, "/api/doctors/me/signing-unlock", doctorToken, new { password = "telemed-demo" })).Content.ReadFromJsonAsync<JsonElement>())
+        .GetProperty("unlockToken").GetString()!;
 
     /// <summary>A registered patient's access token, through the one-time code as their app gets it.</summary>
     public async Task<string> PatientToken(string mobile)

@@ -9,8 +9,13 @@ public interface IPrescriptionEvent
     DateTimeOffset At { get; }
 }
 
-/// <summary>The first event of a prescription stream: the signed content, exactly as it was signed.</summary>
-public sealed record PrescriptionSigned(Guid PrescriptionId, PrescriptionContent Content, string Jws, string KeyId, DateTimeOffset At) : IPrescriptionEvent;
+/// <summary>
+/// The first event of a prescription stream: the signed content, exactly as it was signed — by the doctor's key
+/// (<paramref name="KeyId"/>) with the facility key's <paramref name="Countersignature"/>, or, before doctors had keys
+/// of their own, by the facility key alone (no countersignature).
+/// </summary>
+public sealed record PrescriptionSigned(
+    Guid PrescriptionId, PrescriptionContent Content, string Jws, string KeyId, DateTimeOffset At, string? Countersignature = null) : IPrescriptionEvent;
 
 public sealed record PrescriptionRevoked(Guid PrescriptionId, Guid By, string Reason, DateTimeOffset At) : IPrescriptionEvent;
 
@@ -38,7 +43,8 @@ public sealed record Prescription(
     string? RevocationReason,
     DateTimeOffset? RevokedAt,
     ImmutableArray<int> Dispensed,
-    ImmutableList<PrescriptionDispensed> Dispensations)
+    ImmutableList<PrescriptionDispensed> Dispensations,
+    string? Countersignature = null)
 {
     public int Remaining(int line) => Content.Medicines[line].Quantity - Dispensed[line];
 
@@ -47,7 +53,7 @@ public sealed record Prescription(
     public static Prescription Evolve(Prescription? state, IPrescriptionEvent @event) => @event switch
     {
         PrescriptionSigned e => new Prescription(e.PrescriptionId, 1, e.Content, e.Jws, e.KeyId, PrescriptionStatus.Valid, null, null,
-            [.. e.Content.Medicines.Select(_ => 0)], []),
+            [.. e.Content.Medicines.Select(_ => 0)], [], e.Countersignature),
         _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before PrescriptionSigned on {@event.PrescriptionId}."),
         PrescriptionRevoked e => state with { Version = state.Version + 1, Status = PrescriptionStatus.Revoked, RevocationReason = e.Reason, RevokedAt = e.At },
         PrescriptionDispensed e => state with

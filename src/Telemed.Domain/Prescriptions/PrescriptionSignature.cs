@@ -12,6 +12,9 @@ public enum SignatureProblem
     UnsupportedAlgorithm,
     UnknownKey,
     BadSignature,
+
+    /// <summary>The doctor's key was revoked before the prescription says it was signed.</summary>
+    KeyRevoked,
 }
 
 public sealed record VerifiedPrescription(string KeyId, PrescriptionContent Content);
@@ -71,6 +74,19 @@ public static class CompactJws
         var signingInput = $"{Base64Url.Encode(header)}.{Base64Url.Encode(payload)}";
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return $"{signingInput}.{Base64Url.Encode(signature)}";
+    }
+
+    /// <summary>The "kid" a compact JWS's header names, without verifying anything; null when there is none to read.</summary>
+    public static string? KeyId(string? jws)
+    {
+        try
+        {
+            return Base64Url.Decode((jws ?? "").Trim().Split('.')[0]) is { } header ? JsonNode.Parse(header)?["kid"]?.GetValue<string>() : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The signed payload when the JWS is of <paramref name="type"/> and verifies against the key its "kid" names.</summary>

@@ -27,6 +27,9 @@ public enum QueueErrorCode
     NotYourBooking,
     WrongBookingState,
     NotFollowUpDoctor,
+
+    /// <summary>Completing would sign a prescription, and the doctor's signing key is not unlocked for it.</summary>
+    SigningLocked,
 }
 
 /// <summary>Why a queue command was refused: a code clients can switch on and a sentence people can read.</summary>

@@ -4,6 +4,7 @@ using Telemed.Domain.Consultations;
 using Telemed.Domain.Messages;
 using Telemed.Domain.Queue;
 using Telemed.Server.Messages;
+using Telemed.Server.Prescriptions;
 using Telemed.Server.Queue;
 using Telemed.Server.Records;
 
@@ -47,7 +48,9 @@ public sealed class ConsultationLedger(IPrescriptionSigner prescriptions, Patien
                 case TokenCompleted completed when after.Entries[completed.Token - 1].ConsultationId is { } consultationId:
                     if (await Complete(session, consultationId, completed, cancellationToken) is { } refused)
                     {
-                        return new QueueError(QueueErrorCode.RecordIncomplete, $"Token {completed.Token} cannot be completed yet: {refused.Message}");
+                        return refused.Code == PrescriptionIssuer.SigningLocked
+                            ? new QueueError(QueueErrorCode.SigningLocked, refused.Message)
+                            : new QueueError(QueueErrorCode.RecordIncomplete, $"Token {completed.Token} cannot be completed yet: {refused.Message}");
                     }
                     break;
                 case TokenNotHeld notHeld when after.Entries[notHeld.Token - 1].ConsultationId is { } abandonedId:

@@ -32,11 +32,24 @@ public sealed record DispensingContent(
 /// <summary>What a registered pharmacist sees: the verdict, what dispensing needs of the content, and what has been handed out so far.</summary>
 public sealed record PharmacyView(
     Guid PrescriptionId, long Version, Verdict Verdict, string Explanation, DateOnly ValidUntil, string? RevocationReason,
-    DispensingContent Content, IReadOnlyList<PrescriptionLine> Lines, IReadOnlyList<PrescriptionDispensed> Dispensations)
+    DispensingContent Content, IReadOnlyList<PrescriptionLine> Lines, IReadOnlyList<PrescriptionDispensed> Dispensations, SignatureView Signature)
 {
-    public static PharmacyView Of(Prescription p, Verdict verdict) => new(p.Id, p.Version, verdict, Dispensation.Explain(verdict), p.Content.ValidUntil,
+    public static PharmacyView Of(Prescription p, PrescriptionCheck check) => new(p.Id, p.Version, check.Verdict, Dispensation.Explain(check.Verdict), p.Content.ValidUntil,
         p.RevocationReason, DispensingContent.Of(p.Content), [.. p.Content.Medicines.Select((m, i) => new PrescriptionLine(i, m, p.Dispensed[i], p.Remaining(i)))],
-        p.Dispensations);
+        p.Dispensations, SignatureView.Of(check.Signature));
+}
+
+/// <summary>A stored prescription's verdict and what its signatures say (which one failed, whose key signed).</summary>
+public sealed record PrescriptionCheck(Verdict Verdict, SignatureVerdict Signature);
+
+/// <summary>
+/// Who signed, for a verifier's screen: the doctor's HPR id when the doctor's own key signed; <see cref="FacilityKeyOnly"/>
+/// for a prescription from before doctors' keys; <see cref="Doctor"/> and <see cref="Facility"/> name the failing signature's problem.
+/// </summary>
+public sealed record SignatureView(bool Holds, bool FacilityKeyOnly, string? DoctorHprId, SignatureProblem? Doctor, SignatureProblem? Facility, string Explanation)
+{
+    public static SignatureView Of(SignatureVerdict verdict) =>
+        new(verdict.Holds, verdict.FacilityKeyOnly, verdict.DoctorHprId, verdict.Doctor, verdict.Facility, verdict.Explain());
 }
 
 public sealed record VerifyRequest(string? Jws);
@@ -84,7 +97,7 @@ public static class PharmacyEndpoints
         {
             return Problems.NotFound("There is no such prescription.");
         }
-        return TypedResults.Ok(await Seen(store, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
+        return TypedResults.Ok(await Seen(store, user.AccountId(), prescription, await Verdict(session, prescription, keys, time, cancellationToken), time, cancellationToken));
     }
 
     private static async Task<IResult> VerifyJws(
@@ -95,7 +108,10 @@ public static class PharmacyEndpoints
         {
             return NotAttached();
         }
-        var verified = PrescriptionSignature.Verify(request.Jws, keys.VerificationKey);
+        // The doctor's JWS (its doctor's key) or one from before doctors' keys (a facility key); the stored record's
+        // countersignature is judged with the verdict below.
+        var doctorKey = await DoctorKeys.Resolver(session, request.Jws, cancellationToken);
+        var verified = PrescriptionSignature.Verify(request.Jws, kid => doctorKey(kid)?.Key ?? keys.VerificationKey(kid));
         if (!verified.IsSuccess)
         {
             var why = verified.Error == SignatureProblem.Malformed ? "This is not a Telemed prescription signature (JWS)." : Dispensation.Explain(Domain.Dispensing.Verdict.InvalidSignature);
@@ -107,7 +123,7 @@ public static class PharmacyEndpoints
         {
             return Problems.NotFound("The signature is genuine but this server has no record of the prescription (issued by another Telemed deployment?).");
         }
-        return TypedResults.Ok(await Seen(store, user.AccountId(), prescription, Verdict(prescription, keys, time), time, cancellationToken));
+        return TypedResults.Ok(await Seen(store, user.AccountId(), prescription, await Verdict(session, prescription, keys, time, cancellationToken), time, cancellationToken));
     }
 
     private static async Task<IResult> Dispense(
@@ -129,8 +145,8 @@ public static class PharmacyEndpoints
             return Problems.NotFound("There is no such prescription.");
         }
         var now = time.GetUtcNow();
-        var verdict = Verdict(prescription, keys, time);
-        var decision = Dispensation.Dispense(prescription, verdict, requestId, pharmacy.Id, user.AccountId(), request.Lines, now);
+        var verdict = await Verdict(session, prescription, keys, time, cancellationToken);
+        var decision = Dispensation.Dispense(prescription, verdict.Verdict, requestId, pharmacy.Id, user.AccountId(), request.Lines, now);
         if (!decision.IsSuccess)
         {
             return TypedResults.Problem(decision.Error.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: decision.Error.Code,
@@ -161,10 +177,10 @@ public static class PharmacyEndpoints
                 var current = (await PrescriptionEndpoints.Load(fresh, prescriptionId, cancellationToken))!;
                 return TypedResults.Problem("Another dispense of this prescription was recorded at the same moment; check what remains and try again.",
                     statusCode: StatusCodes.Status409Conflict, title: "Conflict",
-                    extensions: new Dictionary<string, object?> { ["code"] = "Conflict", ["current"] = PharmacyView.Of(current, Verdict(current, keys, time)) });
+                    extensions: new Dictionary<string, object?> { ["code"] = "Conflict", ["current"] = PharmacyView.Of(current, await Verdict(fresh, current, keys, time, cancellationToken)) });
             }
         }
-        return TypedResults.Ok(PharmacyView.Of(after, Verdict(after, keys, time)));
+        return TypedResults.Ok(PharmacyView.Of(after, await Verdict(session, after, keys, time, cancellationToken)));
     }
 
     private static async Task<IResult> Mine(
@@ -178,26 +194,34 @@ public static class PharmacyEndpoints
         foreach (var activity in seen)
         {
             var prescription = (await PrescriptionEndpoints.Load(db, activity.PrescriptionId, cancellationToken))!;
-            views.Add(PharmacyView.Of(prescription, Verdict(prescription, keys, time)));
+            views.Add(PharmacyView.Of(prescription, await Verdict(db, prescription, keys, time, cancellationToken)));
             journal.Events.StartStream(Ids.New(), Read(pharmacistId, prescription, time.GetUtcNow()));
         }
         await journal.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(views);
     }
 
-    public static Verdict Verdict(Prescription prescription, PrescriptionKeys keys, TimeProvider time) =>
-        Dispensation.Check(prescription, PrescriptionSignature.Signs(prescription.Jws, prescription.Content, keys.VerificationKey), time.GetUtcNow());
+    /// <summary>
+    /// The prescription's verdict: its doctor's signature against the doctor's key and the facility's countersignature
+    /// against the facility keys (or, from before doctors' keys, the facility key's signature alone), over exactly the stored content.
+    /// </summary>
+    public static async Task<PrescriptionCheck> Verdict(IQuerySession db, Prescription prescription, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var signature = Countersignature.Verify(prescription.Jws, prescription.Countersignature, prescription.Content,
+            await DoctorKeys.Resolver(db, prescription.Jws, cancellationToken), keys.VerificationKey);
+        return new PrescriptionCheck(Dispensation.Check(prescription, signature.Holds, time.GetUtcNow()), signature);
+    }
 
     /// <summary>The pharmacist's list remembers what they looked at; the check goes on their audit and on the patient's access log.</summary>
     private static async Task<PharmacyView> Seen(
-        IDocumentStore store, Guid pharmacistId, Prescription prescription, Verdict verdict, TimeProvider time, CancellationToken cancellationToken)
+        IDocumentStore store, Guid pharmacistId, Prescription prescription, PrescriptionCheck verdict, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var session = store.LightweightSession();
         Remember(session, pharmacistId, prescription.Id, now);
         // Each check is a stream of its own (found by the audit index through the pharmacist's id): one pharmacy account
         // at many counters appended to one stream, and the load run's 25 checks a second fought over its next version.
-        session.Events.StartStream(Ids.New(), new PrescriptionChecked(pharmacistId, prescription.Id, verdict, now), Read(pharmacistId, prescription, now));
+        session.Events.StartStream(Ids.New(), new PrescriptionChecked(pharmacistId, prescription.Id, verdict.Verdict, now), Read(pharmacistId, prescription, now));
         await session.SaveChangesAsync(cancellationToken);
         return PharmacyView.Of(prescription, verdict);
     }

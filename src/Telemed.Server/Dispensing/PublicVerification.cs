@@ -11,7 +11,7 @@ public sealed record PublicPrescriber(string Name, string Qualification, string 
 /// <summary>What anyone holding the QR code may learn: that the prescription is genuine, who signed it, when. No medicines.</summary>
 public sealed record PublicVerificationView(
     Guid PrescriptionId, Verdict Verdict, string Explanation, DateOnly IssuedOn, DateOnly ValidUntil, PublicPrescriber Doctor, string Facility,
-    string PatientInitials, int PatientAge);
+    string PatientInitials, int PatientAge, SignatureView Signature);
 
 public static class PublicVerification
 {
@@ -20,10 +20,10 @@ public static class PublicVerification
     {
         await using var session = store.LightweightSession();
         var prescription = await PrescriptionEndpoints.Load(session, prescriptionId, cancellationToken);
-        Verdict? verdict = prescription is null ? null : PharmacyEndpoints.Verdict(prescription, keys, time);
-        session.Events.StartStream(Ids.New(), new PrescriptionVerifiedPublicly(prescriptionId, verdict, time.GetUtcNow()));
+        var check = prescription is null ? null : await PharmacyEndpoints.Verdict(session, prescription, keys, time, cancellationToken);
+        session.Events.StartStream(Ids.New(), new PrescriptionVerifiedPublicly(prescriptionId, check?.Verdict, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
-        if (prescription is null || verdict is not { } found)
+        if (prescription is null || check is not { Verdict: var found })
         {
             return Problems.NotFound("There is no such prescription: it was not issued by this Telemed service.");
         }
@@ -32,7 +32,7 @@ public static class PublicVerification
         return TypedResults.Ok(new PublicVerificationView(prescription.Id, found, Dispensation.Explain(found),
             IndianTime.Day(content.IssuedAt), content.ValidUntil,
             new PublicPrescriber(doctor.Name, doctor.Qualification, doctor.RegistrationNumber, doctor.StateCouncil, doctor.HprId),
-            content.Facility.Name, Initials(content.Patient.Name), content.Patient.AgeYears));
+            content.Facility.Name, Initials(content.Patient.Name), content.Patient.AgeYears, SignatureView.Of(check.Signature)));
     }
 
     /// <summary>"Priya Sharma" → "P. S.": enough for the pharmacist to match the person in front of them, not to identify them.</summary>

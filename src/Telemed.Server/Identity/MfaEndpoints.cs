@@ -298,7 +298,7 @@ public static class MfaEndpoints
     /// change to it: wrong codes count towards the sign-in lockout and are audited. Returns the factor as it is after
     /// the code's use, for the caller to change and save.
     /// </summary>
-    private static async Task<Result<StaffMfa, ProblemHttpResult>> ProveCurrentCode(
+    internal static async Task<Result<StaffMfa, ProblemHttpResult>> ProveCurrentCode(
         IDocumentSession session, IDocumentStore store, MfaSecrets secrets, StaffAccount staff, string? code, string purpose, DateTimeOffset now,
         CancellationToken cancellationToken)
     {

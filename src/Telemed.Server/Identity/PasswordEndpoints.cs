@@ -8,6 +8,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 using Telemed.Server.Infrastructure;
 using Telemed.Server.Messages;
+using Telemed.Server.Prescriptions;
 
 namespace Telemed.Server.Identity;
 
@@ -122,6 +123,8 @@ public static class PasswordResets
         // Proving the mailbox is what a lock after wrong passwords waits for.
         session.Delete<PasswordAttempts>(PasswordAttempts.Key(staff.Email));
         await SetPassword(session, hasher, staff, password!, now, cancellationToken);
+        // The signing key was wrapped under the forgotten password: it signs no more, and the next unlock makes a new one.
+        var retired = await DoctorKeys.Retire(session, staff.Id, staff.Id, "password reset", now, cancellationToken);
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -130,7 +133,7 @@ public static class PasswordResets
         {
             return Problems.Invalid("token", "This reset link has been used or has expired. Ask for a new one.");
         }
-        await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new PasswordChanged(staff.Id, "reset", now));
+        await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, [.. retired, new PasswordChanged(staff.Id, "reset", now)]);
         return TypedResults.NoContent();
     }
 
@@ -139,6 +142,7 @@ public static class PasswordResets
         ClaimsPrincipal user,
         IDocumentSession session,
         IPasswordHasher<StaffAccount> hasher,
+        DoctorKeys doctorKeys,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -168,6 +172,7 @@ public static class PasswordResets
             return Problems.Invalid("currentPassword", "The current password is wrong.");
         }
         await SetPassword(session, hasher, staff, password!, now, cancellationToken);
+        await doctorKeys.Rewrap(session, staff.Id, request.CurrentPassword!, password!, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         await AccountJournal.Record(session.DocumentStore, staff.Id, cancellationToken, new PasswordChanged(staff.Id, "change", now));
         return TypedResults.NoContent();

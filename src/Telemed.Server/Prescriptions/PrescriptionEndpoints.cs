@@ -8,10 +8,14 @@ using Telemed.Server.Infrastructure;
 
 namespace Telemed.Server.Prescriptions;
 
-/// <summary>The prescription for its patient and doctor, with what pharmacies have handed out (per line, in prescription order).</summary>
+/// <summary>
+/// The prescription for its patient and doctor, with what pharmacies have handed out (per line, in prescription order):
+/// the doctor's JWS (<see cref="KeyId"/> the doctor's key) and the facility's <see cref="Countersignature"/> of it (none
+/// on a prescription from before doctors' keys, signed by the facility key alone).
+/// </summary>
 public sealed record PrescriptionView(
     Guid Id, PrescriptionStatus Status, string? RevocationReason, DateTimeOffset? RevokedAt, PrescriptionContent Content, string Jws, string KeyId,
-    string VerificationUrl, IReadOnlyList<int> Dispensed, IReadOnlyList<PrescriptionDispensed> Dispensations);
+    string VerificationUrl, IReadOnlyList<int> Dispensed, IReadOnlyList<PrescriptionDispensed> Dispensations, string? Countersignature);
 
 public sealed record RevokeRequest(string? Reason);
 
@@ -22,11 +26,18 @@ public static class PrescriptionEndpoints
         var prescriptions = app.MapGroup("/api/prescriptions/{prescriptionId:guid}").WithTags("Prescriptions");
         prescriptions.MapGet("/", Get).WithSummary("A signed prescription with its status (its patient and its doctor).");
         prescriptions.MapPost("/revoke", Revoke).WithSummary("Its doctor revokes a prescription, with a reason the pharmacy sees.");
-        app.MapGet("/.well-known/jwks.json", (HttpContext http, PrescriptionKeys keys) =>
+        app.MapGet("/.well-known/jwks.json", async (HttpContext http, PrescriptionKeys keys, IQuerySession db, CancellationToken cancellationToken) =>
         {
+            var jwks = keys.Jwks();
+            var all = jwks["keys"]!.AsArray();
+            foreach (var doctorKey in await DoctorKeys.Published(db, cancellationToken))
+            {
+                all.Add(doctorKey);
+            }
             http.Response.Headers.CacheControl = "public, max-age=300";
-            return TypedResults.Json(keys.Jwks(), contentType: "application/jwk-set+json");
-        }).AllowAnonymous().RequireRateLimiting(Security.PublicKeysLimit).WithTags("Prescriptions").WithSummary("The public keys prescriptions are signed with (all of them, old ones too).");
+            return TypedResults.Json(jwks, contentType: "application/jwk-set+json");
+        }).AllowAnonymous().RequireRateLimiting(Security.PublicKeysLimit).WithTags("Prescriptions")
+            .WithSummary("The public keys prescriptions are signed with, old ones too: the facility keys, and every doctor's keys (each with the doctor's HPR id in \"hpr\", a revoked one with \"revoked_at\").");
         // Public as the JWKS is, for the same readers: the pharmacy page and `telemed verify` of anyone holding a paper
         // prescription, offline later. It names random ids only, meaningless without the paper that carries one.
         app.MapGet("/api/prescriptions/revocations", Revocations)
@@ -35,6 +46,7 @@ public static class PrescriptionEndpoints
         app.MapPost("/api/admin/prescription-keys", RotateKey)
             .RequireAuthorization(Roles.Admin).WithTags("Admin").WithSummary("Rotate the prescription signing key; older keys stay published.");
         app.MapPrescriptionDocuments();
+        app.MapDoctorKeys();
     }
 
     /// <summary>Revocations are rare, so the list is read from their events on each request (cached by clients for a minute).</summary>
@@ -95,7 +107,7 @@ public static class PrescriptionEndpoints
     }
 
     private static PrescriptionView View(Prescription p, PrescriptionOptions options) =>
-        new(p.Id, p.Status, p.RevocationReason, p.RevokedAt, p.Content, p.Jws, p.KeyId, options.VerificationUrl(p.Id), p.Dispensed, p.Dispensations);
+        new(p.Id, p.Status, p.RevocationReason, p.RevokedAt, p.Content, p.Jws, p.KeyId, options.VerificationUrl(p.Id), p.Dispensed, p.Dispensations, p.Countersignature);
 
     private static async Task<IResult> Revoke(
         Guid prescriptionId, RevokeRequest request, ClaimsPrincipal user, IDocumentStore store, AuditTrail audit, TimeProvider time,

@@ -13,9 +13,14 @@ namespace Telemed.Server.Prescriptions;
 /// <summary>
 /// Signs a completing consultation's prescription inside the queue's transaction and starts its stream; the patient is
 /// told in the same transaction (SMS with the short verification link, and e-mail when they gave an address).
+/// The doctor's own key signs, opened by the unlock token the completing request presented (<see cref="PresentedUnlock"/>),
+/// and the facility key countersigns.
 /// </summary>
-public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<PrescriptionOptions> options, PatientMessages messages) : IPrescriptionSigner
+public sealed class PrescriptionIssuer(PrescriptionKeys keys, DoctorKeys doctorKeys, IOptions<PrescriptionOptions> options, PatientMessages messages) : IPrescriptionSigner
 {
+    /// <summary>The refusal's code when the doctor's key is not unlocked for the completion.</summary>
+    public const string SigningLocked = "SigningLocked";
+
     public async Task<Result<Guid, ConsultationError>> Sign(
         IDocumentSession session, Consultation consultation, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -28,8 +33,18 @@ public sealed class PrescriptionIssuer(PrescriptionKeys keys, IOptions<Prescript
         {
             return composed.Error;
         }
-        var (jws, keyId) = keys.Sign(composed.Value!);
-        session.Events.StartStream<Prescription>(prescriptionId, new PrescriptionSigned(prescriptionId, composed.Value!, jws, keyId, at));
+        var opened = await doctorKeys.Open(session, PresentedUnlock.Token, consultation.DoctorId, cancellationToken);
+        if (!opened.IsSuccess)
+        {
+            return new ConsultationError(SigningLocked, opened.Error);
+        }
+        string jws;
+        using (var doctorKey = opened.Value.Key)
+        {
+            jws = PrescriptionSignature.Sign(composed.Value!, opened.Value.KeyId, doctorKey);
+        }
+        session.Events.StartStream<Prescription>(prescriptionId,
+            new PrescriptionSigned(prescriptionId, composed.Value!, jws, opened.Value.KeyId, at, keys.Countersign(jws)));
         if (await PatientMessages.Addressee(session, consultation.PatientId, cancellationToken) is { } patient)
         {
             messages.Sms(session, patient, MessageCatalogue.PrescriptionReady, new Dictionary<string, string> { ["rx"] = Ids.Compact(prescriptionId) });

@@ -51,10 +51,11 @@ public sealed class PrescriptionKeys
 
     public string ActiveKeyId => active.KeyId;
 
-    public (string Jws, string KeyId) Sign(PrescriptionContent content)
+    /// <summary>The facility's countersignature of a doctor's prescription JWS.</summary>
+    public string Countersign(string doctorJws)
     {
         var (keyId, key) = active;
-        return (PrescriptionSignature.Sign(content, keyId, key), keyId);
+        return Countersignature.Sign(doctorJws, keyId, key);
     }
 
     public string Sign(RevocationList list)

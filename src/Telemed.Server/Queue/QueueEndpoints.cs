@@ -10,6 +10,7 @@ using Telemed.Domain.Queue;
 using Telemed.Domain.Records;
 using Telemed.Server.Identity;
 using Telemed.Server.Infrastructure;
+using Telemed.Server.Prescriptions;
 using Telemed.Server.Realtime;
 using Telemed.Server.Records;
 
@@ -383,7 +384,12 @@ public static class QueueEndpoints
         {
             return Problems.Invalid("If-Match", "If-Match must be the ETag of the queue, e.g. \"12\".");
         }
-        var outcome = await queue.Execute(http.User, sessionId, command, version, cancellationToken);
+        QueueOutcome outcome;
+        // A completion signs its prescription with the doctor's key the unlock token opens.
+        using (PresentedUnlock.Present(http.Request.Headers[PresentedUnlock.Header].FirstOrDefault()))
+        {
+            outcome = await queue.Execute(http.User, sessionId, command, version, cancellationToken);
+        }
         if (!outcome.Succeeded)
         {
             return Failure(outcome, http);

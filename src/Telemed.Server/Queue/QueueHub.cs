@@ -4,6 +4,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Queue;
 using Telemed.Domain.Records;
 using Telemed.Server.Identity;
+using Telemed.Server.Prescriptions;
 using Telemed.Server.Realtime;
 
 namespace Telemed.Server.Queue;
@@ -93,7 +94,14 @@ public sealed class QueueHub(QueueService queue, Presence presence, QueueNotifie
 
     public Task<HubResult<QueueRow>> StartConsultation(Guid sessionId, int token) => Run(sessionId, new StartConsultation(token));
 
-    public Task<HubResult<QueueRow>> Complete(Guid sessionId, int token) => Run(sessionId, new CompleteConsultation(token));
+    /// <summary>Completes the consultation; a prescription is signed with the doctor's key the unlock token opens (null when nothing is prescribed).</summary>
+    public async Task<HubResult<QueueRow>> Complete(Guid sessionId, int token, string? signingUnlock)
+    {
+        using (PresentedUnlock.Present(signingUnlock))
+        {
+            return await Run(sessionId, new CompleteConsultation(token));
+        }
+    }
 
     public Task<HubResult<QueueRow>> MarkLeft(Guid sessionId, int token) => Run(sessionId, new MarkLeft(token));
 

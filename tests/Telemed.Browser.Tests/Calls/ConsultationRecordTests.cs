@@ -26,7 +26,7 @@ public class ConsultationRecordTests(BrowserFixture fixture) : IClassFixture<Bro
         await doctor.ClickAsync("#record-save");
         await Assertions.Expect(doctor.Locator("#record-status")).ToHaveTextAsync("Record saved.");
 
-        await doctor.ClickAsync("#complete");
+        await Pages.SignAndComplete(doctor);
         await Assertions.Expect(doctor.Locator("#completed")).ToContainTextAsync("signed");
 
         await patient.ClickAsync("#records-open");

@@ -53,7 +53,7 @@ public class WholeDayTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
         }
 
         await Pages.WriteRecordWithParacetamol(doctor);
-        await doctor.ClickAsync("#complete");
+        await Pages.SignAndComplete(doctor);
         await Assertions.Expect(doctor.Locator("#completed")).ToContainTextAsync("signed");
         var prescriptionId = System.Text.RegularExpressions.Regex.Match((await doctor.TextContentAsync("#completed"))!, "[0-9a-f-]{36}").Value;
 

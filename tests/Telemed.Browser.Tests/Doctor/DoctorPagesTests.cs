@@ -182,7 +182,7 @@ public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendC
         await Assertions.Expect(doctor.Locator("#record-status")).ToHaveTextAsync("Record saved.");
         await Assertions.Expect(line.Locator(".safety-warning")).ToHaveCountAsync(0);
 
-        await doctor.ClickAsync("#complete");
+        await Pages.SignAndComplete(doctor);
         await Assertions.Expect(doctor.Locator("#completed")).ToContainTextAsync("signed");
         var consultationId = (await (await fixture.Send(HttpMethod.Get, "/api/records", await fixture.PatientToken("+919812345678")))
             .Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().First(r => r.GetProperty("status").GetString() == "completed")

@@ -273,7 +273,7 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
             medicines = new[] { new { generic = "cetirizine", strength = "10 mg", form = "tablet", dose = "1 tablet", frequency = "0-0-1", route = "oral", durationDays = 5, quantity = 5, instructions = "At bedtime" } },
         }, etag);
 
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor, signingUnlock: await fixture.UnlockSigning(doctor));
 
         await Assertions.Expect(patient.Locator("#token-state")).ToHaveTextAsync("Consultation completed");
         await Assertions.Expect(patient.Locator("#after-call-status")).ToHaveTextAsync("Your prescription is shown below, under My health records.");

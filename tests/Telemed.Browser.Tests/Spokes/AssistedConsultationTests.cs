@@ -136,7 +136,7 @@ public class AssistedConsultationTests(BrowserFixture fixture) : IClassFixture<B
         await Assertions.Expect(doctor.Locator("#device-readings li")).ToContainTextAsync(line, new() { Timeout = 15_000 });
 
         await Pages.WriteRecordWithParacetamol(doctor);
-        await doctor.ClickAsync("#complete");
+        await Pages.SignAndComplete(doctor);
         await Assertions.Expect(doctor.Locator("#completed")).ToContainTextAsync("signed");
 
         var pharmacist = await fixture.NewPage();

@@ -171,6 +171,19 @@ public static class Pages
     }
 
     /// <summary>
+    /// The doctor signs and completes on the page: the first completion that signs asks for their password to unlock
+    /// their signing key, and the page signs once it is unlocked.
+    /// </summary>
+    public static async Task SignAndComplete(IPage doctor, string password = "telemed-demo")
+    {
+        await doctor.ClickAsync("#complete");
+        await Assertions.Expect(doctor.Locator("#signing-unlock")).ToBeVisibleAsync();
+        await doctor.FillAsync("#signing-unlock-password", password);
+        await doctor.ClickAsync("#signing-unlock-yes");
+        await Assertions.Expect(doctor.Locator("#signing-unlock")).ToBeHiddenAsync();
+    }
+
+    /// <summary>
     /// A signed prescription for paracetamol, made through the API as the doctor's and patient's apps would: queue, consult,
     /// write, complete. The patient needs the server's OTP resend cooldown at 0 when this runs more than once.
     /// </summary>
@@ -198,7 +211,7 @@ public static class Pages
             kind = "firstConsult",
             medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
         }, etag);
-        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor);
+        await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor, signingUnlock: await fixture.UnlockSigning(doctor));
         var completed = await (await fixture.Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();
         return (sessionId, consultationId, completed.GetProperty("prescriptionId").GetGuid(), patient);
     }

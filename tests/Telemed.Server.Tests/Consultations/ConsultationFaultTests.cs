@@ -103,7 +103,8 @@ public class ConsultationFaultTests(TelemedServer server) : IClassFixture<Teleme
         }
         var record = await (await Remote.Send(again, HttpMethod.Get, $"/api/consultations/{consultationId}/record", doctorAgain)).Content.ReadFromJsonAsync<JsonElement>();
         record.GetRawText().ShouldContain("Fever for 2 days");
-        await (await Remote.Send(again, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctorAgain)).ShouldHave(HttpStatusCode.OK);
+        var unlock = await Remote.UnlockSigning(again, doctorAgain);
+        await (await Remote.Send(again, HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctorAgain, signingUnlock: unlock)).ShouldHave(HttpStatusCode.OK);
 
         await using var db = server.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var events = (await db.Events.FetchStreamAsync(consultationId)).Select(e => e.EventTypeName).ToList();

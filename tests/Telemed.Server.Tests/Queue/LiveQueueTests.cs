@@ -115,7 +115,7 @@ public class LiveQueueTests(TelemedServer server) : IClassFixture<TelemedServer>
         busy.GetProperty("error").GetProperty("code").GetString().ShouldBe("DoctorBusy");
 
         (await doctor.Invoke("StartConsultation", sessionId, 1)).GetProperty("value").GetProperty("state").GetString().ShouldBe("inConsultation");
-        (await doctor.Invoke("Complete", sessionId, 1)).GetProperty("value").GetProperty("state").GetString().ShouldBe("completed");
+        (await doctor.Invoke("Complete", sessionId, 1, null)).GetProperty("value").GetProperty("state").GetString().ShouldBe("completed");
         (await doctor.Invoke("Prioritise", sessionId, 2, "elderly")).GetProperty("value").GetProperty("priority").GetString().ShouldBe("elderly");
         var unknown = await doctor.Invoke("Skip", sessionId, 99);
         unknown.GetProperty("error").GetProperty("code").GetString().ShouldBe("TokenNotFound");

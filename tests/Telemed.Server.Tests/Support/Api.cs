@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -7,6 +8,7 @@ using Telemed.Domain.Identity;
 using Telemed.Domain.Messages;
 using Telemed.Server.Identity;
 using Telemed.Server.Messages;
+using Telemed.Server.Prescriptions;
 
 namespace Telemed.Server.Tests.Support;
 
@@ -20,18 +22,50 @@ public static class Api
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
+    /// <summary>A client for the access token; a doctor's also presents the signing unlock their sign-in took (<see cref="SignInStaff"/>).</summary>
     public static HttpClient As(this TelemedFactory host, string? accessToken)
     {
         var client = host.CreateClient();
         if (accessToken is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            if (SigningUnlockOf(accessToken) is { } unlock)
+            {
+                client.DefaultRequestHeaders.Add(PresentedUnlock.Header, unlock);
+            }
         }
         return client;
     }
 
-    /// <summary>Signs in with the password and, for the demo admin, the second step with its authenticator's next code.</summary>
+    private static readonly ConcurrentDictionary<string, string> SigningUnlocks = new(StringComparer.Ordinal);
+
+    /// <summary>The signing unlock a doctor's sign-in through <see cref="SignInStaff"/> took with its access token; null for anyone else.</summary>
+    public static string? SigningUnlockOf(string accessToken) => SigningUnlocks.GetValueOrDefault(accessToken);
+
+    /// <summary>Unlocks the doctor's signing key with their password (as the web client asks before the first completion that signs).</summary>
+    public static async Task<string> UnlockSigning(this TelemedFactory host, string accessToken, string password = DemoPassword)
+    {
+        var response = await host.As(accessToken).PostAsJsonAsync("/api/doctors/me/signing-unlock", new { password });
+        await response.ShouldHave(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unlockToken").GetString()!;
+    }
+
+    /// <summary>
+    /// Signs in with the password and, for the demo admin, the second step with its authenticator's next code. A doctor
+    /// then unlocks their signing key with the same password, as at the start of a shift, and <see cref="As"/> presents it.
+    /// </summary>
     public static async Task<TokenResponse> SignInStaff(this TelemedFactory host, string email, string password = DemoPassword)
+    {
+        var tokens = await SignInStaffOnly(host, email, password);
+        if (tokens.Role == Roles.Doctor)
+        {
+            SigningUnlocks[tokens.AccessToken] = await host.UnlockSigning(tokens.AccessToken, password);
+        }
+        return tokens;
+    }
+
+    /// <summary>Signs in with the password (and the demo admin's code), nothing more: a doctor's signing key stays locked.</summary>
+    public static async Task<TokenResponse> SignInStaffOnly(this TelemedFactory host, string email, string password = DemoPassword)
     {
         var response = await host.CreateClient().PostAsJsonAsync("/api/auth/sign-in", new { email, password });
         if (response.StatusCode == HttpStatusCode.Accepted && email == AdminEmail)

@@ -15,6 +15,14 @@ public static class Remote
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
+    /// <summary>The doctor's signing unlock (the demo password), which a completion that signs presents.</summary>
+    public static async Task<string> UnlockSigning(HttpClient http, string doctor)
+    {
+        var response = await Send(http, HttpMethod.Post, "/api/doctors/me/signing-unlock", doctor, new { password = Api.DemoPassword });
+        await response.ShouldHave(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unlockToken").GetString()!;
+    }
+
     public static async Task<Guid> OpenSession(HttpClient http, string doctor)
     {
         var now = DateTimeOffset.UtcNow;
@@ -31,9 +39,13 @@ public static class Remote
         return request;
     }
 
-    public static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string token, object? body = null)
+    public static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string token, object? body = null, string? signingUnlock = null)
     {
         using var request = Authorised(method, path, token, body);
+        if (signingUnlock is not null)
+        {
+            request.Headers.Add(Telemed.Server.Prescriptions.PresentedUnlock.Header, signingUnlock);
+        }
         return await http.SendAsync(request);
     }
 }

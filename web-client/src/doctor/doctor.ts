@@ -15,6 +15,7 @@ import { watchInvitations } from './staff-room';
 import { openCompletedVisit } from './completed-visit';
 import './doctor-feedback';
 import { fillList } from '../shared/lists';
+import { HubRefusal } from '../shared/server-errors';
 
 interface StaffCandidate { id: string; name: string; specialty?: string | null }
 
@@ -236,7 +237,7 @@ async function runQueue(sessionId: string) {
     // Signing takes what was saved: unsaved changes are saved first, and a refusal (a TPG rule) stops here.
     if (record?.changed) await record.save();
     try {
-      await command('Complete', current);
+      await completeSigning(() => command('Complete', current, signingUnlock ?? null));
     } catch (error) {
       const reason = (error as Error).message;
       throw new Error(record?.markSigningRefusal(reason) ? t('doctor.signBlocked', { reason }) : reason);
@@ -248,6 +249,53 @@ async function runQueue(sessionId: string) {
     pdf.hidden = !done.prescriptionId;
     pdf.onclick = () => void failSafely(() => api.download(`/api/prescriptions/${done.prescriptionId}/pdf`, `prescription-${done.prescriptionId}.pdf`));
     closeConsultation();
+  });
+}
+
+/**
+ * The unlock token of the doctor's signing key, kept in this page's memory only: the doctor's password (and code) is
+ * asked once, when the first completion that signs finds the key locked, and the token serves the rest of the shift.
+ */
+let signingUnlock: string | undefined;
+
+/** Runs the completion; when the server says the signing key is locked (or the unlock ran out), asks to unlock it and runs it again. */
+async function completeSigning<T>(complete: () => Promise<T>): Promise<T> {
+  try {
+    return await complete();
+  } catch (error) {
+    if (!(error instanceof HubRefusal && error.code === 'SigningLocked')) throw error;
+    signingUnlock = undefined;
+    if (!(await askSigningUnlock())) throw error;
+    return complete();
+  }
+}
+
+/** Shows the unlock dialog until the password (and code) unlock the key, or the doctor cancels; true when unlocked. */
+function askSigningUnlock(): Promise<boolean> {
+  const dialog = $<HTMLDialogElement>('signing-unlock');
+  const password = $<HTMLInputElement>('signing-unlock-password');
+  const code = $<HTMLInputElement>('signing-unlock-code');
+  const error = $('signing-unlock-error');
+  password.value = code.value = error.textContent = '';
+  return new Promise(resolve => {
+    $('signing-unlock-no').onclick = () => { dialog.close(); resolve(false); };
+    $<HTMLFormElement>('signing-unlock-form').onsubmit = event => {
+      event.preventDefault();
+      void (async () => {
+        try {
+          const unlocked = await api.post<{ unlockToken: string }>('/api/doctors/me/signing-unlock', { password: password.value, code: code.value.trim() || null });
+          signingUnlock = unlocked.unlockToken;
+          dialog.close();
+          resolve(true);
+        } catch (failure) {
+          error.textContent = (failure as Error).message;
+        } finally {
+          password.value = '';
+        }
+      })();
+    };
+    dialog.showModal();
+    password.focus();
   });
 }
 

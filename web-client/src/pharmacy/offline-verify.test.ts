@@ -73,6 +73,51 @@ describe('verifyOffline', () => {
   });
 });
 
+describe('a prescription signed with the doctor\'s own key', () => {
+  const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const payloadOf = (jws: string) => Uint8Array.from(atob(jws.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0));
+
+  /** The fixture's prescription signed as the server signs it with a doctor's key, packed into a code as the server prints it. */
+  async function signedByDoctor(payload = payloadOf(fixture.jws), type = 'JOSE') {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    const { x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+    const doctorKey: Jwk = { kty: 'EC', crv: 'P-256', x: x!, y: y!, kid: 'doctor-key', hpr: '71-1234-5678-9012' };
+    const header = toBase64Url(new TextEncoder().encode(JSON.stringify({ alg: 'ES256', kid: doctorKey.kid, typ: type })));
+    const signingInput = `${header}.${toBase64Url(payload)}`;
+    const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(signingInput)));
+    const jws = `${signingInput}.${toBase64Url(signature)}`;
+    const compressed = new Uint8Array(await new Response(new Blob([payload]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer());
+    const packed = `${header}.${toBase64Url(compressed)}.${toBase64Url(signature)}`;
+    const code = `https://x/verify/1#jws:${[...packed].map(c => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`;
+    return { doctorKey, jws, code };
+  }
+
+  const issuedAt = () => Date.parse((JSON.parse(new TextDecoder().decode(payloadOf(fixture.jws))) as { issuedAt: string }).issuedAt) / 1000;
+
+  it('is genuine with the doctor\'s published key and names the doctor by HPR id; the facility-key fixture says the facility signed', async () => {
+    const { doctorKey, code } = await signedByDoctor();
+    const result = await verifyOffline(code, [...keys, doctorKey], fixture.emptyList, inDecember);
+    expect(result.verdict).toBe('genuine');
+    expect('signer' in result && result.signer).toEqual({ by: 'doctor', hprId: '71-1234-5678-9012' });
+    const legacy = await verifyOffline(fixture.qr, [...keys, doctorKey], fixture.emptyList, inDecember);
+    expect('signer' in legacy && legacy.signer).toEqual({ by: 'facility' });
+  });
+
+  it('fails when the doctor\'s key was revoked at or before the time the prescription says it was signed, not when revoked after', async () => {
+    const { doctorKey, code } = await signedByDoctor();
+    expect((await verifyOffline(code, [...keys, { ...doctorKey, revoked_at: issuedAt() }], fixture.emptyList, inDecember)).verdict).toBe('keyRevoked');
+    expect((await verifyOffline(code, [...keys, { ...doctorKey, revoked_at: issuedAt() + 60 }], fixture.emptyList, inDecember)).verdict).toBe('genuine');
+  });
+
+  it('never takes a revocation list signed by a doctor\'s key', async () => {
+    const list = new TextEncoder().encode('{"issuedAt":"2026-11-25T10:35:00+00:00","revoked":[]}');
+    const { doctorKey, jws } = await signedByDoctor(list, 'telemed-revocations');
+    const result = await verifyOffline(fixture.qr, [...keys, doctorKey], jws, inDecember);
+    expect(result.verdict).toBe('genuine');
+    expect('revocations' in result && result.revocations).toBeFalsy();
+  });
+});
+
 describe('the verification cache', () => {
   function memory() {
     const items = new Map<string, string>();

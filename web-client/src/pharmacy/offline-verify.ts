@@ -8,7 +8,11 @@
 
 export const marker = '#jws:';
 
-export interface Jwk { kty: string; crv: string; x: string; y: string; kid: string }
+/**
+ * A published key: a doctor's carries the doctor's HPR id (`hpr`) and, once revoked, when (`revoked_at`, Unix seconds);
+ * the facility's keys carry neither.
+ */
+export interface Jwk { kty: string; crv: string; x: string; y: string; kid: string; hpr?: string; revoked_at?: number }
 
 /** The JWS "typ" of each kind of signed object, so that none passes for another. */
 const prescriptionType = 'JOSE';
@@ -27,9 +31,12 @@ export interface SignedPrescription {
 
 export interface RevocationList { issuedAt: string; revoked: string[] }
 
+/** Whose key signed: the doctor's own (named by HPR id), or the facility's (prescriptions from before doctors' keys). */
+export type Signer = { by: 'doctor'; hprId: string } | { by: 'facility' };
+
 export type OfflineVerdict =
-  | { verdict: 'genuine' | 'revoked' | 'expired'; prescription: SignedPrescription; revocations?: RevocationList }
-  | { verdict: 'altered' | 'unknownKey' };
+  | { verdict: 'genuine' | 'revoked' | 'expired'; prescription: SignedPrescription; signer: Signer; revocations?: RevocationList }
+  | { verdict: 'altered' | 'unknownKey' | 'keyRevoked' };
 
 /** Whether a scanned text is meant to carry a signed prescription (intact or not). */
 export function carriesSignature(text: string): boolean {
@@ -101,7 +108,7 @@ export async function decodePrescriptionQr(text: string): Promise<string | undef
   return payload ? `${parts[0]}.${toBase64Url(payload)}.${parts[2]}` : undefined;
 }
 
-type Verified = { ok: true; payload: unknown } | { ok: false; problem: 'altered' | 'unknownKey' };
+type Verified = { ok: true; payload: unknown; key: Jwk } | { ok: false; problem: 'altered' | 'unknownKey' };
 
 /** ES256 with WebCrypto: the JWS signature is r||s, exactly what ECDSA verify takes. */
 export async function verifyJws(jws: string, type: string, keys: readonly Jwk[]): Promise<Verified> {
@@ -121,7 +128,7 @@ export async function verifyJws(jws: string, type: string, keys: readonly Jwk[])
     const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
     const signed = new TextEncoder().encode(`${parts[0]}.${parts[1]}`);
     if (!await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, signed)) return { ok: false, problem: 'altered' };
-    return { ok: true, payload: JSON.parse(new TextDecoder().decode(payload)) };
+    return { ok: true, payload: JSON.parse(new TextDecoder().decode(payload)), key: jwk };
   } catch {
     return { ok: false, problem: 'altered' };
   }
@@ -130,7 +137,8 @@ export async function verifyJws(jws: string, type: string, keys: readonly Jwk[])
 /** The revocation list, if its signature holds against the keys; an unverifiable one counts as none. */
 export async function verifyRevocationList(jws: string | undefined, keys: readonly Jwk[]): Promise<RevocationList | undefined> {
   if (!jws) return undefined;
-  const verified = await verifyJws(jws, revocationListType, keys);
+  // Signed by the facility key only: a doctor's key signs prescriptions, never the list.
+  const verified = await verifyJws(jws, revocationListType, keys.filter(key => !key.hpr));
   return verified.ok ? verified.payload as RevocationList : undefined;
 }
 
@@ -146,11 +154,15 @@ export async function verifyOffline(text: string, keys: readonly Jwk[], revocati
   const verified = await verifyJws(jws, prescriptionType, keys);
   if (!verified.ok) return { verdict: verified.problem };
   const prescription = verified.payload as SignedPrescription;
+  // A doctor's key revoked before the time the prescription says it was signed proves nothing: it may have been stolen.
+  const { hpr, revoked_at: revokedAt } = verified.key;
+  if (revokedAt !== undefined && Date.parse(prescription.issuedAt) >= revokedAt * 1000) return { verdict: 'keyRevoked' };
   const revocations = await verifyRevocationList(revocationJws, keys);
   const verdict = revocations?.revoked.includes(prescription.prescriptionId) ? 'revoked'
     : prescription.validUntil < dayInIndia(now) ? 'expired'
       : 'genuine';
-  return { verdict, prescription, revocations };
+  const signer: Signer = hpr ? { by: 'doctor', hprId: hpr } : { by: 'facility' };
+  return { verdict, prescription, signer, revocations };
 }
 
 /** What this device keeps of the server's keys and revocation list, refreshed whenever the server answers. */

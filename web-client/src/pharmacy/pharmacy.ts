@@ -217,7 +217,7 @@ export class Pharmacy {
     const result = this.offline;
     this.$('rx-offline-verdict').dataset.verdict = result.verdict;
     this.$('rx-offline-verdict').textContent = t(`pharmacy.offline.${result.verdict}`);
-    const details = ['rx-offline-revocations', 'rx-offline-prescriber', 'rx-offline-patient', 'rx-offline-medicines'];
+    const details = ['rx-offline-revocations', 'rx-offline-prescriber', 'rx-offline-signer', 'rx-offline-patient', 'rx-offline-medicines'];
     details.forEach(id => { this.$(id).hidden = !('prescription' in result); });
     if (!('prescription' in result)) return;
     const { doctor, patient, facility, medicines, validUntil } = result.prescription;
@@ -228,6 +228,9 @@ export class Pharmacy {
       name: doctor.name, qualification: doctor.qualification, registration: doctor.registrationNumber, council: doctor.stateCouncil,
       hpr: doctor.hprId, facility: facility.name,
     });
+    this.$('rx-offline-signer').textContent = result.signer.by === 'doctor'
+      ? t('pharmacy.offline.signedByDoctor', { hpr: result.signer.hprId })
+      : t('pharmacy.offline.signedByFacility');
     this.$('rx-offline-patient').textContent = t('pharmacy.patient', { name: patient.name, age: patient.ageYears, sex: patient.sex, date: formatDate(validUntil) });
     this.$('rx-offline-medicines').replaceChildren(...medicines.map(m => Object.assign(document.createElement('li'), {
       textContent: t('pharmacy.offline.line', { medicine: `${m.generic} ${m.strength} ${m.form}`, dose: m.dose, frequency: m.frequency, quantity: formatNumber(m.quantity) }),

@@ -14,9 +14,16 @@ export function serverMessage(code: string | undefined, message: string, lang: L
 /** A hub's answer to a call: a value, or a refusal with a stable code and the server's sentence. */
 export interface HubReply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
 
-/** The value of a hub reply; a refusal throws, said in the reader's language. */
+/** A hub's refusal, said in the reader's language, with the server's stable code for callers that act on it. */
+export class HubRefusal extends Error {
+  constructor(readonly code: string | undefined, message: string) {
+    super(message);
+  }
+}
+
+/** The value of a hub reply; a refusal throws a {@link HubRefusal}, said in the reader's language. */
 export function replyValue<T>(reply: HubReply<T>, method: string): T {
-  if (!reply.ok) throw new Error(serverMessage(reply.error?.code, reply.error?.message ?? `${method} failed`));
+  if (!reply.ok) throw new HubRefusal(reply.error?.code, serverMessage(reply.error?.code, reply.error?.message ?? `${method} failed`));
   return reply.value as T;
 }
 
