@@ -135,8 +135,10 @@ public sealed record DoseSchedule(
     };
 
     /// <summary>An amount with this unit, plural when more than one: "2 tablets", "½ tablet", "5 ml".</summary>
-    public string Quantity(DoseAmount amount) =>
-        $"{amount} {(amount.Value > 1m && DoseUnits.Plural(Unit) is { } plural ? plural : Unit)}";
+    public string Quantity(DoseAmount amount) => $"{amount} {UnitOf(amount)}";
+
+    /// <summary>The unit for this amount: plural when more than one ("tablets"), except ml and mg.</summary>
+    public string UnitOf(DoseAmount amount) => amount.Value > 1m && DoseUnits.Plural(Unit) is { } plural ? plural : Unit;
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
