@@ -126,7 +126,7 @@ public class FhirDocumentTests
     /// <summary>Every kind of document bundle Telemed builds, by name.</summary>
     public static TheoryData<string> EveryKindOfDocument =>
         ["op-consult", "op-consult-with-devices", "op-consult-assisted", "op-consult-with-nothing-recorded", "op-consult-with-allergies", "prescription",
-            "prescription-assisted"];
+            "prescription-assisted", "prescription-structured"];
 
     internal static Bundle BuildAnyKind(string document) => document switch
     {
