@@ -72,6 +72,14 @@ internal static partial class FhirDosage
 
     private static Dosage Dosage(PrescribedMedicine medicine, Timing.RepeatComponent repeat, DoseSchedule dose, DoseAmount amount)
     {
+        var dosage = Dosage(medicine, repeat);
+        dosage.DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Quantity(dose, amount) }];
+        return dosage;
+    }
+
+    /// <summary>What every dosage of the line says: its words, the patient's instructions, the timing and the route.</summary>
+    private static Dosage Dosage(PrescribedMedicine medicine, Timing.RepeatComponent repeat)
+    {
         var route = FhirCodes.Route(medicine.Route);
         return new Dosage
         {
@@ -80,7 +88,6 @@ internal static partial class FhirDosage
             PatientInstruction = medicine.Instructions,
             Timing = new Timing { Repeat = repeat },
             Route = new CodeableConcept { Coding = route is null ? [] : [route], Text = medicine.Route },
-            DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Quantity(dose, amount) }],
         };
     }
 
@@ -118,16 +125,9 @@ internal static partial class FhirDosage
     {
         var repeat = new Timing.RepeatComponent { Bounds = Days(medicine.DurationDays) };
         var asNeeded = Apply(medicine.Frequency, repeat);
-        var route = FhirCodes.Route(medicine.Route);
-        return new Dosage
-        {
-            Sequence = 1,
-            Text = Text(medicine),
-            PatientInstruction = medicine.Instructions,
-            Timing = new Timing { Repeat = repeat },
-            AsNeeded = asNeeded ? new FhirBoolean(true) : null,
-            Route = new CodeableConcept { Coding = route is null ? [] : [route], Text = medicine.Route },
-        };
+        var dosage = Dosage(medicine, repeat);
+        dosage.AsNeeded = asNeeded ? new FhirBoolean(true) : null;
+        return dosage;
     }
 
     public static string Text(PrescribedMedicine medicine)
