@@ -120,7 +120,7 @@ public sealed partial class BenchCast(Uri server)
         return (await Exchange(HttpMethod.Put, $"{record}/prescription", doctor, new
         {
             kind = "firstConsult",
-            medicines = new[] { new { generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
+            medicines = new[] { new { generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = new { morning = 1, night = 1, unit = "tablet" }, route = "oral", durationDays = 3, quantity = 6 } },
         }, etag)).Body;
     }
 

@@ -65,10 +65,27 @@ public sealed record MedicineInput(
     string? Generic,
     string? Strength,
     string? Form,
-    string? Dose,
-    string? Frequency,
+    DoseInput? Dose,
     string? Route,
     int? DurationDays,
     int? Quantity,
     string? Instructions,
     string? Purpose = null);
+
+/// <summary>
+/// A line's dose as the doctor enters it (<see cref="Prescriptions.DoseSchedule"/>): <see cref="Regimen"/> is daily (the
+/// default), alternateDays, weekly (on <see cref="Weekday"/>), asNeeded or once; a scheduled regimen gives the amount for each
+/// time of day (0 or absent when not taken), as needed and once give <see cref="Amount"/>, as needed also
+/// <see cref="MaxPerDay"/> and optionally <see cref="MinHoursBetween"/>.
+/// </summary>
+public sealed record DoseInput(
+    decimal? Morning = null,
+    decimal? Afternoon = null,
+    decimal? Evening = null,
+    decimal? Night = null,
+    string? Unit = null,
+    string? Regimen = null,
+    string? Weekday = null,
+    decimal? Amount = null,
+    int? MaxPerDay = null,
+    int? MinHoursBetween = null);

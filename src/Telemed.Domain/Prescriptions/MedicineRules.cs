@@ -2,7 +2,11 @@ using Telemed.Domain.Consultations;
 
 namespace Telemed.Domain.Prescriptions;
 
-/// <summary>One checked prescription line: a catalogue generic in one of its forms, why it is prescribed, and so its TPG list.</summary>
+/// <summary>
+/// One checked prescription line: a catalogue generic in one of its forms, why it is prescribed, and so its TPG list.
+/// <see cref="Schedule"/> is the structured dose; <see cref="Dose"/> and <see cref="Frequency"/> are its words as printed and
+/// signed ("1 tablet", "1-0-1"). Lines written before doses were structured have only the words (no schedule).
+/// </summary>
 public sealed record PrescribedMedicine(
     string Generic,
     string Strength,
@@ -14,7 +18,8 @@ public sealed record PrescribedMedicine(
     int Quantity,
     string? Instructions,
     TpgGroup Group,
-    MedicinePurpose Purpose)
+    MedicinePurpose Purpose,
+    DoseSchedule? Schedule = null)
 {
     public TpgList List => MedicineRules.ListOf(Group, Purpose);
 }
@@ -87,8 +92,7 @@ public static class MedicineRules
             errors.Add($"{field}.route", $"Route must be one of: {string.Join(", ", Routes)}.");
         }
         var strength = Required(input.Strength, $"{field}.strength", 50, errors);
-        var dose = Required(input.Dose, $"{field}.dose", 50, errors);
-        var frequency = Required(input.Frequency, $"{field}.frequency", 50, errors);
+        var dose = DoseRules.Parse(input.Dose, medicine is not null && form is not null && medicine.Forms.Contains(form) ? form : null, $"{field}.dose", errors);
         var instructions = ClinicalRules.Text(input.Instructions, $"{field}.instructions", 500, errors);
         if (input.DurationDays is not (>= 1 and <= MaxDurationDays))
         {
@@ -98,10 +102,15 @@ public static class MedicineRules
         {
             errors.Add($"{field}.quantity", $"Quantity is 1 to {MaxQuantity}.");
         }
+        if (errors.Count > before)
+        {
+            return null;
+        }
+        DoseRules.CheckQuantity(dose!, form!, input.DurationDays!.Value, input.Quantity!.Value, $"{field}.quantity", errors);
         return errors.Count > before
             ? null
-            : new PrescribedMedicine(medicine!.Generic, strength!, form!, dose!, frequency!, route!, input.DurationDays!.Value, input.Quantity!.Value,
-                instructions, medicine.Group, purpose!.Value);
+            : new PrescribedMedicine(medicine!.Generic, strength!, form!, dose!.DoseText(), dose.FrequencyText(), route!, input.DurationDays.Value,
+                input.Quantity.Value, instructions, medicine.Group, purpose!.Value, dose);
     }
 
     private static MedicinePurpose? Purpose(string? raw, string field, FieldErrors errors)

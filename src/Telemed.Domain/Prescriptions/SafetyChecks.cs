@@ -24,6 +24,9 @@ public sealed record SafetyWarning(string Code, int? Line, string Message)
     public const string ContraindicatedInPregnancy = "ContraindicatedInPregnancy";
     public const string ContraindicatedInBreastfeeding = "ContraindicatedInBreastfeeding";
     public const string WeightMissing = "WeightMissing";
+    public const string WeeklyDrugGivenDaily = "WeeklyDrugGivenDaily";
+    public const string QuantityExceedsCourse = "QuantityExceedsCourse";
+    public const string DoseAbovePerKgLimit = "DoseAbovePerKgLimit";
 }
 
 /// <summary>The doctor's answer to a warning: prescribe anyway, for this reason. <see cref="Warning"/> keeps what the doctor was shown.</summary>
@@ -43,7 +46,8 @@ public sealed record PatientSafetyFacts(int AgeYears, Sex Sex, PregnancyStatus? 
 
 /// <summary>
 /// Clinical safety checks run on a prescription with the TPG rules: allergies by ingredient (and by class), duplicate
-/// therapy, pregnancy and breastfeeding for women of child-bearing age, a weight for children. Each check yields warnings;
+/// therapy, pregnancy and breastfeeding for women of child-bearing age, a weight for children, and the dose checks of
+/// <see cref="DoseRules"/> (weekly medicines, quantity against the course, children's per-kg limits). Each check yields warnings;
 /// the prescription stands once each warning is overridden with a reason.
 /// </summary>
 public static class SafetyChecks
@@ -168,6 +172,7 @@ public static class SafetyChecks
             {
                 warnings.AddRange(Pregnancy(line, i, ingredients[i], patient.Pregnancy));
             }
+            warnings.AddRange(DoseRules.Check(line, i, patient.AgeYears, patient.WeightKg));
         }
         if (patient.AgeYears < ChildUnder && patient.WeightKg is null && lines.Count > 0)
         {

@@ -6,19 +6,80 @@ using Telemed.Domain.Prescriptions;
 namespace Telemed.Server.Records;
 
 /// <summary>
-/// A prescription line as a FHIR dosage: the doctor's words are kept as text, and the frequency is also given as a timing when it is
+/// A prescription line as FHIR dosages. A structured dose (<see cref="DoseSchedule"/>) gives the timing (times of day, every
+/// day, every other day, a weekday each week, as needed, once), the dose as <c>doseAndRate.doseQuantity</c> and, as needed, the
+/// most in a day as <c>maxDosePerPeriod</c>; slots with different amounts (1-0-½) are one dosage each, in the same sequence.
+/// A line written before doses were structured keeps its words as text, and its frequency is given as a timing when it is
 /// one of the ways Indian prescriptions write it ("1-0-1", "BD", "TDS", "HS", "SOS", "q8h", ...).
 /// </summary>
 internal static partial class FhirDosage
 {
+    private static readonly Timing.EventTiming[] SlotTimes =
+        [Timing.EventTiming.MORN, Timing.EventTiming.AFT, Timing.EventTiming.EVE, Timing.EventTiming.NIGHT];
+
     private static readonly Timing.EventTiming[] ThreeSlots = [Timing.EventTiming.MORN, Timing.EventTiming.AFT, Timing.EventTiming.NIGHT];
     private static readonly Timing.EventTiming[] FourSlots =
         [Timing.EventTiming.MORN, Timing.EventTiming.AFT, Timing.EventTiming.EVE, Timing.EventTiming.NIGHT];
 
-    public static Dosage For(PrescribedMedicine medicine)
+    public static List<Dosage> For(PrescribedMedicine medicine) => medicine.Schedule is { } dose ? Structured(medicine, dose) : [FromWords(medicine)];
+
+    private static List<Dosage> Structured(PrescribedMedicine medicine, DoseSchedule dose)
     {
-        var repeat = new Timing.RepeatComponent { Bounds = Days(medicine.DurationDays) };
-        var asNeeded = Apply(medicine.Frequency, repeat);
+        if (!dose.Scheduled)
+        {
+            var repeat = new Timing.RepeatComponent { Bounds = Days(medicine.DurationDays) };
+            if (dose.Regimen == DoseRegimen.Once)
+            {
+                repeat.Count = 1;
+            }
+            else if (dose.MinHoursBetween is { } hours)
+            {
+                repeat.Frequency = 1;
+                repeat.Period = hours;
+                repeat.PeriodUnit = Timing.UnitsOfTime.H;
+            }
+            var single = Dosage(medicine, repeat, dose, dose.Amount!.Value);
+            if (dose.Regimen == DoseRegimen.AsNeeded)
+            {
+                single.AsNeeded = new FhirBoolean(true);
+                single.MaxDosePerPeriod = new Ratio(
+                    Quantity(dose, new DoseAmount(dose.Amount.Value.Value * dose.MaxDosesPerDay!.Value)),
+                    new Quantity { Value = 1, Unit = "day", System = FhirCodes.Ucum, Code = "d" });
+            }
+            return [single];
+        }
+        return [.. dose.Slots
+            .Select((amount, slot) => (Amount: amount, Time: SlotTimes[slot]))
+            .Where(s => !s.Amount.IsZero)
+            .GroupBy(s => s.Amount)
+            .Select(group =>
+            {
+                var repeat = new Timing.RepeatComponent
+                {
+                    Bounds = Days(medicine.DurationDays),
+                    Frequency = group.Count(),
+                    Period = dose.Regimen == DoseRegimen.AlternateDays ? 2 : 1,
+                    PeriodUnit = dose.Regimen == DoseRegimen.Weekly ? Timing.UnitsOfTime.Wk : Timing.UnitsOfTime.D,
+                    When = [.. group.Select(s => (Timing.EventTiming?)s.Time)],
+                };
+                if (dose.Weekday is { } day)
+                {
+                    repeat.DayOfWeek = [FhirDay(day)];
+                }
+                return Dosage(medicine, repeat, dose, group.Key);
+            })];
+    }
+
+    private static Dosage Dosage(PrescribedMedicine medicine, Timing.RepeatComponent repeat, DoseSchedule dose, DoseAmount amount)
+    {
+        var dosage = Dosage(medicine, repeat);
+        dosage.DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = Quantity(dose, amount) }];
+        return dosage;
+    }
+
+    /// <summary>What every dosage of the line says: its words, the patient's instructions, the timing and the route.</summary>
+    private static Dosage Dosage(PrescribedMedicine medicine, Timing.RepeatComponent repeat)
+    {
         var route = FhirCodes.Route(medicine.Route);
         return new Dosage
         {
@@ -26,9 +87,47 @@ internal static partial class FhirDosage
             Text = Text(medicine),
             PatientInstruction = medicine.Instructions,
             Timing = new Timing { Repeat = repeat },
-            AsNeeded = asNeeded ? new FhirBoolean(true) : null,
             Route = new CodeableConcept { Coding = route is null ? [] : [route], Text = medicine.Route },
         };
+    }
+
+    /// <summary>
+    /// A dose in UCUM: mL, mg, drops and (international) units by their codes; a count of a dose form (tablet, capsule,
+    /// puff …) as a UCUM annotation of one ("{tablet}"), as UCUM writes units of presentation.
+    /// </summary>
+    private static Quantity Quantity(DoseSchedule dose, DoseAmount amount) => new()
+    {
+        Value = amount.Value,
+        Unit = dose.UnitOf(amount),
+        System = FhirCodes.Ucum,
+        Code = dose.Unit switch
+        {
+            "ml" => "mL",
+            "mg" => "mg",
+            "drop" => "[drp]",
+            "unit" => "[IU]",
+            var presentation => $"{{{presentation}}}",
+        },
+    };
+
+    private static DaysOfWeek FhirDay(DayOfWeek day) => day switch
+    {
+        DayOfWeek.Monday => DaysOfWeek.Mon,
+        DayOfWeek.Tuesday => DaysOfWeek.Tue,
+        DayOfWeek.Wednesday => DaysOfWeek.Wed,
+        DayOfWeek.Thursday => DaysOfWeek.Thu,
+        DayOfWeek.Friday => DaysOfWeek.Fri,
+        DayOfWeek.Saturday => DaysOfWeek.Sat,
+        _ => DaysOfWeek.Sun,
+    };
+
+    private static Dosage FromWords(PrescribedMedicine medicine)
+    {
+        var repeat = new Timing.RepeatComponent { Bounds = Days(medicine.DurationDays) };
+        var asNeeded = Apply(medicine.Frequency, repeat);
+        var dosage = Dosage(medicine, repeat);
+        dosage.AsNeeded = asNeeded ? new FhirBoolean(true) : null;
+        return dosage;
     }
 
     public static string Text(PrescribedMedicine medicine)

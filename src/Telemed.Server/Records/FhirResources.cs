@@ -127,7 +127,7 @@ internal static class FhirResources
             Requester = entries.Ref(PractitionerKey, "Practitioner"),
             ReasonReference = hasDiagnosis ? [entries.Ref(DiagnosisKey, "Condition")] : [],
             GroupIdentifier = prescriptionId is { } id ? new Identifier(FhirCodes.Rfc3986, $"urn:uuid:{id}") : null,
-            DosageInstruction = [FhirDosage.For(medicine)],
+            DosageInstruction = FhirDosage.For(medicine),
             DispenseRequest = new MedicationRequest.DispenseRequestComponent
             {
                 ValidityPeriod = validUntil is { } until

@@ -127,10 +127,12 @@ public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendC
         await Assertions.Expect(line.Locator(".purpose")).ToHaveValueAsync("refill");
         await line.Locator(".form").SelectOptionAsync("tablet");
         await line.Locator(".strength").FillAsync("5 mg");
-        await line.Locator(".dose").FillAsync("1 tablet");
-        await line.Locator(".frequency").FillAsync("1-0-0");
+        await line.Locator(".dose").FillAsync("1-0-0");
+        await Assertions.Expect(line.Locator(".unit")).ToHaveValueAsync("tablet");
         await line.Locator(".days").FillAsync("30");
         await line.Locator(".quantity").FillAsync("30");
+        // The course the dose takes is shown next to the quantity, as the doctor types.
+        await Assertions.Expect(line.Locator(".course")).ToHaveTextAsync("Course: 30");
 
         await doctor.ClickAsync("#complete");
 
@@ -167,8 +169,7 @@ public class DoctorPagesTests(ResendCodesAtOnce fixture) : IClassFixture<ResendC
         await Assertions.Expect(line.Locator(".list")).ToHaveTextAsync("List O: any mode");
         await line.Locator(".form").SelectOptionAsync("tablet");
         await line.Locator(".strength").FillAsync("10 mg");
-        await line.Locator(".dose").FillAsync("1 tablet");
-        await line.Locator(".frequency").FillAsync("0-0-1");
+        await line.Locator(".dose").FillAsync("0-0-1");
         await line.Locator(".days").FillAsync("5");
         await line.Locator(".quantity").FillAsync("5");
         await doctor.ClickAsync("#record-save");

@@ -270,7 +270,7 @@ public class PatientPagesTests(ResendCodesAtOnce fixture) : IClassFixture<Resend
         await fixture.Send(HttpMethod.Put, $"{record}/prescription", doctor, new
         {
             kind = "firstConsult",
-            medicines = new[] { new { generic = "cetirizine", strength = "10 mg", form = "tablet", dose = "1 tablet", frequency = "0-0-1", route = "oral", durationDays = 5, quantity = 5, instructions = "At bedtime" } },
+            medicines = new[] { new { generic = "cetirizine", strength = "10 mg", form = "tablet", dose = new { night = 1, unit = "tablet" }, route = "oral", durationDays = 5, quantity = 5, instructions = "At bedtime" } },
         }, etag);
 
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor, signingUnlock: await fixture.UnlockSigning(doctor));

@@ -161,8 +161,7 @@ public static class Pages
         await Assertions.Expect(row.Locator(".list")).ToHaveTextAsync("List O: any mode");
         await row.Locator(".form").SelectOptionAsync("tablet");
         await row.Locator(".strength").FillAsync("500 mg");
-        await row.Locator(".dose").FillAsync("1 tablet");
-        await row.Locator(".frequency").FillAsync("1-0-1");
+        await row.Locator(".dose").FillAsync("1-0-1");
         await row.Locator(".days").FillAsync("3");
         await row.Locator(".quantity").FillAsync("6");
         await row.Locator(".instructions").FillAsync("खाने के बाद");
@@ -209,7 +208,7 @@ public static class Pages
         await fixture.Send(HttpMethod.Put, $"{record}/prescription", doctor, new
         {
             kind = "firstConsult",
-            medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral", durationDays = 3, quantity = 6 } },
+            medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose = new { morning = 1, night = 1, unit = "tablet" }, route = "oral", durationDays = 3, quantity = 6 } },
         }, etag);
         await fixture.Send(HttpMethod.Post, $"/api/sessions/{sessionId}/tokens/1/complete", doctor, signingUnlock: await fixture.UnlockSigning(doctor));
         var completed = await (await fixture.Send(HttpMethod.Get, record, doctor)).Content.ReadFromJsonAsync<JsonElement>();

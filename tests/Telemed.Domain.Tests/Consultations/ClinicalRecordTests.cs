@@ -93,14 +93,14 @@ public class ClinicalRecordTests
     {
         var errors = new FieldErrors();
         MedicineRules.Lines([
-            new MedicineInput("Crocin", "500 mg", "tablet", "1", "1-0-1", "oral", 3, 6, null),
-            new MedicineInput("paracetamol", "500 mg", "cream", "1", "1-0-1", "oral", 3, 6, null),
-            new MedicineInput("paracetamol", "500 mg", "tablet", "1", "", "by mouth", 0, 5000, null),
+            new MedicineInput("Crocin", "500 mg", "tablet", new DoseInput(Morning: 1, Night: 1, Unit: "tablet"), "oral", 3, 6, null),
+            new MedicineInput("paracetamol", "500 mg", "cream", new DoseInput(Morning: 1, Night: 1, Unit: "tablet"), "oral", 3, 6, null),
+            new MedicineInput("paracetamol", "500 mg", "tablet", null, "by mouth", 0, 5000, null),
         ], MedicineCatalogue.Seeded, errors).ShouldBeNull();
         var fields = errors.ToDictionary();
         fields["medicines[0].generic"][0].ShouldContain("generic name");
         fields.ShouldContainKey("medicines[1].form");
-        fields.Keys.ShouldBe(["medicines[0].generic", "medicines[1].form", "medicines[2].route", "medicines[2].frequency",
+        fields.Keys.ShouldBe(["medicines[0].generic", "medicines[1].form", "medicines[2].route", "medicines[2].dose",
             "medicines[2].durationDays", "medicines[2].quantity"], ignoreOrder: true);
     }
 

@@ -39,7 +39,7 @@ public class TpgTests
     {
         var errors = new FieldErrors();
         var form = MedicineCatalogue.Seeded.Find(generic)!.Forms[0];
-        var lines = MedicineRules.Lines([new MedicineInput(generic, "5 mg", form, "1", "1-0-1", "oral", 5, 10, null, purpose)], MedicineCatalogue.Seeded, errors);
+        var lines = MedicineRules.Lines([new MedicineInput(generic, "5 mg", form, new DoseInput(Morning: 1, Night: 1, Unit: DoseUnits.ForForm(form)[0]), "oral", 5, 10, null, purpose)], MedicineCatalogue.Seeded, errors);
         errors.Any.ShouldBeFalse(string.Join("; ", errors.ToDictionary().SelectMany(e => e.Value)));
         return lines![0];
     }
@@ -126,7 +126,7 @@ public class TpgTests
     public void A_chronic_disease_medicine_is_never_started_by_telemedicine()
     {
         var errors = new FieldErrors();
-        MedicineRules.Lines([new MedicineInput("metformin", "500 mg", "tablet", "1", "1-0-1", "oral", 30, 60, null)], MedicineCatalogue.Seeded, errors)
+        MedicineRules.Lines([new MedicineInput("metformin", "500 mg", "tablet", new DoseInput(Morning: 1, Night: 1, Unit: "tablet"), "oral", 30, 60, null)], MedicineCatalogue.Seeded, errors)
             .ShouldBeNull();
         errors.ToDictionary()["medicines[0].purpose"][0].ShouldContain("in person");
     }

@@ -344,7 +344,7 @@ public class BookingTests(TelemedServer server) : IClassFixture<TelemedServer>
         var record = await doctor.GetAsync($"/api/consultations/{consultationId}/record");
         (await record.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("kind").GetString().ShouldBe("followUp");
         var diagnosed = await Clinical.Put(doctor, followUp, "diagnosis", new { text = "Essential hypertension", codeSystem = "icd10", code = "I10" }, record.Headers.ETag!.Tag);
-        var amlodipine = new { generic = "amlodipine", strength = "5 mg", form = "tablet", dose = "1 tablet", frequency = "OD", route = "oral", durationDays = 30, quantity = 30, purpose = "addOn" };
+        var amlodipine = new { generic = "amlodipine", strength = "5 mg", form = "tablet", dose = new { morning = 1, unit = "tablet" }, route = "oral", durationDays = 30, quantity = 30, purpose = "addOn" };
         var prescribed = await Clinical.Put(doctor, followUp, "prescription", new { medicines = new[] { amlodipine } }, diagnosed.Headers.ETag!.Tag);
         await prescribed.ShouldHave(HttpStatusCode.OK);
         (await prescribed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("kind").GetString().ShouldBe("followUp", "List B is added only on a follow-up");

@@ -102,7 +102,7 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
         var prohibited = await Clinical.Put(doctor, room, "prescription", new
         {
             kind = "firstConsult",
-            medicines = new[] { new { generic = "alprazolam", strength = "0.25 mg", form = "tablet", dose = "1", frequency = "HS", route = "oral", durationDays = 7, quantity = 7 } },
+            medicines = new[] { new { generic = "alprazolam", strength = "0.25 mg", form = "tablet", dose = new { night = 1, unit = "tablet" }, route = "oral", durationDays = 7, quantity = 7 } },
         }, etag);
         (await prohibited.Problem()).GetProperty("detail").GetString()!.ShouldContain("never");
     }
@@ -117,7 +117,7 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
         var etag = await Clinical.Write(doctor, room, ("diagnosis", new { text = "Acute pharyngitis", codeSystem = "icd10", code = "J02.9" }));
         var amoxicillinRefill = new
         {
-            generic = "amoxicillin", strength = "500 mg", form = "capsule", dose = "1 capsule", frequency = "TDS", route = "oral", durationDays = 5, quantity = 15,
+            generic = "amoxicillin", strength = "500 mg", form = "capsule", dose = new { morning = 1, afternoon = 1, night = 1, unit = "capsule" }, route = "oral", durationDays = 5, quantity = 15,
             purpose = "refill",
         };
         object FollowUp(object line) => new { kind = "followUp", medicines = new[] { line } };
@@ -144,7 +144,7 @@ public class ClinicalRecordTests(TelemedServer server) : IClassFixture<TelemedSe
 
         var neverPrescribed = await Clinical.Put(doctor, room, "prescription", FollowUp(new
         {
-            generic = "cefixime", strength = "200 mg", form = "tablet", dose = "1 tablet", frequency = "BD", route = "oral", durationDays = 5, quantity = 10, purpose = "refill",
+            generic = "cefixime", strength = "200 mg", form = "tablet", dose = new { morning = 1, night = 1, unit = "tablet" }, route = "oral", durationDays = 5, quantity = 10, purpose = "refill",
         }), etag);
         (await neverPrescribed.Problem()).GetProperty("detail").GetString()!.ShouldContain("no earlier prescription for this patient holds it");
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Telemed.Domain.Consultations;
+using Telemed.Domain.Prescriptions;
 using Telemed.Domain.Records;
 using Telemed.Server.Tests.Consultations;
 using Telemed.Server.Tests.Support;
@@ -151,11 +152,16 @@ public class SafetyCheckTests(TelemedServer server) : IClassFixture<TelemedServe
         var room = await Clinical.OnVideo(Host, child);
         var doctor = Host.As(room.DoctorToken);
         var etag = await Clinical.Write(doctor, room, ("diagnosis", new { text = "Viral fever" }));
-        var paracetamol = new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } };
+        var paracetamol = new { kind = "firstConsult", medicines = new[] { Clinical.ChildParacetamol } };
         var refused = await Problem(await Clinical.Put(doctor, room, "prescription", paracetamol, etag), HttpStatusCode.UnprocessableEntity);
         refused.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem().GetProperty("code").GetString().ShouldBe("WeightMissing");
 
-        etag = await Clinical.Write(doctor, room, ("vitals", new { weight = new { value = 24.5, unit = "kg" } }), ("prescription", paracetamol));
+        etag = await Clinical.Write(doctor, room, ("vitals", new { weight = new { value = 24.5, unit = "kg" } }));
+        var adultDose = await Problem(await Clinical.Put(doctor, room, "prescription", new { kind = "firstConsult", medicines = new[] { Clinical.Paracetamol } }, etag),
+            HttpStatusCode.UnprocessableEntity);
+        adultDose.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem().GetProperty("message").GetString()
+            .ShouldBe("paracetamol: 500 mg a dose is 20.4 mg/kg for this child of 24.5 kg, above the limit of 15 mg/kg a dose (367.5 mg).");
+        etag = await Clinical.Write(doctor, room, ("prescription", paracetamol));
         var record = await doctor.GetFromJsonAsync<JsonElement>($"/api/consultations/{room.ConsultationId}/record");
         record.GetProperty("accompaniedBy").GetProperty("name").GetString().ShouldBe("Kavita Rao");
 
@@ -164,5 +170,46 @@ public class SafetyCheckTests(TelemedServer server) : IClassFixture<TelemedServe
         var adult = prescription.GetProperty("content").GetProperty("accompaniedBy");
         adult.GetProperty("name").GetString().ShouldBe("Kavita Rao");
         adult.GetProperty("relation").GetString().ShouldBe("parent");
+    }
+
+    [Fact]
+    public async Task A_structured_dose_is_checked_against_its_quantity_warned_when_far_above_and_signed_with_its_words_and_structure()
+    {
+        var room = await Clinical.OnVideo(Host);
+        var doctor = Host.As(room.DoctorToken);
+        var etag = await Clinical.Write(doctor, room, ("diagnosis", new { text = "Viral fever" }));
+        Task<HttpResponseMessage> Prescribe(object dose, int quantity, object[]? overrides = null) => Clinical.Put(doctor, room, "prescription", new
+        {
+            kind = "firstConsult",
+            medicines = new[] { new { generic = "paracetamol", strength = "500 mg", form = "tablet", dose, route = "oral", durationDays = 3, quantity } },
+            overrides,
+        }, etag);
+        var halfTwiceDaily = new { morning = 0.5, night = 0.5, unit = "tablet", regimen = "daily" };
+
+        var wrongUnit = await Problem(await Prescribe(new { morning = 5, unit = "ml" }, 3), HttpStatusCode.BadRequest);
+        wrongUnit.GetProperty("errors").GetProperty("medicines[0].dose.unit")[0].GetString().ShouldBe("A tablet is dosed in: tablet, mg.");
+        var tooFew = await Problem(await Prescribe(new { morning = 1, afternoon = 1, night = 1, unit = "tablet" }, 6), HttpStatusCode.BadRequest);
+        tooFew.GetProperty("errors").GetProperty("medicines[0].quantity")[0].GetString()!.ShouldStartWith("The course needs 9 tablets (1-1-1 for 3 days)");
+
+        var tooMany = await Problem(await Prescribe(halfTwiceDaily, 30), HttpStatusCode.UnprocessableEntity);
+        tooMany.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem().GetProperty("code").GetString().ShouldBe("QuantityExceedsCourse");
+        const string reason = "Patient lives far from a pharmacy; a month's supply for recurrent fevers.";
+        var prescribed = await Prescribe(halfTwiceDaily, 30, [new { code = "QuantityExceedsCourse", line = 0, reason }]);
+        await prescribed.ShouldHave(HttpStatusCode.OK);
+
+        var prescriptionId = await Clinical.Complete(doctor, room);
+        var prescription = await Host.As(room.Patient.AccessToken).GetFromJsonAsync<JsonElement>($"/api/prescriptions/{prescriptionId}");
+        var payload = System.Text.Encoding.UTF8.GetString(Base64Url.Decode(prescription.GetProperty("jws").GetString()!.Split('.')[1])!);
+        var line = JsonDocument.Parse(payload).RootElement.GetProperty("medicines")[0];
+        line.GetProperty("dose").GetString().ShouldBe("½ tablet");
+        line.GetProperty("frequency").GetString().ShouldBe("½-0-½");
+        var schedule = line.GetProperty("schedule");
+        schedule.GetProperty("morning").GetString().ShouldBe("0.5", "amounts are signed as strings: the canonical JSON carries whole numbers only");
+        schedule.GetProperty("unit").GetString().ShouldBe("tablet");
+        await using var query = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await query.Events.FetchStreamAsync(room.ConsultationId);
+        var written = events.Select(e => e.Data).OfType<MedicinesPrescribed>().Last();
+        written.Medicines[0].Schedule!.Night.ShouldBe(new DoseAmount(0.5m));
+        written.Overrides!.ShouldHaveSingleItem().Warning.ShouldContain("the quantity 30 is far above the 3 tablets the course needs");
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Telemed.Domain;
 using Telemed.Domain.Consultations;
 using Telemed.Domain.Identity;
 using Telemed.Domain.Prescriptions;
@@ -59,6 +60,60 @@ public class FhirDocumentTests
 
     private static Bundle Prescription() => FhirDocuments.PrescriptionRecord(Content, SunitaContact, Pdf, Jws);
 
+    /// <summary>Lines with structured doses, as the doctor's form sends them: two amounts a day, weekly, as needed, alternate days, once.</summary>
+    private static IReadOnlyList<PrescribedMedicine> StructuredLines()
+    {
+        var errors = new FieldErrors();
+        var lines = MedicineRules.Lines([
+            new MedicineInput("paracetamol", "500 mg", "tablet", new DoseInput(Morning: 1, Night: 0.5m, Unit: "tablet"), "oral", 5, 8, null),
+            new MedicineInput("methotrexate", "2.5 mg", "tablet", new DoseInput(Morning: 3, Unit: "tablet", Regimen: "weekly", Weekday: "monday"), "oral", 28, 12,
+                "With folic acid the next day", "refill"),
+            new MedicineInput("ibuprofen", "100 mg/5 ml", "suspension",
+                new DoseInput(Amount: 5, Unit: "ml", Regimen: "asNeeded", MaxPerDay: 3, MinHoursBetween: 6), "oral", 5, 1, "For pain", null),
+            new MedicineInput("cetirizine", "10 mg", "tablet", new DoseInput(Night: 1, Unit: "tablet", Regimen: "alternateDays"), "oral", 10, 5, null),
+            new MedicineInput("albendazole", "400 mg", "tablet", new DoseInput(Amount: 1, Unit: "tablet", Regimen: "once"), "oral", 1, 1, null),
+        ], MedicineCatalogue.Seeded, errors);
+        errors.Any.ShouldBeFalse();
+        return lines!;
+    }
+
+    private static Bundle StructuredPrescription() => FhirDocuments.PrescriptionRecord(Content with { Medicines = StructuredLines() }, SunitaContact, Pdf, Jws);
+
+    [Fact]
+    public void A_structured_dose_gives_the_timing_the_dose_and_the_most_in_a_day()
+    {
+        var bundle = StructuredPrescription();
+        var section = bundle.Entry[0].Resource.ShouldBeOfType<Composition>().Section.ShouldHaveSingleItem();
+        var orders = section.Entry.SkipLast(1).Select(r => Resolve<MedicationRequest>(bundle, r)).ToList();
+
+        var paracetamol = orders[0].DosageInstruction;
+        paracetamol.Count.ShouldBe(2, "1 tablet in the morning and ½ at night are two dosages of one sequence");
+        paracetamol.ShouldAllBe(d => d.Sequence == 1 && d.Text == "1-0-½ tablet, 1-0-½, oral, for 5 days");
+        var morning = paracetamol[0];
+        morning.Timing.Repeat.When.ShouldBe([Timing.EventTiming.MORN]);
+        morning.Timing.Repeat.ShouldSatisfyAllConditions(r => r.Frequency.ShouldBe(1), r => r.Period.ShouldBe(1m), r => r.PeriodUnit.ShouldBe(Timing.UnitsOfTime.D));
+        morning.DoseAndRate.ShouldHaveSingleItem().Dose.ShouldBeOfType<Quantity>().ShouldSatisfyAllConditions(
+            q => q.Value.ShouldBe(1m), q => q.Unit.ShouldBe("tablet"), q => q.System.ShouldBe("http://unitsofmeasure.org"), q => q.Code.ShouldBe("{tablet}"));
+        paracetamol[1].Timing.Repeat.When.ShouldBe([Timing.EventTiming.NIGHT]);
+        paracetamol[1].DoseAndRate[0].Dose.ShouldBeOfType<Quantity>().Value.ShouldBe(0.5m);
+
+        var methotrexate = orders[1].DosageInstruction.ShouldHaveSingleItem();
+        methotrexate.Timing.Repeat.ShouldSatisfyAllConditions(r => r.Frequency.ShouldBe(1), r => r.Period.ShouldBe(1m),
+            r => r.PeriodUnit.ShouldBe(Timing.UnitsOfTime.Wk), r => r.DayOfWeek.ShouldBe([DaysOfWeek.Mon]), r => r.When.ShouldBe([Timing.EventTiming.MORN]));
+        methotrexate.DoseAndRate[0].Dose.ShouldBeOfType<Quantity>().ShouldSatisfyAllConditions(q => q.Value.ShouldBe(3m), q => q.Unit.ShouldBe("tablets"));
+
+        var ibuprofen = orders[2].DosageInstruction.ShouldHaveSingleItem();
+        ibuprofen.AsNeeded.ShouldBeOfType<FhirBoolean>().Value.ShouldBe(true);
+        ibuprofen.Timing.Repeat.ShouldSatisfyAllConditions(r => r.Frequency.ShouldBe(1), r => r.Period.ShouldBe(6m), r => r.PeriodUnit.ShouldBe(Timing.UnitsOfTime.H));
+        ibuprofen.DoseAndRate[0].Dose.ShouldBeOfType<Quantity>().ShouldSatisfyAllConditions(q => q.Value.ShouldBe(5m), q => q.Code.ShouldBe("mL"));
+        ibuprofen.MaxDosePerPeriod.ShouldSatisfyAllConditions(r => r.Numerator.Value.ShouldBe(15m), r => r.Numerator.Code.ShouldBe("mL"), r => r.Denominator.Code.ShouldBe("d"));
+
+        orders[3].DosageInstruction.ShouldHaveSingleItem().Timing.Repeat.ShouldSatisfyAllConditions(
+            r => r.Period.ShouldBe(2m), r => r.PeriodUnit.ShouldBe(Timing.UnitsOfTime.D), r => r.When.ShouldBe([Timing.EventTiming.NIGHT]));
+        orders[4].DosageInstruction.ShouldHaveSingleItem().Timing.Repeat.Count.ShouldBe(1);
+        FhirDocuments.Problems(bundle).ShouldBeEmpty();
+    }
+
     private static T Single<T>(Bundle bundle) where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>().ShouldHaveSingleItem();
 
     private static T Resolve<T>(Bundle bundle, ResourceReference reference) where T : Resource =>
@@ -71,7 +126,7 @@ public class FhirDocumentTests
     /// <summary>Every kind of document bundle Telemed builds, by name.</summary>
     public static TheoryData<string> EveryKindOfDocument =>
         ["op-consult", "op-consult-with-devices", "op-consult-assisted", "op-consult-with-nothing-recorded", "op-consult-with-allergies", "prescription",
-            "prescription-assisted"];
+            "prescription-assisted", "prescription-structured"];
 
     internal static Bundle BuildAnyKind(string document) => document switch
     {
@@ -86,6 +141,7 @@ public class FhirDocumentTests
         "op-consult-with-allergies" => WithAllergies(),
         "prescription" => Prescription(),
         "prescription-assisted" => AssistedPrescription(),
+        "prescription-structured" => StructuredPrescription(),
         _ => throw new ArgumentOutOfRangeException(nameof(document), document, null),
     };
 

@@ -11,13 +11,20 @@ public static class Clinical
 {
     public static readonly object Paracetamol = new
     {
-        generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = "1 tablet", frequency = "1-0-1", route = "oral",
+        generic = "Paracetamol", strength = "500 mg", form = "tablet", dose = new { morning = 1, night = 1, unit = "tablet" }, route = "oral",
         durationDays = 3, quantity = 6, instructions = "दिन में दो बार खाने के बाद",
+    };
+
+    /// <summary>Paracetamol for a school-age child: half a 500 mg tablet (250 mg, within 15 mg/kg a dose from 17 kg).</summary>
+    public static readonly object ChildParacetamol = new
+    {
+        generic = "paracetamol", strength = "500 mg", form = "tablet", dose = new { morning = 0.5, night = 0.5, unit = "tablet" }, route = "oral",
+        durationDays = 3, quantity = 3, instructions = "दिन में दो बार खाने के बाद",
     };
 
     public static readonly object Amoxicillin = new
     {
-        generic = "amoxicillin", strength = "500 mg", form = "capsule", dose = "1 capsule", frequency = "TDS", route = "oral", durationDays = 5, quantity = 15,
+        generic = "amoxicillin", strength = "500 mg", form = "capsule", dose = new { morning = 1, afternoon = 1, night = 1, unit = "capsule" }, route = "oral", durationDays = 5, quantity = 15,
     };
 
     /// <summary>
@@ -72,7 +79,7 @@ public static class Clinical
 
     /// <summary>
     /// A video consultation with a diagnosis and two medicines, completed: its prescription is signed. A child's
-    /// prescription needs <paramref name="weightKg"/> in the vitals.
+    /// prescription needs <paramref name="weightKg"/> in the vitals, and gets a child's dose of paracetamol.
     /// </summary>
     public static async Task<(Room Room, Guid PrescriptionId)> Prescribed(TelemedFactory host, TestPatient? patient = null, decimal? weightKg = null)
     {
@@ -86,7 +93,7 @@ public static class Clinical
             }),
             ("notes", new { chiefComplaints = "Fever and sore throat for 2 days", advice = "Warm fluids, rest", investigationsAdvised = "CBC if fever persists" }),
             ("diagnosis", new { text = "Acute pharyngitis", codeSystem = "icd10", code = "J02.9" }),
-            ("prescription", new { kind = "firstConsult", medicines = new[] { Paracetamol, Amoxicillin } }));
+            ("prescription", new { kind = "firstConsult", medicines = new[] { weightKg is null ? Paracetamol : ChildParacetamol, Amoxicillin } }));
         return (room, await Complete(doctor, room));
     }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listHint, prescriptionPayload, vitalsPayload } from './record';
+import type { DoseRow } from './dose';
+import { courseHint, listHint, prescriptionPayload, vitalsPayload } from './record';
 
 describe('vitalsPayload', () => {
   it('sends only what was measured, each with its unit', () =>
@@ -8,19 +9,24 @@ describe('vitalsPayload', () => {
     }));
 });
 
+const twiceDaily: DoseRow = { amounts: '1-0-1', unit: 'tablet', regimen: 'daily', weekday: 'monday', maxPerDay: '', minHours: '' };
+
 describe('prescriptionPayload', () => {
   it('drops empty rows and blank instructions, keeps numbers as numbers', () =>
     expect(prescriptionPayload('firstConsult', [
-      { generic: ' paracetamol ', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: '3', quantity: '6', instructions: ' ', purpose: 'start' },
-      { generic: '', strength: '', form: '', dose: '', frequency: '', route: 'oral', durationDays: '', quantity: '', instructions: '', purpose: 'start' },
+      { generic: ' paracetamol ', strength: '500 mg', form: 'tablet', dose: twiceDaily, route: 'oral', durationDays: '3', quantity: '6', instructions: ' ', purpose: 'start' },
+      { generic: '', strength: '', form: '', dose: { ...twiceDaily, amounts: '' }, route: 'oral', durationDays: '', quantity: '', instructions: '', purpose: 'start' },
     ])).toEqual({
       kind: 'firstConsult',
-      medicines: [{ generic: 'paracetamol', strength: '500 mg', form: 'tablet', dose: '1', frequency: '1-0-1', route: 'oral', durationDays: 3, quantity: 6, instructions: undefined, purpose: 'start' }],
+      medicines: [{
+        generic: 'paracetamol', strength: '500 mg', form: 'tablet', dose: { unit: 'tablet', regimen: 'daily', morning: 1, afternoon: 0, evening: 0, night: 1 },
+        route: 'oral', durationDays: 3, quantity: 6, instructions: undefined, purpose: 'start',
+      }],
     }));
 });
 
 describe('prescriptionPayload with safety answers', () => {
-  const row = { generic: 'amoxicillin', strength: '500 mg', form: 'capsule', dose: '1', frequency: 'TDS', route: 'oral', durationDays: '5', quantity: '15', instructions: '', purpose: 'start' as const };
+  const row = { generic: 'amoxicillin', strength: '500 mg', form: 'capsule', dose: { ...twiceDaily, amounts: '1-1-1', unit: 'capsule' }, route: 'oral', durationDays: '5', quantity: '15', instructions: '', purpose: 'start' as const };
 
   it('sends the overrides and a named adult', () => {
     const body = prescriptionPayload('firstConsult', [row], [{ code: 'Allergy', line: 0, reason: 'Tolerated it.' }], { name: ' Lakshmi Devi ', relation: 'parent' });
@@ -41,5 +47,16 @@ describe('listHint', () => {
     expect(listHint('chronic')).toContain('refill');
     expect(listHint('prohibited')).toContain('Prohibited');
     expect(listHint(undefined)).toBe('');
+  });
+});
+
+describe('courseHint', () => {
+  it('shows the course next to a counted quantity, at most for as needed, and how to write a dose that does not read', () => {
+    expect(courseHint('tablet', twiceDaily, '3')).toBe('Course: 6');
+    expect(courseHint('tablet', { ...twiceDaily, amounts: '1', regimen: 'asNeeded', maxPerDay: '4' }, '5')).toBe('Course: at most 20');
+    expect(courseHint('tablet', { ...twiceDaily, amounts: '1 tablet' }, '3')).toBe('Dose as morning-afternoon-night, e.g. 1-0-1 or ½-0-½');
+    expect(courseHint('tablet', { ...twiceDaily, amounts: '1-0-1', regimen: 'once' }, '1')).toBe('Dose as one amount, e.g. 1 or ½');
+    expect(courseHint('syrup', { ...twiceDaily, amounts: '5-5-5', unit: 'ml' }, '3')).toBe('');
+    expect(courseHint('tablet', { ...twiceDaily, amounts: '' }, '3')).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 import { ApiError, type Api, type SafetyWarning } from '../shared/api';
-import { applyTranslations, t } from '../shared/i18n';
+import { applyTranslations, formatNumber, t, weekdayName } from '../shared/i18n';
+import { courseQuantity, dosePayload, parseAmount, parsePattern, unitsFor, weekdays, type DoseRow, type Regimen } from './dose';
 import { asksPregnancy, isMinor, medicineLineErrors, overridesFor, safetyWarnings, warningKey, type SafetyOverride } from './record-lines';
 
 /** A catalogue row: its TPG 2020 group, which with a line's purpose gives the line's list. */
@@ -9,7 +10,7 @@ export type Purpose = 'start' | 'refill' | 'addOn';
 
 /** One medicine row as the doctor types it (strings, straight from the inputs). */
 export interface MedicineRow {
-  generic: string; strength: string; form: string; dose: string; frequency: string; route: string;
+  generic: string; strength: string; form: string; dose: DoseRow; route: string;
   durationDays: string; quantity: string; instructions: string; purpose: Purpose;
 }
 
@@ -37,13 +38,28 @@ export function prescriptionPayload(kind: string, rows: MedicineRow[], overrides
   return {
     kind,
     medicines: rows.filter(row => row.generic.trim() !== '').map(row => ({
-      generic: row.generic.trim(), strength: row.strength.trim(), form: row.form, dose: row.dose.trim(), frequency: row.frequency.trim(),
+      generic: row.generic.trim(), strength: row.strength.trim(), form: row.form, dose: dosePayload(row.dose),
       route: row.route, durationDays: optionalNumber(row.durationDays), quantity: optionalNumber(row.quantity),
       instructions: row.instructions.trim() || undefined, purpose: row.purpose,
     })),
     ...(overrides.length > 0 ? { overrides } : {}),
     ...(adult && adult.name.trim() !== '' ? { accompaniedBy: { name: adult.name.trim(), relation: adult.relation } } : {}),
   };
+}
+
+/**
+ * What the row's course takes, for the note next to its quantity ("Course: 6"), or how to write the dose when it does
+ * not read; empty when the quantity is not counted in the dose's unit (a bottle of syrup) or nothing is typed yet.
+ */
+export function courseHint(form: string, dose: DoseRow, days: string): string {
+  if (dose.amounts.trim() === '') return '';
+  const scheduled = dose.regimen === 'daily' || dose.regimen === 'alternateDays' || dose.regimen === 'weekly';
+  if (scheduled ? !parsePattern(dose.amounts) : parseAmount(dose.amounts) === undefined) {
+    return t(scheduled ? 'record.doseUnreadable' : 'record.doseAmountUnreadable');
+  }
+  const course = courseQuantity(form, dose, Number(days));
+  if (course === undefined) return '';
+  return t(dose.regimen === 'asNeeded' ? 'record.courseAtMost' : 'record.course', { count: formatNumber(course) });
 }
 
 /** TPG 2020 group of a medicine in words, for the hint next to its row. */
@@ -101,10 +117,42 @@ export class RecordForm {
     applyTranslations(row);
     const route = row.querySelector<HTMLSelectElement>('.route')!;
     route.replaceChildren(...routes.map(r => new Option(r, r)));
+    row.querySelector<HTMLSelectElement>('.weekday')!.replaceChildren(...weekdays.map((day, i) => new Option(weekdayName(i), day)));
+    this.offerUnits(row);
     const generic = row.querySelector<HTMLInputElement>('.generic')!;
     generic.addEventListener('input', () => void this.suggest(generic, row));
     row.querySelector('.remove')!.addEventListener('click', () => row.remove());
+    row.querySelector('.form')!.addEventListener('change', () => this.offerUnits(row));
+    row.addEventListener('input', () => this.showDose(row));
+    row.addEventListener('change', () => this.showDose(row));
     this.$('medicines').append(row);
+  }
+
+  /** The units the row's form is dosed in, keeping the chosen one when the form still allows it. */
+  private offerUnits(row: HTMLElement) {
+    const unit = row.querySelector<HTMLSelectElement>('.unit')!;
+    const chosen = unit.value;
+    const units = unitsFor(row.querySelector<HTMLSelectElement>('.form')!.value);
+    unit.replaceChildren(...units.map(u => new Option(u, u)));
+    if (units.includes(chosen)) unit.value = chosen;
+    this.showDose(row);
+  }
+
+  /** Shows the day for a weekly dose and the limits for as needed, and the course next to the quantity. */
+  private showDose(row: HTMLElement) {
+    const dose = this.doseOf(row);
+    row.querySelector<HTMLElement>('.weekday')!.hidden = dose.regimen !== 'weekly';
+    row.querySelector<HTMLElement>('.prn')!.hidden = dose.regimen !== 'asNeeded';
+    row.querySelector('.course')!.textContent =
+      courseHint(row.querySelector<HTMLSelectElement>('.form')!.value, dose, row.querySelector<HTMLInputElement>('.days')!.value);
+  }
+
+  private doseOf(row: HTMLElement): DoseRow {
+    const field = (name: string) => row.querySelector<HTMLInputElement>(`.${name}`)!.value;
+    return {
+      amounts: field('dose'), unit: field('unit'), regimen: field('regimen') as Regimen, weekday: field('weekday'),
+      maxPerDay: field('max-per-day'), minHours: field('min-hours'),
+    };
   }
 
   private async suggest(input: HTMLInputElement, row: HTMLElement) {
@@ -122,6 +170,7 @@ export class RecordForm {
   private pick(medicine: CatalogueMedicine, row: HTMLElement) {
     const form = row.querySelector<HTMLSelectElement>('.form')!;
     form.replaceChildren(...medicine.forms.map(f => new Option(f, f)));
+    this.offerUnits(row);
     row.querySelector('.list')!.textContent = listHint(medicine.group);
     // A chronic-disease medicine is never started by telemedicine: the likely purpose is a refill.
     const purpose = row.querySelector<HTMLSelectElement>('.purpose')!;
@@ -157,7 +206,7 @@ export class RecordForm {
     const rows = this.medicineRows().map(row => {
       const field = (name: string) => row.querySelector<HTMLInputElement>(`.${name}`)!.value;
       return {
-        generic: field('generic'), strength: field('strength'), form: field('form'), dose: field('dose'), frequency: field('frequency'),
+        generic: field('generic'), strength: field('strength'), form: field('form'), dose: this.doseOf(row),
         route: field('route'), durationDays: field('days'), quantity: field('quantity'), instructions: field('instructions'),
         purpose: field('purpose') as Purpose,
       };

@@ -66,6 +66,11 @@ export function formatDate(value: string | Date, lang = language): string {
   return new Intl.DateTimeFormat(registry[lang].locale, { dateStyle: 'medium', timeZone: dayOnly ? 'UTC' : undefined }).format(new Date(value));
 }
 
+/** A day of the week as the locale names it; 0 is Monday (1 January 2024 was one). */
+export function weekdayName(mondayFirst: number, lang = language): string {
+  return new Intl.DateTimeFormat(registry[lang].locale, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + mondayFirst)));
+}
+
 /** A time of day ("09:30 am"), in the browser's time zone, as the locale writes it. */
 export function formatTime(value: string | Date, lang = language): string {
   return new Intl.DateTimeFormat(registry[lang].locale, { timeStyle: 'short' }).format(new Date(value));
