@@ -378,7 +378,10 @@ export class Pharmacy {
     if (!this.view) return;
     const view = this.view;
     const { doctor, patient, facility } = view.content;
-    this.$('rx-verdict').textContent = t(`verdict.${view.verdict}`) + (view.revocationReason ? ` ${t('pharmacy.reason', { reason: view.revocationReason })}` : '');
+    // The verdict in a few words, big enough to read across the counter, then why in a sentence.
+    this.$('rx-verdict').replaceChildren(
+      Object.assign(document.createElement('span'), { className: 'verdict-title', textContent: t(`pharmacy.verdictTitle.${view.verdict}`) }),
+      t(`verdict.${view.verdict}`) + (view.revocationReason ? ` ${t('pharmacy.reason', { reason: view.revocationReason })}` : ''));
     this.$('rx-prescriber').textContent = t('pharmacy.prescriber', {
       name: doctor.name, qualification: doctor.qualification, registration: doctor.registrationNumber, council: doctor.stateCouncil,
       hpr: doctor.hprId, facility: facility.name,
