@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lighthouse's accessibility and best-practices scores on each role's main page (sign-in, patient, doctor, pharmacist,
-# admin, health worker, the prescription check), signed in through the page, in the local Chromium:
+# admin, health worker), signed in through the page, in the local Chromium:
 # ./tests/Telemed.Benchmarks/run-lighthouse-roles.sh
 # Prints one row per page with the audits below 100 and writes docs/benchmarks.md; exits non-zero when an audit fails.
 set -euo pipefail

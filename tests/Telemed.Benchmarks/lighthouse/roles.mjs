@@ -154,7 +154,9 @@ const section = `<!-- ${title}: start -->
 Measured ${new Date().toISOString().slice(0, 10)} with Lighthouse 13.5 in Chromium ${chrome} (headless), its default mobile profile, against the
 release server with the demo cast on loopback. Each role signs in through the page first; Lighthouse then loads the
 same tab again keeping its storage (\`disableStorageReset\`), so the tab resumes its session and the audited page is the
-signed-in one. The health worker is registered by the admin through the API first (the demo cast has none).
+signed-in one. The health worker is registered by the admin through the API first (the demo cast has none). The
+public prescription check is not among them: the benchmark has no prescription to open, and an id without one answers
+404, which the browser logs as a console error (best practices' \`errors-in-console\`).
 
 \`tests/Telemed.Benchmarks/run-lighthouse-roles.sh\`
 
