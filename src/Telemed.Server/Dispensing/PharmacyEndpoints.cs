@@ -56,6 +56,9 @@ public sealed record VerifyRequest(string? Jws);
 
 public sealed record DispenseRequest(Guid? RequestId, IReadOnlyList<DispenseInput>? Lines);
 
+/// <summary>The calling pharmacist's pharmacy; <c>FacilityOwn</c>: a facility's own, with stock and its spoke's prescriptions.</summary>
+public sealed record OwnPharmacyView(Guid Id, string Name, bool FacilityOwn);
+
 public sealed record PharmacyActivity(string Id, Guid PharmacistId, Guid PrescriptionId, DateTimeOffset LastSeenAt);
 
 /// <summary>
@@ -69,6 +72,8 @@ public static class PharmacyEndpoints
     public static void MapPharmacy(this IEndpointRouteBuilder app)
     {
         var pharmacy = app.MapGroup("/api/pharmacy").WithTags("Pharmacy").RequireAuthorization(Roles.Pharmacist);
+        pharmacy.MapGet("", Own)
+            .WithSummary("My pharmacy: its name and whether it is a facility's own (which keeps its stock here and receives its spoke's prescriptions).");
         pharmacy.MapGet("/prescriptions", Mine).WithSummary("Prescriptions I checked or dispensed, latest first.");
         pharmacy.MapGet("/prescriptions/{prescriptionId:guid}", Check).WithSummary("Verify a prescription by id: verdict, content, dispensed so far.");
         pharmacy.MapPost("/verify", VerifyJws).WithSummary("Verify a prescription from its JWS (e.g. pasted or read offline).");
@@ -83,6 +88,12 @@ public static class PharmacyEndpoints
         app.MapGet("/api/verify/{prescriptionId:guid}", PublicVerification.Get).AllowAnonymous().RequireRateLimiting(Security.VerificationLimit).WithTags("Pharmacy")
             .WithSummary("Public: is this prescription authentic? Doctor and date only; no medicines, no patient details beyond initials and age.");
     }
+
+    /// <summary>The page asks this first, so that it asks for the stock and the spoke's prescriptions only where they exist.</summary>
+    private static async Task<IResult> Own(ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken) =>
+        await PharmacyOf(session, user, cancellationToken) is { } pharmacy
+            ? TypedResults.Ok(new OwnPharmacyView(pharmacy.Id, pharmacy.Name, PharmacyStocks.KeepsStock(pharmacy)))
+            : NotAttached();
 
     private static async Task<IResult> Check(
         Guid prescriptionId, ClaimsPrincipal user, IDocumentStore store, PrescriptionKeys keys, TimeProvider time, CancellationToken cancellationToken)

@@ -26,6 +26,23 @@ public class PharmacyStockTests(TelemedServer server) : IClassFixture<TelemedSer
     }
 
     [Fact]
+    public async Task A_pharmacist_learns_whether_their_pharmacy_is_a_facilitys_own_and_only_such_a_pharmacy_has_stock()
+    {
+        var world = await SpokeWorld.Create(Host);
+        var own = await world.Pharmacist.GetFromJsonAsync<JsonElement>("/api/pharmacy");
+        own.GetProperty("id").GetGuid().ShouldBe(world.PharmacyId);
+        own.GetProperty("facilityOwn").GetBoolean().ShouldBeTrue();
+        await (await world.Pharmacist.GetAsync("/api/pharmacy/stock")).ShouldHave(HttpStatusCode.OK);
+
+        var counter = Host.As((await Host.SignInStaff("meena.iyer@telemed.local")).AccessToken);
+        (await counter.GetFromJsonAsync<JsonElement>("/api/pharmacy")).GetProperty("facilityOwn").GetBoolean().ShouldBeFalse();
+        await (await counter.GetAsync("/api/pharmacy/stock")).ShouldBeProblem(HttpStatusCode.Forbidden);
+
+        var doctor = Host.As((await Host.SignInStaff("asha.verma@telemed.local")).AccessToken);
+        (await doctor.GetAsync("/api/pharmacy")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task A_spoke_pharmacy_dispenses_from_its_stock_and_refuses_what_its_stock_does_not_hold()
     {
         var world = await SpokeWorld.Create(Host);

@@ -157,6 +157,7 @@ function renderOpenSessions() {
     const checkIn = item.querySelector('button')!;
     checkIn.disabled = isFull(session);
     checkIn.dataset.icon = 'arrow';
+    checkIn.classList.add('primary');
     const book = Object.assign(document.createElement('button'), { type: 'button', textContent: t('patient.book.open'), disabled: isFull(session) });
     book.dataset.action = 'book';
     book.dataset.icon = 'calendar';

@@ -34,7 +34,12 @@ export async function pharmacyHome() {
   serverReach.onChange(reach => {
     if (reach === 'online') void pharmacy.keepVerificationKeys();
   });
-  await failSafely(() => pharmacy.spokePrescriptions());
-  await failSafely(() => pharmacy.stock());
+  // Only a facility's own pharmacy has stock and its spoke's prescriptions: the panels stay hidden for any other.
+  let facilityOwn = false;
+  await failSafely(async () => { ({ facilityOwn } = await api.get<{ facilityOwn: boolean }>('/api/pharmacy')); });
+  if (facilityOwn) {
+    await failSafely(() => pharmacy.spokePrescriptions());
+    await failSafely(() => pharmacy.stock());
+  }
   return failSafely(() => pharmacy.history());
 }

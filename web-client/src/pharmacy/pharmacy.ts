@@ -112,13 +112,13 @@ export class Pharmacy {
     });
   }
 
-  /** A facility's own pharmacy dispenses from its stock, kept here; the panel stays hidden for any other pharmacy. */
+  /** A facility's own pharmacy dispenses from its stock, kept here (asked only of such a pharmacy). */
   async stock() {
-    const stock = await this.api.get<{ medicines: StockLine[] }>('/api/pharmacy/stock').catch(() => undefined);
-    this.$('rx-stock-panel').hidden = !stock;
-    this.stockLines = stock?.medicines;
+    const stock = await this.api.get<{ medicines: StockLine[] }>('/api/pharmacy/stock');
+    this.$('rx-stock-panel').hidden = false;
+    this.stockLines = stock.medicines;
     this.renderStock();
-    if (stock) await this.low();
+    await this.low();
   }
 
   /** The medicines below their threshold, as the server counts them today (expired batches do not count). */
@@ -284,11 +284,10 @@ export class Pharmacy {
   }
 
   /** Prescriptions this pharmacist checked or dispensed, latest first; each opens again in the dispensing screen. */
-  /** A spoke's own pharmacy: the prescriptions of its centre's assisted consultations; the panel stays hidden for any other pharmacy. */
+  /** A facility's own pharmacy: the prescriptions of its centre's assisted consultations (asked only of such a pharmacy). */
   async spokePrescriptions() {
-    const listed = await this.api.get<SpokePrescription[]>('/api/pharmacy/spoke-prescriptions').catch(() => undefined);
-    this.$('rx-spoke-panel').hidden = !listed;
-    if (!listed) return;
+    const listed = await this.api.get<SpokePrescription[]>('/api/pharmacy/spoke-prescriptions');
+    this.$('rx-spoke-panel').hidden = false;
     fillList(this.$('rx-spoke'), listed.map(prescription => {
       const item = document.createElement('li');
       item.dataset.prescription = prescription.prescriptionId;
@@ -381,7 +380,10 @@ export class Pharmacy {
     if (!this.view) return;
     const view = this.view;
     const { doctor, patient, facility } = view.content;
-    this.$('rx-verdict').textContent = t(`verdict.${view.verdict}`) + (view.revocationReason ? ` ${t('pharmacy.reason', { reason: view.revocationReason })}` : '');
+    // The verdict in a few words, big enough to read across the counter, then why in a sentence.
+    this.$('rx-verdict').replaceChildren(
+      Object.assign(document.createElement('span'), { className: 'verdict-title', textContent: t(`pharmacy.verdictTitle.${view.verdict}`) }),
+      t(`verdict.${view.verdict}`) + (view.revocationReason ? ` ${t('pharmacy.reason', { reason: view.revocationReason })}` : ''));
     this.$('rx-prescriber').textContent = t('pharmacy.prescriber', {
       name: doctor.name, qualification: doctor.qualification, registration: doctor.registrationNumber, council: doctor.stateCouncil,
       hpr: doctor.hprId, facility: facility.name,
