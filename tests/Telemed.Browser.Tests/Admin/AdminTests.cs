@@ -18,6 +18,38 @@ public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     }
 
     [Fact]
+    public async Task The_admin_searches_the_audit_trail_by_account_action_and_outcome_and_a_wrong_filter_is_named()
+    {
+        // A patient's attempt on a consultation that is not theirs: refused, and on the audit trail.
+        var sessionId = await fixture.OpenSession("asha.verma@telemed.local");
+        var stranger = await fixture.PatientToken("7012345678");
+        using (var read = new HttpRequestMessage(HttpMethod.Get, $"/api/sessions/{sessionId}/queue"))
+        {
+            read.Headers.Authorization = new("Bearer", stranger);
+            (await fixture.Http.SendAsync(read)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+        var admin = await AdminPage();
+        await Assertions.Expect(admin.Locator("#adm-audit tbody tr").First).ToBeVisibleAsync();
+
+        await admin.FillAsync("#adm-audit-resource", $"opd-session/{sessionId}");
+        await admin.SelectOptionAsync("#adm-audit-outcome", "refused");
+        await admin.ClickAsync("#adm-audit-search");
+        var row = admin.Locator("#adm-audit tbody tr[data-outcome='refused']");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("[data-column='resource']")).ToContainTextAsync(sessionId.ToString());
+        await Assertions.Expect(row.Locator("[data-column='outcome']")).ToHaveTextAsync("Refused");
+        await Assertions.Expect(admin.Locator("#adm-audit tbody tr[data-outcome='success']")).ToHaveCountAsync(0);
+
+        await admin.FillAsync("#adm-audit-resource", "");
+        await admin.SelectOptionAsync("#adm-audit-outcome", "");
+        await admin.FillAsync("#adm-audit-account", "not-an-id");
+        await admin.ClickAsync("#adm-audit-search");
+        await Assertions.Expect(admin.Locator("#adm-audit-status")).ToContainTextAsync("account id");
+        await Assertions.Expect(admin.Locator("#adm-audit tbody tr")).ToHaveCountAsync(0);
+        await Axe.ShouldHaveNoSeriousViolations(admin, "the audit trail with a wrong filter");
+    }
+
+    [Fact]
     public async Task The_admin_registers_a_facility_after_correcting_its_HFR_ID_then_a_doctor_who_signs_in_with_the_handed_over_password()
     {
         var admin = await AdminPage();

@@ -30,4 +30,26 @@ public class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await Assertions.Expect(page.Locator("#an-waits")).ToHaveAttributeAsync("aria-label", "प्रतिदिन प्रतीक्षा समय की माध्यिका और 90वाँ प्रतिशतक");
         await Axe.ShouldHaveNoSeriousViolations(page, "analytics (hi)");
     }
+
+    [Fact]
+    public async Task A_health_officer_lands_on_the_dashboard_and_sees_its_charts_and_alerts_and_no_admin_page()
+    {
+        var email = $"officer.{Guid.NewGuid():N}@health.example.in";
+        await fixture.Send(HttpMethod.Post, "/api/admin/health-officers", await fixture.SignIn("admin@telemed.local"),
+            new { name = "Dr. Kavya Menon", email, password = "officer-password-2026" });
+        var page = await fixture.NewPage();
+        await Pages.SignInStaff(page, email, password: "officer-password-2026");
+
+        await Assertions.Expect(page.Locator("#analytics")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#who")).ToHaveTextAsync("Health officer");
+        await Assertions.Expect(page.Locator("#an-alerts li").First).ToBeVisibleAsync();
+        foreach (var chart in new[] { "#an-waits", "#an-volume", "#an-syndromes" })
+        {
+            await page.WaitForFunctionAsync($"() => document.querySelector('{chart}').width > 0");
+        }
+        await Assertions.Expect(page.Locator("#an-back")).ToBeHiddenAsync();
+        (await page.Locator("#admin").CountAsync()).ShouldBe(0, "an officer's page holds no admin section");
+        (await page.TextContentAsync("#error")).ShouldBeNullOrEmpty();
+        await Axe.ShouldHaveNoSeriousViolations(page, "the health officer's dashboard");
+    }
 }

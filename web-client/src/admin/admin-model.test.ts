@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dayTotals, deliveryStates, generatePassword, linkError, linksPath, messagesPath, needsAttention, placeErrors, registrationBody, registryStatus, sessionPhase,
+  auditPath, dayTotals, deliveryStates, generatePassword, linkError, linksPath, messagesPath, needsAttention, placeErrors, registrationBody, registryStatus, sessionPhase,
   sessionsInPhase, staffByRole, type SessionOfTheDay, type StaffMember,
 } from './admin-model';
 
@@ -132,5 +132,21 @@ describe('care-context links', () => {
     expect(linkError({ errorCode: 'ABDM-1102', error: 'Care context already linked' })).toBe('ABDM-1102: Care context already linked');
     expect(linkError({ errorCode: null, error: 'Gateway unreachable' })).toBe('Gateway unreachable');
     expect(linkError({ errorCode: null, error: null })).toBe('');
+  });
+});
+
+describe('audit search', () => {
+  const none = { accountId: '', resource: '', action: '', outcome: '' as const, from: '', to: '' };
+  it('asks for everything when nothing is filled in', () => expect(auditPath(none)).toBe('/api/admin/audit'));
+  it('sends what is filled in, trimmed, and the days as India\'s whole days', () => {
+    const path = auditPath({ ...none, accountId: ' 0193a000-0000-7000-8000-000000000010 ', resource: 'consultation/', outcome: 'refused', from: '2026-12-01', to: '2026-12-08' }, 100);
+    const query = new URL(path, 'http://x').searchParams;
+    expect(query.get('accountId')).toBe('0193a000-0000-7000-8000-000000000010');
+    expect(query.get('resource')).toBe('consultation/');
+    expect(query.get('outcome')).toBe('refused');
+    expect(query.get('from')).toBe('2026-12-01T00:00:00+05:30');
+    expect(query.get('to')).toBe('2026-12-08T23:59:59.999+05:30');
+    expect(query.get('offset')).toBe('100');
+    expect(query.has('action')).toBe(false);
   });
 });

@@ -257,6 +257,27 @@ export function linksPath(state: LinkState | '') {
   return state === '' ? '/api/admin/abdm/care-context-links' : `/api/admin/abdm/care-context-links?state=${state}`;
 }
 
+export type AuditOutcome = 'success' | 'failure' | 'refused';
+
+export interface AuditEntryView { accountId: string; action: string; resource: string; outcome: AuditOutcome; from?: string | null; at: string }
+
+export interface AuditPage { entries: AuditEntryView[]; nextOffset?: number | null }
+
+/** The audit search as the admin fills it in: days are India's days, from their first moment to their last. */
+export interface AuditFilters { accountId: string; resource: string; action: string; outcome: AuditOutcome | ''; from: string; to: string }
+
+export function auditPath(filters: AuditFilters, offset = 0): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of [['accountId', filters.accountId], ['resource', filters.resource], ['action', filters.action], ['outcome', filters.outcome]] as const) {
+    if (value.trim()) query.set(name, value.trim());
+  }
+  if (filters.from) query.set('from', `${filters.from}T00:00:00+05:30`);
+  if (filters.to) query.set('to', `${filters.to}T23:59:59.999+05:30`);
+  if (offset > 0) query.set('offset', String(offset));
+  const text = query.toString();
+  return text ? `/api/admin/audit?${text}` : '/api/admin/audit';
+}
+
 /** ABDM's refusal as one line: its code, then its words. */
 export function linkError(link: Pick<CareContextLinkView, 'errorCode' | 'error'>) {
   return [link.errorCode, link.error].filter(Boolean).join(': ');

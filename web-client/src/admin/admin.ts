@@ -5,6 +5,7 @@ import { Dashboard, lastDays } from '../shared/analytics';
 import { onLanguageChange } from '../shared/i18n';
 import { closeHandOver, copyHandOver } from './hand-over';
 import { loadLinks, renderLinks } from './links';
+import { loadAudit, renderAudit } from './audit';
 import { loadMessages, renderMessages } from './messages';
 import { reasonOf, rewriteStatusLines } from './page';
 import { buildRegistrationForms, loadPlaces } from './registration';
@@ -34,10 +35,11 @@ export async function adminHome() {
       renderStaff();
       renderMessages();
       renderLinks();
+      renderAudit();
     });
     $<HTMLInputElement>('adm-day').value = lastDays(1)[0];
   }
-  await Promise.all([loadPlaces(), loadStaff(), loadSessions(), loadMessages(), loadLinks()]);
+  await Promise.all([loadPlaces(), loadStaff(), loadSessions(), loadMessages(), loadLinks(), loadAudit()]);
 }
 
 function wirePage() {
@@ -59,6 +61,11 @@ function wirePage() {
     void loadLinks();
   });
   $('adm-link-state').addEventListener('change', () => void loadLinks());
+  $('adm-audit-filter').addEventListener('submit', event => {
+    event.preventDefault();
+    void loadAudit();
+  });
+  $('adm-audit-more').addEventListener('click', () => void loadAudit(true));
   $('adm-handover-done').addEventListener('click', closeHandOver);
   $('adm-handover-copy').addEventListener('click', () => void copyHandOver());
   let dashboard: Dashboard | undefined;
