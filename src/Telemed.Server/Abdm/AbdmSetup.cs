@@ -27,6 +27,7 @@ public static class AbdmSetup
         services.AddSingleton<HipDocuments>();
         services.AddSingleton<HipGateway>();
         services.AddSingleton<HipDataFlow>();
+        services.AddSingleton<HiuDataFlow>();
         services.AddSingleton<CareContextLinks>();
         services.AddHostedService(provider => provider.GetRequiredService<CareContextLinks>());
         services.AddSingleton<PatientLinking>();
@@ -52,6 +53,11 @@ public static class AbdmSetup
             options.Schema.For<AbhaLinkToken>();
             options.Schema.For<ConsentArtefact>();
             options.Schema.For<HealthInformationTransfer>();
+            options.Schema.For<HiuConsentRequest>().Index(x => x.ConsentRequestId).Index(x => x.PatientId);
+            options.Schema.For<HiuArtefact>().Index(x => x.ConsentRequestId).Index(x => x.PatientId);
+            options.Schema.For<HiuTransfer>();
+            options.Schema.For<HiuPage>().Index(x => x.TransferId);
+            options.Schema.For<ReceivedHealthRecord>().Index(x => x.PatientId).Index(x => x.ArtefactId).Index(x => x.TransferId).Index(x => x.EraseAt);
             options.Schema.For<CareContextLink>().UseOptimisticConcurrency(true).Index(x => x.RequestId).Index(x => x.PatientId)
                 .Index(x => x.State).Index(x => x.NextAttemptAt);
             options.Schema.For<CareContextLinkSweep>();
@@ -87,6 +93,7 @@ public static class AbdmSetup
     public static void MapAbdm(this WebApplication app)
     {
         app.MapAbha();
+        app.MapHiu();
         app.MapGet("/api/admin/abdm/care-context-links", CareContextLinks.List).WithTags("Admin").RequireAuthorization(Roles.Admin)
             .WithSummary("Admin: care contexts' links to patients' ABHA (filter by state: pending, sent, linked, refused), with ABDM's error when refused.");
         if (!app.Services.GetRequiredService<IOptions<AbdmOptions>>().Value.Configured)
@@ -100,6 +107,16 @@ public static class AbdmSetup
             .WithSummary("The consent manager notifies a consent artefact granted, revoked or expired for records Telemed holds (HIP).");
         callbacks.MapPost(HipDataFlow.RequestPath, HipDataFlow.ReceiveRequest)
             .WithSummary("The consent manager asks for health information under an artefact: encrypted with Fidelius and pushed to the HIU.");
+        foreach (var answer in new[] { HiuDataFlow.OnInitPath, HiuDataFlow.OnFetchPath, HiuDataFlow.OnHiRequestPath })
+        {
+            callbacks.MapPost(answer, HiuDataFlow.ReceiveAnswer)
+                .WithSummary("The consent manager answers Telemed as HIU: a consent request (on-init), an artefact (on-fetch) or a health-information request (on-request).");
+        }
+        callbacks.MapPost(HiuDataFlow.NotifyPath, HiuDataFlow.ReceiveNotify)
+            .WithSummary("The consent manager says a patient granted, denied or revoked a consent request Telemed made as HIU, or that it expired.");
+        // Pushed by the other HIP, not the gateway: its address (a request's own random id) and the request's key material are the proof.
+        app.MapPost($"{HiuDataFlow.PushPath}/{{transferId:guid}}", HiuDataFlow.ReceivePush).WithTags("ABDM gateway callbacks").AllowAnonymous()
+            .WithSummary("An HIP pushes health information Telemed asked for (dataPushUrl): decrypted, checked and kept apart from Telemed's own records.");
         callbacks.MapPost(CareContextLinks.CallbackPath, CareContextLinks.Receive).WithSummary("The gateway answers a care-context link (on_carecontext): linked, or refused with ABDM's error.");
         callbacks.MapPost(PatientLinking.DiscoverPath, PatientLinking.ReceiveDiscover)
             .WithSummary("A PHR app asks which care contexts Telemed holds for its patient (user-initiated linking): answered with on-discover.");

@@ -139,7 +139,8 @@ public sealed class GatewayRequests(AbdmHttp abdm, IDocumentStore store, IOption
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonObject>> waiting = new();
 
-    public async Task<JsonObject> Ask(string path, string callbackPath, JsonObject body, string hipId, CancellationToken cancellationToken)
+    /// <param name="sender">Who asks: <see cref="AbdmHeaders.HipId"/> or <see cref="AbdmHeaders.HiuId"/>, and Telemed's id in that role.</param>
+    public async Task<JsonObject> Ask(string path, string callbackPath, JsonObject body, (string Header, string Id) sender, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString();
         var answered = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -154,7 +155,7 @@ public sealed class GatewayRequests(AbdmHttp abdm, IDocumentStore store, IOption
             await abdm.Send(HttpMethod.Post, options.Value.Gateway(path), body, cancellationToken, request =>
             {
                 request.Headers.Add(AbdmHeaders.RequestId, requestId);
-                request.Headers.Add(AbdmHeaders.HipId, hipId);
+                request.Headers.Add(sender.Header, sender.Id);
             });
             // A network wait: the wall clock, whatever clock the application reads.
             var deadline = TimeProvider.System.GetUtcNow().AddSeconds(options.Value.CallbackTimeoutSeconds);
