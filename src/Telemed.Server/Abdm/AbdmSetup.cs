@@ -1,4 +1,3 @@
-using JasperFx;
 using Marten;
 using Marten.Schema;
 using Microsoft.Extensions.Http.Resilience;
@@ -102,14 +101,14 @@ public static class AbdmSetup
         }
         var callbacks = app.MapGatewayCallbacks();
         callbacks.MapPost(ScanAndShare.Path, ScanAndShare.Receive).WithSummary("The gateway posts a profile a patient shared at a facility's counter (Scan & Share).");
-        callbacks.MapPost(LinkTokens.CallbackPath, ReceiveLinkToken).WithSummary("The gateway answers a link token request (on-generate-token).");
+        callbacks.MapPost(LinkTokens.CallbackPath, GatewayCallbacks.ReceiveAnswer).WithSummary("The gateway answers a link token request (on-generate-token).");
         callbacks.MapPost(HipDataFlow.ConsentNotifyPath, HipDataFlow.ReceiveConsent)
             .WithSummary("The consent manager notifies a consent artefact granted, revoked or expired for records Telemed holds (HIP).");
         callbacks.MapPost(HipDataFlow.RequestPath, HipDataFlow.ReceiveRequest)
             .WithSummary("The consent manager asks for health information under an artefact: encrypted with Fidelius and pushed to the HIU.");
         foreach (var answer in new[] { HiuDataFlow.OnInitPath, HiuDataFlow.OnFetchPath, HiuDataFlow.OnHiRequestPath })
         {
-            callbacks.MapPost(answer, HiuDataFlow.ReceiveAnswer)
+            callbacks.MapPost(answer, GatewayCallbacks.ReceiveAnswer)
                 .WithSummary("The consent manager answers Telemed as HIU: a consent request (on-init), an artefact (on-fetch) or a health-information request (on-request).");
         }
         callbacks.MapPost(HiuDataFlow.NotifyPath, HiuDataFlow.ReceiveNotify)
@@ -124,27 +123,5 @@ public static class AbdmSetup
             .WithSummary("The patient starts linking discovered care contexts: an OTP is texted to them and on-init answers with the link reference.");
         callbacks.MapPost(PatientLinking.ConfirmPath, PatientLinking.ReceiveConfirm)
             .WithSummary("The patient confirms a link with the OTP: checked (attempts limited) and on-confirm lists the linked care contexts.");
-    }
-
-    private static async Task<IResult> ReceiveLinkToken(
-        HttpContext http, IDocumentSession session, GatewayRequests requests, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var body = await CallbackBodies.Read(http, cancellationToken);
-        session.Insert(new ReceivedCallback(GatewayCallbacks.RequestId(http), LinkTokens.CallbackPath, time.GetUtcNow()));
-        if (!await requests.Take(session, LinkTokens.CallbackPath, body, cancellationToken))
-        {
-            return Infrastructure.Problems.Invalid("response.requestId", "This callback answers no request Telemed is waiting on.");
-        }
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            await GatewayCallbacks.Replayed(http);
-            return TypedResults.Accepted((string?)null);
-        }
-        requests.Delivered(body);
-        return TypedResults.Accepted((string?)null);
     }
 }

@@ -115,6 +115,33 @@ public static class GatewayCallbacks
         return await next(context);
     }
 
+    /// <summary>
+    /// An on-* callback answering a request Telemed sent through <see cref="GatewayRequests"/> (a link token, a consent
+    /// request, an artefact, a health-information request): taken only for a request still waiting, on the path that answers it.
+    /// </summary>
+    public static async Task<IResult> ReceiveAnswer(
+        HttpContext http, IDocumentSession session, GatewayRequests requests, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var path = http.Request.Path.Value!;
+        var body = await CallbackBodies.Read(http, cancellationToken);
+        session.Insert(new ReceivedCallback(RequestId(http), path, time.GetUtcNow()));
+        if (!await requests.Take(session, path, body, cancellationToken))
+        {
+            return Problems.Invalid("response.requestId", "This callback answers no request Telemed is waiting on.");
+        }
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (JasperFx.DocumentAlreadyExistsException)
+        {
+            await Replayed(http);
+            return TypedResults.Accepted((string?)null);
+        }
+        requests.Delivered(body);
+        return TypedResults.Accepted((string?)null);
+    }
+
     /// <summary>A callback seen before: answered as accepted (the gateway asked nothing new), acted on never, audited.</summary>
     public static Task Replayed(HttpContext http) => Audit(http, "replayed, ignored");
 

@@ -125,29 +125,6 @@ public sealed partial class HiuDataFlow(
         return outcome;
     }
 
-    /// <summary>An on-* callback answering a request Telemed waits for (on-init, on-fetch, on-request).</summary>
-    public static async Task<IResult> ReceiveAnswer(HttpContext http, IDocumentSession session, GatewayRequests requests, CancellationToken cancellationToken)
-    {
-        var path = http.Request.Path.Value!;
-        var body = await CallbackBodies.Read(http, cancellationToken);
-        session.Insert(new ReceivedCallback(GatewayCallbacks.RequestId(http), path, TimeProvider.System.GetUtcNow()));
-        if (!await requests.Take(session, path, body, cancellationToken))
-        {
-            return Problems.Invalid("response.requestId", "This callback answers no request Telemed is waiting on.");
-        }
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            await GatewayCallbacks.Replayed(http);
-            return TypedResults.Accepted((string?)null);
-        }
-        requests.Delivered(body);
-        return TypedResults.Accepted((string?)null);
-    }
-
     public static Task<IResult> ReceiveNotify(HttpContext http, HiuDataFlow flow, CancellationToken cancellationToken) => flow.Notified(http, cancellationToken);
 
     public static Task<IResult> ReceivePush(Guid transferId, HttpContext http, HiuDataFlow flow, CancellationToken cancellationToken) =>
