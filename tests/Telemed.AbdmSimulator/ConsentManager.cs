@@ -194,15 +194,15 @@ public sealed class ConsentManager(SimulatorState state, Gateway gateway)
 
     /// <summary>The HIP's transfer notification for a transaction, waiting for it.</summary>
     public Task<JsonObject> Notification(string transactionId, TimeSpan? within = null) =>
-        Await(TransferNotifications, n => n["notification"]?["transactionId"]?.GetValue<string>() == transactionId, within);
+        TransferNotifications.WaitFor(n => n["notification"]?["transactionId"]?.GetValue<string>() == transactionId, within);
 
     /// <summary>The HIP's answer (on-request) to a transaction's request, waiting for it.</summary>
     public Task<JsonObject> Answer(string transactionId, TimeSpan? within = null) =>
-        Await(RequestAnswers, a => a["hiRequest"]?["transactionId"]?.GetValue<string>() == transactionId, within);
+        RequestAnswers.WaitFor(a => a["hiRequest"]?["transactionId"]?.GetValue<string>() == transactionId, within);
 
     /// <summary>The HIP's acknowledgement of a consent notification, waiting for it.</summary>
     public Task<JsonObject> Acknowledgement(string consentId, TimeSpan? within = null) =>
-        Await(ConsentAcknowledgements, a => a["acknowledgement"]?["consentId"]?.GetValue<string>() == consentId, within);
+        ConsentAcknowledgements.WaitFor(a => a["acknowledgement"]?["consentId"]?.GetValue<string>() == consentId, within);
 
     /// <summary>Everything pushed for the request, decrypted with the HIU's key material; throws if anything fails to decrypt.</summary>
     public IReadOnlyList<ReceivedDocument> Decrypt(HiuRequest request)
@@ -225,7 +225,14 @@ public sealed class ConsentManager(SimulatorState state, Gateway gateway)
         return documents;
     }
 
-    private static async Task<JsonObject> Await(ConcurrentQueue<JsonObject> queue, Func<JsonObject, bool> match, TimeSpan? within)
+    private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Waiting for what Telemed sent the simulator.</summary>
+public static class Received
+{
+    /// <summary>The first body in the queue that matches, waiting for it (20 seconds unless told).</summary>
+    public static async Task<JsonObject> WaitFor(this ConcurrentQueue<JsonObject> queue, Func<JsonObject, bool> match, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
         while (true)
@@ -236,11 +243,9 @@ public sealed class ConsentManager(SimulatorState state, Gateway gateway)
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("The HIP did not call the gateway in time.");
+                throw new TimeoutException("Telemed did not call the gateway in time.");
             }
             await Task.Delay(20);
         }
     }
-
-    private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

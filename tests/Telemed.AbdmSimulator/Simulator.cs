@@ -27,6 +27,8 @@ public sealed class Simulator : IAsyncDisposable
 
     public ConsentManager ConsentManager => app.Services.GetRequiredService<ConsentManager>();
 
+    public HiuConsents HiuConsents => app.Services.GetRequiredService<HiuConsents>();
+
     public Uri Address => State.Address;
 
     public SimulatorOptions Options => State.Options;
@@ -40,6 +42,7 @@ public sealed class Simulator : IAsyncDisposable
         builder.Services.AddSingleton<Gateway>();
         builder.Services.AddSingleton<PhrApp>();
         builder.Services.AddSingleton<ConsentManager>();
+        builder.Services.AddSingleton<HiuConsents>();
         builder.Services.AddHttpClient("bridge", http => http.Timeout = TimeSpan.FromSeconds(30));
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -53,6 +56,7 @@ public sealed class Simulator : IAsyncDisposable
         Registries.Map(app);
         PhrApp.Map(app);
         ConsentManager.Map(app);
+        HiuConsents.Map(app);
         MapOutbox(app);
         return app;
     }

@@ -33,6 +33,12 @@ public enum RecordAccessBasis
 
     /// <summary>An administrator's emergency access to the OPD session (<see cref="EmergencyAccess"/>), with its reason.</summary>
     EmergencyAccess,
+
+    /// <summary>
+    /// A doctor's records of the patient fetched from another provider through ABDM under the patient's consent (Telemed as
+    /// HIU): each document as it arrives, and each time the doctor views them.
+    /// </summary>
+    AbdmFetch,
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace Telemed.Server.Abdm;
 /// <summary>
 /// Deletes, every hour, what ABDM's exchanges leave behind once it can no longer be used: a callback's REQUEST-ID after
 /// its TIMESTAMP would refuse a replay anyway, a PHR app's discovery and link request (with its OTP hash) a day after
-/// they were made, and a gateway request no callback answered within a day.
+/// they were made, a gateway request no callback answered within a day, and records received from elsewhere at their
+/// artefact's dataEraseAt.
 /// </summary>
 public sealed partial class AbdmHousekeeping(IDocumentStore store, IOptions<AbdmOptions> options, TimeProvider time, ILogger<AbdmHousekeeping> logger)
     : BackgroundService
@@ -49,6 +50,9 @@ public sealed partial class AbdmHousekeeping(IDocumentStore store, IOptions<Abdm
         session.DeleteWhere<PatientLinkRequest>(r => r.At < stale);
         session.DeleteWhere<PendingGatewayRequest>(r => r.SentAt < stale);
         session.DeleteWhere<GatewayAnswer>(a => a.At < stale);
+        // Records received from elsewhere go at their artefact's dataEraseAt: Telemed keeps no copy beyond what the patient consented to.
+        session.DeleteWhere<ReceivedHealthRecord>(r => r.EraseAt <= now);
+        session.DeleteWhere<HiuPage>(p => p.At < stale);
         await session.SaveChangesAsync(cancellationToken);
     }
 

@@ -16,6 +16,7 @@ public static class AbdmHeaders
     public const string Timestamp = "TIMESTAMP";
     public const string CmId = "X-CM-ID";
     public const string HipId = "X-HIP-ID";
+    public const string HiuId = "X-HIU-ID";
     public const string UserToken = "X-token";
 
     /// <summary>UTC with milliseconds and a Z, as ABDM requires (anything else is refused as ABDM-1016, sometimes as a 404).</summary>

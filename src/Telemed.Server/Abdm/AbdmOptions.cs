@@ -34,6 +34,18 @@ public sealed class AbdmOptions
     /// <summary>The HIP id Telemed links patients' records under (its HFR id as registered for its bridge); unset, no link tokens are asked for.</summary>
     public string? HipId { get; set; }
 
+    /// <summary>
+    /// The HIU id Telemed asks for patients' records held elsewhere under (X-HIU-ID); unset, <see cref="HipId"/>: one HFR
+    /// id registered for both roles.
+    /// </summary>
+    public string? HiuId { get; set; }
+
+    /// <summary>Telemed's address as others reach it (the bridge URL): the start of the dataPushUrl HIPs push health information to.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Telemed's id as HIU: <see cref="HiuId"/>, else <see cref="HipId"/>.</summary>
+    public string? HiuIdOrHipId => string.IsNullOrWhiteSpace(HiuId) ? HipId : HiuId;
+
     /// <summary>How long one attempt at an ABDM call may take before it is given up and retried.</summary>
     [Range(1, 120)]
     public int TimeoutSeconds { get; set; } = 10;

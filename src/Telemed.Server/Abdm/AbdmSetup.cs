@@ -1,4 +1,3 @@
-using JasperFx;
 using Marten;
 using Marten.Schema;
 using Microsoft.Extensions.Http.Resilience;
@@ -27,6 +26,7 @@ public static class AbdmSetup
         services.AddSingleton<HipDocuments>();
         services.AddSingleton<HipGateway>();
         services.AddSingleton<HipDataFlow>();
+        services.AddSingleton<HiuDataFlow>();
         services.AddSingleton<CareContextLinks>();
         services.AddHostedService(provider => provider.GetRequiredService<CareContextLinks>());
         services.AddSingleton<PatientLinking>();
@@ -52,6 +52,11 @@ public static class AbdmSetup
             options.Schema.For<AbhaLinkToken>();
             options.Schema.For<ConsentArtefact>();
             options.Schema.For<HealthInformationTransfer>();
+            options.Schema.For<HiuConsentRequest>().Index(x => x.ConsentRequestId).Index(x => x.PatientId);
+            options.Schema.For<HiuArtefact>().Index(x => x.ConsentRequestId).Index(x => x.PatientId);
+            options.Schema.For<HiuTransfer>();
+            options.Schema.For<HiuPage>().Index(x => x.TransferId);
+            options.Schema.For<ReceivedHealthRecord>().Index(x => x.PatientId).Index(x => x.ArtefactId).Index(x => x.TransferId).Index(x => x.EraseAt);
             options.Schema.For<CareContextLink>().UseOptimisticConcurrency(true).Index(x => x.RequestId).Index(x => x.PatientId)
                 .Index(x => x.State).Index(x => x.NextAttemptAt);
             options.Schema.For<CareContextLinkSweep>();
@@ -87,6 +92,7 @@ public static class AbdmSetup
     public static void MapAbdm(this WebApplication app)
     {
         app.MapAbha();
+        app.MapHiu();
         app.MapGet("/api/admin/abdm/care-context-links", CareContextLinks.List).WithTags("Admin").RequireAuthorization(Roles.Admin)
             .WithSummary("Admin: care contexts' links to patients' ABHA (filter by state: pending, sent, linked, refused), with ABDM's error when refused.");
         if (!app.Services.GetRequiredService<IOptions<AbdmOptions>>().Value.Configured)
@@ -95,11 +101,21 @@ public static class AbdmSetup
         }
         var callbacks = app.MapGatewayCallbacks();
         callbacks.MapPost(ScanAndShare.Path, ScanAndShare.Receive).WithSummary("The gateway posts a profile a patient shared at a facility's counter (Scan & Share).");
-        callbacks.MapPost(LinkTokens.CallbackPath, ReceiveLinkToken).WithSummary("The gateway answers a link token request (on-generate-token).");
+        callbacks.MapPost(LinkTokens.CallbackPath, GatewayCallbacks.ReceiveAnswer).WithSummary("The gateway answers a link token request (on-generate-token).");
         callbacks.MapPost(HipDataFlow.ConsentNotifyPath, HipDataFlow.ReceiveConsent)
             .WithSummary("The consent manager notifies a consent artefact granted, revoked or expired for records Telemed holds (HIP).");
         callbacks.MapPost(HipDataFlow.RequestPath, HipDataFlow.ReceiveRequest)
             .WithSummary("The consent manager asks for health information under an artefact: encrypted with Fidelius and pushed to the HIU.");
+        foreach (var answer in new[] { HiuDataFlow.OnInitPath, HiuDataFlow.OnFetchPath, HiuDataFlow.OnHiRequestPath })
+        {
+            callbacks.MapPost(answer, GatewayCallbacks.ReceiveAnswer)
+                .WithSummary("The consent manager answers Telemed as HIU: a consent request (on-init), an artefact (on-fetch) or a health-information request (on-request).");
+        }
+        callbacks.MapPost(HiuDataFlow.NotifyPath, HiuDataFlow.ReceiveNotify)
+            .WithSummary("The consent manager says a patient granted, denied or revoked a consent request Telemed made as HIU, or that it expired.");
+        // Pushed by the other HIP, not the gateway: its address (a request's own random id) and the request's key material are the proof.
+        app.MapPost($"{HiuDataFlow.PushPath}/{{transferId:guid}}", HiuDataFlow.ReceivePush).WithTags("ABDM gateway callbacks").AllowAnonymous()
+            .WithSummary("An HIP pushes health information Telemed asked for (dataPushUrl): decrypted, checked and kept apart from Telemed's own records.");
         callbacks.MapPost(CareContextLinks.CallbackPath, CareContextLinks.Receive).WithSummary("The gateway answers a care-context link (on_carecontext): linked, or refused with ABDM's error.");
         callbacks.MapPost(PatientLinking.DiscoverPath, PatientLinking.ReceiveDiscover)
             .WithSummary("A PHR app asks which care contexts Telemed holds for its patient (user-initiated linking): answered with on-discover.");
@@ -107,27 +123,5 @@ public static class AbdmSetup
             .WithSummary("The patient starts linking discovered care contexts: an OTP is texted to them and on-init answers with the link reference.");
         callbacks.MapPost(PatientLinking.ConfirmPath, PatientLinking.ReceiveConfirm)
             .WithSummary("The patient confirms a link with the OTP: checked (attempts limited) and on-confirm lists the linked care contexts.");
-    }
-
-    private static async Task<IResult> ReceiveLinkToken(
-        HttpContext http, IDocumentSession session, GatewayRequests requests, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var body = await CallbackBodies.Read(http, cancellationToken);
-        session.Insert(new ReceivedCallback(GatewayCallbacks.RequestId(http), LinkTokens.CallbackPath, time.GetUtcNow()));
-        if (!await requests.Take(session, LinkTokens.CallbackPath, body, cancellationToken))
-        {
-            return Infrastructure.Problems.Invalid("response.requestId", "This callback answers no request Telemed is waiting on.");
-        }
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            await GatewayCallbacks.Replayed(http);
-            return TypedResults.Accepted((string?)null);
-        }
-        requests.Delivered(body);
-        return TypedResults.Accepted((string?)null);
     }
 }

@@ -115,6 +115,33 @@ public static class GatewayCallbacks
         return await next(context);
     }
 
+    /// <summary>
+    /// An on-* callback answering a request Telemed sent through <see cref="GatewayRequests"/> (a link token, a consent
+    /// request, an artefact, a health-information request): taken only for a request still waiting, on the path that answers it.
+    /// </summary>
+    public static async Task<IResult> ReceiveAnswer(
+        HttpContext http, IDocumentSession session, GatewayRequests requests, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var path = http.Request.Path.Value!;
+        var body = await CallbackBodies.Read(http, cancellationToken);
+        session.Insert(new ReceivedCallback(RequestId(http), path, time.GetUtcNow()));
+        if (!await requests.Take(session, path, body, cancellationToken))
+        {
+            return Problems.Invalid("response.requestId", "This callback answers no request Telemed is waiting on.");
+        }
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (JasperFx.DocumentAlreadyExistsException)
+        {
+            await Replayed(http);
+            return TypedResults.Accepted((string?)null);
+        }
+        requests.Delivered(body);
+        return TypedResults.Accepted((string?)null);
+    }
+
     /// <summary>A callback seen before: answered as accepted (the gateway asked nothing new), acted on never, audited.</summary>
     public static Task Replayed(HttpContext http) => Audit(http, "replayed, ignored");
 
@@ -139,7 +166,8 @@ public sealed class GatewayRequests(AbdmHttp abdm, IDocumentStore store, IOption
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonObject>> waiting = new();
 
-    public async Task<JsonObject> Ask(string path, string callbackPath, JsonObject body, string hipId, CancellationToken cancellationToken)
+    /// <param name="sender">Who asks: <see cref="AbdmHeaders.HipId"/> or <see cref="AbdmHeaders.HiuId"/>, and Telemed's id in that role.</param>
+    public async Task<JsonObject> Ask(string path, string callbackPath, JsonObject body, (string Header, string Id) sender, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString();
         var answered = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -154,7 +182,7 @@ public sealed class GatewayRequests(AbdmHttp abdm, IDocumentStore store, IOption
             await abdm.Send(HttpMethod.Post, options.Value.Gateway(path), body, cancellationToken, request =>
             {
                 request.Headers.Add(AbdmHeaders.RequestId, requestId);
-                request.Headers.Add(AbdmHeaders.HipId, hipId);
+                request.Headers.Add(sender.Header, sender.Id);
             });
             // A network wait: the wall clock, whatever clock the application reads.
             var deadline = TimeProvider.System.GetUtcNow().AddSeconds(options.Value.CallbackTimeoutSeconds);

@@ -380,10 +380,10 @@ public sealed partial class HipDataFlow(
 
     // ABDM asks for the MD5 of the content before encryption: an integrity check alongside GCM's tag, not a security measure.
 #pragma warning disable CA5351
-    private static string Checksum(string content) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(content)));
+    internal static string Checksum(string content) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(content)));
 #pragma warning restore CA5351
 
-    private static bool Date(JsonNode? node, out DateTimeOffset at) =>
+    internal static bool Date(JsonNode? node, out DateTimeOffset at) =>
         DateTimeOffset.TryParse(AbhaProfiles.Text(node), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health-information push refused by the HIU: HTTP {Status}")]

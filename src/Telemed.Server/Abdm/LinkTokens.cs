@@ -62,7 +62,7 @@ public sealed partial class LinkTokens(
                 ["name"] = profile.Name,
                 ["gender"] = profile.Sex switch { Sex.Female => "F", Sex.Male => "M", _ => "O" },
                 ["yearOfBirth"] = profile.YearOfBirth,
-            }, hipId, cancellationToken);
+            }, (AbdmHeaders.HipId, hipId), cancellationToken);
             outcome = answer["linkToken"]?.GetValue<string>() is { } token
                 ? new AbhaLinkToken(patientId, hipId, profile.Number, LinkTokenState.Ready, protector.Protect(token), null, time.GetUtcNow())
                 : new AbhaLinkToken(patientId, hipId, profile.Number, LinkTokenState.Refused, null,

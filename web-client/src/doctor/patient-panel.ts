@@ -3,6 +3,15 @@ import { ApiError } from '../shared/api';
 import { formatAbha, recordsView, sexKey, type PastRecord, type PatientFacts, type RecordsView } from './doctor-patient';
 import { formatDate, onLanguageChange, t, type MessageKey } from '../shared/i18n';
 import { allergyLine, type PatientAllergy } from '../shared/allergies';
+import { documentLines, provenance, requestLine, type RecordsFromElsewhere } from './records-elsewhere';
+
+/** How often the panel asks again while a consent request waits for the patient or its records: the status shown live. */
+const ElsewherePollMs = 3000;
+
+/** A date input's value (yyyy-mm-dd) as the start or the end of that day, UTC. */
+const dayStart = (day: string) => new Date(`${day}T00:00:00Z`).toISOString();
+const dayEnd = (day: string) => new Date(`${day}T23:59:59Z`).toISOString();
+const inputDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
  * The doctor's view of one patient: who they are, and their past records when the server lets this doctor read them
@@ -15,6 +24,9 @@ export class PatientPanel {
   private view: RecordsView = { kind: 'loading' };
   /** The patient's allergies, or why they could not be read (no consultation or consent: the same rule as records). */
   private allergies: PatientAllergy[] | { error: string } = [];
+  /** Records from other facilities through ABDM, or null when this doctor may not ask for them. */
+  private elsewhere: RecordsFromElsewhere | null = null;
+  private elsewhereTimer?: ReturnType<typeof setTimeout>;
 
   constructor() {
     onLanguageChange(() => this.render());
@@ -22,10 +34,18 @@ export class PatientPanel {
       event.preventDefault();
       void failSafely(() => this.addAllergy());
     });
+    $('elsewhere-form').addEventListener('submit', event => {
+      event.preventDefault();
+      void failSafely(() => this.askElsewhere());
+    });
   }
 
   async open(patientId: string, facts: PatientFacts, consultationId?: string) {
-    Object.assign(this, { patientId, facts, consultationId, view: { kind: 'loading' } });
+    Object.assign(this, { patientId, facts, consultationId, view: { kind: 'loading' }, elsewhere: null });
+    const today = new Date();
+    ($('elsewhere-from') as HTMLInputElement).value = inputDay(new Date(today.getTime() - 365 * 86_400_000));
+    ($('elsewhere-to') as HTMLInputElement).value = inputDay(today);
+    ($('elsewhere-expires') as HTMLInputElement).value = inputDay(new Date(today.getTime() + 30 * 86_400_000));
     $('patient-panel').hidden = false;
     this.render();
     await this.load();
@@ -50,6 +70,51 @@ export class PatientPanel {
     this.allergies = allergies;
     if (this.facts && !this.facts.abha && abha) this.facts = { ...this.facts, abha };
     this.render();
+    await this.loadElsewhere();
+  }
+
+  /** The consent requests and records from elsewhere; asked again while a request waits, so its status is live. */
+  private async loadElsewhere() {
+    const patientId = this.patientId;
+    clearTimeout(this.elsewhereTimer);
+    const elsewhere = await api.get<RecordsFromElsewhere>(`/api/patients/${patientId}/records-from-elsewhere`).catch(() => null);
+    if (patientId !== this.patientId) return;
+    this.elsewhere = elsewhere;
+    this.renderElsewhere();
+    const waiting = elsewhere?.requests.some(r => r.status === 'requested') || (elsewhere?.requests.some(r => r.status === 'granted') && elsewhere.documents.length === 0);
+    if (waiting) this.elsewhereTimer = setTimeout(() => void failSafely(() => this.loadElsewhere()), ElsewherePollMs);
+  }
+
+  private async askElsewhere() {
+    const value = (id: string) => ($(id) as HTMLInputElement).value;
+    const hiTypes = [...document.querySelectorAll<HTMLInputElement>('input[name="elsewhere-type"]:checked')].map(input => input.value);
+    await api.post(`/api/patients/${this.patientId}/records-from-elsewhere/consents`, {
+      purpose: value('elsewhere-purpose'), hiTypes, from: dayStart(value('elsewhere-from')), to: dayEnd(value('elsewhere-to')),
+      expiresAt: dayEnd(value('elsewhere-expires')),
+    });
+    await this.loadElsewhere();
+  }
+
+  /** Read-only: each document with its provenance and what it says, apart from this patient's own records. */
+  private renderElsewhere() {
+    $('elsewhere').hidden = this.elsewhere === null;
+    if (!this.elsewhere) return;
+    $('elsewhere-requests').replaceChildren(...this.elsewhere.requests.map(request => {
+      const item = document.createElement('li');
+      item.dataset.status = request.status;
+      item.textContent = requestLine(request);
+      return item;
+    }));
+    $('elsewhere-state').textContent = this.elsewhere.documents.length === 0 ? t('doctor.elsewhere.none') : '';
+    $('elsewhere-documents').replaceChildren(...this.elsewhere.documents.map(received => {
+      const item = document.createElement('li');
+      item.dataset.hiType = received.hiType;
+      item.append(Object.assign(document.createElement('strong'), { textContent: provenance(received) }));
+      const lines = document.createElement('ul');
+      lines.replaceChildren(...documentLines(received.content).map(line => Object.assign(document.createElement('li'), { textContent: line })));
+      item.append(lines, Object.assign(document.createElement('small'), { textContent: t('doctor.elsewhere.readOnly', { date: formatDate(received.eraseAt) }) }));
+      return item;
+    }));
   }
 
   private render() {
@@ -92,6 +157,7 @@ export class PatientPanel {
         break;
     }
     this.renderAllergies();
+    this.renderElsewhere();
   }
 
   /** The allergies, each with a button to mark it resolved while the patient is in this doctor's consultation. */
@@ -148,6 +214,7 @@ export class PatientPanel {
   close() {
     this.patientId = undefined;
     this.facts = undefined;
+    clearTimeout(this.elsewhereTimer);
     $('patient-panel').hidden = true;
   }
 }

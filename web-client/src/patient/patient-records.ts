@@ -28,6 +28,10 @@ let accessLog: AccessLogEntry[] | undefined;
 let consentHistory: ConsentChange[] | undefined;
 let profile: Patient | undefined;
 let allergies: PatientAllergy[] | undefined;
+/** Consent requests doctors made through ABDM for this patient's records held elsewhere (Abdm/HiuEndpoints.cs). */
+let abdmConsents: AbdmConsentRequest[] | undefined;
+
+interface AbdmConsentRequest { id: string; doctorName: string; purposeCode: string; requestedAt: string; status: string }
 
 onLanguageChange(() => {
   renderRecords();
@@ -37,6 +41,7 @@ onLanguageChange(() => {
   renderConsentHistory();
   renderProfile();
   renderAllergies();
+  renderAbdmConsents();
 });
 
 $('consent-history-show').addEventListener('click', () => void failSafely(loadConsentHistory));
@@ -80,7 +85,7 @@ async function openRecords() {
   $('records-status').textContent = '';
   renderRecords();
   renderDoctorChoice();
-  await Promise.all([loadConsents(), loadAccessLog(), loadAllergies()]);
+  await Promise.all([loadConsents(), loadAccessLog(), loadAllergies(), loadAbdmConsents()]);
   $('record-access').hidden = false;
 }
 
@@ -131,6 +136,27 @@ async function loadConsentHistory() {
 /** A history already on screen follows the grants and withdrawals made here. */
 async function refreshConsentHistory() {
   if (consentHistory) await loadConsentHistory();
+}
+
+async function loadAbdmConsents() {
+  abdmConsents = await api.get<AbdmConsentRequest[]>('/api/records/abdm-consents');
+  renderAbdmConsents();
+}
+
+/** Each doctor's request for records held elsewhere: granted, denied, revoked or expired, or waiting for the patient. */
+function renderAbdmConsents() {
+  if (!abdmConsents) return;
+  fillList($('abdm-consents'), abdmConsents.map(request => {
+    const item = document.createElement('li');
+    item.dataset.status = request.status;
+    const purposeKey = `patient.log.purpose.${request.purposeCode}`;
+    const statusKey = `patient.abdmConsents.status.${request.status}`;
+    item.textContent = t('patient.abdmConsents.line', {
+      doctor: request.doctorName, date: formatDate(request.requestedAt), purpose: isMessageKey(purposeKey) ? t(purposeKey) : request.purposeCode,
+      status: isMessageKey(statusKey) ? t(statusKey) : request.status,
+    });
+    return item;
+  }), t('patient.abdmConsents.none'));
 }
 
 async function loadAccessLog() {

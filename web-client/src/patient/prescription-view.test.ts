@@ -39,6 +39,8 @@ describe('the access log', () => {
   it('says what was read in words', () => {
     expect(accessedWhat('prescription/1/pdf')).toBe('Prescription (PDF)');
     expect(accessedWhat('prescription/1/fhir')).toBe('Prescription (FHIR)');
+    expect(accessedWhat('abdm-record/1')).toBe('A record from another provider');
+    expect(accessedWhat('patient/1/records-from-elsewhere')).toBe('Your records from other providers');
     expect(accessedWhat('prescription/1')).toBe('Prescription');
     expect(accessedWhat('consultation/1/fhir')).toBe('Consultation record (FHIR)');
     expect(accessedWhat('consultation/1/record')).toBe('Consultation notes');

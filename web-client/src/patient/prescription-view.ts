@@ -73,7 +73,8 @@ export function accessedWhat(resource: string): string {
   }
   if (kind === 'opd-session') return part === 'attachment' ? t('patient.log.attachment') : t('patient.log.queue');
   if (kind === 'payment') return part === 'receipt' ? t('patient.log.receipt') : t('patient.log.payment');
-  if (kind === 'patient') return t('patient.log.recordList');
+  if (kind === 'abdm-record') return t('patient.log.recordFromElsewhere');
+  if (kind === 'patient') return part === 'records-from-elsewhere' ? t('patient.log.recordsFromElsewhere') : t('patient.log.recordList');
   return resource;
 }
 
