@@ -75,7 +75,7 @@ public class AdminTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 
         var doctor = new Pages.NewDoctor("Dr. Sunita Reddy", "Sunita.Reddy@example.in", "71-9876-5432-1098", "MBBS, MS (Obstetrics)", "KMC-88123",
             "Karnataka Medical Council", "Obstetrics", "PHC Hebbal");
-        var doctorPage = await Pages.RegisteredDoctorSignsIn(fixture, admin, doctor);
+        var (doctorPage, _) = await Pages.RegisteredDoctorSignsIn(fixture, admin, doctor);
 
         await Assertions.Expect(doctorPage.Locator("#who")).ToHaveTextAsync("Doctor");
         var row = admin.Locator("#adm-staff tr", new() { HasText = "Dr. Sunita Reddy" });

@@ -18,7 +18,7 @@ public class WholeDayTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
     {
         var admin = await fixture.NewPage();
         await Pages.SignInAdmin(admin);
-        var doctor = await Pages.RegisteredDoctorSignsIn(fixture, admin, new Pages.NewDoctor(
+        var (doctor, doctorPassword) = await Pages.RegisteredDoctorSignsIn(fixture, admin, new Pages.NewDoctor(
             "Dr. Kavita Menon", "kavita.menon@example.in", "71-4455-6677-8899", "MBBS, MD (General Medicine)", "TCMC-45120",
             "Travancore-Cochin Medical Council", "General Medicine", "Telemed District Hospital"));
 
@@ -53,7 +53,7 @@ public class WholeDayTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
         }
 
         await Pages.WriteRecordWithParacetamol(doctor);
-        await Pages.SignAndComplete(doctor);
+        await Pages.SignAndComplete(doctor, doctorPassword);
         await Assertions.Expect(doctor.Locator("#completed")).ToContainTextAsync("signed");
         var prescriptionId = System.Text.RegularExpressions.Regex.Match((await doctor.TextContentAsync("#completed"))!, "[0-9a-f-]{36}").Value;
 

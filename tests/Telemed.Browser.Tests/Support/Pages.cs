@@ -74,15 +74,15 @@ public static class Pages
 
     /// <summary>
     /// The whole day's first step: the admin registers a doctor on the admin home, and the doctor signs in through the
-    /// sign-in page with the password the admin handed over, landing on their OPD sessions.
+    /// sign-in page with the password the admin handed over (which also unlocks their signing key), landing on their OPD sessions.
     /// </summary>
-    public static async Task<IPage> RegisteredDoctorSignsIn(BrowserFixture fixture, IPage admin, NewDoctor doctor)
+    public static async Task<(IPage Page, string Password)> RegisteredDoctorSignsIn(BrowserFixture fixture, IPage admin, NewDoctor doctor)
     {
         var password = await RegisterDoctor(admin, doctor);
         var page = await fixture.NewPage();
         await SignInStaff(page, doctor.Email, password: password);
         await Assertions.Expect(page.Locator("#doctor")).ToBeVisibleAsync();
-        return page;
+        return (page, password);
     }
 
     /// <summary>The doctor signs in and opens the queue of a session.</summary>
