@@ -306,18 +306,7 @@ public sealed partial class HipDataFlow(
                 ["checksum"] = Checksum(document.Json),
                 ["careContextReference"] = careContextReference,
             }),
-            ["keyMaterial"] = new JsonObject
-            {
-                ["cryptoAlg"] = FideliusKeys.CryptoAlgorithm,
-                ["curve"] = FideliusKeys.Curve,
-                ["dhPublicKey"] = new JsonObject
-                {
-                    ["expiry"] = AbdmHeaders.Format(now.AddDays(1)),
-                    ["parameters"] = FideliusKeys.Parameters,
-                    ["keyValue"] = sealer.PublicKey,
-                },
-                ["nonce"] = nonce,
-            },
+            ["keyMaterial"] = KeyMaterial.Json(sealer.PublicKey, nonce, now.AddDays(1)),
         };
     }
 

@@ -277,18 +277,7 @@ public sealed partial class HiuDataFlow(
                 ["consent"] = new JsonObject { ["id"] = artefact.Id },
                 ["dateRange"] = new JsonObject { ["from"] = AbdmHeaders.Format(artefact.From!.Value), ["to"] = AbdmHeaders.Format(artefact.To!.Value) },
                 ["dataPushUrl"] = $"{request.PushBase.TrimEnd('/')}{PushPath}/{transfer.Id}",
-                ["keyMaterial"] = new JsonObject
-                {
-                    ["cryptoAlg"] = FideliusKeys.CryptoAlgorithm,
-                    ["curve"] = FideliusKeys.Curve,
-                    ["dhPublicKey"] = new JsonObject
-                    {
-                        ["expiry"] = AbdmHeaders.Format(TimeProvider.System.GetUtcNow() + KeyLife),
-                        ["parameters"] = FideliusKeys.Parameters,
-                        ["keyValue"] = keys.PublicKey,
-                    },
-                    ["nonce"] = keys.Nonce,
-                },
+                ["keyMaterial"] = KeyMaterial.Json(keys.PublicKey, keys.Nonce, now + KeyLife),
             },
         };
         HiuTransfer outcome;
@@ -432,7 +421,7 @@ public sealed partial class HiuDataFlow(
             {
                 ["consentId"] = artefact.Id,
                 ["transactionId"] = transfer.TransactionId,
-                ["doneAt"] = AbdmHeaders.Format(TimeProvider.System.GetUtcNow()),
+                ["doneAt"] = AbdmHeaders.Format(time.GetUtcNow()),
                 ["notifier"] = new JsonObject { ["type"] = "HIU", ["id"] = Hiu.Id },
                 ["statusNotification"] = new JsonObject
                 {
